@@ -1,0 +1,103 @@
+use sea_orm::entity::prelude::*;
+
+/// The kind of an organization in an alliance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum OrganizationKind {
+    /// An enterprise (企业); may also be a self-assessment body.
+    #[sea_orm(string_value = "ENTERPRISE")]
+    Enterprise,
+    /// A public vocational college, technician college or university (院校).
+    #[sea_orm(string_value = "COLLEGE")]
+    College,
+    /// A private or public training institution (培训机构), credit-star rated.
+    #[sea_orm(string_value = "TRAINING_INSTITUTION")]
+    TrainingInstitution,
+    /// A skill-level assessment body (评价机构).
+    #[sea_orm(string_value = "ASSESSMENT_BODY")]
+    AssessmentBody,
+    /// A government department, such as the HR bureau (人社部门).
+    #[sea_orm(string_value = "GOVERNMENT")]
+    Government,
+}
+
+/// The role of an organization in an alliance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum MembershipRole {
+    /// A lead organization (牵头单位).
+    #[sea_orm(string_value = "LEAD")]
+    Lead,
+    /// An ordinary member (成员单位).
+    #[sea_orm(string_value = "MEMBER")]
+    Member,
+}
+
+/// The leading industry an alliance serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(40))")]
+pub enum Industry {
+    /// Eyewear (眼镜).
+    #[sea_orm(string_value = "EYEWEAR")]
+    Eyewear,
+    /// Marine engineering equipment (海工装备).
+    #[sea_orm(string_value = "MARINE_ENGINEERING_EQUIPMENT")]
+    MarineEngineeringEquipment,
+    /// Digital skills (数字技能).
+    #[sea_orm(string_value = "DIGITAL_SKILLS")]
+    DigitalSkills,
+    /// Intelligent manufacturing and high-end equipment (智能制造).
+    #[sea_orm(string_value = "INTELLIGENT_MANUFACTURING")]
+    IntelligentManufacturing,
+    /// New energy (新能源).
+    #[sea_orm(string_value = "NEW_ENERGY")]
+    NewEnergy,
+    /// Elderly care and health services (养老服务).
+    #[sea_orm(string_value = "ELDERLY_CARE")]
+    ElderlyCare,
+    /// Culinary arts and catering (烹饪餐饮).
+    #[sea_orm(string_value = "CULINARY")]
+    Culinary,
+    /// New materials (新材料).
+    #[sea_orm(string_value = "NEW_MATERIALS")]
+    NewMaterials,
+    /// Food processing (食品加工).
+    #[sea_orm(string_value = "FOOD_PROCESSING")]
+    FoodProcessing,
+    /// Biomedicine and pharmaceuticals (生物医药).
+    #[sea_orm(string_value = "BIOMEDICINE")]
+    Biomedicine,
+}
+
+/// A skill level (技能等级), stored as its rank so that "at or above a level" is a numeric comparison.
+///
+/// The ranks follow the "new eight-grade" ladder: apprentice below the five national levels, then the
+/// special and chief technicians above them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "i16", db_type = "SmallInteger")]
+pub enum SkillLevel {
+    /// Apprentice (学徒工).
+    #[sea_orm(num_value = 1)]
+    Apprentice,
+    /// Level 5, elementary (初级工).
+    #[sea_orm(num_value = 2)]
+    Level5,
+    /// Level 4, intermediate (中级工).
+    #[sea_orm(num_value = 3)]
+    Level4,
+    /// Level 3, advanced (高级工).
+    #[sea_orm(num_value = 4)]
+    Level3,
+    /// Level 2, technician (技师).
+    #[sea_orm(num_value = 5)]
+    Level2,
+    /// Level 1, senior technician (高级技师).
+    #[sea_orm(num_value = 6)]
+    Level1,
+    /// Special technician (特级技师).
+    #[sea_orm(num_value = 7)]
+    SpecialTechnician,
+    /// Chief technician (首席技师).
+    #[sea_orm(num_value = 8)]
+    ChiefTechnician,
+}

@@ -1,0 +1,16 @@
+//! SeaORM entities of skillgraph.
+//!
+//! One module per table. This crate knows nothing of GraphQL: the API builds its own types from these
+//! models, so a column (personal data, say) never reaches the schema unless a GraphQL type exposes it.
+//!
+//! Enumerations are stored as short upper-case strings (or, for [`SkillLevel`], as its rank), so the
+//! database stays readable and the same on SQLite and PostgreSQL.
+
+pub mod alliance;
+pub mod membership;
+pub mod occupation;
+pub mod organization;
+pub mod region;
+mod enums;
+
+pub use enums::{Industry, MembershipRole, OrganizationKind, SkillLevel};

@@ -1,0 +1,64 @@
+//! An organization (单位): enterprise, college, training institution, assessment body or government.
+
+use sea_orm::entity::prelude::*;
+
+use crate::OrganizationKind;
+
+/// An organization row.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "organizations")]
+pub struct Model {
+    /// Surrogate key.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// Registered Chinese name.
+    pub name: String,
+    /// English name, where the organization has one.
+    pub name_en: Option<String>,
+    /// What kind of organization it is.
+    pub kind: OrganizationKind,
+    /// Unified social credit code (统一社会信用代码), 18 characters, validated before it is written.
+    #[sea_orm(unique)]
+    pub credit_code: String,
+    /// The region the organization is located in.
+    pub region_id: i32,
+    /// Postal address.
+    pub address: Option<String>,
+    /// Public website.
+    pub website: Option<String>,
+    /// A short public description.
+    pub description: Option<String>,
+    /// When the row was created.
+    pub created_at: DateTimeUtc,
+    /// When the row was last changed.
+    pub updated_at: DateTimeUtc,
+}
+
+/// Relations of an organization.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// The region it is located in.
+    #[sea_orm(
+        belongs_to = "super::region::Entity",
+        from = "Column::RegionId",
+        to = "super::region::Column::Id"
+    )]
+    Region,
+    /// Its memberships in alliances.
+    #[sea_orm(has_many = "super::membership::Entity")]
+    Membership,
+}
+
+impl Related<super::region::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Region.def()
+    }
+}
+
+impl Related<super::membership::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Membership.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

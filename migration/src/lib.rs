@@ -1,0 +1,36 @@
+//! Database migrations of skillgraph.
+//!
+//! One file per migration, applied in order by [`Migrator`]; the same migrations run on SQLite and
+//! PostgreSQL. The national occupational classification (2022 edition, all 1,639 occupations) is
+//! reference data, not demo data, so a migration loads it from `data/occupations.csv`.
+//!
+//! The binary of this crate is the stock sea-orm migration CLI; the server runs the same
+//! migrations through `skillgraph migrate`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_alliance_graph;
+mod m20261124_000002_occupations;
+
+/// The ordered list of skillgraph's migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_alliance_graph::Migration),
+            Box::new(m20261124_000002_occupations::Migration),
+        ]
+    }
+}
+
+/// Text columns that people sort by compare by code point on both backends: SQLite's default
+/// `BINARY` collation does, and PostgreSQL gets `COLLATE "C"`, so an ordering (and a keyset cursor
+/// built on it) means the same on either database.
+pub(crate) fn sortable(manager: &SchemaManager<'_>, mut column: ColumnDef) -> ColumnDef {
+    if manager.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Postgres {
+        column.extra("COLLATE \"C\"");
+    }
+    column
+}

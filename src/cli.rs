@@ -1,0 +1,117 @@
+//! The command line: `serve` (the default), `migrate`, `seed`, `schema`.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use clap::{Parser, Subcommand};
+use migration::{Migrator, MigratorTrait};
+
+use crate::{app, config::Settings, db, graphql, seed, telemetry};
+
+/// skillgraph: the GraphQL API over the regional vocational-training alliances.
+#[derive(Debug, Parser)]
+#[command(name = "skillgraph", version, about, long_about = None)]
+pub struct Cli {
+    /// A TOML settings file; used if it exists. Environment variables override it.
+    #[arg(long, short, global = true, env = "SKILLGRAPH_CONFIG", default_value = "skillgraph.toml")]
+    pub config: PathBuf,
+    /// What to do; `serve` when left out.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations, load the demo data into an empty database, and serve GraphQL over HTTP.
+    Serve,
+    /// Manage the database schema.
+    Migrate {
+        /// What to do with migrations.
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Load data into the database.
+    Seed {
+        /// Load the illustrative demo data (regions, alliances, organizations, memberships);
+        /// does nothing if the database already has regions.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Print the GraphQL schema (SDL), as `schema.graphql` holds it.
+    Schema,
+}
+
+/// Migration actions.
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Roll back the latest migrations.
+    Down {
+        /// How many to roll back.
+        #[arg(long, default_value_t = 1)]
+        steps: u32,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+/// Runs the command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Schema = command {
+        print!("{}", graphql::sdl());
+        return Ok(());
+    }
+    let settings = Settings::load(&cli.config).context("reading settings")?;
+    telemetry::init(&settings.log, settings.log_format);
+    match command {
+        Command::Serve => serve(&settings).await,
+        Command::Migrate { action } => {
+            let db = db::connect(&settings.database_url, 2).await?;
+            match action {
+                MigrateAction::Up => Migrator::up(&db, None).await?,
+                MigrateAction::Down { steps } => Migrator::down(&db, Some(steps)).await?,
+                MigrateAction::Status => {
+                    for migration in Migrator::get_migration_with_status(&db).await? {
+                        println!("{:?}\t{}", migration.status(), migration.name());
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Seed { demo } => {
+            if !demo {
+                bail!("nothing to seed: pass --demo to load the demo data");
+            }
+            let db = db::connect(&settings.database_url, 2).await?;
+            db::migrate(&db).await?;
+            match seed::demo(&db).await? {
+                seed::SeedOutcome::Loaded {
+                    regions,
+                    alliances,
+                    organizations,
+                    memberships,
+                } => println!(
+                    "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships"
+                ),
+                seed::SeedOutcome::AlreadyPopulated => {
+                    println!("the database already has data; nothing loaded");
+                }
+            }
+            Ok(())
+        }
+        Command::Schema => Ok(()),
+    }
+}
+
+async fn serve(settings: &Settings) -> anyhow::Result<()> {
+    tracing::info!(database = %settings.database_url_redacted(), "starting");
+    let app = app::App::build(settings).await?;
+    let addr = app.local_addr()?;
+    tracing::info!(%addr, "serving GraphQL");
+    println!("skillgraph is serving GraphQL at http://{addr}/graphql (open it in a browser for GraphiQL)");
+    app.run_until_stopped(app::shutdown_signal()).await?;
+    Ok(())
+}

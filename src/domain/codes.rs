@@ -1,0 +1,312 @@
+//! Codes that arrive as strings and leave as validated values: parse, don't validate.
+//!
+//! Each type here can only be built by parsing, so a function that takes one never re-checks it.
+
+use std::fmt;
+
+/// Why a code failed to parse, for a person to read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CodeError(String);
+
+fn err(message: impl Into<String>) -> CodeError {
+    CodeError(message.into())
+}
+
+/// A unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters from the digits and
+/// upper-case letters without I, O, S, V and Z, the last one a check character over the first 17.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CreditCode(String);
+
+/// The 31 characters a credit code is written in; a character's value is its index.
+const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+/// Weights of the first 17 characters: 3^i mod 31.
+const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+fn credit_value(c: u8) -> Option<u32> {
+    CREDIT_ALPHABET
+        .iter()
+        .position(|&a| a == c)
+        .and_then(|p| u32::try_from(p).ok())
+}
+
+impl CreditCode {
+    /// Parses a code, accepting lower case and surrounding spaces.
+    pub fn parse(input: &str) -> Result<Self, CodeError> {
+        let code = input.trim().to_ascii_uppercase();
+        if code.chars().count() != 18 {
+            return Err(err(format!(
+                "a unified social credit code has 18 characters, not {}",
+                code.chars().count()
+            )));
+        }
+        let bytes = code.as_bytes();
+        let mut values = [0u32; 18];
+        for (i, &b) in bytes.iter().enumerate() {
+            values[i] = credit_value(b).ok_or_else(|| {
+                err(format!(
+                    "character {} ('{}') is not allowed in a unified social credit code",
+                    i + 1,
+                    char::from(b)
+                ))
+            })?;
+        }
+        let expected = Self::check_char(&code[..17]).ok_or_else(|| err("invalid characters"))?;
+        if bytes[17] != expected {
+            return Err(err(format!(
+                "the check character is '{}' but should be '{}'",
+                char::from(bytes[17]),
+                char::from(expected)
+            )));
+        }
+        Ok(Self(code))
+    }
+
+    /// The check character for the first 17 characters, or `None` if one is not in the alphabet.
+    pub fn check_char(first17: &str) -> Option<u8> {
+        if first17.len() != 17 {
+            return None;
+        }
+        let mut sum = 0u32;
+        for (i, b) in first17.bytes().enumerate() {
+            sum += credit_value(b)? * CREDIT_WEIGHTS[i];
+        }
+        let check = (31 - sum % 31) % 31;
+        CREDIT_ALPHABET.get(usize::try_from(check).ok()?).copied()
+    }
+
+    /// The code as stored and shown.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CreditCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An occupation code of the national classification: `大类-中类-小类-细类`, 1-2-2-2 digits
+/// (`6-18-02-04`), the major group 1 to 8.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OccupationCode(String);
+
+impl OccupationCode {
+    /// Parses a full code.
+    pub fn parse(input: &str) -> Result<Self, CodeError> {
+        let code = input.trim();
+        let parts: Vec<&str> = code.split('-').collect();
+        let shape_ok = parts.len() == 4
+            && parts
+                .iter()
+                .zip([1, 2, 2, 2])
+                .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_digit()));
+        if !shape_ok {
+            return Err(err(format!(
+                "\"{code}\" is not an occupation code: four groups of 1-2-2-2 digits, such as 6-18-02-04"
+            )));
+        }
+        check_major(parts[0])?;
+        Ok(Self(code.to_owned()))
+    }
+
+    /// The code as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OccupationCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn check_major(major: &str) -> Result<(), CodeError> {
+    match major.parse::<u8>() {
+        Ok(1..=8) => Ok(()),
+        _ => Err(err(format!("the major group is 1 to 8, not {major}"))),
+    }
+}
+
+/// The leading groups of an occupation code (`6`, `6-18`, `6-18-02`, or a whole code), for
+/// "this group and everything in it".
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OccupationPrefix(String);
+
+impl OccupationPrefix {
+    /// Parses a prefix of one to four groups; a trailing hyphen is ignored.
+    pub fn parse(input: &str) -> Result<Self, CodeError> {
+        let prefix = input.trim().trim_end_matches('-');
+        let parts: Vec<&str> = prefix.split('-').collect();
+        let shape_ok = !prefix.is_empty()
+            && parts.len() <= 4
+            && parts
+                .iter()
+                .zip([1, 2, 2, 2])
+                .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_digit()));
+        if !shape_ok {
+            return Err(err(format!(
+                "\"{prefix}\" is not an occupation code prefix: one to four groups of 1-2-2-2 digits, such as 6-18"
+            )));
+        }
+        check_major(parts[0])?;
+        Ok(Self(prefix.to_owned()))
+    }
+
+    /// The `LIKE` pattern matching this group: `6-18` matches `6-18-…` and not `6-180…`.
+    pub fn like_pattern(&self) -> String {
+        if self.0.len() == 10 {
+            self.0.clone()
+        } else {
+            format!("{}-%", self.0)
+        }
+    }
+
+    /// The prefix as written, without a trailing hyphen.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A GB/T 2260 administrative division code: six digits, such as Zhenjiang's `321100`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RegionCode(String);
+
+impl RegionCode {
+    /// Parses a code: six digits, the first two a province (11 to 82).
+    pub fn parse(input: &str) -> Result<Self, CodeError> {
+        let code = input.trim();
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(err(format!(
+                "\"{code}\" is not a region code: six digits (GB/T 2260), such as 321100"
+            )));
+        }
+        match code[..2].parse::<u8>() {
+            Ok(11..=82) => Ok(Self(code.to_owned())),
+            _ => Err(err(format!("\"{code}\" does not start with a province code"))),
+        }
+    }
+
+    /// The code as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RegionCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An alliance's public code: lower-case letters, digits and single hyphens, 2 to 64 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AllianceCode(String);
+
+impl AllianceCode {
+    /// Parses a code; upper case is folded to lower case.
+    pub fn parse(input: &str) -> Result<Self, CodeError> {
+        let code = input.trim().to_ascii_lowercase();
+        let ok = (2..=64).contains(&code.len())
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !code.starts_with('-')
+            && !code.ends_with('-')
+            && !code.contains("--");
+        if !ok {
+            return Err(err(format!(
+                "\"{code}\" is not an alliance code: lower-case letters, digits and hyphens, such as zj-eyewear"
+            )));
+        }
+        Ok(Self(code))
+    }
+
+    /// The code as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn credit_code_accepts_valid_and_names_the_check_character() {
+        // The worked example printed in GB 32100-2015.
+        assert!(CreditCode::parse("91350100M000100Y43").is_ok());
+        let first17 = "91350100M000100Y4";
+        let check = char::from(CreditCode::check_char(first17).expect("valid alphabet"));
+        let code = format!("{first17}{check}");
+        assert!(CreditCode::parse(&code).is_ok());
+        assert!(CreditCode::parse(&format!(" {} ", code.to_lowercase())).is_ok());
+        let wrong = if check == '0' { '1' } else { '0' };
+        let e = CreditCode::parse(&format!("{first17}{wrong}")).unwrap_err();
+        assert!(e.to_string().contains("check character"), "{e}");
+        assert!(CreditCode::parse("91350100M000100Y").is_err(), "17 characters");
+        assert!(
+            CreditCode::parse("91350100M000100YI3").is_err(),
+            "I is not in the alphabet"
+        );
+    }
+
+    #[test]
+    fn occupation_codes_and_prefixes() {
+        assert!(OccupationCode::parse("6-18-02-04").is_ok());
+        for bad in ["6-18-2-04", "61-8-02-04", "6-18-02", "9-18-02-04", "0-18-02-04", "a-18-02-04"] {
+            assert!(OccupationCode::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(OccupationPrefix::parse("6-18").unwrap().like_pattern(), "6-18-%");
+        assert_eq!(OccupationPrefix::parse("6-18-").unwrap().as_str(), "6-18");
+        assert_eq!(OccupationPrefix::parse("6-18-02-04").unwrap().like_pattern(), "6-18-02-04");
+        assert!(OccupationPrefix::parse("6-1").is_err());
+        assert!(OccupationPrefix::parse("").is_err());
+    }
+
+    #[test]
+    fn region_and_alliance_codes() {
+        assert!(RegionCode::parse("321100").is_ok());
+        assert!(RegionCode::parse("32110").is_err());
+        assert!(RegionCode::parse("991100").is_err());
+        assert_eq!(AllianceCode::parse("ZJ-Eyewear").unwrap().as_str(), "zj-eyewear");
+        assert!(AllianceCode::parse("zj--eyewear").is_err());
+        assert!(AllianceCode::parse("zj eyewear").is_err());
+    }
+
+    fn credit_char() -> impl Strategy<Value = char> {
+        proptest::sample::select(CREDIT_ALPHABET.iter().map(|&b| char::from(b)).collect::<Vec<_>>())
+    }
+
+    proptest! {
+        #[test]
+        fn every_code_with_its_check_character_parses(body in proptest::collection::vec(credit_char(), 17)) {
+            let first17: String = body.into_iter().collect();
+            let check = char::from(CreditCode::check_char(&first17).unwrap());
+            let code = format!("{first17}{check}");
+            prop_assert_eq!(CreditCode::parse(&code).unwrap().as_str(), code.as_str());
+        }
+
+        #[test]
+        fn a_changed_character_is_caught(body in proptest::collection::vec(credit_char(), 17), pos in 0usize..17, delta in 1usize..31) {
+            let first17: String = body.iter().collect();
+            let check = char::from(CreditCode::check_char(&first17).unwrap());
+            let mut chars: Vec<char> = body.clone();
+            let idx = CREDIT_ALPHABET.iter().position(|&b| char::from(b) == chars[pos]).unwrap();
+            chars[pos] = char::from(CREDIT_ALPHABET[(idx + delta) % 31]);
+            let changed: String = chars.into_iter().collect();
+            prop_assert!(CreditCode::parse(&format!("{changed}{check}")).is_err());
+        }
+
+        #[test]
+        fn occupation_parser_never_panics(s in ".{0,20}") {
+            let _ = OccupationCode::parse(&s);
+            let _ = OccupationPrefix::parse(&s);
+            let _ = RegionCode::parse(&s);
+            let _ = CreditCode::parse(&s);
+        }
+    }
+}

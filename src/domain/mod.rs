@@ -1,0 +1,15 @@
+//! The domain: validated values and the services that read and write the graph.
+//!
+//! All SQL lives here, written with SeaORM/SeaQuery so SQLite and PostgreSQL share one code path.
+//! Nothing in this module knows GraphQL: resolvers call these functions with validated inputs.
+
+pub mod alliances;
+pub mod codes;
+pub mod memberships;
+pub mod occupations;
+pub mod organizations;
+pub mod page;
+pub mod regions;
+mod text;
+
+pub use text::SearchText;

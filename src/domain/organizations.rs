@@ -1,0 +1,227 @@
+//! Organizations (单位) and the filters portals use across alliances.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use entity::{OrganizationKind, alliance, membership, organization, region};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, Select,
+    sea_query::{Expr, ExprTrait, Query},
+};
+
+use super::{
+    SearchText,
+    codes::{AllianceCode, CreditCode, RegionCode},
+    page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
+};
+use crate::error::{AppError, AppResult};
+
+/// Which organizations to list. Every field narrows; an empty filter lists every organization in
+/// every alliance and region.
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationFilter {
+    /// Only these kinds (empty: every kind).
+    pub kinds: Vec<OrganizationKind>,
+    /// Only current members of at least one of these alliances (empty: no restriction).
+    pub alliances: Vec<AllianceCode>,
+    /// Only current members of an alliance of this region.
+    pub region: Option<RegionCode>,
+    /// Only names (Chinese or English) containing this text, ignoring case.
+    pub name_contains: Option<SearchText>,
+    /// Only organizations that currently belong to at least this many alliances.
+    pub min_alliances: Option<u32>,
+}
+
+/// What organizations are ordered by; ties are broken by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrganizationOrderField {
+    /// The Chinese name, by code point.
+    #[default]
+    Name,
+    /// When the organization was registered in skillgraph.
+    CreatedAt,
+}
+
+fn ordering(field: OrganizationOrderField, descending: bool) -> Ordering<organization::Entity> {
+    let (name, key) = match field {
+        OrganizationOrderField::Name => (
+            "name",
+            SortKey {
+                column: organization::Column::Name,
+                descending,
+                kind: KeyKind::Text,
+                value: |m: &organization::Model| CursorValue::Text(m.name.clone()),
+            },
+        ),
+        OrganizationOrderField::CreatedAt => (
+            "created",
+            SortKey {
+                column: organization::Column::CreatedAt,
+                descending,
+                kind: KeyKind::Time,
+                value: |m: &organization::Model| CursorValue::Time(m.created_at),
+            },
+        ),
+    };
+    Ordering {
+        name: format!(
+            "organizations:{name}:{}",
+            if descending { "desc" } else { "asc" }
+        ),
+        keys: vec![
+            key,
+            SortKey {
+                column: organization::Column::Id,
+                descending,
+                kind: KeyKind::Int,
+                value: |m| CursorValue::Int(i64::from(m.id)),
+            },
+        ],
+    }
+}
+
+/// `SELECT organization_id FROM memberships JOIN alliances … WHERE <alliance condition>` for
+/// current memberships.
+fn members_of(alliance_condition: Condition) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column((membership::Entity, membership::Column::OrganizationId))
+        .from(membership::Entity)
+        .inner_join(
+            alliance::Entity,
+            Expr::col((alliance::Entity, alliance::Column::Id))
+                .equals((membership::Entity, membership::Column::AllianceId)),
+        )
+        .and_where(Expr::col((membership::Entity, membership::Column::LeftOn)).is_null())
+        .cond_where(alliance_condition)
+        .to_owned()
+}
+
+fn select(filter: &OrganizationFilter) -> Select<organization::Entity> {
+    let mut cond = Condition::all();
+    if !filter.kinds.is_empty() {
+        cond = cond.add(organization::Column::Kind.is_in(filter.kinds.iter().copied()));
+    }
+    if !filter.alliances.is_empty() {
+        let codes = filter.alliances.iter().map(|c| c.as_str().to_owned());
+        cond = cond.add(organization::Column::Id.in_subquery(members_of(
+            Condition::all().add(Expr::col((alliance::Entity, alliance::Column::Code)).is_in(codes)),
+        )));
+    }
+    if let Some(region) = &filter.region {
+        let region_ids = Query::select()
+            .column(region::Column::Id)
+            .from(region::Entity)
+            .and_where(Expr::col(region::Column::Code).eq(region.as_str()))
+            .to_owned();
+        cond = cond.add(organization::Column::Id.in_subquery(members_of(
+            Condition::all()
+                .add(Expr::col((alliance::Entity, alliance::Column::RegionId)).in_subquery(region_ids)),
+        )));
+    }
+    if let Some(needle) = &filter.name_contains {
+        cond = cond.add(
+            Condition::any()
+                .add(needle.matches(Expr::col((organization::Entity, organization::Column::Name))))
+                .add(needle.matches(Expr::col((organization::Entity, organization::Column::NameEn)))),
+        );
+    }
+    if let Some(min) = filter.min_alliances {
+        let alliance_count = Query::select()
+            .expr(Expr::col((membership::Entity, membership::Column::Id)).count())
+            .from(membership::Entity)
+            .and_where(
+                Expr::col((membership::Entity, membership::Column::OrganizationId))
+                    .equals((organization::Entity, organization::Column::Id)),
+            )
+            .and_where(Expr::col((membership::Entity, membership::Column::LeftOn)).is_null())
+            .to_owned();
+        cond = cond.add(Expr::expr(alliance_count).gte(i64::from(min)));
+    }
+    organization::Entity::find().filter(cond)
+}
+
+/// One page of organizations.
+pub async fn list(
+    db: &DatabaseConnection,
+    filter: &OrganizationFilter,
+    order: OrganizationOrderField,
+    descending: bool,
+    request: &PageRequest,
+) -> AppResult<Page<organization::Model>> {
+    page::fetch_page(db, select(filter), &ordering(order, descending), request).await
+}
+
+/// How many organizations match.
+pub async fn count(db: &DatabaseConnection, filter: &OrganizationFilter) -> AppResult<u64> {
+    page::count(db, select(filter)).await
+}
+
+/// Organizations by id, in one statement.
+pub async fn by_ids(
+    db: &DatabaseConnection,
+    ids: &[i32],
+) -> AppResult<HashMap<i32, organization::Model>> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect())
+}
+
+/// A new organization, every value already validated.
+#[derive(Debug, Clone)]
+pub struct NewOrganization {
+    /// Registered Chinese name.
+    pub name: String,
+    /// English name.
+    pub name_en: Option<String>,
+    /// Its kind.
+    pub kind: OrganizationKind,
+    /// Its unified social credit code.
+    pub credit_code: CreditCode,
+    /// The region it is located in.
+    pub region_id: i32,
+    /// Postal address.
+    pub address: Option<String>,
+    /// Website.
+    pub website: Option<String>,
+    /// Public description.
+    pub description: Option<String>,
+}
+
+/// Registers an organization. A credit code already registered is a `CONFLICT` naming the field.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    new: NewOrganization,
+) -> AppResult<organization::Model> {
+    let taken = organization::Entity::find()
+        .filter(organization::Column::CreditCode.eq(new.credit_code.as_str()))
+        .one(db)
+        .await?;
+    if taken.is_some() {
+        return Err(AppError::Conflict(format!(
+            "creditCode: an organization with unified social credit code {} is already registered",
+            new.credit_code
+        )));
+    }
+    let now = Utc::now();
+    let model = organization::ActiveModel {
+        name: Set(new.name),
+        name_en: Set(new.name_en),
+        kind: Set(new.kind),
+        credit_code: Set(new.credit_code.as_str().to_owned()),
+        region_id: Set(new.region_id),
+        address: Set(new.address),
+        website: Set(new.website),
+        description: Set(new.description),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    Ok(organization::Entity::insert(model)
+        .exec_with_returning(db)
+        .await?)
+}

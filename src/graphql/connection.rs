@@ -1,0 +1,138 @@
+//! Relay connections: one generic type for every paged list.
+//!
+//! Built from a domain [`Page`]; `totalCount` is computed only when a client asks for it.
+
+use std::{borrow::Cow, sync::Arc};
+
+use async_graphql::{Object, OutputType, SimpleObject, TypeName};
+use futures_util::future::BoxFuture;
+
+use crate::{
+    domain::page::Page,
+    error::{AppError, AppResult},
+};
+
+/// Pagination state of a connection.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct PageInfo {
+    /// Rows exist before the first edge (paging backwards can continue).
+    pub has_previous_page: bool,
+    /// Rows exist after the last edge (paging forwards can continue).
+    pub has_next_page: bool,
+    /// The cursor of the first edge, for `before`.
+    pub start_cursor: Option<String>,
+    /// The cursor of the last edge, for `after`.
+    pub end_cursor: Option<String>,
+}
+
+/// How the total is known: already counted, or counted on demand.
+#[derive(Clone)]
+pub enum TotalCount {
+    /// Known without another statement (lists paged in memory).
+    Known(u64),
+    /// One `COUNT` statement, run only if the client selects `totalCount`.
+    Deferred(Arc<dyn Fn() -> BoxFuture<'static, AppResult<u64>> + Send + Sync>),
+}
+
+impl TotalCount {
+    /// Defers a count.
+    pub fn deferred<F>(f: F) -> Self
+    where
+        F: Fn() -> BoxFuture<'static, AppResult<u64>> + Send + Sync + 'static,
+    {
+        Self::Deferred(Arc::new(f))
+    }
+}
+
+/// An edge: a node and its cursor.
+pub struct Edge<N> {
+    cursor: String,
+    node: N,
+}
+
+/// An edge of a connection: one node and the cursor that points at it.
+#[Object(name_type)]
+impl<N: OutputType> Edge<N> {
+    /// An opaque position, for `after` or `before`.
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+
+    /// The node at this position.
+    async fn node(&self) -> &N {
+        &self.node
+    }
+}
+
+impl<N: OutputType> TypeName for Edge<N> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Edge", N::type_name()).into()
+    }
+}
+
+/// A Relay connection: one page of a list.
+pub struct Connection<N> {
+    edges: Vec<Edge<N>>,
+    page_info: PageInfo,
+    total: TotalCount,
+}
+
+impl<N> Connection<N> {
+    /// Builds a connection from a page, mapping each row to its GraphQL type.
+    pub fn from_page<T>(page: Page<T>, total: TotalCount, f: impl Fn(T) -> N) -> Self {
+        let edges: Vec<Edge<N>> = page
+            .items
+            .into_iter()
+            .map(|(cursor, row)| Edge {
+                cursor: cursor.encode(),
+                node: f(row),
+            })
+            .collect();
+        let page_info = PageInfo {
+            has_previous_page: page.has_previous,
+            has_next_page: page.has_next,
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        };
+        Self {
+            edges,
+            page_info,
+            total,
+        }
+    }
+}
+
+/// A page of a list, as a Relay connection (`first`/`after` forwards, `last`/`before` backwards,
+/// at most 100 per page).
+#[Object(name_type)]
+impl<N: OutputType> Connection<N> {
+    /// The edges of this page, each with its cursor.
+    async fn edges(&self) -> &[Edge<N>] {
+        &self.edges
+    }
+
+    /// The nodes of this page, without cursors.
+    async fn nodes(&self) -> Vec<&N> {
+        self.edges.iter().map(|e| &e.node).collect()
+    }
+
+    /// Where this page sits in the whole list.
+    async fn page_info(&self) -> &PageInfo {
+        &self.page_info
+    }
+
+    /// How many items the whole list has, across all pages.
+    async fn total_count(&self) -> async_graphql::Result<i64> {
+        let n = match &self.total {
+            TotalCount::Known(n) => *n,
+            TotalCount::Deferred(count) => count().await?,
+        };
+        Ok(i64::try_from(n).map_err(AppError::internal)?)
+    }
+}
+
+impl<N: OutputType> TypeName for Connection<N> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Connection", N::type_name()).into()
+    }
+}

@@ -1,0 +1,150 @@
+//! Gives every error a stable `extensions.code`, and keeps internal causes out of responses.
+//!
+//! Errors from resolvers already carry a code (they went through [`AppError`]). Errors that
+//! async-graphql raises itself get one here: `GRAPHQL_PARSE_FAILED` for documents that do not
+//! parse, `GRAPHQL_VALIDATION_FAILED` for documents that do not fit the schema, `QUERY_TOO_DEEP` and
+//! `QUERY_TOO_COMPLEX` for the limits, `BAD_USER_INPUT` for argument and variable values that do not
+//! coerce. Internal errors are logged with the request id and shown only as `INTERNAL`.
+
+use std::sync::Arc;
+
+use async_graphql::{
+    Response, ServerError, ServerResult, ValidationResult, Variables,
+    extensions::{
+        Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
+    },
+    parser::types::ExecutableDocument,
+};
+
+use super::{SchemaLimits, context::RequestId};
+use crate::error::AppError;
+
+/// The extension factory: add it to the schema once.
+pub struct ErrorCodes {
+    limits: SchemaLimits,
+}
+
+impl ErrorCodes {
+    /// An extension that reports the given limits in its messages.
+    pub fn new(limits: SchemaLimits) -> Self {
+        Self { limits }
+    }
+}
+
+impl ExtensionFactory for ErrorCodes {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ErrorCodesExtension {
+            limits: self.limits,
+        })
+    }
+}
+
+struct ErrorCodesExtension {
+    limits: SchemaLimits,
+}
+
+fn code_of(err: &ServerError) -> Option<String> {
+    err.extensions
+        .as_ref()
+        .and_then(|ext| ext.get("code"))
+        .and_then(|v| match v {
+            async_graphql::Value::String(s) => Some(s.clone()),
+            _ => None,
+        })
+}
+
+fn set_code(err: &mut ServerError, code: &str) {
+    err.extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+}
+
+#[async_trait::async_trait]
+impl Extension for ErrorCodesExtension {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        next.run(ctx, query, variables).await.map_err(|mut err| {
+            set_code(&mut err, "GRAPHQL_PARSE_FAILED");
+            err
+        })
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|mut err| {
+                    match err.message.as_str() {
+                        "Query is nested too deep." => {
+                            err.message = format!(
+                                "the query is nested deeper than the limit of {} levels",
+                                self.limits.max_depth
+                            );
+                            set_code(&mut err, "QUERY_TOO_DEEP");
+                        }
+                        "Query is too complex." => {
+                            err.message = format!(
+                                "the query selects more than the limit of {} fields; ask for smaller pages or fewer fields",
+                                self.limits.max_complexity
+                            );
+                            set_code(&mut err, "QUERY_TOO_COMPLEX");
+                        }
+                        _ => set_code(&mut err, "GRAPHQL_VALIDATION_FAILED"),
+                    }
+                    err
+                })
+                .collect()
+        })
+    }
+
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        let request_id = ctx
+            .data_opt::<RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_else(|| "-".to_owned());
+        for err in &mut response.errors {
+            let app_error = err
+                .source
+                .as_ref()
+                .and_then(|s| s.downcast_ref::<AppError>());
+            match app_error {
+                Some(AppError::Internal(cause)) => {
+                    tracing::error!(request_id = %request_id, path = ?err.path, error = %cause, "internal error");
+                    err.extensions
+                        .get_or_insert_with(Default::default)
+                        .set("requestId", request_id.as_str());
+                }
+                Some(_) => {}
+                None if code_of(err).is_some() => {}
+                None if is_input_coercion(&err.message) => set_code(err, "BAD_USER_INPUT"),
+                None => {
+                    tracing::error!(request_id = %request_id, path = ?err.path, error = %err.message, "internal error without a code");
+                    err.message = "internal error".to_owned();
+                    set_code(err, "INTERNAL");
+                    err.extensions
+                        .get_or_insert_with(Default::default)
+                        .set("requestId", request_id.as_str());
+                }
+            }
+        }
+        response
+    }
+}
+
+/// async-graphql's messages for argument and variable values that do not fit their types.
+fn is_input_coercion(message: &str) -> bool {
+    message.starts_with("Failed to parse")
+        || message.starts_with("Invalid value for argument")
+        || message.starts_with("Variable")
+        || message.contains("Invalid value")
+}

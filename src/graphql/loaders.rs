@@ -1,0 +1,127 @@
+//! DataLoaders: every relation field resolves through one of these, so a nested query costs a
+//! number of SQL statements bounded by its depth, not by its row count.
+//!
+//! The loaders keep no cache between requests (async-graphql's `DataLoader::new` caches nothing):
+//! within one tick they gather the keys all resolvers ask for and run one statement for them all.
+
+use std::{collections::HashMap, sync::Arc};
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{alliance, membership, occupation, organization, region};
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    domain::{alliances, memberships, occupations, organizations, regions},
+    error::AppError,
+};
+
+/// A load failure, shared by every resolver that waited for the same batch.
+#[derive(Clone, Debug)]
+pub struct LoadError(pub Arc<AppError>);
+
+impl From<AppError> for LoadError {
+    fn from(err: AppError) -> Self {
+        Self(Arc::new(err))
+    }
+}
+
+impl From<LoadError> for async_graphql::Error {
+    fn from(err: LoadError) -> Self {
+        crate::error::to_graphql_error(err.0)
+    }
+}
+
+macro_rules! loader {
+    ($(#[$doc:meta])* $name:ident, $key:ty => $value:ty, $load:path) => {
+        $(#[$doc])*
+        pub struct $name(DatabaseConnection);
+
+        impl Loader<$key> for $name {
+            type Value = $value;
+            type Error = LoadError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                Ok($load(&self.0, keys).await?)
+            }
+        }
+    };
+}
+
+loader!(
+    /// Regions by id.
+    RegionById, i32 => region::Model, regions::by_ids
+);
+loader!(
+    /// Alliances by id.
+    AllianceById, i32 => alliance::Model, alliances::by_ids
+);
+loader!(
+    /// Organizations by id.
+    OrganizationById, i32 => organization::Model, organizations::by_ids
+);
+loader!(
+    /// Memberships by id.
+    MembershipById, i32 => membership::Model, memberships::by_ids
+);
+loader!(
+    /// Occupations by code.
+    OccupationByCode, String => occupation::Model, occupations::by_codes
+);
+loader!(
+    /// The alliances of each region.
+    AlliancesByRegion, i32 => Vec<alliance::Model>, alliances::by_region_ids
+);
+loader!(
+    /// The alliances each organization currently belongs to.
+    AlliancesByOrganization, i32 => Vec<alliance::Model>, alliances::by_organization_ids
+);
+loader!(
+    /// The current members of each alliance.
+    MembersByAlliance, i32 => Vec<memberships::Member>, memberships::by_alliance_ids
+);
+loader!(
+    /// Every membership of each organization.
+    MembershipsByOrganization, i32 => Vec<membership::Model>, memberships::by_organization_ids
+);
+
+/// Every loader, built once per schema.
+pub struct Loaders {
+    /// Regions by id.
+    pub region: DataLoader<RegionById>,
+    /// Alliances by id.
+    pub alliance: DataLoader<AllianceById>,
+    /// Organizations by id.
+    pub organization: DataLoader<OrganizationById>,
+    /// Memberships by id.
+    pub membership: DataLoader<MembershipById>,
+    /// Occupations by code.
+    pub occupation: DataLoader<OccupationByCode>,
+    /// Alliances by region.
+    pub alliances_by_region: DataLoader<AlliancesByRegion>,
+    /// Alliances by member organization.
+    pub alliances_by_organization: DataLoader<AlliancesByOrganization>,
+    /// Members by alliance.
+    pub members_by_alliance: DataLoader<MembersByAlliance>,
+    /// Memberships by organization.
+    pub memberships_by_organization: DataLoader<MembershipsByOrganization>,
+}
+
+impl Loaders {
+    /// Builds every loader over one connection pool.
+    pub fn new(db: &DatabaseConnection) -> Self {
+        fn dl<L: Send + Sync + 'static>(l: L) -> DataLoader<L> {
+            DataLoader::new(l, tokio::spawn)
+        }
+        Self {
+            region: dl(RegionById(db.clone())),
+            alliance: dl(AllianceById(db.clone())),
+            organization: dl(OrganizationById(db.clone())),
+            membership: dl(MembershipById(db.clone())),
+            occupation: dl(OccupationByCode(db.clone())),
+            alliances_by_region: dl(AlliancesByRegion(db.clone())),
+            alliances_by_organization: dl(AlliancesByOrganization(db.clone())),
+            members_by_alliance: dl(MembersByAlliance(db.clone())),
+            memberships_by_organization: dl(MembershipsByOrganization(db.clone())),
+        }
+    }
+}

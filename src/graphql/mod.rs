@@ -1,0 +1,59 @@
+//! The GraphQL schema: types, resolvers, loaders, and how errors leave it.
+//!
+//! [`build_schema`] does no I/O: it takes a connection pool and limits and returns a schema that
+//! tests execute in-process and the HTTP layer serves.
+
+pub mod connection;
+pub mod context;
+mod errors;
+pub mod ids;
+pub mod loaders;
+mod query;
+pub mod types;
+
+use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use sea_orm::DatabaseConnection;
+
+pub use context::{ApiContext, RequestId};
+pub use errors::ErrorCodes;
+pub use query::QueryRoot;
+
+/// The schema type skillgraph serves.
+pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Limits that keep one request from costing the server too much.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SchemaLimits {
+    /// The deepest selection nesting allowed.
+    pub max_depth: usize,
+    /// The most fields one request may select (each field counts 1, a connection field counts its
+    /// page size times its selection).
+    pub max_complexity: usize,
+}
+
+impl Default for SchemaLimits {
+    fn default() -> Self {
+        Self {
+            max_depth: 16,
+            max_complexity: 5_000,
+        }
+    }
+}
+
+/// Builds the schema over a connection pool.
+pub fn build_schema(db: DatabaseConnection, limits: SchemaLimits) -> AppSchema {
+    let loaders = loaders::Loaders::new(&db);
+    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+        .data(ApiContext { db, loaders })
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .extension(ErrorCodes::new(limits))
+        .finish()
+}
+
+/// The schema's SDL, as `schema.graphql` holds it.
+pub fn sdl() -> String {
+    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+        .finish()
+        .sdl()
+}

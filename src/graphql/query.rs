@@ -1,0 +1,181 @@
+//! The query root: entry points into the graph. Every list is across all alliances and regions
+//! unless a filter narrows it.
+
+use async_graphql::{Context, ID, Object};
+use futures_util::FutureExt;
+
+use super::{
+    connection::{Connection, TotalCount},
+    context::api,
+    ids::NodeKey,
+    types::{
+        Alliance, AllianceFilter, AllianceOrder, Membership, Node, Occupation, OccupationFilter,
+        Organization, OrganizationFilter, OrganizationOrder, Region, SkillLevelInfo, page_request,
+    },
+};
+use crate::{
+    domain::{
+        alliances,
+        codes::{AllianceCode, OccupationCode, RegionCode},
+        occupations, organizations, regions,
+    },
+    error::AppError,
+};
+
+/// The most IDs `nodes(ids:)` takes at once.
+const MAX_NODES: usize = 100;
+
+/// Reads of the alliance graph.
+#[derive(Default)]
+pub struct QueryRoot;
+
+#[Object]
+impl QueryRoot {
+    /// Fetches any object by its global ID; null when nothing has that ID.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        let key = NodeKey::parse("id", &id)?;
+        load_node(ctx, key).await
+    }
+
+    /// Fetches objects by global ID, in the order given; null where nothing has that ID. At most
+    /// 100 IDs.
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODES {
+            return Err(AppError::validation("ids", format!("at most {MAX_NODES} IDs at once")).into());
+        }
+        let keys = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| NodeKey::parse(&format!("ids[{i}]"), id))
+            .collect::<Result<Vec<_>, _>>()?;
+        futures_util::future::try_join_all(keys.into_iter().map(|key| load_node(ctx, key))).await
+    }
+
+    /// Every region, by code.
+    async fn regions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
+        Ok(regions::all(&api(ctx)?.db).await?.into_iter().map(Region).collect())
+    }
+
+    /// One region by its GB/T 2260 code; null if there is none.
+    async fn region(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Region>> {
+        let code = RegionCode::parse(&code).map_err(|e| AppError::validation("code", e))?;
+        Ok(regions::by_code(&api(ctx)?.db, &code).await?.map(Region))
+    }
+
+    /// One alliance by its code (`zj-eyewear`); null if there is none.
+    async fn alliance(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Alliance>> {
+        let code = AllianceCode::parse(&code).map_err(|e| AppError::validation("code", e))?;
+        Ok(alliances::by_code(&api(ctx)?.db, &code).await?.map(Alliance))
+    }
+
+    /// Alliances across every region; `filter` narrows, `orderBy` orders (by code unless told).
+    #[expect(clippy::too_many_arguments, reason = "Relay paging arguments plus filter and order")]
+    async fn alliances(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AllianceFilter>,
+        order_by: Option<AllianceOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Connection<Alliance>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let (field, descending) = order_by.unwrap_or_default().into_domain();
+        let page = alliances::list(&api.db, &filter, field, descending, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { alliances::count(&db, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, Alliance))
+    }
+
+    /// Organizations across every alliance and region; `filter` narrows (by kind, alliances,
+    /// region, name, number of alliances), `orderBy` orders (by name unless told).
+    #[expect(clippy::too_many_arguments, reason = "Relay paging arguments plus filter and order")]
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganizationFilter>,
+        order_by: Option<OrganizationOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Connection<Organization>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let (field, descending) = order_by.unwrap_or_default().into_domain();
+        let page = organizations::list(&api.db, &filter, field, descending, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { organizations::count(&db, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, Organization))
+    }
+
+    /// Occupations of the national classification, by code; `filter` narrows.
+    async fn occupations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OccupationFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Connection<Occupation>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let page = occupations::list(&api.db, &filter, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { occupations::count(&db, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, Occupation))
+    }
+
+    /// One occupation by its code (`6-18-02-04`); null if the classification has no such code.
+    async fn occupation(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Occupation>> {
+        let code = OccupationCode::parse(&code).map_err(|e| AppError::validation("code", e))?;
+        Ok(occupations::by_code(&api(ctx)?.db, &code).await?.map(Occupation))
+    }
+
+    /// The skill-level ladder, lowest first.
+    async fn skill_levels(&self) -> Vec<SkillLevelInfo> {
+        SkillLevelInfo::ladder()
+    }
+}
+
+async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Option<Node>> {
+    let loaders = &api(ctx)?.loaders;
+    Ok(match key {
+        NodeKey::Region(id) => loaders.region.load_one(id).await?.map(|m| Node::Region(Region(m))),
+        NodeKey::Alliance(id) => loaders
+            .alliance
+            .load_one(id)
+            .await?
+            .map(|m| Node::Alliance(Alliance(m))),
+        NodeKey::Organization(id) => loaders
+            .organization
+            .load_one(id)
+            .await?
+            .map(|m| Node::Organization(Organization(m))),
+        NodeKey::Membership(id) => loaders
+            .membership
+            .load_one(id)
+            .await?
+            .map(|m| Node::Membership(Membership(m))),
+        NodeKey::Occupation(code) => loaders
+            .occupation
+            .load_one(code)
+            .await?
+            .map(|m| Node::Occupation(Occupation(m))),
+    })
+}

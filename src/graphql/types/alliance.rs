@@ -1,0 +1,156 @@
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use chrono::NaiveDate;
+use entity::alliance;
+
+use super::{Industry, Membership, MembershipRole, OrganizationKind, Region, SortDirection, page_request};
+use crate::{
+    domain::{
+        alliances::{self, AllianceOrderField as DomainOrderField},
+        codes::RegionCode,
+        page::page_in_memory,
+    },
+    error::{AppError, AppResult},
+    graphql::{
+        connection::{Connection, TotalCount},
+        context::api,
+        ids::NodeKey,
+    },
+};
+
+/// A regional vocational-training alliance (区域职业培训联盟): enterprises, colleges, training
+/// institutions, assessment bodies and the HR bureau of one region working for one leading industry.
+pub struct Alliance(pub alliance::Model);
+
+#[Object]
+impl Alliance {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::Alliance(self.0.id).to_id()
+    }
+
+    /// Stable public code (`zj-eyewear`), for `alliance(code:)` and filters.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Chinese name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// English name.
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+
+    /// The leading industry.
+    async fn industry(&self) -> Industry {
+        self.0.industry.into()
+    }
+
+    /// The day it was founded.
+    async fn founded_on(&self) -> NaiveDate {
+        self.0.founded_on
+    }
+
+    /// What it does.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// The region it belongs to.
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        let region = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
+        Ok(Region(region.ok_or_else(|| {
+            AppError::internal(format!("alliance {} has no region", self.0.id))
+        })?))
+    }
+
+    /// Its current members, in the order they joined the graph. `kinds` and `role` narrow the list.
+    #[expect(clippy::too_many_arguments, reason = "Relay paging arguments plus two filters")]
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only members of these kinds.")] kinds: Option<Vec<OrganizationKind>>,
+        #[graphql(desc = "Only members with this role.")] role: Option<MembershipRole>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Connection<Membership>> {
+        let request = page_request(first, after, last, before)?;
+        let kinds: Option<Vec<entity::OrganizationKind>> =
+            kinds.map(|ks| ks.into_iter().map(Into::into).collect());
+        let role: Option<entity::MembershipRole> = role.map(Into::into);
+        let members: Vec<_> = api(ctx)?
+            .loaders
+            .members_by_alliance
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| kinds.as_ref().is_none_or(|ks| ks.contains(&m.kind)))
+            .filter(|m| role.is_none_or(|r| m.membership.role == r))
+            .map(|m| m.membership)
+            .collect();
+        let page = page_in_memory("alliance.members", &members, |m| i64::from(m.id), &request)?;
+        Ok(Connection::from_page(
+            page,
+            TotalCount::Known(members.len() as u64),
+            Membership,
+        ))
+    }
+}
+
+/// Which alliances to list. Every field narrows the list; leave the filter out to list every
+/// alliance of every region.
+#[derive(InputObject, Debug, Default)]
+pub struct AllianceFilter {
+    /// Only alliances of this region (GB/T 2260 code, such as `321100`).
+    pub region: Option<String>,
+    /// Only alliances of this industry.
+    pub industry: Option<Industry>,
+}
+
+impl AllianceFilter {
+    /// The validated domain filter.
+    pub fn into_domain(self) -> AppResult<alliances::AllianceFilter> {
+        Ok(alliances::AllianceFilter {
+            region: self
+                .region
+                .map(|r| RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e)))
+                .transpose()?,
+            industry: self.industry.map(Into::into),
+        })
+    }
+}
+
+/// What alliances can be ordered by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[graphql(remote = "crate::domain::alliances::AllianceOrderField")]
+pub enum AllianceOrderField {
+    /// The public code.
+    #[default]
+    Code,
+    /// The Chinese name, by Unicode code point.
+    Name,
+    /// The founding date.
+    FoundedOn,
+}
+
+/// An ordering of alliances; ties are broken by ID.
+#[derive(InputObject, Debug, Default)]
+pub struct AllianceOrder {
+    /// The field to order by.
+    pub field: AllianceOrderField,
+    /// Ascending unless told otherwise.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+impl AllianceOrder {
+    /// The domain ordering: the field and whether it is descending.
+    pub fn into_domain(self) -> (DomainOrderField, bool) {
+        (self.field.into(), self.direction == SortDirection::Desc)
+    }
+}

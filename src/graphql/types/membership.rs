@@ -1,0 +1,60 @@
+use async_graphql::{Context, ID, Object};
+use chrono::NaiveDate;
+use entity::membership;
+
+use super::{Alliance, MembershipRole, Organization};
+use crate::{
+    error::AppError,
+    graphql::{context::api, ids::NodeKey},
+};
+
+/// An organization's membership of an alliance (联盟成员).
+pub struct Membership(pub membership::Model);
+
+#[Object]
+impl Membership {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::Membership(self.0.id).to_id()
+    }
+
+    /// LEAD (牵头单位) or MEMBER.
+    async fn role(&self) -> MembershipRole {
+        self.0.role.into()
+    }
+
+    /// The day the organization joined.
+    async fn joined_on(&self) -> NaiveDate {
+        self.0.joined_on
+    }
+
+    /// The day it left; null while it is a member.
+    async fn left_on(&self) -> Option<NaiveDate> {
+        self.0.left_on
+    }
+
+    /// Whether the organization is a member now.
+    async fn is_current(&self) -> bool {
+        self.0.left_on.is_none()
+    }
+
+    /// The alliance.
+    async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Alliance> {
+        let found = api(ctx)?.loaders.alliance.load_one(self.0.alliance_id).await?;
+        Ok(Alliance(found.ok_or_else(|| {
+            AppError::internal(format!("membership {} lost its alliance", self.0.id))
+        })?))
+    }
+
+    /// The member organization.
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
+        let found = api(ctx)?
+            .loaders
+            .organization
+            .load_one(self.0.organization_id)
+            .await?;
+        Ok(Organization(found.ok_or_else(|| {
+            AppError::internal(format!("membership {} lost its organization", self.0.id))
+        })?))
+    }
+}

@@ -1,0 +1,32 @@
+//! GraphQL output and input types. Each wraps a domain model; none is an entity, so columns reach
+//! the schema only through a field written here.
+
+mod alliance;
+mod enums;
+mod membership;
+mod node;
+mod occupation;
+mod organization;
+mod region;
+mod skill_level;
+
+pub use alliance::{Alliance, AllianceFilter, AllianceOrder, AllianceOrderField};
+pub use enums::{Industry, MembershipRole, OrganizationKind, SkillLevel, SortDirection};
+pub use membership::Membership;
+pub use node::Node;
+pub use occupation::{Occupation, OccupationFilter};
+pub use organization::{Organization, OrganizationFilter, OrganizationOrder, OrganizationOrderField};
+pub use region::Region;
+pub use skill_level::SkillLevelInfo;
+
+use crate::{domain::page::PageRequest, error::AppResult};
+
+/// Relay paging arguments, validated.
+pub(crate) fn page_request(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> AppResult<PageRequest> {
+    PageRequest::new(first, after.as_deref(), last, before.as_deref())
+}

@@ -1,0 +1,90 @@
+use async_graphql::{ID, InputObject, Object};
+use entity::occupation;
+
+use crate::{
+    domain::{SearchText, codes::OccupationPrefix, occupations},
+    error::{AppError, AppResult},
+    graphql::ids::NodeKey,
+};
+
+/// An occupation (职业) of the national occupational classification, 2022 edition (all 1,639).
+pub struct Occupation(pub occupation::Model);
+
+#[Object]
+impl Occupation {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::Occupation(self.0.code.clone()).to_id()
+    }
+
+    /// The code `大类-中类-小类-细类`, 1-2-2-2 digits (welder 焊工 is `6-18-02-04`).
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Chinese name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The major group (大类), 1–8: the first digit of the code.
+    async fn major(&self) -> i32 {
+        i32::from(self.0.major)
+    }
+
+    /// Marked S, a digital occupation (数字职业), in the 2022 edition.
+    async fn digital(&self) -> bool {
+        self.0.digital
+    }
+
+    /// Marked L, a green occupation (绿色职业), in the 2022 edition.
+    async fn green(&self) -> bool {
+        self.0.green
+    }
+}
+
+/// Which occupations to list; leave it out to list all of them, by code.
+#[derive(InputObject, Debug, Default)]
+pub struct OccupationFilter {
+    /// Only this group and everything in it: `6`, `6-18`, `6-18-02`, or a whole code.
+    pub code_prefix: Option<String>,
+    /// Only this major group, 1–8.
+    pub major: Option<i32>,
+    /// Only digital (true) or only non-digital (false) occupations.
+    pub digital: Option<bool>,
+    /// Only green (true) or only non-green (false) occupations.
+    pub green: Option<bool>,
+    /// Only names containing this text.
+    pub name_contains: Option<String>,
+}
+
+impl OccupationFilter {
+    /// The validated domain filter.
+    pub fn into_domain(self) -> AppResult<occupations::OccupationFilter> {
+        let major = match self.major {
+            None => None,
+            Some(m @ 1..=8) => Some(i16::try_from(m).map_err(AppError::internal)?),
+            Some(m) => {
+                return Err(AppError::validation(
+                    "filter.major",
+                    format!("the major group is 1 to 8, not {m}"),
+                ));
+            }
+        };
+        Ok(occupations::OccupationFilter {
+            code_prefix: self
+                .code_prefix
+                .map(|p| {
+                    OccupationPrefix::parse(&p).map_err(|e| AppError::validation("filter.codePrefix", e))
+                })
+                .transpose()?,
+            major,
+            digital: self.digital,
+            green: self.green,
+            name_contains: self
+                .name_contains
+                .map(|n| SearchText::parse("filter.nameContains", &n))
+                .transpose()?,
+        })
+    }
+}

@@ -1,0 +1,189 @@
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use chrono::{DateTime, Utc};
+use entity::organization;
+
+use super::{Alliance, Membership, OrganizationKind, Region, SortDirection};
+use crate::{
+    domain::{
+        SearchText,
+        codes::{AllianceCode, RegionCode},
+        organizations,
+    },
+    error::{AppError, AppResult},
+    graphql::{context::api, ids::NodeKey},
+};
+
+/// An organization (单位) in the alliance graph: an enterprise, college, training institution,
+/// assessment body or government department. One organization may belong to several alliances.
+pub struct Organization(pub organization::Model);
+
+#[Object]
+impl Organization {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::Organization(self.0.id).to_id()
+    }
+
+    /// Registered Chinese name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// English name, where it has one.
+    async fn name_en(&self) -> Option<&str> {
+        self.0.name_en.as_deref()
+    }
+
+    /// What kind of organization it is.
+    async fn kind(&self) -> OrganizationKind {
+        self.0.kind.into()
+    }
+
+    /// Unified social credit code (统一社会信用代码), 18 characters, public by law.
+    async fn credit_code(&self) -> &str {
+        &self.0.credit_code
+    }
+
+    /// Postal address.
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+
+    /// Public website.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+
+    /// A short public description.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// When it was registered in skillgraph.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// The region it is located in (which may differ from the regions of its alliances).
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        let region = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
+        Ok(Region(region.ok_or_else(|| {
+            AppError::internal(format!("organization {} has no region", self.0.id))
+        })?))
+    }
+
+    /// All its memberships, past ones included. An organization belongs to a handful of alliances
+    /// at most, so this is a plain list.
+    async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
+        let rows = api(ctx)?
+            .loaders
+            .memberships_by_organization
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Membership).collect())
+    }
+
+    /// The alliances it currently belongs to.
+    async fn alliances(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Alliance>> {
+        let rows = api(ctx)?
+            .loaders
+            .alliances_by_organization
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Alliance).collect())
+    }
+}
+
+/// Which organizations to list. Every field narrows the list; leave the filter out to list every
+/// organization across every alliance and region.
+#[derive(InputObject, Debug, Default)]
+pub struct OrganizationFilter {
+    /// Only these kinds.
+    pub kinds: Option<Vec<OrganizationKind>>,
+    /// Only current members of any of these alliances (codes such as `zj-eyewear`).
+    pub alliances: Option<Vec<String>>,
+    /// Only current members of an alliance of this region (GB/T 2260 code, such as `321100`).
+    pub region: Option<String>,
+    /// Only names (Chinese or English) containing this text, ignoring case.
+    pub name_contains: Option<String>,
+    /// Only organizations that currently belong to at least this many alliances.
+    pub min_alliances: Option<i32>,
+}
+
+impl OrganizationFilter {
+    /// The validated domain filter.
+    pub fn into_domain(self) -> AppResult<organizations::OrganizationFilter> {
+        let alliances = self
+            .alliances
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(|(i, code)| {
+                AllianceCode::parse(code)
+                    .map_err(|e| AppError::validation(format!("filter.alliances[{i}]"), e))
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        if alliances.len() > 100 {
+            return Err(AppError::validation(
+                "filter.alliances",
+                "at most 100 alliance codes",
+            ));
+        }
+        let min_alliances = self
+            .min_alliances
+            .map(|n| {
+                u32::try_from(n).map_err(|_| {
+                    AppError::validation("filter.minAlliances", "must not be negative")
+                })
+            })
+            .transpose()?;
+        Ok(organizations::OrganizationFilter {
+            kinds: self
+                .kinds
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            alliances,
+            region: self
+                .region
+                .map(|r| RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e)))
+                .transpose()?,
+            name_contains: self
+                .name_contains
+                .map(|n| SearchText::parse("filter.nameContains", &n))
+                .transpose()?,
+            min_alliances,
+        })
+    }
+}
+
+/// What organizations can be ordered by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[graphql(remote = "crate::domain::organizations::OrganizationOrderField")]
+pub enum OrganizationOrderField {
+    /// The Chinese name, by Unicode code point.
+    #[default]
+    Name,
+    /// When it was registered in skillgraph.
+    CreatedAt,
+}
+
+/// An ordering of organizations; ties are broken by ID.
+#[derive(InputObject, Debug, Default)]
+pub struct OrganizationOrder {
+    /// The field to order by.
+    pub field: OrganizationOrderField,
+    /// Ascending unless told otherwise.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+impl OrganizationOrder {
+    /// The domain ordering: the field and whether it is descending.
+    pub fn into_domain(self) -> (organizations::OrganizationOrderField, bool) {
+        (self.field.into(), self.direction == SortDirection::Desc)
+    }
+}

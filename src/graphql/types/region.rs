@@ -1,0 +1,62 @@
+use async_graphql::{Context, ID, Object};
+use entity::region;
+
+use super::{Alliance, page_request};
+use crate::{
+    domain::page::page_in_memory,
+    graphql::{
+        connection::{Connection, TotalCount},
+        context::api,
+        ids::NodeKey,
+    },
+};
+
+/// A region (地区): a city identified by its GB/T 2260 code. Alliances belong to a region.
+pub struct Region(pub region::Model);
+
+#[Object]
+impl Region {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::Region(self.0.id).to_id()
+    }
+
+    /// GB/T 2260 administrative division code (Zhenjiang `321100`).
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Chinese name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// English name.
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+
+    /// The alliances of this region, in the order they were registered.
+    async fn alliances(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Connection<Alliance>> {
+        let request = page_request(first, after, last, before)?;
+        let rows = api(ctx)?
+            .loaders
+            .alliances_by_region
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let page = page_in_memory("region.alliances", &rows, |a| i64::from(a.id), &request)?;
+        Ok(Connection::from_page(
+            page,
+            TotalCount::Known(rows.len() as u64),
+            Alliance,
+        ))
+    }
+}

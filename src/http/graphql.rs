@@ -1,0 +1,302 @@
+//! GraphQL over HTTP, following the GraphQL-over-HTTP specification rather than
+//! async-graphql-axum's stock handler:
+//!
+//! - `POST` takes `application/json` (415 otherwise); `GET` takes the request in the query string
+//!   and runs queries only (a mutation gets 405 with `Allow: POST`).
+//! - The response is `application/graphql-response+json` when the client accepts it, else
+//!   `application/json`; 406 when it accepts neither.
+//! - 400 for a body that is not JSON, a document that does not parse or fit the schema, or a
+//!   request over the limits (no `data` then); 413 for an oversized body; 2xx whenever `data` is
+//!   present, whatever errors came with it.
+//! - `GET` from a browser with no query shows GraphiQL.
+
+use axum::{
+    body::Bytes,
+    extract::{Query, State, rejection::BytesRejection},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use async_graphql::{
+    Request, Variables,
+    http::GraphiQLSource,
+    parser::{
+        parse_query,
+        types::{DocumentOperations, OperationType},
+    },
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{HttpState, REQUEST_ID};
+use crate::graphql::RequestId;
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// The media type of a response, chosen from `Accept`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Media {
+    GraphqlResponse,
+    Json,
+}
+
+impl Media {
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Self::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+/// Picks the response media type; `None` when the client accepts neither.
+fn negotiate(headers: &HeaderMap) -> Option<Media> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(Media::Json);
+    };
+    let types: Vec<String> = accept
+        .split(',')
+        .map(|part| {
+            part.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .collect();
+    if types.iter().any(|t| t == GRAPHQL_RESPONSE) {
+        Some(Media::GraphqlResponse)
+    } else if types.is_empty()
+        || types
+            .iter()
+            .any(|t| t == JSON || t == "*/*" || t == "application/*" || t.is_empty())
+    {
+        Some(Media::Json)
+    } else {
+        None
+    }
+}
+
+/// A response with no `data`, for failures before GraphQL runs.
+fn request_error(status: StatusCode, code: &str, message: &str, media: Media) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let mut response = (status, body.to_string()).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, media.content_type());
+    response
+}
+
+fn not_acceptable() -> Response {
+    request_error(
+        StatusCode::NOT_ACCEPTABLE,
+        "NOT_ACCEPTABLE",
+        "accept application/graphql-response+json or application/json",
+        Media::Json,
+    )
+}
+
+/// Codes of errors raised before execution: the response then has no `data`.
+const REQUEST_ERROR_CODES: [&str; 4] = [
+    "GRAPHQL_PARSE_FAILED",
+    "GRAPHQL_VALIDATION_FAILED",
+    "QUERY_TOO_DEEP",
+    "QUERY_TOO_COMPLEX",
+];
+
+async fn execute(state: &HttpState, headers: &HeaderMap, request: Request, media: Media) -> Response {
+    let request_id = headers
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
+    let response = state.schema.execute(request.data(RequestId(request_id))).await;
+    let not_executed = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .is_some_and(|c| {
+                    matches!(c, async_graphql::Value::String(s) if REQUEST_ERROR_CODES.contains(&s.as_str()))
+                })
+        });
+    let status = if not_executed {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    match serde_json::to_vec(&response) {
+        Ok(body) => {
+            let mut http = (status, body).into_response();
+            http.headers_mut()
+                .insert(header::CONTENT_TYPE, media.content_type());
+            http
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "could not serialise a GraphQL response");
+            request_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error",
+                media,
+            )
+        }
+    }
+}
+
+/// `POST /graphql`.
+pub(super) async fn post_graphql(
+    State(state): State<HttpState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if essence != JSON {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the request as application/json",
+            media,
+        );
+    }
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return request_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                "the request body is larger than the server accepts",
+                media,
+            );
+        }
+        Err(rejection) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &rejection.body_text(),
+                media,
+            );
+        }
+    };
+    let request: Request = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(err) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("the body is not a GraphQL request in JSON: {err}"),
+                media,
+            );
+        }
+    };
+    execute(&state, &headers, request, media).await
+}
+
+/// The query-string form of a GraphQL request.
+#[derive(Debug, Deserialize)]
+pub(super) struct GetParams {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+/// `GET /graphql`: GraphiQL for a browser, or a query from the query string.
+pub(super) async fn get_graphql(
+    State(state): State<HttpState>,
+    headers: HeaderMap,
+    params: Result<Query<GetParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let params = match params {
+        Ok(Query(params)) => params,
+        Err(rejection) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &rejection.body_text(),
+                Media::Json,
+            );
+        }
+    };
+    let Some(query) = params.query else {
+        if wants_html {
+            return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
+        }
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "give the GraphQL document in the `query` parameter",
+            negotiate(&headers).unwrap_or(Media::Json),
+        );
+    };
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    if let Ok(doc) = parse_query(&query) {
+        let operation = match (&doc.operations, params.operation_name.as_deref()) {
+            (DocumentOperations::Single(op), _) => Some(op.node.ty),
+            (DocumentOperations::Multiple(ops), Some(name)) => {
+                ops.get(name).map(|op| op.node.ty)
+            }
+            (DocumentOperations::Multiple(_), None) => None,
+        };
+        if matches!(
+            operation,
+            Some(OperationType::Mutation | OperationType::Subscription)
+        ) {
+            let mut response = request_error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "METHOD_NOT_ALLOWED",
+                "only queries may be sent with GET; send mutations with POST",
+                media,
+            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return response;
+        }
+    }
+    let mut request = Request::new(query);
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    for (field, raw) in [("variables", &params.variables), ("extensions", &params.extensions)] {
+        if let Some(raw) = raw {
+            let parsed: serde_json::Value = match serde_json::from_str(raw) {
+                Ok(v) => v,
+                Err(err) => {
+                    return request_error(
+                        StatusCode::BAD_REQUEST,
+                        "BAD_REQUEST",
+                        &format!("`{field}` is not JSON: {err}"),
+                        media,
+                    );
+                }
+            };
+            if field == "variables" {
+                request = request.variables(Variables::from_json(parsed));
+            } else if let Ok(ext) = serde_json::from_value(parsed) {
+                request.extensions = ext;
+            }
+        }
+    }
+    execute(&state, &headers, request, media).await
+}

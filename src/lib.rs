@@ -1,0 +1,29 @@
+//! skillgraph: one GraphQL graph over the regional vocational-training alliances — their
+//! enterprises, colleges, training institutions, assessment bodies and HR bureaus — across
+//! alliances and across cities.
+//!
+//! # Layout
+//!
+//! - [`cli`] parses the command line; [`config`] loads typed [`config::Settings`];
+//!   [`telemetry`] sets up logs.
+//! - [`app`] builds the [`app::App`]: database pool, schema, router, bound listener.
+//! - [`http`] is the axum router: GraphQL over HTTP, GraphiQL, health and readiness.
+//! - [`graphql`] is the schema: thin resolvers, GraphQL types built from models, DataLoaders for
+//!   every relation, Relay connections, and the extension that gives every error a code.
+//! - [`domain`] holds validated values ([`domain::codes`]) and the services; all SQL lives there.
+//! - [`error`] is the one error type, [`error::AppError`], and its `extensions.code` mapping.
+//! - [`db`] connects and migrates; [`seed`] loads the demo data.
+//!
+//! The `entity` crate holds the SeaORM models and the `migration` crate the migrations (with the
+//! national occupational classification as reference data).
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod seed;
+pub mod telemetry;

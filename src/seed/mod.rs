@@ -1,0 +1,200 @@
+//! Demo data: three regions, twelve alliances (Zhenjiang's eight among them) and 66 organizations
+//! of every kind, several in two or more alliances. Illustrative, as `demo.toml` says at its top.
+//!
+//! `skillgraph seed --demo` loads it, and `serve` loads it into an empty database unless told not
+//! to. The occupation catalogue is not demo data: the migrations load it.
+
+use std::collections::HashMap;
+
+use anyhow::{Context as _, bail};
+use chrono::{Days, NaiveDate};
+use entity::{MembershipRole, alliance, membership, region};
+use sea_orm::{
+    ActiveEnum, ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait,
+    TransactionTrait,
+};
+use serde::Deserialize;
+
+use crate::domain::{codes::CreditCode, organizations};
+
+const DEMO: &str = include_str!("demo.toml");
+
+#[derive(Debug, Deserialize)]
+struct Demo {
+    regions: Vec<DemoRegion>,
+    alliances: Vec<DemoAlliance>,
+    organizations: Vec<DemoOrganization>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DemoRegion {
+    code: String,
+    name: String,
+    name_en: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct DemoAlliance {
+    code: String,
+    name: String,
+    name_en: String,
+    industry: String,
+    region: String,
+    founded_on: NaiveDate,
+    description: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct DemoOrganization {
+    name: String,
+    name_en: Option<String>,
+    kind: String,
+    region: String,
+    #[serde(default)]
+    lead: Vec<String>,
+    #[serde(default)]
+    member: Vec<String>,
+    description: Option<String>,
+}
+
+/// What a demo load did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeedOutcome {
+    /// Loaded this many regions, alliances, organizations and memberships.
+    Loaded {
+        /// Regions written.
+        regions: usize,
+        /// Alliances written.
+        alliances: usize,
+        /// Organizations written.
+        organizations: usize,
+        /// Memberships written.
+        memberships: usize,
+    },
+    /// The database already had regions; nothing was written.
+    AlreadyPopulated,
+}
+
+/// Whether the database has no graph data yet (occupations do not count: migrations load them).
+pub async fn is_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    Ok(region::Entity::find().count(db).await? == 0)
+}
+
+/// A synthetic but valid unified social credit code: the registration-authority and type digits
+/// fitting the kind, the region's code, a made-up body, and the GB 32100 check character.
+fn demo_credit_code(kind: entity::OrganizationKind, region: &str, serial: usize) -> anyhow::Result<CreditCode> {
+    use entity::OrganizationKind::*;
+    let authority = match kind {
+        Enterprise => "91",
+        College => "12",
+        TrainingInstitution | AssessmentBody => "52",
+        Government => "11",
+    };
+    let first17 = format!("{authority}{region}MA{serial:07}");
+    let check = CreditCode::check_char(&first17).context("demo credit code alphabet")?;
+    Ok(CreditCode::parse(&format!("{first17}{}", char::from(check)))?)
+}
+
+/// Loads the demo data in one transaction, unless the database already has regions.
+pub async fn demo(db: &DatabaseConnection) -> anyhow::Result<SeedOutcome> {
+    let demo: Demo = toml::from_str(DEMO).context("parsing demo.toml")?;
+    let txn = db.begin().await?;
+    if region::Entity::find().count(&txn).await? > 0 {
+        return Ok(SeedOutcome::AlreadyPopulated);
+    }
+
+    let mut regions = HashMap::new();
+    for r in &demo.regions {
+        let model = region::Entity::insert(region::ActiveModel {
+            code: Set(r.code.clone()),
+            name: Set(r.name.clone()),
+            name_en: Set(r.name_en.clone()),
+            ..Default::default()
+        })
+        .exec_with_returning(&txn)
+        .await?;
+        regions.insert(r.code.clone(), model.id);
+    }
+
+    let mut alliances = HashMap::new();
+    for a in &demo.alliances {
+        let region_id = *regions
+            .get(&a.region)
+            .with_context(|| format!("alliance {} names unknown region {}", a.code, a.region))?;
+        let industry = entity::Industry::try_from_value(&a.industry)
+            .with_context(|| format!("alliance {}: industry {}", a.code, a.industry))?;
+        let model = alliance::Entity::insert(alliance::ActiveModel {
+            code: Set(a.code.clone()),
+            name: Set(a.name.clone()),
+            name_en: Set(a.name_en.clone()),
+            industry: Set(industry),
+            region_id: Set(region_id),
+            founded_on: Set(a.founded_on),
+            description: Set(a.description.clone()),
+            ..Default::default()
+        })
+        .exec_with_returning(&txn)
+        .await?;
+        alliances.insert(a.code.clone(), (model.id, a.founded_on));
+    }
+
+    let mut memberships = 0;
+    for (serial, o) in demo.organizations.iter().enumerate() {
+        let kind = entity::OrganizationKind::try_from_value(&o.kind)
+            .with_context(|| format!("organization {}: kind {}", o.name, o.kind))?;
+        let region_id = *regions
+            .get(&o.region)
+            .with_context(|| format!("organization {} names unknown region {}", o.name, o.region))?;
+        let org = organizations::create(
+            &txn,
+            organizations::NewOrganization {
+                name: o.name.clone(),
+                name_en: o.name_en.clone(),
+                kind,
+                credit_code: demo_credit_code(kind, &o.region, serial + 1)?,
+                region_id,
+                address: None,
+                website: None,
+                description: o.description.clone(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("organization {}: {e}", o.name))?;
+
+        let roles = o
+            .lead
+            .iter()
+            .map(|c| (c, MembershipRole::Lead))
+            .chain(o.member.iter().map(|c| (c, MembershipRole::Member)));
+        for (i, (code, role)) in roles.enumerate() {
+            let Some(&(alliance_id, founded_on)) = alliances.get(code) else {
+                bail!("organization {} names unknown alliance {code}", o.name);
+            };
+            // Leads join on the founding day; members over the following months.
+            let joined_on = match role {
+                MembershipRole::Lead => founded_on,
+                MembershipRole::Member => founded_on
+                    .checked_add_days(Days::new(((serial * 13 + i * 29) % 150) as u64))
+                    .unwrap_or(founded_on),
+            };
+            membership::Entity::insert(membership::ActiveModel {
+                alliance_id: Set(alliance_id),
+                organization_id: Set(org.id),
+                role: Set(role),
+                joined_on: Set(joined_on),
+                left_on: Set(None),
+                ..Default::default()
+            })
+            .exec(&txn)
+            .await?;
+            memberships += 1;
+        }
+    }
+    txn.commit().await?;
+    Ok(SeedOutcome::Loaded {
+        regions: demo.regions.len(),
+        alliances: demo.alliances.len(),
+        organizations: demo.organizations.len(),
+        memberships,
+    })
+}
