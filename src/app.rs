@@ -38,7 +38,10 @@ impl App {
     }
 
     /// Binds the listener over a database that is already migrated.
-    pub async fn with_database(settings: &Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
+    pub async fn with_database(
+        settings: &Settings,
+        db: DatabaseConnection,
+    ) -> anyhow::Result<Self> {
         let schema = build_schema(db.clone(), settings.schema_limits());
         let router = http::router(
             HttpState {

@@ -13,7 +13,13 @@ use crate::{app, config::Settings, db, graphql, seed, telemetry};
 #[command(name = "skillgraph", version, about, long_about = None)]
 pub struct Cli {
     /// A TOML settings file; used if it exists. Environment variables override it.
-    #[arg(long, short, global = true, env = "SKILLGRAPH_CONFIG", default_value = "skillgraph.toml")]
+    #[arg(
+        long,
+        short,
+        global = true,
+        env = "SKILLGRAPH_CONFIG",
+        default_value = "skillgraph.toml"
+    )]
     pub config: PathBuf,
     /// What to do; `serve` when left out.
     #[command(subcommand)]
@@ -111,7 +117,9 @@ async fn serve(settings: &Settings) -> anyhow::Result<()> {
     let app = app::App::build(settings).await?;
     let addr = app.local_addr()?;
     tracing::info!(%addr, "serving GraphQL");
-    println!("skillgraph is serving GraphQL at http://{addr}/graphql (open it in a browser for GraphiQL)");
+    println!(
+        "skillgraph is serving GraphQL at http://{addr}/graphql (open it in a browser for GraphiQL)"
+    );
     app.run_until_stopped(app::shutdown_signal()).await?;
     Ok(())
 }

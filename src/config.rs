@@ -10,6 +10,7 @@
 //! | `log_format` | `SKILLGRAPH_LOG_FORMAT` | `text` (or `json`) |
 //! | `max_query_depth` | `SKILLGRAPH_MAX_QUERY_DEPTH` | `16` |
 //! | `max_query_complexity` | `SKILLGRAPH_MAX_QUERY_COMPLEXITY` | `5000` |
+//! | `loader_delay_ms` | `SKILLGRAPH_LOADER_DELAY_MS` | `1` |
 //! | `max_body_bytes` | `SKILLGRAPH_MAX_BODY_BYTES` | `1048576` |
 //! | `request_timeout_secs` | `SKILLGRAPH_REQUEST_TIMEOUT_SECS` | `30` |
 
@@ -53,6 +54,8 @@ pub struct Settings {
     pub max_query_depth: usize,
     /// The most fields a query may select.
     pub max_query_complexity: usize,
+    /// How long, in milliseconds, a DataLoader gathers keys before its one statement.
+    pub loader_delay_ms: u64,
     /// The largest request body, in bytes.
     pub max_body_bytes: usize,
     /// How long one request may take, in seconds.
@@ -71,6 +74,7 @@ impl Default for Settings {
             log_format: LogFormat::Text,
             max_query_depth: limits.max_depth,
             max_query_complexity: limits.max_complexity,
+            loader_delay_ms: u64::try_from(limits.loader_delay.as_millis()).unwrap_or(1),
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 30,
         }
@@ -88,6 +92,7 @@ impl fmt::Debug for Settings {
             .field("log_format", &self.log_format)
             .field("max_query_depth", &self.max_query_depth)
             .field("max_query_complexity", &self.max_query_complexity)
+            .field("loader_delay_ms", &self.loader_delay_ms)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("request_timeout_secs", &self.request_timeout_secs)
             .finish()
@@ -102,7 +107,11 @@ impl Settings {
             figment = figment.merge(Toml::file(file));
         }
         figment
-            .merge(Env::prefixed("SKILLGRAPH_").ignore(&["test_database_url", "test_redis_url", "config"]))
+            .merge(Env::prefixed("SKILLGRAPH_").ignore(&[
+                "test_database_url",
+                "test_redis_url",
+                "config",
+            ]))
             .merge(Env::raw().only(&["DATABASE_URL"]))
             .extract()
             .map_err(Box::new)
@@ -113,6 +122,7 @@ impl Settings {
         SchemaLimits {
             max_depth: self.max_query_depth,
             max_complexity: self.max_query_complexity,
+            loader_delay: Duration::from_millis(self.loader_delay_ms),
         }
     }
 
@@ -151,7 +161,10 @@ mod tests {
             redact_url("postgres://app:s3cret@db:5432/skills"),
             "postgres://app:***@db:5432/skills"
         );
-        assert_eq!(redact_url("sqlite://skillgraph.db?mode=rwc"), "sqlite://skillgraph.db?mode=rwc");
+        assert_eq!(
+            redact_url("sqlite://skillgraph.db?mode=rwc"),
+            "sqlite://skillgraph.db?mode=rwc"
+        );
         let settings = Settings {
             database_url: "postgres://app:s3cret@db/skills".into(),
             ..Settings::default()
@@ -160,9 +173,13 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::result_large_err, reason = "figment's Jail fixes the error type")]
     fn file_then_environment_override_defaults() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("skillgraph.toml", "listen = \"0.0.0.0:9000\"\nmax_query_depth = 9\n")?;
+            jail.create_file(
+                "skillgraph.toml",
+                "listen = \"0.0.0.0:9000\"\nmax_query_depth = 9\n",
+            )?;
             jail.set_env("SKILLGRAPH_MAX_QUERY_DEPTH", "11");
             jail.set_env("DATABASE_URL", "postgres://localhost/x");
             let s = Settings::load(Path::new("skillgraph.toml")).map_err(|e| e.to_string())?;

@@ -7,10 +7,10 @@
 //! database stays readable and the same on SQLite and PostgreSQL.
 
 pub mod alliance;
+mod enums;
 pub mod membership;
 pub mod occupation;
 pub mod organization;
 pub mod region;
-mod enums;
 
 pub use enums::{Industry, MembershipRole, OrganizationKind, SkillLevel};

@@ -4,8 +4,8 @@
 //! PostgreSQL. The national occupational classification (2022 edition, all 1,639 occupations) is
 //! reference data, not demo data, so a migration loads it from `data/occupations.csv`.
 //!
-//! The binary of this crate is the stock sea-orm migration CLI; the server runs the same
-//! migrations through `skillgraph migrate`.
+//! `skillgraph migrate up|down|status` runs them; this crate has no binary of its own (the stock
+//! sea-orm migration CLI would pull in sea-orm-cli's code generator for nothing).
 
 pub use sea_orm_migration::prelude::*;
 

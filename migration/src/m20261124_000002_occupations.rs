@@ -36,22 +36,29 @@ struct Row {
     green: Option<bool>,
 }
 
+/// One occupation as inserted.
+pub(crate) struct Occupation {
+    code: String,
+    name: String,
+    major: i16,
+    digital: bool,
+    green: bool,
+}
+
 /// Parses the embedded CSV. Public to the crate so a test can check the totals MOHRSS published.
-pub(crate) fn rows() -> Result<Vec<(String, String, i16, bool, bool)>, DbErr> {
+pub(crate) fn rows() -> Result<Vec<Occupation>, DbErr> {
     let mut reader = csv::Reader::from_reader(OCCUPATIONS_CSV.as_bytes());
     reader
         .deserialize::<Row>()
         .map(|row| {
-            row.map(|r| {
-                (
-                    r.code,
-                    r.name,
-                    r.major,
-                    r.digital.unwrap_or(false),
-                    r.green.unwrap_or(false),
-                )
+            row.map(|r| Occupation {
+                code: r.code,
+                name: r.name,
+                major: r.major,
+                digital: r.digital.unwrap_or(false),
+                green: r.green.unwrap_or(false),
             })
-                .map_err(|e| DbErr::Migration(format!("occupations.csv: {e}")))
+            .map_err(|e| DbErr::Migration(format!("occupations.csv: {e}")))
         })
         .collect()
 }
@@ -69,13 +76,13 @@ impl MigrationTrait for Migration {
                 Occupations::Digital,
                 Occupations::Green,
             ]);
-            for (code, name, major, digital, green) in chunk {
+            for o in chunk {
                 insert.values_panic([
-                    code.as_str().into(),
-                    name.as_str().into(),
-                    (*major).into(),
-                    (*digital).into(),
-                    (*green).into(),
+                    o.code.as_str().into(),
+                    o.name.as_str().into(),
+                    o.major.into(),
+                    o.digital.into(),
+                    o.green.into(),
                 ]);
             }
             manager.exec_stmt(insert).await?;
@@ -98,8 +105,16 @@ mod tests {
     fn the_csv_matches_the_published_totals() {
         let rows = rows().expect("the embedded CSV parses");
         assert_eq!(rows.len(), 1639);
-        assert_eq!(rows.iter().filter(|r| r.3).count(), 97, "digital (S)");
-        assert_eq!(rows.iter().filter(|r| r.4).count(), 134, "green (L)");
-        assert_eq!(rows.iter().filter(|r| r.3 && r.4).count(), 23, "both");
+        assert_eq!(rows.iter().filter(|r| r.digital).count(), 97, "digital (S)");
+        assert_eq!(rows.iter().filter(|r| r.green).count(), 134, "green (L)");
+        assert_eq!(
+            rows.iter().filter(|r| r.digital && r.green).count(),
+            23,
+            "both"
+        );
+        assert!(
+            rows.iter()
+                .all(|r| (1..=8).contains(&r.major) && r.code.len() == 10 && !r.name.is_empty())
+        );
     }
 }

@@ -67,7 +67,10 @@ fn ordering(field: AllianceOrderField, descending: bool) -> Ordering<alliance::E
         ),
     };
     Ordering {
-        name: format!("alliances:{name}:{}", if descending { "desc" } else { "asc" }),
+        name: format!(
+            "alliances:{name}:{}",
+            if descending { "desc" } else { "asc" }
+        ),
         keys: vec![
             key,
             SortKey {

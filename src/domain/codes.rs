@@ -21,7 +21,9 @@ pub struct CreditCode(String);
 /// The 31 characters a credit code is written in; a character's value is its index.
 const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Weights of the first 17 characters: 3^i mod 31.
-const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const CREDIT_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 fn credit_value(c: u8) -> Option<u32> {
     CREDIT_ALPHABET
@@ -185,7 +187,9 @@ impl RegionCode {
         }
         match code[..2].parse::<u8>() {
             Ok(11..=82) => Ok(Self(code.to_owned())),
-            _ => Err(err(format!("\"{code}\" does not start with a province code"))),
+            _ => Err(err(format!(
+                "\"{code}\" does not start with a province code"
+            ))),
         }
     }
 
@@ -231,6 +235,7 @@ impl AllianceCode {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -247,7 +252,10 @@ mod tests {
         let wrong = if check == '0' { '1' } else { '0' };
         let e = CreditCode::parse(&format!("{first17}{wrong}")).unwrap_err();
         assert!(e.to_string().contains("check character"), "{e}");
-        assert!(CreditCode::parse("91350100M000100Y").is_err(), "17 characters");
+        assert!(
+            CreditCode::parse("91350100M000100Y").is_err(),
+            "17 characters"
+        );
         assert!(
             CreditCode::parse("91350100M000100YI3").is_err(),
             "I is not in the alphabet"
@@ -257,12 +265,27 @@ mod tests {
     #[test]
     fn occupation_codes_and_prefixes() {
         assert!(OccupationCode::parse("6-18-02-04").is_ok());
-        for bad in ["6-18-2-04", "61-8-02-04", "6-18-02", "9-18-02-04", "0-18-02-04", "a-18-02-04"] {
+        for bad in [
+            "6-18-2-04",
+            "61-8-02-04",
+            "6-18-02",
+            "9-18-02-04",
+            "0-18-02-04",
+            "a-18-02-04",
+        ] {
             assert!(OccupationCode::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(OccupationPrefix::parse("6-18").unwrap().like_pattern(), "6-18-%");
+        assert_eq!(
+            OccupationPrefix::parse("6-18").unwrap().like_pattern(),
+            "6-18-%"
+        );
         assert_eq!(OccupationPrefix::parse("6-18-").unwrap().as_str(), "6-18");
-        assert_eq!(OccupationPrefix::parse("6-18-02-04").unwrap().like_pattern(), "6-18-02-04");
+        assert_eq!(
+            OccupationPrefix::parse("6-18-02-04")
+                .unwrap()
+                .like_pattern(),
+            "6-18-02-04"
+        );
         assert!(OccupationPrefix::parse("6-1").is_err());
         assert!(OccupationPrefix::parse("").is_err());
     }
@@ -272,13 +295,21 @@ mod tests {
         assert!(RegionCode::parse("321100").is_ok());
         assert!(RegionCode::parse("32110").is_err());
         assert!(RegionCode::parse("991100").is_err());
-        assert_eq!(AllianceCode::parse("ZJ-Eyewear").unwrap().as_str(), "zj-eyewear");
+        assert_eq!(
+            AllianceCode::parse("ZJ-Eyewear").unwrap().as_str(),
+            "zj-eyewear"
+        );
         assert!(AllianceCode::parse("zj--eyewear").is_err());
         assert!(AllianceCode::parse("zj eyewear").is_err());
     }
 
     fn credit_char() -> impl Strategy<Value = char> {
-        proptest::sample::select(CREDIT_ALPHABET.iter().map(|&b| char::from(b)).collect::<Vec<_>>())
+        proptest::sample::select(
+            CREDIT_ALPHABET
+                .iter()
+                .map(|&b| char::from(b))
+                .collect::<Vec<_>>(),
+        )
     }
 
     proptest! {
@@ -287,7 +318,8 @@ mod tests {
             let first17: String = body.into_iter().collect();
             let check = char::from(CreditCode::check_char(&first17).unwrap());
             let code = format!("{first17}{check}");
-            prop_assert_eq!(CreditCode::parse(&code).unwrap().as_str(), code.as_str());
+            let parsed = CreditCode::parse(&code).unwrap();
+            prop_assert_eq!(parsed.as_str(), code.as_str());
         }
 
         #[test]
@@ -298,7 +330,8 @@ mod tests {
             let idx = CREDIT_ALPHABET.iter().position(|&b| char::from(b) == chars[pos]).unwrap();
             chars[pos] = char::from(CREDIT_ALPHABET[(idx + delta) % 31]);
             let changed: String = chars.into_iter().collect();
-            prop_assert!(CreditCode::parse(&format!("{changed}{check}")).is_err());
+            let tampered = format!("{changed}{check}");
+            prop_assert!(CreditCode::parse(&tampered).is_err());
         }
 
         #[test]

@@ -3,9 +3,7 @@
 use std::collections::HashMap;
 
 use entity::{OrganizationKind, membership, organization};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::error::AppResult;
 

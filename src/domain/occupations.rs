@@ -45,7 +45,8 @@ fn ordering() -> Ordering<occupation::Entity> {
 fn select(filter: &OccupationFilter) -> Select<occupation::Entity> {
     let mut cond = Condition::all();
     if let Some(prefix) = &filter.code_prefix {
-        cond = cond.add(Expr::col(occupation::Column::Code).like(LikeExpr::new(prefix.like_pattern())));
+        cond = cond
+            .add(Expr::col(occupation::Column::Code).like(LikeExpr::new(prefix.like_pattern())));
     }
     if let Some(major) = filter.major {
         cond = cond.add(occupation::Column::Major.eq(major));

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::Utc;
 use entity::{OrganizationKind, alliance, membership, organization, region};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, Select,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Select,
     sea_query::{Expr, ExprTrait, Query},
 };
 
@@ -104,9 +104,12 @@ fn select(filter: &OrganizationFilter) -> Select<organization::Entity> {
     }
     if !filter.alliances.is_empty() {
         let codes = filter.alliances.iter().map(|c| c.as_str().to_owned());
-        cond = cond.add(organization::Column::Id.in_subquery(members_of(
-            Condition::all().add(Expr::col((alliance::Entity, alliance::Column::Code)).is_in(codes)),
-        )));
+        cond = cond.add(
+            organization::Column::Id
+                .in_subquery(members_of(Condition::all().add(
+                    Expr::col((alliance::Entity, alliance::Column::Code)).is_in(codes),
+                ))),
+        );
     }
     if let Some(region) = &filter.region {
         let region_ids = Query::select()
@@ -114,16 +117,23 @@ fn select(filter: &OrganizationFilter) -> Select<organization::Entity> {
             .from(region::Entity)
             .and_where(Expr::col(region::Column::Code).eq(region.as_str()))
             .to_owned();
-        cond = cond.add(organization::Column::Id.in_subquery(members_of(
-            Condition::all()
-                .add(Expr::col((alliance::Entity, alliance::Column::RegionId)).in_subquery(region_ids)),
-        )));
+        cond = cond.add(
+            organization::Column::Id.in_subquery(members_of(Condition::all().add(
+                Expr::col((alliance::Entity, alliance::Column::RegionId)).in_subquery(region_ids),
+            ))),
+        );
     }
     if let Some(needle) = &filter.name_contains {
         cond = cond.add(
             Condition::any()
-                .add(needle.matches(Expr::col((organization::Entity, organization::Column::Name))))
-                .add(needle.matches(Expr::col((organization::Entity, organization::Column::NameEn)))),
+                .add(needle.matches(Expr::col((
+                    organization::Entity,
+                    organization::Column::Name,
+                ))))
+                .add(needle.matches(Expr::col((
+                    organization::Entity,
+                    organization::Column::NameEn,
+                )))),
         );
     }
     if let Some(min) = filter.min_alliances {

@@ -231,7 +231,11 @@ impl<E: EntityTrait> Ordering<E> {
             )
         };
         let kinds_match = cursor.keys.len() == self.keys.len()
-            && self.keys.iter().zip(&cursor.keys).all(|(k, v)| k.kind == v.kind());
+            && self
+                .keys
+                .iter()
+                .zip(&cursor.keys)
+                .all(|(k, v)| k.kind == v.kind());
         if cursor.ordering != self.name || !kinds_match {
             return Err(wrong());
         }
@@ -386,6 +390,7 @@ pub fn page_in_memory<T: Clone>(
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -393,14 +398,26 @@ mod tests {
     #[test]
     fn page_sizes_are_bounded_and_named() {
         let e = PageRequest::new(Some(101), None, None, None).unwrap_err();
-        assert!(matches!(&e, AppError::Validation { field, .. } if field == "first"), "{e}");
+        assert!(
+            matches!(&e, AppError::Validation { field, .. } if field == "first"),
+            "{e}"
+        );
         let e = PageRequest::new(None, None, Some(-1), None).unwrap_err();
-        assert!(matches!(&e, AppError::Validation { field, .. } if field == "last"), "{e}");
+        assert!(
+            matches!(&e, AppError::Validation { field, .. } if field == "last"),
+            "{e}"
+        );
         let e = PageRequest::new(Some(1), None, Some(1), None).unwrap_err();
         assert!(matches!(e, AppError::Validation { .. }));
         let e = PageRequest::new(Some(1), Some("not a cursor"), None, None).unwrap_err();
-        assert!(matches!(&e, AppError::Validation { field, .. } if field == "after"), "{e}");
-        assert_eq!(PageRequest::new(None, None, None, None).unwrap().limit, DEFAULT_PAGE_SIZE);
+        assert!(
+            matches!(&e, AppError::Validation { field, .. } if field == "after"),
+            "{e}"
+        );
+        assert_eq!(
+            PageRequest::new(None, None, None, None).unwrap().limit,
+            DEFAULT_PAGE_SIZE
+        );
     }
 
     fn walk_forward(rows: &[i64], size: u64) -> Vec<i64> {

@@ -17,7 +17,10 @@ pub async fn all(db: &DatabaseConnection) -> AppResult<Vec<region::Model>> {
 }
 
 /// One region by its code.
-pub async fn by_code(db: &DatabaseConnection, code: &RegionCode) -> AppResult<Option<region::Model>> {
+pub async fn by_code(
+    db: &DatabaseConnection,
+    code: &RegionCode,
+) -> AppResult<Option<region::Model>> {
     Ok(region::Entity::find()
         .filter(region::Column::Code.eq(code.as_str()))
         .one(db)
@@ -25,7 +28,10 @@ pub async fn by_code(db: &DatabaseConnection, code: &RegionCode) -> AppResult<Op
 }
 
 /// Regions by id, in one statement.
-pub async fn by_ids(db: &DatabaseConnection, ids: &[i32]) -> AppResult<HashMap<i32, region::Model>> {
+pub async fn by_ids(
+    db: &DatabaseConnection,
+    ids: &[i32],
+) -> AppResult<HashMap<i32, region::Model>> {
     Ok(region::Entity::find()
         .filter(region::Column::Id.is_in(ids.iter().copied()))
         .all(db)

@@ -30,6 +30,7 @@ impl SearchText {
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        Expr::expr(Func::lower(expr.into())).like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+        Expr::expr(Func::lower(expr.into()))
+            .like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
     }
 }

@@ -63,6 +63,7 @@ impl NodeKey {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -71,7 +72,10 @@ mod tests {
     fn ids_are_opaque_and_round_trip() {
         let id = NodeKey::Organization(42).to_id();
         assert!(!id.0.contains("Organization"));
-        assert_eq!(NodeKey::parse("id", &id).unwrap(), NodeKey::Organization(42));
+        assert_eq!(
+            NodeKey::parse("id", &id).unwrap(),
+            NodeKey::Organization(42)
+        );
         let occ = NodeKey::Occupation("6-18-02-04".into()).to_id();
         assert_eq!(
             NodeKey::parse("id", &occ).unwrap(),

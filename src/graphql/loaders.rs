@@ -4,7 +4,7 @@
 //! The loaders keep no cache between requests (async-graphql's `DataLoader::new` caches nothing):
 //! within one tick they gather the keys all resolvers ask for and run one statement for them all.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{alliance, membership, occupation, organization, region};
@@ -107,21 +107,21 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    /// Builds every loader over one connection pool.
-    pub fn new(db: &DatabaseConnection) -> Self {
-        fn dl<L: Send + Sync + 'static>(l: L) -> DataLoader<L> {
-            DataLoader::new(l, tokio::spawn)
+    /// Builds every loader over one connection pool; each gathers keys for `delay`.
+    pub fn new(db: &DatabaseConnection, delay: Duration) -> Self {
+        fn dl<L: Send + Sync + 'static>(l: L, delay: Duration) -> DataLoader<L> {
+            DataLoader::new(l, tokio::spawn).delay(delay)
         }
         Self {
-            region: dl(RegionById(db.clone())),
-            alliance: dl(AllianceById(db.clone())),
-            organization: dl(OrganizationById(db.clone())),
-            membership: dl(MembershipById(db.clone())),
-            occupation: dl(OccupationByCode(db.clone())),
-            alliances_by_region: dl(AlliancesByRegion(db.clone())),
-            alliances_by_organization: dl(AlliancesByOrganization(db.clone())),
-            members_by_alliance: dl(MembersByAlliance(db.clone())),
-            memberships_by_organization: dl(MembershipsByOrganization(db.clone())),
+            region: dl(RegionById(db.clone()), delay),
+            alliance: dl(AllianceById(db.clone()), delay),
+            organization: dl(OrganizationById(db.clone()), delay),
+            membership: dl(MembershipById(db.clone()), delay),
+            occupation: dl(OccupationByCode(db.clone()), delay),
+            alliances_by_region: dl(AlliancesByRegion(db.clone()), delay),
+            alliances_by_organization: dl(AlliancesByOrganization(db.clone()), delay),
+            members_by_alliance: dl(MembersByAlliance(db.clone()), delay),
+            memberships_by_organization: dl(MembershipsByOrganization(db.clone()), delay),
         }
     }
 }

@@ -29,19 +29,30 @@ const MAX_NODES: usize = 100;
 #[derive(Default)]
 pub struct QueryRoot;
 
-#[Object]
+/// Reads of the alliance graph: every list spans all alliances and regions unless filtered.
+#[Object(name = "Query")]
 impl QueryRoot {
     /// Fetches any object by its global ID; null when nothing has that ID.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         let key = NodeKey::parse("id", &id)?;
         load_node(ctx, key).await
     }
 
     /// Fetches objects by global ID, in the order given; null where nothing has that ID. At most
     /// 100 IDs.
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global IDs, at most 100.")] ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
-            return Err(AppError::validation("ids", format!("at most {MAX_NODES} IDs at once")).into());
+            return Err(
+                AppError::validation("ids", format!("at most {MAX_NODES} IDs at once")).into(),
+            );
         }
         let keys = ids
             .iter()
@@ -53,32 +64,56 @@ impl QueryRoot {
 
     /// Every region, by code.
     async fn regions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
-        Ok(regions::all(&api(ctx)?.db).await?.into_iter().map(Region).collect())
+        Ok(regions::all(&api(ctx)?.db)
+            .await?
+            .into_iter()
+            .map(Region)
+            .collect())
     }
 
     /// One region by its GB/T 2260 code; null if there is none.
-    async fn region(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Region>> {
+    async fn region(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "GB/T 2260 code, such as 321100.")] code: String,
+    ) -> async_graphql::Result<Option<Region>> {
         let code = RegionCode::parse(&code).map_err(|e| AppError::validation("code", e))?;
         Ok(regions::by_code(&api(ctx)?.db, &code).await?.map(Region))
     }
 
     /// One alliance by its code (`zj-eyewear`); null if there is none.
-    async fn alliance(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Alliance>> {
+    async fn alliance(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The alliance's code, such as zj-eyewear.")] code: String,
+    ) -> async_graphql::Result<Option<Alliance>> {
         let code = AllianceCode::parse(&code).map_err(|e| AppError::validation("code", e))?;
-        Ok(alliances::by_code(&api(ctx)?.db, &code).await?.map(Alliance))
+        Ok(alliances::by_code(&api(ctx)?.db, &code)
+            .await?
+            .map(Alliance))
     }
 
     /// Alliances across every region; `filter` narrows, `orderBy` orders (by code unless told).
-    #[expect(clippy::too_many_arguments, reason = "Relay paging arguments plus filter and order")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus filter and order"
+    )]
     async fn alliances(
         &self,
         ctx: &Context<'_>,
-        filter: Option<AllianceFilter>,
-        order_by: Option<AllianceOrder>,
+        #[graphql(desc = "Narrows the list; every alliance when left out.")] filter: Option<
+            AllianceFilter,
+        >,
+        #[graphql(desc = "The order; by code ascending when left out.")] order_by: Option<
+            AllianceOrder,
+        >,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<Alliance>> {
         let api = api(ctx)?;
         let request = page_request(first, after, last, before)?;
@@ -95,16 +130,26 @@ impl QueryRoot {
 
     /// Organizations across every alliance and region; `filter` narrows (by kind, alliances,
     /// region, name, number of alliances), `orderBy` orders (by name unless told).
-    #[expect(clippy::too_many_arguments, reason = "Relay paging arguments plus filter and order")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus filter and order"
+    )]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
-        filter: Option<OrganizationFilter>,
-        order_by: Option<OrganizationOrder>,
+        #[graphql(desc = "Narrows the list; every organization when left out.")] filter: Option<
+            OrganizationFilter,
+        >,
+        #[graphql(desc = "The order; by name ascending when left out.")] order_by: Option<
+            OrganizationOrder,
+        >,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<Organization>> {
         let api = api(ctx)?;
         let request = page_request(first, after, last, before)?;
@@ -123,11 +168,16 @@ impl QueryRoot {
     async fn occupations(
         &self,
         ctx: &Context<'_>,
-        filter: Option<OccupationFilter>,
+        #[graphql(desc = "Narrows the list; every occupation when left out.")] filter: Option<
+            OccupationFilter,
+        >,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<Occupation>> {
         let api = api(ctx)?;
         let request = page_request(first, after, last, before)?;
@@ -142,9 +192,15 @@ impl QueryRoot {
     }
 
     /// One occupation by its code (`6-18-02-04`); null if the classification has no such code.
-    async fn occupation(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Occupation>> {
+    async fn occupation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A full code, 1-2-2-2 digits, such as 6-18-02-04.")] code: String,
+    ) -> async_graphql::Result<Option<Occupation>> {
         let code = OccupationCode::parse(&code).map_err(|e| AppError::validation("code", e))?;
-        Ok(occupations::by_code(&api(ctx)?.db, &code).await?.map(Occupation))
+        Ok(occupations::by_code(&api(ctx)?.db, &code)
+            .await?
+            .map(Occupation))
     }
 
     /// The skill-level ladder, lowest first.
@@ -156,7 +212,11 @@ impl QueryRoot {
 async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Option<Node>> {
     let loaders = &api(ctx)?.loaders;
     Ok(match key {
-        NodeKey::Region(id) => loaders.region.load_one(id).await?.map(|m| Node::Region(Region(m))),
+        NodeKey::Region(id) => loaders
+            .region
+            .load_one(id)
+            .await?
+            .map(|m| Node::Region(Region(m))),
         NodeKey::Alliance(id) => loaders
             .alliance
             .load_one(id)

@@ -10,12 +10,6 @@
 //!   present, whatever errors came with it.
 //! - `GET` from a browser with no query shows GraphiQL.
 
-use axum::{
-    body::Bytes,
-    extract::{Query, State, rejection::BytesRejection},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{Html, IntoResponse, Response},
-};
 use async_graphql::{
     Request, Variables,
     http::GraphiQLSource,
@@ -23,6 +17,12 @@ use async_graphql::{
         parse_query,
         types::{DocumentOperations, OperationType},
     },
+};
+use axum::{
+    body::Bytes,
+    extract::{Query, State, rejection::BytesRejection},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Response},
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -104,13 +104,21 @@ const REQUEST_ERROR_CODES: [&str; 4] = [
     "QUERY_TOO_COMPLEX",
 ];
 
-async fn execute(state: &HttpState, headers: &HeaderMap, request: Request, media: Media) -> Response {
+async fn execute(
+    state: &HttpState,
+    headers: &HeaderMap,
+    request: Request,
+    media: Media,
+) -> Response {
     let request_id = headers
         .get(REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-")
         .to_owned();
-    let response = state.schema.execute(request.data(RequestId(request_id))).await;
+    let response = state
+        .schema
+        .execute(request.data(RequestId(request_id)))
+        .await;
     let not_executed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| {
@@ -253,9 +261,7 @@ pub(super) async fn get_graphql(
     if let Ok(doc) = parse_query(&query) {
         let operation = match (&doc.operations, params.operation_name.as_deref()) {
             (DocumentOperations::Single(op), _) => Some(op.node.ty),
-            (DocumentOperations::Multiple(ops), Some(name)) => {
-                ops.get(name).map(|op| op.node.ty)
-            }
+            (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
             (DocumentOperations::Multiple(_), None) => None,
         };
         if matches!(
@@ -278,7 +284,10 @@ pub(super) async fn get_graphql(
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
-    for (field, raw) in [("variables", &params.variables), ("extensions", &params.extensions)] {
+    for (field, raw) in [
+        ("variables", &params.variables),
+        ("extensions", &params.extensions),
+    ] {
         if let Some(raw) = raw {
             let parsed: serde_json::Value = match serde_json::from_str(raw) {
                 Ok(v) => v,

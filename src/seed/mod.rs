@@ -10,8 +10,7 @@ use anyhow::{Context as _, bail};
 use chrono::{Days, NaiveDate};
 use entity::{MembershipRole, alliance, membership, region};
 use sea_orm::{
-    ActiveEnum, ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait,
-    TransactionTrait,
+    ActiveEnum, ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
 };
 use serde::Deserialize;
 
@@ -82,7 +81,11 @@ pub async fn is_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
 
 /// A synthetic but valid unified social credit code: the registration-authority and type digits
 /// fitting the kind, the region's code, a made-up body, and the GB 32100 check character.
-fn demo_credit_code(kind: entity::OrganizationKind, region: &str, serial: usize) -> anyhow::Result<CreditCode> {
+fn demo_credit_code(
+    kind: entity::OrganizationKind,
+    region: &str,
+    serial: usize,
+) -> anyhow::Result<CreditCode> {
     use entity::OrganizationKind::*;
     let authority = match kind {
         Enterprise => "91",
@@ -92,7 +95,10 @@ fn demo_credit_code(kind: entity::OrganizationKind, region: &str, serial: usize)
     };
     let first17 = format!("{authority}{region}MA{serial:07}");
     let check = CreditCode::check_char(&first17).context("demo credit code alphabet")?;
-    Ok(CreditCode::parse(&format!("{first17}{}", char::from(check)))?)
+    Ok(CreditCode::parse(&format!(
+        "{first17}{}",
+        char::from(check)
+    ))?)
 }
 
 /// Loads the demo data in one transaction, unless the database already has regions.
@@ -142,9 +148,9 @@ pub async fn demo(db: &DatabaseConnection) -> anyhow::Result<SeedOutcome> {
     for (serial, o) in demo.organizations.iter().enumerate() {
         let kind = entity::OrganizationKind::try_from_value(&o.kind)
             .with_context(|| format!("organization {}: kind {}", o.name, o.kind))?;
-        let region_id = *regions
-            .get(&o.region)
-            .with_context(|| format!("organization {} names unknown region {}", o.name, o.region))?;
+        let region_id = *regions.get(&o.region).with_context(|| {
+            format!("organization {} names unknown region {}", o.name, o.region)
+        })?;
         let org = organizations::create(
             &txn,
             organizations::NewOrganization {

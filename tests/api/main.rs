@@ -1,1 +1,14 @@
-fn main(){}
+//! skillgraph's integration tests: one binary, every module below.
+//!
+//! Each test gets its own database: a copy of a migrated SQLite template by default, or, when
+//! `SKILLGRAPH_TEST_DATABASE_URL` names a PostgreSQL server, a database created from a migrated
+//! template database and dropped when the test ends. Most tests execute the schema in-process;
+//! the HTTP tests bind a real socket on port 0.
+
+mod errors;
+mod graph;
+mod helpers;
+mod http;
+mod pagination;
+mod schema_sdl;
+mod statements;

@@ -2,7 +2,9 @@ use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::NaiveDate;
 use entity::alliance;
 
-use super::{Industry, Membership, MembershipRole, OrganizationKind, Region, SortDirection, page_request};
+use super::{
+    Industry, Membership, MembershipRole, OrganizationKind, Region, SortDirection, page_request,
+};
 use crate::{
     domain::{
         alliances::{self, AllianceOrderField as DomainOrderField},
@@ -17,10 +19,11 @@ use crate::{
     },
 };
 
-/// A regional vocational-training alliance (区域职业培训联盟): enterprises, colleges, training
-/// institutions, assessment bodies and the HR bureau of one region working for one leading industry.
+/// The GraphQL `Alliance` type over its row (its schema description is on the `#[Object]` impl).
 pub struct Alliance(pub alliance::Model);
 
+/// A regional vocational-training alliance (区域职业培训联盟): enterprises, colleges, training
+/// institutions, assessment bodies and the HR bureau of one region working for one leading industry.
 #[Object]
 impl Alliance {
     /// The global ID.
@@ -67,16 +70,22 @@ impl Alliance {
     }
 
     /// Its current members, in the order they joined the graph. `kinds` and `role` narrow the list.
-    #[expect(clippy::too_many_arguments, reason = "Relay paging arguments plus two filters")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus two filters"
+    )]
     async fn members(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only members of these kinds.")] kinds: Option<Vec<OrganizationKind>>,
         #[graphql(desc = "Only members with this role.")] role: Option<MembershipRole>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<Membership>> {
         let request = page_request(first, after, last, before)?;
         let kinds: Option<Vec<entity::OrganizationKind>> =
@@ -118,7 +127,9 @@ impl AllianceFilter {
         Ok(alliances::AllianceFilter {
             region: self
                 .region
-                .map(|r| RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e)))
+                .map(|r| {
+                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
+                })
                 .transpose()?,
             industry: self.industry.map(Into::into),
         })

@@ -8,9 +8,10 @@ use crate::{
     graphql::{context::api, ids::NodeKey},
 };
 
-/// An organization's membership of an alliance (联盟成员).
+/// The GraphQL `Membership` type over its row (its schema description is on the `#[Object]` impl).
 pub struct Membership(pub membership::Model);
 
+/// An organization's membership of an alliance (联盟成员).
 #[Object]
 impl Membership {
     /// The global ID.
@@ -40,7 +41,11 @@ impl Membership {
 
     /// The alliance.
     async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Alliance> {
-        let found = api(ctx)?.loaders.alliance.load_one(self.0.alliance_id).await?;
+        let found = api(ctx)?
+            .loaders
+            .alliance
+            .load_one(self.0.alliance_id)
+            .await?;
         Ok(Alliance(found.ok_or_else(|| {
             AppError::internal(format!("membership {} lost its alliance", self.0.id))
         })?))

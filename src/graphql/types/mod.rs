@@ -15,7 +15,9 @@ pub use enums::{Industry, MembershipRole, OrganizationKind, SkillLevel, SortDire
 pub use membership::Membership;
 pub use node::Node;
 pub use occupation::{Occupation, OccupationFilter};
-pub use organization::{Organization, OrganizationFilter, OrganizationOrder, OrganizationOrderField};
+pub use organization::{
+    Organization, OrganizationFilter, OrganizationOrder, OrganizationOrderField,
+};
 pub use region::Region;
 pub use skill_level::SkillLevelInfo;
 

@@ -5,7 +5,11 @@ use super::{Alliance, Membership, Occupation, Organization, Region};
 /// An object with a global ID (the Relay `Node` interface). Any node can be fetched again with
 /// `node(id:)`.
 #[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID", desc = "The global ID: opaque, stable, unique across types."))]
+#[graphql(field(
+    name = "id",
+    ty = "ID",
+    desc = "The global ID: opaque, stable, unique across types."
+))]
 pub enum Node {
     /// A region.
     Region(Region),

@@ -7,9 +7,10 @@ use crate::{
     graphql::ids::NodeKey,
 };
 
-/// An occupation (职业) of the national occupational classification, 2022 edition (all 1,639).
+/// The GraphQL `Occupation` type over its row (its schema description is on the `#[Object]` impl).
 pub struct Occupation(pub occupation::Model);
 
+/// An occupation (职业) of the national occupational classification, 2022 edition (all 1,639).
 #[Object]
 impl Occupation {
     /// The global ID.
@@ -75,7 +76,8 @@ impl OccupationFilter {
             code_prefix: self
                 .code_prefix
                 .map(|p| {
-                    OccupationPrefix::parse(&p).map_err(|e| AppError::validation("filter.codePrefix", e))
+                    OccupationPrefix::parse(&p)
+                        .map_err(|e| AppError::validation("filter.codePrefix", e))
                 })
                 .transpose()?,
             major,

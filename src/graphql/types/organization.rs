@@ -13,10 +13,11 @@ use crate::{
     graphql::{context::api, ids::NodeKey},
 };
 
-/// An organization (单位) in the alliance graph: an enterprise, college, training institution,
-/// assessment body or government department. One organization may belong to several alliances.
+/// The GraphQL `Organization` type over its row (its schema description is on the `#[Object]` impl).
 pub struct Organization(pub organization::Model);
 
+/// An organization (单位) in the alliance graph: an enterprise, college, training institution,
+/// assessment body or government department. One organization may belong to several alliances.
 #[Object]
 impl Organization {
     /// The global ID.
@@ -149,7 +150,9 @@ impl OrganizationFilter {
             alliances,
             region: self
                 .region
-                .map(|r| RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e)))
+                .map(|r| {
+                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
+                })
                 .transpose()?,
             name_contains: self
                 .name_contains

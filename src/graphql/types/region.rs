@@ -11,9 +11,10 @@ use crate::{
     },
 };
 
-/// A region (地区): a city identified by its GB/T 2260 code. Alliances belong to a region.
+/// The GraphQL `Region` type over its row (its schema description is on the `#[Object]` impl).
 pub struct Region(pub region::Model);
 
+/// A region (地区): a city identified by its GB/T 2260 code. Alliances belong to a region.
 #[Object]
 impl Region {
     /// The global ID.
@@ -40,10 +41,13 @@ impl Region {
     async fn alliances(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<Alliance>> {
         let request = page_request(first, after, last, before)?;
         let rows = api(ctx)?

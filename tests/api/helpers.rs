@@ -1,0 +1,433 @@
+//! Test databases, the in-process schema, and a server on port 0.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::{
+        Arc, OnceLock,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use skillgraph::{
+    app::App,
+    config::Settings,
+    db,
+    graphql::{AppSchema, SchemaLimits, build_schema},
+    seed,
+};
+
+/// The PostgreSQL server to test against, if any.
+fn postgres_admin_url() -> Option<String> {
+    std::env::var("SKILLGRAPH_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+}
+
+/// Runs `f` on a fresh runtime in its own thread: templates are made once per process, outside
+/// any one test's runtime (a pool must not outlive the runtime that made it).
+fn on_own_runtime<T: Send + 'static>(
+    f: impl FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>> + Send + 'static,
+) -> T {
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+            .block_on(f())
+    })
+    .join()
+    .expect("the template thread")
+}
+
+/// Which template a test starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixture {
+    /// Migrated: the occupation catalogue and nothing else.
+    Empty,
+    /// Migrated plus the demo data.
+    Demo,
+}
+
+// ---------------------------------------------------------------- SQLite
+
+struct SqliteTemplates {
+    empty: PathBuf,
+    demo: PathBuf,
+}
+
+fn sqlite_templates() -> &'static SqliteTemplates {
+    static TEMPLATES: OnceLock<SqliteTemplates> = OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        remove_stale_template_dirs();
+        let dir = std::env::temp_dir().join(format!("skillgraph-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("template dir");
+        let empty = dir.join("empty.db");
+        let demo = dir.join("demo.db");
+        let (e, d) = (empty.clone(), demo.clone());
+        on_own_runtime(move || {
+            Box::pin(async move {
+                let work = e.with_extension("work.db");
+                let url = format!("sqlite://{}?mode=rwc", work.display());
+                let conn = db::connect(&url, 1).await.expect("sqlite template");
+                db::migrate(&conn).await.expect("migrations");
+                vacuum_into(&conn, &e).await;
+                seed::demo(&conn).await.expect("demo data");
+                vacuum_into(&conn, &d).await;
+                conn.close().await.expect("close");
+            })
+        });
+        SqliteTemplates { empty, demo }
+    })
+}
+
+/// Removes template folders of test processes that are gone.
+fn remove_stale_template_dirs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = name
+            .strip_prefix("skillgraph-test-")
+            .and_then(|p| p.parse::<u32>().ok())
+            && !Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Writes a self-contained copy of the database (no WAL) to `path`.
+async fn vacuum_into(conn: &DatabaseConnection, path: &Path) {
+    conn.execute_unprepared(&format!("VACUUM INTO '{}'", path.display()))
+        .await
+        .expect("VACUUM INTO");
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+fn with_database(admin_url: &str, name: &str) -> String {
+    let (base, query) = match admin_url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (admin_url, None),
+    };
+    let cut = base
+        .rfind('/')
+        .filter(|&i| i > "postgres://".len())
+        .unwrap_or(base.len());
+    let mut url = format!("{}/{name}", &base[..cut]);
+    if let Some(q) = query {
+        url.push('?');
+        url.push_str(q);
+    }
+    url
+}
+
+struct PgTemplates {
+    admin_url: String,
+    empty: String,
+    demo: String,
+}
+
+fn pg_templates(admin_url: &str) -> &'static PgTemplates {
+    static TEMPLATES: OnceLock<PgTemplates> = OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        let pid = std::process::id();
+        let empty = format!("skillgraph_tpl_{pid}");
+        let demo = format!("skillgraph_tpl_demo_{pid}");
+        let (admin, e, d) = (admin_url.to_owned(), empty.clone(), demo.clone());
+        on_own_runtime(move || {
+            Box::pin(async move {
+                let conn = Database::connect(&admin)
+                    .await
+                    .expect("PostgreSQL admin connection");
+                drop_stale_databases(&conn).await;
+                for name in [&e, &d] {
+                    conn.execute_unprepared(&format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    ))
+                    .await
+                    .expect("drop old template");
+                }
+                conn.execute_unprepared(&format!("CREATE DATABASE {e}"))
+                    .await
+                    .expect("create template");
+                let tpl = db::connect(&with_database(&admin, &e), 1)
+                    .await
+                    .expect("template");
+                db::migrate(&tpl).await.expect("migrations");
+                tpl.close().await.expect("close");
+                conn.execute_unprepared(&format!("CREATE DATABASE {d} TEMPLATE {e}"))
+                    .await
+                    .expect("create demo template");
+                let tpl = db::connect(&with_database(&admin, &d), 1)
+                    .await
+                    .expect("demo template");
+                seed::demo(&tpl).await.expect("demo data");
+                tpl.close().await.expect("close");
+                conn.close().await.expect("close");
+            })
+        });
+        PgTemplates {
+            admin_url: admin_url.to_owned(),
+            empty,
+            demo,
+        }
+    })
+}
+
+/// Drops databases left by test processes that are gone (a killed run cannot clean up after
+/// itself): every name carries the pid of the process that made it.
+async fn drop_stale_databases(conn: &DatabaseConnection) {
+    let rows = conn
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT datname FROM pg_database WHERE datname LIKE 'skillgraph\\_%'",
+        ))
+        .await
+        .expect("list databases");
+    for row in rows {
+        let name: String = row.try_get("", "datname").expect("datname");
+        let pid = name.split('_').find_map(|part| part.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = conn
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the test database
+
+enum Cleanup {
+    Sqlite(#[expect(dead_code, reason = "held for its Drop")] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Self::Postgres { admin_url, name } = self {
+            let (admin, name) = (admin_url.clone(), name.clone());
+            on_own_runtime(move || {
+                Box::pin(async move {
+                    if let Ok(conn) = Database::connect(&admin).await {
+                        let _ = conn
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await;
+                        let _ = conn.close().await;
+                    }
+                })
+            });
+        }
+    }
+}
+
+/// A database of one's own, with a counter of the SQL statements run on it.
+pub struct TestDb {
+    /// The pool.
+    pub db: DatabaseConnection,
+    statements: Arc<AtomicUsize>,
+    _cleanup: Cleanup,
+}
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+impl TestDb {
+    /// A fresh database from the given template.
+    pub async fn new(fixture: Fixture) -> Self {
+        let (url, cleanup) = match postgres_admin_url() {
+            Some(admin_url) => {
+                let templates = pg_templates(&admin_url);
+                let name = format!(
+                    "skillgraph_t_{}_{}",
+                    std::process::id(),
+                    NEXT.fetch_add(1, Ordering::Relaxed)
+                );
+                let template = match fixture {
+                    Fixture::Empty => &templates.empty,
+                    Fixture::Demo => &templates.demo,
+                };
+                let admin = Database::connect(&templates.admin_url)
+                    .await
+                    .expect("admin");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.expect("close");
+                (
+                    with_database(&templates.admin_url, &name),
+                    Cleanup::Postgres {
+                        admin_url: templates.admin_url.clone(),
+                        name,
+                    },
+                )
+            }
+            None => {
+                let templates = sqlite_templates();
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join("test.db");
+                let template = match fixture {
+                    Fixture::Empty => &templates.empty,
+                    Fixture::Demo => &templates.demo,
+                };
+                std::fs::copy(template, &path).expect("copy template");
+                (
+                    format!("sqlite://{}?mode=rwc", path.display()),
+                    Cleanup::Sqlite(dir),
+                )
+            }
+        };
+        let mut db = db::connect(&url, 5).await.expect("test database");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |info| {
+            if std::env::var_os("SG_DEBUG_SQL").is_some() {
+                eprintln!(
+                    "SQL: {}",
+                    info.statement.sql.chars().take(160).collect::<String>()
+                );
+            }
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        Self {
+            db,
+            statements,
+            _cleanup: cleanup,
+        }
+    }
+
+    /// SQL statements run so far.
+    pub fn statements(&self) -> usize {
+        self.statements.load(Ordering::SeqCst)
+    }
+}
+
+/// The server's limits, with loaders that wait long enough to batch a whole level even in a debug
+/// build on a busy two-core machine (production waits 1 ms; batching is timing-based).
+pub fn test_limits() -> SchemaLimits {
+    SchemaLimits {
+        loader_delay: std::time::Duration::from_millis(20),
+        ..SchemaLimits::default()
+    }
+}
+
+/// A schema over a database of one's own.
+pub struct TestApp {
+    /// The database.
+    pub db: TestDb,
+    /// The schema, as the server builds it.
+    pub schema: AppSchema,
+}
+
+impl TestApp {
+    /// A schema over an empty (migrated) database.
+    pub async fn empty() -> Self {
+        Self::with(Fixture::Empty).await
+    }
+
+    /// A schema over the demo data.
+    pub async fn demo() -> Self {
+        Self::with(Fixture::Demo).await
+    }
+
+    async fn with(fixture: Fixture) -> Self {
+        let db = TestDb::new(fixture).await;
+        let schema = build_schema(db.db.clone(), test_limits());
+        Self { db, schema }
+    }
+
+    /// Executes a query in-process; the response as JSON (`data`, `errors`).
+    pub async fn query(&self, query: &str) -> Value {
+        self.query_with(query, json!({})).await
+    }
+
+    /// Executes a query with variables.
+    pub async fn query_with(&self, query: &str, variables: Value) -> Value {
+        let request = async_graphql::Request::new(query)
+            .variables(async_graphql::Variables::from_json(variables));
+        let response = self.schema.execute(request).await;
+        serde_json::to_value(&response).expect("a response serialises")
+    }
+
+    /// Executes a query that must succeed; its `data`.
+    pub async fn data(&self, query: &str) -> Value {
+        self.data_with(query, json!({})).await
+    }
+
+    /// Executes a query with variables that must succeed; its `data`.
+    pub async fn data_with(&self, query: &str, variables: Value) -> Value {
+        let response = self.query_with(query, variables).await;
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors: {response:#}"
+        );
+        response["data"].clone()
+    }
+}
+
+/// The errors of a response, asserting there is at least one.
+pub fn errors(response: &Value) -> &Vec<Value> {
+    let errors = response["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("expected errors in {response:#}"));
+    assert!(!errors.is_empty());
+    errors
+}
+
+/// The `extensions.code` of the first error.
+pub fn first_code(response: &Value) -> String {
+    errors(response)[0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no code in {response:#}"))
+        .to_owned()
+}
+
+/// A server on a real socket (port 0) over the demo data.
+pub struct TestServer {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// A client.
+    pub client: reqwest::Client,
+    _db: TestDb,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl TestServer {
+    /// Starts a server with the given body limit.
+    pub async fn start(max_body_bytes: usize) -> Self {
+        let db = TestDb::new(Fixture::Demo).await;
+        let settings = Settings {
+            listen: "127.0.0.1:0".parse().expect("address"),
+            max_body_bytes,
+            loader_delay_ms: 20,
+            ..Settings::default()
+        };
+        let app = App::with_database(&settings, db.db.clone())
+            .await
+            .expect("app");
+        let addr = app.local_addr().expect("bound");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.run_until_stopped(async move {
+            let _ = stopped.await;
+        }));
+        Self {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+            _db: db,
+            _stop: stop,
+        }
+    }
+
+    /// The URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}

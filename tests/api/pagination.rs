@@ -1,0 +1,211 @@
+//! Relay connections: cursors, both directions, stability under inserts, and the limits.
+
+use serde_json::{Value, json};
+use skillgraph::domain::{codes::CreditCode, organizations};
+
+use crate::helpers::{TestApp, first_code};
+
+const PAGE: &str = r#"query($first: Int, $after: String, $last: Int, $before: String, $order: OrganizationOrder) {
+  organizations(first: $first, after: $after, last: $last, before: $before, orderBy: $order) {
+    totalCount
+    edges { cursor node { name } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}"#;
+
+fn names(connection: &Value) -> Vec<String> {
+    connection["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"]["name"].as_str().expect("name").to_owned())
+        .collect()
+}
+
+async fn walk_forward(app: &TestApp, size: i64, order: Value) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let data = app
+            .data_with(
+                PAGE,
+                json!({ "first": size, "after": after, "order": order }),
+            )
+            .await;
+        let conn = &data["organizations"];
+        seen.extend(names(conn));
+        assert_eq!(conn["pageInfo"]["hasPreviousPage"], !after.is_null());
+        if conn["pageInfo"]["hasNextPage"] == false {
+            return seen;
+        }
+        after = conn["pageInfo"]["endCursor"].clone();
+    }
+}
+
+async fn walk_backward(app: &TestApp, size: i64, order: Value) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut before = Value::Null;
+    loop {
+        let data = app
+            .data_with(
+                PAGE,
+                json!({ "last": size, "before": before, "order": order }),
+            )
+            .await;
+        let conn = &data["organizations"];
+        let mut page = names(conn);
+        page.extend(seen);
+        seen = page;
+        if conn["pageInfo"]["hasPreviousPage"] == false {
+            return seen;
+        }
+        before = conn["pageInfo"]["startCursor"].clone();
+    }
+}
+
+#[tokio::test]
+async fn pages_cover_every_row_once_forwards_and_backwards() {
+    let app = TestApp::demo().await;
+    let whole = app.data_with(PAGE, json!({ "first": 100 })).await;
+    let expected = names(&whole["organizations"]);
+    assert_eq!(whole["organizations"]["totalCount"], expected.len());
+    let mut sorted = expected.clone();
+    sorted.sort();
+    assert_eq!(expected, sorted, "by name, by code point, on every backend");
+
+    assert_eq!(walk_forward(&app, 7, Value::Null).await, expected);
+    assert_eq!(walk_backward(&app, 7, Value::Null).await, expected);
+
+    let order = json!({ "field": "CREATED_AT", "direction": "DESC" });
+    let by_time = walk_forward(&app, 9, order.clone()).await;
+    assert_eq!(by_time.len(), expected.len());
+    assert_eq!(walk_backward(&app, 9, order).await, by_time);
+}
+
+#[tokio::test]
+async fn a_page_stays_correct_while_rows_are_inserted() {
+    let app = TestApp::demo().await;
+    let first = app.data_with(PAGE, json!({ "first": 10 })).await;
+    let page1 = names(&first["organizations"]);
+    let cursor = first["organizations"]["pageInfo"]["endCursor"].clone();
+
+    // One organization sorting before the cursor, one right after it.
+    let last_seen = page1.last().expect("a full page").clone();
+    for (i, name) in ["一号新单位".to_owned(), format!("{last_seen}甲")]
+        .into_iter()
+        .enumerate()
+    {
+        let first17 = format!("91321100MA{:07}", 8_000 + i);
+        let check = char::from(CreditCode::check_char(&first17).expect("alphabet"));
+        organizations::create(
+            &app.db.db,
+            organizations::NewOrganization {
+                name,
+                name_en: None,
+                kind: entity::OrganizationKind::Enterprise,
+                credit_code: CreditCode::parse(&format!("{first17}{check}")).expect("valid"),
+                region_id: 1,
+                address: None,
+                website: None,
+                description: None,
+            },
+        )
+        .await
+        .expect("insert");
+    }
+
+    let second = app
+        .data_with(PAGE, json!({ "first": 10, "after": cursor }))
+        .await;
+    let page2 = names(&second["organizations"]);
+    assert_eq!(
+        page2[0],
+        format!("{last_seen}甲"),
+        "continues right after the cursor"
+    );
+    assert!(page2.iter().all(|n| !page1.contains(n)), "no row twice");
+    assert!(page2.iter().all(|n| n.as_str() > last_seen.as_str()));
+}
+
+#[tokio::test]
+async fn nested_connections_page_too() {
+    let app = TestApp::demo().await;
+    let query = r#"query($after: String) { alliance(code: "zj-digital-skills") {
+        members(first: 3, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } } }"#;
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    let total = loop {
+        let data = app.data_with(query, json!({ "after": after })).await;
+        let members = &data["alliance"]["members"];
+        seen.extend(
+            members["nodes"]
+                .as_array()
+                .expect("nodes")
+                .iter()
+                .map(|n| n["id"].clone()),
+        );
+        if members["pageInfo"]["hasNextPage"] == false {
+            break members["totalCount"].as_u64().expect("count");
+        }
+        after = members["pageInfo"]["endCursor"].clone();
+    };
+    assert_eq!(seen.len() as u64, total);
+    let unique: std::collections::BTreeSet<String> = seen.iter().map(|v| v.to_string()).collect();
+    assert_eq!(unique.len(), seen.len());
+}
+
+#[tokio::test]
+async fn paging_arguments_are_validated() {
+    let app = TestApp::demo().await;
+    let cases = [
+        (json!({ "first": 101 }), "first"),
+        (json!({ "last": 500 }), "last"),
+        (json!({ "first": -1 }), "first"),
+        (json!({ "first": 1, "last": 1 }), "last"),
+        (json!({ "first": 1, "after": "garbage" }), "after"),
+    ];
+    for (vars, field) in cases {
+        let response = app.query_with(PAGE, vars.clone()).await;
+        assert_eq!(first_code(&response), "BAD_USER_INPUT", "{vars}");
+        assert_eq!(
+            response["errors"][0]["extensions"]["field"], field,
+            "{vars}"
+        );
+    }
+
+    // A cursor of one list or ordering is refused by another.
+    let alliances = app
+        .data("{ alliances(first: 1) { pageInfo { endCursor } } }")
+        .await;
+    let foreign = alliances["alliances"]["pageInfo"]["endCursor"].clone();
+    let response = app
+        .query_with(PAGE, json!({ "first": 2, "after": foreign }))
+        .await;
+    assert_eq!(first_code(&response), "BAD_USER_INPUT");
+    let by_name = app.data_with(PAGE, json!({ "first": 1 })).await;
+    let name_cursor = by_name["organizations"]["pageInfo"]["endCursor"].clone();
+    let response = app
+        .query_with(
+            PAGE,
+            json!({ "first": 2, "after": name_cursor, "order": { "field": "CREATED_AT" } }),
+        )
+        .await;
+    assert_eq!(first_code(&response), "BAD_USER_INPUT");
+
+    // A tampered cursor whose value has the wrong type never reaches SQL.
+    use base64::Engine;
+    let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
+        r#"{"o":"organizations:created:asc","k":[{"t":"Text","v":"x"},{"t":"Int","v":1}]}"#,
+    );
+    let response = app
+        .query_with(
+            PAGE,
+            json!({ "first": 2, "after": forged, "order": { "field": "CREATED_AT" } }),
+        )
+        .await;
+    assert_eq!(first_code(&response), "BAD_USER_INPUT");
+
+    // 100 is allowed.
+    let data = app.data_with(PAGE, json!({ "first": 100 })).await;
+    assert!(!names(&data["organizations"]).is_empty());
+}

@@ -1,0 +1,78 @@
+//! `schema.graphql` is what the code exports, and every part of it is documented.
+
+use async_graphql::parser::{
+    parse_schema,
+    types::{TypeKind, TypeSystemDefinition},
+};
+
+const SCHEMA_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql");
+
+#[test]
+fn schema_graphql_matches_the_code() {
+    let sdl = skillgraph::graphql::sdl();
+    if std::env::var_os("SKILLGRAPH_UPDATE_SCHEMA").is_some() {
+        std::fs::write(SCHEMA_FILE, &sdl).expect("write schema.graphql");
+    }
+    let file = std::fs::read_to_string(SCHEMA_FILE).expect("schema.graphql exists");
+    assert!(
+        file == sdl,
+        "schema.graphql is stale: run `cargo run -- schema > schema.graphql` (or the tests with SKILLGRAPH_UPDATE_SCHEMA=1)"
+    );
+}
+
+#[test]
+fn every_type_field_argument_and_enum_value_has_a_description() {
+    let doc = parse_schema(skillgraph::graphql::sdl()).expect("the SDL parses");
+    let mut missing = Vec::new();
+    let mut types = 0;
+    for def in &doc.definitions {
+        let TypeSystemDefinition::Type(ty) = def else {
+            continue;
+        };
+        types += 1;
+        let ty = &ty.node;
+        let name = ty.name.node.as_str();
+        if ty.description.is_none() {
+            missing.push(name.to_owned());
+        }
+        match &ty.kind {
+            TypeKind::Object(o) => {
+                for field in &o.fields {
+                    let f = &field.node;
+                    if f.description.is_none() {
+                        missing.push(format!("{name}.{}", f.name.node));
+                    }
+                    for arg in &f.arguments {
+                        if arg.node.description.is_none() {
+                            missing.push(format!("{name}.{}({})", f.name.node, arg.node.name.node));
+                        }
+                    }
+                }
+            }
+            TypeKind::Interface(i) => {
+                for field in &i.fields {
+                    if field.node.description.is_none() {
+                        missing.push(format!("{name}.{}", field.node.name.node));
+                    }
+                }
+            }
+            TypeKind::InputObject(i) => {
+                for field in &i.fields {
+                    if field.node.description.is_none() {
+                        missing.push(format!("{name}.{}", field.node.name.node));
+                    }
+                }
+            }
+            TypeKind::Enum(e) => {
+                for value in &e.values {
+                    if value.node.description.is_none() {
+                        missing.push(format!("{name}.{}", value.node.value.node));
+                    }
+                }
+            }
+            TypeKind::Scalar | TypeKind::Union(_) => {}
+        }
+    }
+    assert!(types > 20, "the SDL has {types} types");
+    assert!(missing.is_empty(), "undocumented: {missing:#?}");
+}

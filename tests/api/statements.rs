@@ -1,0 +1,153 @@
+//! Every relation goes through a DataLoader: a nested query's statement count depends on its depth,
+//! not on how many rows it returns.
+
+use chrono::NaiveDate;
+use entity::{Industry, MembershipRole, OrganizationKind, alliance, membership, region};
+use sea_orm::{ActiveValue::Set, EntityTrait};
+use skillgraph::domain::{codes::CreditCode, organizations};
+
+use crate::helpers::TestApp;
+
+const NESTED: &str = r#"{
+  regions {
+    code
+    alliances(first: 100) {
+      nodes {
+        code
+        region { code }
+        members(first: 100) {
+          totalCount
+          nodes {
+            role
+            organization {
+              name
+              region { code }
+              alliances { code members(first: 100) { totalCount } }
+            }
+          }
+        }
+      }
+    }
+  }
+}"#;
+
+/// Adds a region with an alliance of `members` new organizations, each also joining `zj-eyewear`.
+async fn grow(app: &TestApp, members: usize) {
+    let db = &app.db.db;
+    let region = region::Entity::insert(region::ActiveModel {
+        code: Set("210200".into()),
+        name: Set("大连市".into()),
+        name_en: Set("Dalian".into()),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await
+    .expect("region");
+    let founded = NaiveDate::from_ymd_opt(2025, 3, 1).expect("date");
+    let new_alliance = alliance::Entity::insert(alliance::ActiveModel {
+        code: Set("dl-marine-equipment".into()),
+        name: Set("大连市海工装备职业培训联盟".into()),
+        name_en: Set("Dalian Marine Equipment Vocational Training Alliance".into()),
+        industry: Set(Industry::MarineEngineeringEquipment),
+        region_id: Set(region.id),
+        founded_on: Set(founded),
+        description: Set("测试".into()),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await
+    .expect("alliance");
+    let eyewear = alliance::Entity::find()
+        .all(db)
+        .await
+        .expect("alliances")
+        .into_iter()
+        .find(|a| a.code == "zj-eyewear")
+        .expect("zj-eyewear");
+    for i in 0..members {
+        let first17 = format!("91210200MA{:07}", 9_000 + i);
+        let check = char::from(CreditCode::check_char(&first17).expect("alphabet"));
+        let org = organizations::create(
+            db,
+            organizations::NewOrganization {
+                name: format!("大连测试企业{i:03}"),
+                name_en: None,
+                kind: OrganizationKind::Enterprise,
+                credit_code: CreditCode::parse(&format!("{first17}{check}")).expect("valid"),
+                region_id: region.id,
+                address: None,
+                website: None,
+                description: None,
+            },
+        )
+        .await
+        .expect("organization");
+        for alliance_id in [new_alliance.id, eyewear.id] {
+            membership::Entity::insert(membership::ActiveModel {
+                alliance_id: Set(alliance_id),
+                organization_id: Set(org.id),
+                role: Set(MembershipRole::Member),
+                joined_on: Set(founded),
+                left_on: Set(None),
+                ..Default::default()
+            })
+            .exec(db)
+            .await
+            .expect("membership");
+        }
+    }
+}
+
+#[tokio::test]
+async fn nested_query_statements_do_not_grow_with_rows() {
+    let app = TestApp::demo().await;
+
+    let before = app.db.statements();
+    let small = app.data(NESTED).await;
+    let small_count = app.db.statements() - before;
+
+    grow(&app, 40).await;
+
+    let before = app.db.statements();
+    let large = app.data(NESTED).await;
+    let large_count = app.db.statements() - before;
+
+    let orgs = |data: &serde_json::Value| -> usize {
+        data["regions"]
+            .as_array()
+            .expect("regions")
+            .iter()
+            .flat_map(|r| {
+                r["alliances"]["nodes"]
+                    .as_array()
+                    .expect("alliances")
+                    .clone()
+            })
+            .map(|a| a["members"]["nodes"].as_array().expect("members").len())
+            .sum()
+    };
+    assert!(
+        orgs(&large) >= orgs(&small) + 80,
+        "the second query returned many more rows"
+    );
+    assert_eq!(
+        small_count, large_count,
+        "statements per request must depend on depth only"
+    );
+    // regions, alliances by region, regions by id, members by alliance, organizations by id,
+    // regions by id (deeper), alliances by organization, members by alliance (deeper).
+    assert_eq!(large_count, 8, "one statement per relation level");
+}
+
+#[tokio::test]
+async fn total_count_is_one_statement_and_only_when_asked() {
+    let app = TestApp::demo().await;
+    let before = app.db.statements();
+    app.data("{ organizations(first: 5) { nodes { name } } }")
+        .await;
+    assert_eq!(app.db.statements() - before, 1, "a page without totalCount");
+    let before = app.db.statements();
+    app.data("{ organizations(first: 5) { totalCount nodes { name } } }")
+        .await;
+    assert_eq!(app.db.statements() - before, 2, "a page and its count");
+}
