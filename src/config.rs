@@ -173,7 +173,10 @@ mod tests {
     }
 
     #[test]
-    #[expect(clippy::result_large_err, reason = "figment's Jail fixes the error type")]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail fixes the error type"
+    )]
     fn file_then_environment_override_defaults() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(

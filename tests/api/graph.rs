@@ -157,8 +157,9 @@ async fn alliance_members_by_kind_and_role() {
         .data(r#"{ alliance(code: "ZJ-Eyewear") {
               code region { code }
               leads: members(role: LEAD) { nodes { role organization { name } } }
-              colleges: members(kinds: [COLLEGE, TRAINING_INSTITUTION]) { totalCount nodes { organization { kind } } }
+              colleges: members(kind: [COLLEGE, TRAINING_INSTITUTION]) { totalCount nodes { organization { kind } } }
               all: members { totalCount }
+              leadCollege: members(role: LEAD, kind: COLLEGE) { nodes { organization { name } } }
             } }"#)
         .await;
     let alliance = &data["alliance"];
@@ -186,6 +187,11 @@ async fn alliance_members_by_kind_and_role() {
     }
     assert_eq!(alliance["colleges"]["totalCount"], 2);
     assert_eq!(alliance["all"]["totalCount"], 9);
+    assert_eq!(
+        alliance["leadCollege"]["nodes"],
+        json!([{ "organization": { "name": "丹阳中等专业学校" } }]),
+        "a single kind coerces to the list"
+    );
 
     let missing = app
         .data(r#"{ alliance(code: "zj-nothing") { code } }"#)

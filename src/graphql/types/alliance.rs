@@ -69,7 +69,7 @@ impl Alliance {
         })?))
     }
 
-    /// Its current members, in the order they joined the graph. `kinds` and `role` narrow the list.
+    /// Its current members, in the order they joined the graph. `kind` and `role` narrow the list.
     #[expect(
         clippy::too_many_arguments,
         reason = "Relay paging arguments plus two filters"
@@ -77,7 +77,10 @@ impl Alliance {
     async fn members(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only members of these kinds.")] kinds: Option<Vec<OrganizationKind>>,
+        #[graphql(
+            desc = "Only members of this kind, or of any of these kinds (`kind: COLLEGE` or `kind: [COLLEGE, ENTERPRISE]`)."
+        )]
+        kind: Option<Vec<OrganizationKind>>,
         #[graphql(desc = "Only members with this role.")] role: Option<MembershipRole>,
         #[graphql(
             desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
@@ -89,7 +92,7 @@ impl Alliance {
     ) -> async_graphql::Result<Connection<Membership>> {
         let request = page_request(first, after, last, before)?;
         let kinds: Option<Vec<entity::OrganizationKind>> =
-            kinds.map(|ks| ks.into_iter().map(Into::into).collect());
+            kind.map(|ks| ks.into_iter().map(Into::into).collect());
         let role: Option<entity::MembershipRole> = role.map(Into::into);
         let members: Vec<_> = api(ctx)?
             .loaders
