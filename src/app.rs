@@ -11,6 +11,7 @@ use crate::{
     db,
     graphql::{AppSchema, build_schema},
     http::{self, HttpLimits, HttpState},
+    keys::{self, Secrets},
     seed,
 };
 
@@ -26,27 +27,36 @@ impl App {
     /// Connects to the database, applies migrations, loads the demo data into an empty database
     /// (when `demo_data` is on), and binds the listener.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let secrets = keys::load(settings)?;
         let db = db::connect(&settings.database_url, settings.database_max_connections)
             .await
             .with_context(|| format!("connecting to {}", settings.database_url_redacted()))?;
         db::migrate(&db).await.context("applying migrations")?;
         if settings.demo_data && seed::is_empty(&db).await? {
-            let outcome = seed::demo(&db).await.context("loading demo data")?;
+            let outcome = seed::demo(&db, &secrets.personal_data)
+                .await
+                .context("loading demo data")?;
             tracing::info!(?outcome, "loaded the demo data into the empty database");
         }
-        Self::with_database(settings, db).await
+        Self::with_database(settings, db, secrets).await
     }
 
     /// Binds the listener over a database that is already migrated.
     pub async fn with_database(
         settings: &Settings,
         db: DatabaseConnection,
+        secrets: Secrets,
     ) -> anyhow::Result<Self> {
-        let schema = build_schema(db.clone(), settings.schema_limits());
+        let schema = build_schema(
+            db.clone(),
+            secrets.personal_data.clone(),
+            settings.schema_limits(),
+        );
         let router = http::router(
             HttpState {
                 schema: schema.clone(),
                 db,
+                verifier: secrets.verifier.clone(),
             },
             HttpLimits {
                 max_body_bytes: settings.max_body_bytes,

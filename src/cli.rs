@@ -6,7 +6,12 @@ use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 
-use crate::{app, config::Settings, db, graphql, seed, telemetry};
+use crate::{
+    app,
+    auth::{Claims, Role, viewer_from_claims},
+    config::Settings,
+    db, graphql, keys, seed, telemetry,
+};
 
 /// skillgraph: the GraphQL API over the regional vocational-training alliances.
 #[derive(Debug, Parser)]
@@ -46,6 +51,39 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL), as `schema.graphql` holds it.
     Schema,
+    /// Development tokens.
+    Token {
+        /// What to do with tokens.
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+/// Token actions.
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Sign a token with the configured key and print it on the last line. Try it in GraphiQL as
+    /// the header `{"Authorization": "Bearer <token>"}`.
+    Issue {
+        /// The role the token grants.
+        #[arg(long, value_enum)]
+        role: Role,
+        /// The organization acted for, as the API shows its ID (`organizations { nodes { id } }`).
+        #[arg(long)]
+        org: Option<String>,
+        /// An alliance code an ALLIANCE_ADMIN administers; repeat for several.
+        #[arg(long = "alliance")]
+        alliances: Vec<String>,
+        /// The region code a REGULATOR supervises (`321100`).
+        #[arg(long)]
+        region: Option<String>,
+        /// The subject; for LEARNER, the learner's ID as the API shows it.
+        #[arg(long, default_value = "dev-user")]
+        subject: String,
+        /// How long the token lives (`8h`, `30m`, `7d`).
+        #[arg(long, default_value = "8h", value_parser = humantime::parse_duration)]
+        ttl: std::time::Duration,
+    },
 }
 
 /// Migration actions.
@@ -91,16 +129,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if !demo {
                 bail!("nothing to seed: pass --demo to load the demo data");
             }
+            let secrets = keys::load(&settings)?;
             let db = db::connect(&settings.database_url, 2).await?;
             db::migrate(&db).await?;
-            match seed::demo(&db).await? {
+            match seed::demo(&db, &secrets.personal_data).await? {
                 seed::SeedOutcome::Loaded {
                     regions,
                     alliances,
                     organizations,
                     memberships,
+                    learners,
                 } => println!(
-                    "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships"
+                    "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships, {learners} learners"
                 ),
                 seed::SeedOutcome::AlreadyPopulated => {
                     println!("the database already has data; nothing loaded");
@@ -109,6 +149,54 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Schema => Ok(()),
+        Command::Token {
+            action:
+                TokenAction::Issue {
+                    role,
+                    org,
+                    alliances,
+                    region,
+                    subject,
+                    ttl,
+                },
+        } => {
+            let secrets = keys::load(&settings)?;
+            let Some(signer) = secrets.signer else {
+                bail!(
+                    "no signing key: set jwt_private_key_file to issue {:?} tokens",
+                    settings.jwt_algorithm
+                );
+            };
+            let claims = Claims {
+                sub: subject,
+                role,
+                org,
+                alliances,
+                region,
+                iss: String::new(),
+                aud: String::new(),
+                exp: 0,
+                iat: 0,
+                nbf: None,
+                jti: String::new(),
+            };
+            // Refuse to sign what the server would refuse to accept.
+            let db = db::connect(&settings.database_url, 2).await?;
+            db::migrate(&db).await?;
+            viewer_from_claims(&db, &claims)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let token = signer
+                .issue(claims, ttl)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!(
+                "a {} token valid for {}:",
+                role.as_str(),
+                humantime::format_duration(ttl)
+            );
+            println!("{token}");
+            Ok(())
+        }
     }
 }
 

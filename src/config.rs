@@ -13,16 +13,30 @@
 //! | `loader_delay_ms` | `SKILLGRAPH_LOADER_DELAY_MS` | `1` |
 //! | `max_body_bytes` | `SKILLGRAPH_MAX_BODY_BYTES` | `1048576` |
 //! | `request_timeout_secs` | `SKILLGRAPH_REQUEST_TIMEOUT_SECS` | `30` |
+//! | `jwt_algorithm` | `SKILLGRAPH_JWT_ALGORITHM` | `HS256` (or `RS256`, `ES256`) |
+//! | `jwt_secret` | `SKILLGRAPH_JWT_SECRET` | generated into the keys file |
+//! | `jwt_public_key_file` | `SKILLGRAPH_JWT_PUBLIC_KEY_FILE` | none (needed for RS256/ES256) |
+//! | `jwt_private_key_file` | `SKILLGRAPH_JWT_PRIVATE_KEY_FILE` | none (`token issue` with RS256/ES256) |
+//! | `jwt_issuer` / `jwt_audience` | `SKILLGRAPH_JWT_ISSUER` / `_AUDIENCE` | `skillgraph` |
+//! | `jwt_leeway_secs` | `SKILLGRAPH_JWT_LEEWAY_SECS` | `30` |
+//! | `personal_data_key` | `SKILLGRAPH_PERSONAL_DATA_KEY` | generated into the keys file |
+//! | `keys_file` | `SKILLGRAPH_KEYS_FILE` | `skillgraph.keys.toml` beside the SQLite file |
 
-use std::{fmt, net::SocketAddr, path::Path, time::Duration};
+use std::{
+    fmt,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use figment::{
     Figment,
     providers::{Env, Format, Serialized, Toml},
 };
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use crate::graphql::SchemaLimits;
+use crate::{auth::jwt::JwtAlgorithm, graphql::SchemaLimits};
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -36,7 +50,7 @@ pub enum LogFormat {
 }
 
 /// Every setting of the server.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Settings {
     /// The address to listen on.
     pub listen: SocketAddr,
@@ -60,6 +74,33 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// How long one request may take, in seconds.
     pub request_timeout_secs: u64,
+    /// The one JWT algorithm accepted: HS256 (development), RS256 or ES256.
+    pub jwt_algorithm: JwtAlgorithm,
+    /// The HS256 secret (at least 32 bytes). Without one, `serve` generates a development secret
+    /// and keeps it in the keys file.
+    #[serde(serialize_with = "no_secret")]
+    pub jwt_secret: Option<SecretString>,
+    /// The PEM public key that verifies RS256/ES256 tokens.
+    pub jwt_public_key_file: Option<PathBuf>,
+    /// The PEM private key that `token issue` signs RS256/ES256 tokens with.
+    pub jwt_private_key_file: Option<PathBuf>,
+    /// The `iss` every token must carry.
+    pub jwt_issuer: String,
+    /// The `aud` every token must carry.
+    pub jwt_audience: String,
+    /// Clock skew allowed on `exp` and `nbf`, in seconds.
+    pub jwt_leeway_secs: u64,
+    /// The 32-byte master key (base64) that encrypts and fingerprints national ID numbers.
+    /// Without one, `serve` generates a development key and keeps it in the keys file.
+    #[serde(serialize_with = "no_secret")]
+    pub personal_data_key: Option<SecretString>,
+    /// Where generated development keys are kept (mode 0600); by default beside the SQLite file.
+    pub keys_file: Option<PathBuf>,
+}
+
+/// Secrets are never written out, not even into the defaults figment merges.
+fn no_secret<S: serde::Serializer>(_: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_none()
 }
 
 impl Default for Settings {
@@ -77,6 +118,15 @@ impl Default for Settings {
             loader_delay_ms: u64::try_from(limits.loader_delay.as_millis()).unwrap_or(1),
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 30,
+            jwt_algorithm: JwtAlgorithm::HS256,
+            jwt_secret: None,
+            jwt_public_key_file: None,
+            jwt_private_key_file: None,
+            jwt_issuer: "skillgraph".to_owned(),
+            jwt_audience: "skillgraph".to_owned(),
+            jwt_leeway_secs: 30,
+            personal_data_key: None,
+            keys_file: None,
         }
     }
 }
@@ -95,6 +145,16 @@ impl fmt::Debug for Settings {
             .field("loader_delay_ms", &self.loader_delay_ms)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("jwt_algorithm", &self.jwt_algorithm)
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
+            .field("jwt_public_key_file", &self.jwt_public_key_file)
+            .field("jwt_issuer", &self.jwt_issuer)
+            .field("jwt_audience", &self.jwt_audience)
+            .field(
+                "personal_data_key",
+                &self.personal_data_key.as_ref().map(|_| "***"),
+            )
+            .field("keys_file", &self.keys_file)
             .finish()
     }
 }
@@ -129,6 +189,29 @@ impl Settings {
     /// The request timeout.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
+    }
+
+    /// The SQLite file of `database_url`, if it names one.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let rest = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.database_url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or_default();
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    }
+
+    /// Where development keys live: the configured file, else beside the SQLite database, else
+    /// in the working directory.
+    pub fn keys_path(&self) -> PathBuf {
+        if let Some(path) = &self.keys_file {
+            return path.clone();
+        }
+        let dir = self
+            .sqlite_path()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        dir.join("skillgraph.keys.toml")
     }
 
     /// The database URL with any password replaced by `***`, for logs.

@@ -11,6 +11,8 @@
 //! - [`graphql`] is the schema: thin resolvers, GraphQL types built from models, DataLoaders for
 //!   every relation, Relay connections, and the extension that gives every error a code.
 //! - [`domain`] holds validated values ([`domain::codes`]) and the services; all SQL lives there.
+//! - [`auth`] turns tokens into a [`auth::Viewer`]; [`auth::policy`] is the one module that decides
+//!   what a viewer may do.
 //! - [`error`] is the one error type, [`error::AppError`], and its `extensions.code` mapping.
 //! - [`db`] connects and migrates; [`seed`] loads the demo data.
 //!
@@ -18,6 +20,7 @@
 //! national occupational classification as reference data).
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -25,5 +28,6 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod keys;
 pub mod seed;
 pub mod telemetry;

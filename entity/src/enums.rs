@@ -101,3 +101,27 @@ pub enum SkillLevel {
     #[sea_orm(num_value = 8)]
     ChiefTechnician,
 }
+
+/// The employment-support group a learner belongs to (重点群体).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum TargetGroup {
+    /// A college graduate (高校毕业生).
+    #[sea_orm(string_value = "GRADUATE")]
+    Graduate,
+    /// A rural migrant worker (农民工).
+    #[sea_orm(string_value = "RURAL_MIGRANT_WORKER")]
+    RuralMigrantWorker,
+    /// Unemployed (失业人员).
+    #[sea_orm(string_value = "UNEMPLOYED")]
+    Unemployed,
+    /// A veteran (退役军人).
+    #[sea_orm(string_value = "VETERAN")]
+    Veteran,
+    /// A person with a disability (残疾人).
+    #[sea_orm(string_value = "DISABLED")]
+    Disabled,
+    /// Anyone else.
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}

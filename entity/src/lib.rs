@@ -7,10 +7,12 @@
 //! database stays readable and the same on SQLite and PostgreSQL.
 
 pub mod alliance;
+pub mod audit_event;
 mod enums;
+pub mod learner;
 pub mod membership;
 pub mod occupation;
 pub mod organization;
 pub mod region;
 
-pub use enums::{Industry, MembershipRole, OrganizationKind, SkillLevel};
+pub use enums::{Industry, MembershipRole, OrganizationKind, SkillLevel, TargetGroup};

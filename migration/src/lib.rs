@@ -11,6 +11,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_alliance_graph;
 mod m20261124_000002_occupations;
+mod m20261124_000003_identity;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_alliance_graph::Migration),
             Box::new(m20261124_000002_occupations::Migration),
+            Box::new(m20261124_000003_identity::Migration),
         ]
     }
 }

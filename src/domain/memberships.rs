@@ -2,10 +2,20 @@
 
 use std::collections::HashMap;
 
-use entity::{OrganizationKind, membership, organization};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use chrono::{NaiveDate, Utc};
+use entity::{MembershipRole, OrganizationKind, alliance, membership, organization};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde_json::json;
 
-use crate::error::AppResult;
+use super::{audit, codes::AllianceCode};
+use crate::{
+    auth::{Caller, policy},
+    error::{AppError, AppResult},
+    graphql::ids::NodeKey,
+};
 
 /// A current membership with the member's kind, so lists can be filtered by kind without
 /// loading every organization.
@@ -71,4 +81,177 @@ pub async fn by_ids(
         .into_iter()
         .map(|m| (m.id, m))
         .collect())
+}
+
+/// Admits an organization to an alliance (or re-admits a former member). A current member is a
+/// `CONFLICT`. The change and its audit event commit together.
+pub async fn admit(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    alliance_code: &AllianceCode,
+    organization_id: i32,
+    role: MembershipRole,
+    joined_on: Option<NaiveDate>,
+) -> AppResult<membership::Model> {
+    let alliance = alliance::Entity::find()
+        .filter(alliance::Column::Code.eq(alliance_code.as_str()))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("alliance \"{}\"", alliance_code.as_str())))?;
+    policy::manage_membership(&caller.viewer, alliance.id)?;
+    let joined_on = joined_on.unwrap_or_else(|| Utc::now().date_naive());
+    if joined_on < alliance.founded_on {
+        return Err(AppError::validation(
+            "input.joinedOn",
+            "a member cannot join before the alliance was founded",
+        ));
+    }
+    let txn = db.begin().await?;
+    organization::Entity::find_by_id(organization_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("organization"))?;
+    let existing = membership::Entity::find()
+        .filter(membership::Column::AllianceId.eq(alliance.id))
+        .filter(membership::Column::OrganizationId.eq(organization_id))
+        .one(&txn)
+        .await?;
+    let saved = match existing {
+        Some(m) if m.left_on.is_none() => {
+            return Err(AppError::Conflict(
+                "the organization is already a member of this alliance".to_owned(),
+            ));
+        }
+        Some(m) => {
+            let mut active: membership::ActiveModel = m.into();
+            active.role = Set(role);
+            active.joined_on = Set(joined_on);
+            active.left_on = Set(None);
+            active.update(&txn).await?
+        }
+        None => {
+            membership::Entity::insert(membership::ActiveModel {
+                alliance_id: Set(alliance.id),
+                organization_id: Set(organization_id),
+                role: Set(role),
+                joined_on: Set(joined_on),
+                left_on: Set(None),
+                ..Default::default()
+            })
+            .exec_with_returning(&txn)
+            .await?
+        }
+    };
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "admitMember",
+            target_type: "Membership",
+            target_id: NodeKey::Membership(saved.id).to_id().0,
+            region_id: Some(alliance.region_id),
+            changes: Some(json!({
+                "alliance": alliance.code,
+                "organization": NodeKey::Organization(organization_id).to_id().0,
+                "role": role_name(role),
+                "joinedOn": joined_on,
+            })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+fn role_name(role: MembershipRole) -> &'static str {
+    match role {
+        MembershipRole::Lead => "LEAD",
+        MembershipRole::Member => "MEMBER",
+    }
+}
+
+/// Loads a current membership and its alliance for a change by `caller`.
+async fn current_for_change(
+    txn: &DatabaseTransaction,
+    caller: &Caller,
+    membership_id: i32,
+) -> AppResult<(membership::Model, alliance::Model)> {
+    let (found, alliance) = membership::Entity::find_by_id(membership_id)
+        .find_also_related(alliance::Entity)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("membership"))?;
+    let alliance =
+        alliance.ok_or_else(|| AppError::internal("a membership without its alliance"))?;
+    policy::manage_membership(&caller.viewer, alliance.id)?;
+    if found.left_on.is_some() {
+        return Err(AppError::Conflict(
+            "the organization has already left this alliance".to_owned(),
+        ));
+    }
+    Ok((found, alliance))
+}
+
+/// Changes a current member's role.
+pub async fn change_role(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    membership_id: i32,
+    role: MembershipRole,
+) -> AppResult<membership::Model> {
+    let txn = db.begin().await?;
+    let (found, alliance) = current_for_change(&txn, caller, membership_id).await?;
+    let before = found.role;
+    let mut active: membership::ActiveModel = found.into();
+    active.role = Set(role);
+    let saved = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "changeMemberRole",
+            target_type: "Membership",
+            target_id: NodeKey::Membership(saved.id).to_id().0,
+            region_id: Some(alliance.region_id),
+            changes: Some(json!({ "role": { "from": role_name(before), "to": role_name(role) } })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Ends a current membership (it stays in the record with its `leftOn` date).
+pub async fn remove(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    membership_id: i32,
+    left_on: Option<NaiveDate>,
+) -> AppResult<membership::Model> {
+    let txn = db.begin().await?;
+    let (found, alliance) = current_for_change(&txn, caller, membership_id).await?;
+    let left_on = left_on.unwrap_or_else(|| Utc::now().date_naive());
+    if left_on < found.joined_on {
+        return Err(AppError::validation(
+            "input.leftOn",
+            "a member cannot leave before it joined",
+        ));
+    }
+    let mut active: membership::ActiveModel = found.into();
+    active.left_on = Set(Some(left_on));
+    let saved = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "removeMember",
+            target_type: "Membership",
+            target_id: NodeKey::Membership(saved.id).to_id().0,
+            region_id: Some(alliance.region_id),
+            changes: Some(json!({ "leftOn": left_on })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
 }

@@ -4,11 +4,14 @@
 //! Nothing in this module knows GraphQL: resolvers call these functions with validated inputs.
 
 pub mod alliances;
+pub mod audit;
 pub mod codes;
+pub mod learners;
 pub mod memberships;
 pub mod occupations;
 pub mod organizations;
 pub mod page;
+pub mod personal;
 pub mod regions;
 mod text;
 

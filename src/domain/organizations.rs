@@ -235,3 +235,111 @@ pub async fn create(
         .exec_with_returning(db)
         .await?)
 }
+
+/// A change to an organization's public profile: `None` leaves a field as it is, `Some(None)`
+/// clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChange {
+    /// English name.
+    pub name_en: Option<Option<String>>,
+    /// Postal address.
+    pub address: Option<Option<String>>,
+    /// Website, `http://` or `https://`.
+    pub website: Option<Option<String>>,
+    /// Public description.
+    pub description: Option<Option<String>>,
+}
+
+/// Validates one optional text field: trimmed, at most `max` characters, empty means cleared.
+pub fn profile_text(field: &str, value: Option<&str>, max: usize) -> AppResult<Option<String>> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if value.chars().count() > max {
+        return Err(AppError::validation(
+            field,
+            format!("at most {max} characters"),
+        ));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(AppError::validation(field, "no control characters"));
+    }
+    Ok(Some(value.to_owned()))
+}
+
+/// Validates a website address.
+pub fn profile_website(field: &str, value: Option<&str>) -> AppResult<Option<String>> {
+    let website = profile_text(field, value, 200)?;
+    if let Some(url) = &website {
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .ok_or_else(|| AppError::validation(field, "starts with http:// or https://"))?;
+        if rest.is_empty() || rest.contains(char::is_whitespace) || rest.starts_with('/') {
+            return Err(AppError::validation(field, "is not a web address"));
+        }
+    }
+    Ok(website)
+}
+
+/// Changes an organization's public profile, for its own users. The change and its audit event
+/// (with the changed fields, before and after) commit together.
+pub async fn update_profile(
+    db: &DatabaseConnection,
+    caller: &crate::auth::Caller,
+    organization_id: i32,
+    change: ProfileChange,
+) -> AppResult<organization::Model> {
+    use sea_orm::{ActiveModelTrait, TransactionTrait};
+    crate::auth::policy::update_organization(&caller.viewer, organization_id)?;
+    let txn = db.begin().await?;
+    let found = organization::Entity::find_by_id(organization_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("organization"))?;
+    let mut changes = serde_json::Map::new();
+    let mut active: organization::ActiveModel = found.clone().into();
+    let mut apply = |name: &str, old: &Option<String>, new: Option<Option<String>>| match new {
+        Some(new) if &new != old => {
+            changes.insert(
+                name.to_owned(),
+                serde_json::json!({ "from": old, "to": new }),
+            );
+            Some(new)
+        }
+        _ => None,
+    };
+    if let Some(v) = apply("nameEn", &found.name_en, change.name_en) {
+        active.name_en = Set(v);
+    }
+    if let Some(v) = apply("address", &found.address, change.address) {
+        active.address = Set(v);
+    }
+    if let Some(v) = apply("website", &found.website, change.website) {
+        active.website = Set(v);
+    }
+    if let Some(v) = apply("description", &found.description, change.description) {
+        active.description = Set(v);
+    }
+    if changes.is_empty() {
+        return Ok(found);
+    }
+    active.updated_at = Set(Utc::now());
+    let saved = active.update(&txn).await?;
+    super::audit::record(
+        &txn,
+        caller,
+        super::audit::Entry {
+            action: "updateOrganizationProfile",
+            target_type: "Organization",
+            target_id: crate::graphql::ids::NodeKey::Organization(saved.id)
+                .to_id()
+                .0,
+            region_id: Some(saved.region_id),
+            changes: Some(serde_json::Value::Object(changes)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}

@@ -4,7 +4,11 @@ use async_graphql::Context;
 use sea_orm::DatabaseConnection;
 
 use super::loaders::Loaders;
-use crate::error::{AppError, AppResult};
+use crate::{
+    auth::Caller,
+    domain::personal::PersonalDataKey,
+    error::{AppError, AppResult},
+};
 
 /// The services a resolver needs, set once on the schema.
 pub struct ApiContext {
@@ -12,6 +16,15 @@ pub struct ApiContext {
     pub db: DatabaseConnection,
     /// The relation loaders.
     pub loaders: Loaders,
+    /// Encrypts and fingerprints national ID numbers.
+    pub personal_data: PersonalDataKey,
+}
+
+/// The caller of this request, set by the HTTP layer; without one, the public.
+pub fn caller(ctx: &Context<'_>) -> Caller {
+    ctx.data_opt::<Caller>()
+        .cloned()
+        .unwrap_or_else(Caller::public)
 }
 
 /// The request's id, set by the HTTP layer (from `x-request-id`), used in logs of internal errors.

@@ -21,6 +21,10 @@ pub enum NodeKey {
     Membership(i32),
     /// An occupation by code.
     Occupation(String),
+    /// A learner by id.
+    Learner(i32),
+    /// An audit event by id.
+    AuditEvent(i32),
 }
 
 impl NodeKey {
@@ -32,6 +36,8 @@ impl NodeKey {
             Self::Organization(id) => format!("Organization:{id}"),
             Self::Membership(id) => format!("Membership:{id}"),
             Self::Occupation(code) => format!("Occupation:{code}"),
+            Self::Learner(id) => format!("Learner:{id}"),
+            Self::AuditEvent(id) => format!("AuditEvent:{id}"),
         };
         ID(URL_SAFE_NO_PAD.encode(raw))
     }
@@ -49,6 +55,8 @@ impl NodeKey {
             "Organization" => Self::Organization(int()?),
             "Membership" => Self::Membership(int()?),
             "Occupation" if !key.is_empty() => Self::Occupation(key.to_owned()),
+            "Learner" => Self::Learner(int()?),
+            "AuditEvent" => Self::AuditEvent(int()?),
             _ => return Err(invalid()),
         })
     }
@@ -58,6 +66,22 @@ impl NodeKey {
         match Self::parse(field, id)? {
             Self::Organization(id) => Ok(id),
             _ => Err(AppError::validation(field, "not the ID of an organization")),
+        }
+    }
+
+    /// Decodes an ID that must name a membership.
+    pub fn membership(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::Membership(id) => Ok(id),
+            _ => Err(AppError::validation(field, "not the ID of a membership")),
+        }
+    }
+
+    /// Decodes an ID that must name a learner.
+    pub fn learner(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::Learner(id) => Ok(id),
+            _ => Err(AppError::validation(field, "not the ID of a learner")),
         }
     }
 }

@@ -7,11 +7,11 @@
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{alliance, membership, occupation, organization, region};
+use entity::{alliance, learner, membership, occupation, organization, region};
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    domain::{alliances, memberships, occupations, organizations, regions},
+    domain::{alliances, learners, memberships, occupations, organizations, regions},
     error::AppError,
 };
 
@@ -64,6 +64,10 @@ loader!(
     MembershipById, i32 => membership::Model, memberships::by_ids
 );
 loader!(
+    /// Learners by id (unscoped: resolvers check each row against the viewer's scope).
+    LearnerById, i32 => learner::Model, learners::by_ids
+);
+loader!(
     /// Occupations by code.
     OccupationByCode, String => occupation::Model, occupations::by_codes
 );
@@ -96,6 +100,8 @@ pub struct Loaders {
     pub membership: DataLoader<MembershipById>,
     /// Occupations by code.
     pub occupation: DataLoader<OccupationByCode>,
+    /// Learners by id.
+    pub learner: DataLoader<LearnerById>,
     /// Alliances by region.
     pub alliances_by_region: DataLoader<AlliancesByRegion>,
     /// Alliances by member organization.
@@ -118,6 +124,7 @@ impl Loaders {
             organization: dl(OrganizationById(db.clone()), delay),
             membership: dl(MembershipById(db.clone()), delay),
             occupation: dl(OccupationByCode(db.clone()), delay),
+            learner: dl(LearnerById(db.clone()), delay),
             alliances_by_region: dl(AlliancesByRegion(db.clone()), delay),
             alliances_by_organization: dl(AlliancesByOrganization(db.clone()), delay),
             members_by_alliance: dl(MembersByAlliance(db.clone()), delay),

@@ -8,18 +8,22 @@ pub mod context;
 mod errors;
 pub mod ids;
 pub mod loaders;
+mod mutation;
 mod query;
 pub mod types;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
+
+use crate::domain::personal::PersonalDataKey;
 
 pub use context::{ApiContext, RequestId};
 pub use errors::ErrorCodes;
+pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 
 /// The schema type skillgraph serves.
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Limits that keep one request from costing the server too much, and how loaders batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -45,10 +49,18 @@ impl Default for SchemaLimits {
 }
 
 /// Builds the schema over a connection pool.
-pub fn build_schema(db: DatabaseConnection, limits: SchemaLimits) -> AppSchema {
+pub fn build_schema(
+    db: DatabaseConnection,
+    personal_data: PersonalDataKey,
+    limits: SchemaLimits,
+) -> AppSchema {
     let loaders = loaders::Loaders::new(&db, limits.loader_delay);
-    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
-        .data(ApiContext { db, loaders })
+    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+        .data(ApiContext {
+            db,
+            loaders,
+            personal_data,
+        })
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .extension(ErrorCodes::new(limits))
@@ -57,7 +69,7 @@ pub fn build_schema(db: DatabaseConnection, limits: SchemaLimits) -> AppSchema {
 
 /// The schema's SDL, as `schema.graphql` holds it.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
         .finish()
         .sdl()
 }

@@ -7,17 +7,20 @@ use futures_util::FutureExt;
 use super::{
     connection::{Connection, TotalCount},
     context::api,
+    context::caller,
     ids::NodeKey,
     types::{
-        Alliance, AllianceFilter, AllianceOrder, Membership, Node, Occupation, OccupationFilter,
-        Organization, OrganizationFilter, OrganizationOrder, Region, SkillLevelInfo, page_request,
+        Alliance, AllianceFilter, AllianceOrder, AuditEvent, AuditEventFilter, Learner, Membership,
+        Node, Occupation, OccupationFilter, Organization, OrganizationFilter, OrganizationOrder,
+        Region, SkillLevelInfo, TargetGroup, Viewer, page_request,
     },
 };
 use crate::{
+    auth::policy,
     domain::{
-        alliances,
+        alliances, audit,
         codes::{AllianceCode, OccupationCode, RegionCode},
-        occupations, organizations, regions,
+        learners, occupations, organizations, regions,
     },
     error::AppError,
 };
@@ -203,6 +206,77 @@ impl QueryRoot {
             .map(Occupation))
     }
 
+    /// Who is calling: role, organization, scope and permissions.
+    async fn viewer(&self, ctx: &Context<'_>) -> Viewer {
+        Viewer(caller(ctx).viewer)
+    }
+
+    /// Learners within the caller's scope (a regulator's region, a provider's own learners, a
+    /// learner themself), in registration order, personal data masked.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus two filters"
+    )]
+    async fn learners(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only learners living in this region (GB/T 2260 code).")] region: Option<
+            String,
+        >,
+        #[graphql(desc = "Only learners of this group.")] target_group: Option<TargetGroup>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<Learner>> {
+        let api = api(ctx)?;
+        let caller = caller(ctx);
+        let request = page_request(first, after, last, before)?;
+        let filter = learners::LearnerFilter {
+            region: region
+                .map(|r| RegionCode::parse(&r).map_err(|e| AppError::validation("region", e)))
+                .transpose()?,
+            target_group: target_group.map(Into::into),
+        };
+        let page = learners::list(&api.db, &caller, &filter, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, caller, filter) = (db.clone(), caller.clone(), filter.clone());
+            async move { learners::count(&db, &caller, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, Learner))
+    }
+
+    /// The audit trail, newest first: the regulator's region, or everything for a system
+    /// administrator. Read-only: nothing changes or deletes it.
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<AuditEventFilter>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<AuditEvent>> {
+        let api = api(ctx)?;
+        let scope = policy::read_audit_trail(&caller(ctx).viewer)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let page = audit::list(&api.db, scope, &filter, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { audit::count(&db, scope, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, AuditEvent))
+    }
+
     /// The skill-level ladder, lowest first.
     async fn skill_levels(&self) -> Vec<SkillLevelInfo> {
         SkillLevelInfo::ladder()
@@ -237,5 +311,23 @@ async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Opt
             .load_one(code)
             .await?
             .map(|m| Node::Occupation(Occupation(m))),
+        NodeKey::Learner(id) => {
+            let scope = policy::learner_scope(&caller(ctx).viewer)?;
+            match loaders.learner.load_one(id).await? {
+                Some(m) if policy::in_scope(scope, &m) => Some(Node::Learner(Learner(m))),
+                Some(_) => {
+                    return Err(
+                        AppError::Forbidden("this learner is outside your scope".into()).into(),
+                    );
+                }
+                None => None,
+            }
+        }
+        NodeKey::AuditEvent(id) => {
+            let scope = policy::read_audit_trail(&caller(ctx).viewer)?;
+            audit::by_id(&api(ctx)?.db, scope, id)
+                .await?
+                .map(|m| Node::AuditEvent(AuditEvent(m)))
+        }
     })
 }

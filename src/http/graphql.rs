@@ -27,7 +27,7 @@ use axum::{
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{HttpState, REQUEST_ID};
+use super::{HttpState, REQUEST_ID, auth};
 use crate::graphql::RequestId;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -115,9 +115,36 @@ async fn execute(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-")
         .to_owned();
+    let caller = match auth::caller(
+        state,
+        auth::authorization(headers),
+        Some(request_id.clone()),
+    )
+    .await
+    {
+        Ok(caller) => caller,
+        Err(crate::error::AppError::Unauthenticated(message)) => {
+            let mut response =
+                request_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", &message, media);
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+            return response;
+        }
+        Err(err) => {
+            tracing::error!(request_id = %request_id, error = %err, "authenticating a request failed");
+            return request_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error",
+                media,
+            );
+        }
+    };
     let response = state
         .schema
-        .execute(request.data(RequestId(request_id)))
+        .execute(request.data(RequestId(request_id)).data(caller))
         .await;
     let not_executed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()

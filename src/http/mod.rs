@@ -1,9 +1,11 @@
 //! The HTTP surface: `/graphql` (GraphQL over HTTP, and GraphiQL for browsers), `/healthz`,
 //! `/readyz`.
 
+mod auth;
 mod graphql;
+mod websocket;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     Json, Router,
@@ -20,7 +22,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::graphql::AppSchema;
+use crate::{auth::jwt::TokenVerifier, graphql::AppSchema};
 
 /// The header that carries a request's id, set when the client did not send one.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -30,8 +32,10 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub struct HttpState {
     /// The schema to execute.
     pub schema: AppSchema,
-    /// The pool, for readiness.
+    /// The pool, for readiness and for resolving tokens to viewers.
     pub db: DatabaseConnection,
+    /// Checks bearer tokens.
+    pub verifier: Arc<TokenVerifier>,
 }
 
 /// Limits of the HTTP layer.
@@ -50,6 +54,7 @@ pub fn router(state: HttpState, limits: HttpLimits) -> Router {
             "/graphql",
             get(graphql::get_graphql).post(graphql::post_graphql),
         )
+        .route("/graphql/ws", get(websocket::graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))

@@ -12,11 +12,21 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 use skillgraph::{
     app::App,
+    auth::{Caller, Role, Viewer},
     config::Settings,
     db,
+    domain::personal::PersonalDataKey,
     graphql::{AppSchema, SchemaLimits, build_schema},
-    seed,
+    keys, seed,
 };
+
+/// The personal-data key every test database is written with.
+pub fn test_personal_key() -> PersonalDataKey {
+    PersonalDataKey::from_master(&[42; 32])
+}
+
+/// The HS256 secret of the test servers.
+pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
 /// The PostgreSQL server to test against, if any.
 fn postgres_admin_url() -> Option<String> {
@@ -73,7 +83,9 @@ fn sqlite_templates() -> &'static SqliteTemplates {
                 let conn = db::connect(&url, 1).await.expect("sqlite template");
                 db::migrate(&conn).await.expect("migrations");
                 vacuum_into(&conn, &e).await;
-                seed::demo(&conn).await.expect("demo data");
+                seed::demo(&conn, &test_personal_key())
+                    .await
+                    .expect("demo data");
                 vacuum_into(&conn, &d).await;
                 conn.close().await.expect("close");
             })
@@ -165,7 +177,9 @@ fn pg_templates(admin_url: &str) -> &'static PgTemplates {
                 let tpl = db::connect(&with_database(&admin, &d), 1)
                     .await
                     .expect("demo template");
-                seed::demo(&tpl).await.expect("demo data");
+                seed::demo(&tpl, &test_personal_key())
+                    .await
+                    .expect("demo data");
                 tpl.close().await.expect("close");
                 conn.close().await.expect("close");
             })
@@ -340,8 +354,81 @@ impl TestApp {
 
     async fn with(fixture: Fixture) -> Self {
         let db = TestDb::new(fixture).await;
-        let schema = build_schema(db.db.clone(), test_limits());
+        ensure_log_capture();
+        let schema = build_schema(db.db.clone(), test_personal_key(), test_limits());
         Self { db, schema }
+    }
+
+    /// Executes a query as `caller`; the response as JSON.
+    pub async fn query_as(&self, caller: &Caller, query: &str, variables: Value) -> Value {
+        let request = async_graphql::Request::new(query)
+            .variables(async_graphql::Variables::from_json(variables))
+            .data(caller.clone());
+        let response = self.schema.execute(request).await;
+        serde_json::to_value(&response).expect("a response serialises")
+    }
+
+    /// Executes a query as `caller` that must succeed; its `data`.
+    pub async fn data_as(&self, caller: &Caller, query: &str, variables: Value) -> Value {
+        let response = self.query_as(caller, query, variables).await;
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors: {response:#}"
+        );
+        response["data"].clone()
+    }
+
+    /// The row id behind a global ID.
+    pub fn raw_id(id: &Value) -> i32 {
+        let id = id.as_str().expect("an ID");
+        match skillgraph::graphql::ids::NodeKey::parse("id", id).expect("an ID") {
+            skillgraph::graphql::ids::NodeKey::Organization(n)
+            | skillgraph::graphql::ids::NodeKey::Region(n)
+            | skillgraph::graphql::ids::NodeKey::Alliance(n)
+            | skillgraph::graphql::ids::NodeKey::Membership(n)
+            | skillgraph::graphql::ids::NodeKey::Learner(n)
+            | skillgraph::graphql::ids::NodeKey::AuditEvent(n) => n,
+            other => panic!("no row id in {other:?}"),
+        }
+    }
+
+    /// The global ID of an organization by name (demo data).
+    pub async fn org_id(&self, name: &str) -> Value {
+        let data = self
+            .data_with(
+                "query($n: String!) { organizations(filter: {nameContains: $n}) { nodes { id name } } }",
+                json!({ "n": name }),
+            )
+            .await;
+        data["organizations"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .find(|o| o["name"] == name)
+            .unwrap_or_else(|| panic!("no organization {name}"))["id"]
+            .clone()
+    }
+
+    /// The row id of a region by code.
+    pub async fn region_row(&self, code: &str) -> i32 {
+        let data = self
+            .data_with(
+                "query($c: String!) { region(code: $c) { id } }",
+                json!({ "c": code }),
+            )
+            .await;
+        Self::raw_id(&data["region"]["id"])
+    }
+
+    /// The row id of an alliance by code.
+    pub async fn alliance_row(&self, code: &str) -> i32 {
+        let data = self
+            .data_with(
+                "query($c: String!) { alliance(code: $c) { id } }",
+                json!({ "c": code }),
+            )
+            .await;
+        Self::raw_id(&data["alliance"]["id"])
     }
 
     /// Executes a query in-process; the response as JSON (`data`, `errors`).
@@ -403,14 +490,35 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server with the given body limit.
     pub async fn start(max_body_bytes: usize) -> Self {
-        let db = TestDb::new(Fixture::Demo).await;
-        let settings = Settings {
-            listen: "127.0.0.1:0".parse().expect("address"),
+        Self::start_with(Settings {
             max_body_bytes,
+            ..Self::settings()
+        })
+        .await
+    }
+
+    /// The settings of a test server: port 0, the test HS256 secret and personal-data key.
+    pub fn settings() -> Settings {
+        use base64::Engine;
+        Settings {
+            listen: "127.0.0.1:0".parse().expect("address"),
             loader_delay_ms: 20,
+            jwt_secret: Some(TEST_JWT_SECRET.into()),
+            personal_data_key: Some(
+                base64::engine::general_purpose::STANDARD
+                    .encode([42u8; 32])
+                    .into(),
+            ),
             ..Settings::default()
-        };
-        let app = App::with_database(&settings, db.db.clone())
+        }
+    }
+
+    /// Starts a server with the given settings over the demo data.
+    pub async fn start_with(settings: Settings) -> Self {
+        ensure_log_capture();
+        let db = TestDb::new(Fixture::Demo).await;
+        let secrets = keys::load(&settings).expect("secrets");
+        let app = App::with_database(&settings, db.db.clone(), secrets)
             .await
             .expect("app");
         let addr = app.local_addr().expect("bound");
@@ -430,4 +538,57 @@ impl TestServer {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+}
+
+/// A caller in `role` with the given scope, as a verified token would give.
+pub fn caller(
+    role: Role,
+    organization: Option<i32>,
+    alliances: &[i32],
+    region: Option<i32>,
+    learner: Option<i32>,
+) -> Caller {
+    Caller {
+        viewer: Viewer {
+            subject: format!("test-{}", role.as_str().to_lowercase()),
+            role,
+            organization_id: organization,
+            alliance_ids: alliances.iter().copied().collect(),
+            region_id: region,
+            learner_id: learner,
+        },
+        request_id: Some("test-request".to_owned()),
+    }
+}
+
+/// Everything the server logs during the test run, for checks that personal data never reaches a
+/// log.
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&LOGS.lock().expect("log buffer")).into_owned()
+}
+
+static LOGS: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock().expect("log buffer").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn ensure_log_capture() {
+    static INIT: OnceLock<()> = OnceLock::new();
+    INIT.get_or_init(|| {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("debug")
+            .with_writer(|| LogWriter)
+            .with_ansi(false)
+            .try_init();
+    });
 }

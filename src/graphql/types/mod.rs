@@ -2,16 +2,21 @@
 //! the schema only through a field written here.
 
 mod alliance;
+mod audit;
 mod enums;
+mod learner;
 mod membership;
 mod node;
 mod occupation;
 mod organization;
 mod region;
 mod skill_level;
+mod viewer;
 
 pub use alliance::{Alliance, AllianceFilter, AllianceOrder, AllianceOrderField};
+pub use audit::{AuditEvent, AuditEventFilter};
 pub use enums::{Industry, MembershipRole, OrganizationKind, SkillLevel, SortDirection};
+pub use learner::{Learner, LearnerPersonalData, TargetGroup};
 pub use membership::Membership;
 pub use node::Node;
 pub use occupation::{Occupation, OccupationFilter};
@@ -20,6 +25,7 @@ pub use organization::{
 };
 pub use region::Region;
 pub use skill_level::SkillLevelInfo;
+pub use viewer::{Permission, Role, Viewer};
 
 use crate::{domain::page::PageRequest, error::AppResult};
 

@@ -1,6 +1,6 @@
 use async_graphql::{ID, Interface};
 
-use super::{Alliance, Membership, Occupation, Organization, Region};
+use super::{Alliance, AuditEvent, Learner, Membership, Occupation, Organization, Region};
 
 /// An object with a global ID (the Relay `Node` interface). Any node can be fetched again with
 /// `node(id:)`.
@@ -21,4 +21,8 @@ pub enum Node {
     Membership(Membership),
     /// An occupation.
     Occupation(Occupation),
+    /// A learner (only within the viewer's scope).
+    Learner(Learner),
+    /// An audit event (only for readers of the audit trail).
+    AuditEvent(AuditEvent),
 }

@@ -1,0 +1,201 @@
+//! The one place that decides what a viewer may do. Resolvers and domain services ask here; no
+//! other module compares roles.
+//!
+//! A caller without a token asking for anything beyond published information gets
+//! `UNAUTHENTICATED`; a known caller outside its rights gets `FORBIDDEN`.
+
+use entity::learner;
+
+use super::{Role, Viewer};
+use crate::error::{AppError, AppResult};
+
+/// What a role may do in principle; each is then checked against the row's scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Permission {
+    /// Read published information (everyone).
+    ReadPublic,
+    /// Admit members to, re-role and remove members from the viewer's alliances.
+    ManageMembership,
+    /// Change the public profile of the viewer's own organization.
+    UpdateOwnOrganization,
+    /// Register learners.
+    RegisterLearner,
+    /// List learners within the viewer's scope (masked).
+    ReadLearners,
+    /// Read unmasked personal data of learners within the viewer's purpose (audited).
+    ReadPersonalData,
+    /// Read the audit trail of the viewer's region.
+    ReadAuditTrail,
+}
+
+/// What a role may do in principle.
+pub fn permissions(viewer: &Viewer) -> Vec<Permission> {
+    use Permission::*;
+    let mut granted = vec![ReadPublic];
+    match viewer.role {
+        Role::Public => {}
+        Role::Learner => granted.extend([ReadLearners, ReadPersonalData]),
+        Role::Enterprise | Role::AssessmentBody => granted.push(UpdateOwnOrganization),
+        Role::College | Role::TrainingInstitution => granted.extend([
+            UpdateOwnOrganization,
+            RegisterLearner,
+            ReadLearners,
+            ReadPersonalData,
+        ]),
+        Role::AllianceAdmin => {
+            granted.push(ManageMembership);
+            if viewer.organization_id.is_some() {
+                granted.push(UpdateOwnOrganization);
+            }
+        }
+        Role::Regulator => {
+            granted.extend([
+                RegisterLearner,
+                ReadLearners,
+                ReadPersonalData,
+                ReadAuditTrail,
+            ]);
+            if viewer.organization_id.is_some() {
+                granted.push(UpdateOwnOrganization);
+            }
+        }
+        Role::SystemAdmin => granted.extend([ManageMembership, ReadLearners, ReadAuditTrail]),
+    }
+    granted
+}
+
+fn require(viewer: &Viewer, permission: Permission, what: &str) -> AppResult<()> {
+    if permissions(viewer).contains(&permission) {
+        Ok(())
+    } else if viewer.role == Role::Public {
+        Err(AppError::Unauthenticated(format!("{what} needs a token")))
+    } else {
+        Err(AppError::Forbidden(format!(
+            "the {} role may not {what}",
+            viewer.role.as_str()
+        )))
+    }
+}
+
+/// Admitting, re-roling or removing members of `alliance_id`.
+pub fn manage_membership(viewer: &Viewer, alliance_id: i32) -> AppResult<()> {
+    require(
+        viewer,
+        Permission::ManageMembership,
+        "manage alliance membership",
+    )?;
+    if viewer.role == Role::SystemAdmin || viewer.alliance_ids.contains(&alliance_id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "this alliance is not one the token administers".to_owned(),
+        ))
+    }
+}
+
+/// Changing the public profile of `organization_id`.
+pub fn update_organization(viewer: &Viewer, organization_id: i32) -> AppResult<()> {
+    require(
+        viewer,
+        Permission::UpdateOwnOrganization,
+        "update an organization's profile",
+    )?;
+    if viewer.organization_id == Some(organization_id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "an organization's profile is changed only by its own users".to_owned(),
+        ))
+    }
+}
+
+/// Registering a learner who lives in `region_id`.
+pub fn register_learner(viewer: &Viewer, region_id: i32) -> AppResult<()> {
+    require(viewer, Permission::RegisterLearner, "register learners")?;
+    match viewer.role {
+        Role::Regulator if viewer.region_id != Some(region_id) => Err(AppError::Forbidden(
+            "a regulator registers learners of its own region only".to_owned(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Which learners a viewer may list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LearnerScope {
+    /// Every learner (system administrators; masked).
+    All,
+    /// Learners living in a region (its regulator).
+    Region(i32),
+    /// Learners a provider registered or trains.
+    Provider(i32),
+    /// One learner (themself).
+    Only(i32),
+}
+
+/// The learners a viewer may list, masked.
+pub fn learner_scope(viewer: &Viewer) -> AppResult<LearnerScope> {
+    require(viewer, Permission::ReadLearners, "read learners")?;
+    match (
+        viewer.role,
+        viewer.region_id,
+        viewer.organization_id,
+        viewer.learner_id,
+    ) {
+        (Role::SystemAdmin, ..) => Ok(LearnerScope::All),
+        (Role::Regulator, Some(region), ..) => Ok(LearnerScope::Region(region)),
+        (Role::College | Role::TrainingInstitution, _, Some(org), _) => {
+            Ok(LearnerScope::Provider(org))
+        }
+        (Role::Learner, _, _, Some(learner)) => Ok(LearnerScope::Only(learner)),
+        _ => Err(AppError::Forbidden(
+            "no learners are visible to this token".to_owned(),
+        )),
+    }
+}
+
+/// Whether a learner row is within a scope.
+pub fn in_scope(scope: LearnerScope, learner: &learner::Model) -> bool {
+    match scope {
+        LearnerScope::All => true,
+        LearnerScope::Region(region) => learner.region_id == region,
+        LearnerScope::Provider(org) => learner.registered_by_id == Some(org),
+        LearnerScope::Only(id) => learner.id == id,
+    }
+}
+
+/// Reading a learner's unmasked personal data: only the learner, the regulator of the learner's
+/// region, and the providers that registered or train the learner — a purpose, not a rank, so a
+/// system administrator may not.
+pub fn read_personal_data(viewer: &Viewer, learner: &learner::Model) -> AppResult<()> {
+    require(viewer, Permission::ReadPersonalData, "read personal data")?;
+    let scope = learner_scope(viewer)?;
+    if in_scope(scope, learner) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "this learner's personal data is not yours to read".to_owned(),
+        ))
+    }
+}
+
+/// Which audit events a viewer may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditScope {
+    /// All of them.
+    All,
+    /// Events about a region.
+    Region(i32),
+}
+
+/// Reading the audit trail.
+pub fn read_audit_trail(viewer: &Viewer) -> AppResult<AuditScope> {
+    require(viewer, Permission::ReadAuditTrail, "read the audit trail")?;
+    match (viewer.role, viewer.region_id) {
+        (Role::SystemAdmin, _) => Ok(AuditScope::All),
+        (_, Some(region)) => Ok(AuditScope::Region(region)),
+        _ => Err(AppError::Forbidden(
+            "the audit trail is read by region".to_owned(),
+        )),
+    }
+}
