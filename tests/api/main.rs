@@ -5,10 +5,13 @@
 //! template database and dropped when the test ends. Most tests execute the schema in-process;
 //! the HTTP tests bind a real socket on port 0.
 
+mod auth;
+mod authz;
 mod errors;
 mod graph;
 mod helpers;
 mod http;
 mod pagination;
+mod personal;
 mod schema_sdl;
 mod statements;

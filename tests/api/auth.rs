@@ -1,0 +1,378 @@
+//! Tokens: every refusal the verifier must make, over a real socket, and the WebSocket handshake.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use futures_util::{SinkExt, StreamExt};
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use reqwest::{StatusCode, header};
+use serde_json::{Value, json};
+use skillgraph::{auth::jwt::JwtAlgorithm, config::Settings};
+use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+
+use crate::helpers::{TEST_JWT_SECRET, TestServer};
+
+const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/keys");
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+}
+
+fn key_file(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(KEYS).join(name)
+}
+
+fn pem(name: &str) -> Vec<u8> {
+    std::fs::read(key_file(name)).expect("test key")
+}
+
+/// Claims for a regulator of Zhenjiang (no organization lookup needed).
+fn claims() -> Value {
+    json!({
+        "sub": "regulator-1",
+        "role": "REGULATOR",
+        "region": "321100",
+        "iss": "skillgraph",
+        "aud": "skillgraph",
+        "iat": now(),
+        "exp": now() + 600,
+        "jti": "t-1",
+    })
+}
+
+fn with(mut claims: Value, key: &str, value: Value) -> Value {
+    claims[key] = value;
+    claims
+}
+
+fn without(mut claims: Value, key: &str) -> Value {
+    claims.as_object_mut().expect("object").remove(key);
+    claims
+}
+
+fn hs(alg: Algorithm, secret: &[u8], claims: &Value) -> String {
+    encode(&Header::new(alg), claims, &EncodingKey::from_secret(secret)).expect("sign")
+}
+
+fn rs(pem_name: &str, claims: &Value) -> String {
+    encode(
+        &Header::new(Algorithm::RS256),
+        claims,
+        &EncodingKey::from_rsa_pem(&pem(pem_name)).expect("key"),
+    )
+    .expect("sign")
+}
+
+async fn viewer(server: &TestServer, token: &str) -> (StatusCode, Value) {
+    let response = server
+        .client
+        .post(server.url("/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": "{ viewer { role region { code } } }" }))
+        .send()
+        .await
+        .expect("send");
+    let status = response.status();
+    if status == StatusCode::UNAUTHORIZED {
+        assert!(
+            response.headers()[header::WWW_AUTHENTICATE]
+                .to_str()
+                .expect("header")
+                .starts_with("Bearer")
+        );
+    }
+    (status, response.json().await.expect("json"))
+}
+
+async fn assert_refused(server: &TestServer, token: &str, why: &str) {
+    let (status, body) = viewer(server, token).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{why}: {body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{why}"
+    );
+    assert!(
+        body.get("data").is_none_or(Value::is_null),
+        "never public: {why}"
+    );
+}
+
+#[tokio::test]
+async fn hs256_tokens_are_checked_for_every_claim() {
+    let server = TestServer::start(1 << 20).await;
+    let secret = TEST_JWT_SECRET.as_bytes();
+
+    let (status, body) = viewer(&server, &hs(Algorithm::HS256, secret, &claims())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["data"]["viewer"],
+        json!({ "role": "REGULATOR", "region": { "code": "321100" } })
+    );
+
+    // Within the leeway (30 s) an expired token still passes.
+    let lately = with(claims(), "exp", json!(now() - 10));
+    assert_eq!(
+        viewer(&server, &hs(Algorithm::HS256, secret, &lately))
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    let unsigned = {
+        use base64::Engine;
+        let b64 =
+            |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+        format!(
+            "{}.{}.",
+            b64(&json!({ "alg": "none", "typ": "JWT" })),
+            b64(&claims())
+        )
+    };
+    assert_refused(&server, &unsigned, "alg none").await;
+    assert_refused(
+        &server,
+        &hs(Algorithm::HS384, secret, &claims()),
+        "another algorithm",
+    )
+    .await;
+    assert_refused(
+        &server,
+        &hs(
+            Algorithm::HS256,
+            b"another-secret-another-secret-0123456",
+            &claims(),
+        ),
+        "a wrong key",
+    )
+    .await;
+    for (key, value, why) in [
+        ("iss", json!("someone-else"), "a wrong issuer"),
+        ("aud", json!("another-api"), "a wrong audience"),
+        ("exp", json!(now() - 3_600), "a past exp"),
+        ("nbf", json!(now() + 3_600), "a future nbf"),
+        ("region", json!("999999"), "a region that does not exist"),
+        ("role", json!("PUBLIC"), "a token claiming the public role"),
+    ] {
+        assert_refused(
+            &server,
+            &hs(Algorithm::HS256, secret, &with(claims(), key, value)),
+            why,
+        )
+        .await;
+    }
+    assert_refused(
+        &server,
+        &hs(Algorithm::HS256, secret, &without(claims(), "exp")),
+        "no exp",
+    )
+    .await;
+    assert_refused(
+        &server,
+        &hs(Algorithm::HS256, secret, &without(claims(), "region")),
+        "a regulator without a region",
+    )
+    .await;
+    assert_refused(&server, "not-a-token", "garbage").await;
+
+    // An ENTERPRISE token acting for a college is refused too.
+    let college = server
+        .client
+        .post(server.url("/graphql"))
+        .json(&json!({ "query": "{ organizations(filter: {kinds: [COLLEGE]}, first: 1) { nodes { id } } }" }))
+        .send()
+        .await
+        .expect("send")
+        .json::<Value>()
+        .await
+        .expect("json")["data"]["organizations"]["nodes"][0]["id"]
+        .clone();
+    let enterprise = with(with(claims(), "role", json!("ENTERPRISE")), "org", college);
+    assert_refused(
+        &server,
+        &hs(Algorithm::HS256, secret, &enterprise),
+        "role and organization kind differ",
+    )
+    .await;
+
+    let basic = server
+        .client
+        .post(server.url("/graphql"))
+        .header(header::AUTHORIZATION, "Basic dXNlcjpwYXNz")
+        .json(&json!({ "query": "{ viewer { role } }" }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        basic.status(),
+        StatusCode::UNAUTHORIZED,
+        "not a bearer token"
+    );
+
+    let anonymous: Value = server
+        .client
+        .post(server.url("/graphql"))
+        .json(&json!({ "query": "{ viewer { role permissions } }" }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        anonymous["data"]["viewer"],
+        json!({ "role": "PUBLIC", "permissions": ["READ_PUBLIC"] })
+    );
+}
+
+#[tokio::test]
+async fn rs256_refuses_algorithm_confusion_and_other_keys() {
+    let server = TestServer::start_with(Settings {
+        jwt_algorithm: JwtAlgorithm::RS256,
+        jwt_public_key_file: Some(key_file("rs256-public.pem")),
+        jwt_secret: None,
+        ..TestServer::settings()
+    })
+    .await;
+    let (status, body) = viewer(&server, &rs("rs256-private.pem", &claims())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["viewer"]["role"], "REGULATOR");
+
+    // The classic confusion: an HS256 token whose "secret" is the server's public key.
+    let confused = hs(Algorithm::HS256, &pem("rs256-public.pem"), &claims());
+    assert_refused(&server, &confused, "HS256 signed with the RS256 public key").await;
+    assert_refused(
+        &server,
+        &hs(Algorithm::HS256, TEST_JWT_SECRET.as_bytes(), &claims()),
+        "HS256 at all",
+    )
+    .await;
+    assert_refused(
+        &server,
+        &rs("other-rs256-private.pem", &claims()),
+        "another RSA key",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn es256_tokens_verify_with_the_public_key() {
+    let server = TestServer::start_with(Settings {
+        jwt_algorithm: JwtAlgorithm::ES256,
+        jwt_public_key_file: Some(key_file("es256-public.pem")),
+        jwt_private_key_file: Some(key_file("es256-private.pem")),
+        jwt_secret: None,
+        ..TestServer::settings()
+    })
+    .await;
+    let token = encode(
+        &Header::new(Algorithm::ES256),
+        &claims(),
+        &EncodingKey::from_ec_pem(&pem("es256-private.pem")).expect("key"),
+    )
+    .expect("sign");
+    assert_eq!(viewer(&server, &token).await.0, StatusCode::OK);
+    assert_refused(
+        &server,
+        &rs("rs256-private.pem", &claims()),
+        "RS256 on an ES256 server",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn development_keys_are_generated_once_beside_the_database() {
+    let dir = tempfile::tempdir().expect("dir");
+    let settings = Settings {
+        database_url: format!("sqlite://{}/skillgraph.db?mode=rwc", dir.path().display()),
+        jwt_secret: None,
+        personal_data_key: None,
+        ..TestServer::settings()
+    };
+    let first = skillgraph::keys::load(&settings).expect("generated");
+    let path = dir.path().join("skillgraph.keys.toml");
+    assert!(path.exists(), "beside the SQLite file");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let second = skillgraph::keys::load(&settings).expect("read back");
+    let signer = first.signer.expect("HS256 signs");
+    let claims: skillgraph::auth::Claims = serde_json::from_value(claims()).expect("claims");
+    let token = signer
+        .issue(claims, std::time::Duration::from_secs(60))
+        .expect("token");
+    assert!(
+        second.verifier.verify(&token).is_ok(),
+        "the same secret on the next start"
+    );
+    let nid =
+        skillgraph::domain::personal::NationalId::parse("id", "11010519491231002X").expect("id");
+    let stored = first.personal_data.encrypt(&nid).expect("encrypt");
+    assert_eq!(second.personal_data.decrypt(&stored).expect("decrypt"), nid);
+}
+
+#[tokio::test]
+async fn websocket_takes_the_token_from_connection_init() {
+    let server = TestServer::start(1 << 20).await;
+    let token = hs(Algorithm::HS256, TEST_JWT_SECRET.as_bytes(), &claims());
+    let ws_url = server.url("/graphql/ws").replace("http://", "ws://");
+
+    let connect = |payload: Value| {
+        let ws_url = ws_url.clone();
+        async move {
+            let mut request = ws_url.into_client_request().expect("request");
+            request.headers_mut().insert(
+                "Sec-WebSocket-Protocol",
+                "graphql-transport-ws".parse().expect("header"),
+            );
+            let (mut socket, _) = tokio_tungstenite::connect_async(request)
+                .await
+                .expect("connect");
+            socket
+                .send(Message::text(
+                    json!({ "type": "connection_init", "payload": payload }).to_string(),
+                ))
+                .await
+                .expect("init");
+            socket
+        }
+    };
+
+    let mut socket = connect(json!({ "Authorization": format!("Bearer {token}") })).await;
+    let ack: Value = match socket.next().await.expect("a reply").expect("a frame") {
+        Message::Text(text) => serde_json::from_str(&text).expect("json"),
+        other => panic!("unexpected {other:?}"),
+    };
+    assert_eq!(ack["type"], "connection_ack");
+    socket
+        .send(Message::text(
+            json!({ "id": "1", "type": "subscribe", "payload": { "query": "{ viewer { role } }" } }).to_string(),
+        ))
+        .await
+        .expect("subscribe");
+    let next: Value = match socket.next().await.expect("a reply").expect("a frame") {
+        Message::Text(text) => serde_json::from_str(&text).expect("json"),
+        other => panic!("unexpected {other:?}"),
+    };
+    assert_eq!(next["type"], "next");
+    assert_eq!(next["payload"]["data"]["viewer"]["role"], "REGULATOR");
+
+    // A refused token closes the connection instead of falling back to public.
+    let mut socket = connect(json!({ "token": "not-a-token" })).await;
+    let mut acked = false;
+    while let Some(Ok(frame)) = socket.next().await {
+        match frame {
+            Message::Text(text) => {
+                let msg: Value = serde_json::from_str(&text).expect("json");
+                acked |= msg["type"] == "connection_ack";
+            }
+            Message::Close(_) => break,
+            _ => {}
+        }
+    }
+    assert!(!acked, "a refused token is never acknowledged");
+}

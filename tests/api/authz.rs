@@ -1,0 +1,440 @@
+//! The authorization matrix: every mutation × every role. Each cell is allowed or refused
+//! (`UNAUTHENTICATED` without a token, `FORBIDDEN` otherwise), and a refused call changes nothing.
+
+use entity::{audit_event, learner, membership, organization};
+use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
+use serde_json::{Value, json};
+use skillgraph::auth::{Caller, Role};
+
+use crate::helpers::{TestApp, caller, first_code};
+
+/// The rows a mutation may touch, in a comparable form.
+async fn snapshot(app: &TestApp) -> String {
+    let db = &app.db.db;
+    let memberships = membership::Entity::find()
+        .order_by_asc(membership::Column::Id)
+        .all(db)
+        .await
+        .expect("memberships");
+    let organizations = organization::Entity::find()
+        .order_by_asc(organization::Column::Id)
+        .all(db)
+        .await
+        .expect("organizations");
+    let learners = learner::Entity::find().count(db).await.expect("learners");
+    let audit = audit_event::Entity::find().count(db).await.expect("audit");
+    format!("{memberships:?}\n{organizations:?}\n{learners}\n{audit}")
+}
+
+struct Fixture {
+    eyewear: i32,
+    zhenjiang: i32,
+    enterprise: i32,
+    college: i32,
+    institution: i32,
+    assessment: i32,
+    bureau: i32,
+    learner: i32,
+    outsider: Value,
+    lead_membership: Value,
+    other_membership: Value,
+    enterprise_id: Value,
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let data = app
+        .data(r#"{ alliance(code: "zj-eyewear") { members(first: 100) { nodes { id role organization { name } } } } }"#)
+        .await;
+    let members = data["alliance"]["members"]["nodes"]
+        .as_array()
+        .expect("members")
+        .clone();
+    let membership_of = |name: &str| {
+        members
+            .iter()
+            .find(|m| m["organization"]["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in zj-eyewear"))["id"]
+            .clone()
+    };
+    let enterprise_id = app.org_id("丹阳明视眼镜有限公司").await;
+    let learner = {
+        let admin = caller(Role::SystemAdmin, None, &[], None, None);
+        let data = app
+            .data_as(&admin, "{ learners(first: 1) { nodes { id } } }", json!({}))
+            .await;
+        TestApp::raw_id(&data["learners"]["nodes"][0]["id"])
+    };
+    Fixture {
+        eyewear: app.alliance_row("zj-eyewear").await,
+        zhenjiang: app.region_row("321100").await,
+        enterprise: TestApp::raw_id(&enterprise_id),
+        college: TestApp::raw_id(&app.org_id("丹阳中等专业学校").await),
+        institution: TestApp::raw_id(&app.org_id("丹阳市视界眼镜技能培训中心").await),
+        assessment: TestApp::raw_id(&app.org_id("江苏眼镜行业职业技能评价中心").await),
+        bureau: TestApp::raw_id(&app.org_id("镇江市人力资源和社会保障局").await),
+        learner,
+        outsider: app.org_id("镇江云启数字科技有限公司").await,
+        lead_membership: membership_of("丹阳明视眼镜有限公司"),
+        other_membership: membership_of("丹阳市万通镜片有限公司"),
+        enterprise_id,
+    }
+}
+
+fn callers(f: &Fixture) -> Vec<(Role, Caller)> {
+    vec![
+        (Role::Public, Caller::public()),
+        (
+            Role::Learner,
+            caller(Role::Learner, None, &[], None, Some(f.learner)),
+        ),
+        (
+            Role::Enterprise,
+            caller(Role::Enterprise, Some(f.enterprise), &[], None, None),
+        ),
+        (
+            Role::College,
+            caller(Role::College, Some(f.college), &[], None, None),
+        ),
+        (
+            Role::TrainingInstitution,
+            caller(
+                Role::TrainingInstitution,
+                Some(f.institution),
+                &[],
+                None,
+                None,
+            ),
+        ),
+        (
+            Role::AssessmentBody,
+            caller(Role::AssessmentBody, Some(f.assessment), &[], None, None),
+        ),
+        (
+            Role::AllianceAdmin,
+            caller(Role::AllianceAdmin, None, &[f.eyewear], None, None),
+        ),
+        (
+            Role::Regulator,
+            caller(
+                Role::Regulator,
+                Some(f.bureau),
+                &[],
+                Some(f.zhenjiang),
+                None,
+            ),
+        ),
+        (
+            Role::SystemAdmin,
+            caller(Role::SystemAdmin, None, &[], None, None),
+        ),
+    ]
+}
+
+struct Cell {
+    name: &'static str,
+    query: &'static str,
+    variables: fn(&Fixture) -> Value,
+    allowed: &'static [Role],
+}
+
+const CELLS: &[Cell] = &[
+    Cell {
+        name: "admitMember",
+        query: "mutation($org: ID!) { admitMember(input: {alliance: \"zj-eyewear\", organization: $org}) { id role } }",
+        variables: |f| json!({ "org": f.outsider }),
+        allowed: &[Role::AllianceAdmin, Role::SystemAdmin],
+    },
+    Cell {
+        name: "changeMemberRole",
+        query: "mutation($m: ID!) { changeMemberRole(input: {membership: $m, role: MEMBER}) { id role } }",
+        variables: |f| json!({ "m": f.lead_membership }),
+        allowed: &[Role::AllianceAdmin, Role::SystemAdmin],
+    },
+    Cell {
+        name: "removeMember",
+        query: "mutation($m: ID!) { removeMember(input: {membership: $m}) { id isCurrent } }",
+        variables: |f| json!({ "m": f.other_membership }),
+        allowed: &[Role::AllianceAdmin, Role::SystemAdmin],
+    },
+    Cell {
+        name: "updateOrganizationProfile",
+        query: "mutation($o: ID!) { updateOrganizationProfile(input: {organization: $o, website: \"https://mingshi.example\"}) { id website } }",
+        variables: |f| json!({ "o": f.enterprise_id }),
+        allowed: &[Role::Enterprise],
+    },
+    Cell {
+        name: "registerLearner",
+        query: "mutation { registerLearner(input: {name: \"测试学员\", nationalId: \"321102199001010011\", phone: \"13900001111\", region: \"321100\", targetGroup: GRADUATE}) { id nationalId } }",
+        variables: |_| json!({}),
+        allowed: &[Role::College, Role::TrainingInstitution, Role::Regulator],
+    },
+];
+
+#[tokio::test]
+async fn every_mutation_for_every_role() {
+    // One database per role; each role's five calls touch different rows.
+    let template = TestApp::demo().await;
+    let f = fixture(&template).await;
+    let roles = callers(&f);
+    drop(template);
+    let mut matrix = Vec::new();
+    for (role, who) in roles {
+        let app = TestApp::demo().await;
+        for cell in CELLS {
+            let before = snapshot(&app).await;
+            let response = app.query_as(&who, cell.query, (cell.variables)(&f)).await;
+            let after = snapshot(&app).await;
+            let expected_allowed = cell.allowed.contains(&role);
+            if expected_allowed {
+                assert!(
+                    response.get("errors").is_none(),
+                    "{} as {role:?} should be allowed: {response:#}",
+                    cell.name
+                );
+                assert_ne!(before, after, "{} as {role:?} changed something", cell.name);
+            } else {
+                let expected = if role == Role::Public {
+                    "UNAUTHENTICATED"
+                } else {
+                    "FORBIDDEN"
+                };
+                assert_eq!(
+                    first_code(&response),
+                    expected,
+                    "{} as {role:?}: {response:#}",
+                    cell.name
+                );
+                assert_eq!(
+                    before, after,
+                    "a refused {} as {role:?} changed something",
+                    cell.name
+                );
+            }
+            matrix.push(format!(
+                "{:<26} {:<21} {}",
+                cell.name,
+                role.as_str(),
+                if expected_allowed {
+                    "allowed"
+                } else {
+                    "refused"
+                }
+            ));
+        }
+    }
+    assert_eq!(matrix.len(), CELLS.len() * Role::ALL.len());
+}
+
+#[tokio::test]
+async fn scopes_hold_inside_a_role() {
+    let app = TestApp::demo().await;
+    let f = fixture(&app).await;
+    let huaian = app.region_row("320800").await;
+    let before = snapshot(&app).await;
+
+    // An alliance admin of the eyewear alliance cannot touch the culinary alliance.
+    let admin = caller(Role::AllianceAdmin, None, &[f.eyewear], None, None);
+    let response = app
+        .query_as(
+            &admin,
+            "mutation($org: ID!) { admitMember(input: {alliance: \"zj-culinary\", organization: $org}) { id } }",
+            json!({ "org": f.outsider }),
+        )
+        .await;
+    assert_eq!(first_code(&response), "FORBIDDEN");
+
+    // A regulator registers learners of its own region only.
+    let regulator = caller(Role::Regulator, None, &[], None, Some(huaian)).clone();
+    let regulator = Caller {
+        viewer: skillgraph::auth::Viewer {
+            region_id: Some(huaian),
+            learner_id: None,
+            ..regulator.viewer
+        },
+        ..regulator
+    };
+    let response = app
+        .query_as(
+            &regulator,
+            "mutation { registerLearner(input: {name: \"测试\", nationalId: \"321102199001010011\", phone: \"13900001111\", region: \"321100\", targetGroup: OTHER}) { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(first_code(&response), "FORBIDDEN");
+
+    // A college cannot change another organization's profile.
+    let college = caller(Role::College, Some(f.college), &[], None, None);
+    let response = app
+        .query_as(
+            &college,
+            "mutation($o: ID!) { updateOrganizationProfile(input: {organization: $o, address: \"x\"}) { id } }",
+            json!({ "o": f.enterprise_id }),
+        )
+        .await;
+    assert_eq!(first_code(&response), "FORBIDDEN");
+    assert_eq!(before, snapshot(&app).await, "refusals change nothing");
+}
+
+#[tokio::test]
+async fn membership_mutations_do_what_they_say_and_audit_it() {
+    let app = TestApp::demo().await;
+    let f = fixture(&app).await;
+    let admin = caller(Role::AllianceAdmin, None, &[f.eyewear], None, None);
+
+    let admitted = app
+        .data_as(
+            &admin,
+            "mutation($org: ID!) { admitMember(input: {alliance: \"zj-eyewear\", organization: $org, role: LEAD, joinedOn: \"2025-01-02\"}) { id role joinedOn isCurrent organization { name } alliance { code } } }",
+            json!({ "org": f.outsider }),
+        )
+        .await;
+    let m = &admitted["admitMember"];
+    assert_eq!(m["role"], "LEAD");
+    assert_eq!(m["joinedOn"], "2025-01-02");
+    assert_eq!(m["organization"]["name"], "镇江云启数字科技有限公司");
+
+    let again = app
+        .query_as(
+            &admin,
+            "mutation($org: ID!) { admitMember(input: {alliance: \"zj-eyewear\", organization: $org}) { id } }",
+            json!({ "org": f.outsider }),
+        )
+        .await;
+    assert_eq!(first_code(&again), "CONFLICT", "already a member");
+
+    let early = app
+        .query_as(
+            &admin,
+            "mutation($org: ID!) { admitMember(input: {alliance: \"zj-eyewear\", organization: $org, joinedOn: \"1999-01-01\"}) { id } }",
+            json!({ "org": app.org_id("镇江新碳材料有限公司").await }),
+        )
+        .await;
+    assert_eq!(first_code(&early), "BAD_USER_INPUT");
+    assert_eq!(early["errors"][0]["extensions"]["field"], "input.joinedOn");
+
+    let removed = app
+        .data_as(
+            &admin,
+            "mutation($m: ID!) { removeMember(input: {membership: $m, leftOn: \"2026-01-31\"}) { isCurrent leftOn } }",
+            json!({ "m": m["id"] }),
+        )
+        .await;
+    assert_eq!(
+        removed["removeMember"],
+        json!({ "isCurrent": false, "leftOn": "2026-01-31" })
+    );
+    let twice = app
+        .query_as(
+            &admin,
+            "mutation($m: ID!) { removeMember(input: {membership: $m}) { id } }",
+            json!({ "m": m["id"] }),
+        )
+        .await;
+    assert_eq!(first_code(&twice), "CONFLICT");
+
+    // Re-admitting a former member reuses its membership.
+    let back = app
+        .data_as(
+            &admin,
+            "mutation($org: ID!) { admitMember(input: {alliance: \"zj-eyewear\", organization: $org}) { id isCurrent role } }",
+            json!({ "org": f.outsider }),
+        )
+        .await;
+    assert_eq!(back["admitMember"]["id"], m["id"]);
+    assert_eq!(back["admitMember"]["isCurrent"], true);
+
+    let regulator = caller(Role::Regulator, None, &[], Some(f.zhenjiang), None);
+    let trail = app
+        .data_as(
+            &regulator,
+            "query($t: ID!) { auditEvents(filter: {target: $t}) { totalCount nodes { action role actor changes requestId } } }",
+            json!({ "t": m["id"] }),
+        )
+        .await;
+    let actions: Vec<&str> = trail["auditEvents"]["nodes"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["action"].as_str().expect("action"))
+        .collect();
+    assert_eq!(
+        actions,
+        ["admitMember", "removeMember", "admitMember"],
+        "newest first"
+    );
+    let first_admit = &trail["auditEvents"]["nodes"][2];
+    assert_eq!(first_admit["role"], "ALLIANCE_ADMIN");
+    assert_eq!(first_admit["requestId"], "test-request");
+    assert_eq!(first_admit["changes"]["role"], "LEAD");
+    assert_eq!(first_admit["changes"]["alliance"], "zj-eyewear");
+}
+
+#[tokio::test]
+async fn a_change_and_its_audit_event_commit_together() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::demo().await;
+    let f = fixture(&app).await;
+    let admin = caller(Role::AllianceAdmin, None, &[f.eyewear], None, None);
+    let memberships_before = membership::Entity::find()
+        .count(&app.db.db)
+        .await
+        .expect("count");
+    // Without a trail to write to, the change itself must not happen.
+    app.db
+        .db
+        .execute_unprepared("DROP TABLE audit_events")
+        .await
+        .expect("drop");
+    let response = app
+        .query_as(
+            &admin,
+            "mutation($org: ID!) { admitMember(input: {alliance: \"zj-eyewear\", organization: $org}) { id } }",
+            json!({ "org": f.outsider }),
+        )
+        .await;
+    assert_eq!(first_code(&response), "INTERNAL");
+    assert_eq!(
+        membership::Entity::find()
+            .count(&app.db.db)
+            .await
+            .expect("count"),
+        memberships_before,
+        "no membership without its audit event"
+    );
+}
+
+#[tokio::test]
+async fn profile_updates_validate_and_clear() {
+    let app = TestApp::demo().await;
+    let f = fixture(&app).await;
+    let me = caller(Role::Enterprise, Some(f.enterprise), &[], None, None);
+    let q = "mutation($i: UpdateOrganizationProfileInput!) { updateOrganizationProfile(input: $i) { website address nameEn } }";
+    let updated = app
+        .data_as(&me, q, json!({ "i": { "organization": f.enterprise_id, "website": "https://mingshi.example", "address": "丹阳市开发区" } }))
+        .await;
+    assert_eq!(
+        updated["updateOrganizationProfile"]["website"],
+        "https://mingshi.example"
+    );
+    let cleared = app
+        .data_as(
+            &me,
+            q,
+            json!({ "i": { "organization": f.enterprise_id, "address": null } }),
+        )
+        .await;
+    assert_eq!(cleared["updateOrganizationProfile"]["address"], Value::Null);
+    assert_eq!(
+        cleared["updateOrganizationProfile"]["website"], "https://mingshi.example",
+        "left out, left alone"
+    );
+    let bad = app
+        .query_as(
+            &me,
+            q,
+            json!({ "i": { "organization": f.enterprise_id, "website": "ftp://x" } }),
+        )
+        .await;
+    assert_eq!(first_code(&bad), "BAD_USER_INPUT");
+    assert_eq!(bad["errors"][0]["extensions"]["field"], "input.website");
+}

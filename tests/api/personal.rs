@@ -1,0 +1,363 @@
+//! Personal data: stored encrypted, shown masked, unmasked only for a purpose and always audited,
+//! and never in a response, the audit trail or a log line for anyone else.
+
+use entity::learner;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::{Value, json};
+use skillgraph::auth::{Caller, Role};
+
+use crate::helpers::{TestApp, caller, captured_logs, first_code};
+
+const ID: &str = "321102198506150023";
+const PHONE: &str = "13912345678";
+const NAME: &str = "欧阳明华";
+
+const REGISTER: &str = r#"mutation($i: RegisterLearnerInput!) {
+  registerLearner(input: $i) { id name nationalId phone birthYear targetGroup region { code } registeredBy { name } }
+}"#;
+
+const EVERYTHING: &str = r#"query($id: ID!) {
+  learners(first: 100) { totalCount nodes { id name nationalId phone birthYear } }
+  node(id: $id) { ... on Learner { id name nationalId phone } }
+}"#;
+
+const PERSONAL: &str = r#"query($id: ID!) { node(id: $id) { ... on Learner { personalData { name nationalId phone } } } }"#;
+
+fn input() -> Value {
+    json!({ "i": { "name": NAME, "nationalId": ID, "phone": PHONE, "region": "321100", "targetGroup": "UNEMPLOYED" } })
+}
+
+struct People {
+    provider: Caller,
+    other_provider: Caller,
+    regulator: Caller,
+    other_regulator: Caller,
+    enterprise: Caller,
+    admin: Caller,
+}
+
+async fn people(app: &TestApp) -> People {
+    let org = |name: &'static str| async move { TestApp::raw_id(&app.org_id(name).await) };
+    People {
+        provider: caller(
+            Role::College,
+            Some(org("镇江高等职业技术学校").await),
+            &[],
+            None,
+            None,
+        ),
+        other_provider: caller(
+            Role::TrainingInstitution,
+            Some(org("镇江市明德职业培训学校").await),
+            &[],
+            None,
+            None,
+        ),
+        regulator: caller(
+            Role::Regulator,
+            None,
+            &[],
+            Some(app.region_row("321100").await),
+            None,
+        ),
+        other_regulator: caller(
+            Role::Regulator,
+            None,
+            &[],
+            Some(app.region_row("320800").await),
+            None,
+        ),
+        enterprise: caller(
+            Role::Enterprise,
+            Some(org("丹阳明视眼镜有限公司").await),
+            &[],
+            None,
+            None,
+        ),
+        admin: caller(Role::SystemAdmin, None, &[], None, None),
+    }
+}
+
+#[tokio::test]
+async fn registration_masks_encrypts_and_refuses_duplicates() {
+    let app = TestApp::demo().await;
+    let p = people(&app).await;
+    let data = app.data_as(&p.provider, REGISTER, input()).await;
+    let learner = &data["registerLearner"];
+    assert_eq!(learner["name"], "欧***");
+    assert_eq!(learner["nationalId"], "321102********0023");
+    assert_eq!(learner["phone"], "139****5678");
+    assert_eq!(learner["birthYear"], 1985);
+    assert_eq!(learner["registeredBy"]["name"], "镇江高等职业技术学校");
+
+    // Stored: no column holds the number itself.
+    let id = TestApp::raw_id(&learner["id"]);
+    let row = learner::Entity::find_by_id(id)
+        .one(&app.db.db)
+        .await
+        .expect("row")
+        .expect("learner");
+    for column in [
+        &row.national_id_cipher,
+        &row.national_id_hash,
+        &row.national_id_masked,
+    ] {
+        assert!(!column.contains(ID), "{column}");
+    }
+
+    // The same number again, in lower case and with spaces, by someone else: CONFLICT, nothing written.
+    let count = learner::Entity::find()
+        .count(&app.db.db)
+        .await
+        .expect("count");
+    let again = app
+        .query_as(
+            &p.regulator,
+            REGISTER,
+            json!({ "i": { "name": "别人", "nationalId": format!(" {} ", ID.to_lowercase()), "phone": "13700000000", "region": "321100", "targetGroup": "OTHER" } }),
+        )
+        .await;
+    assert_eq!(first_code(&again), "CONFLICT");
+    assert!(
+        !again.to_string().contains(ID),
+        "the number is never echoed"
+    );
+    assert_eq!(
+        learner::Entity::find()
+            .count(&app.db.db)
+            .await
+            .expect("count"),
+        count
+    );
+
+    for (field, value, name) in [
+        ("nationalId", "321102198506150024", "input.nationalId"),
+        ("nationalId", "32110219850615002", "input.nationalId"),
+        ("phone", "1234", "input.phone"),
+        ("name", "  ", "input.name"),
+        ("region", "32", "input.region"),
+    ] {
+        let mut bad = input();
+        bad["i"][field] = json!(value);
+        let response = app.query_as(&p.provider, REGISTER, bad).await;
+        assert_eq!(first_code(&response), "BAD_USER_INPUT", "{field}={value}");
+        assert_eq!(response["errors"][0]["extensions"]["field"], name);
+        assert!(
+            !response.to_string().contains("321102198506150024"),
+            "errors never repeat an ID number"
+        );
+    }
+}
+
+#[tokio::test]
+async fn personal_data_is_for_a_purpose_and_every_read_is_audited() {
+    let app = TestApp::demo().await;
+    let p = people(&app).await;
+    let data = app.data_as(&p.provider, REGISTER, input()).await;
+    let id = data["registerLearner"]["id"].clone();
+    let learner_row = TestApp::raw_id(&id);
+    let me = caller(Role::Learner, None, &[], None, Some(learner_row));
+
+    for (who, label) in [
+        (&p.provider, "its provider"),
+        (&p.regulator, "its regulator"),
+        (&me, "the learner"),
+    ] {
+        let data = app.data_as(who, PERSONAL, json!({ "id": id })).await;
+        assert_eq!(
+            data["node"]["personalData"],
+            json!({ "name": NAME, "nationalId": ID, "phone": PHONE }),
+            "{label}"
+        );
+    }
+
+    // Roles without the purpose: masked at most, never whole.
+    for (who, label, code) in [
+        (&p.other_provider, "another provider", "FORBIDDEN"),
+        (
+            &p.other_regulator,
+            "another region's regulator",
+            "FORBIDDEN",
+        ),
+        (&p.enterprise, "an enterprise", "FORBIDDEN"),
+        (&p.admin, "a system administrator", "FORBIDDEN"),
+        (&Caller::public(), "the public", "UNAUTHENTICATED"),
+    ] {
+        let response = app.query_as(who, PERSONAL, json!({ "id": id })).await;
+        assert_eq!(first_code(&response), code, "{label}");
+        let everything = app.query_as(who, EVERYTHING, json!({ "id": id })).await;
+        let text = format!("{response}{everything}");
+        assert!(
+            !text.contains(ID) && !text.contains(PHONE) && !text.contains(NAME),
+            "{label}: {text}"
+        );
+    }
+    // A system administrator lists learners, masked.
+    let listed = app
+        .data_as(
+            &p.admin,
+            "{ learners(first: 100) { totalCount nodes { nationalId } } }",
+            json!({}),
+        )
+        .await;
+    assert!(listed["learners"]["totalCount"].as_i64().expect("count") > 100);
+
+    let trail = app
+        .data_as(
+            &p.regulator,
+            "query($t: ID!) { auditEvents(filter: {target: $t}, first: 100) { nodes { action role actor changes } } }",
+            json!({ "t": id }),
+        )
+        .await;
+    let events = trail["auditEvents"]["nodes"].as_array().expect("events");
+    let reads: Vec<&str> = events
+        .iter()
+        .filter(|e| e["action"] == "readLearnerPersonalData")
+        .map(|e| e["role"].as_str().expect("role"))
+        .collect();
+    assert_eq!(
+        reads,
+        ["LEARNER", "REGULATOR", "COLLEGE"],
+        "one event per read, newest first, refused reads none"
+    );
+    let registration = events
+        .iter()
+        .find(|e| e["action"] == "registerLearner")
+        .expect("registration");
+    assert_eq!(registration["changes"]["nationalId"], "321102********0023");
+    assert_eq!(registration["changes"]["name"], "欧***");
+
+    // The whole trail, as its widest reader sees it, holds no personal data.
+    let all = app
+        .data_as(
+            &p.admin,
+            "{ auditEvents(first: 100) { nodes { actor action targetId changes } } }",
+            json!({}),
+        )
+        .await;
+    let text = all.to_string();
+    assert!(!text.contains(ID) && !text.contains(PHONE) && !text.contains(NAME));
+    // Nor does anything the server logged during the whole test run.
+    let logs = captured_logs();
+    assert!(
+        !logs.contains(ID) && !logs.contains(PHONE),
+        "personal data in the logs"
+    );
+}
+
+#[tokio::test]
+async fn learners_are_listed_within_scope() {
+    let app = TestApp::demo().await;
+    let p = people(&app).await;
+    app.data_as(&p.provider, REGISTER, input()).await;
+
+    let mine = app.data_as(&p.provider, "{ learners(first: 100) { totalCount nodes { registeredBy { name } region { code } } } }", json!({})).await;
+    let nodes = mine["learners"]["nodes"].as_array().expect("nodes");
+    assert!(!nodes.is_empty());
+    assert!(
+        nodes
+            .iter()
+            .all(|n| n["registeredBy"]["name"] == "镇江高等职业技术学校"),
+        "a provider sees its own learners"
+    );
+
+    let region = app
+        .data_as(
+            &p.other_regulator,
+            "{ learners(first: 100) { nodes { region { code } } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = region["learners"]["nodes"].as_array().expect("nodes");
+    assert!(!nodes.is_empty());
+    assert!(
+        nodes.iter().all(|n| n["region"]["code"] == "320800"),
+        "a regulator sees its region"
+    );
+
+    for (who, code) in [
+        (&p.enterprise, "FORBIDDEN"),
+        (&Caller::public(), "UNAUTHENTICATED"),
+    ] {
+        let response = app
+            .query_as(who, "{ learners { totalCount } }", json!({}))
+            .await;
+        assert_eq!(first_code(&response), code);
+    }
+
+    // Another region's learner by ID is refused, not shown.
+    let theirs = app
+        .data_as(
+            &p.other_regulator,
+            "{ learners(first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let response = app
+        .query_as(
+            &p.regulator,
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": theirs["learners"]["nodes"][0]["id"] }),
+        )
+        .await;
+    assert_eq!(first_code(&response), "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn the_audit_trail_is_read_only_and_scoped() {
+    let app = TestApp::demo().await;
+    let p = people(&app).await;
+    // No mutation can change or delete it.
+    let schema = app
+        .data("{ __schema { mutationType { fields { name } } } }")
+        .await;
+    let names: Vec<String> = schema["__schema"]["mutationType"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| f["name"].as_str().expect("name").to_lowercase())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains("audit")), "{names:?}");
+
+    for (who, code) in [
+        (&p.enterprise, "FORBIDDEN"),
+        (&p.provider, "FORBIDDEN"),
+        (&Caller::public(), "UNAUTHENTICATED"),
+    ] {
+        let response = app
+            .query_as(who, "{ auditEvents { totalCount } }", json!({}))
+            .await;
+        assert_eq!(first_code(&response), code);
+    }
+    // The demo registrations are in the trail; each regulator sees its own region's.
+    let zj = app
+        .data_as(
+            &p.regulator,
+            "{ auditEvents(filter: {actions: [\"registerLearner\"]}) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    let ha = app
+        .data_as(
+            &p.other_regulator,
+            "{ auditEvents(filter: {actions: [\"registerLearner\"]}) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    let all = app
+        .data_as(
+            &p.admin,
+            "{ auditEvents(filter: {actions: [\"registerLearner\"]}) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    let (zj, ha, all) = (
+        zj["auditEvents"]["totalCount"].as_i64().expect("n"),
+        ha["auditEvents"]["totalCount"].as_i64().expect("n"),
+        all["auditEvents"]["totalCount"].as_i64().expect("n"),
+    );
+    assert!(
+        zj > 0 && ha > 0 && zj + ha < all,
+        "zj {zj}, ha {ha}, all {all}"
+    );
+}
