@@ -1,6 +1,6 @@
 //! The application: state, the bound listener, and serving until told to stop.
 
-use std::{future::Future, net::SocketAddr};
+use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 use crate::{
     config::Settings,
     db,
+    events::InProcessBroker,
     graphql::{AppSchema, build_schema},
     http::{self, HttpLimits, HttpState},
     keys::{self, Secrets},
@@ -50,6 +51,7 @@ impl App {
         let schema = build_schema(
             db.clone(),
             secrets.personal_data.clone(),
+            Arc::new(InProcessBroker::default()),
             settings.schema_limits(),
         );
         let router = http::router(

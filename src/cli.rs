@@ -139,8 +139,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     organizations,
                     memberships,
                     learners,
+                    demands,
                 } => println!(
-                    "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships, {learners} learners"
+                    "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships, {learners} learners, {demands} demands"
                 ),
                 seed::SeedOutcome::AlreadyPopulated => {
                     println!("the database already has data; nothing loaded");

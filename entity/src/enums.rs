@@ -125,3 +125,33 @@ pub enum TargetGroup {
     #[sea_orm(string_value = "OTHER")]
     Other,
 }
+
+/// What a demand asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum DemandKind {
+    /// A job opening.
+    #[sea_orm(string_value = "JOB")]
+    Job,
+    /// An apprenticeship place (新型学徒制).
+    #[sea_orm(string_value = "APPRENTICESHIP")]
+    Apprenticeship,
+}
+
+/// Where a demand is in its life: DRAFT → OPEN → FILLED or CLOSED.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum DemandStatus {
+    /// Being written; only its enterprise sees it.
+    #[sea_orm(string_value = "DRAFT")]
+    Draft,
+    /// Published.
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    /// Every place was filled.
+    #[sea_orm(string_value = "FILLED")]
+    Filled,
+    /// Withdrawn, with a reason.
+    #[sea_orm(string_value = "CLOSED")]
+    Closed,
+}

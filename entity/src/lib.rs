@@ -8,6 +8,8 @@
 
 pub mod alliance;
 pub mod audit_event;
+pub mod demand;
+pub mod demand_alliance;
 mod enums;
 pub mod learner;
 pub mod membership;
@@ -15,4 +17,6 @@ pub mod occupation;
 pub mod organization;
 pub mod region;
 
-pub use enums::{Industry, MembershipRole, OrganizationKind, SkillLevel, TargetGroup};
+pub use enums::{
+    DemandKind, DemandStatus, Industry, MembershipRole, OrganizationKind, SkillLevel, TargetGroup,
+};

@@ -12,6 +12,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_alliance_graph;
 mod m20261124_000002_occupations;
 mod m20261124_000003_identity;
+mod m20261124_000004_demands;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_alliance_graph::Migration),
             Box::new(m20261124_000002_occupations::Migration),
             Box::new(m20261124_000003_identity::Migration),
+            Box::new(m20261124_000004_demands::Migration),
         ]
     }
 }

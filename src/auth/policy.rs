@@ -26,6 +26,8 @@ pub enum Permission {
     ReadPersonalData,
     /// Read the audit trail of the viewer's region.
     ReadAuditTrail,
+    /// Post and manage the demand of the viewer's own enterprise.
+    PostDemand,
 }
 
 /// What a role may do in principle.
@@ -35,7 +37,8 @@ pub fn permissions(viewer: &Viewer) -> Vec<Permission> {
     match viewer.role {
         Role::Public => {}
         Role::Learner => granted.extend([ReadLearners, ReadPersonalData]),
-        Role::Enterprise | Role::AssessmentBody => granted.push(UpdateOwnOrganization),
+        Role::Enterprise => granted.extend([UpdateOwnOrganization, PostDemand]),
+        Role::AssessmentBody => granted.push(UpdateOwnOrganization),
         Role::College | Role::TrainingInstitution => granted.extend([
             UpdateOwnOrganization,
             RegisterLearner,
@@ -105,6 +108,25 @@ pub fn update_organization(viewer: &Viewer, organization_id: i32) -> AppResult<(
     } else {
         Err(AppError::Forbidden(
             "an organization's profile is changed only by its own users".to_owned(),
+        ))
+    }
+}
+
+/// Posting demand: the enterprise the viewer acts for.
+pub fn post_demand(viewer: &Viewer) -> AppResult<i32> {
+    require(viewer, Permission::PostDemand, "post demand")?;
+    viewer
+        .organization_id
+        .ok_or_else(|| AppError::Forbidden("the token names no enterprise".to_owned()))
+}
+
+/// Changing a demand of `enterprise_id`: its own users only.
+pub fn manage_demand(viewer: &Viewer, enterprise_id: i32) -> AppResult<()> {
+    if post_demand(viewer)? == enterprise_id {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "a demand is changed only by its own enterprise".to_owned(),
         ))
     }
 }

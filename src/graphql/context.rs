@@ -1,5 +1,7 @@
 //! What every resolver reads from the schema's data.
 
+use std::sync::Arc;
+
 use async_graphql::Context;
 use sea_orm::DatabaseConnection;
 
@@ -8,6 +10,7 @@ use crate::{
     auth::Caller,
     domain::personal::PersonalDataKey,
     error::{AppError, AppResult},
+    events::EventBroker,
 };
 
 /// The services a resolver needs, set once on the schema.
@@ -18,6 +21,8 @@ pub struct ApiContext {
     pub loaders: Loaders,
     /// Encrypts and fingerprints national ID numbers.
     pub personal_data: PersonalDataKey,
+    /// Where mutations publish events and subscriptions hear them.
+    pub events: Arc<dyn EventBroker>,
 }
 
 /// The caller of this request, set by the HTTP layer; without one, the public.

@@ -25,6 +25,8 @@ pub enum NodeKey {
     Learner(i32),
     /// An audit event by id.
     AuditEvent(i32),
+    /// A demand by id.
+    Demand(i32),
 }
 
 impl NodeKey {
@@ -38,6 +40,7 @@ impl NodeKey {
             Self::Occupation(code) => format!("Occupation:{code}"),
             Self::Learner(id) => format!("Learner:{id}"),
             Self::AuditEvent(id) => format!("AuditEvent:{id}"),
+            Self::Demand(id) => format!("Demand:{id}"),
         };
         ID(URL_SAFE_NO_PAD.encode(raw))
     }
@@ -57,6 +60,7 @@ impl NodeKey {
             "Occupation" if !key.is_empty() => Self::Occupation(key.to_owned()),
             "Learner" => Self::Learner(int()?),
             "AuditEvent" => Self::AuditEvent(int()?),
+            "Demand" => Self::Demand(int()?),
             _ => return Err(invalid()),
         })
     }
@@ -74,6 +78,14 @@ impl NodeKey {
         match Self::parse(field, id)? {
             Self::Membership(id) => Ok(id),
             _ => Err(AppError::validation(field, "not the ID of a membership")),
+        }
+    }
+
+    /// Decodes an ID that must name a demand.
+    pub fn demand(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::Demand(id) => Ok(id),
+            _ => Err(AppError::validation(field, "not the ID of a demand")),
         }
     }
 

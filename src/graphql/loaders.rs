@@ -7,11 +7,11 @@
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{alliance, learner, membership, occupation, organization, region};
+use entity::{alliance, demand, learner, membership, occupation, organization, region};
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    domain::{alliances, learners, memberships, occupations, organizations, regions},
+    domain::{alliances, demands, learners, memberships, occupations, organizations, regions},
     error::AppError,
 };
 
@@ -68,6 +68,26 @@ loader!(
     LearnerById, i32 => learner::Model, learners::by_ids
 );
 loader!(
+    /// Demands by id (unscoped: resolvers check each row against the viewer).
+    DemandById, i32 => demand::Model, demands::by_ids
+);
+loader!(
+    /// The alliance ids of each demand.
+    DemandAlliances, i32 => Vec<i32>, demands::alliance_ids
+);
+loader!(
+    /// The OPEN demands of each enterprise.
+    OpenDemandsByEnterprise, i32 => Vec<demand::Model>, demands::open_by_enterprise
+);
+loader!(
+    /// The OPEN demands posted to each alliance.
+    OpenDemandsByAlliance, i32 => Vec<demand::Model>, demands::open_by_alliance
+);
+loader!(
+    /// The OPEN demands for each occupation.
+    OpenDemandsByOccupation, String => Vec<demand::Model>, demands::open_by_occupation
+);
+loader!(
     /// Occupations by code.
     OccupationByCode, String => occupation::Model, occupations::by_codes
 );
@@ -102,6 +122,16 @@ pub struct Loaders {
     pub occupation: DataLoader<OccupationByCode>,
     /// Learners by id.
     pub learner: DataLoader<LearnerById>,
+    /// Demands by id.
+    pub demand: DataLoader<DemandById>,
+    /// The alliance ids of each demand.
+    pub demand_alliances: DataLoader<DemandAlliances>,
+    /// OPEN demands by enterprise.
+    pub open_demands_by_enterprise: DataLoader<OpenDemandsByEnterprise>,
+    /// OPEN demands by alliance.
+    pub open_demands_by_alliance: DataLoader<OpenDemandsByAlliance>,
+    /// OPEN demands by occupation.
+    pub open_demands_by_occupation: DataLoader<OpenDemandsByOccupation>,
     /// Alliances by region.
     pub alliances_by_region: DataLoader<AlliancesByRegion>,
     /// Alliances by member organization.
@@ -125,6 +155,11 @@ impl Loaders {
             membership: dl(MembershipById(db.clone()), delay),
             occupation: dl(OccupationByCode(db.clone()), delay),
             learner: dl(LearnerById(db.clone()), delay),
+            demand: dl(DemandById(db.clone()), delay),
+            demand_alliances: dl(DemandAlliances(db.clone()), delay),
+            open_demands_by_enterprise: dl(OpenDemandsByEnterprise(db.clone()), delay),
+            open_demands_by_alliance: dl(OpenDemandsByAlliance(db.clone()), delay),
+            open_demands_by_occupation: dl(OpenDemandsByOccupation(db.clone()), delay),
             alliances_by_region: dl(AlliancesByRegion(db.clone()), delay),
             alliances_by_organization: dl(AlliancesByOrganization(db.clone()), delay),
             members_by_alliance: dl(MembersByAlliance(db.clone()), delay),

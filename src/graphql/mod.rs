@@ -10,20 +10,24 @@ pub mod ids;
 pub mod loaders;
 mod mutation;
 mod query;
+mod subscription;
 pub mod types;
 
-use async_graphql::{EmptySubscription, Schema};
+use std::sync::Arc;
+
+use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
-use crate::domain::personal::PersonalDataKey;
+use crate::{domain::personal::PersonalDataKey, events::EventBroker};
 
 pub use context::{ApiContext, RequestId};
 pub use errors::ErrorCodes;
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
+pub use subscription::SubscriptionRoot;
 
 /// The schema type skillgraph serves.
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Limits that keep one request from costing the server too much, and how loaders batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -52,14 +56,16 @@ impl Default for SchemaLimits {
 pub fn build_schema(
     db: DatabaseConnection,
     personal_data: PersonalDataKey,
+    events: Arc<dyn EventBroker>,
     limits: SchemaLimits,
 ) -> AppSchema {
     let loaders = loaders::Loaders::new(&db, limits.loader_delay);
-    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+    Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
         .data(ApiContext {
             db,
             loaders,
             personal_data,
+            events,
         })
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
@@ -69,7 +75,7 @@ pub fn build_schema(
 
 /// The schema's SDL, as `schema.graphql` holds it.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+    Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
         .finish()
         .sdl()
 }

@@ -7,18 +7,58 @@ use chrono::NaiveDate;
 use super::{
     context::{api, caller},
     ids::NodeKey,
-    types::{Learner, Membership, MembershipRole, Organization, TargetGroup},
+    types::{Demand, DemandInput, Learner, Membership, MembershipRole, Organization, TargetGroup},
 };
 use crate::{
     domain::{
         codes::{AllianceCode, RegionCode},
+        demands::{self, Transition},
         learners::{self, NewLearner},
         memberships,
         organizations::{self, ProfileChange},
         personal::{NationalId, PhoneNumber},
     },
     error::{AppError, AppResult},
+    events::Event,
 };
+
+/// Post new demand.
+#[derive(InputObject, Debug)]
+pub struct CreateDemandInput {
+    /// The demand's content.
+    pub demand: DemandInput,
+}
+
+/// Replace a demand's content.
+#[derive(InputObject, Debug)]
+pub struct UpdateDemandInput {
+    /// The demand.
+    pub id: ID,
+    /// The version read; a stale one is a CONFLICT that changes nothing.
+    pub version: i32,
+    /// The new content.
+    pub demand: DemandInput,
+}
+
+/// Move a demand through its lifecycle.
+#[derive(InputObject, Debug)]
+pub struct DemandTransitionInput {
+    /// The demand.
+    pub id: ID,
+    /// The version read, if the caller wants the step refused when the demand changed since.
+    pub version: Option<i32>,
+}
+
+/// Close a demand.
+#[derive(InputObject, Debug)]
+pub struct CloseDemandInput {
+    /// The demand.
+    pub id: ID,
+    /// Why, 1 to 500 characters.
+    pub reason: String,
+    /// The version read, if the caller wants the step refused when the demand changed since.
+    pub version: Option<i32>,
+}
 
 /// The mutation root type.
 #[derive(Default)]
@@ -176,6 +216,87 @@ impl MutationRoot {
         let saved =
             organizations::update_profile(&api.db, &caller(ctx), organization, change).await?;
         Ok(Organization(saved))
+    }
+
+    /// Creates a DRAFT demand for the token's enterprise (ENTERPRISE), posted to one or more of
+    /// its alliances.
+    async fn create_demand(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The demand.")] input: CreateDemandInput,
+    ) -> async_graphql::Result<Demand> {
+        let api = api(ctx)?;
+        let content = input.demand.into_domain("input")?;
+        Ok(Demand(
+            demands::create(&api.db, &caller(ctx), content).await?,
+        ))
+    }
+
+    /// Replaces the content of a DRAFT or OPEN demand, if `version` is still current.
+    async fn update_demand(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The demand, the version read, and the new content.")]
+        input: UpdateDemandInput,
+    ) -> async_graphql::Result<Demand> {
+        let api = api(ctx)?;
+        let id = NodeKey::demand("input.id", &input.id)?;
+        let content = input.demand.into_domain("input.demand")?;
+        Ok(Demand(
+            demands::update(&api.db, &caller(ctx), id, input.version, content).await?,
+        ))
+    }
+
+    /// Opens (publishes) a DRAFT demand; subscribers of `demandPosted` hear of it.
+    async fn open_demand(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The demand.")] input: DemandTransitionInput,
+    ) -> async_graphql::Result<Demand> {
+        let api = api(ctx)?;
+        let id = NodeKey::demand("input.id", &input.id)?;
+        let (saved, alliance_ids) =
+            demands::transition(&api.db, &caller(ctx), id, input.version, Transition::Open).await?;
+        api.events.publish(Event::DemandOpened {
+            demand_id: saved.id,
+            alliance_ids,
+            occupation_code: saved.occupation_code.clone(),
+        });
+        Ok(Demand(saved))
+    }
+
+    /// Closes a DRAFT or OPEN demand, with a reason.
+    async fn close_demand(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The demand and why it closes.")] input: CloseDemandInput,
+    ) -> async_graphql::Result<Demand> {
+        let api = api(ctx)?;
+        let id = NodeKey::demand("input.id", &input.id)?;
+        let reason = organizations::profile_text("input.reason", Some(&input.reason), 500)?
+            .ok_or_else(|| AppError::validation("input.reason", "say why the demand closes"))?;
+        let (saved, _) = demands::transition(
+            &api.db,
+            &caller(ctx),
+            id,
+            input.version,
+            Transition::Close(reason),
+        )
+        .await?;
+        Ok(Demand(saved))
+    }
+
+    /// Marks an OPEN demand as FILLED.
+    async fn mark_demand_filled(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The demand.")] input: DemandTransitionInput,
+    ) -> async_graphql::Result<Demand> {
+        let api = api(ctx)?;
+        let id = NodeKey::demand("input.id", &input.id)?;
+        let (saved, _) =
+            demands::transition(&api.db, &caller(ctx), id, input.version, Transition::Fill).await?;
+        Ok(Demand(saved))
     }
 
     /// Registers a learner (training providers, and the regulator for its region). CONFLICT when a

@@ -10,9 +10,10 @@ use super::{
     context::caller,
     ids::NodeKey,
     types::{
-        Alliance, AllianceFilter, AllianceOrder, AuditEvent, AuditEventFilter, Learner, Membership,
-        Node, Occupation, OccupationFilter, Organization, OrganizationFilter, OrganizationOrder,
-        Region, SkillLevelInfo, TargetGroup, Viewer, page_request,
+        Alliance, AllianceFilter, AllianceOrder, AuditEvent, AuditEventFilter, Demand,
+        DemandFilter, DemandOrder, Learner, Membership, Node, Occupation, OccupationFilter,
+        Organization, OrganizationFilter, OrganizationOrder, Region, SkillLevelInfo, TargetGroup,
+        Viewer, page_request,
     },
 };
 use crate::{
@@ -20,7 +21,7 @@ use crate::{
     domain::{
         alliances, audit,
         codes::{AllianceCode, OccupationCode, RegionCode},
-        learners, occupations, organizations, regions,
+        demands, learners, occupations, organizations, regions,
     },
     error::AppError,
 };
@@ -206,6 +207,39 @@ impl QueryRoot {
             .map(Occupation))
     }
 
+    /// Demand across every alliance: OPEN demand for everyone (the default); drafts, filled and
+    /// closed demand for its enterprise, the admins of its alliances, the regulator of its region.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus filter and order"
+    )]
+    async fn demands(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list; OPEN demand in every alliance when left out.")] filter: Option<DemandFilter>,
+        #[graphql(desc = "The order; newest first when left out.")] order_by: Option<DemandOrder>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<Demand>> {
+        let api = api(ctx)?;
+        let viewer = caller(ctx).viewer;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let (field, descending) = order_by.unwrap_or_default().into_domain();
+        let page = demands::list(&api.db, &viewer, &filter, field, descending, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, viewer, filter) = (db.clone(), viewer.clone(), filter.clone());
+            async move { demands::count(&db, &viewer, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, Demand))
+    }
+
     /// Who is calling: role, organization, scope and permissions.
     async fn viewer(&self, ctx: &Context<'_>) -> Viewer {
         Viewer(caller(ctx).viewer)
@@ -323,6 +357,21 @@ async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Opt
                 None => None,
             }
         }
+        NodeKey::Demand(id) => match loaders.demand.load_one(id).await? {
+            Some(m) => {
+                let alliances = loaders
+                    .demand_alliances
+                    .load_one(id)
+                    .await?
+                    .unwrap_or_default();
+                if demands::can_see(&caller(ctx).viewer, &m, &alliances) {
+                    Some(Node::Demand(Demand(m)))
+                } else {
+                    None
+                }
+            }
+            None => None,
+        },
         NodeKey::AuditEvent(id) => {
             let scope = policy::read_audit_trail(&caller(ctx).viewer)?;
             audit::by_id(&api(ctx)?.db, scope, id)

@@ -376,3 +376,13 @@ async fn websocket_takes_the_token_from_connection_init() {
     }
     assert!(!acked, "a refused token is never acknowledged");
 }
+
+/// A valid HS256 token for an enterprise of the test servers.
+pub fn enterprise_token(org_id: &str) -> String {
+    let claims = with(
+        with(without(claims(), "region"), "role", json!("ENTERPRISE")),
+        "org",
+        json!(org_id),
+    );
+    hs(Algorithm::HS256, TEST_JWT_SECRET.as_bytes(), &claims)
+}

@@ -1,7 +1,7 @@
 //! The authorization matrix: every mutation × every role. Each cell is allowed or refused
 //! (`UNAUTHENTICATED` without a token, `FORBIDDEN` otherwise), and a refused call changes nothing.
 
-use entity::{audit_event, learner, membership, organization};
+use entity::{audit_event, demand, learner, membership, organization};
 use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 use serde_json::{Value, json};
 use skillgraph::auth::{Caller, Role};
@@ -22,8 +22,13 @@ async fn snapshot(app: &TestApp) -> String {
         .await
         .expect("organizations");
     let learners = learner::Entity::find().count(db).await.expect("learners");
+    let demands = demand::Entity::find()
+        .order_by_asc(demand::Column::Id)
+        .all(db)
+        .await
+        .expect("demands");
     let audit = audit_event::Entity::find().count(db).await.expect("audit");
-    format!("{memberships:?}\n{organizations:?}\n{learners}\n{audit}")
+    format!("{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}")
 }
 
 struct Fixture {
@@ -39,6 +44,8 @@ struct Fixture {
     lead_membership: Value,
     other_membership: Value,
     enterprise_id: Value,
+    draft_demand: Value,
+    open_demand: Value,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -64,7 +71,29 @@ async fn fixture(app: &TestApp) -> Fixture {
             .await;
         TestApp::raw_id(&data["learners"]["nodes"][0]["id"])
     };
+    let enterprise_caller = caller(
+        Role::Enterprise,
+        Some(TestApp::raw_id(&enterprise_id)),
+        &[],
+        None,
+        None,
+    );
+    let drafts = app
+        .data_as(
+            &enterprise_caller,
+            "{ demands(filter: {statuses: [DRAFT]}) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let open = app
+        .data_with(
+            "query($o: ID!) { node(id: $o) { ... on Organization { demands { nodes { id } } } } }",
+            json!({ "o": enterprise_id }),
+        )
+        .await;
     Fixture {
+        draft_demand: drafts["demands"]["nodes"][0]["id"].clone(),
+        open_demand: open["node"]["demands"]["nodes"][0]["id"].clone(),
         eyewear: app.alliance_row("zj-eyewear").await,
         zhenjiang: app.region_row("321100").await,
         enterprise: TestApp::raw_id(&enterprise_id),
@@ -168,12 +197,59 @@ const CELLS: &[Cell] = &[
         variables: |_| json!({}),
         allowed: &[Role::College, Role::TrainingInstitution, Role::Regulator],
     },
+    Cell {
+        name: "createDemand",
+        query: "mutation { createDemand(input: {demand: {alliances: [\"zj-eyewear\"], occupation: \"4-14-03-03\", level: LEVEL_4, kind: JOB, headcount: 2, wageMin: 5000, wageMax: 7000, region: \"321100\", address: \"丹阳市\", validUntil: \"2099-12-31\"}}) { id status } }",
+        variables: |_| json!({}),
+        allowed: &[Role::Enterprise],
+    },
+    Cell {
+        name: "updateDemand",
+        query: "mutation($d: ID!) { updateDemand(input: {id: $d, version: 1, demand: {alliances: [\"zj-eyewear\"], occupation: \"4-14-03-04\", level: LEVEL_3, kind: APPRENTICESHIP, headcount: 4, wageMin: 5000, wageMax: 7000, region: \"321100\", address: \"丹阳市\", validUntil: \"2099-12-31\"}}) { id version } }",
+        variables: |f| json!({ "d": f.draft_demand }),
+        allowed: &[Role::Enterprise],
+    },
+    Cell {
+        name: "openDemand",
+        query: "mutation($d: ID!) { openDemand(input: {id: $d}) { id status } }",
+        variables: |f| json!({ "d": f.draft_demand }),
+        allowed: &[Role::Enterprise],
+    },
+    Cell {
+        name: "markDemandFilled",
+        query: "mutation($d: ID!) { markDemandFilled(input: {id: $d}) { id status } }",
+        variables: |f| json!({ "d": f.open_demand }),
+        allowed: &[Role::Enterprise],
+    },
+    Cell {
+        name: "closeDemand",
+        query: "mutation($d: ID!) { closeDemand(input: {id: $d, reason: \"filled internally\"}) { id status } }",
+        variables: |f| json!({ "d": f.draft_demand }),
+        allowed: &[Role::Enterprise],
+    },
 ];
 
 #[tokio::test]
 async fn every_mutation_for_every_role() {
     // One database per role; each role's five calls touch different rows.
     let template = TestApp::demo().await;
+    // The matrix covers every mutation the schema has.
+    let schema = template
+        .data("{ __schema { mutationType { fields { name } } } }")
+        .await;
+    let mut in_schema: Vec<String> = schema["__schema"]["mutationType"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| f["name"].as_str().expect("name").to_owned())
+        .collect();
+    let mut in_matrix: Vec<String> = CELLS.iter().map(|c| c.name.to_owned()).collect();
+    in_schema.sort();
+    in_matrix.sort();
+    assert_eq!(
+        in_matrix, in_schema,
+        "a mutation without a row in the matrix"
+    );
     let f = fixture(&template).await;
     let roles = callers(&f);
     drop(template);

@@ -100,6 +100,7 @@ async fn depth_and_complexity_limits_have_clear_errors() {
     let strict = build_schema(
         app.db.db.clone(),
         crate::helpers::test_personal_key(),
+        std::sync::Arc::new(skillgraph::events::InProcessBroker::default()),
         SchemaLimits {
             max_complexity: 10,
             ..crate::helpers::test_limits()

@@ -355,7 +355,12 @@ impl TestApp {
     async fn with(fixture: Fixture) -> Self {
         let db = TestDb::new(fixture).await;
         ensure_log_capture();
-        let schema = build_schema(db.db.clone(), test_personal_key(), test_limits());
+        let schema = build_schema(
+            db.db.clone(),
+            test_personal_key(),
+            std::sync::Arc::new(skillgraph::events::InProcessBroker::default()),
+            test_limits(),
+        );
         Self { db, schema }
     }
 

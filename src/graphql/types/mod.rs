@@ -3,6 +3,7 @@
 
 mod alliance;
 mod audit;
+mod demand;
 mod enums;
 mod learner;
 mod membership;
@@ -15,6 +16,7 @@ mod viewer;
 
 pub use alliance::{Alliance, AllianceFilter, AllianceOrder, AllianceOrderField};
 pub use audit::{AuditEvent, AuditEventFilter};
+pub use demand::{Demand, DemandFilter, DemandInput, DemandKind, DemandOrder, DemandStatus};
 pub use enums::{Industry, MembershipRole, OrganizationKind, SkillLevel, SortDirection};
 pub use learner::{Learner, LearnerPersonalData, TargetGroup};
 pub use membership::Membership;

@@ -1,6 +1,6 @@
 use async_graphql::{ID, Interface};
 
-use super::{Alliance, AuditEvent, Learner, Membership, Occupation, Organization, Region};
+use super::{Alliance, AuditEvent, Demand, Learner, Membership, Occupation, Organization, Region};
 
 /// An object with a global ID (the Relay `Node` interface). Any node can be fetched again with
 /// `node(id:)`.
@@ -25,4 +25,6 @@ pub enum Node {
     Learner(Learner),
     /// An audit event (only for readers of the audit trail).
     AuditEvent(AuditEvent),
+    /// A demand (OPEN ones for everyone; others for those who may see them).
+    Demand(Demand),
 }

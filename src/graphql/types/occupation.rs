@@ -1,10 +1,10 @@
-use async_graphql::{ID, InputObject, Object};
+use async_graphql::{Context, ID, InputObject, Object};
 use entity::occupation;
 
 use crate::{
     domain::{SearchText, codes::OccupationPrefix, occupations},
     error::{AppError, AppResult},
-    graphql::ids::NodeKey,
+    graphql::{context::api, ids::NodeKey},
 };
 
 /// The GraphQL `Occupation` type over its row (its schema description is on the `#[Object]` impl).
@@ -31,6 +31,38 @@ impl Occupation {
     /// The major group (大类), 1–8: the first digit of the code.
     async fn major(&self) -> i32 {
         i32::from(self.0.major)
+    }
+
+    /// Its OPEN demand, oldest first.
+    async fn demands(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<crate::graphql::connection::Connection<super::Demand>> {
+        let request = super::page_request(first, after, last, before)?;
+        let rows = api(ctx)?
+            .loaders
+            .open_demands_by_occupation
+            .load_one(self.0.code.clone())
+            .await?
+            .unwrap_or_default();
+        let page = crate::domain::page::page_in_memory(
+            "occupation.demands",
+            &rows,
+            |d| i64::from(d.id),
+            &request,
+        )?;
+        Ok(crate::graphql::connection::Connection::from_page(
+            page,
+            crate::graphql::connection::TotalCount::Known(rows.len() as u64),
+            super::Demand,
+        ))
     }
 
     /// Marked S, a digital occupation (数字职业), in the 2022 edition.

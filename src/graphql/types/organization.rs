@@ -85,6 +85,38 @@ impl Organization {
         Ok(rows.into_iter().map(Membership).collect())
     }
 
+    /// Its OPEN demand, oldest first.
+    async fn demands(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<crate::graphql::connection::Connection<super::Demand>> {
+        let request = super::page_request(first, after, last, before)?;
+        let rows = api(ctx)?
+            .loaders
+            .open_demands_by_enterprise
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let page = crate::domain::page::page_in_memory(
+            "organization.demands",
+            &rows,
+            |d| i64::from(d.id),
+            &request,
+        )?;
+        Ok(crate::graphql::connection::Connection::from_page(
+            page,
+            crate::graphql::connection::TotalCount::Known(rows.len() as u64),
+            super::Demand,
+        ))
+    }
+
     /// The alliances it currently belongs to.
     async fn alliances(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Alliance>> {
         let rows = api(ctx)?

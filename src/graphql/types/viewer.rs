@@ -48,6 +48,8 @@ pub enum Permission {
     ReadPersonalData,
     /// Read the audit trail of the token's region.
     ReadAuditTrail,
+    /// Post and manage the demand of the token's own enterprise.
+    PostDemand,
 }
 
 /// The GraphQL `Viewer` type over the authenticated caller.

@@ -1,0 +1,784 @@
+//! Demand (岗位需求): enterprises post job and apprenticeship openings to their alliances.
+//!
+//! Lifecycle: DRAFT → OPEN → FILLED or CLOSED (a draft may also be closed). Every change bumps
+//! `version`; an update names the version it read, and a stale one is a `CONFLICT` that changes
+//! nothing. OPEN demand is public; other statuses are visible to the enterprise, the admins of the
+//! alliances it is posted to, the regulator of its region, and system administrators.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{
+    DemandKind, DemandStatus, SkillLevel, alliance, demand, demand_alliance, membership,
+    occupation, region,
+};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, Select, TransactionTrait,
+    sea_query::{Expr, ExprTrait, Query},
+};
+use serde_json::json;
+
+use super::{
+    SearchText, audit,
+    codes::{AllianceCode, OccupationCode, OccupationPrefix, RegionCode},
+    page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
+};
+use crate::{
+    auth::{Caller, Role, Viewer, policy},
+    error::{AppError, AppResult},
+    graphql::ids::NodeKey,
+};
+
+/// The most people one demand asks for.
+pub const MAX_HEADCOUNT: i32 = 10_000;
+
+/// The content of a demand, validated except for what needs the database (occupation, alliances).
+#[derive(Debug, Clone)]
+pub struct DemandContent {
+    /// The alliances to post to: one or more of the enterprise's own.
+    pub alliances: Vec<AllianceCode>,
+    /// The occupation.
+    pub occupation: OccupationCode,
+    /// The level required.
+    pub level: SkillLevel,
+    /// JOB or APPRENTICESHIP.
+    pub kind: DemandKind,
+    /// 1 to 10,000.
+    pub headcount: i32,
+    /// Monthly wage range, CNY, min ≤ max.
+    pub wage: (i32, i32),
+    /// The workplace's region.
+    pub region: RegionCode,
+    /// The workplace's address.
+    pub address: String,
+    /// The workplace's coordinates.
+    pub point: Option<(f64, f64)>,
+    /// What the work is.
+    pub description: String,
+    /// The last valid day; not in the past.
+    pub valid_until: NaiveDate,
+}
+
+/// Validates the parts of a demand that need no database; `prefix` is the input's path.
+#[expect(clippy::too_many_arguments, reason = "one argument per input field")]
+pub fn validate(
+    prefix: &str,
+    headcount: i32,
+    wage_min: i32,
+    wage_max: i32,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    address: &str,
+    description: &str,
+    valid_until: NaiveDate,
+) -> AppResult<()> {
+    let field = |name: &str| format!("{prefix}.{name}");
+    if !(1..=MAX_HEADCOUNT).contains(&headcount) {
+        return Err(AppError::validation(
+            field("headcount"),
+            format!("must be 1 to {MAX_HEADCOUNT}"),
+        ));
+    }
+    if wage_min < 0 || wage_max > 1_000_000 {
+        return Err(AppError::validation(
+            field("wage"),
+            "monthly wages are 0 to 1,000,000 CNY",
+        ));
+    }
+    if wage_min > wage_max {
+        return Err(AppError::validation(
+            field("wage"),
+            "the minimum is above the maximum",
+        ));
+    }
+    match (latitude, longitude) {
+        (None, None) => {}
+        (Some(lat), Some(lng))
+            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng) => {}
+        (Some(_), Some(_)) => {
+            return Err(AppError::validation(
+                field("location"),
+                "latitude is -90 to 90 and longitude -180 to 180",
+            ));
+        }
+        _ => {
+            return Err(AppError::validation(
+                field("location"),
+                "give both latitude and longitude, or neither",
+            ));
+        }
+    }
+    let address_len = address.trim().chars().count();
+    if address_len == 0 || address_len > 200 {
+        return Err(AppError::validation(
+            field("address"),
+            "1 to 200 characters",
+        ));
+    }
+    if description.chars().count() > 5_000 {
+        return Err(AppError::validation(
+            field("description"),
+            "at most 5,000 characters",
+        ));
+    }
+    if valid_until < Utc::now().date_naive() {
+        return Err(AppError::validation(
+            field("validUntil"),
+            "must not be in the past",
+        ));
+    }
+    Ok(())
+}
+
+/// Resolves and checks what needs the database: the occupation exists, the region exists, and
+/// every alliance is one the enterprise currently belongs to.
+async fn resolve(
+    txn: &DatabaseTransaction,
+    prefix: &str,
+    enterprise_id: i32,
+    content: &DemandContent,
+) -> AppResult<(i32, Vec<alliance::Model>)> {
+    if occupation::Entity::find_by_id(content.occupation.as_str().to_owned())
+        .one(txn)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::validation(
+            format!("{prefix}.occupation"),
+            format!(
+                "{} is not in the occupational classification",
+                content.occupation
+            ),
+        ));
+    }
+    let region = region::Entity::find()
+        .filter(region::Column::Code.eq(content.region.as_str()))
+        .one(txn)
+        .await?
+        .ok_or_else(|| {
+            AppError::validation(format!("{prefix}.region"), "no region has this code")
+        })?;
+    if content.alliances.is_empty() {
+        return Err(AppError::validation(
+            format!("{prefix}.alliances"),
+            "post to at least one alliance",
+        ));
+    }
+    let mine: HashMap<String, alliance::Model> = alliance::Entity::find()
+        .inner_join(membership::Entity)
+        .filter(membership::Column::OrganizationId.eq(enterprise_id))
+        .filter(membership::Column::LeftOn.is_null())
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|a| (a.code.clone(), a))
+        .collect();
+    let mut chosen = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (i, code) in content.alliances.iter().enumerate() {
+        let found = mine.get(code.as_str()).ok_or_else(|| {
+            AppError::validation(
+                format!("{prefix}.alliances[{i}]"),
+                format!("the enterprise is not a member of {}", code.as_str()),
+            )
+        })?;
+        if seen.insert(found.id) {
+            chosen.push(found.clone());
+        }
+    }
+    Ok((region.id, chosen))
+}
+
+async fn set_alliances(
+    txn: &DatabaseTransaction,
+    demand_id: i32,
+    alliances: &[alliance::Model],
+) -> AppResult<()> {
+    demand_alliance::Entity::delete_many()
+        .filter(demand_alliance::Column::DemandId.eq(demand_id))
+        .exec(txn)
+        .await?;
+    demand_alliance::Entity::insert_many(alliances.iter().map(|a| demand_alliance::ActiveModel {
+        demand_id: Set(demand_id),
+        alliance_id: Set(a.id),
+    }))
+    .exec(txn)
+    .await?;
+    Ok(())
+}
+
+fn content_json(content: &DemandContent, alliances: &[alliance::Model]) -> serde_json::Value {
+    json!({
+        "alliances": alliances.iter().map(|a| a.code.clone()).collect::<Vec<_>>(),
+        "occupation": content.occupation.as_str(),
+        "level": format!("{:?}", content.level),
+        "kind": format!("{:?}", content.kind),
+        "headcount": content.headcount,
+        "wage": [content.wage.0, content.wage.1],
+        "region": content.region.as_str(),
+        "address": content.address,
+        "validUntil": content.valid_until,
+    })
+}
+
+fn demand_target(id: i32) -> String {
+    NodeKey::Demand(id).to_id().0
+}
+
+/// Creates a DRAFT demand for the caller's enterprise.
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    content: DemandContent,
+) -> AppResult<demand::Model> {
+    let enterprise_id = policy::post_demand(&caller.viewer)?;
+    let txn = db.begin().await?;
+    let (region_id, alliances) = resolve(&txn, "input", enterprise_id, &content).await?;
+    let now = Utc::now();
+    let saved = demand::Entity::insert(demand::ActiveModel {
+        enterprise_id: Set(enterprise_id),
+        occupation_code: Set(content.occupation.as_str().to_owned()),
+        level: Set(content.level),
+        kind: Set(content.kind),
+        headcount: Set(content.headcount),
+        wage_min: Set(content.wage.0),
+        wage_max: Set(content.wage.1),
+        region_id: Set(region_id),
+        address: Set(content.address.trim().to_owned()),
+        latitude: Set(content.point.map(|p| p.0)),
+        longitude: Set(content.point.map(|p| p.1)),
+        description: Set(content.description.clone()),
+        valid_until: Set(content.valid_until),
+        status: Set(DemandStatus::Draft),
+        close_reason: Set(None),
+        posted_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    set_alliances(&txn, saved.id, &alliances).await?;
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "createDemand",
+            target_type: "Demand",
+            target_id: demand_target(saved.id),
+            region_id: Some(region_id),
+            changes: Some(content_json(&content, &alliances)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Loads a demand for a change by its enterprise, checking the version the caller read.
+async fn for_change(
+    txn: &DatabaseTransaction,
+    caller: &Caller,
+    id: i32,
+    version: Option<i32>,
+) -> AppResult<demand::Model> {
+    let found = demand::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("demand"))?;
+    policy::manage_demand(&caller.viewer, found.enterprise_id)?;
+    if let Some(version) = version
+        && version != found.version
+    {
+        return Err(AppError::Conflict(format!(
+            "the demand changed since it was read (version {version}, now {}); read it again",
+            found.version
+        )));
+    }
+    Ok(found)
+}
+
+/// Replaces a DRAFT or OPEN demand's content, if `version` is still current.
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+    version: i32,
+    content: DemandContent,
+) -> AppResult<demand::Model> {
+    let txn = db.begin().await?;
+    let found = for_change(&txn, caller, id, Some(version)).await?;
+    if !matches!(found.status, DemandStatus::Draft | DemandStatus::Open) {
+        return Err(AppError::validation(
+            "input.id",
+            format!("a {:?} demand cannot be changed", found.status).to_uppercase(),
+        ));
+    }
+    let (region_id, alliances) =
+        resolve(&txn, "input.demand", found.enterprise_id, &content).await?;
+    let mut active: demand::ActiveModel = found.clone().into();
+    active.occupation_code = Set(content.occupation.as_str().to_owned());
+    active.level = Set(content.level);
+    active.kind = Set(content.kind);
+    active.headcount = Set(content.headcount);
+    active.wage_min = Set(content.wage.0);
+    active.wage_max = Set(content.wage.1);
+    active.region_id = Set(region_id);
+    active.address = Set(content.address.trim().to_owned());
+    active.latitude = Set(content.point.map(|p| p.0));
+    active.longitude = Set(content.point.map(|p| p.1));
+    active.description = Set(content.description.clone());
+    active.valid_until = Set(content.valid_until);
+    let saved = bump(&txn, active, found.version).await?;
+    set_alliances(&txn, saved.id, &alliances).await?;
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "updateDemand",
+            target_type: "Demand",
+            target_id: demand_target(saved.id),
+            region_id: Some(region_id),
+            changes: Some(content_json(&content, &alliances)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Saves a change with `version + 1`, but only if the row still has `version`: two writers that
+/// read the same version cannot both win.
+async fn bump(
+    txn: &DatabaseTransaction,
+    mut active: demand::ActiveModel,
+    version: i32,
+) -> AppResult<demand::Model> {
+    let id = match &active.id {
+        sea_orm::ActiveValue::Set(id) | sea_orm::ActiveValue::Unchanged(id) => *id,
+        sea_orm::ActiveValue::NotSet => {
+            return Err(AppError::internal("a demand change without its id"));
+        }
+    };
+    active.version = Set(version + 1);
+    active.updated_at = Set(Utc::now());
+    let result = demand::Entity::update_many()
+        .set(active)
+        .filter(demand::Column::Id.eq(id))
+        .filter(demand::Column::Version.eq(version))
+        .exec(txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "the demand changed meanwhile; read it again".to_owned(),
+        ));
+    }
+    demand::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::internal("a demand vanished inside its transaction"))
+}
+
+/// A lifecycle step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transition {
+    /// DRAFT → OPEN.
+    Open,
+    /// DRAFT or OPEN → CLOSED, with a reason.
+    Close(String),
+    /// OPEN → FILLED.
+    Fill,
+}
+
+/// Moves a demand through its lifecycle. An impossible step is `BAD_USER_INPUT` on `status`.
+pub async fn transition(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+    version: Option<i32>,
+    step: Transition,
+) -> AppResult<(demand::Model, Vec<i32>)> {
+    let txn = db.begin().await?;
+    let found = for_change(&txn, caller, id, version).await?;
+    use DemandStatus::*;
+    let (to, action) = match (&step, found.status) {
+        (Transition::Open, Draft) => (Open, "openDemand"),
+        (Transition::Close(_), Draft | Open) => (Closed, "closeDemand"),
+        (Transition::Fill, Open) => (Filled, "markDemandFilled"),
+        (_, from) => {
+            return Err(AppError::validation(
+                "status",
+                format!(
+                    "a {} demand cannot be {}",
+                    status_name(from),
+                    match step {
+                        Transition::Open => "opened",
+                        Transition::Close(_) => "closed",
+                        Transition::Fill => "marked filled",
+                    }
+                ),
+            ));
+        }
+    };
+    if to == Open && found.valid_until < Utc::now().date_naive() {
+        return Err(AppError::validation(
+            "validUntil",
+            "the demand expired; update validUntil first",
+        ));
+    }
+    let from = found.status;
+    let mut active: demand::ActiveModel = found.clone().into();
+    active.status = Set(to);
+    if to == Open {
+        active.posted_at = Set(Some(Utc::now()));
+    }
+    if let Transition::Close(reason) = &step {
+        active.close_reason = Set(Some(reason.clone()));
+    }
+    let saved = bump(&txn, active, found.version).await?;
+    let alliances: Vec<i32> = demand_alliance::Entity::find()
+        .filter(demand_alliance::Column::DemandId.eq(saved.id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|d| d.alliance_id)
+        .collect();
+    let mut changes = json!({ "status": { "from": status_name(from), "to": status_name(to) } });
+    if let Transition::Close(reason) = &step {
+        changes["reason"] = json!(reason);
+    }
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action,
+            target_type: "Demand",
+            target_id: demand_target(saved.id),
+            region_id: Some(saved.region_id),
+            changes: Some(changes),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((saved, alliances))
+}
+
+fn status_name(status: DemandStatus) -> &'static str {
+    match status {
+        DemandStatus::Draft => "DRAFT",
+        DemandStatus::Open => "OPEN",
+        DemandStatus::Filled => "FILLED",
+        DemandStatus::Closed => "CLOSED",
+    }
+}
+
+/// Which demands to list. Every field narrows; no filter means OPEN demand in every alliance.
+#[derive(Debug, Clone, Default)]
+pub struct DemandFilter {
+    /// Posted to any of these alliances.
+    pub alliances: Vec<AllianceCode>,
+    /// Workplace in this region.
+    pub region: Option<RegionCode>,
+    /// This occupation or group.
+    pub occupation: Option<OccupationPrefix>,
+    /// At this level or above.
+    pub min_level: Option<SkillLevel>,
+    /// JOB or APPRENTICESHIP.
+    pub kind: Option<DemandKind>,
+    /// These statuses (OPEN when empty); others only where the viewer may see them.
+    pub statuses: Vec<DemandStatus>,
+    /// Opened at or after this instant.
+    pub posted_since: Option<DateTime<Utc>>,
+    /// Paying at least this much a month at the top of the range.
+    pub wage_at_least: Option<i32>,
+    /// Description containing this text.
+    pub text: Option<SearchText>,
+    /// Posted by this enterprise.
+    pub enterprise_id: Option<i32>,
+}
+
+/// What demands are ordered by; ties are broken by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DemandOrderField {
+    /// When it was opened (newest first is `descending`).
+    #[default]
+    PostedAt,
+    /// The top of the wage range.
+    Wage,
+    /// Headcount.
+    Headcount,
+}
+
+/// The rows a viewer may see besides OPEN ones.
+fn visible(viewer: &Viewer) -> Condition {
+    let mut any = Condition::any().add(demand::Column::Status.eq(DemandStatus::Open));
+    if viewer.role == Role::SystemAdmin {
+        return Condition::all();
+    }
+    if viewer.role == Role::Enterprise
+        && let Some(org) = viewer.organization_id
+    {
+        any = any.add(demand::Column::EnterpriseId.eq(org));
+    }
+    if viewer.role == Role::AllianceAdmin && !viewer.alliance_ids.is_empty() {
+        any = any.add(
+            demand::Column::Id.in_subquery(
+                Query::select()
+                    .column(demand_alliance::Column::DemandId)
+                    .from(demand_alliance::Entity)
+                    .and_where(
+                        Expr::col(demand_alliance::Column::AllianceId)
+                            .is_in(viewer.alliance_ids.iter().copied()),
+                    )
+                    .to_owned(),
+            ),
+        );
+    }
+    if viewer.role == Role::Regulator
+        && let Some(region) = viewer.region_id
+    {
+        any = any.add(demand::Column::RegionId.eq(region));
+    }
+    any
+}
+
+fn select(viewer: &Viewer, filter: &DemandFilter) -> Select<demand::Entity> {
+    let mut cond = Condition::all().add(visible(viewer));
+    let statuses = if filter.statuses.is_empty() {
+        vec![DemandStatus::Open]
+    } else {
+        filter.statuses.clone()
+    };
+    cond = cond.add(demand::Column::Status.is_in(statuses));
+    if !filter.alliances.is_empty() {
+        cond = cond.add(
+            demand::Column::Id.in_subquery(
+                Query::select()
+                    .column((demand_alliance::Entity, demand_alliance::Column::DemandId))
+                    .from(demand_alliance::Entity)
+                    .inner_join(
+                        alliance::Entity,
+                        Expr::col((alliance::Entity, alliance::Column::Id))
+                            .equals((demand_alliance::Entity, demand_alliance::Column::AllianceId)),
+                    )
+                    .and_where(
+                        Expr::col((alliance::Entity, alliance::Column::Code))
+                            .is_in(filter.alliances.iter().map(|c| c.as_str().to_owned())),
+                    )
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(region) = &filter.region {
+        cond = cond.add(
+            demand::Column::RegionId.in_subquery(
+                Query::select()
+                    .column(region::Column::Id)
+                    .from(region::Entity)
+                    .and_where(Expr::col(region::Column::Code).eq(region.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(prefix) = &filter.occupation {
+        cond = cond.add(
+            Expr::col(demand::Column::OccupationCode)
+                .like(sea_orm::sea_query::LikeExpr::new(prefix.like_pattern())),
+        );
+    }
+    if let Some(level) = filter.min_level {
+        cond = cond.add(demand::Column::Level.gte(level));
+    }
+    if let Some(kind) = filter.kind {
+        cond = cond.add(demand::Column::Kind.eq(kind));
+    }
+    if let Some(since) = filter.posted_since {
+        cond = cond.add(demand::Column::PostedAt.gte(since));
+    }
+    if let Some(wage) = filter.wage_at_least {
+        cond = cond.add(demand::Column::WageMax.gte(wage));
+    }
+    if let Some(text) = &filter.text {
+        cond = cond.add(text.matches(Expr::col(demand::Column::Description)));
+    }
+    if let Some(org) = filter.enterprise_id {
+        cond = cond.add(demand::Column::EnterpriseId.eq(org));
+    }
+    demand::Entity::find().filter(cond)
+}
+
+fn ordering(field: DemandOrderField, descending: bool) -> Ordering<demand::Entity> {
+    let (name, key) = match field {
+        // Drafts have no posting time; they sort by creation, which a draft's cursor carries.
+        DemandOrderField::PostedAt => (
+            "created",
+            SortKey {
+                column: demand::Column::CreatedAt,
+                descending,
+                kind: KeyKind::Time,
+                value: |m: &demand::Model| CursorValue::Time(m.created_at),
+            },
+        ),
+        DemandOrderField::Wage => (
+            "wage",
+            SortKey {
+                column: demand::Column::WageMax,
+                descending,
+                kind: KeyKind::Int,
+                value: |m: &demand::Model| CursorValue::Int(i64::from(m.wage_max)),
+            },
+        ),
+        DemandOrderField::Headcount => (
+            "headcount",
+            SortKey {
+                column: demand::Column::Headcount,
+                descending,
+                kind: KeyKind::Int,
+                value: |m: &demand::Model| CursorValue::Int(i64::from(m.headcount)),
+            },
+        ),
+    };
+    Ordering {
+        name: format!("demands:{name}:{}", if descending { "desc" } else { "asc" }),
+        keys: vec![
+            key,
+            SortKey {
+                column: demand::Column::Id,
+                descending,
+                kind: KeyKind::Int,
+                value: |m| CursorValue::Int(i64::from(m.id)),
+            },
+        ],
+    }
+}
+
+/// One page of the demands the viewer may see.
+pub async fn list(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    filter: &DemandFilter,
+    order: DemandOrderField,
+    descending: bool,
+    request: &PageRequest,
+) -> AppResult<Page<demand::Model>> {
+    page::fetch_page(
+        db,
+        select(viewer, filter),
+        &ordering(order, descending),
+        request,
+    )
+    .await
+}
+
+/// How many demands the viewer may see match.
+pub async fn count(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    filter: &DemandFilter,
+) -> AppResult<u64> {
+    page::count(db, select(viewer, filter)).await
+}
+
+/// Whether a viewer may see one demand.
+pub fn can_see(viewer: &Viewer, demand: &demand::Model, alliance_ids: &[i32]) -> bool {
+    demand.status == DemandStatus::Open
+        || viewer.role == Role::SystemAdmin
+        || (viewer.role == Role::Enterprise && viewer.organization_id == Some(demand.enterprise_id))
+        || (viewer.role == Role::AllianceAdmin
+            && alliance_ids.iter().any(|a| viewer.alliance_ids.contains(a)))
+        || (viewer.role == Role::Regulator && viewer.region_id == Some(demand.region_id))
+}
+
+/// Demands by id, unscoped: callers check [`can_see`].
+pub async fn by_ids(
+    db: &DatabaseConnection,
+    ids: &[i32],
+) -> AppResult<HashMap<i32, demand::Model>> {
+    Ok(demand::Entity::find()
+        .filter(demand::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect())
+}
+
+/// The alliances of each demand, in one statement.
+pub async fn alliance_ids(
+    db: &DatabaseConnection,
+    demand_ids: &[i32],
+) -> AppResult<HashMap<i32, Vec<i32>>> {
+    let rows = demand_alliance::Entity::find()
+        .filter(demand_alliance::Column::DemandId.is_in(demand_ids.iter().copied()))
+        .order_by_asc(demand_alliance::Column::AllianceId)
+        .all(db)
+        .await?;
+    let mut map: HashMap<i32, Vec<i32>> = HashMap::new();
+    for row in rows {
+        map.entry(row.demand_id).or_default().push(row.alliance_id);
+    }
+    Ok(map)
+}
+
+/// The OPEN demands of each enterprise, newest first, in one statement.
+pub async fn open_by_enterprise(
+    db: &DatabaseConnection,
+    ids: &[i32],
+) -> AppResult<HashMap<i32, Vec<demand::Model>>> {
+    let rows = demand::Entity::find()
+        .filter(demand::Column::EnterpriseId.is_in(ids.iter().copied()))
+        .filter(demand::Column::Status.eq(DemandStatus::Open))
+        .order_by_asc(demand::Column::Id)
+        .all(db)
+        .await?;
+    let mut map: HashMap<i32, Vec<demand::Model>> = HashMap::new();
+    for row in rows {
+        map.entry(row.enterprise_id).or_default().push(row);
+    }
+    Ok(map)
+}
+
+/// The OPEN demands posted to each alliance, in one statement.
+pub async fn open_by_alliance(
+    db: &DatabaseConnection,
+    ids: &[i32],
+) -> AppResult<HashMap<i32, Vec<demand::Model>>> {
+    let rows = demand::Entity::find()
+        .inner_join(demand_alliance::Entity)
+        .filter(demand_alliance::Column::AllianceId.is_in(ids.iter().copied()))
+        .filter(demand::Column::Status.eq(DemandStatus::Open))
+        .select_also(demand_alliance::Entity)
+        .order_by_asc(demand::Column::Id)
+        .all(db)
+        .await?;
+    let mut map: HashMap<i32, Vec<demand::Model>> = HashMap::new();
+    for (row, link) in rows {
+        if let Some(link) = link {
+            map.entry(link.alliance_id).or_default().push(row);
+        }
+    }
+    Ok(map)
+}
+
+/// The OPEN demands for each occupation, in one statement.
+pub async fn open_by_occupation(
+    db: &DatabaseConnection,
+    codes: &[String],
+) -> AppResult<HashMap<String, Vec<demand::Model>>> {
+    let rows = demand::Entity::find()
+        .filter(demand::Column::OccupationCode.is_in(codes.iter().cloned()))
+        .filter(demand::Column::Status.eq(DemandStatus::Open))
+        .order_by_asc(demand::Column::Id)
+        .all(db)
+        .await?;
+    let mut map: HashMap<String, Vec<demand::Model>> = HashMap::new();
+    for row in rows {
+        map.entry(row.occupation_code.clone())
+            .or_default()
+            .push(row);
+    }
+    Ok(map)
+}

@@ -1,0 +1,92 @@
+//! The subscription root, served over graphql-ws at `/graphql/ws`.
+
+use async_graphql::{Context, Subscription};
+use entity::alliance;
+use futures_util::{Stream, StreamExt};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::{context::api, types::Demand};
+use crate::{
+    domain::{
+        codes::{AllianceCode, OccupationPrefix},
+        demands,
+    },
+    error::AppError,
+    events::Event,
+};
+
+/// The subscription root type.
+#[derive(Default)]
+pub struct SubscriptionRoot;
+
+/// Live events.
+#[Subscription(name = "Subscription")]
+impl SubscriptionRoot {
+    /// Each demand as it opens, in any of `alliances` (every alliance when left out) and within
+    /// `occupationPrefix` (any occupation when left out).
+    async fn demand_posted(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Alliance codes; any of them.")] alliances: Option<Vec<String>>,
+        #[graphql(desc = "An occupation code or prefix (`6-18`).")] occupation_prefix: Option<
+            String,
+        >,
+    ) -> async_graphql::Result<impl Stream<Item = Demand> + use<>> {
+        let api = api(ctx)?;
+        let codes = alliances
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                AllianceCode::parse(c)
+                    .map(|c| c.as_str().to_owned())
+                    .map_err(|e| AppError::validation(format!("alliances[{i}]"), e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let wanted: Option<Vec<i32>> = if codes.is_empty() {
+            None
+        } else {
+            let found = alliance::Entity::find()
+                .filter(alliance::Column::Code.is_in(codes.clone()))
+                .all(&api.db)
+                .await
+                .map_err(AppError::from)?;
+            if found.len() != codes.len() {
+                return Err(AppError::validation(
+                    "alliances",
+                    "no alliance has one of these codes",
+                )
+                .into());
+            }
+            Some(found.into_iter().map(|a| a.id).collect())
+        };
+        let prefix = occupation_prefix
+            .map(|p| {
+                OccupationPrefix::parse(&p).map_err(|e| AppError::validation("occupationPrefix", e))
+            })
+            .transpose()?;
+        let db = api.db.clone();
+        Ok(api.events.subscribe().filter_map(move |event| {
+            let (db, wanted, prefix) = (db.clone(), wanted.clone(), prefix.clone());
+            async move {
+                let Event::DemandOpened { demand_id, alliance_ids, occupation_code } = event;
+                let in_alliances = wanted
+                    .as_ref()
+                    .is_none_or(|w| alliance_ids.iter().any(|a| w.contains(a)));
+                let in_occupation = prefix.as_ref().is_none_or(|p| {
+                    occupation_code == p.as_str() || occupation_code.starts_with(&format!("{}-", p.as_str()))
+                });
+                if !(in_alliances && in_occupation) {
+                    return None;
+                }
+                match demands::by_ids(&db, &[demand_id]).await {
+                    Ok(mut found) => found.remove(&demand_id).map(Demand),
+                    Err(err) => {
+                        tracing::error!(error = %err, demand_id, "loading a posted demand for subscribers failed");
+                        None
+                    }
+                }
+            }
+        }))
+    }
+}

@@ -1,0 +1,354 @@
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::demand;
+
+use super::{Alliance, Occupation, Organization, Region, SkillLevel, SortDirection};
+use crate::{
+    domain::{
+        SearchText,
+        codes::{AllianceCode, OccupationCode, OccupationPrefix, RegionCode},
+        demands::{self, DemandContent},
+    },
+    error::{AppError, AppResult},
+    graphql::{context::api, ids::NodeKey},
+};
+
+/// What a demand asks for.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::DemandKind")]
+pub enum DemandKind {
+    /// A job opening.
+    Job,
+    /// An apprenticeship place (新型学徒制).
+    Apprenticeship,
+}
+
+/// Where a demand is in its life: DRAFT → OPEN → FILLED or CLOSED.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::DemandStatus")]
+pub enum DemandStatus {
+    /// Being written; only its enterprise (and its supervisors) see it.
+    Draft,
+    /// Published: public.
+    Open,
+    /// Every place was filled.
+    Filled,
+    /// Withdrawn, with a reason.
+    Closed,
+}
+
+/// The GraphQL `Demand` type over its row; built only for rows the viewer may see.
+pub struct Demand(pub demand::Model);
+
+/// Job or apprenticeship demand (岗位需求) an enterprise posts to one or more of its alliances.
+#[Object]
+impl Demand {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::Demand(self.0.id).to_id()
+    }
+
+    /// The enterprise that posts it.
+    async fn enterprise(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
+        let found = api(ctx)?
+            .loaders
+            .organization
+            .load_one(self.0.enterprise_id)
+            .await?;
+        Ok(Organization(found.ok_or_else(|| {
+            AppError::internal("a demand without its enterprise")
+        })?))
+    }
+
+    /// The alliances it is posted to.
+    async fn alliances(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Alliance>> {
+        let loaders = &api(ctx)?.loaders;
+        let ids = loaders
+            .demand_alliances
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let found = loaders.alliance.load_many(ids.iter().copied()).await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(id).cloned())
+            .map(Alliance)
+            .collect())
+    }
+
+    /// The occupation wanted.
+    async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Occupation> {
+        let found = api(ctx)?
+            .loaders
+            .occupation
+            .load_one(self.0.occupation_code.clone())
+            .await?;
+        Ok(Occupation(found.ok_or_else(|| {
+            AppError::internal("a demand without its occupation")
+        })?))
+    }
+
+    /// The skill level required.
+    async fn level(&self) -> SkillLevel {
+        self.0.level.into()
+    }
+
+    /// JOB or APPRENTICESHIP.
+    async fn kind(&self) -> DemandKind {
+        self.0.kind.into()
+    }
+
+    /// How many people.
+    async fn headcount(&self) -> i32 {
+        self.0.headcount
+    }
+
+    /// Lowest monthly wage offered, CNY.
+    async fn wage_min(&self) -> i32 {
+        self.0.wage_min
+    }
+
+    /// Highest monthly wage offered, CNY.
+    async fn wage_max(&self) -> i32 {
+        self.0.wage_max
+    }
+
+    /// The workplace's region.
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        let found = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
+        Ok(Region(found.ok_or_else(|| {
+            AppError::internal("a demand without its region")
+        })?))
+    }
+
+    /// The workplace's address.
+    async fn address(&self) -> &str {
+        &self.0.address
+    }
+
+    /// The workplace's latitude (WGS 84), where known.
+    async fn latitude(&self) -> Option<f64> {
+        self.0.latitude
+    }
+
+    /// The workplace's longitude (WGS 84), where known.
+    async fn longitude(&self) -> Option<f64> {
+        self.0.longitude
+    }
+
+    /// What the work is.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// The last day it is valid.
+    async fn valid_until(&self) -> NaiveDate {
+        self.0.valid_until
+    }
+
+    /// Where it is in its life.
+    async fn status(&self) -> DemandStatus {
+        self.0.status.into()
+    }
+
+    /// Why it was closed.
+    async fn close_reason(&self) -> Option<&str> {
+        self.0.close_reason.as_deref()
+    }
+
+    /// When it was opened.
+    async fn posted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.posted_at
+    }
+
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// The version to name in `updateDemand`; every change increments it.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// The content of a demand.
+#[derive(InputObject, Debug)]
+pub struct DemandInput {
+    /// Alliance codes to post to: one or more of the enterprise's own.
+    pub alliances: Vec<String>,
+    /// The occupation code (`6-18-02-04`).
+    pub occupation: String,
+    /// The skill level required.
+    pub level: SkillLevel,
+    /// JOB or APPRENTICESHIP.
+    pub kind: DemandKind,
+    /// How many people, 1 to 10,000.
+    pub headcount: i32,
+    /// Lowest monthly wage, CNY.
+    pub wage_min: i32,
+    /// Highest monthly wage, CNY; at least `wageMin`.
+    pub wage_max: i32,
+    /// The workplace's region (GB/T 2260 code).
+    pub region: String,
+    /// The workplace's address.
+    pub address: String,
+    /// The workplace's latitude (WGS 84).
+    pub latitude: Option<f64>,
+    /// The workplace's longitude (WGS 84).
+    pub longitude: Option<f64>,
+    /// What the work is.
+    #[graphql(default)]
+    pub description: String,
+    /// The last valid day; not in the past.
+    pub valid_until: NaiveDate,
+}
+
+impl DemandInput {
+    /// Validates into domain content; `prefix` is the input's path for error fields.
+    pub fn into_domain(self, prefix: &str) -> AppResult<DemandContent> {
+        demands::validate(
+            prefix,
+            self.headcount,
+            self.wage_min,
+            self.wage_max,
+            self.latitude,
+            self.longitude,
+            &self.address,
+            &self.description,
+            self.valid_until,
+        )?;
+        let alliances = self
+            .alliances
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                AllianceCode::parse(c)
+                    .map_err(|e| AppError::validation(format!("{prefix}.alliances[{i}]"), e))
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(DemandContent {
+            alliances,
+            occupation: OccupationCode::parse(&self.occupation)
+                .map_err(|e| AppError::validation(format!("{prefix}.occupation"), e))?,
+            level: self.level.into(),
+            kind: self.kind.into(),
+            headcount: self.headcount,
+            wage: (self.wage_min, self.wage_max),
+            region: RegionCode::parse(&self.region)
+                .map_err(|e| AppError::validation(format!("{prefix}.region"), e))?,
+            address: self.address,
+            point: self.latitude.zip(self.longitude),
+            description: self.description,
+            valid_until: self.valid_until,
+        })
+    }
+}
+
+/// Which demands to list. Every field narrows; leave it out for OPEN demand in every alliance.
+#[derive(InputObject, Debug, Default)]
+pub struct DemandFilter {
+    /// Only demand posted to any of these alliances (codes).
+    pub alliances: Option<Vec<String>>,
+    /// Only workplaces in this region (GB/T 2260 code).
+    pub region: Option<String>,
+    /// Only this occupation, or a group of it: a code or a prefix (`6-18`).
+    pub occupation: Option<String>,
+    /// Only this level or above.
+    pub min_level: Option<SkillLevel>,
+    /// Only this kind.
+    pub kind: Option<DemandKind>,
+    /// Only these statuses (OPEN when left out); other statuses list only what the caller may see.
+    pub statuses: Option<Vec<DemandStatus>>,
+    /// Only demand opened at or after this instant.
+    pub posted_since: Option<DateTime<Utc>>,
+    /// Only demand whose top wage is at least this, CNY a month.
+    pub wage_at_least: Option<i32>,
+    /// Only descriptions containing this text.
+    pub text: Option<String>,
+}
+
+impl DemandFilter {
+    /// The validated domain filter.
+    pub fn into_domain(self) -> AppResult<demands::DemandFilter> {
+        Ok(demands::DemandFilter {
+            alliances: self
+                .alliances
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    AllianceCode::parse(c)
+                        .map_err(|e| AppError::validation(format!("filter.alliances[{i}]"), e))
+                })
+                .collect::<AppResult<Vec<_>>>()?,
+            region: self
+                .region
+                .map(|r| {
+                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
+                })
+                .transpose()?,
+            occupation: self
+                .occupation
+                .map(|o| {
+                    OccupationPrefix::parse(&o)
+                        .map_err(|e| AppError::validation("filter.occupation", e))
+                })
+                .transpose()?,
+            min_level: self.min_level.map(Into::into),
+            kind: self.kind.map(Into::into),
+            statuses: self
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            posted_since: self.posted_since,
+            wage_at_least: self.wage_at_least,
+            text: self
+                .text
+                .map(|t| SearchText::parse("filter.text", &t))
+                .transpose()?,
+            enterprise_id: None,
+        })
+    }
+}
+
+/// What demands can be ordered by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[graphql(remote = "crate::domain::demands::DemandOrderField")]
+pub enum DemandOrderField {
+    /// When it was posted (drafts: created).
+    #[default]
+    PostedAt,
+    /// The top of the wage range.
+    Wage,
+    /// Headcount.
+    Headcount,
+}
+
+/// An ordering of demands; ties are broken by ID.
+#[derive(InputObject, Debug)]
+pub struct DemandOrder {
+    /// The field to order by.
+    pub field: DemandOrderField,
+    /// Descending unless told otherwise (newest, best-paid, largest first).
+    #[graphql(default_with = "SortDirection::Desc")]
+    pub direction: SortDirection,
+}
+
+impl Default for DemandOrder {
+    fn default() -> Self {
+        Self {
+            field: DemandOrderField::PostedAt,
+            direction: SortDirection::Desc,
+        }
+    }
+}
+
+impl DemandOrder {
+    /// The domain ordering.
+    pub fn into_domain(self) -> (demands::DemandOrderField, bool) {
+        (self.field.into(), self.direction == SortDirection::Desc)
+    }
+}
