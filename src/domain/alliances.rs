@@ -40,30 +40,30 @@ fn ordering(field: AllianceOrderField, descending: bool) -> Ordering<alliance::E
     let (name, key) = match field {
         AllianceOrderField::Code => (
             "code",
-            SortKey {
-                column: alliance::Column::Code,
+            SortKey::column(
+                alliance::Column::Code,
                 descending,
-                kind: KeyKind::Text,
-                value: |m: &alliance::Model| CursorValue::Text(m.code.clone()),
-            },
+                KeyKind::Text,
+                |m: &alliance::Model| CursorValue::Text(m.code.clone()),
+            ),
         ),
         AllianceOrderField::Name => (
             "name",
-            SortKey {
-                column: alliance::Column::Name,
+            SortKey::column(
+                alliance::Column::Name,
                 descending,
-                kind: KeyKind::Text,
-                value: |m: &alliance::Model| CursorValue::Text(m.name.clone()),
-            },
+                KeyKind::Text,
+                |m: &alliance::Model| CursorValue::Text(m.name.clone()),
+            ),
         ),
         AllianceOrderField::FoundedOn => (
             "founded",
-            SortKey {
-                column: alliance::Column::FoundedOn,
+            SortKey::column(
+                alliance::Column::FoundedOn,
                 descending,
-                kind: KeyKind::Date,
-                value: |m: &alliance::Model| CursorValue::Date(m.founded_on),
-            },
+                KeyKind::Date,
+                |m: &alliance::Model| CursorValue::Date(m.founded_on),
+            ),
         ),
     };
     Ordering {
@@ -73,12 +73,12 @@ fn ordering(field: AllianceOrderField, descending: bool) -> Ordering<alliance::E
         ),
         keys: vec![
             key,
-            SortKey {
-                column: alliance::Column::Id,
+            SortKey::column(
+                alliance::Column::Id,
                 descending,
-                kind: KeyKind::Int,
-                value: |m| CursorValue::Int(i64::from(m.id)),
-            },
+                KeyKind::Int,
+                |m: &alliance::Model| CursorValue::Int(i64::from(m.id)),
+            ),
         ],
     }
 }

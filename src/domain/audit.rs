@@ -104,12 +104,12 @@ fn select(scope: AuditScope, filter: &AuditFilter) -> Select<audit_event::Entity
 fn ordering() -> Ordering<audit_event::Entity> {
     Ordering {
         name: "audit:id:desc".to_owned(),
-        keys: vec![SortKey {
-            column: audit_event::Column::Id,
-            descending: true,
-            kind: KeyKind::Int,
-            value: |m| CursorValue::Int(i64::from(m.id)),
-        }],
+        keys: vec![SortKey::column(
+            audit_event::Column::Id,
+            true,
+            KeyKind::Int,
+            |m: &audit_event::Model| CursorValue::Int(i64::from(m.id)),
+        )],
     }
 }
 

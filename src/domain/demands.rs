@@ -475,6 +475,82 @@ fn status_name(status: DemandStatus) -> &'static str {
     }
 }
 
+/// A point and a radius: "within `radius_km` of here".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Near {
+    /// Latitude, WGS 84.
+    pub latitude: f64,
+    /// Longitude, WGS 84.
+    pub longitude: f64,
+    /// Radius in kilometres, above 0 and at most 500.
+    pub radius_km: f64,
+}
+
+/// Mean Earth radius (IUGG), km.
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+impl Near {
+    /// Validates a point and radius for `field`.
+    pub fn parse(field: &str, latitude: f64, longitude: f64, radius_km: f64) -> AppResult<Self> {
+        if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
+            return Err(AppError::validation(
+                field,
+                "latitude is -90 to 90 and longitude -180 to 180",
+            ));
+        }
+        if !(radius_km > 0.0 && radius_km <= 500.0) {
+            return Err(AppError::validation(
+                format!("{field}.radiusKm"),
+                "above 0 and at most 500 km",
+            ));
+        }
+        Ok(Self {
+            latitude,
+            longitude,
+            radius_km,
+        })
+    }
+
+    /// Kilometres per degree of longitude and of latitude around this point.
+    fn scale(&self) -> (f64, f64) {
+        let per_degree = EARTH_RADIUS_KM * std::f64::consts::PI / 180.0;
+        (per_degree * self.latitude.to_radians().cos(), per_degree)
+    }
+
+    /// The squared distance in km² to a point, by the equirectangular approximation (within 0.1%
+    /// of the great-circle distance over the few hundred km a radius allows at these latitudes).
+    /// Computed with the same operations, in the same order, as [`Self::squared_km_sql`], so a
+    /// cursor's value equals what SQL computes for the row.
+    pub fn squared_km(&self, latitude: f64, longitude: f64) -> f64 {
+        let (kx, ky) = self.scale();
+        let dx = (longitude - self.longitude) * kx;
+        let dy = (latitude - self.latitude) * ky;
+        dx * dx + dy * dy
+    }
+
+    /// The distance in km to a point.
+    pub fn distance_km(&self, latitude: f64, longitude: f64) -> f64 {
+        self.squared_km(latitude, longitude).sqrt()
+    }
+
+    /// [`Self::squared_km`] as SQL over the demand's coordinates: arithmetic only, so SQLite and
+    /// PostgreSQL compute it alike.
+    fn squared_km_sql(&self) -> sea_orm::sea_query::SimpleExpr {
+        let (kx, ky) = self.scale();
+        let dx = || {
+            Expr::col(demand::Column::Longitude)
+                .sub(self.longitude)
+                .mul(kx)
+        };
+        let dy = || {
+            Expr::col(demand::Column::Latitude)
+                .sub(self.latitude)
+                .mul(ky)
+        };
+        dx().mul(dx()).add(dy().mul(dy()))
+    }
+}
+
 /// Which demands to list. Every field narrows; no filter means OPEN demand in every alliance.
 #[derive(Debug, Clone, Default)]
 pub struct DemandFilter {
@@ -498,6 +574,8 @@ pub struct DemandFilter {
     pub text: Option<SearchText>,
     /// Posted by this enterprise.
     pub enterprise_id: Option<i32>,
+    /// Workplace within a radius of a point (demand without coordinates is left out).
+    pub near: Option<Near>,
 }
 
 /// What demands are ordered by; ties are broken by id.
@@ -510,6 +588,8 @@ pub enum DemandOrderField {
     Wage,
     /// Headcount.
     Headcount,
+    /// Distance from the filter's `near` point (needs it).
+    Distance,
 }
 
 /// The rows a viewer may see besides OPEN ones.
@@ -607,52 +687,89 @@ fn select(viewer: &Viewer, filter: &DemandFilter) -> Select<demand::Entity> {
     if let Some(org) = filter.enterprise_id {
         cond = cond.add(demand::Column::EnterpriseId.eq(org));
     }
+    if let Some(near) = &filter.near {
+        cond = cond
+            .add(demand::Column::Latitude.is_not_null())
+            .add(demand::Column::Longitude.is_not_null())
+            .add(near.squared_km_sql().lte(near.radius_km * near.radius_km));
+    }
     demand::Entity::find().filter(cond)
 }
 
-fn ordering(field: DemandOrderField, descending: bool) -> Ordering<demand::Entity> {
+fn ordering(
+    field: DemandOrderField,
+    descending: bool,
+    near: Option<Near>,
+) -> AppResult<Ordering<demand::Entity>> {
     let (name, key) = match field {
+        DemandOrderField::Distance => {
+            let near = near.ok_or_else(|| {
+                AppError::validation("orderBy.field", "ordering by distance needs filter.near")
+            })?;
+            (
+                "distance",
+                SortKey {
+                    expr: near.squared_km_sql(),
+                    descending,
+                    kind: KeyKind::Float,
+                    value: Box::new(move |m: &demand::Model| {
+                        CursorValue::Float(match (m.latitude, m.longitude) {
+                            (Some(lat), Some(lng)) => near.squared_km(lat, lng),
+                            _ => 0.0,
+                        })
+                    }),
+                },
+            )
+        }
         // Drafts have no posting time; they sort by creation, which a draft's cursor carries.
         DemandOrderField::PostedAt => (
             "created",
-            SortKey {
-                column: demand::Column::CreatedAt,
+            SortKey::column(
+                demand::Column::CreatedAt,
                 descending,
-                kind: KeyKind::Time,
-                value: |m: &demand::Model| CursorValue::Time(m.created_at),
-            },
+                KeyKind::Time,
+                |m: &demand::Model| CursorValue::Time(m.created_at),
+            ),
         ),
         DemandOrderField::Wage => (
             "wage",
-            SortKey {
-                column: demand::Column::WageMax,
+            SortKey::column(
+                demand::Column::WageMax,
                 descending,
-                kind: KeyKind::Int,
-                value: |m: &demand::Model| CursorValue::Int(i64::from(m.wage_max)),
-            },
+                KeyKind::Int,
+                |m: &demand::Model| CursorValue::Int(i64::from(m.wage_max)),
+            ),
         ),
         DemandOrderField::Headcount => (
             "headcount",
-            SortKey {
-                column: demand::Column::Headcount,
+            SortKey::column(
+                demand::Column::Headcount,
                 descending,
-                kind: KeyKind::Int,
-                value: |m: &demand::Model| CursorValue::Int(i64::from(m.headcount)),
-            },
+                KeyKind::Int,
+                |m: &demand::Model| CursorValue::Int(i64::from(m.headcount)),
+            ),
         ),
     };
-    Ordering {
-        name: format!("demands:{name}:{}", if descending { "desc" } else { "asc" }),
+    // A distance cursor belongs to its point: another point makes it meaningless.
+    let point = near
+        .filter(|_| field == DemandOrderField::Distance)
+        .map(|n| format!(":{},{}", n.latitude, n.longitude))
+        .unwrap_or_default();
+    Ok(Ordering {
+        name: format!(
+            "demands:{name}{point}:{}",
+            if descending { "desc" } else { "asc" }
+        ),
         keys: vec![
             key,
-            SortKey {
-                column: demand::Column::Id,
+            SortKey::column(
+                demand::Column::Id,
                 descending,
-                kind: KeyKind::Int,
-                value: |m| CursorValue::Int(i64::from(m.id)),
-            },
+                KeyKind::Int,
+                |m: &demand::Model| CursorValue::Int(i64::from(m.id)),
+            ),
         ],
-    }
+    })
 }
 
 /// One page of the demands the viewer may see.
@@ -664,13 +781,8 @@ pub async fn list(
     descending: bool,
     request: &PageRequest,
 ) -> AppResult<Page<demand::Model>> {
-    page::fetch_page(
-        db,
-        select(viewer, filter),
-        &ordering(order, descending),
-        request,
-    )
-    .await
+    let ordering = ordering(order, descending, filter.near)?;
+    page::fetch_page(db, select(viewer, filter), &ordering, request).await
 }
 
 /// How many demands the viewer may see match.

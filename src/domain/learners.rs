@@ -163,12 +163,12 @@ fn select(scope: LearnerScope, filter: &LearnerFilter) -> Select<learner::Entity
 fn ordering() -> Ordering<learner::Entity> {
     Ordering {
         name: "learners:id:asc".to_owned(),
-        keys: vec![SortKey {
-            column: learner::Column::Id,
-            descending: false,
-            kind: KeyKind::Int,
-            value: |m| CursorValue::Int(i64::from(m.id)),
-        }],
+        keys: vec![SortKey::column(
+            learner::Column::Id,
+            false,
+            KeyKind::Int,
+            |m: &learner::Model| CursorValue::Int(i64::from(m.id)),
+        )],
     }
 }
 

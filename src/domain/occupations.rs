@@ -33,12 +33,12 @@ pub struct OccupationFilter {
 fn ordering() -> Ordering<occupation::Entity> {
     Ordering {
         name: "occupations:code:asc".to_owned(),
-        keys: vec![SortKey {
-            column: occupation::Column::Code,
-            descending: false,
-            kind: KeyKind::Text,
-            value: |m| CursorValue::Text(m.code.clone()),
-        }],
+        keys: vec![SortKey::column(
+            occupation::Column::Code,
+            false,
+            KeyKind::Text,
+            |m: &occupation::Model| CursorValue::Text(m.code.clone()),
+        )],
     }
 }
 

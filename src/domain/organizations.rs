@@ -47,21 +47,21 @@ fn ordering(field: OrganizationOrderField, descending: bool) -> Ordering<organiz
     let (name, key) = match field {
         OrganizationOrderField::Name => (
             "name",
-            SortKey {
-                column: organization::Column::Name,
+            SortKey::column(
+                organization::Column::Name,
                 descending,
-                kind: KeyKind::Text,
-                value: |m: &organization::Model| CursorValue::Text(m.name.clone()),
-            },
+                KeyKind::Text,
+                |m: &organization::Model| CursorValue::Text(m.name.clone()),
+            ),
         ),
         OrganizationOrderField::CreatedAt => (
             "created",
-            SortKey {
-                column: organization::Column::CreatedAt,
+            SortKey::column(
+                organization::Column::CreatedAt,
                 descending,
-                kind: KeyKind::Time,
-                value: |m: &organization::Model| CursorValue::Time(m.created_at),
-            },
+                KeyKind::Time,
+                |m: &organization::Model| CursorValue::Time(m.created_at),
+            ),
         ),
     };
     Ordering {
@@ -71,12 +71,12 @@ fn ordering(field: OrganizationOrderField, descending: bool) -> Ordering<organiz
         ),
         keys: vec![
             key,
-            SortKey {
-                column: organization::Column::Id,
+            SortKey::column(
+                organization::Column::Id,
                 descending,
-                kind: KeyKind::Int,
-                value: |m| CursorValue::Int(i64::from(m.id)),
-            },
+                KeyKind::Int,
+                |m: &organization::Model| CursorValue::Int(i64::from(m.id)),
+            ),
         ],
     }
 }

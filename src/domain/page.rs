@@ -12,8 +12,9 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, sea_query::SimpleExpr,
+    Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+    sea_query::{ExprTrait, SimpleExpr},
 };
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +37,8 @@ pub enum CursorValue {
     Date(NaiveDate),
     /// An instant.
     Time(DateTime<Utc>),
+    /// A computed number (a squared distance).
+    Float(f64),
 }
 
 impl CursorValue {
@@ -45,6 +48,7 @@ impl CursorValue {
             Self::Text(v) => v.clone().into(),
             Self::Date(v) => (*v).into(),
             Self::Time(v) => (*v).into(),
+            Self::Float(v) => (*v).into(),
         }
     }
 
@@ -54,6 +58,7 @@ impl CursorValue {
             Self::Text(_) => KeyKind::Text,
             Self::Date(_) => KeyKind::Date,
             Self::Time(_) => KeyKind::Time,
+            Self::Float(_) => KeyKind::Float,
         }
     }
 }
@@ -69,6 +74,8 @@ pub enum KeyKind {
     Date,
     /// [`CursorValue::Time`].
     Time,
+    /// [`CursorValue::Float`].
+    Float,
 }
 
 /// A position in an ordered list: the ordering it belongs to and the sort values of one row.
@@ -194,16 +201,36 @@ impl<T> Page<T> {
     }
 }
 
-/// One column of an ordering.
+/// Reads a sort key's value from a row, for the row's cursor.
+pub type KeyValue<M> = Box<dyn Fn(&M) -> CursorValue + Send + Sync>;
+
+/// One key of an ordering: a column, or an expression over columns (a distance).
 pub struct SortKey<E: EntityTrait> {
-    /// The column.
-    pub column: E::Column,
+    /// The column or expression.
+    pub expr: SimpleExpr,
     /// Descending instead of ascending.
     pub descending: bool,
-    /// The type of the column's values.
+    /// The type of the key's values.
     pub kind: KeyKind,
-    /// Reads the column's value from a row, for the row's cursor.
-    pub value: fn(&E::Model) -> CursorValue,
+    /// Computes the key from a row, exactly as SQL computes `expr`.
+    pub value: KeyValue<E::Model>,
+}
+
+impl<E: EntityTrait> SortKey<E> {
+    /// A key on one column.
+    pub fn column(
+        column: E::Column,
+        descending: bool,
+        kind: KeyKind,
+        value: fn(&E::Model) -> CursorValue,
+    ) -> Self {
+        Self {
+            expr: sea_orm::sea_query::Expr::col(column),
+            descending,
+            kind,
+            value: Box::new(value),
+        }
+    }
 }
 
 /// A named ordering: its keys end with the primary key, so every row has a distinct position.
@@ -250,15 +277,15 @@ impl<E: EntityTrait> Ordering<E> {
         for i in 0..self.keys.len() {
             let mut all = Condition::all();
             for (key, value) in self.keys[..i].iter().zip(&cursor.keys) {
-                all = all.add(key.column.eq(value.to_value()));
+                all = all.add(key.expr.clone().eq(value.to_value()));
             }
             let key = &self.keys[i];
             let value = cursor.keys[i].to_value();
             let greater = after != key.descending;
             let cmp: SimpleExpr = if greater {
-                key.column.gt(value)
+                key.expr.clone().gt(value)
             } else {
-                key.column.lt(value)
+                key.expr.clone().lt(value)
             };
             any = any.add(all.add(cmp));
         }
@@ -294,7 +321,7 @@ where
         } else {
             Order::Asc
         };
-        select = select.order_by(key.column, order);
+        select = select.order_by(key.expr.clone(), order);
     }
     let mut rows = select.limit(request.limit + 1).all(db).await?;
     let more = rows.len() as u64 > request.limit;

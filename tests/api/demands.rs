@@ -574,3 +574,117 @@ async fn demand_posted_arrives_over_a_websocket() {
         json!({ "occupation": { "code": "4-14-03-04" }, "enterprise": { "name": "丹阳明视眼镜有限公司" }, "status": "OPEN" })
     );
 }
+
+#[tokio::test]
+async fn distance_filter_and_ordering_match_hand_computed_distances() {
+    let app = TestApp::demo().await;
+    let me = enterprise(&app, "丹阳明视眼镜有限公司").await;
+    // Great-circle distances from (31.5, 120.5), computed by hand with the haversine formula
+    // (R = 6371.0088 km): far from every demo demand.
+    let places = [
+        ("north", Some((31.59, 120.5)), 10.0076),
+        ("east", Some((31.5, 120.7)), 18.9619),
+        ("diagonal", Some((31.6, 120.6)), 14.6094),
+        ("far", Some((31.8, 120.5)), 33.3585),
+        ("nowhere", None, 0.0),
+    ];
+    for (label, point, _) in places {
+        let mut d = demand(&["zj-eyewear"]);
+        d["description"] = json!(label);
+        match point {
+            Some((lat, lng)) => {
+                d["latitude"] = json!(lat);
+                d["longitude"] = json!(lng);
+            }
+            None => {
+                d["latitude"] = Value::Null;
+                d["longitude"] = Value::Null;
+            }
+        }
+        let id = app.data_as(&me, CREATE, json!({ "d": d })).await["createDemand"]["id"].clone();
+        app.data_as(&me, OPEN, json!({ "id": id })).await;
+    }
+    let query = "query($r: Float!, $dir: SortDirection!, $after: String, $first: Int) {
+        demands(filter: {near: {latitude: 31.5, longitude: 120.5, radiusKm: $r}}, orderBy: {field: DISTANCE, direction: $dir}, first: $first, after: $after) {
+          totalCount nodes { description distanceKm(latitude: 31.5, longitude: 120.5) } pageInfo { endCursor hasNextPage } } }";
+    let run = |r: f64, dir: &'static str| {
+        let app = &app;
+        async move {
+            app.data_with(query, json!({ "r": r, "dir": dir, "first": 10 }))
+                .await
+        }
+    };
+    let within30 = run(30.0, "ASC").await;
+    let nodes = within30["demands"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .clone();
+    let labels: Vec<&str> = nodes
+        .iter()
+        .map(|n| n["description"].as_str().expect("d"))
+        .collect();
+    assert_eq!(
+        labels,
+        ["north", "diagonal", "east"],
+        "nearest first, the far and the unplaced left out"
+    );
+    for node in &nodes {
+        let label = node["description"].as_str().expect("d");
+        let expected = places.iter().find(|p| p.0 == label).expect("place").2;
+        let got = node["distanceKm"].as_f64().expect("km");
+        assert!(
+            (got - expected).abs() / expected < 0.002,
+            "{label}: {got} km, by hand {expected} km"
+        );
+    }
+    let desc = run(30.0, "DESC").await;
+    let labels: Vec<&str> = desc["demands"]["nodes"]
+        .as_array()
+        .expect("n")
+        .iter()
+        .map(|n| n["description"].as_str().expect("d"))
+        .collect();
+    assert_eq!(labels, ["east", "diagonal", "north"]);
+    assert_eq!(
+        run(12.0, "ASC").await["demands"]["totalCount"],
+        1,
+        "only north within 12 km"
+    );
+
+    // Paging by distance, one at a time.
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let page = app
+            .data_with(
+                query,
+                json!({ "r": 30.0, "dir": "ASC", "first": 1, "after": after }),
+            )
+            .await;
+        seen.push(
+            page["demands"]["nodes"][0]["description"]
+                .as_str()
+                .expect("d")
+                .to_owned(),
+        );
+        if page["demands"]["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = page["demands"]["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(seen, ["north", "diagonal", "east"]);
+
+    let response = app
+        .query("{ demands(orderBy: {field: DISTANCE}) { totalCount } }")
+        .await;
+    assert_eq!(first_code(&response), "BAD_USER_INPUT");
+    assert_eq!(
+        response["errors"][0]["extensions"]["field"],
+        "orderBy.field"
+    );
+    let response = app.query("{ demands(filter: {near: {latitude: 31.5, longitude: 120.5, radiusKm: 0}}) { totalCount } }").await;
+    assert_eq!(
+        response["errors"][0]["extensions"]["field"],
+        "filter.near.radiusKm"
+    );
+}

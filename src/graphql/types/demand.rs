@@ -136,6 +136,21 @@ impl Demand {
         self.0.longitude
     }
 
+    /// Kilometres from a point to the workplace (null without coordinates), by the same
+    /// equirectangular approximation as `filter.near`.
+    async fn distance_km(
+        &self,
+        #[graphql(desc = "Latitude of the point, WGS 84.")] latitude: f64,
+        #[graphql(desc = "Longitude of the point, WGS 84.")] longitude: f64,
+    ) -> async_graphql::Result<Option<f64>> {
+        let from = demands::Near::parse("latitude", latitude, longitude, 1.0)?;
+        Ok(self
+            .0
+            .latitude
+            .zip(self.0.longitude)
+            .map(|(lat, lng)| (from.distance_km(lat, lng) * 1000.0).round() / 1000.0))
+    }
+
     /// What the work is.
     async fn description(&self) -> &str {
         &self.0.description
@@ -266,6 +281,19 @@ pub struct DemandFilter {
     pub wage_at_least: Option<i32>,
     /// Only descriptions containing this text.
     pub text: Option<String>,
+    /// Only workplaces within a radius of a point (demand without coordinates is left out).
+    pub near: Option<NearInput>,
+}
+
+/// A point and a radius.
+#[derive(InputObject, Debug, Clone, Copy)]
+pub struct NearInput {
+    /// Latitude, WGS 84.
+    pub latitude: f64,
+    /// Longitude, WGS 84.
+    pub longitude: f64,
+    /// Radius in kilometres, above 0 and at most 500.
+    pub radius_km: f64,
 }
 
 impl DemandFilter {
@@ -310,6 +338,10 @@ impl DemandFilter {
                 .map(|t| SearchText::parse("filter.text", &t))
                 .transpose()?,
             enterprise_id: None,
+            near: self
+                .near
+                .map(|n| demands::Near::parse("filter.near", n.latitude, n.longitude, n.radius_km))
+                .transpose()?,
         })
     }
 }
@@ -325,6 +357,8 @@ pub enum DemandOrderField {
     Wage,
     /// Headcount.
     Headcount,
+    /// Distance from `filter.near` (needs it); give direction ASC for nearest first.
+    Distance,
 }
 
 /// An ordering of demands; ties are broken by ID.
