@@ -155,3 +155,55 @@ pub enum DemandStatus {
     #[sea_orm(string_value = "CLOSED")]
     Closed,
 }
+
+/// The kinds of cohort.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum CohortKind {
+    /// Enterprise new-type apprenticeship (企业新型学徒制): labour contract of a year or more,
+    /// at most three years of training.
+    #[sea_orm(string_value = "NEW_APPRENTICESHIP")]
+    NewApprenticeship,
+    /// Order class (订单班): trained for an enterprise's order.
+    #[sea_orm(string_value = "ORDER_CLASS")]
+    OrderClass,
+    /// Named class (冠名班): named after the enterprise that sponsors it.
+    #[sea_orm(string_value = "NAMED_CLASS")]
+    NamedClass,
+    /// Project-based training (项目制培训).
+    #[sea_orm(string_value = "PROJECT_TRAINING")]
+    ProjectTraining,
+}
+
+/// Where a cohort is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum CohortStatus {
+    /// Enrolling, not started.
+    #[sea_orm(string_value = "PLANNED")]
+    Planned,
+    /// Training.
+    #[sea_orm(string_value = "RUNNING")]
+    Running,
+    /// Done.
+    #[sea_orm(string_value = "FINISHED")]
+    Finished,
+    /// Called off.
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
+/// Where an enrolment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum EnrollmentStatus {
+    /// Training.
+    #[sea_orm(string_value = "ENROLLED")]
+    Enrolled,
+    /// Finished the training.
+    #[sea_orm(string_value = "COMPLETED")]
+    Completed,
+    /// Left before the end.
+    #[sea_orm(string_value = "WITHDRAWN")]
+    Withdrawn,
+}

@@ -8,8 +8,11 @@
 
 pub mod alliance;
 pub mod audit_event;
+pub mod cohort;
+pub mod cohort_demand;
 pub mod demand;
 pub mod demand_alliance;
+pub mod enrollment;
 mod enums;
 pub mod learner;
 pub mod membership;
@@ -18,5 +21,6 @@ pub mod organization;
 pub mod region;
 
 pub use enums::{
-    DemandKind, DemandStatus, Industry, MembershipRole, OrganizationKind, SkillLevel, TargetGroup,
+    CohortKind, CohortStatus, DemandKind, DemandStatus, EnrollmentStatus, Industry, MembershipRole,
+    OrganizationKind, SkillLevel, TargetGroup,
 };

@@ -13,6 +13,7 @@ mod m20261124_000001_alliance_graph;
 mod m20261124_000002_occupations;
 mod m20261124_000003_identity;
 mod m20261124_000004_demands;
+mod m20261124_000005_cohorts;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_occupations::Migration),
             Box::new(m20261124_000003_identity::Migration),
             Box::new(m20261124_000004_demands::Migration),
+            Box::new(m20261124_000005_cohorts::Migration),
         ]
     }
 }

@@ -28,6 +28,8 @@ pub enum Permission {
     ReadAuditTrail,
     /// Post and manage the demand of the viewer's own enterprise.
     PostDemand,
+    /// Form and run cohorts the viewer's organization trains or trains for.
+    ManageCohorts,
 }
 
 /// What a role may do in principle.
@@ -37,13 +39,14 @@ pub fn permissions(viewer: &Viewer) -> Vec<Permission> {
     match viewer.role {
         Role::Public => {}
         Role::Learner => granted.extend([ReadLearners, ReadPersonalData]),
-        Role::Enterprise => granted.extend([UpdateOwnOrganization, PostDemand]),
+        Role::Enterprise => granted.extend([UpdateOwnOrganization, PostDemand, ManageCohorts]),
         Role::AssessmentBody => granted.push(UpdateOwnOrganization),
         Role::College | Role::TrainingInstitution => granted.extend([
             UpdateOwnOrganization,
             RegisterLearner,
             ReadLearners,
             ReadPersonalData,
+            ManageCohorts,
         ]),
         Role::AllianceAdmin => {
             granted.push(ManageMembership);
@@ -131,6 +134,43 @@ pub fn manage_demand(viewer: &Viewer, enterprise_id: i32) -> AppResult<()> {
     }
 }
 
+/// Creating or moving a cohort: its provider's or its enterprise's users.
+pub fn manage_cohort(
+    viewer: &Viewer,
+    provider_id: i32,
+    enterprise_id: Option<i32>,
+) -> AppResult<()> {
+    require(viewer, Permission::ManageCohorts, "manage cohorts")?;
+    let ok = match viewer.role {
+        Role::College | Role::TrainingInstitution => viewer.organization_id == Some(provider_id),
+        Role::Enterprise => {
+            viewer.organization_id.is_some() && viewer.organization_id == enterprise_id
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "a cohort is managed by its provider or its enterprise".to_owned(),
+        ))
+    }
+}
+
+/// Enrolling, completing and withdrawing learners: the cohort's provider, who trains them.
+pub fn train_in_cohort(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
+    require(viewer, Permission::ManageCohorts, "enrol learners")?;
+    if matches!(viewer.role, Role::College | Role::TrainingInstitution)
+        && viewer.organization_id == Some(provider_id)
+    {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "learners are enrolled by the cohort's provider".to_owned(),
+        ))
+    }
+}
+
 /// Registering a learner who lives in `region_id`.
 pub fn register_learner(viewer: &Viewer, region_id: i32) -> AppResult<()> {
     require(viewer, Permission::RegisterLearner, "register learners")?;
@@ -186,19 +226,12 @@ pub fn in_scope(scope: LearnerScope, learner: &learner::Model) -> bool {
     }
 }
 
-/// Reading a learner's unmasked personal data: only the learner, the regulator of the learner's
-/// region, and the providers that registered or train the learner — a purpose, not a rank, so a
-/// system administrator may not.
-pub fn read_personal_data(viewer: &Viewer, learner: &learner::Model) -> AppResult<()> {
+/// Whose unmasked personal data a viewer may read: only the learner, the regulator of the
+/// learner's region, and the providers that registered or train the learner — a purpose, not a
+/// rank, so a system administrator may not. The domain checks the row against the scope.
+pub fn personal_data_scope(viewer: &Viewer) -> AppResult<LearnerScope> {
     require(viewer, Permission::ReadPersonalData, "read personal data")?;
-    let scope = learner_scope(viewer)?;
-    if in_scope(scope, learner) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "this learner's personal data is not yours to read".to_owned(),
-        ))
-    }
+    learner_scope(viewer)
 }
 
 /// Which audit events a viewer may read.

@@ -835,6 +835,23 @@ pub async fn alliance_ids(
     Ok(map)
 }
 
+/// The demand ids each cohort answers, in one statement.
+pub async fn ids_by_cohort(
+    db: &DatabaseConnection,
+    cohort_ids: &[i32],
+) -> AppResult<HashMap<i32, Vec<i32>>> {
+    let rows = entity::cohort_demand::Entity::find()
+        .filter(entity::cohort_demand::Column::CohortId.is_in(cohort_ids.iter().copied()))
+        .order_by_asc(entity::cohort_demand::Column::DemandId)
+        .all(db)
+        .await?;
+    let mut map: HashMap<i32, Vec<i32>> = HashMap::new();
+    for row in rows {
+        map.entry(row.cohort_id).or_default().push(row.demand_id);
+    }
+    Ok(map)
+}
+
 /// The OPEN demands of each enterprise, newest first, in one statement.
 pub async fn open_by_enterprise(
     db: &DatabaseConnection,

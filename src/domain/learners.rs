@@ -140,7 +140,11 @@ fn select(scope: LearnerScope, filter: &LearnerFilter) -> Select<learner::Entity
     cond = match scope {
         LearnerScope::All => cond,
         LearnerScope::Region(region) => cond.add(learner::Column::RegionId.eq(region)),
-        LearnerScope::Provider(org) => cond.add(learner::Column::RegisteredById.eq(org)),
+        LearnerScope::Provider(org) => cond.add(
+            Condition::any()
+                .add(learner::Column::RegisteredById.eq(org))
+                .add(learner::Column::Id.in_subquery(trained_by(org))),
+        ),
         LearnerScope::Only(id) => cond.add(learner::Column::Id.eq(id)),
     };
     if let Some(region) = &filter.region {
@@ -193,6 +197,49 @@ pub async fn count(
     page::count(db, select(scope, filter)).await
 }
 
+/// `SELECT learner_id` of every enrolment in a cohort the provider trains.
+fn trained_by(provider_id: i32) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    Query::select()
+        .column((
+            entity::enrollment::Entity,
+            entity::enrollment::Column::LearnerId,
+        ))
+        .from(entity::enrollment::Entity)
+        .inner_join(
+            entity::cohort::Entity,
+            Expr::col((entity::cohort::Entity, entity::cohort::Column::Id)).equals((
+                entity::enrollment::Entity,
+                entity::enrollment::Column::CohortId,
+            )),
+        )
+        .and_where(
+            Expr::col((entity::cohort::Entity, entity::cohort::Column::ProviderId)).eq(provider_id),
+        )
+        .to_owned()
+}
+
+/// Whether a learner is within a scope: for a provider, one it registered or trains in one of its
+/// cohorts.
+pub async fn in_scope(
+    db: &DatabaseConnection,
+    scope: LearnerScope,
+    learner: &learner::Model,
+) -> AppResult<bool> {
+    if policy::in_scope(scope, learner) {
+        return Ok(true);
+    }
+    let LearnerScope::Provider(org) = scope else {
+        return Ok(false);
+    };
+    Ok(learner::Entity::find()
+        .filter(learner::Column::Id.eq(learner.id))
+        .filter(learner::Column::Id.in_subquery(trained_by(org)))
+        .one(db)
+        .await?
+        .is_some())
+}
+
 /// Learners by id, unscoped: callers check [`policy::in_scope`] per row.
 pub async fn by_ids(
     db: &DatabaseConnection,
@@ -226,7 +273,12 @@ pub async fn personal_data(
     key: &PersonalDataKey,
     learner: &learner::Model,
 ) -> AppResult<PersonalData> {
-    policy::read_personal_data(&caller.viewer, learner)?;
+    let scope = policy::personal_data_scope(&caller.viewer)?;
+    if !in_scope(db, scope, learner).await? {
+        return Err(AppError::Forbidden(
+            "this learner's personal data is not yours to read".to_owned(),
+        ));
+    }
     let national_id = key.decrypt(&learner.national_id_cipher)?;
     audit::record(
         db,

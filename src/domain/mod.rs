@@ -6,6 +6,7 @@
 pub mod alliances;
 pub mod audit;
 pub mod codes;
+pub mod cohorts;
 pub mod demands;
 pub mod learners;
 pub mod memberships;

@@ -27,6 +27,10 @@ pub enum NodeKey {
     AuditEvent(i32),
     /// A demand by id.
     Demand(i32),
+    /// A cohort by id.
+    Cohort(i32),
+    /// An enrolment by id.
+    Enrollment(i32),
 }
 
 impl NodeKey {
@@ -41,6 +45,8 @@ impl NodeKey {
             Self::Learner(id) => format!("Learner:{id}"),
             Self::AuditEvent(id) => format!("AuditEvent:{id}"),
             Self::Demand(id) => format!("Demand:{id}"),
+            Self::Cohort(id) => format!("Cohort:{id}"),
+            Self::Enrollment(id) => format!("Enrollment:{id}"),
         };
         ID(URL_SAFE_NO_PAD.encode(raw))
     }
@@ -61,6 +67,8 @@ impl NodeKey {
             "Learner" => Self::Learner(int()?),
             "AuditEvent" => Self::AuditEvent(int()?),
             "Demand" => Self::Demand(int()?),
+            "Cohort" => Self::Cohort(int()?),
+            "Enrollment" => Self::Enrollment(int()?),
             _ => return Err(invalid()),
         })
     }
@@ -86,6 +94,22 @@ impl NodeKey {
         match Self::parse(field, id)? {
             Self::Demand(id) => Ok(id),
             _ => Err(AppError::validation(field, "not the ID of a demand")),
+        }
+    }
+
+    /// Decodes an ID that must name a cohort.
+    pub fn cohort(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::Cohort(id) => Ok(id),
+            _ => Err(AppError::validation(field, "not the ID of a cohort")),
+        }
+    }
+
+    /// Decodes an ID that must name an enrolment.
+    pub fn enrollment(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::Enrollment(id) => Ok(id),
+            _ => Err(AppError::validation(field, "not the ID of an enrollment")),
         }
     }
 

@@ -7,11 +7,15 @@
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{alliance, demand, learner, membership, occupation, organization, region};
+use entity::{
+    alliance, cohort, demand, enrollment, learner, membership, occupation, organization, region,
+};
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    domain::{alliances, demands, learners, memberships, occupations, organizations, regions},
+    domain::{
+        alliances, cohorts, demands, learners, memberships, occupations, organizations, regions,
+    },
     error::AppError,
 };
 
@@ -88,6 +92,26 @@ loader!(
     OpenDemandsByOccupation, String => Vec<demand::Model>, demands::open_by_occupation
 );
 loader!(
+    /// Cohorts by id.
+    CohortById, i32 => cohort::Model, cohorts::by_ids
+);
+loader!(
+    /// The cohorts answering each demand.
+    CohortsByDemand, i32 => Vec<cohort::Model>, cohorts::by_demand_ids
+);
+loader!(
+    /// The demand ids each cohort answers.
+    DemandsByCohort, i32 => Vec<i32>, demands::ids_by_cohort
+);
+loader!(
+    /// The enrolments of each cohort.
+    EnrollmentsByCohort, i32 => Vec<enrollment::Model>, cohorts::enrollments_by_cohort
+);
+loader!(
+    /// Enrolments by id.
+    EnrollmentById, i32 => enrollment::Model, cohorts::enrollments_by_ids
+);
+loader!(
     /// Occupations by code.
     OccupationByCode, String => occupation::Model, occupations::by_codes
 );
@@ -124,6 +148,16 @@ pub struct Loaders {
     pub learner: DataLoader<LearnerById>,
     /// Demands by id.
     pub demand: DataLoader<DemandById>,
+    /// Cohorts by id.
+    pub cohort: DataLoader<CohortById>,
+    /// Cohorts by demand.
+    pub cohorts_by_demand: DataLoader<CohortsByDemand>,
+    /// Demand ids by cohort.
+    pub demands_by_cohort: DataLoader<DemandsByCohort>,
+    /// Enrolments by cohort.
+    pub enrollments_by_cohort: DataLoader<EnrollmentsByCohort>,
+    /// Enrolments by id.
+    pub enrollment: DataLoader<EnrollmentById>,
     /// The alliance ids of each demand.
     pub demand_alliances: DataLoader<DemandAlliances>,
     /// OPEN demands by enterprise.
@@ -156,6 +190,11 @@ impl Loaders {
             occupation: dl(OccupationByCode(db.clone()), delay),
             learner: dl(LearnerById(db.clone()), delay),
             demand: dl(DemandById(db.clone()), delay),
+            cohort: dl(CohortById(db.clone()), delay),
+            cohorts_by_demand: dl(CohortsByDemand(db.clone()), delay),
+            demands_by_cohort: dl(DemandsByCohort(db.clone()), delay),
+            enrollments_by_cohort: dl(EnrollmentsByCohort(db.clone()), delay),
+            enrollment: dl(EnrollmentById(db.clone()), delay),
             demand_alliances: dl(DemandAlliances(db.clone()), delay),
             open_demands_by_enterprise: dl(OpenDemandsByEnterprise(db.clone()), delay),
             open_demands_by_alliance: dl(OpenDemandsByAlliance(db.clone()), delay),

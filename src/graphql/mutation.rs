@@ -7,11 +7,15 @@ use chrono::NaiveDate;
 use super::{
     context::{api, caller},
     ids::NodeKey,
-    types::{Demand, DemandInput, Learner, Membership, MembershipRole, Organization, TargetGroup},
+    types::{
+        Cohort, CohortKind, Demand, DemandInput, Enrollment, Learner, Membership, MembershipRole,
+        Organization, SkillLevel, TargetGroup,
+    },
 };
 use crate::{
     domain::{
         codes::{AllianceCode, RegionCode},
+        cohorts::{self, CohortStep, Contract, EnrollmentEnd, NewCohort},
         demands::{self, Transition},
         learners::{self, NewLearner},
         memberships,
@@ -21,6 +25,80 @@ use crate::{
     error::{AppError, AppResult},
     events::Event,
 };
+
+/// Form a cohort.
+#[derive(InputObject, Debug)]
+pub struct CreateCohortInput {
+    /// Its kind.
+    pub kind: CohortKind,
+    /// Its name, 1 to 100 characters.
+    pub name: String,
+    /// The enterprise it trains for (required except for PROJECT_TRAINING); a member of the alliance.
+    pub enterprise: Option<ID>,
+    /// The college or training institution that trains; a member of the alliance.
+    pub provider: ID,
+    /// The alliance's code.
+    pub alliance: String,
+    /// The occupation code.
+    pub occupation: String,
+    /// The level aimed at.
+    pub target_level: SkillLevel,
+    /// Seats, 1 to 500.
+    pub capacity: i32,
+    /// First day.
+    pub start_on: NaiveDate,
+    /// Last day; at most three years after the first for a NEW_APPRENTICESHIP.
+    pub end_on: NaiveDate,
+    /// Whether it claims a subsidy; true unless told otherwise.
+    #[graphql(default = true)]
+    pub subsidized: bool,
+    /// The enterprise's demand it answers.
+    #[graphql(default)]
+    pub demands: Vec<ID>,
+}
+
+/// Move a cohort through its life.
+#[derive(InputObject, Debug)]
+pub struct CohortStepInput {
+    /// The cohort.
+    pub cohort: ID,
+}
+
+/// An apprentice's labour contract with the enterprise.
+#[derive(InputObject, Debug, Clone, Copy)]
+pub struct ContractInput {
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day; at least a year after the first.
+    pub end: NaiveDate,
+}
+
+/// Enrol a learner.
+#[derive(InputObject, Debug)]
+pub struct EnrollLearnerInput {
+    /// The cohort.
+    pub cohort: ID,
+    /// The learner.
+    pub learner: ID,
+    /// The labour contract; required in a NEW_APPRENTICESHIP.
+    pub contract: Option<ContractInput>,
+}
+
+/// End an enrolment.
+#[derive(InputObject, Debug)]
+pub struct EnrollmentStepInput {
+    /// The enrolment.
+    pub enrollment: ID,
+}
+
+/// Withdraw a learner.
+#[derive(InputObject, Debug)]
+pub struct WithdrawEnrollmentInput {
+    /// The enrolment.
+    pub enrollment: ID,
+    /// Why, 1 to 500 characters.
+    pub reason: String,
+}
 
 /// Post new demand.
 #[derive(InputObject, Debug)]
@@ -299,6 +377,117 @@ impl MutationRoot {
         Ok(Demand(saved))
     }
 
+    /// Forms a PLANNED cohort, by its provider or its enterprise; both must be members of the
+    /// cohort's alliance.
+    async fn create_cohort(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cohort.")] input: CreateCohortInput,
+    ) -> async_graphql::Result<Cohort> {
+        let api = api(ctx)?;
+        let new = NewCohort {
+            kind: input.kind.into(),
+            name: input.name,
+            enterprise_id: input
+                .enterprise
+                .map(|e| NodeKey::organization("input.enterprise", &e))
+                .transpose()?,
+            provider_id: NodeKey::organization("input.provider", &input.provider)?,
+            alliance: AllianceCode::parse(&input.alliance)
+                .map_err(|e| AppError::validation("input.alliance", e))?,
+            occupation: crate::domain::codes::OccupationCode::parse(&input.occupation)
+                .map_err(|e| AppError::validation("input.occupation", e))?,
+            target_level: input.target_level.into(),
+            capacity: input.capacity,
+            start_on: input.start_on,
+            end_on: input.end_on,
+            subsidized: input.subsidized,
+            demand_ids: input
+                .demands
+                .iter()
+                .enumerate()
+                .map(|(i, d)| NodeKey::demand(&format!("input.demands[{i}]"), d))
+                .collect::<AppResult<Vec<_>>>()?,
+        };
+        Ok(Cohort(cohorts::create(&api.db, &caller(ctx), new).await?))
+    }
+
+    /// Starts a PLANNED cohort.
+    async fn start_cohort(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cohort.")] input: CohortStepInput,
+    ) -> async_graphql::Result<Cohort> {
+        cohort_step(ctx, input, CohortStep::Start).await
+    }
+
+    /// Finishes a RUNNING cohort.
+    async fn finish_cohort(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cohort.")] input: CohortStepInput,
+    ) -> async_graphql::Result<Cohort> {
+        cohort_step(ctx, input, CohortStep::Finish).await
+    }
+
+    /// Cancels a PLANNED or RUNNING cohort.
+    async fn cancel_cohort(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cohort.")] input: CohortStepInput,
+    ) -> async_graphql::Result<Cohort> {
+        cohort_step(ctx, input, CohortStep::Cancel).await
+    }
+
+    /// Enrols a learner in a PLANNED or RUNNING cohort, by its provider. CONFLICT for a full
+    /// cohort, a learner enrolled twice, or a learner already in another running subsidised cohort
+    /// for the same occupation and level; nothing is written then.
+    async fn enroll_learner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cohort and the learner.")] input: EnrollLearnerInput,
+    ) -> async_graphql::Result<Enrollment> {
+        let api = api(ctx)?;
+        let cohort = NodeKey::cohort("input.cohort", &input.cohort)?;
+        let learner = NodeKey::learner("input.learner", &input.learner)?;
+        let contract = input.contract.map(|c| Contract {
+            start: c.start,
+            end: c.end,
+        });
+        Ok(Enrollment(
+            cohorts::enroll(&api.db, &caller(ctx), cohort, learner, contract).await?,
+        ))
+    }
+
+    /// Withdraws an ENROLLED learner, freeing the seat.
+    async fn withdraw_enrollment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The enrolment and why.")] input: WithdrawEnrollmentInput,
+    ) -> async_graphql::Result<Enrollment> {
+        let api = api(ctx)?;
+        let id = NodeKey::enrollment("input.enrollment", &input.enrollment)?;
+        let reason = organizations::profile_text("input.reason", Some(&input.reason), 500)?
+            .ok_or_else(|| AppError::validation("input.reason", "say why the learner withdraws"))?;
+        Ok(Enrollment(
+            cohorts::end_enrollment(&api.db, &caller(ctx), id, EnrollmentEnd::Withdraw(reason))
+                .await?,
+        ))
+    }
+
+    /// Marks an ENROLLED learner as having completed the training.
+    async fn complete_enrollment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The enrolment.")] input: EnrollmentStepInput,
+    ) -> async_graphql::Result<Enrollment> {
+        let api = api(ctx)?;
+        let id = NodeKey::enrollment("input.enrollment", &input.enrollment)?;
+        Ok(Enrollment(
+            cohorts::end_enrollment(&api.db, &caller(ctx), id, EnrollmentEnd::Complete).await?,
+        ))
+    }
+
     /// Registers a learner (training providers, and the regulator for its region). CONFLICT when a
     /// learner with the same national ID number exists; the number is never echoed back.
     async fn register_learner(
@@ -318,4 +507,16 @@ impl MutationRoot {
         let saved = learners::register(&api.db, &caller(ctx), &api.personal_data, new).await?;
         Ok(Learner(saved))
     }
+}
+
+async fn cohort_step(
+    ctx: &Context<'_>,
+    input: CohortStepInput,
+    step: CohortStep,
+) -> async_graphql::Result<Cohort> {
+    let api = api(ctx)?;
+    let id = NodeKey::cohort("input.cohort", &input.cohort)?;
+    Ok(Cohort(
+        cohorts::transition(&api.db, &caller(ctx), id, step).await?,
+    ))
 }

@@ -10,10 +10,10 @@ use super::{
     context::caller,
     ids::NodeKey,
     types::{
-        Alliance, AllianceFilter, AllianceOrder, AuditEvent, AuditEventFilter, Demand,
-        DemandFilter, DemandOrder, Learner, Membership, Node, Occupation, OccupationFilter,
-        Organization, OrganizationFilter, OrganizationOrder, Region, SkillLevelInfo, TargetGroup,
-        Viewer, page_request,
+        Alliance, AllianceFilter, AllianceOrder, AuditEvent, AuditEventFilter, Cohort,
+        CohortFilter, Demand, DemandFilter, DemandOrder, Enrollment, Learner, Membership, Node,
+        Occupation, OccupationFilter, Organization, OrganizationFilter, OrganizationOrder, Region,
+        SkillLevelInfo, TargetGroup, Viewer, page_request,
     },
 };
 use crate::{
@@ -21,7 +21,7 @@ use crate::{
     domain::{
         alliances, audit,
         codes::{AllianceCode, OccupationCode, RegionCode},
-        demands, learners, occupations, organizations, regions,
+        cohorts, demands, learners, occupations, organizations, regions,
     },
     error::AppError,
 };
@@ -240,6 +240,34 @@ impl QueryRoot {
         Ok(Connection::from_page(page, total, Demand))
     }
 
+    /// Cohorts across every alliance, by start date; `filter` narrows. Public; who is enrolled is
+    /// shown only to those who may see it.
+    async fn cohorts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list; every cohort when left out.")] filter: Option<
+            CohortFilter,
+        >,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<Cohort>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let page = cohorts::list(&api.db, &filter, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { cohorts::count(&db, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, Cohort))
+    }
+
     /// Who is calling: role, organization, scope and permissions.
     async fn viewer(&self, ctx: &Context<'_>) -> Viewer {
         Viewer(caller(ctx).viewer)
@@ -348,7 +376,9 @@ async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Opt
         NodeKey::Learner(id) => {
             let scope = policy::learner_scope(&caller(ctx).viewer)?;
             match loaders.learner.load_one(id).await? {
-                Some(m) if policy::in_scope(scope, &m) => Some(Node::Learner(Learner(m))),
+                Some(m) if learners::in_scope(&api(ctx)?.db, scope, &m).await? => {
+                    Some(Node::Learner(Learner(m)))
+                }
                 Some(_) => {
                     return Err(
                         AppError::Forbidden("this learner is outside your scope".into()).into(),
@@ -368,6 +398,33 @@ async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Opt
                     Some(Node::Demand(Demand(m)))
                 } else {
                     None
+                }
+            }
+            None => None,
+        },
+        NodeKey::Cohort(id) => loaders
+            .cohort
+            .load_one(id)
+            .await?
+            .map(|m| Node::Cohort(Cohort(m))),
+        NodeKey::Enrollment(id) => match loaders.enrollment.load_one(id).await? {
+            Some(e) => {
+                let cohort = loaders
+                    .cohort
+                    .load_one(e.cohort_id)
+                    .await?
+                    .ok_or_else(|| AppError::internal("an enrollment without its cohort"))?;
+                let region = loaders
+                    .alliance
+                    .load_one(cohort.alliance_id)
+                    .await?
+                    .map(|a| a.region_id);
+                if cohorts::may_list_learners(&caller(ctx).viewer, &cohort, region) {
+                    Some(Node::Enrollment(Enrollment(e)))
+                } else {
+                    return Err(
+                        AppError::Forbidden("this enrollment is not yours to see".into()).into(),
+                    );
                 }
             }
             None => None,

@@ -273,7 +273,13 @@ pub(super) async fn get_graphql(
     };
     let Some(query) = params.query else {
         if wants_html {
-            return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
+            return Html(
+                GraphiQLSource::build()
+                    .endpoint("/graphql")
+                    .subscription_endpoint("/graphql/ws")
+                    .finish(),
+            )
+            .into_response();
         }
         return request_error(
             StatusCode::BAD_REQUEST,

@@ -22,13 +22,25 @@ async fn snapshot(app: &TestApp) -> String {
         .await
         .expect("organizations");
     let learners = learner::Entity::find().count(db).await.expect("learners");
+    let cohorts = entity::cohort::Entity::find()
+        .order_by_asc(entity::cohort::Column::Id)
+        .all(db)
+        .await
+        .expect("cohorts");
+    let enrollments = entity::enrollment::Entity::find()
+        .order_by_asc(entity::enrollment::Column::Id)
+        .all(db)
+        .await
+        .expect("enrollments");
     let demands = demand::Entity::find()
         .order_by_asc(demand::Column::Id)
         .all(db)
         .await
         .expect("demands");
     let audit = audit_event::Entity::find().count(db).await.expect("audit");
-    format!("{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}")
+    format!(
+        "{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}"
+    )
 }
 
 struct Fixture {
@@ -46,6 +58,11 @@ struct Fixture {
     enterprise_id: Value,
     draft_demand: Value,
     open_demand: Value,
+    college_id: Value,
+    cohort: Value,
+    spare_cohort: Value,
+    enrollments: Vec<Value>,
+    new_trainee: Value,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -91,7 +108,64 @@ async fn fixture(app: &TestApp) -> Fixture {
             json!({ "o": enterprise_id }),
         )
         .await;
+    let college_id = app.org_id("丹阳中等专业学校").await;
+    let college_caller = caller(
+        Role::College,
+        Some(TestApp::raw_id(&college_id)),
+        &[],
+        None,
+        None,
+    );
+    let cohorts = app
+        .data_as(
+            &college_caller,
+            "query($p: ID!) { cohorts(filter: {provider: $p}) { nodes { id name enrollments { nodes { id learner { id } } } } } }",
+            json!({ "p": college_id }),
+        )
+        .await;
+    let cohort_nodes = cohorts["cohorts"]["nodes"]
+        .as_array()
+        .expect("cohorts")
+        .clone();
+    let main_cohort = cohort_nodes
+        .iter()
+        .find(|c| !c["name"].as_str().expect("n").contains("预备"))
+        .expect("the demo cohort");
+    let spare_cohort = cohort_nodes
+        .iter()
+        .find(|c| c["name"].as_str().expect("n").contains("预备"))
+        .expect("the spare cohort");
+    let enrolled: Vec<Value> = main_cohort["enrollments"]["nodes"]
+        .as_array()
+        .expect("e")
+        .iter()
+        .map(|e| e["learner"]["id"].clone())
+        .collect();
+    let trainees = app
+        .data_as(
+            &college_caller,
+            "{ learners(first: 100) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let new_trainee = trainees["learners"]["nodes"]
+        .as_array()
+        .expect("learners")
+        .iter()
+        .map(|l| l["id"].clone())
+        .find(|id| !enrolled.contains(id))
+        .expect("a learner not yet enrolled");
     Fixture {
+        college_id: college_id.clone(),
+        cohort: main_cohort["id"].clone(),
+        spare_cohort: spare_cohort["id"].clone(),
+        enrollments: main_cohort["enrollments"]["nodes"]
+            .as_array()
+            .expect("e")
+            .iter()
+            .map(|e| e["id"].clone())
+            .collect(),
+        new_trainee,
         draft_demand: drafts["demands"]["nodes"][0]["id"].clone(),
         open_demand: open["node"]["demands"]["nodes"][0]["id"].clone(),
         eyewear: app.alliance_row("zj-eyewear").await,
@@ -226,6 +300,48 @@ const CELLS: &[Cell] = &[
         query: "mutation($d: ID!) { closeDemand(input: {id: $d, reason: \"filled internally\"}) { id status } }",
         variables: |f| json!({ "d": f.draft_demand }),
         allowed: &[Role::Enterprise],
+    },
+    Cell {
+        name: "createCohort",
+        query: "mutation($p: ID!, $e: ID!) { createCohort(input: {kind: ORDER_CLASS, name: \"矩阵班\", enterprise: $e, provider: $p, alliance: \"zj-eyewear\", occupation: \"4-14-03-03\", targetLevel: LEVEL_4, capacity: 5, startOn: \"2099-01-01\", endOn: \"2099-06-01\"}) { id } }",
+        variables: |f| json!({ "p": f.college_id, "e": f.enterprise_id }),
+        allowed: &[Role::College, Role::Enterprise],
+    },
+    Cell {
+        name: "enrollLearner",
+        query: "mutation($c: ID!, $l: ID!) { enrollLearner(input: {cohort: $c, learner: $l, contract: {start: \"2026-01-01\", end: \"2028-01-01\"}}) { id } }",
+        variables: |f| json!({ "c": f.cohort, "l": f.new_trainee }),
+        allowed: &[Role::College],
+    },
+    Cell {
+        name: "startCohort",
+        query: "mutation($c: ID!) { startCohort(input: {cohort: $c}) { status } }",
+        variables: |f| json!({ "c": f.cohort }),
+        allowed: &[Role::College, Role::Enterprise],
+    },
+    Cell {
+        name: "completeEnrollment",
+        query: "mutation($e: ID!) { completeEnrollment(input: {enrollment: $e}) { status } }",
+        variables: |f| json!({ "e": f.enrollments[0] }),
+        allowed: &[Role::College],
+    },
+    Cell {
+        name: "withdrawEnrollment",
+        query: "mutation($e: ID!) { withdrawEnrollment(input: {enrollment: $e, reason: \"moved\"}) { status } }",
+        variables: |f| json!({ "e": f.enrollments[1] }),
+        allowed: &[Role::College],
+    },
+    Cell {
+        name: "finishCohort",
+        query: "mutation($c: ID!) { finishCohort(input: {cohort: $c}) { status } }",
+        variables: |f| json!({ "c": f.cohort }),
+        allowed: &[Role::College, Role::Enterprise],
+    },
+    Cell {
+        name: "cancelCohort",
+        query: "mutation($c: ID!) { cancelCohort(input: {cohort: $c}) { status } }",
+        variables: |f| json!({ "c": f.spare_cohort }),
+        allowed: &[Role::College, Role::Enterprise],
     },
 ];
 

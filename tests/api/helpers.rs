@@ -392,7 +392,10 @@ impl TestApp {
             | skillgraph::graphql::ids::NodeKey::Alliance(n)
             | skillgraph::graphql::ids::NodeKey::Membership(n)
             | skillgraph::graphql::ids::NodeKey::Learner(n)
-            | skillgraph::graphql::ids::NodeKey::AuditEvent(n) => n,
+            | skillgraph::graphql::ids::NodeKey::AuditEvent(n)
+            | skillgraph::graphql::ids::NodeKey::Demand(n)
+            | skillgraph::graphql::ids::NodeKey::Cohort(n)
+            | skillgraph::graphql::ids::NodeKey::Enrollment(n) => n,
             other => panic!("no row id in {other:?}"),
         }
     }

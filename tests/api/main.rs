@@ -7,6 +7,7 @@
 
 mod auth;
 mod authz;
+mod cohorts;
 mod demands;
 mod errors;
 mod graph;

@@ -181,6 +181,17 @@ impl Demand {
         self.0.updated_at
     }
 
+    /// The cohorts formed to answer it.
+    async fn cohorts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::Cohort>> {
+        let rows = api(ctx)?
+            .loaders
+            .cohorts_by_demand
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(super::Cohort).collect())
+    }
+
     /// The version to name in `updateDemand`; every change increments it.
     async fn version(&self) -> i32 {
         self.0.version

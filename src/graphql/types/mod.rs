@@ -3,6 +3,7 @@
 
 mod alliance;
 mod audit;
+mod cohort;
 mod demand;
 mod enums;
 mod learner;
@@ -16,6 +17,7 @@ mod viewer;
 
 pub use alliance::{Alliance, AllianceFilter, AllianceOrder, AllianceOrderField};
 pub use audit::{AuditEvent, AuditEventFilter};
+pub use cohort::{Cohort, CohortFilter, CohortKind, CohortStatus, Enrollment, EnrollmentStatus};
 pub use demand::{Demand, DemandFilter, DemandInput, DemandKind, DemandOrder, DemandStatus};
 pub use enums::{Industry, MembershipRole, OrganizationKind, SkillLevel, SortDirection};
 pub use learner::{Learner, LearnerPersonalData, TargetGroup};

@@ -1,6 +1,9 @@
 use async_graphql::{ID, Interface};
 
-use super::{Alliance, AuditEvent, Demand, Learner, Membership, Occupation, Organization, Region};
+use super::{
+    Alliance, AuditEvent, Cohort, Demand, Enrollment, Learner, Membership, Occupation,
+    Organization, Region,
+};
 
 /// An object with a global ID (the Relay `Node` interface). Any node can be fetched again with
 /// `node(id:)`.
@@ -27,4 +30,8 @@ pub enum Node {
     AuditEvent(AuditEvent),
     /// A demand (OPEN ones for everyone; others for those who may see them).
     Demand(Demand),
+    /// A cohort.
+    Cohort(Cohort),
+    /// An enrolment (for those who may see who is enrolled).
+    Enrollment(Enrollment),
 }

@@ -50,6 +50,8 @@ pub enum Permission {
     ReadAuditTrail,
     /// Post and manage the demand of the token's own enterprise.
     PostDemand,
+    /// Form and run cohorts the token's organization trains or trains for.
+    ManageCohorts,
 }
 
 /// The GraphQL `Viewer` type over the authenticated caller.

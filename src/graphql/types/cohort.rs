@@ -1,0 +1,395 @@
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{EnrollmentStatus as Status, cohort, enrollment};
+
+use super::{Alliance, Demand, Learner, Occupation, Organization, SkillLevel, page_request};
+use crate::{
+    auth::Role,
+    domain::{
+        codes::{AllianceCode, OccupationCode},
+        cohorts::{self, CohortFilter as DomainFilter},
+        demands,
+        page::page_in_memory,
+    },
+    error::{AppError, AppResult},
+    graphql::{
+        connection::{Connection, TotalCount},
+        context::{api, caller},
+        ids::NodeKey,
+    },
+};
+
+/// The kinds of cohort.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::CohortKind")]
+pub enum CohortKind {
+    /// Enterprise new-type apprenticeship (企业新型学徒制): each apprentice has a labour contract of
+    /// a year or more; at most three years of training.
+    NewApprenticeship,
+    /// Order class (订单班).
+    OrderClass,
+    /// Named class (冠名班).
+    NamedClass,
+    /// Project-based training (项目制培训).
+    ProjectTraining,
+}
+
+/// Where a cohort is in its life: PLANNED → RUNNING → FINISHED, or CANCELLED.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::CohortStatus")]
+pub enum CohortStatus {
+    /// Enrolling, not started.
+    Planned,
+    /// Training.
+    Running,
+    /// Done.
+    Finished,
+    /// Called off.
+    Cancelled,
+}
+
+/// Where an enrolment is: ENROLLED → COMPLETED or WITHDRAWN.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::EnrollmentStatus")]
+pub enum EnrollmentStatus {
+    /// Training.
+    Enrolled,
+    /// Finished the training.
+    Completed,
+    /// Left before the end.
+    Withdrawn,
+}
+
+/// How many learners a cohort has, by status: public, unlike who they are.
+#[derive(SimpleObject, Debug, Clone, Default)]
+pub struct EnrollmentCounts {
+    /// Training now.
+    pub enrolled: i32,
+    /// Finished.
+    pub completed: i32,
+    /// Left.
+    pub withdrawn: i32,
+}
+
+/// The GraphQL `Cohort` type over its row.
+pub struct Cohort(pub cohort::Model);
+
+/// A cohort (班) trained by a college or training institution, usually for an enterprise, in one
+/// alliance. Counts are public; who is enrolled is shown (masked) to its provider and enterprise,
+/// the regulator of its region and system administrators.
+#[Object]
+impl Cohort {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::Cohort(self.0.id).to_id()
+    }
+
+    /// Its kind.
+    async fn kind(&self) -> CohortKind {
+        self.0.kind.into()
+    }
+
+    /// Its name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The enterprise it trains for.
+    async fn enterprise(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        let Some(id) = self.0.enterprise_id else {
+            return Ok(None);
+        };
+        Ok(api(ctx)?
+            .loaders
+            .organization
+            .load_one(id)
+            .await?
+            .map(Organization))
+    }
+
+    /// The college or training institution that trains.
+    async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
+        let found = api(ctx)?
+            .loaders
+            .organization
+            .load_one(self.0.provider_id)
+            .await?;
+        Ok(Organization(found.ok_or_else(|| {
+            AppError::internal("a cohort without its provider")
+        })?))
+    }
+
+    /// The alliance it runs in.
+    async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Alliance> {
+        let found = api(ctx)?
+            .loaders
+            .alliance
+            .load_one(self.0.alliance_id)
+            .await?;
+        Ok(Alliance(found.ok_or_else(|| {
+            AppError::internal("a cohort without its alliance")
+        })?))
+    }
+
+    /// The occupation trained for.
+    async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Occupation> {
+        let found = api(ctx)?
+            .loaders
+            .occupation
+            .load_one(self.0.occupation_code.clone())
+            .await?;
+        Ok(Occupation(found.ok_or_else(|| {
+            AppError::internal("a cohort without its occupation")
+        })?))
+    }
+
+    /// The level aimed at.
+    async fn target_level(&self) -> SkillLevel {
+        self.0.target_level.into()
+    }
+
+    /// Seats.
+    async fn capacity(&self) -> i32 {
+        self.0.capacity
+    }
+
+    /// Seats still free.
+    async fn free_seats(&self) -> i32 {
+        self.0.capacity - self.0.enrolled
+    }
+
+    /// First day.
+    async fn start_on(&self) -> NaiveDate {
+        self.0.start_on
+    }
+
+    /// Last day.
+    async fn end_on(&self) -> NaiveDate {
+        self.0.end_on
+    }
+
+    /// Whether training here claims a government subsidy.
+    async fn subsidized(&self) -> bool {
+        self.0.subsidized
+    }
+
+    /// Where it is in its life.
+    async fn status(&self) -> CohortStatus {
+        self.0.status.into()
+    }
+
+    /// The demand it answers (what the viewer may see of it).
+    async fn demands(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Demand>> {
+        let api = api(ctx)?;
+        let ids = api
+            .loaders
+            .demands_by_cohort
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let found = api.loaders.demand.load_many(ids.iter().copied()).await?;
+        let links = api
+            .loaders
+            .demand_alliances
+            .load_many(ids.iter().copied())
+            .await?;
+        let viewer = caller(ctx).viewer;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(id))
+            .filter(|d| {
+                demands::can_see(
+                    &viewer,
+                    d,
+                    links.get(&d.id).map(Vec::as_slice).unwrap_or_default(),
+                )
+            })
+            .cloned()
+            .map(Demand)
+            .collect())
+    }
+
+    /// How many learners it has, by status.
+    async fn enrollment_counts(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<EnrollmentCounts> {
+        let rows = api(ctx)?
+            .loaders
+            .enrollments_by_cohort
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let count = |s: Status| rows.iter().filter(|e| e.status == s).count() as i32;
+        Ok(EnrollmentCounts {
+            enrolled: count(Status::Enrolled),
+            completed: count(Status::Completed),
+            withdrawn: count(Status::Withdrawn),
+        })
+    }
+
+    /// Who is enrolled, learners masked: for its provider and enterprise, the regulator of its
+    /// region and system administrators (FORBIDDEN for others; the counts are public).
+    async fn enrollments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<Enrollment>> {
+        let api = api(ctx)?;
+        let viewer = caller(ctx).viewer;
+        let region = api
+            .loaders
+            .alliance
+            .load_one(self.0.alliance_id)
+            .await?
+            .map(|a| a.region_id);
+        if !cohorts::may_list_learners(&viewer, &self.0, region) {
+            return Err(if viewer.role == Role::Public {
+                AppError::Unauthenticated("who is enrolled needs a token".to_owned())
+            } else {
+                AppError::Forbidden(
+                    "who is enrolled is not yours to see; the counts are public".to_owned(),
+                )
+            }
+            .into());
+        }
+        let request = page_request(first, after, last, before)?;
+        let rows = api
+            .loaders
+            .enrollments_by_cohort
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let page = page_in_memory("cohort.enrollments", &rows, |e| i64::from(e.id), &request)?;
+        Ok(Connection::from_page(
+            page,
+            TotalCount::Known(rows.len() as u64),
+            Enrollment,
+        ))
+    }
+}
+
+/// The GraphQL `Enrollment` type over its row; built only for viewers who may see it.
+pub struct Enrollment(pub enrollment::Model);
+
+/// A learner's enrolment (参训) in a cohort.
+#[Object]
+impl Enrollment {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::Enrollment(self.0.id).to_id()
+    }
+
+    /// ENROLLED, COMPLETED or WITHDRAWN.
+    async fn status(&self) -> EnrollmentStatus {
+        self.0.status.into()
+    }
+
+    /// The cohort.
+    async fn cohort(&self, ctx: &Context<'_>) -> async_graphql::Result<Cohort> {
+        let found = api(ctx)?.loaders.cohort.load_one(self.0.cohort_id).await?;
+        Ok(Cohort(found.ok_or_else(|| {
+            AppError::internal("an enrollment without its cohort")
+        })?))
+    }
+
+    /// The learner, masked.
+    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Learner> {
+        let found = api(ctx)?
+            .loaders
+            .learner
+            .load_one(self.0.learner_id)
+            .await?;
+        Ok(Learner(found.ok_or_else(|| {
+            AppError::internal("an enrollment without its learner")
+        })?))
+    }
+
+    /// For apprentices: the labour contract's first day.
+    async fn contract_start(&self) -> Option<NaiveDate> {
+        self.0.contract_start
+    }
+
+    /// For apprentices: the labour contract's last day.
+    async fn contract_end(&self) -> Option<NaiveDate> {
+        self.0.contract_end
+    }
+
+    /// When the learner was enrolled.
+    async fn enrolled_at(&self) -> DateTime<Utc> {
+        self.0.enrolled_at
+    }
+
+    /// When the enrolment completed or was withdrawn.
+    async fn ended_at(&self) -> Option<DateTime<Utc>> {
+        self.0.ended_at
+    }
+
+    /// Why it was withdrawn.
+    async fn end_reason(&self) -> Option<&str> {
+        self.0.end_reason.as_deref()
+    }
+}
+
+/// Which cohorts to list; every field narrows.
+#[derive(InputObject, Debug, Default)]
+pub struct CohortFilter {
+    /// In any of these alliances (codes).
+    pub alliances: Option<Vec<String>>,
+    /// Trained by this provider.
+    pub provider: Option<ID>,
+    /// For this enterprise.
+    pub enterprise: Option<ID>,
+    /// For this occupation (a full code).
+    pub occupation: Option<String>,
+    /// In any of these statuses.
+    pub statuses: Option<Vec<CohortStatus>>,
+    /// Starting on or after this day.
+    pub starting_after: Option<NaiveDate>,
+}
+
+impl CohortFilter {
+    /// The validated domain filter.
+    pub fn into_domain(self) -> AppResult<DomainFilter> {
+        Ok(DomainFilter {
+            alliances: self
+                .alliances
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    AllianceCode::parse(c)
+                        .map_err(|e| AppError::validation(format!("filter.alliances[{i}]"), e))
+                })
+                .collect::<AppResult<Vec<_>>>()?,
+            provider_id: self
+                .provider
+                .map(|p| NodeKey::organization("filter.provider", &p))
+                .transpose()?,
+            enterprise_id: self
+                .enterprise
+                .map(|p| NodeKey::organization("filter.enterprise", &p))
+                .transpose()?,
+            occupation: self
+                .occupation
+                .map(|o| {
+                    OccupationCode::parse(&o)
+                        .map_err(|e| AppError::validation("filter.occupation", e))
+                })
+                .transpose()?,
+            statuses: self
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            starting_after: self.starting_after,
+        })
+    }
+}

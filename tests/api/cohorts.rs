@@ -1,0 +1,584 @@
+//! Cohorts and enrolment: forming, the lifecycle, every enrolment rule, the last seat under
+//! concurrency, and who may see who is enrolled.
+
+use chrono::{Days, Utc};
+use entity::{cohort, enrollment};
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::{Value, json};
+use skillgraph::auth::{Caller, Role};
+
+use crate::helpers::{TestApp, caller, first_code};
+
+const CREATE: &str = "mutation($i: CreateCohortInput!) { createCohort(input: $i) { id kind status capacity freeSeats subsidized alliance { code } provider { name } enterprise { name } } }";
+const ENROLL: &str = "mutation($i: EnrollLearnerInput!) { enrollLearner(input: $i) { id status learner { id nationalId } } }";
+const STEP: &str = "mutation($c: ID!) { startCohort(input: {cohort: $c}) { status } }";
+
+struct World {
+    college: Caller,
+    college_id: Value,
+    enterprise: Caller,
+    enterprise_id: Value,
+    learners: Vec<Value>,
+}
+
+async fn world(app: &TestApp) -> World {
+    let college_id = app.org_id("丹阳中等专业学校").await;
+    let enterprise_id = app.org_id("丹阳明视眼镜有限公司").await;
+    let college = caller(
+        Role::College,
+        Some(TestApp::raw_id(&college_id)),
+        &[],
+        None,
+        None,
+    );
+    // Fresh learners of the college, in no cohort yet.
+    let mut learners = Vec::new();
+    for n in 0..8 {
+        let first17 = format!("321181199501{:02}{:03}", 10 + n, 200 + n);
+        let check =
+            skillgraph::domain::personal::NationalId::check_char(&first17[..17]).expect("digits");
+        let data = app
+            .data_as(
+                &college,
+                "mutation($i: RegisterLearnerInput!) { registerLearner(input: $i) { id } }",
+                json!({ "i": { "name": format!("学员{n}"), "nationalId": format!("{}{check}", &first17[..17]), "phone": format!("1390000{n:04}"), "region": "321100", "targetGroup": "OTHER" } }),
+            )
+            .await;
+        learners.push(data["registerLearner"]["id"].clone());
+    }
+    World {
+        college,
+        enterprise: caller(
+            Role::Enterprise,
+            Some(TestApp::raw_id(&enterprise_id)),
+            &[],
+            None,
+            None,
+        ),
+        college_id,
+        enterprise_id,
+        learners,
+    }
+}
+
+fn cohort_input(w: &World, kind: &str, capacity: i32, months: u64, subsidized: bool) -> Value {
+    let start = Utc::now().date_naive();
+    json!({ "i": {
+        "kind": kind, "name": "测试班", "enterprise": w.enterprise_id, "provider": w.college_id,
+        "alliance": "zj-eyewear", "occupation": "4-14-03-03", "targetLevel": "LEVEL_4",
+        "capacity": capacity, "startOn": start.to_string(),
+        "endOn": (start + Days::new(months * 30)).to_string(), "subsidized": subsidized,
+    } })
+}
+
+async fn new_cohort(app: &TestApp, w: &World, capacity: i32, subsidized: bool) -> Value {
+    app.data_as(
+        &w.college,
+        CREATE,
+        cohort_input(w, "ORDER_CLASS", capacity, 4, subsidized),
+    )
+    .await["createCohort"]["id"]
+        .clone()
+}
+
+#[tokio::test]
+async fn forming_a_cohort_checks_both_parties_and_the_kind() {
+    let app = TestApp::demo().await;
+    let w = world(&app).await;
+    let created = app
+        .data_as(
+            &w.enterprise,
+            CREATE,
+            cohort_input(&w, "NEW_APPRENTICESHIP", 5, 24, true),
+        )
+        .await;
+    let c = &created["createCohort"];
+    assert_eq!(c["status"], "PLANNED");
+    assert_eq!(c["freeSeats"], 5);
+    assert_eq!(c["provider"]["name"], "丹阳中等专业学校");
+    assert_eq!(
+        c["enterprise"]["name"], "丹阳明视眼镜有限公司",
+        "the enterprise may form it too"
+    );
+
+    let mut too_long = cohort_input(&w, "NEW_APPRENTICESHIP", 5, 40, true);
+    let response = app.query_as(&w.college, CREATE, too_long.clone()).await;
+    assert_eq!(
+        response["errors"][0]["extensions"]["field"], "input.endOn",
+        "{response}"
+    );
+    too_long["i"]["kind"] = json!("ORDER_CLASS");
+    assert!(
+        app.query_as(&w.college, CREATE, too_long)
+            .await
+            .get("errors")
+            .is_none(),
+        "only apprenticeships are capped"
+    );
+
+    let mut outsider = cohort_input(&w, "ORDER_CLASS", 5, 4, true);
+    outsider["i"]["enterprise"] = app.org_id("镇江云启数字科技有限公司").await;
+    let response = app.query_as(&w.college, CREATE, outsider).await;
+    assert_eq!(
+        response["errors"][0]["extensions"]["field"], "input.enterprise",
+        "the enterprise must be a member"
+    );
+    let mut outsider = cohort_input(&w, "ORDER_CLASS", 5, 4, true);
+    outsider["i"]["alliance"] = json!("zj-culinary");
+    let response = app.query_as(&w.college, CREATE, outsider).await;
+    assert_eq!(
+        response["errors"][0]["extensions"]["field"], "input.provider",
+        "both must be members of the alliance"
+    );
+    let mut no_enterprise = cohort_input(&w, "NAMED_CLASS", 5, 4, true);
+    no_enterprise["i"]["enterprise"] = Value::Null;
+    let response = app.query_as(&w.college, CREATE, no_enterprise).await;
+    assert_eq!(
+        response["errors"][0]["extensions"]["field"],
+        "input.enterprise"
+    );
+    let mut zero = cohort_input(&w, "ORDER_CLASS", 0, 4, true);
+    assert_eq!(
+        app.query_as(&w.college, CREATE, zero.clone()).await["errors"][0]["extensions"]["field"],
+        "input.capacity"
+    );
+    zero["i"]["capacity"] = json!(5);
+    zero["i"]["endOn"] = zero["i"]["startOn"].clone();
+    assert_eq!(
+        app.query_as(&w.college, CREATE, zero).await["errors"][0]["extensions"]["field"],
+        "input.endOn"
+    );
+
+    let other_college = caller(
+        Role::College,
+        Some(TestApp::raw_id(&app.org_id("镇江技师学院").await)),
+        &[],
+        None,
+        None,
+    );
+    let response = app
+        .query_as(
+            &other_college,
+            CREATE,
+            cohort_input(&w, "ORDER_CLASS", 5, 4, true),
+        )
+        .await;
+    assert_eq!(
+        first_code(&response),
+        "FORBIDDEN",
+        "a provider forms only its own cohorts"
+    );
+}
+
+#[tokio::test]
+async fn enrolment_rules_each_refuse_and_write_nothing() {
+    let app = TestApp::demo().await;
+    let w = world(&app).await;
+    let count = || async {
+        enrollment::Entity::find()
+            .count(&app.db.db)
+            .await
+            .expect("count")
+    };
+
+    // A full cohort.
+    let small = new_cohort(&app, &w, 1, true).await;
+    app.data_as(
+        &w.college,
+        ENROLL,
+        json!({ "i": { "cohort": small, "learner": w.learners[0] } }),
+    )
+    .await;
+    let before = count().await;
+    let response = app
+        .query_as(
+            &w.college,
+            ENROLL,
+            json!({ "i": { "cohort": small, "learner": w.learners[1] } }),
+        )
+        .await;
+    assert_eq!(first_code(&response), "CONFLICT");
+    assert!(
+        response["errors"][0]["message"]
+            .as_str()
+            .expect("m")
+            .contains("full")
+    );
+    assert_eq!(count().await, before);
+
+    // The same learner twice.
+    let roomy = new_cohort(&app, &w, 10, false).await;
+    app.data_as(
+        &w.college,
+        ENROLL,
+        json!({ "i": { "cohort": roomy, "learner": w.learners[2] } }),
+    )
+    .await;
+    let before = count().await;
+    let response = app
+        .query_as(
+            &w.college,
+            ENROLL,
+            json!({ "i": { "cohort": roomy, "learner": w.learners[2] } }),
+        )
+        .await;
+    assert_eq!(first_code(&response), "CONFLICT");
+    assert_eq!(count().await, before);
+    let seats = app
+        .data_with(
+            "query($c: ID!) { node(id: $c) { ... on Cohort { freeSeats } } }",
+            json!({ "c": roomy }),
+        )
+        .await;
+    assert_eq!(
+        seats["node"]["freeSeats"], 9,
+        "a refused enrolment takes no seat"
+    );
+
+    // Double-claiming a subsidy: learner 3 in a running subsidised cohort for the same
+    // occupation and level cannot join another subsidised one, but may join an unsubsidised one.
+    let first = new_cohort(&app, &w, 10, true).await;
+    app.data_as(
+        &w.college,
+        ENROLL,
+        json!({ "i": { "cohort": first, "learner": w.learners[3] } }),
+    )
+    .await;
+    app.data_as(&w.college, STEP, json!({ "c": first })).await;
+    let second = new_cohort(&app, &w, 10, true).await;
+    let before = count().await;
+    let response = app
+        .query_as(
+            &w.college,
+            ENROLL,
+            json!({ "i": { "cohort": second, "learner": w.learners[3] } }),
+        )
+        .await;
+    assert_eq!(first_code(&response), "CONFLICT");
+    assert!(
+        response["errors"][0]["message"]
+            .as_str()
+            .expect("m")
+            .contains("subsidised")
+    );
+    assert_eq!(count().await, before);
+    app.data_as(
+        &w.college,
+        ENROLL,
+        json!({ "i": { "cohort": roomy, "learner": w.learners[3] } }),
+    )
+    .await;
+
+    // Finished and cancelled cohorts take nobody.
+    app.data_as(
+        &w.college,
+        "mutation($c: ID!) { finishCohort(input: {cohort: $c}) { status } }",
+        json!({ "c": first }),
+    )
+    .await;
+    let response = app
+        .query_as(
+            &w.college,
+            ENROLL,
+            json!({ "i": { "cohort": first, "learner": w.learners[4] } }),
+        )
+        .await;
+    assert_eq!(first_code(&response), "CONFLICT");
+    let cancelled = new_cohort(&app, &w, 10, false).await;
+    app.data_as(
+        &w.enterprise,
+        "mutation($c: ID!) { cancelCohort(input: {cohort: $c}) { status } }",
+        json!({ "c": cancelled }),
+    )
+    .await;
+    let response = app
+        .query_as(
+            &w.college,
+            ENROLL,
+            json!({ "i": { "cohort": cancelled, "learner": w.learners[4] } }),
+        )
+        .await;
+    assert_eq!(first_code(&response), "CONFLICT");
+    let response = app
+        .query_as(&w.college, STEP, json!({ "c": cancelled }))
+        .await;
+    assert_eq!(
+        response["errors"][0]["extensions"]["field"], "status",
+        "a cancelled cohort cannot start"
+    );
+
+    // Apprentices need a labour contract of a year or more.
+    let apprentices = app
+        .data_as(
+            &w.college,
+            CREATE,
+            cohort_input(&w, "NEW_APPRENTICESHIP", 5, 18, true),
+        )
+        .await["createCohort"]["id"]
+        .clone();
+    let today = Utc::now().date_naive();
+    let response = app
+        .query_as(
+            &w.college,
+            ENROLL,
+            json!({ "i": { "cohort": apprentices, "learner": w.learners[5] } }),
+        )
+        .await;
+    assert_eq!(
+        response["errors"][0]["extensions"]["field"],
+        "input.contract"
+    );
+    let short = json!({ "start": today.to_string(), "end": (today + Days::new(200)).to_string() });
+    let response = app
+        .query_as(
+            &w.college,
+            ENROLL,
+            json!({ "i": { "cohort": apprentices, "learner": w.learners[5], "contract": short } }),
+        )
+        .await;
+    assert_eq!(
+        response["errors"][0]["extensions"]["field"],
+        "input.contract"
+    );
+    let year = json!({ "start": today.to_string(), "end": (today + Days::new(366)).to_string() });
+    app.data_as(
+        &w.college,
+        ENROLL,
+        json!({ "i": { "cohort": apprentices, "learner": w.learners[5], "contract": year } }),
+    )
+    .await;
+
+    // Only the cohort's provider enrols.
+    let response = app
+        .query_as(
+            &w.enterprise,
+            ENROLL,
+            json!({ "i": { "cohort": roomy, "learner": w.learners[6] } }),
+        )
+        .await;
+    assert_eq!(first_code(&response), "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn withdrawal_frees_the_seat_and_completion_needs_a_started_cohort() {
+    let app = TestApp::demo().await;
+    let w = world(&app).await;
+    let c = new_cohort(&app, &w, 1, false).await;
+    let e = app
+        .data_as(
+            &w.college,
+            ENROLL,
+            json!({ "i": { "cohort": c, "learner": w.learners[0] } }),
+        )
+        .await["enrollLearner"]["id"]
+        .clone();
+    let complete = "mutation($e: ID!) { completeEnrollment(input: {enrollment: $e}) { status } }";
+    let response = app.query_as(&w.college, complete, json!({ "e": e })).await;
+    assert_eq!(
+        response["errors"][0]["extensions"]["field"], "status",
+        "not started yet"
+    );
+    let withdrawn = app
+        .data_as(&w.college, "mutation($e: ID!) { withdrawEnrollment(input: {enrollment: $e, reason: \"moved away\"}) { status endReason } }", json!({ "e": e }))
+        .await;
+    assert_eq!(
+        withdrawn["withdrawEnrollment"],
+        json!({ "status": "WITHDRAWN", "endReason": "moved away" })
+    );
+    app.data_as(
+        &w.college,
+        ENROLL,
+        json!({ "i": { "cohort": c, "learner": w.learners[1] } }),
+    )
+    .await;
+    app.data_as(&w.college, STEP, json!({ "c": c })).await;
+    let counts = app
+        .data_with("query($c: ID!) { node(id: $c) { ... on Cohort { freeSeats enrollmentCounts { enrolled completed withdrawn } } } }", json!({ "c": c }))
+        .await;
+    assert_eq!(
+        counts["node"],
+        json!({ "freeSeats": 0, "enrollmentCounts": { "enrolled": 1, "completed": 0, "withdrawn": 1 } })
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_last_seat_goes_to_exactly_one_of_many_concurrent_enrolments() {
+    let app = TestApp::demo().await;
+    let w = world(&app).await;
+    let c = new_cohort(&app, &w, 3, false).await;
+    app.data_as(
+        &w.college,
+        ENROLL,
+        json!({ "i": { "cohort": c, "learner": w.learners[0] } }),
+    )
+    .await;
+    app.data_as(
+        &w.college,
+        ENROLL,
+        json!({ "i": { "cohort": c, "learner": w.learners[1] } }),
+    )
+    .await;
+    // One seat left, six learners at once.
+    let app = std::sync::Arc::new(app);
+    let tasks: Vec<_> = w.learners[2..8]
+        .iter()
+        .map(|learner| {
+            let (app, college, c, learner) =
+                (app.clone(), w.college.clone(), c.clone(), learner.clone());
+            tokio::spawn(async move {
+                app.query_as(
+                    &college,
+                    ENROLL,
+                    json!({ "i": { "cohort": c, "learner": learner } }),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for task in tasks {
+        let response = task.await.expect("task");
+        match response.get("errors") {
+            None => won += 1,
+            Some(_) => assert_eq!(first_code(&response), "CONFLICT", "{response}"),
+        }
+    }
+    assert_eq!(won, 1, "exactly one enrolment takes the last seat");
+    let row = cohort::Entity::find_by_id(TestApp::raw_id(&c))
+        .one(&app.db.db)
+        .await
+        .expect("q")
+        .expect("cohort");
+    assert_eq!(row.enrolled, 3);
+    let rows = enrollment::Entity::find().all(&app.db.db).await.expect("q");
+    assert_eq!(rows.iter().filter(|e| e.cohort_id == row.id).count(), 3);
+}
+
+#[tokio::test]
+async fn who_is_enrolled_is_for_those_with_a_purpose() {
+    let app = TestApp::demo().await;
+    let w = world(&app).await;
+    let c = new_cohort(&app, &w, 5, false).await;
+    // A learner registered by another provider, enrolled here.
+    let other = caller(
+        Role::TrainingInstitution,
+        Some(TestApp::raw_id(
+            &app.org_id("丹阳市视界眼镜技能培训中心").await,
+        )),
+        &[],
+        None,
+        None,
+    );
+    let theirs = app
+        .data_as(&other, "{ learners(first: 1) { nodes { id } } }", json!({}))
+        .await["learners"]["nodes"][0]["id"]
+        .clone();
+    app.data_as(
+        &w.college,
+        ENROLL,
+        json!({ "i": { "cohort": c, "learner": theirs } }),
+    )
+    .await;
+
+    let q = "query($c: ID!) { node(id: $c) { ... on Cohort { enrollmentCounts { enrolled } enrollments { nodes { learner { id nationalId personalData { nationalId } } } } } } }";
+    let public = app.query_with(q, json!({ "c": c })).await;
+    assert_eq!(first_code(&public), "UNAUTHENTICATED");
+    assert_eq!(
+        public["data"]["node"]["enrollmentCounts"]["enrolled"], 1,
+        "counts are public"
+    );
+
+    // The cohort's provider trains the learner, so it may read the personal data.
+    let mine = app.data_as(&w.college, q, json!({ "c": c })).await;
+    let learner = &mine["node"]["enrollments"]["nodes"][0]["learner"];
+    assert_eq!(learner["id"], theirs);
+    assert!(
+        learner["nationalId"]
+            .as_str()
+            .expect("masked")
+            .contains('*')
+    );
+    assert!(
+        !learner["personalData"]["nationalId"]
+            .as_str()
+            .expect("whole")
+            .contains('*')
+    );
+    let listed = app
+        .data_as(
+            &w.college,
+            "{ learners(first: 100) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        listed["learners"]["nodes"]
+            .as_array()
+            .expect("n")
+            .iter()
+            .any(|n| n["id"] == theirs),
+        "its trainees are in its scope"
+    );
+
+    // The enterprise sees who its trainees are, masked, and no more.
+    let masked = "query($c: ID!) { node(id: $c) { ... on Cohort { enrollments { nodes { learner { nationalId } } } } } }";
+    let seen = app.data_as(&w.enterprise, masked, json!({ "c": c })).await;
+    assert!(
+        seen["node"]["enrollments"]["nodes"][0]["learner"]["nationalId"]
+            .as_str()
+            .expect("m")
+            .contains('*')
+    );
+    let response = app.query_as(&w.enterprise, q, json!({ "c": c })).await;
+    assert_eq!(
+        first_code(&response),
+        "FORBIDDEN",
+        "no personal data for the enterprise"
+    );
+    let stranger = caller(
+        Role::College,
+        Some(TestApp::raw_id(&app.org_id("镇江技师学院").await)),
+        &[],
+        None,
+        None,
+    );
+    assert_eq!(
+        first_code(&app.query_as(&stranger, masked, json!({ "c": c })).await),
+        "FORBIDDEN"
+    );
+}
+
+#[tokio::test]
+async fn cohorts_are_listed_across_alliances() {
+    let app = TestApp::demo().await;
+    let all = app
+        .data("{ cohorts(first: 100) { totalCount nodes { status alliance { code } startOn } } }")
+        .await;
+    let nodes = all["cohorts"]["nodes"].as_array().expect("nodes");
+    assert!(nodes.len() >= 9);
+    let statuses: std::collections::BTreeSet<&str> = nodes
+        .iter()
+        .map(|n| n["status"].as_str().expect("s"))
+        .collect();
+    assert!(
+        statuses.contains("RUNNING")
+            && statuses.contains("PLANNED")
+            && statuses.contains("FINISHED")
+    );
+    let starts: Vec<&str> = nodes
+        .iter()
+        .map(|n| n["startOn"].as_str().expect("d"))
+        .collect();
+    let mut sorted = starts.clone();
+    sorted.sort();
+    assert_eq!(starts, sorted, "by start date");
+    let eyewear = app.data("{ cohorts(filter: {alliances: [\"zj-eyewear\"], statuses: [PLANNED]}) { totalCount nodes { alliance { code } status } } }").await;
+    assert!(eyewear["cohorts"]["totalCount"].as_u64().expect("n") >= 2);
+    assert!(
+        eyewear["cohorts"]["nodes"]
+            .as_array()
+            .expect("n")
+            .iter()
+            .all(|n| n["alliance"]["code"] == "zj-eyewear" && n["status"] == "PLANNED")
+    );
+}
