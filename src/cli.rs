@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
+use sea_orm::EntityTrait;
 
 use crate::{
     app,
@@ -51,11 +52,31 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL), as `schema.graphql` holds it.
     Schema,
+    /// Load data from files.
+    Import {
+        /// What to import.
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Development tokens.
     Token {
         /// What to do with tokens.
         #[command(subcommand)]
         action: TokenAction,
+    },
+}
+
+/// What can be imported.
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// Publish a provider's open-resource list from a CSV or XLSX file (headers in Chinese or
+    /// English); any bad row publishes nothing, and every bad row is reported with its number.
+    Resources {
+        /// The college or training institution, as the API shows its ID.
+        #[arg(long)]
+        org: String,
+        /// The file: `.csv` or `.xlsx`.
+        file: PathBuf,
     },
 }
 
@@ -141,8 +162,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     learners,
                     demands,
                     cohorts,
+                    resources,
                 } => println!(
-                    "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships, {learners} learners, {demands} demands, {cohorts} cohorts"
+                    "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships, {learners} learners, {demands} demands, {cohorts} cohorts, {resources} open resources"
                 ),
                 seed::SeedOutcome::AlreadyPopulated => {
                     println!("the database already has data; nothing loaded");
@@ -151,6 +173,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Schema => Ok(()),
+        Command::Import {
+            what: ImportWhat::Resources { org, file },
+        } => import_resources(&settings, &org, &file).await,
         Command::Token {
             action:
                 TokenAction::Issue {
@@ -199,6 +224,60 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{token}");
             Ok(())
         }
+    }
+}
+
+async fn import_resources(
+    settings: &Settings,
+    org: &str,
+    file: &std::path::Path,
+) -> anyhow::Result<()> {
+    use crate::{
+        auth::{Caller, Viewer},
+        domain::import::{self, Format, ImportError},
+        graphql::ids::NodeKey,
+    };
+    let format = Format::from_path(file)
+        .ok_or_else(|| anyhow::anyhow!("{} is neither .csv nor .xlsx", file.display()))?;
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let org_id = NodeKey::organization("--org", org).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let db = db::connect(&settings.database_url, 2).await?;
+    db::migrate(&db).await?;
+    let provider = entity::organization::Entity::find_by_id(org_id)
+        .one(&db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no organization has the ID {org}"))?;
+    let role = match provider.kind {
+        entity::OrganizationKind::College => Role::College,
+        entity::OrganizationKind::TrainingInstitution => Role::TrainingInstitution,
+        _ => bail!("{} is not a college or training institution", provider.name),
+    };
+    let caller = Caller {
+        viewer: Viewer {
+            subject: "cli-import".to_owned(),
+            role,
+            organization_id: Some(org_id),
+            ..Viewer::public()
+        },
+        request_id: None,
+    };
+    match import::import(&db, &caller, format, &bytes).await {
+        Ok(published) => {
+            println!(
+                "published version {} of {}'s list: {} items",
+                published.version,
+                provider.name,
+                published.items.len()
+            );
+            Ok(())
+        }
+        Err(ImportError::Rows(rows)) => {
+            for row in &rows {
+                eprintln!("{row}");
+            }
+            bail!("{} bad rows; nothing was published", rows.len())
+        }
+        Err(ImportError::App(e)) => bail!("{e}"),
     }
 }
 

@@ -17,6 +17,15 @@ pub enum Event {
         /// Its occupation code.
         occupation_code: String,
     },
+    /// A provider published a new version of its open-resource list.
+    ResourceListPublished {
+        /// The provider.
+        provider_id: i32,
+        /// The alliances the provider belongs to.
+        alliance_ids: Vec<i32>,
+        /// The new items.
+        resource_ids: Vec<i32>,
+    },
 }
 
 /// Publishes events and hands out streams of them.

@@ -207,3 +207,138 @@ pub enum EnrollmentStatus {
     #[sea_orm(string_value = "WITHDRAWN")]
     Withdrawn,
 }
+
+/// A training institution's standing in the subsidised catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum InstitutionStatus {
+    /// Admitted: may publish and train.
+    #[sea_orm(string_value = "ADMITTED")]
+    Admitted,
+    /// Suspended: may neither publish nor be chosen as a provider.
+    #[sea_orm(string_value = "SUSPENDED")]
+    Suspended,
+    /// Removed from the catalogue.
+    #[sea_orm(string_value = "EXITED")]
+    Exited,
+}
+
+/// What an open resource is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ResourceKind {
+    /// A course.
+    #[sea_orm(string_value = "COURSE")]
+    Course,
+    /// A training base (实训基地).
+    #[sea_orm(string_value = "TRAINING_BASE")]
+    TrainingBase,
+    /// A pool of teachers.
+    #[sea_orm(string_value = "TEACHER_POOL")]
+    TeacherPool,
+    /// Equipment.
+    #[sea_orm(string_value = "EQUIPMENT")]
+    Equipment,
+    /// An online course.
+    #[sea_orm(string_value = "ONLINE_COURSE")]
+    OnlineCourse,
+}
+
+/// When a resource is offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum Schedule {
+    /// Working hours.
+    #[sea_orm(string_value = "DAYTIME")]
+    Daytime,
+    /// Evening, "skills night school" (技能夜校).
+    #[sea_orm(string_value = "EVENING")]
+    Evening,
+    /// Weekends.
+    #[sea_orm(string_value = "WEEKEND")]
+    Weekend,
+    /// Online.
+    #[sea_orm(string_value = "ONLINE")]
+    Online,
+    /// By arrangement.
+    #[sea_orm(string_value = "FLEXIBLE")]
+    Flexible,
+}
+
+/// How a resource is funded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum FundingMode {
+    /// Government purchase (政府购买).
+    #[sea_orm(string_value = "GOVERNMENT_PURCHASE")]
+    GovernmentPurchase,
+    /// Market cooperation (市场合作).
+    #[sea_orm(string_value = "MARKET_COOPERATION")]
+    MarketCooperation,
+    /// Public-good sharing (公益共享).
+    #[sea_orm(string_value = "PUBLIC_GOOD")]
+    PublicGood,
+}
+
+/// Where an item of a published list is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum ResourceStatus {
+    /// In the provider's current list.
+    #[sea_orm(string_value = "PUBLISHED")]
+    Published,
+    /// Replaced by a later version of the list.
+    #[sea_orm(string_value = "SUPERSEDED")]
+    Superseded,
+    /// Taken off the list by the provider.
+    #[sea_orm(string_value = "WITHDRAWN")]
+    Withdrawn,
+}
+
+/// A catalogue item's category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum CatalogueCategory {
+    /// Occupational qualification (职业资格).
+    #[sea_orm(string_value = "OCCUPATIONAL_QUALIFICATION")]
+    OccupationalQualification,
+    /// Skill-level certificate (职业技能等级证书).
+    #[sea_orm(string_value = "SKILL_LEVEL_CERTIFICATE")]
+    SkillLevelCertificate,
+    /// Special ability (专项职业能力).
+    #[sea_orm(string_value = "SPECIAL_ABILITY")]
+    SpecialAbility,
+}
+
+/// A catalogue item's standing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum CatalogueItemStatus {
+    /// Subsidised.
+    #[sea_orm(string_value = "LISTED")]
+    Listed,
+    /// Being reviewed (placement rate below target, say).
+    #[sea_orm(string_value = "UNDER_REVIEW")]
+    UnderReview,
+    /// No longer subsidised.
+    #[sea_orm(string_value = "REMOVED")]
+    Removed,
+}
+
+/// The subsidy a training plan draws on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum SubsidyType {
+    /// Employment-skills training (就业技能培训).
+    #[sea_orm(string_value = "EMPLOYMENT_SKILLS")]
+    EmploymentSkills,
+    /// On-the-job skill upgrading (岗位技能提升培训).
+    #[sea_orm(string_value = "SKILL_UPGRADE")]
+    SkillUpgrade,
+    /// New-type apprenticeship (新型学徒制).
+    #[sea_orm(string_value = "NEW_APPRENTICESHIP")]
+    NewApprenticeship,
+    /// Entrepreneurship training (创业培训).
+    #[sea_orm(string_value = "ENTREPRENEURSHIP")]
+    Entrepreneurship,
+}

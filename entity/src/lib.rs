@@ -8,6 +8,7 @@
 
 pub mod alliance;
 pub mod audit_event;
+pub mod catalogue_item;
 pub mod cohort;
 pub mod cohort_demand;
 pub mod demand;
@@ -17,10 +18,14 @@ mod enums;
 pub mod learner;
 pub mod membership;
 pub mod occupation;
+pub mod open_resource;
 pub mod organization;
 pub mod region;
+pub mod resource_occupation;
+pub mod training_plan;
 
 pub use enums::{
-    CohortKind, CohortStatus, DemandKind, DemandStatus, EnrollmentStatus, Industry, MembershipRole,
-    OrganizationKind, SkillLevel, TargetGroup,
+    CatalogueCategory, CatalogueItemStatus, CohortKind, CohortStatus, DemandKind, DemandStatus,
+    EnrollmentStatus, FundingMode, Industry, InstitutionStatus, MembershipRole, OrganizationKind,
+    ResourceKind, ResourceStatus, Schedule, SkillLevel, SubsidyType, TargetGroup,
 };

@@ -32,6 +32,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When the row was last changed.
     pub updated_at: DateTimeUtc,
+    /// Credit stars, 1 to 5, set by the regulator (training institutions).
+    pub credit_stars: Option<i16>,
+    /// Standing in the subsidised catalogue (training institutions).
+    pub catalogue_status: Option<crate::InstitutionStatus>,
+    /// Why the standing was last changed.
+    pub status_reason: Option<String>,
 }
 
 /// Relations of an organization.

@@ -14,6 +14,7 @@ mod m20261124_000002_occupations;
 mod m20261124_000003_identity;
 mod m20261124_000004_demands;
 mod m20261124_000005_cohorts;
+mod m20261124_000006_resources;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_identity::Migration),
             Box::new(m20261124_000004_demands::Migration),
             Box::new(m20261124_000005_cohorts::Migration),
+            Box::new(m20261124_000006_resources::Migration),
         ]
     }
 }

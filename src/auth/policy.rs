@@ -30,6 +30,10 @@ pub enum Permission {
     PostDemand,
     /// Form and run cohorts the viewer's organization trains or trains for.
     ManageCohorts,
+    /// Publish the open-resource list and training plans of the viewer's own organization.
+    PublishResources,
+    /// Rate and admit training institutions, keep the subsidised catalogue of the viewer's region.
+    SuperviseTraining,
 }
 
 /// What a role may do in principle.
@@ -47,6 +51,7 @@ pub fn permissions(viewer: &Viewer) -> Vec<Permission> {
             ReadLearners,
             ReadPersonalData,
             ManageCohorts,
+            PublishResources,
         ]),
         Role::AllianceAdmin => {
             granted.push(ManageMembership);
@@ -60,6 +65,7 @@ pub fn permissions(viewer: &Viewer) -> Vec<Permission> {
                 ReadLearners,
                 ReadPersonalData,
                 ReadAuditTrail,
+                SuperviseTraining,
             ]);
             if viewer.organization_id.is_some() {
                 granted.push(UpdateOwnOrganization);
@@ -167,6 +173,38 @@ pub fn train_in_cohort(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
     } else {
         Err(AppError::Forbidden(
             "learners are enrolled by the cohort's provider".to_owned(),
+        ))
+    }
+}
+
+/// Publishing resources and plans: the provider the viewer acts for.
+pub fn publish_resources(viewer: &Viewer) -> AppResult<i32> {
+    require(
+        viewer,
+        Permission::PublishResources,
+        "publish training resources",
+    )?;
+    viewer
+        .organization_id
+        .ok_or_else(|| AppError::Forbidden("the token names no provider".to_owned()))
+}
+
+/// The region a viewer supervises training in.
+pub fn supervised_region(viewer: &Viewer) -> AppResult<i32> {
+    require(viewer, Permission::SuperviseTraining, "supervise training")?;
+    viewer
+        .region_id
+        .ok_or_else(|| AppError::Forbidden("the token names no region".to_owned()))
+}
+
+/// Supervising training in `region_id`: its regulator.
+pub fn supervise(viewer: &Viewer, region_id: i32) -> AppResult<()> {
+    require(viewer, Permission::SuperviseTraining, "supervise training")?;
+    if viewer.region_id == Some(region_id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "this is another region's to supervise".to_owned(),
         ))
     }
 }

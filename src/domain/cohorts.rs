@@ -162,6 +162,8 @@ pub async fn create(
         ],
     )
     .await?;
+    super::resources::ensure_admitted(&provider)
+        .map_err(|e| AppError::validation("input.provider", e.to_string()))?;
     let alliance = alliance::Entity::find()
         .filter(alliance::Column::Code.eq(new.alliance.as_str()))
         .one(&txn)

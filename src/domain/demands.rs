@@ -20,6 +20,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
+pub use super::geo::Near;
 use super::{
     SearchText, audit,
     codes::{AllianceCode, OccupationCode, OccupationPrefix, RegionCode},
@@ -475,82 +476,6 @@ fn status_name(status: DemandStatus) -> &'static str {
     }
 }
 
-/// A point and a radius: "within `radius_km` of here".
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Near {
-    /// Latitude, WGS 84.
-    pub latitude: f64,
-    /// Longitude, WGS 84.
-    pub longitude: f64,
-    /// Radius in kilometres, above 0 and at most 500.
-    pub radius_km: f64,
-}
-
-/// Mean Earth radius (IUGG), km.
-const EARTH_RADIUS_KM: f64 = 6371.0088;
-
-impl Near {
-    /// Validates a point and radius for `field`.
-    pub fn parse(field: &str, latitude: f64, longitude: f64, radius_km: f64) -> AppResult<Self> {
-        if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
-            return Err(AppError::validation(
-                field,
-                "latitude is -90 to 90 and longitude -180 to 180",
-            ));
-        }
-        if !(radius_km > 0.0 && radius_km <= 500.0) {
-            return Err(AppError::validation(
-                format!("{field}.radiusKm"),
-                "above 0 and at most 500 km",
-            ));
-        }
-        Ok(Self {
-            latitude,
-            longitude,
-            radius_km,
-        })
-    }
-
-    /// Kilometres per degree of longitude and of latitude around this point.
-    fn scale(&self) -> (f64, f64) {
-        let per_degree = EARTH_RADIUS_KM * std::f64::consts::PI / 180.0;
-        (per_degree * self.latitude.to_radians().cos(), per_degree)
-    }
-
-    /// The squared distance in km² to a point, by the equirectangular approximation (within 0.1%
-    /// of the great-circle distance over the few hundred km a radius allows at these latitudes).
-    /// Computed with the same operations, in the same order, as [`Self::squared_km_sql`], so a
-    /// cursor's value equals what SQL computes for the row.
-    pub fn squared_km(&self, latitude: f64, longitude: f64) -> f64 {
-        let (kx, ky) = self.scale();
-        let dx = (longitude - self.longitude) * kx;
-        let dy = (latitude - self.latitude) * ky;
-        dx * dx + dy * dy
-    }
-
-    /// The distance in km to a point.
-    pub fn distance_km(&self, latitude: f64, longitude: f64) -> f64 {
-        self.squared_km(latitude, longitude).sqrt()
-    }
-
-    /// [`Self::squared_km`] as SQL over the demand's coordinates: arithmetic only, so SQLite and
-    /// PostgreSQL compute it alike.
-    fn squared_km_sql(&self) -> sea_orm::sea_query::SimpleExpr {
-        let (kx, ky) = self.scale();
-        let dx = || {
-            Expr::col(demand::Column::Longitude)
-                .sub(self.longitude)
-                .mul(kx)
-        };
-        let dy = || {
-            Expr::col(demand::Column::Latitude)
-                .sub(self.latitude)
-                .mul(ky)
-        };
-        dx().mul(dx()).add(dy().mul(dy()))
-    }
-}
-
 /// Which demands to list. Every field narrows; no filter means OPEN demand in every alliance.
 #[derive(Debug, Clone, Default)]
 pub struct DemandFilter {
@@ -691,7 +616,10 @@ fn select(viewer: &Viewer, filter: &DemandFilter) -> Select<demand::Entity> {
         cond = cond
             .add(demand::Column::Latitude.is_not_null())
             .add(demand::Column::Longitude.is_not_null())
-            .add(near.squared_km_sql().lte(near.radius_km * near.radius_km));
+            .add(
+                near.squared_km_sql(demand::Column::Latitude, demand::Column::Longitude)
+                    .lte(near.radius_km * near.radius_km),
+            );
     }
     demand::Entity::find().filter(cond)
 }
@@ -709,7 +637,7 @@ fn ordering(
             (
                 "distance",
                 SortKey {
-                    expr: near.squared_km_sql(),
+                    expr: near.squared_km_sql(demand::Column::Latitude, demand::Column::Longitude),
                     descending,
                     kind: KeyKind::Float,
                     value: Box::new(move |m: &demand::Model| {

@@ -5,9 +5,12 @@
 
 pub mod alliances;
 pub mod audit;
+pub mod catalogue;
 pub mod codes;
 pub mod cohorts;
 pub mod demands;
+pub mod geo;
+pub mod import;
 pub mod learners;
 pub mod memberships;
 pub mod occupations;
@@ -15,6 +18,7 @@ pub mod organizations;
 pub mod page;
 pub mod personal;
 pub mod regions;
+pub mod resources;
 mod text;
 
 pub use text::SearchText;

@@ -31,6 +31,12 @@ pub enum NodeKey {
     Cohort(i32),
     /// An enrolment by id.
     Enrollment(i32),
+    /// An open resource by id.
+    OpenResource(i32),
+    /// A catalogue item by id.
+    CatalogueItem(i32),
+    /// A training plan by id.
+    TrainingPlan(i32),
 }
 
 impl NodeKey {
@@ -47,6 +53,9 @@ impl NodeKey {
             Self::Demand(id) => format!("Demand:{id}"),
             Self::Cohort(id) => format!("Cohort:{id}"),
             Self::Enrollment(id) => format!("Enrollment:{id}"),
+            Self::OpenResource(id) => format!("OpenResource:{id}"),
+            Self::CatalogueItem(id) => format!("CatalogueItem:{id}"),
+            Self::TrainingPlan(id) => format!("TrainingPlan:{id}"),
         };
         ID(URL_SAFE_NO_PAD.encode(raw))
     }
@@ -69,6 +78,9 @@ impl NodeKey {
             "Demand" => Self::Demand(int()?),
             "Cohort" => Self::Cohort(int()?),
             "Enrollment" => Self::Enrollment(int()?),
+            "OpenResource" => Self::OpenResource(int()?),
+            "CatalogueItem" => Self::CatalogueItem(int()?),
+            "TrainingPlan" => Self::TrainingPlan(int()?),
             _ => return Err(invalid()),
         })
     }
@@ -110,6 +122,28 @@ impl NodeKey {
         match Self::parse(field, id)? {
             Self::Enrollment(id) => Ok(id),
             _ => Err(AppError::validation(field, "not the ID of an enrollment")),
+        }
+    }
+
+    /// Decodes an ID that must name an open resource.
+    pub fn open_resource(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::OpenResource(id) => Ok(id),
+            _ => Err(AppError::validation(
+                field,
+                "not the ID of an open resource",
+            )),
+        }
+    }
+
+    /// Decodes an ID that must name a catalogue item.
+    pub fn catalogue_item(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::CatalogueItem(id) => Ok(id),
+            _ => Err(AppError::validation(
+                field,
+                "not the ID of a catalogue item",
+            )),
         }
     }
 

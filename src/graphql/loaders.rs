@@ -8,13 +8,15 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    alliance, cohort, demand, enrollment, learner, membership, occupation, organization, region,
+    alliance, catalogue_item, cohort, demand, enrollment, learner, membership, occupation,
+    open_resource, organization, region, resource_occupation, training_plan,
 };
 use sea_orm::DatabaseConnection;
 
 use crate::{
     domain::{
-        alliances, cohorts, demands, learners, memberships, occupations, organizations, regions,
+        alliances, catalogue, cohorts, demands, learners, memberships, occupations, organizations,
+        regions, resources,
     },
     error::AppError,
 };
@@ -112,6 +114,34 @@ loader!(
     EnrollmentById, i32 => enrollment::Model, cohorts::enrollments_by_ids
 );
 loader!(
+    /// Open resources by id.
+    OpenResourceById, i32 => open_resource::Model, resources::by_ids
+);
+loader!(
+    /// The occupations and levels of each open resource.
+    ResourceOccupations, i32 => Vec<resource_occupation::Model>, resources::occupations_by_resource
+);
+loader!(
+    /// Each provider's published resources.
+    ResourcesByProvider, i32 => Vec<open_resource::Model>, resources::published_by_provider
+);
+loader!(
+    /// The published resources training for each occupation.
+    ResourcesByOccupation, String => Vec<open_resource::Model>, resources::published_by_occupation
+);
+loader!(
+    /// The published resources of each alliance's members.
+    ResourcesByAlliance, i32 => Vec<open_resource::Model>, resources::published_by_alliance
+);
+loader!(
+    /// Catalogue items by id.
+    CatalogueItemById, i32 => catalogue_item::Model, catalogue::items_by_ids
+);
+loader!(
+    /// Training plans by id.
+    TrainingPlanById, i32 => training_plan::Model, catalogue::plans_by_ids
+);
+loader!(
     /// Occupations by code.
     OccupationByCode, String => occupation::Model, occupations::by_codes
 );
@@ -150,6 +180,20 @@ pub struct Loaders {
     pub demand: DataLoader<DemandById>,
     /// Cohorts by id.
     pub cohort: DataLoader<CohortById>,
+    /// Open resources by id.
+    pub open_resource: DataLoader<OpenResourceById>,
+    /// Catalogue items by id.
+    pub catalogue_item: DataLoader<CatalogueItemById>,
+    /// Training plans by id.
+    pub training_plan: DataLoader<TrainingPlanById>,
+    /// Occupations and levels by resource.
+    pub resource_occupations: DataLoader<ResourceOccupations>,
+    /// Published resources by provider.
+    pub resources_by_provider: DataLoader<ResourcesByProvider>,
+    /// Published resources by occupation.
+    pub resources_by_occupation: DataLoader<ResourcesByOccupation>,
+    /// Published resources by alliance.
+    pub resources_by_alliance: DataLoader<ResourcesByAlliance>,
     /// Cohorts by demand.
     pub cohorts_by_demand: DataLoader<CohortsByDemand>,
     /// Demand ids by cohort.
@@ -191,6 +235,13 @@ impl Loaders {
             learner: dl(LearnerById(db.clone()), delay),
             demand: dl(DemandById(db.clone()), delay),
             cohort: dl(CohortById(db.clone()), delay),
+            open_resource: dl(OpenResourceById(db.clone()), delay),
+            catalogue_item: dl(CatalogueItemById(db.clone()), delay),
+            training_plan: dl(TrainingPlanById(db.clone()), delay),
+            resource_occupations: dl(ResourceOccupations(db.clone()), delay),
+            resources_by_provider: dl(ResourcesByProvider(db.clone()), delay),
+            resources_by_occupation: dl(ResourcesByOccupation(db.clone()), delay),
+            resources_by_alliance: dl(ResourcesByAlliance(db.clone()), delay),
             cohorts_by_demand: dl(CohortsByDemand(db.clone()), delay),
             demands_by_cohort: dl(DemandsByCohort(db.clone()), delay),
             enrollments_by_cohort: dl(EnrollmentsByCohort(db.clone()), delay),

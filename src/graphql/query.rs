@@ -10,18 +10,19 @@ use super::{
     context::caller,
     ids::NodeKey,
     types::{
-        Alliance, AllianceFilter, AllianceOrder, AuditEvent, AuditEventFilter, Cohort,
-        CohortFilter, Demand, DemandFilter, DemandOrder, Enrollment, Learner, Membership, Node,
-        Occupation, OccupationFilter, Organization, OrganizationFilter, OrganizationOrder, Region,
-        SkillLevelInfo, TargetGroup, Viewer, page_request,
+        Alliance, AllianceFilter, AllianceOrder, AuditEvent, AuditEventFilter, CatalogueItem,
+        CatalogueItemFilter, Cohort, CohortFilter, Demand, DemandFilter, DemandOrder, Enrollment,
+        Learner, Membership, Node, Occupation, OccupationFilter, OpenResource, OpenResourceFilter,
+        OpenResourceOrder, Organization, OrganizationFilter, OrganizationOrder, Region,
+        SkillLevelInfo, TargetGroup, TrainingPlan, TrainingPlanFilter, Viewer, page_request,
     },
 };
 use crate::{
     auth::policy,
     domain::{
-        alliances, audit,
+        alliances, audit, catalogue,
         codes::{AllianceCode, OccupationCode, RegionCode},
-        cohorts, demands, learners, occupations, organizations, regions,
+        cohorts, demands, learners, occupations, organizations, regions, resources,
     },
     error::AppError,
 };
@@ -268,6 +269,93 @@ impl QueryRoot {
         Ok(Connection::from_page(page, total, Cohort))
     }
 
+    /// Published open training resources across every alliance; `filter` narrows, `orderBy`
+    /// orders (by start date unless told).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus filter and order"
+    )]
+    async fn open_resources(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list; every published item when left out.")] filter: Option<
+            OpenResourceFilter,
+        >,
+        #[graphql(desc = "The order; by start date when left out.")] order_by: Option<
+            OpenResourceOrder,
+        >,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<OpenResource>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let (field, descending) = order_by.unwrap_or_default().into_domain();
+        let page = resources::list(&api.db, &filter, field, descending, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { resources::count(&db, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, OpenResource))
+    }
+
+    /// The subsidised-training catalogue of every region (LISTED items unless `filter.statuses`
+    /// says otherwise), by occupation code.
+    async fn catalogue_items(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<CatalogueItemFilter>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<CatalogueItem>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let page = catalogue::list_items(&api.db, &filter, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { catalogue::count_items(&db, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, CatalogueItem))
+    }
+
+    /// Quarterly training plans of every provider.
+    async fn training_plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<TrainingPlanFilter>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<TrainingPlan>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let page = catalogue::list_plans(&api.db, &filter, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { catalogue::count_plans(&db, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, TrainingPlan))
+    }
+
     /// Who is calling: role, organization, scope and permissions.
     async fn viewer(&self, ctx: &Context<'_>) -> Viewer {
         Viewer(caller(ctx).viewer)
@@ -429,6 +517,21 @@ async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Opt
             }
             None => None,
         },
+        NodeKey::OpenResource(id) => loaders
+            .open_resource
+            .load_one(id)
+            .await?
+            .map(|m| Node::OpenResource(OpenResource(m))),
+        NodeKey::CatalogueItem(id) => loaders
+            .catalogue_item
+            .load_one(id)
+            .await?
+            .map(|m| Node::CatalogueItem(CatalogueItem(m))),
+        NodeKey::TrainingPlan(id) => loaders
+            .training_plan
+            .load_one(id)
+            .await?
+            .map(|m| Node::TrainingPlan(TrainingPlan(m))),
         NodeKey::AuditEvent(id) => {
             let scope = policy::read_audit_trail(&caller(ctx).viewer)?;
             audit::by_id(&api(ctx)?.db, scope, id)

@@ -5,11 +5,14 @@ use entity::alliance;
 use futures_util::{Stream, StreamExt};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{context::api, types::Demand};
+use super::{
+    context::api,
+    types::{Demand, OpenResource},
+};
 use crate::{
     domain::{
         codes::{AllianceCode, OccupationPrefix},
-        demands,
+        demands, resources,
     },
     error::AppError,
     events::Event,
@@ -69,7 +72,9 @@ impl SubscriptionRoot {
         Ok(api.events.subscribe().filter_map(move |event| {
             let (db, wanted, prefix) = (db.clone(), wanted.clone(), prefix.clone());
             async move {
-                let Event::DemandOpened { demand_id, alliance_ids, occupation_code } = event;
+                let Event::DemandOpened { demand_id, alliance_ids, occupation_code } = event else {
+                    return None;
+                };
                 let in_alliances = wanted
                     .as_ref()
                     .is_none_or(|w| alliance_ids.iter().any(|a| w.contains(a)));
@@ -89,4 +94,71 @@ impl SubscriptionRoot {
             }
         }))
     }
+
+    /// Each open resource as its provider publishes it in a new list version, from providers in any
+    /// of `alliances` (every alliance when left out).
+    async fn resource_published(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Alliance codes; any of them.")] alliances: Option<Vec<String>>,
+    ) -> async_graphql::Result<impl Stream<Item = OpenResource> + use<>> {
+        let api = api(ctx)?;
+        let wanted = alliance_ids(api, alliances).await?;
+        let db = api.db.clone();
+        Ok(api
+            .events
+            .subscribe()
+            .filter_map(move |event| {
+                let (db, wanted) = (db.clone(), wanted.clone());
+                async move {
+                    let Event::ResourceListPublished { alliance_ids, resource_ids, .. } = event else {
+                        return None;
+                    };
+                    if !wanted.as_ref().is_none_or(|w| alliance_ids.iter().any(|a| w.contains(a))) {
+                        return None;
+                    }
+                    match resources::by_ids(&db, &resource_ids).await {
+                        Ok(found) => {
+                            let mut items: Vec<_> = found.into_values().collect();
+                            items.sort_by_key(|i| i.id);
+                            Some(futures_util::stream::iter(items.into_iter().map(OpenResource)))
+                        }
+                        Err(err) => {
+                            tracing::error!(error = %err, "loading published resources for subscribers failed");
+                            None
+                        }
+                    }
+                }
+            })
+            .flatten())
+    }
+}
+
+/// Resolves alliance codes to ids; `None` for every alliance.
+async fn alliance_ids(
+    api: &super::ApiContext,
+    codes: Option<Vec<String>>,
+) -> async_graphql::Result<Option<Vec<i32>>> {
+    let codes = codes
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            AllianceCode::parse(c)
+                .map(|c| c.as_str().to_owned())
+                .map_err(|e| AppError::validation(format!("alliances[{i}]"), e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if codes.is_empty() {
+        return Ok(None);
+    }
+    let found = alliance::Entity::find()
+        .filter(alliance::Column::Code.is_in(codes.clone()))
+        .all(&api.db)
+        .await
+        .map_err(AppError::from)?;
+    if found.len() != codes.len() {
+        return Err(AppError::validation("alliances", "no alliance has one of these codes").into());
+    }
+    Ok(Some(found.into_iter().map(|a| a.id).collect()))
 }

@@ -32,6 +32,21 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("enrollments");
+    let resources = entity::open_resource::Entity::find()
+        .order_by_asc(entity::open_resource::Column::Id)
+        .all(db)
+        .await
+        .expect("resources");
+    let catalogue = entity::catalogue_item::Entity::find()
+        .order_by_asc(entity::catalogue_item::Column::Id)
+        .all(db)
+        .await
+        .expect("catalogue");
+    let plans = entity::training_plan::Entity::find()
+        .order_by_asc(entity::training_plan::Column::Id)
+        .all(db)
+        .await
+        .expect("plans");
     let demands = demand::Entity::find()
         .order_by_asc(demand::Column::Id)
         .all(db)
@@ -39,7 +54,7 @@ async fn snapshot(app: &TestApp) -> String {
         .expect("demands");
     let audit = audit_event::Entity::find().count(db).await.expect("audit");
     format!(
-        "{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}"
+        "{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}"
     )
 }
 
@@ -63,6 +78,10 @@ struct Fixture {
     spare_cohort: Value,
     enrollments: Vec<Value>,
     new_trainee: Value,
+    college_resource: Value,
+    institution_id: Value,
+    catalogue_item: Value,
+    csv_base64: String,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -155,7 +174,28 @@ async fn fixture(app: &TestApp) -> Fixture {
         .map(|l| l["id"].clone())
         .find(|id| !enrolled.contains(id))
         .expect("a learner not yet enrolled");
+    let college_resource = app
+        .data_with("query($o: ID!) { node(id: $o) { ... on Organization { openResources { nodes { id } } } } }", json!({ "o": college_id }))
+        .await["node"]["openResources"]["nodes"][0]["id"]
+        .clone();
+    let catalogue_item = app
+        .data("{ catalogueItems(filter: {region: \"321100\"}, first: 1) { nodes { id } } }")
+        .await["catalogueItems"]["nodes"][0]["id"]
+        .clone();
+    let csv_base64 = {
+        use base64::Engine;
+        let csv = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/api/fixtures/resources.csv"
+        ))
+        .expect("fixture");
+        base64::engine::general_purpose::STANDARD.encode(csv)
+    };
     Fixture {
+        college_resource,
+        institution_id: app.org_id("丹阳市视界眼镜技能培训中心").await,
+        catalogue_item,
+        csv_base64,
         college_id: college_id.clone(),
         cohort: main_cohort["id"].clone(),
         spare_cohort: spare_cohort["id"].clone(),
@@ -300,6 +340,54 @@ const CELLS: &[Cell] = &[
         query: "mutation($d: ID!) { closeDemand(input: {id: $d, reason: \"filled internally\"}) { id status } }",
         variables: |f| json!({ "d": f.draft_demand }),
         allowed: &[Role::Enterprise],
+    },
+    Cell {
+        name: "withdrawResource",
+        query: "mutation($r: ID!) { withdrawResource(input: {resource: $r}) { status } }",
+        variables: |f| json!({ "r": f.college_resource }),
+        allowed: &[Role::College],
+    },
+    Cell {
+        name: "publishResourceList",
+        query: "mutation { publishResourceList(input: {items: [{kind: COURSE, title: \"矩阵课程\", occupations: [{code: \"4-14-03-03\", level: LEVEL_4}], schedule: EVENING, seats: 10, fee: 0, fundingMode: PUBLIC_GOOD, subsidyEligible: true, region: \"321100\", address: \"丹阳\", startOn: \"2099-01-01\", contact: \"王老师\"}]}) { id listVersion } }",
+        variables: |_| json!({}),
+        allowed: &[Role::College, Role::TrainingInstitution],
+    },
+    Cell {
+        name: "importResourceList",
+        query: "mutation($c: String!) { importResourceList(input: {format: CSV, contentBase64: $c}) { id } }",
+        variables: |f| json!({ "c": f.csv_base64 }),
+        allowed: &[Role::College, Role::TrainingInstitution],
+    },
+    Cell {
+        name: "publishTrainingPlan",
+        query: "mutation { publishTrainingPlan(input: {region: \"321100\", year: 2099, quarter: 1, occupation: \"4-14-03-03\", plannedClasses: 2, plannedHeadcount: 60, subsidyType: EMPLOYMENT_SKILLS}) { id } }",
+        variables: |_| json!({}),
+        allowed: &[Role::College, Role::TrainingInstitution],
+    },
+    Cell {
+        name: "rateInstitution",
+        query: "mutation($i: ID!) { rateInstitution(input: {institution: $i, stars: 1}) { creditStars } }",
+        variables: |f| json!({ "i": f.institution_id }),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "setInstitutionStatus",
+        query: "mutation($i: ID!) { setInstitutionStatus(input: {institution: $i, status: EXITED, reason: \"closed\"}) { catalogueStatus } }",
+        variables: |f| json!({ "i": f.institution_id }),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "upsertCatalogueItem",
+        query: "mutation { upsertCatalogueItem(input: {occupation: \"4-14-03-03\", level: LEVEL_2, category: SKILL_LEVEL_CERTIFICATE, subsidyAmount: 3000, year: 2099}) { id } }",
+        variables: |_| json!({}),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "setCatalogueItemStatus",
+        query: "mutation($i: ID!) { setCatalogueItemStatus(input: {item: $i, status: UNDER_REVIEW, reason: \"placement below target\"}) { status } }",
+        variables: |f| json!({ "i": f.catalogue_item }),
+        allowed: &[Role::Regulator],
     },
     Cell {
         name: "createCohort",

@@ -247,6 +247,8 @@ impl Drop for Cleanup {
 pub struct TestDb {
     /// The pool.
     pub db: DatabaseConnection,
+    /// Its URL, for running the binary against it.
+    pub url: String,
     statements: Arc<AtomicUsize>,
     _cleanup: Cleanup,
 }
@@ -313,6 +315,7 @@ impl TestDb {
         });
         Self {
             db,
+            url,
             statements,
             _cleanup: cleanup,
         }

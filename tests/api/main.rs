@@ -15,5 +15,6 @@ mod helpers;
 mod http;
 mod pagination;
 mod personal;
+mod resources;
 mod schema_sdl;
 mod statements;

@@ -4,7 +4,7 @@
 mod alliance;
 mod audit;
 mod cohort;
-mod demand;
+pub(crate) mod demand;
 mod enums;
 mod learner;
 mod membership;
@@ -12,6 +12,7 @@ mod node;
 mod occupation;
 mod organization;
 mod region;
+mod resource;
 mod skill_level;
 mod viewer;
 
@@ -28,6 +29,11 @@ pub use organization::{
     Organization, OrganizationFilter, OrganizationOrder, OrganizationOrderField,
 };
 pub use region::Region;
+pub use resource::{
+    CatalogueCategory, CatalogueItem, CatalogueItemFilter, CatalogueItemStatus, FundingMode,
+    InstitutionStatus, OpenResource, OpenResourceFilter, OpenResourceOrder, ResourceItemInput,
+    ResourceKind, Schedule, SubsidyType, TrainingPlan, TrainingPlanFilter,
+};
 pub use skill_level::SkillLevelInfo;
 pub use viewer::{Permission, Role, Viewer};
 

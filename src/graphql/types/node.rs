@@ -1,8 +1,8 @@
 use async_graphql::{ID, Interface};
 
 use super::{
-    Alliance, AuditEvent, Cohort, Demand, Enrollment, Learner, Membership, Occupation,
-    Organization, Region,
+    Alliance, AuditEvent, CatalogueItem, Cohort, Demand, Enrollment, Learner, Membership,
+    Occupation, OpenResource, Organization, Region, TrainingPlan,
 };
 
 /// An object with a global ID (the Relay `Node` interface). Any node can be fetched again with
@@ -34,4 +34,10 @@ pub enum Node {
     Cohort(Cohort),
     /// An enrolment (for those who may see who is enrolled).
     Enrollment(Enrollment),
+    /// An open resource.
+    OpenResource(OpenResource),
+    /// A catalogue item.
+    CatalogueItem(CatalogueItem),
+    /// A training plan.
+    TrainingPlan(TrainingPlan),
 }

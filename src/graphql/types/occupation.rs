@@ -65,6 +65,38 @@ impl Occupation {
         ))
     }
 
+    /// Published open resources, oldest first.
+    async fn open_resources(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<crate::graphql::connection::Connection<super::OpenResource>> {
+        let request = super::page_request(first, after, last, before)?;
+        let rows = api(ctx)?
+            .loaders
+            .resources_by_occupation
+            .load_one(self.0.code.clone())
+            .await?
+            .unwrap_or_default();
+        let page = crate::domain::page::page_in_memory(
+            "occupation.openResources",
+            &rows,
+            |d| i64::from(d.id),
+            &request,
+        )?;
+        Ok(crate::graphql::connection::Connection::from_page(
+            page,
+            crate::graphql::connection::TotalCount::Known(rows.len() as u64),
+            super::OpenResource,
+        ))
+    }
+
     /// Marked S, a digital occupation (数字职业), in the 2022 edition.
     async fn digital(&self) -> bool {
         self.0.digital

@@ -117,6 +117,60 @@ impl Organization {
         ))
     }
 
+    /// Published open resources, oldest first.
+    async fn open_resources(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<crate::graphql::connection::Connection<super::OpenResource>> {
+        let request = super::page_request(first, after, last, before)?;
+        let rows = api(ctx)?
+            .loaders
+            .resources_by_provider
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let page = crate::domain::page::page_in_memory(
+            "organization.openResources",
+            &rows,
+            |d| i64::from(d.id),
+            &request,
+        )?;
+        Ok(crate::graphql::connection::Connection::from_page(
+            page,
+            crate::graphql::connection::TotalCount::Known(rows.len() as u64),
+            super::OpenResource,
+        ))
+    }
+
+    /// Credit stars, 1 to 5, set by the regulator (training institutions; null when unrated).
+    async fn credit_stars(&self) -> Option<i32> {
+        self.0.credit_stars.map(i32::from)
+    }
+
+    /// Standing in the subsidised catalogue (training institutions).
+    async fn catalogue_status(&self) -> Option<super::InstitutionStatus> {
+        self.0.catalogue_status.map(Into::into)
+    }
+
+    /// Its open-resource list as published in `version` (the latest when left out), every item
+    /// of that version whatever became of it since.
+    async fn resource_list(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A version number; the latest when left out.")] version: Option<i32>,
+    ) -> async_graphql::Result<Vec<super::OpenResource>> {
+        let rows =
+            crate::domain::resources::list_version(&api(ctx)?.db, self.0.id, version).await?;
+        Ok(rows.into_iter().map(super::OpenResource).collect())
+    }
+
     /// The alliances it currently belongs to.
     async fn alliances(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Alliance>> {
         let rows = api(ctx)?

@@ -52,6 +52,10 @@ pub enum Permission {
     PostDemand,
     /// Form and run cohorts the token's organization trains or trains for.
     ManageCohorts,
+    /// Publish the open-resource list and training plans of the token's own organization.
+    PublishResources,
+    /// Rate and admit training institutions, keep the subsidised catalogue of the token's region.
+    SuperviseTraining,
 }
 
 /// The GraphQL `Viewer` type over the authenticated caller.

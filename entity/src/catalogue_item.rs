@@ -1,0 +1,40 @@
+//! An item of a region's subsidised-training catalogue (补贴目录).
+
+use sea_orm::entity::prelude::*;
+
+use crate::{CatalogueCategory, CatalogueItemStatus, SkillLevel};
+
+/// A catalogue item: occupation × level × category × year in one region.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "catalogue_items")]
+pub struct Model {
+    /// Surrogate key.
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// The region whose bureau keeps it.
+    pub region_id: i32,
+    /// The occupation.
+    pub occupation_code: String,
+    /// The level.
+    pub level: SkillLevel,
+    /// The category.
+    pub category: CatalogueCategory,
+    /// Subsidy per person, CNY.
+    pub subsidy_amount: i32,
+    /// A scarce occupation (紧缺职业), subsidised more.
+    pub scarce: bool,
+    /// The catalogue year.
+    pub year: i16,
+    /// LISTED, UNDER_REVIEW or REMOVED.
+    pub status: CatalogueItemStatus,
+    /// Why its status last changed.
+    pub reason: Option<String>,
+    /// When it last changed.
+    pub updated_at: DateTimeUtc,
+}
+
+/// Related through ids; queries join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

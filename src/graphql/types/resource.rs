@@ -1,0 +1,727 @@
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{catalogue_item, open_resource, training_plan};
+
+use super::{Occupation, Organization, Region, SkillLevel, SortDirection};
+use crate::{
+    domain::{
+        catalogue::{CatalogueFilter as DomainCatalogueFilter, PlanFilter as DomainPlanFilter},
+        codes::{AllianceCode, OccupationPrefix, RegionCode},
+        geo::Near,
+        resources::{self, ItemInput, ResourceFilter as DomainFilter},
+    },
+    error::{AppError, AppResult},
+    graphql::{context::api, ids::NodeKey, types::demand::NearInput},
+};
+
+/// What an open resource is.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::ResourceKind")]
+pub enum ResourceKind {
+    /// A course.
+    Course,
+    /// A training base (实训基地).
+    TrainingBase,
+    /// A pool of teachers.
+    TeacherPool,
+    /// Equipment.
+    Equipment,
+    /// An online course.
+    OnlineCourse,
+}
+
+/// When a resource is offered.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::Schedule")]
+pub enum Schedule {
+    /// Working hours.
+    Daytime,
+    /// Evenings: the "skills night school" (技能夜校).
+    Evening,
+    /// Weekends.
+    Weekend,
+    /// Online.
+    Online,
+    /// By arrangement.
+    Flexible,
+}
+
+/// How a resource is funded.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::FundingMode")]
+pub enum FundingMode {
+    /// Government purchase (政府购买).
+    GovernmentPurchase,
+    /// Market cooperation (市场合作).
+    MarketCooperation,
+    /// Public-good sharing (公益共享).
+    PublicGood,
+}
+
+/// Where an item of a list is.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::ResourceStatus")]
+pub enum ResourceStatus {
+    /// In the provider's current list.
+    Published,
+    /// Replaced by a later version of the list.
+    Superseded,
+    /// Taken off the list.
+    Withdrawn,
+}
+
+/// A training institution's standing in the subsidised catalogue.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::InstitutionStatus")]
+pub enum InstitutionStatus {
+    /// May publish and train.
+    Admitted,
+    /// May neither publish nor be chosen as a provider.
+    Suspended,
+    /// Removed from the catalogue.
+    Exited,
+}
+
+/// A catalogue item's category.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::CatalogueCategory")]
+pub enum CatalogueCategory {
+    /// Occupational qualification (职业资格).
+    OccupationalQualification,
+    /// Skill-level certificate (职业技能等级证书).
+    SkillLevelCertificate,
+    /// Special ability (专项职业能力).
+    SpecialAbility,
+}
+
+/// A catalogue item's standing.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::CatalogueItemStatus")]
+pub enum CatalogueItemStatus {
+    /// Subsidised.
+    Listed,
+    /// Being reviewed.
+    UnderReview,
+    /// No longer subsidised.
+    Removed,
+}
+
+/// The subsidy a training plan draws on.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::SubsidyType")]
+pub enum SubsidyType {
+    /// Employment-skills training (就业技能培训).
+    EmploymentSkills,
+    /// On-the-job skill upgrading (岗位技能提升培训).
+    SkillUpgrade,
+    /// New-type apprenticeship (新型学徒制).
+    NewApprenticeship,
+    /// Entrepreneurship training (创业培训).
+    Entrepreneurship,
+}
+
+/// An occupation and level a resource trains for.
+#[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
+pub struct ResourceOccupation {
+    /// The occupation code.
+    pub code: String,
+    /// The level.
+    pub level: SkillLevel,
+}
+
+#[async_graphql::ComplexObject]
+impl ResourceOccupation {
+    /// The occupation.
+    async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Occupation>> {
+        Ok(api(ctx)?
+            .loaders
+            .occupation
+            .load_one(self.code.clone())
+            .await?
+            .map(Occupation))
+    }
+}
+
+/// The GraphQL `OpenResource` type over its row.
+pub struct OpenResource(pub open_resource::Model);
+
+/// One item of a provider's published list of open training resources (培训资源开放清单).
+#[Object]
+impl OpenResource {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::OpenResource(self.0.id).to_id()
+    }
+
+    /// The college or training institution.
+    async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
+        let found = api(ctx)?
+            .loaders
+            .organization
+            .load_one(self.0.provider_id)
+            .await?;
+        Ok(Organization(found.ok_or_else(|| {
+            AppError::internal("a resource without its provider")
+        })?))
+    }
+
+    /// The version of the provider's list it belongs to.
+    async fn list_version(&self) -> i32 {
+        self.0.list_version
+    }
+
+    /// What it is.
+    async fn kind(&self) -> ResourceKind {
+        self.0.kind.into()
+    }
+
+    /// Its title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// The occupations and levels it trains for.
+    async fn occupations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ResourceOccupation>> {
+        let rows = api(ctx)?
+            .loaders
+            .resource_occupations
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .map(|r| ResourceOccupation {
+                code: r.occupation_code,
+                level: r.level.into(),
+            })
+            .collect())
+    }
+
+    /// When it is offered.
+    async fn schedule(&self) -> Schedule {
+        self.0.schedule.into()
+    }
+
+    /// Seats.
+    async fn seats(&self) -> i32 {
+        self.0.seats
+    }
+
+    /// Seats taken.
+    async fn seats_taken(&self) -> i32 {
+        self.0.seats_taken
+    }
+
+    /// Seats free.
+    async fn free_seats(&self) -> i32 {
+        self.0.seats - self.0.seats_taken
+    }
+
+    /// Fee, CNY (0 for free).
+    async fn fee(&self) -> i32 {
+        self.0.fee
+    }
+
+    /// How it is funded.
+    async fn funding_mode(&self) -> FundingMode {
+        self.0.funding_mode.into()
+    }
+
+    /// Whether training here may draw a subsidy.
+    async fn subsidy_eligible(&self) -> bool {
+        self.0.subsidy_eligible
+    }
+
+    /// The region of its address.
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        let found = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
+        Ok(Region(found.ok_or_else(|| {
+            AppError::internal("a resource without its region")
+        })?))
+    }
+
+    /// Where.
+    async fn address(&self) -> &str {
+        &self.0.address
+    }
+
+    /// Latitude, WGS 84.
+    async fn latitude(&self) -> Option<f64> {
+        self.0.latitude
+    }
+
+    /// Longitude, WGS 84.
+    async fn longitude(&self) -> Option<f64> {
+        self.0.longitude
+    }
+
+    /// Kilometres from a point (null without coordinates), as `filter.near` measures.
+    async fn distance_km(
+        &self,
+        #[graphql(desc = "Latitude of the point, WGS 84.")] latitude: f64,
+        #[graphql(desc = "Longitude of the point, WGS 84.")] longitude: f64,
+    ) -> async_graphql::Result<Option<f64>> {
+        let from = Near::parse("latitude", latitude, longitude, 1.0)?;
+        Ok(self
+            .0
+            .latitude
+            .zip(self.0.longitude)
+            .map(|(lat, lng)| (from.distance_km(lat, lng) * 1000.0).round() / 1000.0))
+    }
+
+    /// First day.
+    async fn start_on(&self) -> NaiveDate {
+        self.0.start_on
+    }
+
+    /// Last day, if it ends.
+    async fn end_on(&self) -> Option<NaiveDate> {
+        self.0.end_on
+    }
+
+    /// Whom to contact.
+    async fn contact(&self) -> &str {
+        &self.0.contact
+    }
+
+    /// PUBLISHED, SUPERSEDED or WITHDRAWN.
+    async fn status(&self) -> ResourceStatus {
+        self.0.status.into()
+    }
+
+    /// The provider's credit stars (0 when unrated).
+    async fn provider_stars(&self) -> i32 {
+        i32::from(self.0.provider_stars)
+    }
+
+    /// When its list version was published.
+    async fn published_at(&self) -> DateTime<Utc> {
+        self.0.published_at
+    }
+}
+
+/// One item of a list to publish.
+#[derive(InputObject, Debug)]
+pub struct ResourceItemInput {
+    /// What it is.
+    pub kind: ResourceKind,
+    /// Its title, 1 to 200 characters.
+    pub title: String,
+    /// The occupations and levels it trains for.
+    pub occupations: Vec<ResourceOccupationInput>,
+    /// When it is offered.
+    pub schedule: Schedule,
+    /// Seats, 1 to 10,000.
+    pub seats: i32,
+    /// Seats already taken.
+    #[graphql(default)]
+    pub seats_taken: i32,
+    /// Fee, CNY (0 for free).
+    pub fee: i32,
+    /// How it is funded.
+    pub funding_mode: FundingMode,
+    /// Whether it may draw a subsidy.
+    pub subsidy_eligible: bool,
+    /// The region of the address (GB/T 2260 code).
+    pub region: String,
+    /// Where.
+    pub address: String,
+    /// Latitude, WGS 84.
+    pub latitude: Option<f64>,
+    /// Longitude, WGS 84.
+    pub longitude: Option<f64>,
+    /// First day.
+    pub start_on: NaiveDate,
+    /// Last day, if it ends.
+    pub end_on: Option<NaiveDate>,
+    /// Whom to contact.
+    pub contact: String,
+}
+
+/// An occupation and level.
+#[derive(InputObject, Debug)]
+pub struct ResourceOccupationInput {
+    /// The occupation code.
+    pub code: String,
+    /// The level.
+    pub level: SkillLevel,
+}
+
+impl ResourceItemInput {
+    /// The domain item; field errors come from `resources::publish`, which checks every item.
+    pub fn into_domain(self) -> ItemInput {
+        ItemInput {
+            kind: self.kind.into(),
+            title: self.title,
+            occupations: self
+                .occupations
+                .into_iter()
+                .map(|o| (o.code.trim().to_owned(), o.level.into()))
+                .collect(),
+            schedule: self.schedule.into(),
+            seats: self.seats,
+            seats_taken: self.seats_taken,
+            fee: self.fee,
+            funding_mode: self.funding_mode.into(),
+            subsidy_eligible: self.subsidy_eligible,
+            region: self.region,
+            address: self.address,
+            point: self.latitude.zip(self.longitude),
+            start_on: self.start_on,
+            end_on: self.end_on,
+            contact: self.contact,
+        }
+    }
+}
+
+/// Which published resources to list; every field narrows.
+#[derive(InputObject, Debug, Default)]
+pub struct OpenResourceFilter {
+    /// Offered by a current member of any of these alliances (codes).
+    pub alliances: Option<Vec<String>>,
+    /// At an address in this region.
+    pub region: Option<String>,
+    /// Training for this occupation, or a group of it (`4-14`).
+    pub occupation: Option<String>,
+    /// Training for this level.
+    pub level: Option<SkillLevel>,
+    /// Of this kind.
+    pub kind: Option<ResourceKind>,
+    /// On any of these schedules.
+    pub schedules: Option<Vec<Schedule>>,
+    /// Subsidy-eligible (or not).
+    pub subsidy_eligible: Option<bool>,
+    /// Only those with a free seat.
+    #[graphql(default)]
+    pub free_seats_only: bool,
+    /// Costing at most this, CNY.
+    pub fee_at_most: Option<i32>,
+    /// Within a radius of a point.
+    pub near: Option<NearInput>,
+}
+
+impl OpenResourceFilter {
+    /// The validated domain filter.
+    pub fn into_domain(self) -> AppResult<DomainFilter> {
+        Ok(DomainFilter {
+            alliances: self
+                .alliances
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    AllianceCode::parse(c)
+                        .map_err(|e| AppError::validation(format!("filter.alliances[{i}]"), e))
+                })
+                .collect::<AppResult<Vec<_>>>()?,
+            region: self
+                .region
+                .map(|r| {
+                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
+                })
+                .transpose()?,
+            occupation: self
+                .occupation
+                .map(|o| {
+                    OccupationPrefix::parse(&o)
+                        .map_err(|e| AppError::validation("filter.occupation", e))
+                })
+                .transpose()?,
+            level: self.level.map(Into::into),
+            kind: self.kind.map(Into::into),
+            schedules: self
+                .schedules
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            subsidy_eligible: self.subsidy_eligible,
+            free_seats_only: self.free_seats_only,
+            fee_at_most: self.fee_at_most,
+            provider_id: None,
+            near: self
+                .near
+                .map(|n| Near::parse("filter.near", n.latitude, n.longitude, n.radius_km))
+                .transpose()?,
+        })
+    }
+}
+
+/// What published resources can be ordered by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[graphql(remote = "crate::domain::resources::ResourceOrderField")]
+pub enum OpenResourceOrderField {
+    /// First day.
+    #[default]
+    StartOn,
+    /// Fee.
+    Fee,
+    /// The provider's credit stars (DESC for the best first).
+    CreditStars,
+    /// Distance from `filter.near` (needs it).
+    Distance,
+}
+
+/// An ordering of published resources; ties are broken by ID.
+#[derive(InputObject, Debug, Default)]
+pub struct OpenResourceOrder {
+    /// The field to order by.
+    pub field: OpenResourceOrderField,
+    /// Ascending unless told otherwise.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+impl OpenResourceOrder {
+    /// The domain ordering.
+    pub fn into_domain(self) -> (resources::ResourceOrderField, bool) {
+        (self.field.into(), self.direction == SortDirection::Desc)
+    }
+}
+
+/// The GraphQL `CatalogueItem` type.
+pub struct CatalogueItem(pub catalogue_item::Model);
+
+/// An item of a region's subsidised-training catalogue (补贴目录).
+#[Object]
+impl CatalogueItem {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::CatalogueItem(self.0.id).to_id()
+    }
+
+    /// The region whose bureau keeps it.
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        let found = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
+        Ok(Region(found.ok_or_else(|| {
+            AppError::internal("a catalogue item without its region")
+        })?))
+    }
+
+    /// The occupation.
+    async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Occupation> {
+        let found = api(ctx)?
+            .loaders
+            .occupation
+            .load_one(self.0.occupation_code.clone())
+            .await?;
+        Ok(Occupation(found.ok_or_else(|| {
+            AppError::internal("a catalogue item without its occupation")
+        })?))
+    }
+
+    /// The level.
+    async fn level(&self) -> SkillLevel {
+        self.0.level.into()
+    }
+
+    /// The category.
+    async fn category(&self) -> CatalogueCategory {
+        self.0.category.into()
+    }
+
+    /// Subsidy per person, CNY.
+    async fn subsidy_amount(&self) -> i32 {
+        self.0.subsidy_amount
+    }
+
+    /// A scarce occupation (紧缺职业).
+    async fn scarce(&self) -> bool {
+        self.0.scarce
+    }
+
+    /// The catalogue year.
+    async fn year(&self) -> i32 {
+        i32::from(self.0.year)
+    }
+
+    /// LISTED, UNDER_REVIEW or REMOVED.
+    async fn status(&self) -> CatalogueItemStatus {
+        self.0.status.into()
+    }
+
+    /// Why its status last changed.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+}
+
+/// Which catalogue items to list.
+#[derive(InputObject, Debug, Default)]
+pub struct CatalogueItemFilter {
+    /// Of this region's catalogue.
+    pub region: Option<String>,
+    /// Of this year.
+    pub year: Option<i32>,
+    /// For this occupation or group.
+    pub occupation: Option<String>,
+    /// For this level.
+    pub level: Option<SkillLevel>,
+    /// Of this category.
+    pub category: Option<CatalogueCategory>,
+    /// In any of these statuses (LISTED when left out).
+    pub statuses: Option<Vec<CatalogueItemStatus>>,
+    /// Scarce occupations only (or not).
+    pub scarce: Option<bool>,
+}
+
+impl CatalogueItemFilter {
+    /// The validated domain filter.
+    pub fn into_domain(self) -> AppResult<DomainCatalogueFilter> {
+        Ok(DomainCatalogueFilter {
+            region: self
+                .region
+                .map(|r| {
+                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
+                })
+                .transpose()?,
+            year: self
+                .year
+                .map(|y| {
+                    i16::try_from(y).map_err(|_| AppError::validation("filter.year", "not a year"))
+                })
+                .transpose()?,
+            occupation: self
+                .occupation
+                .map(|o| {
+                    OccupationPrefix::parse(&o)
+                        .map_err(|e| AppError::validation("filter.occupation", e))
+                })
+                .transpose()?,
+            level: self.level.map(Into::into),
+            category: self.category.map(Into::into),
+            statuses: self
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            scarce: self.scarce,
+        })
+    }
+}
+
+/// The GraphQL `TrainingPlan` type.
+pub struct TrainingPlan(pub training_plan::Model);
+
+/// A provider's quarterly training plan (培训计划).
+#[Object]
+impl TrainingPlan {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::TrainingPlan(self.0.id).to_id()
+    }
+
+    /// The region it trains in.
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        let found = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
+        Ok(Region(found.ok_or_else(|| {
+            AppError::internal("a plan without its region")
+        })?))
+    }
+
+    /// The year.
+    async fn year(&self) -> i32 {
+        i32::from(self.0.year)
+    }
+
+    /// The quarter, 1 to 4.
+    async fn quarter(&self) -> i32 {
+        i32::from(self.0.quarter)
+    }
+
+    /// The occupation.
+    async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Occupation> {
+        let found = api(ctx)?
+            .loaders
+            .occupation
+            .load_one(self.0.occupation_code.clone())
+            .await?;
+        Ok(Occupation(found.ok_or_else(|| {
+            AppError::internal("a plan without its occupation")
+        })?))
+    }
+
+    /// The provider.
+    async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
+        let found = api(ctx)?
+            .loaders
+            .organization
+            .load_one(self.0.provider_id)
+            .await?;
+        Ok(Organization(found.ok_or_else(|| {
+            AppError::internal("a plan without its provider")
+        })?))
+    }
+
+    /// Classes planned.
+    async fn planned_classes(&self) -> i32 {
+        self.0.planned_classes
+    }
+
+    /// People planned.
+    async fn planned_headcount(&self) -> i32 {
+        self.0.planned_headcount
+    }
+
+    /// The subsidy it draws on.
+    async fn subsidy_type(&self) -> SubsidyType {
+        self.0.subsidy_type.into()
+    }
+}
+
+/// Which plans to list.
+#[derive(InputObject, Debug, Default)]
+pub struct TrainingPlanFilter {
+    /// In this region.
+    pub region: Option<String>,
+    /// Of this year.
+    pub year: Option<i32>,
+    /// Of this quarter.
+    pub quarter: Option<i32>,
+    /// For this occupation or group.
+    pub occupation: Option<String>,
+    /// By this provider.
+    pub provider: Option<ID>,
+}
+
+impl TrainingPlanFilter {
+    /// The validated domain filter.
+    pub fn into_domain(self) -> AppResult<DomainPlanFilter> {
+        Ok(DomainPlanFilter {
+            region: self
+                .region
+                .map(|r| {
+                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
+                })
+                .transpose()?,
+            year: self
+                .year
+                .map(|y| {
+                    i16::try_from(y).map_err(|_| AppError::validation("filter.year", "not a year"))
+                })
+                .transpose()?,
+            quarter: self
+                .quarter
+                .map(|q| {
+                    i16::try_from(q).map_err(|_| AppError::validation("filter.quarter", "1 to 4"))
+                })
+                .transpose()?,
+            occupation: self
+                .occupation
+                .map(|o| {
+                    OccupationPrefix::parse(&o)
+                        .map_err(|e| AppError::validation("filter.occupation", e))
+                })
+                .transpose()?,
+            provider_id: self
+                .provider
+                .map(|p| NodeKey::organization("filter.provider", &p))
+                .transpose()?,
+        })
+    }
+}
