@@ -342,3 +342,60 @@ pub enum SubsidyType {
     #[sea_orm(string_value = "ENTREPRENEURSHIP")]
     Entrepreneurship,
 }
+
+/// The two types of assessment body, with the letter certificate numbers start with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum BodyType {
+    /// An employer evaluating its own employees (Y).
+    #[sea_orm(string_value = "EMPLOYER")]
+    Employer,
+    /// A social training-evaluation organization (S).
+    #[sea_orm(string_value = "SOCIAL")]
+    Social,
+}
+
+/// An assessment body's standing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum BodyStatus {
+    /// May schedule sessions and issue certificates.
+    #[sea_orm(string_value = "ACTIVE")]
+    Active,
+    /// Temporarily may not.
+    #[sea_orm(string_value = "SUSPENDED")]
+    Suspended,
+    /// No longer an assessment body.
+    #[sea_orm(string_value = "REVOKED")]
+    Revoked,
+}
+
+/// Where an assessment session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum SessionStatus {
+    /// Taking registrations.
+    #[sea_orm(string_value = "SCHEDULED")]
+    Scheduled,
+    /// Held; results being recorded.
+    #[sea_orm(string_value = "HELD")]
+    Held,
+    /// Results published; certificates issued.
+    #[sea_orm(string_value = "RESULTS_PUBLISHED")]
+    ResultsPublished,
+    /// Called off.
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
+/// A certificate's standing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum CertificateStatus {
+    /// Valid.
+    #[sea_orm(string_value = "VALID")]
+    Valid,
+    /// Revoked, with a reason.
+    #[sea_orm(string_value = "REVOKED")]
+    Revoked,
+}

@@ -7,8 +7,13 @@
 //! database stays readable and the same on SQLite and PostgreSQL.
 
 pub mod alliance;
+pub mod assessment_body;
+pub mod assessment_scope;
+pub mod assessment_session;
 pub mod audit_event;
+pub mod candidate;
 pub mod catalogue_item;
+pub mod certificate;
 pub mod cohort;
 pub mod cohort_demand;
 pub mod demand;
@@ -25,7 +30,8 @@ pub mod resource_occupation;
 pub mod training_plan;
 
 pub use enums::{
-    CatalogueCategory, CatalogueItemStatus, CohortKind, CohortStatus, DemandKind, DemandStatus,
-    EnrollmentStatus, FundingMode, Industry, InstitutionStatus, MembershipRole, OrganizationKind,
-    ResourceKind, ResourceStatus, Schedule, SkillLevel, SubsidyType, TargetGroup,
+    BodyStatus, BodyType, CatalogueCategory, CatalogueItemStatus, CertificateStatus, CohortKind,
+    CohortStatus, DemandKind, DemandStatus, EnrollmentStatus, FundingMode, Industry,
+    InstitutionStatus, MembershipRole, OrganizationKind, ResourceKind, ResourceStatus, Schedule,
+    SessionStatus, SkillLevel, SubsidyType, TargetGroup,
 };

@@ -15,6 +15,7 @@ mod m20261124_000003_identity;
 mod m20261124_000004_demands;
 mod m20261124_000005_cohorts;
 mod m20261124_000006_resources;
+mod m20261124_000007_evaluation;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_demands::Migration),
             Box::new(m20261124_000005_cohorts::Migration),
             Box::new(m20261124_000006_resources::Migration),
+            Box::new(m20261124_000007_evaluation::Migration),
         ]
     }
 }

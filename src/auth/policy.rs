@@ -189,6 +189,32 @@ pub fn publish_resources(viewer: &Viewer) -> AppResult<i32> {
         .ok_or_else(|| AppError::Forbidden("the token names no provider".to_owned()))
 }
 
+/// Evaluating skills: the organization the viewer acts for (the domain checks it is a filed body).
+pub fn assess(viewer: &Viewer) -> AppResult<i32> {
+    let org = match viewer.role {
+        Role::Enterprise | Role::AssessmentBody | Role::TrainingInstitution | Role::College => {
+            viewer.organization_id
+        }
+        Role::Public => {
+            return Err(AppError::Unauthenticated(
+                "evaluating skills needs a token".to_owned(),
+            ));
+        }
+        _ => None,
+    };
+    org.ok_or_else(|| {
+        AppError::Forbidden(format!(
+            "the {} role does not evaluate skills",
+            viewer.role.as_str()
+        ))
+    })
+}
+
+/// Registering candidates: an assessment body, or a learner's training provider.
+pub fn assess_or_train(viewer: &Viewer) -> AppResult<i32> {
+    assess(viewer)
+}
+
 /// The region a viewer supervises training in.
 pub fn supervised_region(viewer: &Viewer) -> AppResult<i32> {
     require(viewer, Permission::SuperviseTraining, "supervise training")?;

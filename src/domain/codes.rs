@@ -343,3 +343,130 @@ mod tests {
         }
     }
 }
+
+/// A skill-level certificate number (职业技能等级证书编号), 22 characters: the body type letter
+/// (Y employer, S social organization), the 4-digit body code, the 2-digit province code, the
+/// 6-digit site serial, the 2-digit year of issue, the level digit (1 = 高级技师 … 5 = 初级工) and a
+/// 6-digit serial unique per body and year.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CertificateNumber(String);
+
+impl CertificateNumber {
+    /// Parses a number, accepting lower case and surrounding spaces.
+    pub fn parse(input: &str) -> Result<Self, CodeError> {
+        let number = input.trim().to_ascii_uppercase();
+        if number.chars().count() != 22 {
+            return Err(err(format!(
+                "a certificate number has 22 characters, not {}",
+                number.chars().count()
+            )));
+        }
+        let bytes = number.as_bytes();
+        if bytes[0] != b'Y' && bytes[0] != b'S' {
+            return Err(err(
+                "a certificate number starts with Y (employer) or S (social organization)",
+            ));
+        }
+        if !bytes[1..].iter().all(u8::is_ascii_digit) {
+            return Err(err("after its letter a certificate number has 21 digits"));
+        }
+        if !matches!(number[5..7].parse::<u8>(), Ok(11..=82)) {
+            return Err(err(
+                "characters 6–7 of a certificate number are a province code",
+            ));
+        }
+        if !(b'1'..=b'5').contains(&bytes[15]) {
+            return Err(err(
+                "character 16 of a certificate number is the level digit, 1 to 5",
+            ));
+        }
+        Ok(Self(number))
+    }
+
+    /// Builds a number from its parts; `None` if a part has the wrong width or range.
+    pub fn compose(
+        employer: bool,
+        body_code: &str,
+        province: &str,
+        site_serial: &str,
+        year: i32,
+        level_digit: u8,
+        serial: u32,
+    ) -> Option<Self> {
+        if !(1..=5).contains(&level_digit) || serial > 999_999 {
+            return None;
+        }
+        let text = format!(
+            "{}{body_code}{province}{site_serial}{:02}{level_digit}{serial:06}",
+            if employer { 'Y' } else { 'S' },
+            year.rem_euclid(100)
+        );
+        Self::parse(&text).ok()
+    }
+
+    /// The number as printed.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The level digit, 1 (高级技师) to 5 (初级工).
+    pub fn level_digit(&self) -> u8 {
+        self.0.as_bytes()[15] - b'0'
+    }
+
+    /// The 6-digit serial.
+    pub fn serial(&self) -> u32 {
+        self.0[16..].parse().unwrap_or_default()
+    }
+}
+
+impl fmt::Display for CertificateNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+mod certificate_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn numbers_are_composed_and_parsed_by_their_parts() {
+        let n = CertificateNumber::compose(true, "0000", "32", "000123", 2026, 3, 42).unwrap();
+        assert_eq!(n.as_str(), "Y000032000123263000042");
+        assert_eq!(n.level_digit(), 3);
+        assert_eq!(n.serial(), 42);
+        assert_eq!(
+            CertificateNumber::parse(&format!("  {} ", n.as_str().to_lowercase())).unwrap(),
+            n
+        );
+        for bad in [
+            "",
+            "X00003200012326300004",
+            "Y0000320001232630000422",
+            "Y00009900012326300004 ",
+            "Y000032000123266000042",
+            "Y0000320001232630000A2",
+        ] {
+            assert!(CertificateNumber::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(CertificateNumber::compose(false, "0000", "32", "000123", 2026, 6, 1).is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn composed_numbers_round_trip(employer: bool, code in 0u32..10000, site in 0u32..1_000_000, year in 2000i32..2100, level in 1u8..=5, serial in 0u32..1_000_000) {
+            let n = CertificateNumber::compose(employer, &format!("{code:04}"), "32", &format!("{site:06}"), year, level, serial).unwrap();
+            let parsed = CertificateNumber::parse(n.as_str()).unwrap();
+            prop_assert_eq!(parsed.level_digit(), level);
+            prop_assert_eq!(parsed.serial(), serial);
+        }
+
+        #[test]
+        fn parsing_never_panics(s in ".{0,30}") {
+            let _ = CertificateNumber::parse(&s);
+        }
+    }
+}

@@ -37,6 +37,12 @@ pub enum NodeKey {
     CatalogueItem(i32),
     /// A training plan by id.
     TrainingPlan(i32),
+    /// An assessment session by id.
+    AssessmentSession(i32),
+    /// A candidate by id.
+    Candidate(i32),
+    /// A certificate by id.
+    Certificate(i32),
 }
 
 impl NodeKey {
@@ -56,6 +62,9 @@ impl NodeKey {
             Self::OpenResource(id) => format!("OpenResource:{id}"),
             Self::CatalogueItem(id) => format!("CatalogueItem:{id}"),
             Self::TrainingPlan(id) => format!("TrainingPlan:{id}"),
+            Self::AssessmentSession(id) => format!("AssessmentSession:{id}"),
+            Self::Candidate(id) => format!("Candidate:{id}"),
+            Self::Certificate(id) => format!("Certificate:{id}"),
         };
         ID(URL_SAFE_NO_PAD.encode(raw))
     }
@@ -81,6 +90,9 @@ impl NodeKey {
             "OpenResource" => Self::OpenResource(int()?),
             "CatalogueItem" => Self::CatalogueItem(int()?),
             "TrainingPlan" => Self::TrainingPlan(int()?),
+            "AssessmentSession" => Self::AssessmentSession(int()?),
+            "Candidate" => Self::Candidate(int()?),
+            "Certificate" => Self::Certificate(int()?),
             _ => return Err(invalid()),
         })
     }
@@ -144,6 +156,33 @@ impl NodeKey {
                 field,
                 "not the ID of a catalogue item",
             )),
+        }
+    }
+
+    /// Decodes an ID that must name an assessment session.
+    pub fn session(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::AssessmentSession(id) => Ok(id),
+            _ => Err(AppError::validation(
+                field,
+                "not the ID of an assessment session",
+            )),
+        }
+    }
+
+    /// Decodes an ID that must name a candidate.
+    pub fn candidate(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::Candidate(id) => Ok(id),
+            _ => Err(AppError::validation(field, "not the ID of a candidate")),
+        }
+    }
+
+    /// Decodes an ID that must name a certificate.
+    pub fn certificate(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::Certificate(id) => Ok(id),
+            _ => Err(AppError::validation(field, "not the ID of a certificate")),
         }
     }
 

@@ -8,15 +8,16 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    alliance, catalogue_item, cohort, demand, enrollment, learner, membership, occupation,
-    open_resource, organization, region, resource_occupation, training_plan,
+    alliance, assessment_body, assessment_scope, assessment_session, candidate, catalogue_item,
+    certificate, cohort, demand, enrollment, learner, membership, occupation, open_resource,
+    organization, region, resource_occupation, training_plan,
 };
 use sea_orm::DatabaseConnection;
 
 use crate::{
     domain::{
-        alliances, catalogue, cohorts, demands, learners, memberships, occupations, organizations,
-        regions, resources,
+        alliances, catalogue, cohorts, demands, evaluation, learners, memberships, occupations,
+        organizations, regions, resources,
     },
     error::AppError,
 };
@@ -142,6 +143,30 @@ loader!(
     TrainingPlanById, i32 => training_plan::Model, catalogue::plans_by_ids
 );
 loader!(
+    /// Assessment bodies by id.
+    BodyById, i32 => assessment_body::Model, evaluation::bodies_by_ids
+);
+loader!(
+    /// Assessment bodies by organization.
+    BodyByOrganization, i32 => assessment_body::Model, evaluation::bodies_by_organization
+);
+loader!(
+    /// The scope of each body.
+    ScopesByBody, i32 => Vec<assessment_scope::Model>, evaluation::scopes_by_body
+);
+loader!(
+    /// Sessions by id.
+    SessionById, i32 => assessment_session::Model, evaluation::sessions_by_ids
+);
+loader!(
+    /// The candidates of each session.
+    CandidatesBySession, i32 => Vec<candidate::Model>, evaluation::candidates_by_session
+);
+loader!(
+    /// The certificates of each learner.
+    CertificatesByLearner, i32 => Vec<certificate::Model>, evaluation::certificates_by_learner
+);
+loader!(
     /// Occupations by code.
     OccupationByCode, String => occupation::Model, occupations::by_codes
 );
@@ -182,6 +207,18 @@ pub struct Loaders {
     pub cohort: DataLoader<CohortById>,
     /// Open resources by id.
     pub open_resource: DataLoader<OpenResourceById>,
+    /// Bodies by id.
+    pub body: DataLoader<BodyById>,
+    /// Bodies by organization.
+    pub body_by_organization: DataLoader<BodyByOrganization>,
+    /// Scopes by body.
+    pub scopes_by_body: DataLoader<ScopesByBody>,
+    /// Sessions by id.
+    pub session: DataLoader<SessionById>,
+    /// Candidates by session.
+    pub candidates_by_session: DataLoader<CandidatesBySession>,
+    /// Certificates by learner.
+    pub certificates_by_learner: DataLoader<CertificatesByLearner>,
     /// Catalogue items by id.
     pub catalogue_item: DataLoader<CatalogueItemById>,
     /// Training plans by id.
@@ -236,6 +273,12 @@ impl Loaders {
             demand: dl(DemandById(db.clone()), delay),
             cohort: dl(CohortById(db.clone()), delay),
             open_resource: dl(OpenResourceById(db.clone()), delay),
+            body: dl(BodyById(db.clone()), delay),
+            body_by_organization: dl(BodyByOrganization(db.clone()), delay),
+            scopes_by_body: dl(ScopesByBody(db.clone()), delay),
+            session: dl(SessionById(db.clone()), delay),
+            candidates_by_session: dl(CandidatesBySession(db.clone()), delay),
+            certificates_by_learner: dl(CertificatesByLearner(db.clone()), delay),
             catalogue_item: dl(CatalogueItemById(db.clone()), delay),
             training_plan: dl(TrainingPlanById(db.clone()), delay),
             resource_occupations: dl(ResourceOccupations(db.clone()), delay),

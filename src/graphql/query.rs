@@ -3,6 +3,7 @@
 
 use async_graphql::{Context, ID, Object};
 use futures_util::FutureExt;
+use sea_orm::EntityTrait;
 
 use super::{
     connection::{Connection, TotalCount},
@@ -10,11 +11,14 @@ use super::{
     context::caller,
     ids::NodeKey,
     types::{
-        Alliance, AllianceFilter, AllianceOrder, AuditEvent, AuditEventFilter, CatalogueItem,
-        CatalogueItemFilter, Cohort, CohortFilter, Demand, DemandFilter, DemandOrder, Enrollment,
-        Learner, Membership, Node, Occupation, OccupationFilter, OpenResource, OpenResourceFilter,
-        OpenResourceOrder, Organization, OrganizationFilter, OrganizationOrder, Region,
-        SkillLevelInfo, TargetGroup, TrainingPlan, TrainingPlanFilter, Viewer, page_request,
+        Alliance, AllianceFilter, AllianceOrder, AssessmentSession, AssessmentSessionFilter,
+        AssessmentSessionOrder, AuditEvent, AuditEventFilter, CatalogueItem, CatalogueItemFilter,
+        Certificate, CertificateStatsDimension, CertificateStatsFilter, CertificateStatsRow,
+        CertificateVerification, Cohort, CohortFilter, Demand, DemandFilter, DemandOrder,
+        Enrollment, Learner, Membership, Node, Occupation, OccupationFilter, OpenResource,
+        OpenResourceFilter, OpenResourceOrder, Organization, OrganizationFilter, OrganizationOrder,
+        Region, SkillLevelInfo, TargetGroup, TrainingPlan, TrainingPlanFilter, Viewer,
+        page_request,
     },
 };
 use crate::{
@@ -22,7 +26,7 @@ use crate::{
     domain::{
         alliances, audit, catalogue,
         codes::{AllianceCode, OccupationCode, RegionCode},
-        cohorts, demands, learners, occupations, organizations, regions, resources,
+        cohorts, demands, evaluation, learners, occupations, organizations, regions, resources,
     },
     error::AppError,
 };
@@ -356,6 +360,77 @@ impl QueryRoot {
         Ok(Connection::from_page(page, total, TrainingPlan))
     }
 
+    /// The training and evaluation map: assessment sessions across alliances (SCHEDULED unless
+    /// `filter.statuses` says otherwise), by date unless told.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus filter and order"
+    )]
+    async fn assessment_sessions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list; every scheduled session when left out.")]
+        filter: Option<AssessmentSessionFilter>,
+        #[graphql(desc = "The order; by exam day when left out.")] order_by: Option<
+            AssessmentSessionOrder,
+        >,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<AssessmentSession>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let order = order_by.unwrap_or_default();
+        let descending = order.direction == super::types::SortDirection::Desc;
+        let page =
+            evaluation::list_sessions(&api.db, &filter, order.field.into(), descending, &request)
+                .await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { evaluation::count_sessions(&db, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, AssessmentSession))
+    }
+
+    /// Verifies a certificate by its number: public, no token. Spaces and lower case are fine; a
+    /// malformed number is BAD_USER_INPUT; the answer holds the holder's masked name and no other
+    /// personal data.
+    async fn verify_certificate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The 22-character certificate number.")] number: String,
+    ) -> async_graphql::Result<CertificateVerification> {
+        Ok(CertificateVerification(
+            evaluation::verify(&api(ctx)?.db, &number).await?,
+        ))
+    }
+
+    /// Certificates counted in groups (by alliance, region, occupation, level, body type, year):
+    /// aggregates only, no learner in them. VALID certificates unless told otherwise.
+    async fn certificate_stats(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which certificates to count.")] filter: Option<CertificateStatsFilter>,
+        #[graphql(desc = "The dimensions to group by; one total when empty.")] group_by: Option<
+            Vec<CertificateStatsDimension>,
+        >,
+    ) -> async_graphql::Result<Vec<CertificateStatsRow>> {
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let dims: Vec<_> = group_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let rows = evaluation::certificate_stats(&api(ctx)?.db, &filter, &dims).await?;
+        Ok(rows.into_iter().map(CertificateStatsRow).collect())
+    }
+
     /// Who is calling: role, organization, scope and permissions.
     async fn viewer(&self, ctx: &Context<'_>) -> Viewer {
         Viewer(caller(ctx).viewer)
@@ -532,6 +607,41 @@ async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Opt
             .load_one(id)
             .await?
             .map(|m| Node::TrainingPlan(TrainingPlan(m))),
+        NodeKey::AssessmentSession(id) => loaders
+            .session
+            .load_one(id)
+            .await?
+            .map(|m| Node::AssessmentSession(AssessmentSession(m))),
+        NodeKey::Candidate(_) => {
+            return Err(
+                AppError::validation("id", "candidates are read through their session").into(),
+            );
+        }
+        NodeKey::Certificate(id) => {
+            let found = entity::certificate::Entity::find_by_id(id)
+                .one(&api(ctx)?.db)
+                .await
+                .map_err(AppError::from)?;
+            match found {
+                Some(c) => {
+                    let learner = loaders.learner.load_one(c.learner_id).await?;
+                    let viewer = caller(ctx).viewer;
+                    let visible = match (&learner, policy::learner_scope(&viewer)) {
+                        (Some(l), Ok(scope)) => learners::in_scope(&api(ctx)?.db, scope, l).await?,
+                        _ => false,
+                    };
+                    if visible {
+                        Some(Node::Certificate(Certificate(c)))
+                    } else {
+                        return Err(AppError::Forbidden(
+                            "verify a certificate by its number instead".into(),
+                        )
+                        .into());
+                    }
+                }
+                None => None,
+            }
+        }
         NodeKey::AuditEvent(id) => {
             let scope = policy::read_audit_trail(&caller(ctx).viewer)?;
             audit::by_id(&api(ctx)?.db, scope, id)

@@ -47,6 +47,26 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("plans");
+    let sessions = entity::assessment_session::Entity::find()
+        .order_by_asc(entity::assessment_session::Column::Id)
+        .all(db)
+        .await
+        .expect("sessions");
+    let bodies = entity::assessment_body::Entity::find()
+        .order_by_asc(entity::assessment_body::Column::Id)
+        .all(db)
+        .await
+        .expect("bodies");
+    let candidates = entity::candidate::Entity::find()
+        .order_by_asc(entity::candidate::Column::Id)
+        .all(db)
+        .await
+        .expect("candidates");
+    let certificates = entity::certificate::Entity::find()
+        .order_by_asc(entity::certificate::Column::Id)
+        .all(db)
+        .await
+        .expect("certificates");
     let demands = demand::Entity::find()
         .order_by_asc(demand::Column::Id)
         .all(db)
@@ -54,7 +74,7 @@ async fn snapshot(app: &TestApp) -> String {
         .expect("demands");
     let audit = audit_event::Entity::find().count(db).await.expect("audit");
     format!(
-        "{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}"
+        "{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}"
     )
 }
 
@@ -82,6 +102,11 @@ struct Fixture {
     institution_id: Value,
     catalogue_item: Value,
     csv_base64: String,
+    wantong: Value,
+    session_a: Value,
+    session_b: Value,
+    candidate_a: Value,
+    employer_certificate: Value,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -191,7 +216,71 @@ async fn fixture(app: &TestApp) -> Fixture {
         .expect("fixture");
         base64::engine::general_purpose::STANDARD.encode(csv)
     };
+    let centre = caller(
+        Role::AssessmentBody,
+        Some(TestApp::raw_id(
+            &app.org_id("江苏眼镜行业职业技能评价中心").await,
+        )),
+        &[],
+        None,
+        None,
+    );
+    let sessions = app
+        .data("{ assessmentSessions(first: 100) { nodes { id level body { organization { name } } } } }")
+        .await;
+    let centre_sessions: Vec<Value> = sessions["assessmentSessions"]["nodes"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .filter(|s| s["body"]["organization"]["name"] == "江苏眼镜行业职业技能评价中心")
+        .cloned()
+        .collect();
+    let session_a = centre_sessions
+        .iter()
+        .find(|s| s["level"] == "LEVEL_5")
+        .expect("the LEVEL_5 session")["id"]
+        .clone();
+    let session_b = centre_sessions
+        .iter()
+        .find(|s| s["level"] == "LEVEL_4")
+        .expect("the LEVEL_4 session")["id"]
+        .clone();
+    let candidate_a = app
+        .data_as(
+            &centre,
+            "query($s: ID!) { node(id: $s) { ... on AssessmentSession { candidates { id } } } }",
+            json!({ "s": session_a }),
+        )
+        .await["node"]["candidates"][0]["id"]
+        .clone();
+    let zj_regulator = caller(
+        Role::Regulator,
+        None,
+        &[],
+        Some(app.region_row("321100").await),
+        None,
+    );
+    let certificates = app
+        .data_as(
+            &zj_regulator,
+            "{ learners(first: 100) { nodes { certificates { id number status } } } }",
+            json!({}),
+        )
+        .await;
+    let employer_certificate = certificates["learners"]["nodes"]
+        .as_array()
+        .expect("learners")
+        .iter()
+        .flat_map(|l| l["certificates"].as_array().expect("c").clone())
+        .find(|c| c["status"] == "VALID" && c["number"].as_str().expect("n").starts_with('Y'))
+        .expect("the employer's valid certificate")["id"]
+        .clone();
     Fixture {
+        wantong: app.org_id("丹阳市万通镜片有限公司").await,
+        session_a,
+        session_b,
+        candidate_a,
+        employer_certificate,
         college_resource,
         institution_id: app.org_id("丹阳市视界眼镜技能培训中心").await,
         catalogue_item,
@@ -388,6 +477,48 @@ const CELLS: &[Cell] = &[
         query: "mutation($i: ID!) { setCatalogueItemStatus(input: {item: $i, status: UNDER_REVIEW, reason: \"placement below target\"}) { status } }",
         variables: |f| json!({ "i": f.catalogue_item }),
         allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "fileAssessmentBody",
+        query: "mutation($o: ID!) { fileAssessmentBody(input: {organization: $o, type: EMPLOYER, bodyCode: \"0099\", siteSerial: \"000777\", scope: [{occupation: \"4-14-03-04\", maxLevel: LEVEL_4}]}) { status } }",
+        variables: |f| json!({ "o": f.wantong }),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "setAssessmentBodyStatus",
+        query: "mutation($o: ID!) { setAssessmentBodyStatus(input: {organization: $o, status: ACTIVE, reason: \"年度复核\"}) { status } }",
+        variables: |f| json!({ "o": f.enterprise_id }),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "scheduleSession",
+        query: "mutation { scheduleSession(input: {occupation: \"4-14-03-03\", level: LEVEL_5, examDate: \"2099-03-01\", registrationDeadline: \"2099-02-01\", region: \"321100\", address: \"丹阳考点\", capacity: 10}) { id } }",
+        variables: |_| json!({}),
+        allowed: &[Role::Enterprise, Role::AssessmentBody],
+    },
+    Cell {
+        name: "registerCandidate",
+        query: "mutation($s: ID!, $l: ID!) { registerCandidate(input: {session: $s, learner: $l}) { id } }",
+        variables: |f| json!({ "s": f.session_b, "l": f.new_trainee }),
+        allowed: &[Role::College, Role::AssessmentBody],
+    },
+    Cell {
+        name: "recordResults",
+        query: "mutation($s: ID!, $c: ID!) { recordResults(input: {session: $s, results: [{candidate: $c, theoryScore: 80, practicalScore: 85}]}) { status } }",
+        variables: |f| json!({ "s": f.session_a, "c": f.candidate_a }),
+        allowed: &[Role::AssessmentBody],
+    },
+    Cell {
+        name: "publishResults",
+        query: "mutation($s: ID!) { publishResults(input: {session: $s}) { number } }",
+        variables: |f| json!({ "s": f.session_a }),
+        allowed: &[Role::AssessmentBody],
+    },
+    Cell {
+        name: "revokeCertificate",
+        query: "mutation($c: ID!) { revokeCertificate(input: {certificate: $c, reason: \"复核\"}) { status } }",
+        variables: |f| json!({ "c": f.employer_certificate }),
+        allowed: &[Role::Enterprise, Role::Regulator],
     },
     Cell {
         name: "createCohort",

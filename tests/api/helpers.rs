@@ -398,7 +398,13 @@ impl TestApp {
             | skillgraph::graphql::ids::NodeKey::AuditEvent(n)
             | skillgraph::graphql::ids::NodeKey::Demand(n)
             | skillgraph::graphql::ids::NodeKey::Cohort(n)
-            | skillgraph::graphql::ids::NodeKey::Enrollment(n) => n,
+            | skillgraph::graphql::ids::NodeKey::Enrollment(n)
+            | skillgraph::graphql::ids::NodeKey::OpenResource(n)
+            | skillgraph::graphql::ids::NodeKey::CatalogueItem(n)
+            | skillgraph::graphql::ids::NodeKey::TrainingPlan(n)
+            | skillgraph::graphql::ids::NodeKey::AssessmentSession(n)
+            | skillgraph::graphql::ids::NodeKey::Candidate(n)
+            | skillgraph::graphql::ids::NodeKey::Certificate(n) => n,
             other => panic!("no row id in {other:?}"),
         }
     }

@@ -10,6 +10,7 @@ mod authz;
 mod cohorts;
 mod demands;
 mod errors;
+mod evaluation;
 mod graph;
 mod helpers;
 mod http;

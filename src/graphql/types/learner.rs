@@ -100,6 +100,20 @@ impl Learner {
             .map(Organization))
     }
 
+    /// The learner's skill-level certificates.
+    async fn certificates(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::Certificate>> {
+        let rows = api(ctx)?
+            .loaders
+            .certificates_by_learner
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(super::Certificate).collect())
+    }
+
     /// The unmasked personal data, for the learner, the regulator of the learner's region and
     /// the learner's providers only (FORBIDDEN otherwise). Every read is recorded in the audit
     /// trail before the data is returned.

@@ -6,6 +6,7 @@ mod audit;
 mod cohort;
 pub(crate) mod demand;
 mod enums;
+mod evaluation;
 mod learner;
 mod membership;
 mod node;
@@ -21,6 +22,11 @@ pub use audit::{AuditEvent, AuditEventFilter};
 pub use cohort::{Cohort, CohortFilter, CohortKind, CohortStatus, Enrollment, EnrollmentStatus};
 pub use demand::{Demand, DemandFilter, DemandInput, DemandKind, DemandOrder, DemandStatus};
 pub use enums::{Industry, MembershipRole, OrganizationKind, SkillLevel, SortDirection};
+pub use evaluation::{
+    AssessmentBody, AssessmentSession, AssessmentSessionFilter, AssessmentSessionOrder, BodyStatus,
+    BodyType, Candidate, Certificate, CertificateStatsDimension, CertificateStatsFilter,
+    CertificateStatsRow, CertificateVerification,
+};
 pub use learner::{Learner, LearnerPersonalData, TargetGroup};
 pub use membership::Membership;
 pub use node::Node;

@@ -1,8 +1,8 @@
 use async_graphql::{ID, Interface};
 
 use super::{
-    Alliance, AuditEvent, CatalogueItem, Cohort, Demand, Enrollment, Learner, Membership,
-    Occupation, OpenResource, Organization, Region, TrainingPlan,
+    Alliance, AssessmentSession, AuditEvent, CatalogueItem, Certificate, Cohort, Demand,
+    Enrollment, Learner, Membership, Occupation, OpenResource, Organization, Region, TrainingPlan,
 };
 
 /// An object with a global ID (the Relay `Node` interface). Any node can be fetched again with
@@ -40,4 +40,8 @@ pub enum Node {
     CatalogueItem(CatalogueItem),
     /// A training plan.
     TrainingPlan(TrainingPlan),
+    /// An assessment session.
+    AssessmentSession(AssessmentSession),
+    /// A certificate (for its holder, body and supervisors; anyone may verify a number).
+    Certificate(Certificate),
 }

@@ -149,6 +149,19 @@ impl Organization {
         ))
     }
 
+    /// Its filing as an assessment body, if it is one (public: type, scope, status).
+    async fn assessment_body(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::AssessmentBody>> {
+        Ok(api(ctx)?
+            .loaders
+            .body_by_organization
+            .load_one(self.0.id)
+            .await?
+            .map(super::AssessmentBody))
+    }
+
     /// Credit stars, 1 to 5, set by the regulator (training institutions; null when unrated).
     async fn credit_stars(&self) -> Option<i32> {
         self.0.credit_stars.map(i32::from)

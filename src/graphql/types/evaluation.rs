@@ -1,0 +1,632 @@
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{assessment_body, assessment_session, candidate, certificate};
+
+use super::{Alliance, Learner, Occupation, Organization, Region, SkillLevel, SortDirection};
+use crate::{
+    domain::{
+        codes::{AllianceCode, OccupationPrefix, RegionCode},
+        evaluation::{
+            self, SessionFilter as DomainSessionFilter, StatsFilter as DomainStatsFilter,
+        },
+        geo::Near,
+    },
+    error::{AppError, AppResult},
+    graphql::{
+        context::{api, caller},
+        ids::NodeKey,
+        types::demand::NearInput,
+    },
+};
+
+/// The two types of assessment body.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::BodyType")]
+pub enum BodyType {
+    /// An employer evaluating its own employees; its certificate numbers start with Y.
+    Employer,
+    /// A social training-evaluation organization; its numbers start with S.
+    Social,
+}
+
+/// An assessment body's standing.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::BodyStatus")]
+pub enum BodyStatus {
+    /// May schedule sessions and issue certificates.
+    Active,
+    /// Temporarily may not.
+    Suspended,
+    /// No longer an assessment body.
+    Revoked,
+}
+
+/// Where an assessment session is: SCHEDULED → HELD → RESULTS_PUBLISHED, or CANCELLED.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::SessionStatus")]
+pub enum SessionStatus {
+    /// Taking registrations.
+    Scheduled,
+    /// Held; results being recorded.
+    Held,
+    /// Results published; certificates issued.
+    ResultsPublished,
+    /// Called off.
+    Cancelled,
+}
+
+/// A certificate's standing.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::CertificateStatus")]
+pub enum CertificateStatus {
+    /// Valid.
+    Valid,
+    /// Revoked.
+    Revoked,
+}
+
+/// What a verification found.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerificationStatus {
+    /// The certificate exists and is valid.
+    Valid,
+    /// The certificate exists and was revoked.
+    Revoked,
+    /// No certificate has this number.
+    NotFound,
+}
+
+/// One occupation an assessment body may evaluate, up to a level.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct AssessmentScopeEntry {
+    /// The occupation code.
+    pub occupation_code: String,
+    /// The highest level it may evaluate.
+    pub max_level: SkillLevel,
+}
+
+/// The GraphQL `AssessmentBody` type.
+pub struct AssessmentBody(pub assessment_body::Model);
+
+/// An organization filed as an assessment body (评价机构): its type, codes, scope and standing.
+#[Object]
+impl AssessmentBody {
+    /// EMPLOYER (Y) or SOCIAL (S).
+    async fn body_type(&self) -> BodyType {
+        self.0.body_type.into()
+    }
+
+    /// The 4-digit body code.
+    async fn body_code(&self) -> &str {
+        &self.0.body_code
+    }
+
+    /// The 6-digit site serial.
+    async fn site_serial(&self) -> &str {
+        &self.0.site_serial
+    }
+
+    /// ACTIVE, SUSPENDED or REVOKED.
+    async fn status(&self) -> BodyStatus {
+        self.0.status.into()
+    }
+
+    /// Why the status last changed.
+    async fn status_reason(&self) -> Option<&str> {
+        self.0.status_reason.as_deref()
+    }
+
+    /// What it may evaluate.
+    async fn scope(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AssessmentScopeEntry>> {
+        let rows = api(ctx)?
+            .loaders
+            .scopes_by_body
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .map(|s| AssessmentScopeEntry {
+                occupation_code: s.occupation_code,
+                max_level: s.max_level.into(),
+            })
+            .collect())
+    }
+
+    /// The organization.
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
+        let found = api(ctx)?
+            .loaders
+            .organization
+            .load_one(self.0.organization_id)
+            .await?;
+        Ok(Organization(found.ok_or_else(|| {
+            AppError::internal("a body without its organization")
+        })?))
+    }
+}
+
+/// The GraphQL `AssessmentSession` type.
+pub struct AssessmentSession(pub assessment_session::Model);
+
+/// An assessment session (评价批次): one occupation at one level on one day, by one body.
+#[Object]
+impl AssessmentSession {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::AssessmentSession(self.0.id).to_id()
+    }
+
+    /// The body.
+    async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<AssessmentBody> {
+        let found = api(ctx)?.loaders.body.load_one(self.0.body_id).await?;
+        Ok(AssessmentBody(found.ok_or_else(|| {
+            AppError::internal("a session without its body")
+        })?))
+    }
+
+    /// The occupation.
+    async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Occupation> {
+        let found = api(ctx)?
+            .loaders
+            .occupation
+            .load_one(self.0.occupation_code.clone())
+            .await?;
+        Ok(Occupation(found.ok_or_else(|| {
+            AppError::internal("a session without its occupation")
+        })?))
+    }
+
+    /// The level.
+    async fn level(&self) -> SkillLevel {
+        self.0.level.into()
+    }
+
+    /// The exam day.
+    async fn exam_date(&self) -> NaiveDate {
+        self.0.exam_date
+    }
+
+    /// The last day to register.
+    async fn registration_deadline(&self) -> NaiveDate {
+        self.0.registration_deadline
+    }
+
+    /// The venue's region.
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        let found = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
+        Ok(Region(found.ok_or_else(|| {
+            AppError::internal("a session without its region")
+        })?))
+    }
+
+    /// The venue.
+    async fn address(&self) -> &str {
+        &self.0.address
+    }
+
+    /// Kilometres from a point to the venue (null without coordinates).
+    async fn distance_km(
+        &self,
+        #[graphql(desc = "Latitude of the point, WGS 84.")] latitude: f64,
+        #[graphql(desc = "Longitude of the point, WGS 84.")] longitude: f64,
+    ) -> async_graphql::Result<Option<f64>> {
+        let from = Near::parse("latitude", latitude, longitude, 1.0)?;
+        Ok(self
+            .0
+            .latitude
+            .zip(self.0.longitude)
+            .map(|(a, b)| (from.distance_km(a, b) * 1000.0).round() / 1000.0))
+    }
+
+    /// Places.
+    async fn capacity(&self) -> i32 {
+        self.0.capacity
+    }
+
+    /// Places still free.
+    async fn open_seats(&self) -> i32 {
+        self.0.capacity - self.0.registered
+    }
+
+    /// Where it is.
+    async fn status(&self) -> SessionStatus {
+        self.0.status.into()
+    }
+
+    /// The candidates: for the session's body and its region's regulator (FORBIDDEN otherwise).
+    async fn candidates(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Candidate>> {
+        let api = api(ctx)?;
+        let viewer = caller(ctx).viewer;
+        if !evaluation::may_see_candidates(&api.db, &viewer, &self.0).await? {
+            return Err(AppError::Forbidden(
+                "the candidates are the body's and the regulator's to see".to_owned(),
+            )
+            .into());
+        }
+        let rows = api
+            .loaders
+            .candidates_by_session
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Candidate).collect())
+    }
+}
+
+/// The GraphQL `Candidate` type.
+pub struct Candidate(pub candidate::Model);
+
+/// A learner registered for a session, with the scores once recorded.
+#[Object]
+impl Candidate {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::Candidate(self.0.id).to_id()
+    }
+
+    /// The learner, masked.
+    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Learner> {
+        let found = api(ctx)?
+            .loaders
+            .learner
+            .load_one(self.0.learner_id)
+            .await?;
+        Ok(Learner(found.ok_or_else(|| {
+            AppError::internal("a candidate without its learner")
+        })?))
+    }
+
+    /// An employer body's attestation that the learner is its employee.
+    async fn attestation(&self) -> Option<&str> {
+        self.0.attestation.as_deref()
+    }
+
+    /// Theory score, 0–100.
+    async fn theory_score(&self) -> Option<i32> {
+        self.0.theory_score.map(i32::from)
+    }
+
+    /// Practical score, 0–100.
+    async fn practical_score(&self) -> Option<i32> {
+        self.0.practical_score.map(i32::from)
+    }
+
+    /// Passed: both scores at least 60.
+    async fn passed(&self) -> bool {
+        evaluation::passes(self.0.theory_score, self.0.practical_score)
+    }
+
+    /// When the learner registered.
+    async fn registered_at(&self) -> DateTime<Utc> {
+        self.0.registered_at
+    }
+}
+
+/// The GraphQL `Certificate` type.
+pub struct Certificate(pub certificate::Model);
+
+/// A skill-level certificate (职业技能等级证书).
+#[Object]
+impl Certificate {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::Certificate(self.0.id).to_id()
+    }
+
+    /// The 22-character national number.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+
+    /// The occupation.
+    async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Occupation> {
+        let found = api(ctx)?
+            .loaders
+            .occupation
+            .load_one(self.0.occupation_code.clone())
+            .await?;
+        Ok(Occupation(found.ok_or_else(|| {
+            AppError::internal("a certificate without its occupation")
+        })?))
+    }
+
+    /// The level.
+    async fn level(&self) -> SkillLevel {
+        self.0.level.into()
+    }
+
+    /// The issuing body.
+    async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<AssessmentBody> {
+        let found = api(ctx)?.loaders.body.load_one(self.0.body_id).await?;
+        Ok(AssessmentBody(found.ok_or_else(|| {
+            AppError::internal("a certificate without its body")
+        })?))
+    }
+
+    /// The day of issue.
+    async fn issued_on(&self) -> NaiveDate {
+        self.0.issued_on
+    }
+
+    /// VALID or REVOKED.
+    async fn status(&self) -> CertificateStatus {
+        self.0.status.into()
+    }
+
+    /// Why it was revoked.
+    async fn revoked_reason(&self) -> Option<&str> {
+        self.0.revoked_reason.as_deref()
+    }
+}
+
+/// What anyone may learn of a certificate by its number: no personal data but the holder's
+/// masked name.
+pub struct CertificateVerification(pub evaluation::Verification);
+
+/// The answer to `verifyCertificate`.
+#[Object]
+impl CertificateVerification {
+    /// The number, normalised.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+
+    /// VALID, REVOKED or NOT_FOUND.
+    async fn status(&self) -> VerificationStatus {
+        match self.0.found.as_ref().map(|f| f.status) {
+            None => VerificationStatus::NotFound,
+            Some(entity::CertificateStatus::Valid) => VerificationStatus::Valid,
+            Some(entity::CertificateStatus::Revoked) => VerificationStatus::Revoked,
+        }
+    }
+
+    /// The occupation.
+    async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Occupation>> {
+        let Some(found) = &self.0.found else {
+            return Ok(None);
+        };
+        Ok(api(ctx)?
+            .loaders
+            .occupation
+            .load_one(found.occupation_code.clone())
+            .await?
+            .map(Occupation))
+    }
+
+    /// The level.
+    async fn level(&self) -> Option<SkillLevel> {
+        self.0.found.as_ref().map(|f| f.level.into())
+    }
+
+    /// The issuing body's organization.
+    async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        let Some(found) = &self.0.found else {
+            return Ok(None);
+        };
+        Ok(api(ctx)?
+            .loaders
+            .organization
+            .load_one(found.body_organization_id)
+            .await?
+            .map(Organization))
+    }
+
+    /// The day of issue.
+    async fn issued_on(&self) -> Option<NaiveDate> {
+        self.0.found.as_ref().map(|f| f.issued_on)
+    }
+
+    /// The holder's name, masked (`张*`).
+    async fn holder_name(&self) -> Option<&str> {
+        self.0.found.as_ref().map(|f| f.holder_masked.as_str())
+    }
+}
+
+/// Which sessions to list; every field narrows.
+#[derive(InputObject, Debug, Default)]
+pub struct AssessmentSessionFilter {
+    /// Held by bodies in any of these alliances.
+    pub alliances: Option<Vec<String>>,
+    /// With a venue in this region.
+    pub region: Option<String>,
+    /// For this occupation or group.
+    pub occupation: Option<String>,
+    /// At this level.
+    pub level: Option<SkillLevel>,
+    /// By bodies of this type.
+    pub body_type: Option<BodyType>,
+    /// On or after this day.
+    pub from: Option<NaiveDate>,
+    /// On or before this day.
+    pub to: Option<NaiveDate>,
+    /// Only sessions with a free place.
+    #[graphql(default)]
+    pub open_seats_only: bool,
+    /// In these statuses (SCHEDULED when left out).
+    pub statuses: Option<Vec<SessionStatus>>,
+    /// Within a radius of a point.
+    pub near: Option<NearInput>,
+}
+
+impl AssessmentSessionFilter {
+    /// The validated domain filter.
+    pub fn into_domain(self) -> AppResult<DomainSessionFilter> {
+        Ok(DomainSessionFilter {
+            alliances: parse_alliances(self.alliances)?,
+            region: self
+                .region
+                .map(|r| {
+                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
+                })
+                .transpose()?,
+            occupation: self
+                .occupation
+                .map(|o| {
+                    OccupationPrefix::parse(&o)
+                        .map_err(|e| AppError::validation("filter.occupation", e))
+                })
+                .transpose()?,
+            level: self.level.map(Into::into),
+            body_type: self.body_type.map(Into::into),
+            from: self.from,
+            to: self.to,
+            open_seats_only: self.open_seats_only,
+            statuses: self
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            near: self
+                .near
+                .map(|n| Near::parse("filter.near", n.latitude, n.longitude, n.radius_km))
+                .transpose()?,
+        })
+    }
+}
+
+fn parse_alliances(codes: Option<Vec<String>>) -> AppResult<Vec<AllianceCode>> {
+    codes
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            AllianceCode::parse(c)
+                .map_err(|e| AppError::validation(format!("filter.alliances[{i}]"), e))
+        })
+        .collect()
+}
+
+/// What sessions can be ordered by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[graphql(remote = "crate::domain::evaluation::SessionOrderField")]
+pub enum AssessmentSessionOrderField {
+    /// The exam day.
+    #[default]
+    Date,
+    /// Distance from `filter.near` (needs it).
+    Distance,
+}
+
+/// An ordering of sessions; ties are broken by ID.
+#[derive(InputObject, Debug, Default)]
+pub struct AssessmentSessionOrder {
+    /// The field.
+    pub field: AssessmentSessionOrderField,
+    /// Ascending unless told otherwise.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// Which certificates to count.
+#[derive(InputObject, Debug, Default)]
+pub struct CertificateStatsFilter {
+    /// Issued by bodies in any of these alliances.
+    pub alliances: Option<Vec<String>>,
+    /// Issued by bodies of this region.
+    pub region: Option<String>,
+    /// For this occupation or group.
+    pub occupation: Option<String>,
+    /// At this level or above (LEVEL_3 for "高级工 and above").
+    pub min_level: Option<SkillLevel>,
+    /// By bodies of this type.
+    pub body_type: Option<BodyType>,
+    /// Issued in this year.
+    pub year: Option<i32>,
+    /// Count revoked certificates too.
+    #[graphql(default)]
+    pub include_revoked: bool,
+}
+
+impl CertificateStatsFilter {
+    /// The validated domain filter.
+    pub fn into_domain(self) -> AppResult<DomainStatsFilter> {
+        Ok(DomainStatsFilter {
+            alliances: parse_alliances(self.alliances)?,
+            region: self
+                .region
+                .map(|r| {
+                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
+                })
+                .transpose()?,
+            occupation: self
+                .occupation
+                .map(|o| {
+                    OccupationPrefix::parse(&o)
+                        .map_err(|e| AppError::validation("filter.occupation", e))
+                })
+                .transpose()?,
+            min_level: self.min_level.map(Into::into),
+            body_type: self.body_type.map(Into::into),
+            year: self.year,
+            include_revoked: self.include_revoked,
+        })
+    }
+}
+
+/// What certificate counts can be grouped by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::evaluation::StatsDimension")]
+pub enum CertificateStatsDimension {
+    /// The issuing body's alliances (a certificate counts once in each).
+    Alliance,
+    /// The issuing body's region.
+    Region,
+    /// The occupation.
+    Occupation,
+    /// The level.
+    Level,
+    /// The body type.
+    BodyType,
+    /// The year of issue.
+    Year,
+}
+
+/// One group of certificates: counts only, no learner.
+pub struct CertificateStatsRow(pub evaluation::StatsRow);
+
+/// A count of certificates in one group; the dimensions not grouped by are null.
+#[Object]
+impl CertificateStatsRow {
+    /// The alliance.
+    async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Alliance>> {
+        let Some(id) = self.0.alliance_id else {
+            return Ok(None);
+        };
+        Ok(api(ctx)?.loaders.alliance.load_one(id).await?.map(Alliance))
+    }
+
+    /// The region.
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
+        let Some(id) = self.0.region_id else {
+            return Ok(None);
+        };
+        Ok(api(ctx)?.loaders.region.load_one(id).await?.map(Region))
+    }
+
+    /// The occupation code.
+    async fn occupation_code(&self) -> Option<&str> {
+        self.0.occupation_code.as_deref()
+    }
+
+    /// The level.
+    async fn level(&self) -> Option<SkillLevel> {
+        self.0.level.map(Into::into)
+    }
+
+    /// The body type.
+    async fn body_type(&self) -> Option<BodyType> {
+        self.0.body_type.map(Into::into)
+    }
+
+    /// The year.
+    async fn year(&self) -> Option<i32> {
+        self.0.year
+    }
+
+    /// How many certificates.
+    async fn count(&self) -> i64 {
+        i64::try_from(self.0.count).unwrap_or(i64::MAX)
+    }
+}
