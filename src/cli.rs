@@ -164,8 +164,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     cohorts,
                     resources,
                     certificates,
+                    intentions,
                 } => println!(
-                    "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships, {learners} learners, {demands} demands, {cohorts} cohorts, {resources} open resources, {certificates} certificates"
+                    "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships, {learners} learners, {demands} demands, {cohorts} cohorts, {resources} open resources, {certificates} certificates, {intentions} training intentions"
                 ),
                 seed::SeedOutcome::AlreadyPopulated => {
                     println!("the database already has data; nothing loaded");

@@ -11,6 +11,8 @@
 //! | `max_query_depth` | `SKILLGRAPH_MAX_QUERY_DEPTH` | `16` |
 //! | `max_query_complexity` | `SKILLGRAPH_MAX_QUERY_COMPLEXITY` | `5000` |
 //! | `loader_delay_ms` | `SKILLGRAPH_LOADER_DELAY_MS` | `1` |
+//! | `intention_expiry_days` | `SKILLGRAPH_INTENTION_EXPIRY_DAYS` | `90` |
+//! | `max_open_intentions` | `SKILLGRAPH_MAX_OPEN_INTENTIONS` | `3` |
 //! | `max_body_bytes` | `SKILLGRAPH_MAX_BODY_BYTES` | `1048576` |
 //! | `request_timeout_secs` | `SKILLGRAPH_REQUEST_TIMEOUT_SECS` | `30` |
 //! | `jwt_algorithm` | `SKILLGRAPH_JWT_ALGORITHM` | `HS256` (or `RS256`, `ES256`) |
@@ -70,6 +72,10 @@ pub struct Settings {
     pub max_query_complexity: usize,
     /// How long, in milliseconds, a DataLoader gathers keys before its one statement.
     pub loader_delay_ms: u64,
+    /// Days until an open training intention expires.
+    pub intention_expiry_days: u64,
+    /// The most open training intentions one learner may have.
+    pub max_open_intentions: u64,
     /// The largest request body, in bytes.
     pub max_body_bytes: usize,
     /// How long one request may take, in seconds.
@@ -116,6 +122,8 @@ impl Default for Settings {
             max_query_depth: limits.max_depth,
             max_query_complexity: limits.max_complexity,
             loader_delay_ms: u64::try_from(limits.loader_delay.as_millis()).unwrap_or(1),
+            intention_expiry_days: limits.intention_expiry_days,
+            max_open_intentions: limits.max_open_intentions,
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 30,
             jwt_algorithm: JwtAlgorithm::HS256,
@@ -183,6 +191,8 @@ impl Settings {
             max_depth: self.max_query_depth,
             max_complexity: self.max_query_complexity,
             loader_delay: Duration::from_millis(self.loader_delay_ms),
+            intention_expiry_days: self.intention_expiry_days,
+            max_open_intentions: self.max_open_intentions,
         }
     }
 

@@ -399,3 +399,42 @@ pub enum CertificateStatus {
     #[sea_orm(string_value = "REVOKED")]
     Revoked,
 }
+
+/// Where a training intention is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum IntentionStatus {
+    /// Waiting for training.
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    /// Enrolled somewhere.
+    #[sea_orm(string_value = "MATCHED")]
+    Matched,
+    /// Part of a dispatched order.
+    #[sea_orm(string_value = "DISPATCHED")]
+    Dispatched,
+    /// Withdrawn by the learner.
+    #[sea_orm(string_value = "WITHDRAWN")]
+    Withdrawn,
+    /// Open too long.
+    #[sea_orm(string_value = "EXPIRED")]
+    Expired,
+}
+
+/// Where a training order is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum OrderStatus {
+    /// Sent to the provider.
+    #[sea_orm(string_value = "DISPATCHED")]
+    Dispatched,
+    /// Taken: a cohort was opened.
+    #[sea_orm(string_value = "ACCEPTED")]
+    Accepted,
+    /// Refused, with a reason.
+    #[sea_orm(string_value = "DECLINED")]
+    Declined,
+    /// Not answered by the deadline.
+    #[sea_orm(string_value = "EXPIRED")]
+    Expired,
+}

@@ -27,11 +27,13 @@ pub mod open_resource;
 pub mod organization;
 pub mod region;
 pub mod resource_occupation;
+pub mod training_intention;
+pub mod training_order;
 pub mod training_plan;
 
 pub use enums::{
     BodyStatus, BodyType, CatalogueCategory, CatalogueItemStatus, CertificateStatus, CohortKind,
     CohortStatus, DemandKind, DemandStatus, EnrollmentStatus, FundingMode, Industry,
-    InstitutionStatus, MembershipRole, OrganizationKind, ResourceKind, ResourceStatus, Schedule,
-    SessionStatus, SkillLevel, SubsidyType, TargetGroup,
+    InstitutionStatus, IntentionStatus, MembershipRole, OrderStatus, OrganizationKind,
+    ResourceKind, ResourceStatus, Schedule, SessionStatus, SkillLevel, SubsidyType, TargetGroup,
 };

@@ -16,6 +16,7 @@ mod m20261124_000004_demands;
 mod m20261124_000005_cohorts;
 mod m20261124_000006_resources;
 mod m20261124_000007_evaluation;
+mod m20261124_000008_orders;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_cohorts::Migration),
             Box::new(m20261124_000006_resources::Migration),
             Box::new(m20261124_000007_evaluation::Migration),
+            Box::new(m20261124_000008_orders::Migration),
         ]
     }
 }

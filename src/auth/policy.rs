@@ -189,6 +189,23 @@ pub fn publish_resources(viewer: &Viewer) -> AppResult<i32> {
         .ok_or_else(|| AppError::Forbidden("the token names no provider".to_owned()))
 }
 
+/// Whose training intentions a viewer may submit: the learner's own, a provider's learners, the
+/// regulator's region.
+pub fn intention_scope(viewer: &Viewer) -> AppResult<LearnerScope> {
+    match viewer.role {
+        Role::Learner | Role::College | Role::TrainingInstitution | Role::Regulator => {
+            learner_scope(viewer)
+        }
+        Role::Public => Err(AppError::Unauthenticated(
+            "submitting an intention needs a token".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(format!(
+            "the {} role does not submit intentions",
+            viewer.role.as_str()
+        ))),
+    }
+}
+
 /// Evaluating skills: the organization the viewer acts for (the domain checks it is a filed body).
 pub fn assess(viewer: &Viewer) -> AppResult<i32> {
     let org = match viewer.role {

@@ -15,6 +15,7 @@ pub mod import;
 pub mod learners;
 pub mod memberships;
 pub mod occupations;
+pub mod orders;
 pub mod organizations;
 pub mod page;
 pub mod personal;

@@ -43,6 +43,10 @@ pub enum NodeKey {
     Candidate(i32),
     /// A certificate by id.
     Certificate(i32),
+    /// A training intention by id.
+    TrainingIntention(i32),
+    /// A training order by id.
+    TrainingOrder(i32),
 }
 
 impl NodeKey {
@@ -65,6 +69,8 @@ impl NodeKey {
             Self::AssessmentSession(id) => format!("AssessmentSession:{id}"),
             Self::Candidate(id) => format!("Candidate:{id}"),
             Self::Certificate(id) => format!("Certificate:{id}"),
+            Self::TrainingIntention(id) => format!("TrainingIntention:{id}"),
+            Self::TrainingOrder(id) => format!("TrainingOrder:{id}"),
         };
         ID(URL_SAFE_NO_PAD.encode(raw))
     }
@@ -93,6 +99,8 @@ impl NodeKey {
             "AssessmentSession" => Self::AssessmentSession(int()?),
             "Candidate" => Self::Candidate(int()?),
             "Certificate" => Self::Certificate(int()?),
+            "TrainingIntention" => Self::TrainingIntention(int()?),
+            "TrainingOrder" => Self::TrainingOrder(int()?),
             _ => return Err(invalid()),
         })
     }
@@ -183,6 +191,28 @@ impl NodeKey {
         match Self::parse(field, id)? {
             Self::Certificate(id) => Ok(id),
             _ => Err(AppError::validation(field, "not the ID of a certificate")),
+        }
+    }
+
+    /// Decodes an ID that must name a training intention.
+    pub fn intention(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::TrainingIntention(id) => Ok(id),
+            _ => Err(AppError::validation(
+                field,
+                "not the ID of a training intention",
+            )),
+        }
+    }
+
+    /// Decodes an ID that must name a training order.
+    pub fn order(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::TrainingOrder(id) => Ok(id),
+            _ => Err(AppError::validation(
+                field,
+                "not the ID of a training order",
+            )),
         }
     }
 

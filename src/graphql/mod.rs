@@ -40,6 +40,10 @@ pub struct SchemaLimits {
     /// level usually ask within microseconds; a longer wait batches more reliably under load at
     /// the price of latency per nesting level.
     pub loader_delay: std::time::Duration,
+    /// Days until an open training intention expires.
+    pub intention_expiry_days: u64,
+    /// The most open training intentions one learner may have.
+    pub max_open_intentions: u64,
 }
 
 impl Default for SchemaLimits {
@@ -48,6 +52,8 @@ impl Default for SchemaLimits {
             max_depth: 16,
             max_complexity: 5_000,
             loader_delay: std::time::Duration::from_millis(1),
+            intention_expiry_days: 90,
+            max_open_intentions: 3,
         }
     }
 }
@@ -61,6 +67,10 @@ pub fn build_schema(
 ) -> AppSchema {
     let loaders = loaders::Loaders::new(&db, limits.loader_delay);
     Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
+        .data(crate::domain::orders::IntentionRules {
+            expiry_days: limits.intention_expiry_days,
+            max_open: limits.max_open_intentions,
+        })
         .data(ApiContext {
             db,
             loaders,

@@ -15,10 +15,10 @@ use super::{
         AssessmentSessionOrder, AuditEvent, AuditEventFilter, CatalogueItem, CatalogueItemFilter,
         Certificate, CertificateStatsDimension, CertificateStatsFilter, CertificateStatsRow,
         CertificateVerification, Cohort, CohortFilter, Demand, DemandFilter, DemandOrder,
-        Enrollment, Learner, Membership, Node, Occupation, OccupationFilter, OpenResource,
-        OpenResourceFilter, OpenResourceOrder, Organization, OrganizationFilter, OrganizationOrder,
-        Region, SkillLevelInfo, TargetGroup, TrainingPlan, TrainingPlanFilter, Viewer,
-        page_request,
+        Enrollment, IntentionDemandGroup, IntentionStatus, Learner, Membership, Node, Occupation,
+        OccupationFilter, OpenResource, OpenResourceFilter, OpenResourceOrder, Organization,
+        OrganizationFilter, OrganizationOrder, Region, SkillLevelInfo, TargetGroup,
+        TrainingIntention, TrainingOrder, TrainingPlan, TrainingPlanFilter, Viewer, page_request,
     },
 };
 use crate::{
@@ -26,7 +26,8 @@ use crate::{
     domain::{
         alliances, audit, catalogue,
         codes::{AllianceCode, OccupationCode, RegionCode},
-        cohorts, demands, evaluation, learners, occupations, organizations, regions, resources,
+        cohorts, demands, evaluation, learners, occupations, orders, organizations, regions,
+        resources,
     },
     error::AppError,
 };
@@ -431,6 +432,85 @@ impl QueryRoot {
         Ok(rows.into_iter().map(CertificateStatsRow).collect())
     }
 
+    /// Training intentions within the caller's scope (the learner's own, a provider's, the
+    /// regulator's region), oldest first.
+    async fn training_intentions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only these statuses (all when left out).")] statuses: Option<
+            Vec<IntentionStatus>,
+        >,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<TrainingIntention>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = orders::IntentionFilter {
+            statuses: statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        };
+        let page = orders::list_intentions(&api.db, &caller(ctx), &filter, &request).await?;
+        let n = page.items.len() as u64;
+        Ok(Connection::from_page(
+            page,
+            TotalCount::Known(n),
+            TrainingIntention,
+        ))
+    }
+
+    /// Training orders: the regulator's region, a provider's own.
+    async fn training_orders(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<TrainingOrder>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let page = orders::list_orders(&api.db, &caller(ctx), &request).await?;
+        let n = page.items.len() as u64;
+        Ok(Connection::from_page(
+            page,
+            TotalCount::Known(n),
+            TrainingOrder,
+        ))
+    }
+
+    /// Open training intentions counted by region, occupation, level and first-choice schedule:
+    /// where people want training. Counts only, no learner; public.
+    async fn intention_demand(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this region (GB/T 2260 code).")] region: Option<String>,
+        #[graphql(desc = "Only this occupation or group.")] occupation: Option<String>,
+    ) -> async_graphql::Result<Vec<IntentionDemandGroup>> {
+        let region = region
+            .map(|r| RegionCode::parse(&r).map_err(|e| AppError::validation("region", e)))
+            .transpose()?;
+        let occupation = occupation
+            .map(|o| {
+                crate::domain::codes::OccupationPrefix::parse(&o)
+                    .map_err(|e| AppError::validation("occupation", e))
+            })
+            .transpose()?;
+        let groups =
+            orders::intention_demand(&api(ctx)?.db, region.as_ref(), occupation.as_ref()).await?;
+        Ok(groups.into_iter().map(IntentionDemandGroup).collect())
+    }
+
     /// Who is calling: role, organization, scope and permissions.
     async fn viewer(&self, ctx: &Context<'_>) -> Viewer {
         Viewer(caller(ctx).viewer)
@@ -638,6 +718,50 @@ async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Opt
                         )
                         .into());
                     }
+                }
+                None => None,
+            }
+        }
+        NodeKey::TrainingIntention(id) => {
+            let db = &api(ctx)?.db;
+            match orders::intentions_by_ids(db, &[id]).await?.remove(&id) {
+                Some(intention) => {
+                    let scope = policy::learner_scope(&caller(ctx).viewer)?;
+                    let learner = loaders.learner.load_one(intention.learner_id).await?;
+                    match learner {
+                        Some(l) if learners::in_scope(db, scope, &l).await? => {
+                            Some(Node::TrainingIntention(TrainingIntention(intention)))
+                        }
+                        _ => {
+                            return Err(AppError::Forbidden(
+                                "this intention is outside your scope".into(),
+                            )
+                            .into());
+                        }
+                    }
+                }
+                None => None,
+            }
+        }
+        NodeKey::TrainingOrder(id) => {
+            let found = entity::training_order::Entity::find_by_id(id)
+                .one(&api(ctx)?.db)
+                .await
+                .map_err(AppError::from)?;
+            match found {
+                Some(o) => {
+                    let v = caller(ctx).viewer;
+                    let visible = v.role == crate::auth::Role::SystemAdmin
+                        || (v.role == crate::auth::Role::Regulator
+                            && v.region_id == Some(o.region_id))
+                        || v.organization_id == Some(o.provider_id);
+                    if !visible {
+                        return Err(AppError::Forbidden(
+                            "this order is the bureau's and the provider's".into(),
+                        )
+                        .into());
+                    }
+                    Some(Node::TrainingOrder(TrainingOrder(o)))
                 }
                 None => None,
             }

@@ -67,6 +67,16 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("certificates");
+    let intentions = entity::training_intention::Entity::find()
+        .order_by_asc(entity::training_intention::Column::Id)
+        .all(db)
+        .await
+        .expect("intentions");
+    let orders = entity::training_order::Entity::find()
+        .order_by_asc(entity::training_order::Column::Id)
+        .all(db)
+        .await
+        .expect("orders");
     let demands = demand::Entity::find()
         .order_by_asc(demand::Column::Id)
         .all(db)
@@ -74,7 +84,7 @@ async fn snapshot(app: &TestApp) -> String {
         .expect("demands");
     let audit = audit_event::Entity::find().count(db).await.expect("audit");
     format!(
-        "{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}"
+        "{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}"
     )
 }
 
@@ -107,6 +117,8 @@ struct Fixture {
     session_b: Value,
     candidate_a: Value,
     employer_certificate: Value,
+    open_intention: Value,
+    orders: Vec<Value>,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -275,7 +287,37 @@ async fn fixture(app: &TestApp) -> Fixture {
         .find(|c| c["status"] == "VALID" && c["number"].as_str().expect("n").starts_with('Y'))
         .expect("the employer's valid certificate")["id"]
         .clone();
+    let intentions = app
+        .data_as(
+            &zj_regulator,
+            "{ trainingIntentions(statuses: [OPEN], first: 100) { nodes { id occupation } } }",
+            json!({}),
+        )
+        .await;
+    let open_intention = intentions["trainingIntentions"]["nodes"]
+        .as_array()
+        .expect("intentions")
+        .iter()
+        .find(|i| i["occupation"] == "4-14-03-03")
+        .expect("an open eyewear intention")["id"]
+        .clone();
+    let orders: Vec<Value> = app
+        .data_as(
+            &zj_regulator,
+            "{ trainingOrders(first: 100) { nodes { id status provider { name } } } }",
+            json!({}),
+        )
+        .await["trainingOrders"]["nodes"]
+        .as_array()
+        .expect("orders")
+        .iter()
+        .filter(|o| o["status"] == "DISPATCHED" && o["provider"]["name"] == "丹阳中等专业学校")
+        .map(|o| o["id"].clone())
+        .collect();
+    assert_eq!(orders.len(), 2, "two demo orders to the college");
     Fixture {
+        open_intention,
+        orders,
         wantong: app.org_id("丹阳市万通镜片有限公司").await,
         session_a,
         session_b,
@@ -519,6 +561,30 @@ const CELLS: &[Cell] = &[
         query: "mutation($c: ID!) { revokeCertificate(input: {certificate: $c, reason: \"复核\"}) { status } }",
         variables: |f| json!({ "c": f.employer_certificate }),
         allowed: &[Role::Enterprise, Role::Regulator],
+    },
+    Cell {
+        name: "submitTrainingIntention",
+        query: "mutation($l: ID!) { submitTrainingIntention(input: {learner: $l, occupation: \"4-14-03\", level: LEVEL_5, schedules: [EVENING], region: \"321100\"}) { id } }",
+        variables: |f| json!({ "l": f.new_trainee }),
+        allowed: &[Role::College, Role::Regulator],
+    },
+    Cell {
+        name: "dispatchTrainingOrder",
+        query: "mutation($i: ID!, $p: ID!) { dispatchTrainingOrder(input: {occupation: \"4-14-03-03\", level: LEVEL_4, schedule: EVENING, seats: 5, deadline: \"2099-01-01\", provider: $p, intentions: [$i]}) { id } }",
+        variables: |f| json!({ "i": f.open_intention, "p": f.college_id }),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "acceptTrainingOrder",
+        query: "mutation($o: ID!) { acceptTrainingOrder(input: {order: $o}) { status } }",
+        variables: |f| json!({ "o": f.orders[0] }),
+        allowed: &[Role::College],
+    },
+    Cell {
+        name: "declineTrainingOrder",
+        query: "mutation($o: ID!) { declineTrainingOrder(input: {order: $o, reason: \"师资不足\"}) { status } }",
+        variables: |f| json!({ "o": f.orders[1] }),
+        allowed: &[Role::College],
     },
     Cell {
         name: "createCohort",

@@ -404,7 +404,9 @@ impl TestApp {
             | skillgraph::graphql::ids::NodeKey::TrainingPlan(n)
             | skillgraph::graphql::ids::NodeKey::AssessmentSession(n)
             | skillgraph::graphql::ids::NodeKey::Candidate(n)
-            | skillgraph::graphql::ids::NodeKey::Certificate(n) => n,
+            | skillgraph::graphql::ids::NodeKey::Certificate(n)
+            | skillgraph::graphql::ids::NodeKey::TrainingIntention(n)
+            | skillgraph::graphql::ids::NodeKey::TrainingOrder(n) => n,
             other => panic!("no row id in {other:?}"),
         }
     }

@@ -14,6 +14,7 @@ mod evaluation;
 mod graph;
 mod helpers;
 mod http;
+mod orders;
 mod pagination;
 mod personal;
 mod resources;

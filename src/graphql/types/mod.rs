@@ -11,6 +11,7 @@ mod learner;
 mod membership;
 mod node;
 mod occupation;
+mod orders;
 mod organization;
 mod region;
 mod resource;
@@ -31,6 +32,10 @@ pub use learner::{Learner, LearnerPersonalData, TargetGroup};
 pub use membership::Membership;
 pub use node::Node;
 pub use occupation::{Occupation, OccupationFilter};
+pub use orders::{
+    IntentionDemandGroup, IntentionStatus, OrderStatus, Suggestion, SuggestionReason,
+    TrainingIntention, TrainingOrder,
+};
 pub use organization::{
     Organization, OrganizationFilter, OrganizationOrder, OrganizationOrderField,
 };

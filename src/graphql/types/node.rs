@@ -2,7 +2,8 @@ use async_graphql::{ID, Interface};
 
 use super::{
     Alliance, AssessmentSession, AuditEvent, CatalogueItem, Certificate, Cohort, Demand,
-    Enrollment, Learner, Membership, Occupation, OpenResource, Organization, Region, TrainingPlan,
+    Enrollment, Learner, Membership, Occupation, OpenResource, Organization, Region,
+    TrainingIntention, TrainingOrder, TrainingPlan,
 };
 
 /// An object with a global ID (the Relay `Node` interface). Any node can be fetched again with
@@ -44,4 +45,8 @@ pub enum Node {
     AssessmentSession(AssessmentSession),
     /// A certificate (for its holder, body and supervisors; anyone may verify a number).
     Certificate(Certificate),
+    /// A training intention (within the learner's scope).
+    TrainingIntention(TrainingIntention),
+    /// A training order (for the bureau and the provider).
+    TrainingOrder(TrainingOrder),
 }
