@@ -58,6 +58,12 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Measurements (not tests): build data in a fresh database and time a workload.
+    Bench {
+        /// What to measure.
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
     /// Development tokens.
     Token {
         /// What to do with tokens.
@@ -77,6 +83,23 @@ pub enum ImportWhat {
         org: String,
         /// The file: `.csv` or `.xlsx`.
         file: PathBuf,
+    },
+}
+
+/// What can be measured.
+#[derive(Debug, Subcommand)]
+pub enum BenchWhat {
+    /// Suggestions for many open intentions against many published resources.
+    Suggestions {
+        /// Open intentions.
+        #[arg(long, default_value_t = 1000)]
+        intentions: usize,
+        /// Published resources.
+        #[arg(long, default_value_t = 10000)]
+        resources: usize,
+        /// A database to build in (a temporary SQLite file when left out).
+        #[arg(long)]
+        database_url: Option<String>,
     },
 }
 
@@ -175,6 +198,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Schema => Ok(()),
+        Command::Bench {
+            what:
+                BenchWhat::Suggestions {
+                    intentions,
+                    resources,
+                    database_url,
+                },
+        } => crate::bench::suggestions(database_url, intentions, resources).await,
         Command::Import {
             what: ImportWhat::Resources { org, file },
         } => import_resources(&settings, &org, &file).await,

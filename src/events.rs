@@ -17,6 +17,11 @@ pub enum Event {
         /// Its occupation code.
         occupation_code: String,
     },
+    /// A cohort was formed (PLANNED).
+    CohortPlanned {
+        /// The cohort.
+        cohort_id: i32,
+    },
     /// A provider published a new version of its open-resource list.
     ResourceListPublished {
         /// The provider.

@@ -1091,3 +1091,49 @@ pub async fn list_orders(
     )
     .await
 }
+
+/// Withdraws an OPEN intention: the learner, or a provider or regulator with the learner in scope.
+pub async fn withdraw(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i32,
+) -> AppResult<training_intention::Model> {
+    let found = intentions_by_ids(db, &[id])
+        .await?
+        .remove(&id)
+        .ok_or_else(|| AppError::not_found("training intention"))?;
+    let learner = learner::Entity::find_by_id(found.learner_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("an intention without its learner"))?;
+    let scope = policy::intention_scope(&caller.viewer)?;
+    if !learners::in_scope(db, scope, &learner).await? {
+        return Err(AppError::Forbidden(
+            "this intention is outside your scope".to_owned(),
+        ));
+    }
+    if found.status != IntentionStatus::Open {
+        return Err(AppError::validation(
+            "status",
+            "only an OPEN intention can be withdrawn",
+        ));
+    }
+    let txn = db.begin().await?;
+    let mut active: training_intention::ActiveModel = found.clone().into();
+    active.status = Set(IntentionStatus::Withdrawn);
+    let saved = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "withdrawTrainingIntention",
+            target_type: "TrainingIntention",
+            target_id: NodeKey::TrainingIntention(saved.id).to_id().0,
+            region_id: Some(saved.region_id),
+            changes: Some(json!({ "status": { "from": "OPEN", "to": "WITHDRAWN" } })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}

@@ -265,6 +265,13 @@ pub struct SubmitTrainingIntentionInput {
     pub earliest_start: Option<NaiveDate>,
 }
 
+/// Withdraw a training intention.
+#[derive(InputObject, Debug)]
+pub struct WithdrawTrainingIntentionInput {
+    /// The intention.
+    pub intention: ID,
+}
+
 /// Dispatch a training order.
 #[derive(InputObject, Debug)]
 pub struct DispatchTrainingOrderInput {
@@ -683,7 +690,11 @@ impl MutationRoot {
                 .map(|(i, d)| NodeKey::demand(&format!("input.demands[{i}]"), d))
                 .collect::<AppResult<Vec<_>>>()?,
         };
-        Ok(Cohort(cohorts::create(&api.db, &caller(ctx), new).await?))
+        let saved = cohorts::create(&api.db, &caller(ctx), new).await?;
+        api.events.publish(Event::CohortPlanned {
+            cohort_id: saved.id,
+        });
+        Ok(Cohort(saved))
     }
 
     /// Starts a PLANNED cohort.
@@ -1159,6 +1170,20 @@ impl MutationRoot {
         ))
     }
 
+    /// Withdraws an OPEN training intention (the learner, or a provider or regulator with the
+    /// learner in scope).
+    async fn withdraw_training_intention(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The intention.")] input: WithdrawTrainingIntentionInput,
+    ) -> async_graphql::Result<TrainingIntention> {
+        let api = api(ctx)?;
+        let id = NodeKey::intention("input.intention", &input.intention)?;
+        Ok(TrainingIntention(
+            orders::withdraw(&api.db, &caller(ctx), id).await?,
+        ))
+    }
+
     /// Dispatches a training order (the regulator, in its region), bundling open intentions that
     /// match its occupation and level; they become DISPATCHED.
     async fn dispatch_training_order(
@@ -1196,9 +1221,11 @@ impl MutationRoot {
     ) -> async_graphql::Result<TrainingOrder> {
         let api = api(ctx)?;
         let id = NodeKey::order("input.order", &input.order)?;
-        Ok(TrainingOrder(
-            orders::accept(&api.db, &caller(ctx), id).await?,
-        ))
+        let saved = orders::accept(&api.db, &caller(ctx), id).await?;
+        if let Some(cohort_id) = saved.cohort_id {
+            api.events.publish(Event::CohortPlanned { cohort_id });
+        }
+        Ok(TrainingOrder(saved))
     }
 
     /// Declines a DISPATCHED order before its deadline (its provider); its intentions open again.

@@ -6,13 +6,15 @@ use futures_util::{Stream, StreamExt};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
-    context::api,
-    types::{Demand, OpenResource},
+    context::{api, caller},
+    ids::NodeKey,
+    types::{Demand, OpenResource, Suggestion},
 };
 use crate::{
+    auth::policy,
     domain::{
         codes::{AllianceCode, OccupationPrefix},
-        demands, resources,
+        demands, learners, orders, resources,
     },
     error::AppError,
     events::Event,
@@ -128,6 +130,70 @@ impl SubscriptionRoot {
                             None
                         }
                     }
+                }
+            })
+            .flatten())
+    }
+
+    /// Each new suggestion for an intention: fires when a newly published resource or a newly
+    /// planned cohort fits the OPEN intention (for those who may see the intention).
+    async fn suggestion_available(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The training intention.")] intention: async_graphql::ID,
+    ) -> async_graphql::Result<impl Stream<Item = Suggestion> + use<>> {
+        let api = api(ctx)?;
+        let id = NodeKey::intention("intention", &intention)?;
+        let found = orders::intentions_by_ids(&api.db, &[id])
+            .await?
+            .remove(&id)
+            .ok_or_else(|| AppError::not_found("training intention"))?;
+        let scope = policy::learner_scope(&caller(ctx).viewer)?;
+        let learner = entity::learner::Entity::find_by_id(found.learner_id)
+            .one(&api.db)
+            .await
+            .map_err(AppError::from)?
+            .ok_or_else(|| AppError::internal("an intention without its learner"))?;
+        if !learners::in_scope(&api.db, scope, &learner).await? {
+            return Err(
+                AppError::Forbidden("this intention is outside your scope".to_owned()).into(),
+            );
+        }
+        let db = api.db.clone();
+        Ok(api
+            .events
+            .subscribe()
+            .filter_map(move |event| {
+                let db = db.clone();
+                async move {
+                    let (resources, cohort): (Vec<i32>, Option<i32>) = match event {
+                        Event::ResourceListPublished { resource_ids, .. } => (resource_ids, None),
+                        Event::CohortPlanned { cohort_id } => (vec![], Some(cohort_id)),
+                        Event::DemandOpened { .. } => return None,
+                    };
+                    let current = orders::intentions_by_ids(&db, &[id])
+                        .await
+                        .ok()?
+                        .remove(&id)?;
+                    if current.status != entity::IntentionStatus::Open {
+                        return None;
+                    }
+                    let fitting = match orders::suggestions(&db, &current, 50).await {
+                        Ok(s) => s,
+                        Err(err) => {
+                            tracing::error!(error = %err, "suggesting for a subscriber failed");
+                            return None;
+                        }
+                    };
+                    let fresh: Vec<Suggestion> = fitting
+                        .into_iter()
+                        .filter(|s| match &s.item {
+                            orders::Suggested::Resource(r) => resources.contains(&r.id),
+                            orders::Suggested::Cohort(c) => cohort == Some(c.id),
+                        })
+                        .map(Suggestion)
+                        .collect();
+                    Some(futures_util::stream::iter(fresh))
                 }
             })
             .flatten())

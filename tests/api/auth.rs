@@ -386,3 +386,13 @@ pub fn enterprise_token(org_id: &str) -> String {
     );
     hs(Algorithm::HS256, TEST_JWT_SECRET.as_bytes(), &claims)
 }
+
+/// A valid HS256 token for any role acting for an organization of the test servers.
+pub fn token_for(role: &str, org_id: &str) -> String {
+    let claims = with(
+        with(without(claims(), "region"), "role", json!(role)),
+        "org",
+        json!(org_id),
+    );
+    hs(Algorithm::HS256, TEST_JWT_SECRET.as_bytes(), &claims)
+}

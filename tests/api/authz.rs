@@ -118,6 +118,7 @@ struct Fixture {
     candidate_a: Value,
     employer_certificate: Value,
     open_intention: Value,
+    other_intention: Value,
     orders: Vec<Value>,
 }
 
@@ -294,13 +295,15 @@ async fn fixture(app: &TestApp) -> Fixture {
             json!({}),
         )
         .await;
-    let open_intention = intentions["trainingIntentions"]["nodes"]
+    let eyewear_intentions: Vec<Value> = intentions["trainingIntentions"]["nodes"]
         .as_array()
         .expect("intentions")
         .iter()
-        .find(|i| i["occupation"] == "4-14-03-03")
-        .expect("an open eyewear intention")["id"]
-        .clone();
+        .filter(|i| i["occupation"] == "4-14-03-03")
+        .map(|i| i["id"].clone())
+        .collect();
+    let open_intention = eyewear_intentions[0].clone();
+    let other_intention = eyewear_intentions[1].clone();
     let orders: Vec<Value> = app
         .data_as(
             &zj_regulator,
@@ -317,6 +320,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     assert_eq!(orders.len(), 2, "two demo orders to the college");
     Fixture {
         open_intention,
+        other_intention,
         orders,
         wantong: app.org_id("丹阳市万通镜片有限公司").await,
         session_a,
@@ -567,6 +571,12 @@ const CELLS: &[Cell] = &[
         query: "mutation($l: ID!) { submitTrainingIntention(input: {learner: $l, occupation: \"4-14-03\", level: LEVEL_5, schedules: [EVENING], region: \"321100\"}) { id } }",
         variables: |f| json!({ "l": f.new_trainee }),
         allowed: &[Role::College, Role::Regulator],
+    },
+    Cell {
+        name: "withdrawTrainingIntention",
+        query: "mutation($i: ID!) { withdrawTrainingIntention(input: {intention: $i}) { status } }",
+        variables: |f| json!({ "i": f.other_intention }),
+        allowed: &[Role::TrainingInstitution, Role::Regulator],
     },
     Cell {
         name: "dispatchTrainingOrder",

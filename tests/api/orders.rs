@@ -380,3 +380,106 @@ async fn intentions_are_limited_scoped_and_counted_without_people() {
         "counts only, no learner"
     );
 }
+
+#[tokio::test]
+async fn suggestion_available_arrives_over_a_websocket() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+
+    let server = crate::helpers::TestServer::start(1 << 20).await;
+    let post = |token: String, query: &'static str, variables: Value| {
+        let server = &server;
+        async move {
+            let body: Value = server
+                .client
+                .post(server.url("/graphql"))
+                .bearer_auth(token)
+                .json(&json!({ "query": query, "variables": variables }))
+                .send()
+                .await
+                .expect("send")
+                .json()
+                .await
+                .expect("json");
+            assert!(body.get("errors").is_none(), "{body}");
+            body["data"].clone()
+        }
+    };
+    let org = server
+        .client
+        .post(server.url("/graphql"))
+        .json(&json!({ "query": "{ organizations(filter: {nameContains: \"丹阳中等\"}) { nodes { id } } }" }))
+        .send()
+        .await
+        .expect("send")
+        .json::<Value>()
+        .await
+        .expect("json")["data"]["organizations"]["nodes"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let token = crate::auth::token_for("COLLEGE", &org);
+    let learner = post(
+        token.clone(),
+        "{ learners(first: 1) { nodes { id } } }",
+        json!({}),
+    )
+    .await["learners"]["nodes"][0]["id"]
+        .clone();
+    let intention = post(
+        token.clone(),
+        SUBMIT,
+        json!({ "i": { "learner": learner, "occupation": "4-14-03-03", "level": "LEVEL_4", "schedules": ["EVENING"], "region": "321100", "latitude": 31.5, "longitude": 120.5, "maxDistanceKm": 30 } }),
+    )
+    .await["submitTrainingIntention"]["id"]
+    .clone();
+
+    let mut request = server
+        .url("/graphql/ws")
+        .replace("http://", "ws://")
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    socket
+        .send(Message::text(json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } }).to_string()))
+        .await
+        .expect("init");
+    let _ack = socket.next().await;
+    socket
+        .send(Message::text(
+            json!({ "id": "s", "type": "subscribe", "payload": { "query": "subscription($i: ID!) { suggestionAvailable(intention: $i) { score resource { title } } }", "variables": { "i": intention } } }).to_string(),
+        ))
+        .await
+        .expect("subscribe");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    let mut other = item("elsewhere", "EVENING", 33.0, 120.5, true, 0);
+    other["title"] = json!("far away");
+    post(token.clone(), PUBLISH, json!({ "items": [other, item("nearby evening class", "EVENING", 31.545, 120.5, true, 0)] })).await;
+
+    let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+        .await
+        .expect("a suggestion within 10 s")
+        .expect("a frame")
+        .expect("a message");
+    let Message::Text(text) = message else {
+        panic!("unexpected {message:?}")
+    };
+    let next: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(
+        next["payload"]["data"]["suggestionAvailable"]["resource"]["title"], "nearby evening class",
+        "{next}"
+    );
+    assert!(
+        next["payload"]["data"]["suggestionAvailable"]["score"]
+            .as_f64()
+            .expect("score")
+            > 80.0
+    );
+}
