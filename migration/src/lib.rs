@@ -46,3 +46,18 @@ pub(crate) fn sortable(manager: &SchemaManager<'_>, mut column: ColumnDef) -> Co
     }
     column
 }
+
+/// A named foreign key from `from` to `to`.
+pub(crate) fn fk(
+    name: &str,
+    from: (impl IntoIden, impl IntoIden),
+    to: (impl IntoIden, impl IntoIden),
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .on_delete(on_delete)
+        .to_owned()
+}

@@ -3,6 +3,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::fk;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -90,20 +92,6 @@ enum Regions {
 enum Occupations {
     Table,
     Code,
-}
-
-fn fk(
-    name: &str,
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(on_delete)
-        .to_owned()
 }
 
 #[async_trait::async_trait]

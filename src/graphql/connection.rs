@@ -8,7 +8,7 @@ use async_graphql::{Object, OutputType, SimpleObject, TypeName};
 use futures_util::future::BoxFuture;
 
 use crate::{
-    domain::page::Page,
+    domain::page::{Page, PageRequest, page_in_memory},
     error::{AppError, AppResult},
 };
 
@@ -135,4 +135,21 @@ impl<N: OutputType> TypeName for Connection<N> {
     fn type_name() -> Cow<'static, str> {
         format!("{}Connection", N::type_name()).into()
     }
+}
+
+/// A connection over rows a DataLoader loaded whole for one parent, paged in memory by `key` (a
+/// unique, ascending integer); `list` names the list in its cursors.
+pub fn in_memory<T: Clone, N>(
+    list: &str,
+    rows: &[T],
+    key: impl Fn(&T) -> i64,
+    request: &PageRequest,
+    f: impl Fn(T) -> N,
+) -> AppResult<Connection<N>> {
+    let page = page_in_memory(list, rows, key, request)?;
+    Ok(Connection::from_page(
+        page,
+        TotalCount::Known(rows.len() as u64),
+        f,
+    ))
 }

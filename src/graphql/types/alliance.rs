@@ -9,14 +9,9 @@ use crate::{
     domain::{
         alliances::{self, AllianceOrderField as DomainOrderField},
         codes::RegionCode,
-        page::page_in_memory,
     },
     error::{AppError, AppResult},
-    graphql::{
-        connection::{Connection, TotalCount},
-        context::api,
-        ids::NodeKey,
-    },
+    graphql::{connection::Connection, context::api, ids::NodeKey},
 };
 
 /// The GraphQL `Alliance` type over its row (its schema description is on the `#[Object]` impl).
@@ -88,17 +83,13 @@ impl Alliance {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let page = crate::domain::page::page_in_memory(
+        Ok(crate::graphql::connection::in_memory(
             "alliance.demands",
             &rows,
             |d| i64::from(d.id),
             &request,
-        )?;
-        Ok(crate::graphql::connection::Connection::from_page(
-            page,
-            crate::graphql::connection::TotalCount::Known(rows.len() as u64),
             super::Demand,
-        ))
+        )?)
     }
 
     /// Published open resources, oldest first.
@@ -120,17 +111,13 @@ impl Alliance {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let page = crate::domain::page::page_in_memory(
+        Ok(crate::graphql::connection::in_memory(
             "alliance.openResources",
             &rows,
             |d| i64::from(d.id),
             &request,
-        )?;
-        Ok(crate::graphql::connection::Connection::from_page(
-            page,
-            crate::graphql::connection::TotalCount::Known(rows.len() as u64),
             super::OpenResource,
-        ))
+        )?)
     }
 
     /// Its current members, in the order they joined the graph. `kind` and `role` narrow the list.
@@ -169,12 +156,13 @@ impl Alliance {
             .filter(|m| role.is_none_or(|r| m.membership.role == r))
             .map(|m| m.membership)
             .collect();
-        let page = page_in_memory("alliance.members", &members, |m| i64::from(m.id), &request)?;
-        Ok(Connection::from_page(
-            page,
-            TotalCount::Known(members.len() as u64),
+        Ok(crate::graphql::connection::in_memory(
+            "alliance.members",
+            &members,
+            |m| i64::from(m.id),
+            &request,
             Membership,
-        ))
+        )?)
     }
 }
 

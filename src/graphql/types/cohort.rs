@@ -9,11 +9,10 @@ use crate::{
         codes::{AllianceCode, OccupationCode},
         cohorts::{self, CohortFilter as DomainFilter},
         demands,
-        page::page_in_memory,
     },
     error::{AppError, AppResult},
     graphql::{
-        connection::{Connection, TotalCount},
+        connection::Connection,
         context::{api, caller},
         ids::NodeKey,
     },
@@ -266,12 +265,13 @@ impl Cohort {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let page = page_in_memory("cohort.enrollments", &rows, |e| i64::from(e.id), &request)?;
-        Ok(Connection::from_page(
-            page,
-            TotalCount::Known(rows.len() as u64),
+        Ok(crate::graphql::connection::in_memory(
+            "cohort.enrollments",
+            &rows,
+            |e| i64::from(e.id),
+            &request,
             Enrollment,
-        ))
+        )?)
     }
 }
 

@@ -52,17 +52,13 @@ impl Occupation {
             .load_one(self.0.code.clone())
             .await?
             .unwrap_or_default();
-        let page = crate::domain::page::page_in_memory(
+        Ok(crate::graphql::connection::in_memory(
             "occupation.demands",
             &rows,
             |d| i64::from(d.id),
             &request,
-        )?;
-        Ok(crate::graphql::connection::Connection::from_page(
-            page,
-            crate::graphql::connection::TotalCount::Known(rows.len() as u64),
             super::Demand,
-        ))
+        )?)
     }
 
     /// Published open resources, oldest first.
@@ -84,17 +80,13 @@ impl Occupation {
             .load_one(self.0.code.clone())
             .await?
             .unwrap_or_default();
-        let page = crate::domain::page::page_in_memory(
+        Ok(crate::graphql::connection::in_memory(
             "occupation.openResources",
             &rows,
             |d| i64::from(d.id),
             &request,
-        )?;
-        Ok(crate::graphql::connection::Connection::from_page(
-            page,
-            crate::graphql::connection::TotalCount::Known(rows.len() as u64),
             super::OpenResource,
-        ))
+        )?)
     }
 
     /// Marked S, a digital occupation (数字职业), in the 2022 edition.

@@ -104,17 +104,13 @@ impl Organization {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let page = crate::domain::page::page_in_memory(
+        Ok(crate::graphql::connection::in_memory(
             "organization.demands",
             &rows,
             |d| i64::from(d.id),
             &request,
-        )?;
-        Ok(crate::graphql::connection::Connection::from_page(
-            page,
-            crate::graphql::connection::TotalCount::Known(rows.len() as u64),
             super::Demand,
-        ))
+        )?)
     }
 
     /// Published open resources, oldest first.
@@ -136,17 +132,13 @@ impl Organization {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let page = crate::domain::page::page_in_memory(
+        Ok(crate::graphql::connection::in_memory(
             "organization.openResources",
             &rows,
             |d| i64::from(d.id),
             &request,
-        )?;
-        Ok(crate::graphql::connection::Connection::from_page(
-            page,
-            crate::graphql::connection::TotalCount::Known(rows.len() as u64),
             super::OpenResource,
-        ))
+        )?)
     }
 
     /// Its filing as an assessment body, if it is one (public: type, scope, status).

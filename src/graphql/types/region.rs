@@ -2,14 +2,7 @@ use async_graphql::{Context, ID, Object};
 use entity::region;
 
 use super::{Alliance, page_request};
-use crate::{
-    domain::page::page_in_memory,
-    graphql::{
-        connection::{Connection, TotalCount},
-        context::api,
-        ids::NodeKey,
-    },
-};
+use crate::graphql::{connection::Connection, context::api, ids::NodeKey};
 
 /// The GraphQL `Region` type over its row (its schema description is on the `#[Object]` impl).
 pub struct Region(pub region::Model);
@@ -56,11 +49,12 @@ impl Region {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let page = page_in_memory("region.alliances", &rows, |a| i64::from(a.id), &request)?;
-        Ok(Connection::from_page(
-            page,
-            TotalCount::Known(rows.len() as u64),
+        Ok(crate::graphql::connection::in_memory(
+            "region.alliances",
+            &rows,
+            |a| i64::from(a.id),
+            &request,
             Alliance,
-        ))
+        )?)
     }
 }
