@@ -74,3 +74,15 @@ impl Near {
         dx().mul(dx()).add(dy().mul(dy()))
     }
 }
+
+/// Kilometres, to the metre, from a client's point to a place's coordinates (`None` when the place
+/// has none), measured as `Near` measures; `field` names the point for errors.
+pub fn distance_from(
+    field: &str,
+    latitude: f64,
+    longitude: f64,
+    place: Option<(f64, f64)>,
+) -> AppResult<Option<f64>> {
+    let from = Near::parse(field, latitude, longitude, 1.0)?;
+    Ok(place.map(|(lat, lng)| (from.distance_km(lat, lng) * 1000.0).round() / 1000.0))
+}

@@ -211,12 +211,12 @@ impl AssessmentSession {
         #[graphql(desc = "Latitude of the point, WGS 84.")] latitude: f64,
         #[graphql(desc = "Longitude of the point, WGS 84.")] longitude: f64,
     ) -> async_graphql::Result<Option<f64>> {
-        let from = Near::parse("latitude", latitude, longitude, 1.0)?;
-        Ok(self
-            .0
-            .latitude
-            .zip(self.0.longitude)
-            .map(|(a, b)| (from.distance_km(a, b) * 1000.0).round() / 1000.0))
+        Ok(crate::domain::geo::distance_from(
+            "latitude",
+            latitude,
+            longitude,
+            self.0.latitude.zip(self.0.longitude),
+        )?)
     }
 
     /// Places.
@@ -486,7 +486,7 @@ impl AssessmentSessionFilter {
     }
 }
 
-fn parse_alliances(codes: Option<Vec<String>>) -> AppResult<Vec<AllianceCode>> {
+pub(crate) fn parse_alliances(codes: Option<Vec<String>>) -> AppResult<Vec<AllianceCode>> {
     codes
         .unwrap_or_default()
         .iter()

@@ -265,12 +265,12 @@ impl OpenResource {
         #[graphql(desc = "Latitude of the point, WGS 84.")] latitude: f64,
         #[graphql(desc = "Longitude of the point, WGS 84.")] longitude: f64,
     ) -> async_graphql::Result<Option<f64>> {
-        let from = Near::parse("latitude", latitude, longitude, 1.0)?;
-        Ok(self
-            .0
-            .latitude
-            .zip(self.0.longitude)
-            .map(|(lat, lng)| (from.distance_km(lat, lng) * 1000.0).round() / 1000.0))
+        Ok(crate::domain::geo::distance_from(
+            "latitude",
+            latitude,
+            longitude,
+            self.0.latitude.zip(self.0.longitude),
+        )?)
     }
 
     /// First day.
