@@ -13,6 +13,7 @@
 //! | `loader_delay_ms` | `SKILLGRAPH_LOADER_DELAY_MS` | `1` |
 //! | `intention_expiry_days` | `SKILLGRAPH_INTENTION_EXPIRY_DAYS` | `90` |
 //! | `max_open_intentions` | `SKILLGRAPH_MAX_OPEN_INTENTIONS` | `3` |
+//! | `recommendation_days` | `SKILLGRAPH_RECOMMENDATION_DAYS` | `30` |
 //! | `max_body_bytes` | `SKILLGRAPH_MAX_BODY_BYTES` | `1048576` |
 //! | `request_timeout_secs` | `SKILLGRAPH_REQUEST_TIMEOUT_SECS` | `30` |
 //! | `jwt_algorithm` | `SKILLGRAPH_JWT_ALGORITHM` | `HS256` (or `RS256`, `ES256`) |
@@ -76,6 +77,8 @@ pub struct Settings {
     pub intention_expiry_days: u64,
     /// The most open training intentions one learner may have.
     pub max_open_intentions: u64,
+    /// Days a certified or trained learner may wait for three job recommendations.
+    pub recommendation_days: u64,
     /// The largest request body, in bytes.
     pub max_body_bytes: usize,
     /// How long one request may take, in seconds.
@@ -124,6 +127,7 @@ impl Default for Settings {
             loader_delay_ms: u64::try_from(limits.loader_delay.as_millis()).unwrap_or(1),
             intention_expiry_days: limits.intention_expiry_days,
             max_open_intentions: limits.max_open_intentions,
+            recommendation_days: limits.recommendation_days,
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 30,
             jwt_algorithm: JwtAlgorithm::HS256,
@@ -193,6 +197,7 @@ impl Settings {
             loader_delay: Duration::from_millis(self.loader_delay_ms),
             intention_expiry_days: self.intention_expiry_days,
             max_open_intentions: self.max_open_intentions,
+            recommendation_days: self.recommendation_days,
         }
     }
 

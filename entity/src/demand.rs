@@ -47,6 +47,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When it last changed.
     pub updated_at: DateTimeUtc,
+    /// Places filled by HIRED recommendations; the demand is FILLED when this reaches the headcount.
+    pub hired: i32,
     /// Incremented by every change, for optimistic concurrency.
     pub version: i32,
 }

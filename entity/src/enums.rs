@@ -438,3 +438,49 @@ pub enum OrderStatus {
     #[sea_orm(string_value = "EXPIRED")]
     Expired,
 }
+
+/// Where a job recommendation (荐岗) is: SENT → VIEWED → APPLIED → INTERVIEWED → HIRED, or DECLINED
+/// from any open step. The order of the variants is the order of the steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum RecommendationOutcome {
+    /// Sent to the learner.
+    #[sea_orm(string_value = "SENT")]
+    Sent,
+    /// The learner has seen it.
+    #[sea_orm(string_value = "VIEWED")]
+    Viewed,
+    /// The learner applied.
+    #[sea_orm(string_value = "APPLIED")]
+    Applied,
+    /// The employer interviewed the learner.
+    #[sea_orm(string_value = "INTERVIEWED")]
+    Interviewed,
+    /// The employer hired the learner; a place of the demand is filled.
+    #[sea_orm(string_value = "HIRED")]
+    Hired,
+    /// Declined by the learner or the employer, with a reason.
+    #[sea_orm(string_value = "DECLINED")]
+    Declined,
+}
+
+/// A monthly wage band (CNY) recorded at a follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum WageBand {
+    /// Below 3,000.
+    #[sea_orm(string_value = "UNDER_3000")]
+    Under3000,
+    /// 3,000 to 4,999.
+    #[sea_orm(string_value = "FROM_3000_TO_4999")]
+    From3000To4999,
+    /// 5,000 to 7,999.
+    #[sea_orm(string_value = "FROM_5000_TO_7999")]
+    From5000To7999,
+    /// 8,000 to 11,999.
+    #[sea_orm(string_value = "FROM_8000_TO_11999")]
+    From8000To11999,
+    /// 12,000 or more.
+    #[sea_orm(string_value = "FROM_12000")]
+    From12000,
+}

@@ -20,11 +20,13 @@ pub mod demand;
 pub mod demand_alliance;
 pub mod enrollment;
 mod enums;
+pub mod follow_up;
 pub mod learner;
 pub mod membership;
 pub mod occupation;
 pub mod open_resource;
 pub mod organization;
+pub mod recommendation;
 pub mod region;
 pub mod resource_occupation;
 pub mod training_intention;
@@ -35,5 +37,6 @@ pub use enums::{
     BodyStatus, BodyType, CatalogueCategory, CatalogueItemStatus, CertificateStatus, CohortKind,
     CohortStatus, DemandKind, DemandStatus, EnrollmentStatus, FundingMode, Industry,
     InstitutionStatus, IntentionStatus, MembershipRole, OrderStatus, OrganizationKind,
-    ResourceKind, ResourceStatus, Schedule, SessionStatus, SkillLevel, SubsidyType, TargetGroup,
+    RecommendationOutcome, ResourceKind, ResourceStatus, Schedule, SessionStatus, SkillLevel,
+    SubsidyType, TargetGroup, WageBand,
 };

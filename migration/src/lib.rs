@@ -17,6 +17,7 @@ mod m20261124_000005_cohorts;
 mod m20261124_000006_resources;
 mod m20261124_000007_evaluation;
 mod m20261124_000008_orders;
+mod m20261124_000009_employment;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_resources::Migration),
             Box::new(m20261124_000007_evaluation::Migration),
             Box::new(m20261124_000008_orders::Migration),
+            Box::new(m20261124_000009_employment::Migration),
         ]
     }
 }

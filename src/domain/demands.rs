@@ -258,6 +258,7 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
+        hired: Set(0),
         ..Default::default()
     })
     .exec_with_returning(&txn)
@@ -316,6 +317,15 @@ pub async fn update(
         return Err(AppError::validation(
             "input.id",
             format!("a {:?} demand cannot be changed", found.status).to_uppercase(),
+        ));
+    }
+    if content.headcount < found.hired {
+        return Err(AppError::validation(
+            "input.demand.headcount",
+            format!(
+                "{} places are filled already; the headcount cannot go below that",
+                found.hired
+            ),
         ));
     }
     let (region_id, alliances) =

@@ -198,7 +198,7 @@ pub async fn count(
 }
 
 /// `SELECT learner_id` of every enrolment in a cohort the provider trains.
-fn trained_by(provider_id: i32) -> sea_orm::sea_query::SelectStatement {
+pub(crate) fn trained_by(provider_id: i32) -> sea_orm::sea_query::SelectStatement {
     use sea_orm::sea_query::{Expr, ExprTrait, Query};
     Query::select()
         .column((

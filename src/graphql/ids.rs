@@ -47,6 +47,10 @@ pub enum NodeKey {
     TrainingIntention(i32),
     /// A training order by id.
     TrainingOrder(i32),
+    /// A job recommendation by id.
+    Recommendation(i32),
+    /// A follow-up by id.
+    FollowUp(i32),
 }
 
 impl NodeKey {
@@ -71,6 +75,8 @@ impl NodeKey {
             Self::Certificate(id) => format!("Certificate:{id}"),
             Self::TrainingIntention(id) => format!("TrainingIntention:{id}"),
             Self::TrainingOrder(id) => format!("TrainingOrder:{id}"),
+            Self::Recommendation(id) => format!("Recommendation:{id}"),
+            Self::FollowUp(id) => format!("FollowUp:{id}"),
         };
         ID(URL_SAFE_NO_PAD.encode(raw))
     }
@@ -101,6 +107,8 @@ impl NodeKey {
             "Certificate" => Self::Certificate(int()?),
             "TrainingIntention" => Self::TrainingIntention(int()?),
             "TrainingOrder" => Self::TrainingOrder(int()?),
+            "Recommendation" => Self::Recommendation(int()?),
+            "FollowUp" => Self::FollowUp(int()?),
             _ => return Err(invalid()),
         })
     }
@@ -212,6 +220,17 @@ impl NodeKey {
             _ => Err(AppError::validation(
                 field,
                 "not the ID of a training order",
+            )),
+        }
+    }
+
+    /// Decodes an ID that must name a job recommendation.
+    pub fn recommendation(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::Recommendation(id) => Ok(id),
+            _ => Err(AppError::validation(
+                field,
+                "not the ID of a recommendation",
             )),
         }
     }

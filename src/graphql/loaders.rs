@@ -9,15 +9,15 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
     alliance, assessment_body, assessment_scope, assessment_session, candidate, catalogue_item,
-    certificate, cohort, demand, enrollment, learner, membership, occupation, open_resource,
-    organization, region, resource_occupation, training_plan,
+    certificate, cohort, demand, enrollment, follow_up, learner, membership, occupation,
+    open_resource, organization, recommendation, region, resource_occupation, training_plan,
 };
 use sea_orm::DatabaseConnection;
 
 use crate::{
     domain::{
-        alliances, catalogue, cohorts, demands, evaluation, learners, memberships, occupations,
-        organizations, regions, resources,
+        alliances, catalogue, cohorts, demands, employment, evaluation, learners, memberships,
+        occupations, organizations, regions, resources,
     },
     error::AppError,
 };
@@ -186,6 +186,22 @@ loader!(
     /// Every membership of each organization.
     MembershipsByOrganization, i32 => Vec<membership::Model>, memberships::by_organization_ids
 );
+loader!(
+    /// The recommendations made to each learner (resolvers check the learner's scope).
+    RecommendationsByLearner, i32 => Vec<recommendation::Model>, employment::recommendations_by_learner
+);
+loader!(
+    /// The recommendations of each demand (resolvers check the viewer).
+    RecommendationsByDemand, i32 => Vec<recommendation::Model>, employment::recommendations_by_demand
+);
+loader!(
+    /// The follow-ups of each learner.
+    FollowUpsByLearner, i32 => Vec<follow_up::Model>, employment::follow_ups_by_learner
+);
+loader!(
+    /// The follow-ups of each completion.
+    FollowUpsByEnrollment, i32 => Vec<follow_up::Model>, employment::follow_ups_by_enrollment
+);
 
 /// Every loader, built once per schema.
 pub struct Loaders {
@@ -255,6 +271,14 @@ pub struct Loaders {
     pub members_by_alliance: DataLoader<MembersByAlliance>,
     /// Memberships by organization.
     pub memberships_by_organization: DataLoader<MembershipsByOrganization>,
+    /// Recommendations by learner.
+    pub recommendations_by_learner: DataLoader<RecommendationsByLearner>,
+    /// Recommendations by demand.
+    pub recommendations_by_demand: DataLoader<RecommendationsByDemand>,
+    /// Follow-ups by learner.
+    pub follow_ups_by_learner: DataLoader<FollowUpsByLearner>,
+    /// Follow-ups by completion.
+    pub follow_ups_by_enrollment: DataLoader<FollowUpsByEnrollment>,
 }
 
 impl Loaders {
@@ -297,6 +321,10 @@ impl Loaders {
             alliances_by_organization: dl(AlliancesByOrganization(db.clone()), delay),
             members_by_alliance: dl(MembersByAlliance(db.clone()), delay),
             memberships_by_organization: dl(MembershipsByOrganization(db.clone()), delay),
+            recommendations_by_learner: dl(RecommendationsByLearner(db.clone()), delay),
+            recommendations_by_demand: dl(RecommendationsByDemand(db.clone()), delay),
+            follow_ups_by_learner: dl(FollowUpsByLearner(db.clone()), delay),
+            follow_ups_by_enrollment: dl(FollowUpsByEnrollment(db.clone()), delay),
         }
     }
 }

@@ -44,6 +44,9 @@ pub struct SchemaLimits {
     pub intention_expiry_days: u64,
     /// The most open training intentions one learner may have.
     pub max_open_intentions: u64,
+    /// Days a certified or trained learner may wait for three job recommendations before the
+    /// backlog calls them overdue.
+    pub recommendation_days: u64,
 }
 
 impl Default for SchemaLimits {
@@ -54,9 +57,14 @@ impl Default for SchemaLimits {
             loader_delay: std::time::Duration::from_millis(1),
             intention_expiry_days: 90,
             max_open_intentions: 3,
+            recommendation_days: 30,
         }
     }
 }
+
+/// The configured days a learner may wait for three recommendations.
+#[derive(Debug, Clone, Copy)]
+pub struct RecommendationDays(pub u64);
 
 /// Builds the schema over a connection pool.
 pub fn build_schema(
@@ -71,6 +79,7 @@ pub fn build_schema(
             expiry_days: limits.intention_expiry_days,
             max_open: limits.max_open_intentions,
         })
+        .data(RecommendationDays(limits.recommendation_days))
         .data(ApiContext {
             db,
             loaders,

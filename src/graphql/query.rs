@@ -2,6 +2,7 @@
 //! unless a filter narrows it.
 
 use async_graphql::{Context, ID, Object};
+use chrono::Datelike;
 use futures_util::FutureExt;
 use sea_orm::EntityTrait;
 
@@ -20,14 +21,19 @@ use super::{
         OrganizationFilter, OrganizationOrder, Region, SkillLevelInfo, TargetGroup,
         TrainingIntention, TrainingOrder, TrainingPlan, TrainingPlanFilter, Viewer, page_request,
     },
+    types::{
+        DueFollowUp, FollowUp, FollowUpsDueFilter, PlacementDimension, PlacementRate,
+        PlacementRateFilter, Recommendation, RecommendationBacklogEntry,
+        RecommendationBacklogFilter, SkillsBalanceFilter, SkillsBalanceRow,
+    },
 };
 use crate::{
     auth::policy,
     domain::{
         alliances, audit, catalogue,
         codes::{AllianceCode, OccupationCode, RegionCode},
-        cohorts, demands, evaluation, learners, occupations, orders, organizations, regions,
-        resources,
+        cohorts, demands, employment, evaluation, learners, occupations, orders, organizations,
+        regions, resources,
     },
     error::AppError,
 };
@@ -582,6 +588,108 @@ impl QueryRoot {
         Ok(Connection::from_page(page, total, AuditEvent))
     }
 
+    /// The bureau's daily work list (regulators: their region; alliance administrators: learners
+    /// who completed training in their alliances): learners certified or trained who have fewer
+    /// than three job recommendations and were not hired through one, the longest waiting first.
+    async fn recommendation_backlog(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<RecommendationBacklogFilter>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<RecommendationBacklogEntry>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let days = ctx.data::<super::RecommendationDays>()?.0;
+        let filter = filter.unwrap_or_default().into_domain(days)?;
+        let rows = employment::backlog(&api.db, &caller(ctx), &filter).await?;
+        Ok(crate::graphql::connection::in_memory(
+            "recommendationBacklog",
+            &rows,
+            |e| (i64::from(e.qualified_on.num_days_from_ce()) << 32) | i64::from(e.learner_id),
+            &request,
+            RecommendationBacklogEntry,
+        )?)
+    }
+
+    /// Completers whose month-1, -3 or -6 follow-up is due or overdue and not recorded (for the
+    /// completions of the last twelve months): a provider's own cohorts, the regulator's region.
+    /// The longest overdue first.
+    async fn follow_ups_due(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day to measure on (today when left out).")] as_of: Option<
+            chrono::NaiveDate,
+        >,
+        #[graphql(desc = "Narrows the list.")] filter: Option<FollowUpsDueFilter>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<DueFollowUp>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let rows = employment::follow_ups_due(&api.db, &caller(ctx), as_of, &filter).await?;
+        Ok(crate::graphql::connection::in_memory(
+            "followUpsDue",
+            &rows,
+            |d| {
+                (i64::from(d.due_on.num_days_from_ce()) << 32)
+                    | (i64::from(d.enrollment.id) << 3)
+                    | i64::from(d.month)
+            },
+            &request,
+            DueFollowUp,
+        )?)
+    }
+
+    /// Placement rates of the completers of a period, grouped by any of alliance, region,
+    /// provider, occupation, cohort kind and quarter (one total when `groupBy` is empty). The
+    /// month-3 rate is the number employed at their month-3 follow-up divided by the completers (a
+    /// completer not followed up counts as not placed); month 6 likewise. Aggregates only: no
+    /// learner appears, and a group with fewer than 5 completers is reported as `suppressed`.
+    async fn placement_rates(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which completers to count.")] filter: PlacementRateFilter,
+        #[graphql(desc = "The dimensions to group by; one total when empty.")] group_by: Option<
+            Vec<PlacementDimension>,
+        >,
+    ) -> async_graphql::Result<Vec<PlacementRate>> {
+        let filter = filter.into_domain()?;
+        let dims: Vec<_> = group_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let rows = employment::placement_rates(&api(ctx)?.db, &filter, &dims).await?;
+        Ok(rows.into_iter().map(PlacementRate).collect())
+    }
+
+    /// Supply and demand per occupation across alliances: open demanded headcount, planned and
+    /// running cohort seats, certificates issued and hires. Aggregates only.
+    async fn skills_balance(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which alliances, regions, occupations and period.")] filter: Option<
+            SkillsBalanceFilter,
+        >,
+    ) -> async_graphql::Result<Vec<SkillsBalanceRow>> {
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let rows = employment::skills_balance(&api(ctx)?.db, &filter).await?;
+        Ok(rows.into_iter().map(SkillsBalanceRow).collect())
+    }
+
     /// The skill-level ladder, lowest first.
     async fn skill_levels(&self) -> Vec<SkillLevelInfo> {
         SkillLevelInfo::ladder()
@@ -762,6 +870,39 @@ async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Opt
                         .into());
                     }
                     Some(Node::TrainingOrder(TrainingOrder(o)))
+                }
+                None => None,
+            }
+        }
+        NodeKey::Recommendation(id) => {
+            let db = &api(ctx)?.db;
+            match employment::recommendations_by_ids(db, &[id])
+                .await?
+                .remove(&id)
+            {
+                Some(r) if employment::may_see(db, &caller(ctx), &r).await? => {
+                    Some(Node::Recommendation(Recommendation(r)))
+                }
+                Some(_) => {
+                    return Err(AppError::Forbidden(
+                        "this recommendation is the learner's, the employer's and the recommenders'"
+                            .into(),
+                    )
+                    .into());
+                }
+                None => None,
+            }
+        }
+        NodeKey::FollowUp(id) => {
+            let db = &api(ctx)?.db;
+            match employment::follow_up_by_id(db, id).await? {
+                Some(f) if employment::may_see_learner(db, &caller(ctx), f.learner_id).await? => {
+                    Some(Node::FollowUp(FollowUp(f)))
+                }
+                Some(_) => {
+                    return Err(
+                        AppError::Forbidden("this follow-up is outside your scope".into()).into(),
+                    );
                 }
                 None => None,
             }

@@ -299,6 +299,17 @@ impl Enrollment {
         })?))
     }
 
+    /// The follow-ups of this completion, by month (empty until it is COMPLETED).
+    async fn follow_ups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::FollowUp>> {
+        let rows = api(ctx)?
+            .loaders
+            .follow_ups_by_enrollment
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(super::FollowUp).collect())
+    }
+
     /// The learner, masked.
     async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Learner> {
         let found = api(ctx)?

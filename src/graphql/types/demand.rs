@@ -103,6 +103,12 @@ impl Demand {
         self.0.headcount
     }
 
+    /// Places filled by HIRED job recommendations; the demand becomes FILLED when this reaches the
+    /// headcount.
+    async fn hired(&self) -> i32 {
+        self.0.hired
+    }
+
     /// Lowest monthly wage offered, CNY.
     async fn wage_min(&self) -> i32 {
         self.0.wage_min
@@ -143,12 +149,12 @@ impl Demand {
         #[graphql(desc = "Latitude of the point, WGS 84.")] latitude: f64,
         #[graphql(desc = "Longitude of the point, WGS 84.")] longitude: f64,
     ) -> async_graphql::Result<Option<f64>> {
-        let from = demands::Near::parse("latitude", latitude, longitude, 1.0)?;
-        Ok(self
-            .0
-            .latitude
-            .zip(self.0.longitude)
-            .map(|(lat, lng)| (from.distance_km(lat, lng) * 1000.0).round() / 1000.0))
+        Ok(crate::domain::geo::distance_from(
+            "latitude",
+            latitude,
+            longitude,
+            self.0.latitude.zip(self.0.longitude),
+        )?)
     }
 
     /// What the work is.
@@ -190,6 +196,42 @@ impl Demand {
             .await?
             .unwrap_or_default();
         Ok(rows.into_iter().map(super::Cohort).collect())
+    }
+
+    /// The job recommendations of this demand, oldest first: for its enterprise, the
+    /// administrators of its alliances and the regulator of its region (FORBIDDEN otherwise).
+    async fn recommendations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::Recommendation>> {
+        let api = api(ctx)?;
+        let viewer = crate::graphql::context::caller(ctx).viewer;
+        let alliances = api
+            .loaders
+            .demand_alliances
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let allowed = viewer.role == crate::auth::Role::SystemAdmin
+            || (viewer.role == crate::auth::Role::Enterprise
+                && viewer.organization_id == Some(self.0.enterprise_id))
+            || (viewer.role == crate::auth::Role::AllianceAdmin
+                && alliances.iter().any(|a| viewer.alliance_ids.contains(a)))
+            || (viewer.role == crate::auth::Role::Regulator
+                && viewer.region_id == Some(self.0.region_id));
+        if !allowed {
+            return Err(AppError::Forbidden(
+                "a demand's recommendations are its enterprise's and supervisors'".into(),
+            )
+            .into());
+        }
+        let rows = api
+            .loaders
+            .recommendations_by_demand
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(super::Recommendation).collect())
     }
 
     /// The version to name in `updateDemand`; every change increments it.

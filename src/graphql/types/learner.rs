@@ -114,6 +114,50 @@ impl Learner {
         Ok(rows.into_iter().map(super::Certificate).collect())
     }
 
+    /// The job recommendations made to the learner, oldest first.
+    async fn recommendations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::Recommendation>> {
+        let rows = api(ctx)?
+            .loaders
+            .recommendations_by_learner
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(super::Recommendation).collect())
+    }
+
+    /// The follow-ups of the learner's completed training, by completion and month.
+    async fn follow_ups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::FollowUp>> {
+        let rows = api(ctx)?
+            .loaders
+            .follow_ups_by_learner
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(super::FollowUp).collect())
+    }
+
+    /// OPEN demands that fit the learner's certificates or completed training and were not
+    /// recommended to them yet, best first, each with the reasons for its score (the scoring is
+    /// documented on `JobSuggestion`). Deterministic: ties go to the newer demand, then the lower
+    /// ID.
+    async fn job_suggestions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many, 1 to 50 (10 when left out).")] first: Option<i32>,
+    ) -> async_graphql::Result<Vec<super::JobSuggestion>> {
+        let limit = match first {
+            None => 10,
+            Some(n @ 1..=50) => n as usize,
+            Some(_) => return Err(AppError::validation("first", "1 to 50").into()),
+        };
+        let found =
+            crate::domain::employment::job_suggestions(&api(ctx)?.db, &self.0, limit).await?;
+        Ok(found.into_iter().map(super::JobSuggestion).collect())
+    }
+
     /// The unmasked personal data, for the learner, the regulator of the learner's region and
     /// the learner's providers only (FORBIDDEN otherwise). Every read is recorded in the audit
     /// trail before the data is returned.

@@ -5,8 +5,9 @@ mod alliance;
 mod audit;
 mod cohort;
 pub(crate) mod demand;
+mod employment;
 mod enums;
-mod evaluation;
+pub(crate) mod evaluation;
 mod learner;
 mod membership;
 mod node;
@@ -22,6 +23,13 @@ pub use alliance::{Alliance, AllianceFilter, AllianceOrder, AllianceOrderField};
 pub use audit::{AuditEvent, AuditEventFilter};
 pub use cohort::{Cohort, CohortFilter, CohortKind, CohortStatus, Enrollment, EnrollmentStatus};
 pub use demand::{Demand, DemandFilter, DemandInput, DemandKind, DemandOrder, DemandStatus};
+pub use employment::{
+    CatalogueReview, DueFollowUp, FollowUp, FollowUpsDueFilter, JobSuggestion, PlacementDimension,
+    PlacementRate, PlacementRateFilter, RecommendJobInput, Recommendation,
+    RecommendationBacklogEntry, RecommendationBacklogFilter, RecommendationOutcome,
+    RecommendationOutcomeInput, RecordFollowUpInput, ReviewCatalogueInput, SkillsBalanceFilter,
+    SkillsBalanceRow, WageBand,
+};
 pub use enums::{Industry, MembershipRole, OrganizationKind, SkillLevel, SortDirection};
 pub use evaluation::{
     AssessmentBody, AssessmentSession, AssessmentSessionFilter, AssessmentSessionOrder, BodyStatus,

@@ -2,8 +2,8 @@ use async_graphql::{ID, Interface};
 
 use super::{
     Alliance, AssessmentSession, AuditEvent, CatalogueItem, Certificate, Cohort, Demand,
-    Enrollment, Learner, Membership, Occupation, OpenResource, Organization, Region,
-    TrainingIntention, TrainingOrder, TrainingPlan,
+    Enrollment, FollowUp, Learner, Membership, Occupation, OpenResource, Organization,
+    Recommendation, Region, TrainingIntention, TrainingOrder, TrainingPlan,
 };
 
 /// An object with a global ID (the Relay `Node` interface). Any node can be fetched again with
@@ -49,4 +49,8 @@ pub enum Node {
     TrainingIntention(TrainingIntention),
     /// A training order (for the bureau and the provider).
     TrainingOrder(TrainingOrder),
+    /// A job recommendation (for the learner's viewers, the employer and the demand's alliances).
+    Recommendation(Recommendation),
+    /// A follow-up (within the learner's scope).
+    FollowUp(FollowUp),
 }

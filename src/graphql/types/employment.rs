@@ -1,0 +1,931 @@
+//! The employment service in the graph: recommendations, follow-ups, the backlog, placement rates,
+//! the skills balance and the catalogue review.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{follow_up, recommendation};
+
+use super::{
+    Alliance, CatalogueItem, Cohort, CohortKind, Demand, Enrollment, Learner, Occupation,
+    Organization, Region, SuggestionReason, evaluation::parse_alliances,
+};
+use crate::{
+    domain::{
+        codes::{OccupationPrefix, RegionCode},
+        employment,
+        personal::mask_name,
+    },
+    error::{AppError, AppResult},
+    graphql::{
+        context::{api, caller},
+        ids::NodeKey,
+    },
+};
+
+/// Where a job recommendation is: SENT → VIEWED → APPLIED → INTERVIEWED → HIRED, or DECLINED
+/// from any open step. The learner moves it to VIEWED, APPLIED or DECLINED; the demand's
+/// enterprise to INTERVIEWED, HIRED or DECLINED.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::RecommendationOutcome")]
+pub enum RecommendationOutcome {
+    /// Sent to the learner.
+    Sent,
+    /// The learner has seen it.
+    Viewed,
+    /// The learner applied.
+    Applied,
+    /// The employer interviewed the learner.
+    Interviewed,
+    /// The employer hired the learner; one place of the demand is filled.
+    Hired,
+    /// Declined by the learner or the employer, with a reason.
+    Declined,
+}
+
+/// A monthly wage band (CNY).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::WageBand")]
+pub enum WageBand {
+    /// Below 3,000.
+    #[graphql(name = "UNDER_3000")]
+    Under3000,
+    /// 3,000 to 4,999.
+    #[graphql(name = "FROM_3000_TO_4999")]
+    From3000To4999,
+    /// 5,000 to 7,999.
+    #[graphql(name = "FROM_5000_TO_7999")]
+    From5000To7999,
+    /// 8,000 to 11,999.
+    #[graphql(name = "FROM_8000_TO_11999")]
+    From8000To11999,
+    /// 12,000 or more.
+    #[graphql(name = "FROM_12000")]
+    From12000,
+}
+
+/// What placement rates can be grouped by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::employment::PlacementDimension")]
+pub enum PlacementDimension {
+    /// The cohort's alliance.
+    Alliance,
+    /// The alliance's region.
+    Region,
+    /// The training provider.
+    Provider,
+    /// The occupation trained for.
+    Occupation,
+    /// The kind of cohort.
+    CohortKind,
+    /// The quarter of completion (`2026-Q2`).
+    Quarter,
+}
+
+async fn learner_if_visible(
+    ctx: &Context<'_>,
+    learner_id: i32,
+) -> async_graphql::Result<Option<Learner>> {
+    let api = api(ctx)?;
+    if !employment::may_see_learner(&api.db, &caller(ctx), learner_id).await? {
+        return Ok(None);
+    }
+    Ok(api.loaders.learner.load_one(learner_id).await?.map(Learner))
+}
+
+async fn organization(
+    ctx: &Context<'_>,
+    id: Option<i32>,
+) -> async_graphql::Result<Option<Organization>> {
+    match id {
+        Some(id) => Ok(api(ctx)?
+            .loaders
+            .organization
+            .load_one(id)
+            .await?
+            .map(Organization)),
+        None => Ok(None),
+    }
+}
+
+/// The GraphQL `Recommendation` type; built only for viewers who may see it.
+pub struct Recommendation(pub recommendation::Model);
+
+/// A job recommendation (荐岗): an OPEN demand recommended to a certified or trained learner by a
+/// provider, an alliance administrator or the bureau.
+#[Object]
+impl Recommendation {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::Recommendation(self.0.id).to_id()
+    }
+
+    /// The learner, masked; null for viewers outside the learner's scope (the employer sees
+    /// `candidateName` only).
+    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Learner>> {
+        learner_if_visible(ctx, self.0.learner_id).await
+    }
+
+    /// The learner's masked name (`王*`), for the employer.
+    async fn candidate_name(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let found = api(ctx)?
+            .loaders
+            .learner
+            .load_one(self.0.learner_id)
+            .await?
+            .ok_or_else(|| AppError::internal("a recommendation without its learner"))?;
+        Ok(mask_name(&found.name))
+    }
+
+    /// The demand recommended.
+    async fn demand(&self, ctx: &Context<'_>) -> async_graphql::Result<Demand> {
+        let found = api(ctx)?
+            .loaders
+            .demand
+            .load_one(self.0.demand_id)
+            .await?
+            .ok_or_else(|| AppError::internal("a recommendation without its demand"))?;
+        Ok(Demand(found))
+    }
+
+    /// The organization that recommended it; null for an alliance administrator acting for none.
+    async fn recommended_by(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Organization>> {
+        organization(ctx, self.0.recommended_by_id).await
+    }
+
+    /// The role of whoever recommended it (COLLEGE, TRAINING_INSTITUTION, ALLIANCE_ADMIN or
+    /// REGULATOR).
+    async fn recommender_role(&self) -> &str {
+        &self.0.recommender_role
+    }
+
+    /// A note for the learner.
+    async fn note(&self) -> &str {
+        &self.0.note
+    }
+
+    /// Where it is.
+    async fn outcome(&self) -> RecommendationOutcome {
+        self.0.outcome.into()
+    }
+
+    /// Why it was declined.
+    async fn decline_reason(&self) -> Option<&str> {
+        self.0.decline_reason.as_deref()
+    }
+
+    /// Who declined it: LEARNER or EMPLOYER.
+    async fn declined_by(&self) -> Option<&str> {
+        self.0.declined_by.as_deref()
+    }
+
+    /// When it was sent.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When its outcome last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// The GraphQL `FollowUp` type; built only for viewers in the learner's scope.
+pub struct FollowUp(pub follow_up::Model);
+
+/// A follow-up (跟踪服务) of a learner who completed training, in month 1 to 6 after completion.
+#[Object]
+impl FollowUp {
+    /// The global ID.
+    pub(crate) async fn id(&self) -> ID {
+        NodeKey::FollowUp(self.0.id).to_id()
+    }
+
+    /// The learner, masked.
+    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Learner>> {
+        learner_if_visible(ctx, self.0.learner_id).await
+    }
+
+    /// The completed enrolment followed up.
+    async fn completion(&self, ctx: &Context<'_>) -> async_graphql::Result<Enrollment> {
+        let found = api(ctx)?
+            .loaders
+            .enrollment
+            .load_one(self.0.enrollment_id)
+            .await?
+            .ok_or_else(|| AppError::internal("a follow-up without its enrolment"))?;
+        Ok(Enrollment(found))
+    }
+
+    /// The month after completion, 1 to 6.
+    async fn month(&self) -> i32 {
+        i32::from(self.0.month)
+    }
+
+    /// The day the learner was contacted.
+    async fn contacted_on(&self) -> NaiveDate {
+        self.0.contacted_on
+    }
+
+    /// Whether the learner is employed.
+    async fn employed(&self) -> bool {
+        self.0.employed
+    }
+
+    /// The employer, when it is an organization in the graph.
+    async fn employer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        organization(ctx, self.0.employer_id).await
+    }
+
+    /// The employer's name: the organization's, or the name recorded for one outside the graph.
+    async fn employer_name(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        if let Some(name) = &self.0.employer_name {
+            return Ok(Some(name.clone()));
+        }
+        Ok(organization(ctx, self.0.employer_id)
+            .await?
+            .map(|o| o.0.name.clone()))
+    }
+
+    /// Whether the job is in the occupation trained for.
+    async fn occupation_match(&self) -> bool {
+        self.0.occupation_match
+    }
+
+    /// The monthly wage band.
+    async fn wage_band(&self) -> Option<WageBand> {
+        self.0.wage_band.map(Into::into)
+    }
+
+    /// A note.
+    async fn note(&self) -> &str {
+        &self.0.note
+    }
+
+    /// The organization that recorded it.
+    async fn recorded_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        organization(ctx, self.0.recorded_by_id).await
+    }
+
+    /// When it was recorded.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// The GraphQL `JobSuggestion` type.
+pub struct JobSuggestion(pub employment::JobSuggestion);
+
+/// An OPEN demand that fits a learner's certificates or completed training, with why. The
+/// criteria and weights: OCCUPATION 40 (the exact occupation 40, the same major group 25), LEVEL
+/// 20 (the learner's level 20, one below 14, lower 8), DISTANCE 20 (from the learner's point:
+/// 20 × (1 − km / 100); without one, the learner's region 12), WAGE 10 (10 × (top of the range −
+/// 3,000) / 7,000, 0 to 10), RECENCY 10 (posted within 7 days 10, 30 days 6, 90 days 3).
+#[Object]
+impl JobSuggestion {
+    /// The score, 0 to 100: the sum of the reasons' points.
+    async fn score(&self) -> f64 {
+        self.0.score
+    }
+
+    /// The demand.
+    async fn demand(&self) -> Demand {
+        Demand(self.0.demand.clone())
+    }
+
+    /// Why, criterion by criterion (OCCUPATION, LEVEL, DISTANCE, WAGE, RECENCY).
+    async fn reasons(&self) -> Vec<SuggestionReason> {
+        self.0
+            .reasons
+            .iter()
+            .map(|r| SuggestionReason {
+                criterion: r.criterion.to_owned(),
+                value: r.value.clone(),
+                points: r.points,
+                weight: r.weight,
+                text: r.text.clone(),
+            })
+            .collect()
+    }
+}
+
+/// The GraphQL `RecommendationBacklogEntry` type.
+pub struct RecommendationBacklogEntry(pub employment::BacklogEntry);
+
+/// A learner certified or trained in the viewer's scope with fewer than three job recommendations
+/// (and not hired through one): a line of the bureau's daily work list.
+#[Object]
+impl RecommendationBacklogEntry {
+    /// The learner, masked.
+    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Learner> {
+        let found = api(ctx)?
+            .loaders
+            .learner
+            .load_one(self.0.learner_id)
+            .await?
+            .ok_or_else(|| AppError::internal("a backlog entry without its learner"))?;
+        Ok(Learner(found))
+    }
+
+    /// The first day the learner was certified or completed training.
+    async fn qualified_on(&self) -> NaiveDate {
+        self.0.qualified_on
+    }
+
+    /// Recommendations made so far.
+    async fn recommendation_count(&self) -> i32 {
+        i32::try_from(self.0.recommendations).unwrap_or(i32::MAX)
+    }
+
+    /// Recommendations still missing to reach three.
+    async fn missing(&self) -> i32 {
+        i32::try_from(employment::REQUIRED_RECOMMENDATIONS.saturating_sub(self.0.recommendations))
+            .unwrap_or(0)
+    }
+
+    /// The day the learner should have three by: `qualifiedOn` plus the configured days.
+    async fn due_on(&self) -> NaiveDate {
+        self.0.due_on
+    }
+
+    /// Whether that day has passed.
+    async fn overdue(&self) -> bool {
+        self.0.overdue
+    }
+}
+
+/// The GraphQL `DueFollowUp` type.
+pub struct DueFollowUp(pub employment::DueFollowUp);
+
+/// A follow-up that is due or overdue and not recorded.
+#[Object]
+impl DueFollowUp {
+    /// The completed enrolment to follow up.
+    async fn completion(&self) -> Enrollment {
+        Enrollment(self.0.enrollment.clone())
+    }
+
+    /// The learner, masked.
+    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Learner> {
+        let found = api(ctx)?
+            .loaders
+            .learner
+            .load_one(self.0.enrollment.learner_id)
+            .await?
+            .ok_or_else(|| AppError::internal("a completion without its learner"))?;
+        Ok(Learner(found))
+    }
+
+    /// The cohort completed.
+    async fn cohort(&self, ctx: &Context<'_>) -> async_graphql::Result<Cohort> {
+        let found = api(ctx)?
+            .loaders
+            .cohort
+            .load_one(self.0.enrollment.cohort_id)
+            .await?
+            .ok_or_else(|| AppError::internal("a completion without its cohort"))?;
+        Ok(Cohort(found))
+    }
+
+    /// The month due: 1, 3 or 6.
+    async fn month(&self) -> i32 {
+        i32::from(self.0.month)
+    }
+
+    /// The day it fell due: the completion day plus `month` months.
+    async fn due_on(&self) -> NaiveDate {
+        self.0.due_on
+    }
+
+    /// Days past the due day (0 on it).
+    async fn days_overdue(&self) -> i32 {
+        i32::try_from(self.0.days_overdue).unwrap_or(i32::MAX)
+    }
+}
+
+/// The GraphQL `PlacementRate` type.
+pub struct PlacementRate(pub employment::PlacementRow);
+
+/// Placement figures of one group of completers. A *completer* is a COMPLETED enrolment, dated by
+/// the day it ended. **placementRateMonth3 = employedMonth3 ÷ completers**: the share employed at
+/// their month-3 follow-up, a completer not followed up counting as not placed; month 6 likewise.
+/// Aggregates only — no learner appears — and a group with fewer than 5 completers is
+/// `suppressed`: its counts and rates are null. The dimensions not grouped by are null.
+#[Object]
+impl PlacementRate {
+    /// The alliance, when grouped by it.
+    async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Alliance>> {
+        match self.0.alliance_id {
+            Some(id) => Ok(api(ctx)?.loaders.alliance.load_one(id).await?.map(Alliance)),
+            None => Ok(None),
+        }
+    }
+
+    /// The region, when grouped by it.
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
+        match self.0.region_id {
+            Some(id) => Ok(api(ctx)?.loaders.region.load_one(id).await?.map(Region)),
+            None => Ok(None),
+        }
+    }
+
+    /// The training provider, when grouped by it.
+    async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        organization(ctx, self.0.provider_id).await
+    }
+
+    /// The occupation code, when grouped by it.
+    async fn occupation_code(&self) -> Option<&str> {
+        self.0.occupation.as_deref()
+    }
+
+    /// The occupation, when grouped by it.
+    async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Occupation>> {
+        match &self.0.occupation {
+            Some(code) => Ok(api(ctx)?
+                .loaders
+                .occupation
+                .load_one(code.clone())
+                .await?
+                .map(Occupation)),
+            None => Ok(None),
+        }
+    }
+
+    /// The kind of cohort, when grouped by it.
+    async fn cohort_kind(&self) -> Option<CohortKind> {
+        self.0.cohort_kind.map(Into::into)
+    }
+
+    /// The quarter of completion (`2026-Q2`), when grouped by it.
+    async fn quarter(&self) -> Option<&str> {
+        self.0.quarter.as_deref()
+    }
+
+    /// Whether the group has fewer than 5 completers, so nothing but the group is reported.
+    async fn suppressed(&self) -> bool {
+        self.0.counts.suppressed()
+    }
+
+    /// Completers.
+    async fn completers(&self) -> Option<i32> {
+        self.count(self.0.counts.completers)
+    }
+
+    /// Completers with a month-3 follow-up.
+    async fn followed_up_month3(&self) -> Option<i32> {
+        self.count(self.0.counts.followed_up_month3)
+    }
+
+    /// Employed at the month-3 follow-up.
+    async fn employed_month3(&self) -> Option<i32> {
+        self.count(self.0.counts.employed_month3)
+    }
+
+    /// Employed in the occupation trained for at month 3.
+    async fn matched_month3(&self) -> Option<i32> {
+        self.count(self.0.counts.matched_month3)
+    }
+
+    /// employedMonth3 ÷ completers, 0 to 1.
+    async fn placement_rate_month3(&self) -> Option<f64> {
+        self.rate(self.0.counts.rate_month3())
+    }
+
+    /// Completers with a month-6 follow-up.
+    async fn followed_up_month6(&self) -> Option<i32> {
+        self.count(self.0.counts.followed_up_month6)
+    }
+
+    /// Employed at the month-6 follow-up.
+    async fn employed_month6(&self) -> Option<i32> {
+        self.count(self.0.counts.employed_month6)
+    }
+
+    /// Employed in the occupation trained for at month 6.
+    async fn matched_month6(&self) -> Option<i32> {
+        self.count(self.0.counts.matched_month6)
+    }
+
+    /// employedMonth6 ÷ completers, 0 to 1.
+    async fn placement_rate_month6(&self) -> Option<f64> {
+        self.rate(self.0.counts.rate_month6())
+    }
+}
+
+impl PlacementRate {
+    fn count(&self, n: u64) -> Option<i32> {
+        (!self.0.counts.suppressed()).then(|| i32::try_from(n).unwrap_or(i32::MAX))
+    }
+
+    fn rate(&self, r: Option<f64>) -> Option<f64> {
+        if self.0.counts.suppressed() { None } else { r }
+    }
+}
+
+/// Which completers placement rates count.
+#[derive(InputObject, Debug, Clone)]
+pub struct PlacementRateFilter {
+    /// The first completion day counted.
+    pub completed_from: NaiveDate,
+    /// The last completion day counted.
+    pub completed_to: NaiveDate,
+    /// Only cohorts of these alliances.
+    pub alliances: Option<Vec<String>>,
+    /// Only alliances of these regions (codes).
+    pub regions: Option<Vec<String>>,
+    /// Only these training providers.
+    pub providers: Option<Vec<ID>>,
+    /// Only occupations under this code or prefix.
+    pub occupation: Option<String>,
+    /// Only these kinds of cohort.
+    pub cohort_kinds: Option<Vec<CohortKind>>,
+}
+
+fn parse_regions(field: &str, codes: Option<Vec<String>>) -> AppResult<Vec<RegionCode>> {
+    codes
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            RegionCode::parse(c).map_err(|e| AppError::validation(format!("{field}[{i}]"), e))
+        })
+        .collect()
+}
+
+fn parse_prefix(field: &str, prefix: Option<String>) -> AppResult<Option<OccupationPrefix>> {
+    prefix
+        .map(|o| OccupationPrefix::parse(&o).map_err(|e| AppError::validation(field, e)))
+        .transpose()
+}
+
+impl PlacementRateFilter {
+    /// The validated domain filter.
+    pub fn into_domain(self) -> AppResult<employment::PlacementFilter> {
+        Ok(employment::PlacementFilter {
+            from: self.completed_from,
+            to: self.completed_to,
+            alliances: parse_alliances(self.alliances)?,
+            regions: parse_regions("filter.regions", self.regions)?,
+            providers: self
+                .providers
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .map(|(i, id)| NodeKey::organization(&format!("filter.providers[{i}]"), id))
+                .collect::<AppResult<_>>()?,
+            occupation: parse_prefix("filter.occupation", self.occupation)?,
+            cohort_kinds: self
+                .cohort_kinds
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        })
+    }
+}
+
+/// Which occupations the skills balance covers.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct SkillsBalanceFilter {
+    /// Only these alliances: demands posted to them, cohorts in them, certificates of bodies that
+    /// are their members.
+    pub alliances: Option<Vec<String>>,
+    /// Only these regions (codes).
+    pub regions: Option<Vec<String>>,
+    /// Only occupations under this code or prefix.
+    pub occupation: Option<String>,
+    /// Certificates issued and hires made from this day.
+    pub from: Option<NaiveDate>,
+    /// Certificates issued and hires made up to this day.
+    pub to: Option<NaiveDate>,
+}
+
+impl SkillsBalanceFilter {
+    /// The validated domain filter.
+    pub fn into_domain(self) -> AppResult<employment::BalanceFilter> {
+        if let (Some(from), Some(to)) = (self.from, self.to)
+            && to < from
+        {
+            return Err(AppError::validation("filter.to", "must not be before from"));
+        }
+        Ok(employment::BalanceFilter {
+            alliances: parse_alliances(self.alliances)?,
+            regions: parse_regions("filter.regions", self.regions)?,
+            occupation: parse_prefix("filter.occupation", self.occupation)?,
+            from: self.from,
+            to: self.to,
+        })
+    }
+}
+
+/// The GraphQL `SkillsBalanceRow` type.
+pub struct SkillsBalanceRow(pub employment::BalanceRow);
+
+/// Supply and demand of one occupation across the alliances filtered: aggregates only.
+#[Object]
+impl SkillsBalanceRow {
+    /// The occupation code.
+    async fn occupation_code(&self) -> &str {
+        &self.0.occupation
+    }
+
+    /// The occupation.
+    async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Occupation>> {
+        Ok(api(ctx)?
+            .loaders
+            .occupation
+            .load_one(self.0.occupation.clone())
+            .await?
+            .map(Occupation))
+    }
+
+    /// Places of OPEN demands not yet filled.
+    async fn open_headcount(&self) -> i64 {
+        self.0.open_headcount
+    }
+
+    /// Seats of PLANNED cohorts.
+    async fn planned_seats(&self) -> i64 {
+        self.0.planned_seats
+    }
+
+    /// Seats of RUNNING cohorts.
+    async fn running_seats(&self) -> i64 {
+        self.0.running_seats
+    }
+
+    /// VALID certificates issued (in the period, when one is given).
+    async fn certificates_issued(&self) -> i64 {
+        self.0.certificates
+    }
+
+    /// Hires through job recommendations (in the period, when one is given).
+    async fn hires(&self) -> i64 {
+        self.0.hires
+    }
+}
+
+/// Which learners the recommendation backlog lists.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct RecommendationBacklogFilter {
+    /// Days a learner may wait for three recommendations after qualifying (the server's
+    /// configured `recommendation_days`, 30 by default, when left out).
+    pub within_days: Option<i32>,
+    /// Only learners living in this region (code).
+    pub region: Option<String>,
+    /// Only learners who completed training in this alliance.
+    pub alliance: Option<String>,
+    /// Only learners past their due day.
+    #[graphql(default)]
+    pub overdue_only: bool,
+}
+
+impl RecommendationBacklogFilter {
+    /// The validated domain filter.
+    pub fn into_domain(self, default_days: u64) -> AppResult<employment::BacklogFilter> {
+        let days = match self.within_days {
+            None => default_days,
+            Some(d @ 0..=3650) => d as u64,
+            Some(_) => return Err(AppError::validation("filter.withinDays", "0 to 3650")),
+        };
+        Ok(employment::BacklogFilter {
+            days,
+            region: self
+                .region
+                .map(|r| {
+                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
+                })
+                .transpose()?,
+            alliance: parse_alliances(self.alliance.map(|a| vec![a]))
+                .map_err(|_| AppError::validation("filter.alliance", "not an alliance code"))?
+                .pop(),
+            overdue_only: self.overdue_only,
+        })
+    }
+}
+
+/// Which due follow-ups to list.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct FollowUpsDueFilter {
+    /// Only completions in this alliance.
+    pub alliance: Option<String>,
+    /// Only these months: 1, 3 or 6 (all three when left out).
+    pub months: Option<Vec<i32>>,
+}
+
+impl FollowUpsDueFilter {
+    /// The validated domain filter.
+    pub fn into_domain(self) -> AppResult<employment::DueFilter> {
+        Ok(employment::DueFilter {
+            alliance: parse_alliances(self.alliance.map(|a| vec![a]))
+                .map_err(|_| AppError::validation("filter.alliance", "not an alliance code"))?
+                .pop(),
+            months: self
+                .months
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| {
+                    i16::try_from(m).map_err(|_| AppError::validation("filter.months", "1, 3 or 6"))
+                })
+                .collect::<AppResult<_>>()?,
+        })
+    }
+}
+
+/// The GraphQL `CatalogueReview` type.
+pub struct CatalogueReview(pub employment::ReviewReport);
+
+/// What a catalogue review found: the items and providers of the region whose month-3 placement
+/// rate for the year's completers (at least 5 of them) is below the threshold.
+#[Object]
+impl CatalogueReview {
+    /// The region reviewed.
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
+        Ok(api(ctx)?
+            .loaders
+            .region
+            .load_one(self.0.region_id)
+            .await?
+            .map(Region))
+    }
+
+    /// The year reviewed.
+    async fn year(&self) -> i32 {
+        i32::from(self.0.year)
+    }
+
+    /// The threshold, 0 to 1.
+    async fn min_placement_rate(&self) -> f64 {
+        self.0.min_placement_rate
+    }
+
+    /// Catalogue items below the threshold: moved to UNDER_REVIEW now, or under review already.
+    async fn items(&self) -> Vec<ReviewedCatalogueItem> {
+        self.0
+            .items
+            .iter()
+            .cloned()
+            .map(ReviewedCatalogueItem)
+            .collect()
+    }
+
+    /// Training providers below the threshold.
+    async fn providers(&self) -> Vec<ProviderBelowThreshold> {
+        self.0
+            .providers
+            .iter()
+            .cloned()
+            .map(ProviderBelowThreshold)
+            .collect()
+    }
+}
+
+/// The GraphQL `ReviewedCatalogueItem` type.
+pub struct ReviewedCatalogueItem(pub employment::ReviewedItem);
+
+/// A catalogue item below the threshold, with the figures behind it.
+#[Object]
+impl ReviewedCatalogueItem {
+    /// The item, after the review.
+    async fn item(&self) -> CatalogueItem {
+        CatalogueItem(self.0.item.clone())
+    }
+
+    /// Completers of its occupation and level in the region and year.
+    async fn completers(&self) -> i32 {
+        i32::try_from(self.0.completers).unwrap_or(i32::MAX)
+    }
+
+    /// Of them, employed at their month-3 follow-up.
+    async fn employed_month3(&self) -> i32 {
+        i32::try_from(self.0.employed).unwrap_or(i32::MAX)
+    }
+
+    /// employedMonth3 ÷ completers.
+    async fn placement_rate(&self) -> f64 {
+        self.0.rate
+    }
+
+    /// Whether this review moved it to UNDER_REVIEW (false: it was under review already).
+    async fn changed(&self) -> bool {
+        self.0.changed
+    }
+}
+
+/// The GraphQL `ProviderBelowThreshold` type.
+pub struct ProviderBelowThreshold(pub employment::ProviderBelow);
+
+/// A training provider whose completers' month-3 placement rate is below the threshold.
+#[Object]
+impl ProviderBelowThreshold {
+    /// The provider.
+    async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        organization(ctx, Some(self.0.provider_id)).await
+    }
+
+    /// Its completers in the region and year.
+    async fn completers(&self) -> i32 {
+        i32::try_from(self.0.completers).unwrap_or(i32::MAX)
+    }
+
+    /// Of them, employed at their month-3 follow-up.
+    async fn employed_month3(&self) -> i32 {
+        i32::try_from(self.0.employed).unwrap_or(i32::MAX)
+    }
+
+    /// employedMonth3 ÷ completers.
+    async fn placement_rate(&self) -> f64 {
+        self.0.rate
+    }
+}
+
+/// Recommending a job.
+#[derive(InputObject, Debug, Clone)]
+pub struct RecommendJobInput {
+    /// The learner: certified or trained, in the recommender's scope.
+    pub learner: ID,
+    /// An OPEN demand matching the learner's certificate or completed training.
+    pub demand: ID,
+    /// A note for the learner, at most 500 characters.
+    #[graphql(default)]
+    pub note: String,
+}
+
+/// Moving a recommendation's outcome.
+#[derive(InputObject, Debug, Clone)]
+pub struct RecommendationOutcomeInput {
+    /// The recommendation.
+    pub recommendation: ID,
+    /// The new outcome.
+    pub outcome: RecommendationOutcome,
+    /// Why, when DECLINED (required then).
+    pub reason: Option<String>,
+}
+
+/// Recording a follow-up.
+#[derive(InputObject, Debug, Clone)]
+pub struct RecordFollowUpInput {
+    /// The COMPLETED enrolment followed up.
+    pub completion: ID,
+    /// The month after completion, 1 to 6.
+    pub month: i32,
+    /// The day of contact: from the completion day to today.
+    pub contacted_on: NaiveDate,
+    /// Whether the learner is employed.
+    pub employed: bool,
+    /// The employer, when it is an organization in the graph.
+    pub employer: Option<ID>,
+    /// The employer's name, when it is not (1 to 100 characters).
+    pub employer_name: Option<String>,
+    /// Whether the job is in the occupation trained for (employed learners only).
+    #[graphql(default)]
+    pub occupation_match: bool,
+    /// The monthly wage band (employed learners only).
+    pub wage_band: Option<WageBand>,
+    /// A note, at most 500 characters.
+    #[graphql(default)]
+    pub note: String,
+}
+
+impl RecordFollowUpInput {
+    /// The validated domain input.
+    pub fn into_domain(self) -> AppResult<employment::NewFollowUp> {
+        let employer = match (self.employer, self.employer_name) {
+            (Some(_), Some(_)) => {
+                return Err(AppError::validation(
+                    "input.employerName",
+                    "give employer or employerName, not both",
+                ));
+            }
+            (Some(id), None) => Some(employment::Employer::Organization(NodeKey::organization(
+                "input.employer",
+                &id,
+            )?)),
+            (None, Some(name)) => Some(employment::Employer::Name(name)),
+            (None, None) => None,
+        };
+        Ok(employment::NewFollowUp {
+            enrollment_id: NodeKey::enrollment("input.completion", &self.completion)?,
+            month: i16::try_from(self.month)
+                .map_err(|_| AppError::validation("input.month", "1 to 6"))?,
+            contacted_on: self.contacted_on,
+            employed: self.employed,
+            employer,
+            occupation_match: self.occupation_match,
+            wage_band: self.wage_band.map(Into::into),
+            note: self.note,
+        })
+    }
+}
+
+/// Running the catalogue review.
+#[derive(InputObject, Debug, Clone)]
+pub struct ReviewCatalogueInput {
+    /// The catalogue year, whose completers are measured.
+    pub year: i32,
+    /// The lowest acceptable month-3 placement rate, 0 to 1 (0.45 for Lianyungang's 45%).
+    pub min_placement_rate: f64,
+}
