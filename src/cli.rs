@@ -188,8 +188,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     resources,
                     certificates,
                     intentions,
+                    completers,
+                    recommendations,
                 } => println!(
-                    "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships, {learners} learners, {demands} demands, {cohorts} cohorts, {resources} open resources, {certificates} certificates, {intentions} training intentions"
+                    "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships, {learners} learners, {demands} demands, {cohorts} cohorts, {resources} open resources, {certificates} certificates, {intentions} training intentions, {completers} completers followed up, {recommendations} job recommendations"
                 ),
                 seed::SeedOutcome::AlreadyPopulated => {
                     println!("the database already has data; nothing loaded");

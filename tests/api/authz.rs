@@ -82,9 +82,19 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("demands");
+    let recommendations = entity::recommendation::Entity::find()
+        .order_by_asc(entity::recommendation::Column::Id)
+        .all(db)
+        .await
+        .expect("recommendations");
+    let follow_ups = entity::follow_up::Entity::find()
+        .order_by_asc(entity::follow_up::Column::Id)
+        .all(db)
+        .await
+        .expect("follow-ups");
     let audit = audit_event::Entity::find().count(db).await.expect("audit");
     format!(
-        "{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}"
+        "{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
     )
 }
 
@@ -120,6 +130,12 @@ struct Fixture {
     open_intention: Value,
     other_intention: Value,
     orders: Vec<Value>,
+    sent_recommendation: Value,
+    applied_recommendation: Value,
+    backlog_learner: Value,
+    suggested_demand: Value,
+    due_completion: Value,
+    review_year: i32,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -186,7 +202,10 @@ async fn fixture(app: &TestApp) -> Fixture {
         .clone();
     let main_cohort = cohort_nodes
         .iter()
-        .find(|c| !c["name"].as_str().expect("n").contains("预备"))
+        .find(|c| {
+            let name = c["name"].as_str().expect("n");
+            !name.contains("预备") && !name.contains("届")
+        })
         .expect("the demo cohort");
     let spare_cohort = cohort_nodes
         .iter()
@@ -201,7 +220,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     let trainees = app
         .data_as(
             &college_caller,
-            "{ learners(first: 100) { nodes { id } } }",
+            "{ learners(first: 100) { nodes { id registeredBy { name } } } }",
             json!({}),
         )
         .await;
@@ -209,6 +228,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         .as_array()
         .expect("learners")
         .iter()
+        .filter(|l| l["registeredBy"]["name"] == "丹阳中等专业学校")
         .map(|l| l["id"].clone())
         .find(|id| !enrolled.contains(id))
         .expect("a learner not yet enrolled");
@@ -318,7 +338,69 @@ async fn fixture(app: &TestApp) -> Fixture {
         .map(|o| o["id"].clone())
         .collect();
     assert_eq!(orders.len(), 2, "two demo orders to the college");
+    let admin = caller(Role::SystemAdmin, None, &[], None, None);
+    let sent_recommendation = app
+        .data_as(
+            &admin,
+            "query($l: ID!) { node(id: $l) { ... on Learner { recommendations { id outcome } } } }",
+            json!({ "l": skillgraph::graphql::ids::NodeKey::Learner(learner).to_id() }),
+        )
+        .await["node"]["recommendations"]
+        .as_array()
+        .expect("recommendations")
+        .iter()
+        .find(|r| r["outcome"] == "SENT")
+        .expect("a SENT recommendation to the first learner")["id"]
+        .clone();
+    let applied_recommendation = app
+        .data_as(
+            &enterprise_caller,
+            "query($d: ID!) { node(id: $d) { ... on Demand { recommendations { id outcome } } } }",
+            json!({ "d": open["node"]["demands"]["nodes"][0]["id"] }),
+        )
+        .await["node"]["recommendations"]
+        .as_array()
+        .expect("recommendations")
+        .iter()
+        .find(|r| r["outcome"] == "APPLIED")
+        .expect("an APPLIED recommendation on the enterprise's demand")["id"]
+        .clone();
+    let backlog = app
+        .data_as(
+            &zj_regulator,
+            "{ recommendationBacklog(filter: {alliance: \"zj-eyewear\"}, first: 100) { nodes { recommendationCount learner { id registeredBy { name } jobSuggestions(first: 1) { demand { id } } } } } }",
+            json!({}),
+        )
+        .await;
+    let candidate = backlog["recommendationBacklog"]["nodes"]
+        .as_array()
+        .expect("backlog")
+        .iter()
+        .find(|e| {
+            e["recommendationCount"] == 0
+                && e["learner"]["registeredBy"]["name"] != "丹阳市视界眼镜技能培训中心"
+                && !e["learner"]["jobSuggestions"].as_array().expect("s").is_empty()
+        })
+        .expect("a trained learner without recommendations who fits an open demand")
+        .clone();
+    let due = app
+        .data_as(
+            &zj_regulator,
+            "{ followUpsDue(filter: {alliance: \"zj-eyewear\", months: [6]}, first: 1) { nodes { completion { id endedAt } } } }",
+            json!({}),
+        )
+        .await;
+    let due_completion = due["followUpsDue"]["nodes"][0]["completion"].clone();
+    let review_year: i32 = due_completion["endedAt"].as_str().expect("endedAt")[..4]
+        .parse()
+        .expect("a year");
     Fixture {
+        sent_recommendation,
+        applied_recommendation,
+        backlog_learner: candidate["learner"]["id"].clone(),
+        suggested_demand: candidate["learner"]["jobSuggestions"][0]["demand"]["id"].clone(),
+        due_completion: due_completion["id"].clone(),
+        review_year,
         open_intention,
         other_intention,
         orders,
@@ -637,6 +719,36 @@ const CELLS: &[Cell] = &[
         query: "mutation($c: ID!) { cancelCohort(input: {cohort: $c}) { status } }",
         variables: |f| json!({ "c": f.spare_cohort }),
         allowed: &[Role::College, Role::Enterprise],
+    },
+    Cell {
+        name: "recommendJob",
+        query: "mutation($l: ID!, $d: ID!) { recommendJob(input: {learner: $l, demand: $d, note: \"试试这个岗位\"}) { id outcome } }",
+        variables: |f| json!({ "l": f.backlog_learner, "d": f.suggested_demand }),
+        allowed: &[Role::College, Role::AllianceAdmin, Role::Regulator],
+    },
+    Cell {
+        name: "respondToRecommendation",
+        query: "mutation($r: ID!) { respondToRecommendation(input: {recommendation: $r, outcome: VIEWED}) { id outcome } }",
+        variables: |f| json!({ "r": f.sent_recommendation }),
+        allowed: &[Role::Learner],
+    },
+    Cell {
+        name: "recordRecommendationOutcome",
+        query: "mutation($r: ID!) { recordRecommendationOutcome(input: {recommendation: $r, outcome: INTERVIEWED}) { id outcome } }",
+        variables: |f| json!({ "r": f.applied_recommendation }),
+        allowed: &[Role::Enterprise],
+    },
+    Cell {
+        name: "recordFollowUp",
+        query: "mutation($c: ID!, $on: NaiveDate!) { recordFollowUp(input: {completion: $c, month: 6, contactedOn: $on, employed: false}) { id month } }",
+        variables: |f| json!({ "c": f.due_completion, "on": chrono::Utc::now().date_naive().to_string() }),
+        allowed: &[Role::College, Role::Regulator],
+    },
+    Cell {
+        name: "reviewCatalogue",
+        query: "mutation($y: Int!) { reviewCatalogue(input: {year: $y, minPlacementRate: 1.0}) { year items { changed } } }",
+        variables: |f| json!({ "y": f.review_year }),
+        allowed: &[Role::Regulator],
     },
 ];
 

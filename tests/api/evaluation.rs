@@ -305,10 +305,15 @@ async fn registration_refusals_write_nothing() {
     let apprentice = app
         .data_as(
             &dy_college,
-            "{ learners(first: 1) { nodes { id } } }",
+            "{ learners(first: 100) { nodes { id registeredBy { name } } } }",
             json!({}),
         )
-        .await["learners"]["nodes"][0]["id"]
+        .await["learners"]["nodes"]
+        .as_array()
+        .expect("learners")
+        .iter()
+        .find(|l| l["registeredBy"]["name"] == "丹阳中等专业学校")
+        .expect("a learner the college registered")["id"]
         .clone();
     let unattested = app
         .query_as(

@@ -251,14 +251,36 @@ async fn learners_are_listed_within_scope() {
     let p = people(&app).await;
     app.data_as(&p.provider, REGISTER, input()).await;
 
-    let mine = app.data_as(&p.provider, "{ learners(first: 100) { totalCount nodes { registeredBy { name } region { code } } } }", json!({})).await;
+    let mine = app.data_as(&p.provider, "{ learners(first: 100) { totalCount nodes { id registeredBy { name } region { code } } } }", json!({})).await;
     let nodes = mine["learners"]["nodes"].as_array().expect("nodes");
     assert!(!nodes.is_empty());
+    // Its own registrations, and the learners it trains (registered by others).
+    let provider = app.org_id("镇江高等职业技术学校").await;
+    let trained = app
+        .data_as(
+            &p.provider,
+            "query($p: ID!) { cohorts(filter: {provider: $p}, first: 100) { nodes { enrollments(first: 100) { nodes { learner { id } } } } } }",
+            json!({ "p": provider }),
+        )
+        .await;
+    let trained: Vec<Value> = trained["cohorts"]["nodes"]
+        .as_array()
+        .expect("cohorts")
+        .iter()
+        .flat_map(|c| c["enrollments"]["nodes"].as_array().expect("e").clone())
+        .map(|e| e["learner"]["id"].clone())
+        .collect();
+    assert!(
+        nodes.iter().all(
+            |n| n["registeredBy"]["name"] == "镇江高等职业技术学校" || trained.contains(&n["id"])
+        ),
+        "a provider sees the learners it registered or trains"
+    );
     assert!(
         nodes
             .iter()
-            .all(|n| n["registeredBy"]["name"] == "镇江高等职业技术学校"),
-        "a provider sees its own learners"
+            .any(|n| n["registeredBy"]["name"] == "镇江高等职业技术学校"),
+        "including its own registrations"
     );
 
     let region = app
