@@ -1619,8 +1619,10 @@ pub async fn placement_rates(
                 (case.finally(Expr::val("")).into(), "g_quarter")
             }
         };
-        q.expr_as(expr.clone(), Alias::new(alias));
-        q.add_group_by([expr]);
+        // Grouped by the output name: the same expression written twice would carry its
+        // parameters twice, and PostgreSQL could not tell the two apart.
+        q.expr_as(expr, Alias::new(alias));
+        q.add_group_by([Expr::col(Alias::new(alias))]);
     }
     let rows = db.query_all(&q).await?;
     let mut out = Vec::with_capacity(rows.len());

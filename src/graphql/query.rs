@@ -620,6 +620,10 @@ impl QueryRoot {
     /// Completers whose month-1, -3 or -6 follow-up is due or overdue and not recorded (for the
     /// completions of the last twelve months): a provider's own cohorts, the regulator's region.
     /// The longest overdue first.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus the day and the filter"
+    )]
     async fn follow_ups_due(
         &self,
         ctx: &Context<'_>,

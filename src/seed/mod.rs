@@ -1168,8 +1168,8 @@ async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(usize, usiz
         .order_by_asc(alliance::Column::Id)
         .all(db)
         .await?;
-    let as_role = |role: Role, org: Option<i32>, region: Option<i32>, learner: Option<i32>| {
-        Caller {
+    let as_role =
+        |role: Role, org: Option<i32>, region: Option<i32>, learner: Option<i32>| Caller {
             viewer: Viewer {
                 subject: "demo-seed".to_owned(),
                 role,
@@ -1179,8 +1179,7 @@ async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(usize, usiz
                 ..Viewer::public()
             },
             request_id: None,
-        }
-    };
+        };
     let mut completers = 0;
     let mut recommended = 0;
     let mut used_in_region: HashMap<i32, usize> = HashMap::new();
@@ -1336,12 +1335,10 @@ async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(usize, usiz
                     sea_orm::sea_query::Query::select()
                         .column(demand_alliance::Column::DemandId)
                         .from(demand_alliance::Entity)
-                        .and_where(
-                            sea_orm::sea_query::ExprTrait::eq(
-                                sea_orm::sea_query::Expr::col(demand_alliance::Column::AllianceId),
-                                alliance.id,
-                            ),
-                        )
+                        .and_where(sea_orm::sea_query::ExprTrait::eq(
+                            sea_orm::sea_query::Expr::col(demand_alliance::Column::AllianceId),
+                            alliance.id,
+                        ))
                         .to_owned(),
                 ),
             )
@@ -1391,7 +1388,10 @@ async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(usize, usiz
             {
                 (Sent, _) => vec![],
                 (Viewed, _) => vec![(Party::Learner, Viewed, None)],
-                (Applied, _) => vec![(Party::Learner, Viewed, None), (Party::Learner, Applied, None)],
+                (Applied, _) => vec![
+                    (Party::Learner, Viewed, None),
+                    (Party::Learner, Applied, None),
+                ],
                 (Interviewed, _) => vec![
                     (Party::Learner, Applied, None),
                     (Party::Employer, Interviewed, None),
@@ -1411,7 +1411,11 @@ async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(usize, usiz
                 ],
             };
             for (party, to, reason) in steps {
-                let who = if party == Party::Learner { &me } else { &employer };
+                let who = if party == Party::Learner {
+                    &me
+                } else {
+                    &employer
+                };
                 employment::move_outcome(db, who, party, rec.id, to, reason.map(str::to_owned))
                     .await
                     .map_err(|e| anyhow::anyhow!("demo recommendation outcome: {e}"))?;

@@ -379,7 +379,10 @@ async fn fixture(app: &TestApp) -> Fixture {
         .find(|e| {
             e["recommendationCount"] == 0
                 && e["learner"]["registeredBy"]["name"] != "丹阳市视界眼镜技能培训中心"
-                && !e["learner"]["jobSuggestions"].as_array().expect("s").is_empty()
+                && !e["learner"]["jobSuggestions"]
+                    .as_array()
+                    .expect("s")
+                    .is_empty()
         })
         .expect("a trained learner without recommendations who fits an open demand")
         .clone();

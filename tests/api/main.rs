@@ -9,6 +9,7 @@ mod auth;
 mod authz;
 mod cohorts;
 mod demands;
+mod employment;
 mod errors;
 mod evaluation;
 mod graph;

@@ -271,9 +271,10 @@ async fn learners_are_listed_within_scope() {
         .map(|e| e["learner"]["id"].clone())
         .collect();
     assert!(
-        nodes.iter().all(
-            |n| n["registeredBy"]["name"] == "镇江高等职业技术学校" || trained.contains(&n["id"])
-        ),
+        nodes
+            .iter()
+            .all(|n| n["registeredBy"]["name"] == "镇江高等职业技术学校"
+                || trained.contains(&n["id"])),
         "a provider sees the learners it registered or trains"
     );
     assert!(
