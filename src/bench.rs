@@ -224,3 +224,319 @@ pub async fn suggestions(
     conn.close().await?;
     Ok(())
 }
+
+/// Times one GraphQL request `runs` times; returns (mean, p50, p95, max) and the last response.
+async fn time_query(
+    schema: &crate::graphql::AppSchema,
+    query: &str,
+    runs: usize,
+) -> anyhow::Result<([Duration; 4], serde_json::Value)> {
+    let mut timings = Vec::with_capacity(runs);
+    let mut last = serde_json::Value::Null;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let response = schema.execute(query).await;
+        timings.push(t.elapsed());
+        if !response.errors.is_empty() {
+            anyhow::bail!("{query}: {:?}", response.errors);
+        }
+        last = response.data.into_json()?;
+    }
+    let total: Duration = timings.iter().sum();
+    timings.sort();
+    Ok((
+        [
+            total / u32::try_from(runs.max(1)).unwrap_or(1),
+            percentile(&timings, 0.5),
+            percentile(&timings, 0.95),
+            timings.last().copied().unwrap_or_default(),
+        ],
+        last,
+    ))
+}
+
+/// `placementRates` and `skillsBalance` over `completers` completers of the past year (in
+/// cohorts of 50 across every alliance, provider, kind and twelve occupations), 80% followed up
+/// at month 3 and 70% at month 6, plus HIRED recommendations on the demo demands.
+pub async fn placement(
+    database_url: Option<String>,
+    completers: usize,
+    runs: usize,
+) -> anyhow::Result<()> {
+    use chrono::{Datelike, NaiveTime};
+    use entity::{
+        CohortKind, CohortStatus, EnrollmentStatus, RecommendationOutcome, cohort, enrollment,
+        follow_up, recommendation,
+    };
+    use sea_orm::{QueryOrder, TransactionTrait};
+
+    let dir = tempfile::tempdir()?;
+    let url = database_url
+        .unwrap_or_else(|| format!("sqlite://{}/bench.db?mode=rwc", dir.path().display()));
+    let conn = db::connect(&url, 5).await?;
+    db::migrate(&conn).await?;
+    let key = PersonalDataKey::from_master(&[7; 32]);
+    seed::demo(&conn, &key).await.context("demo data")?;
+    let started = Instant::now();
+    let alliances = entity::alliance::Entity::find().all(&conn).await?;
+    let providers = organization::Entity::find()
+        .filter(organization::Column::Kind.is_in([
+            entity::OrganizationKind::College,
+            entity::OrganizationKind::TrainingInstitution,
+        ]))
+        .all(&conn)
+        .await?;
+    let learners: Vec<i32> = entity::learner::Entity::find()
+        .order_by_asc(entity::learner::Column::Id)
+        .all(&conn)
+        .await?
+        .into_iter()
+        .map(|l| l.id)
+        .collect();
+    let per_cohort = 50.min(learners.len());
+    let cohorts_needed = completers.div_ceil(per_cohort);
+    let year = Utc::now().date_naive().year() - 1;
+    let first_day = chrono::NaiveDate::from_ymd_opt(year, 1, 1).context("a day")?;
+    let kinds = [
+        CohortKind::NewApprenticeship,
+        CohortKind::OrderClass,
+        CohortKind::NamedClass,
+        CohortKind::ProjectTraining,
+    ];
+    let mut rng = Lcg(7);
+    let at = |d: chrono::NaiveDate| d.and_time(NaiveTime::MIN).and_utc();
+    let txn = conn.begin().await?;
+    let mut ends = Vec::with_capacity(cohorts_needed);
+    let mut rows = Vec::with_capacity(cohorts_needed);
+    for n in 0..cohorts_needed {
+        let ended = first_day + Days::new(rng.next(365));
+        ends.push(ended);
+        rows.push(cohort::ActiveModel {
+            kind: Set(kinds[n % kinds.len()]),
+            name: Set(format!("bench cohort {n}")),
+            enterprise_id: Set(None),
+            provider_id: Set(providers[n % providers.len()].id),
+            alliance_id: Set(alliances[n % alliances.len()].id),
+            occupation_code: Set(
+                OCCUPATIONS[rng.next(OCCUPATIONS.len() as u64) as usize].to_owned()
+            ),
+            target_level: Set(LEVELS[rng.next(3) as usize]),
+            capacity: Set(per_cohort as i32),
+            enrolled: Set(per_cohort as i32),
+            start_on: Set(ended - Days::new(90)),
+            end_on: Set(ended),
+            subsidized: Set(true),
+            status: Set(CohortStatus::Finished),
+            created_at: Set(at(ended)),
+            updated_at: Set(at(ended)),
+            ..Default::default()
+        });
+    }
+    for chunk in rows.chunks(500) {
+        cohort::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
+    }
+    let cohort_ids: Vec<i32> = cohort::Entity::find()
+        .filter(cohort::Column::Name.starts_with("bench cohort "))
+        .order_by_asc(cohort::Column::Id)
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let mut batch = Vec::with_capacity(1_000);
+    let mut written = 0usize;
+    for (c, cohort_id) in cohort_ids.iter().enumerate() {
+        for j in 0..per_cohort {
+            if written == completers {
+                break;
+            }
+            batch.push(enrollment::ActiveModel {
+                cohort_id: Set(*cohort_id),
+                learner_id: Set(learners[(c + j) % learners.len()]),
+                status: Set(EnrollmentStatus::Completed),
+                contract_start: Set(None),
+                contract_end: Set(None),
+                enrolled_at: Set(at(ends[c] - Days::new(90))),
+                ended_at: Set(Some(at(ends[c]))),
+                end_reason: Set(None),
+                ..Default::default()
+            });
+            written += 1;
+            if batch.len() == 1_000 {
+                enrollment::Entity::insert_many(std::mem::take(&mut batch))
+                    .exec(&txn)
+                    .await?;
+            }
+        }
+    }
+    if !batch.is_empty() {
+        enrollment::Entity::insert_many(std::mem::take(&mut batch))
+            .exec(&txn)
+            .await?;
+    }
+    let bench_enrollments = enrollment::Entity::find()
+        .filter(
+            enrollment::Column::CohortId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(cohort::Column::Id)
+                    .from(cohort::Entity)
+                    .and_where(sea_orm::sea_query::ExprTrait::like(
+                        sea_orm::sea_query::Expr::col(cohort::Column::Name),
+                        "bench cohort %",
+                    ))
+                    .to_owned(),
+            ),
+        )
+        .all(&txn)
+        .await?;
+    let mut follow_ups = Vec::with_capacity(1_000);
+    let mut followed = 0usize;
+    for e in &bench_enrollments {
+        let done = e.ended_at.map(|t| t.date_naive()).unwrap_or(first_day);
+        for (month, reached) in [(3i16, 80), (6i16, 70)] {
+            if rng.next(100) >= reached {
+                continue;
+            }
+            let employed = rng.next(100) < 55;
+            follow_ups.push(follow_up::ActiveModel {
+                enrollment_id: Set(e.id),
+                learner_id: Set(e.learner_id),
+                month: Set(month),
+                contacted_on: Set(done + Days::new(30 * month as u64)),
+                employed: Set(employed),
+                employer_id: Set(None),
+                employer_name: Set(employed.then(|| "bench employer".to_owned())),
+                occupation_match: Set(employed && rng.next(100) < 70),
+                wage_band: Set(None),
+                note: Set(String::new()),
+                recorded_by_id: Set(None),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            });
+            followed += 1;
+            if follow_ups.len() == 1_000 {
+                follow_up::Entity::insert_many(std::mem::take(&mut follow_ups))
+                    .exec(&txn)
+                    .await?;
+            }
+        }
+    }
+    if !follow_ups.is_empty() {
+        follow_up::Entity::insert_many(follow_ups)
+            .exec(&txn)
+            .await?;
+    }
+    // Hires on the demo's demands, every learner and demand once.
+    let demands: Vec<i32> = entity::demand::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    let mut recs = Vec::new();
+    for (i, l) in learners.iter().enumerate() {
+        for d in demands.iter().skip(i % 3).step_by(3) {
+            recs.push(recommendation::ActiveModel {
+                learner_id: Set(*l),
+                demand_id: Set(*d),
+                recommended_by_id: Set(None),
+                recommender_role: Set("REGULATOR".to_owned()),
+                note: Set(String::new()),
+                outcome: Set(if rng.next(4) == 0 {
+                    RecommendationOutcome::Hired
+                } else {
+                    RecommendationOutcome::Sent
+                }),
+                decline_reason: Set(None),
+                declined_by: Set(None),
+                created_at: Set(Utc::now()),
+                updated_at: Set(Utc::now()),
+                ..Default::default()
+            });
+        }
+    }
+    let existing: std::collections::HashSet<(i32, i32)> = recommendation::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|r| (r.learner_id, r.demand_id))
+        .collect();
+    let recs: Vec<_> = recs
+        .into_iter()
+        .filter(|r| {
+            let key = (*r.learner_id.as_ref(), *r.demand_id.as_ref());
+            !existing.contains(&key)
+        })
+        .collect();
+    let recommended = recs.len();
+    for chunk in recs.chunks(1_000) {
+        recommendation::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    let load_time = started.elapsed();
+    let schema = crate::graphql::build_schema(
+        conn.clone(),
+        key,
+        std::sync::Arc::new(crate::events::InProcessBroker::default()),
+        crate::graphql::SchemaLimits::default(),
+    );
+    println!(
+        "backend: {}",
+        if url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
+    println!(
+        "data: {} completers in {} cohorts of {year} (plus the demo's), {followed} follow-ups, {recommended} recommendations; loaded in {load_time:.2?}",
+        bench_enrollments.len(),
+        cohort_ids.len()
+    );
+    let period = format!("completedFrom: \"{year}-01-01\", completedTo: \"{year}-12-31\"");
+    let fields = "suppressed completers followedUpMonth3 employedMonth3 matchedMonth3 placementRateMonth3 placementRateMonth6";
+    let queries = [
+        (
+            "placementRates, one total".to_owned(),
+            format!("{{ placementRates(filter: {{{period}}}) {{ {fields} }} }}"),
+        ),
+        (
+            "placementRates by alliance".to_owned(),
+            format!("{{ placementRates(filter: {{{period}}}, groupBy: [ALLIANCE]) {{ alliance {{ code }} {fields} }} }}"),
+        ),
+        (
+            "placementRates by provider × occupation".to_owned(),
+            format!("{{ placementRates(filter: {{{period}}}, groupBy: [PROVIDER, OCCUPATION]) {{ provider {{ name }} occupationCode {fields} }} }}"),
+        ),
+        (
+            "placementRates by quarter × cohort kind".to_owned(),
+            format!("{{ placementRates(filter: {{{period}}}, groupBy: [QUARTER, COHORT_KIND]) {{ quarter cohortKind {fields} }} }}"),
+        ),
+        (
+            "placementRates by all six dimensions".to_owned(),
+            format!("{{ placementRates(filter: {{{period}}}, groupBy: [ALLIANCE, REGION, PROVIDER, OCCUPATION, COHORT_KIND, QUARTER]) {{ quarter {fields} }} }}"),
+        ),
+        (
+            "skillsBalance, every occupation".to_owned(),
+            "{ skillsBalance { occupationCode openHeadcount plannedSeats runningSeats certificatesIssued hires } }".to_owned(),
+        ),
+    ];
+    for (name, query) in &queries {
+        let ([mean, p50, p95, max], data) = time_query(&schema, query, runs).await?;
+        let groups = data
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(|v| v.as_array())
+            .map(Vec::len)
+            .unwrap_or(0);
+        println!(
+            "{name}: {groups} groups; {runs} runs, mean {mean:.2?}, p50 {p50:.2?}, p95 {p95:.2?}, max {max:.2?}"
+        );
+    }
+    conn.close().await?;
+    Ok(())
+}

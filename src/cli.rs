@@ -101,6 +101,18 @@ pub enum BenchWhat {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// `placementRates` and `skillsBalance` over many completers with follow-ups.
+    Placement {
+        /// Completers (COMPLETED enrolments of last year, in cohorts of 50).
+        #[arg(long, default_value_t = 100_000)]
+        completers: usize,
+        /// Times each query runs.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        /// A database to build in (a temporary SQLite file when left out).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
 }
 
 /// Token actions.
@@ -208,6 +220,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     database_url,
                 },
         } => crate::bench::suggestions(database_url, intentions, resources).await,
+        Command::Bench {
+            what:
+                BenchWhat::Placement {
+                    completers,
+                    runs,
+                    database_url,
+                },
+        } => crate::bench::placement(database_url, completers, runs).await,
         Command::Import {
             what: ImportWhat::Resources { org, file },
         } => import_resources(&settings, &org, &file).await,
