@@ -332,11 +332,7 @@ pub async fn placement(
             ..Default::default()
         });
     }
-    for chunk in rows.chunks(500) {
-        cohort::Entity::insert_many(chunk.to_vec())
-            .exec(&txn)
-            .await?;
-    }
+    insert_chunked::<cohort::Entity, _>(&txn, rows).await?;
     let cohort_ids: Vec<i32> = cohort::Entity::find()
         .filter(cohort::Column::Name.starts_with("bench cohort "))
         .order_by_asc(cohort::Column::Id)
@@ -345,7 +341,7 @@ pub async fn placement(
         .into_iter()
         .map(|c| c.id)
         .collect();
-    let mut batch = Vec::with_capacity(1_000);
+    let mut batch = Vec::with_capacity(completers);
     let mut written = 0usize;
     for (c, cohort_id) in cohort_ids.iter().enumerate() {
         for j in 0..per_cohort {
@@ -364,18 +360,9 @@ pub async fn placement(
                 ..Default::default()
             });
             written += 1;
-            if batch.len() == 1_000 {
-                enrollment::Entity::insert_many(std::mem::take(&mut batch))
-                    .exec(&txn)
-                    .await?;
-            }
         }
     }
-    if !batch.is_empty() {
-        enrollment::Entity::insert_many(std::mem::take(&mut batch))
-            .exec(&txn)
-            .await?;
-    }
+    insert_chunked::<enrollment::Entity, _>(&txn, batch).await?;
     let bench_enrollments = enrollment::Entity::find()
         .filter(
             enrollment::Column::CohortId.in_subquery(
@@ -391,7 +378,7 @@ pub async fn placement(
         )
         .all(&txn)
         .await?;
-    let mut follow_ups = Vec::with_capacity(1_000);
+    let mut follow_ups = Vec::with_capacity(completers * 2);
     let mut followed = 0usize;
     for e in &bench_enrollments {
         let done = e.ended_at.map(|t| t.date_naive()).unwrap_or(first_day);
@@ -416,18 +403,9 @@ pub async fn placement(
                 ..Default::default()
             });
             followed += 1;
-            if follow_ups.len() == 1_000 {
-                follow_up::Entity::insert_many(std::mem::take(&mut follow_ups))
-                    .exec(&txn)
-                    .await?;
-            }
         }
     }
-    if !follow_ups.is_empty() {
-        follow_up::Entity::insert_many(follow_ups)
-            .exec(&txn)
-            .await?;
-    }
+    insert_chunked::<follow_up::Entity, _>(&txn, follow_ups).await?;
     // Hires on the demo's demands, every learner and demand once.
     let demands: Vec<i32> = entity::demand::Entity::find()
         .all(&txn)
@@ -471,11 +449,7 @@ pub async fn placement(
         })
         .collect();
     let recommended = recs.len();
-    for chunk in recs.chunks(1_000) {
-        recommendation::Entity::insert_many(chunk.to_vec())
-            .exec(&txn)
-            .await?;
-    }
+    insert_chunked::<recommendation::Entity, _>(&txn, recs).await?;
     txn.commit().await?;
     let load_time = started.elapsed();
     let schema = crate::graphql::build_schema(
@@ -538,5 +512,20 @@ pub async fn placement(
         );
     }
     conn.close().await?;
+    Ok(())
+}
+
+/// Inserts rows a thousand at a time (within PostgreSQL's limit of bound parameters).
+async fn insert_chunked<E, A>(
+    conn: &impl sea_orm::ConnectionTrait,
+    rows: Vec<A>,
+) -> anyhow::Result<()>
+where
+    E: EntityTrait,
+    A: sea_orm::ActiveModelTrait<Entity = E> + Clone + Send,
+{
+    for chunk in rows.chunks(1_000) {
+        E::insert_many(chunk.to_vec()).exec(conn).await?;
+    }
     Ok(())
 }

@@ -162,58 +162,60 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // The same learner and demand once only; one follow-up per completion and month.
-        manager
-            .create_index(
-                Index::create()
-                    .name("uq_recommendations_learner_demand")
-                    .table(Recommendations::Table)
-                    .col(Recommendations::LearnerId)
-                    .col(Recommendations::DemandId)
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_recommendations_demand")
-                    .table(Recommendations::Table)
-                    .col(Recommendations::DemandId)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("uq_follow_ups_enrollment_month")
-                    .table(FollowUps::Table)
-                    .col(FollowUps::EnrollmentId)
-                    .col(FollowUps::Month)
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_follow_ups_learner")
-                    .table(FollowUps::Table)
-                    .col(FollowUps::LearnerId)
-                    .to_owned(),
-            )
-            .await?;
-        // Completers in a period: placement rates and the follow-ups due scan these.
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_enrollments_status_ended")
-                    .table(Enrollments::Table)
-                    .col(Enrollments::Status)
-                    .col(Enrollments::EndedAt)
-                    .to_owned(),
-            )
-            .await?;
+        // The same learner and demand once only; one follow-up per completion and month; the
+        // completers of a period (placement rates and the follow-ups due) by status and end.
+        let indexes: [(&str, DynIden, Vec<DynIden>, bool); 5] = [
+            (
+                "uq_recommendations_learner_demand",
+                Recommendations::Table.into_iden(),
+                vec![
+                    Recommendations::LearnerId.into_iden(),
+                    Recommendations::DemandId.into_iden(),
+                ],
+                true,
+            ),
+            (
+                "idx_recommendations_demand",
+                Recommendations::Table.into_iden(),
+                vec![Recommendations::DemandId.into_iden()],
+                false,
+            ),
+            (
+                "uq_follow_ups_enrollment_month",
+                FollowUps::Table.into_iden(),
+                vec![
+                    FollowUps::EnrollmentId.into_iden(),
+                    FollowUps::Month.into_iden(),
+                ],
+                true,
+            ),
+            (
+                "idx_follow_ups_learner",
+                FollowUps::Table.into_iden(),
+                vec![FollowUps::LearnerId.into_iden()],
+                false,
+            ),
+            (
+                "idx_enrollments_status_ended",
+                Enrollments::Table.into_iden(),
+                vec![
+                    Enrollments::Status.into_iden(),
+                    Enrollments::EndedAt.into_iden(),
+                ],
+                false,
+            ),
+        ];
+        for (name, table, cols, unique) in indexes {
+            let mut index = Index::create();
+            index.name(name).table(table);
+            for c in cols {
+                index.col(c);
+            }
+            if unique {
+                index.unique();
+            }
+            manager.create_index(index.to_owned()).await?;
+        }
         Ok(())
     }
 

@@ -17,7 +17,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, Select, SqlErr, TransactionTrait,
+    QueryFilter, Select, SqlErr, TransactionTrait,
     sea_query::{Expr, ExprTrait, Query},
 };
 use serde_json::json;
@@ -704,16 +704,14 @@ pub async fn enrollments_by_cohort(
     db: &DatabaseConnection,
     ids: &[i32],
 ) -> AppResult<HashMap<i32, Vec<enrollment::Model>>> {
-    let rows = enrollment::Entity::find()
-        .filter(enrollment::Column::CohortId.is_in(ids.iter().copied()))
-        .order_by_asc(enrollment::Column::Id)
-        .all(db)
-        .await?;
-    let mut map: HashMap<i32, Vec<enrollment::Model>> = HashMap::new();
-    for row in rows {
-        map.entry(row.cohort_id).or_default().push(row);
-    }
-    Ok(map)
+    super::children_of::<enrollment::Entity>(
+        db,
+        enrollment::Column::CohortId,
+        ids,
+        enrollment::Column::Id,
+        |e| e.cohort_id,
+    )
+    .await
 }
 
 /// Enrolments by id.

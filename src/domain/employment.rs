@@ -595,16 +595,14 @@ pub async fn recommendations_by_learner(
     db: &DatabaseConnection,
     learner_ids: &[i32],
 ) -> AppResult<HashMap<i32, Vec<recommendation::Model>>> {
-    let mut out: HashMap<i32, Vec<recommendation::Model>> = HashMap::new();
-    for r in recommendation::Entity::find()
-        .filter(recommendation::Column::LearnerId.is_in(learner_ids.iter().copied()))
-        .order_by_asc(recommendation::Column::Id)
-        .all(db)
-        .await?
-    {
-        out.entry(r.learner_id).or_default().push(r);
-    }
-    Ok(out)
+    super::children_of::<recommendation::Entity>(
+        db,
+        recommendation::Column::LearnerId,
+        learner_ids,
+        recommendation::Column::Id,
+        |r| r.learner_id,
+    )
+    .await
 }
 
 /// The recommendations of each of `demand_ids`, oldest first.
@@ -612,16 +610,14 @@ pub async fn recommendations_by_demand(
     db: &DatabaseConnection,
     demand_ids: &[i32],
 ) -> AppResult<HashMap<i32, Vec<recommendation::Model>>> {
-    let mut out: HashMap<i32, Vec<recommendation::Model>> = HashMap::new();
-    for r in recommendation::Entity::find()
-        .filter(recommendation::Column::DemandId.is_in(demand_ids.iter().copied()))
-        .order_by_asc(recommendation::Column::Id)
-        .all(db)
-        .await?
-    {
-        out.entry(r.demand_id).or_default().push(r);
-    }
-    Ok(out)
+    super::children_of::<recommendation::Entity>(
+        db,
+        recommendation::Column::DemandId,
+        demand_ids,
+        recommendation::Column::Id,
+        |r| r.demand_id,
+    )
+    .await
 }
 
 /// A demand suggested for a learner, with its score and reasons.
@@ -1163,34 +1159,29 @@ pub async fn follow_ups_by_enrollment(
     db: &DatabaseConnection,
     enrollment_ids: &[i32],
 ) -> AppResult<HashMap<i32, Vec<follow_up::Model>>> {
-    let mut out: HashMap<i32, Vec<follow_up::Model>> = HashMap::new();
-    for f in follow_up::Entity::find()
-        .filter(follow_up::Column::EnrollmentId.is_in(enrollment_ids.iter().copied()))
-        .order_by_asc(follow_up::Column::Month)
-        .all(db)
-        .await?
-    {
-        out.entry(f.enrollment_id).or_default().push(f);
-    }
-    Ok(out)
+    super::children_of::<follow_up::Entity>(
+        db,
+        follow_up::Column::EnrollmentId,
+        enrollment_ids,
+        follow_up::Column::Month,
+        |f| f.enrollment_id,
+    )
+    .await
 }
 
-/// The follow-ups of each of `learner_ids`, by completion and month.
+/// The follow-ups of each of `learner_ids`, in the order they were recorded.
 pub async fn follow_ups_by_learner(
     db: &DatabaseConnection,
     learner_ids: &[i32],
 ) -> AppResult<HashMap<i32, Vec<follow_up::Model>>> {
-    let mut out: HashMap<i32, Vec<follow_up::Model>> = HashMap::new();
-    for f in follow_up::Entity::find()
-        .filter(follow_up::Column::LearnerId.is_in(learner_ids.iter().copied()))
-        .order_by_asc(follow_up::Column::EnrollmentId)
-        .order_by_asc(follow_up::Column::Month)
-        .all(db)
-        .await?
-    {
-        out.entry(f.learner_id).or_default().push(f);
-    }
-    Ok(out)
+    super::children_of::<follow_up::Entity>(
+        db,
+        follow_up::Column::LearnerId,
+        learner_ids,
+        follow_up::Column::Id,
+        |f| f.learner_id,
+    )
+    .await
 }
 
 /// A follow-up by id, unscoped: callers check the learner's scope.

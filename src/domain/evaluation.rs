@@ -1394,16 +1394,14 @@ pub async fn scopes_by_body(
     db: &DatabaseConnection,
     ids: &[i32],
 ) -> AppResult<HashMap<i32, Vec<assessment_scope::Model>>> {
-    let mut map: HashMap<i32, Vec<assessment_scope::Model>> = HashMap::new();
-    for row in assessment_scope::Entity::find()
-        .filter(assessment_scope::Column::BodyId.is_in(ids.iter().copied()))
-        .order_by_asc(assessment_scope::Column::OccupationCode)
-        .all(db)
-        .await?
-    {
-        map.entry(row.body_id).or_default().push(row);
-    }
-    Ok(map)
+    super::children_of::<assessment_scope::Entity>(
+        db,
+        assessment_scope::Column::BodyId,
+        ids,
+        assessment_scope::Column::OccupationCode,
+        |s| s.body_id,
+    )
+    .await
 }
 
 /// The certificates of each learner.
@@ -1411,16 +1409,14 @@ pub async fn certificates_by_learner(
     db: &DatabaseConnection,
     ids: &[i32],
 ) -> AppResult<HashMap<i32, Vec<certificate::Model>>> {
-    let mut map: HashMap<i32, Vec<certificate::Model>> = HashMap::new();
-    for row in certificate::Entity::find()
-        .filter(certificate::Column::LearnerId.is_in(ids.iter().copied()))
-        .order_by_asc(certificate::Column::Id)
-        .all(db)
-        .await?
-    {
-        map.entry(row.learner_id).or_default().push(row);
-    }
-    Ok(map)
+    super::children_of::<certificate::Entity>(
+        db,
+        certificate::Column::LearnerId,
+        ids,
+        certificate::Column::Id,
+        |c| c.learner_id,
+    )
+    .await
 }
 
 /// Sessions by id.
@@ -1442,16 +1438,14 @@ pub async fn candidates_by_session(
     db: &DatabaseConnection,
     ids: &[i32],
 ) -> AppResult<HashMap<i32, Vec<candidate::Model>>> {
-    let mut map: HashMap<i32, Vec<candidate::Model>> = HashMap::new();
-    for row in candidate::Entity::find()
-        .filter(candidate::Column::SessionId.is_in(ids.iter().copied()))
-        .order_by_asc(candidate::Column::Id)
-        .all(db)
-        .await?
-    {
-        map.entry(row.session_id).or_default().push(row);
-    }
-    Ok(map)
+    super::children_of::<candidate::Entity>(
+        db,
+        candidate::Column::SessionId,
+        ids,
+        candidate::Column::Id,
+        |c| c.session_id,
+    )
+    .await
 }
 
 /// Whether a viewer may see a session's candidates: its body, its region's regulator.
