@@ -1243,3 +1243,67 @@ async fn job_suggestions_are_ranked_explained_and_deterministic() {
             .all(|s| s["demand"]["id"] != far_group)
     );
 }
+
+#[tokio::test]
+async fn recommendations_and_follow_ups_are_nodes_for_those_who_may_see_them() {
+    let app = TestApp::demo().await;
+    let p = people(&app).await;
+    let completers = eyewear_completers(&app, &p).await;
+    let (learner, completion, _) = &completers[0];
+    let me = learner_caller(learner);
+    let mine = app.data_as(&me, "{ viewer { role } }", json!({})).await;
+    assert_eq!(mine["viewer"]["role"], "LEARNER");
+    let listed = app
+        .data_as(
+            &me,
+            "query($l: ID!) { node(id: $l) { ... on Learner { recommendations { id candidateName learner { id } demand { enterprise { name } } } followUps { id month completion { id } } } } }",
+            json!({ "l": learner }),
+        )
+        .await;
+    let rec = listed["node"]["recommendations"][0].clone();
+    assert_eq!(rec["learner"]["id"], *learner);
+    let follow_up = listed["node"]["followUps"][0].clone();
+    assert_eq!(follow_up["completion"]["id"], *completion);
+    const NODE: &str = "query($id: ID!) { node(id: $id) { id ... on Recommendation { outcome candidateName learner { id } } ... on FollowUp { month } } }";
+    // The learner and the employer see the recommendation; the employer without the learner.
+    let as_learner = app.data_as(&me, NODE, json!({ "id": rec["id"] })).await;
+    assert_eq!(as_learner["node"]["id"], rec["id"]);
+    let as_employer = app
+        .data_as(&p.enterprise, NODE, json!({ "id": rec["id"] }))
+        .await;
+    assert_eq!(as_employer["node"]["learner"], Value::Null);
+    assert!(
+        as_employer["node"]["candidateName"]
+            .as_str()
+            .expect("name")
+            .contains('*'),
+        "masked"
+    );
+    let wantong = caller(
+        Role::Enterprise,
+        Some(TestApp::raw_id(&app.org_id("丹阳市万通镜片有限公司").await)),
+        &[],
+        None,
+        None,
+    );
+    assert_eq!(
+        first_code(
+            &app.query_as(&wantong, NODE, json!({ "id": rec["id"] }))
+                .await
+        ),
+        "FORBIDDEN"
+    );
+    // A follow-up: the learner and the provider; not another learner.
+    let fu = app
+        .data_as(&p.college, NODE, json!({ "id": follow_up["id"] }))
+        .await;
+    assert_eq!(fu["node"]["month"], follow_up["month"]);
+    let stranger = learner_caller(&completers[1].0);
+    assert_eq!(
+        first_code(
+            &app.query_as(&stranger, NODE, json!({ "id": follow_up["id"] }))
+                .await
+        ),
+        "FORBIDDEN"
+    );
+}
