@@ -151,3 +151,40 @@ async fn total_count_is_one_statement_and_only_when_asked() {
         .await;
     assert_eq!(app.db.statements() - before, 2, "a page and its count");
 }
+
+#[tokio::test]
+async fn aggregates_are_one_statement_each_whatever_the_groups() {
+    let app = TestApp::demo().await;
+    let period = "completedFrom: \"2000-01-01\", completedTo: \"2009-12-31\"";
+    // Placement rates: one aggregate statement, plus one per related type selected.
+    for group_by in [
+        "[]",
+        "[ALLIANCE, REGION, PROVIDER, OCCUPATION, COHORT_KIND, QUARTER]",
+    ] {
+        let before = app.db.statements();
+        app.data(&format!(
+            "{{ placementRates(filter: {{{period}}}, groupBy: {group_by}) {{ quarter completers }} }}"
+        ))
+        .await;
+        assert_eq!(app.db.statements() - before, 1, "groupBy {group_by}");
+    }
+    let before = app.db.statements();
+    let wide = app
+        .data("{ placementRates(filter: {completedFrom: \"2020-01-01\", completedTo: \"2029-12-31\"}, groupBy: [ALLIANCE, PROVIDER]) { alliance { code } provider { name } completers } }")
+        .await;
+    assert!(
+        wide["placementRates"].as_array().expect("rows").len() > 10,
+        "{wide}"
+    );
+    assert_eq!(
+        app.db.statements() - before,
+        3,
+        "the aggregate, then one batch of alliances and one of organizations"
+    );
+    // The skills balance: four aggregates (demand, training, certificates, hires) and one batch
+    // of occupations.
+    let before = app.db.statements();
+    app.data("{ skillsBalance { occupation { name } openHeadcount hires } }")
+        .await;
+    assert_eq!(app.db.statements() - before, 5);
+}
