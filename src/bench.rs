@@ -268,7 +268,7 @@ pub async fn placement(
         CohortKind, CohortStatus, EnrollmentStatus, RecommendationOutcome, cohort, enrollment,
         follow_up, recommendation,
     };
-    use sea_orm::{QueryOrder, TransactionTrait};
+    use sea_orm::{ConnectionTrait, QueryOrder, TransactionTrait};
 
     let dir = tempfile::tempdir()?;
     let url = database_url
@@ -451,6 +451,9 @@ pub async fn placement(
     let recommended = recs.len();
     insert_chunked::<recommendation::Entity, _>(&txn, recs).await?;
     txn.commit().await?;
+    // Planner statistics, as a live database has them from autovacuum (PostgreSQL) or from
+    // `ANALYZE` (SQLite): without them a bulk load looks empty to the planner.
+    conn.execute_unprepared("ANALYZE").await?;
     let load_time = started.elapsed();
     let schema = crate::graphql::build_schema(
         conn.clone(),
