@@ -188,3 +188,40 @@ async fn aggregates_are_one_statement_each_whatever_the_groups() {
         .await;
     assert_eq!(app.db.statements() - before, 5);
 }
+
+#[tokio::test]
+async fn learners_with_their_recommendations_and_follow_ups_are_batched() {
+    let app = TestApp::demo().await;
+    let regulator = crate::helpers::caller(
+        skillgraph::auth::Role::Regulator,
+        None,
+        &[],
+        Some(app.region_row("321100").await),
+        None,
+    );
+    let before = app.db.statements();
+    let data = app
+        .data_as(
+            &regulator,
+            "{ learners(first: 100) { nodes { recommendations { outcome learner { id } demand { occupation { code } } } followUps { month completion { status } } } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    let spent = app.db.statements() - before;
+    let nodes = data["learners"]["nodes"].as_array().expect("learners");
+    let recommendations: usize = nodes
+        .iter()
+        .map(|n| n["recommendations"].as_array().expect("r").len())
+        .sum();
+    let follow_ups: usize = nodes
+        .iter()
+        .map(|n| n["followUps"].as_array().expect("f").len())
+        .sum();
+    assert!(
+        recommendations >= 10 && follow_ups >= 100,
+        "{recommendations} {follow_ups}"
+    );
+    // The page, then one batch per level: recommendations, their learners, demands,
+    // occupations; follow-ups, their completions.
+    assert_eq!(spent, 7, "{spent} statements");
+}

@@ -86,10 +86,15 @@ async fn learner_if_visible(
     learner_id: i32,
 ) -> async_graphql::Result<Option<Learner>> {
     let api = api(ctx)?;
-    if !employment::may_see_learner(&api.db, &caller(ctx), learner_id).await? {
+    let Ok(scope) = crate::auth::policy::learner_scope(&caller(ctx).viewer) else {
         return Ok(None);
-    }
-    Ok(api.loaders.learner.load_one(learner_id).await?.map(Learner))
+    };
+    // Batched with every other row's learner; only a provider's trainee needs one more look.
+    let Some(found) = api.loaders.learner.load_one(learner_id).await? else {
+        return Ok(None);
+    };
+    let visible = crate::domain::learners::in_scope(&api.db, scope, &found).await?;
+    Ok(visible.then_some(Learner(found)))
 }
 
 async fn organization(
