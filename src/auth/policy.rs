@@ -400,3 +400,20 @@ pub fn respond_to_recommendation(viewer: &Viewer, learner_id: i32) -> AppResult<
         )),
     }
 }
+
+/// Whether a viewer may read the recommendations of a demand: its enterprise, the administrators
+/// of its alliances, the regulator of its region, system administrators.
+pub fn read_demand_recommendations(
+    viewer: &Viewer,
+    enterprise_id: i32,
+    region_id: i32,
+    alliance_ids: &[i32],
+) -> bool {
+    match viewer.role {
+        Role::SystemAdmin => true,
+        Role::Enterprise => viewer.organization_id == Some(enterprise_id),
+        Role::AllianceAdmin => alliance_ids.iter().any(|a| viewer.alliance_ids.contains(a)),
+        Role::Regulator => viewer.region_id == Some(region_id),
+        _ => false,
+    }
+}

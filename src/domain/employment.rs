@@ -57,7 +57,7 @@ use super::{
     codes::{AllianceCode, OccupationPrefix, RegionCode},
     geo::Near,
     learners,
-    orders::Reason,
+    orders::{Reason, level_rank, round},
 };
 use crate::{
     auth::{
@@ -543,37 +543,32 @@ pub async fn move_outcome(
     Ok(saved)
 }
 
-/// Whether a viewer may see a recommendation: whoever may see its learner, the demand's
-/// enterprise, the administrators of the demand's alliances.
+/// Whether a viewer may see a recommendation: whoever may see its learner, and those who may read
+/// its demand's recommendations ([`policy::read_demand_recommendations`]).
 pub async fn may_see(
     db: &DatabaseConnection,
     caller: &Caller,
     rec: &recommendation::Model,
 ) -> AppResult<bool> {
-    let viewer = &caller.viewer;
-    if let Ok(scope) = policy::learner_scope(viewer)
-        && let Some(l) = learner::Entity::find_by_id(rec.learner_id).one(db).await?
-        && learners::in_scope(db, scope, &l).await?
-    {
+    if may_see_learner(db, caller, rec.learner_id).await? {
         return Ok(true);
     }
-    if let Some(d) = demand::Entity::find_by_id(rec.demand_id).one(db).await? {
-        if viewer.role == crate::auth::Role::Enterprise
-            && viewer.organization_id == Some(d.enterprise_id)
-        {
-            return Ok(true);
-        }
-        if viewer.role == crate::auth::Role::AllianceAdmin {
-            let alliances = demand_alliance::Entity::find()
-                .filter(demand_alliance::Column::DemandId.eq(d.id))
-                .all(db)
-                .await?;
-            return Ok(alliances
-                .iter()
-                .any(|a| viewer.alliance_ids.contains(&a.alliance_id)));
-        }
-    }
-    Ok(false)
+    let Some(d) = demand::Entity::find_by_id(rec.demand_id).one(db).await? else {
+        return Ok(false);
+    };
+    let alliances: Vec<i32> = demand_alliance::Entity::find()
+        .filter(demand_alliance::Column::DemandId.eq(d.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.alliance_id)
+        .collect();
+    Ok(policy::read_demand_recommendations(
+        &caller.viewer,
+        d.enterprise_id,
+        d.region_id,
+        &alliances,
+    ))
 }
 
 /// Recommendations by id, unscoped: callers check [`may_see`].
@@ -629,14 +624,6 @@ pub struct JobSuggestion {
     pub score: f64,
     /// Why, criterion by criterion.
     pub reasons: Vec<Reason>,
-}
-
-fn round(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
-fn level_rank(level: SkillLevel) -> i16 {
-    level.to_value()
 }
 
 /// The job suggestions for a learner, best first (see the module docs for the score).
@@ -858,9 +845,7 @@ pub async fn backlog(
         _ => None,
     };
     if let Some(code) = &filter.alliance {
-        let found = alliance::Entity::find()
-            .filter(alliance::Column::Code.eq(code.as_str()))
-            .one(db)
+        let found = super::alliances::by_code(db, code)
             .await?
             .ok_or_else(|| AppError::validation("filter.alliance", "no alliance has this code"))?;
         if let Some(allowed) = &alliance_ids
@@ -877,9 +862,7 @@ pub async fn backlog(
         _ => None,
     };
     if let Some(code) = &filter.region {
-        let found = region::Entity::find()
-            .filter(region::Column::Code.eq(code.as_str()))
-            .one(db)
+        let found = super::regions::by_code(db, code)
             .await?
             .ok_or_else(|| AppError::validation("filter.region", "no region has this code"))?;
         if region_id.is_some_and(|r| r != found.id) {

@@ -306,7 +306,8 @@ impl Suggestion {
     }
 }
 
-fn round(x: f64) -> f64 {
+/// Rounds a score to two decimals.
+pub(crate) fn round(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
@@ -683,7 +684,8 @@ pub async fn intention_demand(
         .collect())
 }
 
-fn level_rank(level: SkillLevel) -> i16 {
+/// A level's rank, as stored.
+pub(crate) fn level_rank(level: SkillLevel) -> i16 {
     use sea_orm::ActiveEnum;
     level.to_value()
 }

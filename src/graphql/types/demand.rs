@@ -212,13 +212,12 @@ impl Demand {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let allowed = viewer.role == crate::auth::Role::SystemAdmin
-            || (viewer.role == crate::auth::Role::Enterprise
-                && viewer.organization_id == Some(self.0.enterprise_id))
-            || (viewer.role == crate::auth::Role::AllianceAdmin
-                && alliances.iter().any(|a| viewer.alliance_ids.contains(a)))
-            || (viewer.role == crate::auth::Role::Regulator
-                && viewer.region_id == Some(self.0.region_id));
+        let allowed = crate::auth::policy::read_demand_recommendations(
+            &viewer,
+            self.0.enterprise_id,
+            self.0.region_id,
+            &alliances,
+        );
         if !allowed {
             return Err(AppError::Forbidden(
                 "a demand's recommendations are its enterprise's and supervisors'".into(),
