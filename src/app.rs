@@ -59,6 +59,7 @@ impl App {
                 schema: schema.clone(),
                 db,
                 verifier: secrets.verifier.clone(),
+                access: settings.access_rules(),
             },
             HttpLimits {
                 max_body_bytes: settings.max_body_bytes,

@@ -103,6 +103,7 @@ pub async fn suggestions(
                 ..Viewer::public()
             },
             request_id: None,
+            access: Default::default(),
         };
         let items: Vec<ItemInput> = (0..per_provider.min(resources_total - published))
             .map(|_| {

@@ -289,8 +289,8 @@ async fn import_resources(
 ) -> anyhow::Result<()> {
     use crate::{
         auth::{Caller, Viewer},
+        domain::ids::NodeKey,
         domain::import::{self, Format, ImportError},
-        graphql::ids::NodeKey,
     };
     let format = Format::from_path(file)
         .ok_or_else(|| anyhow::anyhow!("{} is neither .csv nor .xlsx", file.display()))?;
@@ -315,6 +315,7 @@ async fn import_resources(
             ..Viewer::public()
         },
         request_id: None,
+        access: Default::default(),
     };
     match import::import(&db, &caller, format, &bytes).await {
         Ok(published) => {

@@ -14,6 +14,7 @@
 //! | `intention_expiry_days` | `SKILLGRAPH_INTENTION_EXPIRY_DAYS` | `90` |
 //! | `max_open_intentions` | `SKILLGRAPH_MAX_OPEN_INTENTIONS` | `3` |
 //! | `recommendation_days` | `SKILLGRAPH_RECOMMENDATION_DAYS` | `30` |
+//! | `provider_access_days` | `SKILLGRAPH_PROVIDER_ACCESS_DAYS` | `365`: a provider's full view of a learner after training ends (follow-ups run to month 6) |
 //! | `max_body_bytes` | `SKILLGRAPH_MAX_BODY_BYTES` | `1048576` |
 //! | `request_timeout_secs` | `SKILLGRAPH_REQUEST_TIMEOUT_SECS` | `30` |
 //! | `jwt_algorithm` | `SKILLGRAPH_JWT_ALGORITHM` | `HS256` (or `RS256`, `ES256`) |
@@ -22,6 +23,7 @@
 //! | `jwt_private_key_file` | `SKILLGRAPH_JWT_PRIVATE_KEY_FILE` | none (`token issue` with RS256/ES256) |
 //! | `jwt_issuer` / `jwt_audience` | `SKILLGRAPH_JWT_ISSUER` / `_AUDIENCE` | `skillgraph` |
 //! | `jwt_leeway_secs` | `SKILLGRAPH_JWT_LEEWAY_SECS` | `30` |
+//! | `jwt_max_lifetime_secs` | `SKILLGRAPH_JWT_MAX_LIFETIME_SECS` | `86400`: longer-lived tokens are refused |
 //! | `personal_data_key` | `SKILLGRAPH_PERSONAL_DATA_KEY` | generated into the keys file |
 //! | `keys_file` | `SKILLGRAPH_KEYS_FILE` | `skillgraph.keys.toml` beside the SQLite file |
 
@@ -79,6 +81,9 @@ pub struct Settings {
     pub max_open_intentions: u64,
     /// Days a certified or trained learner may wait for three job recommendations.
     pub recommendation_days: u64,
+    /// Days a provider keeps the full view of a learner after their training (or registration)
+    /// ends.
+    pub provider_access_days: u32,
     /// The largest request body, in bytes.
     pub max_body_bytes: usize,
     /// How long one request may take, in seconds.
@@ -99,6 +104,8 @@ pub struct Settings {
     pub jwt_audience: String,
     /// Clock skew allowed on `exp` and `nbf`, in seconds.
     pub jwt_leeway_secs: u64,
+    /// The longest a token may live (`exp` − `iat`), in seconds; a longer-lived one is refused.
+    pub jwt_max_lifetime_secs: u64,
     /// The 32-byte master key (base64) that encrypts and fingerprints national ID numbers.
     /// Without one, `serve` generates a development key and keeps it in the keys file.
     #[serde(serialize_with = "no_secret")]
@@ -128,6 +135,7 @@ impl Default for Settings {
             intention_expiry_days: limits.intention_expiry_days,
             max_open_intentions: limits.max_open_intentions,
             recommendation_days: limits.recommendation_days,
+            provider_access_days: crate::auth::policy::AccessRules::default().provider_access_days,
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 30,
             jwt_algorithm: JwtAlgorithm::HS256,
@@ -137,6 +145,7 @@ impl Default for Settings {
             jwt_issuer: "skillgraph".to_owned(),
             jwt_audience: "skillgraph".to_owned(),
             jwt_leeway_secs: 30,
+            jwt_max_lifetime_secs: 24 * 3600,
             personal_data_key: None,
             keys_file: None,
         }
@@ -155,6 +164,10 @@ impl fmt::Debug for Settings {
             .field("max_query_depth", &self.max_query_depth)
             .field("max_query_complexity", &self.max_query_complexity)
             .field("loader_delay_ms", &self.loader_delay_ms)
+            .field("intention_expiry_days", &self.intention_expiry_days)
+            .field("max_open_intentions", &self.max_open_intentions)
+            .field("recommendation_days", &self.recommendation_days)
+            .field("provider_access_days", &self.provider_access_days)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("jwt_algorithm", &self.jwt_algorithm)
@@ -162,6 +175,8 @@ impl fmt::Debug for Settings {
             .field("jwt_public_key_file", &self.jwt_public_key_file)
             .field("jwt_issuer", &self.jwt_issuer)
             .field("jwt_audience", &self.jwt_audience)
+            .field("jwt_leeway_secs", &self.jwt_leeway_secs)
+            .field("jwt_max_lifetime_secs", &self.jwt_max_lifetime_secs)
             .field(
                 "personal_data_key",
                 &self.personal_data_key.as_ref().map(|_| "***"),
@@ -198,6 +213,13 @@ impl Settings {
             intention_expiry_days: self.intention_expiry_days,
             max_open_intentions: self.max_open_intentions,
             recommendation_days: self.recommendation_days,
+        }
+    }
+
+    /// The rules of access to learners.
+    pub fn access_rules(&self) -> crate::auth::policy::AccessRules {
+        crate::auth::policy::AccessRules {
+            provider_access_days: self.provider_access_days,
         }
     }
 

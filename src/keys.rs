@@ -119,6 +119,7 @@ pub fn load(settings: &Settings) -> anyhow::Result<Secrets> {
         issuer: settings.jwt_issuer.clone(),
         audience: settings.jwt_audience.clone(),
         leeway: Duration::from_secs(settings.jwt_leeway_secs),
+        max_lifetime: Duration::from_secs(settings.jwt_max_lifetime_secs),
     };
     let (verify_key, sign_key) = match settings.jwt_algorithm {
         JwtAlgorithm::HS256 => {

@@ -18,6 +18,7 @@ mod m20261124_000006_resources;
 mod m20261124_000007_evaluation;
 mod m20261124_000008_orders;
 mod m20261124_000009_employment;
+mod m20261201_000010_person_gate;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_evaluation::Migration),
             Box::new(m20261124_000008_orders::Migration),
             Box::new(m20261124_000009_employment::Migration),
+            Box::new(m20261201_000010_person_gate::Migration),
         ]
     }
 }

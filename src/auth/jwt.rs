@@ -55,12 +55,15 @@ pub struct TokenRules {
     pub audience: String,
     /// Clock skew allowed for `exp` and `nbf`.
     pub leeway: Duration,
+    /// The longest lifetime (`exp` − `iat`) accepted.
+    pub max_lifetime: Duration,
 }
 
 /// Checks tokens.
 pub struct TokenVerifier {
     key: DecodingKey,
     validation: Validation,
+    max_lifetime: Duration,
 }
 
 impl std::fmt::Debug for TokenVerifier {
@@ -96,12 +99,16 @@ impl TokenVerifier {
         validation.leeway = rules.leeway.as_secs();
         validation.validate_exp = true;
         validation.validate_nbf = true;
-        Ok(Self { key, validation })
+        Ok(Self {
+            key,
+            validation,
+            max_lifetime: rules.max_lifetime,
+        })
     }
 
     /// The claims of a valid token; `UNAUTHENTICATED` with a reason otherwise.
     pub fn verify(&self, token: &str) -> AppResult<Claims> {
-        decode::<Claims>(token.trim(), &self.key, &self.validation)
+        let claims = decode::<Claims>(token.trim(), &self.key, &self.validation)
             .map(|data| data.claims)
             .map_err(|e| {
                 use jsonwebtoken::errors::ErrorKind::*;
@@ -118,7 +125,23 @@ impl TokenVerifier {
                     _ => "the token is malformed",
                 };
                 AppError::Unauthenticated(why.to_owned())
-            })
+            })?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        if claims.iat > now.saturating_add(self.validation.leeway) {
+            return Err(AppError::Unauthenticated(
+                "the token claims to be issued in the future".to_owned(),
+            ));
+        }
+        if claims.exp.saturating_sub(claims.iat) > self.max_lifetime.as_secs() {
+            return Err(AppError::Unauthenticated(format!(
+                "the token lives longer than the {} s this server accepts",
+                self.max_lifetime.as_secs()
+            )));
+        }
+        Ok(claims)
     }
 }
 
@@ -157,6 +180,15 @@ impl TokenSigner {
             .duration_since(UNIX_EPOCH)
             .map_err(AppError::internal)?
             .as_secs();
+        if ttl > self.rules.max_lifetime {
+            return Err(AppError::validation(
+                "ttl",
+                format!(
+                    "a token lives at most {} s here (jwt_max_lifetime_secs)",
+                    self.rules.max_lifetime.as_secs()
+                ),
+            ));
+        }
         claims.iss = self.rules.issuer.clone();
         claims.aud = self.rules.audience.clone();
         claims.iat = now;

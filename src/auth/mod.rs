@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     domain::codes::{AllianceCode, RegionCode},
+    domain::ids::NodeKey,
     error::{AppError, AppResult},
-    graphql::ids::NodeKey,
 };
 
 /// The roles of skillgraph.
@@ -156,6 +156,8 @@ pub struct Caller {
     pub viewer: Viewer,
     /// The request id, for the audit trail.
     pub request_id: Option<String>,
+    /// The deployment's rules of access to learners.
+    pub access: policy::AccessRules,
 }
 
 impl Caller {
@@ -164,6 +166,7 @@ impl Caller {
         Self {
             viewer: Viewer::public(),
             request_id: None,
+            access: Default::default(),
         }
     }
 }
@@ -188,6 +191,25 @@ pub async fn viewer_from_claims(db: &DatabaseConnection, claims: &Claims) -> App
             "a token cannot grant the PUBLIC role; send no token instead",
         ));
     }
+    // Each claim means something for some roles only; one that means nothing for the token's role
+    // is refused rather than ignored.
+    let role = claims.role.as_str();
+    if claims.org.is_some() && matches!(claims.role, Role::SystemAdmin | Role::Learner) {
+        return Err(refused(format!(
+            "a {role} token names no organization (org)"
+        )));
+    }
+    if !claims.alliances.is_empty() && claims.role != Role::AllianceAdmin {
+        return Err(refused(format!(
+            "only an ALLIANCE_ADMIN token names alliances, not a {role} token"
+        )));
+    }
+    if claims.region.is_some() && claims.role != Role::Regulator {
+        return Err(refused(format!(
+            "only a REGULATOR token names a region, not a {role} token"
+        )));
+    }
+    let mut org_region = None;
     if let Some(org) = &claims.org {
         let id = NodeKey::organization("org", org)
             .map_err(|_| refused("the token's org is not an organization ID"))?;
@@ -204,6 +226,7 @@ pub async fn viewer_from_claims(db: &DatabaseConnection, claims: &Claims) -> App
             )));
         }
         viewer.organization_id = Some(id);
+        org_region = Some(found.region_id);
     } else if claims.role.organization_kind().is_some() && claims.role != Role::Regulator {
         return Err(refused(format!(
             "a {} token must name its organization (org)",
@@ -238,6 +261,11 @@ pub async fn viewer_from_claims(db: &DatabaseConnection, claims: &Claims) -> App
             .await?
             .ok_or_else(|| refused("the token's region does not exist"))?;
         viewer.region_id = Some(found.id);
+        if org_region.is_some_and(|r| r != found.id) {
+            return Err(refused(
+                "a REGULATOR token's region must be its bureau's region",
+            ));
+        }
     }
     if claims.role == Role::Regulator && viewer.region_id.is_none() {
         return Err(refused("a REGULATOR token must name its region"));

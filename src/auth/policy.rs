@@ -4,7 +4,10 @@
 //! A caller without a token asking for anything beyond published information gets
 //! `UNAUTHENTICATED`; a known caller outside its rights gets `FORBIDDEN`.
 
-use entity::learner;
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use entity::EnrollmentStatus;
 
 use super::{Role, Viewer};
 use crate::error::{AppError, AppResult};
@@ -191,10 +194,10 @@ pub fn publish_resources(viewer: &Viewer) -> AppResult<i32> {
 
 /// Whose training intentions a viewer may submit: the learner's own, a provider's learners, the
 /// regulator's region.
-pub fn intention_scope(viewer: &Viewer) -> AppResult<LearnerScope> {
+pub fn intention_scope(viewer: &Viewer, rules: &AccessRules) -> AppResult<LearnerScope> {
     match viewer.role {
         Role::Learner | Role::College | Role::TrainingInstitution | Role::Regulator => {
-            learner_scope(viewer)
+            learner_scope(viewer, rules)
         }
         Role::Public => Err(AppError::Unauthenticated(
             "submitting an intention needs a token".to_owned(),
@@ -263,21 +266,54 @@ pub fn register_learner(viewer: &Viewer, region_id: i32) -> AppResult<()> {
     }
 }
 
-/// Which learners a viewer may list.
+/// How long a provider keeps the full view of a learner once their relation ends.
+///
+/// A provider's full view comes from an ENROLLED enrolment in one of its cohorts, a COMPLETED one
+/// that ended less than `provider_access_days` ago, or its registering (or re-registering) the
+/// person less than that long ago. A WITHDRAWN enrolment gives nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessRules {
+    /// Days after the training ends (or the registration) that a provider still reads the full
+    /// learner.
+    pub provider_access_days: u32,
+}
+
+impl Default for AccessRules {
+    fn default() -> Self {
+        Self {
+            provider_access_days: 365,
+        }
+    }
+}
+
+impl AccessRules {
+    /// The earliest end of training (or registration) that still gives a provider the full view.
+    pub fn provider_cutoff(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now - chrono::Duration::days(i64::from(self.provider_access_days))
+    }
+}
+
+/// Which learners a viewer may list (each row is then shown as [`learner_view`] decides).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LearnerScope {
-    /// Every learner (system administrators; masked).
+    /// Every learner (system administrators; summaries only).
     All,
     /// Learners living in a region (its regulator).
     Region(i32),
-    /// Learners a provider registered or trains.
-    Provider(i32),
+    /// Learners a provider is in a current relation with (see [`AccessRules`]): linked or
+    /// ENROLLED, or COMPLETED since `since`.
+    Provider {
+        /// The provider.
+        org: i32,
+        /// The cutoff of [`AccessRules::provider_cutoff`].
+        since: DateTime<Utc>,
+    },
     /// One learner (themself).
     Only(i32),
 }
 
-/// The learners a viewer may list, masked.
-pub fn learner_scope(viewer: &Viewer) -> AppResult<LearnerScope> {
+/// The learners a viewer may list.
+pub fn learner_scope(viewer: &Viewer, rules: &AccessRules) -> AppResult<LearnerScope> {
     require(viewer, Permission::ReadLearners, "read learners")?;
     match (
         viewer.role,
@@ -288,7 +324,10 @@ pub fn learner_scope(viewer: &Viewer) -> AppResult<LearnerScope> {
         (Role::SystemAdmin, ..) => Ok(LearnerScope::All),
         (Role::Regulator, Some(region), ..) => Ok(LearnerScope::Region(region)),
         (Role::College | Role::TrainingInstitution, _, Some(org), _) => {
-            Ok(LearnerScope::Provider(org))
+            Ok(LearnerScope::Provider {
+                org,
+                since: rules.provider_cutoff(Utc::now()),
+            })
         }
         (Role::Learner, _, _, Some(learner)) => Ok(LearnerScope::Only(learner)),
         _ => Err(AppError::Forbidden(
@@ -297,22 +336,211 @@ pub fn learner_scope(viewer: &Viewer) -> AppResult<LearnerScope> {
     }
 }
 
-/// Whether a learner row is within a scope.
-pub fn in_scope(scope: LearnerScope, learner: &learner::Model) -> bool {
-    match scope {
-        LearnerScope::All => true,
-        LearnerScope::Region(region) => learner.region_id == region,
-        LearnerScope::Provider(org) => learner.registered_by_id == Some(org),
-        LearnerScope::Only(id) => learner.id == id,
+/// How much of a learner a viewer sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LearnerView {
+    /// The masked name and the skill levels reached: nothing that identifies or characterises
+    /// the person further.
+    Summary,
+    /// The whole record (personal data still masked; `personalData` unmasks it, audited).
+    Full,
+}
+
+/// An enrolment of the learner, as far as access is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrolmentFact {
+    /// The cohort's provider.
+    pub provider_id: i32,
+    /// The cohort's enterprise, if it trains for one.
+    pub enterprise_id: Option<i32>,
+    /// The cohort's alliance.
+    pub alliance_id: i32,
+    /// The region of that alliance.
+    pub region_id: i32,
+    /// ENROLLED, COMPLETED or WITHDRAWN.
+    pub status: EnrollmentStatus,
+    /// When it completed or was withdrawn.
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+/// What the graph holds about a learner's relations: everything [`learner_view`] decides on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LearnerFacts {
+    /// The learner.
+    pub learner_id: i32,
+    /// The region the learner lives in.
+    pub region_id: i32,
+    /// Organizations that registered (or re-registered) the person, and when.
+    pub links: Vec<(i32, DateTime<Utc>)>,
+    /// Every enrolment.
+    pub enrolments: Vec<EnrolmentFact>,
+    /// Organizations of the assessment bodies the learner is a candidate of.
+    pub assessed_by: BTreeSet<i32>,
+    /// Enterprises whose demands were recommended to the learner.
+    pub recommended_to: BTreeSet<i32>,
+}
+
+/// Whether [`learner_view`] needs more than the learner's id and region for this viewer: the
+/// learner themself, the regulator of the learner's region, system administrators and the public
+/// are decided without a look at the relations.
+pub fn learner_view_needs_relations(viewer: &Viewer, region_id: i32) -> bool {
+    match viewer.role {
+        Role::Public | Role::Learner | Role::SystemAdmin => false,
+        Role::Regulator => viewer.region_id != Some(region_id),
+        _ => true,
     }
 }
 
-/// Whose unmasked personal data a viewer may read: only the learner, the regulator of the
-/// learner's region, and the providers that registered or train the learner — a purpose, not a
-/// rank, so a system administrator may not. The domain checks the row against the scope.
-pub fn personal_data_scope(viewer: &Viewer) -> AppResult<LearnerScope> {
+/// The one decision for every object that carries a person: how much of this learner the viewer
+/// sees, or `None`.
+///
+/// - **Full**: the learner themself; the regulator of the learner's region; a provider in a
+///   current relation ([`AccessRules`]).
+/// - **Summary**: system administrators; an enterprise the learner trains for (ENROLLED or
+///   COMPLETED in a cohort for it) or whose demand was recommended to the learner; an assessment
+///   body the learner is a candidate of; an alliance administrator of an alliance the learner
+///   trains or trained in; the regulator of a region the learner trains or trained in; a provider
+///   whose relation has lapsed.
+/// - Nothing for anyone else.
+pub fn learner_view(
+    viewer: &Viewer,
+    facts: &LearnerFacts,
+    rules: &AccessRules,
+    now: DateTime<Utc>,
+) -> Option<LearnerView> {
+    let trained = |e: &&EnrolmentFact| e.status != EnrollmentStatus::Withdrawn;
+    let org = viewer.organization_id;
+    match viewer.role {
+        Role::Public => None,
+        Role::Learner => (viewer.learner_id == Some(facts.learner_id)).then_some(LearnerView::Full),
+        Role::SystemAdmin => Some(LearnerView::Summary),
+        Role::Regulator if viewer.region_id == Some(facts.region_id) => Some(LearnerView::Full),
+        Role::Regulator => facts
+            .enrolments
+            .iter()
+            .filter(trained)
+            .any(|e| viewer.region_id == Some(e.region_id))
+            .then_some(LearnerView::Summary),
+        Role::College | Role::TrainingInstitution => {
+            let org = org?;
+            if provider_in_relation(facts, org, rules, now) {
+                Some(LearnerView::Full)
+            } else {
+                facts
+                    .enrolments
+                    .iter()
+                    .filter(trained)
+                    .any(|e| e.provider_id == org)
+                    .then_some(LearnerView::Summary)
+            }
+        }
+        Role::Enterprise => {
+            let org = org?;
+            (facts.recommended_to.contains(&org)
+                || facts
+                    .enrolments
+                    .iter()
+                    .filter(trained)
+                    .any(|e| e.enterprise_id == Some(org)))
+            .then_some(LearnerView::Summary)
+        }
+        Role::AssessmentBody => {
+            let org = org?;
+            facts
+                .assessed_by
+                .contains(&org)
+                .then_some(LearnerView::Summary)
+        }
+        Role::AllianceAdmin => facts
+            .enrolments
+            .iter()
+            .filter(trained)
+            .any(|e| viewer.alliance_ids.contains(&e.alliance_id))
+            .then_some(LearnerView::Summary),
+    }
+}
+
+/// Whether a provider is in a current relation with the learner ([`AccessRules`]): linked (it
+/// registered them) or an ENROLLED enrolment in one of its cohorts, or a completion there, within
+/// the configured days.
+pub fn provider_in_relation(
+    facts: &LearnerFacts,
+    provider_id: i32,
+    rules: &AccessRules,
+    now: DateTime<Utc>,
+) -> bool {
+    let since = rules.provider_cutoff(now);
+    facts
+        .links
+        .iter()
+        .any(|(o, at)| *o == provider_id && *at >= since)
+        || facts.enrolments.iter().any(|e| {
+            e.provider_id == provider_id
+                && match e.status {
+                    EnrollmentStatus::Enrolled => true,
+                    EnrollmentStatus::Completed => e.ended_at.is_some_and(|t| t >= since),
+                    EnrollmentStatus::Withdrawn => false,
+                }
+        })
+}
+
+/// Whether a viewer may read a learner's unmasked personal data: the full view, and a purpose
+/// (the learner, the regulator of the learner's region, the providers in a current relation) — a
+/// system administrator's summary never unmasks.
+pub fn read_personal_data(viewer: &Viewer, view: Option<LearnerView>) -> AppResult<()> {
     require(viewer, Permission::ReadPersonalData, "read personal data")?;
-    learner_scope(viewer)
+    if view == Some(LearnerView::Full) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "this learner's personal data is not yours to read".to_owned(),
+        ))
+    }
+}
+
+/// Why a provider may enrol a learner. Anything else is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnrolmentBasis {
+    /// The provider registered (or re-registered) the person.
+    Registered,
+    /// The learner is bundled in a training order dispatched to the provider.
+    Ordered,
+    /// The learner applied to this cohort with their own token.
+    Applied,
+    /// The provider named the learner by full name and national ID number, both matching the
+    /// record (the real-name sign-up at the counter).
+    Identified,
+}
+
+/// Enrolling a learner in a cohort of `provider_id`: its provider, on one of the
+/// [`EnrolmentBasis`]; without one, FORBIDDEN (the same answer whether or not the learner exists).
+pub fn enrol(
+    viewer: &Viewer,
+    provider_id: i32,
+    basis: Option<EnrolmentBasis>,
+) -> AppResult<EnrolmentBasis> {
+    train_in_cohort(viewer, provider_id)?;
+    basis.ok_or_else(|| {
+        AppError::Forbidden(
+            "input.learner: a provider enrols a learner it registered, one bundled in an order \
+             dispatched to it, one who applied to the cohort, or one it names by full name and \
+             national ID number"
+                .to_owned(),
+        )
+    })
+}
+
+/// Applying to a cohort: a learner, for themself.
+pub fn apply_to_cohort(viewer: &Viewer) -> AppResult<i32> {
+    match (viewer.role, viewer.learner_id) {
+        (Role::Learner, Some(id)) => Ok(id),
+        (Role::Public, _) => Err(AppError::Unauthenticated(
+            "applying to a cohort needs a learner's token".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(
+            "only a learner applies to a cohort, for themself".to_owned(),
+        )),
+    }
 }
 
 /// Which audit events a viewer may read.
@@ -415,5 +643,136 @@ pub fn read_demand_recommendations(
         Role::AllianceAdmin => alliance_ids.iter().any(|a| viewer.alliance_ids.contains(a)),
         Role::Regulator => viewer.region_id == Some(region_id),
         _ => false,
+    }
+}
+
+/// Who is enrolled in a cohort (each learner then shown as [`learner_view`] decides): its
+/// provider and enterprise, the regulator of its region, system administrators. The counts are
+/// public.
+pub fn list_cohort_learners(
+    viewer: &Viewer,
+    provider_id: i32,
+    enterprise_id: Option<i32>,
+    region_id: Option<i32>,
+) -> AppResult<()> {
+    let ok = match viewer.role {
+        Role::SystemAdmin => true,
+        Role::College | Role::TrainingInstitution => viewer.organization_id == Some(provider_id),
+        Role::Enterprise => {
+            viewer.organization_id.is_some() && viewer.organization_id == enterprise_id
+        }
+        Role::Regulator => region_id.is_some() && viewer.region_id == region_id,
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else if viewer.role == Role::Public {
+        Err(AppError::Unauthenticated(
+            "who is enrolled needs a token".to_owned(),
+        ))
+    } else {
+        Err(AppError::Forbidden(
+            "who is enrolled is not yours to see; the counts are public".to_owned(),
+        ))
+    }
+}
+
+/// Which demands besides OPEN ones a viewer sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DemandVisibility {
+    /// Every demand (system administrators).
+    All,
+    /// OPEN demands, and also these.
+    OpenAnd {
+        /// The demands of this enterprise (its own users).
+        enterprise: Option<i32>,
+        /// The demands posted to these alliances (their administrators).
+        alliances: BTreeSet<i32>,
+        /// The demands of this region (its regulator).
+        region: Option<i32>,
+    },
+}
+
+/// The demands a viewer sees.
+pub fn demand_visibility(viewer: &Viewer) -> DemandVisibility {
+    match viewer.role {
+        Role::SystemAdmin => DemandVisibility::All,
+        role => DemandVisibility::OpenAnd {
+            enterprise: viewer.organization_id.filter(|_| role == Role::Enterprise),
+            alliances: if role == Role::AllianceAdmin {
+                viewer.alliance_ids.clone()
+            } else {
+                BTreeSet::new()
+            },
+            region: viewer.region_id.filter(|_| role == Role::Regulator),
+        },
+    }
+}
+
+/// Whether a viewer sees one demand, by the rule of [`demand_visibility`].
+pub fn see_demand(
+    viewer: &Viewer,
+    open: bool,
+    enterprise_id: i32,
+    region_id: i32,
+    alliance_ids: &[i32],
+) -> bool {
+    open || match demand_visibility(viewer) {
+        DemandVisibility::All => true,
+        DemandVisibility::OpenAnd {
+            enterprise,
+            alliances,
+            region,
+        } => {
+            enterprise == Some(enterprise_id)
+                || alliance_ids.iter().any(|a| alliances.contains(a))
+                || region == Some(region_id)
+        }
+    }
+}
+
+/// Which training orders a viewer sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderScope {
+    /// All of them (system administrators).
+    All,
+    /// Those a region's bureau dispatched.
+    Region(i32),
+    /// Those dispatched to a provider.
+    Provider(i32),
+}
+
+/// Reading training orders: the bureau's and the providers'.
+pub fn order_scope(viewer: &Viewer) -> AppResult<OrderScope> {
+    match (viewer.role, viewer.region_id, viewer.organization_id) {
+        (Role::SystemAdmin, ..) => Ok(OrderScope::All),
+        (Role::Regulator, Some(region), _) => Ok(OrderScope::Region(region)),
+        (Role::College | Role::TrainingInstitution, _, Some(org)) => Ok(OrderScope::Provider(org)),
+        (Role::Public, ..) => Err(AppError::Unauthenticated(
+            "training orders need a token".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(
+            "training orders are the bureau's and the providers'".to_owned(),
+        )),
+    }
+}
+
+/// Whether a viewer sees one training order, by the rule of [`order_scope`].
+pub fn see_order(viewer: &Viewer, region_id: i32, provider_id: i32) -> bool {
+    match order_scope(viewer) {
+        Ok(OrderScope::All) => true,
+        Ok(OrderScope::Region(r)) => r == region_id,
+        Ok(OrderScope::Provider(p)) => p == provider_id,
+        Err(_) => false,
+    }
+}
+
+/// Whether a viewer sees a session's candidates: the body's users, the regulator of the
+/// session's region.
+pub fn see_candidates(viewer: &Viewer, session_region_id: i32, body_organization_id: i32) -> bool {
+    match viewer.role {
+        Role::Regulator => viewer.region_id == Some(session_region_id),
+        Role::Public | Role::Learner => false,
+        _ => viewer.organization_id == Some(body_organization_id),
     }
 }

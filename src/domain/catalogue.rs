@@ -22,8 +22,8 @@ use super::{
 };
 use crate::{
     auth::{Caller, policy},
+    domain::ids::NodeKey,
     error::{AppError, AppResult},
-    graphql::ids::NodeKey,
 };
 
 /// A catalogue item to list (or to update, when one exists for the same region, year, occupation,

@@ -10,8 +10,9 @@ use std::collections::HashMap;
 
 use chrono::{Months, NaiveDate, Utc};
 use entity::{
-    CohortKind, CohortStatus, EnrollmentStatus, OrganizationKind, SkillLevel, alliance, cohort,
-    cohort_demand, demand, enrollment, learner, membership, occupation, organization,
+    CohortKind, CohortStatus, EnrollmentStatus, OrderStatus, OrganizationKind, SkillLevel,
+    alliance, cohort, cohort_application, cohort_demand, demand, enrollment, membership,
+    occupation, organization, provider_link, training_intention, training_order,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -25,12 +26,17 @@ use serde_json::json;
 use super::{
     audit,
     codes::{AllianceCode, OccupationCode},
+    learners,
     page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
+    personal::{NationalId, PersonalDataKey},
 };
 use crate::{
-    auth::{Caller, Role, Viewer, policy},
+    auth::{
+        Caller,
+        policy::{self, EnrolmentBasis},
+    },
+    domain::ids::NodeKey,
     error::{AppError, AppResult},
-    graphql::ids::NodeKey,
 };
 
 /// The most seats a cohort has.
@@ -353,15 +359,75 @@ fn refuse(message: &str) -> AppError {
     AppError::Conflict(message.to_owned())
 }
 
-/// Enrols a learner, by the cohort's provider. Refused, with nothing written: a full cohort; a
-/// finished or cancelled one; the same learner twice; a learner already in another running
-/// subsidised cohort for the same occupation and level; an apprentice without a labour contract of
-/// at least a year.
+/// The learner a provider enrols.
+#[derive(Debug, Clone)]
+pub enum LearnerRef {
+    /// By ID: the provider registered them, they are bundled in an order dispatched to it, or they
+    /// applied to the cohort.
+    Id(i32),
+    /// By full name and national ID number, both matching the record (the real-name sign-up).
+    Identity {
+        /// The full name.
+        name: String,
+        /// The national ID number.
+        national_id: NationalId,
+    },
+}
+
+/// Why `provider_id` may enrol `learner_id` in `cohort_id`, if it may.
+async fn enrolment_basis(
+    conn: &impl ConnectionTrait,
+    provider_id: i32,
+    cohort_id: i32,
+    learner_id: i32,
+) -> AppResult<Option<EnrolmentBasis>> {
+    let linked = provider_link::Entity::find()
+        .filter(provider_link::Column::LearnerId.eq(learner_id))
+        .filter(provider_link::Column::OrganizationId.eq(provider_id))
+        .one(conn)
+        .await?;
+    if linked.is_some() {
+        return Ok(Some(EnrolmentBasis::Registered));
+    }
+    let ordered = training_intention::Entity::find()
+        .filter(training_intention::Column::LearnerId.eq(learner_id))
+        .filter(
+            training_intention::Column::OrderId.in_subquery(
+                Query::select()
+                    .column(training_order::Column::Id)
+                    .from(training_order::Entity)
+                    .and_where(Expr::col(training_order::Column::ProviderId).eq(provider_id))
+                    .and_where(
+                        Expr::col(training_order::Column::Status)
+                            .is_in([OrderStatus::Dispatched, OrderStatus::Accepted]),
+                    )
+                    .to_owned(),
+            ),
+        )
+        .one(conn)
+        .await?;
+    if ordered.is_some() {
+        return Ok(Some(EnrolmentBasis::Ordered));
+    }
+    let applied = cohort_application::Entity::find()
+        .filter(cohort_application::Column::CohortId.eq(cohort_id))
+        .filter(cohort_application::Column::LearnerId.eq(learner_id))
+        .one(conn)
+        .await?;
+    Ok(applied.map(|_| EnrolmentBasis::Applied))
+}
+
+/// Enrols a learner, by the cohort's provider, on one of the bases of [`policy::enrol`]; any other
+/// learner is FORBIDDEN, the same answer whether or not that learner exists. Refused too, with
+/// nothing written: a full cohort; a finished or cancelled one; the same learner twice; a learner
+/// already in another running subsidised cohort for the same occupation and level; an apprentice
+/// without a labour contract of at least a year.
 pub async fn enroll(
     db: &DatabaseConnection,
     caller: &Caller,
+    key: &PersonalDataKey,
     cohort_id: i32,
-    learner_id: i32,
+    learner: LearnerRef,
     contract: Option<Contract>,
 ) -> AppResult<enrollment::Model> {
     let found = cohort::Entity::find_by_id(cohort_id)
@@ -369,6 +435,24 @@ pub async fn enroll(
         .await?
         .ok_or_else(|| AppError::not_found("cohort"))?;
     policy::train_in_cohort(&caller.viewer, found.provider_id)?;
+    let (learner_id, basis) = match learner {
+        LearnerRef::Id(id) => (
+            id,
+            enrolment_basis(db, found.provider_id, cohort_id, id).await?,
+        ),
+        LearnerRef::Identity { name, national_id } => {
+            match learners::identify(db, key, &name, &national_id).await? {
+                Some(l) => (l.id, Some(EnrolmentBasis::Identified)),
+                None => {
+                    return Err(AppError::validation(
+                        "input.identity",
+                        "no learner is registered with this name and national ID number",
+                    ));
+                }
+            }
+        }
+    };
+    let basis = policy::enrol(&caller.viewer, found.provider_id, basis)?;
     if matches!(
         found.status,
         CohortStatus::Finished | CohortStatus::Cancelled
@@ -378,10 +462,6 @@ pub async fn enroll(
             status_name(found.status)
         )));
     }
-    learner::Entity::find_by_id(learner_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::validation("input.learner", "no learner has this ID"))?;
     if found.kind == CohortKind::NewApprenticeship {
         let contract = contract.ok_or_else(|| {
             AppError::validation(
@@ -483,6 +563,7 @@ pub async fn enroll(
             changes: Some(json!({
                 "cohort": NodeKey::Cohort(cohort_id).to_id().0,
                 "learner": NodeKey::Learner(learner_id).to_id().0,
+                "basis": format!("{basis:?}"),
             })),
         },
     )
@@ -728,18 +809,52 @@ pub async fn enrollments_by_ids(
         .collect())
 }
 
-/// Whether a viewer may see who is enrolled in a cohort (masked): its provider and enterprise,
-/// the regulator of its region, system administrators.
-pub fn may_list_learners(viewer: &Viewer, cohort: &cohort::Model, region_id: Option<i32>) -> bool {
-    match viewer.role {
-        Role::SystemAdmin => true,
-        Role::College | Role::TrainingInstitution => {
-            viewer.organization_id == Some(cohort.provider_id)
-        }
-        Role::Enterprise => {
-            viewer.organization_id.is_some() && viewer.organization_id == cohort.enterprise_id
-        }
-        Role::Regulator => region_id.is_some() && viewer.region_id == region_id,
-        _ => false,
+/// A learner applies to a PLANNED or RUNNING cohort with their own token; the provider may then
+/// enrol them. Applying twice is a CONFLICT.
+pub async fn apply(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    cohort_id: i32,
+) -> AppResult<cohort_application::Model> {
+    let learner_id = policy::apply_to_cohort(&caller.viewer)?;
+    let txn = db.begin().await?;
+    let found = cohort::Entity::find_by_id(cohort_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("cohort"))?;
+    if !matches!(found.status, CohortStatus::Planned | CohortStatus::Running) {
+        return Err(refuse(&format!(
+            "the cohort is {}; it takes no applications",
+            status_name(found.status)
+        )));
     }
+    let inserted = cohort_application::Entity::insert(cohort_application::ActiveModel {
+        cohort_id: Set(cohort_id),
+        learner_id: Set(learner_id),
+        applied_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .exec_with_returning(&txn)
+    .await;
+    let saved = match inserted {
+        Ok(saved) => saved,
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(refuse("you have applied to this cohort already"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "applyToCohort",
+            target_type: "Cohort",
+            target_id: NodeKey::Cohort(cohort_id).to_id().0,
+            region_id: region_of(&txn, found.alliance_id).await?,
+            changes: Some(json!({ "learner": NodeKey::Learner(learner_id).to_id().0 })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
 }

@@ -27,9 +27,12 @@ use super::{
     page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
 };
 use crate::{
-    auth::{Caller, Role, Viewer, policy},
+    auth::{
+        Caller, Viewer,
+        policy::{self, DemandVisibility},
+    },
+    domain::ids::NodeKey,
     error::{AppError, AppResult},
-    graphql::ids::NodeKey,
 };
 
 /// The most people one demand asks for.
@@ -527,34 +530,32 @@ pub enum DemandOrderField {
     Distance,
 }
 
-/// The rows a viewer may see besides OPEN ones.
+/// The rows a viewer may see: OPEN ones and those [`policy::demand_visibility`] adds.
 fn visible(viewer: &Viewer) -> Condition {
+    let (enterprise, alliances, region) = match policy::demand_visibility(viewer) {
+        DemandVisibility::All => return Condition::all(),
+        DemandVisibility::OpenAnd {
+            enterprise,
+            alliances,
+            region,
+        } => (enterprise, alliances, region),
+    };
     let mut any = Condition::any().add(demand::Column::Status.eq(DemandStatus::Open));
-    if viewer.role == Role::SystemAdmin {
-        return Condition::all();
-    }
-    if viewer.role == Role::Enterprise
-        && let Some(org) = viewer.organization_id
-    {
+    if let Some(org) = enterprise {
         any = any.add(demand::Column::EnterpriseId.eq(org));
     }
-    if viewer.role == Role::AllianceAdmin && !viewer.alliance_ids.is_empty() {
+    if !alliances.is_empty() {
         any = any.add(
             demand::Column::Id.in_subquery(
                 Query::select()
                     .column(demand_alliance::Column::DemandId)
                     .from(demand_alliance::Entity)
-                    .and_where(
-                        Expr::col(demand_alliance::Column::AllianceId)
-                            .is_in(viewer.alliance_ids.iter().copied()),
-                    )
+                    .and_where(Expr::col(demand_alliance::Column::AllianceId).is_in(alliances))
                     .to_owned(),
             ),
         );
     }
-    if viewer.role == Role::Regulator
-        && let Some(region) = viewer.region_id
-    {
+    if let Some(region) = region {
         any = any.add(demand::Column::RegionId.eq(region));
     }
     any
@@ -734,12 +735,13 @@ pub async fn count(
 
 /// Whether a viewer may see one demand.
 pub fn can_see(viewer: &Viewer, demand: &demand::Model, alliance_ids: &[i32]) -> bool {
-    demand.status == DemandStatus::Open
-        || viewer.role == Role::SystemAdmin
-        || (viewer.role == Role::Enterprise && viewer.organization_id == Some(demand.enterprise_id))
-        || (viewer.role == Role::AllianceAdmin
-            && alliance_ids.iter().any(|a| viewer.alliance_ids.contains(a)))
-        || (viewer.role == Role::Regulator && viewer.region_id == Some(demand.region_id))
+    policy::see_demand(
+        viewer,
+        demand.status == DemandStatus::Open,
+        demand.enterprise_id,
+        demand.region_id,
+        alliance_ids,
+    )
 }
 
 /// Demands by id, unscoped: callers check [`can_see`].

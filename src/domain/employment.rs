@@ -62,10 +62,10 @@ use super::{
 use crate::{
     auth::{
         Caller,
-        policy::{self, EmploymentScope, LearnerScope},
+        policy::{self, AccessRules, EmploymentScope},
     },
+    domain::ids::NodeKey,
     error::{AppError, AppResult},
-    graphql::ids::NodeKey,
 };
 
 /// Recommendations every certified or trained learner should have.
@@ -192,19 +192,18 @@ fn completed_in(alliances: &BTreeSet<i32>) -> SelectStatement {
 /// Whether a learner is one whose employment service `scope` runs.
 async fn in_employment_scope(
     db: &impl ConnectionTrait,
+    rules: &AccessRules,
     scope: &EmploymentScope,
     learner: &learner::Model,
 ) -> AppResult<bool> {
     Ok(match scope {
         EmploymentScope::Region(region) => learner.region_id == *region,
         EmploymentScope::Provider(org) => {
-            learner.registered_by_id == Some(*org)
-                || learner::Entity::find()
-                    .filter(learner::Column::Id.eq(learner.id))
-                    .filter(learner::Column::Id.in_subquery(learners::trained_by(*org)))
-                    .one(db)
-                    .await?
-                    .is_some()
+            let facts = learners::facts(db, &[(learner.id, learner.region_id)])
+                .await?
+                .remove(&learner.id)
+                .unwrap_or_default();
+            policy::provider_in_relation(&facts, *org, rules, Utc::now())
         }
         EmploymentScope::Alliances(alliances) => learner::Entity::find()
             .filter(learner::Column::Id.eq(learner.id))
@@ -237,7 +236,7 @@ pub async fn recommend(
         .one(db)
         .await?
         .ok_or_else(|| AppError::validation("input.learner", "no learner has this ID"))?;
-    if !in_employment_scope(db, &scope, &learner).await? {
+    if !in_employment_scope(db, &caller.access, &scope, &learner).await? {
         return Err(AppError::Forbidden(
             "this learner is not one whose employment service you run".to_owned(),
         ));
@@ -2127,20 +2126,12 @@ pub async fn review_catalogue(
     })
 }
 
-/// Whether a viewer may read a learner's follow-ups and recommendations, by the learner scope.
+/// Whether a viewer may read a learner's follow-ups and recommendations: the full view of the
+/// learner ([`policy::learner_view`]).
 pub async fn may_see_learner(
     db: &DatabaseConnection,
     caller: &Caller,
     learner_id: i32,
 ) -> AppResult<bool> {
-    let Ok(scope) = policy::learner_scope(&caller.viewer) else {
-        return Ok(false);
-    };
-    if let LearnerScope::Only(id) = scope {
-        return Ok(id == learner_id);
-    }
-    match learner::Entity::find_by_id(learner_id).one(db).await? {
-        Some(l) => learners::in_scope(db, scope, &l).await,
-        None => Ok(false),
-    }
+    learners::is_full(db, caller, &caller.access, learner_id).await
 }

@@ -29,8 +29,8 @@ use super::{
 };
 use crate::{
     auth::{Caller, policy},
+    domain::ids::NodeKey,
     error::{AppError, AppResult},
-    graphql::ids::NodeKey,
 };
 
 /// The certificate level digit of a national level; `None` above and below the five levels.
@@ -377,13 +377,23 @@ fn conflict(message: &str) -> AppError {
 /// Whether `provider_id` trains or registered the learner.
 async fn provider_of_learner(
     db: &DatabaseConnection,
+    rules: &policy::AccessRules,
     provider_id: i32,
     learner_id: i32,
 ) -> AppResult<bool> {
     let Some(found) = learner::Entity::find_by_id(learner_id).one(db).await? else {
         return Ok(false);
     };
-    learners::in_scope(db, policy::LearnerScope::Provider(provider_id), &found).await
+    let facts = learners::facts(db, &[(found.id, found.region_id)])
+        .await?
+        .remove(&found.id)
+        .unwrap_or_default();
+    Ok(policy::provider_in_relation(
+        &facts,
+        provider_id,
+        rules,
+        chrono::Utc::now(),
+    ))
 }
 
 /// Whether the learner works for `enterprise_id`: enrolled in one of its cohorts under a labour
@@ -437,7 +447,7 @@ pub async fn register_candidate(
         .ok_or_else(|| AppError::validation("input.learner", "no learner has this ID"))?;
     let org_id = policy::assess_or_train(&caller.viewer)?;
     let by_body = org_id == body.organization_id;
-    if !by_body && !provider_of_learner(db, org_id, learner_id).await? {
+    if !by_body && !provider_of_learner(db, &caller.access, org_id, learner_id).await? {
         return Err(AppError::Forbidden(
             "candidates are registered by the session's body or the learner's training provider"
                 .to_owned(),
@@ -1448,20 +1458,22 @@ pub async fn candidates_by_session(
     .await
 }
 
+/// One candidate by id, unscoped: callers check [`may_see_candidates`].
+pub async fn candidate_by_id(
+    db: &DatabaseConnection,
+    id: i32,
+) -> AppResult<Option<candidate::Model>> {
+    Ok(candidate::Entity::find_by_id(id).one(db).await?)
+}
+
 /// Whether a viewer may see a session's candidates: its body, its region's regulator.
 pub async fn may_see_candidates(
     db: &DatabaseConnection,
     viewer: &crate::auth::Viewer,
     session: &assessment_session::Model,
 ) -> AppResult<bool> {
-    if viewer.role == crate::auth::Role::Regulator && viewer.region_id == Some(session.region_id) {
-        return Ok(true);
-    }
-    let Some(org) = viewer.organization_id else {
-        return Ok(false);
-    };
     Ok(assessment_body::Entity::find_by_id(session.body_id)
         .one(db)
         .await?
-        .is_some_and(|b| b.organization_id == org))
+        .is_some_and(|b| policy::see_candidates(viewer, session.region_id, b.organization_id)))
 }

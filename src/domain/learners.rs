@@ -2,11 +2,16 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
-use entity::{TargetGroup, learner, region};
+use chrono::{DateTime, Utc};
+use entity::{
+    EnrollmentStatus, TargetGroup, alliance, assessment_body, assessment_session, candidate,
+    cohort, demand, enrollment, learner, provider_link, recommendation, region,
+};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Select,
-    SqlErr, TransactionTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    JoinType, QueryFilter, QuerySelect, Select, SqlErr, TransactionTrait,
+    sea_query::{Expr, ExprTrait, OnConflict, Query, SelectStatement},
 };
 use serde_json::json;
 
@@ -19,10 +24,10 @@ use super::{
 use crate::{
     auth::{
         Caller,
-        policy::{self, LearnerScope},
+        policy::{self, AccessRules, EnrolmentFact, LearnerFacts, LearnerScope, LearnerView},
     },
+    domain::ids::NodeKey,
     error::{AppError, AppResult},
-    graphql::ids::NodeKey,
 };
 
 /// A learner to register, every value validated.
@@ -56,16 +61,58 @@ pub fn parse_name(field: &str, input: &str) -> AppResult<String> {
     Ok(name.to_owned())
 }
 
-const DUPLICATE: &str = "nationalId: a learner with this national ID number is already registered";
+/// What registering a learner did.
+#[derive(Debug, Clone)]
+pub enum Registered {
+    /// A new person was registered.
+    New(learner::Model),
+    /// The person was already registered under this name and number; the caller's organization
+    /// is now linked to them (as at the counter, with the person present).
+    Linked(learner::Model),
+}
 
-/// Registers a learner; a second learner with the same ID number is a `CONFLICT` and writes
-/// nothing. The change and its audit event commit together.
+impl Registered {
+    /// The learner, new or linked.
+    pub fn learner(&self) -> &learner::Model {
+        match self {
+            Self::New(l) | Self::Linked(l) => l,
+        }
+    }
+}
+
+const MISMATCH: &str = "the name does not match the record of this national ID number";
+
+/// Links an organization to a learner as of now (a new link, or a renewed one).
+async fn link(conn: &impl ConnectionTrait, learner_id: i32, organization_id: i32) -> AppResult<()> {
+    provider_link::Entity::insert(provider_link::ActiveModel {
+        learner_id: Set(learner_id),
+        organization_id: Set(organization_id),
+        linked_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([
+            provider_link::Column::LearnerId,
+            provider_link::Column::OrganizationId,
+        ])
+        .update_column(provider_link::Column::LinkedAt)
+        .to_owned(),
+    )
+    .exec(conn)
+    .await?;
+    Ok(())
+}
+
+/// Registers a learner. A person already registered is not a second learner: when the name
+/// matches the record of that ID number, the caller's organization is linked to them (the answer
+/// is the existing learner); when it does not, the registration is refused on `input.name` and
+/// nothing is written. The change and its audit event commit together.
 pub async fn register(
     db: &DatabaseConnection,
     caller: &Caller,
     key: &PersonalDataKey,
     new: NewLearner,
-) -> AppResult<learner::Model> {
+) -> AppResult<Registered> {
     let region = region::Entity::find()
         .filter(region::Column::Code.eq(new.region.as_str()))
         .one(db)
@@ -74,17 +121,17 @@ pub async fn register(
     policy::register_learner(&caller.viewer, region.id)?;
     let fingerprint = key.fingerprint(&new.national_id);
     let txn = db.begin().await?;
-    let taken = learner::Entity::find()
+    let existing = learner::Entity::find()
         .filter(learner::Column::NationalIdHash.eq(fingerprint.clone()))
         .one(&txn)
         .await?;
-    if taken.is_some() {
-        return Err(AppError::Conflict(DUPLICATE.to_owned()));
+    if let Some(found) = existing {
+        return link_existing(txn, caller, found, &new.name).await;
     }
     let inserted = learner::Entity::insert(learner::ActiveModel {
         name: Set(new.name.clone()),
         national_id_cipher: Set(key.encrypt(&new.national_id)?),
-        national_id_hash: Set(fingerprint),
+        national_id_hash: Set(fingerprint.clone()),
         national_id_masked: Set(new.national_id.masked()),
         phone: Set(new.phone.as_str().to_owned()),
         birth_year: Set(new.national_id.birth_year()),
@@ -98,12 +145,23 @@ pub async fn register(
     .await;
     let learner = match inserted {
         Ok(l) => l,
-        // Two registrations of one number racing: the unique fingerprint decides.
+        // Two registrations of one number racing: the unique fingerprint decides, and the loser
+        // is handled as a re-registration.
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(AppError::Conflict(DUPLICATE.to_owned()));
+            drop(txn);
+            let txn = db.begin().await?;
+            let found = learner::Entity::find()
+                .filter(learner::Column::NationalIdHash.eq(fingerprint))
+                .one(&txn)
+                .await?
+                .ok_or_else(|| AppError::internal("a duplicate fingerprint without its row"))?;
+            return link_existing(txn, caller, found, &new.name).await;
         }
         Err(e) => return Err(e.into()),
     };
+    if let Some(org) = caller.viewer.organization_id {
+        link(&txn, learner.id, org).await?;
+    }
     audit::record(
         &txn,
         caller,
@@ -123,7 +181,55 @@ pub async fn register(
     )
     .await?;
     txn.commit().await?;
-    Ok(learner)
+    Ok(Registered::New(learner))
+}
+
+async fn link_existing(
+    txn: DatabaseTransaction,
+    caller: &Caller,
+    found: learner::Model,
+    name: &str,
+) -> AppResult<Registered> {
+    if found.name != name {
+        tracing::warn!(
+            actor = %caller.viewer.subject,
+            request_id = caller.request_id.as_deref().unwrap_or("-"),
+            "a registration named an existing ID number with another name"
+        );
+        return Err(AppError::validation("input.name", MISMATCH));
+    }
+    if let Some(org) = caller.viewer.organization_id {
+        link(&txn, found.id, org).await?;
+    }
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "linkLearner",
+            target_type: "Learner",
+            target_id: NodeKey::Learner(found.id).to_id().0,
+            region_id: Some(found.region_id),
+            changes: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Registered::Linked(found))
+}
+
+/// Finds the learner a provider names by full name and national ID number; `None` when no record
+/// has both (the same answer whether the number is unknown or the name differs).
+pub async fn identify(
+    conn: &impl ConnectionTrait,
+    key: &PersonalDataKey,
+    name: &str,
+    national_id: &NationalId,
+) -> AppResult<Option<learner::Model>> {
+    Ok(learner::Entity::find()
+        .filter(learner::Column::NationalIdHash.eq(key.fingerprint(national_id)))
+        .one(conn)
+        .await?
+        .filter(|l| l.name == name))
 }
 
 /// Which learners to list, within the caller's scope.
@@ -140,10 +246,10 @@ fn select(scope: LearnerScope, filter: &LearnerFilter) -> Select<learner::Entity
     cond = match scope {
         LearnerScope::All => cond,
         LearnerScope::Region(region) => cond.add(learner::Column::RegionId.eq(region)),
-        LearnerScope::Provider(org) => cond.add(
+        LearnerScope::Provider { org, since } => cond.add(
             Condition::any()
-                .add(learner::Column::RegisteredById.eq(org))
-                .add(learner::Column::Id.in_subquery(trained_by(org))),
+                .add(learner::Column::Id.in_subquery(linked_to(org, since)))
+                .add(learner::Column::Id.in_subquery(trained_by(org, since))),
         ),
         LearnerScope::Only(id) => cond.add(learner::Column::Id.eq(id)),
     };
@@ -164,6 +270,18 @@ fn select(scope: LearnerScope, filter: &LearnerFilter) -> Select<learner::Entity
     learner::Entity::find().filter(cond)
 }
 
+/// A viewer who sees summaries only cannot filter by what summaries hide: the filter itself would
+/// tell which learners are in a sensitive group.
+fn summary_filters(scope: LearnerScope, filter: &LearnerFilter) -> AppResult<()> {
+    if scope == LearnerScope::All && (filter.target_group.is_some() || filter.region.is_some()) {
+        return Err(AppError::validation(
+            "targetGroup",
+            "filtering learners by group or region needs the full view of them",
+        ));
+    }
+    Ok(())
+}
+
 fn ordering() -> Ordering<learner::Entity> {
     Ordering {
         name: "learners:id:asc".to_owned(),
@@ -180,10 +298,12 @@ fn ordering() -> Ordering<learner::Entity> {
 pub async fn list(
     db: &DatabaseConnection,
     caller: &Caller,
+    rules: &AccessRules,
     filter: &LearnerFilter,
     request: &PageRequest,
 ) -> AppResult<Page<learner::Model>> {
-    let scope = policy::learner_scope(&caller.viewer)?;
+    let scope = policy::learner_scope(&caller.viewer, rules)?;
+    summary_filters(scope, filter)?;
     page::fetch_page(db, select(scope, filter), &ordering(), request).await
 }
 
@@ -191,56 +311,255 @@ pub async fn list(
 pub async fn count(
     db: &DatabaseConnection,
     caller: &Caller,
+    rules: &AccessRules,
     filter: &LearnerFilter,
 ) -> AppResult<u64> {
-    let scope = policy::learner_scope(&caller.viewer)?;
+    let scope = policy::learner_scope(&caller.viewer, rules)?;
+    summary_filters(scope, filter)?;
     page::count(db, select(scope, filter)).await
 }
 
-/// `SELECT learner_id` of every enrolment in a cohort the provider trains.
-pub(crate) fn trained_by(provider_id: i32) -> sea_orm::sea_query::SelectStatement {
-    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+/// `SELECT learner_id` of the learners linked to a provider since `since`.
+fn linked_to(org: i32, since: DateTime<Utc>) -> SelectStatement {
     Query::select()
-        .column((
-            entity::enrollment::Entity,
-            entity::enrollment::Column::LearnerId,
-        ))
-        .from(entity::enrollment::Entity)
+        .column(provider_link::Column::LearnerId)
+        .from(provider_link::Entity)
+        .and_where(Expr::col(provider_link::Column::OrganizationId).eq(org))
+        .and_where(Expr::col(provider_link::Column::LinkedAt).gte(since))
+        .to_owned()
+}
+
+/// `SELECT learner_id` of the enrolments that keep a provider in a current relation: ENROLLED in
+/// one of its cohorts, or COMPLETED there since `since` ([`AccessRules`]).
+pub(crate) fn trained_by(provider_id: i32, since: DateTime<Utc>) -> SelectStatement {
+    Query::select()
+        .expr(Expr::col((
+            enrollment::Entity,
+            enrollment::Column::LearnerId,
+        )))
+        .from(enrollment::Entity)
         .inner_join(
-            entity::cohort::Entity,
-            Expr::col((entity::cohort::Entity, entity::cohort::Column::Id)).equals((
-                entity::enrollment::Entity,
-                entity::enrollment::Column::CohortId,
-            )),
+            cohort::Entity,
+            Expr::col((cohort::Entity, cohort::Column::Id))
+                .equals((enrollment::Entity, enrollment::Column::CohortId)),
         )
-        .and_where(
-            Expr::col((entity::cohort::Entity, entity::cohort::Column::ProviderId)).eq(provider_id),
+        .and_where(Expr::col((cohort::Entity, cohort::Column::ProviderId)).eq(provider_id))
+        .cond_where(
+            Condition::any()
+                .add(
+                    Expr::col((enrollment::Entity, enrollment::Column::Status))
+                        .eq(EnrollmentStatus::Enrolled),
+                )
+                .add(
+                    Condition::all()
+                        .add(
+                            Expr::col((enrollment::Entity, enrollment::Column::Status))
+                                .eq(EnrollmentStatus::Completed),
+                        )
+                        .add(
+                            Expr::col((enrollment::Entity, enrollment::Column::EndedAt)).gte(since),
+                        ),
+                ),
         )
         .to_owned()
 }
 
-/// Whether a learner is within a scope: for a provider, one it registered or trains in one of its
-/// cohorts.
-pub async fn in_scope(
-    db: &DatabaseConnection,
-    scope: LearnerScope,
-    learner: &learner::Model,
-) -> AppResult<bool> {
-    if policy::in_scope(scope, learner) {
-        return Ok(true);
+/// The relations of each learner that [`policy::learner_view`] decides on, in four statements
+/// whatever the number of learners.
+pub async fn facts(
+    db: &impl ConnectionTrait,
+    learners: &[(i32, i32)],
+) -> AppResult<HashMap<i32, LearnerFacts>> {
+    let mut map: HashMap<i32, LearnerFacts> = learners
+        .iter()
+        .map(|&(id, region_id)| {
+            (
+                id,
+                LearnerFacts {
+                    learner_id: id,
+                    region_id,
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    if map.is_empty() {
+        return Ok(map);
     }
-    let LearnerScope::Provider(org) = scope else {
-        return Ok(false);
-    };
-    Ok(learner::Entity::find()
-        .filter(learner::Column::Id.eq(learner.id))
-        .filter(learner::Column::Id.in_subquery(trained_by(org)))
-        .one(db)
+    let ids: Vec<i32> = map.keys().copied().collect();
+    for l in provider_link::Entity::find()
+        .filter(provider_link::Column::LearnerId.is_in(ids.clone()))
+        .all(db)
         .await?
-        .is_some())
+    {
+        if let Some(f) = map.get_mut(&l.learner_id) {
+            f.links.push((l.organization_id, l.linked_at));
+        }
+    }
+    type EnrolmentRow = (
+        i32,
+        EnrollmentStatus,
+        Option<DateTime<Utc>>,
+        i32,
+        Option<i32>,
+        i32,
+        i32,
+    );
+    let enrolments: Vec<EnrolmentRow> = enrollment::Entity::find()
+        .select_only()
+        .column(enrollment::Column::LearnerId)
+        .column(enrollment::Column::Status)
+        .column(enrollment::Column::EndedAt)
+        .expr(Expr::col((cohort::Entity, cohort::Column::ProviderId)))
+        .expr(Expr::col((cohort::Entity, cohort::Column::EnterpriseId)))
+        .expr(Expr::col((cohort::Entity, cohort::Column::AllianceId)))
+        .expr(Expr::col((alliance::Entity, alliance::Column::RegionId)))
+        .join(
+            JoinType::InnerJoin,
+            enrollment::Entity::belongs_to(cohort::Entity)
+                .from(enrollment::Column::CohortId)
+                .to(cohort::Column::Id)
+                .into(),
+        )
+        .join(
+            JoinType::InnerJoin,
+            cohort::Entity::belongs_to(alliance::Entity)
+                .from(cohort::Column::AllianceId)
+                .to(alliance::Column::Id)
+                .into(),
+        )
+        .filter(enrollment::Column::LearnerId.is_in(ids.clone()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (learner_id, status, ended_at, provider_id, enterprise_id, alliance_id, region_id) in
+        enrolments
+    {
+        if let Some(f) = map.get_mut(&learner_id) {
+            f.enrolments.push(EnrolmentFact {
+                provider_id,
+                enterprise_id,
+                alliance_id,
+                region_id,
+                status,
+                ended_at,
+            });
+        }
+    }
+    let assessed: Vec<(i32, i32)> = candidate::Entity::find()
+        .select_only()
+        .column(candidate::Column::LearnerId)
+        .expr(Expr::col((
+            assessment_body::Entity,
+            assessment_body::Column::OrganizationId,
+        )))
+        .join(
+            JoinType::InnerJoin,
+            candidate::Entity::belongs_to(assessment_session::Entity)
+                .from(candidate::Column::SessionId)
+                .to(assessment_session::Column::Id)
+                .into(),
+        )
+        .join(
+            JoinType::InnerJoin,
+            assessment_session::Entity::belongs_to(assessment_body::Entity)
+                .from(assessment_session::Column::BodyId)
+                .to(assessment_body::Column::Id)
+                .into(),
+        )
+        .filter(candidate::Column::LearnerId.is_in(ids.clone()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (learner_id, org) in assessed {
+        if let Some(f) = map.get_mut(&learner_id) {
+            f.assessed_by.insert(org);
+        }
+    }
+    let recommended: Vec<(i32, i32)> = recommendation::Entity::find()
+        .select_only()
+        .column(recommendation::Column::LearnerId)
+        .expr(Expr::col((demand::Entity, demand::Column::EnterpriseId)))
+        .join(
+            JoinType::InnerJoin,
+            recommendation::Entity::belongs_to(demand::Entity)
+                .from(recommendation::Column::DemandId)
+                .to(demand::Column::Id)
+                .into(),
+        )
+        .filter(recommendation::Column::LearnerId.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (learner_id, org) in recommended {
+        if let Some(f) = map.get_mut(&learner_id) {
+            f.recommended_to.insert(org);
+        }
+    }
+    Ok(map)
 }
 
-/// Learners by id, unscoped: callers check [`policy::in_scope`] per row.
+/// [`facts`] by learner id alone (the region is left 0: the caller sets it from the row).
+pub async fn facts_by_ids(
+    db: &DatabaseConnection,
+    ids: &[i32],
+) -> AppResult<HashMap<i32, LearnerFacts>> {
+    let keys: Vec<(i32, i32)> = ids.iter().map(|&id| (id, 0)).collect();
+    facts(db, &keys).await
+}
+
+/// How much of one learner the viewer sees ([`policy::learner_view`]), or `None`.
+pub async fn view_of(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    rules: &AccessRules,
+    learner: &learner::Model,
+) -> AppResult<Option<LearnerView>> {
+    view_of_id(db, caller, rules, learner.id, learner.region_id).await
+}
+
+/// [`view_of`] for a learner known by id and region.
+pub async fn view_of_id(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    rules: &AccessRules,
+    learner_id: i32,
+    region_id: i32,
+) -> AppResult<Option<LearnerView>> {
+    let facts = if policy::learner_view_needs_relations(&caller.viewer, region_id) {
+        facts(db, &[(learner_id, region_id)])
+            .await?
+            .remove(&learner_id)
+            .unwrap_or_default()
+    } else {
+        LearnerFacts {
+            learner_id,
+            region_id,
+            ..Default::default()
+        }
+    };
+    Ok(policy::learner_view(
+        &caller.viewer,
+        &facts,
+        rules,
+        Utc::now(),
+    ))
+}
+
+/// Whether the viewer sees the full learner.
+pub async fn is_full(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    rules: &AccessRules,
+    learner_id: i32,
+) -> AppResult<bool> {
+    let Some(found) = learner::Entity::find_by_id(learner_id).one(db).await? else {
+        return Ok(false);
+    };
+    Ok(view_of(db, caller, rules, &found).await? == Some(LearnerView::Full))
+}
+
+/// Learners by id, unscoped: callers decide each row with [`policy::learner_view`].
 pub async fn by_ids(
     db: &DatabaseConnection,
     ids: &[i32],
@@ -270,15 +589,12 @@ pub struct PersonalData {
 pub async fn personal_data(
     db: &DatabaseConnection,
     caller: &Caller,
+    rules: &AccessRules,
     key: &PersonalDataKey,
     learner: &learner::Model,
 ) -> AppResult<PersonalData> {
-    let scope = policy::personal_data_scope(&caller.viewer)?;
-    if !in_scope(db, scope, learner).await? {
-        return Err(AppError::Forbidden(
-            "this learner's personal data is not yours to read".to_owned(),
-        ));
-    }
+    let view = view_of(db, caller, rules, learner).await?;
+    policy::read_personal_data(&caller.viewer, view)?;
     let national_id = key.decrypt(&learner.national_id_cipher)?;
     audit::record(
         db,

@@ -13,8 +13,8 @@ use serde_json::json;
 use super::{audit, codes::AllianceCode};
 use crate::{
     auth::{Caller, policy},
+    domain::ids::NodeKey,
     error::{AppError, AppResult},
-    graphql::ids::NodeKey,
 };
 
 /// A current membership with the member's kind, so lists can be filtered by kind without

@@ -12,6 +12,7 @@ pub mod demands;
 pub mod employment;
 pub mod evaluation;
 pub mod geo;
+pub mod ids;
 pub mod import;
 pub mod learners;
 pub mod memberships;

@@ -49,9 +49,12 @@ use super::{
     page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
 };
 use crate::{
-    auth::{Caller, Role, policy},
+    auth::{
+        Caller,
+        policy::{self, LearnerView, OrderScope},
+    },
+    domain::ids::NodeKey,
     error::{AppError, AppResult},
-    graphql::ids::NodeKey,
 };
 
 /// How long an intention stays open, and how many one learner may have open.
@@ -180,16 +183,20 @@ pub async fn submit(
     new: NewIntention,
 ) -> AppResult<training_intention::Model> {
     expire_due(db).await?;
-    let learner = learner::Entity::find_by_id(new.learner_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::validation("input.learner", "no learner has this ID"))?;
-    let scope = policy::intention_scope(&caller.viewer)?;
-    if !learners::in_scope(db, scope, &learner).await? {
+    policy::intention_scope(&caller.viewer, &caller.access)?;
+    // The same answer whether the learner does not exist or is not the caller's to act for.
+    let learner = learner::Entity::find_by_id(new.learner_id).one(db).await?;
+    let full = match &learner {
+        Some(l) => {
+            learners::view_of(db, caller, &caller.access, l).await? == Some(LearnerView::Full)
+        }
+        None => false,
+    };
+    let Some(learner) = learner.filter(|_| full) else {
         return Err(AppError::Forbidden(
             "an intention is submitted by the learner or for a learner in your scope".to_owned(),
         ));
-    }
+    };
     if new.schedules.is_empty() {
         return Err(AppError::validation(
             "input.schedules",
@@ -876,6 +883,7 @@ async fn order_for_provider(
 pub async fn accept(
     db: &DatabaseConnection,
     caller: &Caller,
+    key: &crate::domain::personal::PersonalDataKey,
     id: i32,
 ) -> AppResult<training_order::Model> {
     expire_due(db).await?;
@@ -922,7 +930,16 @@ pub async fn accept(
     let mut matched = Vec::new();
     let mut reopened = Vec::new();
     for intention in &bundled {
-        match cohorts::enroll(db, caller, cohort.id, intention.learner_id, None).await {
+        match cohorts::enroll(
+            db,
+            caller,
+            key,
+            cohort.id,
+            cohorts::LearnerRef::Id(intention.learner_id),
+            None,
+        )
+        .await
+        {
             Ok(_) => matched.push(intention.id),
             Err(err) => {
                 tracing::info!(intention = intention.id, error = %err, "an accepted order could not enrol a learner");
@@ -1020,7 +1037,7 @@ fn select_intentions(
     cond = match scope {
         policy::LearnerScope::All => cond,
         policy::LearnerScope::Region(r) => cond.add(training_intention::Column::RegionId.eq(r)),
-        policy::LearnerScope::Provider(org) => {
+        policy::LearnerScope::Provider { org, .. } => {
             cond.add(training_intention::Column::SubmittedById.eq(org))
         }
         policy::LearnerScope::Only(l) => cond.add(training_intention::Column::LearnerId.eq(l)),
@@ -1036,7 +1053,7 @@ pub async fn list_intentions(
     request: &PageRequest,
 ) -> AppResult<Page<training_intention::Model>> {
     expire_due(db).await?;
-    let scope = policy::learner_scope(&caller.viewer)?;
+    let scope = policy::learner_scope(&caller.viewer, &caller.access)?;
     let ordering = Ordering {
         name: "intentions:id:asc".to_owned(),
         keys: vec![SortKey::column(
@@ -1057,24 +1074,10 @@ pub async fn list_orders(
     request: &PageRequest,
 ) -> AppResult<Page<training_order::Model>> {
     expire_due(db).await?;
-    let v = &caller.viewer;
-    let cond = match v.role {
-        Role::SystemAdmin => Condition::all(),
-        Role::Regulator => {
-            Condition::all().add(training_order::Column::RegionId.eq(v.region_id.unwrap_or(-1)))
-        }
-        Role::College | Role::TrainingInstitution => Condition::all()
-            .add(training_order::Column::ProviderId.eq(v.organization_id.unwrap_or(-1))),
-        Role::Public => {
-            return Err(AppError::Unauthenticated(
-                "training orders need a token".to_owned(),
-            ));
-        }
-        _ => {
-            return Err(AppError::Forbidden(
-                "training orders are the bureau's and the providers'".to_owned(),
-            ));
-        }
+    let cond = match policy::order_scope(&caller.viewer)? {
+        OrderScope::All => Condition::all(),
+        OrderScope::Region(r) => Condition::all().add(training_order::Column::RegionId.eq(r)),
+        OrderScope::Provider(p) => Condition::all().add(training_order::Column::ProviderId.eq(p)),
     };
     let ordering = Ordering {
         name: "orders:id:asc".to_owned(),
@@ -1104,12 +1107,8 @@ pub async fn withdraw(
         .await?
         .remove(&id)
         .ok_or_else(|| AppError::not_found("training intention"))?;
-    let learner = learner::Entity::find_by_id(found.learner_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::internal("an intention without its learner"))?;
-    let scope = policy::intention_scope(&caller.viewer)?;
-    if !learners::in_scope(db, scope, &learner).await? {
+    policy::intention_scope(&caller.viewer, &caller.access)?;
+    if !learners::is_full(db, caller, &caller.access, found.learner_id).await? {
         return Err(AppError::Forbidden(
             "this intention is outside your scope".to_owned(),
         ));

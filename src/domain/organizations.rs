@@ -332,7 +332,7 @@ pub async fn update_profile(
         super::audit::Entry {
             action: "updateOrganizationProfile",
             target_type: "Organization",
-            target_id: crate::graphql::ids::NodeKey::Organization(saved.id)
+            target_id: crate::domain::ids::NodeKey::Organization(saved.id)
                 .to_id()
                 .0,
             region_id: Some(saved.region_id),

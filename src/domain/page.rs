@@ -191,6 +191,26 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// Maps the rows concurrently with a fallible async function, dropping the rows it maps to
+    /// `None` (their cursors go with them).
+    pub async fn try_map_async<U, E, F, Fut>(self, f: F) -> Result<Page<U>, E>
+    where
+        F: Fn(T) -> Fut,
+        Fut: std::future::Future<Output = Result<Option<U>, E>>,
+    {
+        let (cursors, rows): (Vec<_>, Vec<_>) = self.items.into_iter().unzip();
+        let mapped = futures_util::future::try_join_all(rows.into_iter().map(f)).await?;
+        Ok(Page {
+            items: cursors
+                .into_iter()
+                .zip(mapped)
+                .filter_map(|(c, u)| u.map(|u| (c, u)))
+                .collect(),
+            has_previous: self.has_previous,
+            has_next: self.has_next,
+        })
+    }
+
     /// Maps the rows, keeping cursors and flags.
     pub fn map<U>(self, f: impl Fn(T) -> U) -> Page<U> {
         Page {

@@ -27,8 +27,8 @@ use super::{
 };
 use crate::{
     auth::{Caller, policy},
+    domain::ids::NodeKey,
     error::{AppError, AppResult},
-    graphql::ids::NodeKey,
 };
 
 /// The most items one list may have.

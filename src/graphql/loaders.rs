@@ -75,6 +75,10 @@ loader!(
     LearnerById, i32 => learner::Model, learners::by_ids
 );
 loader!(
+    /// The relations of each learner that the access policy decides on.
+    LearnerFactsById, i32 => crate::auth::policy::LearnerFacts, learners::facts_by_ids
+);
+loader!(
     /// Demands by id (unscoped: resolvers check each row against the viewer).
     DemandById, i32 => demand::Model, demands::by_ids
 );
@@ -235,6 +239,8 @@ pub struct Loaders {
     pub candidates_by_session: DataLoader<CandidatesBySession>,
     /// Certificates by learner.
     pub certificates_by_learner: DataLoader<CertificatesByLearner>,
+    /// The relations of each learner the access policy decides on.
+    pub learner_facts: DataLoader<LearnerFactsById>,
     /// Catalogue items by id.
     pub catalogue_item: DataLoader<CatalogueItemById>,
     /// Training plans by id.
@@ -303,6 +309,7 @@ impl Loaders {
             session: dl(SessionById(db.clone()), delay),
             candidates_by_session: dl(CandidatesBySession(db.clone()), delay),
             certificates_by_learner: dl(CertificatesByLearner(db.clone()), delay),
+            learner_facts: dl(LearnerFactsById(db.clone()), delay),
             catalogue_item: dl(CatalogueItemById(db.clone()), delay),
             training_plan: dl(TrainingPlanById(db.clone()), delay),
             resource_occupations: dl(ResourceOccupations(db.clone()), delay),

@@ -23,7 +23,7 @@ use crate::{
     domain::{
         catalogue::{self, CatalogueEntry, PlanEntry},
         codes::{AllianceCode, RegionCode},
-        cohorts::{self, CohortStep, Contract, EnrollmentEnd, NewCohort},
+        cohorts::{self, CohortStep, Contract, EnrollmentEnd, LearnerRef, NewCohort},
         demands::{self, Transition},
         employment::{self, Party},
         evaluation::{self, NewSession, ResultRow, ResultsError},
@@ -364,10 +364,30 @@ pub struct ContractInput {
 pub struct EnrollLearnerInput {
     /// The cohort.
     pub cohort: ID,
-    /// The learner.
-    pub learner: ID,
+    /// The learner, by ID: one the provider registered, one bundled in a training order
+    /// dispatched to it, or one who applied to the cohort. Give this or `identity`.
+    pub learner: Option<ID>,
+    /// The learner, by full name and national ID number as at the counter (both must match the
+    /// record). Give this or `learner`.
+    pub identity: Option<LearnerIdentityInput>,
     /// The labour contract; required in a NEW_APPRENTICESHIP.
     pub contract: Option<ContractInput>,
+}
+
+/// A person named by full name and national ID number.
+#[derive(InputObject, Debug)]
+pub struct LearnerIdentityInput {
+    /// The full name.
+    pub name: String,
+    /// The 18-character national ID number.
+    pub national_id: String,
+}
+
+/// Apply to a cohort.
+#[derive(InputObject, Debug)]
+pub struct ApplyToCohortInput {
+    /// The cohort.
+    pub cohort: ID,
 }
 
 /// End an enrolment.
@@ -739,14 +759,54 @@ impl MutationRoot {
     ) -> async_graphql::Result<Enrollment> {
         let api = api(ctx)?;
         let cohort = NodeKey::cohort("input.cohort", &input.cohort)?;
-        let learner = NodeKey::learner("input.learner", &input.learner)?;
+        let learner = match (input.learner, input.identity) {
+            (Some(id), None) => LearnerRef::Id(NodeKey::learner("input.learner", &id)?),
+            (None, Some(who)) => LearnerRef::Identity {
+                name: learners::parse_name("input.identity.name", &who.name)?,
+                national_id: NationalId::parse("input.identity.nationalId", &who.national_id)?,
+            },
+            _ => {
+                return Err(AppError::validation(
+                    "input.learner",
+                    "give either the learner's ID or their identity, not both",
+                )
+                .into());
+            }
+        };
         let contract = input.contract.map(|c| Contract {
             start: c.start,
             end: c.end,
         });
         Ok(Enrollment(
-            cohorts::enroll(&api.db, &caller(ctx), cohort, learner, contract).await?,
+            cohorts::enroll(
+                &api.db,
+                &caller(ctx),
+                &api.personal_data,
+                cohort,
+                learner,
+                contract,
+            )
+            .await?,
         ))
+    }
+
+    /// A learner applies to a PLANNED or RUNNING cohort with their own token, so that its
+    /// provider may enrol them. Applying twice is a CONFLICT.
+    async fn apply_to_cohort(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cohort.")] input: ApplyToCohortInput,
+    ) -> async_graphql::Result<Cohort> {
+        let api = api(ctx)?;
+        let id = NodeKey::cohort("input.cohort", &input.cohort)?;
+        let application = cohorts::apply(&api.db, &caller(ctx), id).await?;
+        let found = api
+            .loaders
+            .cohort
+            .load_one(application.cohort_id)
+            .await?
+            .ok_or_else(|| AppError::internal("an application without its cohort"))?;
+        Ok(Cohort(found))
     }
 
     /// Withdraws an ENROLLED learner, freeing the seat.
@@ -1226,7 +1286,7 @@ impl MutationRoot {
     ) -> async_graphql::Result<TrainingOrder> {
         let api = api(ctx)?;
         let id = NodeKey::order("input.order", &input.order)?;
-        let saved = orders::accept(&api.db, &caller(ctx), id).await?;
+        let saved = orders::accept(&api.db, &caller(ctx), &api.personal_data, id).await?;
         if let Some(cohort_id) = saved.cohort_id {
             api.events.publish(Event::CohortPlanned { cohort_id });
         }
@@ -1342,8 +1402,15 @@ impl MutationRoot {
                 .map_err(|e| AppError::validation("input.region", e))?,
             target_group: input.target_group.into(),
         };
-        let saved = learners::register(&api.db, &caller(ctx), &api.personal_data, new).await?;
-        Ok(Learner(saved))
+        let registered = learners::register(&api.db, &caller(ctx), &api.personal_data, new).await?;
+        Learner::resolve(ctx, registered.learner().clone())
+            .await?
+            .ok_or_else(|| {
+                AppError::Forbidden(
+                    "the person is registered, and their record is not yours to see".to_owned(),
+                )
+                .into()
+            })
     }
 }
 

@@ -13,12 +13,12 @@ use super::{
     ids::NodeKey,
     types::{
         Alliance, AllianceFilter, AllianceOrder, AssessmentSession, AssessmentSessionFilter,
-        AssessmentSessionOrder, AuditEvent, AuditEventFilter, CatalogueItem, CatalogueItemFilter,
-        Certificate, CertificateStatsDimension, CertificateStatsFilter, CertificateStatsRow,
-        CertificateVerification, Cohort, CohortFilter, Demand, DemandFilter, DemandOrder,
-        Enrollment, IntentionDemandGroup, IntentionStatus, Learner, Membership, Node, Occupation,
-        OccupationFilter, OpenResource, OpenResourceFilter, OpenResourceOrder, Organization,
-        OrganizationFilter, OrganizationOrder, Region, SkillLevelInfo, TargetGroup,
+        AssessmentSessionOrder, AuditEvent, AuditEventFilter, Candidate, CatalogueItem,
+        CatalogueItemFilter, Certificate, CertificateStatsDimension, CertificateStatsFilter,
+        CertificateStatsRow, CertificateVerification, Cohort, CohortFilter, Demand, DemandFilter,
+        DemandOrder, Enrollment, IntentionDemandGroup, IntentionStatus, Learner, Membership, Node,
+        Occupation, OccupationFilter, OpenResource, OpenResourceFilter, OpenResourceOrder,
+        Organization, OrganizationFilter, OrganizationOrder, Region, SkillLevelInfo, TargetGroup,
         TrainingIntention, TrainingOrder, TrainingPlan, TrainingPlanFilter, Viewer, page_request,
     },
     types::{
@@ -552,13 +552,15 @@ impl QueryRoot {
                 .transpose()?,
             target_group: target_group.map(Into::into),
         };
-        let page = learners::list(&api.db, &caller, &filter, &request).await?;
+        let page = learners::list(&api.db, &caller, &caller.access, &filter, &request).await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, caller, filter) = (db.clone(), caller.clone(), filter.clone());
-            async move { learners::count(&db, &caller, &filter).await }.boxed()
+            async move { learners::count(&db, &caller, &caller.access, &filter).await }.boxed()
         });
-        Ok(Connection::from_page(page, total, Learner))
+        // Every row still goes through the access policy (a summary for system administrators).
+        let page = page.try_map_async(|row| Learner::resolve(ctx, row)).await?;
+        Ok(Connection::from_page(page, total, |l| l))
     }
 
     /// The audit trail, newest first: the regulator's region, or everything for a system
@@ -728,20 +730,7 @@ async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Opt
             .load_one(code)
             .await?
             .map(|m| Node::Occupation(Occupation(m))),
-        NodeKey::Learner(id) => {
-            let scope = policy::learner_scope(&caller(ctx).viewer)?;
-            match loaders.learner.load_one(id).await? {
-                Some(m) if learners::in_scope(&api(ctx)?.db, scope, &m).await? => {
-                    Some(Node::Learner(Learner(m)))
-                }
-                Some(_) => {
-                    return Err(
-                        AppError::Forbidden("this learner is outside your scope".into()).into(),
-                    );
-                }
-                None => None,
-            }
-        }
+        NodeKey::Learner(id) => Learner::by_id(ctx, id).await?.map(Node::Learner),
         NodeKey::Demand(id) => match loaders.demand.load_one(id).await? {
             Some(m) => {
                 let alliances = loaders
@@ -774,13 +763,14 @@ async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Opt
                     .load_one(cohort.alliance_id)
                     .await?
                     .map(|a| a.region_id);
-                if cohorts::may_list_learners(&caller(ctx).viewer, &cohort, region) {
-                    Some(Node::Enrollment(Enrollment(e)))
-                } else {
-                    return Err(
-                        AppError::Forbidden("this enrollment is not yours to see".into()).into(),
-                    );
-                }
+                policy::list_cohort_learners(
+                    &caller(ctx).viewer,
+                    cohort.provider_id,
+                    cohort.enterprise_id,
+                    region,
+                )
+                .is_ok()
+                .then_some(Node::Enrollment(Enrollment(e)))
             }
             None => None,
         },
@@ -804,10 +794,21 @@ async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Opt
             .load_one(id)
             .await?
             .map(|m| Node::AssessmentSession(AssessmentSession(m))),
-        NodeKey::Candidate(_) => {
-            return Err(
-                AppError::validation("id", "candidates are read through their session").into(),
-            );
+        NodeKey::Candidate(id) => {
+            let db = &api(ctx)?.db;
+            match evaluation::candidate_by_id(db, id).await? {
+                Some(c) => {
+                    let session = loaders
+                        .session
+                        .load_one(c.session_id)
+                        .await?
+                        .ok_or_else(|| AppError::internal("a candidate without its session"))?;
+                    evaluation::may_see_candidates(db, &caller(ctx).viewer, &session)
+                        .await?
+                        .then_some(Node::Candidate(Candidate(c)))
+                }
+                None => None,
+            }
         }
         NodeKey::Certificate(id) => {
             let found = entity::certificate::Entity::find_by_id(id)
@@ -815,44 +816,21 @@ async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Opt
                 .await
                 .map_err(AppError::from)?;
             match found {
-                Some(c) => {
-                    let learner = loaders.learner.load_one(c.learner_id).await?;
-                    let viewer = caller(ctx).viewer;
-                    let visible = match (&learner, policy::learner_scope(&viewer)) {
-                        (Some(l), Ok(scope)) => learners::in_scope(&api(ctx)?.db, scope, l).await?,
-                        _ => false,
-                    };
-                    if visible {
-                        Some(Node::Certificate(Certificate(c)))
-                    } else {
-                        return Err(AppError::Forbidden(
-                            "verify a certificate by its number instead".into(),
-                        )
-                        .into());
-                    }
+                // A certificate is shown with the full learner only; anyone verifies one by
+                // its number instead.
+                Some(c) if full_learner(ctx, c.learner_id).await? => {
+                    Some(Node::Certificate(Certificate(c)))
                 }
-                None => None,
+                _ => None,
             }
         }
         NodeKey::TrainingIntention(id) => {
             let db = &api(ctx)?.db;
             match orders::intentions_by_ids(db, &[id]).await?.remove(&id) {
-                Some(intention) => {
-                    let scope = policy::learner_scope(&caller(ctx).viewer)?;
-                    let learner = loaders.learner.load_one(intention.learner_id).await?;
-                    match learner {
-                        Some(l) if learners::in_scope(db, scope, &l).await? => {
-                            Some(Node::TrainingIntention(TrainingIntention(intention)))
-                        }
-                        _ => {
-                            return Err(AppError::Forbidden(
-                                "this intention is outside your scope".into(),
-                            )
-                            .into());
-                        }
-                    }
+                Some(i) if full_learner(ctx, i.learner_id).await? => {
+                    Some(Node::TrainingIntention(TrainingIntention(i)))
                 }
-                None => None,
+                _ => None,
             }
         }
         NodeKey::TrainingOrder(id) => {
@@ -860,23 +838,9 @@ async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Opt
                 .one(&api(ctx)?.db)
                 .await
                 .map_err(AppError::from)?;
-            match found {
-                Some(o) => {
-                    let v = caller(ctx).viewer;
-                    let visible = v.role == crate::auth::Role::SystemAdmin
-                        || (v.role == crate::auth::Role::Regulator
-                            && v.region_id == Some(o.region_id))
-                        || v.organization_id == Some(o.provider_id);
-                    if !visible {
-                        return Err(AppError::Forbidden(
-                            "this order is the bureau's and the provider's".into(),
-                        )
-                        .into());
-                    }
-                    Some(Node::TrainingOrder(TrainingOrder(o)))
-                }
-                None => None,
-            }
+            found
+                .filter(|o| policy::see_order(&caller(ctx).viewer, o.region_id, o.provider_id))
+                .map(|o| Node::TrainingOrder(TrainingOrder(o)))
         }
         NodeKey::Recommendation(id) => {
             let db = &api(ctx)?.db;
@@ -887,35 +851,30 @@ async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Opt
                 Some(r) if employment::may_see(db, &caller(ctx), &r).await? => {
                     Some(Node::Recommendation(Recommendation(r)))
                 }
-                Some(_) => {
-                    return Err(AppError::Forbidden(
-                        "this recommendation is the learner's, the employer's and the recommenders'"
-                            .into(),
-                    )
-                    .into());
-                }
-                None => None,
+                _ => None,
             }
         }
         NodeKey::FollowUp(id) => {
             let db = &api(ctx)?.db;
             match employment::follow_up_by_id(db, id).await? {
-                Some(f) if employment::may_see_learner(db, &caller(ctx), f.learner_id).await? => {
+                Some(f) if full_learner(ctx, f.learner_id).await? => {
                     Some(Node::FollowUp(FollowUp(f)))
                 }
-                Some(_) => {
-                    return Err(
-                        AppError::Forbidden("this follow-up is outside your scope".into()).into(),
-                    );
-                }
-                None => None,
+                _ => None,
             }
         }
-        NodeKey::AuditEvent(id) => {
-            let scope = policy::read_audit_trail(&caller(ctx).viewer)?;
-            audit::by_id(&api(ctx)?.db, scope, id)
+        NodeKey::AuditEvent(id) => match policy::read_audit_trail(&caller(ctx).viewer) {
+            Ok(scope) => audit::by_id(&api(ctx)?.db, scope, id)
                 .await?
-                .map(|m| Node::AuditEvent(AuditEvent(m)))
-        }
+                .map(|m| Node::AuditEvent(AuditEvent(m))),
+            Err(_) => None,
+        },
     })
+}
+
+/// Whether the viewer sees this learner in full (the access policy's decision).
+async fn full_learner(ctx: &Context<'_>, learner_id: i32) -> async_graphql::Result<bool> {
+    Ok(Learner::by_id(ctx, learner_id)
+        .await?
+        .is_some_and(|l| l.is_full()))
 }

@@ -11,7 +11,6 @@ use super::{
     types::{Demand, OpenResource, Suggestion},
 };
 use crate::{
-    auth::policy,
     domain::{
         codes::{AllianceCode, OccupationPrefix},
         demands, learners, orders, resources,
@@ -148,13 +147,8 @@ impl SubscriptionRoot {
             .await?
             .remove(&id)
             .ok_or_else(|| AppError::not_found("training intention"))?;
-        let scope = policy::learner_scope(&caller(ctx).viewer)?;
-        let learner = entity::learner::Entity::find_by_id(found.learner_id)
-            .one(&api.db)
-            .await
-            .map_err(AppError::from)?
-            .ok_or_else(|| AppError::internal("an intention without its learner"))?;
-        if !learners::in_scope(&api.db, scope, &learner).await? {
+        let caller = caller(ctx);
+        if !learners::is_full(&api.db, &caller, &caller.access, found.learner_id).await? {
             return Err(
                 AppError::Forbidden("this intention is outside your scope".to_owned()).into(),
             );

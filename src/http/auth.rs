@@ -19,6 +19,7 @@ pub(super) async fn caller(
         return Ok(Caller {
             viewer: Viewer::public(),
             request_id,
+            access: state.access,
         });
     };
     let token = value
@@ -33,7 +34,11 @@ pub(super) async fn caller(
         })?;
     let claims = state.verifier.verify(token)?;
     let viewer = viewer_from_claims(&state.db, &claims).await?;
-    Ok(Caller { viewer, request_id })
+    Ok(Caller {
+        viewer,
+        request_id,
+        access: state.access,
+    })
 }
 
 /// The `Authorization` header's value, if any.

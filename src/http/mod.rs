@@ -36,6 +36,8 @@ pub struct HttpState {
     pub db: DatabaseConnection,
     /// Checks bearer tokens.
     pub verifier: Arc<TokenVerifier>,
+    /// The rules of access to learners every caller carries.
+    pub access: crate::auth::policy::AccessRules,
 }
 
 /// Limits of the HTTP layer.

@@ -231,10 +231,10 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
     txn.commit().await?;
     let learners = demo_learners(db, key, &providers).await?;
     let demands = demo_demands(db).await?;
-    let cohorts = demo_cohorts(db).await?;
+    let cohorts = demo_cohorts(db, key).await?;
     let resources = demo_resources(db).await?;
     let certificates = demo_evaluation(db).await?;
-    let intentions = demo_orders(db).await?;
+    let intentions = demo_orders(db, key).await?;
     let (completers, recommendations) = demo_employment(db).await?;
     Ok(SeedOutcome::Loaded {
         regions: demo.regions.len(),
@@ -254,7 +254,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
 
 /// Open intentions in both regions — some that published resources fit, some that nothing fits —
 /// and two dispatched orders, one of them accepted.
-async fn demo_orders(db: &DatabaseConnection) -> anyhow::Result<usize> {
+async fn demo_orders(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Result<usize> {
     use chrono::Utc;
     use entity::{Schedule, SkillLevel, learner, organization};
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
@@ -289,6 +289,7 @@ async fn demo_orders(db: &DatabaseConnection) -> anyhow::Result<usize> {
                 ..Viewer::public()
             },
             request_id: None,
+            access: Default::default(),
         };
         Ok((o, caller))
     };
@@ -403,6 +404,7 @@ async fn demo_orders(db: &DatabaseConnection) -> anyhow::Result<usize> {
             ..Viewer::public()
         },
         request_id: None,
+        access: Default::default(),
     };
     let (danyang, _) = provider("丹阳中等专业学校")?;
     for (k, intention) in submitted
@@ -435,6 +437,7 @@ async fn demo_orders(db: &DatabaseConnection) -> anyhow::Result<usize> {
             ..Viewer::public()
         },
         request_id: None,
+        access: Default::default(),
     };
     let unmet: Vec<i32> = submitted
         .iter()
@@ -458,7 +461,7 @@ async fn demo_orders(db: &DatabaseConnection) -> anyhow::Result<usize> {
     )
     .await
     .map_err(err)?;
-    orders::accept(db, &zhilian_caller, first.id)
+    orders::accept(db, &zhilian_caller, key, first.id)
         .await
         .map_err(err)?;
     orders::dispatch(
@@ -519,6 +522,7 @@ async fn demo_evaluation(db: &DatabaseConnection) -> anyhow::Result<usize> {
             ..Viewer::public()
         },
         request_id: None,
+        access: Default::default(),
     };
     let regulator = |region_id: i32| Caller {
         viewer: Viewer {
@@ -528,6 +532,7 @@ async fn demo_evaluation(db: &DatabaseConnection) -> anyhow::Result<usize> {
             ..Viewer::public()
         },
         request_id: None,
+        access: Default::default(),
     };
     type Filing<'a> = (
         &'a str,
@@ -827,6 +832,7 @@ async fn demo_resources(db: &DatabaseConnection) -> anyhow::Result<usize> {
             ..Viewer::public()
         },
         request_id: None,
+        access: Default::default(),
     };
     let mut published = 0;
     for (n, provider) in providers.iter().enumerate() {
@@ -869,6 +875,7 @@ async fn demo_resources(db: &DatabaseConnection) -> anyhow::Result<usize> {
                 ..Viewer::public()
             },
             request_id: None,
+            access: Default::default(),
         };
         let region = &regions[&provider.region_id];
         let (lat, lng) = match region.code.as_str() {
@@ -979,7 +986,7 @@ async fn demo_resources(db: &DatabaseConnection) -> anyhow::Result<usize> {
 
 /// A cohort in each of the first nine alliances: a provider and an enterprise of the alliance,
 /// the provider's own learners enrolled, most of them running, one planned and one finished.
-async fn demo_cohorts(db: &DatabaseConnection) -> anyhow::Result<usize> {
+async fn demo_cohorts(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Result<usize> {
     use chrono::Utc;
     use entity::{CohortKind, OrganizationKind, SkillLevel, learner, organization};
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
@@ -1027,6 +1034,7 @@ async fn demo_cohorts(db: &DatabaseConnection) -> anyhow::Result<usize> {
                 ..Viewer::public()
             },
             request_id: None,
+            access: Default::default(),
         };
         let kind = match alliance.industry {
             entity::Industry::Eyewear | entity::Industry::MarineEngineeringEquipment => {
@@ -1081,9 +1089,16 @@ async fn demo_cohorts(db: &DatabaseConnection) -> anyhow::Result<usize> {
                 start,
                 end: start + Days::new(730),
             });
-            let e = cohorts::enroll(db, &caller, cohort.id, l.id, contract)
-                .await
-                .map_err(|e| anyhow::anyhow!("demo enrolment {index}: {e}"))?;
+            let e = cohorts::enroll(
+                db,
+                &caller,
+                key,
+                cohort.id,
+                cohorts::LearnerRef::Id(l.id),
+                contract,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("demo enrolment {index}: {e}"))?;
             enrolled.push(e);
         }
         if index == 0 {
@@ -1179,6 +1194,7 @@ async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(usize, usiz
                 ..Viewer::public()
             },
             request_id: None,
+            access: Default::default(),
         };
     let mut completers = 0;
     let mut recommended = 0;
@@ -1492,6 +1508,7 @@ async fn demo_demands(db: &DatabaseConnection) -> anyhow::Result<usize> {
                     ..Viewer::public()
                 },
                 request_id: None,
+                access: Default::default(),
             };
             for (k, kind) in [DemandKind::Job, DemandKind::Apprenticeship]
                 .into_iter()
@@ -1590,6 +1607,7 @@ async fn demo_learners(
                 ..Viewer::public()
             },
             request_id: None,
+            access: Default::default(),
         };
         for _ in 0..4 {
             let phone = format!("1{}{:09}", 3 + n % 7, 800_000_000 + n * 7_919);

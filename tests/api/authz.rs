@@ -338,10 +338,9 @@ async fn fixture(app: &TestApp) -> Fixture {
         .map(|o| o["id"].clone())
         .collect();
     assert_eq!(orders.len(), 2, "two demo orders to the college");
-    let admin = caller(Role::SystemAdmin, None, &[], None, None);
     let sent_recommendation = app
         .data_as(
-            &admin,
+            &zj_regulator,
             "query($l: ID!) { node(id: $l) { ... on Learner { recommendations { id outcome } } } }",
             json!({ "l": skillgraph::graphql::ids::NodeKey::Learner(learner).to_id() }),
         )
@@ -692,6 +691,12 @@ const CELLS: &[Cell] = &[
         query: "mutation($c: ID!, $l: ID!) { enrollLearner(input: {cohort: $c, learner: $l, contract: {start: \"2026-01-01\", end: \"2028-01-01\"}}) { id } }",
         variables: |f| json!({ "c": f.cohort, "l": f.new_trainee }),
         allowed: &[Role::College],
+    },
+    Cell {
+        name: "applyToCohort",
+        query: "mutation($c: ID!) { applyToCohort(input: {cohort: $c}) { id } }",
+        variables: |f| json!({ "c": f.cohort }),
+        allowed: &[Role::Learner],
     },
     Cell {
         name: "startCohort",

@@ -473,6 +473,28 @@ async fn who_is_enrolled_is_for_those_with_a_purpose() {
         .data_as(&other, "{ learners(first: 1) { nodes { id } } }", json!({}))
         .await["learners"]["nodes"][0]["id"]
         .clone();
+    // Not this college's to enrol until the learner applies to the cohort themself.
+    let refused = app
+        .query_as(
+            &w.college,
+            ENROLL,
+            json!({ "i": { "cohort": c, "learner": theirs } }),
+        )
+        .await;
+    assert_eq!(first_code(&refused), "FORBIDDEN");
+    let learner_token = caller(
+        Role::Learner,
+        None,
+        &[],
+        None,
+        Some(TestApp::raw_id(&theirs)),
+    );
+    app.data_as(
+        &learner_token,
+        "mutation($c: ID!) { applyToCohort(input: {cohort: $c}) { id } }",
+        json!({ "c": c }),
+    )
+    .await;
     app.data_as(
         &w.college,
         ENROLL,
@@ -520,15 +542,15 @@ async fn who_is_enrolled_is_for_those_with_a_purpose() {
         "its trainees are in its scope"
     );
 
-    // The enterprise sees who its trainees are, masked, and no more.
-    let masked = "query($c: ID!) { node(id: $c) { ... on Cohort { enrollments { nodes { learner { nationalId } } } } } }";
+    // The enterprise sees who its trainees are, as a summary, and no more.
+    let masked = "query($c: ID!) { node(id: $c) { ... on Cohort { enrollments { nodes { learner { view name nationalId ageBand targetGroup } } } } } }";
     let seen = app.data_as(&w.enterprise, masked, json!({ "c": c })).await;
-    assert!(
-        seen["node"]["enrollments"]["nodes"][0]["learner"]["nationalId"]
-            .as_str()
-            .expect("m")
-            .contains('*')
-    );
+    let summary = &seen["node"]["enrollments"]["nodes"][0]["learner"];
+    assert_eq!(summary["view"], "SUMMARY");
+    assert!(summary["name"].as_str().expect("masked").contains('*'));
+    assert_eq!(summary["nationalId"], Value::Null);
+    assert_eq!(summary["ageBand"], Value::Null);
+    assert_eq!(summary["targetGroup"], Value::Null);
     let response = app.query_as(&w.enterprise, q, json!({ "c": c })).await;
     assert_eq!(
         first_code(&response),

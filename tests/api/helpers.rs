@@ -577,6 +577,7 @@ pub fn caller(
             learner_id: learner,
         },
         request_id: Some("test-request".to_owned()),
+        access: Default::default(),
     }
 }
 

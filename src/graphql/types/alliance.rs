@@ -23,7 +23,7 @@ pub struct Alliance(pub alliance::Model);
 impl Alliance {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::Alliance(self.0.id).to_id()
+        NodeKey::Alliance(self.0.id).to_id().into()
     }
 
     /// Stable public code (`zj-eyewear`), for `alliance(code:)` and filters.

@@ -18,7 +18,7 @@ pub struct AuditEvent(pub audit_event::Model);
 impl AuditEvent {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::AuditEvent(self.0.id).to_id()
+        NodeKey::AuditEvent(self.0.id).to_id().into()
     }
 
     /// When it happened.

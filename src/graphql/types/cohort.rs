@@ -4,10 +4,10 @@ use entity::{EnrollmentStatus as Status, cohort, enrollment};
 
 use super::{Alliance, Demand, Learner, Occupation, Organization, SkillLevel, page_request};
 use crate::{
-    auth::Role,
+    auth::policy,
     domain::{
         codes::{AllianceCode, OccupationCode},
-        cohorts::{self, CohortFilter as DomainFilter},
+        cohorts::CohortFilter as DomainFilter,
         demands,
     },
     error::{AppError, AppResult},
@@ -80,7 +80,7 @@ pub struct Cohort(pub cohort::Model);
 impl Cohort {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::Cohort(self.0.id).to_id()
+        NodeKey::Cohort(self.0.id).to_id().into()
     }
 
     /// Its kind.
@@ -248,16 +248,7 @@ impl Cohort {
             .load_one(self.0.alliance_id)
             .await?
             .map(|a| a.region_id);
-        if !cohorts::may_list_learners(&viewer, &self.0, region) {
-            return Err(if viewer.role == Role::Public {
-                AppError::Unauthenticated("who is enrolled needs a token".to_owned())
-            } else {
-                AppError::Forbidden(
-                    "who is enrolled is not yours to see; the counts are public".to_owned(),
-                )
-            }
-            .into());
-        }
+        policy::list_cohort_learners(&viewer, self.0.provider_id, self.0.enterprise_id, region)?;
         let request = page_request(first, after, last, before)?;
         let rows = api
             .loaders
@@ -283,7 +274,7 @@ pub struct Enrollment(pub enrollment::Model);
 impl Enrollment {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::Enrollment(self.0.id).to_id()
+        NodeKey::Enrollment(self.0.id).to_id().into()
     }
 
     /// ENROLLED, COMPLETED or WITHDRAWN.
@@ -310,16 +301,9 @@ impl Enrollment {
         Ok(rows.into_iter().map(super::FollowUp).collect())
     }
 
-    /// The learner, masked.
-    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Learner> {
-        let found = api(ctx)?
-            .loaders
-            .learner
-            .load_one(self.0.learner_id)
-            .await?;
-        Ok(Learner(found.ok_or_else(|| {
-            AppError::internal("an enrollment without its learner")
-        })?))
+    /// The learner, as the access policy shows them to this viewer (null when it shows nothing).
+    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Learner>> {
+        Learner::by_id(ctx, self.0.learner_id).await
     }
 
     /// For apprentices: the labour contract's first day.

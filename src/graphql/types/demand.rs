@@ -45,7 +45,7 @@ pub struct Demand(pub demand::Model);
 impl Demand {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::Demand(self.0.id).to_id()
+        NodeKey::Demand(self.0.id).to_id().into()
     }
 
     /// The enterprise that posts it.

@@ -16,10 +16,7 @@ use crate::{
         personal::mask_name,
     },
     error::{AppError, AppResult},
-    graphql::{
-        context::{api, caller},
-        ids::NodeKey,
-    },
+    graphql::{context::api, ids::NodeKey},
 };
 
 /// Where a job recommendation is: SENT → VIEWED → APPLIED → INTERVIEWED → HIRED, or DECLINED
@@ -81,22 +78,6 @@ pub enum PlacementDimension {
     Quarter,
 }
 
-async fn learner_if_visible(
-    ctx: &Context<'_>,
-    learner_id: i32,
-) -> async_graphql::Result<Option<Learner>> {
-    let api = api(ctx)?;
-    let Ok(scope) = crate::auth::policy::learner_scope(&caller(ctx).viewer) else {
-        return Ok(None);
-    };
-    // Batched with every other row's learner; only a provider's trainee needs one more look.
-    let Some(found) = api.loaders.learner.load_one(learner_id).await? else {
-        return Ok(None);
-    };
-    let visible = crate::domain::learners::in_scope(&api.db, scope, &found).await?;
-    Ok(visible.then_some(Learner(found)))
-}
-
 async fn organization(
     ctx: &Context<'_>,
     id: Option<i32>,
@@ -121,13 +102,13 @@ pub struct Recommendation(pub recommendation::Model);
 impl Recommendation {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::Recommendation(self.0.id).to_id()
+        NodeKey::Recommendation(self.0.id).to_id().into()
     }
 
     /// The learner, masked; null for viewers outside the learner's scope (the employer sees
     /// `candidateName` only).
     async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Learner>> {
-        learner_if_visible(ctx, self.0.learner_id).await
+        Learner::by_id(ctx, self.0.learner_id).await
     }
 
     /// The learner's masked name (`王*`), for the employer.
@@ -205,12 +186,12 @@ pub struct FollowUp(pub follow_up::Model);
 impl FollowUp {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::FollowUp(self.0.id).to_id()
+        NodeKey::FollowUp(self.0.id).to_id().into()
     }
 
     /// The learner, masked.
     async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Learner>> {
-        learner_if_visible(ctx, self.0.learner_id).await
+        Learner::by_id(ctx, self.0.learner_id).await
     }
 
     /// The completed enrolment followed up.
@@ -323,15 +304,9 @@ pub struct RecommendationBacklogEntry(pub employment::BacklogEntry);
 /// (and not hired through one): a line of the bureau's daily work list.
 #[Object]
 impl RecommendationBacklogEntry {
-    /// The learner, masked.
-    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Learner> {
-        let found = api(ctx)?
-            .loaders
-            .learner
-            .load_one(self.0.learner_id)
-            .await?
-            .ok_or_else(|| AppError::internal("a backlog entry without its learner"))?;
-        Ok(Learner(found))
+    /// The learner, as the access policy shows them to this viewer (null when it shows nothing).
+    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Learner>> {
+        Learner::by_id(ctx, self.0.learner_id).await
     }
 
     /// The first day the learner was certified or completed training.
@@ -372,15 +347,9 @@ impl DueFollowUp {
         Enrollment(self.0.enrollment.clone())
     }
 
-    /// The learner, masked.
-    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Learner> {
-        let found = api(ctx)?
-            .loaders
-            .learner
-            .load_one(self.0.enrollment.learner_id)
-            .await?
-            .ok_or_else(|| AppError::internal("a completion without its learner"))?;
-        Ok(Learner(found))
+    /// The learner, as the access policy shows them to this viewer (null when it shows nothing).
+    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Learner>> {
+        Learner::by_id(ctx, self.0.enrollment.learner_id).await
     }
 
     /// The cohort completed.

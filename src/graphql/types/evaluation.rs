@@ -154,7 +154,7 @@ pub struct AssessmentSession(pub assessment_session::Model);
 impl AssessmentSession {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::AssessmentSession(self.0.id).to_id()
+        NodeKey::AssessmentSession(self.0.id).to_id().into()
     }
 
     /// The body.
@@ -262,19 +262,12 @@ pub struct Candidate(pub candidate::Model);
 impl Candidate {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::Candidate(self.0.id).to_id()
+        NodeKey::Candidate(self.0.id).to_id().into()
     }
 
-    /// The learner, masked.
-    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Learner> {
-        let found = api(ctx)?
-            .loaders
-            .learner
-            .load_one(self.0.learner_id)
-            .await?;
-        Ok(Learner(found.ok_or_else(|| {
-            AppError::internal("a candidate without its learner")
-        })?))
+    /// The learner, as the access policy shows them to this viewer (null when it shows nothing).
+    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Learner>> {
+        Learner::by_id(ctx, self.0.learner_id).await
     }
 
     /// An employer body's attestation that the learner is its employee.
@@ -311,7 +304,7 @@ pub struct Certificate(pub certificate::Model);
 impl Certificate {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::Certificate(self.0.id).to_id()
+        NodeKey::Certificate(self.0.id).to_id().into()
     }
 
     /// The 22-character national number.

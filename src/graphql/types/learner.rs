@@ -1,9 +1,10 @@
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use entity::learner;
 
-use super::{Organization, Region};
+use super::{Organization, Region, SkillLevel};
 use crate::{
+    auth::policy,
     domain::{
         learners,
         personal::{mask_name, mask_phone},
@@ -33,63 +34,226 @@ pub enum TargetGroup {
     Other,
 }
 
-/// The GraphQL `Learner` type over its row; built only for rows the viewer may see.
-pub struct Learner(pub learner::Model);
+/// How much of a learner the viewer sees.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::auth::policy::LearnerView")]
+pub enum LearnerView {
+    /// The masked name and the skill levels reached; every other field is null. For system
+    /// administrators and for an employer, assessment body, alliance administrator or
+    /// regulator of another region with a link to the learner (training, assessment, a
+    /// recommendation).
+    Summary,
+    /// The whole record: the learner, the regulator of the learner's region, and a provider
+    /// in a current relation (an ENROLLED enrolment, a completion or registration within the
+    /// configured `provider_access_days`).
+    Full,
+}
 
-/// A learner (学员), managed by real name. Personal data is masked here; `personalData` shows it
-/// whole to the learner, the regulator of the learner's region and the learner's providers, and
-/// records every such read in the audit trail.
+/// The GraphQL `Learner` type. It can only be built by [`Learner::resolve`], which asks
+/// `auth::policy::learner_view`: no resolver hands out a person the policy did not decide on.
+pub struct Learner {
+    row: learner::Model,
+    view: policy::LearnerView,
+}
+
+impl Learner {
+    /// The learner as this viewer may see them, or `None` (the policy's one decision).
+    pub(crate) async fn resolve(
+        ctx: &Context<'_>,
+        row: learner::Model,
+    ) -> async_graphql::Result<Option<Self>> {
+        let api = api(ctx)?;
+        let caller = caller(ctx);
+        let facts = if policy::learner_view_needs_relations(&caller.viewer, row.region_id) {
+            let mut facts = api
+                .loaders
+                .learner_facts
+                .load_one(row.id)
+                .await?
+                .unwrap_or_default();
+            facts.learner_id = row.id;
+            facts.region_id = row.region_id;
+            facts
+        } else {
+            policy::LearnerFacts {
+                learner_id: row.id,
+                region_id: row.region_id,
+                ..Default::default()
+            }
+        };
+        Ok(
+            policy::learner_view(&caller.viewer, &facts, &caller.access, Utc::now())
+                .map(|view| Self { row, view }),
+        )
+    }
+
+    /// [`Learner::resolve`] by id (batched with every other learner the request reads).
+    pub(crate) async fn by_id(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Option<Self>> {
+        match api(ctx)?.loaders.learner.load_one(id).await? {
+            Some(row) => Self::resolve(ctx, row).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Whether the viewer sees the whole record.
+    pub(crate) fn is_full(&self) -> bool {
+        self.view == policy::LearnerView::Full
+    }
+
+    fn full(&self) -> Option<&learner::Model> {
+        (self.view == policy::LearnerView::Full).then_some(&self.row)
+    }
+
+    async fn valid_levels(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<entity::SkillLevel>> {
+        let rows = api(ctx)?
+            .loaders
+            .certificates_by_learner
+            .load_one(self.row.id)
+            .await?
+            .unwrap_or_default();
+        let mut levels: Vec<entity::SkillLevel> = rows
+            .iter()
+            .filter(|c| c.status == entity::CertificateStatus::Valid)
+            .map(|c| c.level)
+            .collect();
+        levels.sort_unstable_by(|a, b| b.cmp(a));
+        levels.dedup();
+        Ok(levels)
+    }
+}
+
+/// An age band, wide enough that it does not narrow down an ID number's birth date.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgeBand {
+    /// Under 25.
+    #[graphql(name = "UNDER_25")]
+    Under25,
+    /// 25 to 34.
+    #[graphql(name = "FROM_25_TO_34")]
+    From25To34,
+    /// 35 to 44.
+    #[graphql(name = "FROM_35_TO_44")]
+    From35To44,
+    /// 45 to 54.
+    #[graphql(name = "FROM_45_TO_54")]
+    From45To54,
+    /// 55 or older.
+    #[graphql(name = "FROM_55")]
+    From55,
+}
+
+impl AgeBand {
+    fn of(birth_year: i16, this_year: i32) -> Self {
+        match this_year - i32::from(birth_year) {
+            ..25 => Self::Under25,
+            25..35 => Self::From25To34,
+            35..45 => Self::From35To44,
+            45..55 => Self::From45To54,
+            _ => Self::From55,
+        }
+    }
+}
+
+/// A learner (学员), managed by real name. What a viewer sees is one decision of the access
+/// policy (`view`): the full record, a summary (masked name and skill levels), or nothing at
+/// all (the learner is then null wherever it would appear). Fields other than `id`, `view`,
+/// `name`, `skillLevel` and `certificateLevels` are null in a summary. Personal data is masked
+/// here; `personalData` shows it whole to the learner, the regulator of the learner's region and
+/// the learner's current providers, and records every such read in the audit trail.
 #[Object]
 impl Learner {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::Learner(self.0.id).to_id()
+        NodeKey::Learner(self.row.id).to_id().into()
+    }
+
+    /// How much of the learner this viewer sees.
+    async fn view(&self) -> LearnerView {
+        self.view.into()
     }
 
     /// The name, masked (`张*`).
     async fn name(&self) -> String {
-        mask_name(&self.0.name)
+        mask_name(&self.row.name)
     }
 
-    /// The national ID number, masked (`320111********1234`).
-    async fn national_id(&self) -> &str {
-        &self.0.national_id_masked
+    /// The highest skill level of the learner's valid certificates, if any.
+    async fn skill_level(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SkillLevel>> {
+        Ok(self.valid_levels(ctx).await?.first().map(|&l| l.into()))
     }
 
-    /// The mobile number, masked (`138****1234`).
-    async fn phone(&self) -> String {
-        mask_phone(&self.0.phone)
+    /// The levels of the learner's valid certificates, highest first, each once.
+    async fn certificate_levels(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<SkillLevel>> {
+        Ok(self
+            .valid_levels(ctx)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 
-    /// Year of birth.
-    async fn birth_year(&self) -> i32 {
-        i32::from(self.0.birth_year)
+    /// The national ID number with all but its last four characters masked
+    /// (`**************1234`); full view only.
+    async fn national_id(&self) -> Option<String> {
+        self.full().map(|l| {
+            let tail: String = l
+                .national_id_masked
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            format!("{}{tail}", "*".repeat(14))
+        })
     }
 
-    /// The employment-support group.
-    async fn target_group(&self) -> TargetGroup {
-        self.0.target_group.into()
+    /// The mobile number, masked (`138****1234`); full view only.
+    async fn phone(&self) -> Option<String> {
+        self.full().map(|l| mask_phone(&l.phone))
     }
 
-    /// When the learner was registered.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    /// The age band (never the birth year, which with the masked number would narrow the birth
+    /// date down); full view only.
+    async fn age_band(&self) -> Option<AgeBand> {
+        self.full()
+            .map(|l| AgeBand::of(l.birth_year, Utc::now().year()))
     }
 
-    /// The region the learner lives in.
-    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        let found = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
-        Ok(Region(found.ok_or_else(|| {
+    /// The employment-support group (sensitive for some groups); full view only.
+    async fn target_group(&self) -> Option<TargetGroup> {
+        self.full().map(|l| l.target_group.into())
+    }
+
+    /// When the learner was registered; full view only.
+    async fn created_at(&self) -> Option<DateTime<Utc>> {
+        self.full().map(|l| l.created_at)
+    }
+
+    /// The region the learner lives in; full view only.
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
+        let Some(l) = self.full() else {
+            return Ok(None);
+        };
+        let found = api(ctx)?.loaders.region.load_one(l.region_id).await?;
+        Ok(Some(Region(found.ok_or_else(|| {
             AppError::internal("a learner without a region")
-        })?))
+        })?)))
     }
 
-    /// The provider or bureau that registered the learner.
+    /// The provider or bureau that registered the learner; full view only.
     async fn registered_by(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Organization>> {
-        let Some(id) = self.0.registered_by_id else {
+        let Some(id) = self.full().and_then(|l| l.registered_by_id) else {
             return Ok(None);
         };
         Ok(api(ctx)?
@@ -100,71 +264,94 @@ impl Learner {
             .map(Organization))
     }
 
-    /// The learner's skill-level certificates.
+    /// The learner's skill-level certificates; full view only.
     async fn certificates(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<super::Certificate>> {
+    ) -> async_graphql::Result<Option<Vec<super::Certificate>>> {
+        let Some(l) = self.full() else {
+            return Ok(None);
+        };
         let rows = api(ctx)?
             .loaders
             .certificates_by_learner
-            .load_one(self.0.id)
+            .load_one(l.id)
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(super::Certificate).collect())
+        Ok(Some(rows.into_iter().map(super::Certificate).collect()))
     }
 
-    /// The job recommendations made to the learner, oldest first.
+    /// The job recommendations made to the learner, oldest first; full view only.
     async fn recommendations(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<super::Recommendation>> {
+    ) -> async_graphql::Result<Option<Vec<super::Recommendation>>> {
+        let Some(l) = self.full() else {
+            return Ok(None);
+        };
         let rows = api(ctx)?
             .loaders
             .recommendations_by_learner
-            .load_one(self.0.id)
+            .load_one(l.id)
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(super::Recommendation).collect())
+        Ok(Some(rows.into_iter().map(super::Recommendation).collect()))
     }
 
-    /// The follow-ups of the learner's completed training, by completion and month.
-    async fn follow_ups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::FollowUp>> {
+    /// The follow-ups of the learner's completed training, by completion and month; full view
+    /// only.
+    async fn follow_ups(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<super::FollowUp>>> {
+        let Some(l) = self.full() else {
+            return Ok(None);
+        };
         let rows = api(ctx)?
             .loaders
             .follow_ups_by_learner
-            .load_one(self.0.id)
+            .load_one(l.id)
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(super::FollowUp).collect())
+        Ok(Some(rows.into_iter().map(super::FollowUp).collect()))
     }
 
     /// OPEN demands that fit the learner's certificates or completed training and were not
     /// recommended to them yet, best first, each with the reasons for its score (the scoring is
     /// documented on `JobSuggestion`). Deterministic: ties go to the newer demand, then the lower
-    /// ID.
+    /// ID. Full view only (distances would locate the learner).
     async fn job_suggestions(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "How many, 1 to 50 (10 when left out).")] first: Option<i32>,
-    ) -> async_graphql::Result<Vec<super::JobSuggestion>> {
+    ) -> async_graphql::Result<Option<Vec<super::JobSuggestion>>> {
         let limit = match first {
             None => 10,
             Some(n @ 1..=50) => n as usize,
             Some(_) => return Err(AppError::validation("first", "1 to 50").into()),
         };
-        let found =
-            crate::domain::employment::job_suggestions(&api(ctx)?.db, &self.0, limit).await?;
-        Ok(found.into_iter().map(super::JobSuggestion).collect())
+        let Some(l) = self.full() else {
+            return Ok(None);
+        };
+        let found = crate::domain::employment::job_suggestions(&api(ctx)?.db, l, limit).await?;
+        Ok(Some(found.into_iter().map(super::JobSuggestion).collect()))
     }
 
     /// The unmasked personal data, for the learner, the regulator of the learner's region and
-    /// the learner's providers only (FORBIDDEN otherwise). Every read is recorded in the audit
-    /// trail before the data is returned.
+    /// the learner's current providers only (FORBIDDEN otherwise, and for every summary). Every
+    /// read is recorded in the audit trail before the data is returned.
     async fn personal_data(&self, ctx: &Context<'_>) -> async_graphql::Result<LearnerPersonalData> {
         let api = api(ctx)?;
-        let data =
-            learners::personal_data(&api.db, &caller(ctx), &api.personal_data, &self.0).await?;
+        let caller = caller(ctx);
+        policy::read_personal_data(&caller.viewer, Some(self.view))?;
+        let data = learners::personal_data(
+            &api.db,
+            &caller,
+            &caller.access,
+            &api.personal_data,
+            &self.row,
+        )
+        .await?;
         Ok(LearnerPersonalData(data))
     }
 }

@@ -16,7 +16,7 @@ pub struct Membership(pub membership::Model);
 impl Membership {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::Membership(self.0.id).to_id()
+        NodeKey::Membership(self.0.id).to_id().into()
     }
 
     /// LEAD (牵头单位) or MEMBER.

@@ -1,13 +1,14 @@
 use async_graphql::{ID, Interface};
 
 use super::{
-    Alliance, AssessmentSession, AuditEvent, CatalogueItem, Certificate, Cohort, Demand,
+    Alliance, AssessmentSession, AuditEvent, Candidate, CatalogueItem, Certificate, Cohort, Demand,
     Enrollment, FollowUp, Learner, Membership, Occupation, OpenResource, Organization,
     Recommendation, Region, TrainingIntention, TrainingOrder, TrainingPlan,
 };
 
 /// An object with a global ID (the Relay `Node` interface). Any node can be fetched again with
-/// `node(id:)`.
+/// `node(id:)`. One rule for every type: `node` and `nodes` answer null for an ID the viewer may
+/// not see, exactly as for an ID that does not exist.
 #[derive(Interface)]
 #[graphql(field(
     name = "id",
@@ -43,7 +44,9 @@ pub enum Node {
     TrainingPlan(TrainingPlan),
     /// An assessment session.
     AssessmentSession(AssessmentSession),
-    /// A certificate (for its holder, body and supervisors; anyone may verify a number).
+    /// A candidate (for the session's body and the regulator of its region).
+    Candidate(Candidate),
+    /// A certificate (for those who see its holder in full; anyone may verify a number).
     Certificate(Certificate),
     /// A training intention (within the learner's scope).
     TrainingIntention(TrainingIntention),

@@ -15,7 +15,7 @@ pub struct Occupation(pub occupation::Model);
 impl Occupation {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::Occupation(self.0.code.clone()).to_id()
+        NodeKey::Occupation(self.0.code.clone()).to_id().into()
     }
 
     /// The code `大类-中类-小类-细类`, 1-2-2-2 digits (welder 焊工 is `6-18-02-04`).

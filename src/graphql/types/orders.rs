@@ -47,19 +47,12 @@ pub struct TrainingIntention(pub training_intention::Model);
 impl TrainingIntention {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::TrainingIntention(self.0.id).to_id()
+        NodeKey::TrainingIntention(self.0.id).to_id().into()
     }
 
-    /// The learner, masked.
-    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Learner> {
-        let found = api(ctx)?
-            .loaders
-            .learner
-            .load_one(self.0.learner_id)
-            .await?;
-        Ok(Learner(found.ok_or_else(|| {
-            AppError::internal("an intention without its learner")
-        })?))
+    /// The learner, as the access policy shows them to this viewer (null when it shows nothing).
+    async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Learner>> {
+        Learner::by_id(ctx, self.0.learner_id).await
     }
 
     /// The occupation code, or the group's prefix when the learner is unsure.
@@ -201,7 +194,7 @@ pub struct TrainingOrder(pub training_order::Model);
 impl TrainingOrder {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::TrainingOrder(self.0.id).to_id()
+        NodeKey::TrainingOrder(self.0.id).to_id().into()
     }
 
     /// The occupation code.

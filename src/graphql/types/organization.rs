@@ -22,7 +22,7 @@ pub struct Organization(pub organization::Model);
 impl Organization {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::Organization(self.0.id).to_id()
+        NodeKey::Organization(self.0.id).to_id().into()
     }
 
     /// Registered Chinese name.

@@ -12,7 +12,7 @@ pub struct Region(pub region::Model);
 impl Region {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::Region(self.0.id).to_id()
+        NodeKey::Region(self.0.id).to_id().into()
     }
 
     /// GB/T 2260 administrative division code (Zhenjiang `321100`).

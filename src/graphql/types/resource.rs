@@ -151,7 +151,7 @@ pub struct OpenResource(pub open_resource::Model);
 impl OpenResource {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::OpenResource(self.0.id).to_id()
+        NodeKey::OpenResource(self.0.id).to_id().into()
     }
 
     /// The college or training institution.
@@ -491,7 +491,7 @@ pub struct CatalogueItem(pub catalogue_item::Model);
 impl CatalogueItem {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::CatalogueItem(self.0.id).to_id()
+        NodeKey::CatalogueItem(self.0.id).to_id().into()
     }
 
     /// The region whose bureau keeps it.
@@ -613,7 +613,7 @@ pub struct TrainingPlan(pub training_plan::Model);
 impl TrainingPlan {
     /// The global ID.
     pub(crate) async fn id(&self) -> ID {
-        NodeKey::TrainingPlan(self.0.id).to_id()
+        NodeKey::TrainingPlan(self.0.id).to_id().into()
     }
 
     /// The region it trains in.

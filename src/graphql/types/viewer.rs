@@ -109,7 +109,7 @@ impl Viewer {
         let Some(id) = self.0.learner_id else {
             return Ok(None);
         };
-        Ok(api(ctx)?.loaders.learner.load_one(id).await?.map(Learner))
+        Learner::by_id(ctx, id).await
     }
 
     /// What the role permits in principle.
