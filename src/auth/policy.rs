@@ -776,3 +776,22 @@ pub fn see_candidates(viewer: &Viewer, session_region_id: i32, body_organization
         _ => viewer.organization_id == Some(body_organization_id),
     }
 }
+
+/// How exact the aggregates about people are for a viewer (see `domain::disclosure`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    /// Exact figures, any period: regulators.
+    Exact,
+    /// Whole quarters, and cells of fewer than five people left out of every figure: everyone
+    /// else.
+    Protected,
+}
+
+/// The precision of aggregates about people for a viewer.
+pub fn aggregate_precision(viewer: &Viewer) -> Precision {
+    if viewer.role == Role::Regulator {
+        Precision::Exact
+    } else {
+        Precision::Protected
+    }
+}

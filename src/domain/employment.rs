@@ -55,6 +55,7 @@ use serde_json::json;
 use super::{
     audit,
     codes::{AllianceCode, OccupationPrefix, RegionCode},
+    disclosure::{self, Precision},
     geo::Near,
     learners,
     orders::{Reason, level_rank, round},
@@ -1568,7 +1569,93 @@ fn counts_of(row: &sea_orm::QueryResult) -> AppResult<PlacementCounts> {
 
 /// Placement figures for the completers of a period, grouped by `dims` (one total when empty), in
 /// one aggregate statement. Aggregates only: no learner appears. Groups are ordered by their keys.
+///
+/// With [`Precision::Protected`] the period snaps to whole quarters and the figures are sums of
+/// the atomic cells (quarter × alliance × provider × occupation × cohort kind) of at least
+/// [`disclosure::MIN_CELL`] completers; smaller cells are left out of every figure, so no two
+/// answers can be differenced into one person's outcome (`domain::disclosure`). A group whose
+/// cells are all left out is reported as suppressed.
 pub async fn placement_rates(
+    db: &DatabaseConnection,
+    precision: Precision,
+    filter: &PlacementFilter,
+    dims: &[PlacementDimension],
+) -> AppResult<Vec<PlacementRow>> {
+    if precision == Precision::Exact {
+        return placement_rates_exact(db, filter, dims).await;
+    }
+    let (from, to) = disclosure::period(precision, filter.from, filter.to);
+    let snapped = PlacementFilter {
+        from,
+        to,
+        ..filter.clone()
+    };
+    use PlacementDimension::*;
+    let cells = placement_rates_exact(
+        db,
+        &snapped,
+        &[Alliance, Region, Provider, Occupation, CohortKind, Quarter],
+    )
+    .await?;
+    let wanted: BTreeSet<PlacementDimension> = dims.iter().copied().collect();
+    let key_of = |c: &PlacementRow| PlacementRow {
+        alliance_id: c.alliance_id.filter(|_| wanted.contains(&Alliance)),
+        region_id: c.region_id.filter(|_| wanted.contains(&Region)),
+        provider_id: c.provider_id.filter(|_| wanted.contains(&Provider)),
+        occupation: c
+            .occupation
+            .clone()
+            .filter(|_| wanted.contains(&Occupation)),
+        cohort_kind: c.cohort_kind.filter(|_| wanted.contains(&CohortKind)),
+        quarter: c.quarter.clone().filter(|_| wanted.contains(&Quarter)),
+        counts: PlacementCounts::default(),
+    };
+    // Every group that has completers at all, so that a group of small cells only is reported
+    // suppressed rather than silently missing.
+    let mut groups: Vec<PlacementRow> = Vec::new();
+    for cell in &cells {
+        let key = key_of(cell);
+        if !groups.contains(&key) {
+            groups.push(key);
+        }
+    }
+    let released = disclosure::release(
+        precision,
+        cells,
+        |c| {
+            (
+                c.quarter.clone(),
+                c.alliance_id,
+                c.provider_id,
+                c.occupation.clone(),
+                c.cohort_kind.map(|k| k.to_value()),
+            )
+        },
+        |c| c.counts.completers,
+    );
+    for cell in released {
+        let key = key_of(&cell);
+        if let Some(group) = groups.iter_mut().find(|g| {
+            PlacementRow {
+                counts: PlacementCounts::default(),
+                ..(*g).clone()
+            } == key
+        }) {
+            let (g, c) = (&mut group.counts, cell.counts);
+            g.completers += c.completers;
+            g.followed_up_month3 += c.followed_up_month3;
+            g.employed_month3 += c.employed_month3;
+            g.matched_month3 += c.matched_month3;
+            g.followed_up_month6 += c.followed_up_month6;
+            g.employed_month6 += c.employed_month6;
+            g.matched_month6 += c.matched_month6;
+        }
+    }
+    sort_rows(&mut groups);
+    Ok(groups)
+}
+
+async fn placement_rates_exact(
     db: &DatabaseConnection,
     filter: &PlacementFilter,
     dims: &[PlacementDimension],
@@ -1639,6 +1726,11 @@ pub async fn placement_rates(
             out.push(r);
         }
     }
+    sort_rows(&mut out);
+    Ok(out)
+}
+
+fn sort_rows(out: &mut [PlacementRow]) {
     out.sort_by(|a, b| {
         (
             a.alliance_id,
@@ -1657,7 +1749,6 @@ pub async fn placement_rates(
                 &b.quarter,
             ))
     });
-    Ok(out)
 }
 
 /// Which occupations to balance.
@@ -1692,11 +1783,25 @@ pub struct BalanceRow {
     pub hires: i64,
 }
 
-/// Supply and demand per occupation across alliances, in four aggregate statements.
+/// Supply and demand per occupation across alliances, in four aggregate statements. With
+/// [`Precision::Protected`] the period snaps to whole quarters and certificates are counted from
+/// cells (occupation × body × quarter) of at least [`disclosure::MIN_CELL`] only. Hires are
+/// places filled, public per demand as `Demand.hired`.
 pub async fn skills_balance(
     db: &DatabaseConnection,
+    precision: Precision,
     filter: &BalanceFilter,
 ) -> AppResult<Vec<BalanceRow>> {
+    let (from, to) = match (filter.from, filter.to) {
+        (Some(f), Some(t)) => {
+            let (f, t) = disclosure::period(precision, f, t);
+            (Some(f), Some(t))
+        }
+        (f, t) => (
+            f.map(|f| disclosure::period(precision, f, f).0),
+            t.map(|t| disclosure::period(precision, t, t).1),
+        ),
+    };
     let alliance_ids: Option<Vec<i32>> = if filter.alliances.is_empty() {
         None
     } else {
@@ -1822,13 +1927,19 @@ pub async fn skills_balance(
             ccol(certificate::Column::OccupationCode),
             Alias::new("occupation"),
         )
+        .expr_as(ccol(certificate::Column::BodyId), Alias::new("body"))
+        .expr_as(ccol(certificate::Column::IssuedOn), Alias::new("issued"))
         .expr_as(Func::count(ccol(certificate::Column::Id)), Alias::new("n"))
         .and_where(ccol(certificate::Column::Status).eq(CertificateStatus::Valid))
-        .add_group_by([ccol(certificate::Column::OccupationCode)]);
-    if let Some(from) = filter.from {
+        .add_group_by([
+            ccol(certificate::Column::OccupationCode),
+            ccol(certificate::Column::BodyId),
+            ccol(certificate::Column::IssuedOn),
+        ]);
+    if let Some(from) = from {
         q.and_where(ccol(certificate::Column::IssuedOn).gte(from));
     }
-    if let Some(to) = filter.to {
+    if let Some(to) = to {
         q.and_where(ccol(certificate::Column::IssuedOn).lte(to));
     }
     if let Some(ids) = &alliance_ids {
@@ -1878,9 +1989,27 @@ pub async fn skills_balance(
     if let Some(like) = &like {
         q.and_where(ccol(certificate::Column::OccupationCode).like(LikeExpr::new(like.clone())));
     }
+    let mut cells: Vec<(String, i32, NaiveDate, i64)> = Vec::new();
     for r in db.query_all(&q).await? {
-        let code: String = r.try_get("", "occupation")?;
-        let n: i64 = r.try_get("", "n")?;
+        cells.push((
+            r.try_get("", "occupation")?,
+            r.try_get("", "body")?,
+            r.try_get("", "issued")?,
+            r.try_get("", "n")?,
+        ));
+    }
+    // People: the atomic cell is occupation × body × quarter (`domain::disclosure`).
+    let released = disclosure::release(
+        precision,
+        cells,
+        |(code, body, day, _)| (code.clone(), *body, disclosure::quarter_start(*day)),
+        |(.., n)| u64::try_from(*n).unwrap_or_default(),
+    );
+    let mut certificates: BTreeMap<String, i64> = BTreeMap::new();
+    for (code, _, _, n) in released {
+        *certificates.entry(code).or_default() += n;
+    }
+    for (code, n) in certificates {
         add(code, &|row| row.certificates = n);
     }
 
@@ -1903,10 +2032,10 @@ pub async fn skills_balance(
         )
         .and_where(rcol(recommendation::Column::Outcome).eq(RecommendationOutcome::Hired))
         .add_group_by([dcol(demand::Column::OccupationCode)]);
-    if let Some(from) = filter.from {
+    if let Some(from) = from {
         q.and_where(rcol(recommendation::Column::UpdatedAt).gte(day_start(from)));
     }
-    if let Some(to) = filter.to {
+    if let Some(to) = to {
         q.and_where(
             rcol(recommendation::Column::UpdatedAt).lt(day_start(to + chrono::Days::new(1))),
         );
@@ -2036,20 +2165,25 @@ pub async fn review_catalogue(
         let level: i16 = row.try_get("", "level")?;
         by_item.insert((code, level), counts_of(&row)?);
     }
-    let providers = placement_rates(db, &filter, &[PlacementDimension::Provider])
-        .await?
-        .into_iter()
-        .filter(|r| !r.counts.suppressed())
-        .filter_map(|r| {
-            let rate = r.counts.rate_month3()?;
-            (rate < min_rate).then_some(ProviderBelow {
-                provider_id: r.provider_id?,
-                completers: r.counts.completers,
-                employed: r.counts.employed_month3,
-                rate,
-            })
+    let providers = placement_rates(
+        db,
+        Precision::Exact,
+        &filter,
+        &[PlacementDimension::Provider],
+    )
+    .await?
+    .into_iter()
+    .filter(|r| !r.counts.suppressed())
+    .filter_map(|r| {
+        let rate = r.counts.rate_month3()?;
+        (rate < min_rate).then_some(ProviderBelow {
+            provider_id: r.provider_id?,
+            completers: r.counts.completers,
+            employed: r.counts.employed_month3,
+            rate,
         })
-        .collect();
+    })
+    .collect();
     let txn = db.begin().await?;
     let items = catalogue_item::Entity::find()
         .filter(catalogue_item::Column::RegionId.eq(region_id))

@@ -22,6 +22,7 @@ use serde_json::json;
 use super::{
     audit,
     codes::{AllianceCode, CertificateNumber, OccupationCode, OccupationPrefix, RegionCode},
+    disclosure::{self, Precision},
     geo::Near,
     learners,
     page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
@@ -1203,6 +1204,7 @@ pub struct StatsRow {
 struct StatsSource {
     occupation_code: String,
     level: i16,
+    status: String,
     issued_on: NaiveDate,
     body_type: String,
     region_id: i32,
@@ -1219,9 +1221,12 @@ type GroupKey = (
     Option<i32>,
 );
 
-/// Counts certificates in groups: aggregates only, no learner in them.
+/// Counts certificates in groups: aggregates only, no learner in them. With
+/// [`Precision::Protected`] only atomic cells (issuing organization × occupation × level × year
+/// × status) of at least [`disclosure::MIN_CELL`] certificates count (`domain::disclosure`).
 pub async fn certificate_stats(
     db: &DatabaseConnection,
+    precision: Precision,
     filter: &StatsFilter,
     group_by: &[StatsDimension],
 ) -> AppResult<Vec<StatsRow>> {
@@ -1229,6 +1234,7 @@ pub async fn certificate_stats(
         .select_only()
         .column(certificate::Column::OccupationCode)
         .column(certificate::Column::Level)
+        .column(certificate::Column::Status)
         .column(certificate::Column::IssuedOn)
         .column_as(
             Expr::col((assessment_body::Entity, assessment_body::Column::BodyType)),
@@ -1284,6 +1290,20 @@ pub async fn certificate_stats(
         );
     }
     let rows: Vec<StatsSource> = select.into_model().all(db).await?;
+    let rows = disclosure::release(
+        precision,
+        rows,
+        |r| {
+            (
+                r.organization_id,
+                r.occupation_code.clone(),
+                r.level,
+                r.issued_on.year(),
+                r.status.clone(),
+            )
+        },
+        |_| 1,
+    );
     let members: Vec<membership::Model> = membership::Entity::find()
         .filter(membership::Column::LeftOn.is_null())
         .all(db)

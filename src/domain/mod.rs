@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod codes;
 pub mod cohorts;
 pub mod demands;
+pub mod disclosure;
 pub mod employment;
 pub mod evaluation;
 pub mod geo;

@@ -44,6 +44,7 @@ use super::{
     audit,
     codes::{AllianceCode, OccupationCode, OccupationPrefix, RegionCode},
     cohorts::{self, NewCohort},
+    disclosure::{self, Precision},
     geo::Near,
     learners,
     page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
@@ -635,9 +636,12 @@ pub struct DemandGroup {
     pub count: u64,
 }
 
-/// Open intentions counted by region, occupation, level and first-choice schedule.
+/// Open intentions counted by region, occupation, level and first-choice schedule. With
+/// [`Precision::Protected`] a group of fewer than [`disclosure::MIN_CELL`] intentions is left
+/// out (each group is an atomic cell: the filters are unions of whole groups).
 pub async fn intention_demand(
     db: &DatabaseConnection,
+    precision: Precision,
     region: Option<&RegionCode>,
     occupation: Option<&OccupationPrefix>,
 ) -> AppResult<Vec<DemandGroup>> {
@@ -677,6 +681,12 @@ pub async fn intention_demand(
             .or_default() += 1;
     }
     use sea_orm::ActiveEnum;
+    let groups = disclosure::release(
+        precision,
+        groups.into_iter().collect(),
+        |g| g.0.clone(),
+        |g| g.1,
+    );
     Ok(groups
         .into_iter()
         .filter_map(|((region_id, occupation, level, schedule), count)| {

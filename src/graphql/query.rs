@@ -419,7 +419,10 @@ impl QueryRoot {
     }
 
     /// Certificates counted in groups (by alliance, region, occupation, level, body type, year):
-    /// aggregates only, no learner in them. VALID certificates unless told otherwise.
+    /// aggregates only, no learner in them. VALID certificates unless told otherwise. Without a
+    /// regulator's token only atomic cells (issuing organization × occupation × level × year ×
+    /// status) of at least 5 certificates count, in every group and total, so no two answers
+    /// subtract to one person.
     async fn certificate_stats(
         &self,
         ctx: &Context<'_>,
@@ -434,7 +437,8 @@ impl QueryRoot {
             .into_iter()
             .map(Into::into)
             .collect();
-        let rows = evaluation::certificate_stats(&api(ctx)?.db, &filter, &dims).await?;
+        let precision = policy::aggregate_precision(&caller(ctx).viewer);
+        let rows = evaluation::certificate_stats(&api(ctx)?.db, precision, &filter, &dims).await?;
         Ok(rows.into_iter().map(CertificateStatsRow).collect())
     }
 
@@ -496,7 +500,8 @@ impl QueryRoot {
     }
 
     /// Open training intentions counted by region, occupation, level and first-choice schedule:
-    /// where people want training. Counts only, no learner; public.
+    /// where people want training. Counts only, no learner; public. Without a regulator's token a
+    /// group of fewer than 5 intentions is left out.
     async fn intention_demand(
         &self,
         ctx: &Context<'_>,
@@ -512,8 +517,14 @@ impl QueryRoot {
                     .map_err(|e| AppError::validation("occupation", e))
             })
             .transpose()?;
-        let groups =
-            orders::intention_demand(&api(ctx)?.db, region.as_ref(), occupation.as_ref()).await?;
+        let precision = policy::aggregate_precision(&caller(ctx).viewer);
+        let groups = orders::intention_demand(
+            &api(ctx)?.db,
+            precision,
+            region.as_ref(),
+            occupation.as_ref(),
+        )
+        .await?;
         Ok(groups.into_iter().map(IntentionDemandGroup).collect())
     }
 
@@ -664,6 +675,10 @@ impl QueryRoot {
     /// month-3 rate is the number employed at their month-3 follow-up divided by the completers (a
     /// completer not followed up counts as not placed); month 6 likewise. Aggregates only: no
     /// learner appears, and a group with fewer than 5 completers is reported as `suppressed`.
+    /// Without a regulator's token the period snaps to whole quarters and the figures are sums of
+    /// atomic cells (quarter × alliance × provider × occupation × cohort kind) of at least 5
+    /// completers; a smaller cell is left out of every figure, totals included, so no two answers
+    /// (a day or a provider apart) subtract to one person's outcome.
     async fn placement_rates(
         &self,
         ctx: &Context<'_>,
@@ -678,12 +693,15 @@ impl QueryRoot {
             .into_iter()
             .map(Into::into)
             .collect();
-        let rows = employment::placement_rates(&api(ctx)?.db, &filter, &dims).await?;
+        let precision = policy::aggregate_precision(&caller(ctx).viewer);
+        let rows = employment::placement_rates(&api(ctx)?.db, precision, &filter, &dims).await?;
         Ok(rows.into_iter().map(PlacementRate).collect())
     }
 
     /// Supply and demand per occupation across alliances: open demanded headcount, planned and
-    /// running cohort seats, certificates issued and hires. Aggregates only.
+    /// running cohort seats, certificates issued and hires. Aggregates only. Without a
+    /// regulator's token the period snaps to whole quarters and certificates count only from
+    /// cells (occupation × body × quarter) of at least 5.
     async fn skills_balance(
         &self,
         ctx: &Context<'_>,
@@ -692,7 +710,8 @@ impl QueryRoot {
         >,
     ) -> async_graphql::Result<Vec<SkillsBalanceRow>> {
         let filter = filter.unwrap_or_default().into_domain()?;
-        let rows = employment::skills_balance(&api(ctx)?.db, &filter).await?;
+        let precision = policy::aggregate_precision(&caller(ctx).viewer);
+        let rows = employment::skills_balance(&api(ctx)?.db, precision, &filter).await?;
         Ok(rows.into_iter().map(SkillsBalanceRow).collect())
     }
 

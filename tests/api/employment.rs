@@ -914,7 +914,9 @@ async fn placement_rates_match_hand_computed_figures_and_suppress_small_groups()
     );
 
     // One total: ten completers, four employed at month 3.
-    let total = app.data_with(RATES, json!({ "f": period })).await;
+    let total = app
+        .data_as(&p.regulator, RATES, json!({ "f": period }))
+        .await;
     let total = &total["placementRates"][0];
     assert_eq!(total["completers"], 10);
     assert_eq!(total["employedMonth3"], 4);
@@ -923,7 +925,8 @@ async fn placement_rates_match_hand_computed_figures_and_suppress_small_groups()
 
     // By quarter and kind: the culinary quarter is too small.
     let quarters = app
-        .data_with(
+        .data_as(
+            &p.regulator,
             RATES,
             json!({ "f": period, "g": ["QUARTER", "COHORT_KIND", "OCCUPATION"] }),
         )
@@ -940,14 +943,16 @@ async fn placement_rates_match_hand_computed_figures_and_suppress_small_groups()
 
     // Filters narrow; a period outside has nothing.
     let narrowed = app
-        .data_with(
+        .data_as(
+            &p.regulator,
             RATES,
             json!({ "f": { "completedFrom": "2021-01-01", "completedTo": "2021-12-31", "cohortKinds": ["ORDER_CLASS"], "regions": ["321100"], "occupation": "4-14" } }),
         )
         .await;
     assert_eq!(narrowed["placementRates"][0]["completers"], 6);
     let nothing = app
-        .data_with(
+        .data_as(
+            &p.regulator,
             RATES,
             json!({ "f": { "completedFrom": "2020-01-01", "completedTo": "2020-12-31" } }),
         )
@@ -1097,7 +1102,7 @@ async fn the_skills_balance_adds_up_supply_and_demand_per_occupation() {
             .await;
     }
     let data = app
-        .data("{ skillsBalance(filter: {occupation: \"4-14-03-03\"}) { occupationCode occupation { code } openHeadcount plannedSeats runningSeats certificatesIssued hires } }")
+        .data_as(&p.regulator, "{ skillsBalance(filter: {occupation: \"4-14-03-03\"}) { occupationCode occupation { code } openHeadcount plannedSeats runningSeats certificatesIssued hires } }", json!({}))
         .await;
     let rows = data["skillsBalance"].as_array().expect("rows");
     assert_eq!(rows.len(), 1);

@@ -630,7 +630,14 @@ async fn the_evaluation_map_and_the_statistics() {
         "{km:?}"
     );
 
-    let stats = app.data("{ total: certificateStats { count } byType: certificateStats(groupBy: [BODY_TYPE]) { bodyType count } advanced: certificateStats(filter: {minLevel: LEVEL_3}) { count } withRevoked: certificateStats(filter: {includeRevoked: true}) { count } byAlliance: certificateStats(groupBy: [ALLIANCE, YEAR]) { alliance { code } year count } }").await;
+    let regulator = caller(
+        Role::Regulator,
+        None,
+        &[],
+        Some(app.region_row("321100").await),
+        None,
+    );
+    let stats = app.data_as(&regulator, "{ total: certificateStats { count } byType: certificateStats(groupBy: [BODY_TYPE]) { bodyType count } advanced: certificateStats(filter: {minLevel: LEVEL_3}) { count } withRevoked: certificateStats(filter: {includeRevoked: true}) { count } byAlliance: certificateStats(groupBy: [ALLIANCE, YEAR]) { alliance { code } year count } }", json!({})).await;
     assert_eq!(
         stats["total"],
         json!([{ "count": 3 }]),

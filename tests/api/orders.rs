@@ -357,7 +357,20 @@ async fn intentions_are_limited_scoped_and_counted_without_people() {
         "UNAUTHENTICATED"
     );
 
-    let demand = app.data("{ intentionDemand(region: \"321100\", occupation: \"6-18\") { occupation level schedule count } }").await;
+    let regulator = caller(
+        Role::Regulator,
+        None,
+        &[],
+        Some(app.region_row("321100").await),
+        None,
+    );
+    let demand = app
+        .data_as(
+            &regulator,
+            "{ intentionDemand(region: \"321100\", occupation: \"6-18\") { occupation level schedule count } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(
         demand["intentionDemand"],
         json!([
