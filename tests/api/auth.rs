@@ -396,3 +396,113 @@ pub fn token_for(role: &str, org_id: &str) -> String {
     );
     hs(Algorithm::HS256, TEST_JWT_SECRET.as_bytes(), &claims)
 }
+
+/// The first organization of a kind (and region), as the public API lists it.
+async fn organization_of(server: &TestServer, kind: &str, region: &str) -> Value {
+    server
+        .client
+        .post(server.url("/graphql"))
+        .json(&json!({
+            "query": "query($k: OrganizationKind!, $r: String!) { organizations(filter: {kinds: [$k], region: $r}, first: 1) { nodes { id } } }",
+            "variables": { "k": kind, "r": region },
+        }))
+        .send()
+        .await
+        .expect("send")
+        .json::<Value>()
+        .await
+        .expect("json")["data"]["organizations"]["nodes"][0]["id"]
+        .clone()
+}
+
+#[tokio::test]
+async fn claims_that_mean_nothing_for_the_role_are_refused() {
+    let server = TestServer::start(1 << 20).await;
+    let secret = TEST_JWT_SECRET.as_bytes();
+    let sign = |c: &Value| hs(Algorithm::HS256, secret, c);
+    let zj_bureau = organization_of(&server, "GOVERNMENT", "321100").await;
+    let ha_bureau = organization_of(&server, "GOVERNMENT", "320800").await;
+    let enterprise = organization_of(&server, "ENTERPRISE", "321100").await;
+    let college = organization_of(&server, "COLLEGE", "321100").await;
+    assert!(zj_bureau.is_string() && ha_bureau.is_string() && enterprise.is_string());
+
+    // The control: a regulator acting for its own region's bureau.
+    let bureau = with(claims(), "org", zj_bureau.clone());
+    assert_eq!(viewer(&server, &sign(&bureau)).await.0, StatusCode::OK);
+    let plain_enterprise = without(
+        with(
+            with(claims(), "role", json!("ENTERPRISE")),
+            "org",
+            enterprise.clone(),
+        ),
+        "region",
+    );
+    assert_eq!(
+        viewer(&server, &sign(&plain_enterprise)).await.0,
+        StatusCode::OK
+    );
+
+    let admin = without(with(claims(), "role", json!("SYSTEM_ADMIN")), "region");
+    for (token, why, expected) in [
+        (
+            with(claims(), "org", ha_bureau.clone()),
+            "a REGULATOR whose region is not its bureau's",
+            "its bureau's region",
+        ),
+        (
+            with(admin.clone(), "org", enterprise.clone()),
+            "an org on a SYSTEM_ADMIN token",
+            "names no organization",
+        ),
+        (
+            with(admin.clone(), "region", json!("321100")),
+            "a region on a SYSTEM_ADMIN token",
+            "only a REGULATOR token names a region",
+        ),
+        (
+            with(plain_enterprise.clone(), "region", json!("321100")),
+            "a region on an ENTERPRISE token",
+            "only a REGULATOR token names a region",
+        ),
+        (
+            with(
+                without(
+                    with(
+                        with(claims(), "role", json!("COLLEGE")),
+                        "org",
+                        college.clone(),
+                    ),
+                    "region",
+                ),
+                "alliances",
+                json!(["zj-eyewear"]),
+            ),
+            "alliances on a COLLEGE token",
+            "only an ALLIANCE_ADMIN token names alliances",
+        ),
+        (
+            with(
+                without(with(claims(), "role", json!("LEARNER")), "region"),
+                "org",
+                college.clone(),
+            ),
+            "an org on a LEARNER token",
+            "names no organization",
+        ),
+        (
+            with(claims(), "exp", json!(now() + 3 * 24 * 3600)),
+            "a token living longer than the configured maximum",
+            "lives longer than",
+        ),
+        (
+            with(claims(), "iat", json!(now() + 3_600)),
+            "a token issued in the future",
+            "issued in the future",
+        ),
+    ] {
+        assert_refused(&server, &sign(&token), why).await;
+        let (_, body) = viewer(&server, &sign(&token)).await;
+        let message = body["errors"][0]["message"].as_str().expect("message");
+        assert!(message.contains(expected), "{why}: {message}");
+    }
+}

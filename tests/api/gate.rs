@@ -1,0 +1,839 @@
+//! One gate for every read of a person: the enrolment hole closed, every person-bearing path ×
+//! every role decided by the one policy, masking that cannot be reversed, and aggregates that
+//! cannot be differenced.
+
+use chrono::{Days, Utc};
+use entity::{alliance, cohort, enrollment, follow_up, learner, organization, provider_link};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
+use serde_json::{Value, json};
+use skillgraph::{
+    auth::{Caller, Role},
+    domain::ids::NodeKey,
+};
+
+use crate::helpers::{TestApp, caller, first_code};
+
+const PERSONAL: &str = "query($id: ID!) { node(id: $id) { ... on Learner { personalData { name nationalId phone } } } }";
+
+async fn org_row(app: &TestApp, name: &str) -> organization::Model {
+    organization::Entity::find()
+        .filter(organization::Column::Name.eq(name))
+        .one(&app.db.db)
+        .await
+        .expect("query")
+        .unwrap_or_else(|| panic!("{name}"))
+}
+
+fn provider_caller(org: &organization::Model) -> Caller {
+    let role = match org.kind {
+        entity::OrganizationKind::College => Role::College,
+        _ => Role::TrainingInstitution,
+    };
+    caller(role, Some(org.id), &[], None, None)
+}
+
+/// A valid national ID number from its first 17 characters.
+fn national_id(first17: &str) -> String {
+    let check = skillgraph::domain::personal::NationalId::check_char(first17).expect("digits");
+    format!("{first17}{check}")
+}
+
+fn gid(key: NodeKey) -> Value {
+    json!(key.to_id().0)
+}
+
+/// The attack of the issue, as a regression test: a Huai'an college forms a large unsubsidised
+/// cohort and tries to enrol every learner of every region.
+#[tokio::test]
+async fn a_provider_enrolling_strangers_reads_nothing_and_gains_no_scope() {
+    let app = TestApp::demo().await;
+    let college = org_row(&app, "淮安技师学院").await;
+    let me = provider_caller(&college);
+    let alliance = app
+        .data_with(
+            "query($o: ID!) { node(id: $o) { ... on Organization { alliances { code } } } }",
+            json!({ "o": gid(NodeKey::Organization(college.id)) }),
+        )
+        .await["node"]["alliances"][0]["code"]
+        .clone();
+    let start = Utc::now().date_naive();
+    let cohort = app
+        .data_as(
+            &me,
+            "mutation($i: CreateCohortInput!) { createCohort(input: $i) { id } }",
+            json!({ "i": {
+                "kind": "PROJECT_TRAINING", "name": "大班", "provider": gid(NodeKey::Organization(college.id)),
+                "alliance": alliance, "occupation": "4-04-05-05", "targetLevel": "LEVEL_4",
+                "capacity": 500, "startOn": start.to_string(),
+                "endOn": (start + Days::new(60)).to_string(), "subsidized": false,
+            } }),
+        )
+        .await["createCohort"]["id"]
+        .clone();
+    let scope = "{ learners(first: 100) { nodes { id } } }";
+    let ids = |v: Value| -> Vec<i32> {
+        v["learners"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|n| TestApp::raw_id(&n["id"]))
+            .collect()
+    };
+    let before = ids(app.data_as(&me, scope, json!({})).await);
+    // Whom it may enrol: those it registered, and those bundled in orders dispatched to it.
+    let mut linked: Vec<i32> = provider_link::Entity::find()
+        .filter(provider_link::Column::OrganizationId.eq(college.id))
+        .all(&app.db.db)
+        .await
+        .expect("links")
+        .into_iter()
+        .map(|l| l.learner_id)
+        .collect();
+    let orders: Vec<i32> = entity::training_order::Entity::find()
+        .filter(entity::training_order::Column::ProviderId.eq(college.id))
+        .all(&app.db.db)
+        .await
+        .expect("orders")
+        .into_iter()
+        .filter(|o| {
+            matches!(
+                o.status,
+                entity::OrderStatus::Dispatched | entity::OrderStatus::Accepted
+            )
+        })
+        .map(|o| o.id)
+        .collect();
+    for i in entity::training_intention::Entity::find()
+        .all(&app.db.db)
+        .await
+        .expect("intentions")
+    {
+        if i.order_id.is_some_and(|o| orders.contains(&o)) {
+            linked.push(i.learner_id);
+        }
+    }
+    assert!(
+        linked.len() < 40,
+        "the college may enrol a few: {}",
+        linked.len()
+    );
+    let everyone = learner::Entity::find()
+        .order_by_asc(learner::Column::Id)
+        .all(&app.db.db)
+        .await
+        .expect("learners");
+    assert!(everyone.len() > 100);
+    let enrolments_before = enrollment::Entity::find()
+        .count(&app.db.db)
+        .await
+        .expect("count");
+    let enroll = "mutation($c: ID!, $l: ID!) { enrollLearner(input: {cohort: $c, learner: $l}) { id learner { personalData { name nationalId phone } } } }";
+    let mut admitted = 0;
+    for l in &everyone {
+        let response = app
+            .query_as(
+                &me,
+                enroll,
+                json!({ "c": cohort, "l": gid(NodeKey::Learner(l.id)) }),
+            )
+            .await;
+        if linked.contains(&l.id) {
+            assert!(response.get("errors").is_none(), "{response}");
+            admitted += 1;
+        } else {
+            assert_eq!(first_code(&response), "FORBIDDEN", "learner {}", l.id);
+            assert_eq!(response["data"], Value::Null);
+            let text = response.to_string();
+            assert!(!text.contains(&l.name), "no personal data in a refusal");
+        }
+    }
+    // A learner ID that does not exist gets the same answer as one that is not the college's.
+    let ghost = app
+        .query_as(
+            &me,
+            enroll,
+            json!({ "c": cohort, "l": gid(NodeKey::Learner(999_999)) }),
+        )
+        .await;
+    assert_eq!(first_code(&ghost), "FORBIDDEN");
+    assert_eq!(
+        enrollment::Entity::find()
+            .count(&app.db.db)
+            .await
+            .expect("count"),
+        enrolments_before + admitted,
+        "refused enrolments write nothing"
+    );
+    let after = ids(app.data_as(&me, scope, json!({})).await);
+    assert!(
+        after
+            .iter()
+            .all(|l| before.contains(l) || linked.contains(l)),
+        "no scope gained beyond those it may enrol: {before:?} → {after:?}"
+    );
+    assert!(after.len() <= before.len() + admitted as usize);
+    // A stranger stays invisible by ID.
+    let stranger = everyone
+        .iter()
+        .find(|l| !linked.contains(&l.id))
+        .expect("a stranger");
+    let seen = app
+        .data_as(
+            &me,
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": gid(NodeKey::Learner(stranger.id)) }),
+        )
+        .await;
+    assert_eq!(seen["node"], Value::Null);
+}
+
+/// The real-name sign-up at the counter, and how a provider's full view ends.
+#[tokio::test]
+async fn a_provider_enrols_by_name_and_id_number_and_its_view_ends_with_the_relation() {
+    let app = TestApp::demo().await;
+    let college = org_row(&app, "丹阳中等专业学校").await;
+    let me = provider_caller(&college);
+    let other = org_row(&app, "丹阳市视界眼镜技能培训中心").await;
+    let theirs_caller = provider_caller(&other);
+    // A person the other provider registered.
+    let id_number = national_id("32118119900307001");
+    let registered = app
+        .data_as(
+            &theirs_caller,
+            "mutation($i: RegisterLearnerInput!) { registerLearner(input: $i) { id } }",
+            json!({ "i": { "name": "钱多多", "nationalId": id_number, "phone": "13911112222", "region": "321100", "targetGroup": "DISABLED" } }),
+        )
+        .await["registerLearner"]["id"]
+        .clone();
+    let cohort = app
+        .data_as(
+            &me,
+            "{ cohorts(filter: {statuses: [PLANNED, RUNNING]}, first: 100) { nodes { id provider { name } kind } } }",
+            json!({}),
+        )
+        .await["cohorts"]["nodes"]
+        .as_array()
+        .expect("cohorts")
+        .iter()
+        .find(|c| c["provider"]["name"] == "丹阳中等专业学校" && c["kind"] != "NEW_APPRENTICESHIP")
+        .expect("an open cohort of the college")["id"]
+        .clone();
+    // Not the college's: no view at all, and it cannot enrol by ID.
+    let view = "query($id: ID!) { node(id: $id) { ... on Learner { view targetGroup } } }";
+    assert_eq!(
+        app.data_as(&me, view, json!({ "id": registered })).await["node"],
+        Value::Null
+    );
+    let by_identity = "mutation($c: ID!, $n: String!, $i: String!) { enrollLearner(input: {cohort: $c, identity: {name: $n, nationalId: $i}}) { id status learner { view } } }";
+    let enrolments = enrollment::Entity::find()
+        .count(&app.db.db)
+        .await
+        .expect("count");
+    for (name, number, why) in [
+        ("钱多", id_number.clone(), "a name that does not match"),
+        (
+            "钱多多",
+            national_id("32118119900307002"),
+            "a number nobody has",
+        ),
+    ] {
+        let response = app
+            .query_as(
+                &me,
+                by_identity,
+                json!({ "c": cohort, "n": name, "i": number }),
+            )
+            .await;
+        assert_eq!(first_code(&response), "BAD_USER_INPUT", "{why}");
+        assert_eq!(
+            response["errors"][0]["extensions"]["field"], "input.identity",
+            "{why}"
+        );
+        assert_eq!(
+            response["errors"][0]["message"],
+            "input.identity: no learner is registered with this name and national ID number",
+            "the same answer either way: {why}"
+        );
+    }
+    assert_eq!(
+        enrollment::Entity::find()
+            .count(&app.db.db)
+            .await
+            .expect("count"),
+        enrolments,
+        "nothing written"
+    );
+    // Both right: enrolled, and from now on the college's trainee in full.
+    let enrolled = app
+        .data_as(
+            &me,
+            by_identity,
+            json!({ "c": cohort, "n": "钱多多", "i": id_number }),
+        )
+        .await;
+    assert_eq!(enrolled["enrollLearner"]["learner"]["view"], "FULL");
+    let full = app.data_as(&me, view, json!({ "id": registered })).await;
+    assert_eq!(full["node"]["targetGroup"], "DISABLED");
+
+    // Withdrawn: the view ends (the college never registered the person).
+    let enrolment = enrolled["enrollLearner"]["id"].clone();
+    app.data_as(
+        &me,
+        "mutation($e: ID!) { withdrawEnrollment(input: {enrollment: $e, reason: \"left\"}) { status } }",
+        json!({ "e": enrolment }),
+    )
+    .await;
+    let after = app.data_as(&me, view, json!({ "id": registered })).await;
+    assert_eq!(after["node"], Value::Null, "a withdrawal gives nothing");
+    assert_eq!(
+        app.data_as(&me, PERSONAL, json!({ "id": registered }))
+            .await["node"],
+        Value::Null
+    );
+
+    // A completion gives the full view for `provider_access_days`, then a summary only.
+    let raw = TestApp::raw_id(&registered);
+    let row = enrollment::Entity::find()
+        .filter(enrollment::Column::LearnerId.eq(raw))
+        .one(&app.db.db)
+        .await
+        .expect("query")
+        .expect("the enrolment");
+    let mut completed: enrollment::ActiveModel = row.into();
+    completed.status = Set(entity::EnrollmentStatus::Completed);
+    completed.ended_at = Set(Some(Utc::now() - chrono::Duration::days(30)));
+    let completed = completed.update(&app.db.db).await.expect("update");
+    assert_eq!(
+        app.data_as(&me, view, json!({ "id": registered })).await["node"]["view"],
+        "FULL"
+    );
+    let mut lapsed: enrollment::ActiveModel = completed.into();
+    lapsed.ended_at = Set(Some(Utc::now() - chrono::Duration::days(400)));
+    lapsed.update(&app.db.db).await.expect("update");
+    let summary = app.data_as(&me, view, json!({ "id": registered })).await;
+    assert_eq!(summary["node"]["view"], "SUMMARY");
+    assert_eq!(summary["node"]["targetGroup"], Value::Null);
+    assert_eq!(
+        first_code(
+            &app.query_as(&me, PERSONAL, json!({ "id": registered }))
+                .await
+        ),
+        "FORBIDDEN"
+    );
+    let listed = app
+        .data_as(&me, "{ learners(first: 100) { nodes { id } } }", json!({}))
+        .await;
+    assert!(
+        listed["learners"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .all(|n| n["id"] != registered),
+        "a lapsed relation leaves the list"
+    );
+}
+
+/// What one learner looks like to every role, along every path that carries them.
+struct Seen {
+    who: &'static str,
+    caller: Caller,
+    /// `FULL`, `SUMMARY` or null.
+    view: Value,
+}
+
+#[tokio::test]
+async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
+    let app = TestApp::demo().await;
+    let db = &app.db.db;
+    // A learner followed up after completing a cohort that trained for an enterprise.
+    let (fu, cohort) = {
+        let mut found = None;
+        for f in follow_up::Entity::find()
+            .order_by_asc(follow_up::Column::Id)
+            .all(db)
+            .await
+            .expect("follow-ups")
+        {
+            let e = enrollment::Entity::find_by_id(f.enrollment_id)
+                .one(db)
+                .await
+                .expect("q")
+                .expect("enrolment");
+            let c = cohort::Entity::find_by_id(e.cohort_id)
+                .one(db)
+                .await
+                .expect("q")
+                .expect("cohort");
+            if c.enterprise_id.is_some() {
+                found = Some((f, c));
+                break;
+            }
+        }
+        found.expect("a follow-up of a cohort for an enterprise")
+    };
+    let l = learner::Entity::find_by_id(fu.learner_id)
+        .one(db)
+        .await
+        .expect("q")
+        .expect("learner");
+    let other_learner = learner::Entity::find()
+        .filter(learner::Column::Id.ne(l.id))
+        .one(db)
+        .await
+        .expect("q")
+        .expect("another learner");
+    let alliance_row = alliance::Entity::find_by_id(cohort.alliance_id)
+        .one(db)
+        .await
+        .expect("q")
+        .expect("alliance");
+    let other_alliance = alliance::Entity::find()
+        .filter(alliance::Column::RegionId.ne(alliance_row.region_id))
+        .one(db)
+        .await
+        .expect("q")
+        .expect("another region's alliance");
+    let provider = organization::Entity::find_by_id(cohort.provider_id)
+        .one(db)
+        .await
+        .expect("q")
+        .expect("provider");
+    let enterprise = cohort.enterprise_id.expect("enterprise");
+    let other_enterprise = organization::Entity::find()
+        .filter(organization::Column::Kind.eq(entity::OrganizationKind::Enterprise))
+        .filter(organization::Column::Id.ne(enterprise))
+        .all(db)
+        .await
+        .expect("q");
+    let mut unrelated_enterprise = None;
+    for e in other_enterprise {
+        let recommended = app
+            .data_as(
+                &caller(Role::Enterprise, Some(e.id), &[], None, None),
+                "query($id: ID!) { node(id: $id) { id } }",
+                json!({ "id": gid(NodeKey::Learner(l.id)) }),
+            )
+            .await;
+        if recommended["node"].is_null() {
+            unrelated_enterprise = Some(e.id);
+            break;
+        }
+    }
+    let other_provider = organization::Entity::find()
+        .filter(organization::Column::Kind.eq(entity::OrganizationKind::College))
+        .filter(organization::Column::Id.ne(provider.id))
+        .filter(organization::Column::RegionId.ne(alliance_row.region_id))
+        .one(db)
+        .await
+        .expect("q")
+        .expect("a college elsewhere");
+    let body = organization::Entity::find()
+        .filter(organization::Column::Kind.eq(entity::OrganizationKind::AssessmentBody))
+        .filter(organization::Column::RegionId.ne(alliance_row.region_id))
+        .one(db)
+        .await
+        .expect("q")
+        .expect("an assessment body elsewhere");
+    let other_region = if l.region_id == alliance_row.region_id {
+        other_alliance.region_id
+    } else {
+        panic!("the fixture assumes the learner lives where they trained")
+    };
+    let full = json!("FULL");
+    let summary = json!("SUMMARY");
+    let none = Value::Null;
+    let table = vec![
+        Seen {
+            who: "the public",
+            caller: Caller::public(),
+            view: none.clone(),
+        },
+        Seen {
+            who: "the learner",
+            caller: caller(Role::Learner, None, &[], None, Some(l.id)),
+            view: full.clone(),
+        },
+        Seen {
+            who: "another learner",
+            caller: caller(Role::Learner, None, &[], None, Some(other_learner.id)),
+            view: none.clone(),
+        },
+        Seen {
+            who: "the cohort's enterprise",
+            caller: caller(Role::Enterprise, Some(enterprise), &[], None, None),
+            view: summary.clone(),
+        },
+        Seen {
+            who: "an unrelated enterprise",
+            caller: caller(Role::Enterprise, unrelated_enterprise, &[], None, None),
+            view: none.clone(),
+        },
+        Seen {
+            who: "the provider",
+            caller: provider_caller(&provider),
+            view: full.clone(),
+        },
+        Seen {
+            who: "another region's college",
+            caller: caller(Role::College, Some(other_provider.id), &[], None, None),
+            view: none.clone(),
+        },
+        Seen {
+            who: "an unrelated assessment body",
+            caller: caller(Role::AssessmentBody, Some(body.id), &[], None, None),
+            view: none.clone(),
+        },
+        Seen {
+            who: "the alliance's administrator",
+            caller: caller(Role::AllianceAdmin, None, &[alliance_row.id], None, None),
+            view: summary.clone(),
+        },
+        Seen {
+            who: "another alliance's administrator",
+            caller: caller(Role::AllianceAdmin, None, &[other_alliance.id], None, None),
+            view: none.clone(),
+        },
+        Seen {
+            who: "the learner's regulator",
+            caller: caller(Role::Regulator, None, &[], Some(l.region_id), None),
+            view: full.clone(),
+        },
+        Seen {
+            who: "another region's regulator",
+            caller: caller(Role::Regulator, None, &[], Some(other_region), None),
+            view: none.clone(),
+        },
+        Seen {
+            who: "a system administrator",
+            caller: caller(Role::SystemAdmin, None, &[], None, None),
+            view: summary.clone(),
+        },
+    ];
+    let learner_id = gid(NodeKey::Learner(l.id));
+    let enrollment_id = gid(NodeKey::Enrollment(fu.enrollment_id));
+    let follow_up_id = gid(NodeKey::FollowUp(fu.id));
+    let cohort_id = gid(NodeKey::Cohort(cohort.id));
+    const FIELDS: &str = "view name nationalId phone ageBand targetGroup createdAt region { code } registeredBy { id } certificates { id } recommendations { id } followUps { id } jobSuggestions(first: 1) { score }";
+    for seen in &table {
+        let who = seen.who;
+        // 1. The learner node.
+        let node = app
+            .query_as(
+                &seen.caller,
+                &format!("query($id: ID!) {{ node(id: $id) {{ ... on Learner {{ {FIELDS} }} }} }}"),
+                json!({ "id": learner_id }),
+            )
+            .await;
+        assert!(node.get("errors").is_none(), "{who}: {node}");
+        let got = &node["data"]["node"];
+        if seen.view.is_null() {
+            assert_eq!(got, &Value::Null, "{who}");
+        } else {
+            assert_eq!(got["view"], seen.view, "{who}");
+            assert!(got["name"].as_str().expect("name").contains('*'), "{who}");
+            let sensitive = [
+                "nationalId",
+                "phone",
+                "ageBand",
+                "targetGroup",
+                "createdAt",
+                "region",
+                "registeredBy",
+                "certificates",
+                "recommendations",
+                "followUps",
+                "jobSuggestions",
+            ];
+            for field in sensitive {
+                assert_eq!(
+                    got[field].is_null(),
+                    seen.view == summary,
+                    "{who}: {field} is for the full view only"
+                );
+            }
+        }
+        // 2. Personal data: the full view of a purpose holder only, and every such read audited.
+        let personal = app
+            .query_as(&seen.caller, PERSONAL, json!({ "id": learner_id }))
+            .await;
+        if seen.view == full {
+            assert!(personal.get("errors").is_none(), "{who}: {personal}");
+            assert_eq!(
+                personal["data"]["node"]["personalData"]["name"], l.name,
+                "{who}"
+            );
+        } else {
+            assert!(!personal.to_string().contains(&l.name), "{who}");
+        }
+        // 3. The enrolment, where the viewer may list the cohort's learners, carries the same
+        //    decision.
+        let enrolment = app
+            .query_as(
+                &seen.caller,
+                "query($id: ID!) { node(id: $id) { ... on Enrollment { learner { view } } } }",
+                json!({ "id": enrollment_id }),
+            )
+            .await;
+        assert!(enrolment.get("errors").is_none(), "{who}: {enrolment}");
+        if !enrolment["data"]["node"].is_null() {
+            assert_eq!(
+                enrolment["data"]["node"]["learner"]["view"], seen.view,
+                "{who}"
+            );
+        }
+        let listed = app
+            .query_as(
+                &seen.caller,
+                "query($c: ID!) { node(id: $c) { ... on Cohort { enrollments(first: 100) { nodes { learner { id view } } } } } }",
+                json!({ "c": cohort_id }),
+            )
+            .await;
+        if let Some(nodes) = listed["data"]["node"]["enrollments"]["nodes"].as_array() {
+            let mine = nodes.iter().find(|n| n["learner"]["id"] == learner_id);
+            match mine {
+                Some(n) => assert_eq!(n["learner"]["view"], seen.view, "{who}"),
+                None => assert!(seen.view.is_null(), "{who}: listed without the learner"),
+            }
+        }
+        // 4. The follow-up: for the full view only.
+        let follow = app
+            .query_as(
+                &seen.caller,
+                "query($id: ID!) { node(id: $id) { ... on FollowUp { month learner { view } } } }",
+                json!({ "id": follow_up_id }),
+            )
+            .await;
+        assert!(follow.get("errors").is_none(), "{who}: {follow}");
+        if seen.view == full {
+            assert_eq!(follow["data"]["node"]["learner"]["view"], "FULL", "{who}");
+        } else {
+            assert_eq!(follow["data"]["node"], Value::Null, "{who}");
+        }
+    }
+}
+
+/// `node(id:)` answers null, never an error, for whatever the viewer may not see.
+#[tokio::test]
+async fn nodes_are_null_when_not_visible_whatever_their_type() {
+    let app = TestApp::demo().await;
+    let db = &app.db.db;
+    let mut ids: Vec<(&str, Value)> = Vec::new();
+    macro_rules! first {
+        ($entity:path, $key:expr, $label:expr) => {{
+            use $entity as e;
+            if let Some(row) = e::Entity::find().one(db).await.expect("query") {
+                ids.push(($label, gid($key(row))));
+            }
+        }};
+    }
+    first!(
+        entity::learner,
+        |r: learner::Model| NodeKey::Learner(r.id),
+        "Learner"
+    );
+    first!(
+        entity::enrollment,
+        |r: enrollment::Model| NodeKey::Enrollment(r.id),
+        "Enrollment"
+    );
+    first!(
+        entity::certificate,
+        |r: entity::certificate::Model| NodeKey::Certificate(r.id),
+        "Certificate"
+    );
+    first!(
+        entity::candidate,
+        |r: entity::candidate::Model| NodeKey::Candidate(r.id),
+        "Candidate"
+    );
+    first!(
+        entity::training_intention,
+        |r: entity::training_intention::Model| NodeKey::TrainingIntention(r.id),
+        "TrainingIntention"
+    );
+    first!(
+        entity::training_order,
+        |r: entity::training_order::Model| NodeKey::TrainingOrder(r.id),
+        "TrainingOrder"
+    );
+    first!(
+        entity::recommendation,
+        |r: entity::recommendation::Model| NodeKey::Recommendation(r.id),
+        "Recommendation"
+    );
+    first!(
+        entity::follow_up,
+        |r: follow_up::Model| NodeKey::FollowUp(r.id),
+        "FollowUp"
+    );
+    first!(
+        entity::audit_event,
+        |r: entity::audit_event::Model| NodeKey::AuditEvent(r.id),
+        "AuditEvent"
+    );
+    assert_eq!(ids.len(), 9, "a row of every person-bearing type");
+    let missing = gid(NodeKey::Learner(999_999));
+    // Strangers of every kind: none of these are theirs.
+    let strangers = [
+        Caller::public(),
+        caller(Role::Learner, None, &[], None, Some(999_998)),
+        caller(Role::Enterprise, Some(999_997), &[], None, None),
+        caller(Role::College, Some(999_996), &[], None, None),
+        caller(Role::AssessmentBody, Some(999_995), &[], None, None),
+        caller(Role::AllianceAdmin, None, &[999_994], None, None),
+        caller(Role::Regulator, None, &[], Some(999_993), None),
+    ];
+    for stranger in &strangers {
+        for (label, id) in &ids {
+            let response = app
+                .query_as(
+                    stranger,
+                    "query($id: ID!, $m: ID!) { node(id: $id) { id } missing: node(id: $m) { id } nodes(ids: [$id, $m]) { id } }",
+                    json!({ "id": id, "m": missing }),
+                )
+                .await;
+            assert!(
+                response.get("errors").is_none(),
+                "{label} for {:?}: {response}",
+                stranger.viewer.role
+            );
+            assert_eq!(
+                response["data"],
+                json!({ "node": null, "missing": null, "nodes": [null, null] }),
+                "{label} for {:?}: the same as an ID that does not exist",
+                stranger.viewer.role
+            );
+        }
+    }
+}
+
+/// Two public queries a day or a filter apart subtract to nothing below five people.
+#[tokio::test]
+async fn public_placement_rates_cannot_be_differenced() {
+    let app = TestApp::demo().await;
+    let db = &app.db.db;
+    let regulator = caller(
+        Role::Regulator,
+        None,
+        &[],
+        Some(app.region_row("321100").await),
+        None,
+    );
+    // The demo's past cohorts: find a period with completers.
+    let completion = enrollment::Entity::find()
+        .filter(enrollment::Column::Status.eq(entity::EnrollmentStatus::Completed))
+        .one(db)
+        .await
+        .expect("q")
+        .expect("a completion")
+        .ended_at
+        .expect("ended")
+        .date_naive();
+    const RATES: &str = "query($f: PlacementRateFilter!, $g: [PlacementDimension!]) { placementRates(filter: $f, groupBy: $g) { provider { id } alliance { code } quarter suppressed completers employedMonth3 } }";
+    let year = |from: &str, to: &str| json!({ "completedFrom": from, "completedTo": to });
+    let from = (completion - Days::new(200)).to_string();
+    let to = (completion + Days::new(200)).to_string();
+    let day_before = (completion - Days::new(1)).to_string();
+    // 1. A day apart: the same public answer (periods snap to whole quarters) …
+    let a = app.data_with(RATES, json!({ "f": year(&from, &to) })).await;
+    let b = app
+        .data_with(
+            RATES,
+            json!({ "f": year(&from, &(completion + Days::new(201)).to_string()) }),
+        )
+        .await;
+    let c = app
+        .data_with(RATES, json!({ "f": year(&day_before, &to) }))
+        .await;
+    let d = app
+        .data_with(RATES, json!({ "f": year(&completion.to_string(), &to) }))
+        .await;
+    assert_eq!(a, b);
+    assert_eq!(
+        c, d,
+        "a completion day moved out of the period changes nothing"
+    );
+    // … while the regulator sees the exact period.
+    let exact_c = app
+        .data_as(&regulator, RATES, json!({ "f": year(&day_before, &to) }))
+        .await;
+    assert!(
+        exact_c["placementRates"][0]["completers"]
+            .as_u64()
+            .is_some()
+    );
+
+    // 2. The public total is exactly the sum of the public groups, whatever the grouping: no
+    //    small cell hides in a total to be subtracted out.
+    for dims in [
+        json!(["PROVIDER"]),
+        json!(["ALLIANCE"]),
+        json!(["QUARTER"]),
+        json!(["PROVIDER", "OCCUPATION", "COHORT_KIND"]),
+    ] {
+        let total = app.data_with(RATES, json!({ "f": year(&from, &to) })).await;
+        let groups = app
+            .data_with(RATES, json!({ "f": year(&from, &to), "g": dims }))
+            .await;
+        let sum: u64 = groups["placementRates"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter_map(|r| r["completers"].as_u64())
+            .sum();
+        let employed: u64 = groups["placementRates"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter_map(|r| r["employedMonth3"].as_u64())
+            .sum();
+        assert_eq!(
+            total["placementRates"][0]["completers"]
+                .as_u64()
+                .unwrap_or(0),
+            sum,
+            "{dims}"
+        );
+        assert_eq!(
+            total["placementRates"][0]["employedMonth3"]
+                .as_u64()
+                .unwrap_or(0),
+            employed,
+            "{dims}"
+        );
+        // 3. A filter one provider narrower subtracts to a released group of at least five, or to
+        //    nothing.
+        for group in groups["placementRates"].as_array().expect("rows") {
+            if let Some(n) = group["completers"].as_u64() {
+                assert!(n >= 5, "{dims}: {group}");
+            }
+        }
+    }
+    let by_provider = app
+        .data_with(RATES, json!({ "f": year(&from, &to), "g": ["PROVIDER"] }))
+        .await;
+    let providers: Vec<Value> = by_provider["placementRates"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["provider"]["id"].clone())
+        .collect();
+    assert!(providers.len() >= 2);
+    let all = app
+        .data_with(
+            RATES,
+            json!({ "f": { "completedFrom": from, "completedTo": to, "providers": providers } }),
+        )
+        .await;
+    let without_first = app
+        .data_with(RATES, json!({ "f": { "completedFrom": from, "completedTo": to, "providers": providers[1..] } }))
+        .await;
+    let difference = all["placementRates"][0]["completers"].as_u64().unwrap_or(0)
+        - without_first["placementRates"][0]["completers"]
+            .as_u64()
+            .unwrap_or(0);
+    assert!(difference == 0 || difference >= 5, "{difference}");
+}
