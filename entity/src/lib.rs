@@ -31,6 +31,7 @@ pub mod provider_link;
 pub mod recommendation;
 pub mod region;
 pub mod resource_occupation;
+pub mod subsidy_slot;
 pub mod training_intention;
 pub mod training_order;
 pub mod training_plan;

@@ -19,6 +19,7 @@ mod m20261124_000007_evaluation;
 mod m20261124_000008_orders;
 mod m20261124_000009_employment;
 mod m20261201_000010_person_gate;
+mod m20261201_000011_subsidy_slots;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_orders::Migration),
             Box::new(m20261124_000009_employment::Migration),
             Box::new(m20261201_000010_person_gate::Migration),
+            Box::new(m20261201_000011_subsidy_slots::Migration),
         ]
     }
 }

@@ -9,7 +9,7 @@ use entity::{
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Select, TransactionTrait,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Select,
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use serde_json::json;
@@ -73,7 +73,7 @@ pub async fn upsert_item(
         return Err(AppError::validation("input.year", "2000 to 2100"));
     }
     occupation_exists(db, "input.occupation", &entry.occupation).await?;
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let existing = catalogue_item::Entity::find()
         .filter(catalogue_item::Column::RegionId.eq(region_id))
         .filter(catalogue_item::Column::Year.eq(entry.year))
@@ -139,7 +139,7 @@ pub async fn set_item_status(
     status: CatalogueItemStatus,
     reason: String,
 ) -> AppResult<catalogue_item::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let found = catalogue_item::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -311,7 +311,7 @@ pub async fn publish_plan(
         .one(db)
         .await?
         .ok_or_else(|| AppError::validation("input.region", "no region has this code"))?;
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let existing = training_plan::Entity::find()
         .filter(training_plan::Column::ProviderId.eq(provider_id))
         .filter(training_plan::Column::Year.eq(entry.year))

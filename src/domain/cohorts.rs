@@ -12,13 +12,12 @@ use chrono::{Months, NaiveDate, Utc};
 use entity::{
     CohortKind, CohortStatus, EnrollmentStatus, OrderStatus, OrganizationKind, SkillLevel,
     alliance, cohort, cohort_application, cohort_demand, demand, enrollment, membership,
-    occupation, organization, provider_link, training_intention, training_order,
+    occupation, organization, provider_link, subsidy_slot, training_intention, training_order,
 };
 use sea_orm::{
-    ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, Select, SqlErr, TransactionTrait,
+    QueryFilter, Select,
     sea_query::{Expr, ExprTrait, Query},
 };
 use serde_json::json;
@@ -157,9 +156,22 @@ pub async fn create(
 ) -> AppResult<cohort::Model> {
     validate(&new)?;
     policy::manage_cohort(&caller.viewer, new.provider_id, new.enterprise_id)?;
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
+    let saved = create_in(&txn, caller, new).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The writes of [`create`], inside the caller's transaction (validated and authorized first).
+pub(crate) async fn create_in(
+    txn: &DatabaseTransaction,
+    caller: &Caller,
+    new: NewCohort,
+) -> AppResult<cohort::Model> {
+    validate(&new)?;
+    policy::manage_cohort(&caller.viewer, new.provider_id, new.enterprise_id)?;
     let provider = organization_of_kind(
-        &txn,
+        txn,
         "input.provider",
         new.provider_id,
         &[
@@ -172,10 +184,10 @@ pub async fn create(
         .map_err(|e| AppError::validation("input.provider", e.to_string()))?;
     let alliance = alliance::Entity::find()
         .filter(alliance::Column::Code.eq(new.alliance.as_str()))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::validation("input.alliance", "no alliance has this code"))?;
-    if !is_member(&txn, alliance.id, provider.id).await? {
+    if !is_member(txn, alliance.id, provider.id).await? {
         return Err(AppError::validation(
             "input.provider",
             "the provider is not a member of the alliance",
@@ -183,13 +195,13 @@ pub async fn create(
     }
     if let Some(enterprise_id) = new.enterprise_id {
         organization_of_kind(
-            &txn,
+            txn,
             "input.enterprise",
             enterprise_id,
             &[OrganizationKind::Enterprise],
         )
         .await?;
-        if !is_member(&txn, alliance.id, enterprise_id).await? {
+        if !is_member(txn, alliance.id, enterprise_id).await? {
             return Err(AppError::validation(
                 "input.enterprise",
                 "the enterprise is not a member of the alliance",
@@ -197,7 +209,7 @@ pub async fn create(
         }
     }
     if occupation::Entity::find_by_id(new.occupation.as_str().to_owned())
-        .one(&txn)
+        .one(txn)
         .await?
         .is_none()
     {
@@ -207,7 +219,7 @@ pub async fn create(
         ));
     }
     for (i, demand_id) in new.demand_ids.iter().enumerate() {
-        let found = demand::Entity::find_by_id(*demand_id).one(&txn).await?;
+        let found = demand::Entity::find_by_id(*demand_id).one(txn).await?;
         if found.is_none_or(|d| Some(d.enterprise_id) != new.enterprise_id) {
             return Err(AppError::validation(
                 format!("input.demands[{i}]"),
@@ -234,7 +246,7 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     })
-    .exec_with_returning(&txn)
+    .exec_with_returning(txn)
     .await?;
     if !new.demand_ids.is_empty() {
         cohort_demand::Entity::insert_many(new.demand_ids.iter().map(|d| {
@@ -244,11 +256,11 @@ pub async fn create(
             }
         }))
         .on_conflict_do_nothing()
-        .exec(&txn)
+        .exec(txn)
         .await?;
     }
     audit::record(
-        &txn,
+        txn,
         caller,
         audit::Entry {
             action: "createCohort",
@@ -268,7 +280,6 @@ pub async fn create(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(saved)
 }
 
@@ -297,7 +308,7 @@ pub async fn transition(
     id: i32,
     step: CohortStep,
 ) -> AppResult<cohort::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let found = cohort::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -324,10 +335,36 @@ pub async fn transition(
         }
     };
     let from = found.status;
-    let mut active: cohort::ActiveModel = found.clone().into();
-    active.status = Set(to);
-    active.updated_at = Set(Utc::now());
-    let saved = active.update(&txn).await?;
+    // The decisive statement: the step happens once, from the status read.
+    let moved = cohort::Entity::update_many()
+        .col_expr(cohort::Column::Status, Expr::value(to))
+        .col_expr(cohort::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(cohort::Column::Id.eq(found.id))
+        .filter(cohort::Column::Status.eq(from))
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(refuse("the cohort was moved by someone else meanwhile"));
+    }
+    if to == Cancelled {
+        // A cancelled cohort trains nobody: its subsidy slots are free again.
+        subsidy_slot::Entity::delete_many()
+            .filter(
+                subsidy_slot::Column::EnrollmentId.in_subquery(
+                    Query::select()
+                        .column(enrollment::Column::Id)
+                        .from(enrollment::Entity)
+                        .and_where(Expr::col(enrollment::Column::CohortId).eq(found.id))
+                        .to_owned(),
+                ),
+            )
+            .exec(&txn)
+            .await?;
+    }
+    let saved = cohort::Entity::find_by_id(found.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("a cohort vanished in its transaction"))?;
     audit::record(
         &txn,
         caller,
@@ -481,7 +518,29 @@ pub async fn enroll(
         }
     }
 
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
+    let saved = enroll_in(&txn, caller, &found, learner_id, basis, contract).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+const DOUBLE_SUBSIDY: &str = "the learner already holds a subsidised training for this occupation and level \
+     (enrolled or completed, in any cohort of any provider)";
+
+/// The writes of an enrolment, inside the caller's transaction: a seat reserved by one
+/// conditional `UPDATE` (the transaction's first statement), the enrolment, for a subsidised
+/// cohort its subsidy slot (unique per learner, occupation and level: the database refuses a
+/// second subsidised training), and the audit event. Any refusal leaves the transaction to be
+/// rolled back.
+pub(crate) async fn enroll_in(
+    txn: &DatabaseTransaction,
+    caller: &Caller,
+    found: &cohort::Model,
+    learner_id: i32,
+    basis: EnrolmentBasis,
+    contract: Option<Contract>,
+) -> AppResult<enrollment::Model> {
+    let cohort_id = found.id;
     // First statement: reserve a seat, or learn there is none.
     let reserved = cohort::Entity::update_many()
         .col_expr(
@@ -491,7 +550,7 @@ pub async fn enroll(
         .filter(cohort::Column::Id.eq(cohort_id))
         .filter(Expr::col(cohort::Column::Enrolled).lt(Expr::col(cohort::Column::Capacity)))
         .filter(cohort::Column::Status.is_in([CohortStatus::Planned, CohortStatus::Running]))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if reserved.rows_affected != 1 {
         return Err(refuse("the cohort is full"));
@@ -499,38 +558,10 @@ pub async fn enroll(
     let already = enrollment::Entity::find()
         .filter(enrollment::Column::CohortId.eq(cohort_id))
         .filter(enrollment::Column::LearnerId.eq(learner_id))
-        .one(&txn)
+        .one(txn)
         .await?;
     if already.is_some() {
         return Err(refuse("the learner is already enrolled in this cohort"));
-    }
-    if found.subsidized {
-        let double = enrollment::Entity::find()
-            .filter(enrollment::Column::LearnerId.eq(learner_id))
-            .filter(enrollment::Column::Status.eq(EnrollmentStatus::Enrolled))
-            .filter(
-                enrollment::Column::CohortId.in_subquery(
-                    Query::select()
-                        .column(cohort::Column::Id)
-                        .from(cohort::Entity)
-                        .and_where(Expr::col(cohort::Column::Subsidized).eq(true))
-                        .and_where(Expr::col(cohort::Column::Status).eq(CohortStatus::Running))
-                        .and_where(
-                            Expr::col(cohort::Column::OccupationCode)
-                                .eq(found.occupation_code.clone()),
-                        )
-                        .and_where(Expr::col(cohort::Column::TargetLevel).eq(found.target_level))
-                        .and_where(Expr::col(cohort::Column::Id).ne(cohort_id))
-                        .to_owned(),
-                ),
-            )
-            .one(&txn)
-            .await?;
-        if double.is_some() {
-            return Err(refuse(
-                "the learner is already in a running subsidised cohort for this occupation and level",
-            ));
-        }
     }
     let inserted = enrollment::Entity::insert(enrollment::ActiveModel {
         cohort_id: Set(cohort_id),
@@ -543,23 +574,31 @@ pub async fn enroll(
         end_reason: Set(None),
         ..Default::default()
     })
-    .exec_with_returning(&txn)
+    .exec_with_returning(txn)
     .await;
-    let saved = match inserted {
-        Ok(saved) => saved,
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(refuse("the learner is already enrolled in this cohort"));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let saved = inserted.map_err(|e| {
+        super::conflict_on_duplicate(e, "the learner is already enrolled in this cohort")
+    })?;
+    if found.subsidized {
+        subsidy_slot::Entity::insert(subsidy_slot::ActiveModel {
+            learner_id: Set(learner_id),
+            occupation_code: Set(found.occupation_code.clone()),
+            level: Set(found.target_level),
+            enrollment_id: Set(saved.id),
+            ..Default::default()
+        })
+        .exec(txn)
+        .await
+        .map_err(|e| super::conflict_on_duplicate(e, DOUBLE_SUBSIDY))?;
+    }
     audit::record(
-        &txn,
+        txn,
         caller,
         audit::Entry {
             action: "enrollLearner",
             target_type: "Enrollment",
             target_id: NodeKey::Enrollment(saved.id).to_id().0,
-            region_id: region_of(&txn, found.alliance_id).await?,
+            region_id: region_of(txn, found.alliance_id).await?,
             changes: Some(json!({
                 "cohort": NodeKey::Cohort(cohort_id).to_id().0,
                 "learner": NodeKey::Learner(learner_id).to_id().0,
@@ -568,7 +607,6 @@ pub async fn enroll(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(saved)
 }
 
@@ -588,7 +626,7 @@ pub async fn end_enrollment(
     enrollment_id: i32,
     end: EnrollmentEnd,
 ) -> AppResult<enrollment::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let found = enrollment::Entity::find_by_id(enrollment_id)
         .one(&txn)
         .await?
@@ -615,34 +653,52 @@ pub async fn end_enrollment(
             "a learner completes a cohort that has started",
         ));
     }
-    let mut active: enrollment::ActiveModel = found.clone().into();
-    active.ended_at = Set(Some(Utc::now()));
-    let (action, changes) = match &end {
-        EnrollmentEnd::Complete => {
-            active.status = Set(EnrollmentStatus::Completed);
-            (
-                "completeEnrollment",
-                json!({ "status": { "from": "ENROLLED", "to": "COMPLETED" } }),
-            )
-        }
-        EnrollmentEnd::Withdraw(reason) => {
-            active.status = Set(EnrollmentStatus::Withdrawn);
-            active.end_reason = Set(Some(reason.clone()));
-            cohort::Entity::update_many()
-                .col_expr(
-                    cohort::Column::Enrolled,
-                    Expr::col(cohort::Column::Enrolled).sub(1),
-                )
-                .filter(cohort::Column::Id.eq(cohort.id))
-                .exec(&txn)
-                .await?;
-            (
-                "withdrawEnrollment",
-                json!({ "status": { "from": "ENROLLED", "to": "WITHDRAWN" }, "reason": reason }),
-            )
-        }
+    let now = Utc::now();
+    let (to, reason, action, changes) = match &end {
+        EnrollmentEnd::Complete => (
+            EnrollmentStatus::Completed,
+            None,
+            "completeEnrollment",
+            json!({ "status": { "from": "ENROLLED", "to": "COMPLETED" } }),
+        ),
+        EnrollmentEnd::Withdraw(reason) => (
+            EnrollmentStatus::Withdrawn,
+            Some(reason.clone()),
+            "withdrawEnrollment",
+            json!({ "status": { "from": "ENROLLED", "to": "WITHDRAWN" }, "reason": reason }),
+        ),
     };
-    let saved = active.update(&txn).await?;
+    // The decisive statement: only one of concurrent ends of an ENROLLED enrolment changes it.
+    let moved = enrollment::Entity::update_many()
+        .col_expr(enrollment::Column::Status, Expr::value(to))
+        .col_expr(enrollment::Column::EndedAt, Expr::value(now))
+        .col_expr(enrollment::Column::EndReason, Expr::value(reason))
+        .filter(enrollment::Column::Id.eq(found.id))
+        .filter(enrollment::Column::Status.eq(EnrollmentStatus::Enrolled))
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(refuse("the enrolment was ended by someone else meanwhile"));
+    }
+    if to == EnrollmentStatus::Withdrawn {
+        cohort::Entity::update_many()
+            .col_expr(
+                cohort::Column::Enrolled,
+                Expr::col(cohort::Column::Enrolled).sub(1),
+            )
+            .filter(cohort::Column::Id.eq(cohort.id))
+            .exec(&txn)
+            .await?;
+        // A withdrawal frees the subsidy slot: the training did not happen.
+        subsidy_slot::Entity::delete_many()
+            .filter(subsidy_slot::Column::EnrollmentId.eq(found.id))
+            .exec(&txn)
+            .await?;
+    }
+    let saved = enrollment::Entity::find_by_id(found.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("an enrolment vanished in its transaction"))?;
     audit::record(
         &txn,
         caller,
@@ -817,7 +873,7 @@ pub async fn apply(
     cohort_id: i32,
 ) -> AppResult<cohort_application::Model> {
     let learner_id = policy::apply_to_cohort(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let found = cohort::Entity::find_by_id(cohort_id)
         .one(&txn)
         .await?
@@ -836,13 +892,8 @@ pub async fn apply(
     })
     .exec_with_returning(&txn)
     .await;
-    let saved = match inserted {
-        Ok(saved) => saved,
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(refuse("you have applied to this cohort already"));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let saved = inserted
+        .map_err(|e| super::conflict_on_duplicate(e, "you have applied to this cohort already"))?;
     audit::record(
         &txn,
         caller,

@@ -15,7 +15,7 @@ use entity::{
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Select, TransactionTrait,
+    QueryOrder, Select,
     sea_query::{Expr, ExprTrait, Query},
 };
 use serde_json::json;
@@ -238,7 +238,7 @@ pub async fn create(
     content: DemandContent,
 ) -> AppResult<demand::Model> {
     let enterprise_id = policy::post_demand(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let (region_id, alliances) = resolve(&txn, "input", enterprise_id, &content).await?;
     let now = Utc::now();
     let saved = demand::Entity::insert(demand::ActiveModel {
@@ -314,7 +314,7 @@ pub async fn update(
     version: i32,
     content: DemandContent,
 ) -> AppResult<demand::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let found = for_change(&txn, caller, id, Some(version)).await?;
     if !matches!(found.status, DemandStatus::Draft | DemandStatus::Open) {
         return Err(AppError::validation(
@@ -415,7 +415,7 @@ pub async fn transition(
     version: Option<i32>,
     step: Transition,
 ) -> AppResult<(demand::Model, Vec<i32>)> {
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let found = for_change(&txn, caller, id, version).await?;
     use DemandStatus::*;
     let (to, action) = match (&step, found.status) {

@@ -47,7 +47,7 @@ use sea_orm::{
     ActiveEnum, ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+    QueryFilter, QueryOrder,
     sea_query::{Alias, Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatement},
 };
 use serde_json::json;
@@ -270,7 +270,7 @@ pub async fn recommend(
         ));
     };
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let inserted = recommendation::Entity::insert(recommendation::ActiveModel {
         learner_id: Set(learner.id),
         demand_id: Set(found.id),
@@ -286,15 +286,9 @@ pub async fn recommend(
     })
     .exec_with_returning(&txn)
     .await;
-    let saved = match inserted {
-        Ok(saved) => saved,
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(AppError::Conflict(
-                "this demand was recommended to this learner already".to_owned(),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let saved = inserted.map_err(|e| {
+        super::conflict_on_duplicate(e, "this demand was recommended to this learner already")
+    })?;
     audit::record(
         &txn,
         caller,
@@ -425,7 +419,7 @@ pub async fn move_outcome(
         ));
     }
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     // The first statement writes, so concurrent moves queue on the write lock and each sees the
     // other's result.
     let mut update = recommendation::Entity::update_many()
@@ -1088,7 +1082,7 @@ pub async fn record_follow_up(
             "only an employed learner has a job that matches or a wage",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let inserted = follow_up::Entity::insert(follow_up::ActiveModel {
         enrollment_id: Set(completion.id),
         learner_id: Set(completion.learner_id),
@@ -1106,16 +1100,12 @@ pub async fn record_follow_up(
     })
     .exec_with_returning(&txn)
     .await;
-    let saved = match inserted {
-        Ok(saved) => saved,
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(AppError::Conflict(format!(
-                "month {} of this completion is recorded already",
-                new.month
-            )));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let saved = inserted.map_err(|e| {
+        super::conflict_on_duplicate(
+            e,
+            &format!("month {} of this completion is recorded already", new.month),
+        )
+    })?;
     audit::record(
         &txn,
         caller,
@@ -2184,7 +2174,7 @@ pub async fn review_catalogue(
         })
     })
     .collect();
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let items = catalogue_item::Entity::find()
         .filter(catalogue_item::Column::RegionId.eq(region_id))
         .filter(catalogue_item::Column::Year.eq(year as i16))

@@ -14,7 +14,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, Select, SqlErr, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use serde_json::json;
@@ -112,7 +112,7 @@ pub async fn file_body(
             ));
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let existing = assessment_body::Entity::find()
         .filter(assessment_body::Column::OrganizationId.eq(organization_id))
         .one(&txn)
@@ -189,7 +189,7 @@ pub async fn set_body_status(
     status: BodyStatus,
     reason: String,
 ) -> AppResult<assessment_body::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let body = body_of(&txn, organization_id).await?;
     let org = organization::Entity::find_by_id(organization_id)
         .one(&txn)
@@ -317,7 +317,7 @@ pub async fn schedule_session(
         .one(db)
         .await?
         .ok_or_else(|| AppError::validation("input.region", "no region has this code"))?;
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let saved = assessment_session::Entity::insert(assessment_session::ActiveModel {
         body_id: Set(body.id),
         occupation_code: Set(new.occupation.as_str().to_owned()),
@@ -475,7 +475,7 @@ pub async fn register_candidate(
     if Utc::now().date_naive() > session.registration_deadline {
         return Err(conflict("the registration deadline has passed"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     // First statement: reserve a place, or learn there is none.
     let reserved = assessment_session::Entity::update_many()
         .col_expr(
@@ -530,15 +530,9 @@ pub async fn register_candidate(
     })
     .exec_with_returning(&txn)
     .await;
-    let saved = match inserted {
-        Ok(saved) => saved,
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(conflict(
-                "the learner is registered for this session already",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let saved = inserted.map_err(|e| {
+        super::conflict_on_duplicate(e, "the learner is registered for this session already")
+    })?;
     audit::record(
         &txn,
         caller,
@@ -665,7 +659,7 @@ pub async fn record_results(
     if !problems.is_empty() {
         return Err(ResultsError::Rows(problems));
     }
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     for row in &rows {
         candidate::Entity::update_many()
             .col_expr(
@@ -731,7 +725,7 @@ pub async fn publish_results(
         .await?
         .map(|r| r.code[..2].to_owned())
         .unwrap_or_else(|| "32".to_owned());
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     // First statement: lock the body's serial counter for this transaction.
     assessment_body::Entity::update_many()
         .col_expr(
@@ -831,7 +825,7 @@ pub async fn revoke_certificate(
     id: i32,
     reason: String,
 ) -> AppResult<certificate::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let found = certificate::Entity::find_by_id(id)
         .one(&txn)
         .await?

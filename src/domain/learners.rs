@@ -10,7 +10,7 @@ use entity::{
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    JoinType, QueryFilter, QuerySelect, Select, SqlErr, TransactionTrait,
+    JoinType, QueryFilter, QuerySelect, Select, SqlErr,
     sea_query::{Expr, ExprTrait, OnConflict, Query, SelectStatement},
 };
 use serde_json::json;
@@ -120,7 +120,7 @@ pub async fn register(
         .ok_or_else(|| AppError::validation("input.region", "no region has this code"))?;
     policy::register_learner(&caller.viewer, region.id)?;
     let fingerprint = key.fingerprint(&new.national_id);
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let existing = learner::Entity::find()
         .filter(learner::Column::NationalIdHash.eq(fingerprint.clone()))
         .one(&txn)
@@ -149,7 +149,7 @@ pub async fn register(
         // is handled as a re-registration.
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             drop(txn);
-            let txn = db.begin().await?;
+            let txn = crate::domain::begin_write(db).await?;
             let found = learner::Entity::find()
                 .filter(learner::Column::NationalIdHash.eq(fingerprint))
                 .one(&txn)

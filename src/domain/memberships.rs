@@ -6,7 +6,7 @@ use chrono::{NaiveDate, Utc};
 use entity::{MembershipRole, OrganizationKind, alliance, membership, organization};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 
@@ -83,6 +83,8 @@ pub async fn by_ids(
         .collect())
 }
 
+const DUPLICATE_MEMBER: &str = "the organization is already a member of this alliance";
+
 /// Admits an organization to an alliance (or re-admits a former member). A current member is a
 /// `CONFLICT`. The change and its audit event commit together.
 pub async fn admit(
@@ -106,7 +108,7 @@ pub async fn admit(
             "a member cannot join before the alliance was founded",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     organization::Entity::find_by_id(organization_id)
         .one(&txn)
         .await?
@@ -118,29 +120,46 @@ pub async fn admit(
         .await?;
     let saved = match existing {
         Some(m) if m.left_on.is_none() => {
-            return Err(AppError::Conflict(
-                "the organization is already a member of this alliance".to_owned(),
-            ));
+            return Err(AppError::Conflict(DUPLICATE_MEMBER.to_owned()));
         }
         Some(m) => {
-            let mut active: membership::ActiveModel = m.into();
-            active.role = Set(role);
-            active.joined_on = Set(joined_on);
-            active.left_on = Set(None);
-            active.update(&txn).await?
+            // Re-admitted: only while the membership is still one that was left.
+            let moved = membership::Entity::update_many()
+                .col_expr(
+                    membership::Column::Role,
+                    sea_orm::sea_query::Expr::value(role),
+                )
+                .col_expr(
+                    membership::Column::JoinedOn,
+                    sea_orm::sea_query::Expr::value(joined_on),
+                )
+                .col_expr(
+                    membership::Column::LeftOn,
+                    sea_orm::sea_query::Expr::value(Option::<chrono::NaiveDate>::None),
+                )
+                .filter(membership::Column::Id.eq(m.id))
+                .filter(membership::Column::LeftOn.is_not_null())
+                .exec(&txn)
+                .await?;
+            if moved.rows_affected != 1 {
+                return Err(AppError::Conflict(DUPLICATE_MEMBER.to_owned()));
+            }
+            membership::Entity::find_by_id(m.id)
+                .one(&txn)
+                .await?
+                .ok_or_else(|| AppError::internal("a membership vanished in its transaction"))?
         }
-        None => {
-            membership::Entity::insert(membership::ActiveModel {
-                alliance_id: Set(alliance.id),
-                organization_id: Set(organization_id),
-                role: Set(role),
-                joined_on: Set(joined_on),
-                left_on: Set(None),
-                ..Default::default()
-            })
-            .exec_with_returning(&txn)
-            .await?
-        }
+        None => membership::Entity::insert(membership::ActiveModel {
+            alliance_id: Set(alliance.id),
+            organization_id: Set(organization_id),
+            role: Set(role),
+            joined_on: Set(joined_on),
+            left_on: Set(None),
+            ..Default::default()
+        })
+        .exec_with_returning(&txn)
+        .await
+        .map_err(|e| super::conflict_on_duplicate(e, DUPLICATE_MEMBER))?,
     };
     audit::record(
         &txn,
@@ -199,7 +218,7 @@ pub async fn change_role(
     membership_id: i32,
     role: MembershipRole,
 ) -> AppResult<membership::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let (found, alliance) = current_for_change(&txn, caller, membership_id).await?;
     let before = found.role;
     let mut active: membership::ActiveModel = found.into();
@@ -228,7 +247,7 @@ pub async fn remove(
     membership_id: i32,
     left_on: Option<NaiveDate>,
 ) -> AppResult<membership::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let (found, alliance) = current_for_change(&txn, caller, membership_id).await?;
     let left_on = left_on.unwrap_or_else(|| Utc::now().date_naive());
     if left_on < found.joined_on {

@@ -32,10 +32,8 @@ use entity::{
     training_intention, training_order,
 };
 use sea_orm::{
-    ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select,
-    TransactionTrait,
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use serde_json::json;
@@ -143,7 +141,7 @@ pub async fn expire_due(db: &DatabaseConnection) -> AppResult<()> {
         .map(|o| o.id)
         .collect();
     if !overdue.is_empty() {
-        let txn = db.begin().await?;
+        let txn = crate::domain::begin_write(db).await?;
         training_order::Entity::update_many()
             .col_expr(
                 training_order::Column::Status,
@@ -217,7 +215,9 @@ pub async fn submit(
         .one(db)
         .await?
         .ok_or_else(|| AppError::validation("input.region", "no region has this code"))?;
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
+    // Lock the learner's row first: concurrent submissions for one learner count in turn.
+    crate::domain::lock_row::<learner::Entity>(&txn, learner::Column::Id, learner.id).await?;
     let open = training_intention::Entity::find()
         .filter(training_intention::Column::LearnerId.eq(learner.id))
         .filter(training_intention::Column::Status.eq(IntentionStatus::Open))
@@ -808,7 +808,7 @@ pub async fn dispatch(
             ));
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let saved = training_order::Entity::insert(training_order::ActiveModel {
         region_id: Set(region_id),
         occupation_code: Set(new.occupation.as_str().to_owned()),
@@ -886,14 +886,16 @@ async fn order_for_provider(
     Ok(order)
 }
 
-/// Accepts an order (its provider): opens a PROJECT_TRAINING cohort with the order's occupation,
-/// level and seats in one of the provider's alliances of the region, and enrols the bundled
-/// learners; their intentions become MATCHED (an intention whose learner cannot be enrolled, say
-/// because of another subsidised class, opens again).
+/// Accepts an order (its provider), in one transaction: the order moves DISPATCHED → ACCEPTED by
+/// a conditional `UPDATE` (its first statement: of two concurrent accepts, or an accept and a
+/// decline, one wins and the other gets `CONFLICT` with nothing written), a PROJECT_TRAINING
+/// cohort opens with the order's occupation, level and seats in one of the provider's alliances
+/// of the region, and the bundled learners are enrolled; their intentions become MATCHED (one
+/// whose learner cannot be enrolled, say because they hold a subsidised training of this
+/// occupation and level already, opens again). A failure half-way leaves nothing behind.
 pub async fn accept(
     db: &DatabaseConnection,
     caller: &Caller,
-    key: &crate::domain::personal::PersonalDataKey,
     id: i32,
 ) -> AppResult<training_order::Model> {
     expire_due(db).await?;
@@ -911,9 +913,24 @@ pub async fn accept(
                 "the provider no longer belongs to an alliance of the region".to_owned(),
             )
         })?;
+    let txn = crate::domain::begin_write(db).await?;
+    let taken = training_order::Entity::update_many()
+        .col_expr(
+            training_order::Column::Status,
+            Expr::value(OrderStatus::Accepted),
+        )
+        .filter(training_order::Column::Id.eq(order.id))
+        .filter(training_order::Column::Status.eq(OrderStatus::Dispatched))
+        .exec(&txn)
+        .await?;
+    if taken.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "the order was accepted or declined meanwhile".to_owned(),
+        ));
+    }
     let start = Utc::now().date_naive() + Days::new(14);
-    let cohort = cohorts::create(
-        db,
+    let cohort = cohorts::create_in(
+        &txn,
         caller,
         NewCohort {
             kind: CohortKind::ProjectTraining,
@@ -935,29 +952,37 @@ pub async fn accept(
     let bundled = training_intention::Entity::find()
         .filter(training_intention::Column::OrderId.eq(order.id))
         .filter(training_intention::Column::Status.eq(IntentionStatus::Dispatched))
-        .all(db)
+        .order_by_asc(training_intention::Column::Id)
+        .all(&txn)
         .await?;
     let mut matched = Vec::new();
     let mut reopened = Vec::new();
     for intention in &bundled {
-        match cohorts::enroll(
-            db,
+        // Each enrolment in a savepoint: a learner refused (a second subsidy, a full cohort)
+        // rolls back their enrolment only.
+        let savepoint = sea_orm::TransactionTrait::begin(&txn).await?;
+        match cohorts::enroll_in(
+            &savepoint,
             caller,
-            key,
-            cohort.id,
-            cohorts::LearnerRef::Id(intention.learner_id),
+            &cohort,
+            intention.learner_id,
+            policy::EnrolmentBasis::Ordered,
             None,
         )
         .await
         {
-            Ok(_) => matched.push(intention.id),
-            Err(err) => {
+            Ok(_) => {
+                savepoint.commit().await?;
+                matched.push(intention.id);
+            }
+            Err(err @ (AppError::Conflict(_) | AppError::Validation { .. })) => {
+                savepoint.rollback().await?;
                 tracing::info!(intention = intention.id, error = %err, "an accepted order could not enrol a learner");
                 reopened.push(intention.id);
             }
+            Err(err) => return Err(err),
         }
     }
-    let txn = db.begin().await?;
     training_intention::Entity::update_many()
         .col_expr(
             training_intention::Column::Status,
@@ -978,10 +1003,18 @@ pub async fn accept(
         .filter(training_intention::Column::Id.is_in(reopened.clone()))
         .exec(&txn)
         .await?;
-    let mut active: training_order::ActiveModel = order.clone().into();
-    active.status = Set(OrderStatus::Accepted);
-    active.cohort_id = Set(Some(cohort.id));
-    let saved = active.update(&txn).await?;
+    training_order::Entity::update_many()
+        .col_expr(
+            training_order::Column::CohortId,
+            Expr::value(Some(cohort.id)),
+        )
+        .filter(training_order::Column::Id.eq(order.id))
+        .exec(&txn)
+        .await?;
+    let saved = training_order::Entity::find_by_id(order.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("an order vanished in its transaction"))?;
     audit::record(
         &txn,
         caller,
@@ -1007,11 +1040,30 @@ pub async fn decline(
 ) -> AppResult<training_order::Model> {
     expire_due(db).await?;
     let order = order_for_provider(db, caller, id).await?;
-    let txn = db.begin().await?;
-    let mut active: training_order::ActiveModel = order.clone().into();
-    active.status = Set(OrderStatus::Declined);
-    active.decline_reason = Set(Some(reason.clone()));
-    let saved = active.update(&txn).await?;
+    let txn = crate::domain::begin_write(db).await?;
+    // The decisive statement: of a decline and a concurrent accept or decline, one wins.
+    let taken = training_order::Entity::update_many()
+        .col_expr(
+            training_order::Column::Status,
+            Expr::value(OrderStatus::Declined),
+        )
+        .col_expr(
+            training_order::Column::DeclineReason,
+            Expr::value(Some(reason.clone())),
+        )
+        .filter(training_order::Column::Id.eq(order.id))
+        .filter(training_order::Column::Status.eq(OrderStatus::Dispatched))
+        .exec(&txn)
+        .await?;
+    if taken.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "the order was accepted or declined meanwhile".to_owned(),
+        ));
+    }
+    let saved = training_order::Entity::find_by_id(order.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("an order vanished in its transaction"))?;
     reopen(&txn, &[order.id]).await?;
     audit::record(
         &txn,
@@ -1129,10 +1181,26 @@ pub async fn withdraw(
             "only an OPEN intention can be withdrawn",
         ));
     }
-    let txn = db.begin().await?;
-    let mut active: training_intention::ActiveModel = found.clone().into();
-    active.status = Set(IntentionStatus::Withdrawn);
-    let saved = active.update(&txn).await?;
+    let txn = crate::domain::begin_write(db).await?;
+    // The decisive statement: an intention dispatched meanwhile is not withdrawn under the order.
+    let moved = training_intention::Entity::update_many()
+        .col_expr(
+            training_intention::Column::Status,
+            Expr::value(IntentionStatus::Withdrawn),
+        )
+        .filter(training_intention::Column::Id.eq(found.id))
+        .filter(training_intention::Column::Status.eq(IntentionStatus::Open))
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "the intention was dispatched or withdrawn meanwhile".to_owned(),
+        ));
+    }
+    let saved = training_intention::Entity::find_by_id(found.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("an intention vanished in its transaction"))?;
     audit::record(
         &txn,
         caller,

@@ -290,9 +290,9 @@ pub async fn update_profile(
     organization_id: i32,
     change: ProfileChange,
 ) -> AppResult<organization::Model> {
-    use sea_orm::{ActiveModelTrait, TransactionTrait};
+    use sea_orm::ActiveModelTrait;
     crate::auth::policy::update_organization(&caller.viewer, organization_id)?;
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let found = organization::Entity::find_by_id(organization_id)
         .one(&txn)
         .await?

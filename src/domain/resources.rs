@@ -14,7 +14,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select, TransactionTrait,
+    Select,
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use serde_json::json;
@@ -219,7 +219,10 @@ pub async fn publish(
     if !errors.is_empty() {
         return Err(PublishError::Invalid(errors));
     }
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
+    // Lock the provider's row first: concurrent publications take their version numbers in turn.
+    crate::domain::lock_row::<organization::Entity>(&txn, organization::Column::Id, provider_id)
+        .await?;
     let latest: Option<i32> = open_resource::Entity::find()
         .select_only()
         .column_as(open_resource::Column::ListVersion.max(), "v")
@@ -332,7 +335,7 @@ pub async fn withdraw(
     id: i32,
 ) -> AppResult<open_resource::Model> {
     let provider_id = policy::publish_resources(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let found = open_resource::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -735,7 +738,7 @@ pub async fn rate_institution(
     if !(1..=5).contains(&stars) {
         return Err(AppError::validation("input.stars", "1 to 5"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let found = institution(&txn, institution_id).await?;
     policy::supervise(&caller.viewer, found.region_id)?;
     let before = found.credit_stars;
@@ -789,7 +792,7 @@ pub async fn set_institution_status(
     status: InstitutionStatus,
     reason: String,
 ) -> AppResult<organization::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     let found = institution(&txn, institution_id).await?;
     policy::supervise(&caller.viewer, found.region_id)?;
     let before = found.catalogue_status;

@@ -1286,7 +1286,7 @@ impl MutationRoot {
     ) -> async_graphql::Result<TrainingOrder> {
         let api = api(ctx)?;
         let id = NodeKey::order("input.order", &input.order)?;
-        let saved = orders::accept(&api.db, &caller(ctx), &api.personal_data, id).await?;
+        let saved = orders::accept(&api.db, &caller(ctx), id).await?;
         if let Some(cohort_id) = saved.cohort_id {
             api.events.publish(Event::CohortPlanned { cohort_id });
         }

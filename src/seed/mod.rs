@@ -9,9 +9,7 @@ use std::collections::HashMap;
 use anyhow::{Context as _, bail};
 use chrono::{Days, NaiveDate};
 use entity::{MembershipRole, alliance, membership, region};
-use sea_orm::{
-    ActiveEnum, ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
-};
+use sea_orm::{ActiveEnum, ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait};
 use serde::Deserialize;
 
 use crate::{
@@ -129,7 +127,7 @@ fn demo_credit_code(
 /// their ID numbers are encrypted with `key`, and the registrations are in the audit trail).
 pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Result<SeedOutcome> {
     let demo: Demo = toml::from_str(DEMO).context("parsing demo.toml")?;
-    let txn = db.begin().await?;
+    let txn = crate::domain::begin_write(db).await?;
     if region::Entity::find().count(&txn).await? > 0 {
         return Ok(SeedOutcome::AlreadyPopulated);
     }
@@ -234,7 +232,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
     let cohorts = demo_cohorts(db, key).await?;
     let resources = demo_resources(db).await?;
     let certificates = demo_evaluation(db).await?;
-    let intentions = demo_orders(db, key).await?;
+    let intentions = demo_orders(db).await?;
     let (completers, recommendations) = demo_employment(db).await?;
     Ok(SeedOutcome::Loaded {
         regions: demo.regions.len(),
@@ -254,7 +252,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
 
 /// Open intentions in both regions — some that published resources fit, some that nothing fits —
 /// and two dispatched orders, one of them accepted.
-async fn demo_orders(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Result<usize> {
+async fn demo_orders(db: &DatabaseConnection) -> anyhow::Result<usize> {
     use chrono::Utc;
     use entity::{Schedule, SkillLevel, learner, organization};
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
@@ -461,7 +459,7 @@ async fn demo_orders(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::
     )
     .await
     .map_err(err)?;
-    orders::accept(db, &zhilian_caller, key, first.id)
+    orders::accept(db, &zhilian_caller, first.id)
         .await
         .map_err(err)?;
     orders::dispatch(
