@@ -637,9 +637,8 @@ pub async fn end_enrollment(
         .ok_or_else(|| AppError::internal("an enrollment without its cohort"))?;
     policy::train_in_cohort(&caller.viewer, cohort.provider_id)?;
     if found.status != EnrollmentStatus::Enrolled {
-        return Err(AppError::validation(
-            "status",
-            "only an ENROLLED learner can complete or withdraw",
+        return Err(refuse(
+            "the enrolment has ended already: only an ENROLLED learner completes or withdraws",
         ));
     }
     if end == EnrollmentEnd::Complete

@@ -62,7 +62,7 @@ pub async fn lock_row<E: EntityTrait>(
 ) -> AppResult<bool> {
     use sea_orm::sea_query::Expr;
     let locked = E::update_many()
-        .col_expr(key, Expr::col(key).into())
+        .col_expr(key, Expr::col(key))
         .filter(key.eq(id))
         .exec(txn)
         .await?;

@@ -872,9 +872,8 @@ async fn order_for_provider(
         ));
     }
     if order.status != OrderStatus::Dispatched {
-        return Err(AppError::validation(
-            "status",
-            "the order is no longer DISPATCHED",
+        return Err(AppError::Conflict(
+            "the order is no longer DISPATCHED".to_owned(),
         ));
     }
     if order.deadline < Utc::now().date_naive() {
@@ -1176,9 +1175,8 @@ pub async fn withdraw(
         ));
     }
     if found.status != IntentionStatus::Open {
-        return Err(AppError::validation(
-            "status",
-            "only an OPEN intention can be withdrawn",
+        return Err(AppError::Conflict(
+            "only an OPEN intention can be withdrawn".to_owned(),
         ));
     }
     let txn = crate::domain::begin_write(db).await?;

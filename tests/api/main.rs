@@ -23,3 +23,4 @@ mod resources;
 mod schema_sdl;
 mod statements;
 mod structure;
+mod writes;

@@ -240,7 +240,7 @@ async fn dispatch_accept_decline_and_the_deadline() {
             json!({ "o": order }),
         )
         .await;
-    assert_eq!(twice["errors"][0]["extensions"]["field"], "status");
+    assert_eq!(first_code(&twice), "CONFLICT", "accepted already");
 
     let second = app
         .data_as(
@@ -295,7 +295,7 @@ async fn dispatch_accept_decline_and_the_deadline() {
             json!({ "o": third }),
         )
         .await;
-    assert_eq!(late["errors"][0]["extensions"]["field"], "status");
+    assert_eq!(first_code(&late), "CONFLICT", "expired: {late}");
     assert_eq!(
         status(eyewear[1].clone()).await,
         "OPEN",
