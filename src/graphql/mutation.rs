@@ -749,9 +749,14 @@ impl MutationRoot {
         cohort_step(ctx, input, CohortStep::Cancel).await
     }
 
-    /// Enrols a learner in a PLANNED or RUNNING cohort, by its provider. CONFLICT for a full
-    /// cohort, a learner enrolled twice, or a learner already in another running subsidised cohort
-    /// for the same occupation and level; nothing is written then.
+    /// Enrols a learner in a PLANNED or RUNNING cohort, by its provider: one it registered, one
+    /// bundled in a training order dispatched to it, one who applied to the cohort, or one it
+    /// names by full name and national ID number (FORBIDDEN for anyone else, whether or not they
+    /// exist). CONFLICT for a full cohort or a learner enrolled twice. One subsidised training per
+    /// person, occupation and level, decided by the database: an ENROLLED or COMPLETED enrolment
+    /// in a subsidised cohort of any provider and city, PLANNED, RUNNING or FINISHED, holds it, so
+    /// a second one is CONFLICT; a withdrawal or a cancelled cohort frees it, and an unsubsidised
+    /// cohort needs none. Nothing is written on any refusal.
     async fn enroll_learner(
         &self,
         ctx: &Context<'_>,

@@ -167,7 +167,8 @@ impl Cohort {
         self.0.end_on
     }
 
-    /// Whether training here claims a government subsidy.
+    /// Whether training here claims a government subsidy (one subsidised training per person,
+    /// occupation and level: see `enrollLearner`).
     async fn subsidized(&self) -> bool {
         self.0.subsidized
     }
