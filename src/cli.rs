@@ -294,6 +294,16 @@ async fn import_resources(
     };
     let format = Format::from_path(file)
         .ok_or_else(|| anyhow::anyhow!("{} is neither .csv nor .xlsx", file.display()))?;
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("reading {}", file.display()))?
+        .len();
+    let most = import::Limits::default().file_bytes;
+    if size > most as u64 {
+        anyhow::bail!(
+            "{} has {size} bytes, more than the {most} an import reads",
+            file.display()
+        );
+    }
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let org_id = NodeKey::organization("--org", org).map_err(|e| anyhow::anyhow!("{e}"))?;
     let db = db::connect(&settings.database_url, 2).await?;
@@ -317,7 +327,7 @@ async fn import_resources(
         request_id: None,
         access: Default::default(),
     };
-    match import::import(&db, &caller, format, &bytes).await {
+    match import::import(&db, &caller, format, bytes).await {
         Ok(published) => {
             println!(
                 "published version {} of {}'s list: {} items",

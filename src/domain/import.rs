@@ -110,40 +110,232 @@ fn field_of(header: &str) -> Option<&'static str> {
         .map(|(f, _)| *f)
 }
 
-/// Reads rows of text cells from a file.
-fn read_table(format: Format, bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
-    let whole = |message: String| RowError {
+/// What an import reads at most; past any of these the file is refused whole, naming the limit,
+/// and nothing is published. An XLSX workbook is a ZIP archive, so its entries are measured as
+/// they decompress (never trusting the sizes it declares) before anything is parsed, and its
+/// first sheet is streamed cell by cell: no structure is ever sized by the farthest cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The file itself, in bytes.
+    pub file_bytes: usize,
+    /// Rows, the header included.
+    pub rows: usize,
+    /// Columns.
+    pub columns: usize,
+    /// Non-empty cells.
+    pub cells: usize,
+    /// One cell's text, in bytes.
+    pub cell_bytes: usize,
+    /// Entries of the XLSX archive.
+    pub archive_entries: usize,
+    /// Uncompressed bytes of the whole XLSX archive.
+    pub uncompressed_bytes: u64,
+    /// Worksheets of the workbook.
+    pub sheets: usize,
+    /// How long reading may take.
+    pub time: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            file_bytes: 4 * 1024 * 1024,
+            rows: super::resources::MAX_ITEMS + 1 + 100,
+            columns: 64,
+            cells: 64 * 1024,
+            cell_bytes: 4 * 1024,
+            archive_entries: 200,
+            uncompressed_bytes: 32 * 1024 * 1024,
+            sheets: 32,
+            time: std::time::Duration::from_secs(5),
+        }
+    }
+}
+
+fn whole(message: String) -> RowError {
+    RowError {
         row: 0,
         column: String::new(),
         message,
-    };
+    }
+}
+
+/// A table being filled within the limits.
+struct Table<'a> {
+    limits: &'a Limits,
+    rows: Vec<Vec<String>>,
+    cells: usize,
+    started: std::time::Instant,
+}
+
+impl<'a> Table<'a> {
+    fn new(limits: &'a Limits) -> Self {
+        Self {
+            limits,
+            rows: Vec::new(),
+            cells: 0,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn in_time(&self) -> Result<(), RowError> {
+        if self.started.elapsed() > self.limits.time {
+            return Err(whole(format!(
+                "reading the file took longer than the {} s an import may take",
+                self.limits.time.as_secs()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Puts a cell at (row, column), both from 0.
+    fn put(&mut self, row: usize, column: usize, text: String) -> Result<(), RowError> {
+        let l = self.limits;
+        if row >= l.rows {
+            return Err(whole(format!(
+                "the sheet has a row {}, beyond the {} rows an import reads",
+                row + 1,
+                l.rows
+            )));
+        }
+        if column >= l.columns {
+            return Err(whole(format!(
+                "row {} has a column {}, beyond the {} columns an import reads",
+                row + 1,
+                column + 1,
+                l.columns
+            )));
+        }
+        if text.len() > l.cell_bytes {
+            return Err(whole(format!(
+                "row {}, column {} holds more than the {} bytes a cell may have",
+                row + 1,
+                column + 1,
+                l.cell_bytes
+            )));
+        }
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.cells += 1;
+        if self.cells > l.cells {
+            return Err(whole(format!(
+                "the sheet has more than the {} cells an import reads",
+                l.cells
+            )));
+        }
+        if self.rows.len() <= row {
+            self.rows.resize_with(row + 1, Vec::new);
+        }
+        let cells = &mut self.rows[row];
+        if cells.len() <= column {
+            cells.resize(column + 1, String::new());
+        }
+        cells[column] = text;
+        Ok(())
+    }
+}
+
+/// Measures every entry of a ZIP archive as it decompresses, refusing a bomb before it is parsed.
+fn check_archive(bytes: &[u8], limits: &Limits, table: &Table<'_>) -> Result<(), RowError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| whole(format!("not an XLSX workbook: {e}")))?;
+    if archive.len() > limits.archive_entries {
+        return Err(whole(format!(
+            "the workbook has {} parts, more than the {} an import reads",
+            archive.len(),
+            limits.archive_entries
+        )));
+    }
+    let mut total: u64 = 0;
+    let mut buffer = vec![0u8; 64 * 1024];
+    for i in 0..archive.len() {
+        let mut entry = archive
+            .by_index(i)
+            .map_err(|e| whole(format!("not an XLSX workbook: {e}")))?;
+        loop {
+            table.in_time()?;
+            let n = std::io::Read::read(&mut entry, &mut buffer)
+                .map_err(|e| whole(format!("not an XLSX workbook: {e}")))?;
+            if n == 0 {
+                break;
+            }
+            total += n as u64;
+            if total > limits.uncompressed_bytes {
+                return Err(whole(format!(
+                    "the workbook unpacks to more than the {} MiB an import reads",
+                    limits.uncompressed_bytes / (1024 * 1024)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads rows of text cells from a file, within `limits`.
+fn read_table(format: Format, bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, RowError> {
+    if bytes.len() > limits.file_bytes {
+        return Err(whole(format!(
+            "the file has more than the {} MiB an import reads",
+            limits.file_bytes / (1024 * 1024)
+        )));
+    }
+    let mut table = Table::new(limits);
     match format {
         Format::Csv => {
             let mut reader = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
                 .from_reader(bytes);
-            reader
-                .records()
-                .map(|r| {
-                    r.map(|rec| rec.iter().map(str::to_owned).collect())
-                        .map_err(|e| whole(format!("not a CSV file: {e}")))
-                })
-                .collect()
+            let mut record = csv::StringRecord::new();
+            let mut row = 0;
+            loop {
+                table.in_time()?;
+                match reader.read_record(&mut record) {
+                    Ok(false) => break,
+                    Ok(true) => {}
+                    Err(e) => return Err(whole(format!("not a CSV file: {e}"))),
+                }
+                for (column, field) in record.iter().enumerate() {
+                    table.put(row, column, field.to_owned())?;
+                }
+                if table.rows.len() <= row {
+                    table.rows.resize_with(row + 1, Vec::new);
+                }
+                row += 1;
+            }
         }
         Format::Xlsx => {
+            check_archive(bytes, limits, &table)?;
             let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
                 .map_err(|e| whole(format!("not an XLSX workbook: {e}")))?;
-            let range = workbook
-                .worksheet_range_at(0)
-                .ok_or_else(|| whole("the workbook has no sheet".to_owned()))?
+            let names = workbook.sheet_names();
+            if names.len() > limits.sheets {
+                return Err(whole(format!(
+                    "the workbook has {} sheets, more than the {} an import reads",
+                    names.len(),
+                    limits.sheets
+                )));
+            }
+            let first = names
+                .first()
+                .cloned()
+                .ok_or_else(|| whole("the workbook has no sheet".to_owned()))?;
+            let mut cells = workbook
+                .worksheet_cells_reader(&first)
                 .map_err(|e| whole(format!("the first sheet cannot be read: {e}")))?;
-            Ok(range
-                .rows()
-                .map(|row| row.iter().map(cell_text).collect())
-                .collect())
+            while let Some(cell) = cells
+                .next_cell()
+                .map_err(|e| whole(format!("the first sheet cannot be read: {e}")))?
+            {
+                table.in_time()?;
+                let (row, column) = cell.get_position();
+                let value: Data = cell.get_value().clone().into();
+                table.put(row as usize, column as usize, cell_text(&value))?;
+            }
         }
     }
+    Ok(table.rows)
 }
 
 fn cell_text(cell: &Data) -> String {
@@ -239,7 +431,17 @@ fn parse_occupations(s: &str) -> Option<Vec<(String, SkillLevel)>> {
 
 /// Parses a file into items; every bad row and column is reported.
 pub fn parse(format: Format, bytes: &[u8]) -> Result<Vec<ItemInput>, Vec<RowError>> {
-    let table = read_table(format, bytes).map_err(|e| vec![e])?;
+    parse_within(format, bytes, &Limits::default()).map(|(items, _)| items)
+}
+
+/// [`parse`] within `limits`, with the spreadsheet row of each item.
+pub fn parse_within(
+    format: Format,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(Vec<ItemInput>, Vec<usize>), Vec<RowError>> {
+    let table = read_table(format, bytes, limits).map_err(|e| vec![e])?;
+    let item_rows = rows_of(&table);
     let Some((header, rows)) = table.split_first() else {
         return Err(vec![RowError {
             row: 0,
@@ -390,26 +592,21 @@ pub fn parse(format: Format, bytes: &[u8]) -> Result<Vec<ItemInput>, Vec<RowErro
         }
     }
     if errors.is_empty() {
-        Ok(items.into_iter().map(|(_, item)| item).collect())
+        Ok((items.into_iter().map(|(_, item)| item).collect(), item_rows))
     } else {
         Err(errors)
     }
 }
 
-/// The spreadsheet row of the `index`-th item of a parsed file (blank rows are skipped, so this
-/// re-reads the file's row numbers).
-pub fn rows_of_items(format: Format, bytes: &[u8]) -> Vec<usize> {
-    read_table(format, bytes)
-        .map(|table| {
-            table
-                .iter()
-                .enumerate()
-                .skip(1)
-                .filter(|(_, cells)| !cells.iter().all(|c| c.trim().is_empty()))
-                .map(|(i, _)| i + 1)
-                .collect()
-        })
-        .unwrap_or_default()
+/// The spreadsheet row of each item of a table (blank rows are skipped).
+fn rows_of(table: &[Vec<String>]) -> Vec<usize> {
+    table
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, cells)| !cells.iter().all(|c| c.trim().is_empty()))
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 /// Why an import published nothing.
@@ -421,31 +618,33 @@ pub enum ImportError {
     App(crate::error::AppError),
 }
 
-/// Parses a file and publishes it as the caller's new list; any bad row publishes nothing.
+/// Parses a file and publishes it as the caller's new list; any bad row publishes nothing. The
+/// file is read on a blocking thread, off the async runtime, within [`Limits`].
 pub async fn import(
     db: &sea_orm::DatabaseConnection,
     caller: &crate::auth::Caller,
     format: Format,
-    bytes: &[u8],
+    bytes: Vec<u8>,
 ) -> Result<super::resources::Published, ImportError> {
     // Refuse callers who may not publish before reading their file.
     crate::auth::policy::publish_resources(&caller.viewer).map_err(ImportError::App)?;
-    let items = parse(format, bytes).map_err(ImportError::Rows)?;
+    let limits = Limits::default();
+    let (items, rows) = tokio::task::spawn_blocking(move || parse_within(format, &bytes, &limits))
+        .await
+        .map_err(|e| ImportError::App(crate::error::AppError::internal(e)))?
+        .map_err(ImportError::Rows)?;
     match super::resources::publish(db, caller, items).await {
         Ok(published) => Ok(published),
         Err(super::resources::PublishError::App(e)) => Err(ImportError::App(e)),
-        Err(super::resources::PublishError::Invalid(errors)) => {
-            let rows = rows_of_items(format, bytes);
-            Err(ImportError::Rows(
-                errors
-                    .into_iter()
-                    .map(|e| RowError {
-                        row: rows.get(e.item).copied().unwrap_or(0),
-                        column: e.field,
-                        message: e.message,
-                    })
-                    .collect(),
-            ))
-        }
+        Err(super::resources::PublishError::Invalid(errors)) => Err(ImportError::Rows(
+            errors
+                .into_iter()
+                .map(|e| RowError {
+                    row: rows.get(e.item).copied().unwrap_or(0),
+                    column: e.field,
+                    message: e.message,
+                })
+                .collect(),
+        )),
     }
 }

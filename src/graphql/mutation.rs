@@ -895,7 +895,7 @@ impl MutationRoot {
             ImportFormat::Csv => import::Format::Csv,
             ImportFormat::Xlsx => import::Format::Xlsx,
         };
-        match import::import(&api.db, &caller(ctx), format, &bytes).await {
+        match import::import(&api.db, &caller(ctx), format, bytes).await {
             Ok(published) => {
                 announce(api, &published);
                 Ok(published.items.into_iter().map(OpenResource).collect())

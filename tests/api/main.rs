@@ -7,6 +7,7 @@
 
 mod auth;
 mod authz;
+mod bombs;
 mod cohorts;
 mod demands;
 mod employment;
