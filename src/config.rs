@@ -10,6 +10,7 @@
 //! | `log_format` | `SKILLGRAPH_LOG_FORMAT` | `text` (or `json`) |
 //! | `max_query_depth` | `SKILLGRAPH_MAX_QUERY_DEPTH` | `16` |
 //! | `max_query_complexity` | `SKILLGRAPH_MAX_QUERY_COMPLEXITY` | `5000` |
+//! | `max_query_cost` | `SKILLGRAPH_MAX_QUERY_COST` | `1000000`: lists multiply what they hold by their page size |
 //! | `loader_delay_ms` | `SKILLGRAPH_LOADER_DELAY_MS` | `1` |
 //! | `intention_expiry_days` | `SKILLGRAPH_INTENTION_EXPIRY_DAYS` | `90` |
 //! | `max_open_intentions` | `SKILLGRAPH_MAX_OPEN_INTENTIONS` | `3` |
@@ -73,6 +74,8 @@ pub struct Settings {
     pub max_query_depth: usize,
     /// The most fields a query may select.
     pub max_query_complexity: usize,
+    /// The highest cost a request may have (lists multiply what they hold by their page size).
+    pub max_query_cost: u64,
     /// How long, in milliseconds, a DataLoader gathers keys before its one statement.
     pub loader_delay_ms: u64,
     /// Days until an open training intention expires.
@@ -131,6 +134,7 @@ impl Default for Settings {
             log_format: LogFormat::Text,
             max_query_depth: limits.max_depth,
             max_query_complexity: limits.max_complexity,
+            max_query_cost: limits.cost.max_cost,
             loader_delay_ms: u64::try_from(limits.loader_delay.as_millis()).unwrap_or(1),
             intention_expiry_days: limits.intention_expiry_days,
             max_open_intentions: limits.max_open_intentions,
@@ -163,6 +167,7 @@ impl fmt::Debug for Settings {
             .field("log_format", &self.log_format)
             .field("max_query_depth", &self.max_query_depth)
             .field("max_query_complexity", &self.max_query_complexity)
+            .field("max_query_cost", &self.max_query_cost)
             .field("loader_delay_ms", &self.loader_delay_ms)
             .field("intention_expiry_days", &self.intention_expiry_days)
             .field("max_open_intentions", &self.max_open_intentions)
@@ -213,6 +218,10 @@ impl Settings {
             intention_expiry_days: self.intention_expiry_days,
             max_open_intentions: self.max_open_intentions,
             recommendation_days: self.recommendation_days,
+            cost: crate::graphql::cost::CostLimits {
+                max_cost: self.max_query_cost,
+                ..Default::default()
+            },
         }
     }
 

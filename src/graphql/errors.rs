@@ -35,12 +35,16 @@ impl ExtensionFactory for ErrorCodes {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(ErrorCodesExtension {
             limits: self.limits,
+            parsed: std::sync::Mutex::new(None),
         })
     }
 }
 
 struct ErrorCodesExtension {
     limits: SchemaLimits,
+    /// The request's document and variables, kept from parsing for the cost check that follows
+    /// validation.
+    parsed: std::sync::Mutex<Option<(ExecutableDocument, Variables)>>,
 }
 
 fn code_of(err: &ServerError) -> Option<String> {
@@ -68,10 +72,27 @@ impl Extension for ErrorCodesExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables).await.map_err(|mut err| {
+        let limits = &self.limits.cost;
+        // Tokens first, counted without parsing: a huge document is refused for little.
+        let tokens = super::cost::count_tokens(query, limits.max_tokens);
+        if tokens > limits.max_tokens {
+            return Err(super::cost::refusal(
+                format!(
+                    "the document has more than the {} tokens allowed",
+                    limits.max_tokens
+                ),
+                None,
+                limits,
+            ));
+        }
+        let doc = next.run(ctx, query, variables).await.map_err(|mut err| {
             set_code(&mut err, "GRAPHQL_PARSE_FAILED");
             err
-        })
+        })?;
+        if let Ok(mut parsed) = self.parsed.lock() {
+            *parsed = Some((doc.clone(), variables.clone()));
+        }
+        Ok(doc)
     }
 
     async fn validation(
@@ -79,7 +100,22 @@ impl Extension for ErrorCodesExtension {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|errors| {
+        let validated = next.run(ctx).await;
+        if validated.is_ok() {
+            // A valid document: now what it would cost, before anything runs.
+            let parsed = self.parsed.lock().ok().and_then(|mut p| p.take());
+            if let Some((doc, variables)) = parsed {
+                super::cost::check(
+                    &ctx.schema_env.registry,
+                    &doc,
+                    &variables,
+                    &self.limits.cost,
+                    ctx.data_opt::<super::cost::RequestCost>(),
+                )
+                .map_err(|e| vec![e])?;
+            }
+        }
+        validated.map_err(|errors| {
             errors
                 .into_iter()
                 .map(|mut err| {
@@ -95,6 +131,13 @@ impl Extension for ErrorCodesExtension {
                             err.message = format!(
                                 "the query selects more than the limit of {} fields; ask for smaller pages or fewer fields",
                                 self.limits.max_complexity
+                            );
+                            set_code(&mut err, "QUERY_TOO_COMPLEX");
+                        }
+                        m if m.starts_with("The number of directives on the field") => {
+                            err.message = format!(
+                                "a field carries more than the {} directives allowed",
+                                self.limits.cost.max_directives_per_field
                             );
                             set_code(&mut err, "QUERY_TOO_COMPLEX");
                         }

@@ -5,6 +5,7 @@
 
 pub mod connection;
 pub mod context;
+pub mod cost;
 mod errors;
 pub mod ids;
 pub mod loaders;
@@ -47,6 +48,8 @@ pub struct SchemaLimits {
     /// Days a certified or trained learner may wait for three job recommendations before the
     /// backlog calls them overdue.
     pub recommendation_days: u64,
+    /// What one request may cost and hold (see [`cost`]).
+    pub cost: cost::CostLimits,
 }
 
 impl Default for SchemaLimits {
@@ -58,6 +61,7 @@ impl Default for SchemaLimits {
             intention_expiry_days: 90,
             max_open_intentions: 3,
             recommendation_days: 30,
+            cost: cost::CostLimits::default(),
         }
     }
 }
@@ -88,6 +92,7 @@ pub fn build_schema(
         })
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
+        .limit_directives(limits.cost.max_directives_per_field)
         .extension(ErrorCodes::new(limits))
         .finish()
 }

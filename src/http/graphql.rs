@@ -142,10 +142,17 @@ async fn execute(
             );
         }
     };
+    let cost = crate::graphql::cost::RequestCost::default();
     let response = state
         .schema
-        .execute(request.data(RequestId(request_id)).data(caller))
+        .execute(
+            request
+                .data(RequestId(request_id.clone()))
+                .data(caller)
+                .data(cost.clone()),
+        )
         .await;
+    tracing::debug!(request_id = %request_id, cost = cost.get(), "graphql request");
     let not_executed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| {
@@ -166,6 +173,9 @@ async fn execute(
             let mut http = (status, body).into_response();
             http.headers_mut()
                 .insert(header::CONTENT_TYPE, media.content_type());
+            // What the request cost (charged by the rate limit once there is one).
+            http.headers_mut()
+                .insert("x-query-cost", HeaderValue::from(cost.get()));
             http
         }
         Err(err) => {

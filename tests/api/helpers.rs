@@ -328,10 +328,16 @@ impl TestDb {
 }
 
 /// The server's limits, with loaders that wait long enough to batch a whole level even in a debug
-/// build on a busy two-core machine (production waits 1 ms; batching is timing-based).
+/// build on a busy two-core machine (production waits 1 ms; batching is timing-based), and no
+/// ceiling on the query cost: the suite's deliberately nested queries are judged by the other
+/// limits, and the cost tests (`limits.rs`) build a schema with the server's own defaults.
 pub fn test_limits() -> SchemaLimits {
     SchemaLimits {
         loader_delay: std::time::Duration::from_millis(20),
+        cost: skillgraph::graphql::cost::CostLimits {
+            max_cost: u64::MAX,
+            ..Default::default()
+        },
         ..SchemaLimits::default()
     }
 }

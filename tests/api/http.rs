@@ -29,6 +29,12 @@ async fn post_json_negotiates_the_response_type() {
     assert_eq!(response.status(), StatusCode::OK);
     assert!(content_type(&response).starts_with("application/json"));
     assert!(response.headers().contains_key("x-request-id"));
+    let cost: u64 = response.headers()["x-query-cost"]
+        .to_str()
+        .expect("header")
+        .parse()
+        .expect("a number");
+    assert!(cost > 0, "the computed cost reaches the HTTP layer");
     let body: Value = response.json().await.expect("json");
     assert_eq!(
         body["data"]["regions"].as_array().expect("regions").len(),

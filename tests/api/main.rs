@@ -17,6 +17,7 @@ mod gate;
 mod graph;
 mod helpers;
 mod http;
+mod limits;
 mod orders;
 mod pagination;
 mod personal;

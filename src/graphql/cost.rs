@@ -1,0 +1,391 @@
+//! What a request may cost, decided before anything runs.
+//!
+//! Every selected field costs its weight (1, or more for fields that run statements per row:
+//! suggestions, aggregates, personal data), and a list multiplies what it holds: a connection by
+//! its `first` or `last` (the default page size when neither is given), any other list by
+//! [`LIST_FACTOR`]. So `alliances(first: 20) { members(first: 20) { … } }` costs 20 × 20 times
+//! what one member costs, where counting fields alone would say 2. Fragments count where they are
+//! spread. Besides the cost, a document may have only so many tokens (counted before it is
+//! parsed), aliases, directives (per field and in all) and root fields.
+//!
+//! A request over any limit is refused with `QUERY_TOO_COMPLEX` (the computed cost and the
+//! maximum in `extensions`) before it executes; the cost of every accepted request is put in its
+//! [`RequestCost`] for the HTTP layer (the rate limit will charge it).
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
+use async_graphql::{
+    Name, Positioned, ServerError, Variables,
+    parser::types::{
+        ExecutableDocument, FragmentDefinition, OperationType, Selection, SelectionSet,
+    },
+    registry::{MetaType, MetaTypeName, Registry},
+};
+
+use crate::domain::page::DEFAULT_PAGE_SIZE;
+
+/// What an unpaginated list is taken to hold.
+pub const LIST_FACTOR: u64 = 5;
+
+/// The limits on a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CostLimits {
+    /// The highest cost a request may have.
+    pub max_cost: u64,
+    /// The most tokens a document may have.
+    pub max_tokens: usize,
+    /// The most aliased fields.
+    pub max_aliases: usize,
+    /// The most directives in a document.
+    pub max_directives: usize,
+    /// The most directives on one field.
+    pub max_directives_per_field: usize,
+    /// The most fields at the root of an operation.
+    pub max_root_fields: usize,
+}
+
+impl Default for CostLimits {
+    fn default() -> Self {
+        Self {
+            max_cost: 1_000_000,
+            max_tokens: 10_000,
+            max_aliases: 64,
+            max_directives: 64,
+            max_directives_per_field: 4,
+            max_root_fields: 32,
+        }
+    }
+}
+
+/// The weight of one field of a type (a resolver that runs statements of its own per row weighs
+/// more than one that reads a loaded column).
+fn weight(type_name: &str, field: &str) -> u64 {
+    match (type_name, field) {
+        (_, "personalData") => 20,
+        ("Learner", "jobSuggestions") | ("TrainingIntention", "suggestions") => 50,
+        (
+            _,
+            "placementRates"
+            | "skillsBalance"
+            | "certificateStats"
+            | "intentionDemand"
+            | "recommendationBacklog"
+            | "followUpsDue"
+            | "evaluationMap",
+        ) => 200,
+        (_, "totalCount") => 5,
+        _ => 1,
+    }
+}
+
+/// Counts the tokens of a document the way a GraphQL lexer would, without building anything: a
+/// name, a number, a string, or a punctuator is one token. Commas, white space and comments are
+/// not tokens.
+pub fn count_tokens(query: &str, stop_after: usize) -> usize {
+    let bytes = query.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i < bytes.len() && n <= stop_after {
+        let b = bytes[i];
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' | b',' => i += 1,
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                n += 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'.' if bytes.get(i..i + 3) == Some(b"...") => {
+                n += 1;
+                i += 3;
+            }
+            _ if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' => {
+                n += 1;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'.' | b'-'))
+                {
+                    i += 1;
+                }
+            }
+            _ => {
+                n += 1;
+                i += 1;
+            }
+        }
+    }
+    n
+}
+
+/// The cost of a request, shared with the HTTP layer.
+#[derive(Debug, Clone, Default)]
+pub struct RequestCost(pub Arc<AtomicU64>);
+
+impl RequestCost {
+    /// The computed cost (0 until the document is checked).
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn set(&self, cost: u64) {
+        self.0.store(cost, Ordering::Relaxed);
+    }
+}
+
+/// What a document was found to hold.
+#[derive(Debug, Default)]
+struct Tally {
+    aliases: usize,
+    directives: usize,
+    most_directives_on_a_field: usize,
+}
+
+struct Walker<'a> {
+    registry: &'a Registry,
+    fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
+    variables: &'a Variables,
+    tally: Tally,
+    depth: usize,
+    /// The page size of the connection whose selection is being walked.
+    page: u64,
+}
+
+impl Walker<'_> {
+    /// The page size a connection field asks for.
+    fn page_size(&self, field: &async_graphql::parser::types::Field) -> u64 {
+        for name in ["first", "last"] {
+            if let Some(value) = field.get_argument(name) {
+                let value = value
+                    .node
+                    .clone()
+                    .into_const_with(|v| {
+                        Ok::<_, std::convert::Infallible>(
+                            self.variables.get(&v).cloned().unwrap_or_default(),
+                        )
+                    })
+                    .ok();
+                if let Some(async_graphql::Value::Number(n)) = value {
+                    return n.as_u64().unwrap_or(0);
+                }
+            }
+        }
+        DEFAULT_PAGE_SIZE
+    }
+
+    fn selection_set(&mut self, type_name: &str, set: &SelectionSet) -> u64 {
+        // Fragments are acyclic once validated, but the cost walk runs first: stop deep nesting.
+        self.depth += 1;
+        if self.depth > 64 {
+            self.depth -= 1;
+            return u64::MAX / 4;
+        }
+        let mut total: u64 = 0;
+        for selection in &set.items {
+            let cost = match &selection.node {
+                Selection::Field(field) => self.field(type_name, &field.node),
+                Selection::InlineFragment(fragment) => {
+                    self.directives(fragment.node.directives.len());
+                    let on = fragment
+                        .node
+                        .type_condition
+                        .as_ref()
+                        .map(|t| t.node.on.node.to_string())
+                        .unwrap_or_else(|| type_name.to_owned());
+                    self.selection_set(&on, &fragment.node.selection_set.node)
+                }
+                Selection::FragmentSpread(spread) => {
+                    self.directives(spread.node.directives.len());
+                    match self.fragments.get(&spread.node.fragment_name.node) {
+                        Some(fragment) => {
+                            let on = fragment.node.type_condition.node.on.node.to_string();
+                            self.selection_set(&on, &fragment.node.selection_set.node)
+                        }
+                        None => 0,
+                    }
+                }
+            };
+            total = total.saturating_add(cost);
+        }
+        self.depth -= 1;
+        total
+    }
+
+    fn directives(&mut self, n: usize) {
+        self.tally.directives += n;
+        self.tally.most_directives_on_a_field = self.tally.most_directives_on_a_field.max(n);
+    }
+
+    fn field(&mut self, type_name: &str, field: &async_graphql::parser::types::Field) -> u64 {
+        if field.alias.is_some() {
+            self.tally.aliases += 1;
+        }
+        self.directives(field.directives.len());
+        let name = field.name.node.as_str();
+        let meta = self
+            .registry
+            .types
+            .get(type_name)
+            .and_then(|t: &MetaType| t.field_by_name(name));
+        let base = weight(type_name, name);
+        let Some(meta) = meta else {
+            // Unknown here (introspection, or a field validation will refuse): its children only.
+            let inner = self.selection_set(type_name, &field.selection_set.node);
+            return base.saturating_add(inner);
+        };
+        let child_type = MetaTypeName::concrete_typename(&meta.ty).to_owned();
+        // A connection's page is what its `nodes` and `edges` hold; its other fields (the count,
+        // the page info) are there once.
+        let outer_page = self.page;
+        if child_type.ends_with("Connection") {
+            self.page = self.page_size(field).max(1);
+        }
+        let children = if field.selection_set.node.items.is_empty() {
+            0
+        } else {
+            self.selection_set(&child_type, &field.selection_set.node)
+        };
+        self.page = outer_page;
+        let factor = if type_name.ends_with("Connection") && matches!(name, "nodes" | "edges") {
+            outer_page
+        } else if child_type.ends_with("Connection") {
+            1
+        } else if meta.ty.starts_with('[') {
+            LIST_FACTOR
+        } else {
+            1
+        };
+        base.saturating_add(factor.saturating_mul(children))
+    }
+}
+
+/// Checks a document against the limits and returns its cost, or the refusal.
+pub fn check(
+    registry: &Registry,
+    doc: &ExecutableDocument,
+    variables: &Variables,
+    limits: &CostLimits,
+    slot: Option<&RequestCost>,
+) -> Result<u64, ServerError> {
+    let mut walker = Walker {
+        registry,
+        fragments: &doc.fragments,
+        variables,
+        tally: Tally::default(),
+        depth: 0,
+        page: 1,
+    };
+    let mut cost: u64 = 0;
+    for (_, operation) in doc.operations.iter() {
+        let op = &operation.node;
+        let root = match op.ty {
+            OperationType::Query => registry.query_type.clone(),
+            OperationType::Mutation => registry.mutation_type.clone().unwrap_or_default(),
+            OperationType::Subscription => registry.subscription_type.clone().unwrap_or_default(),
+        };
+        walker.directives(op.directives.len());
+        let roots = op.selection_set.node.items.len();
+        if roots > limits.max_root_fields {
+            return Err(refusal(
+                format!(
+                    "the operation has {roots} root fields, more than the {} allowed",
+                    limits.max_root_fields
+                ),
+                None,
+                limits,
+            ));
+        }
+        cost = cost.max(walker.selection_set(&root, &op.selection_set.node));
+    }
+    for fragment in doc.fragments.values() {
+        walker.directives(fragment.node.directives.len());
+    }
+    let tally = &walker.tally;
+    if tally.aliases > limits.max_aliases {
+        return Err(refusal(
+            format!(
+                "the document has {} aliases, more than the {} allowed",
+                tally.aliases, limits.max_aliases
+            ),
+            None,
+            limits,
+        ));
+    }
+    if tally.most_directives_on_a_field > limits.max_directives_per_field {
+        return Err(refusal(
+            format!(
+                "a field carries {} directives, more than the {} allowed",
+                tally.most_directives_on_a_field, limits.max_directives_per_field
+            ),
+            None,
+            limits,
+        ));
+    }
+    if tally.directives > limits.max_directives {
+        return Err(refusal(
+            format!(
+                "the document has {} directives, more than the {} allowed",
+                tally.directives, limits.max_directives
+            ),
+            None,
+            limits,
+        ));
+    }
+    if let Some(slot) = slot {
+        slot.set(cost);
+    }
+    if cost > limits.max_cost {
+        return Err(refusal(
+            format!(
+                "the query costs {cost}, more than the maximum of {}; ask for smaller pages or fewer nested lists",
+                limits.max_cost
+            ),
+            Some(cost),
+            limits,
+        ));
+    }
+    Ok(cost)
+}
+
+/// A refusal before execution: `QUERY_TOO_COMPLEX`, with the cost when it was computed.
+pub fn refusal(message: String, cost: Option<u64>, limits: &CostLimits) -> ServerError {
+    let mut err = ServerError::new(message, None);
+    let ext = err.extensions.get_or_insert_with(Default::default);
+    ext.set("code", "QUERY_TOO_COMPLEX");
+    if let Some(cost) = cost {
+        ext.set("cost", cost);
+    }
+    ext.set("maximumCost", limits.max_cost);
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_counted_like_a_lexer() {
+        assert_eq!(count_tokens("{ a }", 100), 3);
+        assert_eq!(
+            count_tokens(
+                "query Q($x: Int = 1) { a(b: \"c d\") @skip(if: true) }",
+                100
+            ),
+            25
+        );
+        assert_eq!(count_tokens("# only a comment\n", 100), 0);
+        assert_eq!(count_tokens("{ ...F }", 100), 4);
+        // Counting stops past the limit: a huge document costs little to refuse.
+        assert!(count_tokens(&"{ a ".repeat(1_000_000), 10) <= 11);
+    }
+}

@@ -1,0 +1,159 @@
+//! What a request may cost and hold, with the server's own limits: each limit refuses before
+//! anything runs, names what was exceeded, and the next request is served.
+
+use std::sync::Arc;
+
+use async_graphql::Request;
+use serde_json::Value;
+use skillgraph::graphql::{
+    AppSchema, SchemaLimits, build_schema,
+    cost::{CostLimits, RequestCost},
+};
+
+use crate::helpers::{TestApp, first_code, test_personal_key};
+
+fn server_schema(app: &TestApp) -> AppSchema {
+    build_schema(
+        app.db.db.clone(),
+        test_personal_key(),
+        Arc::new(skillgraph::events::InProcessBroker::default()),
+        SchemaLimits {
+            loader_delay: std::time::Duration::from_millis(20),
+            ..SchemaLimits::default()
+        },
+    )
+}
+
+async fn run(schema: &AppSchema, query: &str) -> (Value, u64) {
+    let cost = RequestCost::default();
+    let response = schema.execute(Request::new(query).data(cost.clone())).await;
+    (serde_json::to_value(&response).expect("json"), cost.get())
+}
+
+/// The refusal of an over-limit request: QUERY_TOO_COMPLEX, no data, the message naming `what`.
+fn assert_refused(response: &Value, what: &str) {
+    assert_eq!(
+        first_code(response),
+        "QUERY_TOO_COMPLEX",
+        "{what}: {response}"
+    );
+    assert!(
+        response.get("data").is_none_or(Value::is_null),
+        "{what}: nothing ran"
+    );
+    let message = response["errors"][0]["message"].as_str().expect("message");
+    assert!(message.contains(what), "{what}: {message}");
+}
+
+#[tokio::test]
+async fn a_list_multiplies_what_it_holds_by_its_page_size() {
+    let app = TestApp::demo().await;
+    let schema = server_schema(&app);
+    let (one, cost_one) = run(&schema, "{ alliances(first: 3) { nodes { code } } }").await;
+    assert!(one.get("errors").is_none(), "{one}");
+    assert_eq!(
+        cost_one,
+        1 + 1 + 3,
+        "the connection, its nodes, three codes"
+    );
+    let (_, cost_twenty) = run(&schema, "{ alliances(first: 20) { nodes { code } } }").await;
+    assert_eq!(cost_twenty, 1 + 1 + 20);
+    let (_, default_page) = run(&schema, "{ alliances { nodes { code } totalCount } }").await;
+    assert_eq!(
+        default_page,
+        1 + (1 + 20) + 5,
+        "the default page; the count once"
+    );
+
+    // The cycle of the issue: alliance → members → organization → alliances → … builds millions
+    // of objects at first: 100; refused before anything runs, with its cost.
+    let cycle = "{ alliances(first: 100) { nodes { members(first: 100) { nodes { organization { alliances { members(first: 100) { nodes { organization { name } } } } } } } } } }";
+    let (refused, computed) = run(&schema, cycle).await;
+    assert_refused(&refused, "more than the maximum");
+    let ext = &refused["errors"][0]["extensions"];
+    assert_eq!(ext["cost"].as_u64(), Some(computed));
+    assert_eq!(ext["maximumCost"], CostLimits::default().max_cost);
+    assert!(computed > CostLimits::default().max_cost);
+    // The same shape at first: 1 is cheap and runs.
+    let small = cycle.replace("first: 100", "first: 1");
+    let (ran, cheap) = run(&schema, &small).await;
+    assert!(ran.get("errors").is_none(), "{ran}");
+    assert!(cheap < 100, "{cheap}");
+
+    // The nested portal page runs within the limit.
+    let portal = "{ alliances(first: 20) { nodes { code members(first: 20) { nodes { organization { name demands(first: 20) { nodes { id occupation { name } } } } } } } } }";
+    let (page, portal_cost) = run(&schema, portal).await;
+    assert!(page.get("errors").is_none(), "{page}");
+    assert!(
+        portal_cost < CostLimits::default().max_cost,
+        "{portal_cost}"
+    );
+}
+
+#[tokio::test]
+async fn aggregates_and_suggestions_carry_their_weight() {
+    let app = TestApp::demo().await;
+    let schema = server_schema(&app);
+    let (_, cost) = run(
+        &schema,
+        "{ placementRates(filter: {completedFrom: \"2026-01-01\", completedTo: \"2026-12-31\"}) { completers } }",
+    )
+    .await;
+    assert!(
+        cost >= 200,
+        "an aggregate weighs more than a column: {cost}"
+    );
+}
+
+#[tokio::test]
+async fn directives_aliases_tokens_and_root_fields_are_bounded() {
+    let app = TestApp::demo().await;
+    let schema = server_schema(&app);
+    // A directive the schema does not define is a validation error, not ignored.
+    let (unknown, _) = run(&schema, "{ alliances @nonsense { totalCount } }").await;
+    assert_eq!(
+        first_code(&unknown),
+        "GRAPHQL_VALIDATION_FAILED",
+        "{unknown}"
+    );
+    // Ten thousand directives on one field.
+    let many = format!(
+        "{{ alliances {} {{ totalCount }} }}",
+        "@include(if: true) ".repeat(10_000)
+    );
+    let (refused, _) = run(&schema, &many).await;
+    assert_eq!(
+        first_code(&refused),
+        "QUERY_TOO_COMPLEX",
+        "{}",
+        &refused.to_string()[..200]
+    );
+    let few = "{ alliances @include(if: true) @skip(if: false) { totalCount } }";
+    let (ran, _) = run(&schema, few).await;
+    assert!(ran.get("errors").is_none(), "{ran}");
+    // Directives in all: one each on many fields.
+    let spread: String = (0..100)
+        .map(|i| format!("a{i}: regions @include(if: true) {{ code }} "))
+        .collect();
+    let (refused, _) = run(&schema, &format!("{{ {spread} }}")).await;
+    assert_refused(&refused, "allowed");
+    // 1,250 aliases of a field that runs statements per row.
+    let aliases: String = (0..1250)
+        .map(|i| format!("a{i}: alliances(first: 1) {{ totalCount }} "))
+        .collect();
+    let (refused, _) = run(&schema, &format!("{{ {aliases} }}")).await;
+    assert_refused(&refused, "allowed");
+    // A document past the token limit is refused before it is parsed.
+    let huge = format!("{{ {} }}", "regions { code } ".repeat(20_000));
+    let (refused, _) = run(&schema, &huge).await;
+    assert_refused(&refused, "tokens allowed");
+    // Too many root fields.
+    let roots: String = (0..40)
+        .map(|i| format!("r{i}: regions {{ code }} "))
+        .collect();
+    let (refused, _) = run(&schema, &format!("{{ {roots} }}")).await;
+    assert_refused(&refused, "root fields");
+    // And the server goes on serving.
+    let (fine, _) = run(&schema, "{ alliances { totalCount } }").await;
+    assert!(fine["data"]["alliances"]["totalCount"].as_u64().expect("n") > 0);
+}
