@@ -29,9 +29,13 @@ impl App {
     /// (when `demo_data` is on), and binds the listener.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let secrets = keys::load(settings)?;
-        let db = db::connect(&settings.database_url, settings.database_max_connections)
-            .await
-            .with_context(|| format!("connecting to {}", settings.database_url_redacted()))?;
+        let db = db::connect_with(
+            &settings.database_url,
+            settings.database_max_connections,
+            settings.db_timeouts(),
+        )
+        .await
+        .with_context(|| format!("connecting to {}", settings.database_url_redacted()))?;
         db::migrate(&db).await.context("applying migrations")?;
         if settings.demo_data && seed::is_empty(&db).await? {
             let outcome = seed::demo(&db, &secrets.personal_data)

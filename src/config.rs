@@ -5,6 +5,9 @@
 //! | `listen` | `SKILLGRAPH_LISTEN` | `127.0.0.1:8080` |
 //! | `database_url` | `DATABASE_URL` or `SKILLGRAPH_DATABASE_URL` | `sqlite://skillgraph.db?mode=rwc` |
 //! | `database_max_connections` | `SKILLGRAPH_DATABASE_MAX_CONNECTIONS` | `10` |
+//! | `database_acquire_timeout_ms` | `SKILLGRAPH_DATABASE_ACQUIRE_TIMEOUT_MS` | `1000`: then `SERVICE_UNAVAILABLE` (503) |
+//! | `database_statement_timeout_ms` | `SKILLGRAPH_DATABASE_STATEMENT_TIMEOUT_MS` | `10000` (PostgreSQL `statement_timeout`) |
+//! | `sqlite_busy_timeout_ms` | `SKILLGRAPH_SQLITE_BUSY_TIMEOUT_MS` | `5000` |
 //! | `demo_data` | `SKILLGRAPH_DEMO_DATA` | `true`: load the demo data into an empty database |
 //! | `log` | `SKILLGRAPH_LOG` (or `RUST_LOG`) | `info,sqlx=warn` |
 //! | `log_format` | `SKILLGRAPH_LOG_FORMAT` | `text` (or `json`) |
@@ -64,6 +67,12 @@ pub struct Settings {
     pub database_url: String,
     /// The most pooled database connections.
     pub database_max_connections: u32,
+    /// How long a request waits for a database connection before `SERVICE_UNAVAILABLE`.
+    pub database_acquire_timeout_ms: u64,
+    /// How long one PostgreSQL statement may run.
+    pub database_statement_timeout_ms: u64,
+    /// How long a SQLite writer waits for the write lock.
+    pub sqlite_busy_timeout_ms: u64,
     /// Load the demo data when the database has none.
     pub demo_data: bool,
     /// A tracing filter (`info`, `skillgraph=debug,sqlx=warn`, ...).
@@ -129,6 +138,9 @@ impl Default for Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: "sqlite://skillgraph.db?mode=rwc".to_owned(),
             database_max_connections: 10,
+            database_acquire_timeout_ms: 1_000,
+            database_statement_timeout_ms: 10_000,
+            sqlite_busy_timeout_ms: 5_000,
             demo_data: true,
             log: "info,sqlx=warn".to_owned(),
             log_format: LogFormat::Text,
@@ -162,6 +174,15 @@ impl fmt::Debug for Settings {
             .field("listen", &self.listen)
             .field("database_url", &self.database_url_redacted())
             .field("database_max_connections", &self.database_max_connections)
+            .field(
+                "database_acquire_timeout_ms",
+                &self.database_acquire_timeout_ms,
+            )
+            .field(
+                "database_statement_timeout_ms",
+                &self.database_statement_timeout_ms,
+            )
+            .field("sqlite_busy_timeout_ms", &self.sqlite_busy_timeout_ms)
             .field("demo_data", &self.demo_data)
             .field("log", &self.log)
             .field("log_format", &self.log_format)
@@ -222,6 +243,15 @@ impl Settings {
                 max_cost: self.max_query_cost,
                 ..Default::default()
             },
+        }
+    }
+
+    /// How long the database may keep a request waiting.
+    pub fn db_timeouts(&self) -> crate::db::DbTimeouts {
+        crate::db::DbTimeouts {
+            acquire: Duration::from_millis(self.database_acquire_timeout_ms),
+            statement: Duration::from_millis(self.database_statement_timeout_ms),
+            sqlite_busy: Duration::from_millis(self.sqlite_busy_timeout_ms),
         }
     }
 

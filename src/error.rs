@@ -12,6 +12,7 @@
 //! | [`AppError::Forbidden`] | `FORBIDDEN` | the caller is known but may not do this |
 //! | [`AppError::Validation`] | `BAD_USER_INPUT` | an input value is wrong; `extensions.field` names it |
 //! | [`AppError::Conflict`] | `CONFLICT` | the input is fine but clashes with stored state |
+//! | [`AppError::Unavailable`] | `SERVICE_UNAVAILABLE` | the database cannot be reached or did not answer in time: HTTP 503 with `Retry-After` |
 //! | [`AppError::Internal`] | `INTERNAL` | anything else: logged with the request id, never shown |
 
 use std::{fmt, sync::Arc};
@@ -44,6 +45,10 @@ pub enum AppError {
     /// The request clashes with the stored state (a duplicate, a stale version). Maps to `CONFLICT`.
     #[error("{0}")]
     Conflict(String),
+    /// The database cannot be reached, or a statement ran out of time. Maps to
+    /// `SERVICE_UNAVAILABLE`; the cause is logged, never shown.
+    #[error("the database is unavailable; try again shortly")]
+    Unavailable(#[source] BoxError),
     /// Something failed inside the server. Maps to `INTERNAL`; the cause is logged, never shown.
     #[error("internal error")]
     Internal(#[source] BoxError),
@@ -79,6 +84,7 @@ impl AppError {
             Self::Forbidden(_) => "FORBIDDEN",
             Self::Validation { .. } => "BAD_USER_INPUT",
             Self::Conflict(_) => "CONFLICT",
+            Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -86,7 +92,36 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        Self::internal(err)
+        if is_unavailable(&err) {
+            Self::Unavailable(err.into())
+        } else {
+            Self::internal(err)
+        }
+    }
+}
+
+/// Whether a database error means the database is out of reach or out of time (so the request
+/// may succeed when retried), rather than a fault of the request or the server.
+pub fn is_unavailable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, sqlx::Error};
+    let sqlx = match err {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        DbErr::Conn(_) => return true,
+        _ => return false,
+    };
+    match sqlx.as_ref() {
+        Error::Io(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed => true,
+        Error::Tls(_) | Error::Protocol(_) => true,
+        // PostgreSQL: the statement timed out or the server is shutting down; SQLite: still busy
+        // or locked after the busy timeout.
+        Error::Database(db) => matches!(
+            db.code().as_deref(),
+            Some("57014" | "57P01" | "57P02" | "57P03" | "53300" | "5" | "6")
+        ),
+        _ => false,
     }
 }
 

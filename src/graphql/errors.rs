@@ -36,6 +36,7 @@ impl ExtensionFactory for ErrorCodes {
         Arc::new(ErrorCodesExtension {
             limits: self.limits,
             parsed: std::sync::Mutex::new(None),
+            request_id: std::sync::Mutex::new(None),
         })
     }
 }
@@ -45,6 +46,9 @@ struct ErrorCodesExtension {
     /// The request's document and variables, kept from parsing for the cost check that follows
     /// validation.
     parsed: std::sync::Mutex<Option<(ExecutableDocument, Variables)>>,
+    /// The request id, read while the request's data is visible (the `request` hook runs before
+    /// it is, so errors are given the id from here).
+    request_id: std::sync::Mutex<Option<String>>,
 }
 
 fn code_of(err: &ServerError) -> Option<String> {
@@ -72,6 +76,9 @@ impl Extension for ErrorCodesExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        if let (Some(id), Ok(mut slot)) = (ctx.data_opt::<RequestId>(), self.request_id.lock()) {
+            *slot = Some(id.0.clone());
+        }
         let limits = &self.limits.cost;
         // Tokens first, counted without parsing: a huge document is refused for little.
         let tokens = super::cost::count_tokens(query, limits.max_tokens);
@@ -151,9 +158,12 @@ impl Extension for ErrorCodesExtension {
 
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
-        let request_id = ctx
-            .data_opt::<RequestId>()
-            .map(|r| r.0.clone())
+        let request_id = self
+            .request_id
+            .lock()
+            .ok()
+            .and_then(|id| id.clone())
+            .or_else(|| ctx.data_opt::<RequestId>().map(|r| r.0.clone()))
             .unwrap_or_else(|| "-".to_owned());
         for err in &mut response.errors {
             let app_error = err
@@ -163,6 +173,12 @@ impl Extension for ErrorCodesExtension {
             match app_error {
                 Some(AppError::Internal(cause)) => {
                     tracing::error!(request_id = %request_id, path = ?err.path, error = %cause, "internal error");
+                    err.extensions
+                        .get_or_insert_with(Default::default)
+                        .set("requestId", request_id.as_str());
+                }
+                Some(AppError::Unavailable(cause)) => {
+                    tracing::warn!(request_id = %request_id, path = ?err.path, error = %cause, "the database is unavailable");
                     err.extensions
                         .get_or_insert_with(Default::default)
                         .set("requestId", request_id.as_str());

@@ -132,6 +132,19 @@ async fn execute(
             );
             return response;
         }
+        Err(err @ crate::error::AppError::Unavailable(_)) => {
+            tracing::warn!(request_id = %request_id, error = ?err, "the database is unavailable to authenticate a request");
+            let mut response = request_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+                &err.to_string(),
+                media,
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return response;
+        }
         Err(err) => {
             tracing::error!(request_id = %request_id, error = %err, "authenticating a request failed");
             return request_error(
@@ -163,7 +176,18 @@ async fn execute(
                     matches!(c, async_graphql::Value::String(s) if REQUEST_ERROR_CODES.contains(&s.as_str()))
                 })
         });
-    let status = if not_executed {
+    // The database out of reach: 503 and when to retry, whatever else the response holds.
+    let unavailable = response.errors.iter().any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(
+                |c| matches!(c, async_graphql::Value::String(s) if s == "SERVICE_UNAVAILABLE"),
+            )
+    });
+    let status = if unavailable {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else if not_executed {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
@@ -173,6 +197,10 @@ async fn execute(
             let mut http = (status, body).into_response();
             http.headers_mut()
                 .insert(header::CONTENT_TYPE, media.content_type());
+            if unavailable {
+                http.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
             // What the request cost (charged by the rate limit once there is one).
             http.headers_mut()
                 .insert("x-query-cost", HeaderValue::from(cost.get()));

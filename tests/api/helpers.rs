@@ -559,6 +559,11 @@ impl TestServer {
         }
     }
 
+    /// The server's database pool.
+    pub fn db(&self) -> &sea_orm::DatabaseConnection {
+        &self._db.db
+    }
+
     /// The URL of a path.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)

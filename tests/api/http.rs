@@ -221,3 +221,112 @@ async fn health_and_readiness() {
     let ready: Value = ready.json().await.expect("json");
     assert_eq!(ready["database"], "ok");
 }
+
+#[tokio::test]
+async fn an_unreachable_database_answers_503_within_a_second_or_two() {
+    use skillgraph::{app::App, db, keys};
+    let settings = TestServer::settings();
+    // Nothing listens on port 1: every connection attempt is refused at once.
+    let timeouts = db::DbTimeouts {
+        acquire: std::time::Duration::from_millis(500),
+        ..db::DbTimeouts::default()
+    };
+    let pool = db::connect_lazy("postgres://postgres@127.0.0.1:1/none", 2, timeouts)
+        .await
+        .expect("a lazy pool");
+    let secrets = keys::load(&settings).expect("secrets");
+    let app = App::with_database(&settings, pool, secrets)
+        .await
+        .expect("app");
+    let addr = app.local_addr().expect("bound");
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    let started = std::time::Instant::now();
+    let response = client
+        .post(format!("http://{addr}/graphql"))
+        .json(&json!({ "query": "{ alliances { totalCount } }" }))
+        .send()
+        .await
+        .expect("send");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "answered in {:?}",
+        started.elapsed()
+    );
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()["retry-after"], "1");
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .expect("id")
+        .to_owned();
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "SERVICE_UNAVAILABLE",
+        "{body}"
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["requestId"], request_id,
+        "the error carries the request id"
+    );
+    assert!(!body.to_string().contains("127.0.0.1:1"), "no cause leaked");
+    let ready = client
+        .get(format!("http://{addr}/readyz"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn service_resumes_by_itself_when_the_pools_connections_are_closed() {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let server = TestServer::start(1 << 20).await;
+    let query = json!({ "query": "{ alliances { totalCount } }" });
+    let before = server
+        .client
+        .post(server.url("/graphql"))
+        .json(&query)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(before.status(), StatusCode::OK);
+    let db = server.db();
+    // Close every other connection of the pool under the server's feet.
+    match db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            db.execute_raw(Statement::from_string(
+                DatabaseBackend::Postgres,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            ))
+            .await
+            .expect("terminate");
+        }
+        // An embedded SQLite file has no connections to lose: this is PostgreSQL's test.
+        _ => return,
+    }
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let response = server
+            .client
+            .post(server.url("/graphql"))
+            .json(&query)
+            .send()
+            .await
+            .expect("send");
+        statuses.push(response.status());
+    }
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::OK),
+        "service resumed: {statuses:?}"
+    );
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::OK || *s == StatusCode::SERVICE_UNAVAILABLE),
+        "never a 500: {statuses:?}"
+    );
+}
