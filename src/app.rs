@@ -22,6 +22,7 @@ pub struct App {
     listener: TcpListener,
     router: axum::Router,
     schema: AppSchema,
+    limits: HttpLimits,
 }
 
 impl App {
@@ -64,11 +65,10 @@ impl App {
                 db,
                 verifier: secrets.verifier.clone(),
                 access: settings.access_rules(),
+                limits: settings.http_limits(),
+                sockets: Arc::default(),
             },
-            HttpLimits {
-                max_body_bytes: settings.max_body_bytes,
-                request_timeout: settings.request_timeout(),
-            },
+            settings.http_limits(),
         );
         let listener = TcpListener::bind(settings.listen)
             .await
@@ -77,6 +77,7 @@ impl App {
             listener,
             router,
             schema,
+            limits: settings.http_limits(),
         })
     }
 
@@ -90,14 +91,77 @@ impl App {
         &self.schema
     }
 
-    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    /// Serves until `shutdown` completes, then finishes the requests in flight. Each connection
+    /// is HTTP/1.1 with bounded request heads (size, header count, and the time to send them);
+    /// the client's address reaches the handlers as `ConnectInfo`.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
+        use hyper_util::rt::{TokioIo, TokioTimer};
+        use tower::ServiceExt as _;
+        // Stopping: every connection is told to finish its request in flight and close.
+        let (stopping, _) = tokio::sync::watch::channel(false);
+        let open = Arc::new(tokio::sync::Semaphore::new(0));
+        let mut connections = 0u32;
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            let (stream, addr) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(err) => {
+                        // Out of file descriptors and the like: wait a moment, keep serving.
+                        tracing::warn!(error = %err, "accepting a connection failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            let router = self.router.clone();
+            let service = hyper::service::service_fn(
+                move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                    request
+                        .extensions_mut()
+                        .insert(axum::extract::ConnectInfo(addr));
+                    router.clone().oneshot(request)
+                },
+            );
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(self.limits.header_read_timeout)
+                .max_headers(self.limits.max_headers)
+                .max_buf_size(self.limits.max_header_bytes);
+            let connection = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
+            let mut stop = stopping.subscribe();
+            let done = open.clone();
+            connections += 1;
+            tokio::spawn(async move {
+                let mut connection = std::pin::pin!(connection);
+                let ended = tokio::select! {
+                    ended = connection.as_mut() => ended,
+                    _ = async { stop.wait_for(|s| *s).await.map(|_| ()) } => {
+                        connection.as_mut().graceful_shutdown();
+                        connection.as_mut().await
+                    }
+                };
+                if let Err(err) = ended {
+                    tracing::debug!(error = %err, "a connection ended with an error");
+                }
+                done.add_permits(1);
+            });
+        }
+        let _ = stopping.send(true);
+        // Wait for the connections to finish, but not for ever (upgraded sockets live on).
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            open.acquire_many(connections),
+        )
+        .await;
+        Ok(())
     }
 }
 

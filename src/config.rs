@@ -21,6 +21,8 @@
 //! | `provider_access_days` | `SKILLGRAPH_PROVIDER_ACCESS_DAYS` | `365`: a provider's full view of a learner after training ends (follow-ups run to month 6) |
 //! | `max_body_bytes` | `SKILLGRAPH_MAX_BODY_BYTES` | `1048576` |
 //! | `request_timeout_secs` | `SKILLGRAPH_REQUEST_TIMEOUT_SECS` | `30` |
+//! | `max_in_flight_requests` | `SKILLGRAPH_MAX_IN_FLIGHT_REQUESTS` | `256`: beyond, 503 at once |
+//! | `max_header_bytes` | `SKILLGRAPH_MAX_HEADER_BYTES` | `16384`: a larger request head gets 431 |
 //! | `jwt_algorithm` | `SKILLGRAPH_JWT_ALGORITHM` | `HS256` (or `RS256`, `ES256`) |
 //! | `jwt_secret` | `SKILLGRAPH_JWT_SECRET` | generated into the keys file |
 //! | `jwt_public_key_file` | `SKILLGRAPH_JWT_PUBLIC_KEY_FILE` | none (needed for RS256/ES256) |
@@ -100,6 +102,10 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// How long one request may take, in seconds.
     pub request_timeout_secs: u64,
+    /// Requests served at once; beyond, 503 at once.
+    pub max_in_flight_requests: usize,
+    /// The largest request head, in bytes (at least 8192).
+    pub max_header_bytes: usize,
     /// The one JWT algorithm accepted: HS256 (development), RS256 or ES256.
     pub jwt_algorithm: JwtAlgorithm,
     /// The HS256 secret (at least 32 bytes). Without one, `serve` generates a development secret
@@ -154,6 +160,8 @@ impl Default for Settings {
             provider_access_days: crate::auth::policy::AccessRules::default().provider_access_days,
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 30,
+            max_in_flight_requests: 256,
+            max_header_bytes: 16 * 1024,
             jwt_algorithm: JwtAlgorithm::HS256,
             jwt_secret: None,
             jwt_public_key_file: None,
@@ -196,6 +204,8 @@ impl fmt::Debug for Settings {
             .field("provider_access_days", &self.provider_access_days)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("max_in_flight_requests", &self.max_in_flight_requests)
+            .field("max_header_bytes", &self.max_header_bytes)
             .field("jwt_algorithm", &self.jwt_algorithm)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
             .field("jwt_public_key_file", &self.jwt_public_key_file)
@@ -259,6 +269,17 @@ impl Settings {
     pub fn access_rules(&self) -> crate::auth::policy::AccessRules {
         crate::auth::policy::AccessRules {
             provider_access_days: self.provider_access_days,
+        }
+    }
+
+    /// The limits of the HTTP layer.
+    pub fn http_limits(&self) -> crate::http::HttpLimits {
+        crate::http::HttpLimits {
+            max_body_bytes: self.max_body_bytes,
+            request_timeout: self.request_timeout(),
+            max_in_flight: self.max_in_flight_requests.max(1),
+            max_header_bytes: self.max_header_bytes.max(8192),
+            ..crate::http::HttpLimits::default()
         }
     }
 

@@ -16,7 +16,7 @@ use std::{
     collections::HashMap,
     sync::{
         Arc,
-        atomic::{AtomicU64, Ordering},
+        atomic::{AtomicU64, AtomicUsize, Ordering},
     },
 };
 
@@ -140,6 +140,55 @@ impl RequestCost {
 
     fn set(&self, cost: u64) {
         self.0.store(cost, Ordering::Relaxed);
+    }
+}
+
+/// How many operations a socket may run at once; in the connection's data, read by the
+/// schema's extension when an operation starts.
+#[derive(Debug, Clone)]
+pub struct OperationBudget {
+    running: Arc<AtomicUsize>,
+    most: usize,
+}
+
+/// One running operation, counted until it is dropped.
+pub struct OperationPermit(Arc<AtomicUsize>);
+
+impl OperationBudget {
+    /// Room for `most` operations at once.
+    pub fn new(most: usize) -> Self {
+        Self {
+            running: Arc::default(),
+            most,
+        }
+    }
+
+    /// A permit for one more operation, if the socket has room.
+    pub fn take(&self) -> Option<OperationPermit> {
+        let mut now = self.running.load(Ordering::Acquire);
+        loop {
+            if now >= self.most {
+                return None;
+            }
+            match self
+                .running
+                .compare_exchange(now, now + 1, Ordering::AcqRel, Ordering::Acquire)
+            {
+                Ok(_) => return Some(OperationPermit(self.running.clone())),
+                Err(seen) => now = seen,
+            }
+        }
+    }
+
+    /// The most operations at once.
+    pub fn most(&self) -> usize {
+        self.most
+    }
+}
+
+impl Drop for OperationPermit {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

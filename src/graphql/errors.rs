@@ -11,7 +11,8 @@ use std::sync::Arc;
 use async_graphql::{
     Response, ServerError, ServerResult, ValidationResult, Variables,
     extensions::{
-        Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
+        Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextSubscribe,
+        NextValidation,
     },
     parser::types::ExecutableDocument,
 };
@@ -154,6 +155,39 @@ impl Extension for ErrorCodesExtension {
                 })
                 .collect()
         })
+    }
+
+    /// An operation over a WebSocket: within the socket's budget of operations at once.
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: futures_util::stream::BoxStream<'s, Response>,
+        next: NextSubscribe<'_>,
+    ) -> futures_util::stream::BoxStream<'s, Response> {
+        use futures_util::StreamExt;
+        let Some(budget) = ctx.data_opt::<super::cost::OperationBudget>() else {
+            return next.run(ctx, stream);
+        };
+        match budget.take() {
+            Some(permit) => next
+                .run(ctx, stream)
+                .map(move |response| {
+                    let _running = &permit;
+                    response
+                })
+                .boxed(),
+            None => {
+                let mut err = ServerError::new(
+                    format!(
+                        "this socket runs {} operations already, the most allowed at once",
+                        budget.most()
+                    ),
+                    None,
+                );
+                set_code(&mut err, "QUERY_TOO_COMPLEX");
+                futures_util::stream::once(async move { Response::from_errors(vec![err]) }).boxed()
+            }
+        }
     }
 
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {

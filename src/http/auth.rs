@@ -15,12 +15,26 @@ pub(super) async fn caller(
     authorization: Option<&str>,
     request_id: Option<String>,
 ) -> AppResult<Caller> {
+    caller_until(state, authorization, request_id)
+        .await
+        .map(|(caller, _)| caller)
+}
+
+/// [`caller`], with the moment its token expires (none without a token).
+pub(super) async fn caller_until(
+    state: &HttpState,
+    authorization: Option<&str>,
+    request_id: Option<String>,
+) -> AppResult<(Caller, Option<std::time::SystemTime>)> {
     let Some(value) = authorization else {
-        return Ok(Caller {
-            viewer: Viewer::public(),
-            request_id,
-            access: state.access,
-        });
+        return Ok((
+            Caller {
+                viewer: Viewer::public(),
+                request_id,
+                access: state.access,
+            },
+            None,
+        ));
     };
     let token = value
         .strip_prefix("Bearer ")
@@ -34,11 +48,15 @@ pub(super) async fn caller(
         })?;
     let claims = state.verifier.verify(token)?;
     let viewer = viewer_from_claims(&state.db, &claims).await?;
-    Ok(Caller {
-        viewer,
-        request_id,
-        access: state.access,
-    })
+    let expires = std::time::UNIX_EPOCH + std::time::Duration::from_secs(claims.exp);
+    Ok((
+        Caller {
+            viewer,
+            request_id,
+            access: state.access,
+        },
+        Some(expires),
+    ))
 }
 
 /// The `Authorization` header's value, if any.

@@ -38,6 +38,10 @@ pub struct HttpState {
     pub verifier: Arc<TokenVerifier>,
     /// The rules of access to learners every caller carries.
     pub access: crate::auth::policy::AccessRules,
+    /// The limits (the WebSocket handler reads its own from here).
+    pub limits: HttpLimits,
+    /// Open WebSockets per client address.
+    pub sockets: Arc<websocket::SocketCount>,
 }
 
 /// Limits of the HTTP layer.
@@ -47,6 +51,61 @@ pub struct HttpLimits {
     pub max_body_bytes: usize,
     /// How long a request may take before it gets 408.
     pub request_timeout: Duration,
+    /// Requests served at once; beyond, 503 at once (load shedding, not an endless queue).
+    pub max_in_flight: usize,
+    /// The largest request head (request line and headers), in bytes; larger gets 431.
+    pub max_header_bytes: usize,
+    /// The most request headers; more get 431.
+    pub max_headers: usize,
+    /// How long a client may take to send the request head before the connection is closed.
+    pub header_read_timeout: Duration,
+    /// WebSocket: sockets per client address.
+    pub max_sockets_per_address: usize,
+    /// WebSocket: operations running at once on one socket.
+    pub max_operations_per_socket: usize,
+    /// WebSocket: how long a socket may wait before its `connection_init`.
+    pub connection_init_timeout: Duration,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            max_in_flight: 256,
+            max_header_bytes: 16 * 1024,
+            max_headers: 64,
+            header_read_timeout: Duration::from_secs(5),
+            max_sockets_per_address: 16,
+            max_operations_per_socket: 32,
+            connection_init_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The header that keeps the id a client sent, beside the one the server gave its request.
+pub const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("x-client-request-id");
+
+/// The server names every request itself: an id a client sends is kept as
+/// `x-client-request-id` (and in the logs), never used instead of the server's.
+async fn server_request_id(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if let Some(sent) = request.headers_mut().remove(REQUEST_ID) {
+        request.headers_mut().insert(CLIENT_REQUEST_ID, sent);
+    }
+    next.run(request).await
+}
+
+async fn overloaded(_: tower::BoxError) -> impl IntoResponse {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(axum::http::header::RETRY_AFTER, "1")],
+        Json(
+            json!({ "errors": [{ "message": "the server is busy; try again shortly", "extensions": { "code": "SERVICE_UNAVAILABLE" } }] }),
+        ),
+    )
 }
 
 /// The router with every route and middleware.
@@ -64,16 +123,35 @@ pub fn router(state: HttpState, limits: HttpLimits) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,
         ))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(overloaded))
+                .load_shed()
+                .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+                    limits.max_in_flight,
+                )),
+        )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-            let id = req
-                .headers()
-                .get(REQUEST_ID)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("-");
-            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
-        }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let header = |name: &HeaderName| {
+                    req.headers()
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-")
+                        .to_owned()
+                };
+                tracing::info_span!(
+                    "http",
+                    method = %req.method(),
+                    path = %req.uri().path(),
+                    request_id = %header(&REQUEST_ID),
+                    client_request_id = %header(&CLIENT_REQUEST_ID),
+                )
+            }),
+        )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(server_request_id))
         .with_state(state)
 }
 
