@@ -16,6 +16,7 @@ mod evaluation;
 mod gate;
 mod graph;
 mod helpers;
+mod hostile;
 mod http;
 mod limits;
 mod orders;
