@@ -336,16 +336,16 @@ pub async fn transition(
     };
     let from = found.status;
     // The decisive statement: the step happens once, from the status read.
-    let moved = cohort::Entity::update_many()
-        .col_expr(cohort::Column::Status, Expr::value(to))
-        .col_expr(cohort::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(cohort::Column::Id.eq(found.id))
-        .filter(cohort::Column::Status.eq(from))
-        .exec(&txn)
-        .await?;
-    if moved.rows_affected != 1 {
-        return Err(refuse("the cohort was moved by someone else meanwhile"));
-    }
+    crate::domain::decisive(
+        &txn,
+        cohort::Entity::update_many()
+            .col_expr(cohort::Column::Status, Expr::value(to))
+            .col_expr(cohort::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(cohort::Column::Id.eq(found.id))
+            .filter(cohort::Column::Status.eq(from)),
+        "the cohort was moved by someone else meanwhile",
+    )
+    .await?;
     if to == Cancelled {
         // A cancelled cohort trains nobody: its subsidy slots are free again.
         subsidy_slot::Entity::delete_many()
@@ -668,17 +668,17 @@ pub async fn end_enrollment(
         ),
     };
     // The decisive statement: only one of concurrent ends of an ENROLLED enrolment changes it.
-    let moved = enrollment::Entity::update_many()
-        .col_expr(enrollment::Column::Status, Expr::value(to))
-        .col_expr(enrollment::Column::EndedAt, Expr::value(now))
-        .col_expr(enrollment::Column::EndReason, Expr::value(reason))
-        .filter(enrollment::Column::Id.eq(found.id))
-        .filter(enrollment::Column::Status.eq(EnrollmentStatus::Enrolled))
-        .exec(&txn)
-        .await?;
-    if moved.rows_affected != 1 {
-        return Err(refuse("the enrolment was ended by someone else meanwhile"));
-    }
+    crate::domain::decisive(
+        &txn,
+        enrollment::Entity::update_many()
+            .col_expr(enrollment::Column::Status, Expr::value(to))
+            .col_expr(enrollment::Column::EndedAt, Expr::value(now))
+            .col_expr(enrollment::Column::EndReason, Expr::value(reason))
+            .filter(enrollment::Column::Id.eq(found.id))
+            .filter(enrollment::Column::Status.eq(EnrollmentStatus::Enrolled)),
+        "the enrolment was ended by someone else meanwhile",
+    )
+    .await?;
     if to == EnrollmentStatus::Withdrawn {
         cohort::Entity::update_many()
             .col_expr(

@@ -69,6 +69,20 @@ pub async fn lock_row<E: EntityTrait>(
     Ok(locked.rows_affected == 1)
 }
 
+/// Runs the decisive statement of a write: a conditional `UPDATE` (`WHERE status = …`) that must
+/// change exactly one row; none means another writer got there first, `CONFLICT` with `message`.
+pub async fn decisive<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    update: sea_orm::UpdateMany<E>,
+    message: &str,
+) -> AppResult<()> {
+    if update.exec(txn).await?.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(message.to_owned()))
+    }
+}
+
 /// Turns a unique-index violation into `CONFLICT` with `message` (naming what was duplicated);
 /// any other error passes through.
 pub fn conflict_on_duplicate(err: DbErr, message: &str) -> AppError {

@@ -913,20 +913,18 @@ pub async fn accept(
             )
         })?;
     let txn = crate::domain::begin_write(db).await?;
-    let taken = training_order::Entity::update_many()
-        .col_expr(
-            training_order::Column::Status,
-            Expr::value(OrderStatus::Accepted),
-        )
-        .filter(training_order::Column::Id.eq(order.id))
-        .filter(training_order::Column::Status.eq(OrderStatus::Dispatched))
-        .exec(&txn)
-        .await?;
-    if taken.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            "the order was accepted or declined meanwhile".to_owned(),
-        ));
-    }
+    crate::domain::decisive(
+        &txn,
+        training_order::Entity::update_many()
+            .col_expr(
+                training_order::Column::Status,
+                Expr::value(OrderStatus::Accepted),
+            )
+            .filter(training_order::Column::Id.eq(order.id))
+            .filter(training_order::Column::Status.eq(OrderStatus::Dispatched)),
+        "the order was accepted or declined meanwhile",
+    )
+    .await?;
     let start = Utc::now().date_naive() + Days::new(14);
     let cohort = cohorts::create_in(
         &txn,
@@ -1041,24 +1039,22 @@ pub async fn decline(
     let order = order_for_provider(db, caller, id).await?;
     let txn = crate::domain::begin_write(db).await?;
     // The decisive statement: of a decline and a concurrent accept or decline, one wins.
-    let taken = training_order::Entity::update_many()
-        .col_expr(
-            training_order::Column::Status,
-            Expr::value(OrderStatus::Declined),
-        )
-        .col_expr(
-            training_order::Column::DeclineReason,
-            Expr::value(Some(reason.clone())),
-        )
-        .filter(training_order::Column::Id.eq(order.id))
-        .filter(training_order::Column::Status.eq(OrderStatus::Dispatched))
-        .exec(&txn)
-        .await?;
-    if taken.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            "the order was accepted or declined meanwhile".to_owned(),
-        ));
-    }
+    crate::domain::decisive(
+        &txn,
+        training_order::Entity::update_many()
+            .col_expr(
+                training_order::Column::Status,
+                Expr::value(OrderStatus::Declined),
+            )
+            .col_expr(
+                training_order::Column::DeclineReason,
+                Expr::value(Some(reason.clone())),
+            )
+            .filter(training_order::Column::Id.eq(order.id))
+            .filter(training_order::Column::Status.eq(OrderStatus::Dispatched)),
+        "the order was accepted or declined meanwhile",
+    )
+    .await?;
     let saved = training_order::Entity::find_by_id(order.id)
         .one(&txn)
         .await?
@@ -1181,20 +1177,18 @@ pub async fn withdraw(
     }
     let txn = crate::domain::begin_write(db).await?;
     // The decisive statement: an intention dispatched meanwhile is not withdrawn under the order.
-    let moved = training_intention::Entity::update_many()
-        .col_expr(
-            training_intention::Column::Status,
-            Expr::value(IntentionStatus::Withdrawn),
-        )
-        .filter(training_intention::Column::Id.eq(found.id))
-        .filter(training_intention::Column::Status.eq(IntentionStatus::Open))
-        .exec(&txn)
-        .await?;
-    if moved.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            "the intention was dispatched or withdrawn meanwhile".to_owned(),
-        ));
-    }
+    crate::domain::decisive(
+        &txn,
+        training_intention::Entity::update_many()
+            .col_expr(
+                training_intention::Column::Status,
+                Expr::value(IntentionStatus::Withdrawn),
+            )
+            .filter(training_intention::Column::Id.eq(found.id))
+            .filter(training_intention::Column::Status.eq(IntentionStatus::Open)),
+        "the intention was dispatched or withdrawn meanwhile",
+    )
+    .await?;
     let saved = training_intention::Entity::find_by_id(found.id)
         .one(&txn)
         .await?
