@@ -91,6 +91,16 @@ pub async fn by_codes(
         .collect())
 }
 
+/// The whole classification, by code (reference data: read once and held in memory).
+pub async fn all(db: &DatabaseConnection) -> AppResult<HashMap<String, occupation::Model>> {
+    Ok(occupation::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.code.clone(), o))
+        .collect())
+}
+
 /// One occupation by code.
 pub async fn by_code(
     db: &DatabaseConnection,

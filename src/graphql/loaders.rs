@@ -170,10 +170,29 @@ loader!(
     /// The certificates of each learner.
     CertificatesByLearner, i32 => Vec<certificate::Model>, evaluation::certificates_by_learner
 );
-loader!(
-    /// Occupations by code.
-    OccupationByCode, String => occupation::Model, occupations::by_codes
-);
+/// Occupations by code, from memory: the 2022 classification (1,639 rows of reference data that
+/// only a migration changes) is read whole on first use, in one statement, and then served
+/// without touching the database for the life of the schema (built after the migrations ran).
+pub struct OccupationByCode {
+    db: DatabaseConnection,
+    catalogue: tokio::sync::OnceCell<Arc<HashMap<String, occupation::Model>>>,
+}
+
+impl Loader<String> for OccupationByCode {
+    type Value = occupation::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
+        let catalogue = self
+            .catalogue
+            .get_or_try_init(|| async { occupations::all(&self.db).await.map(Arc::new) })
+            .await?;
+        Ok(keys
+            .iter()
+            .filter_map(|k| catalogue.get(k).map(|o| (k.clone(), o.clone())))
+            .collect())
+    }
+}
 loader!(
     /// The alliances of each region.
     AlliancesByRegion, i32 => Vec<alliance::Model>, alliances::by_region_ids
@@ -298,7 +317,13 @@ impl Loaders {
             alliance: dl(AllianceById(db.clone()), delay),
             organization: dl(OrganizationById(db.clone()), delay),
             membership: dl(MembershipById(db.clone()), delay),
-            occupation: dl(OccupationByCode(db.clone()), delay),
+            occupation: dl(
+                OccupationByCode {
+                    db: db.clone(),
+                    catalogue: tokio::sync::OnceCell::new(),
+                },
+                delay,
+            ),
             learner: dl(LearnerById(db.clone()), delay),
             demand: dl(DemandById(db.clone()), delay),
             cohort: dl(CohortById(db.clone()), delay),

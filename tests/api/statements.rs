@@ -187,6 +187,15 @@ async fn aggregates_are_one_statement_each_whatever_the_groups() {
     app.data("{ skillsBalance { occupation { name } openHeadcount hires } }")
         .await;
     assert_eq!(app.db.statements() - before, 5);
+    // Occupations are reference data: read once, then served from memory.
+    let before = app.db.statements();
+    app.data("{ skillsBalance { occupation { name } openHeadcount hires } }")
+        .await;
+    assert_eq!(
+        app.db.statements() - before,
+        4,
+        "the four aggregates only: the occupations come from memory"
+    );
 }
 
 #[tokio::test]
