@@ -1344,6 +1344,17 @@ pub struct PlacementCounts {
 }
 
 impl PlacementCounts {
+    /// Adds another cell's counts to these.
+    pub fn add(&mut self, other: &Self) {
+        self.completers += other.completers;
+        self.followed_up_month3 += other.followed_up_month3;
+        self.employed_month3 += other.employed_month3;
+        self.matched_month3 += other.matched_month3;
+        self.followed_up_month6 += other.followed_up_month6;
+        self.employed_month6 += other.employed_month6;
+        self.matched_month6 += other.matched_month6;
+    }
+
     /// Whether the group is too small to report.
     pub fn suppressed(&self) -> bool {
         self.completers < MIN_GROUP
@@ -1600,14 +1611,30 @@ pub async fn placement_rates(
         quarter: c.quarter.clone().filter(|_| wanted.contains(&Quarter)),
         counts: PlacementCounts::default(),
     };
+    type GroupKey = (
+        Option<i32>,
+        Option<i32>,
+        Option<i32>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let group_of = |row: &PlacementRow| -> GroupKey {
+        (
+            row.alliance_id,
+            row.region_id,
+            row.provider_id,
+            row.occupation.clone(),
+            row.cohort_kind.map(|k| k.to_value()),
+            row.quarter.clone(),
+        )
+    };
     // Every group that has completers at all, so that a group of small cells only is reported
     // suppressed rather than silently missing.
-    let mut groups: Vec<PlacementRow> = Vec::new();
+    let mut groups: HashMap<GroupKey, PlacementRow> = HashMap::new();
     for cell in &cells {
         let key = key_of(cell);
-        if !groups.contains(&key) {
-            groups.push(key);
-        }
+        groups.entry(group_of(&key)).or_insert(key);
     }
     let released = disclosure::release(
         precision,
@@ -1624,23 +1651,11 @@ pub async fn placement_rates(
         |c| c.counts.completers,
     );
     for cell in released {
-        let key = key_of(&cell);
-        if let Some(group) = groups.iter_mut().find(|g| {
-            PlacementRow {
-                counts: PlacementCounts::default(),
-                ..(*g).clone()
-            } == key
-        }) {
-            let (g, c) = (&mut group.counts, cell.counts);
-            g.completers += c.completers;
-            g.followed_up_month3 += c.followed_up_month3;
-            g.employed_month3 += c.employed_month3;
-            g.matched_month3 += c.matched_month3;
-            g.followed_up_month6 += c.followed_up_month6;
-            g.employed_month6 += c.employed_month6;
-            g.matched_month6 += c.matched_month6;
+        if let Some(group) = groups.get_mut(&group_of(&key_of(&cell))) {
+            group.counts.add(&cell.counts);
         }
     }
+    let mut groups: Vec<PlacementRow> = groups.into_values().collect();
     sort_rows(&mut groups);
     Ok(groups)
 }
