@@ -28,6 +28,12 @@ enum CohortApplications {
 }
 
 #[derive(DeriveIden)]
+enum Candidates {
+    Table,
+    LearnerId,
+}
+
+#[derive(DeriveIden)]
 enum Learners {
     Table,
     Id,
@@ -122,6 +128,27 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        // A provider's learners (its links since a day), and the assessments of each learner (the
+        // access policy reads both per learner or per provider).
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_provider_links_organization_linked")
+                    .table(ProviderLinks::Table)
+                    .col(ProviderLinks::OrganizationId)
+                    .col(ProviderLinks::LinkedAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_candidates_learner")
+                    .table(Candidates::Table)
+                    .col(Candidates::LearnerId)
+                    .to_owned(),
+            )
+            .await?;
         // Every learner registered so far is linked to whoever registered them, as of then.
         let copy = Query::insert()
             .into_table(ProviderLinks::Table)
@@ -144,6 +171,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_candidates_learner")
+                    .table(Candidates::Table)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .drop_table(Table::drop().table(CohortApplications::Table).to_owned())
             .await?;
