@@ -380,6 +380,17 @@ pub struct LearnerFacts {
     pub recommended_to: BTreeSet<i32>,
 }
 
+impl LearnerFacts {
+    /// What is known of a learner before their relations are read: who and where.
+    pub fn bare(learner_id: i32, region_id: i32) -> Self {
+        Self {
+            learner_id,
+            region_id,
+            ..Default::default()
+        }
+    }
+}
+
 /// Whether [`learner_view`] needs more than the learner's id and region for this viewer: the
 /// learner themself, the regulator of the learner's region, system administrators and the public
 /// are decided without a look at the relations.

@@ -372,16 +372,7 @@ pub async fn facts(
 ) -> AppResult<HashMap<i32, LearnerFacts>> {
     let mut map: HashMap<i32, LearnerFacts> = learners
         .iter()
-        .map(|&(id, region_id)| {
-            (
-                id,
-                LearnerFacts {
-                    learner_id: id,
-                    region_id,
-                    ..Default::default()
-                },
-            )
-        })
+        .map(|&(id, region_id)| (id, LearnerFacts::bare(id, region_id)))
         .collect();
     if map.is_empty() {
         return Ok(map);
@@ -532,11 +523,7 @@ pub async fn view_of_id(
             .remove(&learner_id)
             .unwrap_or_default()
     } else {
-        LearnerFacts {
-            learner_id,
-            region_id,
-            ..Default::default()
-        }
+        LearnerFacts::bare(learner_id, region_id)
     };
     Ok(policy::learner_view(
         &caller.viewer,

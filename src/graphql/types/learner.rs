@@ -75,11 +75,7 @@ impl Learner {
             facts.region_id = row.region_id;
             facts
         } else {
-            policy::LearnerFacts {
-                learner_id: row.id,
-                region_id: row.region_id,
-                ..Default::default()
-            }
+            policy::LearnerFacts::bare(row.id, row.region_id)
         };
         Ok(
             policy::learner_view(&caller.viewer, &facts, &caller.access, Utc::now())
