@@ -97,7 +97,7 @@ impl Learner {
     }
 
     fn full(&self) -> Option<&learner::Model> {
-        (self.view == policy::LearnerView::Full).then_some(&self.row)
+        self.is_full().then_some(&self.row)
     }
 
     async fn valid_levels(
@@ -198,15 +198,11 @@ impl Learner {
     /// (`**************1234`); full view only.
     async fn national_id(&self) -> Option<String> {
         self.full().map(|l| {
-            let tail: String = l
-                .national_id_masked
-                .chars()
-                .rev()
-                .take(4)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
+            // The stored masked form is ASCII (`320111********1234`): keep its last four.
+            let masked = &l.national_id_masked;
+            let tail = masked
+                .get(masked.len().saturating_sub(4)..)
+                .unwrap_or_default();
             format!("{}{tail}", "*".repeat(14))
         })
     }
