@@ -208,6 +208,10 @@ struct Walker<'a> {
     depth: usize,
     /// The page size of the connection whose selection is being walked.
     page: u64,
+    /// Fragment costs by name and page context.
+    memo: HashMap<(Name, u64), u64>,
+    /// Fragments being walked (a cycle stops here).
+    active: std::collections::HashSet<Name>,
 }
 
 impl Walker<'_> {
@@ -255,19 +259,34 @@ impl Walker<'_> {
                 }
                 Selection::FragmentSpread(spread) => {
                     self.directives(spread.node.directives.len());
-                    match self.fragments.get(&spread.node.fragment_name.node) {
-                        Some(fragment) => {
-                            let on = fragment.node.type_condition.node.on.node.to_string();
-                            self.selection_set(&on, &fragment.node.selection_set.node)
-                        }
-                        None => 0,
-                    }
+                    self.fragment(&spread.node.fragment_name.node)
                 }
             };
             total = total.saturating_add(cost);
         }
         self.depth -= 1;
         total
+    }
+
+    /// A fragment's cost, walked once per page context however often it is spread (so fragments
+    /// that spread each other many times cost the walk nothing extra); a fragment spread inside
+    /// itself costs 0 here and is refused by validation.
+    fn fragment(&mut self, name: &Name) -> u64 {
+        let key = (name.clone(), self.page);
+        if let Some(cost) = self.memo.get(&key) {
+            return *cost;
+        }
+        let Some(fragment) = self.fragments.get(name) else {
+            return 0;
+        };
+        if !self.active.insert(name.clone()) {
+            return 0;
+        }
+        let on = fragment.node.type_condition.node.on.node.to_string();
+        let cost = self.selection_set(&on, &fragment.node.selection_set.node);
+        self.active.remove(name);
+        self.memo.insert(key, cost);
+        cost
     }
 
     fn directives(&mut self, n: usize) {
@@ -333,6 +352,8 @@ pub fn check(
         tally: Tally::default(),
         depth: 0,
         page: 1,
+        memo: HashMap::new(),
+        active: std::collections::HashSet::new(),
     };
     let mut cost: u64 = 0;
     for (_, operation) in doc.operations.iter() {

@@ -36,7 +36,7 @@ impl ExtensionFactory for ErrorCodes {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(ErrorCodesExtension {
             limits: self.limits,
-            parsed: std::sync::Mutex::new(None),
+            cost: std::sync::Mutex::new(None),
             request_id: std::sync::Mutex::new(None),
         })
     }
@@ -44,9 +44,9 @@ impl ExtensionFactory for ErrorCodes {
 
 struct ErrorCodesExtension {
     limits: SchemaLimits,
-    /// The request's document and variables, kept from parsing for the cost check that follows
-    /// validation.
-    parsed: std::sync::Mutex<Option<(ExecutableDocument, Variables)>>,
+    /// The cost check, made while the parsed document is at hand and reported only once
+    /// validation has passed (validation errors come first).
+    cost: std::sync::Mutex<Option<ServerResult<u64>>>,
     /// The request id, read while the request's data is visible (the `request` hook runs before
     /// it is, so errors are given the id from here).
     request_id: std::sync::Mutex<Option<String>>,
@@ -97,8 +97,15 @@ impl Extension for ErrorCodesExtension {
             set_code(&mut err, "GRAPHQL_PARSE_FAILED");
             err
         })?;
-        if let Ok(mut parsed) = self.parsed.lock() {
-            *parsed = Some((doc.clone(), variables.clone()));
+        let cost = super::cost::check(
+            &ctx.schema_env.registry,
+            &doc,
+            variables,
+            limits,
+            ctx.data_opt::<super::cost::RequestCost>(),
+        );
+        if let Ok(mut slot) = self.cost.lock() {
+            *slot = Some(cost);
         }
         Ok(doc)
     }
@@ -111,16 +118,8 @@ impl Extension for ErrorCodesExtension {
         let validated = next.run(ctx).await;
         if validated.is_ok() {
             // A valid document: now what it would cost, before anything runs.
-            let parsed = self.parsed.lock().ok().and_then(|mut p| p.take());
-            if let Some((doc, variables)) = parsed {
-                super::cost::check(
-                    &ctx.schema_env.registry,
-                    &doc,
-                    &variables,
-                    &self.limits.cost,
-                    ctx.data_opt::<super::cost::RequestCost>(),
-                )
-                .map_err(|e| vec![e])?;
+            if let Some(Err(refused)) = self.cost.lock().ok().and_then(|mut c| c.take()) {
+                return Err(vec![refused]);
             }
         }
         validated.map_err(|errors| {

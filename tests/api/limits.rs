@@ -157,3 +157,36 @@ async fn directives_aliases_tokens_and_root_fields_are_bounded() {
     let (fine, _) = run(&schema, "{ alliances { totalCount } }").await;
     assert!(fine["data"]["alliances"]["totalCount"].as_u64().expect("n") > 0);
 }
+
+#[tokio::test]
+async fn fragments_spread_many_times_or_in_a_cycle_are_checked_quickly() {
+    let app = TestApp::demo().await;
+    let schema = server_schema(&app);
+    // F0 spreads F1 twice, F1 spreads F2 twice, …: 2^60 spreads if walked naively.
+    let mut fragments = String::new();
+    for i in 0..60 {
+        fragments.push_str(&format!(
+            "fragment F{i} on Region {{ code ...F{n} ...F{n} }} ",
+            n = i + 1
+        ));
+    }
+    fragments.push_str("fragment F60 on Region { code }");
+    let started = std::time::Instant::now();
+    let (response, _) = run(&schema, &format!("{{ regions {{ ...F0 }} }} {fragments}")).await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(response.get("data").is_some(), "{response}");
+    // A cycle is refused (async-graphql's recursion check, or validation), without walking for
+    // ever.
+    let (cycle, _) = run(
+        &schema,
+        "{ regions { ...A } } fragment A on Region { code ...B } fragment B on Region { ...A }",
+    )
+    .await;
+    assert!(
+        matches!(
+            first_code(&cycle).as_str(),
+            "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED"
+        ),
+        "{cycle}"
+    );
+}
