@@ -3,11 +3,13 @@
 use std::collections::HashMap;
 
 use entity::{Industry, alliance, membership, region};
+use sea_orm::{FromQueryResult, QueryTrait};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     sea_query::{Expr, ExprTrait, Query},
 };
 
+use super::nested::NestedList;
 use super::{
     codes::{AllianceCode, RegionCode},
     page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
@@ -143,21 +145,17 @@ pub async fn by_ids(
         .collect())
 }
 
-/// The alliances of each region, ordered by code, in one statement.
-pub async fn by_region_ids(
-    db: &DatabaseConnection,
-    region_ids: &[i32],
-) -> AppResult<HashMap<i32, Vec<alliance::Model>>> {
-    let rows = alliance::Entity::find()
-        .filter(alliance::Column::RegionId.is_in(region_ids.iter().copied()))
-        .order_by_asc(alliance::Column::Id)
-        .all(db)
-        .await?;
-    let mut map: HashMap<i32, Vec<alliance::Model>> = HashMap::new();
-    for row in rows {
-        map.entry(row.region_id).or_default().push(row);
+/// The alliances of a region, in the order they were registered: the nested list of
+/// `Region.alliances`.
+pub fn of_region() -> NestedList<alliance::Model> {
+    NestedList {
+        name: "region.alliances",
+        select: alliance::Entity::find().into_query(),
+        parent: Expr::col((alliance::Entity, alliance::Column::RegionId)),
+        order: Expr::col((alliance::Entity, alliance::Column::Id)),
+        parse: |row| alliance::Model::from_query_result(row, ""),
+        key: |a| i64::from(a.id),
     }
-    Ok(map)
 }
 
 /// The alliances each organization currently belongs to, in one statement.

@@ -14,6 +14,7 @@ use entity::{
     alliance, cohort, cohort_application, cohort_demand, demand, enrollment, membership,
     occupation, organization, provider_link, subsidy_slot, training_intention, training_order,
 };
+use sea_orm::{FromQueryResult, QueryTrait};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -22,6 +23,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use super::nested::NestedList;
 use super::{
     audit,
     codes::{AllianceCode, OccupationCode},
@@ -848,6 +850,18 @@ pub async fn enrollments_by_cohort(
         |e| e.cohort_id,
     )
     .await
+}
+
+/// A cohort's enrolments, in the order they were made: the nested list of `Cohort.enrollments`.
+pub fn enrollments_of_cohort() -> NestedList<enrollment::Model> {
+    NestedList {
+        name: "cohort.enrollments",
+        select: enrollment::Entity::find().into_query(),
+        parent: Expr::col((enrollment::Entity, enrollment::Column::CohortId)),
+        order: Expr::col((enrollment::Entity, enrollment::Column::Id)),
+        parse: |row| enrollment::Model::from_query_result(row, ""),
+        key: |e| i64::from(e.id),
+    }
 }
 
 /// Enrolments by id.

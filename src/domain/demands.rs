@@ -12,6 +12,7 @@ use entity::{
     DemandKind, DemandStatus, SkillLevel, alliance, demand, demand_alliance, membership,
     occupation, region,
 };
+use sea_orm::{FromQueryResult, QueryTrait};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -21,6 +22,7 @@ use sea_orm::{
 use serde_json::json;
 
 pub use super::geo::Near;
+use super::nested::NestedList;
 use super::{
     SearchText, audit,
     codes::{AllianceCode, OccupationCode, OccupationPrefix, RegionCode},
@@ -792,62 +794,45 @@ pub async fn ids_by_cohort(
     Ok(map)
 }
 
-/// The OPEN demands of each enterprise, newest first, in one statement.
-pub async fn open_by_enterprise(
-    db: &DatabaseConnection,
-    ids: &[i32],
-) -> AppResult<HashMap<i32, Vec<demand::Model>>> {
-    let rows = demand::Entity::find()
-        .filter(demand::Column::EnterpriseId.is_in(ids.iter().copied()))
-        .filter(demand::Column::Status.eq(DemandStatus::Open))
-        .order_by_asc(demand::Column::Id)
-        .all(db)
-        .await?;
-    let mut map: HashMap<i32, Vec<demand::Model>> = HashMap::new();
-    for row in rows {
-        map.entry(row.enterprise_id).or_default().push(row);
+/// An enterprise's OPEN demands, oldest first: the nested list of `Organization.demands`.
+pub fn open_of_enterprise() -> NestedList<demand::Model> {
+    NestedList {
+        name: "organization.demands",
+        select: demand::Entity::find()
+            .filter(demand::Column::Status.eq(DemandStatus::Open))
+            .into_query(),
+        parent: Expr::col((demand::Entity, demand::Column::EnterpriseId)),
+        order: Expr::col((demand::Entity, demand::Column::Id)),
+        parse: |row| demand::Model::from_query_result(row, ""),
+        key: |d| i64::from(d.id),
     }
-    Ok(map)
 }
 
-/// The OPEN demands posted to each alliance, in one statement.
-pub async fn open_by_alliance(
-    db: &DatabaseConnection,
-    ids: &[i32],
-) -> AppResult<HashMap<i32, Vec<demand::Model>>> {
-    let rows = demand::Entity::find()
-        .inner_join(demand_alliance::Entity)
-        .filter(demand_alliance::Column::AllianceId.is_in(ids.iter().copied()))
-        .filter(demand::Column::Status.eq(DemandStatus::Open))
-        .select_also(demand_alliance::Entity)
-        .order_by_asc(demand::Column::Id)
-        .all(db)
-        .await?;
-    let mut map: HashMap<i32, Vec<demand::Model>> = HashMap::new();
-    for (row, link) in rows {
-        if let Some(link) = link {
-            map.entry(link.alliance_id).or_default().push(row);
-        }
+/// The OPEN demands posted to an alliance, oldest first: the nested list of `Alliance.demands`.
+pub fn open_of_alliance() -> NestedList<demand::Model> {
+    NestedList {
+        name: "alliance.demands",
+        select: demand::Entity::find()
+            .inner_join(demand_alliance::Entity)
+            .filter(demand::Column::Status.eq(DemandStatus::Open))
+            .into_query(),
+        parent: Expr::col((demand_alliance::Entity, demand_alliance::Column::AllianceId)),
+        order: Expr::col((demand_alliance::Entity, demand_alliance::Column::DemandId)),
+        parse: |row| demand::Model::from_query_result(row, ""),
+        key: |d| i64::from(d.id),
     }
-    Ok(map)
 }
 
-/// The OPEN demands for each occupation, in one statement.
-pub async fn open_by_occupation(
-    db: &DatabaseConnection,
-    codes: &[String],
-) -> AppResult<HashMap<String, Vec<demand::Model>>> {
-    let rows = demand::Entity::find()
-        .filter(demand::Column::OccupationCode.is_in(codes.iter().cloned()))
-        .filter(demand::Column::Status.eq(DemandStatus::Open))
-        .order_by_asc(demand::Column::Id)
-        .all(db)
-        .await?;
-    let mut map: HashMap<String, Vec<demand::Model>> = HashMap::new();
-    for row in rows {
-        map.entry(row.occupation_code.clone())
-            .or_default()
-            .push(row);
+/// The OPEN demands for an occupation, oldest first: the nested list of `Occupation.demands`.
+pub fn open_of_occupation() -> NestedList<demand::Model> {
+    NestedList {
+        name: "occupation.demands",
+        select: demand::Entity::find()
+            .filter(demand::Column::Status.eq(DemandStatus::Open))
+            .into_query(),
+        parent: Expr::col((demand::Entity, demand::Column::OccupationCode)),
+        order: Expr::col((demand::Entity, demand::Column::Id)),
+        parse: |row| demand::Model::from_query_result(row, ""),
+        key: |d| i64::from(d.id),
     }
-    Ok(map)
 }

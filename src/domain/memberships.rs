@@ -4,12 +4,14 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use entity::{MembershipRole, OrganizationKind, alliance, membership, organization};
+use sea_orm::{FromQueryResult, IdenStatic, QueryTrait, SelectA, SelectB, sea_query::Expr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
     EntityTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 
+use super::nested::NestedList;
 use super::{audit, codes::AllianceCode};
 use crate::{
     auth::{Caller, policy},
@@ -17,39 +19,45 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-/// A current membership with the member's kind, so lists can be filtered by kind without
-/// loading every organization.
+/// A current membership with its member organization, read together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
     /// The membership.
     pub membership: membership::Model,
-    /// The kind of the member organization.
-    pub kind: OrganizationKind,
+    /// The member organization.
+    pub organization: organization::Model,
 }
 
-/// The current members of each alliance, ordered by membership id, in one statement.
-pub async fn by_alliance_ids(
-    db: &DatabaseConnection,
-    alliance_ids: &[i32],
-) -> AppResult<HashMap<i32, Vec<Member>>> {
-    let rows = membership::Entity::find()
-        .filter(membership::Column::AllianceId.is_in(alliance_ids.iter().copied()))
+/// An alliance's current members with their organizations, in the order they joined the graph,
+/// narrowed to `kinds` and `role`: the nested list of `Alliance.members`. The organization comes
+/// from the same statement, so it is never loaded again.
+pub fn current_of_alliance(
+    kinds: Option<&[OrganizationKind]>,
+    role: Option<MembershipRole>,
+) -> NestedList<Member> {
+    let mut select = membership::Entity::find()
         .filter(membership::Column::LeftOn.is_null())
         .inner_join(organization::Entity)
-        .select_also(organization::Entity)
-        .order_by_asc(membership::Column::Id)
-        .all(db)
-        .await?;
-    let mut map: HashMap<i32, Vec<Member>> = HashMap::new();
-    for (membership, organization) in rows {
-        if let Some(org) = organization {
-            map.entry(membership.alliance_id).or_default().push(Member {
-                membership,
-                kind: org.kind,
-            });
-        }
+        .select_also(organization::Entity);
+    if let Some(kinds) = kinds {
+        select = select.filter(organization::Column::Kind.is_in(kinds.iter().copied()));
     }
-    Ok(map)
+    if let Some(role) = role {
+        select = select.filter(membership::Column::Role.eq(role));
+    }
+    NestedList {
+        name: "alliance.members",
+        select: select.into_query(),
+        parent: Expr::col((membership::Entity, membership::Column::AllianceId)),
+        order: Expr::col((membership::Entity, membership::Column::Id)),
+        parse: |row| {
+            Ok(Member {
+                membership: membership::Model::from_query_result(row, SelectA.as_str())?,
+                organization: organization::Model::from_query_result(row, SelectB.as_str())?,
+            })
+        },
+        key: |m| i64::from(m.membership.id),
+    }
 }
 
 /// Every membership of each organization, past ones included, ordered by id, in one statement.

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod import;
 pub mod learners;
 pub mod memberships;
+pub mod nested;
 pub mod occupations;
 pub mod orders;
 pub mod organizations;

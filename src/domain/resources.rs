@@ -10,6 +10,7 @@ use entity::{
     SkillLevel, alliance, membership, occupation, open_resource, organization, region,
     resource_occupation,
 };
+use sea_orm::{FromQueryResult, JoinType, QueryTrait, sea_query::Alias};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
@@ -19,6 +20,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use super::nested::NestedList;
 use super::{
     audit,
     codes::{AllianceCode, OccupationPrefix, RegionCode},
@@ -653,78 +655,72 @@ pub async fn occupations_by_resource(
     Ok(map)
 }
 
-/// The published items of each provider.
-pub async fn published_by_provider(
-    db: &DatabaseConnection,
-    ids: &[i32],
-) -> AppResult<HashMap<i32, Vec<open_resource::Model>>> {
-    let rows = open_resource::Entity::find()
-        .filter(open_resource::Column::ProviderId.is_in(ids.iter().copied()))
-        .filter(open_resource::Column::Status.eq(ResourceStatus::Published))
-        .order_by_asc(open_resource::Column::Id)
-        .all(db)
-        .await?;
-    let mut map: HashMap<i32, Vec<open_resource::Model>> = HashMap::new();
-    for row in rows {
-        map.entry(row.provider_id).or_default().push(row);
+/// A provider's published items, oldest first: the nested list of `Organization.openResources`.
+pub fn published_of_provider() -> NestedList<open_resource::Model> {
+    NestedList {
+        name: "organization.openResources",
+        select: open_resource::Entity::find()
+            .filter(open_resource::Column::Status.eq(ResourceStatus::Published))
+            .into_query(),
+        parent: Expr::col((open_resource::Entity, open_resource::Column::ProviderId)),
+        order: Expr::col((open_resource::Entity, open_resource::Column::Id)),
+        parse: |row| open_resource::Model::from_query_result(row, ""),
+        key: |r| i64::from(r.id),
     }
-    Ok(map)
 }
 
-/// The published items training for each occupation.
-pub async fn published_by_occupation(
-    db: &DatabaseConnection,
-    codes: &[String],
-) -> AppResult<HashMap<String, Vec<open_resource::Model>>> {
-    let links = resource_occupation::Entity::find()
-        .filter(resource_occupation::Column::OccupationCode.is_in(codes.iter().cloned()))
-        .all(db)
-        .await?;
-    let items = open_resource::Entity::find()
-        .filter(open_resource::Column::Id.is_in(links.iter().map(|l| l.resource_id)))
-        .filter(open_resource::Column::Status.eq(ResourceStatus::Published))
-        .all(db)
-        .await?;
-    let items: HashMap<i32, open_resource::Model> = items.into_iter().map(|i| (i.id, i)).collect();
-    let mut map: HashMap<String, Vec<open_resource::Model>> = HashMap::new();
-    for link in links {
-        if let Some(item) = items.get(&link.resource_id) {
-            let list = map.entry(link.occupation_code).or_default();
-            if !list.iter().any(|i| i.id == item.id) {
-                list.push(item.clone());
-            }
-        }
+/// The published items training for an occupation (at any level), oldest first: the nested list
+/// of `Occupation.openResources`.
+pub fn published_of_occupation() -> NestedList<open_resource::Model> {
+    let links = Alias::new("sg_links");
+    let mut distinct = Query::select();
+    distinct
+        .distinct()
+        .columns([
+            resource_occupation::Column::ResourceId,
+            resource_occupation::Column::OccupationCode,
+        ])
+        .from(resource_occupation::Entity);
+    NestedList {
+        name: "occupation.openResources",
+        select: open_resource::Entity::find()
+            .filter(open_resource::Column::Status.eq(ResourceStatus::Published))
+            .into_query()
+            .join_subquery(
+                JoinType::InnerJoin,
+                distinct,
+                links.clone(),
+                Expr::col((links.clone(), resource_occupation::Column::ResourceId))
+                    .equals((open_resource::Entity, open_resource::Column::Id)),
+            )
+            .to_owned(),
+        parent: Expr::col((links, resource_occupation::Column::OccupationCode)),
+        order: Expr::col((open_resource::Entity, open_resource::Column::Id)),
+        parse: |row| open_resource::Model::from_query_result(row, ""),
+        key: |r| i64::from(r.id),
     }
-    for list in map.values_mut() {
-        list.sort_by_key(|i| i.id);
-    }
-    Ok(map)
 }
 
-/// The published items of each alliance's current members.
-pub async fn published_by_alliance(
-    db: &DatabaseConnection,
-    ids: &[i32],
-) -> AppResult<HashMap<i32, Vec<open_resource::Model>>> {
-    let members = membership::Entity::find()
-        .filter(membership::Column::AllianceId.is_in(ids.iter().copied()))
-        .filter(membership::Column::LeftOn.is_null())
-        .all(db)
-        .await?;
-    let providers: Vec<i32> = members.iter().map(|m| m.organization_id).collect();
-    let by_provider = published_by_provider(db, &providers).await?;
-    let mut map: HashMap<i32, Vec<open_resource::Model>> = HashMap::new();
-    for m in members {
-        if let Some(items) = by_provider.get(&m.organization_id) {
-            map.entry(m.alliance_id)
-                .or_default()
-                .extend(items.iter().cloned());
-        }
+/// The published items of an alliance's current members, oldest first: the nested list of
+/// `Alliance.openResources`.
+pub fn published_of_alliance() -> NestedList<open_resource::Model> {
+    NestedList {
+        name: "alliance.openResources",
+        select: open_resource::Entity::find()
+            .filter(open_resource::Column::Status.eq(ResourceStatus::Published))
+            .into_query()
+            .inner_join(
+                membership::Entity,
+                Expr::col((membership::Entity, membership::Column::OrganizationId))
+                    .equals((open_resource::Entity, open_resource::Column::ProviderId))
+                    .and(Expr::col((membership::Entity, membership::Column::LeftOn)).is_null()),
+            )
+            .to_owned(),
+        parent: Expr::col((membership::Entity, membership::Column::AllianceId)),
+        order: Expr::col((open_resource::Entity, open_resource::Column::Id)),
+        parse: |row| open_resource::Model::from_query_result(row, ""),
+        key: |r| i64::from(r.id),
     }
-    for list in map.values_mut() {
-        list.sort_by_key(|i| i.id);
-    }
-    Ok(map)
 }
 
 /// Rates a training institution (1–5 stars), by the regulator of its region; its published items

@@ -4,7 +4,7 @@
 
 use std::{borrow::Cow, sync::Arc};
 
-use async_graphql::{Object, OutputType, SimpleObject, TypeName};
+use async_graphql::{Context, Object, OutputType, SimpleObject, TypeName};
 use futures_util::future::BoxFuture;
 
 use crate::{
@@ -32,6 +32,15 @@ pub enum TotalCount {
     Known(u64),
     /// One `COUNT` statement, run only if the client selects `totalCount`.
     Deferred(Arc<dyn Fn() -> BoxFuture<'static, AppResult<u64>> + Send + Sync>),
+    /// Counted through the request's context (a loader that counts a whole level at once), only
+    /// if the client selects `totalCount`.
+    Source(Arc<dyn CountSource>),
+}
+
+/// A count read through the request's context.
+pub trait CountSource: Send + Sync {
+    /// Counts.
+    fn count<'a>(&'a self, ctx: &'a Context<'_>) -> BoxFuture<'a, async_graphql::Result<u64>>;
 }
 
 impl TotalCount {
@@ -88,9 +97,26 @@ impl<N> Connection<N> {
                 node: f(row),
             })
             .collect();
+        Self::from_edges(edges, page.has_previous, page.has_next, total)
+    }
+
+    /// Builds a connection from a page shared with other resolvers (a loader's answer).
+    pub fn from_shared_page<T: Clone>(page: &Page<T>, total: TotalCount, f: impl Fn(T) -> N) -> Self {
+        let edges: Vec<Edge<N>> = page
+            .items
+            .iter()
+            .map(|(cursor, row)| Edge {
+                cursor: cursor.encode(),
+                node: f(row.clone()),
+            })
+            .collect();
+        Self::from_edges(edges, page.has_previous, page.has_next, total)
+    }
+
+    fn from_edges(edges: Vec<Edge<N>>, has_previous: bool, has_next: bool, total: TotalCount) -> Self {
         let page_info = PageInfo {
-            has_previous_page: page.has_previous,
-            has_next_page: page.has_next,
+            has_previous_page: has_previous,
+            has_next_page: has_next,
             start_cursor: edges.first().map(|e| e.cursor.clone()),
             end_cursor: edges.last().map(|e| e.cursor.clone()),
         };
@@ -122,10 +148,11 @@ impl<N: OutputType> Connection<N> {
     }
 
     /// How many items the whole list has, across all pages.
-    async fn total_count(&self) -> async_graphql::Result<i64> {
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
         let n = match &self.total {
             TotalCount::Known(n) => *n,
             TotalCount::Deferred(count) => count().await?,
+            TotalCount::Source(source) => source.count(ctx).await?,
         };
         Ok(i64::try_from(n).map_err(AppError::internal)?)
     }

@@ -14,6 +14,7 @@ use entity::{
 };
 use sea_orm::DatabaseConnection;
 
+use super::nested;
 use crate::{
     domain::{
         alliances, catalogue, cohorts, demands, employment, evaluation, learners, memberships,
@@ -87,18 +88,6 @@ loader!(
     DemandAlliances, i32 => Vec<i32>, demands::alliance_ids
 );
 loader!(
-    /// The OPEN demands of each enterprise.
-    OpenDemandsByEnterprise, i32 => Vec<demand::Model>, demands::open_by_enterprise
-);
-loader!(
-    /// The OPEN demands posted to each alliance.
-    OpenDemandsByAlliance, i32 => Vec<demand::Model>, demands::open_by_alliance
-);
-loader!(
-    /// The OPEN demands for each occupation.
-    OpenDemandsByOccupation, String => Vec<demand::Model>, demands::open_by_occupation
-);
-loader!(
     /// Cohorts by id.
     CohortById, i32 => cohort::Model, cohorts::by_ids
 );
@@ -125,18 +114,6 @@ loader!(
 loader!(
     /// The occupations and levels of each open resource.
     ResourceOccupations, i32 => Vec<resource_occupation::Model>, resources::occupations_by_resource
-);
-loader!(
-    /// Each provider's published resources.
-    ResourcesByProvider, i32 => Vec<open_resource::Model>, resources::published_by_provider
-);
-loader!(
-    /// The published resources training for each occupation.
-    ResourcesByOccupation, String => Vec<open_resource::Model>, resources::published_by_occupation
-);
-loader!(
-    /// The published resources of each alliance's members.
-    ResourcesByAlliance, i32 => Vec<open_resource::Model>, resources::published_by_alliance
 );
 loader!(
     /// Catalogue items by id.
@@ -194,16 +171,8 @@ impl Loader<String> for OccupationByCode {
     }
 }
 loader!(
-    /// The alliances of each region.
-    AlliancesByRegion, i32 => Vec<alliance::Model>, alliances::by_region_ids
-);
-loader!(
     /// The alliances each organization currently belongs to.
     AlliancesByOrganization, i32 => Vec<alliance::Model>, alliances::by_organization_ids
-);
-loader!(
-    /// The current members of each alliance.
-    MembersByAlliance, i32 => Vec<memberships::Member>, memberships::by_alliance_ids
 );
 loader!(
     /// Every membership of each organization.
@@ -266,12 +235,6 @@ pub struct Loaders {
     pub training_plan: DataLoader<TrainingPlanById>,
     /// Occupations and levels by resource.
     pub resource_occupations: DataLoader<ResourceOccupations>,
-    /// Published resources by provider.
-    pub resources_by_provider: DataLoader<ResourcesByProvider>,
-    /// Published resources by occupation.
-    pub resources_by_occupation: DataLoader<ResourcesByOccupation>,
-    /// Published resources by alliance.
-    pub resources_by_alliance: DataLoader<ResourcesByAlliance>,
     /// Cohorts by demand.
     pub cohorts_by_demand: DataLoader<CohortsByDemand>,
     /// Demand ids by cohort.
@@ -282,18 +245,8 @@ pub struct Loaders {
     pub enrollment: DataLoader<EnrollmentById>,
     /// The alliance ids of each demand.
     pub demand_alliances: DataLoader<DemandAlliances>,
-    /// OPEN demands by enterprise.
-    pub open_demands_by_enterprise: DataLoader<OpenDemandsByEnterprise>,
-    /// OPEN demands by alliance.
-    pub open_demands_by_alliance: DataLoader<OpenDemandsByAlliance>,
-    /// OPEN demands by occupation.
-    pub open_demands_by_occupation: DataLoader<OpenDemandsByOccupation>,
-    /// Alliances by region.
-    pub alliances_by_region: DataLoader<AlliancesByRegion>,
     /// Alliances by member organization.
     pub alliances_by_organization: DataLoader<AlliancesByOrganization>,
-    /// Members by alliance.
-    pub members_by_alliance: DataLoader<MembersByAlliance>,
     /// Memberships by organization.
     pub memberships_by_organization: DataLoader<MembershipsByOrganization>,
     /// Recommendations by learner.
@@ -304,6 +257,42 @@ pub struct Loaders {
     pub follow_ups_by_learner: DataLoader<FollowUpsByLearner>,
     /// Follow-ups by completion.
     pub follow_ups_by_enrollment: DataLoader<FollowUpsByEnrollment>,
+    /// Pages of `EnterpriseDemands`.
+    pub enterprise_demands: DataLoader<nested::PagesOf<nested::EnterpriseDemands>>,
+    /// Counts of `EnterpriseDemands`.
+    pub enterprise_demands_count: DataLoader<nested::CountsOf<nested::EnterpriseDemands>>,
+    /// Pages of `AllianceDemands`.
+    pub alliance_demands: DataLoader<nested::PagesOf<nested::AllianceDemands>>,
+    /// Counts of `AllianceDemands`.
+    pub alliance_demands_count: DataLoader<nested::CountsOf<nested::AllianceDemands>>,
+    /// Pages of `OccupationDemands`.
+    pub occupation_demands: DataLoader<nested::PagesOf<nested::OccupationDemands>>,
+    /// Counts of `OccupationDemands`.
+    pub occupation_demands_count: DataLoader<nested::CountsOf<nested::OccupationDemands>>,
+    /// Pages of `ProviderResources`.
+    pub provider_resources: DataLoader<nested::PagesOf<nested::ProviderResources>>,
+    /// Counts of `ProviderResources`.
+    pub provider_resources_count: DataLoader<nested::CountsOf<nested::ProviderResources>>,
+    /// Pages of `OccupationResources`.
+    pub occupation_resources: DataLoader<nested::PagesOf<nested::OccupationResources>>,
+    /// Counts of `OccupationResources`.
+    pub occupation_resources_count: DataLoader<nested::CountsOf<nested::OccupationResources>>,
+    /// Pages of `AllianceResources`.
+    pub alliance_resources: DataLoader<nested::PagesOf<nested::AllianceResources>>,
+    /// Counts of `AllianceResources`.
+    pub alliance_resources_count: DataLoader<nested::CountsOf<nested::AllianceResources>>,
+    /// Pages of `RegionAlliances`.
+    pub region_alliances: DataLoader<nested::PagesOf<nested::RegionAlliances>>,
+    /// Counts of `RegionAlliances`.
+    pub region_alliances_count: DataLoader<nested::CountsOf<nested::RegionAlliances>>,
+    /// Pages of `CohortEnrollments`.
+    pub cohort_enrollments: DataLoader<nested::PagesOf<nested::CohortEnrollments>>,
+    /// Counts of `CohortEnrollments`.
+    pub cohort_enrollments_count: DataLoader<nested::CountsOf<nested::CohortEnrollments>>,
+    /// Pages of `AllianceMembers`.
+    pub alliance_members: DataLoader<nested::PagesOf<nested::AllianceMembers>>,
+    /// Counts of `AllianceMembers`.
+    pub alliance_members_count: DataLoader<nested::CountsOf<nested::AllianceMembers>>,
 }
 
 impl Loaders {
@@ -312,6 +301,15 @@ impl Loaders {
         fn dl<L: Send + Sync + 'static>(l: L, delay: Duration) -> DataLoader<L> {
             DataLoader::new(l, tokio::spawn).delay(delay)
         }
+        let (enterprise_demands, enterprise_demands_count) = nested::loaders::<nested::EnterpriseDemands>(db, delay);
+        let (alliance_demands, alliance_demands_count) = nested::loaders::<nested::AllianceDemands>(db, delay);
+        let (occupation_demands, occupation_demands_count) = nested::loaders::<nested::OccupationDemands>(db, delay);
+        let (provider_resources, provider_resources_count) = nested::loaders::<nested::ProviderResources>(db, delay);
+        let (occupation_resources, occupation_resources_count) = nested::loaders::<nested::OccupationResources>(db, delay);
+        let (alliance_resources, alliance_resources_count) = nested::loaders::<nested::AllianceResources>(db, delay);
+        let (region_alliances, region_alliances_count) = nested::loaders::<nested::RegionAlliances>(db, delay);
+        let (cohort_enrollments, cohort_enrollments_count) = nested::loaders::<nested::CohortEnrollments>(db, delay);
+        let (alliance_members, alliance_members_count) = nested::loaders::<nested::AllianceMembers>(db, delay);
         Self {
             region: dl(RegionById(db.clone()), delay),
             alliance: dl(AllianceById(db.clone()), delay),
@@ -338,25 +336,35 @@ impl Loaders {
             catalogue_item: dl(CatalogueItemById(db.clone()), delay),
             training_plan: dl(TrainingPlanById(db.clone()), delay),
             resource_occupations: dl(ResourceOccupations(db.clone()), delay),
-            resources_by_provider: dl(ResourcesByProvider(db.clone()), delay),
-            resources_by_occupation: dl(ResourcesByOccupation(db.clone()), delay),
-            resources_by_alliance: dl(ResourcesByAlliance(db.clone()), delay),
             cohorts_by_demand: dl(CohortsByDemand(db.clone()), delay),
             demands_by_cohort: dl(DemandsByCohort(db.clone()), delay),
             enrollments_by_cohort: dl(EnrollmentsByCohort(db.clone()), delay),
             enrollment: dl(EnrollmentById(db.clone()), delay),
             demand_alliances: dl(DemandAlliances(db.clone()), delay),
-            open_demands_by_enterprise: dl(OpenDemandsByEnterprise(db.clone()), delay),
-            open_demands_by_alliance: dl(OpenDemandsByAlliance(db.clone()), delay),
-            open_demands_by_occupation: dl(OpenDemandsByOccupation(db.clone()), delay),
-            alliances_by_region: dl(AlliancesByRegion(db.clone()), delay),
             alliances_by_organization: dl(AlliancesByOrganization(db.clone()), delay),
-            members_by_alliance: dl(MembersByAlliance(db.clone()), delay),
             memberships_by_organization: dl(MembershipsByOrganization(db.clone()), delay),
             recommendations_by_learner: dl(RecommendationsByLearner(db.clone()), delay),
             recommendations_by_demand: dl(RecommendationsByDemand(db.clone()), delay),
             follow_ups_by_learner: dl(FollowUpsByLearner(db.clone()), delay),
             follow_ups_by_enrollment: dl(FollowUpsByEnrollment(db.clone()), delay),
+            enterprise_demands,
+            enterprise_demands_count,
+            alliance_demands,
+            alliance_demands_count,
+            occupation_demands,
+            occupation_demands_count,
+            provider_resources,
+            provider_resources_count,
+            occupation_resources,
+            occupation_resources_count,
+            alliance_resources,
+            alliance_resources_count,
+            region_alliances,
+            region_alliances_count,
+            cohort_enrollments,
+            cohort_enrollments_count,
+            alliance_members,
+            alliance_members_count,
         }
     }
 }

@@ -10,6 +10,7 @@ mod errors;
 pub mod ids;
 pub mod loaders;
 mod mutation;
+pub mod nested;
 mod query;
 mod subscription;
 pub mod types;

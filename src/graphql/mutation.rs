@@ -553,7 +553,7 @@ impl MutationRoot {
             input.joined_on,
         )
         .await?;
-        Ok(Membership(saved))
+        Ok(Membership(saved, None))
     }
 
     /// Changes the role of a current member of an alliance the token administers.
@@ -566,7 +566,7 @@ impl MutationRoot {
         let membership = NodeKey::membership("input.membership", &input.membership)?;
         let saved =
             memberships::change_role(&api.db, &caller(ctx), membership, input.role.into()).await?;
-        Ok(Membership(saved))
+        Ok(Membership(saved, None))
     }
 
     /// Ends a membership of an alliance the token administers; the record stays, with its
@@ -579,7 +579,7 @@ impl MutationRoot {
         let api = api(ctx)?;
         let membership = NodeKey::membership("input.membership", &input.membership)?;
         let saved = memberships::remove(&api.db, &caller(ctx), membership, input.left_on).await?;
-        Ok(Membership(saved))
+        Ok(Membership(saved, None))
     }
 
     /// Changes the public profile of the token's own organization.

@@ -743,7 +743,7 @@ async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Opt
             .membership
             .load_one(id)
             .await?
-            .map(|m| Node::Membership(Membership(m))),
+            .map(|m| Node::Membership(Membership(m, None))),
         NodeKey::Occupation(code) => loaders
             .occupation
             .load_one(code)

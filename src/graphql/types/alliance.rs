@@ -3,7 +3,7 @@ use chrono::NaiveDate;
 use entity::alliance;
 
 use super::{
-    Industry, Membership, MembershipRole, OrganizationKind, Region, SortDirection, page_request,
+    Industry, Membership, MembershipRole, OrganizationKind, Region, SortDirection,
 };
 use crate::{
     domain::{
@@ -76,20 +76,19 @@ impl Alliance {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<crate::graphql::connection::Connection<super::Demand>> {
-        let request = super::page_request(first, after, last, before)?;
-        let rows = api(ctx)?
-            .loaders
-            .open_demands_by_alliance
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
-        Ok(crate::graphql::connection::in_memory(
-            "alliance.demands",
-            &rows,
-            |d| i64::from(d.id),
-            &request,
+        crate::graphql::nested::connection::<crate::graphql::nested::AllianceDemands, _>(
+            ctx,
+            self.0.id,
+            (),
+            crate::graphql::nested::PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
             super::Demand,
-        )?)
+        )
+        .await
     }
 
     /// Published open resources, oldest first.
@@ -104,20 +103,19 @@ impl Alliance {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<crate::graphql::connection::Connection<super::OpenResource>> {
-        let request = super::page_request(first, after, last, before)?;
-        let rows = api(ctx)?
-            .loaders
-            .resources_by_alliance
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
-        Ok(crate::graphql::connection::in_memory(
-            "alliance.openResources",
-            &rows,
-            |d| i64::from(d.id),
-            &request,
+        crate::graphql::nested::connection::<crate::graphql::nested::AllianceResources, _>(
+            ctx,
+            self.0.id,
+            (),
+            crate::graphql::nested::PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
             super::OpenResource,
-        )?)
+        )
+        .await
     }
 
     /// Its current members, in the order they joined the graph. `kind` and `role` narrow the list.
@@ -141,28 +139,22 @@ impl Alliance {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<Membership>> {
-        let request = page_request(first, after, last, before)?;
         let kinds: Option<Vec<entity::OrganizationKind>> =
             kind.map(|ks| ks.into_iter().map(Into::into).collect());
         let role: Option<entity::MembershipRole> = role.map(Into::into);
-        let members: Vec<_> = api(ctx)?
-            .loaders
-            .members_by_alliance
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|m| kinds.as_ref().is_none_or(|ks| ks.contains(&m.kind)))
-            .filter(|m| role.is_none_or(|r| m.membership.role == r))
-            .map(|m| m.membership)
-            .collect();
-        Ok(crate::graphql::connection::in_memory(
-            "alliance.members",
-            &members,
-            |m| i64::from(m.id),
-            &request,
-            Membership,
-        )?)
+        crate::graphql::nested::connection::<crate::graphql::nested::AllianceMembers, _>(
+            ctx,
+            self.0.id,
+            (kinds, role),
+            crate::graphql::nested::PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            |m| Membership::with_organization(m.membership, m.organization),
+        )
+        .await
     }
 }
 

@@ -2,7 +2,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{EnrollmentStatus as Status, cohort, enrollment};
 
-use super::{Alliance, Demand, Learner, Occupation, Organization, SkillLevel, page_request};
+use super::{Alliance, Demand, Learner, Occupation, Organization, SkillLevel};
 use crate::{
     auth::policy,
     domain::{
@@ -250,20 +250,19 @@ impl Cohort {
             .await?
             .map(|a| a.region_id);
         policy::list_cohort_learners(&viewer, self.0.provider_id, self.0.enterprise_id, region)?;
-        let request = page_request(first, after, last, before)?;
-        let rows = api
-            .loaders
-            .enrollments_by_cohort
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
-        Ok(crate::graphql::connection::in_memory(
-            "cohort.enrollments",
-            &rows,
-            |e| i64::from(e.id),
-            &request,
+        crate::graphql::nested::connection::<crate::graphql::nested::CohortEnrollments, _>(
+            ctx,
+            self.0.id,
+            (),
+            crate::graphql::nested::PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
             Enrollment,
-        )?)
+        )
+        .await
     }
 }
 

@@ -1,6 +1,6 @@
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
-use entity::membership;
+use entity::{membership, organization};
 
 use super::{Alliance, MembershipRole, Organization};
 use crate::{
@@ -8,8 +8,16 @@ use crate::{
     graphql::{context::api, ids::NodeKey},
 };
 
-/// The GraphQL `Membership` type over its row (its schema description is on the `#[Object]` impl).
-pub struct Membership(pub membership::Model);
+/// The GraphQL `Membership` type over its row (its schema description is on the `#[Object]` impl),
+/// with the member organization when the statement that read the row joined it.
+pub struct Membership(pub membership::Model, pub Option<organization::Model>);
+
+impl Membership {
+    /// A membership whose organization was read with it.
+    pub fn with_organization(row: membership::Model, organization: organization::Model) -> Self {
+        Self(row, Some(organization))
+    }
+}
 
 /// An organization's membership of an alliance (联盟成员).
 #[Object]
@@ -53,6 +61,9 @@ impl Membership {
 
     /// The member organization.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
+        if let Some(org) = &self.1 {
+            return Ok(Organization(org.clone()));
+        }
         let found = api(ctx)?
             .loaders
             .organization

@@ -4,7 +4,7 @@ use entity::occupation;
 use crate::{
     domain::{SearchText, codes::OccupationPrefix, occupations},
     error::{AppError, AppResult},
-    graphql::{context::api, ids::NodeKey},
+    graphql::ids::NodeKey,
 };
 
 /// The GraphQL `Occupation` type over its row (its schema description is on the `#[Object]` impl).
@@ -45,20 +45,19 @@ impl Occupation {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<crate::graphql::connection::Connection<super::Demand>> {
-        let request = super::page_request(first, after, last, before)?;
-        let rows = api(ctx)?
-            .loaders
-            .open_demands_by_occupation
-            .load_one(self.0.code.clone())
-            .await?
-            .unwrap_or_default();
-        Ok(crate::graphql::connection::in_memory(
-            "occupation.demands",
-            &rows,
-            |d| i64::from(d.id),
-            &request,
+        crate::graphql::nested::connection::<crate::graphql::nested::OccupationDemands, _>(
+            ctx,
+            self.0.code.clone(),
+            (),
+            crate::graphql::nested::PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
             super::Demand,
-        )?)
+        )
+        .await
     }
 
     /// Published open resources, oldest first.
@@ -73,20 +72,19 @@ impl Occupation {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<crate::graphql::connection::Connection<super::OpenResource>> {
-        let request = super::page_request(first, after, last, before)?;
-        let rows = api(ctx)?
-            .loaders
-            .resources_by_occupation
-            .load_one(self.0.code.clone())
-            .await?
-            .unwrap_or_default();
-        Ok(crate::graphql::connection::in_memory(
-            "occupation.openResources",
-            &rows,
-            |d| i64::from(d.id),
-            &request,
+        crate::graphql::nested::connection::<crate::graphql::nested::OccupationResources, _>(
+            ctx,
+            self.0.code.clone(),
+            (),
+            crate::graphql::nested::PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
             super::OpenResource,
-        )?)
+        )
+        .await
     }
 
     /// Marked S, a digital occupation (数字职业), in the 2022 edition.

@@ -82,7 +82,7 @@ impl Organization {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Membership).collect())
+        Ok(rows.into_iter().map(|m| Membership(m, None)).collect())
     }
 
     /// Its OPEN demand, oldest first.
@@ -97,20 +97,19 @@ impl Organization {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<crate::graphql::connection::Connection<super::Demand>> {
-        let request = super::page_request(first, after, last, before)?;
-        let rows = api(ctx)?
-            .loaders
-            .open_demands_by_enterprise
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
-        Ok(crate::graphql::connection::in_memory(
-            "organization.demands",
-            &rows,
-            |d| i64::from(d.id),
-            &request,
+        crate::graphql::nested::connection::<crate::graphql::nested::EnterpriseDemands, _>(
+            ctx,
+            self.0.id,
+            (),
+            crate::graphql::nested::PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
             super::Demand,
-        )?)
+        )
+        .await
     }
 
     /// Published open resources, oldest first.
@@ -125,20 +124,19 @@ impl Organization {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<crate::graphql::connection::Connection<super::OpenResource>> {
-        let request = super::page_request(first, after, last, before)?;
-        let rows = api(ctx)?
-            .loaders
-            .resources_by_provider
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
-        Ok(crate::graphql::connection::in_memory(
-            "organization.openResources",
-            &rows,
-            |d| i64::from(d.id),
-            &request,
+        crate::graphql::nested::connection::<crate::graphql::nested::ProviderResources, _>(
+            ctx,
+            self.0.id,
+            (),
+            crate::graphql::nested::PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
             super::OpenResource,
-        )?)
+        )
+        .await
     }
 
     /// Its filing as an assessment body, if it is one (public: type, scope, status).

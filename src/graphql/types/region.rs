@@ -1,8 +1,8 @@
 use async_graphql::{Context, ID, Object};
 use entity::region;
 
-use super::{Alliance, page_request};
-use crate::graphql::{connection::Connection, context::api, ids::NodeKey};
+use super::Alliance;
+use crate::graphql::{connection::Connection, ids::NodeKey};
 
 /// The GraphQL `Region` type over its row (its schema description is on the `#[Object]` impl).
 pub struct Region(pub region::Model);
@@ -42,19 +42,18 @@ impl Region {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<Alliance>> {
-        let request = page_request(first, after, last, before)?;
-        let rows = api(ctx)?
-            .loaders
-            .alliances_by_region
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
-        Ok(crate::graphql::connection::in_memory(
-            "region.alliances",
-            &rows,
-            |a| i64::from(a.id),
-            &request,
+        crate::graphql::nested::connection::<crate::graphql::nested::RegionAlliances, _>(
+            ctx,
+            self.0.id,
+            (),
+            crate::graphql::nested::PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
             Alliance,
-        )?)
+        )
+        .await
     }
 }

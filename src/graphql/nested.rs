@@ -1,0 +1,268 @@
+//! Nested connections: a list under a parent, paged in SQL for every parent of a level at once.
+//!
+//! Each nested list is a type implementing [`Nested`]. Its pages come through one DataLoader
+//! keyed by (parent, filter, paging arguments): the resolvers of one level ask within one tick,
+//! the loader groups their keys by filter and arguments and answers each group with one statement
+//! ([`NestedList::pages`]). `totalCount` goes through a second loader, one grouped `COUNT` for
+//! the level, and only when a client selects it.
+
+use std::{collections::HashMap, hash::Hash, marker::PhantomData, sync::Arc};
+
+use async_graphql::{
+    Context,
+    dataloader::{DataLoader, Loader},
+};
+use entity::{MembershipRole, OrganizationKind, alliance, demand, enrollment, open_resource};
+use futures_util::future::BoxFuture;
+use sea_orm::DatabaseConnection;
+
+use super::{
+    connection::{Connection, CountSource, TotalCount},
+    context::api,
+    loaders::{LoadError, Loaders},
+};
+use crate::domain::{
+    alliances, cohorts, demands, memberships,
+    nested::{NestedList, ParentKey},
+    page::{Page, PageRequest},
+    resources,
+};
+
+/// A nested list the schema serves.
+pub trait Nested: Sized + Send + Sync + 'static {
+    /// The parent's key.
+    type Parent: ParentKey;
+    /// What narrows the list (`()` when nothing does).
+    type Filter: Clone + Eq + Hash + Send + Sync + 'static;
+    /// One row.
+    type Row: Clone + Send + Sync + 'static;
+    /// The list's definition for a filter.
+    fn list(filter: &Self::Filter) -> NestedList<Self::Row>;
+    /// Its pages' loader.
+    fn pages(loaders: &Loaders) -> &DataLoader<PagesOf<Self>>;
+    /// Its counts' loader.
+    fn counts(loaders: &Loaders) -> &DataLoader<CountsOf<Self>>;
+}
+
+/// The paging arguments of a connection field as the client gave them (already validated).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct PageArgs {
+    /// `first`.
+    pub first: Option<i32>,
+    /// `after`.
+    pub after: Option<String>,
+    /// `last`.
+    pub last: Option<i32>,
+    /// `before`.
+    pub before: Option<String>,
+}
+
+impl PageArgs {
+    fn request(&self) -> crate::error::AppResult<PageRequest> {
+        PageRequest::new(
+            self.first,
+            self.after.as_deref(),
+            self.last,
+            self.before.as_deref(),
+        )
+    }
+}
+
+/// The key of one parent's page.
+pub type PageKey<L> = (<L as Nested>::Parent, <L as Nested>::Filter, Arc<PageArgs>);
+
+/// Loads pages of `L`, one statement per distinct filter and arguments.
+pub struct PagesOf<L>(DatabaseConnection, PhantomData<fn() -> L>);
+
+impl<L: Nested> Loader<PageKey<L>> for PagesOf<L> {
+    type Value = Arc<Page<L::Row>>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[PageKey<L>],
+    ) -> Result<HashMap<PageKey<L>, Self::Value>, Self::Error> {
+        let mut groups: HashMap<(L::Filter, Arc<PageArgs>), Vec<L::Parent>> = HashMap::new();
+        for (parent, filter, args) in keys {
+            groups
+                .entry((filter.clone(), args.clone()))
+                .or_default()
+                .push(parent.clone());
+        }
+        let mut out = HashMap::with_capacity(keys.len());
+        for ((filter, args), parents) in groups {
+            let request = args.request()?;
+            let pages = L::list(&filter)
+                .pages(&self.0, &parents, &request)
+                .await?;
+            for (parent, page) in pages {
+                out.insert((parent, filter.clone(), args.clone()), Arc::new(page));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Counts the rows of `L` per parent, one grouped statement per distinct filter.
+pub struct CountsOf<L>(DatabaseConnection, PhantomData<fn() -> L>);
+
+impl<L: Nested> Loader<(L::Parent, L::Filter)> for CountsOf<L> {
+    type Value = u64;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[(L::Parent, L::Filter)],
+    ) -> Result<HashMap<(L::Parent, L::Filter), u64>, Self::Error> {
+        let mut groups: HashMap<L::Filter, Vec<L::Parent>> = HashMap::new();
+        for (parent, filter) in keys {
+            groups
+                .entry(filter.clone())
+                .or_default()
+                .push(parent.clone());
+        }
+        let mut out = HashMap::with_capacity(keys.len());
+        for (filter, parents) in groups {
+            let counts = L::list(&filter).counts(&self.0, &parents).await?;
+            for (parent, n) in counts {
+                out.insert((parent, filter.clone()), n);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Builds the two loaders of a nested list.
+pub fn loaders<L: Nested>(
+    db: &DatabaseConnection,
+    delay: std::time::Duration,
+) -> (DataLoader<PagesOf<L>>, DataLoader<CountsOf<L>>) {
+    (
+        DataLoader::new(PagesOf(db.clone(), PhantomData), tokio::spawn).delay(delay),
+        DataLoader::new(CountsOf(db.clone(), PhantomData), tokio::spawn).delay(delay),
+    )
+}
+
+struct NestedCount<L: Nested> {
+    parent: L::Parent,
+    filter: L::Filter,
+}
+
+impl<L: Nested> CountSource for NestedCount<L> {
+    fn count<'a>(&'a self, ctx: &'a Context<'_>) -> BoxFuture<'a, async_graphql::Result<u64>> {
+        Box::pin(async move {
+            let api = api(ctx)?;
+            Ok(L::counts(&api.loaders)
+                .load_one((self.parent.clone(), self.filter.clone()))
+                .await?
+                .unwrap_or(0))
+        })
+    }
+}
+
+/// The connection of `parent`'s rows of `L`: the page through the level's loader (only when
+/// edges, nodes or pageInfo are selected), `totalCount` through the counting one when selected. The arguments are validated here, so a bad one is
+/// reported with its name before anything is read.
+pub async fn connection<L: Nested, N>(
+    ctx: &Context<'_>,
+    parent: L::Parent,
+    filter: L::Filter,
+    args: PageArgs,
+    f: impl Fn(L::Row) -> N,
+) -> async_graphql::Result<Connection<N>> {
+    args.request()?;
+    let api = api(ctx)?;
+    let look = ctx.look_ahead();
+    let rows_wanted = look.field("edges").exists()
+        || look.field("nodes").exists()
+        || look.field("pageInfo").exists();
+    let page = if rows_wanted {
+        L::pages(&api.loaders)
+            .load_one((parent.clone(), filter.clone(), Arc::new(args)))
+            .await?
+    } else {
+        None
+    };
+    let total = TotalCount::Source(Arc::new(NestedCount::<L> { parent, filter }));
+    Ok(match page {
+        Some(page) => Connection::from_shared_page(&page, total, f),
+        None => Connection::from_page(
+            Page::<L::Row> {
+                items: vec![],
+                has_previous: false,
+                has_next: false,
+            },
+            total,
+            f,
+        ),
+    })
+}
+
+macro_rules! nested {
+    ($(#[$doc:meta])* $name:ident: $parent:ty, $filter:ty => $row:ty, |$f:ident| $list:expr, $pages:ident, $counts:ident) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl Nested for $name {
+            type Parent = $parent;
+            type Filter = $filter;
+            type Row = $row;
+            fn list($f: &Self::Filter) -> NestedList<Self::Row> {
+                $list
+            }
+            fn pages(loaders: &Loaders) -> &DataLoader<PagesOf<Self>> {
+                &loaders.$pages
+            }
+            fn counts(loaders: &Loaders) -> &DataLoader<CountsOf<Self>> {
+                &loaders.$counts
+            }
+        }
+    };
+}
+
+nested!(
+    /// `Organization.demands`.
+    EnterpriseDemands: i32, () => demand::Model, |_f| demands::open_of_enterprise(),
+    enterprise_demands, enterprise_demands_count
+);
+nested!(
+    /// `Alliance.demands`.
+    AllianceDemands: i32, () => demand::Model, |_f| demands::open_of_alliance(),
+    alliance_demands, alliance_demands_count
+);
+nested!(
+    /// `Occupation.demands`.
+    OccupationDemands: String, () => demand::Model, |_f| demands::open_of_occupation(),
+    occupation_demands, occupation_demands_count
+);
+nested!(
+    /// `Organization.openResources`.
+    ProviderResources: i32, () => open_resource::Model, |_f| resources::published_of_provider(),
+    provider_resources, provider_resources_count
+);
+nested!(
+    /// `Occupation.openResources`.
+    OccupationResources: String, () => open_resource::Model, |_f| resources::published_of_occupation(),
+    occupation_resources, occupation_resources_count
+);
+nested!(
+    /// `Alliance.openResources`.
+    AllianceResources: i32, () => open_resource::Model, |_f| resources::published_of_alliance(),
+    alliance_resources, alliance_resources_count
+);
+nested!(
+    /// `Region.alliances`.
+    RegionAlliances: i32, () => alliance::Model, |_f| alliances::of_region(),
+    region_alliances, region_alliances_count
+);
+nested!(
+    /// `Cohort.enrollments`.
+    CohortEnrollments: i32, () => enrollment::Model, |_f| cohorts::enrollments_of_cohort(),
+    cohort_enrollments, cohort_enrollments_count
+);
+nested!(
+    /// `Alliance.members`, narrowed by kinds and role.
+    AllianceMembers: i32, (Option<Vec<OrganizationKind>>, Option<MembershipRole>) => memberships::Member,
+    |f| memberships::current_of_alliance(f.0.as_deref(), f.1),
+    alliance_members, alliance_members_count
+);
