@@ -20,6 +20,7 @@ mod m20261124_000008_orders;
 mod m20261124_000009_employment;
 mod m20261201_000010_person_gate;
 mod m20261201_000011_subsidy_slots;
+mod m20261202_000012_list_indexes;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000009_employment::Migration),
             Box::new(m20261201_000010_person_gate::Migration),
             Box::new(m20261201_000011_subsidy_slots::Migration),
+            Box::new(m20261202_000012_list_indexes::Migration),
         ]
     }
 }

@@ -250,6 +250,7 @@ pub struct TestDb {
     /// Its URL, for running the binary against it.
     pub url: String,
     statements: Arc<AtomicUsize>,
+    recent: Arc<std::sync::Mutex<std::collections::VecDeque<sea_orm::Statement>>>,
     _cleanup: Cleanup,
 }
 
@@ -304,7 +305,15 @@ impl TestDb {
         let mut db = db::connect(&url, 5).await.expect("test database");
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
+        let recent = Arc::new(std::sync::Mutex::new(std::collections::VecDeque::new()));
+        let kept = recent.clone();
         db.set_metric_callback(move |info| {
+            if let Ok(mut kept) = kept.lock() {
+                if kept.len() == 32 {
+                    kept.pop_front();
+                }
+                kept.push_back(info.statement.clone());
+            }
             if std::env::var_os("SG_DEBUG_SQL").is_some() {
                 eprintln!(
                     "SQL: {}",
@@ -317,6 +326,7 @@ impl TestDb {
             db,
             url,
             statements,
+            recent,
             _cleanup: cleanup,
         }
     }
@@ -324,6 +334,21 @@ impl TestDb {
     /// SQL statements run so far.
     pub fn statements(&self) -> usize {
         self.statements.load(Ordering::SeqCst)
+    }
+
+    /// The latest statements run (at most 32), oldest first, with their values.
+    pub fn recent_statements(&self) -> Vec<sea_orm::Statement> {
+        self.recent
+            .lock()
+            .map(|r| r.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Forgets the statements seen so far.
+    pub fn clear_recent(&self) {
+        if let Ok(mut r) = self.recent.lock() {
+            r.clear();
+        }
     }
 }
 

@@ -22,6 +22,7 @@ mod limits;
 mod orders;
 mod pagination;
 mod personal;
+mod plans;
 mod resources;
 mod schema_sdl;
 mod statements;

@@ -1,0 +1,161 @@
+//! Every ordering a list offers is served by an index: the plan of a page never sorts the table.
+//!
+//! Each case runs a real query through the schema, takes the page's statement as it reached the
+//! database (with its values) and asks the database for its plan: on PostgreSQL `EXPLAIN` with
+//! sorting priced out (`enable_sort = off`, so an index is chosen whenever one can give the order,
+//! and a `Sort` node remains only when none can), on SQLite `EXPLAIN QUERY PLAN`, which names a
+//! temporary B-tree when it sorts. Nested lists are checked on PostgreSQL, where their `LATERAL`
+//! form reads each parent's page from an index range.
+
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+
+use crate::helpers::TestApp;
+
+/// Top-level lists and each ordering they offer.
+fn top_level() -> Vec<String> {
+    let mut cases = vec![];
+    for dir in ["ASC", "DESC"] {
+        for field in ["POSTED_AT", "WAGE", "HEADCOUNT"] {
+            cases.push(format!(
+                "{{ demands(first: 5, orderBy: {{field: {field}, direction: {dir}}}) {{ nodes {{ id }} }} }}"
+            ));
+        }
+        for field in ["NAME", "CREATED_AT"] {
+            cases.push(format!(
+                "{{ organizations(first: 5, orderBy: {{field: {field}, direction: {dir}}}) {{ nodes {{ id }} }} }}"
+            ));
+        }
+        for field in ["CODE", "NAME", "FOUNDED_ON"] {
+            cases.push(format!(
+                "{{ alliances(first: 5, orderBy: {{field: {field}, direction: {dir}}}) {{ nodes {{ id }} }} }}"
+            ));
+        }
+        for field in ["START_ON", "FEE", "CREDIT_STARS"] {
+            cases.push(format!(
+                "{{ openResources(first: 5, orderBy: {{field: {field}, direction: {dir}}}) {{ nodes {{ id }} }} }}"
+            ));
+        }
+        cases.push(format!(
+            "{{ assessmentSessions(first: 5, orderBy: {{field: DATE, direction: {dir}}}) {{ nodes {{ id }} }} }}"
+        ));
+    }
+    cases.extend(
+        [
+            "{ cohorts(first: 5) { nodes { id } } }",
+            "{ catalogueItems(first: 5) { nodes { id } } }",
+            "{ occupations(first: 5) { nodes { code } } }",
+        ]
+        .map(String::from),
+    );
+    cases
+}
+
+/// Nested lists, each under several parents.
+const NESTED: &[&str] = &[
+    "{ alliances(first: 20) { nodes { members(first: 3) { nodes { id } } } } }",
+    "{ alliances(first: 20) { nodes { demands(first: 3) { nodes { id } } } } }",
+    "{ alliances(first: 20) { nodes { openResources(first: 3) { nodes { id } } } } }",
+    "{ organizations(first: 20) { nodes { demands(first: 3) { nodes { id } } } } }",
+    "{ organizations(first: 20) { nodes { openResources(first: 3) { nodes { id } } } } }",
+    "{ occupations(first: 20) { nodes { demands(first: 3) { nodes { id } } } } }",
+    "{ occupations(first: 20) { nodes { openResources(first: 3) { nodes { id } } } } }",
+    "{ regions { alliances(first: 3) { nodes { id } } } }",
+];
+
+/// The page statement of `query`: the last one with `ORDER BY` and `LIMIT`.
+async fn page_statement(app: &TestApp, query: &str) -> Statement {
+    app.db.clear_recent();
+    app.data(query).await;
+    app.db
+        .recent_statements()
+        .into_iter()
+        .rev()
+        .find(|s| s.sql.contains("ORDER BY") && s.sql.contains("LIMIT"))
+        .unwrap_or_else(|| panic!("no page statement for {query}"))
+}
+
+/// The plan lines of a statement that sort rows, if any.
+async fn sorts(app: &TestApp, statement: &Statement) -> Vec<String> {
+    let db = &app.db.db;
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let txn = db.begin().await.expect("begin");
+            txn.execute_unprepared("SET LOCAL enable_sort = off; SET LOCAL enable_incremental_sort = off")
+                .await
+                .expect("settings");
+            let explain = Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                format!("EXPLAIN {}", statement.sql),
+                statement.values.clone().map(|v| v.0).unwrap_or_default(),
+            );
+            let rows = txn.query_all_raw(explain).await.expect("explain");
+            txn.rollback().await.expect("rollback");
+            rows.iter()
+                .map(|r| r.try_get_by_index::<String>(0).expect("plan line"))
+                .filter(|line| line.contains("Sort"))
+                .collect()
+        }
+        _ => {
+            let explain = Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                // A fresh text each time: SQLite computes an EXPLAIN's answer when it is prepared,
+                // and the driver keeps prepared statements, which would keep an old plan.
+                format!(
+                    "EXPLAIN QUERY PLAN /* {} */ {}",
+                    uuid::Uuid::new_v4(),
+                    statement.sql
+                ),
+                statement.values.clone().map(|v| v.0).unwrap_or_default(),
+            );
+            // Reading the schema inside the transaction makes this connection notice schema changes
+            // made on others before the EXPLAIN is prepared.
+            let txn = db.begin().await.expect("begin");
+            txn.execute_unprepared("SELECT count(*) FROM sqlite_master")
+                .await
+                .expect("schema");
+            let rows = txn.query_all_raw(explain).await.expect("explain");
+            txn.rollback().await.expect("rollback");
+            rows.iter()
+                .map(|r| r.try_get::<String>("", "detail").expect("plan line"))
+                .filter(|line| line.contains("TEMP B-TREE"))
+                .collect()
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_listed_ordering_is_served_by_an_index() {
+    let app = TestApp::demo().await;
+    let postgres = app.db.db.get_database_backend() == DbBackend::Postgres;
+    let mut cases: Vec<String> = top_level();
+    if postgres {
+        cases.extend(NESTED.iter().map(|q| q.to_string()));
+    }
+    let mut failures = vec![];
+    for query in &cases {
+        let statement = page_statement(&app, query).await;
+        let sorted = sorts(&app, &statement).await;
+        if !sorted.is_empty() {
+            failures.push(format!("{query}\n  {}\n  sorts: {sorted:?}", statement.sql));
+        }
+    }
+    assert!(failures.is_empty(), "plans that sort:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn the_plan_check_notices_a_missing_index() {
+    let app = TestApp::demo().await;
+    let query = "{ demands(first: 5, orderBy: {field: WAGE, direction: DESC}) { nodes { id } } }";
+    let statement = page_statement(&app, query).await;
+    assert!(sorts(&app, &statement).await.is_empty(), "served by its index");
+    app.db
+        .db
+        .execute_unprepared("DROP INDEX idx_demands_status_wage")
+        .await
+        .expect("drop index");
+    let statement = page_statement(&app, query).await;
+    assert!(
+        !sorts(&app, &statement).await.is_empty(),
+        "without its index the page sorts, and the check says so"
+    );
+}
