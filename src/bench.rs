@@ -2,6 +2,8 @@
 //! database (a temporary SQLite file unless `--database-url` names another) and prints what it
 //! measured.
 
+pub mod graph;
+
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;

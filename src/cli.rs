@@ -101,6 +101,31 @@ pub enum BenchWhat {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// The portal's read shapes (the nested alliances → members → organization → demands page
+    /// and others) over a synthetic graph, served over HTTP on a free port and driven by
+    /// concurrent connections: req/s, p50, p99, SQL statements per request, memory.
+    Graph {
+        /// Enterprises to load (each a member of one of 12 alliances).
+        #[arg(long, default_value_t = 2000)]
+        organizations: usize,
+        /// OPEN demands per enterprise.
+        #[arg(long, default_value_t = 10)]
+        demands_per_organization: usize,
+        /// Concurrent keep-alive connections.
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Seconds each shape is driven, after a second of warm-up.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Only the shapes whose name contains this (`nested`, `demands-page`, `near-point`,
+        /// `occupation-demands`, `organization-page`).
+        #[arg(long)]
+        only: Option<String>,
+        /// A database to build in (a temporary SQLite file when left out); one that already has
+        /// organizations is used as it is.
+        #[arg(long, env = "SKILLGRAPH_BENCH_DATABASE_URL")]
+        database_url: Option<String>,
+    },
     /// `placementRates` and `skillsBalance` over many completers with follow-ups.
     Placement {
         /// Completers (COMPLETED enrolments of last year, in cohorts of 50).
@@ -220,6 +245,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     database_url,
                 },
         } => crate::bench::suggestions(database_url, intentions, resources).await,
+        Command::Bench {
+            what:
+                BenchWhat::Graph {
+                    organizations,
+                    demands_per_organization,
+                    connections,
+                    seconds,
+                    only,
+                    database_url,
+                },
+        } => {
+            crate::bench::graph::run(crate::bench::graph::GraphBench {
+                database_url,
+                organizations,
+                demands_per_organization,
+                connections,
+                seconds,
+                only,
+            })
+            .await
+        }
         Command::Bench {
             what:
                 BenchWhat::Placement {

@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use entity::{Industry, alliance, membership, region};
-use sea_orm::{FromQueryResult, QueryTrait};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     sea_query::{Expr, ExprTrait, Query},
 };
+use sea_orm::{FromQueryResult, QueryTrait};
 
 use super::nested::NestedList;
 use super::{

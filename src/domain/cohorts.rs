@@ -14,13 +14,13 @@ use entity::{
     alliance, cohort, cohort_application, cohort_demand, demand, enrollment, membership,
     occupation, organization, provider_link, subsidy_slot, training_intention, training_order,
 };
-use sea_orm::{FromQueryResult, QueryTrait};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, Select,
     sea_query::{Expr, ExprTrait, Query},
 };
+use sea_orm::{FromQueryResult, QueryTrait};
 use serde_json::json;
 
 use super::nested::NestedList;

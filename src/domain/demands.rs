@@ -12,13 +12,13 @@ use entity::{
     DemandKind, DemandStatus, SkillLevel, alliance, demand, demand_alliance, membership,
     occupation, region,
 };
-use sea_orm::{FromQueryResult, QueryTrait};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, Select,
     sea_query::{Expr, ExprTrait, Query},
 };
+use sea_orm::{FromQueryResult, QueryTrait};
 use serde_json::json;
 
 pub use super::geo::Near;
@@ -773,6 +773,30 @@ pub async fn alliance_ids(
     let mut map: HashMap<i32, Vec<i32>> = HashMap::new();
     for row in rows {
         map.entry(row.demand_id).or_default().push(row.alliance_id);
+    }
+    Ok(map)
+}
+
+/// The alliances each demand is posted to, ordered by alliance id, in one statement.
+pub async fn alliances_of(
+    db: &DatabaseConnection,
+    demand_ids: &[i32],
+) -> AppResult<HashMap<i32, Vec<alliance::Model>>> {
+    let rows = sea_orm::QuerySelect::join(
+        demand_alliance::Entity::find(),
+        sea_orm::JoinType::InnerJoin,
+        sea_orm::RelationTrait::def(&demand_alliance::Relation::Alliance),
+    )
+    .filter(demand_alliance::Column::DemandId.is_in(demand_ids.iter().copied()))
+    .select_also(alliance::Entity)
+    .order_by_asc(demand_alliance::Column::AllianceId)
+    .all(db)
+    .await?;
+    let mut map: HashMap<i32, Vec<alliance::Model>> = HashMap::new();
+    for (link, alliance) in rows {
+        if let Some(alliance) = alliance {
+            map.entry(link.demand_id).or_default().push(alliance);
+        }
     }
     Ok(map)
 }

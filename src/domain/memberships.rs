@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use entity::{MembershipRole, OrganizationKind, alliance, membership, organization};
-use sea_orm::{FromQueryResult, IdenStatic, QueryTrait, SelectA, SelectB, sea_query::Expr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
     EntityTrait, QueryFilter, QueryOrder,
 };
+use sea_orm::{FromQueryResult, IdenStatic, QueryTrait, SelectA, SelectB, sea_query::Expr};
 use serde_json::json;
 
 use super::nested::NestedList;

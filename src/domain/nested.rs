@@ -14,8 +14,8 @@ use std::{collections::HashMap, hash::Hash};
 use sea_orm::{
     ConnectionTrait, DbBackend, DbErr, QueryResult, Statement, TryGetable, Value,
     sea_query::{
-        Alias, Expr, ExprTrait, Func, Order, PostgresQueryBuilder, SelectStatement,
-        OverStatement, SimpleExpr, SqliteQueryBuilder, WindowStatement,
+        Alias, Expr, ExprTrait, Func, Order, OverStatement, PostgresQueryBuilder, SelectStatement,
+        SimpleExpr, SqliteQueryBuilder, WindowStatement,
     },
 };
 use serde::Serialize;

@@ -6,8 +6,9 @@
 //! values of its row, so "after this cursor" is a `WHERE` on those values. A page therefore stays
 //! correct while rows are inserted or deleted elsewhere, which an `OFFSET` would not.
 //!
-//! Lists nested under a parent (an alliance's members) are loaded for many parents in one
-//! statement by a DataLoader and paged in memory with [`page_in_memory`], by the same rules.
+//! Lists nested under a parent (an alliance's members) page in SQL too, for every parent of a
+//! level in one statement ([`super::nested`]). Lists computed in memory (a ranked backlog) are
+//! paged with [`page_in_memory`], by the same rules.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, NaiveDate, Utc};

@@ -16,6 +16,16 @@ pub async fn all(db: &DatabaseConnection) -> AppResult<Vec<region::Model>> {
         .await?)
 }
 
+/// Every region, by id (the in-memory reference table).
+pub async fn by_id_all(db: &DatabaseConnection) -> AppResult<HashMap<i32, region::Model>> {
+    Ok(region::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect())
+}
+
 /// One region by its code.
 pub async fn by_code(
     db: &DatabaseConnection,
@@ -25,18 +35,4 @@ pub async fn by_code(
         .filter(region::Column::Code.eq(code.as_str()))
         .one(db)
         .await?)
-}
-
-/// Regions by id, in one statement.
-pub async fn by_ids(
-    db: &DatabaseConnection,
-    ids: &[i32],
-) -> AppResult<HashMap<i32, region::Model>> {
-    Ok(region::Entity::find()
-        .filter(region::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect())
 }

@@ -10,7 +10,6 @@ use entity::{
     SkillLevel, alliance, membership, occupation, open_resource, organization, region,
     resource_occupation,
 };
-use sea_orm::{FromQueryResult, JoinType, QueryTrait, sea_query::Alias};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
@@ -18,6 +17,7 @@ use sea_orm::{
     Select,
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
+use sea_orm::{FromQueryResult, JoinType, QueryTrait, sea_query::Alias};
 use serde_json::json;
 
 use super::nested::NestedList;

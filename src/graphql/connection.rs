@@ -101,7 +101,11 @@ impl<N> Connection<N> {
     }
 
     /// Builds a connection from a page shared with other resolvers (a loader's answer).
-    pub fn from_shared_page<T: Clone>(page: &Page<T>, total: TotalCount, f: impl Fn(T) -> N) -> Self {
+    pub fn from_shared_page<T: Clone>(
+        page: &Page<T>,
+        total: TotalCount,
+        f: impl Fn(T) -> N,
+    ) -> Self {
         let edges: Vec<Edge<N>> = page
             .items
             .iter()
@@ -113,7 +117,12 @@ impl<N> Connection<N> {
         Self::from_edges(edges, page.has_previous, page.has_next, total)
     }
 
-    fn from_edges(edges: Vec<Edge<N>>, has_previous: bool, has_next: bool, total: TotalCount) -> Self {
+    fn from_edges(
+        edges: Vec<Edge<N>>,
+        has_previous: bool,
+        has_next: bool,
+        total: TotalCount,
+    ) -> Self {
         let page_info = PageInfo {
             has_previous_page: has_previous,
             has_next_page: has_next,

@@ -4,7 +4,7 @@
 //! The loaders keep no cache between requests (async-graphql's `DataLoader::new` caches nothing):
 //! within one tick they gather the keys all resolvers ask for and run one statement for them all.
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{collections::HashMap, hash::Hash, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
@@ -12,6 +12,7 @@ use entity::{
     certificate, cohort, demand, enrollment, follow_up, learner, membership, occupation,
     open_resource, organization, recommendation, region, resource_occupation, training_plan,
 };
+use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
 
 use super::nested;
@@ -20,7 +21,7 @@ use crate::{
         alliances, catalogue, cohorts, demands, employment, evaluation, learners, memberships,
         occupations, organizations, regions, resources,
     },
-    error::AppError,
+    error::{AppError, AppResult},
 };
 
 /// A load failure, shared by every resolver that waited for the same batch.
@@ -56,10 +57,6 @@ macro_rules! loader {
 }
 
 loader!(
-    /// Regions by id.
-    RegionById, i32 => region::Model, regions::by_ids
-);
-loader!(
     /// Alliances by id.
     AllianceById, i32 => alliance::Model, alliances::by_ids
 );
@@ -86,6 +83,10 @@ loader!(
 loader!(
     /// The alliance ids of each demand.
     DemandAlliances, i32 => Vec<i32>, demands::alliance_ids
+);
+loader!(
+    /// The alliances each demand is posted to.
+    AlliancesByDemand, i32 => Vec<alliance::Model>, demands::alliances_of
 );
 loader!(
     /// Cohorts by id.
@@ -147,29 +148,95 @@ loader!(
     /// The certificates of each learner.
     CertificatesByLearner, i32 => Vec<certificate::Model>, evaluation::certificates_by_learner
 );
-/// Occupations by code, from memory: the 2022 classification (1,639 rows of reference data that
-/// only a migration changes) is read whole on first use, in one statement, and then served
-/// without touching the database for the life of the schema (built after the migrations ran).
-pub struct OccupationByCode {
+/// Reference data held in memory, read without a DataLoader: the whole table is read in one
+/// statement on first use and served from memory afterwards, so thousands of demands find their
+/// occupation without a batch, a lock per key or a wake-up each. A key that is not there reads the
+/// table again (one read at a time: callers that miss together share it), so rows added later (a
+/// new region) are found; reference rows are changed only by migrations and seeds, never through
+/// the API. The methods mirror a DataLoader's, so resolvers read it the same way.
+pub struct Reference<K, V> {
     db: DatabaseConnection,
-    catalogue: tokio::sync::OnceCell<Arc<HashMap<String, occupation::Model>>>,
+    read: fn(&DatabaseConnection) -> BoxFuture<'_, AppResult<HashMap<K, V>>>,
+    table: std::sync::RwLock<Option<Arc<HashMap<K, V>>>>,
+    reading: tokio::sync::Mutex<()>,
 }
 
-impl Loader<String> for OccupationByCode {
-    type Value = occupation::Model;
-    type Error = LoadError;
+impl<K, V> Reference<K, V>
+where
+    K: Hash + Eq + Clone,
+    V: Clone,
+{
+    fn new(
+        db: &DatabaseConnection,
+        read: fn(&DatabaseConnection) -> BoxFuture<'_, AppResult<HashMap<K, V>>>,
+    ) -> Self {
+        Self {
+            db: db.clone(),
+            read,
+            table: std::sync::RwLock::new(None),
+            reading: tokio::sync::Mutex::new(()),
+        }
+    }
 
-    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
-        let catalogue = self
-            .catalogue
-            .get_or_try_init(|| async { occupations::all(&self.db).await.map(Arc::new) })
-            .await?;
+    fn current(&self) -> Option<Arc<HashMap<K, V>>> {
+        self.table.read().ok().and_then(|t| t.clone())
+    }
+
+    /// The table, read again unless a read that started after `stale` already did.
+    async fn refresh(
+        &self,
+        stale: Option<Arc<HashMap<K, V>>>,
+    ) -> Result<Arc<HashMap<K, V>>, LoadError> {
+        let _one_at_a_time = self.reading.lock().await;
+        if let Some(now) = self.current()
+            && !stale.as_ref().is_some_and(|s| Arc::ptr_eq(s, &now))
+        {
+            return Ok(now);
+        }
+        let fresh = Arc::new((self.read)(&self.db).await?);
+        if let Ok(mut slot) = self.table.write() {
+            *slot = Some(fresh.clone());
+        }
+        Ok(fresh)
+    }
+
+    /// The row of `key`, if there is one.
+    pub async fn load_one(&self, key: K) -> Result<Option<V>, LoadError> {
+        let table = self.current();
+        if let Some(found) = table.as_ref().and_then(|t| t.get(&key)) {
+            return Ok(Some(found.clone()));
+        }
+        Ok(self.refresh(table).await?.get(&key).cloned())
+    }
+
+    /// The rows of `keys` that exist.
+    pub async fn load_many(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+    ) -> Result<HashMap<K, V>, LoadError> {
+        let keys: Vec<K> = keys.into_iter().collect();
+        let mut table = self.current();
+        if !table
+            .as_ref()
+            .is_some_and(|t| keys.iter().all(|k| t.contains_key(k)))
+        {
+            table = Some(self.refresh(table).await?);
+        }
+        let table = table.unwrap_or_default();
         Ok(keys
-            .iter()
-            .filter_map(|k| catalogue.get(k).map(|o| (k.clone(), o.clone())))
+            .into_iter()
+            .filter_map(|k| table.get(&k).map(|v| (k, v.clone())))
             .collect())
     }
 }
+
+/// Occupations by code, from memory (the 2022 classification, 1,639 rows that only a migration
+/// changes).
+pub type OccupationByCode = Reference<String, Arc<occupation::Model>>;
+
+/// Regions by id, from memory (a province's cities).
+pub type RegionById = Reference<i32, region::Model>;
+
 loader!(
     /// The alliances each organization currently belongs to.
     AlliancesByOrganization, i32 => Vec<alliance::Model>, alliances::by_organization_ids
@@ -198,7 +265,7 @@ loader!(
 /// Every loader, built once per schema.
 pub struct Loaders {
     /// Regions by id.
-    pub region: DataLoader<RegionById>,
+    pub region: RegionById,
     /// Alliances by id.
     pub alliance: DataLoader<AllianceById>,
     /// Organizations by id.
@@ -206,7 +273,7 @@ pub struct Loaders {
     /// Memberships by id.
     pub membership: DataLoader<MembershipById>,
     /// Occupations by code.
-    pub occupation: DataLoader<OccupationByCode>,
+    pub occupation: OccupationByCode,
     /// Learners by id.
     pub learner: DataLoader<LearnerById>,
     /// Demands by id.
@@ -245,6 +312,8 @@ pub struct Loaders {
     pub enrollment: DataLoader<EnrollmentById>,
     /// The alliance ids of each demand.
     pub demand_alliances: DataLoader<DemandAlliances>,
+    /// The alliances of each demand.
+    pub alliances_by_demand: DataLoader<AlliancesByDemand>,
     /// Alliances by member organization.
     pub alliances_by_organization: DataLoader<AlliancesByOrganization>,
     /// Memberships by organization.
@@ -301,27 +370,38 @@ impl Loaders {
         fn dl<L: Send + Sync + 'static>(l: L, delay: Duration) -> DataLoader<L> {
             DataLoader::new(l, tokio::spawn).delay(delay)
         }
-        let (enterprise_demands, enterprise_demands_count) = nested::loaders::<nested::EnterpriseDemands>(db, delay);
-        let (alliance_demands, alliance_demands_count) = nested::loaders::<nested::AllianceDemands>(db, delay);
-        let (occupation_demands, occupation_demands_count) = nested::loaders::<nested::OccupationDemands>(db, delay);
-        let (provider_resources, provider_resources_count) = nested::loaders::<nested::ProviderResources>(db, delay);
-        let (occupation_resources, occupation_resources_count) = nested::loaders::<nested::OccupationResources>(db, delay);
-        let (alliance_resources, alliance_resources_count) = nested::loaders::<nested::AllianceResources>(db, delay);
-        let (region_alliances, region_alliances_count) = nested::loaders::<nested::RegionAlliances>(db, delay);
-        let (cohort_enrollments, cohort_enrollments_count) = nested::loaders::<nested::CohortEnrollments>(db, delay);
-        let (alliance_members, alliance_members_count) = nested::loaders::<nested::AllianceMembers>(db, delay);
+        let (enterprise_demands, enterprise_demands_count) =
+            nested::loaders::<nested::EnterpriseDemands>(db, delay);
+        let (alliance_demands, alliance_demands_count) =
+            nested::loaders::<nested::AllianceDemands>(db, delay);
+        let (occupation_demands, occupation_demands_count) =
+            nested::loaders::<nested::OccupationDemands>(db, delay);
+        let (provider_resources, provider_resources_count) =
+            nested::loaders::<nested::ProviderResources>(db, delay);
+        let (occupation_resources, occupation_resources_count) =
+            nested::loaders::<nested::OccupationResources>(db, delay);
+        let (alliance_resources, alliance_resources_count) =
+            nested::loaders::<nested::AllianceResources>(db, delay);
+        let (region_alliances, region_alliances_count) =
+            nested::loaders::<nested::RegionAlliances>(db, delay);
+        let (cohort_enrollments, cohort_enrollments_count) =
+            nested::loaders::<nested::CohortEnrollments>(db, delay);
+        let (alliance_members, alliance_members_count) =
+            nested::loaders::<nested::AllianceMembers>(db, delay);
         Self {
-            region: dl(RegionById(db.clone()), delay),
+            region: Reference::new(db, |db| Box::pin(regions::by_id_all(db))),
             alliance: dl(AllianceById(db.clone()), delay),
             organization: dl(OrganizationById(db.clone()), delay),
             membership: dl(MembershipById(db.clone()), delay),
-            occupation: dl(
-                OccupationByCode {
-                    db: db.clone(),
-                    catalogue: tokio::sync::OnceCell::new(),
-                },
-                delay,
-            ),
+            occupation: Reference::new(db, |db| {
+                Box::pin(async move {
+                    Ok(occupations::all(db)
+                        .await?
+                        .into_iter()
+                        .map(|(code, o)| (code, Arc::new(o)))
+                        .collect())
+                })
+            }),
             learner: dl(LearnerById(db.clone()), delay),
             demand: dl(DemandById(db.clone()), delay),
             cohort: dl(CohortById(db.clone()), delay),
@@ -341,6 +421,7 @@ impl Loaders {
             enrollments_by_cohort: dl(EnrollmentsByCohort(db.clone()), delay),
             enrollment: dl(EnrollmentById(db.clone()), delay),
             demand_alliances: dl(DemandAlliances(db.clone()), delay),
+            alliances_by_demand: dl(AlliancesByDemand(db.clone()), delay),
             alliances_by_organization: dl(AlliancesByOrganization(db.clone()), delay),
             memberships_by_organization: dl(MembershipsByOrganization(db.clone()), delay),
             recommendations_by_learner: dl(RecommendationsByLearner(db.clone()), delay),

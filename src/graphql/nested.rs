@@ -92,9 +92,7 @@ impl<L: Nested> Loader<PageKey<L>> for PagesOf<L> {
         let mut out = HashMap::with_capacity(keys.len());
         for ((filter, args), parents) in groups {
             let request = args.request()?;
-            let pages = L::list(&filter)
-                .pages(&self.0, &parents, &request)
-                .await?;
+            let pages = L::list(&filter).pages(&self.0, &parents, &request).await?;
             for (parent, page) in pages {
                 out.insert((parent, filter.clone(), args.clone()), Arc::new(page));
             }
@@ -185,7 +183,12 @@ pub async fn connection<L: Nested, N>(
     };
     let total = TotalCount::Source(Arc::new(NestedCount::<L> { parent, filter }));
     Ok(match page {
-        Some(page) => Connection::from_shared_page(&page, total, f),
+        // The loader's map is gone by now, so the page is usually this resolver's alone and its
+        // rows move into the connection; a page shared with an alias is copied.
+        Some(page) => match Arc::try_unwrap(page) {
+            Ok(page) => Connection::from_page(page, total, f),
+            Err(shared) => Connection::from_shared_page(&shared, total, f),
+        },
         None => Connection::from_page(
             Page::<L::Row> {
                 items: vec![],

@@ -204,7 +204,7 @@ impl QueryRoot {
             let (db, filter) = (db.clone(), filter.clone());
             async move { occupations::count(&db, &filter).await }.boxed()
         });
-        Ok(Connection::from_page(page, total, Occupation))
+        Ok(Connection::from_page(page, total, Occupation::owned))
     }
 
     /// One occupation by its code (`6-18-02-04`); null if the classification has no such code.
@@ -216,7 +216,7 @@ impl QueryRoot {
         let code = OccupationCode::parse(&code).map_err(|e| AppError::validation("code", e))?;
         Ok(occupations::by_code(&api(ctx)?.db, &code)
             .await?
-            .map(Occupation))
+            .map(Occupation::owned))
     }
 
     /// Demand across every alliance: OPEN demand for everyone (the default); drafts, filled and

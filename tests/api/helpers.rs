@@ -317,7 +317,16 @@ impl TestDb {
             if std::env::var_os("SG_DEBUG_SQL").is_some() {
                 eprintln!(
                     "SQL: {}",
-                    info.statement.sql.chars().take(std::env::var("SG_DEBUG_SQL").ok().and_then(|v| v.parse().ok()).unwrap_or(160)).collect::<String>()
+                    info.statement
+                        .sql
+                        .chars()
+                        .take(
+                            std::env::var("SG_DEBUG_SQL")
+                                .ok()
+                                .and_then(|v| v.parse().ok())
+                                .unwrap_or(160)
+                        )
+                        .collect::<String>()
                 );
             }
             counter.fetch_add(1, Ordering::SeqCst);

@@ -209,3 +209,102 @@ async fn paging_arguments_are_validated() {
     let data = app.data_with(PAGE, json!({ "first": 100 })).await;
     assert!(!names(&data["organizations"]).is_empty());
 }
+
+fn ids(connection: &Value) -> Vec<String> {
+    connection["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
+/// A nested connection pages in SQL for every parent at once: each parent's page, in both
+/// directions and from a cursor, is the slice of its whole list that paging in memory would give,
+/// whatever other parents and aliases ask in the same statement.
+#[tokio::test]
+async fn nested_pages_are_slices_of_each_parents_whole_list() {
+    let app = TestApp::demo().await;
+    let data = app
+        .data(
+            r#"{ alliances(first: 50) { nodes { code
+        all: members(first: 100) { totalCount nodes { id organization { kind } } }
+        head: members(first: 2) { totalCount nodes { id } pageInfo { hasNextPage hasPreviousPage endCursor } }
+        tail: members(last: 2) { nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor } }
+        colleges: members(first: 100, kind: COLLEGE) { totalCount nodes { id } }
+        none: members(first: 0) { nodes { id } pageInfo { hasNextPage } } } } }"#,
+        )
+        .await;
+    let alliances = data["alliances"]["nodes"].as_array().expect("alliances");
+    assert!(alliances.len() > 5);
+    let mut checked_cursor = false;
+    for a in alliances {
+        let all = ids(&a["all"]);
+        let n = all.len();
+        assert_eq!(a["all"]["totalCount"], n as u64, "{}", a["code"]);
+        assert_eq!(a["head"]["totalCount"], n as u64);
+        assert_eq!(ids(&a["head"]), all[..n.min(2)].to_vec(), "{}", a["code"]);
+        assert_eq!(a["head"]["pageInfo"]["hasNextPage"], n > 2);
+        assert_eq!(a["head"]["pageInfo"]["hasPreviousPage"], false);
+        assert_eq!(ids(&a["tail"]), all[n.saturating_sub(2)..].to_vec());
+        assert_eq!(a["tail"]["pageInfo"]["hasPreviousPage"], n > 2);
+        assert_eq!(a["none"]["nodes"], json!([]));
+        assert_eq!(a["none"]["pageInfo"]["hasNextPage"], n > 0);
+        let colleges: Vec<String> = a["all"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .filter(|m| m["organization"]["kind"] == "COLLEGE")
+            .map(|m| m["id"].as_str().expect("id").to_owned())
+            .collect();
+        assert_eq!(ids(&a["colleges"]), colleges);
+        assert_eq!(a["colleges"]["totalCount"], colleges.len() as u64);
+
+        if n > 3 && !checked_cursor {
+            checked_cursor = true;
+            let code = a["code"].as_str().expect("code");
+            let after = a["head"]["pageInfo"]["endCursor"].clone();
+            let before = a["tail"]["pageInfo"]["startCursor"].clone();
+            let next = app
+                .data_with(
+                    r#"query($code: String!, $after: String, $before: String) { alliance(code: $code) {
+                    next: members(first: 2, after: $after) { nodes { id } pageInfo { hasPreviousPage } }
+                    previous: members(last: 1, before: $before) { nodes { id } pageInfo { hasNextPage } } } }"#,
+                    json!({ "code": code, "after": after, "before": before }),
+                )
+                .await;
+            assert_eq!(
+                ids(&next["alliance"]["next"]),
+                all[2..n.min(4)].to_vec(),
+                "after the head"
+            );
+            assert_eq!(
+                next["alliance"]["next"]["pageInfo"]["hasPreviousPage"],
+                true
+            );
+            assert_eq!(
+                ids(&next["alliance"]["previous"]),
+                vec![all[n - 3].clone()],
+                "just before the tail"
+            );
+            // A cursor of another nested list is refused, naming the argument.
+            let foreign = app
+                .data(&format!(
+                    r#"{{ alliance(code: "{code}") {{ openResources(first: 1) {{ pageInfo {{ endCursor }} }} demands(first: 1) {{ pageInfo {{ endCursor }} }} }} }}"#
+                ))
+                .await;
+            let cursor = foreign["alliance"]["demands"]["pageInfo"]["endCursor"].clone();
+            if !cursor.is_null() {
+                let response = app
+                    .query_with(
+                        r#"query($code: String!, $after: String) { alliance(code: $code) { members(first: 2, after: $after) { nodes { id } } } }"#,
+                        json!({ "code": code, "after": cursor }),
+                    )
+                    .await;
+                assert_eq!(first_code(&response), "BAD_USER_INPUT");
+                assert_eq!(response["errors"][0]["extensions"]["field"], "after");
+            }
+        }
+    }
+    assert!(checked_cursor, "some alliance has more than three members");
+}

@@ -80,9 +80,11 @@ async fn sorts(app: &TestApp, statement: &Statement) -> Vec<String> {
     match db.get_database_backend() {
         DbBackend::Postgres => {
             let txn = db.begin().await.expect("begin");
-            txn.execute_unprepared("SET LOCAL enable_sort = off; SET LOCAL enable_incremental_sort = off")
-                .await
-                .expect("settings");
+            txn.execute_unprepared(
+                "SET LOCAL enable_sort = off; SET LOCAL enable_incremental_sort = off",
+            )
+            .await
+            .expect("settings");
             let explain = Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 format!("EXPLAIN {}", statement.sql),
@@ -139,7 +141,11 @@ async fn every_listed_ordering_is_served_by_an_index() {
             failures.push(format!("{query}\n  {}\n  sorts: {sorted:?}", statement.sql));
         }
     }
-    assert!(failures.is_empty(), "plans that sort:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "plans that sort:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[tokio::test]
@@ -147,7 +153,10 @@ async fn the_plan_check_notices_a_missing_index() {
     let app = TestApp::demo().await;
     let query = "{ demands(first: 5, orderBy: {field: WAGE, direction: DESC}) { nodes { id } } }";
     let statement = page_statement(&app, query).await;
-    assert!(sorts(&app, &statement).await.is_empty(), "served by its index");
+    assert!(
+        sorts(&app, &statement).await.is_empty(),
+        "served by its index"
+    );
     app.db
         .db
         .execute_unprepared("DROP INDEX idx_demands_status_wage")

@@ -2,9 +2,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::NaiveDate;
 use entity::alliance;
 
-use super::{
-    Industry, Membership, MembershipRole, OrganizationKind, Region, SortDirection,
-};
+use super::{Industry, Membership, MembershipRole, OrganizationKind, Region, SortDirection};
 use crate::{
     domain::{
         alliances::{self, AllianceOrderField as DomainOrderField},

@@ -62,16 +62,13 @@ impl Demand {
 
     /// The alliances it is posted to.
     async fn alliances(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Alliance>> {
-        let loaders = &api(ctx)?.loaders;
-        let ids = loaders
-            .demand_alliances
+        Ok(api(ctx)?
+            .loaders
+            .alliances_by_demand
             .load_one(self.0.id)
             .await?
-            .unwrap_or_default();
-        let found = loaders.alliance.load_many(ids.iter().copied()).await?;
-        Ok(ids
-            .iter()
-            .filter_map(|id| found.get(id).cloned())
+            .unwrap_or_default()
+            .into_iter()
             .map(Alliance)
             .collect())
     }

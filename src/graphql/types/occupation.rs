@@ -8,7 +8,14 @@ use crate::{
 };
 
 /// The GraphQL `Occupation` type over its row (its schema description is on the `#[Object]` impl).
-pub struct Occupation(pub occupation::Model);
+pub struct Occupation(pub std::sync::Arc<occupation::Model>);
+
+impl Occupation {
+    /// An occupation read on its own (not from the in-memory classification).
+    pub fn owned(model: occupation::Model) -> Self {
+        Self(std::sync::Arc::new(model))
+    }
+}
 
 /// An occupation (职业) of the national occupational classification, 2022 edition (all 1,639).
 #[Object]
