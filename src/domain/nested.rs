@@ -3,9 +3,9 @@
 //!
 //! A nested connection asks for `first + 1` rows of *each* parent, never every child: one
 //! statement answers a whole level of a query. On PostgreSQL it is a `LATERAL` join over the
-//! parent keys, so each parent is one short index range and the cost does not grow with the
-//! table; on SQLite (no `LATERAL`) it is `ROW_NUMBER() OVER (PARTITION BY parent …)` over the
-//! children of the requested parents. Rows are ordered by one unique integer key, ascending, and
+//! parent keys; on SQLite (no `LATERAL`) a correlated `IN (SELECT … LIMIT n)` list per parent key.
+//! Either way each parent is one short range of a `(parent, order)` index, so the cost does not
+//! grow with the table. Rows are ordered by one unique integer key, ascending, and
 //! carry the same cursors ([`Cursor`] with one `Int` key, the list's name as ordering) and follow
 //! the same paging rules as top-level lists ([`super::page::fetch_page`]).
 
@@ -14,8 +14,8 @@ use std::{collections::HashMap, hash::Hash};
 use sea_orm::{
     ConnectionTrait, DbBackend, DbErr, QueryResult, Statement, TryGetable, Value,
     sea_query::{
-        Alias, Expr, ExprTrait, Func, Order, OverStatement, PostgresQueryBuilder, SelectStatement,
-        SimpleExpr, SqliteQueryBuilder, WindowStatement,
+        Alias, Expr, ExprTrait, Func, Order, PostgresQueryBuilder, SelectStatement, SimpleExpr,
+        SqliteQueryBuilder,
     },
 };
 use serde::Serialize;
@@ -58,7 +58,6 @@ pub struct NestedList<T> {
 }
 
 const PARENT: &str = "sg_parent";
-const RANK: &str = "sg_rank";
 
 impl<T> NestedList<T> {
     /// The cursor bound of `field`, checked against this list.
@@ -118,28 +117,26 @@ impl<T> NestedList<T> {
                 Statement::from_sql_and_values(backend, sql, values)
             }
             _ => {
-                inner
-                    .expr_as(self.parent.clone(), Alias::new(PARENT))
-                    .expr_window_as(
-                        Func::cust("ROW_NUMBER"),
-                        {
-                            let mut window = WindowStatement::new();
-                            window
-                                .add_partition_by(self.parent.clone())
-                                .order_by_expr(self.order.clone(), order.clone());
-                            window
-                        },
-                        Alias::new(RANK),
+                // SQLite has no LATERAL; a correlated `IN` list does the same: for each parent
+                // key, the keys of its page from the `(parent, order)` index, then those rows.
+                let key = Expr::cust("\"sg_p\".\"value\"");
+                let mut page_keys = inner;
+                page_keys
+                    .clear_selects()
+                    .expr(self.order.clone())
+                    .and_where(self.parent.clone().eq(key.clone()))
+                    .order_by_expr(self.order.clone(), order)
+                    .limit(take);
+                let mut outer = self.select.clone();
+                outer
+                    .from_function(
+                        Func::cust("json_each").arg(json_list(parents)),
+                        Alias::new("sg_p"),
                     )
-                    .and_where(
-                        self.parent
-                            .clone()
-                            .is_in(parents.iter().cloned().map(Into::<Value>::into)),
-                    );
-                let (sql, values) = build(&inner, backend);
-                let sql = format!(
-                    "SELECT * FROM ({sql}) AS \"sg_c\" WHERE \"{RANK}\" <= {take} ORDER BY \"{PARENT}\", \"{RANK}\""
-                );
+                    .expr_as(key.clone(), Alias::new(PARENT))
+                    .and_where(self.parent.clone().eq(key))
+                    .and_where(self.order.clone().in_subquery(page_keys));
+                let (sql, values) = build(&outer, backend);
                 Statement::from_sql_and_values(backend, sql, values)
             }
         };
@@ -151,6 +148,10 @@ impl<T> NestedList<T> {
             grouped.entry(parent).or_default().push((self.parse)(&row)?);
         }
         for (parent, mut rows) in grouped {
+            rows.sort_by_key(|r| (self.key)(r));
+            if backward {
+                rows.reverse();
+            }
             let more = rows.len() > limit;
             rows.truncate(limit);
             if backward {

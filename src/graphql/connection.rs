@@ -4,25 +4,45 @@
 
 use std::{borrow::Cow, sync::Arc};
 
-use async_graphql::{Context, Object, OutputType, SimpleObject, TypeName};
+use async_graphql::{Context, Object, OutputType, TypeName};
 use futures_util::future::BoxFuture;
 
 use crate::{
-    domain::page::{Page, PageRequest, page_in_memory},
+    domain::page::{Cursor, Page, PageRequest, page_in_memory},
     error::{AppError, AppResult},
 };
 
-/// Pagination state of a connection.
-#[derive(SimpleObject, Debug, Clone)]
+/// Pagination state of a connection (its cursors encoded only when asked for).
+#[derive(Debug, Clone)]
 pub struct PageInfo {
+    has_previous_page: bool,
+    has_next_page: bool,
+    start_cursor: Option<Cursor>,
+    end_cursor: Option<Cursor>,
+}
+
+/// Pagination state of a connection.
+#[Object]
+impl PageInfo {
     /// Rows exist before the first edge (paging backwards can continue).
-    pub has_previous_page: bool,
+    async fn has_previous_page(&self) -> bool {
+        self.has_previous_page
+    }
+
     /// Rows exist after the last edge (paging forwards can continue).
-    pub has_next_page: bool,
+    async fn has_next_page(&self) -> bool {
+        self.has_next_page
+    }
+
     /// The cursor of the first edge, for `before`.
-    pub start_cursor: Option<String>,
+    async fn start_cursor(&self) -> Option<String> {
+        self.start_cursor.as_ref().map(Cursor::encode)
+    }
+
     /// The cursor of the last edge, for `after`.
-    pub end_cursor: Option<String>,
+    async fn end_cursor(&self) -> Option<String> {
+        self.end_cursor.as_ref().map(Cursor::encode)
+    }
 }
 
 /// How the total is known: already counted, or counted on demand.
@@ -53,9 +73,9 @@ impl TotalCount {
     }
 }
 
-/// An edge: a node and its cursor.
+/// An edge: a node and its cursor (encoded only if a client asks for it).
 pub struct Edge<N> {
-    cursor: String,
+    cursor: Cursor,
     node: N,
 }
 
@@ -63,8 +83,8 @@ pub struct Edge<N> {
 #[Object(name_type)]
 impl<N: OutputType> Edge<N> {
     /// An opaque position, for `after` or `before`.
-    async fn cursor(&self) -> &str {
-        &self.cursor
+    async fn cursor(&self) -> String {
+        self.cursor.encode()
     }
 
     /// The node at this position.
@@ -93,7 +113,7 @@ impl<N> Connection<N> {
             .items
             .into_iter()
             .map(|(cursor, row)| Edge {
-                cursor: cursor.encode(),
+                cursor,
                 node: f(row),
             })
             .collect();
@@ -110,7 +130,7 @@ impl<N> Connection<N> {
             .items
             .iter()
             .map(|(cursor, row)| Edge {
-                cursor: cursor.encode(),
+                cursor: cursor.clone(),
                 node: f(row.clone()),
             })
             .collect();

@@ -148,6 +148,9 @@ loader!(
     /// The certificates of each learner.
     CertificatesByLearner, i32 => Vec<certificate::Model>, evaluation::certificates_by_learner
 );
+/// Reads a whole reference table.
+type ReadTable<K, V> = fn(&DatabaseConnection) -> BoxFuture<'_, AppResult<HashMap<K, V>>>;
+
 /// Reference data held in memory, read without a DataLoader: the whole table is read in one
 /// statement on first use and served from memory afterwards, so thousands of demands find their
 /// occupation without a batch, a lock per key or a wake-up each. A key that is not there reads the
@@ -156,7 +159,7 @@ loader!(
 /// the API. The methods mirror a DataLoader's, so resolvers read it the same way.
 pub struct Reference<K, V> {
     db: DatabaseConnection,
-    read: fn(&DatabaseConnection) -> BoxFuture<'_, AppResult<HashMap<K, V>>>,
+    read: ReadTable<K, V>,
     table: std::sync::RwLock<Option<Arc<HashMap<K, V>>>>,
     reading: tokio::sync::Mutex<()>,
 }
@@ -166,10 +169,7 @@ where
     K: Hash + Eq + Clone,
     V: Clone,
 {
-    fn new(
-        db: &DatabaseConnection,
-        read: fn(&DatabaseConnection) -> BoxFuture<'_, AppResult<HashMap<K, V>>>,
-    ) -> Self {
+    fn new(db: &DatabaseConnection, read: ReadTable<K, V>) -> Self {
         Self {
             db: db.clone(),
             read,

@@ -71,6 +71,9 @@ impl PageArgs {
 /// The key of one parent's page.
 pub type PageKey<L> = (<L as Nested>::Parent, <L as Nested>::Filter, Arc<PageArgs>);
 
+/// A filter and paging arguments that parents share.
+type Group<L> = (<L as Nested>::Filter, Arc<PageArgs>);
+
 /// Loads pages of `L`, one statement per distinct filter and arguments.
 pub struct PagesOf<L>(DatabaseConnection, PhantomData<fn() -> L>);
 
@@ -82,7 +85,7 @@ impl<L: Nested> Loader<PageKey<L>> for PagesOf<L> {
         &self,
         keys: &[PageKey<L>],
     ) -> Result<HashMap<PageKey<L>, Self::Value>, Self::Error> {
-        let mut groups: HashMap<(L::Filter, Arc<PageArgs>), Vec<L::Parent>> = HashMap::new();
+        let mut groups: HashMap<Group<L>, Vec<L::Parent>> = HashMap::new();
         for (parent, filter, args) in keys {
             groups
                 .entry((filter.clone(), args.clone()))

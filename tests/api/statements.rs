@@ -134,11 +134,13 @@ async fn nested_query_statements_do_not_grow_with_rows() {
         small_count, large_count,
         "statements per request must depend on depth only"
     );
-    // regions, a page of alliances per region, regions by id, a page of members per alliance with
-    // their organizations (read in the same statement, never again) and the members counted per
-    // alliance, regions by id (deeper), alliances by organization, and the deeper members only
-    // counted (no rows are selected there, so none are read).
-    assert_eq!(large_count, 8, "one statement per relation level");
+    // regions, a page of alliances per region, the regions table (reference data: read once and
+    // held in memory; the second request misses the new region and reads it again), a page of
+    // members per alliance with their organizations (read in the same statement, never again)
+    // and the members counted per alliance, alliances by organization, and the deeper members
+    // only counted (no rows are selected there, so none are read). The organizations' regions
+    // come from memory.
+    assert_eq!(large_count, 7, "one statement per relation level");
 }
 
 #[tokio::test]
