@@ -157,36 +157,13 @@ impl<T> NestedList<T> {
             if backward {
                 rows.reverse();
             }
-            let items = rows
-                .into_iter()
-                .map(|row| {
-                    let cursor = Cursor {
-                        ordering: self.name.to_owned(),
-                        keys: vec![CursorValue::Int((self.key)(&row))],
-                    };
-                    (cursor, row)
-                })
-                .collect();
-            let page = match request.direction {
-                Direction::Forward => Page {
-                    items,
-                    has_previous: after.is_some(),
-                    has_next: more,
-                },
-                Direction::Backward => Page {
-                    items,
-                    has_previous: more,
-                    has_next: before.is_some(),
-                },
-            };
+            let page = Page::keyed(self.name, rows, self.key, request, more);
             pages.insert(parent, page);
         }
         for parent in parents {
-            pages.entry(parent.clone()).or_insert_with(|| Page {
-                items: vec![],
-                has_previous: after.is_some() && !backward,
-                has_next: before.is_some() && backward,
-            });
+            pages
+                .entry(parent.clone())
+                .or_insert_with(|| Page::of(vec![], request, false));
         }
         Ok(pages)
     }

@@ -192,6 +192,45 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A page of rows read in `request`'s direction, with the flags that follow from it: `more`
+    /// says rows exist beyond the page in that direction, a cursor given says rows exist on its
+    /// other side.
+    pub fn of(items: Vec<(Cursor, T)>, request: &PageRequest, more: bool) -> Self {
+        match request.direction {
+            Direction::Forward => Page {
+                items,
+                has_previous: request.after.is_some(),
+                has_next: more,
+            },
+            Direction::Backward => Page {
+                items,
+                has_previous: more,
+                has_next: request.before.is_some(),
+            },
+        }
+    }
+
+    /// Rows keyed by one unique integer, each with its cursor in the list `ordering`.
+    pub fn keyed(
+        ordering: &str,
+        rows: impl IntoIterator<Item = T>,
+        key: impl Fn(&T) -> i64,
+        request: &PageRequest,
+        more: bool,
+    ) -> Self {
+        let items = rows
+            .into_iter()
+            .map(|row| {
+                let cursor = Cursor {
+                    ordering: ordering.to_owned(),
+                    keys: vec![CursorValue::Int(key(&row))],
+                };
+                (cursor, row)
+            })
+            .collect();
+        Self::of(items, request, more)
+    }
+
     /// Maps the rows concurrently with a fallible async function, dropping the rows it maps to
     /// `None` (their cursors go with them).
     pub async fn try_map_async<U, E, F, Fut>(self, f: F) -> Result<Page<U>, E>
@@ -354,18 +393,7 @@ where
         .into_iter()
         .map(|row| (ordering.cursor_of(&row), row))
         .collect();
-    Ok(match request.direction {
-        Direction::Forward => Page {
-            items,
-            has_previous: request.after.is_some(),
-            has_next: more,
-        },
-        Direction::Backward => Page {
-            items,
-            has_previous: more,
-            has_next: request.before.is_some(),
-        },
-    })
+    Ok(Page::of(items, request, more))
 }
 
 /// Counts the rows of `select`, for a connection's `totalCount`.
@@ -413,28 +441,13 @@ pub fn page_in_memory<T: Clone>(
             window.into_iter().skip(skip).collect()
         }
     };
-    let items = chosen
-        .into_iter()
-        .map(|r| {
-            let cursor = Cursor {
-                ordering: ordering.to_owned(),
-                keys: vec![CursorValue::Int(key(r))],
-            };
-            (cursor, r.clone())
-        })
-        .collect();
-    Ok(match request.direction {
-        Direction::Forward => Page {
-            items,
-            has_previous: after.is_some(),
-            has_next: more,
-        },
-        Direction::Backward => Page {
-            items,
-            has_previous: more,
-            has_next: before.is_some(),
-        },
-    })
+    Ok(Page::keyed(
+        ordering,
+        chosen.into_iter().cloned(),
+        key,
+        request,
+        more,
+    ))
 }
 
 #[cfg(test)]

@@ -120,23 +120,6 @@ impl<N> Connection<N> {
         Self::from_edges(edges, page.has_previous, page.has_next, total)
     }
 
-    /// Builds a connection from a page shared with other resolvers (a loader's answer).
-    pub fn from_shared_page<T: Clone>(
-        page: &Page<T>,
-        total: TotalCount,
-        f: impl Fn(T) -> N,
-    ) -> Self {
-        let edges: Vec<Edge<N>> = page
-            .items
-            .iter()
-            .map(|(cursor, row)| Edge {
-                cursor: cursor.clone(),
-                node: f(row.clone()),
-            })
-            .collect();
-        Self::from_edges(edges, page.has_previous, page.has_next, total)
-    }
-
     fn from_edges(
         edges: Vec<Edge<N>>,
         has_previous: bool,

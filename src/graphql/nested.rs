@@ -58,6 +58,21 @@ pub struct PageArgs {
 }
 
 impl PageArgs {
+    /// The arguments of a connection field.
+    pub fn new(
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Self {
+        Self {
+            first,
+            after,
+            last,
+            before,
+        }
+    }
+
     fn request(&self) -> crate::error::AppResult<PageRequest> {
         PageRequest::new(
             self.first,
@@ -77,8 +92,19 @@ type Group<L> = (<L as Nested>::Filter, Arc<PageArgs>);
 /// Loads pages of `L`, one statement per distinct filter and arguments.
 pub struct PagesOf<L>(DatabaseConnection, PhantomData<fn() -> L>);
 
+/// One parent's page as the loader hands it out: the first resolver takes its rows (no copy);
+/// another resolver asking for the very same page (an alias with the same arguments) finds it
+/// taken and reads it again.
+pub struct PageSlot<T>(std::sync::Mutex<Option<Page<T>>>);
+
+impl<T> PageSlot<T> {
+    fn take(&self) -> Option<Page<T>> {
+        self.0.lock().ok().and_then(|mut page| page.take())
+    }
+}
+
 impl<L: Nested> Loader<PageKey<L>> for PagesOf<L> {
-    type Value = Arc<Page<L::Row>>;
+    type Value = Arc<PageSlot<L::Row>>;
     type Error = LoadError;
 
     async fn load(
@@ -97,7 +123,10 @@ impl<L: Nested> Loader<PageKey<L>> for PagesOf<L> {
             let request = args.request()?;
             let pages = L::list(&filter).pages(&self.0, &parents, &request).await?;
             for (parent, page) in pages {
-                out.insert((parent, filter.clone(), args.clone()), Arc::new(page));
+                out.insert(
+                    (parent, filter.clone(), args.clone()),
+                    Arc::new(PageSlot(std::sync::Mutex::new(Some(page)))),
+                );
             }
         }
         Ok(out)
@@ -171,37 +200,39 @@ pub async fn connection<L: Nested, N>(
     args: PageArgs,
     f: impl Fn(L::Row) -> N,
 ) -> async_graphql::Result<Connection<N>> {
-    args.request()?;
+    let request = args.request()?;
     let api = api(ctx)?;
     let look = ctx.look_ahead();
     let rows_wanted = look.field("edges").exists()
         || look.field("nodes").exists()
         || look.field("pageInfo").exists();
     let page = if rows_wanted {
-        L::pages(&api.loaders)
+        let slot = L::pages(&api.loaders)
             .load_one((parent.clone(), filter.clone(), Arc::new(args)))
-            .await?
+            .await?;
+        match slot.and_then(|s| s.take()) {
+            Some(page) => page,
+            None => L::list(&filter)
+                .pages(&api.db, std::slice::from_ref(&parent), &request)
+                .await?
+                .remove(&parent)
+                .unwrap_or_else(|| Page::of(vec![], &request, false)),
+        }
     } else {
-        None
+        Page::of(vec![], &request, false)
     };
     let total = TotalCount::Source(Arc::new(NestedCount::<L> { parent, filter }));
-    Ok(match page {
-        // The loader's map is gone by now, so the page is usually this resolver's alone and its
-        // rows move into the connection; a page shared with an alias is copied.
-        Some(page) => match Arc::try_unwrap(page) {
-            Ok(page) => Connection::from_page(page, total, f),
-            Err(shared) => Connection::from_shared_page(&shared, total, f),
-        },
-        None => Connection::from_page(
-            Page::<L::Row> {
-                items: vec![],
-                has_previous: false,
-                has_next: false,
-            },
-            total,
-            f,
-        ),
-    })
+    Ok(Connection::from_page(page, total, f))
+}
+
+/// [`connection`] for a list nothing narrows.
+pub async fn list<L: Nested<Filter = ()>, N>(
+    ctx: &Context<'_>,
+    parent: L::Parent,
+    args: PageArgs,
+    f: impl Fn(L::Row) -> N,
+) -> async_graphql::Result<Connection<N>> {
+    connection::<L, N>(ctx, parent, (), args, f).await
 }
 
 macro_rules! nested {

@@ -232,7 +232,8 @@ async fn nested_pages_are_slices_of_each_parents_whole_list() {
         head: members(first: 2) { totalCount nodes { id } pageInfo { hasNextPage hasPreviousPage endCursor } }
         tail: members(last: 2) { nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor } }
         colleges: members(first: 100, kind: COLLEGE) { totalCount nodes { id } }
-        none: members(first: 0) { nodes { id } pageInfo { hasNextPage } } } } }"#,
+        none: members(first: 0) { nodes { id } pageInfo { hasNextPage } }
+        again: members(first: 2) { nodes { id } } } } }"#,
         )
         .await;
     let alliances = data["alliances"]["nodes"].as_array().expect("alliances");
@@ -249,6 +250,10 @@ async fn nested_pages_are_slices_of_each_parents_whole_list() {
         assert_eq!(ids(&a["tail"]), all[n.saturating_sub(2)..].to_vec());
         assert_eq!(a["tail"]["pageInfo"]["hasPreviousPage"], n > 2);
         assert_eq!(a["none"]["nodes"], json!([]));
+        assert_eq!(
+            a["again"]["nodes"], a["head"]["nodes"],
+            "the same page twice"
+        );
         assert_eq!(a["none"]["pageInfo"]["hasNextPage"], n > 0);
         let colleges: Vec<String> = a["all"]["nodes"]
             .as_array()

@@ -3,6 +3,7 @@ use chrono::NaiveDate;
 use entity::alliance;
 
 use super::{Industry, Membership, MembershipRole, OrganizationKind, Region, SortDirection};
+use crate::graphql::nested;
 use crate::{
     domain::{
         alliances::{self, AllianceOrderField as DomainOrderField},
@@ -74,16 +75,10 @@ impl Alliance {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<crate::graphql::connection::Connection<super::Demand>> {
-        crate::graphql::nested::connection::<crate::graphql::nested::AllianceDemands, _>(
+        nested::list::<nested::AllianceDemands, _>(
             ctx,
             self.0.id,
-            (),
-            crate::graphql::nested::PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            nested::PageArgs::new(first, after, last, before),
             super::Demand,
         )
         .await
@@ -101,16 +96,10 @@ impl Alliance {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<crate::graphql::connection::Connection<super::OpenResource>> {
-        crate::graphql::nested::connection::<crate::graphql::nested::AllianceResources, _>(
+        nested::list::<nested::AllianceResources, _>(
             ctx,
             self.0.id,
-            (),
-            crate::graphql::nested::PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            nested::PageArgs::new(first, after, last, before),
             super::OpenResource,
         )
         .await
@@ -140,16 +129,11 @@ impl Alliance {
         let kinds: Option<Vec<entity::OrganizationKind>> =
             kind.map(|ks| ks.into_iter().map(Into::into).collect());
         let role: Option<entity::MembershipRole> = role.map(Into::into);
-        crate::graphql::nested::connection::<crate::graphql::nested::AllianceMembers, _>(
+        nested::connection::<nested::AllianceMembers, _>(
             ctx,
             self.0.id,
             (kinds, role),
-            crate::graphql::nested::PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            nested::PageArgs::new(first, after, last, before),
             |m| Membership::with_organization(m.membership, m.organization),
         )
         .await

@@ -3,6 +3,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::{EnrollmentStatus as Status, cohort, enrollment};
 
 use super::{Alliance, Demand, Learner, Occupation, Organization, SkillLevel};
+use crate::graphql::nested;
 use crate::{
     auth::policy,
     domain::{
@@ -250,16 +251,10 @@ impl Cohort {
             .await?
             .map(|a| a.region_id);
         policy::list_cohort_learners(&viewer, self.0.provider_id, self.0.enterprise_id, region)?;
-        crate::graphql::nested::connection::<crate::graphql::nested::CohortEnrollments, _>(
+        nested::list::<nested::CohortEnrollments, _>(
             ctx,
             self.0.id,
-            (),
-            crate::graphql::nested::PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            nested::PageArgs::new(first, after, last, before),
             Enrollment,
         )
         .await

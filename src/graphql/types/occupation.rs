@@ -1,6 +1,7 @@
 use async_graphql::{Context, ID, InputObject, Object};
 use entity::occupation;
 
+use crate::graphql::nested;
 use crate::{
     domain::{SearchText, codes::OccupationPrefix, occupations},
     error::{AppError, AppResult},
@@ -52,16 +53,10 @@ impl Occupation {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<crate::graphql::connection::Connection<super::Demand>> {
-        crate::graphql::nested::connection::<crate::graphql::nested::OccupationDemands, _>(
+        nested::list::<nested::OccupationDemands, _>(
             ctx,
             self.0.code.clone(),
-            (),
-            crate::graphql::nested::PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            nested::PageArgs::new(first, after, last, before),
             super::Demand,
         )
         .await
@@ -79,16 +74,10 @@ impl Occupation {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<crate::graphql::connection::Connection<super::OpenResource>> {
-        crate::graphql::nested::connection::<crate::graphql::nested::OccupationResources, _>(
+        nested::list::<nested::OccupationResources, _>(
             ctx,
             self.0.code.clone(),
-            (),
-            crate::graphql::nested::PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            nested::PageArgs::new(first, after, last, before),
             super::OpenResource,
         )
         .await

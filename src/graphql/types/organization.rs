@@ -3,6 +3,7 @@ use chrono::{DateTime, Utc};
 use entity::organization;
 
 use super::{Alliance, Membership, OrganizationKind, Region, SortDirection};
+use crate::graphql::nested;
 use crate::{
     domain::{
         SearchText,
@@ -97,16 +98,10 @@ impl Organization {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<crate::graphql::connection::Connection<super::Demand>> {
-        crate::graphql::nested::connection::<crate::graphql::nested::EnterpriseDemands, _>(
+        nested::list::<nested::EnterpriseDemands, _>(
             ctx,
             self.0.id,
-            (),
-            crate::graphql::nested::PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            nested::PageArgs::new(first, after, last, before),
             super::Demand,
         )
         .await
@@ -124,16 +119,10 @@ impl Organization {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<crate::graphql::connection::Connection<super::OpenResource>> {
-        crate::graphql::nested::connection::<crate::graphql::nested::ProviderResources, _>(
+        nested::list::<nested::ProviderResources, _>(
             ctx,
             self.0.id,
-            (),
-            crate::graphql::nested::PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            nested::PageArgs::new(first, after, last, before),
             super::OpenResource,
         )
         .await

@@ -2,6 +2,7 @@ use async_graphql::{Context, ID, Object};
 use entity::region;
 
 use super::Alliance;
+use crate::graphql::nested;
 use crate::graphql::{connection::Connection, ids::NodeKey};
 
 /// The GraphQL `Region` type over its row (its schema description is on the `#[Object]` impl).
@@ -42,16 +43,10 @@ impl Region {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<Alliance>> {
-        crate::graphql::nested::connection::<crate::graphql::nested::RegionAlliances, _>(
+        nested::list::<nested::RegionAlliances, _>(
             ctx,
             self.0.id,
-            (),
-            crate::graphql::nested::PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            nested::PageArgs::new(first, after, last, before),
             Alliance,
         )
         .await
