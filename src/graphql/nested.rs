@@ -92,19 +92,8 @@ type Group<L> = (<L as Nested>::Filter, Arc<PageArgs>);
 /// Loads pages of `L`, one statement per distinct filter and arguments.
 pub struct PagesOf<L>(DatabaseConnection, PhantomData<fn() -> L>);
 
-/// One parent's page as the loader hands it out: the first resolver takes its rows (no copy);
-/// another resolver asking for the very same page (an alias with the same arguments) finds it
-/// taken and reads it again.
-pub struct PageSlot<T>(std::sync::Mutex<Option<Page<T>>>);
-
-impl<T> PageSlot<T> {
-    fn take(&self) -> Option<Page<T>> {
-        self.0.lock().ok().and_then(|mut page| page.take())
-    }
-}
-
 impl<L: Nested> Loader<PageKey<L>> for PagesOf<L> {
-    type Value = Arc<PageSlot<L::Row>>;
+    type Value = Arc<Page<L::Row>>;
     type Error = LoadError;
 
     async fn load(
@@ -123,10 +112,7 @@ impl<L: Nested> Loader<PageKey<L>> for PagesOf<L> {
             let request = args.request()?;
             let pages = L::list(&filter).pages(&self.0, &parents, &request).await?;
             for (parent, page) in pages {
-                out.insert(
-                    (parent, filter.clone(), args.clone()),
-                    Arc::new(PageSlot(std::sync::Mutex::new(Some(page)))),
-                );
+                out.insert((parent, filter.clone(), args.clone()), Arc::new(page));
             }
         }
         Ok(out)
@@ -206,18 +192,14 @@ pub async fn connection<L: Nested, N>(
     let rows_wanted = look.field("edges").exists()
         || look.field("nodes").exists()
         || look.field("pageInfo").exists();
+    // The loader is shared by concurrent requests, so the same page may be handed to several: the
+    // rows move into the connection when this resolver holds the page alone, else they are copied.
     let page = if rows_wanted {
-        let slot = L::pages(&api.loaders)
+        L::pages(&api.loaders)
             .load_one((parent.clone(), filter.clone(), Arc::new(args)))
-            .await?;
-        match slot.and_then(|s| s.take()) {
-            Some(page) => page,
-            None => L::list(&filter)
-                .pages(&api.db, std::slice::from_ref(&parent), &request)
-                .await?
-                .remove(&parent)
-                .unwrap_or_else(|| Page::of(vec![], &request, false)),
-        }
+            .await?
+            .map(|page| Arc::try_unwrap(page).unwrap_or_else(|shared| (*shared).clone()))
+            .unwrap_or_else(|| Page::of(vec![], &request, false))
     } else {
         Page::of(vec![], &request, false)
     };

@@ -238,3 +238,24 @@ async fn learners_with_their_recommendations_and_follow_ups_are_batched() {
     // occupations; follow-ups, their completions.
     assert_eq!(spent, 7, "{spent} statements");
 }
+
+/// Loaders are shared by concurrent requests, so two requests may be handed the very same page:
+/// both get all of its rows, and neither falls back to a statement per parent.
+#[tokio::test]
+async fn concurrent_requests_for_the_same_pages_share_them() {
+    let app = TestApp::demo().await;
+    let query = "{ alliances(first: 20) { nodes { code members(first: 5) { nodes { organization { name demands(first: 3) { nodes { id } } } } } } } }";
+    let before = app.db.statements();
+    let alone = app.data(query).await;
+    let single = app.db.statements() - before;
+    let before = app.db.statements();
+    let (a, b, c) = tokio::join!(app.data(query), app.data(query), app.data(query));
+    let together = app.db.statements() - before;
+    assert_eq!(a, alone);
+    assert_eq!(b, alone);
+    assert_eq!(c, alone);
+    assert!(
+        together <= 3 * single,
+        "{together} statements for three requests of {single}"
+    );
+}
