@@ -3,9 +3,11 @@
 //!
 //! A nested connection asks for `first + 1` rows of *each* parent, never every child: one
 //! statement answers a whole level of a query. On PostgreSQL it is a `LATERAL` join over the
-//! parent keys; on SQLite (no `LATERAL`) a correlated `IN (SELECT … LIMIT n)` list per parent key.
-//! Either way each parent is one short range of a `(parent, order)` index, so the cost does not
-//! grow with the table. Rows are ordered by one unique integer key, ascending, and
+//! parent keys, so each parent is one short range of a `(parent, order)` index and the cost does
+//! not grow with the table; on SQLite (no `LATERAL`) it is `ROW_NUMBER() OVER (PARTITION BY
+//! parent …)` over the children of the requested parents, which reads every child of those
+//! parents. (A correlated `IN (SELECT … LIMIT n)` per parent is flat in principle, but SQLite's
+//! planner, without statistics, drives it from the status index and scans the table.) Rows are ordered by one unique integer key, ascending, and
 //! carry the same cursors ([`Cursor`] with one `Int` key, the list's name as ordering) and follow
 //! the same paging rules as top-level lists ([`super::page::fetch_page`]).
 
@@ -14,8 +16,8 @@ use std::{collections::HashMap, hash::Hash};
 use sea_orm::{
     ConnectionTrait, DbBackend, DbErr, QueryResult, Statement, TryGetable, Value,
     sea_query::{
-        Alias, Expr, ExprTrait, Func, Order, PostgresQueryBuilder, SelectStatement, SimpleExpr,
-        SqliteQueryBuilder,
+        Alias, Expr, ExprTrait, Func, Order, OverStatement, PostgresQueryBuilder, SelectStatement,
+        SimpleExpr, SqliteQueryBuilder, WindowStatement,
     },
 };
 use serde::Serialize;
@@ -58,6 +60,7 @@ pub struct NestedList<T> {
 }
 
 const PARENT: &str = "sg_parent";
+const RANK: &str = "sg_rank";
 
 impl<T> NestedList<T> {
     /// The cursor bound of `field`, checked against this list.
@@ -117,26 +120,28 @@ impl<T> NestedList<T> {
                 Statement::from_sql_and_values(backend, sql, values)
             }
             _ => {
-                // SQLite has no LATERAL; a correlated `IN` list does the same: for each parent
-                // key, the keys of its page from the `(parent, order)` index, then those rows.
-                let key = Expr::cust("\"sg_p\".\"value\"");
-                let mut page_keys = inner;
-                page_keys
-                    .clear_selects()
-                    .expr(self.order.clone())
-                    .and_where(self.parent.clone().eq(key.clone()))
-                    .order_by_expr(self.order.clone(), order)
-                    .limit(take);
-                let mut outer = self.select.clone();
-                outer
-                    .from_function(
-                        Func::cust("json_each").arg(json_list(parents)),
-                        Alias::new("sg_p"),
+                inner
+                    .expr_as(self.parent.clone(), Alias::new(PARENT))
+                    .expr_window_as(
+                        Func::cust("ROW_NUMBER"),
+                        {
+                            let mut window = WindowStatement::new();
+                            window
+                                .add_partition_by(self.parent.clone())
+                                .order_by_expr(self.order.clone(), order.clone());
+                            window
+                        },
+                        Alias::new(RANK),
                     )
-                    .expr_as(key.clone(), Alias::new(PARENT))
-                    .and_where(self.parent.clone().eq(key))
-                    .and_where(self.order.clone().in_subquery(page_keys));
-                let (sql, values) = build(&outer, backend);
+                    .and_where(
+                        self.parent
+                            .clone()
+                            .is_in(parents.iter().cloned().map(Into::<Value>::into)),
+                    );
+                let (sql, values) = build(&inner, backend);
+                let sql = format!(
+                    "SELECT * FROM ({sql}) AS \"sg_c\" WHERE \"{RANK}\" <= {take} ORDER BY \"{PARENT}\", \"{RANK}\""
+                );
                 Statement::from_sql_and_values(backend, sql, values)
             }
         };
