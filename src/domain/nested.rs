@@ -22,8 +22,8 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::page::{Cursor, CursorValue, Direction, Page, PageRequest};
-use crate::error::{AppError, AppResult};
+use super::page::{Direction, Page, PageRequest, int_bound};
+use crate::error::AppResult;
 
 /// The key of a parent: an integer id or a text code.
 pub trait ParentKey:
@@ -63,20 +63,6 @@ const PARENT: &str = "sg_parent";
 const RANK: &str = "sg_rank";
 
 impl<T> NestedList<T> {
-    /// The cursor bound of `field`, checked against this list.
-    fn bound(&self, field: &str, cursor: &Option<Cursor>) -> AppResult<Option<i64>> {
-        match cursor {
-            None => Ok(None),
-            Some(c) => match c.keys.as_slice() {
-                [CursorValue::Int(id)] if c.ordering == self.name => Ok(Some(*id)),
-                _ => Err(AppError::validation(
-                    field,
-                    "the cursor belongs to another list or ordering; start again without it",
-                )),
-            },
-        }
-    }
-
     /// One page of each parent in `parents`, with one statement (none for no parents). A parent
     /// without rows gets an empty page.
     pub async fn pages<K: ParentKey, C: ConnectionTrait>(
@@ -85,8 +71,8 @@ impl<T> NestedList<T> {
         parents: &[K],
         request: &PageRequest,
     ) -> AppResult<HashMap<K, Page<T>>> {
-        let after = self.bound("after", &request.after)?;
-        let before = self.bound("before", &request.before)?;
+        let after = int_bound(self.name, "after", &request.after)?;
+        let before = int_bound(self.name, "before", &request.before)?;
         let mut pages: HashMap<K, Page<T>> = HashMap::new();
         if parents.is_empty() {
             return Ok(pages);
@@ -139,9 +125,7 @@ impl<T> NestedList<T> {
                             .is_in(parents.iter().cloned().map(Into::<Value>::into)),
                     );
                 let (sql, values) = build(&inner, backend);
-                let sql = format!(
-                    "SELECT * FROM ({sql}) AS \"sg_c\" WHERE \"{RANK}\" <= {take} ORDER BY \"{PARENT}\", \"{RANK}\""
-                );
+                let sql = format!("SELECT * FROM ({sql}) AS \"sg_c\" WHERE \"{RANK}\" <= {take}");
                 Statement::from_sql_and_values(backend, sql, values)
             }
         };
@@ -153,14 +137,14 @@ impl<T> NestedList<T> {
             grouped.entry(parent).or_default().push((self.parse)(&row)?);
         }
         for (parent, mut rows) in grouped {
+            // At most `limit + 1` rows of the parent, nearest the cursor first in SQL; here in
+            // list order, keeping the `limit` nearest.
             rows.sort_by_key(|r| (self.key)(r));
-            if backward {
-                rows.reverse();
-            }
             let more = rows.len() > limit;
-            rows.truncate(limit);
             if backward {
-                rows.reverse();
+                rows.drain(..rows.len().saturating_sub(limit));
+            } else {
+                rows.truncate(limit);
             }
             let page = Page::keyed(self.name, rows, self.key, request, more);
             pages.insert(parent, page);

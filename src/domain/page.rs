@@ -406,28 +406,31 @@ where
     Ok(select.count(db).await?)
 }
 
+/// The integer a cursor of a list ordered by one unique integer key carries (`field` names the
+/// argument when the cursor belongs to another list).
+pub fn int_bound(ordering: &str, field: &str, cursor: &Option<Cursor>) -> AppResult<Option<i64>> {
+    match cursor {
+        None => Ok(None),
+        Some(c) => match c.keys.as_slice() {
+            [CursorValue::Int(id)] if c.ordering == ordering => Ok(Some(*id)),
+            _ => Err(AppError::validation(
+                field,
+                "the cursor belongs to another list or ordering; start again without it",
+            )),
+        },
+    }
+}
+
 /// Pages rows already in memory, ordered by a unique integer key (ascending), by the same rules as
-/// [`fetch_page`]. Used for lists under a parent that a DataLoader loaded whole.
+/// [`fetch_page`]. Used for lists computed in memory (a ranked backlog).
 pub fn page_in_memory<T: Clone>(
     ordering: &str,
     rows: &[T],
     key: impl Fn(&T) -> i64,
     request: &PageRequest,
 ) -> AppResult<Page<T>> {
-    let bound = |field: &str, cursor: &Option<Cursor>| -> AppResult<Option<i64>> {
-        match cursor {
-            None => Ok(None),
-            Some(c) => match c.keys.as_slice() {
-                [CursorValue::Int(id)] if c.ordering == ordering => Ok(Some(*id)),
-                _ => Err(AppError::validation(
-                    field,
-                    "the cursor belongs to another list or ordering; start again without it",
-                )),
-            },
-        }
-    };
-    let after = bound("after", &request.after)?;
-    let before = bound("before", &request.before)?;
+    let after = int_bound(ordering, "after", &request.after)?;
+    let before = int_bound(ordering, "before", &request.before)?;
     let window: Vec<&T> = rows
         .iter()
         .filter(|r| after.is_none_or(|a| key(r) > a) && before.is_none_or(|b| key(r) < b))

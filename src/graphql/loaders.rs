@@ -156,7 +156,7 @@ type ReadTable<K, V> = fn(&DatabaseConnection) -> BoxFuture<'_, AppResult<HashMa
 /// occupation without a batch, a lock per key or a wake-up each. A key that is not there reads the
 /// table again (one read at a time: callers that miss together share it), so rows added later (a
 /// new region) are found; reference rows are changed only by migrations and seeds, never through
-/// the API. The methods mirror a DataLoader's, so resolvers read it the same way.
+/// the API. `load_one` mirrors a DataLoader's, so resolvers read it the same way.
 pub struct Reference<K, V> {
     db: DatabaseConnection,
     read: ReadTable<K, V>,
@@ -207,26 +207,6 @@ where
             return Ok(Some(found.clone()));
         }
         Ok(self.refresh(table).await?.get(&key).cloned())
-    }
-
-    /// The rows of `keys` that exist.
-    pub async fn load_many(
-        &self,
-        keys: impl IntoIterator<Item = K>,
-    ) -> Result<HashMap<K, V>, LoadError> {
-        let keys: Vec<K> = keys.into_iter().collect();
-        let mut table = self.current();
-        if !table
-            .as_ref()
-            .is_some_and(|t| keys.iter().all(|k| t.contains_key(k)))
-        {
-            table = Some(self.refresh(table).await?);
-        }
-        let table = table.unwrap_or_default();
-        Ok(keys
-            .into_iter()
-            .filter_map(|k| table.get(&k).map(|v| (k, v.clone())))
-            .collect())
     }
 }
 
