@@ -21,6 +21,7 @@ mod m20261124_000009_employment;
 mod m20261201_000010_person_gate;
 mod m20261201_000011_subsidy_slots;
 mod m20261202_000012_list_indexes;
+mod m20261202_000013_location_indexes;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_person_gate::Migration),
             Box::new(m20261201_000011_subsidy_slots::Migration),
             Box::new(m20261202_000012_list_indexes::Migration),
+            Box::new(m20261202_000013_location_indexes::Migration),
         ]
     }
 }

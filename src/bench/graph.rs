@@ -71,7 +71,7 @@ fn shapes(occupation: &str, organization: &str) -> Vec<(&'static str, String)> {
         ),
         (
             "near-point",
-            "{ demands(first: 20, filter: {near: {latitude: 32.5, longitude: 119.5, radiusKm: 30}}, orderBy: {field: DISTANCE}) { nodes { id headcount enterprise { id name } alliances { code name } } } }".to_owned(),
+            "{ demands(first: 20, filter: {near: {latitude: 32.5, longitude: 119.5, radiusKm: 30}}, orderBy: {field: DISTANCE, direction: ASC}) { nodes { id headcount enterprise { id name } alliances { code name } } } }".to_owned(),
         ),
         (
             "occupation-demands",
@@ -460,7 +460,7 @@ async fn load(
             let id = i32::try_from(d)?;
             let enterprise = i32::try_from(1 + (d - 1) / per_organization.max(1))?;
             let at = now - chrono::Duration::seconds(i64::from(id));
-            let spread = f64::from(id % 100) / 100.0;
+            let (latitude, longitude) = workplace(enterprise, id);
             demands.values_panic([
                 id.into(),
                 enterprise.into(),
@@ -472,8 +472,8 @@ async fn load(
                 7000.into(),
                 (1 + enterprise % 3).into(),
                 "地址".into(),
-                (32.0 + spread).into(),
-                (119.0 + spread).into(),
+                latitude.into(),
+                longitude.into(),
                 format!("bench demand {d}").into(),
                 valid_until.into(),
                 "OPEN".into(),
@@ -513,4 +513,25 @@ fn insert(table: &str, columns: &[&str]) -> InsertStatement {
         .into_table(Alias::new(table))
         .columns(columns.iter().map(|c| Alias::new(*c)));
     statement
+}
+
+/// A pseudo-random number in [0, 1) from `seed` (SplitMix64), the same on every run.
+fn unit(seed: u64) -> f64 {
+    let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Where a demand's work is: its enterprise has a site somewhere in a 1.6° square over the three
+/// cities (about 180 × 150 km), and each demand lies within about a kilometre of it. More
+/// organizations make the map denser, as a region's register grows, rather than stacking
+/// demands on a few points.
+fn workplace(enterprise: i32, demand: i32) -> (f64, f64) {
+    let e = u64::from(enterprise.unsigned_abs());
+    let d = u64::from(demand.unsigned_abs());
+    let site = (31.7 + 1.6 * unit(e * 2), 118.7 + 1.6 * unit(e * 2 + 1));
+    let jitter = |k: u64| (unit(d * 2 + k + (1 << 40)) - 0.5) * 0.02;
+    (site.0 + jitter(0), site.1 + jitter(1))
 }

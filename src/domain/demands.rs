@@ -14,8 +14,8 @@ use entity::{
 };
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Select,
+    ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, Select,
     sea_query::{Expr, ExprTrait, Query},
 };
 use sea_orm::{FromQueryResult, QueryTrait};
@@ -563,7 +563,7 @@ fn visible(viewer: &Viewer) -> Condition {
     any
 }
 
-fn select(viewer: &Viewer, filter: &DemandFilter) -> Select<demand::Entity> {
+fn select(viewer: &Viewer, filter: &DemandFilter, backend: DbBackend) -> Select<demand::Entity> {
     let mut cond = Condition::all().add(visible(viewer));
     let statuses = if filter.statuses.is_empty() {
         vec![DemandStatus::Open]
@@ -626,13 +626,12 @@ fn select(viewer: &Viewer, filter: &DemandFilter) -> Select<demand::Entity> {
         cond = cond.add(demand::Column::EnterpriseId.eq(org));
     }
     if let Some(near) = &filter.near {
-        cond = cond
-            .add(demand::Column::Latitude.is_not_null())
-            .add(demand::Column::Longitude.is_not_null())
-            .add(
-                near.squared_km_sql(demand::Column::Latitude, demand::Column::Longitude)
-                    .lte(near.radius_km * near.radius_km),
-            );
+        cond = cond.add(near.within(
+            backend,
+            demand::Column::Latitude,
+            demand::Column::Longitude,
+            near.radius_km,
+        ));
     }
     demand::Entity::find().filter(cond)
 }
@@ -723,7 +722,14 @@ pub async fn list(
     request: &PageRequest,
 ) -> AppResult<Page<demand::Model>> {
     let ordering = ordering(order, descending, filter.near)?;
-    page::fetch_page(db, select(viewer, filter), &ordering, request).await
+    let select = select(viewer, filter, db.get_database_backend());
+    match filter.near {
+        Some(near) if order == DemandOrderField::Distance && !descending => {
+            let columns = (demand::Column::Latitude, demand::Column::Longitude);
+            page::fetch_page_nearest(db, select, &ordering, request, &near, columns).await
+        }
+        _ => page::fetch_page(db, select, &ordering, request).await,
+    }
 }
 
 /// How many demands the viewer may see match.
@@ -732,7 +738,7 @@ pub async fn count(
     viewer: &Viewer,
     filter: &DemandFilter,
 ) -> AppResult<u64> {
-    page::count(db, select(viewer, filter)).await
+    page::count(db, select(viewer, filter, db.get_database_backend())).await
 }
 
 /// Whether a viewer may see one demand.

@@ -13,8 +13,8 @@ use entity::{
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use serde_json::json;
@@ -977,7 +977,10 @@ fn bodies_where(cond: Condition) -> sea_orm::sea_query::SelectStatement {
         .to_owned()
 }
 
-fn select_sessions(filter: &SessionFilter) -> Select<assessment_session::Entity> {
+fn select_sessions(
+    filter: &SessionFilter,
+    backend: DbBackend,
+) -> Select<assessment_session::Entity> {
     let statuses = if filter.statuses.is_empty() {
         vec![SessionStatus::Scheduled]
     } else {
@@ -1051,16 +1054,12 @@ fn select_sessions(filter: &SessionFilter) -> Select<assessment_session::Entity>
         );
     }
     if let Some(near) = &filter.near {
-        cond = cond
-            .add(assessment_session::Column::Latitude.is_not_null())
-            .add(assessment_session::Column::Longitude.is_not_null())
-            .add(
-                near.squared_km_sql(
-                    assessment_session::Column::Latitude,
-                    assessment_session::Column::Longitude,
-                )
-                .lte(near.radius_km * near.radius_km),
-            );
+        cond = cond.add(near.within(
+            backend,
+            assessment_session::Column::Latitude,
+            assessment_session::Column::Longitude,
+            near.radius_km,
+        ));
     }
     assessment_session::Entity::find().filter(cond)
 }
@@ -1131,12 +1130,22 @@ pub async fn list_sessions(
     request: &PageRequest,
 ) -> AppResult<Page<assessment_session::Model>> {
     let ordering = session_ordering(order, descending, filter.near)?;
-    page::fetch_page(db, select_sessions(filter), &ordering, request).await
+    let select = select_sessions(filter, db.get_database_backend());
+    match filter.near {
+        Some(near) if order == SessionOrderField::Distance && !descending => {
+            let columns = (
+                assessment_session::Column::Latitude,
+                assessment_session::Column::Longitude,
+            );
+            page::fetch_page_nearest(db, select, &ordering, request, &near, columns).await
+        }
+        _ => page::fetch_page(db, select, &ordering, request).await,
+    }
 }
 
 /// How many sessions match.
 pub async fn count_sessions(db: &DatabaseConnection, filter: &SessionFilter) -> AppResult<u64> {
-    page::count(db, select_sessions(filter)).await
+    page::count(db, select_sessions(filter, db.get_database_backend())).await
 }
 
 /// Which certificates to count.

@@ -1,7 +1,7 @@
 //! Distances between points, the same in SQL and in Rust.
 
 use sea_orm::{
-    ColumnTrait,
+    ColumnTrait, Condition, DbBackend,
     sea_query::{Expr, ExprTrait, SimpleExpr},
 };
 
@@ -72,6 +72,109 @@ impl Near {
         let dx = || Expr::col(longitude).sub(self.longitude).mul(kx);
         let dy = || Expr::col(latitude).sub(self.latitude).mul(ky);
         dx().mul(dx()).add(dy().mul(dy()))
+    }
+}
+
+/// The smallest ring [`Near::rings`] starts with, km: below it a ring holds too few rows to be
+/// worth a statement part of its own.
+const SMALLEST_RING_KM: f64 = 0.5;
+
+impl Near {
+    /// The rows within `radius_km` of the point whose coordinate columns are `latitude` and
+    /// `longitude`: both known, inside the box around the circle (which the location index of
+    /// `backend` searches: a GiST index on `point(longitude, latitude)` on PostgreSQL, a B-tree on
+    /// `(status, latitude, longitude)` on SQLite), and inside the circle itself.
+    pub fn within<C: ColumnTrait>(
+        &self,
+        backend: DbBackend,
+        latitude: C,
+        longitude: C,
+        radius_km: f64,
+    ) -> Condition {
+        let (kx, ky) = self.scale();
+        // Padded so that rounding never leaves out a row on the circle that the distance keeps.
+        let pad = 1.0 + 1e-9;
+        let dlat = radius_km / ky * pad + 1e-12;
+        // Near a pole a kilometre spans every longitude.
+        let dlng = if kx > 1e-9 {
+            radius_km / kx * pad + 1e-12
+        } else {
+            360.0
+        };
+        let (south, north) = (self.latitude - dlat, self.latitude + dlat);
+        let (west, east) = (self.longitude - dlng, self.longitude + dlng);
+        let in_box: SimpleExpr = match backend {
+            DbBackend::Postgres => Expr::cust_with_exprs(
+                "point($1, $2) <@ box(point($3, $4), point($5, $6))",
+                [
+                    Expr::col(longitude).into(),
+                    Expr::col(latitude).into(),
+                    Expr::val(west).into(),
+                    Expr::val(south).into(),
+                    Expr::val(east).into(),
+                    Expr::val(north).into(),
+                ],
+            ),
+            _ => Expr::col(latitude)
+                .between(south, north)
+                .and(Expr::col(longitude).between(west, east)),
+        };
+        Condition::all()
+            .add(latitude.is_not_null())
+            .add(longitude.is_not_null())
+            .add(in_box)
+            .add(
+                self.squared_km_sql(latitude, longitude)
+                    .lte(radius_km * radius_km),
+            )
+    }
+
+    /// The radius partitioned into rings, nearest first, as `(inner, outer)` km (the first ring
+    /// is the disc, inner 0): each ring twice as wide as the one inside it, from about
+    /// [`SMALLEST_RING_KM`] to the radius. Rings that end before `beyond_squared_km` (a cursor's
+    /// squared distance) are left out, as no row after the cursor lies in them.
+    pub fn rings(&self, beyond_squared_km: Option<f64>) -> Vec<(f64, f64)> {
+        let steps = (self.radius_km / SMALLEST_RING_KM)
+            .log2()
+            .ceil()
+            .clamp(0.0, 12.0) as i32;
+        let mut rings = Vec::new();
+        let mut inner = 0.0;
+        for i in (0..=steps).rev() {
+            let outer = if i == 0 {
+                self.radius_km
+            } else {
+                self.radius_km / f64::from(1u32 << i)
+            };
+            rings.push((inner, outer));
+            inner = outer;
+        }
+        if let Some(beyond) = beyond_squared_km {
+            // The last ring always stays: it reads nothing when the cursor is past the radius.
+            let first = rings
+                .iter()
+                .position(|&(_, outer)| outer * outer >= beyond)
+                .unwrap_or(rings.len() - 1);
+            rings.drain(..first);
+        }
+        rings
+    }
+
+    /// The rows of ring `(inner, outer)` (see [`Near::rings`]): within `outer` and, unless it is
+    /// the first, farther than `inner`.
+    pub fn ring<C: ColumnTrait>(
+        &self,
+        backend: DbBackend,
+        latitude: C,
+        longitude: C,
+        (inner, outer): (f64, f64),
+    ) -> Condition {
+        let within = self.within(backend, latitude, longitude, outer);
+        if inner > 0.0 {
+            within.add(self.squared_km_sql(latitude, longitude).gt(inner * inner))
+        } else {
+            within
+        }
     }
 }
 

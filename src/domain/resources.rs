@@ -13,8 +13,8 @@ use entity::{
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select,
+    ColumnTrait, Condition, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use sea_orm::{FromQueryResult, JoinType, QueryTrait, sea_query::Alias};
@@ -414,7 +414,7 @@ pub enum ResourceOrderField {
     Distance,
 }
 
-fn select(filter: &ResourceFilter) -> Select<open_resource::Entity> {
+fn select(filter: &ResourceFilter, backend: DbBackend) -> Select<open_resource::Entity> {
     let mut cond =
         Condition::all().add(open_resource::Column::Status.eq(ResourceStatus::Published));
     if !filter.alliances.is_empty() {
@@ -487,16 +487,12 @@ fn select(filter: &ResourceFilter) -> Select<open_resource::Entity> {
         cond = cond.add(open_resource::Column::ProviderId.eq(p));
     }
     if let Some(near) = &filter.near {
-        cond = cond
-            .add(open_resource::Column::Latitude.is_not_null())
-            .add(open_resource::Column::Longitude.is_not_null())
-            .add(
-                near.squared_km_sql(
-                    open_resource::Column::Latitude,
-                    open_resource::Column::Longitude,
-                )
-                .lte(near.radius_km * near.radius_km),
-            );
+        cond = cond.add(near.within(
+            backend,
+            open_resource::Column::Latitude,
+            open_resource::Column::Longitude,
+            near.radius_km,
+        ));
     }
     open_resource::Entity::find().filter(cond)
 }
@@ -585,12 +581,22 @@ pub async fn list(
     request: &PageRequest,
 ) -> AppResult<Page<open_resource::Model>> {
     let ordering = ordering(order, descending, filter.near)?;
-    page::fetch_page(db, select(filter), &ordering, request).await
+    let select = select(filter, db.get_database_backend());
+    match filter.near {
+        Some(near) if order == ResourceOrderField::Distance && !descending => {
+            let columns = (
+                open_resource::Column::Latitude,
+                open_resource::Column::Longitude,
+            );
+            page::fetch_page_nearest(db, select, &ordering, request, &near, columns).await
+        }
+        _ => page::fetch_page(db, select, &ordering, request).await,
+    }
 }
 
 /// How many published items match.
 pub async fn count(db: &DatabaseConnection, filter: &ResourceFilter) -> AppResult<u64> {
-    page::count(db, select(filter)).await
+    page::count(db, select(filter, db.get_database_backend())).await
 }
 
 /// A provider's list as it was at `version` (the current one when `None`), every item of it.

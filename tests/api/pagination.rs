@@ -313,3 +313,111 @@ async fn nested_pages_are_slices_of_each_parents_whole_list() {
     }
     assert!(checked_cursor, "some alliance has more than three members");
 }
+
+/// Pages nearest a point are read ring by ring; walked both ways they are the whole list in
+/// distance order (ties by id), whichever ring the page boundaries fall in.
+#[tokio::test]
+async fn pages_nearest_a_point_walk_every_row_in_distance_order() {
+    use sea_orm::{ConnectionTrait, Statement};
+    use skillgraph::domain::geo::Near;
+
+    let app = TestApp::demo().await;
+    let db = &app.db.db;
+    let backend = db.get_database_backend();
+    let (lat0, lng0) = (33.9, 118.6);
+    let near = Near::parse("near", lat0, lng0, 30.0).expect("near");
+    // 90 open demands at 30 places, three at each (ties): from 40 m to 40 km away, so some fall
+    // in each ring and a few outside the radius.
+    let template = "SELECT min(id) FROM demands WHERE status = 'OPEN'";
+    let columns = "enterprise_id, occupation_code, level, kind, headcount, wage_min, wage_max, \
+                   region_id, address, valid_until, status, posted_at, created_at, updated_at, \
+                   version, hired";
+    let mut expected = vec![];
+    for i in 0..90u32 {
+        let place = f64::from(i / 3);
+        let km = 0.04 * 1.27f64.powf(place);
+        let angle = (place * 67.0).to_radians();
+        let lat = lat0 + km * angle.sin() / 111.195;
+        let lng = lng0 + km * angle.cos() / (111.195 * lat0.to_radians().cos());
+        let label = format!("p{i}");
+        let sql = format!(
+            "INSERT INTO demands ({columns}, latitude, longitude, description) \
+             SELECT {columns}, {lat}, {lng}, '{label}' FROM demands WHERE id = ({template})"
+        );
+        db.execute_raw(Statement::from_string(backend, sql))
+            .await
+            .expect("insert");
+        let squared = near.squared_km(lat, lng);
+        if squared <= 30.0 * 30.0 {
+            expected.push((squared, i, label));
+        }
+    }
+    expected.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let expected: Vec<String> = expected.into_iter().map(|e| e.2).collect();
+    assert!(
+        expected.len() > 60 && expected.len() < 90,
+        "{}",
+        expected.len()
+    );
+    // Demo demands are elsewhere: none lies within 30 km of this point.
+    let query = r#"query($first: Int, $after: String, $last: Int, $before: String, $dir: SortDirection!) {
+      demands(filter: {near: {latitude: 33.9, longitude: 118.6, radiusKm: 30}}, orderBy: {field: DISTANCE, direction: $dir},
+              first: $first, after: $after, last: $last, before: $before) {
+        totalCount nodes { description } pageInfo { hasNextPage hasPreviousPage endCursor startCursor } } }"#;
+    let labels = |page: &Value| -> Vec<String> {
+        page["demands"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|n| n["description"].as_str().expect("label").to_owned())
+            .collect()
+    };
+    let nearest_first = expected;
+    let farthest_first: Vec<String> = nearest_first.iter().rev().cloned().collect();
+    for (dir, expected, size) in [
+        ("ASC", &nearest_first, 1),
+        ("ASC", &nearest_first, 7),
+        ("ASC", &nearest_first, 100),
+        ("DESC", &farthest_first, 7),
+    ] {
+        let (mut forward, mut after) = (vec![], Value::Null);
+        loop {
+            let page = app
+                .data_with(query, json!({ "first": size, "after": after, "dir": dir }))
+                .await;
+            assert_eq!(page["demands"]["totalCount"], expected.len());
+            forward.extend(labels(&page));
+            assert!(forward.len() <= expected.len(), "forwards: {forward:?}");
+            if page["demands"]["pageInfo"]["hasNextPage"] == false {
+                break;
+            }
+            after = page["demands"]["pageInfo"]["endCursor"].clone();
+        }
+        assert_eq!(&forward, expected, "{dir} forwards, {size} a page");
+        let (mut backward, mut before) = (Vec::<String>::new(), Value::Null);
+        loop {
+            let page = app
+                .data_with(query, json!({ "last": size, "before": before, "dir": dir }))
+                .await;
+            let mut this = labels(&page);
+            this.extend(backward);
+            backward = this;
+            assert!(backward.len() <= expected.len(), "backwards: {backward:?}");
+            if page["demands"]["pageInfo"]["hasPreviousPage"] == false {
+                break;
+            }
+            before = page["demands"]["pageInfo"]["startCursor"].clone();
+        }
+        assert_eq!(&backward, expected, "{dir} backwards, {size} a page");
+    }
+    // The first page reads the small rings only: its statement is one, in parts.
+    app.db.clear_recent();
+    app.data_with(query, json!({ "first": 5, "dir": "ASC" })).await;
+    let pages: Vec<_> = app
+        .db
+        .recent_statements()
+        .into_iter()
+        .filter(|s| s.sql.contains("UNION ALL"))
+        .collect();
+    assert_eq!(pages.len(), 1, "one statement for the page");
+}
