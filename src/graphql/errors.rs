@@ -1,63 +1,206 @@
-//! Gives every error a stable `extensions.code`, and keeps internal causes out of responses.
+//! How a request runs, and how its errors leave: every error gets a stable `extensions.code`, and
+//! internal causes stay out of responses.
 //!
-//! Errors from resolvers already carry a code (they went through [`AppError`]). Errors that
-//! async-graphql raises itself get one here: `GRAPHQL_PARSE_FAILED` for documents that do not
-//! parse, `GRAPHQL_VALIDATION_FAILED` for documents that do not fit the schema, `QUERY_TOO_DEEP` and
-//! `QUERY_TOO_COMPLEX` for the limits, `BAD_USER_INPUT` for argument and variable values that do not
-//! coerce. Internal errors are logged with the request id and shown only as `INTERNAL`.
+//! [`AppSchema`] wraps async-graphql's schema instead of adding an extension to it: with any
+//! extension registered, async-graphql looks every resolved field up in its registry and runs it
+//! through the extension chain, work no field needs. Here the steps come before and after
+//! execution:
+//! - before: the document's tokens are counted without parsing (a huge document is refused for
+//!   little), it is parsed once (`GRAPHQL_PARSE_FAILED`), and what it would cost is checked
+//!   (`QUERY_TOO_COMPLEX`, see [`super::cost`]); then async-graphql validates and executes it;
+//! - after: errors async-graphql raised itself get a code: `GRAPHQL_VALIDATION_FAILED` for
+//!   documents that do not fit the schema (request errors: no path), `QUERY_TOO_DEEP` and
+//!   `QUERY_TOO_COMPLEX` for the limits, `BAD_USER_INPUT` for argument values that do not coerce.
+//!   Errors from resolvers already carry a code (they went through [`AppError`]); internal errors
+//!   are logged with the request id and shown only as `INTERNAL`.
+//!
+//! Over a WebSocket the same happens per operation, within the socket's budget of operations
+//! running at once.
 
-use std::sync::Arc;
+use std::{any::TypeId, sync::Arc};
 
 use async_graphql::{
-    Response, ServerError, ServerResult, ValidationResult, Variables,
-    extensions::{
-        Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextSubscribe,
-        NextValidation,
-    },
-    parser::types::ExecutableDocument,
+    BatchRequest, BatchResponse, Data, Executor, Request, Response, Schema, ServerError,
+    SubscriptionType, registry::Registry,
 };
+use futures_util::{StreamExt, stream::BoxStream};
 
-use super::{SchemaLimits, context::RequestId};
+use super::{
+    MutationRoot, QueryRoot, SchemaLimits, SubscriptionRoot,
+    context::RequestId,
+    cost::{self, OperationBudget, RequestCost},
+};
 use crate::error::AppError;
 
-/// The extension factory: add it to the schema once.
-pub struct ErrorCodes {
+/// The schema skillgraph serves: async-graphql's schema, and the steps around its execution.
+#[derive(Clone)]
+pub struct AppSchema {
+    inner: Schema<QueryRoot, MutationRoot, SubscriptionRoot>,
+    /// The types and fields, for the cost check (async-graphql keeps its own private).
+    registry: Arc<Registry>,
     limits: SchemaLimits,
 }
 
-impl ErrorCodes {
-    /// An extension that reports the given limits in its messages.
-    pub fn new(limits: SchemaLimits) -> Self {
-        Self { limits }
+impl AppSchema {
+    /// Wraps a built schema.
+    pub(super) fn new(
+        inner: Schema<QueryRoot, MutationRoot, SubscriptionRoot>,
+        limits: SchemaLimits,
+    ) -> Self {
+        let mut registry = Registry::default();
+        <QueryRoot as async_graphql::OutputType>::create_type_info(&mut registry);
+        <MutationRoot as async_graphql::OutputType>::create_type_info(&mut registry);
+        <SubscriptionRoot as SubscriptionType>::create_type_info(&mut registry);
+        registry.query_type = <QueryRoot as async_graphql::OutputType>::type_name().into_owned();
+        registry.mutation_type =
+            Some(<MutationRoot as async_graphql::OutputType>::type_name().into_owned());
+        registry.subscription_type =
+            Some(<SubscriptionRoot as SubscriptionType>::type_name().into_owned());
+        Self {
+            inner,
+            registry: Arc::new(registry),
+            limits,
+        }
+    }
+
+    /// Runs one query or mutation.
+    pub async fn execute(&self, request: impl Into<Request>) -> Response {
+        let mut request = request.into();
+        let request_id = data_of::<RequestId>(&request.data).map(|r| r.0.clone());
+        let mut response = match self.prepare(&mut request) {
+            Ok(()) => self.inner.execute(request).await,
+            Err(refused) => Response::from_errors(vec![refused]),
+        };
+        finish(&mut response, request_id.as_deref(), &self.limits);
+        response
+    }
+
+    /// Runs one operation as a stream of responses (a subscription; a query or mutation gives
+    /// one), with the data of its WebSocket connection.
+    pub fn execute_stream_with_session_data(
+        &self,
+        request: impl Into<Request>,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        let mut request = request.into();
+        let limits = self.limits;
+        let request_id = data_of::<RequestId>(&request.data).map(|r| r.0.clone());
+        if let Err(refused) = self.prepare(&mut request) {
+            let mut response = Response::from_errors(vec![refused]);
+            finish(&mut response, request_id.as_deref(), &limits);
+            return futures_util::stream::once(async move { response }).boxed();
+        }
+        let budget = session_data.as_deref().and_then(data_of::<OperationBudget>);
+        let permit = match budget {
+            None => None,
+            Some(budget) => match budget.take() {
+                Some(permit) => Some(permit),
+                None => {
+                    let mut err = ServerError::new(
+                        format!(
+                            "this socket runs {} operations already, the most allowed at once",
+                            budget.most()
+                        ),
+                        None,
+                    );
+                    set_code(&mut err, "QUERY_TOO_COMPLEX");
+                    let response = Response::from_errors(vec![err]);
+                    return futures_util::stream::once(async move { response }).boxed();
+                }
+            },
+        };
+        let stream = match session_data {
+            Some(data) => self.inner.execute_stream_with_session_data(request, data),
+            None => self.inner.execute_stream(request),
+        };
+        stream
+            .map(move |mut response| {
+                // Held while the operation runs.
+                let _running = &permit;
+                finish(&mut response, request_id.as_deref(), &limits);
+                response
+            })
+            .boxed()
+    }
+
+    /// Runs one operation as a stream of responses.
+    pub fn execute_stream(&self, request: impl Into<Request>) -> BoxStream<'static, Response> {
+        self.execute_stream_with_session_data(request, None)
+    }
+
+    /// The schema's SDL.
+    pub fn sdl(&self) -> String {
+        self.inner.sdl()
+    }
+
+    /// The steps before async-graphql's own: tokens, parsing, cost. The document is parsed once
+    /// and handed on parsed.
+    fn prepare(&self, request: &mut Request) -> Result<(), ServerError> {
+        let limits = &self.limits.cost;
+        // Tokens first, counted without parsing: a huge document is refused for little.
+        let tokens = cost::count_tokens(&request.query, limits.max_tokens);
+        if tokens > limits.max_tokens {
+            return Err(cost::refusal(
+                format!(
+                    "the document has more than the {} tokens allowed",
+                    limits.max_tokens
+                ),
+                None,
+                limits,
+            ));
+        }
+        let doc = async_graphql::parser::parse_query(&request.query).map_err(|err| {
+            let mut err = ServerError::from(err);
+            set_code(&mut err, "GRAPHQL_PARSE_FAILED");
+            err
+        })?;
+        cost::check(
+            &self.registry,
+            &doc,
+            &request.variables,
+            limits,
+            data_of::<RequestCost>(&request.data),
+        )?;
+        request.set_parsed_query(doc);
+        Ok(())
     }
 }
 
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodesExtension {
-            limits: self.limits,
-            cost: std::sync::Mutex::new(None),
-            request_id: std::sync::Mutex::new(None),
-        })
+impl Executor for AppSchema {
+    async fn execute(&self, request: Request) -> Response {
+        AppSchema::execute(self, request).await
+    }
+
+    async fn execute_batch(&self, batch: BatchRequest) -> BatchResponse {
+        match batch {
+            BatchRequest::Single(request) => BatchResponse::Single(self.execute(request).await),
+            BatchRequest::Batch(requests) => BatchResponse::Batch(
+                futures_util::future::join_all(requests.into_iter().map(|r| self.execute(r))).await,
+            ),
+        }
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        self.execute_stream_with_session_data(request, session_data)
     }
 }
 
-struct ErrorCodesExtension {
-    limits: SchemaLimits,
-    /// The cost check, made while the parsed document is at hand and reported only once
-    /// validation has passed (validation errors come first).
-    cost: std::sync::Mutex<Option<ServerResult<u64>>>,
-    /// The request id, read while the request's data is visible (the `request` hook runs before
-    /// it is, so errors are given the id from here).
-    request_id: std::sync::Mutex<Option<String>>,
+/// A value a request or connection carries.
+fn data_of<T: std::any::Any>(data: &Data) -> Option<&T> {
+    data.get(&TypeId::of::<T>())
+        .and_then(|value| value.downcast_ref::<T>())
 }
 
-fn code_of(err: &ServerError) -> Option<String> {
+fn code_of(err: &ServerError) -> Option<&str> {
     err.extensions
         .as_ref()
         .and_then(|ext| ext.get("code"))
         .and_then(|v| match v {
-            async_graphql::Value::String(s) => Some(s.clone()),
+            async_graphql::Value::String(s) => Some(s.as_str()),
             _ => None,
         })
 }
@@ -68,168 +211,78 @@ fn set_code(err: &mut ServerError, code: &str) {
         .set("code", code);
 }
 
-#[async_trait::async_trait]
-impl Extension for ErrorCodesExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        if let (Some(id), Ok(mut slot)) = (ctx.data_opt::<RequestId>(), self.request_id.lock()) {
-            *slot = Some(id.0.clone());
-        }
-        let limits = &self.limits.cost;
-        // Tokens first, counted without parsing: a huge document is refused for little.
-        let tokens = super::cost::count_tokens(query, limits.max_tokens);
-        if tokens > limits.max_tokens {
-            return Err(super::cost::refusal(
-                format!(
-                    "the document has more than the {} tokens allowed",
-                    limits.max_tokens
-                ),
-                None,
-                limits,
-            ));
-        }
-        let doc = next.run(ctx, query, variables).await.map_err(|mut err| {
-            set_code(&mut err, "GRAPHQL_PARSE_FAILED");
-            err
-        })?;
-        let cost = super::cost::check(
-            &ctx.schema_env.registry,
-            &doc,
-            variables,
-            limits,
-            ctx.data_opt::<super::cost::RequestCost>(),
-        );
-        if let Ok(mut slot) = self.cost.lock() {
-            *slot = Some(cost);
-        }
-        Ok(doc)
+/// Gives every error of a response its code, and logs the internal ones with the request id.
+fn finish(response: &mut Response, request_id: Option<&str>, limits: &SchemaLimits) {
+    if response.errors.is_empty() {
+        return;
     }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let validated = next.run(ctx).await;
-        if validated.is_ok() {
-            // A valid document: now what it would cost, before anything runs.
-            if let Some(Err(refused)) = self.cost.lock().ok().and_then(|mut c| c.take()) {
-                return Err(vec![refused]);
+    let request_id = request_id.unwrap_or("-");
+    // Errors of a document that never ran (validation, choosing the operation) have no path and
+    // leave no data; a resolver's errors have the path of their field.
+    let not_run = response.data == async_graphql::Value::Null;
+    for err in &mut response.errors {
+        let app_error = err
+            .source
+            .as_ref()
+            .and_then(|s| s.downcast_ref::<AppError>());
+        match app_error {
+            Some(AppError::Internal(cause)) => {
+                tracing::error!(request_id = %request_id, path = ?err.path, error = %cause, "internal error");
+                err.extensions
+                    .get_or_insert_with(Default::default)
+                    .set("requestId", request_id);
             }
-        }
-        validated.map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|mut err| {
-                    match err.message.as_str() {
-                        "Query is nested too deep." => {
-                            err.message = format!(
-                                "the query is nested deeper than the limit of {} levels",
-                                self.limits.max_depth
-                            );
-                            set_code(&mut err, "QUERY_TOO_DEEP");
-                        }
-                        "Query is too complex." => {
-                            err.message = format!(
-                                "the query selects more than the limit of {} fields; ask for smaller pages or fewer fields",
-                                self.limits.max_complexity
-                            );
-                            set_code(&mut err, "QUERY_TOO_COMPLEX");
-                        }
-                        m if m.starts_with("The number of directives on the field") => {
-                            err.message = format!(
-                                "a field carries more than the {} directives allowed",
-                                self.limits.cost.max_directives_per_field
-                            );
-                            set_code(&mut err, "QUERY_TOO_COMPLEX");
-                        }
-                        _ => set_code(&mut err, "GRAPHQL_VALIDATION_FAILED"),
-                    }
-                    err
-                })
-                .collect()
-        })
-    }
-
-    /// An operation over a WebSocket: within the socket's budget of operations at once.
-    fn subscribe<'s>(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        stream: futures_util::stream::BoxStream<'s, Response>,
-        next: NextSubscribe<'_>,
-    ) -> futures_util::stream::BoxStream<'s, Response> {
-        use futures_util::StreamExt;
-        let Some(budget) = ctx.data_opt::<super::cost::OperationBudget>() else {
-            return next.run(ctx, stream);
-        };
-        match budget.take() {
-            Some(permit) => next
-                .run(ctx, stream)
-                .map(move |response| {
-                    let _running = &permit;
-                    response
-                })
-                .boxed(),
+            Some(AppError::Unavailable(cause)) => {
+                tracing::warn!(request_id = %request_id, path = ?err.path, error = %cause, "the database is unavailable");
+                err.extensions
+                    .get_or_insert_with(Default::default)
+                    .set("requestId", request_id);
+            }
+            Some(_) => {}
+            None if code_of(err).is_some() => {}
+            None if not_run && err.path.is_empty() => request_error(err, limits),
+            None if is_input_coercion(&err.message) => set_code(err, "BAD_USER_INPUT"),
             None => {
-                let mut err = ServerError::new(
-                    format!(
-                        "this socket runs {} operations already, the most allowed at once",
-                        budget.most()
-                    ),
-                    None,
-                );
-                set_code(&mut err, "QUERY_TOO_COMPLEX");
-                futures_util::stream::once(async move { Response::from_errors(vec![err]) }).boxed()
+                tracing::error!(request_id = %request_id, path = ?err.path, error = %err.message, "internal error without a code");
+                err.message = "internal error".to_owned();
+                set_code(err, "INTERNAL");
+                err.extensions
+                    .get_or_insert_with(Default::default)
+                    .set("requestId", request_id);
             }
         }
     }
+}
 
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        let request_id = self
-            .request_id
-            .lock()
-            .ok()
-            .and_then(|id| id.clone())
-            .or_else(|| ctx.data_opt::<RequestId>().map(|r| r.0.clone()))
-            .unwrap_or_else(|| "-".to_owned());
-        for err in &mut response.errors {
-            let app_error = err
-                .source
-                .as_ref()
-                .and_then(|s| s.downcast_ref::<AppError>());
-            match app_error {
-                Some(AppError::Internal(cause)) => {
-                    tracing::error!(request_id = %request_id, path = ?err.path, error = %cause, "internal error");
-                    err.extensions
-                        .get_or_insert_with(Default::default)
-                        .set("requestId", request_id.as_str());
-                }
-                Some(AppError::Unavailable(cause)) => {
-                    tracing::warn!(request_id = %request_id, path = ?err.path, error = %cause, "the database is unavailable");
-                    err.extensions
-                        .get_or_insert_with(Default::default)
-                        .set("requestId", request_id.as_str());
-                }
-                Some(_) => {}
-                None if code_of(err).is_some() => {}
-                None if is_input_coercion(&err.message) => set_code(err, "BAD_USER_INPUT"),
-                None => {
-                    tracing::error!(request_id = %request_id, path = ?err.path, error = %err.message, "internal error without a code");
-                    err.message = "internal error".to_owned();
-                    set_code(err, "INTERNAL");
-                    err.extensions
-                        .get_or_insert_with(Default::default)
-                        .set("requestId", request_id.as_str());
-                }
-            }
+/// The code of an error async-graphql raised before running a document.
+fn request_error(err: &mut ServerError, limits: &SchemaLimits) {
+    match err.message.as_str() {
+        "Query is nested too deep." => {
+            err.message = format!(
+                "the query is nested deeper than the limit of {} levels",
+                limits.max_depth
+            );
+            set_code(err, "QUERY_TOO_DEEP");
         }
-        response
+        "Query is too complex." => {
+            err.message = format!(
+                "the query selects more than the limit of {} fields; ask for smaller pages or fewer fields",
+                limits.max_complexity
+            );
+            set_code(err, "QUERY_TOO_COMPLEX");
+        }
+        m if m.starts_with("The number of directives on the field") => {
+            err.message = format!(
+                "a field carries more than the {} directives allowed",
+                limits.cost.max_directives_per_field
+            );
+            set_code(err, "QUERY_TOO_COMPLEX");
+        }
+        // Found while the document is read, as before async-graphql validates it.
+        m if m.starts_with("The recursion depth of the query") => {
+            set_code(err, "GRAPHQL_PARSE_FAILED");
+        }
+        _ => set_code(err, "GRAPHQL_VALIDATION_FAILED"),
     }
 }
 

@@ -23,13 +23,10 @@ use sea_orm::DatabaseConnection;
 use crate::{domain::personal::PersonalDataKey, events::EventBroker};
 
 pub use context::{ApiContext, RequestId};
-pub use errors::ErrorCodes;
+pub use errors::AppSchema;
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 pub use subscription::SubscriptionRoot;
-
-/// The schema type skillgraph serves.
-pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Limits that keep one request from costing the server too much, and how loaders batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -79,7 +76,7 @@ pub fn build_schema(
     limits: SchemaLimits,
 ) -> AppSchema {
     let loaders = loaders::Loaders::new(&db, limits.loader_delay);
-    Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
+    let schema = Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
         .data(crate::domain::orders::IntentionRules {
             expiry_days: limits.intention_expiry_days,
             max_open: limits.max_open_intentions,
@@ -94,8 +91,8 @@ pub fn build_schema(
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_directives(limits.cost.max_directives_per_field)
-        .extension(ErrorCodes::new(limits))
-        .finish()
+        .finish();
+    AppSchema::new(schema, limits)
 }
 
 /// The schema's SDL, as `schema.graphql` holds it.

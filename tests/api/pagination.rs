@@ -412,7 +412,8 @@ async fn pages_nearest_a_point_walk_every_row_in_distance_order() {
     }
     // The first page reads the small rings only: its statement is one, in parts.
     app.db.clear_recent();
-    app.data_with(query, json!({ "first": 5, "dir": "ASC" })).await;
+    app.data_with(query, json!({ "first": 5, "dir": "ASC" }))
+        .await;
     let pages: Vec<_> = app
         .db
         .recent_statements()
