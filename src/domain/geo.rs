@@ -107,12 +107,12 @@ impl Near {
             DbBackend::Postgres => Expr::cust_with_exprs(
                 "point($1, $2) <@ box(point($3, $4), point($5, $6))",
                 [
-                    Expr::col(longitude).into(),
-                    Expr::col(latitude).into(),
-                    Expr::val(west).into(),
-                    Expr::val(south).into(),
-                    Expr::val(east).into(),
-                    Expr::val(north).into(),
+                    Expr::col(longitude),
+                    Expr::col(latitude),
+                    Expr::val(west),
+                    Expr::val(south),
+                    Expr::val(east),
+                    Expr::val(north),
                 ],
             ),
             _ => Expr::col(latitude)
