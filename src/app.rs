@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 use crate::{
     config::Settings,
     db,
-    events::InProcessBroker,
+    events::{EventBroker, InProcessBroker, RedisBroker},
     graphql::{AppSchema, build_schema},
     http::{self, HttpLimits, HttpState},
     keys::{self, Secrets},
@@ -53,10 +53,28 @@ impl App {
         db: DatabaseConnection,
         secrets: Secrets,
     ) -> anyhow::Result<Self> {
+        let events: Arc<dyn EventBroker> = match &settings.redis_url {
+            Some(url) => {
+                let broker = RedisBroker::start(url, &settings.redis_prefix)
+                    .with_context(|| format!("the Redis URL {}", crate::config::redact_url(url)))?;
+                // A moment for the subscription, so the first events are shared; Redis out of
+                // reach is not a reason not to serve.
+                if !broker
+                    .wait_subscribed(std::time::Duration::from_secs(2))
+                    .await
+                {
+                    tracing::warn!(
+                        "Redis is out of reach; serving, with events on this instance only until it is back"
+                    );
+                }
+                Arc::new(broker)
+            }
+            None => Arc::new(InProcessBroker::default()),
+        };
         let schema = build_schema(
             db.clone(),
             secrets.personal_data.clone(),
-            Arc::new(InProcessBroker::default()),
+            events.clone(),
             settings.schema_limits(),
         );
         let router = http::router(
@@ -67,6 +85,7 @@ impl App {
                 access: settings.access_rules(),
                 limits: settings.http_limits(),
                 sockets: Arc::default(),
+                events,
             },
             settings.http_limits(),
         );

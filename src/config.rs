@@ -32,6 +32,8 @@
 //! | `jwt_max_lifetime_secs` | `SKILLGRAPH_JWT_MAX_LIFETIME_SECS` | `86400`: longer-lived tokens are refused |
 //! | `personal_data_key` | `SKILLGRAPH_PERSONAL_DATA_KEY` | generated into the keys file |
 //! | `keys_file` | `SKILLGRAPH_KEYS_FILE` | `skillgraph.keys.toml` beside the SQLite file |
+//! | `redis_url` | `SKILLGRAPH_REDIS_URL` | none: events stay in the process; set, instances share them through Redis |
+//! | `redis_prefix` | `SKILLGRAPH_REDIS_PREFIX` | `skillgraph:`: the start of every Redis key and channel |
 
 use std::{
     fmt,
@@ -130,6 +132,10 @@ pub struct Settings {
     pub personal_data_key: Option<SecretString>,
     /// Where generated development keys are kept (mode 0600); by default beside the SQLite file.
     pub keys_file: Option<PathBuf>,
+    /// The Redis that instances share (events now); none keeps everything in the process.
+    pub redis_url: Option<String>,
+    /// The start of every Redis key and channel, so deployments can share a Redis.
+    pub redis_prefix: String,
 }
 
 /// Secrets are never written out, not even into the defaults figment merges.
@@ -172,6 +178,8 @@ impl Default for Settings {
             jwt_max_lifetime_secs: 24 * 3600,
             personal_data_key: None,
             keys_file: None,
+            redis_url: None,
+            redis_prefix: "skillgraph:".to_owned(),
         }
     }
 }
@@ -218,6 +226,8 @@ impl fmt::Debug for Settings {
                 &self.personal_data_key.as_ref().map(|_| "***"),
             )
             .field("keys_file", &self.keys_file)
+            .field("redis_url", &self.redis_url.as_deref().map(redact_url))
+            .field("redis_prefix", &self.redis_prefix)
             .finish()
     }
 }

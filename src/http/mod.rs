@@ -42,6 +42,8 @@ pub struct HttpState {
     pub limits: HttpLimits,
     /// Open WebSockets per client address.
     pub sockets: Arc<websocket::SocketCount>,
+    /// The event broker, for readiness.
+    pub events: Arc<dyn crate::events::EventBroker>,
 }
 
 /// Limits of the HTTP layer.
@@ -161,17 +163,31 @@ async fn healthz() -> impl IntoResponse {
 }
 
 /// Readiness: the database answers.
+/// Ready while the database answers. Redis out of reach leaves the instance ready (it serves
+/// queries and its own subscribers) but `degraded`, with `"events": "degraded"`.
 async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
+    let (broker, events_ok) = state.events.status();
+    let events = if events_ok { "ok" } else { "degraded" };
     match state.db.ping().await {
         Ok(()) => (
             StatusCode::OK,
-            Json(json!({ "status": "ready", "database": "ok" })),
+            Json(json!({
+                "status": if events_ok { "ready" } else { "degraded" },
+                "database": "ok",
+                "broker": broker,
+                "events": events,
+            })),
         ),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "database": "unreachable" })),
+                Json(json!({
+                    "status": "unavailable",
+                    "database": "unreachable",
+                    "broker": broker,
+                    "events": events,
+                })),
             )
         }
     }

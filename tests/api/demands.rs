@@ -8,15 +8,15 @@ use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
 
 use crate::helpers::{TestApp, TestServer, caller, first_code};
 
-const CREATE: &str = "mutation($d: DemandInput!) { createDemand(input: {demand: $d}) { id status version postedAt alliances { code } occupation { name } enterprise { name } } }";
+pub(crate) const CREATE: &str = "mutation($d: DemandInput!) { createDemand(input: {demand: $d}) { id status version postedAt alliances { code } occupation { name } enterprise { name } } }";
 const UPDATE: &str = "mutation($id: ID!, $v: Int!, $d: DemandInput!) { updateDemand(input: {id: $id, version: $v, demand: $d}) { id version headcount } }";
-const OPEN: &str =
+pub(crate) const OPEN: &str =
     "mutation($id: ID!) { openDemand(input: {id: $id}) { status version postedAt } }";
 const CLOSE: &str = "mutation($id: ID!, $r: String!) { closeDemand(input: {id: $id, reason: $r}) { status closeReason } }";
 const FILL: &str = "mutation($id: ID!) { markDemandFilled(input: {id: $id}) { status } }";
 const NODE: &str = "query($id: ID!) { node(id: $id) { ... on Demand { id status } } }";
 
-fn demand(alliances: &[&str]) -> Value {
+pub(crate) fn demand(alliances: &[&str]) -> Value {
     json!({
         "alliances": alliances,
         "occupation": "4-14-03-03",
@@ -34,7 +34,7 @@ fn demand(alliances: &[&str]) -> Value {
     })
 }
 
-async fn enterprise(app: &TestApp, name: &str) -> Caller {
+pub(crate) async fn enterprise(app: &TestApp, name: &str) -> Caller {
     caller(
         Role::Enterprise,
         Some(TestApp::raw_id(&app.org_id(name).await)),

@@ -407,6 +407,19 @@ impl TestApp {
         Self { db, schema }
     }
 
+    /// Another instance's schema over the same database, with its own event broker.
+    pub fn schema_with(
+        &self,
+        events: std::sync::Arc<dyn skillgraph::events::EventBroker>,
+    ) -> AppSchema {
+        build_schema(
+            self.db.db.clone(),
+            test_personal_key(),
+            events,
+            test_limits(),
+        )
+    }
+
     /// Executes a query as `caller`; the response as JSON.
     pub async fn query_as(&self, caller: &Caller, query: &str, variables: Value) -> Value {
         let request = async_graphql::Request::new(query)

@@ -3,7 +3,9 @@
 //! Each test gets its own database: a copy of a migrated SQLite template by default, or, when
 //! `SKILLGRAPH_TEST_DATABASE_URL` names a PostgreSQL server, a database created from a migrated
 //! template database and dropped when the test ends. Most tests execute the schema in-process;
-//! the HTTP tests bind a real socket on port 0.
+//! the HTTP tests bind a real socket on port 0. Tests of what instances share through Redis run
+//! against the Redis that `SKILLGRAPH_TEST_REDIS_URL` names (each under a key prefix of its own)
+//! and say they are skipped when it is unset.
 
 mod auth;
 mod authz;
@@ -18,6 +20,7 @@ mod graph;
 mod helpers;
 mod hostile;
 mod http;
+mod instances;
 mod limits;
 mod orders;
 mod pagination;

@@ -1,12 +1,21 @@
-//! Events for subscriptions, behind one small trait so the broker can change (in-process now, a
-//! Redis one for several server processes later) without touching resolvers.
+//! Events for subscriptions, behind one small trait so the broker can change without touching
+//! resolvers: [`InProcessBroker`] inside one server process (the embedded default), and
+//! [`RedisBroker`] for several instances behind a load balancer, which hear each other's events
+//! through Redis.
+
+mod redis;
+
+pub use self::redis::RedisBroker;
 
 use futures_util::{StreamExt, stream::BoxStream};
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 
-/// Something subscribers may want to hear about. Events carry ids, never personal data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Something subscribers may want to hear about. Events carry ids, never personal data (they
+/// cross Redis as JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
 pub enum Event {
     /// A demand was opened (published).
     DemandOpened {
@@ -39,11 +48,17 @@ pub trait EventBroker: Send + Sync + 'static {
     fn publish(&self, event: Event);
     /// Every event published from now on.
     fn subscribe(&self) -> BoxStream<'static, Event>;
+    /// What the broker shares events through and whether that works now, for `/readyz`:
+    /// `("in-process", true)`, or `("redis", false)` while Redis is out of reach (events then
+    /// reach this instance's subscribers only).
+    fn status(&self) -> (&'static str, bool) {
+        ("in-process", true)
+    }
 }
 
 /// A broker inside one server process.
 pub struct InProcessBroker {
-    sender: broadcast::Sender<Event>,
+    pub(super) sender: broadcast::Sender<Event>,
 }
 
 impl InProcessBroker {
