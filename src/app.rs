@@ -10,9 +10,13 @@ use crate::{
     config::Settings,
     db,
     events::{EventBroker, InProcessBroker, RedisBroker},
-    graphql::{AppSchema, build_schema},
+    graphql::{
+        AppSchema, build_schema,
+        documents::{Documents, MemoryDocuments, RedisDocuments, TrustedDocuments},
+    },
     http::{self, HttpLimits, HttpState},
     keys::{self, Secrets},
+    redis_link::RedisLink,
     seed,
 };
 
@@ -71,12 +75,31 @@ impl App {
             }
             None => Arc::new(InProcessBroker::default()),
         };
+        let documents = Documents {
+            store: match &settings.redis_url {
+                Some(url) => Arc::new(RedisDocuments::new(Arc::new(
+                    RedisLink::new(url, &settings.redis_prefix)
+                        .context("the Redis URL for persisted documents")?,
+                ))),
+                None => Arc::new(MemoryDocuments::default()),
+            },
+            trusted: match &settings.trusted_documents {
+                Some(path) => {
+                    let trusted = TrustedDocuments::load(path)
+                        .with_context(|| format!("reading trusted documents {}", path.display()))?;
+                    tracing::info!(operations = trusted.len(), path = %path.display(), "serving trusted documents only");
+                    Some(Arc::new(trusted))
+                }
+                None => None,
+            },
+        };
         let schema = build_schema(
             db.clone(),
             secrets.personal_data.clone(),
             events.clone(),
             settings.schema_limits(),
-        );
+        )
+        .with_documents(documents);
         let router = http::router(
             HttpState {
                 schema: schema.clone(),

@@ -34,6 +34,7 @@
 //! | `keys_file` | `SKILLGRAPH_KEYS_FILE` | `skillgraph.keys.toml` beside the SQLite file |
 //! | `redis_url` | `SKILLGRAPH_REDIS_URL` | none: events stay in the process; set, instances share them through Redis |
 //! | `redis_prefix` | `SKILLGRAPH_REDIS_PREFIX` | `skillgraph:`: the start of every Redis key and channel |
+//! | `trusted_documents` | `SKILLGRAPH_TRUSTED_DOCUMENTS` | none: any document runs; set, only the manifest's operations |
 
 use std::{
     fmt,
@@ -136,6 +137,8 @@ pub struct Settings {
     pub redis_url: Option<String>,
     /// The start of every Redis key and channel, so deployments can share a Redis.
     pub redis_prefix: String,
+    /// A persisted-query manifest (Apollo's or Relay's JSON): when set, only its operations run.
+    pub trusted_documents: Option<PathBuf>,
 }
 
 /// Secrets are never written out, not even into the defaults figment merges.
@@ -180,6 +183,7 @@ impl Default for Settings {
             keys_file: None,
             redis_url: None,
             redis_prefix: "skillgraph:".to_owned(),
+            trusted_documents: None,
         }
     }
 }
@@ -228,6 +232,7 @@ impl fmt::Debug for Settings {
             .field("keys_file", &self.keys_file)
             .field("redis_url", &self.redis_url.as_deref().map(redact_url))
             .field("redis_prefix", &self.redis_prefix)
+            .field("trusted_documents", &self.trusted_documents)
             .finish()
     }
 }

@@ -9,7 +9,10 @@
 //! - [`app`] builds the [`app::App`]: database pool, schema, router, bound listener.
 //! - [`http`] is the axum router: GraphQL over HTTP, GraphiQL, health and readiness.
 //! - [`graphql`] is the schema: thin resolvers, GraphQL types built from models, DataLoaders for
-//!   every relation, Relay connections, and the extension that gives every error a code.
+//!   every relation, Relay connections, and [`graphql::AppSchema`], which runs each request: the
+//!   persisted or trusted document, the limits and cost, and a code for every error.
+//! - [`events`] carries subscription events, in the process or through Redis between instances;
+//!   [`redis_link`] is the request path's connection to Redis.
 //! - [`domain`] holds validated values ([`domain::codes`]) and the services; all SQL lives there.
 //! - [`auth`] turns tokens into a [`auth::Viewer`]; [`auth::policy`] is the one module that decides
 //!   what a viewer may do.
@@ -31,5 +34,6 @@ pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod keys;
+pub mod redis_link;
 pub mod seed;
 pub mod telemetry;

@@ -19,16 +19,18 @@
 
 use std::{any::TypeId, sync::Arc};
 
+use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{
     BatchRequest, BatchResponse, Data, Executor, Request, Response, Schema, ServerError,
     SubscriptionType, registry::Registry,
 };
-use futures_util::{StreamExt, stream::BoxStream};
+use futures_util::{FutureExt, StreamExt, stream::BoxStream};
 
 use super::{
     MutationRoot, QueryRoot, SchemaLimits, SubscriptionRoot,
     context::RequestId,
     cost::{self, OperationBudget, RequestCost},
+    documents::{self, Documents},
 };
 use crate::error::AppError;
 
@@ -39,7 +41,14 @@ pub struct AppSchema {
     /// The types and fields, for the cost check (async-graphql keeps its own private).
     registry: Arc<Registry>,
     limits: SchemaLimits,
+    /// How requests may name their documents (APQ, trusted documents).
+    documents: Documents,
 }
+
+/// Marks a request that may only read (`GET`): a mutation or subscription is refused with
+/// `METHOD_NOT_ALLOWED`, also when its document came from the persisted-document store.
+#[derive(Debug, Clone, Copy)]
+pub struct QueriesOnly;
 
 impl AppSchema {
     /// Wraps a built schema.
@@ -60,14 +69,21 @@ impl AppSchema {
             inner,
             registry: Arc::new(registry),
             limits,
+            documents: Documents::default(),
         }
+    }
+
+    /// The same schema with its persisted documents kept in `documents`.
+    pub fn with_documents(mut self, documents: Documents) -> Self {
+        self.documents = documents;
+        self
     }
 
     /// Runs one query or mutation.
     pub async fn execute(&self, request: impl Into<Request>) -> Response {
         let mut request = request.into();
         let request_id = data_of::<RequestId>(&request.data).map(|r| r.0.clone());
-        let mut response = match self.prepare(&mut request) {
+        let mut response = match self.prepare(&mut request).await {
             Ok(()) => self.inner.execute(request).await,
             Err(refused) => Response::from_errors(vec![refused]),
         };
@@ -83,44 +99,51 @@ impl AppSchema {
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         let mut request = request.into();
-        let limits = self.limits;
-        let request_id = data_of::<RequestId>(&request.data).map(|r| r.0.clone());
-        if let Err(refused) = self.prepare(&mut request) {
-            let mut response = Response::from_errors(vec![refused]);
-            finish(&mut response, request_id.as_deref(), &limits);
-            return futures_util::stream::once(async move { response }).boxed();
+        let this = self.clone();
+        async move {
+            let limits = this.limits;
+            let request_id = data_of::<RequestId>(&request.data).map(|r| r.0.clone());
+            let refuse = |err: ServerError, request_id: Option<&str>| {
+                let mut response = Response::from_errors(vec![err]);
+                finish(&mut response, request_id, &limits);
+                futures_util::stream::once(async move { response }).boxed()
+            };
+            if let Err(refused) = this.prepare(&mut request).await {
+                return refuse(refused, request_id.as_deref());
+            }
+            let budget = session_data.as_deref().and_then(data_of::<OperationBudget>);
+            let permit = match budget {
+                None => None,
+                Some(budget) => match budget.take() {
+                    Some(permit) => Some(permit),
+                    None => {
+                        let mut err = ServerError::new(
+                            format!(
+                                "this socket runs {} operations already, the most allowed at once",
+                                budget.most()
+                            ),
+                            None,
+                        );
+                        set_code(&mut err, "QUERY_TOO_COMPLEX");
+                        return refuse(err, request_id.as_deref());
+                    }
+                },
+            };
+            let stream = match session_data {
+                Some(data) => this.inner.execute_stream_with_session_data(request, data),
+                None => this.inner.execute_stream(request),
+            };
+            stream
+                .map(move |mut response| {
+                    // Held while the operation runs.
+                    let _running = &permit;
+                    finish(&mut response, request_id.as_deref(), &limits);
+                    response
+                })
+                .boxed()
         }
-        let budget = session_data.as_deref().and_then(data_of::<OperationBudget>);
-        let permit = match budget {
-            None => None,
-            Some(budget) => match budget.take() {
-                Some(permit) => Some(permit),
-                None => {
-                    let mut err = ServerError::new(
-                        format!(
-                            "this socket runs {} operations already, the most allowed at once",
-                            budget.most()
-                        ),
-                        None,
-                    );
-                    set_code(&mut err, "QUERY_TOO_COMPLEX");
-                    let response = Response::from_errors(vec![err]);
-                    return futures_util::stream::once(async move { response }).boxed();
-                }
-            },
-        };
-        let stream = match session_data {
-            Some(data) => self.inner.execute_stream_with_session_data(request, data),
-            None => self.inner.execute_stream(request),
-        };
-        stream
-            .map(move |mut response| {
-                // Held while the operation runs.
-                let _running = &permit;
-                finish(&mut response, request_id.as_deref(), &limits);
-                response
-            })
-            .boxed()
+        .flatten_stream()
+        .boxed()
     }
 
     /// Runs one operation as a stream of responses.
@@ -133,9 +156,10 @@ impl AppSchema {
         self.inner.sdl()
     }
 
-    /// The steps before async-graphql's own: tokens, parsing, cost. The document is parsed once
-    /// and handed on parsed.
-    fn prepare(&self, request: &mut Request) -> Result<(), ServerError> {
+    /// The steps before async-graphql's own: the persisted or trusted document, tokens,
+    /// parsing, the method, cost. The document is parsed once and handed on parsed.
+    async fn prepare(&self, request: &mut Request) -> Result<(), ServerError> {
+        let keep = documents::resolve(&self.documents, request).await?;
         let limits = &self.limits.cost;
         // Tokens first, counted without parsing: a huge document is refused for little.
         let tokens = cost::count_tokens(&request.query, limits.max_tokens);
@@ -154,6 +178,26 @@ impl AppSchema {
             set_code(&mut err, "GRAPHQL_PARSE_FAILED");
             err
         })?;
+        if data_of::<QueriesOnly>(&request.data).is_some() {
+            let operation = match (&doc.operations, request.operation_name.as_deref()) {
+                (DocumentOperations::Single(op), _) => Some(op.node.ty),
+                (DocumentOperations::Multiple(ops), Some(name)) => {
+                    ops.get(name).map(|op| op.node.ty)
+                }
+                (DocumentOperations::Multiple(_), None) => None,
+            };
+            if matches!(
+                operation,
+                Some(OperationType::Mutation | OperationType::Subscription)
+            ) {
+                let mut err = ServerError::new(
+                    "only queries may be sent with GET; send mutations with POST",
+                    None,
+                );
+                set_code(&mut err, "METHOD_NOT_ALLOWED");
+                return Err(err);
+            }
+        }
         cost::check(
             &self.registry,
             &doc,
@@ -161,6 +205,8 @@ impl AppSchema {
             limits,
             data_of::<RequestCost>(&request.data),
         )?;
+        // Kept only once it parsed and is within the limits.
+        keep.keep(&self.documents).await;
         request.set_parsed_query(doc);
         Ok(())
     }

@@ -6,6 +6,7 @@
 pub mod connection;
 pub mod context;
 pub mod cost;
+pub mod documents;
 mod errors;
 pub mod ids;
 pub mod loaders;
@@ -23,7 +24,7 @@ use sea_orm::DatabaseConnection;
 use crate::{domain::personal::PersonalDataKey, events::EventBroker};
 
 pub use context::{ApiContext, RequestId};
-pub use errors::AppSchema;
+pub use errors::{AppSchema, QueriesOnly};
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 pub use subscription::SubscriptionRoot;

@@ -10,14 +10,7 @@
 //!   present, whatever errors came with it.
 //! - `GET` from a browser with no query shows GraphiQL.
 
-use async_graphql::{
-    Request, Variables,
-    http::GraphiQLSource,
-    parser::{
-        parse_query,
-        types::{DocumentOperations, OperationType},
-    },
-};
+use async_graphql::{Request, Variables, http::GraphiQLSource};
 use axum::{
     body::Bytes,
     extract::{Query, State, rejection::BytesRejection},
@@ -97,11 +90,15 @@ fn not_acceptable() -> Response {
 }
 
 /// Codes of errors raised before execution: the response then has no `data`.
-const REQUEST_ERROR_CODES: [&str; 4] = [
+const REQUEST_ERROR_CODES: [&str; 8] = [
     "GRAPHQL_PARSE_FAILED",
     "GRAPHQL_VALIDATION_FAILED",
     "QUERY_TOO_DEEP",
     "QUERY_TOO_COMPLEX",
+    "BAD_REQUEST",
+    "PERSISTED_QUERY_NOT_FOUND",
+    "PERSISTED_QUERY_HASH_MISMATCH",
+    "TRUSTED_DOCUMENT_REQUIRED",
 ];
 
 async fn execute(
@@ -185,8 +182,19 @@ async fn execute(
                 |c| matches!(c, async_graphql::Value::String(s) if s == "SERVICE_UNAVAILABLE"),
             )
     });
+    // A mutation sent with GET (its text, or its hash).
+    let wrong_method = response.errors.iter().any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(
+                |c| matches!(c, async_graphql::Value::String(s) if s == "METHOD_NOT_ALLOWED"),
+            )
+    });
     let status = if unavailable {
         StatusCode::SERVICE_UNAVAILABLE
+    } else if wrong_method {
+        StatusCode::METHOD_NOT_ALLOWED
     } else if not_executed {
         StatusCode::BAD_REQUEST
     } else {
@@ -200,6 +208,10 @@ async fn execute(
             if unavailable {
                 http.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            if wrong_method {
+                http.headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static("POST"));
             }
             // What the request cost (charged by the rate limit once there is one).
             http.headers_mut()
@@ -309,49 +321,33 @@ pub(super) async fn get_graphql(
             );
         }
     };
-    let Some(query) = params.query else {
-        if wants_html {
-            return Html(
-                GraphiQLSource::build()
-                    .endpoint("/graphql")
-                    .subscription_endpoint("/graphql/ws")
-                    .finish(),
-            )
-            .into_response();
+    // A persisted query may come by its hash alone.
+    let query = match params.query {
+        Some(query) => query,
+        None if params.extensions.is_some() && !wants_html => String::new(),
+        None => {
+            if wants_html {
+                return Html(
+                    GraphiQLSource::build()
+                        .endpoint("/graphql")
+                        .subscription_endpoint("/graphql/ws")
+                        .finish(),
+                )
+                .into_response();
+            }
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "give the GraphQL document in the `query` parameter",
+                negotiate(&headers).unwrap_or(Media::Json),
+            );
         }
-        return request_error(
-            StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
-            "give the GraphQL document in the `query` parameter",
-            negotiate(&headers).unwrap_or(Media::Json),
-        );
     };
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
-    if let Ok(doc) = parse_query(&query) {
-        let operation = match (&doc.operations, params.operation_name.as_deref()) {
-            (DocumentOperations::Single(op), _) => Some(op.node.ty),
-            (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
-            (DocumentOperations::Multiple(_), None) => None,
-        };
-        if matches!(
-            operation,
-            Some(OperationType::Mutation | OperationType::Subscription)
-        ) {
-            let mut response = request_error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "METHOD_NOT_ALLOWED",
-                "only queries may be sent with GET; send mutations with POST",
-                media,
-            );
-            response
-                .headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("POST"));
-            return response;
-        }
-    }
-    let mut request = Request::new(query);
+    // Queries only: the schema refuses a mutation once it knows the document.
+    let mut request = Request::new(query).data(crate::graphql::QueriesOnly);
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }

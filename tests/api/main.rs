@@ -12,6 +12,7 @@ mod authz;
 mod bombs;
 mod cohorts;
 mod demands;
+mod documents;
 mod employment;
 mod errors;
 mod evaluation;
