@@ -18,6 +18,7 @@ use crate::{
     keys::{self, Secrets},
     redis_link::RedisLink,
     seed,
+    throttle::{Budget, MemoryLimiter, RateLimits, RedisLimiter},
 };
 
 /// A server bound to its address, ready to run. Binding happens in [`App::build`], so the address
@@ -75,12 +76,15 @@ impl App {
             }
             None => Arc::new(InProcessBroker::default()),
         };
+        let link = match &settings.redis_url {
+            Some(url) => Some(Arc::new(
+                RedisLink::new(url, &settings.redis_prefix).context("the Redis URL")?,
+            )),
+            None => None,
+        };
         let documents = Documents {
-            store: match &settings.redis_url {
-                Some(url) => Arc::new(RedisDocuments::new(Arc::new(
-                    RedisLink::new(url, &settings.redis_prefix)
-                        .context("the Redis URL for persisted documents")?,
-                ))),
+            store: match &link {
+                Some(link) => Arc::new(RedisDocuments::new(link.clone())),
                 None => Arc::new(MemoryDocuments::default()),
             },
             trusted: match &settings.trusted_documents {
@@ -99,7 +103,22 @@ impl App {
             events.clone(),
             settings.schema_limits(),
         )
-        .with_documents(documents);
+        .with_documents(documents)
+        .with_rate_limits(RateLimits {
+            limiter: match &link {
+                Some(link) => Arc::new(RedisLimiter::new(link.clone())),
+                None => Arc::new(MemoryLimiter::default()),
+            },
+            anonymous: Budget {
+                maximum: settings.rate_limit_maximum,
+                restore_per_second: settings.rate_limit_restore_anonymous,
+            },
+            authenticated: Budget {
+                maximum: settings.rate_limit_maximum,
+                restore_per_second: settings.rate_limit_restore_authenticated,
+            },
+            fail_closed: settings.rate_limit_fail_closed,
+        });
         let router = http::router(
             HttpState {
                 schema: schema.clone(),

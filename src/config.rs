@@ -34,6 +34,10 @@
 //! | `keys_file` | `SKILLGRAPH_KEYS_FILE` | `skillgraph.keys.toml` beside the SQLite file |
 //! | `redis_url` | `SKILLGRAPH_REDIS_URL` | none: events stay in the process; set, instances share them through Redis |
 //! | `redis_prefix` | `SKILLGRAPH_REDIS_PREFIX` | `skillgraph:`: the start of every Redis key and channel |
+//! | `rate_limit_maximum` | `SKILLGRAPH_RATE_LIMIT_MAXIMUM` | `2000000`: cost points a caller can hold |
+//! | `rate_limit_restore_anonymous` | `SKILLGRAPH_RATE_LIMIT_RESTORE_ANONYMOUS` | `50000`: points a second, per client address; `0` turns the limit off |
+//! | `rate_limit_restore_authenticated` | `SKILLGRAPH_RATE_LIMIT_RESTORE_AUTHENTICATED` | `200000`: points a second, per token subject; `0` turns the limit off |
+//! | `rate_limit_fail_closed` | `SKILLGRAPH_RATE_LIMIT_FAIL_CLOSED` | `false`: with Redis out of reach, requests run (and it is logged) |
 //! | `trusted_documents` | `SKILLGRAPH_TRUSTED_DOCUMENTS` | none: any document runs; set, only the manifest's operations |
 
 use std::{
@@ -139,6 +143,14 @@ pub struct Settings {
     pub redis_prefix: String,
     /// A persisted-query manifest (Apollo's or Relay's JSON): when set, only its operations run.
     pub trusted_documents: Option<PathBuf>,
+    /// The most cost points a caller's budget holds.
+    pub rate_limit_maximum: u64,
+    /// Points restored a second to a caller without a token (per client address); 0: no limit.
+    pub rate_limit_restore_anonymous: u64,
+    /// Points restored a second to a token's subject; 0: no limit.
+    pub rate_limit_restore_authenticated: u64,
+    /// With the rate-limit store out of reach, refuse requests instead of letting them run.
+    pub rate_limit_fail_closed: bool,
 }
 
 /// Secrets are never written out, not even into the defaults figment merges.
@@ -184,6 +196,10 @@ impl Default for Settings {
             redis_url: None,
             redis_prefix: "skillgraph:".to_owned(),
             trusted_documents: None,
+            rate_limit_maximum: 2_000_000,
+            rate_limit_restore_anonymous: 50_000,
+            rate_limit_restore_authenticated: 200_000,
+            rate_limit_fail_closed: false,
         }
     }
 }
@@ -233,6 +249,16 @@ impl fmt::Debug for Settings {
             .field("redis_url", &self.redis_url.as_deref().map(redact_url))
             .field("redis_prefix", &self.redis_prefix)
             .field("trusted_documents", &self.trusted_documents)
+            .field("rate_limit_maximum", &self.rate_limit_maximum)
+            .field(
+                "rate_limit_restore_anonymous",
+                &self.rate_limit_restore_anonymous,
+            )
+            .field(
+                "rate_limit_restore_authenticated",
+                &self.rate_limit_restore_authenticated,
+            )
+            .field("rate_limit_fail_closed", &self.rate_limit_fail_closed)
             .finish()
     }
 }

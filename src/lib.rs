@@ -37,3 +37,4 @@ pub mod keys;
 pub mod redis_link;
 pub mod seed;
 pub mod telemetry;
+pub mod throttle;

@@ -806,3 +806,9 @@ pub fn aggregate_precision(viewer: &Viewer) -> Precision {
         Precision::Protected
     }
 }
+
+/// Whether a viewer signed in with a token (anyone else is the public): a signed-in caller's
+/// rate-limit budget is its subject's, the public's its client address's.
+pub fn signed_in(viewer: &Viewer) -> bool {
+    viewer.role != Role::Public
+}

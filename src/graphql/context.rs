@@ -32,6 +32,10 @@ pub fn caller(ctx: &Context<'_>) -> Caller {
         .unwrap_or_else(Caller::public)
 }
 
+/// The address a request came from, set by the HTTP layer: an anonymous caller's rate-limit key.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
 /// The request's id, set by the HTTP layer (from `x-request-id`), used in logs of internal errors.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);

@@ -26,13 +26,18 @@ use async_graphql::{
 };
 use futures_util::{FutureExt, StreamExt, stream::BoxStream};
 
+use super::context::ClientAddress;
 use super::{
     MutationRoot, QueryRoot, SchemaLimits, SubscriptionRoot,
     context::RequestId,
     cost::{self, OperationBudget, RequestCost},
     documents::{self, Documents},
 };
-use crate::error::AppError;
+use crate::{
+    auth::{Caller, policy},
+    error::AppError,
+    throttle::{Budget, Charge, RateLimits},
+};
 
 /// The schema skillgraph serves: async-graphql's schema, and the steps around its execution.
 #[derive(Clone)]
@@ -43,6 +48,34 @@ pub struct AppSchema {
     limits: SchemaLimits,
     /// How requests may name their documents (APQ, trusted documents).
     documents: Documents,
+    /// Each caller's budget of cost points, when limited.
+    rate_limits: Option<RateLimits>,
+}
+
+/// What a request cost and what its caller has left, for `extensions.cost`.
+#[derive(Debug, Default)]
+struct Spent {
+    requested: Option<u64>,
+    throttle: Option<(Charge, Budget)>,
+}
+
+impl Spent {
+    fn put_into(&self, response: &mut Response) {
+        let Some(requested) = self.requested else {
+            return;
+        };
+        let mut cost = serde_json::json!({ "requestedQueryCost": requested });
+        if let Some((charge, budget)) = self.throttle {
+            cost["throttleStatus"] = serde_json::json!({
+                "maximumAvailable": budget.maximum,
+                "currentlyAvailable": charge.available,
+                "restoreRate": budget.restore_per_second,
+            });
+        }
+        if let Ok(value) = async_graphql::Value::from_json(cost) {
+            response.extensions.insert("cost".to_owned(), value);
+        }
+    }
 }
 
 /// Marks a request that may only read (`GET`): a mutation or subscription is refused with
@@ -70,7 +103,14 @@ impl AppSchema {
             registry: Arc::new(registry),
             limits,
             documents: Documents::default(),
+            rate_limits: None,
         }
+    }
+
+    /// The same schema charging every request's cost to its caller's budget.
+    pub fn with_rate_limits(mut self, rate_limits: RateLimits) -> Self {
+        self.rate_limits = Some(rate_limits);
+        self
     }
 
     /// The same schema with its persisted documents kept in `documents`.
@@ -83,11 +123,13 @@ impl AppSchema {
     pub async fn execute(&self, request: impl Into<Request>) -> Response {
         let mut request = request.into();
         let request_id = data_of::<RequestId>(&request.data).map(|r| r.0.clone());
-        let mut response = match self.prepare(&mut request).await {
+        let mut spent = Spent::default();
+        let mut response = match self.prepare(&mut request, &mut spent).await {
             Ok(()) => self.inner.execute(request).await,
             Err(refused) => Response::from_errors(vec![refused]),
         };
         finish(&mut response, request_id.as_deref(), &self.limits);
+        spent.put_into(&mut response);
         response
     }
 
@@ -100,6 +142,9 @@ impl AppSchema {
     ) -> BoxStream<'static, Response> {
         let mut request = request.into();
         let this = self.clone();
+        // The socket's budget is taken now, in the order operations arrive.
+        let budget = session_data.as_deref().and_then(data_of::<OperationBudget>);
+        let permit = budget.map(|budget| budget.take().ok_or(budget.most()));
         async move {
             let limits = this.limits;
             let request_id = data_of::<RequestId>(&request.data).map(|r| r.0.clone());
@@ -108,27 +153,24 @@ impl AppSchema {
                 finish(&mut response, request_id, &limits);
                 futures_util::stream::once(async move { response }).boxed()
             };
-            if let Err(refused) = this.prepare(&mut request).await {
+            let permit = match permit {
+                None => None,
+                Some(Ok(permit)) => Some(permit),
+                Some(Err(most)) => {
+                    let mut err = ServerError::new(
+                        format!(
+                            "this socket runs {most} operations already, the most allowed at once"
+                        ),
+                        None,
+                    );
+                    set_code(&mut err, "QUERY_TOO_COMPLEX");
+                    return refuse(err, request_id.as_deref());
+                }
+            };
+            let mut spent = Spent::default();
+            if let Err(refused) = this.prepare(&mut request, &mut spent).await {
                 return refuse(refused, request_id.as_deref());
             }
-            let budget = session_data.as_deref().and_then(data_of::<OperationBudget>);
-            let permit = match budget {
-                None => None,
-                Some(budget) => match budget.take() {
-                    Some(permit) => Some(permit),
-                    None => {
-                        let mut err = ServerError::new(
-                            format!(
-                                "this socket runs {} operations already, the most allowed at once",
-                                budget.most()
-                            ),
-                            None,
-                        );
-                        set_code(&mut err, "QUERY_TOO_COMPLEX");
-                        return refuse(err, request_id.as_deref());
-                    }
-                },
-            };
             let stream = match session_data {
                 Some(data) => this.inner.execute_stream_with_session_data(request, data),
                 None => this.inner.execute_stream(request),
@@ -158,7 +200,7 @@ impl AppSchema {
 
     /// The steps before async-graphql's own: the persisted or trusted document, tokens,
     /// parsing, the method, cost. The document is parsed once and handed on parsed.
-    async fn prepare(&self, request: &mut Request) -> Result<(), ServerError> {
+    async fn prepare(&self, request: &mut Request, spent: &mut Spent) -> Result<(), ServerError> {
         let keep = documents::resolve(&self.documents, request).await?;
         let limits = &self.limits.cost;
         // Tokens first, counted without parsing: a huge document is refused for little.
@@ -198,17 +240,87 @@ impl AppSchema {
                 return Err(err);
             }
         }
-        cost::check(
+        let cost = cost::check(
             &self.registry,
             &doc,
             &request.variables,
             limits,
             data_of::<RequestCost>(&request.data),
         )?;
+        spent.requested = Some(cost);
+        if let Some(rate_limits) = &self.rate_limits {
+            self.charge(rate_limits, request, cost, spent).await?;
+        }
         // Kept only once it parsed and is within the limits.
         keep.keep(&self.documents).await;
         request.set_parsed_query(doc);
         Ok(())
+    }
+}
+
+impl AppSchema {
+    /// Charges `cost` to the caller's budget: the token's subject, or the client's address
+    /// without a token. Refused: `THROTTLED`, with when to retry.
+    async fn charge(
+        &self,
+        rate_limits: &RateLimits,
+        request: &Request,
+        cost: u64,
+        spent: &mut Spent,
+    ) -> Result<(), ServerError> {
+        let caller = data_of::<Caller>(&request.data);
+        let (key, budget) = match caller {
+            Some(caller) if policy::signed_in(&caller.viewer) => (
+                format!("sub:{}", caller.viewer.subject),
+                rate_limits.authenticated,
+            ),
+            _ => (
+                match data_of::<ClientAddress>(&request.data) {
+                    Some(address) => format!("ip:{}", address.0),
+                    None => "anonymous".to_owned(),
+                },
+                rate_limits.anonymous,
+            ),
+        };
+        if budget.restore_per_second == 0 {
+            return Ok(());
+        }
+        let charge = match rate_limits.limiter.charge(&key, cost, budget).await {
+            Ok(charge) => charge,
+            Err(cause) if rate_limits.fail_closed => {
+                tracing::warn!(error = %cause, "the rate-limit store is out of reach; refusing (fail closed)");
+                let mut err = ServerError::new(
+                    "the rate limit cannot be checked just now; retry in a second",
+                    None,
+                );
+                set_code(&mut err, "THROTTLED");
+                err.extensions
+                    .get_or_insert_with(Default::default)
+                    .set("retryAfter", 1);
+                return Err(err);
+            }
+            Err(cause) => {
+                tracing::warn!(error = %cause, "the rate-limit store is out of reach; letting the request run (fail open)");
+                return Ok(());
+            }
+        };
+        spent.throttle = Some((charge, budget));
+        if charge.allowed {
+            return Ok(());
+        }
+        let retry = charge.retry_after.as_secs_f64().ceil().max(1.0) as u64;
+        let mut err = ServerError::new(
+            format!(
+                "over the rate limit: this request costs {cost} points and {} of {} are available, restored at {} a second; retry in {retry} s",
+                charge.available, budget.maximum, budget.restore_per_second
+            ),
+            None,
+        );
+        set_code(&mut err, "THROTTLED");
+        err.extensions
+            .get_or_insert_with(Default::default)
+            .set("retryAfter", retry);
+        Err(err)
     }
 }
 

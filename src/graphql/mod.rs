@@ -23,7 +23,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{domain::personal::PersonalDataKey, events::EventBroker};
 
-pub use context::{ApiContext, RequestId};
+pub use context::{ApiContext, ClientAddress, RequestId};
 pub use errors::{AppSchema, QueriesOnly};
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;

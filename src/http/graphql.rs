@@ -12,8 +12,9 @@
 
 use async_graphql::{Request, Variables, http::GraphiQLSource};
 use axum::{
+    Extension,
     body::Bytes,
-    extract::{Query, State, rejection::BytesRejection},
+    extract::{ConnectInfo, Query, State, rejection::BytesRejection},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
 };
@@ -104,6 +105,7 @@ const REQUEST_ERROR_CODES: [&str; 8] = [
 async fn execute(
     state: &HttpState,
     headers: &HeaderMap,
+    peer: Option<std::net::SocketAddr>,
     request: Request,
     media: Media,
 ) -> Response {
@@ -153,15 +155,14 @@ async fn execute(
         }
     };
     let cost = crate::graphql::cost::RequestCost::default();
-    let response = state
-        .schema
-        .execute(
-            request
-                .data(RequestId(request_id.clone()))
-                .data(caller)
-                .data(cost.clone()),
-        )
-        .await;
+    let mut request = request
+        .data(RequestId(request_id.clone()))
+        .data(caller)
+        .data(cost.clone());
+    if let Some(peer) = peer {
+        request = request.data(crate::graphql::ClientAddress(peer.ip()));
+    }
+    let response = state.schema.execute(request).await;
     tracing::debug!(request_id = %request_id, cost = cost.get(), "graphql request");
     let not_executed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
@@ -191,10 +192,24 @@ async fn execute(
                 |c| matches!(c, async_graphql::Value::String(s) if s == "METHOD_NOT_ALLOWED"),
             )
     });
+    // Over the caller's rate limit: 429 and when to retry.
+    let retry_after = response.errors.iter().find_map(|e| {
+        let ext = e.extensions.as_ref()?;
+        match (ext.get("code"), ext.get("retryAfter")) {
+            (Some(async_graphql::Value::String(c)), Some(async_graphql::Value::Number(n)))
+                if c == "THROTTLED" =>
+            {
+                n.as_u64()
+            }
+            _ => None,
+        }
+    });
     let status = if unavailable {
         StatusCode::SERVICE_UNAVAILABLE
     } else if wrong_method {
         StatusCode::METHOD_NOT_ALLOWED
+    } else if retry_after.is_some() {
+        StatusCode::TOO_MANY_REQUESTS
     } else if not_executed {
         StatusCode::BAD_REQUEST
     } else {
@@ -213,6 +228,11 @@ async fn execute(
                 http.headers_mut()
                     .insert(header::ALLOW, HeaderValue::from_static("POST"));
             }
+            if let Some(seconds) = retry_after {
+                http.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            rate_limit_headers(&response, http.headers_mut());
             // What the request cost (charged by the rate limit once there is one).
             http.headers_mut()
                 .insert("x-query-cost", HeaderValue::from(cost.get()));
@@ -230,9 +250,36 @@ async fn execute(
     }
 }
 
+/// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds until the budget is
+/// full again), from the response's `extensions.cost.throttleStatus`.
+fn rate_limit_headers(response: &async_graphql::Response, headers: &mut HeaderMap) {
+    let Some(async_graphql::Value::Object(cost)) = response.extensions.get("cost") else {
+        return;
+    };
+    let Some(async_graphql::Value::Object(status)) = cost.get("throttleStatus") else {
+        return;
+    };
+    let number = |name: &str| match status.get(name) {
+        Some(async_graphql::Value::Number(n)) => n.as_u64(),
+        _ => None,
+    };
+    let (Some(maximum), Some(available), Some(rate)) = (
+        number("maximumAvailable"),
+        number("currentlyAvailable"),
+        number("restoreRate"),
+    ) else {
+        return;
+    };
+    let reset = maximum.saturating_sub(available).div_ceil(rate.max(1));
+    headers.insert("ratelimit-limit", HeaderValue::from(maximum));
+    headers.insert("ratelimit-remaining", HeaderValue::from(available));
+    headers.insert("ratelimit-reset", HeaderValue::from(reset));
+}
+
 /// `POST /graphql`.
 pub(super) async fn post_graphql(
     State(state): State<HttpState>,
+    peer: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -287,7 +334,8 @@ pub(super) async fn post_graphql(
             );
         }
     };
-    execute(&state, &headers, request, media).await
+    let peer = peer.map(|Extension(ConnectInfo(peer))| peer);
+    execute(&state, &headers, peer, request, media).await
 }
 
 /// The query-string form of a GraphQL request.
@@ -303,6 +351,7 @@ pub(super) struct GetParams {
 /// `GET /graphql`: GraphiQL for a browser, or a query from the query string.
 pub(super) async fn get_graphql(
     State(state): State<HttpState>,
+    peer: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     params: Result<Query<GetParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
@@ -374,5 +423,6 @@ pub(super) async fn get_graphql(
             }
         }
     }
-    execute(&state, &headers, request, media).await
+    let peer = peer.map(|Extension(ConnectInfo(peer))| peer);
+    execute(&state, &headers, peer, request, media).await
 }

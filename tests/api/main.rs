@@ -31,4 +31,5 @@ mod resources;
 mod schema_sdl;
 mod statements;
 mod structure;
+mod throttle;
 mod writes;

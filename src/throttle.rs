@@ -1,0 +1,228 @@
+//! Cost-based rate limits: every caller has a budget of cost points that refills at a steady
+//! rate, and each request is charged the cost [`crate::graphql::cost`] computed for it before it
+//! runs. A token bucket, kept in the process ([`MemoryLimiter`]) or in Redis ([`RedisLimiter`],
+//! one atomic script on Redis's clock, so every instance draws on the same budget).
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use futures_util::future::BoxFuture;
+
+use crate::redis_link::RedisLink;
+
+/// A caller's budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// The most points a caller can hold (a full bucket).
+    pub maximum: u64,
+    /// Points restored per second.
+    pub restore_per_second: u64,
+}
+
+/// What charging a request came to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Charge {
+    /// Whether the request may run (its cost was taken).
+    pub allowed: bool,
+    /// Points left after the charge (or, refused, the points there are).
+    pub available: u64,
+    /// When refused, how long until the cost is available.
+    pub retry_after: Duration,
+}
+
+impl Charge {
+    fn of(allowed: bool, available: f64, cost: u64, budget: Budget) -> Self {
+        let missing = (cost as f64 - available).max(0.0);
+        let retry_after = if allowed || budget.restore_per_second == 0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(missing / budget.restore_per_second as f64)
+        };
+        Self {
+            allowed,
+            available: available.max(0.0).floor() as u64,
+            retry_after,
+        }
+    }
+}
+
+/// Keeps the buckets.
+pub trait RateLimiter: Send + Sync + 'static {
+    /// Takes `cost` points from `key`'s bucket if it holds them; an error when the store is out
+    /// of reach (the caller fails open or closed, as configured).
+    fn charge<'a>(
+        &'a self,
+        key: &'a str,
+        cost: u64,
+        budget: Budget,
+    ) -> BoxFuture<'a, Result<Charge, String>>;
+}
+
+/// Buckets in the process.
+#[derive(Default)]
+pub struct MemoryLimiter(Mutex<HashMap<String, (f64, Instant)>>);
+
+/// Buckets kept before full ones are forgotten (a full bucket is the same as none).
+const MAX_BUCKETS: usize = 100_000;
+
+impl RateLimiter for MemoryLimiter {
+    fn charge<'a>(
+        &'a self,
+        key: &'a str,
+        cost: u64,
+        budget: Budget,
+    ) -> BoxFuture<'a, Result<Charge, String>> {
+        let charge = (|| {
+            let mut buckets = self.0.lock().map_err(|_| "poisoned".to_owned())?;
+            let now = Instant::now();
+            let refill = |(available, at): (f64, Instant)| {
+                let elapsed = now.saturating_duration_since(at).as_secs_f64();
+                (available + elapsed * budget.restore_per_second as f64).min(budget.maximum as f64)
+            };
+            if buckets.len() >= MAX_BUCKETS {
+                buckets.retain(|_, bucket| refill(*bucket) < budget.maximum as f64);
+            }
+            let bucket = buckets
+                .entry(key.to_owned())
+                .or_insert((budget.maximum as f64, now));
+            let available = refill(*bucket);
+            let allowed = cost as f64 <= available;
+            let left = if allowed {
+                available - cost as f64
+            } else {
+                available
+            };
+            *bucket = (left, now);
+            Ok(Charge::of(allowed, left, cost, budget))
+        })();
+        Box::pin(async move { charge })
+    }
+}
+
+/// Buckets in Redis, `{prefix}rl:{key}`, shared by every instance.
+pub struct RedisLimiter {
+    link: Arc<RedisLink>,
+    script: redis::Script,
+}
+
+/// Refill by Redis's clock, then take the cost if it is there; one atomic step.
+const BUCKET: &str = r"
+local maximum = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) + tonumber(time[2]) / 1000000
+local bucket = redis.call('HMGET', KEYS[1], 'a', 't')
+local available = tonumber(bucket[1]) or maximum
+local at = tonumber(bucket[2]) or now
+available = math.min(maximum, available + math.max(0, now - at) * rate)
+local allowed = 0
+if cost <= available then
+  available = available - cost
+  allowed = 1
+end
+redis.call('HSET', KEYS[1], 'a', tostring(available), 't', tostring(now))
+redis.call('EXPIRE', KEYS[1], math.ceil(maximum / math.max(rate, 1)) + 1)
+return {allowed, tostring(available)}
+";
+
+impl RedisLimiter {
+    /// Buckets over `link`.
+    pub fn new(link: Arc<RedisLink>) -> Self {
+        Self {
+            link,
+            script: redis::Script::new(BUCKET),
+        }
+    }
+}
+
+impl RateLimiter for RedisLimiter {
+    fn charge<'a>(
+        &'a self,
+        key: &'a str,
+        cost: u64,
+        budget: Budget,
+    ) -> BoxFuture<'a, Result<Charge, String>> {
+        Box::pin(async move {
+            let mut conn = self
+                .link
+                .connection()
+                .await
+                .ok_or_else(|| "Redis is out of reach".to_owned())?;
+            let (allowed, available): (i64, String) = self
+                .script
+                .key(self.link.key(&format!("rl:{key}")))
+                .arg(budget.maximum)
+                .arg(budget.restore_per_second)
+                .arg(cost)
+                .invoke_async(&mut conn)
+                .await
+                .map_err(|e| e.to_string())?;
+            let available: f64 = available.parse().map_err(|_| "a bad bucket".to_owned())?;
+            Ok(Charge::of(allowed == 1, available, cost, budget))
+        })
+    }
+}
+
+/// The rate limits of a deployment.
+#[derive(Clone)]
+pub struct RateLimits {
+    /// Where the buckets are.
+    pub limiter: Arc<dyn RateLimiter>,
+    /// The budget of a caller without a token (by client address).
+    pub anonymous: Budget,
+    /// The budget of a caller with a token (by its subject).
+    pub authenticated: Budget,
+    /// Refuse requests (rather than let them run) when the buckets are out of reach.
+    pub fail_closed: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_bucket_lends_its_points_and_refills_at_its_rate() {
+        let limiter = MemoryLimiter::default();
+        let budget = Budget {
+            maximum: 100,
+            restore_per_second: 1000,
+        };
+        let first = limiter.charge("a", 60, budget).await.expect("charge");
+        assert!(first.allowed);
+        assert_eq!(first.available, 40);
+        let refused = limiter.charge("a", 60, budget).await.expect("charge");
+        assert!(!refused.allowed);
+        assert!(
+            refused.retry_after > Duration::ZERO
+                && refused.retry_after <= Duration::from_millis(21)
+        );
+        // Another caller has a budget of its own.
+        assert!(
+            limiter
+                .charge("b", 100, budget)
+                .await
+                .expect("charge")
+                .allowed
+        );
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        assert!(
+            limiter
+                .charge("a", 60, budget)
+                .await
+                .expect("charge")
+                .allowed
+        );
+        // More than a full bucket never runs.
+        assert!(
+            !limiter
+                .charge("c", 101, budget)
+                .await
+                .expect("charge")
+                .allowed
+        );
+    }
+}

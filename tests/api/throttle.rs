@@ -1,0 +1,190 @@
+//! Cost-based rate limits: each request is charged its cost before it runs, per caller, in the
+//! process or in Redis shared by instances.
+
+use std::sync::Arc;
+
+use async_graphql::Request;
+use reqwest::StatusCode;
+use serde_json::Value;
+use skillgraph::{
+    auth::Role,
+    config::Settings,
+    graphql::{AppSchema, ClientAddress},
+    redis_link::RedisLink,
+    throttle::{Budget, MemoryLimiter, RateLimiter, RateLimits, RedisLimiter},
+};
+
+use crate::helpers::{TestApp, TestServer, caller};
+
+const QUERY: &str = "{ alliances(first: 5) { nodes { code } } }";
+
+fn limits(limiter: Arc<dyn RateLimiter>, maximum: u64, fail_closed: bool) -> RateLimits {
+    let budget = Budget {
+        maximum,
+        // Slow enough that nothing refills during a test.
+        restore_per_second: 1,
+    };
+    RateLimits {
+        limiter,
+        anonymous: budget,
+        authenticated: budget,
+        fail_closed,
+    }
+}
+
+async fn run(schema: &AppSchema, request: Request) -> Value {
+    serde_json::to_value(schema.execute(request).await).expect("json")
+}
+
+fn from(address: &str) -> Request {
+    Request::new(QUERY).data(ClientAddress(address.parse().expect("ip")))
+}
+
+/// The cost of [`QUERY`], as the server reports it.
+async fn cost_of_query(app: &TestApp) -> u64 {
+    let response = run(&app.schema, Request::new(QUERY)).await;
+    response["extensions"]["cost"]["requestedQueryCost"]
+        .as_u64()
+        .expect("every response says what it cost")
+}
+
+#[tokio::test]
+async fn a_caller_spends_its_budget_and_then_waits() {
+    let app = TestApp::demo().await;
+    let cost = cost_of_query(&app).await;
+    let schema = app.schema.clone().with_rate_limits(limits(
+        Arc::new(MemoryLimiter::default()),
+        cost * 3,
+        false,
+    ));
+    for left in [2, 1, 0] {
+        let ran = run(&schema, from("10.0.0.1")).await;
+        assert!(ran.get("errors").is_none(), "{ran}");
+        let status = &ran["extensions"]["cost"]["throttleStatus"];
+        assert_eq!(status["maximumAvailable"], cost * 3);
+        assert_eq!(status["currentlyAvailable"], cost * left, "{ran}");
+        assert_eq!(status["restoreRate"], 1);
+    }
+    let refused = run(&schema, from("10.0.0.1")).await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "THROTTLED",
+        "{refused}"
+    );
+    assert!(refused["data"].is_null(), "not executed");
+    assert!(
+        refused["errors"][0]["extensions"]["retryAfter"]
+            .as_u64()
+            .expect("retry")
+            >= 1
+    );
+    assert_eq!(refused["extensions"]["cost"]["requestedQueryCost"], cost);
+    // Another address, and a signed-in caller, have budgets of their own.
+    assert!(run(&schema, from("10.0.0.2")).await.get("errors").is_none());
+    let college = caller(Role::College, Some(1), &[], None, None);
+    let signed_in = run(&schema, from("10.0.0.1").data(college)).await;
+    assert!(signed_in.get("errors").is_none(), "{signed_in}");
+}
+
+#[tokio::test]
+async fn the_budget_spent_on_one_instance_is_spent_on_another() {
+    let Some(url) = std::env::var("SKILLGRAPH_TEST_REDIS_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        eprintln!("skipped: SKILLGRAPH_TEST_REDIS_URL is not set");
+        return;
+    };
+    let app = TestApp::demo().await;
+    let cost = cost_of_query(&app).await;
+    let prefix = format!("sgtest:{}:", uuid::Uuid::new_v4().simple());
+    let instance = || {
+        let link = Arc::new(RedisLink::new(&url, &prefix).expect("link"));
+        app.schema.clone().with_rate_limits(limits(
+            Arc::new(RedisLimiter::new(link)),
+            cost * 2,
+            false,
+        ))
+    };
+    let (a, b) = (instance(), instance());
+    assert!(run(&a, from("10.1.0.1")).await.get("errors").is_none());
+    let on_b = run(&b, from("10.1.0.1")).await;
+    assert!(on_b.get("errors").is_none(), "{on_b}");
+    assert_eq!(
+        on_b["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"],
+        0
+    );
+    for schema in [&a, &b] {
+        let refused = run(schema, from("10.1.0.1")).await;
+        assert_eq!(
+            refused["errors"][0]["extensions"]["code"], "THROTTLED",
+            "{refused}"
+        );
+    }
+
+    // Redis out of reach: open by default (the request runs), closed when configured.
+    let down = || {
+        Arc::new(RedisLimiter::new(Arc::new(
+            RedisLink::new("redis://127.0.0.1:1", &prefix).expect("link"),
+        )))
+    };
+    let open = app
+        .schema
+        .clone()
+        .with_rate_limits(limits(down(), cost, false));
+    for _ in 0..3 {
+        assert!(run(&open, from("10.1.0.2")).await.get("errors").is_none());
+    }
+    let closed = app
+        .schema
+        .clone()
+        .with_rate_limits(limits(down(), cost, true));
+    let refused = run(&closed, from("10.1.0.2")).await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "THROTTLED",
+        "{refused}"
+    );
+}
+
+#[tokio::test]
+async fn over_http_a_throttled_request_gets_429_and_every_answer_its_rate_limit() {
+    let server = TestServer::start_with(Settings {
+        rate_limit_maximum: 200,
+        rate_limit_restore_anonymous: 1,
+        ..TestServer::settings()
+    })
+    .await;
+    let post = || {
+        server
+            .client
+            .post(server.url("/graphql"))
+            .json(&serde_json::json!({ "query": "{ regions { code } }" }))
+            .send()
+    };
+    let first = post().await.expect("send");
+    assert_eq!(first.status(), StatusCode::OK);
+    let limit = |r: &reqwest::Response, name: &str| -> u64 {
+        r.headers()[name]
+            .to_str()
+            .expect("ascii")
+            .parse()
+            .expect("number")
+    };
+    assert_eq!(limit(&first, "ratelimit-limit"), 200);
+    let remaining = limit(&first, "ratelimit-remaining");
+    assert!(remaining < 200);
+    assert_eq!(limit(&first, "ratelimit-reset"), 200 - remaining);
+    let mut refused = None;
+    for _ in 0..200 {
+        let response = post().await.expect("send");
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some(response);
+            break;
+        }
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let refused = refused.expect("the budget runs out");
+    assert!(limit(&refused, "retry-after") >= 1);
+    let body: Value = refused.json().await.expect("json");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "THROTTLED");
+    assert!(body.get("data").is_none_or(Value::is_null));
+}
