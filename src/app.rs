@@ -12,6 +12,7 @@ use crate::{
     events::{EventBroker, InProcessBroker, RedisBroker},
     graphql::{
         AppSchema, build_schema,
+        cache::{MemoryCache, PublicCache, RedisCache},
         documents::{Documents, MemoryDocuments, RedisDocuments, TrustedDocuments},
     },
     http::{self, HttpLimits, HttpState},
@@ -119,6 +120,17 @@ impl App {
             },
             fail_closed: settings.rate_limit_fail_closed,
         });
+        let schema = if settings.public_cache_ttl_secs == 0 {
+            schema
+        } else {
+            schema.with_public_cache(PublicCache {
+                store: match &link {
+                    Some(link) => Arc::new(RedisCache::new(link.clone())),
+                    None => Arc::new(MemoryCache::default()),
+                },
+                ttl: std::time::Duration::from_secs(settings.public_cache_ttl_secs),
+            })
+        };
         let router = http::router(
             HttpState {
                 schema: schema.clone(),

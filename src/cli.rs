@@ -125,6 +125,10 @@ pub enum BenchWhat {
         /// organizations is used as it is.
         #[arg(long, env = "SKILLGRAPH_BENCH_DATABASE_URL")]
         database_url: Option<String>,
+        /// Serve the (anonymous) shapes from the public cache, kept this many seconds; 0
+        /// computes every answer.
+        #[arg(long, default_value_t = 0)]
+        public_cache_ttl_secs: u64,
     },
     /// `placementRates` and `skillsBalance` over many completers with follow-ups.
     Placement {
@@ -254,6 +258,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     seconds,
                     only,
                     database_url,
+                    public_cache_ttl_secs,
                 },
         } => {
             crate::bench::graph::run(crate::bench::graph::GraphBench {
@@ -263,6 +268,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 connections,
                 seconds,
                 only,
+                public_cache_ttl_secs,
             })
             .await
         }

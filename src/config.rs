@@ -38,6 +38,7 @@
 //! | `rate_limit_restore_anonymous` | `SKILLGRAPH_RATE_LIMIT_RESTORE_ANONYMOUS` | `50000`: points a second, per client address; `0` turns the limit off |
 //! | `rate_limit_restore_authenticated` | `SKILLGRAPH_RATE_LIMIT_RESTORE_AUTHENTICATED` | `200000`: points a second, per token subject; `0` turns the limit off |
 //! | `rate_limit_fail_closed` | `SKILLGRAPH_RATE_LIMIT_FAIL_CLOSED` | `false`: with Redis out of reach, requests run (and it is logged) |
+//! | `public_cache_ttl_secs` | `SKILLGRAPH_PUBLIC_CACHE_TTL_SECS` | `5`: how long answers to anonymous queries are kept; `0` keeps none |
 //! | `trusted_documents` | `SKILLGRAPH_TRUSTED_DOCUMENTS` | none: any document runs; set, only the manifest's operations |
 
 use std::{
@@ -151,6 +152,8 @@ pub struct Settings {
     pub rate_limit_restore_authenticated: u64,
     /// With the rate-limit store out of reach, refuse requests instead of letting them run.
     pub rate_limit_fail_closed: bool,
+    /// Seconds answers to anonymous queries are kept (any mutation throws them away); 0: none.
+    pub public_cache_ttl_secs: u64,
 }
 
 /// Secrets are never written out, not even into the defaults figment merges.
@@ -200,6 +203,7 @@ impl Default for Settings {
             rate_limit_restore_anonymous: 50_000,
             rate_limit_restore_authenticated: 200_000,
             rate_limit_fail_closed: false,
+            public_cache_ttl_secs: 5,
         }
     }
 }
@@ -259,6 +263,7 @@ impl fmt::Debug for Settings {
                 &self.rate_limit_restore_authenticated,
             )
             .field("rate_limit_fail_closed", &self.rate_limit_fail_closed)
+            .field("public_cache_ttl_secs", &self.public_cache_ttl_secs)
             .finish()
     }
 }

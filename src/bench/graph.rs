@@ -42,6 +42,9 @@ pub struct GraphBench {
     pub seconds: u64,
     /// Only the shapes whose name contains this.
     pub only: Option<String>,
+    /// Seconds the public cache keeps answers (the shapes are anonymous reads); 0: computed
+    /// every time.
+    pub public_cache_ttl_secs: u64,
 }
 
 const INDUSTRIES: [&str; 12] = [
@@ -153,6 +156,7 @@ pub async fn run(options: GraphBench) -> anyhow::Result<()> {
         // One client address driving the server flat out is the measurement, not an abuser.
         rate_limit_restore_anonymous: 0,
         rate_limit_restore_authenticated: 0,
+        public_cache_ttl_secs: options.public_cache_ttl_secs,
         ..Settings::default()
     };
     let secrets = keys::load(&settings)?;

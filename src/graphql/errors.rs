@@ -29,6 +29,7 @@ use futures_util::{FutureExt, StreamExt, stream::BoxStream};
 use super::context::ClientAddress;
 use super::{
     MutationRoot, QueryRoot, SchemaLimits, SubscriptionRoot,
+    cache::PublicCache,
     context::RequestId,
     cost::{self, OperationBudget, RequestCost},
     documents::{self, Documents},
@@ -50,6 +51,8 @@ pub struct AppSchema {
     documents: Documents,
     /// Each caller's budget of cost points, when limited.
     rate_limits: Option<RateLimits>,
+    /// Answers to anonymous queries, when kept.
+    cache: Option<PublicCache>,
 }
 
 /// What a request cost and what its caller has left, for `extensions.cost`.
@@ -57,6 +60,8 @@ pub struct AppSchema {
 struct Spent {
     requested: Option<u64>,
     throttle: Option<(Charge, Budget)>,
+    /// The kind of the operation that runs, once the document is known.
+    operation: Option<OperationType>,
 }
 
 impl Spent {
@@ -104,7 +109,70 @@ impl AppSchema {
             limits,
             documents: Documents::default(),
             rate_limits: None,
+            cache: None,
         }
+    }
+
+    /// The same schema keeping answers to anonymous queries in `cache`.
+    pub fn with_public_cache(mut self, cache: PublicCache) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Executes a prepared request: from the public cache when it may be, and a mutation starts a
+    /// new cache generation once it has run (and committed).
+    async fn run(&self, request: Request, operation: Option<OperationType>) -> Response {
+        let public = data_of::<Caller>(&request.data).is_none_or(|c| !policy::signed_in(&c.viewer));
+        let Some(cache) = &self.cache else {
+            return self.inner.execute(request).await;
+        };
+        let control = |response: &mut Response, value: &str| {
+            if let Ok(value) = http::HeaderValue::from_str(value) {
+                response
+                    .http_headers
+                    .insert(http::header::CACHE_CONTROL, value);
+            }
+        };
+        if public && operation == Some(OperationType::Query) {
+            let key = documents::sha256_hex(&format!(
+                "{}\n{}\n{}",
+                request.operation_name.as_deref().unwrap_or_default(),
+                serde_json::to_string(&request.variables).unwrap_or_default(),
+                request.query
+            ));
+            let max_age = format!("public, max-age={}", cache.ttl.as_secs());
+            if let Some(generation) = cache.store.generation().await {
+                if let Some(data) = cache.store.get(generation, &key).await {
+                    let mut response = Response::new(Arc::unwrap_or_clone(data));
+                    control(&mut response, &max_age);
+                    response
+                        .http_headers
+                        .insert("x-cache", http::HeaderValue::from_static("hit"));
+                    return response;
+                }
+                let mut response = self.inner.execute(request).await;
+                if response.errors.is_empty() {
+                    cache
+                        .store
+                        .put(generation, &key, Arc::new(response.data.clone()), cache.ttl)
+                        .await;
+                    control(&mut response, &max_age);
+                    response
+                        .http_headers
+                        .insert("x-cache", http::HeaderValue::from_static("miss"));
+                }
+                return response;
+            }
+        }
+        let mutation = operation == Some(OperationType::Mutation);
+        let mut response = self.inner.execute(request).await;
+        if mutation {
+            cache.store.invalidate().await;
+        }
+        if mutation || !public {
+            control(&mut response, "private, no-store");
+        }
+        response
     }
 
     /// The same schema charging every request's cost to its caller's budget.
@@ -125,7 +193,7 @@ impl AppSchema {
         let request_id = data_of::<RequestId>(&request.data).map(|r| r.0.clone());
         let mut spent = Spent::default();
         let mut response = match self.prepare(&mut request, &mut spent).await {
-            Ok(()) => self.inner.execute(request).await,
+            Ok(()) => self.run(request, spent.operation).await,
             Err(refused) => Response::from_errors(vec![refused]),
         };
         finish(&mut response, request_id.as_deref(), &self.limits);
@@ -220,25 +288,27 @@ impl AppSchema {
             set_code(&mut err, "GRAPHQL_PARSE_FAILED");
             err
         })?;
-        if data_of::<QueriesOnly>(&request.data).is_some() {
-            let operation = match (&doc.operations, request.operation_name.as_deref()) {
-                (DocumentOperations::Single(op), _) => Some(op.node.ty),
-                (DocumentOperations::Multiple(ops), Some(name)) => {
-                    ops.get(name).map(|op| op.node.ty)
-                }
-                (DocumentOperations::Multiple(_), None) => None,
-            };
-            if matches!(
+        let operation = match (&doc.operations, request.operation_name.as_deref()) {
+            (DocumentOperations::Single(op), _) => Some(op.node.ty),
+            (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+            (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+                ops.values().next().map(|op| op.node.ty)
+            }
+            (DocumentOperations::Multiple(_), None) => None,
+        };
+        spent.operation = operation;
+        if data_of::<QueriesOnly>(&request.data).is_some()
+            && matches!(
                 operation,
                 Some(OperationType::Mutation | OperationType::Subscription)
-            ) {
-                let mut err = ServerError::new(
-                    "only queries may be sent with GET; send mutations with POST",
-                    None,
-                );
-                set_code(&mut err, "METHOD_NOT_ALLOWED");
-                return Err(err);
-            }
+            )
+        {
+            let mut err = ServerError::new(
+                "only queries may be sent with GET; send mutations with POST",
+                None,
+            );
+            set_code(&mut err, "METHOD_NOT_ALLOWED");
+            return Err(err);
         }
         let cost = cost::check(
             &self.registry,

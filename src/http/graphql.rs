@@ -233,6 +233,10 @@ async fn execute(
                     .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             }
             rate_limit_headers(&response, http.headers_mut());
+            // What the schema says of caching (`Cache-Control`, `x-cache`).
+            for (name, value) in &response.http_headers {
+                http.headers_mut().insert(name.clone(), value.clone());
+            }
             // What the request cost (charged by the rate limit once there is one).
             http.headers_mut()
                 .insert("x-query-cost", HeaderValue::from(cost.get()));

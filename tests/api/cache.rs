@@ -1,0 +1,187 @@
+//! The public response cache: anonymous queries only, thrown away by any mutation, on every
+//! instance.
+
+use std::{sync::Arc, time::Duration};
+
+use async_graphql::Request;
+use serde_json::{Value, json};
+use skillgraph::{
+    auth::Role,
+    graphql::{
+        AppSchema,
+        cache::{MemoryCache, PublicCache, RedisCache},
+    },
+    redis_link::RedisLink,
+};
+
+use crate::{
+    demands::{CREATE, OPEN, demand, enterprise},
+    helpers::{TestApp, TestServer, caller},
+};
+
+const PAGE: &str = "{ demands(first: 3) { totalCount nodes { id } } }";
+
+fn cached(
+    schema: &AppSchema,
+    store: Arc<dyn skillgraph::graphql::cache::ResponseCache>,
+) -> AppSchema {
+    schema.clone().with_public_cache(PublicCache {
+        store,
+        ttl: Duration::from_secs(60),
+    })
+}
+
+/// Runs a request; its JSON, its `x-cache` and `Cache-Control`, and the statements it ran.
+async fn run(
+    app: &TestApp,
+    schema: &AppSchema,
+    request: Request,
+) -> (Value, String, String, usize) {
+    let before = app.db.statements();
+    let response = schema.execute(request).await;
+    let header = |name: &str| {
+        response
+            .http_headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-")
+            .to_owned()
+    };
+    let (x_cache, control) = (header("x-cache"), header("cache-control"));
+    let json = serde_json::to_value(&response).expect("json");
+    (json, x_cache, control, app.db.statements() - before)
+}
+
+async fn open_demand(app: &TestApp, schema: &AppSchema) {
+    let me = enterprise(app, "丹阳明视眼镜有限公司").await;
+    let run = |query: &str, variables: Value| {
+        schema.execute(
+            Request::new(query)
+                .variables(async_graphql::Variables::from_json(variables))
+                .data(me.clone()),
+        )
+    };
+    let created = run(CREATE, json!({ "d": demand(&["zj-eyewear"]) })).await;
+    assert!(created.errors.is_empty(), "{:?}", created.errors);
+    let id = created.data.into_json().expect("json")["createDemand"]["id"].clone();
+    let opened = run(OPEN, json!({ "id": id })).await;
+    assert!(opened.errors.is_empty(), "{:?}", opened.errors);
+}
+
+#[tokio::test]
+async fn anonymous_answers_are_kept_until_a_mutation_and_never_for_a_token() {
+    let app = TestApp::demo().await;
+    let schema = cached(&app.schema, Arc::new(MemoryCache::default()));
+    let (first, x, control, _) = run(&app, &schema, Request::new(PAGE)).await;
+    assert_eq!(
+        (x.as_str(), control.as_str()),
+        ("miss", "public, max-age=60")
+    );
+    let (again, x, _, statements) = run(&app, &schema, Request::new(PAGE)).await;
+    assert_eq!(x, "hit");
+    assert_eq!(statements, 0, "served without the database");
+    assert_eq!(again["data"], first["data"]);
+    // Other variables or another document are other answers.
+    let (_, x, _, _) = run(
+        &app,
+        &schema,
+        Request::new("{ demands(first: 2) { totalCount } }"),
+    )
+    .await;
+    assert_eq!(x, "miss");
+
+    // A caller with a token is never served from the cache, nor adds to it.
+    let bureau = caller(Role::Regulator, None, &[], None, None);
+    let (_, x, control, statements) = run(&app, &schema, Request::new(PAGE).data(bureau)).await;
+    assert_eq!((x.as_str(), control.as_str()), ("-", "private, no-store"));
+    assert!(statements > 0);
+
+    // A mutation throws every kept answer away.
+    open_demand(&app, &schema).await;
+    let (after, x, _, statements) = run(&app, &schema, Request::new(PAGE)).await;
+    assert_eq!(x, "miss");
+    assert!(statements > 0);
+    let count = |v: &Value| v["data"]["demands"]["totalCount"].as_u64().expect("count");
+    assert_eq!(count(&after), count(&first) + 1, "the new demand shows");
+    // Answers with errors are not kept.
+    let broken = "{ demands(first: 3, after: \"nonsense\") { totalCount } }";
+    let (_, x, _, _) = run(&app, &schema, Request::new(broken)).await;
+    assert_eq!(x, "-");
+}
+
+#[tokio::test]
+async fn a_mutation_on_one_instance_empties_the_cache_of_every_instance() {
+    let Some(url) = std::env::var("SKILLGRAPH_TEST_REDIS_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        eprintln!("skipped: SKILLGRAPH_TEST_REDIS_URL is not set");
+        return;
+    };
+    let app = TestApp::demo().await;
+    let prefix = format!("sgtest:{}:", uuid::Uuid::new_v4().simple());
+    let instance = || {
+        let link = Arc::new(RedisLink::new(&url, &prefix).expect("link"));
+        cached(&app.schema, Arc::new(RedisCache::new(link)))
+    };
+    let (a, b) = (instance(), instance());
+    let (first, x, _, _) = run(&app, &a, Request::new(PAGE)).await;
+    assert_eq!(x, "miss");
+    let (on_b, x, _, statements) = run(&app, &b, Request::new(PAGE)).await;
+    assert_eq!(
+        (x.as_str(), statements),
+        ("hit", 0),
+        "B is served what A kept"
+    );
+    assert_eq!(on_b["data"], first["data"]);
+    open_demand(&app, &b).await;
+    let (after, x, _, _) = run(&app, &a, Request::new(PAGE)).await;
+    assert_eq!(x, "miss", "A's kept answer went with B's mutation");
+    assert_ne!(after["data"], first["data"]);
+
+    // Redis out of reach: the cache is bypassed, answers are computed.
+    let down = Arc::new(RedisLink::new("redis://127.0.0.1:1", &prefix).expect("link"));
+    let cut_off = cached(&app.schema, Arc::new(RedisCache::new(down)));
+    let (computed, x, _, statements) = run(&app, &cut_off, Request::new(PAGE)).await;
+    assert_eq!(x, "-");
+    assert!(statements > 0);
+    assert_eq!(computed["data"], after["data"]);
+}
+
+#[tokio::test]
+async fn http_answers_say_how_they_may_be_cached() {
+    let server = TestServer::start(1 << 20).await;
+    let get = |token: Option<&str>| {
+        let mut request = server
+            .client
+            .get(server.url("/graphql"))
+            .query(&[("query", "{ regions { code } }")]);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    let first = get(None).await.expect("send");
+    assert_eq!(first.headers()["cache-control"], "public, max-age=5");
+    assert_eq!(first.headers()["x-cache"], "miss");
+    let second = get(None).await.expect("send");
+    assert_eq!(second.headers()["x-cache"], "hit");
+    let org: Value = server
+        .client
+        .post(server.url("/graphql"))
+        .json(&json!({ "query": "{ organizations(filter: {kinds: [ENTERPRISE]}, first: 1) { nodes { id } } }" }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let id = org["data"]["organizations"]["nodes"][0]["id"]
+        .as_str()
+        .expect("an enterprise");
+    let token = crate::auth::enterprise_token(id);
+    let private = get(Some(&token)).await.expect("send");
+    assert_eq!(private.status(), reqwest::StatusCode::OK);
+    assert_eq!(private.headers()["cache-control"], "private, no-store");
+    assert!(private.headers().get("x-cache").is_none());
+}
