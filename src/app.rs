@@ -118,6 +118,17 @@ impl App {
                 maximum: settings.rate_limit_maximum,
                 restore_per_second: settings.rate_limit_restore_authenticated,
             },
+            by_role: settings
+                .rate_limit_restore_by_role
+                .iter()
+                .map(|(role, &restore_per_second)| {
+                    let budget = Budget {
+                        maximum: settings.rate_limit_maximum,
+                        restore_per_second,
+                    };
+                    (*role, budget)
+                })
+                .collect(),
             fail_closed: settings.rate_limit_fail_closed,
         });
         let schema = if settings.public_cache_ttl_secs == 0 {

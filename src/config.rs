@@ -37,6 +37,7 @@
 //! | `rate_limit_maximum` | `SKILLGRAPH_RATE_LIMIT_MAXIMUM` | `2000000`: cost points a caller can hold |
 //! | `rate_limit_restore_anonymous` | `SKILLGRAPH_RATE_LIMIT_RESTORE_ANONYMOUS` | `50000`: points a second, per client address; `0` turns the limit off |
 //! | `rate_limit_restore_authenticated` | `SKILLGRAPH_RATE_LIMIT_RESTORE_AUTHENTICATED` | `200000`: points a second, per token subject; `0` turns the limit off |
+//! | `rate_limit_restore_by_role` | `SKILLGRAPH_RATE_LIMIT_RESTORE_BY_ROLE` (`{REGULATOR=400000}`) | none: roles given here restore at their own rate (`0`: no limit) |
 //! | `rate_limit_fail_closed` | `SKILLGRAPH_RATE_LIMIT_FAIL_CLOSED` | `false`: with Redis out of reach, requests run (and it is logged) |
 //! | `public_cache_ttl_secs` | `SKILLGRAPH_PUBLIC_CACHE_TTL_SECS` | `5`: how long answers to anonymous queries are kept; `0` keeps none |
 //! | `trusted_documents` | `SKILLGRAPH_TRUSTED_DOCUMENTS` | none: any document runs; set, only the manifest's operations |
@@ -150,6 +151,8 @@ pub struct Settings {
     pub rate_limit_restore_anonymous: u64,
     /// Points restored a second to a token's subject; 0: no limit.
     pub rate_limit_restore_authenticated: u64,
+    /// Points restored a second for particular roles, instead of the authenticated rate.
+    pub rate_limit_restore_by_role: std::collections::HashMap<crate::auth::Role, u64>,
     /// With the rate-limit store out of reach, refuse requests instead of letting them run.
     pub rate_limit_fail_closed: bool,
     /// Seconds answers to anonymous queries are kept (any mutation throws them away); 0: none.
@@ -202,6 +205,7 @@ impl Default for Settings {
             rate_limit_maximum: 2_000_000,
             rate_limit_restore_anonymous: 50_000,
             rate_limit_restore_authenticated: 200_000,
+            rate_limit_restore_by_role: Default::default(),
             rate_limit_fail_closed: false,
             public_cache_ttl_secs: 5,
         }
@@ -261,6 +265,10 @@ impl fmt::Debug for Settings {
             .field(
                 "rate_limit_restore_authenticated",
                 &self.rate_limit_restore_authenticated,
+            )
+            .field(
+                "rate_limit_restore_by_role",
+                &self.rate_limit_restore_by_role,
             )
             .field("rate_limit_fail_closed", &self.rate_limit_fail_closed)
             .field("public_cache_ttl_secs", &self.public_cache_ttl_secs)
@@ -416,6 +424,22 @@ mod tests {
             assert_eq!(s.max_query_depth, 11);
             assert_eq!(s.database_url, "postgres://localhost/x");
             assert!(s.demo_data);
+            assert!(s.rate_limit_restore_by_role.is_empty());
+            jail.set_env(
+                "SKILLGRAPH_RATE_LIMIT_RESTORE_BY_ROLE",
+                "{REGULATOR=400000}",
+            );
+            jail.set_env("SKILLGRAPH_REDIS_URL", "redis://:pw@cache:6379");
+            let s = Settings::load(Path::new("skillgraph.toml")).map_err(|e| e.to_string())?;
+            assert_eq!(
+                s.rate_limit_restore_by_role
+                    .get(&crate::auth::Role::Regulator),
+                Some(&400_000)
+            );
+            assert!(
+                !format!("{s:?}").contains("pw@"),
+                "the Redis password stays out of logs"
+            );
             Ok(())
         });
     }

@@ -174,8 +174,10 @@ pub struct RateLimits {
     pub limiter: Arc<dyn RateLimiter>,
     /// The budget of a caller without a token (by client address).
     pub anonymous: Budget,
-    /// The budget of a caller with a token (by its subject).
+    /// The budget of a caller with a token (by its subject), unless its role has its own.
     pub authenticated: Budget,
+    /// Budgets of particular roles (a bureau's reports may need more than a portal).
+    pub by_role: HashMap<crate::auth::Role, Budget>,
     /// Refuse requests (rather than let them run) when the buckets are out of reach.
     pub fail_closed: bool,
 }

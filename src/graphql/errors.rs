@@ -342,7 +342,11 @@ impl AppSchema {
         let (key, budget) = match caller {
             Some(caller) if policy::signed_in(&caller.viewer) => (
                 format!("sub:{}", caller.viewer.subject),
-                rate_limits.authenticated,
+                rate_limits
+                    .by_role
+                    .get(&caller.viewer.role)
+                    .copied()
+                    .unwrap_or(rate_limits.authenticated),
             ),
             _ => (
                 match data_of::<ClientAddress>(&request.data) {

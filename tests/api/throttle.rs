@@ -28,6 +28,15 @@ fn limits(limiter: Arc<dyn RateLimiter>, maximum: u64, fail_closed: bool) -> Rat
         limiter,
         anonymous: budget,
         authenticated: budget,
+        // The bureau is not limited.
+        by_role: [(
+            Role::Regulator,
+            Budget {
+                maximum,
+                restore_per_second: 0,
+            },
+        )]
+        .into(),
         fail_closed,
     }
 }
@@ -81,8 +90,23 @@ async fn a_caller_spends_its_budget_and_then_waits() {
     // Another address, and a signed-in caller, have budgets of their own.
     assert!(run(&schema, from("10.0.0.2")).await.get("errors").is_none());
     let college = caller(Role::College, Some(1), &[], None, None);
-    let signed_in = run(&schema, from("10.0.0.1").data(college)).await;
+    let signed_in = run(&schema, from("10.0.0.1").data(college.clone())).await;
     assert!(signed_in.get("errors").is_none(), "{signed_in}");
+    for _ in 0..2 {
+        let ran = run(&schema, from("10.0.0.1").data(college.clone())).await;
+        assert!(ran.get("errors").is_none(), "{ran}");
+    }
+    let college_refused = run(&schema, from("10.0.0.1").data(college)).await;
+    assert_eq!(
+        college_refused["errors"][0]["extensions"]["code"],
+        "THROTTLED"
+    );
+    // A role with a budget of its own: the bureau's is unlimited here.
+    let bureau = caller(Role::Regulator, None, &[], None, None);
+    for _ in 0..5 {
+        let ran = run(&schema, from("10.0.0.1").data(bureau.clone())).await;
+        assert!(ran.get("errors").is_none(), "{ran}");
+    }
 }
 
 #[tokio::test]
