@@ -14,10 +14,137 @@
 //! | [`AppError::Conflict`] | `CONFLICT` | the input is fine but clashes with stored state |
 //! | [`AppError::Unavailable`] | `SERVICE_UNAVAILABLE` | the database cannot be reached or did not answer in time: HTTP 503 with `Retry-After` |
 //! | [`AppError::Internal`] | `INTERNAL` | anything else: logged with the request id, never shown |
+//!
+//! [`ErrorCode`] lists every code, these and the ones the request path raises before a resolver
+//! runs (parse, validation, limits, persisted documents, rate limits, HTTP).
 
 use std::{fmt, sync::Arc};
 
 use async_graphql::ErrorExtensionValues;
+
+/// Every `extensions.code` a client can meet: the one list, so a code is never a stray string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// `BAD_USER_INPUT`: an input value is wrong; `extensions.field` names it.
+    BadUserInput,
+    /// `NOT_FOUND`: the thing named does not exist (or is not visible to the caller).
+    NotFound,
+    /// `UNAUTHENTICATED`: a token is missing where one is required, or was refused.
+    Unauthenticated,
+    /// `FORBIDDEN`: the caller is known but may not do this.
+    Forbidden,
+    /// `CONFLICT`: the input is fine but clashes with stored state.
+    Conflict,
+    /// `SERVICE_UNAVAILABLE`: the database cannot be reached or did not answer in time (HTTP 503, `Retry-After`).
+    ServiceUnavailable,
+    /// `INTERNAL`: anything else: logged with the request id, never shown.
+    Internal,
+    /// `GRAPHQL_PARSE_FAILED`: the document does not parse.
+    GraphqlParseFailed,
+    /// `GRAPHQL_VALIDATION_FAILED`: the document does not fit the schema.
+    GraphqlValidationFailed,
+    /// `QUERY_TOO_DEEP`: the document is nested deeper than allowed.
+    QueryTooDeep,
+    /// `QUERY_TOO_COMPLEX`: the document costs, selects or holds more than allowed.
+    QueryTooComplex,
+    /// `BAD_REQUEST`: the HTTP request is not a GraphQL request this server reads.
+    BadRequest,
+    /// `PERSISTED_QUERY_NOT_FOUND`: a persisted-query hash the server does not know: send the document with it.
+    PersistedQueryNotFound,
+    /// `PERSISTED_QUERY_HASH_MISMATCH`: a persisted-query hash that is not the document's.
+    PersistedQueryHashMismatch,
+    /// `TRUSTED_DOCUMENT_REQUIRED`: a document outside the trusted documents.
+    TrustedDocumentRequired,
+    /// `METHOD_NOT_ALLOWED`: a mutation or subscription sent with GET (HTTP 405).
+    MethodNotAllowed,
+    /// `THROTTLED`: over the caller's rate limit (HTTP 429, `Retry-After`).
+    Throttled,
+    /// `UNSUPPORTED_MEDIA_TYPE`: a POST body that is not `application/json` (HTTP 415).
+    UnsupportedMediaType,
+    /// `PAYLOAD_TOO_LARGE`: a body over the limit (HTTP 413).
+    PayloadTooLarge,
+    /// `NOT_ACCEPTABLE`: an `Accept` the server cannot answer (HTTP 406).
+    NotAcceptable,
+}
+
+impl ErrorCode {
+    /// Every code.
+    pub const ALL: [Self; 20] = [
+        Self::BadUserInput,
+        Self::NotFound,
+        Self::Unauthenticated,
+        Self::Forbidden,
+        Self::Conflict,
+        Self::ServiceUnavailable,
+        Self::Internal,
+        Self::GraphqlParseFailed,
+        Self::GraphqlValidationFailed,
+        Self::QueryTooDeep,
+        Self::QueryTooComplex,
+        Self::BadRequest,
+        Self::PersistedQueryNotFound,
+        Self::PersistedQueryHashMismatch,
+        Self::TrustedDocumentRequired,
+        Self::MethodNotAllowed,
+        Self::Throttled,
+        Self::UnsupportedMediaType,
+        Self::PayloadTooLarge,
+        Self::NotAcceptable,
+    ];
+
+    /// The code as clients read it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::BadUserInput => "BAD_USER_INPUT",
+            Self::NotFound => "NOT_FOUND",
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::Conflict => "CONFLICT",
+            Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
+            Self::Internal => "INTERNAL",
+            Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            Self::QueryTooDeep => "QUERY_TOO_DEEP",
+            Self::QueryTooComplex => "QUERY_TOO_COMPLEX",
+            Self::BadRequest => "BAD_REQUEST",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            Self::PersistedQueryHashMismatch => "PERSISTED_QUERY_HASH_MISMATCH",
+            Self::TrustedDocumentRequired => "TRUSTED_DOCUMENT_REQUIRED",
+            Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            Self::Throttled => "THROTTLED",
+            Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::NotAcceptable => "NOT_ACCEPTABLE",
+        }
+    }
+
+    /// The code of a string a response carries.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
+    /// Whether an error with this code means the document never ran (the response then has no
+    /// `data`, and HTTP answers 400).
+    pub const fn is_request_error(self) -> bool {
+        matches!(
+            self,
+            Self::GraphqlParseFailed
+                | Self::GraphqlValidationFailed
+                | Self::QueryTooDeep
+                | Self::QueryTooComplex
+                | Self::BadRequest
+                | Self::PersistedQueryNotFound
+                | Self::PersistedQueryHashMismatch
+                | Self::TrustedDocumentRequired
+        )
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// A boxed error that caused an internal failure.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -77,16 +204,21 @@ impl AppError {
     }
 
     /// The stable `extensions.code` of this error.
-    pub fn code(&self) -> &'static str {
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            Self::NotFound(_) => "NOT_FOUND",
-            Self::Unauthenticated(_) => "UNAUTHENTICATED",
-            Self::Forbidden(_) => "FORBIDDEN",
-            Self::Validation { .. } => "BAD_USER_INPUT",
-            Self::Conflict(_) => "CONFLICT",
-            Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
-            Self::Internal(_) => "INTERNAL",
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::Validation { .. } => ErrorCode::BadUserInput,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Unavailable(_) => ErrorCode::ServiceUnavailable,
+            Self::Internal(_) => ErrorCode::Internal,
         }
+    }
+
+    /// [`Self::error_code`] as clients read it.
+    pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
     }
 }
 
@@ -144,5 +276,23 @@ pub fn to_graphql_error(err: Arc<AppError>) -> async_graphql::Error {
         message: err.to_string(),
         source: Some(err),
         extensions: Some(extensions),
+    }
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn every_code_reads_back_and_is_screaming_snake_case() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+            assert!(
+                code.as_str()
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b == b'_')
+            );
+        }
+        assert_eq!(ErrorCode::parse("nonsense"), None);
     }
 }

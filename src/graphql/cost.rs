@@ -431,7 +431,7 @@ pub fn check(
 pub fn refusal(message: String, cost: Option<u64>, limits: &CostLimits) -> ServerError {
     let mut err = ServerError::new(message, None);
     let ext = err.extensions.get_or_insert_with(Default::default);
-    ext.set("code", "QUERY_TOO_COMPLEX");
+    ext.set("code", crate::error::ErrorCode::QueryTooComplex.as_str());
     if let Some(cost) = cost {
         ext.set("cost", cost);
     }

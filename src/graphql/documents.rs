@@ -23,6 +23,8 @@ use async_graphql::{Request, ServerError, Value};
 use futures_util::future::BoxFuture;
 use sha2::{Digest, Sha256};
 
+use crate::error::ErrorCode;
+
 /// Where persisted documents are kept, by the hex SHA-256 of their text.
 pub trait DocumentStore: Send + Sync + 'static {
     /// The document with this hash, if kept.
@@ -151,11 +153,11 @@ impl Default for Documents {
     }
 }
 
-fn refusal(code: &str, message: &str) -> ServerError {
+fn refusal(code: ErrorCode, message: &str) -> ServerError {
     let mut err = ServerError::new(message, None);
     err.extensions
         .get_or_insert_with(Default::default)
-        .set("code", code);
+        .set("code", code.as_str());
     err
 }
 
@@ -166,7 +168,7 @@ fn hash_of(request: &Request) -> Result<Option<String>, ServerError> {
     };
     let bad = || {
         refusal(
-            "BAD_REQUEST",
+            ErrorCode::BadRequest,
             "extensions.persistedQuery is {\"version\": 1, \"sha256Hash\": \"<64 hex digits>\"}",
         )
     };
@@ -211,7 +213,7 @@ pub(super) async fn resolve(
         && sha256_hex(&request.query) != *hash
     {
         return Err(refusal(
-            "PERSISTED_QUERY_HASH_MISMATCH",
+            ErrorCode::PersistedQueryHashMismatch,
             "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query",
         ));
     }
@@ -225,7 +227,7 @@ pub(super) async fn resolve(
                 Ok(ToKeep(None))
             }
             None => Err(refusal(
-                "TRUSTED_DOCUMENT_REQUIRED",
+                ErrorCode::TrustedDocumentRequired,
                 "this server runs only its trusted documents; send one of them, by hash or as its exact text",
             )),
         };
@@ -242,7 +244,7 @@ pub(super) async fn resolve(
             Ok(ToKeep(None))
         }
         None => Err(refusal(
-            "PERSISTED_QUERY_NOT_FOUND",
+            ErrorCode::PersistedQueryNotFound,
             "PersistedQueryNotFound",
         )),
     }

@@ -36,7 +36,7 @@ use super::{
 };
 use crate::{
     auth::{Caller, policy},
-    error::AppError,
+    error::{AppError, ErrorCode},
     throttle::{Budget, Charge, RateLimits},
 };
 
@@ -231,7 +231,7 @@ impl AppSchema {
                         ),
                         None,
                     );
-                    set_code(&mut err, "QUERY_TOO_COMPLEX");
+                    set_code(&mut err, ErrorCode::QueryTooComplex);
                     return refuse(err, request_id.as_deref());
                 }
             };
@@ -285,7 +285,7 @@ impl AppSchema {
         }
         let doc = async_graphql::parser::parse_query(&request.query).map_err(|err| {
             let mut err = ServerError::from(err);
-            set_code(&mut err, "GRAPHQL_PARSE_FAILED");
+            set_code(&mut err, ErrorCode::GraphqlParseFailed);
             err
         })?;
         let operation = match (&doc.operations, request.operation_name.as_deref()) {
@@ -307,7 +307,7 @@ impl AppSchema {
                 "only queries may be sent with GET; send mutations with POST",
                 None,
             );
-            set_code(&mut err, "METHOD_NOT_ALLOWED");
+            set_code(&mut err, ErrorCode::MethodNotAllowed);
             return Err(err);
         }
         let cost = cost::check(
@@ -367,7 +367,7 @@ impl AppSchema {
                     "the rate limit cannot be checked just now; retry in a second",
                     None,
                 );
-                set_code(&mut err, "THROTTLED");
+                set_code(&mut err, ErrorCode::Throttled);
                 err.extensions
                     .get_or_insert_with(Default::default)
                     .set("retryAfter", 1);
@@ -390,7 +390,7 @@ impl AppSchema {
             ),
             None,
         );
-        set_code(&mut err, "THROTTLED");
+        set_code(&mut err, ErrorCode::Throttled);
         err.extensions
             .get_or_insert_with(Default::default)
             .set("retryAfter", retry);
@@ -437,10 +437,10 @@ fn code_of(err: &ServerError) -> Option<&str> {
         })
 }
 
-fn set_code(err: &mut ServerError, code: &str) {
+fn set_code(err: &mut ServerError, code: ErrorCode) {
     err.extensions
         .get_or_insert_with(Default::default)
-        .set("code", code);
+        .set("code", code.as_str());
 }
 
 /// Gives every error of a response its code, and logs the internal ones with the request id.
@@ -473,11 +473,11 @@ fn finish(response: &mut Response, request_id: Option<&str>, limits: &SchemaLimi
             Some(_) => {}
             None if code_of(err).is_some() => {}
             None if not_run && err.path.is_empty() => request_error(err, limits),
-            None if is_input_coercion(&err.message) => set_code(err, "BAD_USER_INPUT"),
+            None if is_input_coercion(&err.message) => set_code(err, ErrorCode::BadUserInput),
             None => {
                 tracing::error!(request_id = %request_id, path = ?err.path, error = %err.message, "internal error without a code");
                 err.message = "internal error".to_owned();
-                set_code(err, "INTERNAL");
+                set_code(err, ErrorCode::Internal);
                 err.extensions
                     .get_or_insert_with(Default::default)
                     .set("requestId", request_id);
@@ -494,27 +494,27 @@ fn request_error(err: &mut ServerError, limits: &SchemaLimits) {
                 "the query is nested deeper than the limit of {} levels",
                 limits.max_depth
             );
-            set_code(err, "QUERY_TOO_DEEP");
+            set_code(err, ErrorCode::QueryTooDeep);
         }
         "Query is too complex." => {
             err.message = format!(
                 "the query selects more than the limit of {} fields; ask for smaller pages or fewer fields",
                 limits.max_complexity
             );
-            set_code(err, "QUERY_TOO_COMPLEX");
+            set_code(err, ErrorCode::QueryTooComplex);
         }
         m if m.starts_with("The number of directives on the field") => {
             err.message = format!(
                 "a field carries more than the {} directives allowed",
                 limits.cost.max_directives_per_field
             );
-            set_code(err, "QUERY_TOO_COMPLEX");
+            set_code(err, ErrorCode::QueryTooComplex);
         }
         // Found while the document is read, as before async-graphql validates it.
         m if m.starts_with("The recursion depth of the query") => {
-            set_code(err, "GRAPHQL_PARSE_FAILED");
+            set_code(err, ErrorCode::GraphqlParseFailed);
         }
-        _ => set_code(err, "GRAPHQL_VALIDATION_FAILED"),
+        _ => set_code(err, ErrorCode::GraphqlValidationFailed),
     }
 }
 

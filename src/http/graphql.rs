@@ -22,6 +22,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{HttpState, REQUEST_ID, auth};
+use crate::error::ErrorCode;
 use crate::graphql::RequestId;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -72,8 +73,9 @@ fn negotiate(headers: &HeaderMap) -> Option<Media> {
 }
 
 /// A response with no `data`, for failures before GraphQL runs.
-fn request_error(status: StatusCode, code: &str, message: &str, media: Media) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+fn request_error(status: StatusCode, code: ErrorCode, message: &str, media: Media) -> Response {
+    let body =
+        json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] });
     let mut response = (status, body.to_string()).into_response();
     response
         .headers_mut()
@@ -84,23 +86,11 @@ fn request_error(status: StatusCode, code: &str, message: &str, media: Media) ->
 fn not_acceptable() -> Response {
     request_error(
         StatusCode::NOT_ACCEPTABLE,
-        "NOT_ACCEPTABLE",
+        ErrorCode::NotAcceptable,
         "accept application/graphql-response+json or application/json",
         Media::Json,
     )
 }
-
-/// Codes of errors raised before execution: the response then has no `data`.
-const REQUEST_ERROR_CODES: [&str; 8] = [
-    "GRAPHQL_PARSE_FAILED",
-    "GRAPHQL_VALIDATION_FAILED",
-    "QUERY_TOO_DEEP",
-    "QUERY_TOO_COMPLEX",
-    "BAD_REQUEST",
-    "PERSISTED_QUERY_NOT_FOUND",
-    "PERSISTED_QUERY_HASH_MISMATCH",
-    "TRUSTED_DOCUMENT_REQUIRED",
-];
 
 async fn execute(
     state: &HttpState,
@@ -123,8 +113,12 @@ async fn execute(
     {
         Ok(caller) => caller,
         Err(crate::error::AppError::Unauthenticated(message)) => {
-            let mut response =
-                request_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", &message, media);
+            let mut response = request_error(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthenticated,
+                &message,
+                media,
+            );
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer error=\"invalid_token\""),
@@ -135,7 +129,7 @@ async fn execute(
             tracing::warn!(request_id = %request_id, error = ?err, "the database is unavailable to authenticate a request");
             let mut response = request_error(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "SERVICE_UNAVAILABLE",
+                ErrorCode::ServiceUnavailable,
                 &err.to_string(),
                 media,
             );
@@ -148,7 +142,7 @@ async fn execute(
             tracing::error!(request_id = %request_id, error = %err, "authenticating a request failed");
             return request_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
+                ErrorCode::Internal,
                 "internal error",
                 media,
             );
@@ -164,43 +158,28 @@ async fn execute(
     }
     let response = state.schema.execute(request).await;
     tracing::debug!(request_id = %request_id, cost = cost.get(), "graphql request");
+    let code_of = |e: &async_graphql::ServerError| match e.extensions.as_ref()?.get("code")? {
+        async_graphql::Value::String(s) => ErrorCode::parse(s),
+        _ => None,
+    };
+    let has = |wanted: ErrorCode| response.errors.iter().any(|e| code_of(e) == Some(wanted));
     let not_executed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
-        && response.errors.iter().all(|e| {
-            e.extensions
-                .as_ref()
-                .and_then(|x| x.get("code"))
-                .is_some_and(|c| {
-                    matches!(c, async_graphql::Value::String(s) if REQUEST_ERROR_CODES.contains(&s.as_str()))
-                })
-        });
+        && response
+            .errors
+            .iter()
+            .all(|e| code_of(e).is_some_and(ErrorCode::is_request_error));
     // The database out of reach: 503 and when to retry, whatever else the response holds.
-    let unavailable = response.errors.iter().any(|e| {
-        e.extensions
-            .as_ref()
-            .and_then(|x| x.get("code"))
-            .is_some_and(
-                |c| matches!(c, async_graphql::Value::String(s) if s == "SERVICE_UNAVAILABLE"),
-            )
-    });
+    let unavailable = has(ErrorCode::ServiceUnavailable);
     // A mutation sent with GET (its text, or its hash).
-    let wrong_method = response.errors.iter().any(|e| {
-        e.extensions
-            .as_ref()
-            .and_then(|x| x.get("code"))
-            .is_some_and(
-                |c| matches!(c, async_graphql::Value::String(s) if s == "METHOD_NOT_ALLOWED"),
-            )
-    });
+    let wrong_method = has(ErrorCode::MethodNotAllowed);
     // Over the caller's rate limit: 429 and when to retry.
     let retry_after = response.errors.iter().find_map(|e| {
-        let ext = e.extensions.as_ref()?;
-        match (ext.get("code"), ext.get("retryAfter")) {
-            (Some(async_graphql::Value::String(c)), Some(async_graphql::Value::Number(n)))
-                if c == "THROTTLED" =>
-            {
-                n.as_u64()
-            }
+        if code_of(e) != Some(ErrorCode::Throttled) {
+            return None;
+        }
+        match e.extensions.as_ref()?.get("retryAfter")? {
+            async_graphql::Value::Number(n) => n.as_u64(),
             _ => None,
         }
     });
@@ -246,7 +225,7 @@ async fn execute(
             tracing::error!(error = %err, "could not serialise a GraphQL response");
             request_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
+                ErrorCode::Internal,
                 "internal error",
                 media,
             )
@@ -303,7 +282,7 @@ pub(super) async fn post_graphql(
     if essence != JSON {
         return request_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::UnsupportedMediaType,
             "send the request as application/json",
             media,
         );
@@ -313,7 +292,7 @@ pub(super) async fn post_graphql(
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             return request_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
+                ErrorCode::PayloadTooLarge,
                 "the request body is larger than the server accepts",
                 media,
             );
@@ -321,7 +300,7 @@ pub(super) async fn post_graphql(
         Err(rejection) => {
             return request_error(
                 StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
+                ErrorCode::BadRequest,
                 &rejection.body_text(),
                 media,
             );
@@ -332,7 +311,7 @@ pub(super) async fn post_graphql(
         Err(err) => {
             return request_error(
                 StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
+                ErrorCode::BadRequest,
                 &format!("the body is not a GraphQL request in JSON: {err}"),
                 media,
             );
@@ -368,7 +347,7 @@ pub(super) async fn get_graphql(
         Err(rejection) => {
             return request_error(
                 StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
+                ErrorCode::BadRequest,
                 &rejection.body_text(),
                 Media::Json,
             );
@@ -390,7 +369,7 @@ pub(super) async fn get_graphql(
             }
             return request_error(
                 StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
+                ErrorCode::BadRequest,
                 "give the GraphQL document in the `query` parameter",
                 negotiate(&headers).unwrap_or(Media::Json),
             );
@@ -414,7 +393,7 @@ pub(super) async fn get_graphql(
                 Err(err) => {
                     return request_error(
                         StatusCode::BAD_REQUEST,
-                        "BAD_REQUEST",
+                        ErrorCode::BadRequest,
                         &format!("`{field}` is not JSON: {err}"),
                         media,
                     );

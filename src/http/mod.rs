@@ -105,7 +105,7 @@ async fn overloaded(_: tower::BoxError) -> impl IntoResponse {
         StatusCode::SERVICE_UNAVAILABLE,
         [(axum::http::header::RETRY_AFTER, "1")],
         Json(
-            json!({ "errors": [{ "message": "the server is busy; try again shortly", "extensions": { "code": "SERVICE_UNAVAILABLE" } }] }),
+            json!({ "errors": [{ "message": "the server is busy; try again shortly", "extensions": { "code": crate::error::ErrorCode::ServiceUnavailable.as_str() } }] }),
         ),
     )
 }

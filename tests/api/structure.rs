@@ -99,3 +99,19 @@ fn roles_are_compared_in_the_policy_only() {
         "OrganizationKind::College => Role::College,"
     ));
 }
+
+#[test]
+fn error_codes_come_from_the_one_list() {
+    // `extensions.code` is set from `ErrorCode` only: no string literal after "code".
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let stray = offending(&files, |line| {
+        let squeezed: String = line.split_whitespace().collect();
+        squeezed.contains(".set(\"code\",\"") || squeezed.contains("{\"code\":\"")
+    });
+    assert!(
+        stray.is_empty(),
+        "codes outside ErrorCode:\n{}",
+        stray.join("\n")
+    );
+}
