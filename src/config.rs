@@ -413,7 +413,10 @@ mod tests {
         let fields = serde_json::to_value(Settings::default()).expect("settings serialise");
         let debug = format!("{:?}", Settings::default());
         for name in fields.as_object().expect("an object").keys() {
-            assert!(debug.contains(&format!("{name}:")), "Debug leaves out {name}");
+            assert!(
+                debug.contains(&format!("{name}:")),
+                "Debug leaves out {name}"
+            );
         }
     }
 
