@@ -1,0 +1,130 @@
+//! Assessment sessions a body schedules.
+
+use super::*;
+
+/// A session to schedule.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// The occupation.
+    pub occupation: OccupationCode,
+    /// The level: one of the five national levels, within the body's scope.
+    pub level: SkillLevel,
+    /// The exam day, not in the past.
+    pub exam_date: NaiveDate,
+    /// The last day to register, on or before the exam day.
+    pub registration_deadline: NaiveDate,
+    /// The venue's region.
+    pub region: RegionCode,
+    /// The venue's address.
+    pub address: String,
+    /// The venue's coordinates.
+    pub point: Option<(f64, f64)>,
+    /// Places, 1 to 1,000.
+    pub capacity: i32,
+}
+
+/// Schedules a session for the caller's ACTIVE assessment body, within its scope.
+pub async fn schedule_session(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    new: NewSession,
+) -> AppResult<assessment_session::Model> {
+    let org_id = policy::assess(&caller.viewer)?;
+    let body = body_of(db, org_id).await?;
+    ensure_active(&body)?;
+    if level_digit(new.level).is_none() {
+        return Err(AppError::validation(
+            "input.level",
+            "one of the five national levels (LEVEL_5 to LEVEL_1)",
+        ));
+    }
+    let scope = assessment_scope::Entity::find()
+        .filter(assessment_scope::Column::BodyId.eq(body.id))
+        .filter(assessment_scope::Column::OccupationCode.eq(new.occupation.as_str()))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::validation("input.occupation", "outside the body's scope"))?;
+    if new.level > scope.max_level {
+        return Err(AppError::validation(
+            "input.level",
+            "above the highest level the body may evaluate for this occupation",
+        ));
+    }
+    let today = Utc::now().date_naive();
+    if new.exam_date < today {
+        return Err(AppError::validation(
+            "input.examDate",
+            "must not be in the past",
+        ));
+    }
+    if new.registration_deadline > new.exam_date {
+        return Err(AppError::validation(
+            "input.registrationDeadline",
+            "must be on or before the exam day",
+        ));
+    }
+    if !(1..=1_000).contains(&new.capacity) {
+        return Err(AppError::validation("input.capacity", "1 to 1,000"));
+    }
+    let address = new.address.trim();
+    if address.is_empty() || address.chars().count() > 200 {
+        return Err(AppError::validation("input.address", "1 to 200 characters"));
+    }
+    let region = region::Entity::find()
+        .filter(region::Column::Code.eq(new.region.as_str()))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::validation("input.region", "no region has this code"))?;
+    let txn = crate::domain::begin_write(db).await?;
+    let saved = assessment_session::Entity::insert(assessment_session::ActiveModel {
+        body_id: Set(body.id),
+        occupation_code: Set(new.occupation.as_str().to_owned()),
+        level: Set(new.level),
+        exam_date: Set(new.exam_date),
+        registration_deadline: Set(new.registration_deadline),
+        region_id: Set(region.id),
+        address: Set(address.to_owned()),
+        latitude: Set(new.point.map(|p| p.0)),
+        longitude: Set(new.point.map(|p| p.1)),
+        capacity: Set(new.capacity),
+        registered: Set(0),
+        status: Set(SessionStatus::Scheduled),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "scheduleSession",
+            target_type: "AssessmentSession",
+            target_id: NodeKey::AssessmentSession(saved.id).to_id().0,
+            region_id: Some(region.id),
+            changes: Some(json!({ "occupation": saved.occupation_code, "level": format!("{:?}", saved.level), "examDate": saved.exam_date, "capacity": saved.capacity })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+pub(super) async fn session_for_body(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    session_id: i32,
+) -> AppResult<(assessment_session::Model, assessment_body::Model)> {
+    let session = assessment_session::Entity::find_by_id(session_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::not_found("assessment session"))?;
+    let org_id = policy::assess(&caller.viewer)?;
+    let body = body_of(conn, org_id).await?;
+    if body.id != session.body_id {
+        return Err(AppError::Forbidden(
+            "the session belongs to another assessment body".to_owned(),
+        ));
+    }
+    Ok((session, body))
+}

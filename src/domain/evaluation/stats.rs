@@ -1,0 +1,249 @@
+//! Certificate statistics, with disclosure control.
+
+use super::*;
+
+/// Which certificates to count.
+#[derive(Debug, Clone, Default)]
+pub struct StatsFilter {
+    /// Issued by bodies in any of these alliances.
+    pub alliances: Vec<AllianceCode>,
+    /// Issued by bodies of this region.
+    pub region: Option<RegionCode>,
+    /// For this occupation or group.
+    pub occupation: Option<OccupationPrefix>,
+    /// At this level or above.
+    pub min_level: Option<SkillLevel>,
+    /// By bodies of this type.
+    pub body_type: Option<BodyType>,
+    /// Issued in this year.
+    pub year: Option<i32>,
+    /// VALID ones only (default) or revoked ones too.
+    pub include_revoked: bool,
+}
+
+/// The dimensions counts can be grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StatsDimension {
+    /// The body's alliances (a certificate counts once in each).
+    Alliance,
+    /// The body's region.
+    Region,
+    /// The occupation.
+    Occupation,
+    /// The level.
+    Level,
+    /// The body type.
+    BodyType,
+    /// The year of issue.
+    Year,
+}
+
+/// One group of certificates.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StatsRow {
+    /// The alliance, when grouped by it.
+    pub alliance_id: Option<i32>,
+    /// The region, when grouped by it.
+    pub region_id: Option<i32>,
+    /// The occupation, when grouped by it.
+    pub occupation_code: Option<String>,
+    /// The level, when grouped by it.
+    pub level: Option<SkillLevel>,
+    /// The body type, when grouped by it.
+    pub body_type: Option<BodyType>,
+    /// The year, when grouped by it.
+    pub year: Option<i32>,
+    /// How many certificates.
+    pub count: u64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct StatsSource {
+    occupation_code: String,
+    level: i16,
+    status: String,
+    issued_on: NaiveDate,
+    body_type: String,
+    region_id: i32,
+    organization_id: i32,
+}
+
+/// A group's key: alliance, region, occupation, level rank, body type, year.
+type GroupKey = (
+    Option<i32>,
+    Option<i32>,
+    Option<String>,
+    Option<i16>,
+    Option<String>,
+    Option<i32>,
+);
+
+/// Counts certificates in groups: aggregates only, no learner in them. With
+/// [`Precision::Protected`] only atomic cells (issuing organization × occupation × level × year
+/// × status) of at least [`disclosure::MIN_CELL`] certificates count (`domain::disclosure`).
+pub async fn certificate_stats(
+    db: &DatabaseConnection,
+    precision: Precision,
+    filter: &StatsFilter,
+    group_by: &[StatsDimension],
+) -> AppResult<Vec<StatsRow>> {
+    let mut select = certificate::Entity::find()
+        .select_only()
+        .column(certificate::Column::OccupationCode)
+        .column(certificate::Column::Level)
+        .column(certificate::Column::Status)
+        .column(certificate::Column::IssuedOn)
+        .column_as(
+            Expr::col((assessment_body::Entity, assessment_body::Column::BodyType)),
+            "body_type",
+        )
+        .column_as(
+            Expr::col((organization::Entity, organization::Column::RegionId)),
+            "region_id",
+        )
+        .column_as(
+            Expr::col((organization::Entity, organization::Column::Id)),
+            "organization_id",
+        )
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            certificate::Entity::belongs_to(assessment_body::Entity)
+                .from(certificate::Column::BodyId)
+                .to(assessment_body::Column::Id)
+                .into(),
+        )
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            assessment_body::Entity::belongs_to(organization::Entity)
+                .from(assessment_body::Column::OrganizationId)
+                .to(organization::Column::Id)
+                .into(),
+        );
+    if !filter.include_revoked {
+        select = select.filter(certificate::Column::Status.eq(CertificateStatus::Valid));
+    }
+    if let Some(prefix) = &filter.occupation {
+        select = select.filter(
+            Expr::col((certificate::Entity, certificate::Column::OccupationCode))
+                .like(LikeExpr::new(prefix.like_pattern())),
+        );
+    }
+    if let Some(level) = filter.min_level {
+        select = select.filter(certificate::Column::Level.gte(level));
+    }
+    if let Some(t) = filter.body_type {
+        select = select
+            .filter(Expr::col((assessment_body::Entity, assessment_body::Column::BodyType)).eq(t));
+    }
+    if let Some(region) = &filter.region {
+        select = select.filter(
+            Expr::col((organization::Entity, organization::Column::RegionId)).in_subquery(
+                Query::select()
+                    .column(region::Column::Id)
+                    .from(region::Entity)
+                    .and_where(Expr::col(region::Column::Code).eq(region.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    let rows: Vec<StatsSource> = select.into_model().all(db).await?;
+    let rows = disclosure::release(
+        precision,
+        rows,
+        |r| {
+            (
+                r.organization_id,
+                r.occupation_code.clone(),
+                r.level,
+                r.issued_on.year(),
+                r.status.clone(),
+            )
+        },
+        |_| 1,
+    );
+    let members: Vec<membership::Model> = membership::Entity::find()
+        .filter(membership::Column::LeftOn.is_null())
+        .all(db)
+        .await?;
+    let alliance_ids: HashMap<String, i32> = alliance::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.id))
+        .collect();
+    let wanted: Option<BTreeSet<i32>> = (!filter.alliances.is_empty()).then(|| {
+        filter
+            .alliances
+            .iter()
+            .filter_map(|c| alliance_ids.get(c.as_str()).copied())
+            .collect()
+    });
+    let mut by_org: HashMap<i32, Vec<i32>> = HashMap::new();
+    for m in members {
+        by_org
+            .entry(m.organization_id)
+            .or_default()
+            .push(m.alliance_id);
+    }
+    let dims: BTreeSet<StatsDimension> = group_by.iter().copied().collect();
+    let mut groups: std::collections::BTreeMap<GroupKey, u64> = Default::default();
+    for row in rows {
+        let year = row.issued_on.year();
+        if filter.year.is_some_and(|y| y != year) {
+            continue;
+        }
+        let orgs_alliances = by_org
+            .get(&row.organization_id)
+            .cloned()
+            .unwrap_or_default();
+        let relevant: Vec<i32> = match &wanted {
+            Some(w) => orgs_alliances
+                .iter()
+                .copied()
+                .filter(|a| w.contains(a))
+                .collect(),
+            None => orgs_alliances.clone(),
+        };
+        if wanted.is_some() && relevant.is_empty() {
+            continue;
+        }
+        let alliance_keys: Vec<Option<i32>> = if dims.contains(&StatsDimension::Alliance) {
+            relevant.into_iter().map(Some).collect()
+        } else {
+            vec![None]
+        };
+        for alliance in alliance_keys {
+            let key = (
+                alliance,
+                dims.contains(&StatsDimension::Region)
+                    .then_some(row.region_id),
+                dims.contains(&StatsDimension::Occupation)
+                    .then(|| row.occupation_code.clone()),
+                dims.contains(&StatsDimension::Level).then_some(row.level),
+                dims.contains(&StatsDimension::BodyType)
+                    .then(|| row.body_type.clone()),
+                dims.contains(&StatsDimension::Year).then_some(year),
+            );
+            *groups.entry(key).or_default() += 1;
+        }
+    }
+    use sea_orm::ActiveEnum;
+    if groups.is_empty() && dims.is_empty() {
+        // One total, even when it is zero.
+        return Ok(vec![StatsRow::default()]);
+    }
+    Ok(groups
+        .into_iter()
+        .map(
+            |((alliance_id, region_id, occupation_code, level, body_type, year), count)| StatsRow {
+                alliance_id,
+                region_id,
+                occupation_code,
+                level: level.and_then(|l| SkillLevel::try_from_value(&l).ok()),
+                body_type: body_type.and_then(|t| BodyType::try_from_value(&t).ok()),
+                year,
+                count,
+            },
+        )
+        .collect())
+}
