@@ -59,10 +59,17 @@ impl App {
         db: DatabaseConnection,
         secrets: Secrets,
     ) -> anyhow::Result<Self> {
-        let events: Arc<dyn EventBroker> = match &settings.redis_url {
-            Some(url) => {
-                let broker = RedisBroker::start(url, &settings.redis_prefix)
-                    .with_context(|| format!("the Redis URL {}", crate::config::redact_url(url)))?;
+        // One connection to Redis for the whole request path, when there is a Redis.
+        let link = match &settings.redis_url {
+            Some(url) => Some(Arc::new(
+                RedisLink::new(url, &settings.redis_prefix)
+                    .with_context(|| format!("the Redis URL {}", crate::config::redact_url(url)))?,
+            )),
+            None => None,
+        };
+        let events: Arc<dyn EventBroker> = match &link {
+            Some(link) => {
+                let broker = RedisBroker::over(link.clone());
                 // A moment for the subscription, so the first events are shared; Redis out of
                 // reach is not a reason not to serve.
                 if !broker
@@ -76,12 +83,6 @@ impl App {
                 Arc::new(broker)
             }
             None => Arc::new(InProcessBroker::default()),
-        };
-        let link = match &settings.redis_url {
-            Some(url) => Some(Arc::new(
-                RedisLink::new(url, &settings.redis_prefix).context("the Redis URL")?,
-            )),
-            None => None,
         };
         let documents = Documents {
             store: match &link {

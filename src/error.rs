@@ -118,6 +118,20 @@ impl ErrorCode {
         }
     }
 
+    /// Gives `err` this code.
+    pub fn set_on(self, err: &mut async_graphql::ServerError) {
+        err.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", self.as_str());
+    }
+
+    /// An error raised before any resolver runs, with this code.
+    pub fn error(self, message: impl Into<String>) -> async_graphql::ServerError {
+        let mut err = async_graphql::ServerError::new(message, None);
+        self.set_on(&mut err);
+        err
+    }
+
     /// The code of a string a response carries.
     pub fn parse(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.as_str() == code)

@@ -37,6 +37,11 @@ impl RedisLink {
         })
     }
 
+    /// The client, for connections of their own (a pub/sub subscription).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// `{prefix}{name}`.
     pub fn key(&self, name: &str) -> String {
         format!("{}{name}", self.prefix)

@@ -648,17 +648,12 @@ fn ordering(
             })?;
             (
                 "distance",
-                SortKey {
-                    expr: near.squared_km_sql(demand::Column::Latitude, demand::Column::Longitude),
+                SortKey::distance(
+                    near,
+                    (demand::Column::Latitude, demand::Column::Longitude),
                     descending,
-                    kind: KeyKind::Float,
-                    value: Box::new(move |m: &demand::Model| {
-                        CursorValue::Float(match (m.latitude, m.longitude) {
-                            (Some(lat), Some(lng)) => near.squared_km(lat, lng),
-                            _ => 0.0,
-                        })
-                    }),
-                },
+                    |m: &demand::Model| m.latitude.zip(m.longitude),
+                ),
             )
         }
         // Drafts have no posting time; they sort by creation, which a draft's cursor carries.
@@ -723,13 +718,7 @@ pub async fn list(
 ) -> AppResult<Page<demand::Model>> {
     let ordering = ordering(order, descending, filter.near)?;
     let select = select(viewer, filter, db.get_database_backend());
-    match filter.near {
-        Some(near) if order == DemandOrderField::Distance && !descending => {
-            let columns = (demand::Column::Latitude, demand::Column::Longitude);
-            page::fetch_page_nearest(db, select, &ordering, request, &near, columns).await
-        }
-        _ => page::fetch_page(db, select, &ordering, request).await,
-    }
+    page::fetch_page(db, select, &ordering, request).await
 }
 
 /// How many demands the viewer may see match.

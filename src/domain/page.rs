@@ -274,6 +274,9 @@ pub struct SortKey<E: EntityTrait> {
     pub kind: KeyKind,
     /// Computes the key from a row, exactly as SQL computes `expr`.
     pub value: KeyValue<E::Model>,
+    /// For a distance key, the point and the rows' (latitude, longitude) columns: ascending, the
+    /// page is read ring by ring around the point ([`fetch_page`]).
+    pub nearest: Option<(super::geo::Near, E::Column, E::Column)>,
 }
 
 impl<E: EntityTrait> SortKey<E> {
@@ -289,6 +292,26 @@ impl<E: EntityTrait> SortKey<E> {
             descending,
             kind,
             value: Box::new(value),
+            nearest: None,
+        }
+    }
+
+    /// The squared distance from `near` to a row's (`latitude`, `longitude`), `place` reading
+    /// them from a row (a row without a place has distance 0, as SQL filters it out anyway).
+    pub fn distance(
+        near: super::geo::Near,
+        (latitude, longitude): (E::Column, E::Column),
+        descending: bool,
+        place: fn(&E::Model) -> Option<(f64, f64)>,
+    ) -> Self {
+        Self {
+            expr: near.squared_km_sql(latitude, longitude),
+            descending,
+            kind: KeyKind::Float,
+            value: Box::new(move |m| {
+                CursorValue::Float(place(m).map_or(0.0, |(lat, lng)| near.squared_km(lat, lng)))
+            }),
+            nearest: Some((near, latitude, longitude)),
         }
     }
 }
@@ -399,7 +422,10 @@ fn page_of<E: EntityTrait>(
     Page::of(items, request, more)
 }
 
-/// Reads one page of `select` in `ordering`, with one statement.
+/// Reads one page of `select` in `ordering`, with one statement. An ordering nearest first
+/// from a point, read forwards, is read ring by ring around it ([`fetch_page_of_parts`], the
+/// rings before the cursor left out), so the page costs about the same whatever the number of
+/// rows in the radius.
 pub async fn fetch_page<E, C>(
     db: &C,
     select: Select<E>,
@@ -411,6 +437,31 @@ where
     E::Model: Send + Sync,
     C: ConnectionTrait,
 {
+    let nearest = ordering
+        .keys
+        .first()
+        .filter(|key| !key.descending && request.direction == Direction::Forward)
+        .and_then(|key| key.nearest);
+    if let Some((near, latitude, longitude)) = nearest {
+        let backend = db.get_database_backend();
+        let beyond = request
+            .after
+            .as_ref()
+            .and_then(|cursor| match cursor.keys.first() {
+                Some(CursorValue::Float(squared)) => Some(*squared),
+                _ => None,
+            });
+        let parts = near
+            .rings(beyond)
+            .into_iter()
+            .map(|ring| {
+                select
+                    .clone()
+                    .filter(near.ring(backend, latitude, longitude, ring))
+            })
+            .collect();
+        return fetch_page_of_parts(db, parts, ordering, request).await;
+    }
     let rows = page_select(select, ordering, request)?.all(db).await?;
     Ok(page_of(rows, ordering, request))
 }
@@ -452,46 +503,6 @@ where
     let built = db.get_database_backend().build(&statement);
     let rows = E::find().from_raw_sql(built).all(db).await?;
     Ok(page_of(rows, ordering, request))
-}
-
-/// One page of `select` ordered nearest first from `near` (by `ordering`, whose first key is the
-/// squared distance), where `columns` are the rows' (latitude, longitude): read forwards, ring by
-/// ring ([`fetch_page_of_parts`], rings before the cursor left out), so that the page costs about
-/// the same whatever the number of rows in the radius; read backwards, in one part.
-pub async fn fetch_page_nearest<E, C>(
-    db: &C,
-    select: Select<E>,
-    ordering: &Ordering<E>,
-    request: &PageRequest,
-    near: &super::geo::Near,
-    (latitude, longitude): (E::Column, E::Column),
-) -> AppResult<Page<E::Model>>
-where
-    E: EntityTrait,
-    E::Model: Send + Sync,
-    C: ConnectionTrait,
-{
-    if request.direction == Direction::Backward {
-        return fetch_page(db, select, ordering, request).await;
-    }
-    let backend = db.get_database_backend();
-    let beyond = request
-        .after
-        .as_ref()
-        .and_then(|cursor| match cursor.keys.first() {
-            Some(CursorValue::Float(squared)) => Some(*squared),
-            _ => None,
-        });
-    let parts = near
-        .rings(beyond)
-        .into_iter()
-        .map(|ring| {
-            select
-                .clone()
-                .filter(near.ring(backend, latitude, longitude, ring))
-        })
-        .collect();
-    fetch_page_of_parts(db, parts, ordering, request).await
 }
 
 /// Counts the rows of `select`, for a connection's `totalCount`.

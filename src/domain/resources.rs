@@ -536,22 +536,15 @@ fn ordering(
             })?;
             (
                 format!("distance:{},{}", near.latitude, near.longitude),
-                SortKey {
-                    expr: near.squared_km_sql(
+                SortKey::distance(
+                    near,
+                    (
                         open_resource::Column::Latitude,
                         open_resource::Column::Longitude,
                     ),
                     descending,
-                    kind: KeyKind::Float,
-                    value: Box::new(move |m: &open_resource::Model| {
-                        CursorValue::Float(
-                            m.latitude
-                                .zip(m.longitude)
-                                .map(|(a, b)| near.squared_km(a, b))
-                                .unwrap_or(0.0),
-                        )
-                    }),
-                },
+                    |m: &open_resource::Model| m.latitude.zip(m.longitude),
+                ),
             )
         }
     };
@@ -582,16 +575,7 @@ pub async fn list(
 ) -> AppResult<Page<open_resource::Model>> {
     let ordering = ordering(order, descending, filter.near)?;
     let select = select(filter, db.get_database_backend());
-    match filter.near {
-        Some(near) if order == ResourceOrderField::Distance && !descending => {
-            let columns = (
-                open_resource::Column::Latitude,
-                open_resource::Column::Longitude,
-            );
-            page::fetch_page_nearest(db, select, &ordering, request, &near, columns).await
-        }
-        _ => page::fetch_page(db, select, &ordering, request).await,
-    }
+    page::fetch_page(db, select, &ordering, request).await
 }
 
 /// How many published items match.

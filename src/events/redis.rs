@@ -19,13 +19,11 @@ use std::{
 };
 
 use futures_util::{StreamExt, stream::BoxStream};
-use redis::{
-    AsyncCommands, Client,
-    aio::{ConnectionManager, ConnectionManagerConfig},
-};
+use redis::{AsyncCommands, Client};
 use tokio::sync::{broadcast, mpsc, watch};
 
 use super::{Event, EventBroker, InProcessBroker};
+use crate::redis_link::RedisLink;
 
 /// How long a connection attempt or a command may take before Redis counts as out of reach.
 const TIMEOUT: Duration = Duration::from_secs(1);
@@ -45,12 +43,18 @@ pub struct RedisBroker {
 }
 
 impl RedisBroker {
-    /// A broker on the Redis at `url` with channel `{prefix}events`. It starts its publishing and
-    /// subscribing tasks at once and returns without waiting for Redis: an unreachable Redis is
-    /// retried in the background. Only a malformed URL is an error.
+    /// A broker on the Redis at `url` with channel `{prefix}events` ([`Self::over`] a link of
+    /// its own). Only a malformed URL is an error.
     pub fn start(url: &str, prefix: &str) -> redis::RedisResult<Self> {
-        let client = Client::open(url)?;
-        let channel = format!("{prefix}events");
+        Ok(Self::over(Arc::new(RedisLink::new(url, prefix)?)))
+    }
+
+    /// A broker publishing over `link` on `{prefix}events`. It starts its publishing and
+    /// subscribing tasks at once and returns without waiting for Redis: an unreachable Redis is
+    /// retried in the background.
+    pub fn over(link: Arc<RedisLink>) -> Self {
+        let client = link.client().clone();
+        let channel = link.key("events");
         let local = InProcessBroker::default();
         let (outbox, pending) = mpsc::channel(OUTBOX);
         let (live, subscribed) = watch::channel(false);
@@ -58,7 +62,7 @@ impl RedisBroker {
         let (stop, _) = broadcast::channel(1);
         let sender = local.sender.clone();
         tokio::spawn(publish_loop(
-            client.clone(),
+            link,
             channel.clone(),
             pending,
             sender.clone(),
@@ -72,12 +76,12 @@ impl RedisBroker {
             live,
             stop.subscribe(),
         ));
-        Ok(Self {
+        Self {
             local,
             outbox,
             subscribed,
             _stop: stop,
-        })
+        }
     }
 
     /// Waits until this instance's subscription to Redis is live (or `timeout` passes); whether
@@ -114,22 +118,16 @@ impl EventBroker for RedisBroker {
     }
 }
 
-/// Publishes the outbox in order, reconnecting as needed; an event Redis does not take, or that
-/// this instance's subscription cannot hear back, is delivered locally.
+/// Publishes the outbox in order over the shared connection ([`RedisLink`]); an event Redis does
+/// not take, or that this instance's subscription cannot hear back, is delivered locally.
 async fn publish_loop(
-    client: Client,
+    link: Arc<RedisLink>,
     channel: String,
     mut pending: mpsc::Receiver<Event>,
     local: broadcast::Sender<Event>,
     subscribed: watch::Receiver<bool>,
     mut stop: broadcast::Receiver<()>,
 ) {
-    let config = ConnectionManagerConfig::new()
-        .set_connection_timeout(Some(TIMEOUT))
-        .set_response_timeout(Some(TIMEOUT))
-        .set_number_of_retries(1)
-        .set_max_delay(MAX_BACKOFF);
-    let mut connection: Option<ConnectionManager> = None;
     loop {
         let event = tokio::select! {
             event = pending.recv() => match event {
@@ -146,14 +144,8 @@ async fn publish_loop(
                 continue;
             }
         };
-        if connection.is_none() {
-            match ConnectionManager::new_with_config(client.clone(), config.clone()).await {
-                Ok(made) => connection = Some(made),
-                Err(err) => tracing::warn!(error = %err, "Redis is out of reach for publishing"),
-            }
-        }
-        let published = match connection.as_mut() {
-            Some(conn) => conn
+        let published = match link.connection().await {
+            Some(mut conn) => conn
                 .publish::<_, _, i64>(&channel, payload)
                 .await
                 .map_err(|err| tracing::warn!(error = %err, "publishing an event to Redis failed"))

@@ -429,9 +429,8 @@ pub fn check(
 
 /// A refusal before execution: `QUERY_TOO_COMPLEX`, with the cost when it was computed.
 pub fn refusal(message: String, cost: Option<u64>, limits: &CostLimits) -> ServerError {
-    let mut err = ServerError::new(message, None);
+    let mut err = crate::error::ErrorCode::QueryTooComplex.error(message);
     let ext = err.extensions.get_or_insert_with(Default::default);
-    ext.set("code", crate::error::ErrorCode::QueryTooComplex.as_str());
     if let Some(cost) = cost {
         ext.set("cost", cost);
     }

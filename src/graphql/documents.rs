@@ -153,22 +153,13 @@ impl Default for Documents {
     }
 }
 
-fn refusal(code: ErrorCode, message: &str) -> ServerError {
-    let mut err = ServerError::new(message, None);
-    err.extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code.as_str());
-    err
-}
-
 /// The APQ hash a request carries, if any.
 fn hash_of(request: &Request) -> Result<Option<String>, ServerError> {
     let Some(persisted) = request.extensions.get("persistedQuery") else {
         return Ok(None);
     };
     let bad = || {
-        refusal(
-            ErrorCode::BadRequest,
+        ErrorCode::BadRequest.error(
             "extensions.persistedQuery is {\"version\": 1, \"sha256Hash\": \"<64 hex digits>\"}",
         )
     };
@@ -212,10 +203,8 @@ pub(super) async fn resolve(
         && has_text
         && sha256_hex(&request.query) != *hash
     {
-        return Err(refusal(
-            ErrorCode::PersistedQueryHashMismatch,
-            "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query",
-        ));
+        return Err(ErrorCode::PersistedQueryHashMismatch
+            .error("extensions.persistedQuery.sha256Hash is not the SHA-256 of the query"));
     }
     if let Some(trusted) = &documents.trusted {
         let hash = hash.unwrap_or_else(|| sha256_hex(&request.query));
@@ -226,9 +215,7 @@ pub(super) async fn resolve(
                 }
                 Ok(ToKeep(None))
             }
-            None => Err(refusal(
-                ErrorCode::TrustedDocumentRequired,
-                "this server runs only its trusted documents; send one of them, by hash or as its exact text",
+            None => Err(ErrorCode::TrustedDocumentRequired.error("this server runs only its trusted documents; send one of them, by hash or as its exact text",
             )),
         };
     }
@@ -243,10 +230,7 @@ pub(super) async fn resolve(
             request.query = document.to_string();
             Ok(ToKeep(None))
         }
-        None => Err(refusal(
-            ErrorCode::PersistedQueryNotFound,
-            "PersistedQueryNotFound",
-        )),
+        None => Err(ErrorCode::PersistedQueryNotFound.error("PersistedQueryNotFound")),
     }
 }
 

@@ -65,21 +65,38 @@ struct Spent {
 }
 
 impl Spent {
+    /// `extensions.cost`, and for HTTP the `RateLimit-Limit`, `RateLimit-Remaining` and
+    /// `RateLimit-Reset` headers (seconds until the budget is full again).
     fn put_into(&self, response: &mut Response) {
         let Some(requested) = self.requested else {
             return;
         };
-        let mut cost = serde_json::json!({ "requestedQueryCost": requested });
+        let mut cost = async_graphql::indexmap::IndexMap::new();
+        cost.insert(
+            async_graphql::Name::new("requestedQueryCost"),
+            async_graphql::Value::from(requested),
+        );
         if let Some((charge, budget)) = self.throttle {
-            cost["throttleStatus"] = serde_json::json!({
-                "maximumAvailable": budget.maximum,
-                "currentlyAvailable": charge.available,
-                "restoreRate": budget.restore_per_second,
-            });
+            cost.insert(
+                async_graphql::Name::new("throttleStatus"),
+                async_graphql::value!({
+                    "maximumAvailable": budget.maximum,
+                    "currentlyAvailable": charge.available,
+                    "restoreRate": budget.restore_per_second,
+                }),
+            );
+            let reset = budget
+                .maximum
+                .saturating_sub(charge.available)
+                .div_ceil(budget.restore_per_second.max(1));
+            let headers = &mut response.http_headers;
+            headers.insert("ratelimit-limit", budget.maximum.into());
+            headers.insert("ratelimit-remaining", charge.available.into());
+            headers.insert("ratelimit-reset", reset.into());
         }
-        if let Ok(value) = async_graphql::Value::from_json(cost) {
-            response.extensions.insert("cost".to_owned(), value);
-        }
+        response
+            .extensions
+            .insert("cost".to_owned(), async_graphql::Value::Object(cost));
     }
 }
 
@@ -225,13 +242,9 @@ impl AppSchema {
                 None => None,
                 Some(Ok(permit)) => Some(permit),
                 Some(Err(most)) => {
-                    let mut err = ServerError::new(
-                        format!(
-                            "this socket runs {most} operations already, the most allowed at once"
-                        ),
-                        None,
-                    );
-                    set_code(&mut err, ErrorCode::QueryTooComplex);
+                    let err = ErrorCode::QueryTooComplex.error(format!(
+                        "this socket runs {most} operations already, the most allowed at once"
+                    ));
                     return refuse(err, request_id.as_deref());
                 }
             };
@@ -285,7 +298,7 @@ impl AppSchema {
         }
         let doc = async_graphql::parser::parse_query(&request.query).map_err(|err| {
             let mut err = ServerError::from(err);
-            set_code(&mut err, ErrorCode::GraphqlParseFailed);
+            ErrorCode::GraphqlParseFailed.set_on(&mut err);
             err
         })?;
         let operation = match (&doc.operations, request.operation_name.as_deref()) {
@@ -303,12 +316,8 @@ impl AppSchema {
                 Some(OperationType::Mutation | OperationType::Subscription)
             )
         {
-            let mut err = ServerError::new(
-                "only queries may be sent with GET; send mutations with POST",
-                None,
-            );
-            set_code(&mut err, ErrorCode::MethodNotAllowed);
-            return Err(err);
+            return Err(ErrorCode::MethodNotAllowed
+                .error("only queries may be sent with GET; send mutations with POST"));
         }
         let cost = cost::check(
             &self.registry,
@@ -363,15 +372,10 @@ impl AppSchema {
             Ok(charge) => charge,
             Err(cause) if rate_limits.fail_closed => {
                 tracing::warn!(error = %cause, "the rate-limit store is out of reach; refusing (fail closed)");
-                let mut err = ServerError::new(
-                    "the rate limit cannot be checked just now; retry in a second",
-                    None,
-                );
-                set_code(&mut err, ErrorCode::Throttled);
-                err.extensions
-                    .get_or_insert_with(Default::default)
-                    .set("retryAfter", 1);
-                return Err(err);
+                return Err(throttled(
+                    "the rate limit cannot be checked just now; retry in a second".to_owned(),
+                    1,
+                ));
             }
             Err(cause) => {
                 tracing::warn!(error = %cause, "the rate-limit store is out of reach; letting the request run (fail open)");
@@ -383,19 +387,23 @@ impl AppSchema {
             return Ok(());
         }
         let retry = charge.retry_after.as_secs_f64().ceil().max(1.0) as u64;
-        let mut err = ServerError::new(
+        Err(throttled(
             format!(
                 "over the rate limit: this request costs {cost} points and {} of {} are available, restored at {} a second; retry in {retry} s",
                 charge.available, budget.maximum, budget.restore_per_second
             ),
-            None,
-        );
-        set_code(&mut err, ErrorCode::Throttled);
-        err.extensions
-            .get_or_insert_with(Default::default)
-            .set("retryAfter", retry);
-        Err(err)
+            retry,
+        ))
     }
+}
+
+/// `THROTTLED`, and the seconds after which to retry.
+fn throttled(message: String, retry_after: u64) -> ServerError {
+    let mut err = ErrorCode::Throttled.error(message);
+    err.extensions
+        .get_or_insert_with(Default::default)
+        .set("retryAfter", retry_after);
+    err
 }
 
 impl Executor for AppSchema {
@@ -437,12 +445,6 @@ fn code_of(err: &ServerError) -> Option<&str> {
         })
 }
 
-fn set_code(err: &mut ServerError, code: ErrorCode) {
-    err.extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code.as_str());
-}
-
 /// Gives every error of a response its code, and logs the internal ones with the request id.
 fn finish(response: &mut Response, request_id: Option<&str>, limits: &SchemaLimits) {
     if response.errors.is_empty() {
@@ -473,11 +475,11 @@ fn finish(response: &mut Response, request_id: Option<&str>, limits: &SchemaLimi
             Some(_) => {}
             None if code_of(err).is_some() => {}
             None if not_run && err.path.is_empty() => request_error(err, limits),
-            None if is_input_coercion(&err.message) => set_code(err, ErrorCode::BadUserInput),
+            None if is_input_coercion(&err.message) => ErrorCode::BadUserInput.set_on(err),
             None => {
                 tracing::error!(request_id = %request_id, path = ?err.path, error = %err.message, "internal error without a code");
                 err.message = "internal error".to_owned();
-                set_code(err, ErrorCode::Internal);
+                ErrorCode::Internal.set_on(err);
                 err.extensions
                     .get_or_insert_with(Default::default)
                     .set("requestId", request_id);
@@ -494,27 +496,27 @@ fn request_error(err: &mut ServerError, limits: &SchemaLimits) {
                 "the query is nested deeper than the limit of {} levels",
                 limits.max_depth
             );
-            set_code(err, ErrorCode::QueryTooDeep);
+            ErrorCode::QueryTooDeep.set_on(err);
         }
         "Query is too complex." => {
             err.message = format!(
                 "the query selects more than the limit of {} fields; ask for smaller pages or fewer fields",
                 limits.max_complexity
             );
-            set_code(err, ErrorCode::QueryTooComplex);
+            ErrorCode::QueryTooComplex.set_on(err);
         }
         m if m.starts_with("The number of directives on the field") => {
             err.message = format!(
                 "a field carries more than the {} directives allowed",
                 limits.cost.max_directives_per_field
             );
-            set_code(err, ErrorCode::QueryTooComplex);
+            ErrorCode::QueryTooComplex.set_on(err);
         }
         // Found while the document is read, as before async-graphql validates it.
         m if m.starts_with("The recursion depth of the query") => {
-            set_code(err, ErrorCode::GraphqlParseFailed);
+            ErrorCode::GraphqlParseFailed.set_on(err);
         }
-        _ => set_code(err, ErrorCode::GraphqlValidationFailed),
+        _ => ErrorCode::GraphqlValidationFailed.set_on(err),
     }
 }
 

@@ -211,8 +211,8 @@ async fn execute(
                 http.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             }
-            rate_limit_headers(&response, http.headers_mut());
-            // What the schema says of caching (`Cache-Control`, `x-cache`).
+            // What the schema says of caching (`Cache-Control`, `x-cache`) and of the caller's
+            // rate limit (`RateLimit-*`).
             for (name, value) in &response.http_headers {
                 http.headers_mut().insert(name.clone(), value.clone());
             }
@@ -231,32 +231,6 @@ async fn execute(
             )
         }
     }
-}
-
-/// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds until the budget is
-/// full again), from the response's `extensions.cost.throttleStatus`.
-fn rate_limit_headers(response: &async_graphql::Response, headers: &mut HeaderMap) {
-    let Some(async_graphql::Value::Object(cost)) = response.extensions.get("cost") else {
-        return;
-    };
-    let Some(async_graphql::Value::Object(status)) = cost.get("throttleStatus") else {
-        return;
-    };
-    let number = |name: &str| match status.get(name) {
-        Some(async_graphql::Value::Number(n)) => n.as_u64(),
-        _ => None,
-    };
-    let (Some(maximum), Some(available), Some(rate)) = (
-        number("maximumAvailable"),
-        number("currentlyAvailable"),
-        number("restoreRate"),
-    ) else {
-        return;
-    };
-    let reset = maximum.saturating_sub(available).div_ceil(rate.max(1));
-    headers.insert("ratelimit-limit", HeaderValue::from(maximum));
-    headers.insert("ratelimit-remaining", HeaderValue::from(available));
-    headers.insert("ratelimit-reset", HeaderValue::from(reset));
 }
 
 /// `POST /graphql`.

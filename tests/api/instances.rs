@@ -173,15 +173,15 @@ async fn without_redis_an_instance_serves_and_delivers_its_own_events() {
     assert!(regions.errors.is_empty());
 }
 
-#[tokio::test]
-async fn readiness_says_degraded_while_redis_is_out_of_reach() {
+/// What `/readyz` answers of a server using the Redis at `url`.
+async fn readiness_with_redis(url: &str) -> Value {
     let settings = skillgraph::config::Settings {
-        redis_url: Some("redis://127.0.0.1:1".to_owned()),
+        redis_url: Some(url.to_owned()),
         redis_prefix: prefix(),
         ..crate::helpers::TestServer::settings()
     };
     let server = crate::helpers::TestServer::start_with(settings).await;
-    let ready: Value = server
+    server
         .client
         .get(server.url("/readyz"))
         .send()
@@ -189,28 +189,19 @@ async fn readiness_says_degraded_while_redis_is_out_of_reach() {
         .expect("readyz")
         .json()
         .await
-        .expect("json");
+        .expect("json")
+}
+
+#[tokio::test]
+async fn readiness_says_degraded_while_redis_is_out_of_reach() {
+    let ready = readiness_with_redis("redis://127.0.0.1:1").await;
     assert_eq!(
         ready,
         json!({ "status": "degraded", "database": "ok", "broker": "redis", "events": "degraded" })
     );
     let Some(url) = redis_url() else { return };
     let _alone = PUBSUB.lock().await;
-    let settings = skillgraph::config::Settings {
-        redis_url: Some(url),
-        redis_prefix: prefix(),
-        ..crate::helpers::TestServer::settings()
-    };
-    let server = crate::helpers::TestServer::start_with(settings).await;
-    let ready: Value = server
-        .client
-        .get(server.url("/readyz"))
-        .send()
-        .await
-        .expect("readyz")
-        .json()
-        .await
-        .expect("json");
+    let ready = readiness_with_redis(&url).await;
     assert_eq!(ready["status"], "ready", "{ready}");
     assert_eq!(ready["events"], "ok");
 }

@@ -153,22 +153,15 @@ pub(super) fn session_ordering(
             })?;
             (
                 format!("distance:{},{}", near.latitude, near.longitude),
-                SortKey {
-                    expr: near.squared_km_sql(
+                SortKey::distance(
+                    near,
+                    (
                         assessment_session::Column::Latitude,
                         assessment_session::Column::Longitude,
                     ),
                     descending,
-                    kind: KeyKind::Float,
-                    value: Box::new(move |m: &assessment_session::Model| {
-                        CursorValue::Float(
-                            m.latitude
-                                .zip(m.longitude)
-                                .map(|(a, b)| near.squared_km(a, b))
-                                .unwrap_or(0.0),
-                        )
-                    }),
-                },
+                    |m: &assessment_session::Model| m.latitude.zip(m.longitude),
+                ),
             )
         }
     };
@@ -199,16 +192,7 @@ pub async fn list_sessions(
 ) -> AppResult<Page<assessment_session::Model>> {
     let ordering = session_ordering(order, descending, filter.near)?;
     let select = select_sessions(filter, db.get_database_backend());
-    match filter.near {
-        Some(near) if order == SessionOrderField::Distance && !descending => {
-            let columns = (
-                assessment_session::Column::Latitude,
-                assessment_session::Column::Longitude,
-            );
-            page::fetch_page_nearest(db, select, &ordering, request, &near, columns).await
-        }
-        _ => page::fetch_page(db, select, &ordering, request).await,
-    }
+    page::fetch_page(db, select, &ordering, request).await
 }
 
 /// How many sessions match.
