@@ -8,6 +8,10 @@
 //! `GET` too (so caches can keep them), send the hash alone. The store is in the process, or in
 //! Redis and so shared by every instance.
 //!
+//! Relay and the GraphQL-over-HTTP persisted-documents proposal name a document by a top-level
+//! `doc_id` or `documentId` (`sha256:<hex>` or the bare hex) instead: the HTTP layer turns either
+//! into the same hash ([`name_by_document_id`]), so both run from the same store and manifest.
+//!
 //! Trusted documents (`trusted_documents` names a manifest): only the manifest's operations run,
 //! by hash or as their exact text; anything else is refused with `TRUSTED_DOCUMENT_REQUIRED`,
 //! and nothing is added to the store.
@@ -177,6 +181,34 @@ fn hash_of(request: &Request) -> Result<Option<String>, ServerError> {
         }
         _ => Err(bad()),
     }
+}
+
+/// Names the request's document by a `doc_id` or `documentId` (`sha256:<hex>` or the bare hex),
+/// as `extensions.persistedQuery` would; a request naming two different hashes is refused.
+pub fn name_by_document_id(request: &mut Request, id: &str) -> Result<(), String> {
+    let hex = id.strip_prefix("sha256:").unwrap_or(id);
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!(
+            "a document id is the SHA-256 of a persisted document: 64 hex digits, optionally after `sha256:` (got {:?})",
+            id.chars().take(80).collect::<String>()
+        ));
+    }
+    let hex = hex.to_ascii_lowercase();
+    match hash_of(request) {
+        Ok(None) => {}
+        Ok(Some(named)) if named == hex => return Ok(()),
+        _ => {
+            return Err(
+                "the request names its document twice, by a document id and by extensions.persistedQuery, differently"
+                    .to_owned(),
+            );
+        }
+    }
+    request.extensions.insert(
+        "persistedQuery".to_owned(),
+        async_graphql::value!({ "version": 1, "sha256Hash": hex }),
+    );
+    Ok(())
 }
 
 /// What [`resolve`] found: a document to keep once it has parsed.

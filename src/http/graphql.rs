@@ -23,7 +23,7 @@ use serde_json::json;
 
 use super::{HttpState, REQUEST_ID, auth};
 use crate::error::ErrorCode;
-use crate::graphql::RequestId;
+use crate::graphql::{RequestId, documents};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -280,8 +280,8 @@ pub(super) async fn post_graphql(
             );
         }
     };
-    let request: Request = match serde_json::from_slice(&body) {
-        Ok(request) => request,
+    let body: PostBody = match serde_json::from_slice(&body) {
+        Ok(body) => body,
         Err(err) => {
             return request_error(
                 StatusCode::BAD_REQUEST,
@@ -291,8 +291,30 @@ pub(super) async fn post_graphql(
             );
         }
     };
+    let mut request = body.request;
+    if let Some(id) = body.doc_id.or(body.document_id)
+        && let Err(message) = documents::name_by_document_id(&mut request, &id)
+    {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            &message,
+            media,
+        );
+    }
     let peer = peer.map(|Extension(ConnectInfo(peer))| peer);
     execute(&state, &headers, peer, request, media).await
+}
+
+/// A `POST` body: a GraphQL request, which may name a persisted document by Relay's `doc_id` or
+/// by `documentId` instead of `extensions.persistedQuery`.
+#[derive(Deserialize)]
+struct PostBody {
+    #[serde(flatten)]
+    request: Request,
+    doc_id: Option<String>,
+    #[serde(rename = "documentId")]
+    document_id: Option<String>,
 }
 
 /// The query-string form of a GraphQL request.
@@ -303,6 +325,9 @@ pub(super) struct GetParams {
     operation_name: Option<String>,
     variables: Option<String>,
     extensions: Option<String>,
+    doc_id: Option<String>,
+    #[serde(rename = "documentId")]
+    document_id: Option<String>,
 }
 
 /// `GET /graphql`: GraphiQL for a browser, or a query from the query string.
@@ -330,7 +355,13 @@ pub(super) async fn get_graphql(
     // A persisted query may come by its hash alone.
     let query = match params.query {
         Some(query) => query,
-        None if params.extensions.is_some() && !wants_html => String::new(),
+        None if (params.extensions.is_some()
+            || params.doc_id.is_some()
+            || params.document_id.is_some())
+            && !wants_html =>
+        {
+            String::new()
+        }
         None => {
             if wants_html {
                 return Html(
@@ -379,6 +410,16 @@ pub(super) async fn get_graphql(
                 request.extensions = ext;
             }
         }
+    }
+    if let Some(id) = params.doc_id.or(params.document_id)
+        && let Err(message) = documents::name_by_document_id(&mut request, &id)
+    {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            &message,
+            media,
+        );
     }
     let peer = peer.map(|Extension(ConnectInfo(peer))| peer);
     execute(&state, &headers, peer, request, media).await

@@ -221,3 +221,68 @@ async fn a_persisted_query_runs_over_get_by_its_hash_and_a_mutation_does_not() {
     assert_eq!(refused.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(refused.headers()["allow"], "POST");
 }
+
+/// Relay's `doc_id` and the persisted-documents proposal's `documentId` name the same stored
+/// document as `extensions.persistedQuery`, over POST and GET; a malformed or contradictory id is
+/// a 400 with `BAD_REQUEST`.
+#[tokio::test]
+async fn a_document_runs_by_doc_id_or_document_id() {
+    let server = TestServer::start(1 << 20).await;
+    let hash = sha256_hex(QUERY);
+    let post = |body: Value| {
+        server
+            .client
+            .post(server.url("/graphql"))
+            .json(&body)
+            .send()
+    };
+    let unknown: Value = post(json!({ "doc_id": hash }))
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(code(&unknown), "PERSISTED_QUERY_NOT_FOUND", "{unknown}");
+    let stored = post(json!({ "query": QUERY, "doc_id": hash }))
+        .await
+        .expect("send");
+    assert_eq!(stored.status(), StatusCode::OK);
+    let name = "镇江市眼镜产业职业培训联盟";
+    for body in [
+        json!({ "doc_id": hash }),
+        json!({ "documentId": format!("sha256:{hash}") }),
+        json!({ "documentId": hash.to_uppercase() }),
+        json!({ "doc_id": hash, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }),
+    ] {
+        let answer: Value = post(body.clone())
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(answer["data"]["alliance"]["name"], name, "{body}: {answer}");
+    }
+    let by_get: Value = server
+        .client
+        .get(server.url("/graphql"))
+        .query(&[("documentId", format!("sha256:{hash}"))])
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(by_get["data"]["alliance"]["name"], name, "{by_get}");
+    let other = sha256_hex("{ regions { code } }");
+    for body in [
+        json!({ "doc_id": "not-a-hash" }),
+        json!({ "documentId": format!("md5:{hash}") }),
+        json!({ "doc_id": hash, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": other } } }),
+    ] {
+        let refused = post(body.clone()).await.expect("send");
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{body}");
+        let refused: Value = refused.json().await.expect("json");
+        assert_eq!(code(&refused), "BAD_REQUEST", "{body}: {refused}");
+        assert!(refused.get("data").is_none_or(Value::is_null));
+    }
+}
