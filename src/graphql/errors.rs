@@ -256,7 +256,21 @@ impl AppSchema {
                 Some(data) => this.inner.execute_stream_with_session_data(request, data),
                 None => this.inner.execute_stream(request),
             };
+            // A mutation over the socket empties the public cache too, before its answer is sent.
+            let cache = this
+                .cache
+                .clone()
+                .filter(|_| spent.operation == Some(OperationType::Mutation));
             stream
+                .then(move |response| {
+                    let cache = cache.clone();
+                    async move {
+                        if let Some(cache) = cache {
+                            cache.store.invalidate().await;
+                        }
+                        response
+                    }
+                })
                 .map(move |mut response| {
                     // Held while the operation runs.
                     let _running = &permit;

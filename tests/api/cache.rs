@@ -53,13 +53,26 @@ async fn run(
 }
 
 async fn open_demand(app: &TestApp, schema: &AppSchema) {
+    open_demand_over(app, schema, false).await;
+}
+
+/// Opens a demand, over a stream (as the WebSocket runs operations) or not.
+async fn open_demand_over(app: &TestApp, schema: &AppSchema, stream: bool) {
+    use futures_util::StreamExt;
     let me = enterprise(app, "丹阳明视眼镜有限公司").await;
     let run = |query: &str, variables: Value| {
-        schema.execute(
-            Request::new(query)
-                .variables(async_graphql::Variables::from_json(variables))
-                .data(me.clone()),
-        )
+        let request = Request::new(query)
+            .variables(async_graphql::Variables::from_json(variables))
+            .data(me.clone());
+        async move {
+            if stream {
+                let mut responses: Vec<_> = schema.execute_stream(request).collect().await;
+                assert_eq!(responses.len(), 1);
+                responses.remove(0)
+            } else {
+                schema.execute(request).await
+            }
+        }
     };
     let created = run(CREATE, json!({ "d": demand(&["zj-eyewear"]) })).await;
     assert!(created.errors.is_empty(), "{:?}", created.errors);
@@ -107,6 +120,21 @@ async fn anonymous_answers_are_kept_until_a_mutation_and_never_for_a_token() {
     let broken = "{ demands(first: 3, after: \"nonsense\") { totalCount } }";
     let (_, x, _, _) = run(&app, &schema, Request::new(broken)).await;
     assert_eq!(x, "-");
+}
+
+/// The WebSocket runs operations as streams: a mutation there empties the cache as well.
+#[tokio::test]
+async fn a_mutation_over_the_socket_empties_the_cache() {
+    let app = TestApp::demo().await;
+    let schema = cached(&app.schema, Arc::new(MemoryCache::default()));
+    let (first, _, _, _) = run(&app, &schema, Request::new(PAGE)).await;
+    let (_, x, _, _) = run(&app, &schema, Request::new(PAGE)).await;
+    assert_eq!(x, "hit");
+    open_demand_over(&app, &schema, true).await;
+    let (after, x, _, _) = run(&app, &schema, Request::new(PAGE)).await;
+    assert_eq!(x, "miss");
+    let count = |v: &Value| v["data"]["demands"]["totalCount"].as_u64().expect("count");
+    assert_eq!(count(&after), count(&first) + 1);
 }
 
 #[tokio::test]
