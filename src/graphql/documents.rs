@@ -197,12 +197,13 @@ pub fn name_by_document_id(request: &mut Request, id: &str) -> Result<(), String
     match hash_of(request) {
         Ok(None) => {}
         Ok(Some(named)) if named == hex => return Ok(()),
-        _ => {
+        Ok(Some(_)) => {
             return Err(
                 "the request names its document twice, by a document id and by extensions.persistedQuery, differently"
                     .to_owned(),
             );
         }
+        Err(malformed) => return Err(malformed.message),
     }
     request.extensions.insert(
         "persistedQuery".to_owned(),

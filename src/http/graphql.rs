@@ -291,19 +291,8 @@ pub(super) async fn post_graphql(
             );
         }
     };
-    let mut request = body.request;
-    if let Some(id) = body.doc_id.or(body.document_id)
-        && let Err(message) = documents::name_by_document_id(&mut request, &id)
-    {
-        return request_error(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::BadRequest,
-            &message,
-            media,
-        );
-    }
     let peer = peer.map(|Extension(ConnectInfo(peer))| peer);
-    execute(&state, &headers, peer, request, media).await
+    execute_named(&state, &headers, peer, body.request, body.id, media).await
 }
 
 /// A `POST` body: a GraphQL request, which may name a persisted document by Relay's `doc_id` or
@@ -312,9 +301,8 @@ pub(super) async fn post_graphql(
 struct PostBody {
     #[serde(flatten)]
     request: Request,
-    doc_id: Option<String>,
-    #[serde(rename = "documentId")]
-    document_id: Option<String>,
+    #[serde(flatten)]
+    id: DocumentId,
 }
 
 /// The query-string form of a GraphQL request.
@@ -325,9 +313,8 @@ pub(super) struct GetParams {
     operation_name: Option<String>,
     variables: Option<String>,
     extensions: Option<String>,
-    doc_id: Option<String>,
-    #[serde(rename = "documentId")]
-    document_id: Option<String>,
+    #[serde(flatten)]
+    id: DocumentId,
 }
 
 /// `GET /graphql`: GraphiQL for a browser, or a query from the query string.
@@ -355,13 +342,7 @@ pub(super) async fn get_graphql(
     // A persisted query may come by its hash alone.
     let query = match params.query {
         Some(query) => query,
-        None if (params.extensions.is_some()
-            || params.doc_id.is_some()
-            || params.document_id.is_some())
-            && !wants_html =>
-        {
-            String::new()
-        }
+        None if (params.extensions.is_some() || params.id.given()) && !wants_html => String::new(),
         None => {
             if wants_html {
                 return Html(
@@ -411,7 +392,36 @@ pub(super) async fn get_graphql(
             }
         }
     }
-    if let Some(id) = params.doc_id.or(params.document_id)
+    let peer = peer.map(|Extension(ConnectInfo(peer))| peer);
+    execute_named(&state, &headers, peer, request, params.id, media).await
+}
+
+/// A document named by Relay's `doc_id` or by `documentId`, instead of
+/// `extensions.persistedQuery` (in a `POST` body or the query string).
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct DocumentId {
+    doc_id: Option<String>,
+    #[serde(rename = "documentId")]
+    document_id: Option<String>,
+}
+
+impl DocumentId {
+    fn given(&self) -> bool {
+        self.doc_id.is_some() || self.document_id.is_some()
+    }
+}
+
+/// Executes a request whose document may be named by a [`DocumentId`]: a malformed or
+/// contradictory id is a `BAD_REQUEST`.
+async fn execute_named(
+    state: &HttpState,
+    headers: &HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+    mut request: Request,
+    id: DocumentId,
+    media: Media,
+) -> Response {
+    if let Some(id) = id.doc_id.or(id.document_id)
         && let Err(message) = documents::name_by_document_id(&mut request, &id)
     {
         return request_error(
@@ -421,6 +431,5 @@ pub(super) async fn get_graphql(
             media,
         );
     }
-    let peer = peer.map(|Extension(ConnectInfo(peer))| peer);
-    execute(&state, &headers, peer, request, media).await
+    execute(state, headers, peer, request, media).await
 }
