@@ -138,7 +138,7 @@ pub async fn run(options: GraphBench) -> anyhow::Result<()> {
     let statements = Arc::new(AtomicU64::new(0));
     let counter = statements.clone();
     let trace = std::env::var_os("SKILLGRAPH_BENCH_TRACE_SQL").is_some();
-    conn.set_metric_callback(move |info| {
+    crate::db::observe(&mut conn, move |info| {
         counter.fetch_add(1, Ordering::Relaxed);
         if trace {
             eprintln!("SQL {:?}: {}", info.elapsed, info.statement.sql);

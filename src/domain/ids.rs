@@ -102,6 +102,14 @@ impl NodeKey {
         GlobalId(URL_SAFE_NO_PAD.encode(raw))
     }
 
+    /// The type name and key a global ID carries (`("Demand", "17")`), unchecked: for telling
+    /// what an answer holds, not for trusting a client's input (that is [`Self::parse`]).
+    pub fn parts(id: &str) -> Option<(String, String)> {
+        let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(id.trim()).ok()?).ok()?;
+        let (kind, key) = raw.split_once(':')?;
+        Some((kind.to_owned(), key.to_owned()))
+    }
+
     /// Decodes a client's ID; `field` names the argument for the error.
     pub fn parse(field: &str, id: &str) -> AppResult<Self> {
         let invalid = || AppError::validation(field, "not an ID this API issued");

@@ -337,6 +337,22 @@ impl Walker<'_> {
     }
 }
 
+/// What an answer actually cost: the weight of every field it holds, each item of a list
+/// counted (a page of 3 where 20 were asked for costs what 3 cost). Shopify's
+/// `actualQueryCost`; at most the requested cost, less when lists came back short.
+pub fn actual(
+    registry: &Registry,
+    doc: &ExecutableDocument,
+    kind: OperationType,
+    data: &async_graphql::Value,
+) -> u64 {
+    let mut total: u64 = 0;
+    super::answer::walk(registry, doc, kind, data, &mut |seen| {
+        total = total.saturating_add(weight(seen.parent, seen.field.name.node.as_str()));
+    });
+    total
+}
+
 /// Checks a document against the limits and returns its cost, or the refusal.
 pub fn check(
     registry: &Registry,

@@ -19,7 +19,7 @@
 
 use std::{any::TypeId, sync::Arc};
 
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{
     BatchRequest, BatchResponse, Data, Executor, Request, Response, Schema, ServerError,
     SubscriptionType, registry::Registry,
@@ -29,13 +29,14 @@ use futures_util::{FutureExt, StreamExt, stream::BoxStream};
 use super::context::ClientAddress;
 use super::{
     MutationRoot, QueryRoot, SchemaLimits, SubscriptionRoot,
-    cache::PublicCache,
+    cache::{Lookup, PublicCache, tags},
     context::RequestId,
     cost::{self, OperationBudget, RequestCost},
     documents::{self, Documents},
 };
 use crate::{
     auth::{Caller, policy},
+    db::{self, Written},
     error::{AppError, ErrorCode},
     throttle::{Budget, Charge, RateLimits},
 };
@@ -59,6 +60,11 @@ pub struct AppSchema {
 #[derive(Debug, Default)]
 struct Spent {
     requested: Option<u64>,
+    /// What the answer cost, walked after execution.
+    actual: Option<u64>,
+    /// The parsed document, kept for the walks after execution (async-graphql consumes its
+    /// own).
+    doc: Option<ExecutableDocument>,
     throttle: Option<(Charge, Budget)>,
     /// The kind of the operation that runs, once the document is known.
     operation: Option<OperationType>,
@@ -76,6 +82,12 @@ impl Spent {
             async_graphql::Name::new("requestedQueryCost"),
             async_graphql::Value::from(requested),
         );
+        if let Some(actual) = self.actual {
+            cost.insert(
+                async_graphql::Name::new("actualQueryCost"),
+                async_graphql::Value::from(actual),
+            );
+        }
         if let Some((charge, budget)) = self.throttle {
             cost.insert(
                 async_graphql::Name::new("throttleStatus"),
@@ -136,9 +148,9 @@ impl AppSchema {
         self
     }
 
-    /// Executes a prepared request: from the public cache when it may be, and a mutation starts a
-    /// new cache generation once it has run (and committed).
-    async fn run(&self, request: Request, operation: Option<OperationType>) -> Response {
+    /// Executes a prepared request: from the public cache when it may be; a mutation, once it
+    /// has run (and committed), bumps the cache's tags of what it wrote.
+    async fn run(&self, request: Request, spent: &Spent) -> Response {
         let public = data_of::<Caller>(&request.data).is_none_or(|c| !policy::signed_in(&c.viewer));
         let Some(cache) = &self.cache else {
             return self.inner.execute(request).await;
@@ -150,6 +162,7 @@ impl AppSchema {
                     .insert(http::header::CACHE_CONTROL, value);
             }
         };
+        let operation = spent.operation;
         if public && operation == Some(OperationType::Query) {
             let key = documents::sha256_hex(&format!(
                 "{}\n{}\n{}",
@@ -158,8 +171,8 @@ impl AppSchema {
                 request.query
             ));
             let max_age = format!("public, max-age={}", cache.ttl.as_secs());
-            if let Some(generation) = cache.store.generation().await {
-                if let Some(data) = cache.store.get(generation, &key).await {
+            match cache.store.get(&key).await {
+                Some(Lookup::Hit(data)) => {
                     let mut response = Response::new(Arc::unwrap_or_clone(data));
                     control(&mut response, &max_age);
                     response
@@ -167,25 +180,32 @@ impl AppSchema {
                         .insert("x-cache", http::HeaderValue::from_static("hit"));
                     return response;
                 }
-                let mut response = self.inner.execute(request).await;
-                if response.errors.is_empty() {
-                    cache
-                        .store
-                        .put(generation, &key, Arc::new(response.data.clone()), cache.ttl)
-                        .await;
-                    control(&mut response, &max_age);
-                    response
-                        .http_headers
-                        .insert("x-cache", http::HeaderValue::from_static("miss"));
+                Some(Lookup::Miss { writes }) => {
+                    let mut response = self.inner.execute(request).await;
+                    if response.errors.is_empty()
+                        && let Some(doc) = &spent.doc
+                    {
+                        let read = tags::read(&self.registry, doc, &response.data);
+                        let data = Arc::new(response.data.clone());
+                        cache.store.put(&key, writes, &read, data, cache.ttl).await;
+                        control(&mut response, &max_age);
+                        response
+                            .http_headers
+                            .insert("x-cache", http::HeaderValue::from_static("miss"));
+                    }
+                    return response;
                 }
-                return response;
+                None => {}
             }
         }
         let mutation = operation == Some(OperationType::Mutation);
-        let mut response = self.inner.execute(request).await;
-        if mutation {
-            cache.store.invalidate().await;
-        }
+        let mut response = if mutation {
+            let (response, written) = db::recording_writes(self.inner.execute(request)).await;
+            forget(cache, &written).await;
+            response
+        } else {
+            self.inner.execute(request).await
+        };
         if mutation || !public {
             control(&mut response, "private, no-store");
         }
@@ -210,9 +230,17 @@ impl AppSchema {
         let request_id = data_of::<RequestId>(&request.data).map(|r| r.0.clone());
         let mut spent = Spent::default();
         let mut response = match self.prepare(&mut request, &mut spent).await {
-            Ok(()) => self.run(request, spent.operation).await,
+            Ok(()) => self.run(request, &spent).await,
             Err(refused) => Response::from_errors(vec![refused]),
         };
+        // Only for a document that ran (a refused one has no answer to count).
+        if let (Some(doc), Some(kind), false) = (
+            &spent.doc,
+            spent.operation,
+            matches!(response.data, async_graphql::Value::Null),
+        ) {
+            spent.actual = Some(cost::actual(&self.registry, doc, kind, &response.data));
+        }
         finish(&mut response, request_id.as_deref(), &self.limits);
         spent.put_into(&mut response);
         response
@@ -256,21 +284,27 @@ impl AppSchema {
                 Some(data) => this.inner.execute_stream_with_session_data(request, data),
                 None => this.inner.execute_stream(request),
             };
-            // A mutation over the socket empties the public cache too, before its answer is sent.
+            // A mutation over the socket bumps the public cache's tags too, before its answer is
+            // sent: its one response is computed while its writes are recorded.
             let cache = this
                 .cache
                 .clone()
                 .filter(|_| spent.operation == Some(OperationType::Mutation));
-            stream
-                .then(move |response| {
-                    let cache = cache.clone();
+            let stream = match cache {
+                Some(cache) => {
+                    let mut stream = stream;
                     async move {
-                        if let Some(cache) = cache {
-                            cache.store.invalidate().await;
-                        }
+                        let (response, written) = db::recording_writes(stream.next()).await;
+                        forget(&cache, &written).await;
                         response
                     }
-                })
+                    .into_stream()
+                    .filter_map(futures_util::future::ready)
+                    .boxed()
+                }
+                None => stream,
+            };
+            stream
                 .map(move |mut response| {
                     // Held while the operation runs.
                     let _running = &permit;
@@ -324,6 +358,7 @@ impl AppSchema {
             (DocumentOperations::Multiple(_), None) => None,
         };
         spent.operation = operation;
+        spent.doc = Some(doc.clone());
         if data_of::<QueriesOnly>(&request.data).is_some()
             && matches!(
                 operation,
@@ -348,6 +383,14 @@ impl AppSchema {
         keep.keep(&self.documents).await;
         request.set_parsed_query(doc);
         Ok(())
+    }
+}
+
+/// Bumps the cache's tags of what a mutation wrote (nothing, when it wrote nothing).
+async fn forget(cache: &PublicCache, written: &[Written]) {
+    let bumped = tags::written(written);
+    if !bumped.is_empty() {
+        cache.store.invalidate(&bumped).await;
     }
 }
 

@@ -3,6 +3,7 @@
 //! [`build_schema`] does no I/O: it takes a connection pool and limits and returns a schema that
 //! tests execute in-process and the HTTP layer serves.
 
+pub mod answer;
 pub mod cache;
 pub mod connection;
 pub mod context;

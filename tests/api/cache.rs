@@ -1,5 +1,5 @@
-//! The public response cache: anonymous queries only, thrown away by any mutation, on every
-//! instance.
+//! The public response cache: anonymous queries only, forgotten on every instance when a
+//! mutation writes what they read, and only then.
 
 use std::{sync::Arc, time::Duration};
 
@@ -52,12 +52,12 @@ async fn run(
     (json, x_cache, control, app.db.statements() - before)
 }
 
-async fn open_demand(app: &TestApp, schema: &AppSchema) {
-    open_demand_over(app, schema, false).await;
+async fn open_demand(app: &TestApp, schema: &AppSchema) -> Value {
+    open_demand_over(app, schema, false).await
 }
 
-/// Opens a demand, over a stream (as the WebSocket runs operations) or not.
-async fn open_demand_over(app: &TestApp, schema: &AppSchema, stream: bool) {
+/// Opens a demand, over a stream (as the WebSocket runs operations) or not; its ID.
+async fn open_demand_over(app: &TestApp, schema: &AppSchema, stream: bool) -> Value {
     use futures_util::StreamExt;
     let me = enterprise(app, "丹阳明视眼镜有限公司").await;
     let run = |query: &str, variables: Value| {
@@ -79,6 +79,61 @@ async fn open_demand_over(app: &TestApp, schema: &AppSchema, stream: bool) {
     let id = created.data.into_json().expect("json")["createDemand"]["id"].clone();
     let opened = run(OPEN, json!({ "id": id })).await;
     assert!(opened.errors.is_empty(), "{:?}", opened.errors);
+    id
+}
+
+const NODE: &str = "query($id: ID!) { node(id: $id) { ... on Demand { id status headcount enterprise { id name } occupation { code name } alliances { code } } } }";
+
+fn node(id: &Value) -> Request {
+    Request::new(NODE).variables(async_graphql::Variables::from_json(json!({ "id": id })))
+}
+
+/// Demands opened on `b` and one of them closed there: `a` keeps every answer that did not read
+/// the closed demand (the regions, the other demand) and forgets the ones that did (that demand,
+/// the list of demands).
+async fn forgets_only_what_was_written(app: &TestApp, a: &AppSchema, b: &AppSchema) {
+    let (kept, closed) = (open_demand(app, b).await, open_demand(app, b).await);
+    let regions = || Request::new("{ regions { code name } }");
+    let asks = || [regions(), node(&kept), node(&closed), Request::new(PAGE)];
+    let mut before = Vec::new();
+    for (ask, again) in asks().into_iter().zip(asks()) {
+        let (first, x, _, _) = run(app, a, ask).await;
+        assert_eq!(x, "miss", "{first}");
+        assert!(first.get("errors").is_none(), "{first}");
+        let (_, x, _, _) = run(app, a, again).await;
+        assert_eq!(x, "hit");
+        before.push(first);
+    }
+    let me = enterprise(app, "丹阳明视眼镜有限公司").await;
+    let close = Request::new(
+        "mutation($id: ID!) { closeDemand(input: {id: $id, reason: \"岗位已招满\"}) { status } }",
+    )
+    .variables(async_graphql::Variables::from_json(json!({ "id": closed })))
+    .data(me);
+    let done = b.execute(close).await;
+    assert!(done.errors.is_empty(), "{:?}", done.errors);
+
+    let after: Vec<_> = futures_util::future::join_all(asks().map(|ask| run(app, a, ask))).await;
+    let x: Vec<_> = after.iter().map(|(_, x, _, _)| x.as_str()).collect();
+    assert_eq!(
+        x,
+        ["hit", "hit", "miss", "miss"],
+        "regions and the other demand are kept"
+    );
+    assert_eq!(after[0].0["data"], before[0]["data"]);
+    assert_eq!(after[1].0["data"], before[1]["data"]);
+    assert_ne!(
+        after[2].0["data"], before[2]["data"],
+        "the closed demand reads anew"
+    );
+    assert_ne!(after[3].0["data"], before[3]["data"], "the list reads anew");
+}
+
+#[tokio::test]
+async fn a_mutation_forgets_only_the_answers_that_read_what_it_wrote() {
+    let app = TestApp::demo().await;
+    let schema = cached(&app.schema, Arc::new(MemoryCache::default()));
+    forgets_only_what_was_written(&app, &schema, &schema).await;
 }
 
 #[tokio::test]
@@ -138,7 +193,7 @@ async fn a_mutation_over_the_socket_empties_the_cache() {
 }
 
 #[tokio::test]
-async fn a_mutation_on_one_instance_empties_the_cache_of_every_instance() {
+async fn a_mutation_on_one_instance_forgets_on_every_instance() {
     let Some(url) = std::env::var("SKILLGRAPH_TEST_REDIS_URL")
         .ok()
         .filter(|u| !u.is_empty())
@@ -174,6 +229,8 @@ async fn a_mutation_on_one_instance_empties_the_cache_of_every_instance() {
     assert_eq!(x, "-");
     assert!(statements > 0);
     assert_eq!(computed["data"], after["data"]);
+
+    forgets_only_what_was_written(&app, &a, &b).await;
 }
 
 #[tokio::test]

@@ -307,7 +307,7 @@ impl TestDb {
         let counter = statements.clone();
         let recent = Arc::new(std::sync::Mutex::new(std::collections::VecDeque::new()));
         let kept = recent.clone();
-        db.set_metric_callback(move |info| {
+        db::observe(&mut db, move |info| {
             if let Ok(mut kept) = kept.lock() {
                 if kept.len() == 32 {
                     kept.pop_front();

@@ -212,3 +212,59 @@ async fn over_http_a_throttled_request_gets_429_and_every_answer_its_rate_limit(
     assert_eq!(body["errors"][0]["extensions"]["code"], "THROTTLED");
     assert!(body.get("data").is_none_or(Value::is_null));
 }
+
+/// `actualQueryCost` counts what came back: each item of a list, not the page asked for.
+#[tokio::test]
+async fn the_actual_cost_counts_what_came_back() {
+    let app = TestApp::demo().await;
+    let query = "{ alliances(first: 20) { totalCount nodes { code members(first: 20) { nodes { role } } } } }";
+    let response = run(&app.schema, Request::new(query)).await;
+    assert!(response.get("errors").is_none(), "{response}");
+    let alliances = response["data"]["alliances"]["nodes"]
+        .as_array()
+        .expect("alliances");
+    assert!(!alliances.is_empty());
+    // alliances, totalCount (5), nodes; per alliance code, members, nodes, and a role per member.
+    let members: u64 = alliances
+        .iter()
+        .map(|a| a["members"]["nodes"].as_array().expect("members").len() as u64)
+        .sum();
+    let expected = 1 + 5 + 1 + 3 * alliances.len() as u64 + members;
+    let cost = &response["extensions"]["cost"];
+    assert_eq!(cost["actualQueryCost"], expected, "{cost}");
+    assert!(
+        cost["requestedQueryCost"].as_u64().expect("requested") > expected,
+        "pages came back shorter than asked: {cost}"
+    );
+
+    // An empty list costs its field and nothing under it.
+    let none = run(
+        &app.schema,
+        Request::new(
+            "{ demands(first: 5, filter: {wageAtLeast: 999999999}) { nodes { id headcount } } }",
+        ),
+    )
+    .await;
+    assert_eq!(
+        none["data"]["demands"]["nodes"],
+        serde_json::json!([]),
+        "{none}"
+    );
+    assert_eq!(none["extensions"]["cost"]["actualQueryCost"], 2, "{none}");
+    // A document that never ran has no actual cost.
+    let refused = run(
+        &app.schema,
+        Request::new("{ demands { nodes { nonsense } } }"),
+    )
+    .await;
+    assert!(
+        refused["extensions"]["cost"]["requestedQueryCost"].is_u64(),
+        "{refused}"
+    );
+    assert!(
+        refused["extensions"]["cost"]
+            .get("actualQueryCost")
+            .is_none(),
+        "{refused}"
+    );
+}

@@ -1,0 +1,341 @@
+//! The public response cache: answers to anonymous queries, kept for a short time and thrown
+//! away when what they read changes.
+//!
+//! Only a caller without a token is ever served from it or adds to it (what a token sees depends on
+//! who holds it), only queries, and only answers without errors. An answer is kept under the
+//! SHA-256 of its document, operation name and variables, with the [`tags`] of what it read and
+//! each tag's version then; a mutation, once it has committed, bumps the version of every tag it
+//! wrote, so an answer is served only while nothing it read has changed, on any instance (with
+//! Redis the versions are counters there). An answer computed while a mutation ran is not kept:
+//! the store counts every write, and a put is refused when the count moved since the answer
+//! started. The short time to live bounds what a write the tags miss could leave stale.
+
+use std::{
+    num::NonZeroUsize,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use async_graphql::Value;
+use futures_util::future::BoxFuture;
+
+use crate::redis_link::RedisLink;
+
+pub mod tags;
+
+/// What a lookup found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup {
+    /// An answer none of whose tags has moved.
+    Hit(Arc<Value>),
+    /// Nothing to serve; `writes` is the store's count of writes now, to hand to
+    /// [`ResponseCache::put`] once the answer is computed.
+    Miss {
+        /// Writes counted so far.
+        writes: u64,
+    },
+}
+
+/// Where answers are kept.
+pub trait ResponseCache: Send + Sync + 'static {
+    /// The answer kept under `key`, if still good; `None` when the store is out of reach (the
+    /// cache is bypassed).
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Lookup>>;
+    /// Keeps `data` under `key` for `ttl` with the current versions of `tags`, unless the count
+    /// of writes moved past `writes` (a mutation ran while it was computed).
+    fn put<'a>(
+        &'a self,
+        key: &'a str,
+        writes: u64,
+        tags: &'a [String],
+        data: Arc<Value>,
+        ttl: Duration,
+    ) -> BoxFuture<'a, ()>;
+    /// Bumps `tags` and the count of writes: no answer that read any of them is served again.
+    fn invalidate<'a>(&'a self, tags: &'a [String]) -> BoxFuture<'a, ()>;
+}
+
+/// One kept answer.
+struct Kept {
+    until: Instant,
+    tags: Vec<(String, u64)>,
+    data: Arc<Value>,
+}
+
+struct State {
+    writes: u64,
+    /// The write that last bumped each tag (the most recent ones).
+    versions: lru::LruCache<String, u64>,
+    /// The version of a tag not in `versions`: the newest version ever dropped from it, so an
+    /// answer kept before a drop never matches after it.
+    floor: u64,
+    entries: lru::LruCache<String, Kept>,
+}
+
+impl State {
+    fn version(&self, tag: &str) -> u64 {
+        self.versions.peek(tag).copied().unwrap_or(self.floor)
+    }
+}
+
+/// Answers in the process (the most recently used), with the versions of the most recently
+/// written tags.
+pub struct MemoryCache {
+    state: Mutex<State>,
+}
+
+impl MemoryCache {
+    /// A cache of at most `capacity` answers (and a hundred times as many tag versions).
+    pub fn new(capacity: usize) -> Self {
+        let size = |n: usize| NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN);
+        Self {
+            state: Mutex::new(State {
+                writes: 0,
+                versions: lru::LruCache::new(size(capacity.saturating_mul(100))),
+                floor: 0,
+                entries: lru::LruCache::new(size(capacity)),
+            }),
+        }
+    }
+}
+
+impl Default for MemoryCache {
+    fn default() -> Self {
+        Self::new(1_000)
+    }
+}
+
+impl ResponseCache for MemoryCache {
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Lookup>> {
+        let found = self.state.lock().ok().map(|mut state| {
+            let fresh = state.entries.peek(key).map(|kept| {
+                kept.until > Instant::now()
+                    && kept.tags.iter().all(|(tag, v)| state.version(tag) == *v)
+            });
+            match fresh {
+                Some(true) => match state.entries.get(key) {
+                    Some(kept) => Lookup::Hit(kept.data.clone()),
+                    None => Lookup::Miss {
+                        writes: state.writes,
+                    },
+                },
+                stale => {
+                    if stale.is_some() {
+                        state.entries.pop(key);
+                    }
+                    Lookup::Miss {
+                        writes: state.writes,
+                    }
+                }
+            }
+        });
+        Box::pin(async move { found })
+    }
+
+    fn put<'a>(
+        &'a self,
+        key: &'a str,
+        writes: u64,
+        tags: &'a [String],
+        data: Arc<Value>,
+        ttl: Duration,
+    ) -> BoxFuture<'a, ()> {
+        if let Ok(mut state) = self.state.lock()
+            && state.writes == writes
+        {
+            let tags = tags
+                .iter()
+                .map(|tag| (tag.clone(), state.version(tag)))
+                .collect();
+            state.entries.put(
+                key.to_owned(),
+                Kept {
+                    until: Instant::now() + ttl,
+                    tags,
+                    data,
+                },
+            );
+        }
+        Box::pin(async {})
+    }
+
+    fn invalidate<'a>(&'a self, tags: &'a [String]) -> BoxFuture<'a, ()> {
+        if let Ok(mut state) = self.state.lock() {
+            state.writes += 1;
+            let now = state.writes;
+            for tag in tags {
+                if let Some((dropped, version)) = state.versions.push(tag.clone(), now)
+                    && &dropped != tag
+                {
+                    state.floor = state.floor.max(version);
+                }
+            }
+        }
+        Box::pin(async {})
+    }
+}
+
+/// Answers in Redis, shared by every instance: `{prefix}cache:writes` counts writes,
+/// `{prefix}cache:tag:{tag}` is a tag's version (kept a day after its last bump), and an answer
+/// is the hash `{prefix}cache:a:{key}`: its JSON under `d`, and the version of each tag it read
+/// under `t:{tag}` (expiring after its time to live). Each step is one script, so a check and
+/// what it decides are atomic.
+pub struct RedisCache {
+    link: Arc<RedisLink>,
+    get: redis::Script,
+    put: redis::Script,
+    invalidate: redis::Script,
+}
+
+/// Serves the answer if every tag it read is at the version it was kept with; else the count
+/// of writes. (The tag keys are read under the prefix in `ARGV[1]`.)
+const GET: &str = r"
+local kept = redis.call('HGETALL', KEYS[1])
+local data = nil
+for i = 1, #kept, 2 do
+  local field = kept[i]
+  if field == 'd' then
+    data = kept[i + 1]
+  elseif (redis.call('GET', ARGV[1] .. string.sub(field, 3)) or '0') ~= kept[i + 1] then
+    data = nil
+    break
+  end
+end
+if data then return {1, data} end
+return {0, redis.call('GET', KEYS[2]) or '0'}
+";
+
+/// Keeps the answer with its tags' versions, unless a write was counted since `ARGV[1]`.
+const PUT: &str = r"
+if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'd', ARGV[3])
+for i = 3, #KEYS do
+  redis.call('HSET', KEYS[1], 't:' .. ARGV[i + 1], redis.call('GET', KEYS[i]) or '0')
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+";
+
+/// Counts a write and bumps each tag.
+const INVALIDATE: &str = r"
+redis.call('INCR', KEYS[1])
+for i = 2, #KEYS do
+  redis.call('INCR', KEYS[i])
+  redis.call('EXPIRE', KEYS[i], ARGV[1])
+end
+return 1
+";
+
+/// How long a tag's version outlives its last bump (far longer than any answer is kept).
+const TAG_LIFETIME_SECONDS: u64 = 86_400;
+
+impl RedisCache {
+    /// A cache over `link`.
+    pub fn new(link: Arc<RedisLink>) -> Self {
+        Self {
+            link,
+            get: redis::Script::new(GET),
+            put: redis::Script::new(PUT),
+            invalidate: redis::Script::new(INVALIDATE),
+        }
+    }
+
+    fn tag_key(&self, tag: &str) -> String {
+        self.link.key(&format!("cache:tag:{tag}"))
+    }
+}
+
+impl ResponseCache for RedisCache {
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Lookup>> {
+        Box::pin(async move {
+            let mut conn = self.link.connection().await?;
+            let found: redis::RedisResult<(u8, Vec<u8>)> = self
+                .get
+                .key(self.link.key(&format!("cache:a:{key}")))
+                .key(self.link.key("cache:writes"))
+                .arg(self.tag_key(""))
+                .invoke_async(&mut conn)
+                .await;
+            match found {
+                Ok((1, json)) => match serde_json::from_slice::<Value>(&json) {
+                    Ok(data) => Some(Lookup::Hit(Arc::new(data))),
+                    Err(_) => Some(Lookup::Miss { writes: u64::MAX }),
+                },
+                Ok((_, writes)) => Some(Lookup::Miss {
+                    writes: std::str::from_utf8(&writes)
+                        .ok()
+                        .and_then(|w| w.parse().ok())
+                        .unwrap_or(u64::MAX),
+                }),
+                Err(err) => {
+                    tracing::warn!(error = %err, "reading the public cache in Redis failed");
+                    None
+                }
+            }
+        })
+    }
+
+    fn put<'a>(
+        &'a self,
+        key: &'a str,
+        writes: u64,
+        tags: &'a [String],
+        data: Arc<Value>,
+        ttl: Duration,
+    ) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let Some(mut conn) = self.link.connection().await else {
+                return;
+            };
+            let Ok(json) = serde_json::to_vec(data.as_ref()) else {
+                return;
+            };
+            let mut invocation = self.put.prepare_invoke();
+            invocation
+                .key(self.link.key(&format!("cache:a:{key}")))
+                .key(self.link.key("cache:writes"))
+                .arg(writes)
+                .arg(ttl.as_secs().max(1))
+                .arg(json);
+            for tag in tags {
+                invocation.key(self.tag_key(tag)).arg(tag);
+            }
+            let kept: redis::RedisResult<u8> = invocation.invoke_async(&mut conn).await;
+            if let Err(err) = kept {
+                tracing::warn!(error = %err, "keeping an answer in Redis failed");
+            }
+        })
+    }
+
+    fn invalidate<'a>(&'a self, tags: &'a [String]) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let Some(mut conn) = self.link.connection().await else {
+                tracing::warn!(
+                    "Redis is out of reach: other instances may serve cached answers until they expire"
+                );
+                return;
+            };
+            let mut invocation = self.invalidate.prepare_invoke();
+            invocation
+                .key(self.link.key("cache:writes"))
+                .arg(TAG_LIFETIME_SECONDS);
+            for tag in tags {
+                invocation.key(self.tag_key(tag));
+            }
+            let bumped: redis::RedisResult<u8> = invocation.invoke_async(&mut conn).await;
+            if let Err(err) = bumped {
+                tracing::warn!(error = %err, "bumping the cache's tags in Redis failed");
+            }
+        })
+    }
+}
+
+/// The public cache of a deployment.
+#[derive(Clone)]
+pub struct PublicCache {
+    /// Where answers are kept.
+    pub store: Arc<dyn ResponseCache>,
+    /// How long an answer is kept (and `max-age` for HTTP caches).
+    pub ttl: Duration,
+}
