@@ -9,7 +9,7 @@ use skillgraph::{
     auth::Role,
     graphql::{
         AppSchema,
-        cache::{MemoryCache, PublicCache, RedisCache},
+        cache::{MemoryCache, PublicCache, RedisCache, ResponseCache},
     },
     redis_link::RedisLink,
 };
@@ -269,4 +269,94 @@ async fn http_answers_say_how_they_may_be_cached() {
     assert_eq!(private.status(), reqwest::StatusCode::OK);
     assert_eq!(private.headers()["cache-control"], "private, no-store");
     assert!(private.headers().get("x-cache").is_none());
+}
+
+/// The store's own rules, on both stores: an answer is served while its tags stand, forgotten
+/// when one moves, and not kept at all when a write was counted while it was computed.
+async fn store_keeps_by_tags(store: &dyn ResponseCache) {
+    use skillgraph::graphql::cache::Lookup;
+    let ttl = Duration::from_secs(60);
+    let data = |n: i32| Arc::new(async_graphql::Value::from(n));
+    let tags = |t: &[&str]| t.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>();
+    let miss = |found: Option<Lookup>| match found.expect("reachable") {
+        Lookup::Miss { writes } => writes,
+        Lookup::Hit(data) => panic!("served {data:?}"),
+    };
+    let writes = miss(store.get("a").await);
+    store
+        .put(
+            "a",
+            writes,
+            &tags(&["demands:1", "demands:*"]),
+            data(1),
+            ttl,
+        )
+        .await;
+    store
+        .put("b", writes, &tags(&["demands"]), data(2), ttl)
+        .await;
+    assert_eq!(store.get("a").await, Some(Lookup::Hit(data(1))));
+    // Another row of the table: the list goes, the pinned row stays.
+    store
+        .invalidate(&tags(&["*", "demands", "demands:2"]))
+        .await;
+    assert_eq!(store.get("a").await, Some(Lookup::Hit(data(1))));
+    let writes = miss(store.get("b").await);
+    // A write counted while "b" was being computed: it is not kept.
+    store.invalidate(&tags(&["*", "regions"])).await;
+    store
+        .put("b", writes, &tags(&["demands"]), data(3), ttl)
+        .await;
+    let writes = miss(store.get("b").await);
+    store
+        .put("b", writes, &tags(&["demands"]), data(4), ttl)
+        .await;
+    assert_eq!(store.get("b").await, Some(Lookup::Hit(data(4))));
+    // The pinned row itself.
+    store
+        .invalidate(&tags(&["*", "demands", "demands:1"]))
+        .await;
+    miss(store.get("a").await);
+    miss(store.get("b").await);
+}
+
+#[tokio::test]
+async fn answers_are_kept_by_the_versions_of_their_tags() {
+    store_keeps_by_tags(&MemoryCache::default()).await;
+    // A cache remembering few tag versions (a hundred per answer) still never serves what a
+    // tag it forgot read.
+    let small = MemoryCache::new(1);
+    let writes = match small.get("a").await {
+        Some(skillgraph::graphql::cache::Lookup::Miss { writes }) => writes,
+        other => panic!("{other:?}"),
+    };
+    let t = |s: &str| vec![s.to_owned()];
+    small
+        .put(
+            "a",
+            writes,
+            &t("x"),
+            Arc::new(1.into()),
+            Duration::from_secs(60),
+        )
+        .await;
+    small.invalidate(&t("x")).await;
+    for n in 0..150 {
+        // Pushes x's version out of the table of versions.
+        small.invalidate(&t(&format!("other:{n}"))).await;
+    }
+    assert!(matches!(
+        small.get("a").await,
+        Some(skillgraph::graphql::cache::Lookup::Miss { .. })
+    ));
+    let Some(url) = std::env::var("SKILLGRAPH_TEST_REDIS_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        eprintln!("skipped on Redis: SKILLGRAPH_TEST_REDIS_URL is not set");
+        return;
+    };
+    let prefix = format!("sgtest:{}:", uuid::Uuid::new_v4().simple());
+    let link = Arc::new(RedisLink::new(&url, &prefix).expect("link"));
+    store_keeps_by_tags(&RedisCache::new(link)).await;
 }
