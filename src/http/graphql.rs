@@ -5,9 +5,12 @@
 //!   and runs queries only (a mutation gets 405 with `Allow: POST`).
 //! - The response is `application/graphql-response+json` when the client accepts it, else
 //!   `application/json`; 406 when it accepts neither.
-//! - 400 for a body that is not JSON, a document that does not parse or fit the schema, or a
-//!   request over the limits (no `data` then); 413 for an oversized body; 2xx whenever `data` is
-//!   present, whatever errors came with it.
+//! - A request that fails before it executes (a document that does not parse or fit the schema,
+//!   variables that do not coerce, a request over the limits) has no `data` entry, and gets 400
+//!   under `application/graphql-response+json` but 200 under `application/json` (the
+//!   specification's legacy watershed: such clients read errors from 200s); a body that is not
+//!   JSON is 400 either way, and 413 an oversized one; 2xx whenever `data` is present, whatever
+//!   errors came with it. Every case is checked by the graphql-http audit (`.ci/audit`).
 //! - `GET` from a browser with no query shows GraphiQL.
 
 use async_graphql::{Request, Variables, http::GraphiQLSource};
@@ -189,12 +192,23 @@ async fn execute(
         StatusCode::METHOD_NOT_ALLOWED
     } else if retry_after.is_some() {
         StatusCode::TOO_MANY_REQUESTS
-    } else if not_executed {
+    } else if not_executed && media == Media::GraphqlResponse {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    match serde_json::to_vec(&response) {
+    // A request that never executed has no `data` entry at all (not `null`).
+    let body = if not_executed {
+        serde_json::to_value(&response).and_then(|mut value| {
+            if let Some(object) = value.as_object_mut() {
+                object.remove("data");
+            }
+            serde_json::to_vec(&value)
+        })
+    } else {
+        serde_json::to_vec(&response)
+    };
+    match body {
         Ok(body) => {
             let mut http = (status, body).into_response();
             http.headers_mut()
@@ -206,6 +220,12 @@ async fn execute(
             if wrong_method {
                 http.headers_mut()
                     .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            }
+            if not_executed {
+                // Not an answer for any cache to keep, even when it is a 200 (an unknown
+                // persisted-query hash must not be served again once the document is sent).
+                http.headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             }
             if let Some(seconds) = retry_after {
                 http.headers_mut()
@@ -421,6 +441,15 @@ async fn execute_named(
     id: DocumentId,
     media: Media,
 ) -> Response {
+    let named = id.given() || request.extensions.contains_key("persistedQuery");
+    if request.query.trim().is_empty() && !named {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            "the request has no `query` (nor a persisted document's hash or id)",
+            media,
+        );
+    }
     if let Some(id) = id.doc_id.or(id.document_id)
         && let Err(message) = documents::name_by_document_id(&mut request, &id)
     {

@@ -188,9 +188,22 @@ async fn a_persisted_query_runs_over_get_by_its_hash_and_a_mutation_does_not() {
             .send()
     };
     let missing = get(None, &extensions).await.expect("send");
-    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+    // A request error: 200 for a client that accepts only application/json (the legacy
+    // watershed), kept by no HTTP cache, and no `data`.
+    assert_eq!(missing.status(), StatusCode::OK);
+    assert_eq!(missing.headers()["cache-control"], "no-store");
     let body: Value = missing.json().await.expect("json");
     assert_eq!(code(&body), "PERSISTED_QUERY_NOT_FOUND");
+    assert!(body.get("data").is_none(), "{body}");
+    let modern = server
+        .client
+        .get(server.url("/graphql"))
+        .query(&[("extensions", extensions.as_str())])
+        .header("accept", "application/graphql-response+json")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(modern.status(), StatusCode::BAD_REQUEST);
     let sent = get(Some(QUERY), &extensions).await.expect("send");
     assert_eq!(sent.status(), StatusCode::OK);
     let by_hash = get(None, &extensions).await.expect("send");

@@ -330,3 +330,39 @@ async fn service_resumes_by_itself_when_the_pools_connections_are_closed() {
         "never a 500: {statuses:?}"
     );
 }
+
+/// The GraphQL-over-HTTP conformance audit of graphql-http, every check (warnings included),
+/// against a server on a real socket. `.ci/run` installs it and names its folder in
+/// `SKILLGRAPH_TEST_HTTP_AUDIT`; without it (a laptop without Node) this is skipped.
+#[tokio::test]
+async fn the_graphql_over_http_audit_passes_every_check() {
+    let Some(dir) = std::env::var("SKILLGRAPH_TEST_HTTP_AUDIT")
+        .ok()
+        .filter(|d| !d.is_empty())
+    else {
+        eprintln!("skipped: SKILLGRAPH_TEST_HTTP_AUDIT is not set");
+        return;
+    };
+    let server = TestServer::start(1 << 20).await;
+    let (script, url) = (
+        std::path::Path::new(&dir).join("audit.mjs"),
+        server.url("/graphql"),
+    );
+    // The server answers on this runtime while node runs on a blocking thread.
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(script)
+            .arg(url)
+            .output()
+    })
+    .await
+    .expect("joined")
+    .expect("node runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(report.contains(" audits ok"), "{report}");
+}
