@@ -324,7 +324,8 @@ impl AppSchema {
 
     /// The schema's SDL.
     pub fn sdl(&self) -> String {
-        self.inner.sdl()
+        self.inner
+            .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
     }
 
     /// The steps before async-graphql's own: the persisted or trusted document, tokens,

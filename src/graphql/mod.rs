@@ -15,6 +15,7 @@ pub mod loaders;
 mod mutation;
 pub mod nested;
 mod query;
+pub mod scalars;
 mod subscription;
 pub mod types;
 
@@ -102,5 +103,5 @@ pub fn build_schema(
 pub fn sdl() -> String {
     Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
         .finish()
-        .sdl()
+        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }

@@ -1,8 +1,8 @@
 //! The mutation root. Every mutation is authorized by `auth::policy` inside the domain function it
 //! calls, runs in one transaction with its audit event, and changes nothing when it fails.
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
-use chrono::NaiveDate;
 
 use super::{
     context::{api, caller},
@@ -185,9 +185,9 @@ pub struct ScheduleSessionInput {
     /// The level, up to the scope's highest.
     pub level: SkillLevel,
     /// The exam day.
-    pub exam_date: NaiveDate,
+    pub exam_date: Date,
     /// The last day to register.
-    pub registration_deadline: NaiveDate,
+    pub registration_deadline: Date,
     /// The venue's region.
     pub region: String,
     /// The venue's address.
@@ -267,7 +267,7 @@ pub struct SubmitTrainingIntentionInput {
     /// How far the learner will travel, km (with a point).
     pub max_distance_km: Option<f64>,
     /// The earliest day to start; today when left out.
-    pub earliest_start: Option<NaiveDate>,
+    pub earliest_start: Option<Date>,
 }
 
 /// Withdraw a training intention.
@@ -289,7 +289,7 @@ pub struct DispatchTrainingOrderInput {
     /// Seats; at least the intentions bundled.
     pub seats: i32,
     /// The last day to accept or decline.
-    pub deadline: NaiveDate,
+    pub deadline: Date,
     /// The provider: an admitted college or training institution of an alliance of the region.
     pub provider: ID,
     /// OPEN intentions of the region for this occupation and level.
@@ -332,9 +332,9 @@ pub struct CreateCohortInput {
     /// Seats, 1 to 500.
     pub capacity: i32,
     /// First day.
-    pub start_on: NaiveDate,
+    pub start_on: Date,
     /// Last day; at most three years after the first for a NEW_APPRENTICESHIP.
-    pub end_on: NaiveDate,
+    pub end_on: Date,
     /// Whether it claims a subsidy; true unless told otherwise.
     #[graphql(default = true)]
     pub subsidized: bool,
@@ -354,9 +354,9 @@ pub struct CohortStepInput {
 #[derive(InputObject, Debug, Clone, Copy)]
 pub struct ContractInput {
     /// First day.
-    pub start: NaiveDate,
+    pub start: Date,
     /// Last day; at least a year after the first.
-    pub end: NaiveDate,
+    pub end: Date,
 }
 
 /// Enrol a learner.
@@ -459,7 +459,7 @@ pub struct AdmitMemberInput {
     #[graphql(default_with = "MembershipRole::Member")]
     pub role: MembershipRole,
     /// The day it joins; today unless told otherwise.
-    pub joined_on: Option<NaiveDate>,
+    pub joined_on: Option<Date>,
 }
 
 /// Change a member's role.
@@ -477,7 +477,7 @@ pub struct RemoveMemberInput {
     /// The membership.
     pub membership: ID,
     /// The day the organization leaves; today unless told otherwise.
-    pub left_on: Option<NaiveDate>,
+    pub left_on: Option<Date>,
 }
 
 /// Change an organization's public profile. A field left out stays as it is; null clears it.
@@ -550,7 +550,7 @@ impl MutationRoot {
             &alliance,
             organization,
             input.role.into(),
-            input.joined_on,
+            input.joined_on.map(Into::into),
         )
         .await?;
         Ok(Membership(saved, None))
@@ -578,7 +578,13 @@ impl MutationRoot {
     ) -> async_graphql::Result<Membership> {
         let api = api(ctx)?;
         let membership = NodeKey::membership("input.membership", &input.membership)?;
-        let saved = memberships::remove(&api.db, &caller(ctx), membership, input.left_on).await?;
+        let saved = memberships::remove(
+            &api.db,
+            &caller(ctx),
+            membership,
+            input.left_on.map(Into::into),
+        )
+        .await?;
         Ok(Membership(saved, None))
     }
 
@@ -705,8 +711,8 @@ impl MutationRoot {
                 .map_err(|e| AppError::validation("input.occupation", e))?,
             target_level: input.target_level.into(),
             capacity: input.capacity,
-            start_on: input.start_on,
-            end_on: input.end_on,
+            start_on: input.start_on.into(),
+            end_on: input.end_on.into(),
             subsidized: input.subsidized,
             demand_ids: input
                 .demands
@@ -779,8 +785,8 @@ impl MutationRoot {
             }
         };
         let contract = input.contract.map(|c| Contract {
-            start: c.start,
-            end: c.end,
+            start: c.start.into(),
+            end: c.end.into(),
         });
         Ok(Enrollment(
             cohorts::enroll(
@@ -1091,8 +1097,8 @@ impl MutationRoot {
             occupation: crate::domain::codes::OccupationCode::parse(&input.occupation)
                 .map_err(|e| AppError::validation("input.occupation", e))?,
             level: input.level.into(),
-            exam_date: input.exam_date,
-            registration_deadline: input.registration_deadline,
+            exam_date: input.exam_date.into(),
+            registration_deadline: input.registration_deadline.into(),
             region: RegionCode::parse(&input.region)
                 .map_err(|e| AppError::validation("input.region", e))?,
             address: input.address,
@@ -1233,7 +1239,8 @@ impl MutationRoot {
             travel,
             earliest_start: input
                 .earliest_start
-                .unwrap_or_else(|| chrono::Utc::now().date_naive()),
+                .unwrap_or_else(|| chrono::Utc::now().date_naive().into())
+                .into(),
         };
         Ok(TrainingIntention(
             orders::submit(&api.db, &caller(ctx), rules, new).await?,
@@ -1268,7 +1275,7 @@ impl MutationRoot {
             level: input.level.into(),
             schedule: input.schedule.into(),
             seats: input.seats,
-            deadline: input.deadline,
+            deadline: input.deadline.into(),
             provider_id: NodeKey::organization("input.provider", &input.provider)?,
             intention_ids: input
                 .intentions

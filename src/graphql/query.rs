@@ -1,6 +1,7 @@
 //! The query root: entry points into the graph. Every list is across all alliances and regions
 //! unless a filter narrows it.
 
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, ID, Object};
 use chrono::Datelike;
 use futures_util::FutureExt;
@@ -640,9 +641,7 @@ impl QueryRoot {
     async fn follow_ups_due(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The day to measure on (today when left out).")] as_of: Option<
-            chrono::NaiveDate,
-        >,
+        #[graphql(desc = "The day to measure on (today when left out).")] as_of: Option<Date>,
         #[graphql(desc = "Narrows the list.")] filter: Option<FollowUpsDueFilter>,
         #[graphql(
             desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
@@ -655,8 +654,8 @@ impl QueryRoot {
         let api = api(ctx)?;
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
-        let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
-        let rows = employment::follow_ups_due(&api.db, &caller(ctx), as_of, &filter).await?;
+        let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive().into());
+        let rows = employment::follow_ups_due(&api.db, &caller(ctx), as_of.into(), &filter).await?;
         Ok(crate::graphql::connection::in_memory(
             "followUpsDue",
             &rows,

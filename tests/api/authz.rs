@@ -748,7 +748,7 @@ const CELLS: &[Cell] = &[
     },
     Cell {
         name: "recordFollowUp",
-        query: "mutation($c: ID!, $on: NaiveDate!) { recordFollowUp(input: {completion: $c, month: 6, contactedOn: $on, employed: false}) { id month } }",
+        query: "mutation($c: ID!, $on: Date!) { recordFollowUp(input: {completion: $c, month: 6, contactedOn: $on, employed: false}) { id month } }",
         variables: |f| json!({ "c": f.due_completion, "on": chrono::Utc::now().date_naive().to_string() }),
         allowed: &[Role::College, Role::Regulator],
     },

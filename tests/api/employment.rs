@@ -590,7 +590,7 @@ async fn the_backlog_lists_learners_short_of_three_recommendations_oldest_first(
     );
 }
 
-const DUE: &str = "query($at: NaiveDate, $f: FollowUpsDueFilter) { followUpsDue(asOf: $at, filter: $f, first: 100) { totalCount nodes { completion { id } month dueOn daysOverdue } } }";
+const DUE: &str = "query($at: Date, $f: FollowUpsDueFilter) { followUpsDue(asOf: $at, filter: $f, first: 100) { totalCount nodes { completion { id } month dueOn daysOverdue } } }";
 const RECORD: &str = "mutation($i: RecordFollowUpInput!) { recordFollowUp(input: $i) { id month employed employerName occupationMatch wageBand } }";
 
 #[tokio::test]

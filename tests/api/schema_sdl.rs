@@ -76,3 +76,35 @@ fn every_type_field_argument_and_enum_value_has_a_description() {
     assert!(types > 20, "the SDL has {types} types");
     assert!(missing.is_empty(), "undocumented: {missing:#?}");
 }
+
+/// Scalars are named for what they hold, not for the Rust types behind them, and the ones of
+/// our own say which specification they follow.
+#[test]
+fn scalars_have_public_names_and_specifications() {
+    let sdl = skillgraph::graphql::sdl();
+    let doc = parse_schema(&sdl).expect("the SDL parses");
+    let mut scalars = Vec::new();
+    for def in &doc.definitions {
+        if let TypeSystemDefinition::Type(ty) = def
+            && matches!(ty.node.kind, TypeKind::Scalar)
+        {
+            scalars.push(ty.node.name.node.to_string());
+            let text = ty.node.description.as_ref().map(|d| d.node.as_str());
+            assert!(
+                text.is_some_and(|t| !t.contains("Implement") && !t.contains('<')),
+                "{}: {text:?}",
+                ty.node.name.node
+            );
+        }
+    }
+    scalars.sort();
+    assert_eq!(scalars, ["Date", "DateTime", "JSON"]);
+    for scalar in ["Date", "DateTime"] {
+        assert!(
+            sdl.contains(&format!(
+                "scalar {scalar} @specifiedBy(url: \"https://scalars.graphql.org/"
+            )),
+            "{scalar} names its specification"
+        );
+    }
+}

@@ -1,5 +1,5 @@
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
-use chrono::NaiveDate;
 use entity::alliance;
 
 use super::{Industry, Membership, MembershipRole, OrganizationKind, Region, SortDirection};
@@ -46,8 +46,8 @@ impl Alliance {
     }
 
     /// The day it was founded.
-    async fn founded_on(&self) -> NaiveDate {
-        self.0.founded_on
+    async fn founded_on(&self) -> Date {
+        self.0.founded_on.into()
     }
 
     /// What it does.

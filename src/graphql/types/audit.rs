@@ -1,5 +1,5 @@
+use crate::graphql::scalars::DateTime;
 use async_graphql::{Context, ID, InputObject, Json, Object};
-use chrono::{DateTime, Utc};
 use entity::audit_event;
 
 use super::Organization;
@@ -22,8 +22,8 @@ impl AuditEvent {
     }
 
     /// When it happened.
-    async fn occurred_at(&self) -> DateTime<Utc> {
-        self.0.occurred_at
+    async fn occurred_at(&self) -> DateTime {
+        self.0.occurred_at.into()
     }
 
     /// The token subject that acted.
@@ -91,9 +91,9 @@ pub struct AuditEventFilter {
     /// Only events about this record.
     pub target: Option<ID>,
     /// Only events at or after this instant.
-    pub since: Option<DateTime<Utc>>,
+    pub since: Option<DateTime>,
     /// Only events before this instant.
-    pub until: Option<DateTime<Utc>>,
+    pub until: Option<DateTime>,
 }
 
 impl AuditEventFilter {
@@ -115,8 +115,8 @@ impl AuditEventFilter {
                 .target
                 .map(|id| NodeKey::parse("filter.target", &id).map(|k| k.to_id().0))
                 .transpose()?,
-            since: self.since,
-            until: self.until,
+            since: self.since.map(Into::into),
+            until: self.until.map(Into::into),
         })
     }
 }

@@ -1,5 +1,5 @@
+use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
 use entity::{EnrollmentStatus as Status, cohort, enrollment};
 
 use super::{Alliance, Demand, Learner, Occupation, Organization, SkillLevel};
@@ -159,13 +159,13 @@ impl Cohort {
     }
 
     /// First day.
-    async fn start_on(&self) -> NaiveDate {
-        self.0.start_on
+    async fn start_on(&self) -> Date {
+        self.0.start_on.into()
     }
 
     /// Last day.
-    async fn end_on(&self) -> NaiveDate {
-        self.0.end_on
+    async fn end_on(&self) -> Date {
+        self.0.end_on.into()
     }
 
     /// Whether training here claims a government subsidy (one subsidised training per person,
@@ -302,23 +302,23 @@ impl Enrollment {
     }
 
     /// For apprentices: the labour contract's first day.
-    async fn contract_start(&self) -> Option<NaiveDate> {
-        self.0.contract_start
+    async fn contract_start(&self) -> Option<Date> {
+        self.0.contract_start.map(Into::into)
     }
 
     /// For apprentices: the labour contract's last day.
-    async fn contract_end(&self) -> Option<NaiveDate> {
-        self.0.contract_end
+    async fn contract_end(&self) -> Option<Date> {
+        self.0.contract_end.map(Into::into)
     }
 
     /// When the learner was enrolled.
-    async fn enrolled_at(&self) -> DateTime<Utc> {
-        self.0.enrolled_at
+    async fn enrolled_at(&self) -> DateTime {
+        self.0.enrolled_at.into()
     }
 
     /// When the enrolment completed or was withdrawn.
-    async fn ended_at(&self) -> Option<DateTime<Utc>> {
-        self.0.ended_at
+    async fn ended_at(&self) -> Option<DateTime> {
+        self.0.ended_at.map(Into::into)
     }
 
     /// Why it was withdrawn.
@@ -341,7 +341,7 @@ pub struct CohortFilter {
     /// In any of these statuses.
     pub statuses: Option<Vec<CohortStatus>>,
     /// Starting on or after this day.
-    pub starting_after: Option<NaiveDate>,
+    pub starting_after: Option<Date>,
 }
 
 impl CohortFilter {
@@ -379,7 +379,7 @@ impl CohortFilter {
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            starting_after: self.starting_after,
+            starting_after: self.starting_after.map(Into::into),
         })
     }
 }

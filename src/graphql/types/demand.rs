@@ -1,5 +1,5 @@
+use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object};
-use chrono::{DateTime, NaiveDate, Utc};
 use entity::demand;
 
 use super::{Alliance, Occupation, Organization, Region, SkillLevel, SortDirection};
@@ -160,8 +160,8 @@ impl Demand {
     }
 
     /// The last day it is valid.
-    async fn valid_until(&self) -> NaiveDate {
-        self.0.valid_until
+    async fn valid_until(&self) -> Date {
+        self.0.valid_until.into()
     }
 
     /// Where it is in its life.
@@ -175,13 +175,13 @@ impl Demand {
     }
 
     /// When it was opened.
-    async fn posted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.posted_at
+    async fn posted_at(&self) -> Option<DateTime> {
+        self.0.posted_at.map(Into::into)
     }
 
     /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        self.0.updated_at.into()
     }
 
     /// The cohorts formed to answer it.
@@ -265,7 +265,7 @@ pub struct DemandInput {
     #[graphql(default)]
     pub description: String,
     /// The last valid day; not in the past.
-    pub valid_until: NaiveDate,
+    pub valid_until: Date,
 }
 
 impl DemandInput {
@@ -280,7 +280,7 @@ impl DemandInput {
             self.longitude,
             &self.address,
             &self.description,
-            self.valid_until,
+            self.valid_until.into(),
         )?;
         let alliances = self
             .alliances
@@ -304,7 +304,7 @@ impl DemandInput {
             address: self.address,
             point: self.latitude.zip(self.longitude),
             description: self.description,
-            valid_until: self.valid_until,
+            valid_until: self.valid_until.into(),
         })
     }
 }
@@ -325,7 +325,7 @@ pub struct DemandFilter {
     /// Only these statuses (OPEN when left out); other statuses list only what the caller may see.
     pub statuses: Option<Vec<DemandStatus>>,
     /// Only demand opened at or after this instant.
-    pub posted_since: Option<DateTime<Utc>>,
+    pub posted_since: Option<DateTime>,
     /// Only demand whose top wage is at least this, CNY a month.
     pub wage_at_least: Option<i32>,
     /// Only descriptions containing this text.
@@ -380,7 +380,7 @@ impl DemandFilter {
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            posted_since: self.posted_since,
+            posted_since: self.posted_since.map(Into::into),
             wage_at_least: self.wage_at_least,
             text: self
                 .text

@@ -1,8 +1,8 @@
 //! The employment service in the graph: recommendations, follow-ups, the backlog, placement rates,
 //! the skills balance and the catalogue review.
 
+use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object};
-use chrono::{DateTime, NaiveDate, Utc};
 use entity::{follow_up, recommendation};
 
 use super::{
@@ -168,13 +168,13 @@ impl Recommendation {
     }
 
     /// When it was sent.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
     }
 
     /// When its outcome last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        self.0.updated_at.into()
     }
 }
 
@@ -211,8 +211,8 @@ impl FollowUp {
     }
 
     /// The day the learner was contacted.
-    async fn contacted_on(&self) -> NaiveDate {
-        self.0.contacted_on
+    async fn contacted_on(&self) -> Date {
+        self.0.contacted_on.into()
     }
 
     /// Whether the learner is employed.
@@ -256,8 +256,8 @@ impl FollowUp {
     }
 
     /// When it was recorded.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
     }
 }
 
@@ -310,8 +310,8 @@ impl RecommendationBacklogEntry {
     }
 
     /// The first day the learner was certified or completed training.
-    async fn qualified_on(&self) -> NaiveDate {
-        self.0.qualified_on
+    async fn qualified_on(&self) -> Date {
+        self.0.qualified_on.into()
     }
 
     /// Recommendations made so far.
@@ -326,8 +326,8 @@ impl RecommendationBacklogEntry {
     }
 
     /// The day the learner should have three by: `qualifiedOn` plus the configured days.
-    async fn due_on(&self) -> NaiveDate {
-        self.0.due_on
+    async fn due_on(&self) -> Date {
+        self.0.due_on.into()
     }
 
     /// Whether that day has passed.
@@ -369,8 +369,8 @@ impl DueFollowUp {
     }
 
     /// The day it fell due: the completion day plus `month` months.
-    async fn due_on(&self) -> NaiveDate {
-        self.0.due_on
+    async fn due_on(&self) -> Date {
+        self.0.due_on.into()
     }
 
     /// Days past the due day (0 on it).
@@ -503,9 +503,9 @@ impl PlacementRate {
 #[derive(InputObject, Debug, Clone)]
 pub struct PlacementRateFilter {
     /// The first completion day counted.
-    pub completed_from: NaiveDate,
+    pub completed_from: Date,
     /// The last completion day counted.
-    pub completed_to: NaiveDate,
+    pub completed_to: Date,
     /// Only cohorts of these alliances.
     pub alliances: Option<Vec<String>>,
     /// Only alliances of these regions (codes).
@@ -539,8 +539,8 @@ impl PlacementRateFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<employment::PlacementFilter> {
         Ok(employment::PlacementFilter {
-            from: self.completed_from,
-            to: self.completed_to,
+            from: self.completed_from.into(),
+            to: self.completed_to.into(),
             alliances: parse_alliances(self.alliances)?,
             regions: parse_regions("filter.regions", self.regions)?,
             providers: self
@@ -572,9 +572,9 @@ pub struct SkillsBalanceFilter {
     /// Only occupations under this code or prefix.
     pub occupation: Option<String>,
     /// Certificates issued and hires made from this day.
-    pub from: Option<NaiveDate>,
+    pub from: Option<Date>,
     /// Certificates issued and hires made up to this day.
-    pub to: Option<NaiveDate>,
+    pub to: Option<Date>,
 }
 
 impl SkillsBalanceFilter {
@@ -589,8 +589,8 @@ impl SkillsBalanceFilter {
             alliances: parse_alliances(self.alliances)?,
             regions: parse_regions("filter.regions", self.regions)?,
             occupation: parse_prefix("filter.occupation", self.occupation)?,
-            from: self.from,
-            to: self.to,
+            from: self.from.map(Into::into),
+            to: self.to.map(Into::into),
         })
     }
 }
@@ -847,7 +847,7 @@ pub struct RecordFollowUpInput {
     /// The month after completion, 1 to 6.
     pub month: i32,
     /// The day of contact: from the completion day to today.
-    pub contacted_on: NaiveDate,
+    pub contacted_on: Date,
     /// Whether the learner is employed.
     pub employed: bool,
     /// The employer, when it is an organization in the graph.
@@ -885,7 +885,7 @@ impl RecordFollowUpInput {
             enrollment_id: NodeKey::enrollment("input.completion", &self.completion)?,
             month: i16::try_from(self.month)
                 .map_err(|_| AppError::validation("input.month", "1 to 6"))?,
-            contacted_on: self.contacted_on,
+            contacted_on: self.contacted_on.into(),
             employed: self.employed,
             employer,
             occupation_match: self.occupation_match,

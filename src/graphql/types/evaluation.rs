@@ -1,5 +1,5 @@
+use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
 use entity::{assessment_body, assessment_session, candidate, certificate};
 
 use super::{Alliance, Learner, Occupation, Organization, Region, SkillLevel, SortDirection};
@@ -183,13 +183,13 @@ impl AssessmentSession {
     }
 
     /// The exam day.
-    async fn exam_date(&self) -> NaiveDate {
-        self.0.exam_date
+    async fn exam_date(&self) -> Date {
+        self.0.exam_date.into()
     }
 
     /// The last day to register.
-    async fn registration_deadline(&self) -> NaiveDate {
-        self.0.registration_deadline
+    async fn registration_deadline(&self) -> Date {
+        self.0.registration_deadline.into()
     }
 
     /// The venue's region.
@@ -291,8 +291,8 @@ impl Candidate {
     }
 
     /// When the learner registered.
-    async fn registered_at(&self) -> DateTime<Utc> {
-        self.0.registered_at
+    async fn registered_at(&self) -> DateTime {
+        self.0.registered_at.into()
     }
 }
 
@@ -338,8 +338,8 @@ impl Certificate {
     }
 
     /// The day of issue.
-    async fn issued_on(&self) -> NaiveDate {
-        self.0.issued_on
+    async fn issued_on(&self) -> Date {
+        self.0.issued_on.into()
     }
 
     /// VALID or REVOKED.
@@ -406,8 +406,8 @@ impl CertificateVerification {
     }
 
     /// The day of issue.
-    async fn issued_on(&self) -> Option<NaiveDate> {
-        self.0.found.as_ref().map(|f| f.issued_on)
+    async fn issued_on(&self) -> Option<Date> {
+        self.0.found.as_ref().map(|f| f.issued_on).map(Into::into)
     }
 
     /// The holder's name, masked (`张*`).
@@ -430,9 +430,9 @@ pub struct AssessmentSessionFilter {
     /// By bodies of this type.
     pub body_type: Option<BodyType>,
     /// On or after this day.
-    pub from: Option<NaiveDate>,
+    pub from: Option<Date>,
     /// On or before this day.
-    pub to: Option<NaiveDate>,
+    pub to: Option<Date>,
     /// Only sessions with a free place.
     #[graphql(default)]
     pub open_seats_only: bool,
@@ -462,8 +462,8 @@ impl AssessmentSessionFilter {
                 .transpose()?,
             level: self.level.map(Into::into),
             body_type: self.body_type.map(Into::into),
-            from: self.from,
-            to: self.to,
+            from: self.from.map(Into::into),
+            to: self.to.map(Into::into),
             open_seats_only: self.open_seats_only,
             statuses: self
                 .statuses

@@ -1,5 +1,6 @@
+use crate::graphql::scalars::DateTime;
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{Datelike, Utc};
 use entity::learner;
 
 use super::{Organization, Region, SkillLevel};
@@ -225,8 +226,8 @@ impl Learner {
     }
 
     /// When the learner was registered; full view only.
-    async fn created_at(&self) -> Option<DateTime<Utc>> {
-        self.full().map(|l| l.created_at)
+    async fn created_at(&self) -> Option<DateTime> {
+        self.full().map(|l| l.created_at).map(Into::into)
     }
 
     /// The region the learner lives in; full view only.

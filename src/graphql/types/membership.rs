@@ -1,5 +1,5 @@
+use crate::graphql::scalars::Date;
 use async_graphql::{Context, ID, Object};
-use chrono::NaiveDate;
 use entity::{membership, organization};
 
 use super::{Alliance, MembershipRole, Organization};
@@ -33,13 +33,13 @@ impl Membership {
     }
 
     /// The day the organization joined.
-    async fn joined_on(&self) -> NaiveDate {
-        self.0.joined_on
+    async fn joined_on(&self) -> Date {
+        self.0.joined_on.into()
     }
 
     /// The day it left; null while it is a member.
-    async fn left_on(&self) -> Option<NaiveDate> {
-        self.0.left_on
+    async fn left_on(&self) -> Option<Date> {
+        self.0.left_on.map(Into::into)
     }
 
     /// Whether the organization is a member now.

@@ -1,5 +1,5 @@
+use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
 use entity::{training_intention, training_order};
 
 use super::{Cohort, Learner, OpenResource, Organization, Region, Schedule, SkillLevel};
@@ -87,8 +87,8 @@ impl TrainingIntention {
     }
 
     /// The earliest day to start.
-    async fn earliest_start(&self) -> NaiveDate {
-        self.0.earliest_start
+    async fn earliest_start(&self) -> Date {
+        self.0.earliest_start.into()
     }
 
     /// Where it is.
@@ -97,13 +97,13 @@ impl TrainingIntention {
     }
 
     /// When it was submitted.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
     }
 
     /// The day after which it expires if still open.
-    async fn expires_on(&self) -> NaiveDate {
-        self.0.expires_on
+    async fn expires_on(&self) -> Date {
+        self.0.expires_on.into()
     }
 
     /// Published resources and planned cohorts that fit, best first, each with its score and the
@@ -218,8 +218,8 @@ impl TrainingOrder {
     }
 
     /// The last day to answer.
-    async fn deadline(&self) -> NaiveDate {
-        self.0.deadline
+    async fn deadline(&self) -> Date {
+        self.0.deadline.into()
     }
 
     /// The provider.

@@ -1,5 +1,5 @@
+use crate::graphql::scalars::DateTime;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
-use chrono::{DateTime, Utc};
 use entity::organization;
 
 use super::{Alliance, Membership, OrganizationKind, Region, SortDirection};
@@ -62,8 +62,8 @@ impl Organization {
     }
 
     /// When it was registered in skillgraph.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
     }
 
     /// The region it is located in (which may differ from the regions of its alliances).

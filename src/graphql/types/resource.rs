@@ -1,5 +1,5 @@
+use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
 use entity::{catalogue_item, open_resource, training_plan};
 
 use super::{Occupation, Organization, Region, SkillLevel, SortDirection};
@@ -274,13 +274,13 @@ impl OpenResource {
     }
 
     /// First day.
-    async fn start_on(&self) -> NaiveDate {
-        self.0.start_on
+    async fn start_on(&self) -> Date {
+        self.0.start_on.into()
     }
 
     /// Last day, if it ends.
-    async fn end_on(&self) -> Option<NaiveDate> {
-        self.0.end_on
+    async fn end_on(&self) -> Option<Date> {
+        self.0.end_on.map(Into::into)
     }
 
     /// Whom to contact.
@@ -299,8 +299,8 @@ impl OpenResource {
     }
 
     /// When its list version was published.
-    async fn published_at(&self) -> DateTime<Utc> {
-        self.0.published_at
+    async fn published_at(&self) -> DateTime {
+        self.0.published_at.into()
     }
 }
 
@@ -335,9 +335,9 @@ pub struct ResourceItemInput {
     /// Longitude, WGS 84.
     pub longitude: Option<f64>,
     /// First day.
-    pub start_on: NaiveDate,
+    pub start_on: Date,
     /// Last day, if it ends.
-    pub end_on: Option<NaiveDate>,
+    pub end_on: Option<Date>,
     /// Whom to contact.
     pub contact: String,
 }
@@ -371,8 +371,8 @@ impl ResourceItemInput {
             region: self.region,
             address: self.address,
             point: self.latitude.zip(self.longitude),
-            start_on: self.start_on,
-            end_on: self.end_on,
+            start_on: self.start_on.into(),
+            end_on: self.end_on.map(Into::into),
             contact: self.contact,
         }
     }
