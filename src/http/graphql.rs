@@ -11,15 +11,15 @@
 //!   specification's legacy watershed: such clients read errors from 200s); a body that is not
 //!   JSON is 400 either way, and 413 an oversized one; 2xx whenever `data` is present, whatever
 //!   errors came with it. Every case is checked by the graphql-http audit (`.ci/audit`).
-//! - `GET` from a browser with no query shows GraphiQL.
+//! - `GET` from a browser with no query shows GraphiQL (served by the binary: [`super::graphiql`]).
 
-use async_graphql::{Request, Variables, http::GraphiQLSource};
+use async_graphql::{Request, Variables};
 use axum::{
     Extension,
     body::Bytes,
     extract::{ConnectInfo, Query, State, rejection::BytesRejection},
     http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -365,13 +365,7 @@ pub(super) async fn get_graphql(
         None if (params.extensions.is_some() || params.id.given()) && !wants_html => String::new(),
         None => {
             if wants_html {
-                return Html(
-                    GraphiQLSource::build()
-                        .endpoint("/graphql")
-                        .subscription_endpoint("/graphql/ws")
-                        .finish(),
-                )
-                .into_response();
+                return super::graphiql::page();
             }
             return request_error(
                 StatusCode::BAD_REQUEST,

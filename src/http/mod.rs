@@ -2,6 +2,7 @@
 //! `/readyz`.
 
 mod auth;
+mod graphiql;
 mod graphql;
 mod websocket;
 
@@ -118,6 +119,7 @@ pub fn router(state: HttpState, limits: HttpLimits) -> Router {
             get(graphql::get_graphql).post(graphql::post_graphql),
         )
         .route("/graphql/ws", get(websocket::graphql_ws))
+        .route("/graphiql/{version}/{file}", get(graphiql::asset))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))

@@ -196,6 +196,52 @@ async fn browsers_get_graphiql() {
     assert!(content_type(&response).starts_with("text/html"));
     let html = response.text().await.expect("text");
     assert!(html.to_lowercase().contains("graphiql"));
+    // Everything the page loads is the server's own, and is the vendored build.
+    assert!(!html.contains("http:") && !html.contains("https:") && !html.contains("//unpkg"));
+    let sums = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/graphiql/SHA256SUMS"
+    ))
+    .expect("SHA256SUMS");
+    let mut loaded = 0;
+    for part in html.split(['"', '\'']) {
+        if !part.starts_with("/graphiql/") {
+            continue;
+        }
+        let asset = server
+            .client
+            .get(server.url(part))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(asset.status(), StatusCode::OK, "{part}");
+        let media = content_type(&asset);
+        assert!(
+            media.starts_with("text/javascript") || media.starts_with("text/css"),
+            "{part}: {media}"
+        );
+        assert!(
+            asset.headers()["cache-control"]
+                .to_str()
+                .expect("ascii")
+                .contains("immutable")
+        );
+        let bytes = asset.bytes().await.expect("bytes");
+        let name = part.rsplit('/').next().expect("a file");
+        if let Some(line) = sums.lines().find(|l| l.ends_with(&format!("  {name}"))) {
+            let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+            assert!(line.starts_with(&digest), "{name} is the vendored file");
+        }
+        loaded += 1;
+    }
+    assert_eq!(loaded, 5, "a stylesheet and four scripts");
+    let missing = server
+        .client
+        .get(server.url("/graphiql/0.0.0/graphiql.min.js"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

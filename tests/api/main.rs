@@ -10,6 +10,7 @@
 mod auth;
 mod authz;
 mod bombs;
+mod browser;
 mod cache;
 mod cohorts;
 mod demands;
