@@ -1,6 +1,14 @@
 //! Connecting to the database and bringing its schema up to date.
 
-use std::{cell::RefCell, future::Future, time::Duration};
+use std::{
+    cell::RefCell,
+    future::Future,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, Statement, Value, metric};
@@ -102,6 +110,28 @@ pub struct Written {
 
 tokio::task_local! {
     static WRITTEN: RefCell<Vec<Written>>;
+    static COUNTED: Arc<AtomicU64>;
+}
+
+/// Runs `work`, and returns with its output how many statements it ran: on its task, and in
+/// the batched loads it started ([`carry`]; a batch that also holds other requests' keys is
+/// counted to the request that started it).
+pub async fn counting_statements<F: Future>(work: F) -> (F::Output, u64) {
+    let counter = Arc::new(AtomicU64::new(0));
+    let output = COUNTED.scope(counter.clone(), work).await;
+    (output, counter.load(Ordering::Relaxed))
+}
+
+/// `work`, counting its statements to the request whose task spawns it (for the loaders'
+/// spawner).
+pub fn carry<F: Future>(work: F) -> impl Future<Output = F::Output> {
+    let counter = COUNTED.try_with(Arc::clone).ok();
+    async move {
+        match counter {
+            Some(counter) => COUNTED.scope(counter, work).await,
+            None => work.await,
+        }
+    }
 }
 
 /// Runs `work`, and returns with its output every statement that wrote while it ran, on this
@@ -117,7 +147,8 @@ pub async fn recording_writes<F: Future>(work: F) -> (F::Output, Vec<Written>) {
         .await
 }
 
-/// Installs the pool's statement observer: writes are recorded for [`recording_writes`], then
+/// Installs the pool's statement observer: statements are counted for
+/// [`counting_statements`], writes recorded for [`recording_writes`], then
 /// `also` sees every statement (the tests count them). Setting another metric callback on the
 /// pool would replace this one: use this instead.
 pub fn observe(
@@ -125,6 +156,7 @@ pub fn observe(
     also: impl Fn(&metric::Info<'_>) + Send + Sync + 'static,
 ) {
     db.set_metric_callback(move |info| {
+        let _ = COUNTED.try_with(|counted| counted.fetch_add(1, Ordering::Relaxed));
         if !info.failed {
             // Outside a recording scope (every read, every request that is no mutation) this is
             // one thread-local lookup.

@@ -37,6 +37,7 @@ pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod keys;
+pub mod metrics;
 pub mod redis_link;
 pub mod seed;
 pub mod telemetry;

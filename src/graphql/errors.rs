@@ -38,6 +38,7 @@ use crate::{
     auth::{Caller, policy},
     db::{self, Written},
     error::{AppError, ErrorCode},
+    metrics::{Metrics, Outcome},
     throttle::{Budget, Charge, RateLimits},
 };
 
@@ -54,6 +55,8 @@ pub struct AppSchema {
     rate_limits: Option<RateLimits>,
     /// Answers to anonymous queries, when kept.
     cache: Option<PublicCache>,
+    /// What this instance counts.
+    metrics: Arc<Metrics>,
 }
 
 /// What a request cost and what its caller has left, for `extensions.cost`.
@@ -68,6 +71,8 @@ struct Spent {
     throttle: Option<(Charge, Budget)>,
     /// The kind of the operation that runs, once the document is known.
     operation: Option<OperationType>,
+    /// Its name, from the document.
+    operation_name: Option<String>,
 }
 
 impl Spent {
@@ -139,6 +144,7 @@ impl AppSchema {
             documents: Documents::default(),
             rate_limits: None,
             cache: None,
+            metrics: Arc::default(),
         }
     }
 
@@ -173,6 +179,7 @@ impl AppSchema {
             let max_age = format!("public, max-age={}", cache.ttl.as_secs());
             match cache.store.get(&key).await {
                 Some(Lookup::Hit(data)) => {
+                    self.metrics.cache_lookup(true);
                     let mut response = Response::new(Arc::unwrap_or_clone(data));
                     control(&mut response, &max_age);
                     response
@@ -181,6 +188,7 @@ impl AppSchema {
                     return response;
                 }
                 Some(Lookup::Miss { writes }) => {
+                    self.metrics.cache_lookup(false);
                     let mut response = self.inner.execute(request).await;
                     if response.errors.is_empty()
                         && let Some(doc) = &spent.doc
@@ -200,7 +208,8 @@ impl AppSchema {
         }
         let mutation = operation == Some(OperationType::Mutation);
         let mut response = if mutation {
-            let (response, written) = db::recording_writes(self.inner.execute(request)).await;
+            let (response, written) =
+                db::recording_writes(Box::pin(self.inner.execute(request))).await;
             forget(cache, &written).await;
             response
         } else {
@@ -228,11 +237,17 @@ impl AppSchema {
     pub async fn execute(&self, request: impl Into<Request>) -> Response {
         let mut request = request.into();
         let request_id = data_of::<RequestId>(&request.data).map(|r| r.0.clone());
+        let started = std::time::Instant::now();
         let mut spent = Spent::default();
-        let mut response = match self.prepare(&mut request, &mut spent).await {
-            Ok(()) => self.run(request, &spent).await,
-            Err(refused) => Response::from_errors(vec![refused]),
-        };
+        // Boxed: the execution's state is large, and lives on the heap rather than in the
+        // caller's future (a test's, or a connection's, stack).
+        let (mut response, statements) = db::counting_statements(Box::pin(async {
+            match self.prepare(&mut request, &mut spent).await {
+                Ok(()) => self.run(request, &spent).await,
+                Err(refused) => Response::from_errors(vec![refused]),
+            }
+        }))
+        .await;
         // Only for a document that ran (a refused one has no answer to count).
         if let (Some(doc), Some(kind), false) = (
             &spent.doc,
@@ -242,8 +257,22 @@ impl AppSchema {
             spent.actual = Some(cost::actual(&self.registry, doc, kind, &response.data));
         }
         finish(&mut response, request_id.as_deref(), &self.limits);
+        // After `finish`, which gives async-graphql's own errors their codes.
+        self.metrics.request(
+            spent.operation_name.as_deref(),
+            kind_label(spent.operation),
+            outcome_of(&response),
+            started.elapsed().as_secs_f64(),
+            spent.requested,
+            statements,
+        );
         spent.put_into(&mut response);
         response
+    }
+
+    /// What this instance counts (for `/metrics`).
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// Runs one operation as a stream of responses (a subscription; a query or mutation gives
@@ -304,10 +333,12 @@ impl AppSchema {
                 }
                 None => stream,
             };
+            let open = (spent.operation == Some(OperationType::Subscription))
+                .then(|| this.metrics.subscription_opened());
             stream
                 .map(move |mut response| {
                     // Held while the operation runs.
-                    let _running = &permit;
+                    let _running = (&permit, &open);
                     finish(&mut response, request_id.as_deref(), &limits);
                     response
                 })
@@ -350,14 +381,19 @@ impl AppSchema {
             ErrorCode::GraphqlParseFailed.set_on(&mut err);
             err
         })?;
-        let operation = match (&doc.operations, request.operation_name.as_deref()) {
-            (DocumentOperations::Single(op), _) => Some(op.node.ty),
-            (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
-            (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
-                ops.values().next().map(|op| op.node.ty)
+        let (operation, name) = match (&doc.operations, request.operation_name.as_deref()) {
+            (DocumentOperations::Single(op), _) => (Some(op.node.ty), None),
+            (DocumentOperations::Multiple(ops), Some(name)) => {
+                (ops.get(name).map(|op| op.node.ty), Some(name.to_owned()))
             }
-            (DocumentOperations::Multiple(_), None) => None,
+            (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+                ops.iter().next().map_or((None, None), |(name, op)| {
+                    (Some(op.node.ty), Some(name.to_string()))
+                })
+            }
+            (DocumentOperations::Multiple(_), None) => (None, None),
         };
+        spent.operation_name = name;
         spent.operation = operation;
         spent.doc = Some(doc.clone());
         if data_of::<QueriesOnly>(&request.data).is_some()
@@ -384,6 +420,42 @@ impl AppSchema {
         keep.keep(&self.documents).await;
         request.set_parsed_query(doc);
         Ok(())
+    }
+}
+
+/// The `kind` label of an operation.
+fn kind_label(operation: Option<OperationType>) -> &'static str {
+    match operation {
+        Some(OperationType::Query) => "query",
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        None => "unknown",
+    }
+}
+
+/// How a request ended, from its errors' codes.
+fn outcome_of(response: &Response) -> Outcome {
+    let code = |e: &ServerError| match e.extensions.as_ref()?.get("code")? {
+        async_graphql::Value::String(s) => ErrorCode::parse(s),
+        _ => None,
+    };
+    if response.errors.is_empty() {
+        Outcome::Ok
+    } else if response
+        .errors
+        .iter()
+        .any(|e| code(e) == Some(ErrorCode::Throttled))
+    {
+        Outcome::Throttled
+    } else if matches!(response.data, async_graphql::Value::Null)
+        && response
+            .errors
+            .iter()
+            .all(|e| code(e).is_some_and(ErrorCode::is_request_error))
+    {
+        Outcome::Refused
+    } else {
+        Outcome::Error
     }
 }
 

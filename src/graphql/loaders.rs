@@ -348,7 +348,7 @@ impl Loaders {
     /// Builds every loader over one connection pool; each gathers keys for `delay`.
     pub fn new(db: &DatabaseConnection, delay: Duration) -> Self {
         fn dl<L: Send + Sync + 'static>(l: L, delay: Duration) -> DataLoader<L> {
-            DataLoader::new(l, tokio::spawn).delay(delay)
+            DataLoader::new(l, |f| tokio::spawn(crate::db::carry(f))).delay(delay)
         }
         let (enterprise_demands, enterprise_demands_count) =
             nested::loaders::<nested::EnterpriseDemands>(db, delay);

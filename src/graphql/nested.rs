@@ -154,8 +154,14 @@ pub fn loaders<L: Nested>(
     delay: std::time::Duration,
 ) -> (DataLoader<PagesOf<L>>, DataLoader<CountsOf<L>>) {
     (
-        DataLoader::new(PagesOf(db.clone(), PhantomData), tokio::spawn).delay(delay),
-        DataLoader::new(CountsOf(db.clone(), PhantomData), tokio::spawn).delay(delay),
+        DataLoader::new(PagesOf(db.clone(), PhantomData), |f| {
+            tokio::spawn(crate::db::carry(f))
+        })
+        .delay(delay),
+        DataLoader::new(CountsOf(db.clone(), PhantomData), |f| {
+            tokio::spawn(crate::db::carry(f))
+        })
+        .delay(delay),
     )
 }
 

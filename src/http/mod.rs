@@ -122,6 +122,7 @@ pub fn router(state: HttpState, limits: HttpLimits) -> Router {
         .route("/graphiql/{version}/{file}", get(graphiql::asset))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -157,6 +158,38 @@ pub fn router(state: HttpState, limits: HttpLimits) -> Router {
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(axum::middleware::from_fn(server_request_id))
         .with_state(state)
+}
+
+/// `/metrics`: this instance's counters in Prometheus's text format (with the pool's state as of
+/// the scrape). Serve it to the monitoring network only: operation names are visible there.
+async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
+    use sea_orm::DatabaseBackend;
+    let pool = match state.db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            let pool = state.db.get_postgres_connection_pool();
+            Some((
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ))
+        }
+        DatabaseBackend::Sqlite => {
+            let pool = state.db.get_sqlite_connection_pool();
+            Some((
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ))
+        }
+        _ => None,
+    };
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.schema.metrics().render(pool),
+    )
 }
 
 /// Liveness: the process is up and serving.

@@ -25,6 +25,7 @@ mod hostile;
 mod http;
 mod instances;
 mod limits;
+mod metrics;
 mod orders;
 mod pagination;
 mod personal;

@@ -87,6 +87,13 @@ async fn a_caller_spends_its_budget_and_then_waits() {
             >= 1
     );
     assert_eq!(refused["extensions"]["cost"]["requestedQueryCost"], cost);
+    assert!(
+        schema
+            .metrics()
+            .render(None)
+            .contains("skillgraph_rate_limit_refusals_total 1\n"),
+        "the refusal is counted"
+    );
     // Another address, and a signed-in caller, have budgets of their own.
     assert!(run(&schema, from("10.0.0.2")).await.get("errors").is_none());
     let college = caller(Role::College, Some(1), &[], None, None);
