@@ -11,7 +11,7 @@ use crate::{
     db,
     events::{EventBroker, InProcessBroker, RedisBroker},
     graphql::{
-        AppSchema, build_schema,
+        AppSchema, build_schema_as,
         cache::{MemoryCache, PublicCache, RedisCache},
         documents::{Documents, MemoryDocuments, RedisDocuments, TrustedDocuments},
     },
@@ -99,11 +99,12 @@ impl App {
                 None => None,
             },
         };
-        let schema = build_schema(
+        let schema = build_schema_as(
             db.clone(),
             secrets.personal_data.clone(),
             events.clone(),
             settings.schema_limits(),
+            settings.federation,
         )
         .with_documents(documents)
         .with_rate_limits(RateLimits {

@@ -40,6 +40,7 @@
 //! | `rate_limit_restore_by_role` | `SKILLGRAPH_RATE_LIMIT_RESTORE_BY_ROLE` (`{REGULATOR=400000}`) | none: roles given here restore at their own rate (`0`: no limit) |
 //! | `rate_limit_fail_closed` | `SKILLGRAPH_RATE_LIMIT_FAIL_CLOSED` | `false`: with Redis out of reach, requests run (and it is logged) |
 //! | `public_cache_ttl_secs` | `SKILLGRAPH_PUBLIC_CACHE_TTL_SECS` | `5`: how long answers to anonymous queries are kept; `0` keeps none |
+//! | `federation` | `SKILLGRAPH_FEDERATION` | `false`: serve the schema as an Apollo Federation v2 subgraph (`_service`, `_entities`) |
 //! | `trusted_documents` | `SKILLGRAPH_TRUSTED_DOCUMENTS` | none: any document runs; set, only the manifest's operations |
 
 use std::{
@@ -155,8 +156,11 @@ pub struct Settings {
     pub rate_limit_restore_by_role: std::collections::HashMap<crate::auth::Role, u64>,
     /// With the rate-limit store out of reach, refuse requests instead of letting them run.
     pub rate_limit_fail_closed: bool,
-    /// Seconds answers to anonymous queries are kept (any mutation throws them away); 0: none.
+    /// Seconds answers to anonymous queries are kept (a mutation forgets those that read what it
+    /// wrote); 0: none.
     pub public_cache_ttl_secs: u64,
+    /// Serve the schema as an Apollo Federation v2 subgraph.
+    pub federation: bool,
 }
 
 /// Secrets are never written out, not even into the defaults figment merges.
@@ -208,6 +212,7 @@ impl Default for Settings {
             rate_limit_restore_by_role: Default::default(),
             rate_limit_fail_closed: false,
             public_cache_ttl_secs: 5,
+            federation: false,
         }
     }
 }
@@ -273,6 +278,7 @@ impl fmt::Debug for Settings {
             )
             .field("rate_limit_fail_closed", &self.rate_limit_fail_closed)
             .field("public_cache_ttl_secs", &self.public_cache_ttl_secs)
+            .field("federation", &self.federation)
             .finish()
     }
 }

@@ -26,7 +26,8 @@ pub struct Seen<'a> {
     pub parent: &'a str,
     /// Its selection: name, alias and arguments.
     pub field: &'a Field,
-    /// The named type it returns (without list or non-null wrappers).
+    /// The named type it returns (without list or non-null wrappers); empty for a field the
+    /// registry does not know.
     pub output: &'a str,
     /// It returns a list.
     pub list: bool,
@@ -155,6 +156,16 @@ impl Walker<'_, '_> {
             .get(on)
             .and_then(|t| t.field_by_name(name))
         else {
+            // A field the registry does not know (the federation's `_entities`): seen, with no
+            // output type, and not walked into.
+            (self.visit)(&Seen {
+                parent: on,
+                field,
+                output: "",
+                list: false,
+                root,
+                value,
+            });
             return;
         };
         let output = MetaTypeName::concrete_typename(&meta.ty);

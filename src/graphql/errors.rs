@@ -27,8 +27,9 @@ use async_graphql::{
 use futures_util::{FutureExt, StreamExt, stream::BoxStream};
 
 use super::context::ClientAddress;
+use super::federation::FederatedQuery;
 use super::{
-    MutationRoot, QueryRoot, SchemaLimits, SubscriptionRoot,
+    MutationRoot, PublicQuery, SchemaLimits, SubscriptionRoot,
     cache::{Lookup, PublicCache, tags},
     context::RequestId,
     cost::{self, OperationBudget, RequestCost},
@@ -45,7 +46,7 @@ use crate::{
 /// The schema skillgraph serves: async-graphql's schema, and the steps around its execution.
 #[derive(Clone)]
 pub struct AppSchema {
-    inner: Schema<QueryRoot, MutationRoot, SubscriptionRoot>,
+    inner: Inner,
     /// The types and fields, for the cost check (async-graphql keeps its own private).
     registry: Arc<Registry>,
     limits: SchemaLimits,
@@ -57,6 +58,58 @@ pub struct AppSchema {
     cache: Option<PublicCache>,
     /// What this instance counts.
     metrics: Arc<Metrics>,
+}
+
+/// async-graphql's schema: the public one, or the federation subgraph.
+#[derive(Clone)]
+enum Inner {
+    Plain(Schema<PublicQuery, MutationRoot, SubscriptionRoot>),
+    Federated(Schema<FederatedQuery, MutationRoot, SubscriptionRoot>),
+}
+
+impl Inner {
+    async fn execute(&self, request: Request) -> Response {
+        match self {
+            Self::Plain(schema) => schema.execute(request).await,
+            Self::Federated(schema) => schema.execute(request).await,
+        }
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        match (self, session_data) {
+            (Self::Plain(s), Some(data)) => s.execute_stream_with_session_data(request, data),
+            (Self::Plain(s), None) => s.execute_stream(request),
+            (Self::Federated(s), Some(data)) => s.execute_stream_with_session_data(request, data),
+            (Self::Federated(s), None) => s.execute_stream(request),
+        }
+    }
+
+    fn sdl(&self) -> String {
+        let options = async_graphql::SDLExportOptions::new().include_specified_by();
+        match self {
+            Self::Plain(schema) => schema.sdl_with_options(options),
+            Self::Federated(schema) => schema.sdl_with_options(options),
+        }
+    }
+}
+
+/// The types and fields of a schema whose query root is `Q`, for the walks before and after
+/// execution.
+fn registry_of<Q: async_graphql::OutputType>() -> Registry {
+    let mut registry = Registry::default();
+    <Q as async_graphql::OutputType>::create_type_info(&mut registry);
+    <MutationRoot as async_graphql::OutputType>::create_type_info(&mut registry);
+    <SubscriptionRoot as SubscriptionType>::create_type_info(&mut registry);
+    registry.query_type = <Q as async_graphql::OutputType>::type_name().into_owned();
+    registry.mutation_type =
+        Some(<MutationRoot as async_graphql::OutputType>::type_name().into_owned());
+    registry.subscription_type =
+        Some(<SubscriptionRoot as SubscriptionType>::type_name().into_owned());
+    registry
 }
 
 /// What a request cost and what its caller has left, for `extensions.cost`.
@@ -125,18 +178,25 @@ pub struct QueriesOnly;
 impl AppSchema {
     /// Wraps a built schema.
     pub(super) fn new(
-        inner: Schema<QueryRoot, MutationRoot, SubscriptionRoot>,
+        inner: Schema<PublicQuery, MutationRoot, SubscriptionRoot>,
         limits: SchemaLimits,
     ) -> Self {
-        let mut registry = Registry::default();
-        <QueryRoot as async_graphql::OutputType>::create_type_info(&mut registry);
-        <MutationRoot as async_graphql::OutputType>::create_type_info(&mut registry);
-        <SubscriptionRoot as SubscriptionType>::create_type_info(&mut registry);
-        registry.query_type = <QueryRoot as async_graphql::OutputType>::type_name().into_owned();
-        registry.mutation_type =
-            Some(<MutationRoot as async_graphql::OutputType>::type_name().into_owned());
-        registry.subscription_type =
-            Some(<SubscriptionRoot as SubscriptionType>::type_name().into_owned());
+        Self::over(Inner::Plain(inner), registry_of::<PublicQuery>(), limits)
+    }
+
+    /// Wraps a built subgraph schema (see [`super::federation`]).
+    pub(super) fn federated(
+        inner: Schema<FederatedQuery, MutationRoot, SubscriptionRoot>,
+        limits: SchemaLimits,
+    ) -> Self {
+        Self::over(
+            Inner::Federated(inner),
+            registry_of::<FederatedQuery>(),
+            limits,
+        )
+    }
+
+    fn over(inner: Inner, registry: Registry, limits: SchemaLimits) -> Self {
         Self {
             inner,
             registry: Arc::new(registry),
@@ -310,8 +370,8 @@ impl AppSchema {
                 return refuse(refused, request_id.as_deref());
             }
             let stream = match session_data {
-                Some(data) => this.inner.execute_stream_with_session_data(request, data),
-                None => this.inner.execute_stream(request),
+                Some(data) => this.inner.execute_stream(request, Some(data)),
+                None => this.inner.execute_stream(request, None),
             };
             // A mutation over the socket bumps the public cache's tags too, before its answer is
             // sent: its one response is computed while its writes are recorded.
@@ -355,8 +415,7 @@ impl AppSchema {
 
     /// The schema's SDL.
     pub fn sdl(&self) -> String {
-        self.inner
-            .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
+        self.inner.sdl()
     }
 
     /// The steps before async-graphql's own: the persisted or trusted document, tokens,

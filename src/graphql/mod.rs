@@ -10,6 +10,7 @@ pub mod context;
 pub mod cost;
 pub mod documents;
 mod errors;
+pub mod federation;
 pub mod ids;
 pub mod loaders;
 mod mutation;
@@ -29,7 +30,7 @@ use crate::{domain::personal::PersonalDataKey, events::EventBroker};
 pub use context::{ApiContext, ClientAddress, RequestId};
 pub use errors::{AppSchema, QueriesOnly};
 pub use mutation::MutationRoot;
-pub use query::QueryRoot;
+pub use query::{PublicQuery, QueryRoot};
 pub use subscription::SubscriptionRoot;
 
 /// Limits that keep one request from costing the server too much, and how loaders batch.
@@ -79,29 +80,64 @@ pub fn build_schema(
     events: Arc<dyn EventBroker>,
     limits: SchemaLimits,
 ) -> AppSchema {
+    build_schema_as(db, personal_data, events, limits, false)
+}
+
+/// Builds the schema over a connection pool; with `federation`, as an Apollo Federation v2
+/// subgraph (see [`federation`]).
+pub fn build_schema_as(
+    db: DatabaseConnection,
+    personal_data: PersonalDataKey,
+    events: Arc<dyn EventBroker>,
+    limits: SchemaLimits,
+    federation: bool,
+) -> AppSchema {
     let loaders = loaders::Loaders::new(&db, limits.loader_delay);
-    let schema = Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
-        .data(crate::domain::orders::IntentionRules {
-            expiry_days: limits.intention_expiry_days,
-            max_open: limits.max_open_intentions,
-        })
-        .data(RecommendationDays(limits.recommendation_days))
-        .data(ApiContext {
-            db,
-            loaders,
-            personal_data,
-            events,
-        })
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
-        .limit_directives(limits.cost.max_directives_per_field)
-        .finish();
-    AppSchema::new(schema, limits)
+    let context = ApiContext {
+        db,
+        loaders,
+        personal_data,
+        events,
+    };
+    let rules = crate::domain::orders::IntentionRules {
+        expiry_days: limits.intention_expiry_days,
+        max_open: limits.max_open_intentions,
+    };
+    macro_rules! configured {
+        ($builder:expr) => {
+            $builder
+                .data(rules)
+                .data(RecommendationDays(limits.recommendation_days))
+                .data(context)
+                .limit_depth(limits.max_depth)
+                .limit_complexity(limits.max_complexity)
+                .limit_directives(limits.cost.max_directives_per_field)
+                .finish()
+        };
+    }
+    if federation {
+        let builder = Schema::build(
+            federation::FederatedQuery::default(),
+            MutationRoot,
+            SubscriptionRoot,
+        )
+        .enable_federation();
+        AppSchema::federated(configured!(builder), limits)
+    } else {
+        AppSchema::new(
+            configured!(Schema::build(
+                PublicQuery::default(),
+                MutationRoot,
+                SubscriptionRoot
+            )),
+            limits,
+        )
+    }
 }
 
 /// The schema's SDL, as `schema.graphql` holds it.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
+    Schema::build(PublicQuery::default(), MutationRoot, SubscriptionRoot)
         .finish()
         .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }

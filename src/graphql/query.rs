@@ -42,12 +42,19 @@ use crate::{
 /// The most IDs `nodes(ids:)` takes at once.
 const MAX_NODES: usize = 100;
 
-/// Reads of the alliance graph.
+/// Reads of the alliance graph: the fields of `Query`, merged into [`PublicQuery`] (and into
+/// the federation's root, beside the entity resolvers).
 #[derive(Default)]
 pub struct QueryRoot;
 
+// The query root of the public schema (its description is the SDL's).
 /// Reads of the alliance graph: every list spans all alliances and regions unless filtered.
-#[Object(name = "Query")]
+#[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct PublicQuery(QueryRoot);
+
+/// Reads of the alliance graph: every list spans all alliances and regions unless filtered.
+#[Object(name = "QueryFields")]
 impl QueryRoot {
     /// Fetches any object by its global ID; null when nothing has that ID.
     async fn node(
@@ -720,7 +727,10 @@ impl QueryRoot {
     }
 }
 
-async fn load_node(ctx: &Context<'_>, key: NodeKey) -> async_graphql::Result<Option<Node>> {
+pub(super) async fn load_node(
+    ctx: &Context<'_>,
+    key: NodeKey,
+) -> async_graphql::Result<Option<Node>> {
     let loaders = &api(ctx)?.loaders;
     Ok(match key {
         NodeKey::Region(id) => loaders

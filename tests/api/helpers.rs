@@ -420,6 +420,17 @@ impl TestApp {
         )
     }
 
+    /// The same database served as an Apollo Federation subgraph.
+    pub fn federated(&self) -> AppSchema {
+        skillgraph::graphql::build_schema_as(
+            self.db.db.clone(),
+            test_personal_key(),
+            std::sync::Arc::new(skillgraph::events::InProcessBroker::default()),
+            test_limits(),
+            true,
+        )
+    }
+
     /// Executes a query as `caller`; the response as JSON.
     pub async fn query_as(&self, caller: &Caller, query: &str, variables: Value) -> Value {
         let request = async_graphql::Request::new(query)

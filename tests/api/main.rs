@@ -18,6 +18,7 @@ mod documents;
 mod employment;
 mod errors;
 mod evaluation;
+mod federation;
 mod gate;
 mod graph;
 mod helpers;

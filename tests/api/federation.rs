@@ -1,0 +1,135 @@
+//! The schema as an Apollo Federation v2 subgraph, behind the `federation` setting: `_service`
+//! prints the subgraph SDL with `@key` on the public entities, `_entities` resolves them with
+//! `node(id:)`'s visibility, and Apollo's composition library composes it with a second
+//! subgraph (`.ci/federation`, installed by `.ci/run`, named by `SKILLGRAPH_TEST_FEDERATION`).
+
+use async_graphql::{Request, Variables};
+use serde_json::{Value, json};
+
+use crate::{
+    demands::{CREATE, demand, enterprise},
+    helpers::TestApp,
+};
+
+async fn sdl_of(app: &TestApp) -> String {
+    let response = app.federated().execute("{ _service { sdl } }").await;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let data = response.data.into_json().expect("json");
+    data["_service"]["sdl"].as_str().expect("sdl").to_owned()
+}
+
+#[tokio::test]
+async fn the_public_schema_is_no_subgraph_until_the_setting_says_so() {
+    let app = TestApp::demo().await;
+    let plain = app.schema.execute("{ _service { sdl } }").await;
+    assert_eq!(
+        plain.errors[0]
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .cloned(),
+        Some(async_graphql::Value::from("GRAPHQL_VALIDATION_FAILED"))
+    );
+    assert!(!app.schema.sdl().contains("_Any"));
+
+    let sdl = sdl_of(&app).await;
+    assert!(
+        sdl.contains("https://specs.apollo.dev/federation/v2"),
+        "{sdl}"
+    );
+    for entity in [
+        "Region",
+        "Alliance",
+        "Organization",
+        "Occupation",
+        "Demand",
+        "OpenResource",
+    ] {
+        assert!(
+            sdl.contains(&format!(
+                "type {entity} implements Node @key(fields: \"id\")"
+            )),
+            "{entity} is an entity"
+        );
+    }
+    assert!(
+        !sdl.contains("type Learner implements Node @key"),
+        "people are not entities"
+    );
+}
+
+#[tokio::test]
+async fn entities_resolve_with_the_visibility_of_node() {
+    let app = TestApp::demo().await;
+    let me = enterprise(&app, "丹阳明视眼镜有限公司").await;
+    let created = app
+        .data_as(&me, CREATE, json!({ "d": demand(&["zj-eyewear"]) }))
+        .await;
+    let draft = created["createDemand"]["id"].clone();
+    let alliance: Value = app
+        .schema
+        .execute("{ alliance(code: \"zj-eyewear\") { id name } }")
+        .await
+        .data
+        .into_json()
+        .expect("json");
+    let entities = "query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Alliance { name } ... on Demand { status } } }";
+    let representations = json!({ "r": [
+        { "__typename": "Alliance", "id": alliance["alliance"]["id"] },
+        { "__typename": "Demand", "id": draft },
+    ] });
+    let run = |caller: Option<&skillgraph::auth::Caller>| {
+        let mut request =
+            Request::new(entities).variables(Variables::from_json(representations.clone()));
+        if let Some(caller) = caller {
+            request = request.data(caller.clone());
+        }
+        let schema = app.federated();
+        async move {
+            let response = schema.execute(request).await;
+            assert!(response.errors.is_empty(), "{:?}", response.errors);
+            response.data.into_json().expect("json")["_entities"].clone()
+        }
+    };
+    let anonymous = run(None).await;
+    assert_eq!(anonymous[0]["name"], alliance["alliance"]["name"]);
+    assert_eq!(
+        anonymous[1],
+        Value::Null,
+        "a draft is its enterprise's alone"
+    );
+    let owner = run(Some(&me)).await;
+    assert_eq!(owner[1]["status"], "DRAFT");
+}
+
+#[tokio::test]
+async fn the_subgraph_composes_with_another() {
+    let Some(dir) = std::env::var("SKILLGRAPH_TEST_FEDERATION")
+        .ok()
+        .filter(|d| !d.is_empty())
+    else {
+        eprintln!("skipped: SKILLGRAPH_TEST_FEDERATION is not set");
+        return;
+    };
+    let app = TestApp::demo().await;
+    let sdl = sdl_of(&app).await;
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(file.path(), sdl).expect("write");
+    let output = std::process::Command::new("node")
+        .arg(std::path::Path::new(&dir).join("compose.mjs"))
+        .arg(file.path())
+        .output()
+        .expect("node runs");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(printed.contains("composed"), "{printed}");
+    // The supergraph's Alliance has both subgraphs' fields.
+    assert!(
+        printed.contains("rating") && printed.contains("industry"),
+        "{printed}"
+    );
+}
