@@ -194,7 +194,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
     let settings = Settings::load(&cli.config).context("reading settings")?;
-    telemetry::init(&settings.log, settings.log_format);
+    // Kept to the end: dropping it sends the traces still batched.
+    let _telemetry = telemetry::init(
+        &settings.log,
+        settings.log_format,
+        settings.otlp_endpoint.as_deref(),
+    );
     match command {
         Command::Serve => serve(&settings).await,
         Command::Migrate { action } => {

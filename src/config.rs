@@ -40,6 +40,7 @@
 //! | `rate_limit_restore_by_role` | `SKILLGRAPH_RATE_LIMIT_RESTORE_BY_ROLE` (`{REGULATOR=400000}`) | none: roles given here restore at their own rate (`0`: no limit) |
 //! | `rate_limit_fail_closed` | `SKILLGRAPH_RATE_LIMIT_FAIL_CLOSED` | `false`: with Redis out of reach, requests run (and it is logged) |
 //! | `public_cache_ttl_secs` | `SKILLGRAPH_PUBLIC_CACHE_TTL_SECS` | `5`: how long answers to anonymous queries are kept; `0` keeps none |
+//! | `otlp_endpoint` | `SKILLGRAPH_OTLP_ENDPOINT` | unset: no traces; else the OTLP/HTTP traces URL (`http://collector:4318/v1/traces`) |
 //! | `federation` | `SKILLGRAPH_FEDERATION` | `false`: serve the schema as an Apollo Federation v2 subgraph (`_service`, `_entities`) |
 //! | `trusted_documents` | `SKILLGRAPH_TRUSTED_DOCUMENTS` | none: any document runs; set, only the manifest's operations |
 
@@ -161,6 +162,8 @@ pub struct Settings {
     pub public_cache_ttl_secs: u64,
     /// Serve the schema as an Apollo Federation v2 subgraph.
     pub federation: bool,
+    /// Where to send traces over OTLP/HTTP (the traces URL); none when unset.
+    pub otlp_endpoint: Option<String>,
 }
 
 /// Secrets are never written out, not even into the defaults figment merges.
@@ -213,6 +216,7 @@ impl Default for Settings {
             rate_limit_fail_closed: false,
             public_cache_ttl_secs: 5,
             federation: false,
+            otlp_endpoint: None,
         }
     }
 }
@@ -279,6 +283,10 @@ impl fmt::Debug for Settings {
             .field("rate_limit_fail_closed", &self.rate_limit_fail_closed)
             .field("public_cache_ttl_secs", &self.public_cache_ttl_secs)
             .field("federation", &self.federation)
+            .field(
+                "otlp_endpoint",
+                &self.otlp_endpoint.as_deref().map(redact_url),
+            )
             .finish()
     }
 }

@@ -146,13 +146,16 @@ pub fn router(state: HttpState, limits: HttpLimits) -> Router {
                         .unwrap_or("-")
                         .to_owned()
                 };
-                tracing::info_span!(
+                let span = tracing::info_span!(
                     "http",
                     method = %req.method(),
                     path = %req.uri().path(),
                     request_id = %header(&REQUEST_ID),
                     client_request_id = %header(&CLIENT_REQUEST_ID),
-                )
+                    trace_id = tracing::field::Empty,
+                );
+                crate::telemetry::join_trace(&span, req.headers());
+                span
             }),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

@@ -36,4 +36,5 @@ mod schema_sdl;
 mod statements;
 mod structure;
 mod throttle;
+mod traces;
 mod writes;
