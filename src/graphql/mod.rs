@@ -118,7 +118,7 @@ pub fn build_schema_as(
     if federation {
         let builder = Schema::build(
             federation::FederatedQuery::default(),
-            MutationRoot,
+            MutationRoot::default(),
             SubscriptionRoot,
         )
         .enable_federation();
@@ -127,7 +127,7 @@ pub fn build_schema_as(
         AppSchema::new(
             configured!(Schema::build(
                 PublicQuery::default(),
-                MutationRoot,
+                MutationRoot::default(),
                 SubscriptionRoot
             )),
             limits,
@@ -137,7 +137,11 @@ pub fn build_schema_as(
 
 /// The schema's SDL, as `schema.graphql` holds it.
 pub fn sdl() -> String {
-    Schema::build(PublicQuery::default(), MutationRoot, SubscriptionRoot)
-        .finish()
-        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
+    Schema::build(
+        PublicQuery::default(),
+        MutationRoot::default(),
+        SubscriptionRoot,
+    )
+    .finish()
+    .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }

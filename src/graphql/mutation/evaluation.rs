@@ -1,0 +1,304 @@
+//! `Mutation`: assessment bodies, sessions, candidates, results and certificates.
+
+use crate::graphql::scalars::Date;
+use async_graphql::{Context, ID, InputObject, Object};
+
+use crate::graphql::{
+    context::{api, caller},
+    ids::NodeKey,
+    types::{
+        AssessmentBody, AssessmentSession, BodyStatus, BodyType, Candidate, Certificate, SkillLevel,
+    },
+};
+use crate::{
+    domain::{
+        codes::RegionCode,
+        evaluation::{self, NewSession, ResultRow, ResultsError},
+        organizations,
+    },
+    error::{AppError, AppResult},
+};
+
+use super::report;
+
+/// Assessment bodies, sessions, candidates, results and certificates.
+#[derive(Default)]
+pub struct EvaluationMutation;
+
+#[Object]
+impl EvaluationMutation {
+    /// Files an organization as an assessment body with its scope (the regulator of its region);
+    /// filing again replaces the scope and makes it ACTIVE.
+    async fn file_assessment_body(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The filing.")] input: FileAssessmentBodyInput,
+    ) -> async_graphql::Result<AssessmentBody> {
+        let api = api(ctx)?;
+        let org = NodeKey::organization("input.organization", &input.organization)?;
+        let scope = input
+            .scope
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| {
+                crate::domain::codes::OccupationCode::parse(&s.occupation)
+                    .map(|c| (c, s.max_level.into()))
+                    .map_err(|e| AppError::validation(format!("input.scope[{i}].occupation"), e))
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(AssessmentBody(
+            evaluation::file_body(
+                &api.db,
+                &caller(ctx),
+                org,
+                input.body_type.into(),
+                &input.body_code,
+                &input.site_serial,
+                scope,
+            )
+            .await?,
+        ))
+    }
+
+    /// Sets an assessment body ACTIVE, SUSPENDED or REVOKED (the regulator of its region); only
+    /// an ACTIVE body schedules sessions or issues certificates.
+    async fn set_assessment_body_status(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The body, its standing and why.")] input: SetAssessmentBodyStatusInput,
+    ) -> async_graphql::Result<AssessmentBody> {
+        let api = api(ctx)?;
+        let org = NodeKey::organization("input.organization", &input.organization)?;
+        let reason = organizations::profile_text("input.reason", Some(&input.reason), 500)?
+            .ok_or_else(|| AppError::validation("input.reason", "say why"))?;
+        Ok(AssessmentBody(
+            evaluation::set_body_status(&api.db, &caller(ctx), org, input.status.into(), reason)
+                .await?,
+        ))
+    }
+
+    /// Schedules a session for the token's ACTIVE assessment body, within its scope.
+    async fn schedule_session(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The session.")] input: ScheduleSessionInput,
+    ) -> async_graphql::Result<AssessmentSession> {
+        let api = api(ctx)?;
+        let new = NewSession {
+            occupation: crate::domain::codes::OccupationCode::parse(&input.occupation)
+                .map_err(|e| AppError::validation("input.occupation", e))?,
+            level: input.level.into(),
+            exam_date: input.exam_date.into(),
+            registration_deadline: input.registration_deadline.into(),
+            region: RegionCode::parse(&input.region)
+                .map_err(|e| AppError::validation("input.region", e))?,
+            address: input.address,
+            point: input.latitude.zip(input.longitude),
+            capacity: input.capacity,
+        };
+        Ok(AssessmentSession(
+            evaluation::schedule_session(&api.db, &caller(ctx), new).await?,
+        ))
+    }
+
+    /// Registers a learner for a session (the session's body, or the learner's training
+    /// provider). CONFLICT when the session is full, closed for registration, or the learner is
+    /// registered already or holds a valid certificate at that level or higher.
+    async fn register_candidate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The session and the learner.")] input: RegisterCandidateInput,
+    ) -> async_graphql::Result<Candidate> {
+        let api = api(ctx)?;
+        let session = NodeKey::session("input.session", &input.session)?;
+        let learner = NodeKey::learner("input.learner", &input.learner)?;
+        Ok(Candidate(
+            evaluation::register_candidate(
+                &api.db,
+                &caller(ctx),
+                session,
+                learner,
+                input.attestation,
+            )
+            .await?,
+        ))
+    }
+
+    /// Records scores (0–100; a candidate passes with both at least 60). Every row is checked
+    /// first; any bad row refuses the whole batch, and every bad row is named.
+    async fn record_results(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The session and its results.")] input: RecordResultsInput,
+    ) -> async_graphql::Result<AssessmentSession> {
+        let api = api(ctx)?;
+        let session = NodeKey::session("input.session", &input.session)?;
+        let rows = input
+            .results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                Ok(ResultRow {
+                    candidate_id: NodeKey::candidate(
+                        &format!("input.results[{i}].candidate"),
+                        &r.candidate,
+                    )?,
+                    theory: r.theory_score,
+                    practical: r.practical_score,
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        match evaluation::record_results(&api.db, &caller(ctx), session, rows).await {
+            Ok(saved) => Ok(AssessmentSession(saved)),
+            Err(ResultsError::App(e)) => Err(e.into()),
+            Err(ResultsError::Rows(problems)) => Err(report(
+                ctx,
+                problems
+                    .into_iter()
+                    .map(|p| {
+                        AppError::validation(
+                            format!("input.results[{}].{}", p.row, p.field),
+                            p.message,
+                        )
+                    })
+                    .collect(),
+            )),
+        }
+    }
+
+    /// Issues a certificate to every passing candidate, in one transaction; calling it again
+    /// issues nothing new. Returns the certificates this call issued.
+    async fn publish_results(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The session.")] input: PublishResultsInput,
+    ) -> async_graphql::Result<Vec<Certificate>> {
+        let api = api(ctx)?;
+        let session = NodeKey::session("input.session", &input.session)?;
+        let issued = evaluation::publish_results(&api.db, &caller(ctx), session).await?;
+        Ok(issued.into_iter().map(Certificate).collect())
+    }
+
+    /// Revokes a certificate, with a reason (its issuing body or the regulator of the body's
+    /// region).
+    async fn revoke_certificate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The certificate and why.")] input: RevokeCertificateInput,
+    ) -> async_graphql::Result<Certificate> {
+        let api = api(ctx)?;
+        let id = NodeKey::certificate("input.certificate", &input.certificate)?;
+        let reason = organizations::profile_text("input.reason", Some(&input.reason), 500)?
+            .ok_or_else(|| AppError::validation("input.reason", "say why"))?;
+        Ok(Certificate(
+            evaluation::revoke_certificate(&api.db, &caller(ctx), id, reason).await?,
+        ))
+    }
+}
+
+/// File an organization as an assessment body.
+#[derive(InputObject, Debug)]
+pub struct FileAssessmentBodyInput {
+    /// The organization: an enterprise (EMPLOYER) or an assessment body, training institution or
+    /// college (SOCIAL).
+    pub organization: ID,
+    /// EMPLOYER or SOCIAL.
+    #[graphql(name = "type")]
+    pub body_type: BodyType,
+    /// The 4-digit body code (0000 when filed with the province).
+    pub body_code: String,
+    /// The 6-digit site serial.
+    pub site_serial: String,
+    /// What it may evaluate.
+    pub scope: Vec<ScopeInput>,
+}
+
+/// An occupation a body may evaluate, up to a level.
+#[derive(InputObject, Debug)]
+pub struct ScopeInput {
+    /// The occupation code.
+    pub occupation: String,
+    /// The highest level, LEVEL_5 to LEVEL_1.
+    pub max_level: SkillLevel,
+}
+
+/// Change an assessment body's standing.
+#[derive(InputObject, Debug)]
+pub struct SetAssessmentBodyStatusInput {
+    /// The body's organization.
+    pub organization: ID,
+    /// ACTIVE, SUSPENDED or REVOKED.
+    pub status: BodyStatus,
+    /// Why, 1 to 500 characters.
+    pub reason: String,
+}
+
+/// Schedule an assessment session.
+#[derive(InputObject, Debug)]
+pub struct ScheduleSessionInput {
+    /// The occupation code, within the body's scope.
+    pub occupation: String,
+    /// The level, up to the scope's highest.
+    pub level: SkillLevel,
+    /// The exam day.
+    pub exam_date: Date,
+    /// The last day to register.
+    pub registration_deadline: Date,
+    /// The venue's region.
+    pub region: String,
+    /// The venue's address.
+    pub address: String,
+    /// The venue's latitude.
+    pub latitude: Option<f64>,
+    /// The venue's longitude.
+    pub longitude: Option<f64>,
+    /// Places, 1 to 1,000.
+    pub capacity: i32,
+}
+
+/// Register a learner for a session.
+#[derive(InputObject, Debug)]
+pub struct RegisterCandidateInput {
+    /// The session.
+    pub session: ID,
+    /// The learner.
+    pub learner: ID,
+    /// An employer body's attestation that the learner is its employee.
+    pub attestation: Option<String>,
+}
+
+/// Record a session's results.
+#[derive(InputObject, Debug)]
+pub struct RecordResultsInput {
+    /// The session.
+    pub session: ID,
+    /// One row per candidate.
+    pub results: Vec<ResultInput>,
+}
+
+/// One candidate's scores.
+#[derive(InputObject, Debug)]
+pub struct ResultInput {
+    /// The candidate.
+    pub candidate: ID,
+    /// Theory score, 0–100.
+    pub theory_score: i32,
+    /// Practical score, 0–100.
+    pub practical_score: i32,
+}
+
+/// Publish a session's results.
+#[derive(InputObject, Debug)]
+pub struct PublishResultsInput {
+    /// The session.
+    pub session: ID,
+}
+
+/// Revoke a certificate.
+#[derive(InputObject, Debug)]
+pub struct RevokeCertificateInput {
+    /// The certificate.
+    pub certificate: ID,
+    /// Why, 1 to 500 characters.
+    pub reason: String,
+}

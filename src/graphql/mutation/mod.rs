@@ -1,0 +1,46 @@
+//! The mutation root. Every mutation is authorized by `auth::policy` inside the domain function it
+//! calls, runs in one transaction with its audit event, and changes nothing when it fails.
+//!
+//! One module per area, each an object of its own with its input types beside its resolvers,
+//! merged into `Mutation` in this order (the order of the SDL):
+//! members, demands, cohorts, resources, evaluation, orders, employment, learners.
+
+mod cohorts;
+mod demands;
+mod employment;
+mod evaluation;
+mod learners;
+mod members;
+mod orders;
+mod resources;
+
+use async_graphql::Context;
+
+use crate::error::AppError;
+
+// The mutation root (its description is the SDL's).
+/// Changes to the graph, each on behalf of the token's organization, authorized and audited.
+#[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(
+    members::MembersMutation,
+    demands::DemandsMutation,
+    cohorts::CohortsMutation,
+    resources::ResourcesMutation,
+    evaluation::EvaluationMutation,
+    orders::OrdersMutation,
+    employment::EmploymentMutation,
+    learners::LearnersMutation,
+);
+
+/// Reports every error of a refused batch, in order: all but the last are added to the response,
+/// and the last is returned (the response lists it after the added ones).
+fn report(ctx: &Context<'_>, mut errors: Vec<AppError>) -> async_graphql::Error {
+    let last = errors
+        .pop()
+        .unwrap_or_else(|| AppError::internal("a refused batch without errors"));
+    for err in errors {
+        ctx.add_error(async_graphql::Error::from(err).into_server_error(ctx.item.pos));
+    }
+    last.into()
+}

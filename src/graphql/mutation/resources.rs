@@ -1,0 +1,329 @@
+//! `Mutation`: open-resource lists, institution ratings, the catalogue and training plans.
+
+use async_graphql::{Context, ID, InputObject, Object};
+
+use crate::graphql::{
+    context::{api, caller},
+    ids::NodeKey,
+    types::{
+        CatalogueCategory, CatalogueItem, CatalogueItemStatus, InstitutionStatus, OpenResource,
+        Organization, ResourceItemInput, SkillLevel, SubsidyType, TrainingPlan,
+    },
+};
+use crate::{
+    domain::{
+        catalogue::{self, CatalogueEntry, PlanEntry},
+        codes::RegionCode,
+        import::{self, ImportError},
+        organizations,
+        resources::{self, PublishError},
+    },
+    error::AppError,
+    events::Event,
+};
+
+use super::report;
+
+/// Open-resource lists, institution ratings, the catalogue and training plans.
+#[derive(Default)]
+pub struct ResourcesMutation;
+
+#[Object]
+impl ResourcesMutation {
+    /// Replaces the caller's published open-resource list with a new version (colleges and
+    /// training institutions; not while suspended or exited). Every item is checked first: any
+    /// bad item publishes nothing, and every bad item and field is named in the errors.
+    async fn publish_resource_list(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The whole new list.")] input: PublishResourceListInput,
+    ) -> async_graphql::Result<Vec<OpenResource>> {
+        let api = api(ctx)?;
+        let items = input
+            .items
+            .into_iter()
+            .map(ResourceItemInput::into_domain)
+            .collect();
+        match resources::publish(&api.db, &caller(ctx), items).await {
+            Ok(published) => {
+                announce(api, &published);
+                Ok(published.items.into_iter().map(OpenResource).collect())
+            }
+            Err(PublishError::App(e)) => Err(e.into()),
+            Err(PublishError::Invalid(errors)) => Err(report(
+                ctx,
+                errors
+                    .into_iter()
+                    .map(|e| {
+                        AppError::validation(
+                            format!("input.items[{}].{}", e.item, e.field),
+                            e.message,
+                        )
+                    })
+                    .collect(),
+            )),
+        }
+    }
+
+    /// Publishes the caller's list from a CSV or XLSX spreadsheet (headers in Chinese or English),
+    /// as `skillgraph import resources` does; any bad row publishes nothing, and every bad row is
+    /// named with its row number.
+    async fn import_resource_list(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The file.")] input: ImportResourceListInput,
+    ) -> async_graphql::Result<Vec<OpenResource>> {
+        use base64::Engine;
+        let api = api(ctx)?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(input.content_base64.trim())
+            .map_err(|_| AppError::validation("input.contentBase64", "not base64"))?;
+        let format = match input.format {
+            ImportFormat::Csv => import::Format::Csv,
+            ImportFormat::Xlsx => import::Format::Xlsx,
+        };
+        match import::import(&api.db, &caller(ctx), format, bytes).await {
+            Ok(published) => {
+                announce(api, &published);
+                Ok(published.items.into_iter().map(OpenResource).collect())
+            }
+            Err(ImportError::App(e)) => Err(e.into()),
+            Err(ImportError::Rows(rows)) => Err(report(
+                ctx,
+                rows.into_iter()
+                    .map(|r| {
+                        AppError::validation(
+                            format!("input.contentBase64.row[{}]", r.row),
+                            r.to_string(),
+                        )
+                    })
+                    .collect(),
+            )),
+        }
+    }
+
+    /// Takes one PUBLISHED item off the caller's list.
+    async fn withdraw_resource(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The item.")] input: WithdrawResourceInput,
+    ) -> async_graphql::Result<OpenResource> {
+        let api = api(ctx)?;
+        let id = NodeKey::open_resource("input.resource", &input.resource)?;
+        Ok(OpenResource(
+            resources::withdraw(&api.db, &caller(ctx), id).await?,
+        ))
+    }
+
+    /// Rates a training institution 1 to 5 credit stars (the regulator of its region).
+    async fn rate_institution(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The institution and its stars.")] input: RateInstitutionInput,
+    ) -> async_graphql::Result<Organization> {
+        let api = api(ctx)?;
+        let id = NodeKey::organization("input.institution", &input.institution)?;
+        let stars = i16::try_from(input.stars)
+            .map_err(|_| AppError::validation("input.stars", "1 to 5"))?;
+        Ok(Organization(
+            resources::rate_institution(&api.db, &caller(ctx), id, stars).await?,
+        ))
+    }
+
+    /// Admits, suspends or exits a training institution (the regulator of its region). A
+    /// suspended or exited institution can neither publish nor be chosen as a cohort's provider.
+    async fn set_institution_status(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The institution, its standing and why.")]
+        input: SetInstitutionStatusInput,
+    ) -> async_graphql::Result<Organization> {
+        let api = api(ctx)?;
+        let id = NodeKey::organization("input.institution", &input.institution)?;
+        let reason = organizations::profile_text("input.reason", Some(&input.reason), 500)?
+            .ok_or_else(|| AppError::validation("input.reason", "say why"))?;
+        Ok(Organization(
+            resources::set_institution_status(
+                &api.db,
+                &caller(ctx),
+                id,
+                input.status.into(),
+                reason,
+            )
+            .await?,
+        ))
+    }
+
+    /// Lists an item in the regulator's region's subsidised catalogue, or updates it.
+    async fn upsert_catalogue_item(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The item.")] input: UpsertCatalogueItemInput,
+    ) -> async_graphql::Result<CatalogueItem> {
+        let api = api(ctx)?;
+        let entry = CatalogueEntry {
+            occupation: crate::domain::codes::OccupationCode::parse(&input.occupation)
+                .map_err(|e| AppError::validation("input.occupation", e))?,
+            level: input.level.into(),
+            category: input.category.into(),
+            subsidy_amount: input.subsidy_amount,
+            scarce: input.scarce,
+            year: i16::try_from(input.year)
+                .map_err(|_| AppError::validation("input.year", "2000 to 2100"))?,
+        };
+        Ok(CatalogueItem(
+            catalogue::upsert_item(&api.db, &caller(ctx), entry).await?,
+        ))
+    }
+
+    /// Moves a catalogue item to LISTED, UNDER_REVIEW or REMOVED, with a reason.
+    async fn set_catalogue_item_status(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The item, its standing and why.")] input: SetCatalogueItemStatusInput,
+    ) -> async_graphql::Result<CatalogueItem> {
+        let api = api(ctx)?;
+        let id = NodeKey::catalogue_item("input.item", &input.item)?;
+        let reason = organizations::profile_text("input.reason", Some(&input.reason), 500)?
+            .ok_or_else(|| AppError::validation("input.reason", "say why"))?;
+        Ok(CatalogueItem(
+            catalogue::set_item_status(&api.db, &caller(ctx), id, input.status.into(), reason)
+                .await?,
+        ))
+    }
+
+    /// Publishes a quarterly training plan for the caller's provider.
+    async fn publish_training_plan(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The plan.")] input: PublishTrainingPlanInput,
+    ) -> async_graphql::Result<TrainingPlan> {
+        let api = api(ctx)?;
+        let entry = PlanEntry {
+            region: RegionCode::parse(&input.region)
+                .map_err(|e| AppError::validation("input.region", e))?,
+            year: i16::try_from(input.year)
+                .map_err(|_| AppError::validation("input.year", "2000 to 2100"))?,
+            quarter: i16::try_from(input.quarter)
+                .map_err(|_| AppError::validation("input.quarter", "1 to 4"))?,
+            occupation: crate::domain::codes::OccupationCode::parse(&input.occupation)
+                .map_err(|e| AppError::validation("input.occupation", e))?,
+            planned_classes: input.planned_classes,
+            planned_headcount: input.planned_headcount,
+            subsidy_type: input.subsidy_type.into(),
+        };
+        Ok(TrainingPlan(
+            catalogue::publish_plan(&api.db, &caller(ctx), entry).await?,
+        ))
+    }
+}
+
+/// Publish a new version of the caller's open-resource list.
+#[derive(InputObject, Debug)]
+pub struct PublishResourceListInput {
+    /// Every item of the new list (at most 500); the previous list is superseded.
+    pub items: Vec<ResourceItemInput>,
+}
+
+/// Take one item off the list.
+#[derive(InputObject, Debug)]
+pub struct WithdrawResourceInput {
+    /// The item.
+    pub resource: ID,
+}
+
+/// Spreadsheet formats an import reads.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// Comma-separated values, UTF-8.
+    Csv,
+    /// An Excel workbook (its first sheet).
+    Xlsx,
+}
+
+/// Publish a list from a spreadsheet.
+#[derive(InputObject, Debug)]
+pub struct ImportResourceListInput {
+    /// The file's format.
+    pub format: ImportFormat,
+    /// The file, base64-encoded (at most the request body limit).
+    pub content_base64: String,
+}
+
+/// Rate a training institution.
+#[derive(InputObject, Debug)]
+pub struct RateInstitutionInput {
+    /// The training institution.
+    pub institution: ID,
+    /// Credit stars, 1 to 5.
+    pub stars: i32,
+}
+
+/// Admit, suspend or exit a training institution.
+#[derive(InputObject, Debug)]
+pub struct SetInstitutionStatusInput {
+    /// The training institution.
+    pub institution: ID,
+    /// Its new standing.
+    pub status: InstitutionStatus,
+    /// Why, 1 to 500 characters.
+    pub reason: String,
+}
+
+/// List an item in the regulator's region's catalogue (or update the existing one).
+#[derive(InputObject, Debug)]
+pub struct UpsertCatalogueItemInput {
+    /// The occupation code.
+    pub occupation: String,
+    /// The level.
+    pub level: SkillLevel,
+    /// The category.
+    pub category: CatalogueCategory,
+    /// Subsidy per person, CNY.
+    pub subsidy_amount: i32,
+    /// A scarce occupation.
+    #[graphql(default)]
+    pub scarce: bool,
+    /// The catalogue year.
+    pub year: i32,
+}
+
+/// Change a catalogue item's standing.
+#[derive(InputObject, Debug)]
+pub struct SetCatalogueItemStatusInput {
+    /// The item.
+    pub item: ID,
+    /// LISTED, UNDER_REVIEW or REMOVED.
+    pub status: CatalogueItemStatus,
+    /// Why, 1 to 500 characters.
+    pub reason: String,
+}
+
+/// Publish a quarterly training plan (or update the provider's plan for the same quarter and
+/// occupation).
+#[derive(InputObject, Debug)]
+pub struct PublishTrainingPlanInput {
+    /// The region it trains in.
+    pub region: String,
+    /// The year.
+    pub year: i32,
+    /// The quarter, 1 to 4.
+    pub quarter: i32,
+    /// The occupation code.
+    pub occupation: String,
+    /// Classes planned.
+    pub planned_classes: i32,
+    /// People planned.
+    pub planned_headcount: i32,
+    /// The subsidy it draws on.
+    pub subsidy_type: SubsidyType,
+}
+
+/// Tells subscribers about a published list.
+fn announce(api: &crate::graphql::ApiContext, published: &resources::Published) {
+    api.events.publish(Event::ResourceListPublished {
+        provider_id: published.provider_id,
+        alliance_ids: published.alliance_ids.clone(),
+        resource_ids: published.items.iter().map(|i| i.id).collect(),
+    });
+}

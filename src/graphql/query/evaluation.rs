@@ -1,0 +1,99 @@
+//! `Query`: assessment sessions, certificate verification and statistics.
+
+use async_graphql::{Context, Object};
+use futures_util::FutureExt;
+
+use crate::graphql::{
+    connection::{Connection, TotalCount},
+    context::api,
+    context::caller,
+    types::{
+        AssessmentSession, AssessmentSessionFilter, AssessmentSessionOrder,
+        CertificateStatsDimension, CertificateStatsFilter, CertificateStatsRow,
+        CertificateVerification, page_request,
+    },
+};
+use crate::{auth::policy, domain::evaluation};
+
+/// Assessment sessions, certificate verification and statistics.
+#[derive(Default)]
+pub struct EvaluationQuery;
+
+/// Assessment sessions, certificate verification and statistics.
+#[Object]
+impl EvaluationQuery {
+    /// The training and evaluation map: assessment sessions across alliances (SCHEDULED unless
+    /// `filter.statuses` says otherwise), by date unless told.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus filter and order"
+    )]
+    async fn assessment_sessions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list; every scheduled session when left out.")]
+        filter: Option<AssessmentSessionFilter>,
+        #[graphql(desc = "The order; by exam day when left out.")] order_by: Option<
+            AssessmentSessionOrder,
+        >,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<AssessmentSession>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let order = order_by.unwrap_or_default();
+        let descending = order.direction == crate::graphql::types::SortDirection::Desc;
+        let page =
+            evaluation::list_sessions(&api.db, &filter, order.field.into(), descending, &request)
+                .await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { evaluation::count_sessions(&db, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, AssessmentSession))
+    }
+
+    /// Verifies a certificate by its number: public, no token. Spaces and lower case are fine; a
+    /// malformed number is BAD_USER_INPUT; the answer holds the holder's masked name and no other
+    /// personal data.
+    async fn verify_certificate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The 22-character certificate number.")] number: String,
+    ) -> async_graphql::Result<CertificateVerification> {
+        Ok(CertificateVerification(
+            evaluation::verify(&api(ctx)?.db, &number).await?,
+        ))
+    }
+
+    /// Certificates counted in groups (by alliance, region, occupation, level, body type, year):
+    /// aggregates only, no learner in them. VALID certificates unless told otherwise. Without a
+    /// regulator's token only atomic cells (issuing organization × occupation × level × year ×
+    /// status) of at least 5 certificates count, in every group and total, so no two answers
+    /// subtract to one person.
+    async fn certificate_stats(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which certificates to count.")] filter: Option<CertificateStatsFilter>,
+        #[graphql(desc = "The dimensions to group by; one total when empty.")] group_by: Option<
+            Vec<CertificateStatsDimension>,
+        >,
+    ) -> async_graphql::Result<Vec<CertificateStatsRow>> {
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let dims: Vec<_> = group_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let precision = policy::aggregate_precision(&caller(ctx).viewer);
+        let rows = evaluation::certificate_stats(&api(ctx)?.db, precision, &filter, &dims).await?;
+        Ok(rows.into_iter().map(CertificateStatsRow).collect())
+    }
+}

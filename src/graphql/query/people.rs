@@ -1,0 +1,97 @@
+//! `Query`: the viewer, learners and the audit trail.
+
+use async_graphql::{Context, Object};
+use futures_util::FutureExt;
+
+use crate::graphql::{
+    connection::{Connection, TotalCount},
+    context::api,
+    context::caller,
+    types::{AuditEvent, AuditEventFilter, Learner, TargetGroup, Viewer, page_request},
+};
+use crate::{
+    auth::policy,
+    domain::{audit, codes::RegionCode, learners},
+    error::AppError,
+};
+
+/// The viewer, learners and the audit trail.
+#[derive(Default)]
+pub struct PeopleQuery;
+
+/// The viewer, learners and the audit trail.
+#[Object]
+impl PeopleQuery {
+    /// Who is calling: role, organization, scope and permissions.
+    async fn viewer(&self, ctx: &Context<'_>) -> Viewer {
+        Viewer(caller(ctx).viewer)
+    }
+
+    /// Learners within the caller's scope (a regulator's region, a provider's own learners, a
+    /// learner themself), in registration order, personal data masked.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus two filters"
+    )]
+    async fn learners(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only learners living in this region (GB/T 2260 code).")] region: Option<
+            String,
+        >,
+        #[graphql(desc = "Only learners of this group.")] target_group: Option<TargetGroup>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<Learner>> {
+        let api = api(ctx)?;
+        let caller = caller(ctx);
+        let request = page_request(first, after, last, before)?;
+        let filter = learners::LearnerFilter {
+            region: region
+                .map(|r| RegionCode::parse(&r).map_err(|e| AppError::validation("region", e)))
+                .transpose()?,
+            target_group: target_group.map(Into::into),
+        };
+        let page = learners::list(&api.db, &caller, &caller.access, &filter, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, caller, filter) = (db.clone(), caller.clone(), filter.clone());
+            async move { learners::count(&db, &caller, &caller.access, &filter).await }.boxed()
+        });
+        // Every row still goes through the access policy (a summary for system administrators).
+        let page = page.try_map_async(|row| Learner::resolve(ctx, row)).await?;
+        Ok(Connection::from_page(page, total, |l| l))
+    }
+
+    /// The audit trail, newest first: the regulator's region, or everything for a system
+    /// administrator. Read-only: nothing changes or deletes it.
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<AuditEventFilter>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<AuditEvent>> {
+        let api = api(ctx)?;
+        let scope = policy::read_audit_trail(&caller(ctx).viewer)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let page = audit::list(&api.db, scope, &filter, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { audit::count(&db, scope, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, AuditEvent))
+    }
+}
