@@ -429,3 +429,51 @@ impl Loaders {
         }
     }
 }
+
+/// A loader of one row by its key: batched ([`DataLoader`]) or reference data kept in memory
+/// ([`Reference`]).
+pub trait LoadOne<K>: Sync {
+    /// The row.
+    type Value;
+    /// The row of `key`, if there is one.
+    fn load(
+        &self,
+        key: K,
+    ) -> impl std::future::Future<Output = async_graphql::Result<Option<Self::Value>>> + Send;
+}
+
+impl<K, L> LoadOne<K> for DataLoader<L>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    L: Loader<K>,
+    async_graphql::Error: From<L::Error>,
+{
+    type Value = L::Value;
+
+    async fn load(&self, key: K) -> async_graphql::Result<Option<L::Value>> {
+        Ok(self.load_one(key).await?)
+    }
+}
+
+impl<K, V> LoadOne<K> for Reference<K, V>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+{
+    type Value = V;
+
+    async fn load(&self, key: K) -> async_graphql::Result<Option<V>> {
+        Ok(self.load_one(key).await?)
+    }
+}
+
+/// A relation every row has (a foreign key the schema enforces), through its loader: the
+/// related row, or `missing()` — an internal error, logged and shown as `INTERNAL` — when the
+/// database broke the promise.
+pub async fn required<K, L: LoadOne<K>>(
+    loader: &L,
+    key: K,
+    missing: impl FnOnce() -> AppError,
+) -> async_graphql::Result<L::Value> {
+    Ok(loader.load(key).await?.ok_or_else(missing)?)
+}

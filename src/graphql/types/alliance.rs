@@ -1,3 +1,4 @@
+use crate::graphql::loaders::required;
 use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use entity::alliance;
@@ -57,10 +58,12 @@ impl Alliance {
 
     /// The region it belongs to.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        let region = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
-        Ok(Region(region.ok_or_else(|| {
-            AppError::internal(format!("alliance {} has no region", self.0.id))
-        })?))
+        Ok(Region(
+            required(&api(ctx)?.loaders.region, self.0.region_id, || {
+                AppError::internal(format!("alliance {} has no region", self.0.id))
+            })
+            .await?,
+        ))
     }
 
     /// Its OPEN demand, oldest first.

@@ -1,3 +1,4 @@
+use crate::graphql::loaders::required;
 use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::{EnrollmentStatus as Status, cohort, enrollment};
@@ -109,38 +110,34 @@ impl Cohort {
 
     /// The college or training institution that trains.
     async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
-        let found = api(ctx)?
-            .loaders
-            .organization
-            .load_one(self.0.provider_id)
-            .await?;
-        Ok(Organization(found.ok_or_else(|| {
-            AppError::internal("a cohort without its provider")
-        })?))
+        Ok(Organization(
+            required(&api(ctx)?.loaders.organization, self.0.provider_id, || {
+                AppError::internal("a cohort without its provider")
+            })
+            .await?,
+        ))
     }
 
     /// The alliance it runs in.
     async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Alliance> {
-        let found = api(ctx)?
-            .loaders
-            .alliance
-            .load_one(self.0.alliance_id)
-            .await?;
-        Ok(Alliance(found.ok_or_else(|| {
-            AppError::internal("a cohort without its alliance")
-        })?))
+        Ok(Alliance(
+            required(&api(ctx)?.loaders.alliance, self.0.alliance_id, || {
+                AppError::internal("a cohort without its alliance")
+            })
+            .await?,
+        ))
     }
 
     /// The occupation trained for.
     async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Occupation> {
-        let found = api(ctx)?
-            .loaders
-            .occupation
-            .load_one(self.0.occupation_code.clone())
-            .await?;
-        Ok(Occupation(found.ok_or_else(|| {
-            AppError::internal("a cohort without its occupation")
-        })?))
+        Ok(Occupation(
+            required(
+                &api(ctx)?.loaders.occupation,
+                self.0.occupation_code.clone(),
+                || AppError::internal("a cohort without its occupation"),
+            )
+            .await?,
+        ))
     }
 
     /// The level aimed at.
@@ -279,10 +276,12 @@ impl Enrollment {
 
     /// The cohort.
     async fn cohort(&self, ctx: &Context<'_>) -> async_graphql::Result<Cohort> {
-        let found = api(ctx)?.loaders.cohort.load_one(self.0.cohort_id).await?;
-        Ok(Cohort(found.ok_or_else(|| {
-            AppError::internal("an enrollment without its cohort")
-        })?))
+        Ok(Cohort(
+            required(&api(ctx)?.loaders.cohort, self.0.cohort_id, || {
+                AppError::internal("an enrollment without its cohort")
+            })
+            .await?,
+        ))
     }
 
     /// The follow-ups of this completion, by month (empty until it is COMPLETED).

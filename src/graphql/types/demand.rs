@@ -1,3 +1,4 @@
+use crate::graphql::loaders::required;
 use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use entity::demand;
@@ -50,14 +51,14 @@ impl Demand {
 
     /// The enterprise that posts it.
     async fn enterprise(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
-        let found = api(ctx)?
-            .loaders
-            .organization
-            .load_one(self.0.enterprise_id)
-            .await?;
-        Ok(Organization(found.ok_or_else(|| {
-            AppError::internal("a demand without its enterprise")
-        })?))
+        Ok(Organization(
+            required(
+                &api(ctx)?.loaders.organization,
+                self.0.enterprise_id,
+                || AppError::internal("a demand without its enterprise"),
+            )
+            .await?,
+        ))
     }
 
     /// The alliances it is posted to.
@@ -75,14 +76,14 @@ impl Demand {
 
     /// The occupation wanted.
     async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Occupation> {
-        let found = api(ctx)?
-            .loaders
-            .occupation
-            .load_one(self.0.occupation_code.clone())
-            .await?;
-        Ok(Occupation(found.ok_or_else(|| {
-            AppError::internal("a demand without its occupation")
-        })?))
+        Ok(Occupation(
+            required(
+                &api(ctx)?.loaders.occupation,
+                self.0.occupation_code.clone(),
+                || AppError::internal("a demand without its occupation"),
+            )
+            .await?,
+        ))
     }
 
     /// The skill level required.
@@ -118,10 +119,12 @@ impl Demand {
 
     /// The workplace's region.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        let found = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
-        Ok(Region(found.ok_or_else(|| {
-            AppError::internal("a demand without its region")
-        })?))
+        Ok(Region(
+            required(&api(ctx)?.loaders.region, self.0.region_id, || {
+                AppError::internal("a demand without its region")
+            })
+            .await?,
+        ))
     }
 
     /// The workplace's address.

@@ -1,3 +1,4 @@
+use crate::graphql::loaders::required;
 use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::{assessment_body, assessment_session, candidate, certificate};
@@ -135,14 +136,14 @@ impl AssessmentBody {
 
     /// The organization.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
-        let found = api(ctx)?
-            .loaders
-            .organization
-            .load_one(self.0.organization_id)
-            .await?;
-        Ok(Organization(found.ok_or_else(|| {
-            AppError::internal("a body without its organization")
-        })?))
+        Ok(Organization(
+            required(
+                &api(ctx)?.loaders.organization,
+                self.0.organization_id,
+                || AppError::internal("a body without its organization"),
+            )
+            .await?,
+        ))
     }
 }
 
@@ -159,22 +160,24 @@ impl AssessmentSession {
 
     /// The body.
     async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<AssessmentBody> {
-        let found = api(ctx)?.loaders.body.load_one(self.0.body_id).await?;
-        Ok(AssessmentBody(found.ok_or_else(|| {
-            AppError::internal("a session without its body")
-        })?))
+        Ok(AssessmentBody(
+            required(&api(ctx)?.loaders.body, self.0.body_id, || {
+                AppError::internal("a session without its body")
+            })
+            .await?,
+        ))
     }
 
     /// The occupation.
     async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Occupation> {
-        let found = api(ctx)?
-            .loaders
-            .occupation
-            .load_one(self.0.occupation_code.clone())
-            .await?;
-        Ok(Occupation(found.ok_or_else(|| {
-            AppError::internal("a session without its occupation")
-        })?))
+        Ok(Occupation(
+            required(
+                &api(ctx)?.loaders.occupation,
+                self.0.occupation_code.clone(),
+                || AppError::internal("a session without its occupation"),
+            )
+            .await?,
+        ))
     }
 
     /// The level.
@@ -194,10 +197,12 @@ impl AssessmentSession {
 
     /// The venue's region.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        let found = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
-        Ok(Region(found.ok_or_else(|| {
-            AppError::internal("a session without its region")
-        })?))
+        Ok(Region(
+            required(&api(ctx)?.loaders.region, self.0.region_id, || {
+                AppError::internal("a session without its region")
+            })
+            .await?,
+        ))
     }
 
     /// The venue.
@@ -314,14 +319,14 @@ impl Certificate {
 
     /// The occupation.
     async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Occupation> {
-        let found = api(ctx)?
-            .loaders
-            .occupation
-            .load_one(self.0.occupation_code.clone())
-            .await?;
-        Ok(Occupation(found.ok_or_else(|| {
-            AppError::internal("a certificate without its occupation")
-        })?))
+        Ok(Occupation(
+            required(
+                &api(ctx)?.loaders.occupation,
+                self.0.occupation_code.clone(),
+                || AppError::internal("a certificate without its occupation"),
+            )
+            .await?,
+        ))
     }
 
     /// The level.
@@ -331,10 +336,12 @@ impl Certificate {
 
     /// The issuing body.
     async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<AssessmentBody> {
-        let found = api(ctx)?.loaders.body.load_one(self.0.body_id).await?;
-        Ok(AssessmentBody(found.ok_or_else(|| {
-            AppError::internal("a certificate without its body")
-        })?))
+        Ok(AssessmentBody(
+            required(&api(ctx)?.loaders.body, self.0.body_id, || {
+                AppError::internal("a certificate without its body")
+            })
+            .await?,
+        ))
     }
 
     /// The day of issue.

@@ -1,3 +1,4 @@
+use crate::graphql::loaders::required;
 use crate::graphql::scalars::DateTime;
 use async_graphql::{Context, ID, Object};
 use chrono::{Datelike, Utc};
@@ -235,10 +236,12 @@ impl Learner {
         let Some(l) = self.full() else {
             return Ok(None);
         };
-        let found = api(ctx)?.loaders.region.load_one(l.region_id).await?;
-        Ok(Some(Region(found.ok_or_else(|| {
-            AppError::internal("a learner without a region")
-        })?)))
+        Ok(Some(Region(
+            required(&api(ctx)?.loaders.region, l.region_id, || {
+                AppError::internal("a learner without a region")
+            })
+            .await?,
+        )))
     }
 
     /// The provider or bureau that registered the learner; full view only.

@@ -1,3 +1,4 @@
+use crate::graphql::loaders::required;
 use crate::graphql::scalars::Date;
 use async_graphql::{Context, ID, Object};
 use entity::{membership, organization};
@@ -49,14 +50,12 @@ impl Membership {
 
     /// The alliance.
     async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Alliance> {
-        let found = api(ctx)?
-            .loaders
-            .alliance
-            .load_one(self.0.alliance_id)
-            .await?;
-        Ok(Alliance(found.ok_or_else(|| {
-            AppError::internal(format!("membership {} lost its alliance", self.0.id))
-        })?))
+        Ok(Alliance(
+            required(&api(ctx)?.loaders.alliance, self.0.alliance_id, || {
+                AppError::internal(format!("membership {} lost its alliance", self.0.id))
+            })
+            .await?,
+        ))
     }
 
     /// The member organization.
@@ -64,13 +63,13 @@ impl Membership {
         if let Some(org) = &self.1 {
             return Ok(Organization(org.clone()));
         }
-        let found = api(ctx)?
-            .loaders
-            .organization
-            .load_one(self.0.organization_id)
-            .await?;
-        Ok(Organization(found.ok_or_else(|| {
-            AppError::internal(format!("membership {} lost its organization", self.0.id))
-        })?))
+        Ok(Organization(
+            required(
+                &api(ctx)?.loaders.organization,
+                self.0.organization_id,
+                || AppError::internal(format!("membership {} lost its organization", self.0.id)),
+            )
+            .await?,
+        ))
     }
 }

@@ -1,3 +1,4 @@
+use crate::graphql::loaders::required;
 use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::{training_intention, training_order};
@@ -75,10 +76,12 @@ impl TrainingIntention {
 
     /// Where the learner lives.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        let found = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
-        Ok(Region(found.ok_or_else(|| {
-            AppError::internal("an intention without its region")
-        })?))
+        Ok(Region(
+            required(&api(ctx)?.loaders.region, self.0.region_id, || {
+                AppError::internal("an intention without its region")
+            })
+            .await?,
+        ))
     }
 
     /// How far the learner will travel, km.
@@ -224,14 +227,12 @@ impl TrainingOrder {
 
     /// The provider.
     async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
-        let found = api(ctx)?
-            .loaders
-            .organization
-            .load_one(self.0.provider_id)
-            .await?;
-        Ok(Organization(found.ok_or_else(|| {
-            AppError::internal("an order without its provider")
-        })?))
+        Ok(Organization(
+            required(&api(ctx)?.loaders.organization, self.0.provider_id, || {
+                AppError::internal("an order without its provider")
+            })
+            .await?,
+        ))
     }
 
     /// Where it is.

@@ -1,3 +1,4 @@
+use crate::graphql::loaders::required;
 use crate::graphql::scalars::DateTime;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use entity::organization;
@@ -68,10 +69,12 @@ impl Organization {
 
     /// The region it is located in (which may differ from the regions of its alliances).
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        let region = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
-        Ok(Region(region.ok_or_else(|| {
-            AppError::internal(format!("organization {} has no region", self.0.id))
-        })?))
+        Ok(Region(
+            required(&api(ctx)?.loaders.region, self.0.region_id, || {
+                AppError::internal(format!("organization {} has no region", self.0.id))
+            })
+            .await?,
+        ))
     }
 
     /// All its memberships, past ones included. An organization belongs to a handful of alliances

@@ -1,3 +1,4 @@
+use crate::graphql::loaders::required;
 use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::{catalogue_item, open_resource, training_plan};
@@ -156,14 +157,12 @@ impl OpenResource {
 
     /// The college or training institution.
     async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
-        let found = api(ctx)?
-            .loaders
-            .organization
-            .load_one(self.0.provider_id)
-            .await?;
-        Ok(Organization(found.ok_or_else(|| {
-            AppError::internal("a resource without its provider")
-        })?))
+        Ok(Organization(
+            required(&api(ctx)?.loaders.organization, self.0.provider_id, || {
+                AppError::internal("a resource without its provider")
+            })
+            .await?,
+        ))
     }
 
     /// The version of the provider's list it belongs to.
@@ -238,10 +237,12 @@ impl OpenResource {
 
     /// The region of its address.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        let found = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
-        Ok(Region(found.ok_or_else(|| {
-            AppError::internal("a resource without its region")
-        })?))
+        Ok(Region(
+            required(&api(ctx)?.loaders.region, self.0.region_id, || {
+                AppError::internal("a resource without its region")
+            })
+            .await?,
+        ))
     }
 
     /// Where.
@@ -496,22 +497,24 @@ impl CatalogueItem {
 
     /// The region whose bureau keeps it.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        let found = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
-        Ok(Region(found.ok_or_else(|| {
-            AppError::internal("a catalogue item without its region")
-        })?))
+        Ok(Region(
+            required(&api(ctx)?.loaders.region, self.0.region_id, || {
+                AppError::internal("a catalogue item without its region")
+            })
+            .await?,
+        ))
     }
 
     /// The occupation.
     async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Occupation> {
-        let found = api(ctx)?
-            .loaders
-            .occupation
-            .load_one(self.0.occupation_code.clone())
-            .await?;
-        Ok(Occupation(found.ok_or_else(|| {
-            AppError::internal("a catalogue item without its occupation")
-        })?))
+        Ok(Occupation(
+            required(
+                &api(ctx)?.loaders.occupation,
+                self.0.occupation_code.clone(),
+                || AppError::internal("a catalogue item without its occupation"),
+            )
+            .await?,
+        ))
     }
 
     /// The level.
@@ -618,10 +621,12 @@ impl TrainingPlan {
 
     /// The region it trains in.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        let found = api(ctx)?.loaders.region.load_one(self.0.region_id).await?;
-        Ok(Region(found.ok_or_else(|| {
-            AppError::internal("a plan without its region")
-        })?))
+        Ok(Region(
+            required(&api(ctx)?.loaders.region, self.0.region_id, || {
+                AppError::internal("a plan without its region")
+            })
+            .await?,
+        ))
     }
 
     /// The year.
@@ -636,26 +641,24 @@ impl TrainingPlan {
 
     /// The occupation.
     async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Occupation> {
-        let found = api(ctx)?
-            .loaders
-            .occupation
-            .load_one(self.0.occupation_code.clone())
-            .await?;
-        Ok(Occupation(found.ok_or_else(|| {
-            AppError::internal("a plan without its occupation")
-        })?))
+        Ok(Occupation(
+            required(
+                &api(ctx)?.loaders.occupation,
+                self.0.occupation_code.clone(),
+                || AppError::internal("a plan without its occupation"),
+            )
+            .await?,
+        ))
     }
 
     /// The provider.
     async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
-        let found = api(ctx)?
-            .loaders
-            .organization
-            .load_one(self.0.provider_id)
-            .await?;
-        Ok(Organization(found.ok_or_else(|| {
-            AppError::internal("a plan without its provider")
-        })?))
+        Ok(Organization(
+            required(&api(ctx)?.loaders.organization, self.0.provider_id, || {
+                AppError::internal("a plan without its provider")
+            })
+            .await?,
+        ))
     }
 
     /// Classes planned.
