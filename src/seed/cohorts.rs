@@ -1,0 +1,178 @@
+//! Demo data: cohorts and enrolments.
+
+use super::*;
+
+/// A cohort in each of the first nine alliances: a provider and an enterprise of the alliance,
+/// the provider's own learners enrolled, most of them running, one planned and one finished.
+pub(super) async fn demo_cohorts(
+    db: &DatabaseConnection,
+    key: &PersonalDataKey,
+) -> anyhow::Result<usize> {
+    use chrono::Utc;
+    use entity::{CohortKind, OrganizationKind, SkillLevel, learner, organization};
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+
+    use crate::domain::{
+        codes::{AllianceCode, OccupationCode},
+        cohorts::{self, CohortStep, Contract, EnrollmentEnd, NewCohort},
+    };
+    let alliances = alliance::Entity::find()
+        .order_by_asc(alliance::Column::Id)
+        .all(db)
+        .await?;
+    let today = Utc::now().date_naive();
+    let mut formed = 0;
+    for (index, alliance) in alliances.iter().take(9).enumerate() {
+        let members = organization::Entity::find()
+            .inner_join(membership::Entity)
+            .filter(membership::Column::AllianceId.eq(alliance.id))
+            .filter(membership::Column::LeftOn.is_null())
+            .order_by_asc(membership::Column::Id)
+            .all(db)
+            .await?;
+        let provider = members.iter().find(|o| {
+            matches!(
+                o.kind,
+                OrganizationKind::College | OrganizationKind::TrainingInstitution
+            )
+        });
+        let enterprise = members
+            .iter()
+            .find(|o| o.kind == OrganizationKind::Enterprise);
+        let (Some(provider), Some(enterprise)) = (provider, enterprise) else {
+            continue;
+        };
+        let role = if provider.kind == OrganizationKind::College {
+            Role::College
+        } else {
+            Role::TrainingInstitution
+        };
+        let caller = Caller {
+            viewer: Viewer {
+                subject: "demo-seed".to_owned(),
+                role,
+                organization_id: Some(provider.id),
+                ..Viewer::public()
+            },
+            request_id: None,
+            access: Default::default(),
+        };
+        let kind = match alliance.industry {
+            entity::Industry::Eyewear | entity::Industry::MarineEngineeringEquipment => {
+                CohortKind::NewApprenticeship
+            }
+            entity::Industry::DigitalSkills => CohortKind::NamedClass,
+            _ => CohortKind::OrderClass,
+        };
+        let start = today - Days::new(30 + index as u64 * 10);
+        let cohort = cohorts::create(
+            db,
+            &caller,
+            NewCohort {
+                kind,
+                name: format!(
+                    "{}{}",
+                    enterprise.name.chars().take(4).collect::<String>(),
+                    match kind {
+                        CohortKind::NewApprenticeship => "学徒班",
+                        CohortKind::NamedClass => "冠名班",
+                        _ => "订单班",
+                    }
+                ),
+                enterprise_id: Some(enterprise.id),
+                provider_id: provider.id,
+                alliance: AllianceCode::parse(&alliance.code)?,
+                occupation: OccupationCode::parse(industry_occupations(alliance.industry)[0])?,
+                target_level: [SkillLevel::Level4, SkillLevel::Level3][index % 2],
+                capacity: 10 + (index as i32 % 3) * 5,
+                start_on: start,
+                end_on: start
+                    + Days::new(if kind == CohortKind::NewApprenticeship {
+                        540
+                    } else {
+                        120
+                    }),
+                subsidized: true,
+                demand_ids: vec![],
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo cohort {index}: {e}"))?;
+        formed += 1;
+        let learners = learner::Entity::find()
+            .filter(learner::Column::RegisteredById.eq(provider.id))
+            .order_by_asc(learner::Column::Id)
+            .all(db)
+            .await?;
+        let mut enrolled = Vec::new();
+        for l in learners.iter().take(3) {
+            let contract = (kind == CohortKind::NewApprenticeship).then(|| Contract {
+                start,
+                end: start + Days::new(730),
+            });
+            let e = cohorts::enroll(
+                db,
+                &caller,
+                key,
+                cohort.id,
+                cohorts::LearnerRef::Id(l.id),
+                contract,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("demo enrolment {index}: {e}"))?;
+            enrolled.push(e);
+        }
+        if index == 0 {
+            // A second, empty cohort of the same provider, still being planned.
+            cohorts::create(
+                db,
+                &caller,
+                NewCohort {
+                    kind: CohortKind::OrderClass,
+                    name: format!(
+                        "{}预备订单班",
+                        enterprise.name.chars().take(4).collect::<String>()
+                    ),
+                    enterprise_id: Some(enterprise.id),
+                    provider_id: provider.id,
+                    alliance: AllianceCode::parse(&alliance.code)?,
+                    occupation: OccupationCode::parse(industry_occupations(alliance.industry)[1])?,
+                    target_level: SkillLevel::Level5,
+                    capacity: 20,
+                    start_on: today + Days::new(60),
+                    end_on: today + Days::new(150),
+                    subsidized: false,
+                    demand_ids: vec![],
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("demo cohort: {e}"))?;
+            formed += 1;
+        } else {
+            cohorts::transition(db, &caller, cohort.id, CohortStep::Start)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        if index == 3 {
+            for e in &enrolled[..2] {
+                cohorts::end_enrollment(db, &caller, e.id, EnrollmentEnd::Complete)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+            if let Some(e) = enrolled.get(2) {
+                cohorts::end_enrollment(
+                    db,
+                    &caller,
+                    e.id,
+                    EnrollmentEnd::Withdraw("转岗".to_owned()),
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+            cohorts::transition(db, &caller, cohort.id, CohortStep::Finish)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+    }
+    Ok(formed)
+}

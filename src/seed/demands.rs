@@ -1,0 +1,122 @@
+//! Demo data: job demand.
+
+use super::*;
+
+/// Occupations an alliance's enterprises demand, by industry.
+pub(super) fn industry_occupations(industry: entity::Industry) -> [&'static str; 2] {
+    use entity::Industry::*;
+    match industry {
+        Eyewear => ["4-14-03-03", "4-14-03-04"],
+        MarineEngineeringEquipment => ["6-23-02-01", "6-18-02-04"],
+        DigitalSkills => ["4-04-05-05", "4-01-06-02"],
+        IntelligentManufacturing => ["6-31-07-03", "6-18-01-01"],
+        NewEnergy => ["6-24-02-04", "6-31-01-03"],
+        ElderlyCare => ["4-10-01-05", "4-10-01-03"],
+        Culinary => ["4-03-02-01", "4-03-02-11"],
+        NewMaterials => ["6-18-01-01", "6-24-04-00"],
+        FoodProcessing => ["6-02-03-02", "4-08-05-01"],
+        Biomedicine => ["6-12-03-00", "6-12-01-00"],
+    }
+}
+
+/// Two open demands (a job and an apprenticeship) from up to two enterprises of every alliance,
+/// posted through the same code path as the API; plus one draft and one closed demand.
+pub(super) async fn demo_demands(db: &DatabaseConnection) -> anyhow::Result<usize> {
+    use chrono::Utc;
+    use entity::{DemandKind, SkillLevel, organization};
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+
+    use crate::domain::{
+        codes::{AllianceCode, OccupationCode},
+        demands::{self, DemandContent, Transition},
+    };
+    let alliances = alliance::Entity::find()
+        .order_by_asc(alliance::Column::Id)
+        .all(db)
+        .await?;
+    let regions: HashMap<i32, String> = region::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.code))
+        .collect();
+    let mut posted = 0;
+    for (a_index, alliance) in alliances.iter().enumerate() {
+        let enterprises = organization::Entity::find()
+            .inner_join(membership::Entity)
+            .filter(membership::Column::AllianceId.eq(alliance.id))
+            .filter(membership::Column::LeftOn.is_null())
+            .filter(organization::Column::Kind.eq(entity::OrganizationKind::Enterprise))
+            .order_by_asc(membership::Column::Id)
+            .all(db)
+            .await?;
+        let occupations = industry_occupations(alliance.industry);
+        let region = regions
+            .get(&alliance.region_id)
+            .cloned()
+            .unwrap_or_default();
+        let (lat, lng) = match region.as_str() {
+            "320800" => (33.61, 119.02),
+            "320700" => (34.60, 119.22),
+            _ => (32.19, 119.45),
+        };
+        for (i, enterprise) in enterprises.iter().take(2).enumerate() {
+            let caller = Caller {
+                viewer: Viewer {
+                    subject: "demo-seed".to_owned(),
+                    role: Role::Enterprise,
+                    organization_id: Some(enterprise.id),
+                    ..Viewer::public()
+                },
+                request_id: None,
+                access: Default::default(),
+            };
+            for (k, kind) in [DemandKind::Job, DemandKind::Apprenticeship]
+                .into_iter()
+                .enumerate()
+            {
+                let n = a_index * 4 + i * 2 + k;
+                let content = DemandContent {
+                    alliances: vec![AllianceCode::parse(&alliance.code)?],
+                    occupation: OccupationCode::parse(occupations[(i + k) % 2])?,
+                    level: [SkillLevel::Level5, SkillLevel::Level4, SkillLevel::Level3][n % 3],
+                    kind,
+                    headcount: [3, 5, 8, 12, 20][n % 5],
+                    wage: {
+                        let base = 4_500 + (n as i32 % 7) * 500;
+                        (base, base + 2_500)
+                    },
+                    region: RegionCode::parse(&region)?,
+                    address: format!(
+                        "{}开发区{}号",
+                        enterprise.name.chars().take(2).collect::<String>(),
+                        10 + n
+                    ),
+                    point: Some((lat + (n % 5) as f64 * 0.01, lng + (n % 3) as f64 * 0.012)),
+                    description: match kind {
+                        DemandKind::Job => format!("招聘{}，持证上岗，五险一金。", alliance.name),
+                        DemandKind::Apprenticeship => {
+                            "新型学徒制：签订一年以上劳动合同，校企双导师培养。".to_owned()
+                        }
+                    },
+                    valid_until: Utc::now().date_naive() + Days::new(180),
+                };
+                let created = demands::create(db, &caller, content)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo demand {n}: {e}"))?;
+                posted += 1;
+                let step = match (a_index, i, k) {
+                    (0, 0, 1) => None,
+                    (1, 0, 1) => Some(Transition::Close("岗位已由内部调剂".to_owned())),
+                    _ => Some(Transition::Open),
+                };
+                if let Some(step) = step {
+                    demands::transition(db, &caller, created.id, None, step)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("demo demand {n}: {e}"))?;
+                }
+            }
+        }
+    }
+    Ok(posted)
+}

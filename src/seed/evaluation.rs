@@ -1,0 +1,309 @@
+//! Demo data: assessment bodies, sessions, candidates and certificates.
+
+use super::*;
+
+/// Self-assessing enterprises (eyewear and marine in Zhenjiang, food in Huai'an), social bodies,
+/// scheduled sessions on the evaluation map, two published sessions with certificates, one of them
+/// revoked.
+pub(super) async fn demo_evaluation(db: &DatabaseConnection) -> anyhow::Result<usize> {
+    use chrono::Utc;
+    use entity::{BodyType, SkillLevel, assessment_session, organization};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, QueryOrder};
+
+    use crate::domain::{
+        codes::OccupationCode,
+        evaluation::{self, NewSession, ResultRow},
+    };
+    let err = |e: crate::error::AppError| anyhow::anyhow!("demo evaluation: {e}");
+    let today = Utc::now().date_naive();
+    let orgs: HashMap<String, organization::Model> = organization::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.name.clone(), o))
+        .collect();
+    let regions: HashMap<i32, region::Model> = region::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let org = |name: &str| {
+        orgs.get(name)
+            .cloned()
+            .ok_or_else(|| anyhow::anyhow!("demo organization {name}"))
+    };
+    let as_role = |o: &organization::Model, role: Role| Caller {
+        viewer: Viewer {
+            subject: "demo-seed".to_owned(),
+            role,
+            organization_id: Some(o.id),
+            region_id: None,
+            ..Viewer::public()
+        },
+        request_id: None,
+        access: Default::default(),
+    };
+    let regulator = |region_id: i32| Caller {
+        viewer: Viewer {
+            subject: "demo-seed".to_owned(),
+            role: Role::Regulator,
+            region_id: Some(region_id),
+            ..Viewer::public()
+        },
+        request_id: None,
+        access: Default::default(),
+    };
+    type Filing<'a> = (
+        &'a str,
+        BodyType,
+        &'a str,
+        &'a str,
+        &'a [(&'a str, SkillLevel)],
+        Role,
+    );
+    let bodies: [Filing<'_>; 6] = [
+        (
+            "丹阳明视眼镜有限公司",
+            BodyType::Employer,
+            "0021",
+            "000118",
+            &[
+                ("4-14-03-03", SkillLevel::Level3),
+                ("4-14-03-04", SkillLevel::Level4),
+            ],
+            Role::Enterprise,
+        ),
+        (
+            "镇江海弘船舶重工有限公司",
+            BodyType::Employer,
+            "0035",
+            "000209",
+            &[
+                ("6-23-02-01", SkillLevel::Level2),
+                ("6-18-02-04", SkillLevel::Level2),
+            ],
+            Role::Enterprise,
+        ),
+        (
+            "淮安淮扬食品集团有限公司",
+            BodyType::Employer,
+            "0042",
+            "000305",
+            &[("6-02-03-02", SkillLevel::Level3)],
+            Role::Enterprise,
+        ),
+        (
+            "江苏眼镜行业职业技能评价中心",
+            BodyType::Social,
+            "0000",
+            "000101",
+            &[
+                ("4-14-03-03", SkillLevel::Level2),
+                ("4-14-03-04", SkillLevel::Level2),
+            ],
+            Role::AssessmentBody,
+        ),
+        (
+            "镇江数字技能评价中心",
+            BodyType::Social,
+            "0000",
+            "000156",
+            &[
+                ("4-04-05-05", SkillLevel::Level3),
+                ("4-01-06-02", SkillLevel::Level3),
+            ],
+            Role::AssessmentBody,
+        ),
+        (
+            "淮安市职业技能评价服务中心",
+            BodyType::Social,
+            "0000",
+            "000412",
+            &[
+                ("4-10-01-05", SkillLevel::Level3),
+                ("4-04-05-05", SkillLevel::Level4),
+            ],
+            Role::AssessmentBody,
+        ),
+    ];
+    let mut issued = 0;
+    for (n, (name, body_type, code, site, scope, role)) in bodies.iter().enumerate() {
+        let o = org(name)?;
+        let scope = scope
+            .iter()
+            .map(|(c, l)| Ok((OccupationCode::parse(c)?, *l)))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        evaluation::file_body(
+            db,
+            &regulator(o.region_id),
+            o.id,
+            *body_type,
+            code,
+            site,
+            scope.clone(),
+        )
+        .await
+        .map_err(err)?;
+        let region = &regions[&o.region_id];
+        let (lat, lng) = match region.code.as_str() {
+            "320800" => (33.59, 119.05),
+            _ => (32.18, 119.47),
+        };
+        // Two scheduled sessions on the evaluation map.
+        for k in 0..2u64 {
+            evaluation::schedule_session(
+                db,
+                &as_role(&o, *role),
+                NewSession {
+                    occupation: scope[0].0.clone(),
+                    level: if k == 0 {
+                        SkillLevel::Level5
+                    } else {
+                        SkillLevel::Level4
+                    },
+                    exam_date: today + Days::new(20 + 15 * k + n as u64),
+                    registration_deadline: today + Days::new(10 + 15 * k + n as u64),
+                    region: RegionCode::parse(&region.code)?,
+                    address: format!("{}考点 {} 号", region.name, n + 1),
+                    point: Some((lat + n as f64 * 0.01, lng + k as f64 * 0.015)),
+                    capacity: 30 + 10 * k as i32,
+                },
+            )
+            .await
+            .map_err(err)?;
+        }
+    }
+    // A college registers a trainee for the eyewear centre's first session: results pending.
+    {
+        let centre = org("江苏眼镜行业职业技能评价中心")?;
+        let college = org("丹阳中等专业学校")?;
+        let body = entity::assessment_body::Entity::find()
+            .filter(entity::assessment_body::Column::OrganizationId.eq(centre.id))
+            .one(db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the eyewear centre's filing"))?;
+        let session = assessment_session::Entity::find()
+            .filter(assessment_session::Column::BodyId.eq(body.id))
+            .order_by_asc(assessment_session::Column::Id)
+            .one(db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the eyewear centre's session"))?;
+        let trainee = entity::learner::Entity::find()
+            .filter(entity::learner::Column::RegisteredById.eq(college.id))
+            .order_by_asc(entity::learner::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .nth(3)
+            .ok_or_else(|| anyhow::anyhow!("a fourth trainee"))?;
+        evaluation::register_candidate(
+            db,
+            &as_role(&college, Role::College),
+            session.id,
+            trainee.id,
+            None,
+        )
+        .await
+        .map_err(err)?;
+    }
+    // Published sessions: the eyewear employer evaluates its apprentices; the digital-skills
+    // centre evaluates a college's trainees.
+    let published: [(&str, Role, &str, SkillLevel, &str); 2] = [
+        (
+            "丹阳明视眼镜有限公司",
+            Role::Enterprise,
+            "4-14-03-03",
+            SkillLevel::Level4,
+            "丹阳中等专业学校",
+        ),
+        (
+            "镇江数字技能评价中心",
+            Role::AssessmentBody,
+            "4-04-05-05",
+            SkillLevel::Level4,
+            "镇江高等职业技术学校",
+        ),
+    ];
+    for (index, (body_name, role, occupation, level, provider_name)) in published.iter().enumerate()
+    {
+        let body_org = org(body_name)?;
+        let provider = org(provider_name)?;
+        let body_caller = as_role(&body_org, *role);
+        let session = evaluation::schedule_session(
+            db,
+            &body_caller,
+            NewSession {
+                occupation: OccupationCode::parse(occupation)?,
+                level: *level,
+                exam_date: today,
+                registration_deadline: today,
+                region: RegionCode::parse(&regions[&body_org.region_id].code)?,
+                address: "镇江市技能评价考点".to_owned(),
+                point: Some((32.2, 119.45)),
+                capacity: 20,
+            },
+        )
+        .await
+        .map_err(err)?;
+        let provider_caller = as_role(
+            &provider,
+            if provider.kind == entity::OrganizationKind::College {
+                Role::College
+            } else {
+                Role::TrainingInstitution
+            },
+        );
+        let trainees = entity::learner::Entity::find()
+            .filter(entity::learner::Column::RegisteredById.eq(provider.id))
+            .order_by_asc(entity::learner::Column::Id)
+            .all(db)
+            .await?;
+        let mut rows = Vec::new();
+        for (k, l) in trainees.iter().take(3).enumerate() {
+            let candidate = if index == 0 {
+                evaluation::register_candidate(
+                    db,
+                    &body_caller,
+                    session.id,
+                    l.id,
+                    Some("本企业学徒，劳动合同在期".to_owned()),
+                )
+                .await
+            } else {
+                evaluation::register_candidate(db, &provider_caller, session.id, l.id, None).await
+            }
+            .map_err(err)?;
+            rows.push(ResultRow {
+                candidate_id: candidate.id,
+                theory: [82, 75, 48][k],
+                practical: [88, 66, 71][k],
+            });
+        }
+        evaluation::record_results(db, &body_caller, session.id, rows)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let certificates = evaluation::publish_results(db, &body_caller, session.id)
+            .await
+            .map_err(err)?;
+        issued += certificates.len();
+        if index == 0
+            && let Some(first) = certificates.first()
+        {
+            evaluation::revoke_certificate(db, &body_caller, first.id, "考核材料不实".to_owned())
+                .await
+                .map_err(err)?;
+        }
+        // The exam took place three weeks ago.
+        let mut active: assessment_session::ActiveModel =
+            assessment_session::Entity::find_by_id(session.id)
+                .one(db)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("the demo session"))?
+                .into();
+        active.exam_date = sea_orm::ActiveValue::Set(today - Days::new(21));
+        active.registration_deadline = sea_orm::ActiveValue::Set(today - Days::new(28));
+        active.update(db).await?;
+    }
+    Ok(issued)
+}
