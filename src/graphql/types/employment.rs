@@ -1,13 +1,13 @@
-//! The employment service in the graph: recommendations, follow-ups, the backlog, placement rates,
-//! the skills balance and the catalogue review.
+//! The employment service in the graph: recommendations, follow-ups, job suggestions and the
+//! backlog (placement rates and the skills balance are in `reports`, the review in `review`).
 
 use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use entity::{follow_up, recommendation};
 
 use super::{
-    Alliance, CatalogueItem, Cohort, CohortKind, Demand, Enrollment, Learner, Occupation,
-    Organization, Region, SuggestionReason, evaluation::parse_alliances,
+    Cohort, Demand, Enrollment, Learner, Organization, SuggestionReason,
+    evaluation::parse_alliances,
 };
 use crate::{
     domain::{
@@ -60,25 +60,7 @@ pub enum WageBand {
     From12000,
 }
 
-/// What placement rates can be grouped by.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "crate::domain::employment::PlacementDimension")]
-pub enum PlacementDimension {
-    /// The cohort's alliance.
-    Alliance,
-    /// The alliance's region.
-    Region,
-    /// The training provider.
-    Provider,
-    /// The occupation trained for.
-    Occupation,
-    /// The kind of cohort.
-    CohortKind,
-    /// The quarter of completion (`2026-Q2`).
-    Quarter,
-}
-
-async fn organization(
+pub(super) async fn organization(
     ctx: &Context<'_>,
     id: Option<i32>,
 ) -> async_graphql::Result<Option<Organization>> {
@@ -379,146 +361,7 @@ impl DueFollowUp {
     }
 }
 
-/// The GraphQL `PlacementRate` type.
-pub struct PlacementRate(pub employment::PlacementRow);
-
-/// Placement figures of one group of completers. A *completer* is a COMPLETED enrolment, dated by
-/// the day it ended. **placementRateMonth3 = employedMonth3 ÷ completers**: the share employed at
-/// their month-3 follow-up, a completer not followed up counting as not placed; month 6 likewise.
-/// Aggregates only — no learner appears — and a group with fewer than 5 completers is
-/// `suppressed`: its counts and rates are null. The dimensions not grouped by are null.
-#[Object]
-impl PlacementRate {
-    /// The alliance, when grouped by it.
-    async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Alliance>> {
-        match self.0.alliance_id {
-            Some(id) => Ok(api(ctx)?.loaders.alliance.load_one(id).await?.map(Alliance)),
-            None => Ok(None),
-        }
-    }
-
-    /// The region, when grouped by it.
-    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
-        match self.0.region_id {
-            Some(id) => Ok(api(ctx)?.loaders.region.load_one(id).await?.map(Region)),
-            None => Ok(None),
-        }
-    }
-
-    /// The training provider, when grouped by it.
-    async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        organization(ctx, self.0.provider_id).await
-    }
-
-    /// The occupation code, when grouped by it.
-    async fn occupation_code(&self) -> Option<&str> {
-        self.0.occupation.as_deref()
-    }
-
-    /// The occupation, when grouped by it.
-    async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Occupation>> {
-        match &self.0.occupation {
-            Some(code) => Ok(api(ctx)?
-                .loaders
-                .occupation
-                .load_one(code.clone())
-                .await?
-                .map(Occupation)),
-            None => Ok(None),
-        }
-    }
-
-    /// The kind of cohort, when grouped by it.
-    async fn cohort_kind(&self) -> Option<CohortKind> {
-        self.0.cohort_kind.map(Into::into)
-    }
-
-    /// The quarter of completion (`2026-Q2`), when grouped by it.
-    async fn quarter(&self) -> Option<&str> {
-        self.0.quarter.as_deref()
-    }
-
-    /// Whether the group has fewer than 5 completers, so nothing but the group is reported.
-    async fn suppressed(&self) -> bool {
-        self.0.counts.suppressed()
-    }
-
-    /// Completers.
-    async fn completers(&self) -> Option<i32> {
-        self.count(self.0.counts.completers)
-    }
-
-    /// Completers with a month-3 follow-up.
-    async fn followed_up_month3(&self) -> Option<i32> {
-        self.count(self.0.counts.followed_up_month3)
-    }
-
-    /// Employed at the month-3 follow-up.
-    async fn employed_month3(&self) -> Option<i32> {
-        self.count(self.0.counts.employed_month3)
-    }
-
-    /// Employed in the occupation trained for at month 3.
-    async fn matched_month3(&self) -> Option<i32> {
-        self.count(self.0.counts.matched_month3)
-    }
-
-    /// employedMonth3 ÷ completers, 0 to 1.
-    async fn placement_rate_month3(&self) -> Option<f64> {
-        self.rate(self.0.counts.rate_month3())
-    }
-
-    /// Completers with a month-6 follow-up.
-    async fn followed_up_month6(&self) -> Option<i32> {
-        self.count(self.0.counts.followed_up_month6)
-    }
-
-    /// Employed at the month-6 follow-up.
-    async fn employed_month6(&self) -> Option<i32> {
-        self.count(self.0.counts.employed_month6)
-    }
-
-    /// Employed in the occupation trained for at month 6.
-    async fn matched_month6(&self) -> Option<i32> {
-        self.count(self.0.counts.matched_month6)
-    }
-
-    /// employedMonth6 ÷ completers, 0 to 1.
-    async fn placement_rate_month6(&self) -> Option<f64> {
-        self.rate(self.0.counts.rate_month6())
-    }
-}
-
-impl PlacementRate {
-    fn count(&self, n: u64) -> Option<i32> {
-        (!self.0.counts.suppressed()).then(|| i32::try_from(n).unwrap_or(i32::MAX))
-    }
-
-    fn rate(&self, r: Option<f64>) -> Option<f64> {
-        if self.0.counts.suppressed() { None } else { r }
-    }
-}
-
-/// Which completers placement rates count.
-#[derive(InputObject, Debug, Clone)]
-pub struct PlacementRateFilter {
-    /// The first completion day counted.
-    pub completed_from: Date,
-    /// The last completion day counted.
-    pub completed_to: Date,
-    /// Only cohorts of these alliances.
-    pub alliances: Option<Vec<String>>,
-    /// Only alliances of these regions (codes).
-    pub regions: Option<Vec<String>>,
-    /// Only these training providers.
-    pub providers: Option<Vec<ID>>,
-    /// Only occupations under this code or prefix.
-    pub occupation: Option<String>,
-    /// Only these kinds of cohort.
-    pub cohort_kinds: Option<Vec<CohortKind>>,
-}
-
-fn parse_regions(field: &str, codes: Option<Vec<String>>) -> AppResult<Vec<RegionCode>> {
+pub(super) fn parse_regions(field: &str, codes: Option<Vec<String>>) -> AppResult<Vec<RegionCode>> {
     codes
         .unwrap_or_default()
         .iter()
@@ -529,117 +372,13 @@ fn parse_regions(field: &str, codes: Option<Vec<String>>) -> AppResult<Vec<Regio
         .collect()
 }
 
-fn parse_prefix(field: &str, prefix: Option<String>) -> AppResult<Option<OccupationPrefix>> {
+pub(super) fn parse_prefix(
+    field: &str,
+    prefix: Option<String>,
+) -> AppResult<Option<OccupationPrefix>> {
     prefix
         .map(|o| OccupationPrefix::parse(&o).map_err(|e| AppError::validation(field, e)))
         .transpose()
-}
-
-impl PlacementRateFilter {
-    /// The validated domain filter.
-    pub fn into_domain(self) -> AppResult<employment::PlacementFilter> {
-        Ok(employment::PlacementFilter {
-            from: self.completed_from.into(),
-            to: self.completed_to.into(),
-            alliances: parse_alliances(self.alliances)?,
-            regions: parse_regions("filter.regions", self.regions)?,
-            providers: self
-                .providers
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-                .map(|(i, id)| NodeKey::organization(&format!("filter.providers[{i}]"), id))
-                .collect::<AppResult<_>>()?,
-            occupation: parse_prefix("filter.occupation", self.occupation)?,
-            cohort_kinds: self
-                .cohort_kinds
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-        })
-    }
-}
-
-/// Which occupations the skills balance covers.
-#[derive(InputObject, Debug, Clone, Default)]
-pub struct SkillsBalanceFilter {
-    /// Only these alliances: demands posted to them, cohorts in them, certificates of bodies that
-    /// are their members.
-    pub alliances: Option<Vec<String>>,
-    /// Only these regions (codes).
-    pub regions: Option<Vec<String>>,
-    /// Only occupations under this code or prefix.
-    pub occupation: Option<String>,
-    /// Certificates issued and hires made from this day.
-    pub from: Option<Date>,
-    /// Certificates issued and hires made up to this day.
-    pub to: Option<Date>,
-}
-
-impl SkillsBalanceFilter {
-    /// The validated domain filter.
-    pub fn into_domain(self) -> AppResult<employment::BalanceFilter> {
-        if let (Some(from), Some(to)) = (self.from, self.to)
-            && to < from
-        {
-            return Err(AppError::validation("filter.to", "must not be before from"));
-        }
-        Ok(employment::BalanceFilter {
-            alliances: parse_alliances(self.alliances)?,
-            regions: parse_regions("filter.regions", self.regions)?,
-            occupation: parse_prefix("filter.occupation", self.occupation)?,
-            from: self.from.map(Into::into),
-            to: self.to.map(Into::into),
-        })
-    }
-}
-
-/// The GraphQL `SkillsBalanceRow` type.
-pub struct SkillsBalanceRow(pub employment::BalanceRow);
-
-/// Supply and demand of one occupation across the alliances filtered: aggregates only.
-#[Object]
-impl SkillsBalanceRow {
-    /// The occupation code.
-    async fn occupation_code(&self) -> &str {
-        &self.0.occupation
-    }
-
-    /// The occupation.
-    async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Occupation>> {
-        Ok(api(ctx)?
-            .loaders
-            .occupation
-            .load_one(self.0.occupation.clone())
-            .await?
-            .map(Occupation))
-    }
-
-    /// Places of OPEN demands not yet filled.
-    async fn open_headcount(&self) -> i64 {
-        self.0.open_headcount
-    }
-
-    /// Seats of PLANNED cohorts.
-    async fn planned_seats(&self) -> i64 {
-        self.0.planned_seats
-    }
-
-    /// Seats of RUNNING cohorts.
-    async fn running_seats(&self) -> i64 {
-        self.0.running_seats
-    }
-
-    /// VALID certificates issued (in the period, when one is given).
-    async fn certificates_issued(&self) -> i64 {
-        self.0.certificates
-    }
-
-    /// Hires through job recommendations (in the period, when one is given).
-    async fn hires(&self) -> i64 {
-        self.0.hires
-    }
 }
 
 /// Which learners the recommendation backlog lists.
@@ -706,113 +445,6 @@ impl FollowUpsDueFilter {
                 })
                 .collect::<AppResult<_>>()?,
         })
-    }
-}
-
-/// The GraphQL `CatalogueReview` type.
-pub struct CatalogueReview(pub employment::ReviewReport);
-
-/// What a catalogue review found: the items and providers of the region whose month-3 placement
-/// rate for the year's completers (at least 5 of them) is below the threshold.
-#[Object]
-impl CatalogueReview {
-    /// The region reviewed.
-    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
-        Ok(api(ctx)?
-            .loaders
-            .region
-            .load_one(self.0.region_id)
-            .await?
-            .map(Region))
-    }
-
-    /// The year reviewed.
-    async fn year(&self) -> i32 {
-        i32::from(self.0.year)
-    }
-
-    /// The threshold, 0 to 1.
-    async fn min_placement_rate(&self) -> f64 {
-        self.0.min_placement_rate
-    }
-
-    /// Catalogue items below the threshold: moved to UNDER_REVIEW now, or under review already.
-    async fn items(&self) -> Vec<ReviewedCatalogueItem> {
-        self.0
-            .items
-            .iter()
-            .cloned()
-            .map(ReviewedCatalogueItem)
-            .collect()
-    }
-
-    /// Training providers below the threshold.
-    async fn providers(&self) -> Vec<ProviderBelowThreshold> {
-        self.0
-            .providers
-            .iter()
-            .cloned()
-            .map(ProviderBelowThreshold)
-            .collect()
-    }
-}
-
-/// The GraphQL `ReviewedCatalogueItem` type.
-pub struct ReviewedCatalogueItem(pub employment::ReviewedItem);
-
-/// A catalogue item below the threshold, with the figures behind it.
-#[Object]
-impl ReviewedCatalogueItem {
-    /// The item, after the review.
-    async fn item(&self) -> CatalogueItem {
-        CatalogueItem(self.0.item.clone())
-    }
-
-    /// Completers of its occupation and level in the region and year.
-    async fn completers(&self) -> i32 {
-        i32::try_from(self.0.completers).unwrap_or(i32::MAX)
-    }
-
-    /// Of them, employed at their month-3 follow-up.
-    async fn employed_month3(&self) -> i32 {
-        i32::try_from(self.0.employed).unwrap_or(i32::MAX)
-    }
-
-    /// employedMonth3 ÷ completers.
-    async fn placement_rate(&self) -> f64 {
-        self.0.rate
-    }
-
-    /// Whether this review moved it to UNDER_REVIEW (false: it was under review already).
-    async fn changed(&self) -> bool {
-        self.0.changed
-    }
-}
-
-/// The GraphQL `ProviderBelowThreshold` type.
-pub struct ProviderBelowThreshold(pub employment::ProviderBelow);
-
-/// A training provider whose completers' month-3 placement rate is below the threshold.
-#[Object]
-impl ProviderBelowThreshold {
-    /// The provider.
-    async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        organization(ctx, Some(self.0.provider_id)).await
-    }
-
-    /// Its completers in the region and year.
-    async fn completers(&self) -> i32 {
-        i32::try_from(self.0.completers).unwrap_or(i32::MAX)
-    }
-
-    /// Of them, employed at their month-3 follow-up.
-    async fn employed_month3(&self) -> i32 {
-        i32::try_from(self.0.employed).unwrap_or(i32::MAX)
-    }
-
-    /// employedMonth3 ÷ completers.
-    async fn placement_rate(&self) -> f64 {
-        self.0.rate
     }
 }
 
@@ -893,13 +525,4 @@ impl RecordFollowUpInput {
             note: self.note,
         })
     }
-}
-
-/// Running the catalogue review.
-#[derive(InputObject, Debug, Clone)]
-pub struct ReviewCatalogueInput {
-    /// The catalogue year, whose completers are measured.
-    pub year: i32,
-    /// The lowest acceptable month-3 placement rate, 0 to 1 (0.45 for Lianyungang's 45%).
-    pub min_placement_rate: f64,
 }

@@ -15,7 +15,9 @@ mod occupation;
 mod orders;
 mod organization;
 mod region;
+mod reports;
 mod resource;
+mod review;
 mod skill_level;
 mod viewer;
 
@@ -24,11 +26,9 @@ pub use audit::{AuditEvent, AuditEventFilter};
 pub use cohort::{Cohort, CohortFilter, CohortKind, CohortStatus, Enrollment, EnrollmentStatus};
 pub use demand::{Demand, DemandFilter, DemandInput, DemandKind, DemandOrder, DemandStatus};
 pub use employment::{
-    CatalogueReview, DueFollowUp, FollowUp, FollowUpsDueFilter, JobSuggestion, PlacementDimension,
-    PlacementRate, PlacementRateFilter, RecommendJobInput, Recommendation,
+    DueFollowUp, FollowUp, FollowUpsDueFilter, JobSuggestion, RecommendJobInput, Recommendation,
     RecommendationBacklogEntry, RecommendationBacklogFilter, RecommendationOutcome,
-    RecommendationOutcomeInput, RecordFollowUpInput, ReviewCatalogueInput, SkillsBalanceFilter,
-    SkillsBalanceRow, WageBand,
+    RecommendationOutcomeInput, RecordFollowUpInput, WageBand,
 };
 pub use enums::{Industry, MembershipRole, OrganizationKind, SkillLevel, SortDirection};
 pub use evaluation::{
@@ -48,11 +48,16 @@ pub use organization::{
     Organization, OrganizationFilter, OrganizationOrder, OrganizationOrderField,
 };
 pub use region::Region;
+pub use reports::{
+    PlacementDimension, PlacementRate, PlacementRateFilter, SkillsBalanceFilter, SkillsBalanceRow,
+};
 pub use resource::{
     CatalogueCategory, CatalogueItem, CatalogueItemFilter, CatalogueItemStatus, FundingMode,
     InstitutionStatus, OpenResource, OpenResourceFilter, OpenResourceOrder, ResourceItemInput,
     ResourceKind, Schedule, SubsidyType, TrainingPlan, TrainingPlanFilter,
 };
+pub use review::CatalogueReview;
+pub(crate) use review::ReviewCatalogueInput;
 pub use skill_level::SkillLevelInfo;
 pub use viewer::{Permission, Role, Viewer};
 
