@@ -137,6 +137,24 @@ impl ErrorCode {
         Self::ALL.into_iter().find(|c| c.as_str() == code)
     }
 
+    /// The code an error carries in `extensions.code`, if it is one of ours.
+    pub fn of(error: &async_graphql::ServerError) -> Option<Self> {
+        match error.extensions.as_ref()?.get("code")? {
+            async_graphql::Value::String(code) => Self::parse(code),
+            _ => None,
+        }
+    }
+
+    /// Whether `response` was refused before anything ran: no data, and only request errors.
+    pub fn refused_before_running(response: &async_graphql::Response) -> bool {
+        response.data == async_graphql::Value::Null
+            && !response.errors.is_empty()
+            && response
+                .errors
+                .iter()
+                .all(|e| Self::of(e).is_some_and(Self::is_request_error))
+    }
+
     /// Whether an error with this code means the document never ran (the response then has no
     /// `data`, and HTTP answers 400).
     pub const fn is_request_error(self) -> bool {

@@ -7,10 +7,7 @@
 //! labels; later ones are counted as `other` (a script inventing names cannot grow the series
 //! without bound).
 
-use std::{
-    collections::HashSet,
-    sync::{Arc, Mutex},
-};
+use std::{collections::HashSet, sync::Mutex};
 
 use prometheus_client::{
     encoding::EncodeLabelSet,
@@ -276,6 +273,3 @@ impl Metrics {
         text
     }
 }
-
-/// A shared handle.
-pub type SharedMetrics = Arc<Metrics>;

@@ -494,24 +494,15 @@ fn kind_label(operation: Option<OperationType>) -> &'static str {
 
 /// How a request ended, from its errors' codes.
 fn outcome_of(response: &Response) -> Outcome {
-    let code = |e: &ServerError| match e.extensions.as_ref()?.get("code")? {
-        async_graphql::Value::String(s) => ErrorCode::parse(s),
-        _ => None,
-    };
     if response.errors.is_empty() {
         Outcome::Ok
     } else if response
         .errors
         .iter()
-        .any(|e| code(e) == Some(ErrorCode::Throttled))
+        .any(|e| ErrorCode::of(e) == Some(ErrorCode::Throttled))
     {
         Outcome::Throttled
-    } else if matches!(response.data, async_graphql::Value::Null)
-        && response
-            .errors
-            .iter()
-            .all(|e| code(e).is_some_and(ErrorCode::is_request_error))
-    {
+    } else if ErrorCode::refused_before_running(response) {
         Outcome::Refused
     } else {
         Outcome::Error

@@ -161,24 +161,20 @@ async fn execute(
     }
     let response = state.schema.execute(request).await;
     tracing::debug!(request_id = %request_id, cost = cost.get(), "graphql request");
-    let code_of = |e: &async_graphql::ServerError| match e.extensions.as_ref()?.get("code")? {
-        async_graphql::Value::String(s) => ErrorCode::parse(s),
-        _ => None,
-    };
-    let has = |wanted: ErrorCode| response.errors.iter().any(|e| code_of(e) == Some(wanted));
-    let not_executed = response.data == async_graphql::Value::Null
-        && !response.errors.is_empty()
-        && response
+    let has = |wanted: ErrorCode| {
+        response
             .errors
             .iter()
-            .all(|e| code_of(e).is_some_and(ErrorCode::is_request_error));
+            .any(|e| ErrorCode::of(e) == Some(wanted))
+    };
+    let not_executed = ErrorCode::refused_before_running(&response);
     // The database out of reach: 503 and when to retry, whatever else the response holds.
     let unavailable = has(ErrorCode::ServiceUnavailable);
     // A mutation sent with GET (its text, or its hash).
     let wrong_method = has(ErrorCode::MethodNotAllowed);
     // Over the caller's rate limit: 429 and when to retry.
     let retry_after = response.errors.iter().find_map(|e| {
-        if code_of(e) != Some(ErrorCode::Throttled) {
+        if ErrorCode::of(e) != Some(ErrorCode::Throttled) {
             return None;
         }
         match e.extensions.as_ref()?.get("retryAfter")? {

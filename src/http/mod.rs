@@ -166,32 +166,15 @@ pub fn router(state: HttpState, limits: HttpLimits) -> Router {
 /// `/metrics`: this instance's counters in Prometheus's text format (with the pool's state as of
 /// the scrape). Serve it to the monitoring network only: operation names are visible there.
 async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
-    use sea_orm::DatabaseBackend;
-    let pool = match state.db.get_database_backend() {
-        DatabaseBackend::Postgres => {
-            let pool = state.db.get_postgres_connection_pool();
-            Some((
-                pool.size(),
-                pool.num_idle(),
-                pool.options().get_max_connections(),
-            ))
-        }
-        DatabaseBackend::Sqlite => {
-            let pool = state.db.get_sqlite_connection_pool();
-            Some((
-                pool.size(),
-                pool.num_idle(),
-                pool.options().get_max_connections(),
-            ))
-        }
-        _ => None,
-    };
     (
         [(
             axum::http::header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        state.schema.metrics().render(pool),
+        state
+            .schema
+            .metrics()
+            .render(crate::db::pool_state(&state.db)),
     )
 }
 

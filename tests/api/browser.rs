@@ -22,11 +22,7 @@ impl Drop for Driver {
 
 #[tokio::test]
 async fn graphiql_runs_a_query_with_nothing_but_the_server() {
-    let Some(driver) = std::env::var("SKILLGRAPH_TEST_CHROMEDRIVER")
-        .ok()
-        .filter(|d| !d.is_empty())
-    else {
-        eprintln!("skipped: SKILLGRAPH_TEST_CHROMEDRIVER is not set");
+    let Some(driver) = crate::helpers::configured("SKILLGRAPH_TEST_CHROMEDRIVER") else {
         return;
     };
     let server = TestServer::start(1 << 20).await;

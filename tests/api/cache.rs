@@ -194,15 +194,11 @@ async fn a_mutation_over_the_socket_empties_the_cache() {
 
 #[tokio::test]
 async fn a_mutation_on_one_instance_forgets_on_every_instance() {
-    let Some(url) = std::env::var("SKILLGRAPH_TEST_REDIS_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        eprintln!("skipped: SKILLGRAPH_TEST_REDIS_URL is not set");
+    let Some(url) = crate::helpers::redis_url() else {
         return;
     };
     let app = TestApp::demo().await;
-    let prefix = format!("sgtest:{}:", uuid::Uuid::new_v4().simple());
+    let prefix = crate::helpers::redis_prefix();
     let instance = || {
         let link = Arc::new(RedisLink::new(&url, &prefix).expect("link"));
         cached(&app.schema, Arc::new(RedisCache::new(link)))
@@ -349,14 +345,10 @@ async fn answers_are_kept_by_the_versions_of_their_tags() {
         small.get("a").await,
         Some(skillgraph::graphql::cache::Lookup::Miss { .. })
     ));
-    let Some(url) = std::env::var("SKILLGRAPH_TEST_REDIS_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        eprintln!("skipped on Redis: SKILLGRAPH_TEST_REDIS_URL is not set");
+    let Some(url) = crate::helpers::redis_url() else {
         return;
     };
-    let prefix = format!("sgtest:{}:", uuid::Uuid::new_v4().simple());
+    let prefix = crate::helpers::redis_prefix();
     let link = Arc::new(RedisLink::new(&url, &prefix).expect("link"));
     store_keeps_by_tags(&RedisCache::new(link)).await;
 }

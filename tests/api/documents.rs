@@ -69,15 +69,11 @@ async fn a_query_runs_by_its_hash_once_it_has_been_sent() {
 
 #[tokio::test]
 async fn a_query_persisted_on_one_instance_runs_by_hash_on_another() {
-    let Some(url) = std::env::var("SKILLGRAPH_TEST_REDIS_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        eprintln!("skipped: SKILLGRAPH_TEST_REDIS_URL is not set");
+    let Some(url) = crate::helpers::redis_url() else {
         return;
     };
     let app = TestApp::demo().await;
-    let prefix = format!("sgtest:{}:", uuid::Uuid::new_v4().simple());
+    let prefix = crate::helpers::redis_prefix();
     let instance = |prefix: &str| {
         let link = Arc::new(RedisLink::new(&url, prefix).expect("link"));
         app.schema.clone().with_documents(Documents {

@@ -104,11 +104,7 @@ async fn entities_resolve_with_the_visibility_of_node() {
 
 #[tokio::test]
 async fn the_subgraph_composes_with_another() {
-    let Some(dir) = std::env::var("SKILLGRAPH_TEST_FEDERATION")
-        .ok()
-        .filter(|d| !d.is_empty())
-    else {
-        eprintln!("skipped: SKILLGRAPH_TEST_FEDERATION is not set");
+    let Some(dir) = crate::helpers::configured("SKILLGRAPH_TEST_FEDERATION") else {
         return;
     };
     let app = TestApp::demo().await;

@@ -681,3 +681,23 @@ fn ensure_log_capture() {
             .try_init();
     });
 }
+
+/// A setting the environment gives the tests (a service's URL, a tool's path), or `None` after
+/// saying the test is skipped without it.
+pub fn configured(name: &str) -> Option<String> {
+    let value = std::env::var(name).ok().filter(|v| !v.is_empty());
+    if value.is_none() {
+        eprintln!("skipped: {name} is not set");
+    }
+    value
+}
+
+/// The Redis to test against, when there is one.
+pub fn redis_url() -> Option<String> {
+    configured("SKILLGRAPH_TEST_REDIS_URL")
+}
+
+/// A Redis key prefix no other test uses.
+pub fn redis_prefix() -> String {
+    format!("sgtest:{}:", uuid::Uuid::new_v4().simple())
+}

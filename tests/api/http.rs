@@ -382,11 +382,7 @@ async fn service_resumes_by_itself_when_the_pools_connections_are_closed() {
 /// `SKILLGRAPH_TEST_HTTP_AUDIT`; without it (a laptop without Node) this is skipped.
 #[tokio::test]
 async fn the_graphql_over_http_audit_passes_every_check() {
-    let Some(dir) = std::env::var("SKILLGRAPH_TEST_HTTP_AUDIT")
-        .ok()
-        .filter(|d| !d.is_empty())
-    else {
-        eprintln!("skipped: SKILLGRAPH_TEST_HTTP_AUDIT is not set");
+    let Some(dir) = crate::helpers::configured("SKILLGRAPH_TEST_HTTP_AUDIT") else {
         return;
     };
     let server = TestServer::start(1 << 20).await;

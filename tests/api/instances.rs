@@ -10,28 +10,12 @@ use skillgraph::events::{EventBroker, RedisBroker};
 
 use crate::{
     demands::{CREATE, OPEN, demand, enterprise},
-    helpers::TestApp,
+    helpers::{TestApp, redis_prefix, redis_url},
 };
-
-/// The Redis to test against, when there is one.
-fn redis_url() -> Option<String> {
-    let url = std::env::var("SKILLGRAPH_TEST_REDIS_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    if url.is_none() {
-        eprintln!("skipped: SKILLGRAPH_TEST_REDIS_URL is not set");
-    }
-    url
-}
 
 /// Held by the tests that subscribe through the real Redis: one of them cuts every pub/sub
 /// connection of the server, which the others must not be in the middle of.
 static PUBSUB: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// A key prefix no other test uses.
-fn prefix() -> String {
-    format!("sgtest:{}:", uuid::Uuid::new_v4().simple())
-}
 
 const POSTED: &str = "subscription { demandPosted(alliances: [\"zj-eyewear\"]) { occupation { code } enterprise { name } status } }";
 
@@ -68,13 +52,13 @@ async fn a_demand_opened_on_one_instance_reaches_every_instances_subscribers_onc
     let Some(url) = redis_url() else { return };
     let _alone = PUBSUB.lock().await;
     let app = TestApp::demo().await;
-    let shared = prefix();
+    let shared = redis_prefix();
     let (a, b) = (
         Arc::new(RedisBroker::start(&url, &shared).expect("broker")),
         Arc::new(RedisBroker::start(&url, &shared).expect("broker")),
     );
     // Another deployment on the same Redis, under its own prefix.
-    let other = Arc::new(RedisBroker::start(&url, &prefix()).expect("broker"));
+    let other = Arc::new(RedisBroker::start(&url, &redis_prefix()).expect("broker"));
     for broker in [&a, &b, &other] {
         assert!(broker.wait_subscribed(Duration::from_secs(5)).await);
         assert_eq!(broker.status(), ("redis", true));
@@ -141,7 +125,8 @@ async fn a_demand_opened_on_one_instance_reaches_every_instances_subscribers_onc
 #[tokio::test]
 async fn without_redis_an_instance_serves_and_delivers_its_own_events() {
     // Nothing listens on port 1: Redis out of reach from the start.
-    let broker = Arc::new(RedisBroker::start("redis://127.0.0.1:1", &prefix()).expect("broker"));
+    let broker =
+        Arc::new(RedisBroker::start("redis://127.0.0.1:1", &redis_prefix()).expect("broker"));
     assert!(!broker.wait_subscribed(Duration::from_millis(300)).await);
     assert_eq!(broker.status(), ("redis", false));
     let app = TestApp::demo().await;
@@ -177,7 +162,7 @@ async fn without_redis_an_instance_serves_and_delivers_its_own_events() {
 async fn readiness_with_redis(url: &str) -> Value {
     let settings = skillgraph::config::Settings {
         redis_url: Some(url.to_owned()),
-        redis_prefix: prefix(),
+        redis_prefix: redis_prefix(),
         ..crate::helpers::TestServer::settings()
     };
     let server = crate::helpers::TestServer::start_with(settings).await;
@@ -210,7 +195,7 @@ async fn readiness_says_degraded_while_redis_is_out_of_reach() {
 async fn an_instance_that_loses_redis_subscribes_again_and_resumes() {
     let Some(url) = redis_url() else { return };
     let _alone = PUBSUB.lock().await;
-    let shared = prefix();
+    let shared = redis_prefix();
     let a = RedisBroker::start(&url, &shared).expect("broker");
     let b = RedisBroker::start(&url, &shared).expect("broker");
     assert!(a.wait_subscribed(Duration::from_secs(5)).await);

@@ -118,16 +118,12 @@ async fn a_caller_spends_its_budget_and_then_waits() {
 
 #[tokio::test]
 async fn the_budget_spent_on_one_instance_is_spent_on_another() {
-    let Some(url) = std::env::var("SKILLGRAPH_TEST_REDIS_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        eprintln!("skipped: SKILLGRAPH_TEST_REDIS_URL is not set");
+    let Some(url) = crate::helpers::redis_url() else {
         return;
     };
     let app = TestApp::demo().await;
     let cost = cost_of_query(&app).await;
-    let prefix = format!("sgtest:{}:", uuid::Uuid::new_v4().simple());
+    let prefix = crate::helpers::redis_prefix();
     let instance = || {
         let link = Arc::new(RedisLink::new(&url, &prefix).expect("link"));
         app.schema.clone().with_rate_limits(limits(

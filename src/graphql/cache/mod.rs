@@ -108,25 +108,17 @@ impl Default for MemoryCache {
 impl ResponseCache for MemoryCache {
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Lookup>> {
         let found = self.state.lock().ok().map(|mut state| {
-            let fresh = state.entries.peek(key).map(|kept| {
+            let fresh = state.entries.peek(key).is_some_and(|kept| {
                 kept.until > Instant::now()
                     && kept.tags.iter().all(|(tag, v)| state.version(tag) == *v)
             });
-            match fresh {
-                Some(true) => match state.entries.get(key) {
-                    Some(kept) => Lookup::Hit(kept.data.clone()),
-                    None => Lookup::Miss {
-                        writes: state.writes,
-                    },
-                },
-                stale => {
-                    if stale.is_some() {
-                        state.entries.pop(key);
-                    }
-                    Lookup::Miss {
-                        writes: state.writes,
-                    }
-                }
+            if !fresh {
+                state.entries.pop(key);
+            } else if let Some(kept) = state.entries.get(key) {
+                return Lookup::Hit(kept.data.clone());
+            }
+            Lookup::Miss {
+                writes: state.writes,
             }
         });
         Box::pin(async move { found })
