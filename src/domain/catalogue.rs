@@ -137,7 +137,7 @@ pub async fn set_item_status(
     caller: &Caller,
     id: i32,
     status: CatalogueItemStatus,
-    reason: String,
+    reason: crate::domain::input::Reason,
 ) -> AppResult<catalogue_item::Model> {
     let txn = crate::domain::begin_write(db).await?;
     let found = catalogue_item::Entity::find_by_id(id)
@@ -148,7 +148,7 @@ pub async fn set_item_status(
     let before = found.status;
     let mut active: catalogue_item::ActiveModel = found.into();
     active.status = Set(status);
-    active.reason = Set(Some(reason.clone()));
+    active.reason = Set(Some(reason.as_str().to_owned()));
     active.updated_at = Set(Utc::now());
     let saved = active.update(&txn).await?;
     audit::record(
@@ -159,7 +159,7 @@ pub async fn set_item_status(
             target_type: "CatalogueItem",
             target_id: NodeKey::CatalogueItem(saved.id).to_id().0,
             region_id: Some(saved.region_id),
-            changes: Some(json!({ "status": { "from": format!("{before:?}"), "to": format!("{status:?}") }, "reason": reason })),
+            changes: Some(json!({ "status": { "from": format!("{before:?}"), "to": format!("{status:?}") }, "reason": reason.as_str() })),
         },
     )
     .await?;

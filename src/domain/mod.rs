@@ -15,6 +15,7 @@ pub mod evaluation;
 pub mod geo;
 pub mod ids;
 pub mod import;
+pub mod input;
 pub mod learners;
 pub mod memberships;
 pub mod nested;

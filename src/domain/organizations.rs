@@ -252,19 +252,12 @@ pub struct ProfileChange {
 
 /// Validates one optional text field: trimmed, at most `max` characters, empty means cleared.
 pub fn profile_text(field: &str, value: Option<&str>, max: usize) -> AppResult<Option<String>> {
-    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+    let Some(value) = value else {
         return Ok(None);
     };
-    if value.chars().count() > max {
-        return Err(AppError::validation(
-            field,
-            format!("at most {max} characters"),
-        ));
-    }
-    if value.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(AppError::validation(field, "no control characters"));
-    }
-    Ok(Some(value.to_owned()))
+    super::input::bounded(value, max)
+        .map(|text| text.map(str::to_owned))
+        .map_err(|e| AppError::validation(field, e))
 }
 
 /// Validates a website address.

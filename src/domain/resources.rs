@@ -776,7 +776,7 @@ pub async fn set_institution_status(
     caller: &Caller,
     institution_id: i32,
     status: InstitutionStatus,
-    reason: String,
+    reason: crate::domain::input::Reason,
 ) -> AppResult<organization::Model> {
     let txn = crate::domain::begin_write(db).await?;
     let found = institution(&txn, institution_id).await?;
@@ -784,7 +784,7 @@ pub async fn set_institution_status(
     let before = found.catalogue_status;
     let mut active: organization::ActiveModel = found.into();
     active.catalogue_status = Set(Some(status));
-    active.status_reason = Set(Some(reason.clone()));
+    active.status_reason = Set(Some(reason.as_str().to_owned()));
     active.updated_at = Set(Utc::now());
     let saved = active.update(&txn).await?;
     audit::record(
@@ -795,7 +795,7 @@ pub async fn set_institution_status(
             target_type: "Organization",
             target_id: NodeKey::Organization(saved.id).to_id().0,
             region_id: Some(saved.region_id),
-            changes: Some(json!({ "status": { "from": before.map(|s| format!("{s:?}")), "to": format!("{status:?}") }, "reason": reason })),
+            changes: Some(json!({ "status": { "from": before.map(|s| format!("{s:?}")), "to": format!("{status:?}") }, "reason": reason.as_str() })),
         },
     )
     .await?;

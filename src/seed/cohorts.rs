@@ -164,7 +164,7 @@ pub(super) async fn demo_cohorts(
                     db,
                     &caller,
                     e.id,
-                    EnrollmentEnd::Withdraw("转岗".to_owned()),
+                    EnrollmentEnd::Withdraw(crate::domain::input::one("reason", "转岗")?),
                 )
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

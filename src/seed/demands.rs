@@ -107,7 +107,10 @@ pub(super) async fn demo_demands(db: &DatabaseConnection) -> anyhow::Result<usiz
                 posted += 1;
                 let step = match (a_index, i, k) {
                     (0, 0, 1) => None,
-                    (1, 0, 1) => Some(Transition::Close("岗位已由内部调剂".to_owned())),
+                    (1, 0, 1) => Some(Transition::Close(crate::domain::input::one(
+                        "reason",
+                        "岗位已由内部调剂",
+                    )?)),
                     _ => Some(Transition::Open),
                 };
                 if let Some(step) = step {

@@ -165,7 +165,7 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
                         } else {
                             WageBand::From3000To4999
                         }),
-                        note: String::new(),
+                        note: None,
                     },
                 )
                 .await
@@ -239,7 +239,10 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
                 &regulator,
                 *learner_id,
                 target.id,
-                "符合您的培训专业，欢迎投递。".to_owned(),
+                Some(crate::domain::input::one(
+                    "note",
+                    "符合您的培训专业，欢迎投递。",
+                )?),
             )
             .await
             .map_err(|e| anyhow::anyhow!("demo recommendation: {e}"))?;
@@ -278,9 +281,16 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
                 } else {
                     &employer
                 };
-                employment::move_outcome(db, who, party, rec.id, to, reason.map(str::to_owned))
-                    .await
-                    .map_err(|e| anyhow::anyhow!("demo recommendation outcome: {e}"))?;
+                employment::move_outcome(
+                    db,
+                    who,
+                    party,
+                    rec.id,
+                    to,
+                    crate::domain::input::Reason::optional("reason", reason)?,
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("demo recommendation outcome: {e}"))?;
             }
         }
     }

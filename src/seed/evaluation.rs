@@ -290,9 +290,14 @@ pub(super) async fn demo_evaluation(db: &DatabaseConnection) -> anyhow::Result<u
         if index == 0
             && let Some(first) = certificates.first()
         {
-            evaluation::revoke_certificate(db, &body_caller, first.id, "考核材料不实".to_owned())
-                .await
-                .map_err(err)?;
+            evaluation::revoke_certificate(
+                db,
+                &body_caller,
+                first.id,
+                crate::domain::input::one("reason", "考核材料不实")?,
+            )
+            .await
+            .map_err(err)?;
         }
         // The exam took place three weeks ago.
         let mut active: assessment_session::ActiveModel =

@@ -64,7 +64,7 @@ pub(super) async fn demo_resources(db: &DatabaseConnection) -> anyhow::Result<us
                 &regulator(provider.region_id),
                 provider.id,
                 InstitutionStatus::Admitted,
-                "年度审核通过".to_owned(),
+                crate::domain::input::one("reason", "年度审核通过")?,
             )
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -1,6 +1,7 @@
 //! Enrolments: who may be enrolled, enrolling (by the provider, or a learner's application) and how an enrolment ends.
 
 use super::*;
+use crate::domain::input;
 
 /// An apprentice's labour contract with the enterprise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,7 +233,7 @@ pub enum EnrollmentEnd {
     /// The learner finished the training.
     Complete,
     /// The learner left, with a reason; the seat is freed.
-    Withdraw(String),
+    Withdraw(crate::domain::input::Reason),
 }
 
 /// Ends an ENROLLED enrolment, by the cohort's provider.
@@ -289,7 +290,10 @@ pub async fn end_enrollment(
         enrollment::Entity::update_many()
             .col_expr(enrollment::Column::Status, Expr::value(to))
             .col_expr(enrollment::Column::EndedAt, Expr::value(now))
-            .col_expr(enrollment::Column::EndReason, Expr::value(reason))
+            .col_expr(
+                enrollment::Column::EndReason,
+                Expr::value(reason.map(input::Text::into_string)),
+            )
             .filter(enrollment::Column::Id.eq(found.id))
             .filter(enrollment::Column::Status.eq(EnrollmentStatus::Enrolled)),
         "the enrolment was ended by someone else meanwhile",

@@ -411,7 +411,7 @@ pub enum Transition {
     /// DRAFT → OPEN.
     Open,
     /// DRAFT or OPEN → CLOSED, with a reason.
-    Close(String),
+    Close(crate::domain::input::Reason),
     /// OPEN → FILLED.
     Fill,
 }
@@ -459,7 +459,7 @@ pub async fn transition(
         active.posted_at = Set(Some(Utc::now()));
     }
     if let Transition::Close(reason) = &step {
-        active.close_reason = Set(Some(reason.clone()));
+        active.close_reason = Set(Some(reason.as_str().to_owned()));
     }
     let saved = bump(&txn, active, found.version).await?;
     let alliances: Vec<i32> = demand_alliance::Entity::find()

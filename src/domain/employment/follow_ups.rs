@@ -28,8 +28,8 @@ pub struct NewFollowUp {
     pub occupation_match: bool,
     /// The monthly wage band, when employed.
     pub wage_band: Option<WageBand>,
-    /// A note.
-    pub note: String,
+    /// A note, if any.
+    pub note: Option<crate::domain::input::Note>,
 }
 
 pub(super) fn completion_day(e: &enrollment::Model) -> Option<NaiveDate> {
@@ -88,10 +88,10 @@ pub async fn record_follow_up(
             format!("between the completion day ({completed_on}) and today"),
         ));
     }
-    let note = new.note.trim().to_owned();
-    if note.chars().count() > 500 {
-        return Err(AppError::validation("input.note", "at most 500 characters"));
-    }
+    let note = new
+        .note
+        .map(crate::domain::input::Note::into_string)
+        .unwrap_or_default();
     let (employer_id, employer_name) = match (&new.employer, new.employed) {
         (None, true) => {
             return Err(AppError::validation(

@@ -1,6 +1,7 @@
 //! Recommendations of a demand to a learner, and the outcomes each party may move them to.
 
 use super::*;
+use crate::domain::input::{Note, Reason};
 
 /// Recommends an OPEN demand to a learner whose certificate or completed training matches it; the
 /// same learner and demand once only.
@@ -9,13 +10,10 @@ pub async fn recommend(
     caller: &Caller,
     learner_id: i32,
     demand_id: i32,
-    note: String,
+    note: Option<Note>,
 ) -> AppResult<recommendation::Model> {
     let scope = policy::recommend_jobs(&caller.viewer)?;
-    let note = note.trim().to_owned();
-    if note.chars().count() > 500 {
-        return Err(AppError::validation("input.note", "at most 500 characters"));
-    }
+    let note = note.map(Note::into_string).unwrap_or_default();
     let learner = learner::Entity::find_by_id(learner_id)
         .one(db)
         .await?
@@ -139,7 +137,7 @@ pub async fn move_outcome(
     party: Party,
     id: i32,
     to: RecommendationOutcome,
-    reason: Option<String>,
+    reason: Option<Reason>,
 ) -> AppResult<recommendation::Model> {
     let found = recommendation::Entity::find_by_id(id)
         .one(db)
@@ -189,19 +187,11 @@ pub async fn move_outcome(
             ),
         ));
     }
-    let reason = reason
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty());
+    let reason = reason.map(Reason::into_string);
     if to == RecommendationOutcome::Declined && reason.is_none() {
         return Err(AppError::validation(
             "input.reason",
             "say why the recommendation is declined",
-        ));
-    }
-    if reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
-        return Err(AppError::validation(
-            "input.reason",
-            "at most 500 characters",
         ));
     }
     let now = Utc::now();

@@ -134,7 +134,7 @@ pub async fn set_body_status(
     caller: &Caller,
     organization_id: i32,
     status: BodyStatus,
-    reason: String,
+    reason: crate::domain::input::Reason,
 ) -> AppResult<assessment_body::Model> {
     let txn = crate::domain::begin_write(db).await?;
     let body = body_of(&txn, organization_id).await?;
@@ -146,7 +146,7 @@ pub async fn set_body_status(
     let before = body.status;
     let mut active: assessment_body::ActiveModel = body.into();
     active.status = Set(status);
-    active.status_reason = Set(Some(reason.clone()));
+    active.status_reason = Set(Some(reason.as_str().to_owned()));
     let saved = active.update(&txn).await?;
     audit::record(
         &txn,
@@ -156,7 +156,7 @@ pub async fn set_body_status(
             target_type: "Organization",
             target_id: NodeKey::Organization(organization_id).to_id().0,
             region_id: Some(org.region_id),
-            changes: Some(json!({ "status": { "from": format!("{before:?}"), "to": format!("{status:?}") }, "reason": reason })),
+            changes: Some(json!({ "status": { "from": format!("{before:?}"), "to": format!("{status:?}") }, "reason": reason.as_str() })),
         },
     )
     .await?;

@@ -276,7 +276,7 @@ pub async fn revoke_certificate(
     db: &DatabaseConnection,
     caller: &Caller,
     id: i32,
-    reason: String,
+    reason: crate::domain::input::Reason,
 ) -> AppResult<certificate::Model> {
     let txn = crate::domain::begin_write(db).await?;
     let found = certificate::Entity::find_by_id(id)
@@ -308,7 +308,7 @@ pub async fn revoke_certificate(
     }
     let mut active: certificate::ActiveModel = found.into();
     active.status = Set(CertificateStatus::Revoked);
-    active.revoked_reason = Set(Some(reason.clone()));
+    active.revoked_reason = Set(Some(reason.as_str().to_owned()));
     active.revoked_at = Set(Some(Utc::now()));
     let saved = active.update(&txn).await?;
     audit::record(
@@ -319,7 +319,7 @@ pub async fn revoke_certificate(
             target_type: "Certificate",
             target_id: NodeKey::Certificate(saved.id).to_id().0,
             region_id: Some(org.region_id),
-            changes: Some(json!({ "number": saved.number, "reason": reason })),
+            changes: Some(json!({ "number": saved.number, "reason": reason.as_str() })),
         },
     )
     .await?;

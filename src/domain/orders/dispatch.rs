@@ -328,7 +328,7 @@ pub async fn decline(
     db: &DatabaseConnection,
     caller: &Caller,
     id: i32,
-    reason: String,
+    reason: crate::domain::input::Reason,
 ) -> AppResult<training_order::Model> {
     expire_due(db).await?;
     let order = order_for_provider(db, caller, id).await?;
@@ -343,7 +343,7 @@ pub async fn decline(
             )
             .col_expr(
                 training_order::Column::DeclineReason,
-                Expr::value(Some(reason.clone())),
+                Expr::value(Some(reason.as_str().to_owned())),
             )
             .filter(training_order::Column::Id.eq(order.id))
             .filter(training_order::Column::Status.eq(OrderStatus::Dispatched)),
@@ -363,7 +363,7 @@ pub async fn decline(
             target_type: "TrainingOrder",
             target_id: NodeKey::TrainingOrder(saved.id).to_id().0,
             region_id: Some(saved.region_id),
-            changes: Some(json!({ "reason": reason })),
+            changes: Some(json!({ "reason": reason.as_str() })),
         },
     )
     .await?;

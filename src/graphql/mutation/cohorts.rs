@@ -9,10 +9,11 @@ use crate::graphql::{
     types::{Cohort, CohortKind, Enrollment, SkillLevel},
 };
 use crate::{
+    domain::input::{self, Reason},
     domain::{
         codes::AllianceCode,
         cohorts::{self, CohortStep, Contract, EnrollmentEnd, LearnerRef, NewCohort},
-        learners, organizations,
+        learners,
         personal::NationalId,
     },
     error::{AppError, AppResult},
@@ -41,10 +42,8 @@ impl CohortsMutation {
                 .map(|e| NodeKey::organization("input.enterprise", &e))
                 .transpose()?,
             provider_id: NodeKey::organization("input.provider", &input.provider)?,
-            alliance: AllianceCode::parse(&input.alliance)
-                .map_err(|e| AppError::validation("input.alliance", e))?,
-            occupation: crate::domain::codes::OccupationCode::parse(&input.occupation)
-                .map_err(|e| AppError::validation("input.occupation", e))?,
+            alliance: input::one::<AllianceCode>("input.alliance", &input.alliance)?,
+            occupation: input::one("input.occupation", &input.occupation)?,
             target_level: input.target_level.into(),
             capacity: input.capacity,
             start_on: input.start_on.into(),
@@ -164,8 +163,7 @@ impl CohortsMutation {
     ) -> async_graphql::Result<Enrollment> {
         let api = api(ctx)?;
         let id = NodeKey::enrollment("input.enrollment", &input.enrollment)?;
-        let reason = organizations::profile_text("input.reason", Some(&input.reason), 500)?
-            .ok_or_else(|| AppError::validation("input.reason", "say why the learner withdraws"))?;
+        let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(Enrollment(
             cohorts::end_enrollment(&api.db, &caller(ctx), id, EnrollmentEnd::Withdraw(reason))
                 .await?,

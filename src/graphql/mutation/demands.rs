@@ -8,11 +8,8 @@ use crate::graphql::{
     types::{Demand, DemandInput},
 };
 use crate::{
-    domain::{
-        demands::{self, Transition},
-        organizations,
-    },
-    error::AppError,
+    domain::demands::{self, Transition},
+    domain::input::{self, Reason},
     events::Event,
 };
 
@@ -77,8 +74,7 @@ impl DemandsMutation {
     ) -> async_graphql::Result<Demand> {
         let api = api(ctx)?;
         let id = NodeKey::demand("input.id", &input.id)?;
-        let reason = organizations::profile_text("input.reason", Some(&input.reason), 500)?
-            .ok_or_else(|| AppError::validation("input.reason", "say why the demand closes"))?;
+        let reason = input::one::<Reason>("input.reason", &input.reason)?;
         let (saved, _) = demands::transition(
             &api.db,
             &caller(ctx),

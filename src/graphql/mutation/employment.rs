@@ -1,5 +1,6 @@
 //! `Mutation`: the employment service: recommendations, outcomes, follow-ups and the catalogue review.
 
+use crate::domain::input::{Note, Reason};
 use async_graphql::{Context, Object};
 
 use crate::domain::employment::{self, Party};
@@ -32,7 +33,14 @@ impl EmploymentMutation {
         let learner = NodeKey::learner("input.learner", &input.learner)?;
         let demand = NodeKey::demand("input.demand", &input.demand)?;
         Ok(Recommendation(
-            employment::recommend(&api.db, &caller(ctx), learner, demand, input.note).await?,
+            employment::recommend(
+                &api.db,
+                &caller(ctx),
+                learner,
+                demand,
+                Note::optional("input.note", Some(&input.note))?,
+            )
+            .await?,
         ))
     }
 
@@ -111,7 +119,7 @@ async fn move_recommendation(
             party,
             id,
             input.outcome.into(),
-            input.reason,
+            Reason::optional("input.reason", input.reason.as_deref())?,
         )
         .await?,
     ))

@@ -11,10 +11,10 @@ use crate::graphql::{
     },
 };
 use crate::{
+    domain::input::{self, Reason},
     domain::{
         codes::RegionCode,
         evaluation::{self, NewSession, ResultRow, ResultsError},
-        organizations,
     },
     error::{AppError, AppResult},
 };
@@ -41,9 +41,10 @@ impl EvaluationMutation {
             .into_iter()
             .enumerate()
             .map(|(i, s)| {
-                crate::domain::codes::OccupationCode::parse(&s.occupation)
-                    .map(|c| (c, s.max_level.into()))
-                    .map_err(|e| AppError::validation(format!("input.scope[{i}].occupation"), e))
+                Ok((
+                    input::one(&format!("input.scope[{i}].occupation"), &s.occupation)?,
+                    s.max_level.into(),
+                ))
             })
             .collect::<AppResult<Vec<_>>>()?;
         Ok(AssessmentBody(
@@ -69,8 +70,7 @@ impl EvaluationMutation {
     ) -> async_graphql::Result<AssessmentBody> {
         let api = api(ctx)?;
         let org = NodeKey::organization("input.organization", &input.organization)?;
-        let reason = organizations::profile_text("input.reason", Some(&input.reason), 500)?
-            .ok_or_else(|| AppError::validation("input.reason", "say why"))?;
+        let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(AssessmentBody(
             evaluation::set_body_status(&api.db, &caller(ctx), org, input.status.into(), reason)
                 .await?,
@@ -85,13 +85,11 @@ impl EvaluationMutation {
     ) -> async_graphql::Result<AssessmentSession> {
         let api = api(ctx)?;
         let new = NewSession {
-            occupation: crate::domain::codes::OccupationCode::parse(&input.occupation)
-                .map_err(|e| AppError::validation("input.occupation", e))?,
+            occupation: input::one("input.occupation", &input.occupation)?,
             level: input.level.into(),
             exam_date: input.exam_date.into(),
             registration_deadline: input.registration_deadline.into(),
-            region: RegionCode::parse(&input.region)
-                .map_err(|e| AppError::validation("input.region", e))?,
+            region: input::one::<RegionCode>("input.region", &input.region)?,
             address: input.address,
             point: input.latitude.zip(input.longitude),
             capacity: input.capacity,
@@ -188,8 +186,7 @@ impl EvaluationMutation {
     ) -> async_graphql::Result<Certificate> {
         let api = api(ctx)?;
         let id = NodeKey::certificate("input.certificate", &input.certificate)?;
-        let reason = organizations::profile_text("input.reason", Some(&input.reason), 500)?
-            .ok_or_else(|| AppError::validation("input.reason", "say why"))?;
+        let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(Certificate(
             evaluation::revoke_certificate(&api.db, &caller(ctx), id, reason).await?,
         ))

@@ -7,6 +7,7 @@ use crate::graphql::{
     types::{Learner, TargetGroup},
 };
 use crate::{
+    domain::input,
     domain::{
         codes::RegionCode,
         learners::{self, NewLearner},
@@ -33,8 +34,7 @@ impl LearnersMutation {
             name: learners::parse_name("input.name", &input.name)?,
             national_id: NationalId::parse("input.nationalId", &input.national_id)?,
             phone: PhoneNumber::parse("input.phone", &input.phone)?,
-            region: RegionCode::parse(&input.region)
-                .map_err(|e| AppError::validation("input.region", e))?,
+            region: input::one::<RegionCode>("input.region", &input.region)?,
             target_group: input.target_group.into(),
         };
         let registered = learners::register(&api.db, &caller(ctx), &api.personal_data, new).await?;

@@ -9,12 +9,13 @@ use crate::graphql::{
     types::{Membership, MembershipRole, Organization},
 };
 use crate::{
+    domain::input,
     domain::{
         codes::AllianceCode,
         memberships,
         organizations::{self, ProfileChange},
     },
-    error::{AppError, AppResult},
+    error::AppResult,
 };
 
 /// Alliance membership and organization profiles.
@@ -31,8 +32,7 @@ impl MembersMutation {
         #[graphql(desc = "What to admit.")] input: AdmitMemberInput,
     ) -> async_graphql::Result<Membership> {
         let api = api(ctx)?;
-        let alliance = AllianceCode::parse(&input.alliance)
-            .map_err(|e| AppError::validation("input.alliance", e))?;
+        let alliance = input::one::<AllianceCode>("input.alliance", &input.alliance)?;
         let organization = NodeKey::organization("input.organization", &input.organization)?;
         let saved = memberships::admit(
             &api.db,

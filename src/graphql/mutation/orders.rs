@@ -9,10 +9,10 @@ use crate::graphql::{
     types::{Schedule, SkillLevel, TrainingIntention, TrainingOrder},
 };
 use crate::{
+    domain::input::{self, Reason},
     domain::{
         codes::RegionCode,
         orders::{self, IntentionRules, NewIntention, NewOrder},
-        organizations,
     },
     error::{AppError, AppResult},
     events::Event,
@@ -50,12 +50,10 @@ impl OrdersMutation {
         };
         let new = NewIntention {
             learner_id: NodeKey::learner("input.learner", &input.learner)?,
-            occupation: crate::domain::codes::OccupationPrefix::parse(&input.occupation)
-                .map_err(|e| AppError::validation("input.occupation", e))?,
+            occupation: input::one("input.occupation", &input.occupation)?,
             level: input.level.into(),
             schedules: input.schedules.into_iter().map(Into::into).collect(),
-            region: RegionCode::parse(&input.region)
-                .map_err(|e| AppError::validation("input.region", e))?,
+            region: input::one::<RegionCode>("input.region", &input.region)?,
             travel,
             earliest_start: input
                 .earliest_start
@@ -90,8 +88,7 @@ impl OrdersMutation {
     ) -> async_graphql::Result<TrainingOrder> {
         let api = api(ctx)?;
         let new = NewOrder {
-            occupation: crate::domain::codes::OccupationCode::parse(&input.occupation)
-                .map_err(|e| AppError::validation("input.occupation", e))?,
+            occupation: input::one("input.occupation", &input.occupation)?,
             level: input.level.into(),
             schedule: input.schedule.into(),
             seats: input.seats,
@@ -133,8 +130,7 @@ impl OrdersMutation {
     ) -> async_graphql::Result<TrainingOrder> {
         let api = api(ctx)?;
         let id = NodeKey::order("input.order", &input.order)?;
-        let reason = organizations::profile_text("input.reason", Some(&input.reason), 500)?
-            .ok_or_else(|| AppError::validation("input.reason", "say why"))?;
+        let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(TrainingOrder(
             orders::decline(&api.db, &caller(ctx), id, reason).await?,
         ))

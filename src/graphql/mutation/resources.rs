@@ -11,11 +11,11 @@ use crate::graphql::{
     },
 };
 use crate::{
+    domain::input::{self, Reason},
     domain::{
         catalogue::{self, CatalogueEntry, PlanEntry},
         codes::RegionCode,
         import::{self, ImportError},
-        organizations,
         resources::{self, PublishError},
     },
     error::AppError,
@@ -123,8 +123,7 @@ impl ResourcesMutation {
     ) -> async_graphql::Result<Organization> {
         let api = api(ctx)?;
         let id = NodeKey::organization("input.institution", &input.institution)?;
-        let stars = i16::try_from(input.stars)
-            .map_err(|_| AppError::validation("input.stars", "1 to 5"))?;
+        let stars = input::narrow::<i16>("input.stars", input.stars, "1 to 5")?;
         Ok(Organization(
             resources::rate_institution(&api.db, &caller(ctx), id, stars).await?,
         ))
@@ -140,8 +139,7 @@ impl ResourcesMutation {
     ) -> async_graphql::Result<Organization> {
         let api = api(ctx)?;
         let id = NodeKey::organization("input.institution", &input.institution)?;
-        let reason = organizations::profile_text("input.reason", Some(&input.reason), 500)?
-            .ok_or_else(|| AppError::validation("input.reason", "say why"))?;
+        let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(Organization(
             resources::set_institution_status(
                 &api.db,
@@ -162,14 +160,12 @@ impl ResourcesMutation {
     ) -> async_graphql::Result<CatalogueItem> {
         let api = api(ctx)?;
         let entry = CatalogueEntry {
-            occupation: crate::domain::codes::OccupationCode::parse(&input.occupation)
-                .map_err(|e| AppError::validation("input.occupation", e))?,
+            occupation: input::one("input.occupation", &input.occupation)?,
             level: input.level.into(),
             category: input.category.into(),
             subsidy_amount: input.subsidy_amount,
             scarce: input.scarce,
-            year: i16::try_from(input.year)
-                .map_err(|_| AppError::validation("input.year", "2000 to 2100"))?,
+            year: input::narrow::<i16>("input.year", input.year, "2000 to 2100")?,
         };
         Ok(CatalogueItem(
             catalogue::upsert_item(&api.db, &caller(ctx), entry).await?,
@@ -184,8 +180,7 @@ impl ResourcesMutation {
     ) -> async_graphql::Result<CatalogueItem> {
         let api = api(ctx)?;
         let id = NodeKey::catalogue_item("input.item", &input.item)?;
-        let reason = organizations::profile_text("input.reason", Some(&input.reason), 500)?
-            .ok_or_else(|| AppError::validation("input.reason", "say why"))?;
+        let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(CatalogueItem(
             catalogue::set_item_status(&api.db, &caller(ctx), id, input.status.into(), reason)
                 .await?,
@@ -200,14 +195,10 @@ impl ResourcesMutation {
     ) -> async_graphql::Result<TrainingPlan> {
         let api = api(ctx)?;
         let entry = PlanEntry {
-            region: RegionCode::parse(&input.region)
-                .map_err(|e| AppError::validation("input.region", e))?,
-            year: i16::try_from(input.year)
-                .map_err(|_| AppError::validation("input.year", "2000 to 2100"))?,
-            quarter: i16::try_from(input.quarter)
-                .map_err(|_| AppError::validation("input.quarter", "1 to 4"))?,
-            occupation: crate::domain::codes::OccupationCode::parse(&input.occupation)
-                .map_err(|e| AppError::validation("input.occupation", e))?,
+            region: input::one::<RegionCode>("input.region", &input.region)?,
+            year: input::narrow::<i16>("input.year", input.year, "2000 to 2100")?,
+            quarter: input::narrow::<i16>("input.quarter", input.quarter, "1 to 4")?,
+            occupation: input::one("input.occupation", &input.occupation)?,
             planned_classes: input.planned_classes,
             planned_headcount: input.planned_headcount,
             subsidy_type: input.subsidy_type.into(),

@@ -15,6 +15,7 @@ use crate::graphql::{
     },
 };
 use crate::{
+    domain::input,
     domain::{
         alliances,
         codes::{AllianceCode, OccupationCode, RegionCode},
@@ -77,7 +78,7 @@ impl GraphQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "GB/T 2260 code, such as 321100.")] code: String,
     ) -> async_graphql::Result<Option<Region>> {
-        let code = RegionCode::parse(&code).map_err(|e| AppError::validation("code", e))?;
+        let code = input::one::<RegionCode>("code", &code)?;
         Ok(regions::by_code(&api(ctx)?.db, &code).await?.map(Region))
     }
 
@@ -87,7 +88,7 @@ impl GraphQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The alliance's code, such as zj-eyewear.")] code: String,
     ) -> async_graphql::Result<Option<Alliance>> {
-        let code = AllianceCode::parse(&code).map_err(|e| AppError::validation("code", e))?;
+        let code = input::one::<AllianceCode>("code", &code)?;
         Ok(alliances::by_code(&api(ctx)?.db, &code)
             .await?
             .map(Alliance))
@@ -197,7 +198,7 @@ impl GraphQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "A full code, 1-2-2-2 digits, such as 6-18-02-04.")] code: String,
     ) -> async_graphql::Result<Option<Occupation>> {
-        let code = OccupationCode::parse(&code).map_err(|e| AppError::validation("code", e))?;
+        let code = input::one::<OccupationCode>("code", &code)?;
         Ok(occupations::by_code(&api(ctx)?.db, &code)
             .await?
             .map(Occupation::owned))

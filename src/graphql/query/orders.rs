@@ -12,6 +12,7 @@ use crate::graphql::{
 };
 use crate::{
     auth::policy,
+    domain::input,
     domain::{codes::RegionCode, orders},
     error::AppError,
 };
@@ -89,9 +90,7 @@ impl OrdersQuery {
         #[graphql(desc = "Only this region (GB/T 2260 code).")] region: Option<String>,
         #[graphql(desc = "Only this occupation or group.")] occupation: Option<String>,
     ) -> async_graphql::Result<Vec<IntentionDemandGroup>> {
-        let region = region
-            .map(|r| RegionCode::parse(&r).map_err(|e| AppError::validation("region", e)))
-            .transpose()?;
+        let region = input::optional::<RegionCode>("region", region.as_deref())?;
         let occupation = occupation
             .map(|o| {
                 crate::domain::codes::OccupationPrefix::parse(&o)

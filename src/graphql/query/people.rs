@@ -11,8 +11,8 @@ use crate::graphql::{
 };
 use crate::{
     auth::policy,
+    domain::input,
     domain::{audit, codes::RegionCode, learners},
-    error::AppError,
 };
 
 /// The viewer, learners and the audit trail.
@@ -52,9 +52,7 @@ impl PeopleQuery {
         let caller = caller(ctx);
         let request = page_request(first, after, last, before)?;
         let filter = learners::LearnerFilter {
-            region: region
-                .map(|r| RegionCode::parse(&r).map_err(|e| AppError::validation("region", e)))
-                .transpose()?,
+            region: input::optional::<RegionCode>("region", region.as_deref())?,
             target_group: target_group.map(Into::into),
         };
         let page = learners::list(&api.db, &caller, &caller.access, &filter, &request).await?;

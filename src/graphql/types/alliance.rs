@@ -6,6 +6,7 @@ use entity::alliance;
 use super::{Industry, Membership, MembershipRole, OrganizationKind, Region, SortDirection};
 use crate::graphql::nested;
 use crate::{
+    domain::input,
     domain::{
         alliances::{self, AllianceOrderField as DomainOrderField},
         codes::RegionCode,
@@ -157,12 +158,7 @@ impl AllianceFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<alliances::AllianceFilter> {
         Ok(alliances::AllianceFilter {
-            region: self
-                .region
-                .map(|r| {
-                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
-                })
-                .transpose()?,
+            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
             industry: self.industry.map(Into::into),
         })
     }

@@ -7,6 +7,7 @@ use super::{Alliance, Demand, Learner, Occupation, Organization, SkillLevel};
 use crate::graphql::nested;
 use crate::{
     auth::policy,
+    domain::input,
     domain::{
         codes::{AllianceCode, OccupationCode},
         cohorts::CohortFilter as DomainFilter,
@@ -347,16 +348,10 @@ impl CohortFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<DomainFilter> {
         Ok(DomainFilter {
-            alliances: self
-                .alliances
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    AllianceCode::parse(c)
-                        .map_err(|e| AppError::validation(format!("filter.alliances[{i}]"), e))
-                })
-                .collect::<AppResult<Vec<_>>>()?,
+            alliances: input::each::<AllianceCode, _>(
+                "filter.alliances",
+                self.alliances.as_deref().unwrap_or_default(),
+            )?,
             provider_id: self
                 .provider
                 .map(|p| NodeKey::organization("filter.provider", &p))
@@ -365,13 +360,10 @@ impl CohortFilter {
                 .enterprise
                 .map(|p| NodeKey::organization("filter.enterprise", &p))
                 .transpose()?,
-            occupation: self
-                .occupation
-                .map(|o| {
-                    OccupationCode::parse(&o)
-                        .map_err(|e| AppError::validation("filter.occupation", e))
-                })
-                .transpose()?,
+            occupation: input::optional::<OccupationCode>(
+                "filter.occupation",
+                self.occupation.as_deref(),
+            )?,
             statuses: self
                 .statuses
                 .unwrap_or_default()

@@ -5,6 +5,7 @@ use entity::demand;
 
 use super::{Alliance, Occupation, Organization, Region, SkillLevel, SortDirection};
 use crate::{
+    domain::input,
     domain::{
         SearchText,
         codes::{AllianceCode, OccupationCode, OccupationPrefix, RegionCode},
@@ -285,25 +286,19 @@ impl DemandInput {
             &self.description,
             self.valid_until.into(),
         )?;
-        let alliances = self
-            .alliances
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                AllianceCode::parse(c)
-                    .map_err(|e| AppError::validation(format!("{prefix}.alliances[{i}]"), e))
-            })
-            .collect::<AppResult<Vec<_>>>()?;
+        let alliances =
+            input::each::<AllianceCode, _>(&format!("{prefix}.alliances"), &self.alliances)?;
         Ok(DemandContent {
             alliances,
-            occupation: OccupationCode::parse(&self.occupation)
-                .map_err(|e| AppError::validation(format!("{prefix}.occupation"), e))?,
+            occupation: input::one::<OccupationCode>(
+                &format!("{prefix}.occupation"),
+                &self.occupation,
+            )?,
             level: self.level.into(),
             kind: self.kind.into(),
             headcount: self.headcount,
             wage: (self.wage_min, self.wage_max),
-            region: RegionCode::parse(&self.region)
-                .map_err(|e| AppError::validation(format!("{prefix}.region"), e))?,
+            region: input::one::<RegionCode>(&format!("{prefix}.region"), &self.region)?,
             address: self.address,
             point: self.latitude.zip(self.longitude),
             description: self.description,
@@ -352,29 +347,15 @@ impl DemandFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<demands::DemandFilter> {
         Ok(demands::DemandFilter {
-            alliances: self
-                .alliances
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    AllianceCode::parse(c)
-                        .map_err(|e| AppError::validation(format!("filter.alliances[{i}]"), e))
-                })
-                .collect::<AppResult<Vec<_>>>()?,
-            region: self
-                .region
-                .map(|r| {
-                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
-                })
-                .transpose()?,
-            occupation: self
-                .occupation
-                .map(|o| {
-                    OccupationPrefix::parse(&o)
-                        .map_err(|e| AppError::validation("filter.occupation", e))
-                })
-                .transpose()?,
+            alliances: input::each::<AllianceCode, _>(
+                "filter.alliances",
+                self.alliances.as_deref().unwrap_or_default(),
+            )?,
+            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
+            occupation: input::optional::<OccupationPrefix>(
+                "filter.occupation",
+                self.occupation.as_deref(),
+            )?,
             min_level: self.min_level.map(Into::into),
             kind: self.kind.map(Into::into),
             statuses: self

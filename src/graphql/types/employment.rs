@@ -5,16 +5,10 @@ use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use entity::{follow_up, recommendation};
 
-use super::{
-    Cohort, Demand, Enrollment, Learner, Organization, SuggestionReason,
-    evaluation::parse_alliances,
-};
+use super::{Cohort, Demand, Enrollment, Learner, Organization, SuggestionReason};
 use crate::{
-    domain::{
-        codes::{OccupationPrefix, RegionCode},
-        employment,
-        personal::mask_name,
-    },
+    domain::input,
+    domain::{codes::RegionCode, employment, personal::mask_name},
     error::{AppError, AppResult},
     graphql::{context::api, ids::NodeKey},
 };
@@ -361,26 +355,6 @@ impl DueFollowUp {
     }
 }
 
-pub(super) fn parse_regions(field: &str, codes: Option<Vec<String>>) -> AppResult<Vec<RegionCode>> {
-    codes
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            RegionCode::parse(c).map_err(|e| AppError::validation(format!("{field}[{i}]"), e))
-        })
-        .collect()
-}
-
-pub(super) fn parse_prefix(
-    field: &str,
-    prefix: Option<String>,
-) -> AppResult<Option<OccupationPrefix>> {
-    prefix
-        .map(|o| OccupationPrefix::parse(&o).map_err(|e| AppError::validation(field, e)))
-        .transpose()
-}
-
 /// Which learners the recommendation backlog lists.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct RecommendationBacklogFilter {
@@ -406,15 +380,8 @@ impl RecommendationBacklogFilter {
         };
         Ok(employment::BacklogFilter {
             days,
-            region: self
-                .region
-                .map(|r| {
-                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
-                })
-                .transpose()?,
-            alliance: parse_alliances(self.alliance.map(|a| vec![a]))
-                .map_err(|_| AppError::validation("filter.alliance", "not an alliance code"))?
-                .pop(),
+            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
+            alliance: input::optional("filter.alliance", self.alliance.as_deref())?,
             overdue_only: self.overdue_only,
         })
     }
@@ -433,16 +400,12 @@ impl FollowUpsDueFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<employment::DueFilter> {
         Ok(employment::DueFilter {
-            alliance: parse_alliances(self.alliance.map(|a| vec![a]))
-                .map_err(|_| AppError::validation("filter.alliance", "not an alliance code"))?
-                .pop(),
+            alliance: input::optional("filter.alliance", self.alliance.as_deref())?,
             months: self
                 .months
                 .unwrap_or_default()
                 .into_iter()
-                .map(|m| {
-                    i16::try_from(m).map_err(|_| AppError::validation("filter.months", "1, 3 or 6"))
-                })
+                .map(|m| input::narrow::<i16>("filter.months", m, "1, 3 or 6"))
                 .collect::<AppResult<_>>()?,
         })
     }
@@ -515,14 +478,13 @@ impl RecordFollowUpInput {
         };
         Ok(employment::NewFollowUp {
             enrollment_id: NodeKey::enrollment("input.completion", &self.completion)?,
-            month: i16::try_from(self.month)
-                .map_err(|_| AppError::validation("input.month", "1 to 6"))?,
+            month: input::narrow::<i16>("input.month", self.month, "1 to 6")?,
             contacted_on: self.contacted_on.into(),
             employed: self.employed,
             employer,
             occupation_match: self.occupation_match,
             wage_band: self.wage_band.map(Into::into),
-            note: self.note,
+            note: input::Note::optional("input.note", Some(&self.note))?,
         })
     }
 }

@@ -5,8 +5,9 @@ use entity::{assessment_body, assessment_session, candidate, certificate};
 
 use super::{Alliance, Learner, Occupation, Organization, Region, SkillLevel, SortDirection};
 use crate::{
+    domain::input,
     domain::{
-        codes::{AllianceCode, OccupationPrefix, RegionCode},
+        codes::{OccupationPrefix, RegionCode},
         evaluation::{
             self, SessionFilter as DomainSessionFilter, StatsFilter as DomainStatsFilter,
         },
@@ -453,20 +454,15 @@ impl AssessmentSessionFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<DomainSessionFilter> {
         Ok(DomainSessionFilter {
-            alliances: parse_alliances(self.alliances)?,
-            region: self
-                .region
-                .map(|r| {
-                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
-                })
-                .transpose()?,
-            occupation: self
-                .occupation
-                .map(|o| {
-                    OccupationPrefix::parse(&o)
-                        .map_err(|e| AppError::validation("filter.occupation", e))
-                })
-                .transpose()?,
+            alliances: input::each(
+                "filter.alliances",
+                self.alliances.as_deref().unwrap_or_default(),
+            )?,
+            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
+            occupation: input::optional::<OccupationPrefix>(
+                "filter.occupation",
+                self.occupation.as_deref(),
+            )?,
             level: self.level.map(Into::into),
             body_type: self.body_type.map(Into::into),
             from: self.from.map(Into::into),
@@ -484,18 +480,6 @@ impl AssessmentSessionFilter {
                 .transpose()?,
         })
     }
-}
-
-pub(crate) fn parse_alliances(codes: Option<Vec<String>>) -> AppResult<Vec<AllianceCode>> {
-    codes
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            AllianceCode::parse(c)
-                .map_err(|e| AppError::validation(format!("filter.alliances[{i}]"), e))
-        })
-        .collect()
 }
 
 /// What sessions can be ordered by.
@@ -543,20 +527,15 @@ impl CertificateStatsFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<DomainStatsFilter> {
         Ok(DomainStatsFilter {
-            alliances: parse_alliances(self.alliances)?,
-            region: self
-                .region
-                .map(|r| {
-                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
-                })
-                .transpose()?,
-            occupation: self
-                .occupation
-                .map(|o| {
-                    OccupationPrefix::parse(&o)
-                        .map_err(|e| AppError::validation("filter.occupation", e))
-                })
-                .transpose()?,
+            alliances: input::each(
+                "filter.alliances",
+                self.alliances.as_deref().unwrap_or_default(),
+            )?,
+            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
+            occupation: input::optional::<OccupationPrefix>(
+                "filter.occupation",
+                self.occupation.as_deref(),
+            )?,
             min_level: self.min_level.map(Into::into),
             body_type: self.body_type.map(Into::into),
             year: self.year,

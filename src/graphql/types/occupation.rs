@@ -3,6 +3,7 @@ use entity::occupation;
 
 use crate::graphql::nested;
 use crate::{
+    domain::input,
     domain::{SearchText, codes::OccupationPrefix, occupations},
     error::{AppError, AppResult},
     graphql::ids::NodeKey,
@@ -123,13 +124,10 @@ impl OccupationFilter {
             }
         };
         Ok(occupations::OccupationFilter {
-            code_prefix: self
-                .code_prefix
-                .map(|p| {
-                    OccupationPrefix::parse(&p)
-                        .map_err(|e| AppError::validation("filter.codePrefix", e))
-                })
-                .transpose()?,
+            code_prefix: input::optional::<OccupationPrefix>(
+                "filter.codePrefix",
+                self.code_prefix.as_deref(),
+            )?,
             major,
             digital: self.digital,
             green: self.green,

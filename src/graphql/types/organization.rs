@@ -6,6 +6,7 @@ use entity::organization;
 use super::{Alliance, Membership, OrganizationKind, Region, SortDirection};
 use crate::graphql::nested;
 use crate::{
+    domain::input,
     domain::{
         SearchText,
         codes::{AllianceCode, RegionCode},
@@ -197,16 +198,10 @@ pub struct OrganizationFilter {
 impl OrganizationFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<organizations::OrganizationFilter> {
-        let alliances = self
-            .alliances
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .map(|(i, code)| {
-                AllianceCode::parse(code)
-                    .map_err(|e| AppError::validation(format!("filter.alliances[{i}]"), e))
-            })
-            .collect::<AppResult<Vec<_>>>()?;
+        let alliances = input::each::<AllianceCode, _>(
+            "filter.alliances",
+            self.alliances.as_deref().unwrap_or_default(),
+        )?;
         if alliances.len() > 100 {
             return Err(AppError::validation(
                 "filter.alliances",
@@ -215,11 +210,7 @@ impl OrganizationFilter {
         }
         let min_alliances = self
             .min_alliances
-            .map(|n| {
-                u32::try_from(n).map_err(|_| {
-                    AppError::validation("filter.minAlliances", "must not be negative")
-                })
-            })
+            .map(|n| input::narrow::<u32>("filter.minAlliances", n, "must not be negative"))
             .transpose()?;
         Ok(organizations::OrganizationFilter {
             kinds: self
@@ -229,12 +220,7 @@ impl OrganizationFilter {
                 .map(Into::into)
                 .collect(),
             alliances,
-            region: self
-                .region
-                .map(|r| {
-                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
-                })
-                .transpose()?,
+            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
             name_contains: self
                 .name_contains
                 .map(|n| SearchText::parse("filter.nameContains", &n))

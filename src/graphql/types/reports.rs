@@ -3,13 +3,10 @@
 use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 
-use super::{
-    Alliance, CohortKind, Occupation, Organization, Region,
-    employment::{organization, parse_prefix, parse_regions},
-    evaluation::parse_alliances,
-};
+use super::{Alliance, CohortKind, Occupation, Organization, Region, employment::organization};
 use crate::{
     domain::employment,
+    domain::input,
     error::{AppError, AppResult},
     graphql::{context::api, ids::NodeKey},
 };
@@ -177,8 +174,14 @@ impl PlacementRateFilter {
         Ok(employment::PlacementFilter {
             from: self.completed_from.into(),
             to: self.completed_to.into(),
-            alliances: parse_alliances(self.alliances)?,
-            regions: parse_regions("filter.regions", self.regions)?,
+            alliances: input::each(
+                "filter.alliances",
+                self.alliances.as_deref().unwrap_or_default(),
+            )?,
+            regions: input::each(
+                "filter.regions",
+                self.regions.as_deref().unwrap_or_default(),
+            )?,
             providers: self
                 .providers
                 .unwrap_or_default()
@@ -186,7 +189,7 @@ impl PlacementRateFilter {
                 .enumerate()
                 .map(|(i, id)| NodeKey::organization(&format!("filter.providers[{i}]"), id))
                 .collect::<AppResult<_>>()?,
-            occupation: parse_prefix("filter.occupation", self.occupation)?,
+            occupation: input::optional("filter.occupation", self.occupation.as_deref())?,
             cohort_kinds: self
                 .cohort_kinds
                 .unwrap_or_default()
@@ -222,9 +225,15 @@ impl SkillsBalanceFilter {
             return Err(AppError::validation("filter.to", "must not be before from"));
         }
         Ok(employment::BalanceFilter {
-            alliances: parse_alliances(self.alliances)?,
-            regions: parse_regions("filter.regions", self.regions)?,
-            occupation: parse_prefix("filter.occupation", self.occupation)?,
+            alliances: input::each(
+                "filter.alliances",
+                self.alliances.as_deref().unwrap_or_default(),
+            )?,
+            regions: input::each(
+                "filter.regions",
+                self.regions.as_deref().unwrap_or_default(),
+            )?,
+            occupation: input::optional("filter.occupation", self.occupation.as_deref())?,
             from: self.from.map(Into::into),
             to: self.to.map(Into::into),
         })

@@ -5,6 +5,7 @@ use entity::{catalogue_item, open_resource, training_plan};
 
 use super::{Occupation, Organization, Region, SkillLevel, SortDirection};
 use crate::{
+    domain::input,
     domain::{
         catalogue::{CatalogueFilter as DomainCatalogueFilter, PlanFilter as DomainPlanFilter},
         codes::{AllianceCode, OccupationPrefix, RegionCode},
@@ -409,29 +410,15 @@ impl OpenResourceFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<DomainFilter> {
         Ok(DomainFilter {
-            alliances: self
-                .alliances
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    AllianceCode::parse(c)
-                        .map_err(|e| AppError::validation(format!("filter.alliances[{i}]"), e))
-                })
-                .collect::<AppResult<Vec<_>>>()?,
-            region: self
-                .region
-                .map(|r| {
-                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
-                })
-                .transpose()?,
-            occupation: self
-                .occupation
-                .map(|o| {
-                    OccupationPrefix::parse(&o)
-                        .map_err(|e| AppError::validation("filter.occupation", e))
-                })
-                .transpose()?,
+            alliances: input::each::<AllianceCode, _>(
+                "filter.alliances",
+                self.alliances.as_deref().unwrap_or_default(),
+            )?,
+            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
+            occupation: input::optional::<OccupationPrefix>(
+                "filter.occupation",
+                self.occupation.as_deref(),
+            )?,
             level: self.level.map(Into::into),
             kind: self.kind.map(Into::into),
             schedules: self
@@ -576,25 +563,15 @@ impl CatalogueItemFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<DomainCatalogueFilter> {
         Ok(DomainCatalogueFilter {
-            region: self
-                .region
-                .map(|r| {
-                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
-                })
-                .transpose()?,
+            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
             year: self
                 .year
-                .map(|y| {
-                    i16::try_from(y).map_err(|_| AppError::validation("filter.year", "not a year"))
-                })
+                .map(|y| input::narrow::<i16>("filter.year", y, "not a year"))
                 .transpose()?,
-            occupation: self
-                .occupation
-                .map(|o| {
-                    OccupationPrefix::parse(&o)
-                        .map_err(|e| AppError::validation("filter.occupation", e))
-                })
-                .transpose()?,
+            occupation: input::optional::<OccupationPrefix>(
+                "filter.occupation",
+                self.occupation.as_deref(),
+            )?,
             level: self.level.map(Into::into),
             category: self.category.map(Into::into),
             statuses: self
@@ -696,31 +673,19 @@ impl TrainingPlanFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<DomainPlanFilter> {
         Ok(DomainPlanFilter {
-            region: self
-                .region
-                .map(|r| {
-                    RegionCode::parse(&r).map_err(|e| AppError::validation("filter.region", e))
-                })
-                .transpose()?,
+            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
             year: self
                 .year
-                .map(|y| {
-                    i16::try_from(y).map_err(|_| AppError::validation("filter.year", "not a year"))
-                })
+                .map(|y| input::narrow::<i16>("filter.year", y, "not a year"))
                 .transpose()?,
             quarter: self
                 .quarter
-                .map(|q| {
-                    i16::try_from(q).map_err(|_| AppError::validation("filter.quarter", "1 to 4"))
-                })
+                .map(|q| input::narrow::<i16>("filter.quarter", q, "1 to 4"))
                 .transpose()?,
-            occupation: self
-                .occupation
-                .map(|o| {
-                    OccupationPrefix::parse(&o)
-                        .map_err(|e| AppError::validation("filter.occupation", e))
-                })
-                .transpose()?,
+            occupation: input::optional::<OccupationPrefix>(
+                "filter.occupation",
+                self.occupation.as_deref(),
+            )?,
             provider_id: self
                 .provider
                 .map(|p| NodeKey::organization("filter.provider", &p))
