@@ -206,6 +206,35 @@ async fn the_lifecycle_refuses_impossible_steps() {
 }
 
 #[tokio::test]
+async fn a_reason_is_one_to_500_characters_and_a_refused_close_changes_nothing() {
+    let app = TestApp::demo().await;
+    let me = enterprise(&app, "丹阳明视眼镜有限公司").await;
+    let id = app
+        .data_as(&me, CREATE, json!({ "d": demand(&["zj-eyewear"]) }))
+        .await["createDemand"]["id"]
+        .clone();
+    app.data_as(&me, OPEN, json!({ "id": id })).await;
+    for bad in ["岗".repeat(501), "a\u{0}b".to_owned(), "\t\n ".to_owned()] {
+        let response = app
+            .query_as(&me, CLOSE, json!({ "id": id, "r": bad }))
+            .await;
+        assert_eq!(first_code(&response), "BAD_USER_INPUT", "{response}");
+        assert_eq!(
+            response["errors"][0]["extensions"]["field"], "input.reason",
+            "{response}"
+        );
+        let node = app.data_as(&me, NODE, json!({ "id": id })).await;
+        assert_eq!(node["node"]["status"], "OPEN", "a refused close wrote");
+    }
+    let longest = format!("  {}  ", "岗".repeat(500));
+    let closed = app
+        .data_as(&me, CLOSE, json!({ "id": id, "r": longest }))
+        .await;
+    assert_eq!(closed["closeDemand"]["status"], "CLOSED");
+    assert_eq!(closed["closeDemand"]["closeReason"], "岗".repeat(500));
+}
+
+#[tokio::test]
 async fn demand_input_is_validated_field_by_field() {
     let app = TestApp::demo().await;
     let me = enterprise(&app, "丹阳明视眼镜有限公司").await;
