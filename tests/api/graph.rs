@@ -471,3 +471,42 @@ async fn skill_levels_are_ordered_lowest_first() {
     assert_eq!(entity::SkillLevel::Level3.to_value(), 4);
     assert_eq!(entity::SkillLevel::ChiefTechnician.to_value(), 8);
 }
+
+#[tokio::test]
+async fn every_placed_type_answers_one_location_shape() {
+    let app = TestApp::demo().await;
+    let place =
+        "region { code } address latitude longitude distanceKm(latitude: 32.0, longitude: 119.5)";
+    let query = format!(
+        "{{ demands(first: 5) {{ nodes {{ region {{ code }} address latitude longitude distanceKm(latitude: 32.0, longitude: 119.5) location {{ {place} }} }} }}
+           openResources(first: 5) {{ nodes {{ region {{ code }} address latitude longitude distanceKm(latitude: 32.0, longitude: 119.5) location {{ {place} }} }} }}
+           assessmentSessions(first: 5) {{ nodes {{ region {{ code }} address distanceKm(latitude: 32.0, longitude: 119.5) location {{ {place} }} }} }} }}"
+    );
+    let data = app.data(&query).await;
+    let mut placed = 0;
+    for list in ["demands", "openResources", "assessmentSessions"] {
+        let nodes = data[list]["nodes"].as_array().expect("nodes");
+        assert!(!nodes.is_empty(), "the demo has {list}");
+        for node in nodes {
+            let location = &node["location"];
+            for field in ["region", "address", "distanceKm"] {
+                assert_eq!(location[field], node[field], "{list}: {field} in {node}");
+            }
+            if list != "assessmentSessions" {
+                assert_eq!(location["latitude"], node["latitude"]);
+                assert_eq!(location["longitude"], node["longitude"]);
+            }
+            assert!(location["region"]["code"].is_string());
+            if location["latitude"].is_f64() {
+                placed += 1;
+                let km = location["distanceKm"]
+                    .as_f64()
+                    .expect("a placed row has a distance");
+                assert!(km.is_finite() && km >= 0.0);
+            } else {
+                assert_eq!(location["distanceKm"], Value::Null, "no point, no distance");
+            }
+        }
+    }
+    assert!(placed > 0, "some demo rows have a point");
+}

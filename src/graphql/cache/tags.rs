@@ -77,7 +77,7 @@ fn tables(type_name: &str) -> Option<Tables> {
 }
 
 /// Object types that are values of their parent's row and read nothing of their own.
-const VALUES: &[&str] = &["PageInfo", "Schedule"];
+const VALUES: &[&str] = &["PageInfo", "Schedule", "Location"];
 
 /// The tags of what `data`, the answer to `doc`, read.
 pub fn read(registry: &Registry, doc: &ExecutableDocument, data: &Value) -> Vec<String> {

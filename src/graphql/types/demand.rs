@@ -3,7 +3,7 @@ use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use entity::demand;
 
-use super::{Alliance, Occupation, Organization, Region, SkillLevel, SortDirection};
+use super::{Alliance, Location, Occupation, Organization, Region, SkillLevel, SortDirection};
 use crate::{
     domain::input,
     domain::{
@@ -120,42 +120,36 @@ impl Demand {
 
     /// The workplace's region.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        Ok(Region(
-            required(&api(ctx)?.loaders.region, self.0.region_id, || {
-                AppError::internal("a demand without its region")
-            })
-            .await?,
-        ))
+        self.place().load_region(ctx).await
     }
 
     /// The workplace's address.
+    #[graphql(deprecation = "Use location.address.")]
     async fn address(&self) -> &str {
         &self.0.address
     }
 
     /// The workplace's latitude (WGS 84), where known.
+    #[graphql(deprecation = "Use location.latitude.")]
     async fn latitude(&self) -> Option<f64> {
         self.0.latitude
     }
 
     /// The workplace's longitude (WGS 84), where known.
+    #[graphql(deprecation = "Use location.longitude.")]
     async fn longitude(&self) -> Option<f64> {
         self.0.longitude
     }
 
     /// Kilometres from a point to the workplace (null without coordinates), by the same
     /// equirectangular approximation as `filter.near`.
+    #[graphql(deprecation = "Use location.distanceKm.")]
     async fn distance_km(
         &self,
         #[graphql(desc = "Latitude of the point, WGS 84.")] latitude: f64,
         #[graphql(desc = "Longitude of the point, WGS 84.")] longitude: f64,
     ) -> async_graphql::Result<Option<f64>> {
-        Ok(crate::domain::geo::distance_from(
-            "latitude",
-            latitude,
-            longitude,
-            self.0.latitude.zip(self.0.longitude),
-        )?)
+        Ok(self.place().distance(latitude, longitude)?)
     }
 
     /// What the work is.
@@ -237,6 +231,23 @@ impl Demand {
     /// The version to name in `updateDemand`; every change increments it.
     async fn version(&self) -> i32 {
         self.0.version
+    }
+
+    /// Where it is: region, address and point.
+    async fn location(&self) -> Location {
+        self.place()
+    }
+}
+
+impl Demand {
+    fn place(&self) -> Location {
+        Location::new(
+            "a demand",
+            self.0.region_id,
+            &self.0.address,
+            self.0.latitude,
+            self.0.longitude,
+        )
     }
 }
 

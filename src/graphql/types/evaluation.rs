@@ -3,7 +3,9 @@ use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::{assessment_body, assessment_session, candidate, certificate};
 
-use super::{Alliance, Learner, Occupation, Organization, Region, SkillLevel, SortDirection};
+use super::{
+    Alliance, Learner, Location, Occupation, Organization, Region, SkillLevel, SortDirection,
+};
 use crate::{
     domain::input,
     domain::{
@@ -198,31 +200,23 @@ impl AssessmentSession {
 
     /// The venue's region.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        Ok(Region(
-            required(&api(ctx)?.loaders.region, self.0.region_id, || {
-                AppError::internal("a session without its region")
-            })
-            .await?,
-        ))
+        self.place().load_region(ctx).await
     }
 
     /// The venue.
+    #[graphql(deprecation = "Use location.address.")]
     async fn address(&self) -> &str {
         &self.0.address
     }
 
     /// Kilometres from a point to the venue (null without coordinates).
+    #[graphql(deprecation = "Use location.distanceKm.")]
     async fn distance_km(
         &self,
         #[graphql(desc = "Latitude of the point, WGS 84.")] latitude: f64,
         #[graphql(desc = "Longitude of the point, WGS 84.")] longitude: f64,
     ) -> async_graphql::Result<Option<f64>> {
-        Ok(crate::domain::geo::distance_from(
-            "latitude",
-            latitude,
-            longitude,
-            self.0.latitude.zip(self.0.longitude),
-        )?)
+        Ok(self.place().distance(latitude, longitude)?)
     }
 
     /// Places.
@@ -257,6 +251,23 @@ impl AssessmentSession {
             .await?
             .unwrap_or_default();
         Ok(rows.into_iter().map(Candidate).collect())
+    }
+
+    /// Where it is: region, address and point.
+    async fn location(&self) -> Location {
+        self.place()
+    }
+}
+
+impl AssessmentSession {
+    fn place(&self) -> Location {
+        Location::new(
+            "a session",
+            self.0.region_id,
+            &self.0.address,
+            self.0.latitude,
+            self.0.longitude,
+        )
     }
 }
 

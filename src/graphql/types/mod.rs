@@ -9,6 +9,7 @@ mod employment;
 mod enums;
 pub(crate) mod evaluation;
 mod learner;
+mod location;
 mod membership;
 mod node;
 mod occupation;
@@ -37,6 +38,7 @@ pub use evaluation::{
     CertificateStatsRow, CertificateVerification,
 };
 pub use learner::{Learner, LearnerPersonalData, TargetGroup};
+pub use location::Location;
 pub use membership::Membership;
 pub use node::Node;
 pub use occupation::{Occupation, OccupationFilter};

@@ -3,7 +3,7 @@ use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::{catalogue_item, open_resource, training_plan};
 
-use super::{Occupation, Organization, Region, SkillLevel, SortDirection};
+use super::{Location, Occupation, Organization, Region, SkillLevel, SortDirection};
 use crate::{
     domain::input,
     domain::{
@@ -238,41 +238,35 @@ impl OpenResource {
 
     /// The region of its address.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        Ok(Region(
-            required(&api(ctx)?.loaders.region, self.0.region_id, || {
-                AppError::internal("a resource without its region")
-            })
-            .await?,
-        ))
+        self.place().load_region(ctx).await
     }
 
     /// Where.
+    #[graphql(deprecation = "Use location.address.")]
     async fn address(&self) -> &str {
         &self.0.address
     }
 
     /// Latitude, WGS 84.
+    #[graphql(deprecation = "Use location.latitude.")]
     async fn latitude(&self) -> Option<f64> {
         self.0.latitude
     }
 
     /// Longitude, WGS 84.
+    #[graphql(deprecation = "Use location.longitude.")]
     async fn longitude(&self) -> Option<f64> {
         self.0.longitude
     }
 
     /// Kilometres from a point (null without coordinates), as `filter.near` measures.
+    #[graphql(deprecation = "Use location.distanceKm.")]
     async fn distance_km(
         &self,
         #[graphql(desc = "Latitude of the point, WGS 84.")] latitude: f64,
         #[graphql(desc = "Longitude of the point, WGS 84.")] longitude: f64,
     ) -> async_graphql::Result<Option<f64>> {
-        Ok(crate::domain::geo::distance_from(
-            "latitude",
-            latitude,
-            longitude,
-            self.0.latitude.zip(self.0.longitude),
-        )?)
+        Ok(self.place().distance(latitude, longitude)?)
     }
 
     /// First day.
@@ -303,6 +297,23 @@ impl OpenResource {
     /// When its list version was published.
     async fn published_at(&self) -> DateTime {
         self.0.published_at.into()
+    }
+
+    /// Where it is: region, address and point.
+    async fn location(&self) -> Location {
+        self.place()
+    }
+}
+
+impl OpenResource {
+    fn place(&self) -> Location {
+        Location::new(
+            "a resource",
+            self.0.region_id,
+            &self.0.address,
+            self.0.latitude,
+            self.0.longitude,
+        )
     }
 }
 

@@ -1,0 +1,87 @@
+//! Where a thing is: the one shape every type with a place shares (a demand's workplace, a
+//! session's venue, a resource's site).
+
+use async_graphql::{Context, Object};
+
+use super::Region;
+use crate::{
+    error::{AppError, AppResult},
+    graphql::{context::api, loaders::required},
+};
+
+/// A place: its region, its address and, where known, its point (WGS 84).
+pub struct Location {
+    region_id: i32,
+    address: String,
+    point: Option<(f64, f64)>,
+    /// What it is the place of, for the internal error when its region is missing.
+    of: &'static str,
+}
+
+impl Location {
+    /// The place of a row: its region, address and coordinates.
+    pub fn new(
+        of: &'static str,
+        region_id: i32,
+        address: &str,
+        latitude: Option<f64>,
+        longitude: Option<f64>,
+    ) -> Self {
+        Self {
+            region_id,
+            address: address.to_owned(),
+            point: latitude.zip(longitude),
+            of,
+        }
+    }
+
+    /// Its region, through the request's loader.
+    pub async fn load_region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        let of = self.of;
+        Ok(Region(
+            required(&api(ctx)?.loaders.region, self.region_id, || {
+                AppError::internal(format!("{of} without its region"))
+            })
+            .await?,
+        ))
+    }
+
+    /// Kilometres from a point; `None` where this point is not known.
+    pub fn distance(&self, latitude: f64, longitude: f64) -> AppResult<Option<f64>> {
+        crate::domain::geo::distance_from("latitude", latitude, longitude, self.point)
+    }
+}
+
+/// A place: its region, its address and, where known, its point (WGS 84).
+#[Object]
+impl Location {
+    /// The region the address is in.
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        self.load_region(ctx).await
+    }
+
+    /// The postal address.
+    async fn address(&self) -> &str {
+        &self.address
+    }
+
+    /// Latitude, WGS 84; null where the point is not known.
+    async fn latitude(&self) -> Option<f64> {
+        self.point.map(|(lat, _)| lat)
+    }
+
+    /// Longitude, WGS 84; null where the point is not known.
+    async fn longitude(&self) -> Option<f64> {
+        self.point.map(|(_, lon)| lon)
+    }
+
+    /// Kilometres from a point (null where this point is not known), by the same equirectangular
+    /// approximation as the lists' `filter.near`.
+    async fn distance_km(
+        &self,
+        #[graphql(desc = "Latitude of the point, WGS 84.")] latitude: f64,
+        #[graphql(desc = "Longitude of the point, WGS 84.")] longitude: f64,
+    ) -> async_graphql::Result<Option<f64>> {
+        Ok(self.distance(latitude, longitude)?)
+    }
+}
