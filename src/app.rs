@@ -37,14 +37,14 @@ impl App {
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let secrets = keys::load(settings)?;
         let db = db::connect_with(
-            &settings.database_url,
-            settings.database_max_connections,
+            settings.database.url.expose(),
+            settings.database.max_connections,
             settings.db_timeouts(),
         )
         .await
-        .with_context(|| format!("connecting to {}", settings.database_url_redacted()))?;
+        .with_context(|| format!("connecting to {}", settings.database.url))?;
         db::migrate(&db).await.context("applying migrations")?;
-        if settings.demo_data && seed::is_empty(&db).await? {
+        if settings.database.demo_data && seed::is_empty(&db).await? {
             let outcome = seed::demo(&db, &secrets.personal_data)
                 .await
                 .context("loading demo data")?;
@@ -60,10 +60,10 @@ impl App {
         secrets: Secrets,
     ) -> anyhow::Result<Self> {
         // One connection to Redis for the whole request path, when there is a Redis.
-        let link = match &settings.redis_url {
+        let link = match &settings.redis.url {
             Some(url) => Some(Arc::new(
-                RedisLink::new(url, &settings.redis_prefix)
-                    .with_context(|| format!("the Redis URL {}", crate::config::redact_url(url)))?,
+                RedisLink::new(url.expose(), &settings.redis.prefix)
+                    .with_context(|| format!("the Redis URL {url}"))?,
             )),
             None => None,
         };
@@ -89,7 +89,7 @@ impl App {
                 Some(link) => Arc::new(RedisDocuments::new(link.clone())),
                 None => Arc::new(MemoryDocuments::default()),
             },
-            trusted: match &settings.trusted_documents {
+            trusted: match &settings.server.trusted_documents {
                 Some(path) => {
                     let trusted = TrustedDocuments::load(path)
                         .with_context(|| format!("reading trusted documents {}", path.display()))?;
@@ -104,7 +104,7 @@ impl App {
             secrets.personal_data.clone(),
             events.clone(),
             settings.schema_limits(),
-            settings.federation,
+            settings.server.federation,
         )
         .with_documents(documents)
         .with_rate_limits(RateLimits {
@@ -113,27 +113,28 @@ impl App {
                 None => Arc::new(MemoryLimiter::default()),
             },
             anonymous: Budget {
-                maximum: settings.rate_limit_maximum,
-                restore_per_second: settings.rate_limit_restore_anonymous,
+                maximum: settings.rate_limit.maximum,
+                restore_per_second: settings.rate_limit.restore_anonymous,
             },
             authenticated: Budget {
-                maximum: settings.rate_limit_maximum,
-                restore_per_second: settings.rate_limit_restore_authenticated,
+                maximum: settings.rate_limit.maximum,
+                restore_per_second: settings.rate_limit.restore_authenticated,
             },
             by_role: settings
-                .rate_limit_restore_by_role
+                .rate_limit
+                .restore_by_role
                 .iter()
                 .map(|(role, &restore_per_second)| {
                     let budget = Budget {
-                        maximum: settings.rate_limit_maximum,
+                        maximum: settings.rate_limit.maximum,
                         restore_per_second,
                     };
                     (*role, budget)
                 })
                 .collect(),
-            fail_closed: settings.rate_limit_fail_closed,
+            fail_closed: settings.rate_limit.fail_closed,
         });
-        let schema = if settings.public_cache_ttl_secs == 0 {
+        let schema = if settings.server.public_cache_ttl_secs == 0 {
             schema
         } else {
             schema.with_public_cache(PublicCache {
@@ -141,7 +142,7 @@ impl App {
                     Some(link) => Arc::new(RedisCache::new(link.clone())),
                     None => Arc::new(MemoryCache::default()),
                 },
-                ttl: std::time::Duration::from_secs(settings.public_cache_ttl_secs),
+                ttl: std::time::Duration::from_secs(settings.server.public_cache_ttl_secs),
             })
         };
         let router = http::router(
@@ -156,9 +157,9 @@ impl App {
             },
             settings.http_limits(),
         );
-        let listener = TcpListener::bind(settings.listen)
+        let listener = TcpListener::bind(settings.server.listen)
             .await
-            .with_context(|| format!("binding {}", settings.listen))?;
+            .with_context(|| format!("binding {}", settings.server.listen))?;
         Ok(Self {
             listener,
             router,

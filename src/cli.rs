@@ -10,7 +10,7 @@ use sea_orm::EntityTrait;
 use crate::{
     app,
     auth::{Claims, Role, viewer_from_claims},
-    config::Settings,
+    config::{Settings, Url},
     db, graphql, keys, seed, telemetry,
 };
 
@@ -196,14 +196,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load(&cli.config).context("reading settings")?;
     // Kept to the end: dropping it sends the traces still batched.
     let _telemetry = telemetry::init(
-        &settings.log,
-        settings.log_format,
-        settings.otlp_endpoint.as_deref(),
+        &settings.telemetry.log,
+        settings.telemetry.log_format,
+        settings.telemetry.otlp_endpoint.as_ref().map(Url::expose),
     );
     match command {
         Command::Serve => serve(&settings).await,
         Command::Migrate { action } => {
-            let db = db::connect(&settings.database_url, 2).await?;
+            let db = db::connect(settings.database.url.expose(), 2).await?;
             match action {
                 MigrateAction::Up => Migrator::up(&db, None).await?,
                 MigrateAction::Down { steps } => Migrator::down(&db, Some(steps)).await?,
@@ -220,7 +220,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 bail!("nothing to seed: pass --demo to load the demo data");
             }
             let secrets = keys::load(&settings)?;
-            let db = db::connect(&settings.database_url, 2).await?;
+            let db = db::connect(settings.database.url.expose(), 2).await?;
             db::migrate(&db).await?;
             match seed::demo(&db, &secrets.personal_data).await? {
                 seed::SeedOutcome::Loaded {
@@ -303,7 +303,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let Some(signer) = secrets.signer else {
                 bail!(
                     "no signing key: set jwt_private_key_file to issue {:?} tokens",
-                    settings.jwt_algorithm
+                    settings.identity.jwt_algorithm
                 );
             };
             let claims = Claims {
@@ -320,7 +320,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 jti: String::new(),
             };
             // Refuse to sign what the server would refuse to accept.
-            let db = db::connect(&settings.database_url, 2).await?;
+            let db = db::connect(settings.database.url.expose(), 2).await?;
             db::migrate(&db).await?;
             viewer_from_claims(&db, &claims)
                 .await
@@ -363,7 +363,7 @@ async fn import_resources(
     }
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let org_id = NodeKey::organization("--org", org).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let db = db::connect(&settings.database_url, 2).await?;
+    let db = db::connect(settings.database.url.expose(), 2).await?;
     db::migrate(&db).await?;
     let provider = entity::organization::Entity::find_by_id(org_id)
         .one(&db)
@@ -405,7 +405,7 @@ async fn import_resources(
 }
 
 async fn serve(settings: &Settings) -> anyhow::Result<()> {
-    tracing::info!(database = %settings.database_url_redacted(), "starting");
+    tracing::info!(database = %settings.database.url, "starting");
     let app = app::App::build(settings).await?;
     let addr = app.local_addr()?;
     tracing::info!(%addr, "serving GraphQL");

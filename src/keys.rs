@@ -88,9 +88,9 @@ fn read_pem(path: &PathBuf, what: &str) -> anyhow::Result<KeyMaterial> {
 /// Loads the secrets from the settings, generating development keys into the keys file where
 /// none are configured.
 pub fn load(settings: &Settings) -> anyhow::Result<Secrets> {
-    let needs_jwt_secret =
-        settings.jwt_algorithm == JwtAlgorithm::HS256 && settings.jwt_secret.is_none();
-    let needs_pii_key = settings.personal_data_key.is_none();
+    let needs_jwt_secret = settings.identity.jwt_algorithm == JwtAlgorithm::HS256
+        && settings.identity.jwt_secret.is_none();
+    let needs_pii_key = settings.identity.personal_data_key.is_none();
     let mut file = KeysFile::default();
     if needs_jwt_secret || needs_pii_key {
         let path = settings.keys_path();
@@ -115,15 +115,15 @@ pub fn load(settings: &Settings) -> anyhow::Result<Secrets> {
     }
 
     let rules = TokenRules {
-        algorithm: settings.jwt_algorithm,
-        issuer: settings.jwt_issuer.clone(),
-        audience: settings.jwt_audience.clone(),
-        leeway: Duration::from_secs(settings.jwt_leeway_secs),
-        max_lifetime: Duration::from_secs(settings.jwt_max_lifetime_secs),
+        algorithm: settings.identity.jwt_algorithm,
+        issuer: settings.identity.jwt_issuer.clone(),
+        audience: settings.identity.jwt_audience.clone(),
+        leeway: Duration::from_secs(settings.identity.jwt_leeway_secs),
+        max_lifetime: Duration::from_secs(settings.identity.jwt_max_lifetime_secs),
     };
-    let (verify_key, sign_key) = match settings.jwt_algorithm {
+    let (verify_key, sign_key) = match settings.identity.jwt_algorithm {
         JwtAlgorithm::HS256 => {
-            let secret = match &settings.jwt_secret {
+            let secret = match &settings.identity.jwt_secret {
                 Some(s) => s.expose_secret().as_bytes().to_vec(),
                 None => {
                     let encoded = file.jwt_secret.as_deref().unwrap_or_default();
@@ -138,13 +138,14 @@ pub fn load(settings: &Settings) -> anyhow::Result<Secrets> {
             )
         }
         JwtAlgorithm::RS256 | JwtAlgorithm::ES256 => {
-            let Some(public) = &settings.jwt_public_key_file else {
+            let Some(public) = &settings.identity.jwt_public_key_file else {
                 bail!(
                     "jwt_algorithm {:?} needs jwt_public_key_file",
-                    settings.jwt_algorithm
+                    settings.identity.jwt_algorithm
                 );
             };
             let private = settings
+                .identity
                 .jwt_private_key_file
                 .as_ref()
                 .map(|p| read_pem(p, "private key"))
@@ -157,7 +158,7 @@ pub fn load(settings: &Settings) -> anyhow::Result<Secrets> {
         .map(|key| TokenSigner::new(rules, &key).map(Arc::new))
         .transpose()
         .map_err(anyhow::Error::msg)?;
-    let pii = match &settings.personal_data_key {
+    let pii = match &settings.identity.personal_data_key {
         Some(key) => key.expose_secret().to_owned(),
         None => file.personal_data_key.unwrap_or_default(),
     };

@@ -145,20 +145,18 @@ pub async fn run(options: GraphBench) -> anyhow::Result<()> {
         }
     });
     let keys_dir = tempfile::tempdir()?;
-    let settings = Settings {
-        listen: "127.0.0.1:0".parse()?,
-        database_url: url.clone(),
-        database_max_connections: pool_size,
-        demo_data: false,
-        keys_file: Some(keys_dir.path().join("bench.keys.toml")),
-        max_in_flight_requests: 1024,
-        max_query_cost: u64::MAX,
-        // One client address driving the server flat out is the measurement, not an abuser.
-        rate_limit_restore_anonymous: 0,
-        rate_limit_restore_authenticated: 0,
-        public_cache_ttl_secs: options.public_cache_ttl_secs,
-        ..Settings::default()
-    };
+    let mut settings = Settings::default();
+    settings.server.listen = "127.0.0.1:0".parse()?;
+    settings.server.max_in_flight_requests = 1024;
+    settings.server.public_cache_ttl_secs = options.public_cache_ttl_secs;
+    settings.database.url = url.as_str().into();
+    settings.database.max_connections = pool_size;
+    settings.database.demo_data = false;
+    settings.identity.keys_file = Some(keys_dir.path().join("bench.keys.toml"));
+    settings.limits.max_query_cost = u64::MAX;
+    // One client address driving the server flat out is the measurement, not an abuser.
+    settings.rate_limit.restore_anonymous = 0;
+    settings.rate_limit.restore_authenticated = 0;
     let secrets = keys::load(&settings)?;
     let app = App::with_database(&settings, conn, secrets).await?;
     let addr = app.local_addr()?;

@@ -6,7 +6,7 @@ use futures_util::{SinkExt, StreamExt};
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
-use skillgraph::{auth::jwt::JwtAlgorithm, config::Settings};
+use skillgraph::auth::jwt::JwtAlgorithm;
 use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
 
 use crate::helpers::{TEST_JWT_SECRET, TestServer};
@@ -228,13 +228,11 @@ async fn hs256_tokens_are_checked_for_every_claim() {
 
 #[tokio::test]
 async fn rs256_refuses_algorithm_confusion_and_other_keys() {
-    let server = TestServer::start_with(Settings {
-        jwt_algorithm: JwtAlgorithm::RS256,
-        jwt_public_key_file: Some(key_file("rs256-public.pem")),
-        jwt_secret: None,
-        ..TestServer::settings()
-    })
-    .await;
+    let mut settings = TestServer::settings();
+    settings.identity.jwt_algorithm = JwtAlgorithm::RS256;
+    settings.identity.jwt_public_key_file = Some(key_file("rs256-public.pem"));
+    settings.identity.jwt_secret = None;
+    let server = TestServer::start_with(settings).await;
     let (status, body) = viewer(&server, &rs("rs256-private.pem", &claims())).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["data"]["viewer"]["role"], "REGULATOR");
@@ -258,14 +256,12 @@ async fn rs256_refuses_algorithm_confusion_and_other_keys() {
 
 #[tokio::test]
 async fn es256_tokens_verify_with_the_public_key() {
-    let server = TestServer::start_with(Settings {
-        jwt_algorithm: JwtAlgorithm::ES256,
-        jwt_public_key_file: Some(key_file("es256-public.pem")),
-        jwt_private_key_file: Some(key_file("es256-private.pem")),
-        jwt_secret: None,
-        ..TestServer::settings()
-    })
-    .await;
+    let mut settings = TestServer::settings();
+    settings.identity.jwt_algorithm = JwtAlgorithm::ES256;
+    settings.identity.jwt_public_key_file = Some(key_file("es256-public.pem"));
+    settings.identity.jwt_private_key_file = Some(key_file("es256-private.pem"));
+    settings.identity.jwt_secret = None;
+    let server = TestServer::start_with(settings).await;
     let token = encode(
         &Header::new(Algorithm::ES256),
         &claims(),
@@ -284,12 +280,11 @@ async fn es256_tokens_verify_with_the_public_key() {
 #[tokio::test]
 async fn development_keys_are_generated_once_beside_the_database() {
     let dir = tempfile::tempdir().expect("dir");
-    let settings = Settings {
-        database_url: format!("sqlite://{}/skillgraph.db?mode=rwc", dir.path().display()),
-        jwt_secret: None,
-        personal_data_key: None,
-        ..TestServer::settings()
-    };
+    let mut settings = TestServer::settings();
+    settings.database.url =
+        format!("sqlite://{}/skillgraph.db?mode=rwc", dir.path().display()).into();
+    settings.identity.jwt_secret = None;
+    settings.identity.personal_data_key = None;
     let first = skillgraph::keys::load(&settings).expect("generated");
     let path = dir.path().join("skillgraph.keys.toml");
     assert!(path.exists(), "beside the SQLite file");

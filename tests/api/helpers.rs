@@ -573,27 +573,24 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server with the given body limit.
     pub async fn start(max_body_bytes: usize) -> Self {
-        Self::start_with(Settings {
-            max_body_bytes,
-            ..Self::settings()
-        })
-        .await
+        let mut settings = Self::settings();
+        settings.server.max_body_bytes = max_body_bytes;
+        Self::start_with(settings).await
     }
 
     /// The settings of a test server: port 0, the test HS256 secret and personal-data key.
     pub fn settings() -> Settings {
         use base64::Engine;
-        Settings {
-            listen: "127.0.0.1:0".parse().expect("address"),
-            loader_delay_ms: 20,
-            jwt_secret: Some(TEST_JWT_SECRET.into()),
-            personal_data_key: Some(
-                base64::engine::general_purpose::STANDARD
-                    .encode([42u8; 32])
-                    .into(),
-            ),
-            ..Settings::default()
-        }
+        let mut settings = Settings::default();
+        settings.server.listen = "127.0.0.1:0".parse().expect("address");
+        settings.limits.loader_delay_ms = 20;
+        settings.identity.jwt_secret = Some(TEST_JWT_SECRET.into());
+        settings.identity.personal_data_key = Some(
+            base64::engine::general_purpose::STANDARD
+                .encode([42u8; 32])
+                .into(),
+        );
+        settings
     }
 
     /// Starts a server with the given settings over the demo data.

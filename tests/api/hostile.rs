@@ -115,7 +115,7 @@ async fn the_server_names_every_request_itself() {
 async fn requests_beyond_the_in_flight_limit_are_shed_with_503() {
     use skillgraph::domain::{begin_write, lock_row};
     let mut settings = TestServer::settings();
-    settings.max_in_flight_requests = 1;
+    settings.server.max_in_flight_requests = 1;
     let server = TestServer::start_with(settings).await;
     let college = server
         .client

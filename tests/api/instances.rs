@@ -160,11 +160,9 @@ async fn without_redis_an_instance_serves_and_delivers_its_own_events() {
 
 /// What `/readyz` answers of a server using the Redis at `url`.
 async fn readiness_with_redis(url: &str) -> Value {
-    let settings = skillgraph::config::Settings {
-        redis_url: Some(url.to_owned()),
-        redis_prefix: redis_prefix(),
-        ..crate::helpers::TestServer::settings()
-    };
+    let mut settings = crate::helpers::TestServer::settings();
+    settings.redis.url = Some(url.into());
+    settings.redis.prefix = redis_prefix();
     let server = crate::helpers::TestServer::start_with(settings).await;
     server
         .client

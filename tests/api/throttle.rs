@@ -8,7 +8,6 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use skillgraph::{
     auth::Role,
-    config::Settings,
     graphql::{AppSchema, ClientAddress},
     redis_link::RedisLink,
     throttle::{Budget, MemoryLimiter, RateLimiter, RateLimits, RedisLimiter},
@@ -174,12 +173,10 @@ async fn the_budget_spent_on_one_instance_is_spent_on_another() {
 
 #[tokio::test]
 async fn over_http_a_throttled_request_gets_429_and_every_answer_its_rate_limit() {
-    let server = TestServer::start_with(Settings {
-        rate_limit_maximum: 200,
-        rate_limit_restore_anonymous: 1,
-        ..TestServer::settings()
-    })
-    .await;
+    let mut settings = TestServer::settings();
+    settings.rate_limit.maximum = 200;
+    settings.rate_limit.restore_anonymous = 1;
+    let server = TestServer::start_with(settings).await;
     let post = || {
         server
             .client
