@@ -60,6 +60,7 @@ async fn validation_errors_name_the_field() {
         ),
         (r#"{ region(code: "abc") { code } }"#, "code"),
     ];
+    let mut answers = Vec::new();
     for (query, field) in cases {
         let response = app.query(query).await;
         assert_eq!(first_code(&response), "BAD_USER_INPUT", "{query}");
@@ -72,7 +73,10 @@ async fn validation_errors_name_the_field() {
                 .starts_with(field),
             "the message names the field: {error}"
         );
+        answers.push(serde_json::json!({ "query": query, "response": response }));
     }
+    // The whole answers: no data, one error each, its message, path and extensions.
+    insta::assert_json_snapshot!("validation_errors_name_the_field", answers);
 }
 
 fn deep_query(levels: usize) -> String {

@@ -220,13 +220,15 @@ async fn organizations_in_several_alliances_and_what_they_do_across_them() {
         assert!(org["memberships"].as_array().expect("memberships").len() >= 2);
     }
     let three = app
-        .data("{ organizations(filter: {minAlliances: 3}) { nodes { name } } }")
+        .data("{ organizations(filter: {minAlliances: 3}, orderBy: {field: NAME}) { totalCount nodes { name kind region { code } memberships { role alliance { code } } } } }")
         .await;
-    let three = strings(&three["organizations"]["nodes"], "name");
+    let names = strings(&three["organizations"]["nodes"], "name");
     assert!(
-        three.contains(&"镇江市人力资源和社会保障局".to_owned()),
-        "{three:?}"
+        names.contains(&"镇江市人力资源和社会保障局".to_owned()),
+        "{names:?}"
     );
+    // The demo's organizations in three alliances or more, whole.
+    insta::assert_json_snapshot!("organizations_in_three_alliances", three);
 }
 
 #[tokio::test]

@@ -318,6 +318,10 @@ async fn an_unreachable_database_answers_503_within_a_second_or_two() {
         "the error carries the request id"
     );
     assert!(!body.to_string().contains("127.0.0.1:1"), "no cause leaked");
+    // The whole body: one error, its code and request id, and nothing of the cause.
+    insta::assert_json_snapshot!("database_unavailable", body, {
+        ".errors[].extensions.requestId" => "[request id]",
+    });
     let ready = client
         .get(format!("http://{addr}/readyz"))
         .send()
