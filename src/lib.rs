@@ -4,23 +4,47 @@
 //!
 //! # Layout
 //!
-//! - [`cli`] parses the command line; [`config`] loads typed [`config::Settings`];
-//!   [`telemetry`] sets up logs.
+//! A request goes down the layers `http` → `graphql` → `domain` → `entity`; nothing calls up.
+//!
+//! - [`cli`] parses the command line; [`config`] loads typed [`config::Settings`], nested by
+//!   concern; [`keys`] turns them into secrets (or generates development keys); [`telemetry`]
+//!   sets up logs and traces; [`metrics`] counts what an instance does, for `/metrics`.
 //! - [`app`] builds the [`app::App`]: database pool, schema, router, bound listener.
-//! - [`http`] is the axum router: GraphQL over HTTP, GraphiQL, health and readiness.
-//! - [`graphql`] is the schema: thin resolvers, GraphQL types built from models, DataLoaders for
-//!   every relation, Relay connections, and [`graphql::AppSchema`], which runs each request: the
-//!   persisted or trusted document, the limits and cost, the public cache
-//!   ([`graphql::cache`], invalidated by the tags of what mutations wrote), and a code for every
-//!   error.
+//! - [`http`] is the axum router: GraphQL over HTTP and WebSocket, GraphiQL, health, readiness
+//!   and metrics.
+//! - [`graphql`] is the schema. [`graphql::types`] are the GraphQL types built from models (one
+//!   file an area, input types beside their outputs); the resolvers are thin, one object an area
+//!   merged into the query and mutation roots. [`graphql::loaders`] batches every relation,
+//!   [`graphql::connection`] and [`graphql::nested`] are Relay connections (a nested one paged in
+//!   SQL for every parent at once), [`graphql::ids`] the `ID` of a [`domain::ids::GlobalId`],
+//!   [`graphql::context`] what a resolver reads of the request, [`graphql::scalars`] `Date` and
+//!   `DateTime`. [`graphql::AppSchema`] runs each request: the persisted or trusted document
+//!   ([`graphql::documents`]), the limits and cost ([`graphql::cost`]), the public cache
+//!   ([`graphql::cache`], invalidated by the tags of what mutations wrote, read off the answer by
+//!   [`graphql::answer`]), and a code for every error. [`graphql::federation`] serves it as an
+//!   Apollo Federation subgraph.
+//! - [`domain`] holds validated values and the services; all SQL lives there and nothing there
+//!   knows GraphQL. Values: [`domain::input`] (parse once, at the boundary: [`domain::input::FromInput`],
+//!   bounded text), [`domain::codes`], [`domain::ids`], [`domain::geo`], [`domain::personal`]
+//!   (ID numbers, masking). Reading: [`domain::page`] (keyset pages), [`domain::nested`] (a page
+//!   per parent), [`domain::disclosure`] (small groups in aggregates). The graph:
+//!   [`domain::regions`], [`domain::alliances`], [`domain::organizations`],
+//!   [`domain::memberships`], [`domain::occupations`], [`domain::learners`], [`domain::audit`].
+//!   The four-in-one chain, a module a link: [`domain::demands`] (job demand),
+//!   [`domain::orders`] (intentions and training orders), [`domain::resources`] (providers and
+//!   open-resource lists, read by [`domain::import`]), [`domain::catalogue`] (the subsidy
+//!   catalogue and its review), [`domain::cohorts`] (training), [`domain::evaluation`] (skill
+//!   evaluation), [`domain::employment`] (employment service), and [`domain::reports`] (what it
+//!   adds up to: placement rates, the skills balance, certificate statistics).
+//! - [`auth`] turns tokens into a [`auth::Viewer`] ([`auth::jwt`] verifies them);
+//!   [`auth::policy`] is the one module that decides what a viewer may do.
+//! - [`error`] is the one error type, [`error::AppError`], and [`error::ErrorCode`]: every
+//!   `extensions.code`.
 //! - [`events`] carries subscription events, in the process or through Redis between instances;
-//!   [`redis_link`] is the request path's connection to Redis.
-//! - [`domain`] holds validated values ([`domain::codes`]) and the services; all SQL lives there.
-//! - [`auth`] turns tokens into a [`auth::Viewer`]; [`auth::policy`] is the one module that decides
-//!   what a viewer may do.
-//! - [`error`] is the one error type, [`error::AppError`], and its `extensions.code` mapping.
+//!   [`redis_link`] is the request path's connection to Redis; [`throttle`] holds the cost-based
+//!   rate limits.
 //! - [`db`] connects and migrates, and observes every statement (what a mutation wrote);
-//!   [`seed`] loads the demo data. [`throttle`] holds the cost-based rate limits.
+//!   [`seed`] loads the demo data; [`bench`] measures (`skillgraph bench …`), never in tests.
 //!
 //! The `entity` crate holds the SeaORM models and the `migration` crate the migrations (with the
 //! national occupational classification as reference data).

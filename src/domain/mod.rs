@@ -25,6 +25,7 @@ pub mod organizations;
 pub mod page;
 pub mod personal;
 pub mod regions;
+pub mod reports;
 pub mod resources;
 mod text;
 

@@ -115,3 +115,37 @@ fn error_codes_come_from_the_one_list() {
         stray.join("\n")
     );
 }
+
+/// The public modules `file` declares (`pub mod x;`).
+fn public_modules(file: &Path) -> Vec<String> {
+    std::fs::read_to_string(file)
+        .expect("a source file")
+        .lines()
+        .filter_map(|l| l.strip_prefix("pub mod "))
+        .filter_map(|l| l.strip_suffix(';'))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_crate_docs_layout_names_every_module() {
+    let lib = std::fs::read_to_string(src().join("lib.rs")).expect("lib.rs");
+    let layout = lib.split("# Layout").nth(1).expect("a layout section");
+    let mut missing = Vec::new();
+    for (parent, file) in [
+        ("", "lib.rs"),
+        ("domain::", "domain/mod.rs"),
+        ("graphql::", "graphql/mod.rs"),
+        ("auth::", "auth/mod.rs"),
+    ] {
+        let modules = public_modules(&src().join(file));
+        assert!(!modules.is_empty(), "{file} declares modules");
+        for module in modules {
+            let link = format!("[`{parent}{module}`]");
+            if !layout.contains(&link) {
+                missing.push(link);
+            }
+        }
+    }
+    assert!(missing.is_empty(), "the layout leaves out {missing:?}");
+}

@@ -26,36 +26,27 @@
 //! The best-fitting qualification decides occupation and level. Ties go to the more recently
 //! posted demand, then the lower id: the same inputs always give the same ranking.
 //!
-//! # Placement rates
-//!
-//! A *completer* is a COMPLETED enrolment; its completion day is the day the enrolment ended. For
-//! the completers of a period, the **month-3 placement rate** is the number employed at their
-//! month-3 follow-up divided by the number of completers — a completer not followed up counts as
-//! not placed — and likewise for month 6. Groups of fewer than [`MIN_GROUP`] completers are
-//! suppressed: no counts and no rate, only the group.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use chrono::{Datelike, Months, NaiveDate, NaiveTime, Utc};
+use chrono::{Months, NaiveDate, NaiveTime, Utc};
 use entity::{
-    CatalogueItemStatus, CertificateStatus, CohortKind, CohortStatus, DemandStatus,
-    EnrollmentStatus, RecommendationOutcome, SkillLevel, WageBand, alliance, assessment_body,
-    catalogue_item, certificate, cohort, demand, demand_alliance, enrollment, follow_up, learner,
-    membership, organization, recommendation, region, training_intention,
+    CertificateStatus, DemandStatus, EnrollmentStatus, RecommendationOutcome, SkillLevel, WageBand,
+    alliance, certificate, cohort, demand, demand_alliance, enrollment, follow_up, learner,
+    organization, recommendation, training_intention,
 };
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait,
+    ActiveEnum,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder,
-    sea_query::{Alias, Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatement},
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
+    sea_query::{Expr, ExprTrait, LikeExpr, Query, SelectStatement},
 };
 use serde_json::json;
 
 use super::{
     audit,
-    codes::{AllianceCode, OccupationPrefix, RegionCode},
-    disclosure::{self, Precision},
+    codes::{AllianceCode, RegionCode},
     geo::Near,
     learners,
     orders::{Reason, level_rank, round},
@@ -71,9 +62,6 @@ use crate::{
 
 /// Recommendations every certified or trained learner should have.
 pub const REQUIRED_RECOMMENDATIONS: u64 = 3;
-
-/// The smallest group whose placement figures are reported; smaller groups are suppressed.
-pub const MIN_GROUP: u64 = 5;
 
 /// The follow-up months that are due (others may be recorded but are not chased).
 pub const DUE_MONTHS: [i16; 3] = [1, 3, 6];
@@ -220,19 +208,13 @@ fn outcome_name(o: RecommendationOutcome) -> String {
 }
 
 mod backlog;
-mod balance;
 mod follow_ups;
-mod placement;
 mod recommendations;
-mod review;
 mod suggestions;
 
 pub use backlog::*;
-pub use balance::*;
 pub use follow_ups::*;
-pub use placement::*;
 pub use recommendations::*;
-pub use review::*;
 pub use suggestions::*;
 
 /// Whether a viewer may read a learner's follow-ups and recommendations: the full view of the

@@ -14,7 +14,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Select,
+    QueryFilter, QueryOrder, Select,
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use serde_json::json;
@@ -22,7 +22,6 @@ use serde_json::json;
 use super::{
     audit,
     codes::{AllianceCode, CertificateNumber, OccupationCode, OccupationPrefix, RegionCode},
-    disclosure::{self, Precision},
     geo::Near,
     learners,
     page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
@@ -60,7 +59,6 @@ mod candidates;
 mod results;
 mod search;
 mod sessions;
-mod stats;
 mod verify;
 
 pub use bodies::*;
@@ -68,7 +66,6 @@ pub use candidates::*;
 pub use results::*;
 pub use search::*;
 pub use sessions::*;
-pub use stats::*;
 pub use verify::*;
 
 /// Bodies by organization id.

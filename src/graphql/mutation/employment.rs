@@ -1,5 +1,6 @@
 //! `Mutation`: the employment service: recommendations, outcomes, follow-ups and the catalogue review.
 
+use crate::domain::catalogue;
 use crate::domain::input::{Note, Reason};
 use async_graphql::{Context, Object};
 
@@ -94,7 +95,7 @@ impl EmploymentMutation {
     ) -> async_graphql::Result<CatalogueReview> {
         let api = api(ctx)?;
         Ok(CatalogueReview(
-            employment::review_catalogue(
+            catalogue::review_catalogue(
                 &api.db,
                 &caller(ctx),
                 input.year,

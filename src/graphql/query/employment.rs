@@ -1,5 +1,6 @@
 //! `Query`: the employment service: recommendations, follow-ups, placement and the skills balance.
 
+use crate::domain::reports;
 use crate::graphql::scalars::Date;
 use async_graphql::{Context, Object};
 use chrono::Datelike;
@@ -115,7 +116,7 @@ impl EmploymentQuery {
             .map(Into::into)
             .collect();
         let precision = policy::aggregate_precision(&caller(ctx).viewer);
-        let rows = employment::placement_rates(&api(ctx)?.db, precision, &filter, &dims).await?;
+        let rows = reports::placement_rates(&api(ctx)?.db, precision, &filter, &dims).await?;
         Ok(rows.into_iter().map(PlacementRate).collect())
     }
 
@@ -132,7 +133,7 @@ impl EmploymentQuery {
     ) -> async_graphql::Result<Vec<SkillsBalanceRow>> {
         let filter = filter.unwrap_or_default().into_domain()?;
         let precision = policy::aggregate_precision(&caller(ctx).viewer);
-        let rows = employment::skills_balance(&api(ctx)?.db, precision, &filter).await?;
+        let rows = reports::skills_balance(&api(ctx)?.db, precision, &filter).await?;
         Ok(rows.into_iter().map(SkillsBalanceRow).collect())
     }
 }

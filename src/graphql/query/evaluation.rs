@@ -1,5 +1,6 @@
 //! `Query`: assessment sessions, certificate verification and statistics.
 
+use crate::domain::reports;
 use async_graphql::{Context, Object};
 use futures_util::FutureExt;
 
@@ -93,7 +94,7 @@ impl EvaluationQuery {
             .map(Into::into)
             .collect();
         let precision = policy::aggregate_precision(&caller(ctx).viewer);
-        let rows = evaluation::certificate_stats(&api(ctx)?.db, precision, &filter, &dims).await?;
+        let rows = reports::certificate_stats(&api(ctx)?.db, precision, &filter, &dims).await?;
         Ok(rows.into_iter().map(CertificateStatsRow).collect())
     }
 }

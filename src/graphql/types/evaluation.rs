@@ -1,3 +1,4 @@
+use crate::domain::reports;
 use crate::graphql::loaders::required;
 use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
@@ -10,10 +11,9 @@ use crate::{
     domain::input,
     domain::{
         codes::{OccupationPrefix, RegionCode},
-        evaluation::{
-            self, SessionFilter as DomainSessionFilter, StatsFilter as DomainStatsFilter,
-        },
+        evaluation::{self, SessionFilter as DomainSessionFilter},
         geo::Near,
+        reports::StatsFilter as DomainStatsFilter,
     },
     error::{AppError, AppResult},
     graphql::{
@@ -557,7 +557,7 @@ impl CertificateStatsFilter {
 
 /// What certificate counts can be grouped by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "crate::domain::evaluation::StatsDimension")]
+#[graphql(remote = "crate::domain::reports::StatsDimension")]
 pub enum CertificateStatsDimension {
     /// The issuing body's alliances (a certificate counts once in each).
     Alliance,
@@ -574,7 +574,7 @@ pub enum CertificateStatsDimension {
 }
 
 /// One group of certificates: counts only, no learner.
-pub struct CertificateStatsRow(pub evaluation::StatsRow);
+pub struct CertificateStatsRow(pub reports::StatsRow);
 
 /// A count of certificates in one group; the dimensions not grouped by are null.
 #[Object]

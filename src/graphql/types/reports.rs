@@ -1,11 +1,11 @@
 //! Reports in the graph: placement rates and the skills balance (certificate statistics are beside the certificates).
 
+use crate::domain::reports;
 use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 
 use super::{Alliance, CohortKind, Occupation, Organization, Region, employment::organization};
 use crate::{
-    domain::employment,
     domain::input,
     error::{AppError, AppResult},
     graphql::{context::api, ids::NodeKey},
@@ -13,7 +13,7 @@ use crate::{
 
 /// What placement rates can be grouped by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "crate::domain::employment::PlacementDimension")]
+#[graphql(remote = "crate::domain::reports::PlacementDimension")]
 pub enum PlacementDimension {
     /// The cohort's alliance.
     Alliance,
@@ -30,7 +30,7 @@ pub enum PlacementDimension {
 }
 
 /// The GraphQL `PlacementRate` type.
-pub struct PlacementRate(pub employment::PlacementRow);
+pub struct PlacementRate(pub reports::PlacementRow);
 
 /// Placement figures of one group of completers. A *completer* is a COMPLETED enrolment, dated by
 /// the day it ended. **placementRateMonth3 = employedMonth3 ÷ completers**: the share employed at
@@ -170,8 +170,8 @@ pub struct PlacementRateFilter {
 
 impl PlacementRateFilter {
     /// The validated domain filter.
-    pub fn into_domain(self) -> AppResult<employment::PlacementFilter> {
-        Ok(employment::PlacementFilter {
+    pub fn into_domain(self) -> AppResult<reports::PlacementFilter> {
+        Ok(reports::PlacementFilter {
             from: self.completed_from.into(),
             to: self.completed_to.into(),
             alliances: input::each(
@@ -218,13 +218,13 @@ pub struct SkillsBalanceFilter {
 
 impl SkillsBalanceFilter {
     /// The validated domain filter.
-    pub fn into_domain(self) -> AppResult<employment::BalanceFilter> {
+    pub fn into_domain(self) -> AppResult<reports::BalanceFilter> {
         if let (Some(from), Some(to)) = (self.from, self.to)
             && to < from
         {
             return Err(AppError::validation("filter.to", "must not be before from"));
         }
-        Ok(employment::BalanceFilter {
+        Ok(reports::BalanceFilter {
             alliances: input::each(
                 "filter.alliances",
                 self.alliances.as_deref().unwrap_or_default(),
@@ -241,7 +241,7 @@ impl SkillsBalanceFilter {
 }
 
 /// The GraphQL `SkillsBalanceRow` type.
-pub struct SkillsBalanceRow(pub employment::BalanceRow);
+pub struct SkillsBalanceRow(pub reports::BalanceRow);
 
 /// Supply and demand of one occupation across the alliances filtered: aggregates only.
 #[Object]

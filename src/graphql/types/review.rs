@@ -1,12 +1,13 @@
 //! The catalogue review in the graph: which subsidised items and providers fall short.
 
+use crate::domain::catalogue;
 use async_graphql::{Context, InputObject, Object};
 
 use super::{CatalogueItem, Organization, Region, employment::organization};
-use crate::{domain::employment, graphql::context::api};
+use crate::graphql::context::api;
 
 /// The GraphQL `CatalogueReview` type.
-pub struct CatalogueReview(pub employment::ReviewReport);
+pub struct CatalogueReview(pub catalogue::ReviewReport);
 
 /// What a catalogue review found: the items and providers of the region whose month-3 placement
 /// rate for the year's completers (at least 5 of them) is below the threshold.
@@ -54,7 +55,7 @@ impl CatalogueReview {
 }
 
 /// The GraphQL `ReviewedCatalogueItem` type.
-pub struct ReviewedCatalogueItem(pub employment::ReviewedItem);
+pub struct ReviewedCatalogueItem(pub catalogue::ReviewedItem);
 
 /// A catalogue item below the threshold, with the figures behind it.
 #[Object]
@@ -86,7 +87,7 @@ impl ReviewedCatalogueItem {
 }
 
 /// The GraphQL `ProviderBelowThreshold` type.
-pub struct ProviderBelowThreshold(pub employment::ProviderBelow);
+pub struct ProviderBelowThreshold(pub catalogue::ProviderBelow);
 
 /// A training provider whose completers' month-3 placement rate is below the threshold.
 #[Object]

@@ -1,6 +1,9 @@
 //! The subsidised-training catalogue (补贴目录) a regulator keeps for its region, and the quarterly
 //! training plans (培训计划) providers publish.
 
+mod review;
+pub use review::*;
+
 use chrono::Utc;
 use entity::{
     CatalogueCategory, CatalogueItemStatus, SkillLevel, SubsidyType, catalogue_item, occupation,

@@ -1,6 +1,20 @@
 //! The catalogue review that placement rates decide.
 
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::cohort;
+use sea_orm::{ConnectionTrait, QueryOrder, sea_query::Alias};
+
 use super::*;
+use crate::domain::{
+    disclosure::Precision,
+    orders::level_rank,
+    reports::{
+        PlacementCounts, PlacementDimension, PlacementFilter, c_col, completers_select, counts_of,
+        placement_rates,
+    },
+};
 
 /// A catalogue item measured by the review.
 #[derive(Debug, Clone, PartialEq)]

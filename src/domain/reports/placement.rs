@@ -151,13 +151,13 @@ pub(super) fn e_col(c: enrollment::Column) -> Expr {
     Expr::col((enrollment::Entity, c))
 }
 
-pub(super) fn c_col(c: cohort::Column) -> Expr {
+pub(crate) fn c_col(c: cohort::Column) -> Expr {
     Expr::col((cohort::Entity, c))
 }
 
 /// Completers of a period joined to their cohort, alliance and month-3 and month-6 follow-ups,
 /// filtered; the caller adds the grouping.
-pub(super) fn completers_select(backend: DbBackend, filter: &PlacementFilter) -> SelectStatement {
+pub(crate) fn completers_select(backend: DbBackend, filter: &PlacementFilter) -> SelectStatement {
     let f3 = Alias::new("f3");
     let f6 = Alias::new("f6");
     let employed = |t: &Alias| {
@@ -270,7 +270,7 @@ pub(super) fn count_of(row: &sea_orm::QueryResult, name: &str) -> AppResult<u64>
     Ok(u64::try_from(v.unwrap_or(0)).unwrap_or(0))
 }
 
-pub(super) fn counts_of(row: &sea_orm::QueryResult) -> AppResult<PlacementCounts> {
+pub(crate) fn counts_of(row: &sea_orm::QueryResult) -> AppResult<PlacementCounts> {
     Ok(PlacementCounts {
         completers: count_of(row, "completers")?,
         followed_up_month3: count_of(row, "followed3")?,
