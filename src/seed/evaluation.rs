@@ -5,7 +5,11 @@ use super::*;
 /// Self-assessing enterprises (eyewear and marine in Zhenjiang, food in Huai'an), social bodies,
 /// scheduled sessions on the evaluation map, two published sessions with certificates, one of them
 /// revoked.
-pub(super) async fn demo_evaluation(db: &DatabaseConnection) -> anyhow::Result<usize> {
+pub(super) async fn demo_evaluation(
+    db: &DatabaseConnection,
+    bodies: &[DemoBody],
+    published: &[DemoPublishedSession],
+) -> anyhow::Result<usize> {
     use chrono::Utc;
     use entity::{BodyType, SkillLevel, assessment_session, organization};
     use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, QueryOrder};
@@ -54,93 +58,27 @@ pub(super) async fn demo_evaluation(db: &DatabaseConnection) -> anyhow::Result<u
         request_id: None,
         access: Default::default(),
     };
-    type Filing<'a> = (
-        &'a str,
-        BodyType,
-        &'a str,
-        &'a str,
-        &'a [(&'a str, SkillLevel)],
-        Role,
-    );
-    let bodies: [Filing<'_>; 6] = [
-        (
-            "丹阳明视眼镜有限公司",
-            BodyType::Employer,
-            "0021",
-            "000118",
-            &[
-                ("4-14-03-03", SkillLevel::Level3),
-                ("4-14-03-04", SkillLevel::Level4),
-            ],
-            Role::Enterprise,
-        ),
-        (
-            "镇江海弘船舶重工有限公司",
-            BodyType::Employer,
-            "0035",
-            "000209",
-            &[
-                ("6-23-02-01", SkillLevel::Level2),
-                ("6-18-02-04", SkillLevel::Level2),
-            ],
-            Role::Enterprise,
-        ),
-        (
-            "淮安淮扬食品集团有限公司",
-            BodyType::Employer,
-            "0042",
-            "000305",
-            &[("6-02-03-02", SkillLevel::Level3)],
-            Role::Enterprise,
-        ),
-        (
-            "江苏眼镜行业职业技能评价中心",
-            BodyType::Social,
-            "0000",
-            "000101",
-            &[
-                ("4-14-03-03", SkillLevel::Level2),
-                ("4-14-03-04", SkillLevel::Level2),
-            ],
-            Role::AssessmentBody,
-        ),
-        (
-            "镇江数字技能评价中心",
-            BodyType::Social,
-            "0000",
-            "000156",
-            &[
-                ("4-04-05-05", SkillLevel::Level3),
-                ("4-01-06-02", SkillLevel::Level3),
-            ],
-            Role::AssessmentBody,
-        ),
-        (
-            "淮安市职业技能评价服务中心",
-            BodyType::Social,
-            "0000",
-            "000412",
-            &[
-                ("4-10-01-05", SkillLevel::Level3),
-                ("4-04-05-05", SkillLevel::Level4),
-            ],
-            Role::AssessmentBody,
-        ),
-    ];
     let mut issued = 0;
-    for (n, (name, body_type, code, site, scope, role)) in bodies.iter().enumerate() {
-        let o = org(name)?;
-        let scope = scope
+    for (n, body) in bodies.iter().enumerate() {
+        let o = org(&body.organization)?;
+        let role = body.acts_as;
+        let scope = body
+            .scope
             .iter()
-            .map(|(c, l)| Ok((OccupationCode::parse(c)?, *l)))
+            .map(|s| {
+                Ok((
+                    OccupationCode::parse(&s.occupation)?,
+                    named::<SkillLevel>("skill level", &s.max_level)?,
+                ))
+            })
             .collect::<anyhow::Result<Vec<_>>>()?;
         evaluation::file_body(
             db,
             &regulator(o.region_id),
             o.id,
-            *body_type,
-            code,
-            site,
+            named::<BodyType>("body type", &body.body_type)?,
+            &body.body_code,
+            &body.site_serial,
             scope.clone(),
         )
         .await
@@ -154,7 +92,7 @@ pub(super) async fn demo_evaluation(db: &DatabaseConnection) -> anyhow::Result<u
         for k in 0..2u64 {
             evaluation::schedule_session(
                 db,
-                &as_role(&o, *role),
+                &as_role(&o, role),
                 NewSession {
                     occupation: scope[0].0.clone(),
                     level: if k == 0 {
@@ -209,33 +147,16 @@ pub(super) async fn demo_evaluation(db: &DatabaseConnection) -> anyhow::Result<u
     }
     // Published sessions: the eyewear employer evaluates its apprentices; the digital-skills
     // centre evaluates a college's trainees.
-    let published: [(&str, Role, &str, SkillLevel, &str); 2] = [
-        (
-            "丹阳明视眼镜有限公司",
-            Role::Enterprise,
-            "4-14-03-03",
-            SkillLevel::Level4,
-            "丹阳中等专业学校",
-        ),
-        (
-            "镇江数字技能评价中心",
-            Role::AssessmentBody,
-            "4-04-05-05",
-            SkillLevel::Level4,
-            "镇江高等职业技术学校",
-        ),
-    ];
-    for (index, (body_name, role, occupation, level, provider_name)) in published.iter().enumerate()
-    {
-        let body_org = org(body_name)?;
-        let provider = org(provider_name)?;
-        let body_caller = as_role(&body_org, *role);
+    for held in published {
+        let body_org = org(&held.body)?;
+        let provider = org(&held.trainees_of)?;
+        let body_caller = as_role(&body_org, held.acts_as);
         let session = evaluation::schedule_session(
             db,
             &body_caller,
             NewSession {
-                occupation: OccupationCode::parse(occupation)?,
-                level: *level,
+                occupation: OccupationCode::parse(&held.occupation)?,
+                level: named("skill level", &held.level)?,
                 exam_date: today,
                 registration_deadline: today,
                 region: RegionCode::parse(&regions[&body_org.region_id].code)?,
@@ -260,24 +181,19 @@ pub(super) async fn demo_evaluation(db: &DatabaseConnection) -> anyhow::Result<u
             .all(db)
             .await?;
         let mut rows = Vec::new();
-        for (k, l) in trainees.iter().take(3).enumerate() {
-            let candidate = if index == 0 {
-                evaluation::register_candidate(
-                    db,
-                    &body_caller,
-                    session.id,
-                    l.id,
-                    Some("本企业学徒，劳动合同在期".to_owned()),
-                )
-                .await
-            } else {
-                evaluation::register_candidate(db, &provider_caller, session.id, l.id, None).await
-            }
-            .map_err(err)?;
+        for (score, l) in held.scores.iter().zip(&trainees) {
+            let registrar = match held.registered_by {
+                DemoRegistrar::Body => &body_caller,
+                DemoRegistrar::Provider => &provider_caller,
+            };
+            let candidate =
+                evaluation::register_candidate(db, registrar, session.id, l.id, held.note.clone())
+                    .await
+                    .map_err(err)?;
             rows.push(ResultRow {
                 candidate_id: candidate.id,
-                theory: [82, 75, 48][k],
-                practical: [88, 66, 71][k],
+                theory: score.theory,
+                practical: score.practical,
             });
         }
         evaluation::record_results(db, &body_caller, session.id, rows)
@@ -287,14 +203,14 @@ pub(super) async fn demo_evaluation(db: &DatabaseConnection) -> anyhow::Result<u
             .await
             .map_err(err)?;
         issued += certificates.len();
-        if index == 0
+        if let Some(reason) = &held.revoke_first
             && let Some(first) = certificates.first()
         {
             evaluation::revoke_certificate(
                 db,
                 &body_caller,
                 first.id,
-                crate::domain::input::one("reason", "考核材料不实")?,
+                crate::domain::input::one("revoke_first", reason)?,
             )
             .await
             .map_err(err)?;

@@ -40,10 +40,94 @@ use resources::demo_resources;
 const DEMO: &str = include_str!("demo.toml");
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Demo {
     regions: Vec<DemoRegion>,
     alliances: Vec<DemoAlliance>,
     organizations: Vec<DemoOrganization>,
+    assessment_bodies: Vec<DemoBody>,
+    published_sessions: Vec<DemoPublishedSession>,
+    intentions: Vec<DemoIntention>,
+}
+
+/// An assessment body as the regulator files it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoBody {
+    organization: String,
+    #[serde(rename = "type")]
+    body_type: String,
+    body_code: String,
+    site_serial: String,
+    acts_as: Role,
+    scope: Vec<DemoScope>,
+}
+
+/// One occupation a body may assess, up to a level.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoScope {
+    occupation: String,
+    max_level: String,
+}
+
+/// A session held today and published, with its candidates' scores.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoPublishedSession {
+    body: String,
+    acts_as: Role,
+    occupation: String,
+    level: String,
+    trainees_of: String,
+    registered_by: DemoRegistrar,
+    note: Option<String>,
+    scores: Vec<DemoScore>,
+    revoke_first: Option<String>,
+}
+
+/// Who registers a session's candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum DemoRegistrar {
+    Body,
+    Provider,
+}
+
+/// A candidate's two scores.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoScore {
+    theory: i32,
+    practical: i32,
+}
+
+/// What a provider's first two trainees want to learn.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoIntention {
+    provider: String,
+    occupation: String,
+    level: String,
+    schedules: Vec<String>,
+    region: String,
+    travel: Option<DemoTravel>,
+}
+
+/// Where a learner starts from and how far they would go.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoTravel {
+    latitude: f64,
+    longitude: f64,
+    km: f64,
+}
+
+/// The variant of an entity enum named as its Rust name (`Level4`, `Employer`, `Weekend`).
+fn named<E: sea_orm::Iterable + std::fmt::Debug>(what: &str, name: &str) -> anyhow::Result<E> {
+    E::iter()
+        .find(|e| format!("{e:?}") == name)
+        .with_context(|| format!("demo.toml: {name} is not a {what}"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -247,8 +331,9 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
     let demands = demo_demands(db).await?;
     let cohorts = demo_cohorts(db, key).await?;
     let resources = demo_resources(db).await?;
-    let certificates = demo_evaluation(db).await?;
-    let intentions = demo_orders(db).await?;
+    let certificates =
+        demo_evaluation(db, &demo.assessment_bodies, &demo.published_sessions).await?;
+    let intentions = demo_orders(db, &demo.intentions).await?;
     let (completers, recommendations) = demo_employment(db).await?;
     Ok(SeedOutcome::Loaded {
         regions: demo.regions.len(),

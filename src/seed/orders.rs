@@ -4,7 +4,10 @@ use super::*;
 
 /// Open intentions in both regions — some that published resources fit, some that nothing fits —
 /// and two dispatched orders, one of them accepted.
-pub(super) async fn demo_orders(db: &DatabaseConnection) -> anyhow::Result<usize> {
+pub(super) async fn demo_orders(
+    db: &DatabaseConnection,
+    intentions: &[DemoIntention],
+) -> anyhow::Result<usize> {
     use chrono::Utc;
     use entity::{Schedule, SkillLevel, learner, organization};
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
@@ -43,83 +46,15 @@ pub(super) async fn demo_orders(db: &DatabaseConnection) -> anyhow::Result<usize
         };
         Ok((o, caller))
     };
-    // (provider, occupation or group, level, schedules, region, point, km)
-    type Wish<'a> = (
-        &'a str,
-        &'a str,
-        SkillLevel,
-        &'a [Schedule],
-        &'a str,
-        Option<(f64, f64, f64)>,
-    );
-    let wishes: [Wish<'_>; 6] = [
-        (
-            "丹阳市视界眼镜技能培训中心",
-            "4-14-03-03",
-            SkillLevel::Level4,
-            &[
-                Schedule::Evening,
-                Schedule::Weekend,
-                Schedule::Online,
-                Schedule::Daytime,
-            ],
-            "321100",
-            Some((32.0, 119.58, 60.0)),
-        ),
-        (
-            "镇江市明德职业培训学校",
-            "4-04",
-            SkillLevel::Level4,
-            &[
-                Schedule::Online,
-                Schedule::Evening,
-                Schedule::Daytime,
-                Schedule::Weekend,
-            ],
-            "321100",
-            None,
-        ),
-        (
-            "镇江康颐养老护理培训中心",
-            "4-10-01-05",
-            SkillLevel::Level2,
-            &[Schedule::Weekend],
-            "321100",
-            Some((32.2, 119.45, 20.0)),
-        ),
-        (
-            "淮安市淮扬菜烹饪培训学校",
-            "6-02-03-02",
-            SkillLevel::Level4,
-            &[
-                Schedule::Evening,
-                Schedule::Daytime,
-                Schedule::Weekend,
-                Schedule::Online,
-            ],
-            "320800",
-            Some((33.6, 119.03, 40.0)),
-        ),
-        (
-            "淮安智联职业培训学校",
-            "4-04-05-05",
-            SkillLevel::Level2,
-            &[Schedule::Evening],
-            "320800",
-            None,
-        ),
-        (
-            "淮安市康乐家政养老培训学校",
-            "4-04-05-05",
-            SkillLevel::Level2,
-            &[Schedule::Weekend, Schedule::Evening],
-            "320800",
-            None,
-        ),
-    ];
     let mut submitted = Vec::new();
-    for (name, occupation, level, schedules, region, travel) in wishes {
-        let (o, caller) = provider(name)?;
+    for wish in intentions {
+        let (o, caller) = provider(&wish.provider)?;
+        let level: SkillLevel = named("skill level", &wish.level)?;
+        let schedules = wish
+            .schedules
+            .iter()
+            .map(|s| named("schedule", s))
+            .collect::<anyhow::Result<Vec<Schedule>>>()?;
         let trainees = learner::Entity::find()
             .filter(learner::Column::RegisteredById.eq(o.id))
             .order_by_asc(learner::Column::Id)
@@ -132,11 +67,14 @@ pub(super) async fn demo_orders(db: &DatabaseConnection) -> anyhow::Result<usize
                 IntentionRules::default(),
                 NewIntention {
                     learner_id: l.id,
-                    occupation: OccupationPrefix::parse(occupation)?,
+                    occupation: OccupationPrefix::parse(&wish.occupation)?,
                     level,
-                    schedules: schedules.to_vec(),
-                    region: RegionCode::parse(region)?,
-                    travel,
+                    schedules: schedules.clone(),
+                    region: RegionCode::parse(&wish.region)?,
+                    travel: wish
+                        .travel
+                        .as_ref()
+                        .map(|t| (t.latitude, t.longitude, t.km)),
                     earliest_start: today,
                 },
             )
