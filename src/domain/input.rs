@@ -47,6 +47,11 @@ pub fn narrow<T: TryFrom<i32>>(field: &str, n: i32, expected: &str) -> AppResult
     T::try_from(n).map_err(|_| AppError::validation(field, expected))
 }
 
+/// Reads a list field the client may leave out (none: an empty list).
+pub fn listed<T: FromInput, S: AsRef<str>>(field: &str, raws: Option<&[S]>) -> AppResult<Vec<T>> {
+    each(field, raws.unwrap_or_default())
+}
+
 macro_rules! codes_from_input {
     ($($code:ty),*) => {$(
         impl FromInput for $code {

@@ -11,7 +11,6 @@ use crate::graphql::{
 use crate::{
     domain::input::{self, Reason},
     domain::{
-        codes::AllianceCode,
         cohorts::{self, CohortStep, Contract, EnrollmentEnd, LearnerRef, NewCohort},
         learners,
         personal::NationalId,
@@ -42,7 +41,7 @@ impl CohortsMutation {
                 .map(|e| NodeKey::organization("input.enterprise", &e))
                 .transpose()?,
             provider_id: NodeKey::organization("input.provider", &input.provider)?,
-            alliance: input::one::<AllianceCode>("input.alliance", &input.alliance)?,
+            alliance: input::one("input.alliance", &input.alliance)?,
             occupation: input::one("input.occupation", &input.occupation)?,
             target_level: input.target_level.into(),
             capacity: input.capacity,

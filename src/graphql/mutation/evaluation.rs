@@ -11,11 +11,8 @@ use crate::graphql::{
     },
 };
 use crate::{
+    domain::evaluation::{self, NewSession, ResultRow, ResultsError},
     domain::input::{self, Reason},
-    domain::{
-        codes::RegionCode,
-        evaluation::{self, NewSession, ResultRow, ResultsError},
-    },
     error::{AppError, AppResult},
 };
 
@@ -89,7 +86,7 @@ impl EvaluationMutation {
             level: input.level.into(),
             exam_date: input.exam_date.into(),
             registration_deadline: input.registration_deadline.into(),
-            region: input::one::<RegionCode>("input.region", &input.region)?,
+            region: input::one("input.region", &input.region)?,
             address: input.address,
             point: input.latitude.zip(input.longitude),
             capacity: input.capacity,

@@ -9,7 +9,6 @@ use crate::graphql::{
 use crate::{
     domain::input,
     domain::{
-        codes::RegionCode,
         learners::{self, NewLearner},
         personal::{NationalId, PhoneNumber},
     },
@@ -34,7 +33,7 @@ impl LearnersMutation {
             name: learners::parse_name("input.name", &input.name)?,
             national_id: NationalId::parse("input.nationalId", &input.national_id)?,
             phone: PhoneNumber::parse("input.phone", &input.phone)?,
-            region: input::one::<RegionCode>("input.region", &input.region)?,
+            region: input::one("input.region", &input.region)?,
             target_group: input.target_group.into(),
         };
         let registered = learners::register(&api.db, &caller(ctx), &api.personal_data, new).await?;

@@ -10,10 +10,7 @@ use crate::graphql::{
 };
 use crate::{
     domain::input::{self, Reason},
-    domain::{
-        codes::RegionCode,
-        orders::{self, IntentionRules, NewIntention, NewOrder},
-    },
+    domain::orders::{self, IntentionRules, NewIntention, NewOrder},
     error::{AppError, AppResult},
     events::Event,
 };
@@ -53,7 +50,7 @@ impl OrdersMutation {
             occupation: input::one("input.occupation", &input.occupation)?,
             level: input.level.into(),
             schedules: input.schedules.into_iter().map(Into::into).collect(),
-            region: input::one::<RegionCode>("input.region", &input.region)?,
+            region: input::one("input.region", &input.region)?,
             travel,
             earliest_start: input
                 .earliest_start

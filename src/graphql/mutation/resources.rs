@@ -14,7 +14,6 @@ use crate::{
     domain::input::{self, Reason},
     domain::{
         catalogue::{self, CatalogueEntry, PlanEntry},
-        codes::RegionCode,
         import::{self, ImportError},
         resources::{self, PublishError},
     },
@@ -195,7 +194,7 @@ impl ResourcesMutation {
     ) -> async_graphql::Result<TrainingPlan> {
         let api = api(ctx)?;
         let entry = PlanEntry {
-            region: input::one::<RegionCode>("input.region", &input.region)?,
+            region: input::one("input.region", &input.region)?,
             year: input::narrow::<i16>("input.year", input.year, "2000 to 2100")?,
             quarter: input::narrow::<i16>("input.quarter", input.quarter, "1 to 4")?,
             occupation: input::one("input.occupation", &input.occupation)?,

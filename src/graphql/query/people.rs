@@ -12,7 +12,7 @@ use crate::graphql::{
 use crate::{
     auth::policy,
     domain::input,
-    domain::{audit, codes::RegionCode, learners},
+    domain::{audit, learners},
 };
 
 /// The viewer, learners and the audit trail.
@@ -52,7 +52,7 @@ impl PeopleQuery {
         let caller = caller(ctx);
         let request = page_request(first, after, last, before)?;
         let filter = learners::LearnerFilter {
-            region: input::optional::<RegionCode>("region", region.as_deref())?,
+            region: input::optional("region", region.as_deref())?,
             target_group: target_group.map(Into::into),
         };
         let page = learners::list(&api.db, &caller, &caller.access, &filter, &request).await?;

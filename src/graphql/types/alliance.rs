@@ -6,11 +6,8 @@ use entity::alliance;
 use super::{Industry, Membership, MembershipRole, OrganizationKind, Region, SortDirection};
 use crate::graphql::nested;
 use crate::{
+    domain::alliances::{self, AllianceOrderField as DomainOrderField},
     domain::input,
-    domain::{
-        alliances::{self, AllianceOrderField as DomainOrderField},
-        codes::RegionCode,
-    },
     error::{AppError, AppResult},
     graphql::{connection::Connection, context::api, ids::NodeKey},
 };
@@ -158,7 +155,7 @@ impl AllianceFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<alliances::AllianceFilter> {
         Ok(alliances::AllianceFilter {
-            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
+            region: input::optional("filter.region", self.region.as_deref())?,
             industry: self.industry.map(Into::into),
         })
     }

@@ -8,11 +8,7 @@ use crate::graphql::nested;
 use crate::{
     auth::policy,
     domain::input,
-    domain::{
-        codes::{AllianceCode, OccupationCode},
-        cohorts::CohortFilter as DomainFilter,
-        demands,
-    },
+    domain::{cohorts::CohortFilter as DomainFilter, demands},
     error::{AppError, AppResult},
     graphql::{
         connection::Connection,
@@ -348,10 +344,7 @@ impl CohortFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<DomainFilter> {
         Ok(DomainFilter {
-            alliances: input::each::<AllianceCode, _>(
-                "filter.alliances",
-                self.alliances.as_deref().unwrap_or_default(),
-            )?,
+            alliances: input::listed("filter.alliances", self.alliances.as_deref())?,
             provider_id: self
                 .provider
                 .map(|p| NodeKey::organization("filter.provider", &p))
@@ -360,10 +353,7 @@ impl CohortFilter {
                 .enterprise
                 .map(|p| NodeKey::organization("filter.enterprise", &p))
                 .transpose()?,
-            occupation: input::optional::<OccupationCode>(
-                "filter.occupation",
-                self.occupation.as_deref(),
-            )?,
+            occupation: input::optional("filter.occupation", self.occupation.as_deref())?,
             statuses: self
                 .statuses
                 .unwrap_or_default()

@@ -8,7 +8,7 @@ use crate::{
     domain::input,
     domain::{
         SearchText,
-        codes::{AllianceCode, OccupationCode, OccupationPrefix, RegionCode},
+        codes::AllianceCode,
         demands::{self, DemandContent},
     },
     error::{AppError, AppResult},
@@ -241,13 +241,7 @@ impl Demand {
 
 impl Demand {
     fn place(&self) -> Location {
-        Location::new(
-            "a demand",
-            self.0.region_id,
-            &self.0.address,
-            self.0.latitude,
-            self.0.longitude,
-        )
+        Location::of(&self.0)
     }
 }
 
@@ -301,15 +295,12 @@ impl DemandInput {
             input::each::<AllianceCode, _>(&format!("{prefix}.alliances"), &self.alliances)?;
         Ok(DemandContent {
             alliances,
-            occupation: input::one::<OccupationCode>(
-                &format!("{prefix}.occupation"),
-                &self.occupation,
-            )?,
+            occupation: input::one(&format!("{prefix}.occupation"), &self.occupation)?,
             level: self.level.into(),
             kind: self.kind.into(),
             headcount: self.headcount,
             wage: (self.wage_min, self.wage_max),
-            region: input::one::<RegionCode>(&format!("{prefix}.region"), &self.region)?,
+            region: input::one(&format!("{prefix}.region"), &self.region)?,
             address: self.address,
             point: self.latitude.zip(self.longitude),
             description: self.description,
@@ -358,15 +349,9 @@ impl DemandFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<demands::DemandFilter> {
         Ok(demands::DemandFilter {
-            alliances: input::each::<AllianceCode, _>(
-                "filter.alliances",
-                self.alliances.as_deref().unwrap_or_default(),
-            )?,
-            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
-            occupation: input::optional::<OccupationPrefix>(
-                "filter.occupation",
-                self.occupation.as_deref(),
-            )?,
+            alliances: input::listed("filter.alliances", self.alliances.as_deref())?,
+            region: input::optional("filter.region", self.region.as_deref())?,
+            occupation: input::optional("filter.occupation", self.occupation.as_deref())?,
             min_level: self.min_level.map(Into::into),
             kind: self.kind.map(Into::into),
             statuses: self

@@ -8,7 +8,7 @@ use entity::{follow_up, recommendation};
 use super::{Cohort, Demand, Enrollment, Learner, Organization, SuggestionReason};
 use crate::{
     domain::input,
-    domain::{codes::RegionCode, employment, personal::mask_name},
+    domain::{employment, personal::mask_name},
     error::{AppError, AppResult},
     graphql::{context::api, ids::NodeKey},
 };
@@ -380,7 +380,7 @@ impl RecommendationBacklogFilter {
         };
         Ok(employment::BacklogFilter {
             days,
-            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
+            region: input::optional("filter.region", self.region.as_deref())?,
             alliance: input::optional("filter.alliance", self.alliance.as_deref())?,
             overdue_only: self.overdue_only,
         })

@@ -10,7 +10,6 @@ use super::{
 use crate::{
     domain::input,
     domain::{
-        codes::{OccupationPrefix, RegionCode},
         evaluation::{self, SessionFilter as DomainSessionFilter},
         geo::Near,
         reports::StatsFilter as DomainStatsFilter,
@@ -261,13 +260,7 @@ impl AssessmentSession {
 
 impl AssessmentSession {
     fn place(&self) -> Location {
-        Location::new(
-            "a session",
-            self.0.region_id,
-            &self.0.address,
-            self.0.latitude,
-            self.0.longitude,
-        )
+        Location::of(&self.0)
     }
 }
 
@@ -465,15 +458,9 @@ impl AssessmentSessionFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<DomainSessionFilter> {
         Ok(DomainSessionFilter {
-            alliances: input::each(
-                "filter.alliances",
-                self.alliances.as_deref().unwrap_or_default(),
-            )?,
-            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
-            occupation: input::optional::<OccupationPrefix>(
-                "filter.occupation",
-                self.occupation.as_deref(),
-            )?,
+            alliances: input::listed("filter.alliances", self.alliances.as_deref())?,
+            region: input::optional("filter.region", self.region.as_deref())?,
+            occupation: input::optional("filter.occupation", self.occupation.as_deref())?,
             level: self.level.map(Into::into),
             body_type: self.body_type.map(Into::into),
             from: self.from.map(Into::into),
@@ -538,15 +525,9 @@ impl CertificateStatsFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<DomainStatsFilter> {
         Ok(DomainStatsFilter {
-            alliances: input::each(
-                "filter.alliances",
-                self.alliances.as_deref().unwrap_or_default(),
-            )?,
-            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
-            occupation: input::optional::<OccupationPrefix>(
-                "filter.occupation",
-                self.occupation.as_deref(),
-            )?,
+            alliances: input::listed("filter.alliances", self.alliances.as_deref())?,
+            region: input::optional("filter.region", self.region.as_deref())?,
+            occupation: input::optional("filter.occupation", self.occupation.as_deref())?,
             min_level: self.min_level.map(Into::into),
             body_type: self.body_type.map(Into::into),
             year: self.year,

@@ -18,20 +18,40 @@ pub struct Location {
     of: &'static str,
 }
 
+/// A row with a place: a region, an address and, where known, a point.
+pub trait Placed {
+    /// What the row is, for errors (`a demand`).
+    const WHAT: &'static str;
+    /// Its region's id, its address, its latitude and its longitude.
+    fn place(&self) -> (i32, &str, Option<f64>, Option<f64>);
+}
+
+macro_rules! placed {
+    ($($entity:ident: $what:literal),* $(,)?) => {$(
+        impl Placed for entity::$entity::Model {
+            const WHAT: &'static str = $what;
+            fn place(&self) -> (i32, &str, Option<f64>, Option<f64>) {
+                (self.region_id, &self.address, self.latitude, self.longitude)
+            }
+        }
+    )*};
+}
+
+placed!(
+    demand: "a demand",
+    open_resource: "a resource",
+    assessment_session: "a session",
+);
+
 impl Location {
-    /// The place of a row: its region, address and coordinates.
-    pub fn new(
-        of: &'static str,
-        region_id: i32,
-        address: &str,
-        latitude: Option<f64>,
-        longitude: Option<f64>,
-    ) -> Self {
+    /// The place of a row.
+    pub fn of<R: Placed>(row: &R) -> Self {
+        let (region_id, address, latitude, longitude) = row.place();
         Self {
             region_id,
             address: address.to_owned(),
             point: latitude.zip(longitude),
-            of,
+            of: R::WHAT,
         }
     }
 

@@ -4,7 +4,7 @@ use entity::occupation;
 use crate::graphql::nested;
 use crate::{
     domain::input,
-    domain::{SearchText, codes::OccupationPrefix, occupations},
+    domain::{SearchText, occupations},
     error::{AppError, AppResult},
     graphql::ids::NodeKey,
 };
@@ -124,10 +124,7 @@ impl OccupationFilter {
             }
         };
         Ok(occupations::OccupationFilter {
-            code_prefix: input::optional::<OccupationPrefix>(
-                "filter.codePrefix",
-                self.code_prefix.as_deref(),
-            )?,
+            code_prefix: input::optional("filter.codePrefix", self.code_prefix.as_deref())?,
             major,
             digital: self.digital,
             green: self.green,

@@ -7,11 +7,7 @@ use super::{Alliance, Membership, OrganizationKind, Region, SortDirection};
 use crate::graphql::nested;
 use crate::{
     domain::input,
-    domain::{
-        SearchText,
-        codes::{AllianceCode, RegionCode},
-        organizations,
-    },
+    domain::{SearchText, organizations},
     error::{AppError, AppResult},
     graphql::{context::api, ids::NodeKey},
 };
@@ -198,10 +194,7 @@ pub struct OrganizationFilter {
 impl OrganizationFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<organizations::OrganizationFilter> {
-        let alliances = input::each::<AllianceCode, _>(
-            "filter.alliances",
-            self.alliances.as_deref().unwrap_or_default(),
-        )?;
+        let alliances = input::listed("filter.alliances", self.alliances.as_deref())?;
         if alliances.len() > 100 {
             return Err(AppError::validation(
                 "filter.alliances",
@@ -220,7 +213,7 @@ impl OrganizationFilter {
                 .map(Into::into)
                 .collect(),
             alliances,
-            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
+            region: input::optional("filter.region", self.region.as_deref())?,
             name_contains: self
                 .name_contains
                 .map(|n| SearchText::parse("filter.nameContains", &n))

@@ -174,14 +174,8 @@ impl PlacementRateFilter {
         Ok(reports::PlacementFilter {
             from: self.completed_from.into(),
             to: self.completed_to.into(),
-            alliances: input::each(
-                "filter.alliances",
-                self.alliances.as_deref().unwrap_or_default(),
-            )?,
-            regions: input::each(
-                "filter.regions",
-                self.regions.as_deref().unwrap_or_default(),
-            )?,
+            alliances: input::listed("filter.alliances", self.alliances.as_deref())?,
+            regions: input::listed("filter.regions", self.regions.as_deref())?,
             providers: self
                 .providers
                 .unwrap_or_default()
@@ -225,14 +219,8 @@ impl SkillsBalanceFilter {
             return Err(AppError::validation("filter.to", "must not be before from"));
         }
         Ok(reports::BalanceFilter {
-            alliances: input::each(
-                "filter.alliances",
-                self.alliances.as_deref().unwrap_or_default(),
-            )?,
-            regions: input::each(
-                "filter.regions",
-                self.regions.as_deref().unwrap_or_default(),
-            )?,
+            alliances: input::listed("filter.alliances", self.alliances.as_deref())?,
+            regions: input::listed("filter.regions", self.regions.as_deref())?,
             occupation: input::optional("filter.occupation", self.occupation.as_deref())?,
             from: self.from.map(Into::into),
             to: self.to.map(Into::into),

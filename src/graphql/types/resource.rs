@@ -8,7 +8,6 @@ use crate::{
     domain::input,
     domain::{
         catalogue::{CatalogueFilter as DomainCatalogueFilter, PlanFilter as DomainPlanFilter},
-        codes::{AllianceCode, OccupationPrefix, RegionCode},
         geo::Near,
         resources::{self, ItemInput, ResourceFilter as DomainFilter},
     },
@@ -307,13 +306,7 @@ impl OpenResource {
 
 impl OpenResource {
     fn place(&self) -> Location {
-        Location::new(
-            "a resource",
-            self.0.region_id,
-            &self.0.address,
-            self.0.latitude,
-            self.0.longitude,
-        )
+        Location::of(&self.0)
     }
 }
 
@@ -421,15 +414,9 @@ impl OpenResourceFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<DomainFilter> {
         Ok(DomainFilter {
-            alliances: input::each::<AllianceCode, _>(
-                "filter.alliances",
-                self.alliances.as_deref().unwrap_or_default(),
-            )?,
-            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
-            occupation: input::optional::<OccupationPrefix>(
-                "filter.occupation",
-                self.occupation.as_deref(),
-            )?,
+            alliances: input::listed("filter.alliances", self.alliances.as_deref())?,
+            region: input::optional("filter.region", self.region.as_deref())?,
+            occupation: input::optional("filter.occupation", self.occupation.as_deref())?,
             level: self.level.map(Into::into),
             kind: self.kind.map(Into::into),
             schedules: self
@@ -574,15 +561,12 @@ impl CatalogueItemFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<DomainCatalogueFilter> {
         Ok(DomainCatalogueFilter {
-            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
+            region: input::optional("filter.region", self.region.as_deref())?,
             year: self
                 .year
                 .map(|y| input::narrow::<i16>("filter.year", y, "not a year"))
                 .transpose()?,
-            occupation: input::optional::<OccupationPrefix>(
-                "filter.occupation",
-                self.occupation.as_deref(),
-            )?,
+            occupation: input::optional("filter.occupation", self.occupation.as_deref())?,
             level: self.level.map(Into::into),
             category: self.category.map(Into::into),
             statuses: self
@@ -684,7 +668,7 @@ impl TrainingPlanFilter {
     /// The validated domain filter.
     pub fn into_domain(self) -> AppResult<DomainPlanFilter> {
         Ok(DomainPlanFilter {
-            region: input::optional::<RegionCode>("filter.region", self.region.as_deref())?,
+            region: input::optional("filter.region", self.region.as_deref())?,
             year: self
                 .year
                 .map(|y| input::narrow::<i16>("filter.year", y, "not a year"))
@@ -693,10 +677,7 @@ impl TrainingPlanFilter {
                 .quarter
                 .map(|q| input::narrow::<i16>("filter.quarter", q, "1 to 4"))
                 .transpose()?,
-            occupation: input::optional::<OccupationPrefix>(
-                "filter.occupation",
-                self.occupation.as_deref(),
-            )?,
+            occupation: input::optional("filter.occupation", self.occupation.as_deref())?,
             provider_id: self
                 .provider
                 .map(|p| NodeKey::organization("filter.provider", &p))
