@@ -44,6 +44,7 @@ impl App {
         .await
         .with_context(|| format!("connecting to {}", settings.database.url))?;
         db::migrate(&db).await.context("applying migrations")?;
+        keys::accept_personal_data_key(&db, &secrets, settings).await?;
         if settings.database.demo_data && seed::is_empty(&db).await? {
             let outcome = seed::demo(&db, &secrets.personal_data)
                 .await

@@ -222,6 +222,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let secrets = keys::load(&settings)?;
             let db = db::connect(settings.database.url.expose(), 2).await?;
             db::migrate(&db).await?;
+            keys::accept_personal_data_key(&db, &secrets, &settings).await?;
             match seed::demo(&db, &secrets.personal_data).await? {
                 seed::SeedOutcome::Loaded {
                     regions,
@@ -300,6 +301,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => {
             let secrets = keys::load(&settings)?;
+            // The server must verify what is signed here: keep a generated JWT secret.
+            secrets.save_generated()?;
             let Some(signer) = secrets.signer else {
                 bail!(
                     "no signing key: set jwt_private_key_file to issue {:?} tokens",

@@ -22,6 +22,7 @@ pub mod demand_alliance;
 pub mod enrollment;
 mod enums;
 pub mod follow_up;
+pub mod key_check;
 pub mod learner;
 pub mod membership;
 pub mod occupation;

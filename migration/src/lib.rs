@@ -22,6 +22,7 @@ mod m20261201_000010_person_gate;
 mod m20261201_000011_subsidy_slots;
 mod m20261202_000012_list_indexes;
 mod m20261202_000013_location_indexes;
+mod m20261203_000014_key_checks;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_subsidy_slots::Migration),
             Box::new(m20261202_000012_list_indexes::Migration),
             Box::new(m20261202_000013_location_indexes::Migration),
+            Box::new(m20261203_000014_key_checks::Migration),
         ]
     }
 }

@@ -248,6 +248,15 @@ impl PersonalDataKey {
         String::from_utf8(plain).map(NationalId).map_err(|_| fail())
     }
 
+    /// The key's check value, hex: a digest of a fixed label under the key, the same for the same
+    /// key and telling nothing about it. The database records it beside the data the key wrote.
+    pub fn check_value(&self) -> String {
+        derive(&self.mac_key, b"skillgraph/pii/check/v1")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// The keyed fingerprint, hex: equal numbers give equal fingerprints, and without the key it
     /// says nothing about the number.
     pub fn fingerprint(&self, id: &NationalId) -> String {
@@ -259,6 +268,67 @@ impl PersonalDataKey {
             .map(|b| format!("{b:02x}"))
             .collect()
     }
+}
+
+/// What [`check_key`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyCheck {
+    /// The database records this key's check value.
+    Matches,
+    /// The database recorded none; it holds nothing this key cannot read, and now records it.
+    Recorded,
+    /// The database records another key's check value.
+    Differs,
+    /// The database recorded none, and holds ID numbers this key does not decrypt.
+    CannotRead,
+}
+
+const PERSONAL_DATA: &str = "personal_data";
+
+/// Whether `key` is the key the database's personal data was written with. The first time (an
+/// empty database, or one from before check values) it tries the key on a stored ID number and,
+/// if it reads, records the key's check value; concurrent first starts record one value.
+pub async fn check_key(
+    db: &sea_orm::DatabaseConnection,
+    key: &PersonalDataKey,
+) -> AppResult<KeyCheck> {
+    use entity::{key_check, learner};
+    use sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder};
+
+    let mine = key.check_value();
+    if let Some(recorded) = key_check::Entity::find_by_id(PERSONAL_DATA).one(db).await? {
+        return Ok(if recorded.check_value == mine {
+            KeyCheck::Matches
+        } else {
+            KeyCheck::Differs
+        });
+    }
+    if let Some(stored) = learner::Entity::find()
+        .order_by_asc(learner::Column::Id)
+        .one(db)
+        .await?
+        && key.decrypt(&stored.national_id_cipher).is_err()
+    {
+        return Ok(KeyCheck::CannotRead);
+    }
+    key_check::Entity::insert(key_check::ActiveModel {
+        purpose: Set(PERSONAL_DATA.to_owned()),
+        check_value: Set(mine.clone()),
+        recorded_at: Set(chrono::Utc::now()),
+    })
+    .on_conflict_do_nothing_on([key_check::Column::Purpose])
+    .exec(db)
+    .await?;
+    // Another instance may have recorded its key first.
+    let recorded = key_check::Entity::find_by_id(PERSONAL_DATA)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("the key check was not recorded"))?;
+    Ok(if recorded.check_value == mine {
+        KeyCheck::Recorded
+    } else {
+        KeyCheck::Differs
+    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use skillgraph::auth::jwt::JwtAlgorithm;
 use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
 
-use crate::helpers::{TEST_JWT_SECRET, TestServer};
+use crate::helpers::{TEST_JWT_SECRET, TestApp, TestServer};
 
 const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/keys");
 
@@ -287,6 +287,11 @@ async fn development_keys_are_generated_once_beside_the_database() {
     settings.identity.personal_data_key = None;
     let first = skillgraph::keys::load(&settings).expect("generated");
     let path = dir.path().join("skillgraph.keys.toml");
+    assert!(
+        !path.exists(),
+        "kept only once the database has accepted them"
+    );
+    first.save_generated().expect("saved");
     assert!(path.exists(), "beside the SQLite file");
     #[cfg(unix)]
     {
@@ -500,4 +505,129 @@ async fn claims_that_mean_nothing_for_the_role_are_refused() {
         let message = body["errors"][0]["message"].as_str().expect("message");
         assert!(message.contains(expected), "{why}: {message}");
     }
+}
+
+/// The learners, key checks and keys file of a server's SQLite database, to compare before and
+/// after a refused start.
+async fn state_of(dir: &std::path::Path) -> (u64, Vec<String>, Option<String>) {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let url = format!("sqlite://{}/skillgraph.db?mode=rwc", dir.display());
+    let db = skillgraph::db::connect(&url, 1)
+        .await
+        .expect("the database");
+    let learners = entity::learner::Entity::find()
+        .count(&db)
+        .await
+        .expect("learners");
+    let checks = entity::key_check::Entity::find()
+        .all(&db)
+        .await
+        .expect("key checks")
+        .into_iter()
+        .map(|c| c.check_value)
+        .collect();
+    let keys = std::fs::read_to_string(dir.join("skillgraph.keys.toml")).ok();
+    (learners, checks, keys)
+}
+
+#[tokio::test]
+async fn a_start_with_a_lost_or_wrong_personal_data_key_is_refused_and_changes_nothing() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut settings = TestServer::settings();
+    settings.database.url =
+        format!("sqlite://{}/skillgraph.db?mode=rwc", dir.path().display()).into();
+    settings.identity.jwt_secret = None;
+    settings.identity.personal_data_key = None;
+    // The first start generates the keys, loads the demo learners and records the key's check.
+    drop(
+        skillgraph::app::App::build(&settings)
+            .await
+            .expect("first start"),
+    );
+    let started = state_of(dir.path()).await;
+    assert!(started.0 > 0, "demo learners with encrypted ID numbers");
+    assert_eq!(started.1.len(), 1, "the key's check value is recorded");
+    let keys = dir.path().join("skillgraph.keys.toml");
+    let kept = dir.path().join("kept.keys.toml");
+    std::fs::rename(&keys, &kept).expect("move the keys file away");
+
+    // The keys file lost: a new key would be generated; the start is refused instead.
+    let refused = skillgraph::app::App::build(&settings)
+        .await
+        .err()
+        .expect("refused");
+    let message = format!("{refused:#}");
+    assert!(message.contains("refusing to start"), "{message}");
+    assert!(
+        message.contains("keys file"),
+        "it says what to do: {message}"
+    );
+    let after = state_of(dir.path()).await;
+    assert_eq!(after.0, started.0);
+    assert_eq!(after.1, started.1, "the recorded check is unchanged");
+    assert_eq!(after.2, None, "no keys file was written");
+
+    // A configured key that is not the one: refused too.
+    let mut wrong = settings.clone();
+    wrong.identity.personal_data_key = Some(
+        base64::engine::general_purpose::STANDARD
+            .encode([7u8; 32])
+            .into(),
+    );
+    let refused = skillgraph::app::App::build(&wrong)
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        format!("{refused:#}").contains("another key"),
+        "{refused:#}"
+    );
+    assert_eq!(state_of(dir.path()).await.1, started.1);
+
+    // The keys file back: the server starts, with the same data.
+    std::fs::rename(&kept, &keys).expect("restore the keys file");
+    drop(
+        skillgraph::app::App::build(&settings)
+            .await
+            .expect("starts again"),
+    );
+    assert_eq!(state_of(dir.path()).await.0, started.0);
+}
+
+#[tokio::test]
+async fn the_key_check_is_recorded_once_and_tells_keys_apart() {
+    use skillgraph::domain::personal::{KeyCheck, PersonalDataKey, check_key};
+    let app = TestApp::demo().await;
+    let db = &app.db.db;
+    let key = crate::helpers::test_personal_key();
+    // The demo learners were written with the test key: it reads them, and is recorded.
+    assert_eq!(
+        check_key(db, &key).await.expect("check"),
+        KeyCheck::Recorded
+    );
+    assert_eq!(check_key(db, &key).await.expect("check"), KeyCheck::Matches);
+    let other = PersonalDataKey::from_master(&[9u8; 32]);
+    assert_eq!(
+        check_key(db, &other).await.expect("check"),
+        KeyCheck::Differs
+    );
+
+    // Before any check is recorded, a key that cannot read the stored numbers is caught.
+    let fresh = TestApp::demo().await;
+    assert_eq!(
+        check_key(&fresh.db.db, &other).await.expect("check"),
+        KeyCheck::CannotRead
+    );
+    assert_eq!(
+        check_key(&fresh.db.db, &key).await.expect("check"),
+        KeyCheck::Recorded,
+        "a refused key recorded nothing"
+    );
+    // An empty database takes the first key it is given.
+    let empty = TestApp::empty().await;
+    assert_eq!(
+        check_key(&empty.db.db, &other).await.expect("check"),
+        KeyCheck::Recorded
+    );
 }
