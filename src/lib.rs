@@ -29,7 +29,8 @@
 //!   (ID numbers, masking). Reading: [`domain::page`] (keyset pages), [`domain::nested`] (a page
 //!   per parent), [`domain::disclosure`] (small groups in aggregates). The graph:
 //!   [`domain::regions`], [`domain::alliances`], [`domain::organizations`],
-//!   [`domain::memberships`], [`domain::occupations`], [`domain::learners`], [`domain::audit`].
+//!   [`domain::memberships`] (with [`domain::applications`] to join), [`domain::occupations`],
+//!   [`domain::learners`], [`domain::audit`].
 //!   The four-in-one chain, a module a link: [`domain::demands`] (job demand),
 //!   [`domain::orders`] (intentions and training orders), [`domain::resources`] (providers and
 //!   open-resource lists, read by [`domain::import`]), [`domain::catalogue`] (the subsidy

@@ -33,6 +33,21 @@ pub enum MembershipRole {
     Member,
 }
 
+/// Where an application to join an alliance stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum ApplicationStatus {
+    /// Waiting for the alliance's decision.
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    /// Admitted: the organization is a member.
+    #[sea_orm(string_value = "ADMITTED")]
+    Admitted,
+    /// Rejected, with a reason.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+}
+
 /// The leading industry an alliance serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(40))")]

@@ -25,6 +25,7 @@ pub mod follow_up;
 pub mod key_check;
 pub mod learner;
 pub mod membership;
+pub mod membership_application;
 pub mod occupation;
 pub mod open_resource;
 pub mod organization;
@@ -38,9 +39,9 @@ pub mod training_order;
 pub mod training_plan;
 
 pub use enums::{
-    BodyStatus, BodyType, CatalogueCategory, CatalogueItemStatus, CertificateStatus, CohortKind,
-    CohortStatus, DemandKind, DemandStatus, EnrollmentStatus, FundingMode, Industry,
-    InstitutionStatus, IntentionStatus, MembershipRole, OrderStatus, OrganizationKind,
-    RecommendationOutcome, ResourceKind, ResourceStatus, Schedule, SessionStatus, SkillLevel,
-    SubsidyType, TargetGroup, WageBand,
+    ApplicationStatus, BodyStatus, BodyType, CatalogueCategory, CatalogueItemStatus,
+    CertificateStatus, CohortKind, CohortStatus, DemandKind, DemandStatus, EnrollmentStatus,
+    FundingMode, Industry, InstitutionStatus, IntentionStatus, MembershipRole, OrderStatus,
+    OrganizationKind, RecommendationOutcome, ResourceKind, ResourceStatus, Schedule, SessionStatus,
+    SkillLevel, SubsidyType, TargetGroup, WageBand,
 };

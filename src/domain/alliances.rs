@@ -179,3 +179,118 @@ pub async fn by_organization_ids(
     }
     Ok(map)
 }
+
+/// A new alliance, every value already validated.
+#[derive(Debug, Clone)]
+pub struct NewAlliance {
+    /// Its code (`zj-eyewear`).
+    pub code: AllianceCode,
+    /// Chinese name.
+    pub name: String,
+    /// English name.
+    pub name_en: String,
+    /// The industry it serves.
+    pub industry: Industry,
+    /// The region it is founded in.
+    pub region_id: i32,
+    /// The founding day (the signing ceremony).
+    pub founded_on: chrono::NaiveDate,
+    /// What it does.
+    pub description: String,
+    /// The lead organizations (牵头单位), members from the founding day.
+    pub leads: Vec<i32>,
+}
+
+/// Founds an alliance, by the regulator of its region (the system administrator anywhere), with
+/// its lead organizations as LEAD members from the founding day. A code already taken is a
+/// `CONFLICT`; the alliance, its leads and the audit events commit together.
+pub async fn found(
+    db: &DatabaseConnection,
+    caller: &crate::auth::Caller,
+    new: NewAlliance,
+) -> crate::error::AppResult<alliance::Model> {
+    use crate::error::AppError;
+    use sea_orm::ActiveValue::Set;
+    crate::auth::policy::found_alliance(&caller.viewer, new.region_id)?;
+    if new.leads.is_empty() {
+        return Err(AppError::validation(
+            "input.leads",
+            "an alliance is founded by at least one lead organization",
+        ));
+    }
+    let txn = super::begin_write(db).await?;
+    region::Entity::find_by_id(new.region_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::validation("input.region", "no region has this code"))?;
+    let leads = entity::organization::Entity::find()
+        .filter(entity::organization::Column::Id.is_in(new.leads.clone()))
+        .all(&txn)
+        .await?;
+    if let Some(missing) = new
+        .leads
+        .iter()
+        .position(|id| !leads.iter().any(|o| o.id == *id))
+    {
+        return Err(AppError::validation(
+            format!("input.leads[{missing}]"),
+            "no organization has this ID",
+        ));
+    }
+    let taken = format!(
+        "input.code: an alliance with code {} exists",
+        new.code.as_str()
+    );
+    if alliance::Entity::find()
+        .filter(alliance::Column::Code.eq(new.code.as_str()))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict(taken));
+    }
+    let saved = alliance::Entity::insert(alliance::ActiveModel {
+        code: Set(new.code.as_str().to_owned()),
+        name: Set(new.name),
+        name_en: Set(new.name_en),
+        industry: Set(new.industry),
+        region_id: Set(new.region_id),
+        founded_on: Set(new.founded_on),
+        description: Set(new.description),
+        ..Default::default()
+    })
+    .exec_with_returning(&txn)
+    .await
+    .map_err(|e| super::conflict_on_duplicate(e, &taken))?;
+    super::audit::record(
+        &txn,
+        caller,
+        super::audit::Entry {
+            action: "foundAlliance",
+            target_type: "Alliance",
+            target_id: super::ids::NodeKey::Alliance(saved.id).to_id().0,
+            region_id: Some(saved.region_id),
+            changes: Some(serde_json::json!({
+                "code": saved.code,
+                "name": saved.name,
+                "industry": format!("{:?}", saved.industry),
+                "foundedOn": saved.founded_on,
+                "leads": new.leads.iter().map(|id| super::ids::NodeKey::Organization(*id).to_id().0).collect::<Vec<_>>(),
+            })),
+        },
+    )
+    .await?;
+    for lead in &new.leads {
+        super::memberships::admit_in(
+            &txn,
+            caller,
+            &saved,
+            *lead,
+            entity::MembershipRole::Lead,
+            saved.founded_on,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(saved)
+}

@@ -53,6 +53,8 @@ pub enum NodeKey {
     Recommendation(i32),
     /// A follow-up by id.
     FollowUp(i32),
+    /// An application to join an alliance by id.
+    MembershipApplication(i32),
 }
 
 /// The opaque global ID of a row, as clients see it.
@@ -98,6 +100,7 @@ impl NodeKey {
             Self::TrainingOrder(id) => format!("TrainingOrder:{id}"),
             Self::Recommendation(id) => format!("Recommendation:{id}"),
             Self::FollowUp(id) => format!("FollowUp:{id}"),
+            Self::MembershipApplication(id) => format!("MembershipApplication:{id}"),
         };
         GlobalId(URL_SAFE_NO_PAD.encode(raw))
     }
@@ -138,8 +141,20 @@ impl NodeKey {
             "TrainingOrder" => Self::TrainingOrder(int()?),
             "Recommendation" => Self::Recommendation(int()?),
             "FollowUp" => Self::FollowUp(int()?),
+            "MembershipApplication" => Self::MembershipApplication(int()?),
             _ => return Err(invalid()),
         })
+    }
+
+    /// Decodes an ID that must name a membership application.
+    pub fn membership_application(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::MembershipApplication(id) => Ok(id),
+            _ => Err(AppError::validation(
+                field,
+                "not a membership application's ID",
+            )),
+        }
     }
 
     /// Decodes an ID that must name an organization.

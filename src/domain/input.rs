@@ -136,6 +136,7 @@ pub fn bounded(raw: &str, max: usize) -> Result<Option<&str>, String> {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 mod tests {
     use super::*;
 

@@ -121,10 +121,26 @@ pub async fn admit(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("organization"))?;
+    let saved = admit_in(&txn, caller, &alliance, organization_id, role, joined_on).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Makes `organization_id` a current member of `alliance` inside `txn` (a new membership, or a
+/// former one re-admitted), and records it; a current member is a `CONFLICT`. The caller has
+/// been authorised.
+pub(crate) async fn admit_in(
+    txn: &DatabaseTransaction,
+    caller: &Caller,
+    alliance: &alliance::Model,
+    organization_id: i32,
+    role: MembershipRole,
+    joined_on: NaiveDate,
+) -> AppResult<membership::Model> {
     let existing = membership::Entity::find()
         .filter(membership::Column::AllianceId.eq(alliance.id))
         .filter(membership::Column::OrganizationId.eq(organization_id))
-        .one(&txn)
+        .one(txn)
         .await?;
     let saved = match existing {
         Some(m) if m.left_on.is_none() => {
@@ -147,13 +163,13 @@ pub async fn admit(
                 )
                 .filter(membership::Column::Id.eq(m.id))
                 .filter(membership::Column::LeftOn.is_not_null())
-                .exec(&txn)
+                .exec(txn)
                 .await?;
             if moved.rows_affected != 1 {
                 return Err(AppError::Conflict(DUPLICATE_MEMBER.to_owned()));
             }
             membership::Entity::find_by_id(m.id)
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or_else(|| AppError::internal("a membership vanished in its transaction"))?
         }
@@ -165,12 +181,12 @@ pub async fn admit(
             left_on: Set(None),
             ..Default::default()
         })
-        .exec_with_returning(&txn)
+        .exec_with_returning(txn)
         .await
         .map_err(|e| super::conflict_on_duplicate(e, DUPLICATE_MEMBER))?,
     };
     audit::record(
-        &txn,
+        txn,
         caller,
         audit::Entry {
             action: "admitMember",
@@ -186,7 +202,6 @@ pub async fn admit(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(saved)
 }
 

@@ -4,6 +4,7 @@
 //! Nothing in this module knows GraphQL: resolvers call these functions with validated inputs.
 
 pub mod alliances;
+pub mod applications;
 pub mod audit;
 pub mod catalogue;
 pub mod codes;

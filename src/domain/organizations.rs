@@ -231,9 +231,88 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     };
-    Ok(organization::Entity::insert(model)
+    let code = new_code(&model);
+    organization::Entity::insert(model)
         .exec_with_returning(db)
-        .await?)
+        .await
+        .map_err(|e| {
+            super::conflict_on_duplicate(
+                e,
+                &format!("input.creditCode: {code} is already registered"),
+            )
+        })
+}
+
+fn new_code(model: &organization::ActiveModel) -> String {
+    match &model.credit_code {
+        sea_orm::ActiveValue::Set(code) | sea_orm::ActiveValue::Unchanged(code) => code.clone(),
+        sea_orm::ActiveValue::NotSet => String::new(),
+    }
+}
+
+/// Registers an organization in skillgraph, by the regulator of its region (the system
+/// administrator anywhere). A credit code already registered is a `CONFLICT` naming the
+/// organization that holds it. The row and its audit event commit together.
+pub async fn register(
+    db: &DatabaseConnection,
+    caller: &crate::auth::Caller,
+    new: NewOrganization,
+) -> AppResult<organization::Model> {
+    crate::auth::policy::register_organization(&caller.viewer, new.region_id)?;
+    let txn = crate::domain::begin_write(db).await?;
+    let saved = register_in(&txn, caller, new).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The existing organization a credit code is registered to, as a `CONFLICT`.
+async fn taken_by(db: &impl ConnectionTrait, code: &CreditCode) -> AppResult<Option<AppError>> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::CreditCode.eq(code.as_str()))
+        .one(db)
+        .await?
+        .map(|existing| {
+            AppError::Conflict(format!(
+                "input.creditCode: {code} is already registered to {} ({})",
+                existing.name,
+                crate::domain::ids::NodeKey::Organization(existing.id)
+                    .to_id()
+                    .0
+            ))
+        }))
+}
+
+/// [`register`] inside a transaction (an import registers many in one), authorised already.
+pub(crate) async fn register_in(
+    txn: &sea_orm::DatabaseTransaction,
+    caller: &crate::auth::Caller,
+    new: NewOrganization,
+) -> AppResult<organization::Model> {
+    if let Some(conflict) = taken_by(txn, &new.credit_code).await? {
+        return Err(conflict);
+    }
+    // A concurrent registration of the same code since the check loses on the unique index.
+    let saved = create(txn, new).await?;
+    super::audit::record(
+        txn,
+        caller,
+        super::audit::Entry {
+            action: "registerOrganization",
+            target_type: "Organization",
+            target_id: crate::domain::ids::NodeKey::Organization(saved.id)
+                .to_id()
+                .0,
+            region_id: Some(saved.region_id),
+            changes: Some(serde_json::json!({
+                "name": saved.name,
+                "kind": format!("{:?}", saved.kind),
+                "creditCode": saved.credit_code,
+                "address": saved.address,
+            })),
+        },
+    )
+    .await?;
+    Ok(saved)
 }
 
 /// A change to an organization's public profile: `None` leaves a field as it is, `Some(None)`

@@ -48,6 +48,16 @@ struct Demo {
     assessment_bodies: Vec<DemoBody>,
     published_sessions: Vec<DemoPublishedSession>,
     intentions: Vec<DemoIntention>,
+    membership_applications: Vec<DemoApplication>,
+}
+
+/// An organization's pending application to join an alliance.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoApplication {
+    organization: String,
+    alliance: String,
+    note: String,
 }
 
 /// An assessment body as the regulator files it.
@@ -121,6 +131,46 @@ struct DemoTravel {
     latitude: f64,
     longitude: f64,
     km: f64,
+}
+
+/// Pending applications to join alliances, made as the organizations make them.
+async fn demo_applications(
+    db: &DatabaseConnection,
+    applications: &[DemoApplication],
+) -> anyhow::Result<()> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    for a in applications {
+        let org = entity::organization::Entity::find()
+            .filter(entity::organization::Column::Name.eq(&a.organization))
+            .one(db)
+            .await?
+            .with_context(|| format!("demo application: organization {}", a.organization))?;
+        let role = match org.kind {
+            entity::OrganizationKind::College => Role::College,
+            entity::OrganizationKind::TrainingInstitution => Role::TrainingInstitution,
+            entity::OrganizationKind::AssessmentBody => Role::AssessmentBody,
+            _ => Role::Enterprise,
+        };
+        let caller = Caller {
+            viewer: Viewer {
+                subject: "demo-seed".to_owned(),
+                role,
+                organization_id: Some(org.id),
+                ..Viewer::public()
+            },
+            request_id: None,
+            access: Default::default(),
+        };
+        crate::domain::applications::apply(
+            db,
+            &caller,
+            &crate::domain::codes::AllianceCode::parse(&a.alliance)?,
+            Some(crate::domain::input::one("note", &a.note)?),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo application of {}: {e}", a.organization))?;
+    }
+    Ok(())
 }
 
 /// The variant of an entity enum named as its Rust name (`Level4`, `Employer`, `Weekend`).
@@ -327,6 +377,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
         }
     }
     txn.commit().await?;
+    demo_applications(db, &demo.membership_applications).await?;
     let learners = demo_learners(db, key, &providers).await?;
     let demands = demo_demands(db).await?;
     let cohorts = demo_cohorts(db, key).await?;

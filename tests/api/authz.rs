@@ -93,8 +93,18 @@ async fn snapshot(app: &TestApp) -> String {
         .await
         .expect("follow-ups");
     let audit = audit_event::Entity::find().count(db).await.expect("audit");
+    let alliances = entity::alliance::Entity::find()
+        .order_by_asc(entity::alliance::Column::Id)
+        .all(db)
+        .await
+        .expect("alliances");
+    let applications = entity::membership_application::Entity::find()
+        .order_by_asc(entity::membership_application::Column::Id)
+        .all(db)
+        .await
+        .expect("applications");
     format!(
-        "{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
+        "{alliances:?}\n{applications:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
     )
 }
 
@@ -136,6 +146,9 @@ struct Fixture {
     suggested_demand: Value,
     due_completion: Value,
     review_year: i32,
+    new_credit_code: String,
+    admit_application: Value,
+    reject_application: Value,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -154,6 +167,19 @@ async fn fixture(app: &TestApp) -> Fixture {
             .clone()
     };
     let enterprise_id = app.org_id("丹阳明视眼镜有限公司").await;
+    let pending: Vec<Value> = app
+        .data_as(
+            &caller(Role::SystemAdmin, None, &[], None, None),
+            r#"{ membershipApplications(filter: {statuses: [PENDING], alliance: "zj-eyewear"}) { nodes { id } } }"#,
+            json!({}),
+        )
+        .await["membershipApplications"]["nodes"]
+        .as_array()
+        .expect("the demo's pending applications")
+        .iter()
+        .map(|n| n["id"].clone())
+        .collect();
+    assert_eq!(pending.len(), 2, "two pending applications to zj-eyewear");
     let learner = {
         let admin = caller(Role::SystemAdmin, None, &[], None, None);
         let data = app
@@ -439,6 +465,14 @@ async fn fixture(app: &TestApp) -> Fixture {
         lead_membership: membership_of("丹阳明视眼镜有限公司"),
         other_membership: membership_of("丹阳市万通镜片有限公司"),
         enterprise_id,
+        new_credit_code: {
+            let first17 = "91321100MA1XY0001";
+            let check =
+                skillgraph::domain::codes::CreditCode::check_char(first17).expect("alphabet");
+            format!("{first17}{}", char::from(check))
+        },
+        admit_application: pending[0].clone(),
+        reject_application: pending[1].clone(),
     }
 }
 
@@ -500,6 +534,42 @@ struct Cell {
 }
 
 const CELLS: &[Cell] = &[
+    Cell {
+        name: "registerOrganization",
+        query: "mutation($c: String!) { registerOrganization(input: {name: \"矩阵测试企业\", kind: ENTERPRISE, creditCode: $c, region: \"321100\"}) { id } }",
+        variables: |f| json!({ "c": f.new_credit_code }),
+        allowed: &[Role::Regulator, Role::SystemAdmin],
+    },
+    Cell {
+        name: "foundAlliance",
+        query: "mutation($o: ID!) { foundAlliance(input: {code: \"zj-matrix\", name: \"镇江矩阵联盟\", nameEn: \"Matrix Alliance\", industry: EYEWEAR, region: \"321100\", foundedOn: \"2026-01-01\", leads: [$o]}) { id } }",
+        variables: |f| json!({ "o": f.enterprise_id }),
+        allowed: &[Role::Regulator, Role::SystemAdmin],
+    },
+    Cell {
+        name: "applyForMembership",
+        query: "mutation { applyForMembership(input: {alliance: \"ha-elderly-care\", note: \"矩阵\"}) { id status } }",
+        variables: |_| json!({}),
+        allowed: &[
+            Role::Enterprise,
+            Role::College,
+            Role::TrainingInstitution,
+            Role::AssessmentBody,
+            Role::Regulator,
+        ],
+    },
+    Cell {
+        name: "admitMembershipApplication",
+        query: "mutation($a: ID!) { admitMembershipApplication(input: {application: $a}) { status } }",
+        variables: |f| json!({ "a": f.admit_application }),
+        allowed: &[Role::AllianceAdmin, Role::Regulator, Role::SystemAdmin],
+    },
+    Cell {
+        name: "rejectMembershipApplication",
+        query: "mutation($a: ID!) { rejectMembershipApplication(input: {application: $a, reason: \"资料不全\"}) { status } }",
+        variables: |f| json!({ "a": f.reject_application }),
+        allowed: &[Role::AllianceAdmin, Role::Regulator, Role::SystemAdmin],
+    },
     Cell {
         name: "admitMember",
         query: "mutation($org: ID!) { admitMember(input: {alliance: \"zj-eyewear\", organization: $org}) { id role } }",

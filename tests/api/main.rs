@@ -27,6 +27,7 @@ mod http;
 mod instances;
 mod limits;
 mod metrics;
+mod onboarding;
 mod orders;
 mod pagination;
 mod personal;

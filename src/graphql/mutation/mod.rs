@@ -11,6 +11,7 @@ mod employment;
 mod evaluation;
 mod learners;
 mod members;
+mod onboarding;
 mod orders;
 mod resources;
 
@@ -31,6 +32,7 @@ pub struct MutationRoot(
     orders::OrdersMutation,
     employment::EmploymentMutation,
     learners::LearnersMutation,
+    onboarding::OnboardingMutation,
 );
 
 /// Reports every error of a refused batch, in order: all but the last are added to the response,

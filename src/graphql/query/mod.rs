@@ -8,6 +8,7 @@ mod employment;
 mod evaluation;
 mod graph;
 mod levels;
+mod onboarding;
 mod orders;
 mod people;
 mod training;
@@ -41,6 +42,7 @@ pub struct QueryRoot(
     evaluation::EvaluationQuery,
     orders::OrdersQuery,
     people::PeopleQuery,
+    onboarding::OnboardingQuery,
     employment::EmploymentQuery,
     levels::LevelsQuery,
 );
@@ -57,6 +59,13 @@ pub(super) async fn load_node(
 ) -> async_graphql::Result<Option<Node>> {
     let loaders = &api(ctx)?.loaders;
     Ok(match key {
+        NodeKey::MembershipApplication(id) => {
+            domain::applications::by_id(&api(ctx)?.db, &caller(ctx), id)
+                .await?
+                .map(|m| {
+                    Node::MembershipApplication(crate::graphql::types::MembershipApplication(m))
+                })
+        }
         NodeKey::Region(id) => loaders
             .region
             .load_one(id)

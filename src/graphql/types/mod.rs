@@ -2,6 +2,7 @@
 //! the schema only through a field written here.
 
 mod alliance;
+mod application;
 mod audit;
 mod cohort;
 pub(crate) mod demand;
@@ -23,6 +24,7 @@ mod skill_level;
 mod viewer;
 
 pub use alliance::{Alliance, AllianceFilter, AllianceOrder, AllianceOrderField};
+pub use application::{ApplicationStatus, MembershipApplication, MembershipApplicationFilter};
 pub use audit::{AuditEvent, AuditEventFilter};
 pub use cohort::{Cohort, CohortFilter, CohortKind, CohortStatus, Enrollment, EnrollmentStatus};
 pub use demand::{Demand, DemandFilter, DemandInput, DemandKind, DemandOrder, DemandStatus};

@@ -2,8 +2,8 @@ use async_graphql::{ID, Interface};
 
 use super::{
     Alliance, AssessmentSession, AuditEvent, Candidate, CatalogueItem, Certificate, Cohort, Demand,
-    Enrollment, FollowUp, Learner, Membership, Occupation, OpenResource, Organization,
-    Recommendation, Region, TrainingIntention, TrainingOrder, TrainingPlan,
+    Enrollment, FollowUp, Learner, Membership, MembershipApplication, Occupation, OpenResource,
+    Organization, Recommendation, Region, TrainingIntention, TrainingOrder, TrainingPlan,
 };
 
 /// An object with a global ID (the Relay `Node` interface). Any node can be fetched again with
@@ -56,4 +56,6 @@ pub enum Node {
     Recommendation(Recommendation),
     /// A follow-up (within the learner's scope).
     FollowUp(FollowUp),
+    /// An application to join an alliance (for the applicant and those who decide it).
+    MembershipApplication(MembershipApplication),
 }

@@ -56,6 +56,12 @@ pub enum Permission {
     PublishResources,
     /// Rate and admit training institutions, keep the subsidised catalogue of the token's region.
     SuperviseTraining,
+    /// Register organizations in the token's region (anywhere, for SYSTEM_ADMIN).
+    RegisterOrganizations,
+    /// Found alliances in the token's region (anywhere, for SYSTEM_ADMIN).
+    FoundAlliances,
+    /// Ask for the token's own organization to join an alliance.
+    ApplyForMembership,
 }
 
 /// The GraphQL `Viewer` type over the authenticated caller.

@@ -1,0 +1,214 @@
+//! `Mutation`: registering organizations, founding alliances, and applications to join them.
+
+use crate::graphql::scalars::Date;
+use async_graphql::{Context, ID, InputObject, Object};
+
+use crate::graphql::{
+    context::{api, caller},
+    ids::NodeKey,
+    types::{Alliance, Industry, MembershipApplication, Organization, OrganizationKind},
+};
+use crate::{
+    domain::{
+        alliances,
+        applications::{self, Decision},
+        codes::RegionCode,
+        input::{self, Note, Reason},
+        organizations::{self, profile_text, profile_website},
+        regions,
+    },
+    error::{AppError, AppResult},
+};
+
+/// Registering organizations, founding alliances, and applications to join them.
+#[derive(Default)]
+pub struct OnboardingMutation;
+
+/// The id of the region a code names, or a validation error naming `field`.
+async fn region_id(ctx: &Context<'_>, field: &str, code: &str) -> AppResult<i32> {
+    let code = input::one::<RegionCode>(field, code)?;
+    regions::by_code(&api(ctx)?.db, &code)
+        .await?
+        .map(|r| r.id)
+        .ok_or_else(|| AppError::validation(field, "no region has this code"))
+}
+
+/// A required name: trimmed, 1 to `max` characters.
+fn name(field: &str, value: &str, max: usize) -> AppResult<String> {
+    profile_text(field, Some(value), max)?
+        .ok_or_else(|| AppError::validation(field, "must not be empty"))
+}
+
+#[Object]
+impl OnboardingMutation {
+    /// Registers an organization (REGULATOR of its region; SYSTEM_ADMIN anywhere). Its unified
+    /// social credit code is checked (18 characters, the check character); one already
+    /// registered is a CONFLICT naming the organization that holds it. Audited.
+    async fn register_organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization.")] input: RegisterOrganizationInput,
+    ) -> async_graphql::Result<Organization> {
+        let api = api(ctx)?;
+        let new = organizations::NewOrganization {
+            name: name("input.name", &input.name, 100)?,
+            name_en: profile_text("input.nameEn", input.name_en.as_deref(), 200)?,
+            kind: input.kind.into(),
+            credit_code: input::one("input.creditCode", &input.credit_code)?,
+            region_id: region_id(ctx, "input.region", &input.region).await?,
+            address: profile_text("input.address", input.address.as_deref(), 200)?,
+            website: profile_website("input.website", input.website.as_deref())?,
+            description: profile_text("input.description", input.description.as_deref(), 2000)?,
+        };
+        Ok(Organization(
+            organizations::register(&api.db, &caller(ctx), new).await?,
+        ))
+    }
+
+    /// Founds an alliance (REGULATOR of its region; SYSTEM_ADMIN anywhere) with its lead
+    /// organizations, LEAD members from the founding day. A code already taken is a CONFLICT.
+    /// Audited.
+    async fn found_alliance(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The alliance.")] input: FoundAllianceInput,
+    ) -> async_graphql::Result<Alliance> {
+        let api = api(ctx)?;
+        let mut leads = Vec::new();
+        for (i, id) in input.leads.iter().enumerate() {
+            let lead = NodeKey::organization(&format!("input.leads[{i}]"), id)?;
+            if leads.contains(&lead) {
+                return Err(
+                    AppError::validation(format!("input.leads[{i}]"), "named twice").into(),
+                );
+            }
+            leads.push(lead);
+        }
+        let new = alliances::NewAlliance {
+            code: input::one("input.code", &input.code)?,
+            name: name("input.name", &input.name, 100)?,
+            name_en: name("input.nameEn", &input.name_en, 200)?,
+            industry: input.industry.into(),
+            region_id: region_id(ctx, "input.region", &input.region).await?,
+            founded_on: input.founded_on.into(),
+            description: profile_text("input.description", input.description.as_deref(), 2000)?
+                .unwrap_or_default(),
+            leads,
+        };
+        Ok(Alliance(
+            alliances::found(&api.db, &caller(ctx), new).await?,
+        ))
+    }
+
+    /// Asks for the token's own organization to join an alliance, with a note. A current member,
+    /// or one with a pending application there, is a CONFLICT. Audited.
+    async fn apply_for_membership(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The alliance and a note.")] input: ApplyForMembershipInput,
+    ) -> async_graphql::Result<MembershipApplication> {
+        let api = api(ctx)?;
+        let alliance = input::one("input.alliance", &input.alliance)?;
+        let note = Note::optional("input.note", input.note.as_deref())?;
+        Ok(MembershipApplication(
+            applications::apply(&api.db, &caller(ctx), &alliance, note).await?,
+        ))
+    }
+
+    /// Admits a PENDING application (the alliance's ALLIANCE_ADMIN or the REGULATOR of its
+    /// region): the organization is a MEMBER from today. A decided application is a CONFLICT.
+    /// Audited.
+    async fn admit_membership_application(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The application.")] input: AdmitMembershipApplicationInput,
+    ) -> async_graphql::Result<MembershipApplication> {
+        let api = api(ctx)?;
+        let id = NodeKey::membership_application("input.application", &input.application)?;
+        let (saved, _) = applications::decide(&api.db, &caller(ctx), id, Decision::Admit).await?;
+        Ok(MembershipApplication(saved))
+    }
+
+    /// Rejects a PENDING application with a reason the applicant reads (the alliance's
+    /// ALLIANCE_ADMIN or the REGULATOR of its region). A decided application is a CONFLICT.
+    /// Audited.
+    async fn reject_membership_application(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The application and why.")] input: RejectMembershipApplicationInput,
+    ) -> async_graphql::Result<MembershipApplication> {
+        let api = api(ctx)?;
+        let id = NodeKey::membership_application("input.application", &input.application)?;
+        let reason = input::one::<Reason>("input.reason", &input.reason)?;
+        let (saved, _) =
+            applications::decide(&api.db, &caller(ctx), id, Decision::Reject(reason)).await?;
+        Ok(MembershipApplication(saved))
+    }
+}
+
+/// An organization to register.
+#[derive(InputObject)]
+pub struct RegisterOrganizationInput {
+    /// The registered Chinese name, 1 to 100 characters.
+    pub name: String,
+    /// The English name.
+    pub name_en: Option<String>,
+    /// Its kind.
+    pub kind: OrganizationKind,
+    /// Its unified social credit code (统一社会信用代码), 18 characters.
+    pub credit_code: String,
+    /// The region it is located in (GB/T 2260 code).
+    pub region: String,
+    /// Postal address.
+    pub address: Option<String>,
+    /// Website, http:// or https://.
+    pub website: Option<String>,
+    /// Public description.
+    pub description: Option<String>,
+}
+
+/// An alliance to found.
+#[derive(InputObject)]
+pub struct FoundAllianceInput {
+    /// Its code: lower-case letters, digits and hyphens (`zj-eyewear`).
+    pub code: String,
+    /// The Chinese name, 1 to 100 characters.
+    pub name: String,
+    /// The English name, 1 to 200 characters.
+    pub name_en: String,
+    /// The industry it serves.
+    pub industry: Industry,
+    /// The region it is founded in (GB/T 2260 code).
+    pub region: String,
+    /// The founding day.
+    pub founded_on: Date,
+    /// What it does.
+    pub description: Option<String>,
+    /// The lead organizations (牵头单位), at least one.
+    pub leads: Vec<ID>,
+}
+
+/// An application to join an alliance.
+#[derive(InputObject)]
+pub struct ApplyForMembershipInput {
+    /// The alliance's code.
+    pub alliance: String,
+    /// What the organization says of itself and why it joins, at most 500 characters.
+    pub note: Option<String>,
+}
+
+/// An application to admit.
+#[derive(InputObject)]
+pub struct AdmitMembershipApplicationInput {
+    /// The application.
+    pub application: ID,
+}
+
+/// An application to reject.
+#[derive(InputObject)]
+pub struct RejectMembershipApplicationInput {
+    /// The application.
+    pub application: ID,
+    /// Why, 1 to 500 characters.
+    pub reason: String,
+}

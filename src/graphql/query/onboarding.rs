@@ -1,0 +1,47 @@
+//! `Query`: applications to join alliances, the deciders' work list.
+
+use async_graphql::{Context, Object};
+use futures_util::FutureExt;
+
+use crate::domain::applications;
+use crate::graphql::{
+    connection::{Connection, TotalCount},
+    context::{api, caller},
+    types::{MembershipApplication, MembershipApplicationFilter, page_request},
+};
+
+/// Applications to join alliances.
+#[derive(Default)]
+pub struct OnboardingQuery;
+
+/// Applications to join alliances.
+#[Object]
+impl OnboardingQuery {
+    /// Applications to join alliances, oldest first: for an alliance's administrator those to
+    /// its alliances, for a regulator those to its region's alliances, for an organization its
+    /// own (SYSTEM_ADMIN: all). `filter: {statuses: [PENDING]}` is the work list.
+    async fn membership_applications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<MembershipApplicationFilter>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<MembershipApplication>> {
+        let api = api(ctx)?;
+        let caller = caller(ctx);
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let page = applications::list(&api.db, &caller, &filter, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, caller, filter) = (db.clone(), caller.clone(), filter.clone());
+            async move { applications::count(&db, &caller, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, MembershipApplication))
+    }
+}
