@@ -28,6 +28,13 @@
 //! | `identity.jwt_leeway_secs` | `SKILLGRAPH_JWT_LEEWAY_SECS` | `30` |
 //! | `identity.jwt_max_lifetime_secs` | `SKILLGRAPH_JWT_MAX_LIFETIME_SECS` | `86400`: longer-lived tokens are refused |
 //! | `identity.personal_data_key` | `SKILLGRAPH_PERSONAL_DATA_KEY` | generated into the keys file |
+//! | `identity.jwks_url` | `SKILLGRAPH_JWKS_URL` | none: tokens verify with the key file; set, with the identity provider's published keys (by `kid`) |
+//! | `identity.jwks_refresh_secs` | `SKILLGRAPH_JWKS_REFRESH_SECS` | `300`: how long published keys are kept; an unknown `kid` fetches sooner (at most every 30 s) |
+//! | `identity.claims.role` | `SKILLGRAPH_JWT_CLAIM_ROLE` | `role`: the provider's claim with the role |
+//! | `identity.claims.organization` | `SKILLGRAPH_JWT_CLAIM_ORGANIZATION` | `org`: its claim with the organization's ID or credit code |
+//! | `identity.claims.alliances` | `SKILLGRAPH_JWT_CLAIM_ALLIANCES` | `alliances`: its claim with alliance codes |
+//! | `identity.claims.region` | `SKILLGRAPH_JWT_CLAIM_REGION` | `region`: its claim with the region code |
+//! | `identity.claims.roles` | `SKILLGRAPH_JWT_CLAIM_ROLES` (`{hrss-admin=REGULATOR}`) | none: the provider's role names for skillgraph's roles |
 //! | `identity.keys_file` | `SKILLGRAPH_KEYS_FILE` | `skillgraph.keys.toml` beside the SQLite file |
 //! | `limits.max_query_depth` | `SKILLGRAPH_MAX_QUERY_DEPTH` | `16` |
 //! | `limits.max_query_complexity` | `SKILLGRAPH_MAX_QUERY_COMPLEXITY` | `5000` |
@@ -235,6 +242,15 @@ pub struct Identity {
     pub personal_data_key: Option<SecretString>,
     /// Where generated development keys are kept (mode 0600); by default beside the SQLite file.
     pub keys_file: Option<PathBuf>,
+    /// The identity provider's JWKS URL: tokens it issues verify with the keys it publishes
+    /// there (chosen by `kid`, with `jwt_algorithm` RS256 or ES256), instead of a key file.
+    pub jwks_url: Option<Url>,
+    /// How long the published keys are kept before they are fetched again, in seconds (a token
+    /// naming an unknown key fetches them sooner, at most every 30 seconds).
+    pub jwks_refresh_secs: u64,
+    /// The names of the claims that carry the role, organization, alliances and region in the
+    /// provider's tokens, and its role names.
+    pub claims: crate::auth::jwt::ClaimNames,
 }
 
 impl Default for Identity {
@@ -250,6 +266,9 @@ impl Default for Identity {
             jwt_max_lifetime_secs: 24 * 3600,
             personal_data_key: None,
             keys_file: None,
+            jwks_url: None,
+            jwks_refresh_secs: 300,
+            claims: Default::default(),
         }
     }
 }
@@ -420,6 +439,13 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("jwt_max_lifetime_secs", "identity.jwt_max_lifetime_secs"),
     ("personal_data_key", "identity.personal_data_key"),
     ("keys_file", "identity.keys_file"),
+    ("jwks_url", "identity.jwks_url"),
+    ("jwks_refresh_secs", "identity.jwks_refresh_secs"),
+    ("jwt_claim_role", "identity.claims.role"),
+    ("jwt_claim_organization", "identity.claims.organization"),
+    ("jwt_claim_alliances", "identity.claims.alliances"),
+    ("jwt_claim_region", "identity.claims.region"),
+    ("jwt_claim_roles", "identity.claims.roles"),
     ("max_query_depth", "limits.max_query_depth"),
     ("max_query_complexity", "limits.max_query_complexity"),
     ("max_query_cost", "limits.max_query_cost"),

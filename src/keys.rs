@@ -216,27 +216,50 @@ pub fn load(settings: &Settings) -> anyhow::Result<Secrets> {
                 }
             };
             (
-                KeyMaterial::Secret(secret.clone()),
+                Some(KeyMaterial::Secret(secret.clone())),
                 Some(KeyMaterial::Secret(secret)),
             )
         }
         JwtAlgorithm::RS256 | JwtAlgorithm::ES256 => {
-            let Some(public) = &settings.identity.jwt_public_key_file else {
-                bail!(
-                    "jwt_algorithm {:?} needs jwt_public_key_file",
-                    settings.identity.jwt_algorithm
-                );
-            };
             let private = settings
                 .identity
                 .jwt_private_key_file
                 .as_ref()
                 .map(|p| read_pem(p, "private key"))
                 .transpose()?;
-            (read_pem(public, "public key")?, private)
+            let public = match &settings.identity.jwt_public_key_file {
+                Some(public) => Some(read_pem(public, "public key")?),
+                None if settings.identity.jwks_url.is_some() => None,
+                None => bail!(
+                    "jwt_algorithm {:?} needs jwt_public_key_file or jwks_url",
+                    settings.identity.jwt_algorithm
+                ),
+            };
+            (public, private)
         }
     };
-    let verifier = TokenVerifier::new(&rules, &verify_key).map_err(anyhow::Error::msg)?;
+    let verifier = match &settings.identity.jwks_url {
+        Some(url) => TokenVerifier::published(
+            &rules,
+            Arc::new(
+                crate::auth::jwks::JwksKeys::new(
+                    url.expose(),
+                    settings.identity.jwt_algorithm,
+                    Duration::from_secs(settings.identity.jwks_refresh_secs.max(1)),
+                    Duration::from_secs(settings.identity.jwks_refresh_secs.clamp(1, 30)),
+                )
+                .map_err(anyhow::Error::msg)?,
+            ),
+            settings.identity.claims.clone(),
+        ),
+        None => TokenVerifier::new(
+            &rules,
+            verify_key
+                .as_ref()
+                .context("no key verifies tokens: set jwt_public_key_file or jwks_url")?,
+        )
+        .map_err(anyhow::Error::msg)?,
+    };
     let signer = sign_key
         .map(|key| TokenSigner::new(rules, &key).map(Arc::new))
         .transpose()

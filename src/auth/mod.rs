@@ -5,6 +5,7 @@
 //! [`jwt::TokenVerifier`] and [`viewer_from_claims`]; a refused token is `UNAUTHENTICATED` and never
 //! falls back to public.
 
+pub mod jwks;
 pub mod jwt;
 pub mod policy;
 
@@ -211,12 +212,27 @@ pub async fn viewer_from_claims(db: &DatabaseConnection, claims: &Claims) -> App
     }
     let mut org_region = None;
     if let Some(org) = &claims.org {
-        let id = NodeKey::organization("org", org)
-            .map_err(|_| refused("the token's org is not an organization ID"))?;
-        let found = organization::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .ok_or_else(|| refused("the token's organization does not exist"))?;
+        // An organization by its global ID (skillgraph's tokens) or its unified social credit
+        // code (an identity provider's).
+        let found = match (
+            NodeKey::organization("org", org),
+            crate::domain::codes::CreditCode::parse(org),
+        ) {
+            (Ok(id), _) => organization::Entity::find_by_id(id).one(db).await?,
+            (_, Ok(code)) => {
+                organization::Entity::find()
+                    .filter(organization::Column::CreditCode.eq(code.as_str()))
+                    .one(db)
+                    .await?
+            }
+            _ => {
+                return Err(refused(
+                    "the token's org is neither an organization ID nor a credit code",
+                ));
+            }
+        }
+        .ok_or_else(|| refused("the token's organization does not exist"))?;
+        let id = found.id;
         if let Some(kind) = claims.role.organization_kind()
             && found.kind != kind
         {

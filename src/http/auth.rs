@@ -46,7 +46,7 @@ pub(super) async fn caller_until(
                 "send the token as `Authorization: Bearer <token>`".to_owned(),
             )
         })?;
-    let claims = state.verifier.verify(token)?;
+    let claims = state.verifier.verify(token).await?;
     let viewer = viewer_from_claims(&state.db, &claims).await?;
     let expires = std::time::UNIX_EPOCH + std::time::Duration::from_secs(claims.exp);
     Ok((

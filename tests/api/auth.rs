@@ -306,7 +306,7 @@ async fn development_keys_are_generated_once_beside_the_database() {
         .issue(claims, std::time::Duration::from_secs(60))
         .expect("token");
     assert!(
-        second.verifier.verify(&token).is_ok(),
+        second.verifier.verify(&token).await.is_ok(),
         "the same secret on the next start"
     );
     let nid =

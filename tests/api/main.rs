@@ -24,6 +24,7 @@ mod graph;
 mod helpers;
 mod hostile;
 mod http;
+mod identity;
 mod instances;
 mod limits;
 mod metrics;

@@ -1,0 +1,260 @@
+//! Sign-in from the province's identity provider: tokens it issues verify with the keys it
+//! publishes at a JWKS URL (here a key server of the test's own on port 0), chosen by `kid`,
+//! fetched again on rotation, never with the token's own `alg`; its claims are mapped to
+//! skillgraph's role, organization and region.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use skillgraph::auth::{Role, jwt::JwtAlgorithm};
+
+use crate::helpers::TestServer;
+
+const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/keys");
+const ISSUER: &str = "https://idp.jiangsu.example/realms/skills";
+
+fn published(name: &str) -> Value {
+    let all: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{KEYS}/jwks.json")).expect("jwks.json"),
+    )
+    .expect("json");
+    all[name].clone()
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+}
+
+/// A JWKS server: the key set it publishes, and how often it was asked.
+struct KeyServer {
+    url: String,
+    keys: Arc<std::sync::Mutex<Value>>,
+    fetches: Arc<AtomicUsize>,
+}
+
+async fn key_server(keys: Value) -> KeyServer {
+    let keys = Arc::new(std::sync::Mutex::new(keys));
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let (k, f) = (keys.clone(), fetches.clone());
+    let app = axum::Router::new().route(
+        "/certs",
+        axum::routing::get(move || {
+            let (k, f) = (k.clone(), f.clone());
+            async move {
+                f.fetch_add(1, Ordering::SeqCst);
+                let set = k.lock().expect("keys").clone();
+                axum::Json(set)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/certs", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    KeyServer { url, keys, fetches }
+}
+
+fn sign(pem: &str, alg: Algorithm, kid: &str, claims: &Value) -> String {
+    let mut header = Header::new(alg);
+    header.kid = Some(kid.to_owned());
+    let bytes = std::fs::read(format!("{KEYS}/{pem}")).expect("pem");
+    let key = match alg {
+        Algorithm::ES256 => EncodingKey::from_ec_pem(&bytes),
+        _ => EncodingKey::from_rsa_pem(&bytes),
+    }
+    .expect("key");
+    encode(&header, claims, &key).expect("sign")
+}
+
+/// An enterprise user as the provider describes it: its own claim names, the organization by
+/// its credit code.
+fn enterprise_claims(credit_code: &str) -> Value {
+    json!({
+        "sub": "u-1001",
+        "iss": ISSUER,
+        "aud": ["skillgraph", "account"],
+        "iat": now(),
+        "exp": now() + 600,
+        "jti": "idp-1",
+        "skillgraph_role": "enterprise-user",
+        "org_code": credit_code,
+    })
+}
+
+async fn viewer(server: &TestServer, token: &str) -> (StatusCode, Value) {
+    let response = server
+        .client
+        .post(server.url("/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": "{ viewer { role organization { name } region { code } } }" }))
+        .send()
+        .await
+        .expect("send");
+    (response.status(), response.json().await.expect("json"))
+}
+
+async fn refused(server: &TestServer, token: &str, why: &str) {
+    let (status, body) = viewer(server, token).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{why}: {body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{why}"
+    );
+}
+
+#[tokio::test]
+async fn provider_tokens_verify_with_its_published_keys_and_map_its_claims() {
+    let idp = key_server(json!({ "keys": [published("rs256"), published("es256")] })).await;
+    let mut settings = TestServer::settings();
+    settings.identity.jwt_algorithm = JwtAlgorithm::RS256;
+    settings.identity.jwt_secret = None;
+    settings.identity.jwks_url = Some(idp.url.as_str().into());
+    settings.identity.jwks_refresh_secs = 1;
+    settings.identity.jwt_issuer = ISSUER.to_owned();
+    settings.identity.claims.role = "skillgraph_role".to_owned();
+    settings.identity.claims.organization = "org_code".to_owned();
+    settings.identity.claims.roles = [
+        ("enterprise-user".to_owned(), Role::Enterprise),
+        ("hrss-officer".to_owned(), Role::Regulator),
+    ]
+    .into();
+    let server = TestServer::start_with(settings).await;
+    let code = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entity::organization::Entity::find()
+            .filter(entity::organization::Column::Name.eq("丹阳明视眼镜有限公司"))
+            .one(server.db())
+            .await
+            .expect("query")
+            .expect("the enterprise")
+            .credit_code
+    };
+
+    let claims = enterprise_claims(&code);
+    let (status, body) = viewer(
+        &server,
+        &sign("rs256-private.pem", Algorithm::RS256, "rs-2026-a", &claims),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["viewer"]["role"], "ENTERPRISE");
+    assert_eq!(
+        body["data"]["viewer"]["organization"]["name"],
+        "丹阳明视眼镜有限公司"
+    );
+    let regulator = json!({
+        "sub": "u-2001", "iss": ISSUER, "aud": "skillgraph", "iat": now(), "exp": now() + 600,
+        "jti": "idp-2", "skillgraph_role": "hrss-officer", "region": "321100",
+    });
+    let (_, body) = viewer(
+        &server,
+        &sign(
+            "rs256-private.pem",
+            Algorithm::RS256,
+            "rs-2026-a",
+            &regulator,
+        ),
+    )
+    .await;
+    assert_eq!(body["data"]["viewer"]["role"], "REGULATOR", "{body}");
+    assert_eq!(body["data"]["viewer"]["region"]["code"], "321100");
+    let fetched = idp.fetches.load(Ordering::SeqCst);
+    assert_eq!(fetched, 1, "the keys are kept, not fetched per request");
+
+    // Refused: a key the provider does not publish, a published key of another algorithm, the
+    // token's own choice of algorithm, another issuer or audience, an expired token, no kid.
+    refused(
+        &server,
+        &sign("rs256-private.pem", Algorithm::RS256, "rs-unknown", &claims),
+        "unknown kid",
+    )
+    .await;
+    refused(
+        &server,
+        &sign("es256-private.pem", Algorithm::ES256, "ec-2026-a", &claims),
+        "an ES256 key under RS256",
+    )
+    .await;
+    let mut hs = Header::new(Algorithm::HS256);
+    hs.kid = Some("rs-2026-a".to_owned());
+    let confused = encode(
+        &hs,
+        &claims,
+        &EncodingKey::from_secret(b"rs-2026-a-rs-2026-a-rs-2026-a-rs"),
+    )
+    .expect("sign");
+    refused(&server, &confused, "HS256 naming the RSA key").await;
+    let mut other = claims.clone();
+    other["iss"] = json!("https://elsewhere.example");
+    refused(
+        &server,
+        &sign("rs256-private.pem", Algorithm::RS256, "rs-2026-a", &other),
+        "issuer",
+    )
+    .await;
+    let mut other = claims.clone();
+    other["aud"] = json!("another-api");
+    refused(
+        &server,
+        &sign("rs256-private.pem", Algorithm::RS256, "rs-2026-a", &other),
+        "audience",
+    )
+    .await;
+    let mut other = claims.clone();
+    other["exp"] = json!(now() - 3600);
+    other["iat"] = json!(now() - 4000);
+    refused(
+        &server,
+        &sign("rs256-private.pem", Algorithm::RS256, "rs-2026-a", &other),
+        "expired",
+    )
+    .await;
+    let no_kid = encode(
+        &Header::new(Algorithm::RS256),
+        &claims,
+        &EncodingKey::from_rsa_pem(
+            &std::fs::read(format!("{KEYS}/rs256-private.pem")).expect("pem"),
+        )
+        .expect("key"),
+    )
+    .expect("sign");
+    refused(&server, &no_kid, "no kid").await;
+    let mut other = claims.clone();
+    other["skillgraph_role"] = json!("janitor");
+    refused(
+        &server,
+        &sign("rs256-private.pem", Algorithm::RS256, "rs-2026-a", &other),
+        "an unmapped role",
+    )
+    .await;
+
+    // Rotation: the provider publishes a new key and drops the old one. A token with the new
+    // kid fetches the set again; the old key is then no longer accepted.
+    *idp.keys.lock().expect("keys") = json!({ "keys": [published("other-rs256")] });
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let rotated = sign(
+        "other-rs256-private.pem",
+        Algorithm::RS256,
+        "rs-2026-b",
+        &claims,
+    );
+    let (status, body) = viewer(&server, &rotated).await;
+    assert_eq!(status, StatusCode::OK, "the rotated key: {body}");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    refused(
+        &server,
+        &sign("rs256-private.pem", Algorithm::RS256, "rs-2026-a", &claims),
+        "the retired key",
+    )
+    .await;
+    assert!(idp.fetches.load(Ordering::SeqCst) > fetched);
+}
