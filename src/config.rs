@@ -20,6 +20,7 @@
 //! | `database.statement_timeout_ms` | `SKILLGRAPH_DATABASE_STATEMENT_TIMEOUT_MS` | `10000` (PostgreSQL `statement_timeout`) |
 //! | `database.sqlite_busy_timeout_ms` | `SKILLGRAPH_SQLITE_BUSY_TIMEOUT_MS` | `5000` |
 //! | `database.demo_data` | `SKILLGRAPH_DEMO_DATA` | `true`: load the demo data into an empty database |
+//! | `server.revocation_poll_ms` | `SKILLGRAPH_REVOCATION_POLL_MS` | `5000`: how often an open WebSocket asks whether its token was revoked |
 //! | `identity.jwt_algorithm` | `SKILLGRAPH_JWT_ALGORITHM` | `HS256` (or `RS256`, `ES256`) |
 //! | `identity.jwt_secret` | `SKILLGRAPH_JWT_SECRET` | generated into the keys file |
 //! | `identity.jwt_public_key_file` | `SKILLGRAPH_JWT_PUBLIC_KEY_FILE` | none (needed for RS256/ES256) |
@@ -166,6 +167,8 @@ pub struct Server {
     pub trusted_documents: Option<PathBuf>,
     /// Serve the schema as an Apollo Federation v2 subgraph.
     pub federation: bool,
+    /// How often an open WebSocket asks whether its token was revoked, in milliseconds.
+    pub revocation_poll_ms: u64,
 }
 
 impl Default for Server {
@@ -179,6 +182,7 @@ impl Default for Server {
             public_cache_ttl_secs: 5,
             trusted_documents: None,
             federation: false,
+            revocation_poll_ms: 5_000,
         }
     }
 }
@@ -420,6 +424,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("public_cache_ttl_secs", "server.public_cache_ttl_secs"),
     ("trusted_documents", "server.trusted_documents"),
     ("federation", "server.federation"),
+    ("revocation_poll_ms", "server.revocation_poll_ms"),
     ("database_url", "database.url"),
     ("database_max_connections", "database.max_connections"),
     ("database_acquire_timeout_ms", "database.acquire_timeout_ms"),
@@ -530,6 +535,7 @@ impl Settings {
             request_timeout: self.request_timeout(),
             max_in_flight: self.server.max_in_flight_requests.max(1),
             max_header_bytes: self.server.max_header_bytes.max(8192),
+            revocation_poll: Duration::from_millis(self.server.revocation_poll_ms.max(10)),
             ..crate::http::HttpLimits::default()
         }
     }

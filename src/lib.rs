@@ -37,8 +37,10 @@
 //!   catalogue and its review), [`domain::cohorts`] (training), [`domain::evaluation`] (skill
 //!   evaluation), [`domain::employment`] (employment service), and [`domain::reports`] (what it
 //!   adds up to: placement rates, the skills balance, certificate statistics).
-//! - [`auth`] turns tokens into a [`auth::Viewer`] ([`auth::jwt`] verifies them);
-//!   [`auth::policy`] is the one module that decides what a viewer may do.
+//! - [`auth`] turns tokens into a [`auth::Viewer`] ([`auth::jwt`] verifies them, with an
+//!   identity provider's published keys from [`auth::jwks`]); [`auth::policy`] is the one module
+//!   that decides what a viewer may do; [`domain::sign_ins`] records every token by its `jti`
+//!   so it can be revoked.
 //! - [`error`] is the one error type, [`error::AppError`], and [`error::ErrorCode`]: every
 //!   `extensions.code`.
 //! - [`events`] carries subscription events, in the process or through Redis between instances;

@@ -33,6 +33,7 @@ pub mod provider_link;
 pub mod recommendation;
 pub mod region;
 pub mod resource_occupation;
+pub mod sign_in;
 pub mod subsidy_slot;
 pub mod training_intention;
 pub mod training_order;

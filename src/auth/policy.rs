@@ -256,6 +256,60 @@ pub fn application_scope(viewer: &Viewer) -> AppResult<ApplicationScope> {
     }
 }
 
+/// Which sign-ins a viewer may list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInScope {
+    /// Every sign-in.
+    All,
+    /// Those acting for organizations of this region (and regulators of it).
+    Region(i32),
+    /// The viewer's own.
+    Subject(String),
+}
+
+/// The sign-ins a viewer may list: the system administrator all, a regulator those of its
+/// region, anyone else signed in their own.
+pub fn sign_in_scope(viewer: &Viewer) -> AppResult<SignInScope> {
+    match viewer.role {
+        Role::Public => Err(AppError::Unauthenticated(
+            "sign-ins need a token".to_owned(),
+        )),
+        Role::SystemAdmin => Ok(SignInScope::All),
+        Role::Regulator => viewer
+            .region_id
+            .map(SignInScope::Region)
+            .ok_or_else(|| AppError::Forbidden("the token names no region".to_owned())),
+        _ => Ok(SignInScope::Subject(viewer.subject.clone())),
+    }
+}
+
+/// Whether a viewer may see a sign-in of `subject` in `region_id`.
+pub fn see_sign_in(viewer: &Viewer, subject: &str, region_id: Option<i32>) -> bool {
+    match sign_in_scope(viewer) {
+        Ok(SignInScope::All) => true,
+        Ok(SignInScope::Region(region)) => region_id == Some(region) || viewer.subject == subject,
+        Ok(SignInScope::Subject(own)) => own == subject,
+        Err(_) => false,
+    }
+}
+
+/// Revoking a sign-in of `subject` in `region_id`: the subject itself (signing out), the
+/// regulator of the region, or the system administrator.
+pub fn revoke_sign_in(viewer: &Viewer, subject: &str, region_id: Option<i32>) -> AppResult<()> {
+    if see_sign_in(viewer, subject, region_id) {
+        Ok(())
+    } else if viewer.role == Role::Public {
+        Err(AppError::Unauthenticated(
+            "revoking a sign-in needs a token".to_owned(),
+        ))
+    } else {
+        Err(AppError::Forbidden(
+            "a sign-in is revoked by its own subject, the regulator of its region or the system administrator"
+                .to_owned(),
+        ))
+    }
+}
+
 /// Changing the public profile of `organization_id`.
 pub fn update_organization(viewer: &Viewer, organization_id: i32) -> AppResult<()> {
     require(

@@ -28,6 +28,7 @@ pub mod personal;
 pub mod regions;
 pub mod reports;
 pub mod resources;
+pub mod sign_ins;
 mod text;
 
 pub use text::SearchText;

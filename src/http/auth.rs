@@ -20,12 +20,20 @@ pub(super) async fn caller(
         .map(|(caller, _)| caller)
 }
 
-/// [`caller`], with the moment its token expires (none without a token).
+/// What a socket needs to know of its token: when it expires, and its id (to ask whether it
+/// was revoked).
+#[derive(Debug, Clone)]
+pub(super) struct TokenLife {
+    pub expires: std::time::SystemTime,
+    pub jti: String,
+}
+
+/// [`caller`], with its token's life (none without a token).
 pub(super) async fn caller_until(
     state: &HttpState,
     authorization: Option<&str>,
     request_id: Option<String>,
-) -> AppResult<(Caller, Option<std::time::SystemTime>)> {
+) -> AppResult<(Caller, Option<TokenLife>)> {
     let Some(value) = authorization else {
         return Ok((
             Caller {
@@ -48,6 +56,7 @@ pub(super) async fn caller_until(
         })?;
     let claims = state.verifier.verify(token).await?;
     let viewer = viewer_from_claims(&state.db, &claims).await?;
+    crate::domain::sign_ins::admit(&state.db, &claims, &viewer).await?;
     let expires = std::time::UNIX_EPOCH + std::time::Duration::from_secs(claims.exp);
     Ok((
         Caller {
@@ -55,7 +64,10 @@ pub(super) async fn caller_until(
             request_id,
             access: state.access,
         },
-        Some(expires),
+        Some(TokenLife {
+            expires,
+            jti: claims.jti,
+        }),
     ))
 }
 

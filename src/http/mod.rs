@@ -68,6 +68,8 @@ pub struct HttpLimits {
     pub max_operations_per_socket: usize,
     /// WebSocket: how long a socket may wait before its `connection_init`.
     pub connection_init_timeout: Duration,
+    /// WebSocket: how often an open socket asks whether its token was revoked.
+    pub revocation_poll: Duration,
 }
 
 impl Default for HttpLimits {
@@ -82,6 +84,7 @@ impl Default for HttpLimits {
             max_sockets_per_address: 16,
             max_operations_per_socket: 32,
             connection_init_timeout: Duration::from_secs(10),
+            revocation_poll: Duration::from_secs(5),
         }
     }
 }

@@ -82,6 +82,7 @@ pub(super) async fn graphql_ws(
             .into_response();
     };
     let schema = state.schema.clone();
+    let db = state.db.clone();
     upgrade
         .max_message_size(limits.max_body_bytes)
         .max_frame_size(limits.max_body_bytes)
@@ -127,18 +128,36 @@ pub(super) async fn graphql_ws(
                     }
                 },
             };
-            // Then until the socket ends, or its token expires.
-            match expires.and_then(|at| at.duration_since(std::time::SystemTime::now()).ok()) {
-                Some(left) => {
-                    tokio::select! {
-                        () = serve.as_mut() => {}
-                        () = tokio::time::sleep(left) => {
-                            tracing::debug!(%peer, "a WebSocket's token expired; closing it");
-                        }
+            // Then until the socket ends, its token expires, or its token is revoked.
+            let Some(life) = expires else {
+                serve.await;
+                return;
+            };
+            let Ok(left) = life.expires.duration_since(std::time::SystemTime::now()) else {
+                return;
+            };
+            let revoked = async {
+                let mut every = tokio::time::interval(limits.revocation_poll);
+                every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    every.tick().await;
+                    // A database out of reach does not close sockets; the next poll asks again.
+                    if matches!(
+                        crate::domain::sign_ins::is_revoked(&db, &life.jti).await,
+                        Ok(true)
+                    ) {
+                        return;
                     }
                 }
-                None if expires.is_some() => {}
-                None => serve.await,
+            };
+            tokio::select! {
+                () = serve.as_mut() => {}
+                () = tokio::time::sleep(left) => {
+                    tracing::debug!(%peer, "a WebSocket's token expired; closing it");
+                }
+                () = revoked => {
+                    tracing::info!(%peer, "a WebSocket's token was revoked; closing it");
+                }
             }
         })
 }

@@ -98,13 +98,18 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("alliances");
+    let sign_ins = entity::sign_in::Entity::find()
+        .order_by_asc(entity::sign_in::Column::Jti)
+        .all(db)
+        .await
+        .expect("sign-ins");
     let applications = entity::membership_application::Entity::find()
         .order_by_asc(entity::membership_application::Column::Id)
         .all(db)
         .await
         .expect("applications");
     format!(
-        "{alliances:?}\n{applications:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
+        "{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
     )
 }
 
@@ -559,6 +564,12 @@ const CELLS: &[Cell] = &[
         ],
     },
     Cell {
+        name: "revokeSignIn",
+        query: "mutation { revokeSignIn(input: {jti: \"matrix-sign-in\", reason: \"left the company\"}) { revokedAt } }",
+        variables: |_| json!({}),
+        allowed: &[Role::Regulator, Role::SystemAdmin],
+    },
+    Cell {
         name: "admitMembershipApplication",
         query: "mutation($a: ID!) { admitMembershipApplication(input: {application: $a}) { status } }",
         variables: |f| json!({ "a": f.admit_application }),
@@ -830,6 +841,26 @@ const CELLS: &[Cell] = &[
     },
 ];
 
+/// A sign-in of another user of the enterprise, for `revokeSignIn`.
+async fn sign_in_of_another(app: &TestApp, enterprise: i32, region: i32) {
+    use sea_orm::ActiveValue::Set;
+    entity::sign_in::Entity::insert(entity::sign_in::ActiveModel {
+        jti: Set("matrix-sign-in".to_owned()),
+        subject: Set("another-user".to_owned()),
+        role: Set("ENTERPRISE".to_owned()),
+        organization_id: Set(Some(enterprise)),
+        region_id: Set(Some(region)),
+        first_seen_at: Set(chrono::Utc::now()),
+        expires_at: Set(chrono::Utc::now() + chrono::Duration::hours(1)),
+        revoked_at: Set(None),
+        revoked_by: Set(None),
+        reason: Set(None),
+    })
+    .exec(&app.db.db)
+    .await
+    .expect("a sign-in");
+}
+
 #[tokio::test]
 async fn every_mutation_for_every_role() {
     // One database per role; each role's five calls touch different rows.
@@ -857,6 +888,7 @@ async fn every_mutation_for_every_role() {
     let mut matrix = Vec::new();
     for (role, who) in roles {
         let app = TestApp::demo().await;
+        sign_in_of_another(&app, f.enterprise, f.zhenjiang).await;
         for cell in CELLS {
             let before = snapshot(&app).await;
             let response = app.query_as(&who, cell.query, (cell.variables)(&f)).await;

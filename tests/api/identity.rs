@@ -258,3 +258,152 @@ async fn provider_tokens_verify_with_its_published_keys_and_map_its_claims() {
     .await;
     assert!(idp.fetches.load(Ordering::SeqCst) > fetched);
 }
+
+fn hs256(claims: &Value) -> String {
+    encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(crate::helpers::TEST_JWT_SECRET.as_bytes()),
+    )
+    .expect("sign")
+}
+
+async fn graphql(server: &TestServer, token: &str, query: &str) -> (StatusCode, Value) {
+    let response = server
+        .client
+        .post(server.url("/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .expect("send");
+    (response.status(), response.json().await.expect("json"))
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_refused_on_http_and_its_socket_is_closed() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+
+    let mut settings = TestServer::settings();
+    settings.server.revocation_poll_ms = 100;
+    let server = TestServer::start_with(settings).await;
+    let enterprise = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entity::organization::Entity::find()
+            .filter(entity::organization::Column::Name.eq("丹阳明视眼镜有限公司"))
+            .one(server.db())
+            .await
+            .expect("query")
+            .expect("the enterprise")
+            .id
+    };
+    let org = skillgraph::domain::ids::NodeKey::Organization(enterprise)
+        .to_id()
+        .0;
+    let token_of = |sub: &str, jti: &str| {
+        hs256(&json!({
+            "sub": sub, "role": "ENTERPRISE", "org": org, "iss": "skillgraph", "aud": "skillgraph",
+            "iat": now(), "exp": now() + 600, "jti": jti,
+        }))
+    };
+    let leaver = token_of("u-leaver", "rev-1");
+    let stayer = token_of("u-stayer", "rev-2");
+    let regulator = hs256(&json!({
+        "sub": "officer", "role": "REGULATOR", "region": "321100", "iss": "skillgraph",
+        "aud": "skillgraph", "iat": now(), "exp": now() + 600, "jti": "rev-officer",
+    }));
+    for token in [&leaver, &stayer] {
+        let (status, body) = graphql(&server, token, "{ viewer { role } }").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    // The leaver's socket, open and acknowledged.
+    let mut request = server
+        .url("/graphql/ws")
+        .replace("http://", "ws://")
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    socket
+        .send(Message::text(
+            json!({ "type": "connection_init", "payload": { "token": leaver } }).to_string(),
+        ))
+        .await
+        .expect("init");
+    let ack = socket.next().await.expect("a reply").expect("a frame");
+    assert!(ack.to_string().contains("connection_ack"), "{ack:?}");
+
+    // The regulator sees the enterprise's sign-ins and revokes the leaver's.
+    let (_, listed) = graphql(
+        &server,
+        &regulator,
+        &format!(r#"{{ signIns(filter: {{organization: "{org}", activeOnly: true}}) {{ nodes {{ jti subject active }} }} }}"#),
+    )
+    .await;
+    let jtis: Vec<&str> = listed["data"]["signIns"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["jti"].as_str().expect("jti"))
+        .collect();
+    assert_eq!(jtis, ["rev-1", "rev-2"], "{listed}");
+    let revoke = r#"mutation { revokeSignIn(input: {jti: "rev-1", reason: "离职"}) { jti active revokedAt } }"#;
+    let (_, revoked) = graphql(&server, &regulator, revoke).await;
+    assert_eq!(
+        revoked["data"]["revokeSignIn"]["active"], false,
+        "{revoked}"
+    );
+    let (_, again) = graphql(&server, &regulator, revoke).await;
+    assert_eq!(
+        again["errors"][0]["extensions"]["code"], "CONFLICT",
+        "{again}"
+    );
+
+    // Refused on its next request; the socket is closed within a few polls.
+    let (status, body) = graphql(&server, &leaver, "{ viewer { role } }").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Some(frame) = socket.next().await {
+            if matches!(frame, Ok(Message::Close(_)) | Err(_)) {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the revoked token's socket was closed");
+    let (status, _) = graphql(&server, &stayer, "{ viewer { role } }").await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the colleague's sign-in is untouched"
+    );
+
+    // Signing out: a token revokes itself; another's it may not.
+    let (_, other) = graphql(
+        &server,
+        &stayer,
+        r#"mutation { revokeSignIn(input: {jti: "rev-officer", reason: "x"}) { jti } }"#,
+    )
+    .await;
+    assert_eq!(
+        other["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{other}"
+    );
+    let (_, own) = graphql(
+        &server,
+        &stayer,
+        r#"mutation { revokeSignIn(input: {jti: "rev-2", reason: "signing out"}) { active } }"#,
+    )
+    .await;
+    assert_eq!(own["data"]["revokeSignIn"]["active"], false, "{own}");
+    let (status, _) = graphql(&server, &stayer, "{ viewer { role } }").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

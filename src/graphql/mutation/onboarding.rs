@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, InputObject, Object};
 use crate::graphql::{
     context::{api, caller},
     ids::NodeKey,
-    types::{Alliance, Industry, MembershipApplication, Organization, OrganizationKind},
+    types::{Alliance, Industry, MembershipApplication, Organization, OrganizationKind, SignIn},
 };
 use crate::{
     domain::{
@@ -15,7 +15,7 @@ use crate::{
         codes::RegionCode,
         input::{self, Note, Reason},
         organizations::{self, profile_text, profile_website},
-        regions,
+        regions, sign_ins,
     },
     error::{AppError, AppResult},
 };
@@ -129,6 +129,21 @@ impl OnboardingMutation {
         Ok(MembershipApplication(saved))
     }
 
+    /// Revokes a sign-in before it expires (its own subject, signing out; the REGULATOR of its
+    /// region; SYSTEM_ADMIN): the token is refused from its next request and its open sockets
+    /// are closed. A revoked sign-in is a CONFLICT. Audited.
+    async fn revoke_sign_in(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The sign-in and why.")] input: RevokeSignInInput,
+    ) -> async_graphql::Result<SignIn> {
+        let api = api(ctx)?;
+        let reason = input::one::<Reason>("input.reason", &input.reason)?;
+        Ok(SignIn(
+            sign_ins::revoke(&api.db, &caller(ctx), input.jti.trim(), reason).await?,
+        ))
+    }
+
     /// Rejects a PENDING application with a reason the applicant reads (the alliance's
     /// ALLIANCE_ADMIN or the REGULATOR of its region). A decided application is a CONFLICT.
     /// Audited.
@@ -144,6 +159,15 @@ impl OnboardingMutation {
             applications::decide(&api.db, &caller(ctx), id, Decision::Reject(reason)).await?;
         Ok(MembershipApplication(saved))
     }
+}
+
+/// A sign-in to revoke.
+#[derive(InputObject)]
+pub struct RevokeSignInInput {
+    /// The token's id (`jti`).
+    pub jti: String,
+    /// Why, 1 to 500 characters.
+    pub reason: String,
 }
 
 /// An organization to register.

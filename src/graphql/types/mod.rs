@@ -20,6 +20,7 @@ mod region;
 mod reports;
 mod resource;
 mod review;
+mod sign_in;
 mod skill_level;
 mod viewer;
 
@@ -62,6 +63,7 @@ pub use resource::{
 };
 pub use review::CatalogueReview;
 pub(crate) use review::ReviewCatalogueInput;
+pub use sign_in::{SignIn, SignInFilter};
 pub use skill_level::SkillLevelInfo;
 pub use viewer::{Permission, Role, Viewer};
 
