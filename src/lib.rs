@@ -29,6 +29,7 @@
 //!   (ID numbers, masking). Reading: [`domain::page`] (keyset pages), [`domain::nested`] (a page
 //!   per parent), [`domain::disclosure`] (small groups in aggregates). The graph:
 //!   [`domain::regions`], [`domain::alliances`], [`domain::organizations`],
+//!   [`domain::registry`] (organizations imported from a spreadsheet),
 //!   [`domain::memberships`] (with [`domain::applications`] to join), [`domain::occupations`],
 //!   [`domain::learners`], [`domain::audit`].
 //!   The four-in-one chain, a module a link: [`domain::demands`] (job demand),

@@ -273,7 +273,11 @@ fn check_archive(bytes: &[u8], limits: &Limits, table: &Table<'_>) -> Result<(),
 }
 
 /// Reads rows of text cells from a file, within `limits`.
-fn read_table(format: Format, bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, RowError> {
+pub(crate) fn read_table(
+    format: Format,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<Vec<Vec<String>>, RowError> {
     if bytes.len() > limits.file_bytes {
         return Err(whole(format!(
             "the file has more than the {} MiB an import reads",

@@ -26,6 +26,7 @@ pub mod organizations;
 pub mod page;
 pub mod personal;
 pub mod regions;
+pub mod registry;
 pub mod reports;
 pub mod resources;
 pub mod sign_ins;

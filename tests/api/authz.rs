@@ -152,6 +152,7 @@ struct Fixture {
     due_completion: Value,
     review_year: i32,
     new_credit_code: String,
+    import_credit_code: String,
     admit_application: Value,
     reject_application: Value,
 }
@@ -476,6 +477,12 @@ async fn fixture(app: &TestApp) -> Fixture {
                 skillgraph::domain::codes::CreditCode::check_char(first17).expect("alphabet");
             format!("{first17}{}", char::from(check))
         },
+        import_credit_code: {
+            let first17 = "91321100MA1XY0002";
+            let check =
+                skillgraph::domain::codes::CreditCode::check_char(first17).expect("alphabet");
+            format!("{first17}{}", char::from(check))
+        },
         admit_application: pending[0].clone(),
         reject_application: pending[1].clone(),
     }
@@ -543,6 +550,15 @@ const CELLS: &[Cell] = &[
         name: "registerOrganization",
         query: "mutation($c: String!) { registerOrganization(input: {name: \"矩阵测试企业\", kind: ENTERPRISE, creditCode: $c, region: \"321100\"}) { id } }",
         variables: |f| json!({ "c": f.new_credit_code }),
+        allowed: &[Role::Regulator, Role::SystemAdmin],
+    },
+    Cell {
+        name: "importOrganizations",
+        query: "mutation($f: String!) { importOrganizations(input: {format: CSV, contentBase64: $f}) { id } }",
+        variables: |f| {
+            use base64::Engine;
+            json!({ "f": base64::engine::general_purpose::STANDARD.encode(format!("name,kind,creditCode,region\n矩阵导入企业,ENTERPRISE,{},321100\n", f.import_credit_code)) })
+        },
         allowed: &[Role::Regulator, Role::SystemAdmin],
     },
     Cell {

@@ -365,3 +365,95 @@ async fn of_two_concurrent_decisions_one_wins() {
         "the application and the one decision"
     );
 }
+
+const IMPORT: &str = "mutation($f: String!) { importOrganizations(input: {format: CSV, contentBase64: $f}) { name kind creditCode region { code } } }";
+
+fn csv(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+#[tokio::test]
+async fn a_register_is_imported_whole_or_its_bad_rows_are_named() {
+    let app = TestApp::demo().await;
+    let zhenjiang = app.region_row("321100").await;
+    let regulator = caller(Role::Regulator, None, &[], Some(zhenjiang), None);
+    let taken = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entity::organization::Entity::find()
+            .filter(entity::organization::Column::Name.eq("丹阳明视眼镜有限公司"))
+            .one(&app.db.db)
+            .await
+            .expect("query")
+            .expect("the enterprise")
+            .credit_code
+    };
+    let (a, b, c) = (credit_code(11), credit_code(12), credit_code(13));
+    let mut wrong = c.clone();
+    let last = wrong.pop().expect("a character");
+    wrong.push(if last == '0' { '1' } else { '0' });
+    let bad = format!(
+        "名称,类型,统一社会信用代码,地区,地址\n\
+         镇江甲企业,企业,{a},321100,京口区\n\
+         镇江乙学校,院校,{a},321100,润州区\n\
+         镇江丙企业,工厂,{wrong},321100,\n\
+         淮安丁企业,企业,{b},320800,\n\
+         ,企业,{taken},321100,\n"
+    );
+    let before =
+        app.data("{ organizations { totalCount } }").await["organizations"]["totalCount"].clone();
+    let response = app
+        .query_as(&regulator, IMPORT, json!({ "f": csv(&bad) }))
+        .await;
+    assert_eq!(first_code(&response), "BAD_USER_INPUT", "{response}");
+    let named: Vec<(String, String)> = errors(&response)
+        .iter()
+        .map(|e| {
+            (
+                e["extensions"]["field"].as_str().expect("field").to_owned(),
+                e["message"].as_str().expect("message").to_owned(),
+            )
+        })
+        .collect();
+    let has = |row: usize, text: &str| {
+        named
+            .iter()
+            .any(|(f, m)| f == &format!("input.contentBase64.row[{row}]") && m.contains(text))
+    };
+    assert!(has(3, "row 2 too"), "a code twice in the file: {named:?}");
+    assert!(has(4, "类型"), "an unknown kind: {named:?}");
+    assert!(
+        has(4, "check character"),
+        "a bad check character: {named:?}"
+    );
+    assert!(has(5, "another region"), "another region's: {named:?}");
+    assert!(has(6, "名称"), "no name: {named:?}");
+    assert!(
+        has(6, "丹阳明视眼镜有限公司"),
+        "registered already, with its holder: {named:?}"
+    );
+    let after =
+        app.data("{ organizations { totalCount } }").await["organizations"]["totalCount"].clone();
+    assert_eq!(before, after, "a bad file registers nothing");
+
+    let good = format!(
+        "name,kind,creditCode,region,address\n\
+         镇江甲企业,ENTERPRISE,{a},321100,京口区\n\
+         \n\
+         镇江乙学校,院校,{c},321100,润州区\n"
+    );
+    let saved = app
+        .data_as(&regulator, IMPORT, json!({ "f": csv(&good) }))
+        .await;
+    let rows = saved["importOrganizations"].as_array().expect("rows");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1]["kind"], "COLLEGE");
+    assert_eq!(rows[1]["creditCode"], c.as_str());
+
+    // Not a regulator: refused before the file is read.
+    let enterprise = caller(Role::Enterprise, Some(1), &[], None, None);
+    let response = app
+        .query_as(&enterprise, IMPORT, json!({ "f": csv(&good) }))
+        .await;
+    assert_eq!(first_code(&response), "FORBIDDEN");
+}

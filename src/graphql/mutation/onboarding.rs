@@ -65,6 +65,43 @@ impl OnboardingMutation {
         ))
     }
 
+    /// Registers the organizations of a CSV or XLSX spreadsheet (headers in Chinese or English:
+    /// 名称/name, 类型/kind, 统一社会信用代码/creditCode, 地区/region, 地址/address, 网址/website,
+    /// 英文名称/nameEn, 简介/description), at most 5,000 rows, each of the caller's region
+    /// (REGULATOR; SYSTEM_ADMIN anywhere). Any bad row registers nothing, and every bad row is
+    /// named (a field `input.contentBase64.row[N]`): a bad or repeated credit code, one already
+    /// registered (with its holder), an unknown kind or region.
+    async fn import_organizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The file.")] input: ImportOrganizationsInput,
+    ) -> async_graphql::Result<Vec<Organization>> {
+        use base64::Engine;
+        let api = api(ctx)?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(input.content_base64.trim())
+            .map_err(|_| AppError::validation("input.contentBase64", "not base64"))?;
+        let format = match input.format {
+            super::resources::ImportFormat::Csv => crate::domain::import::Format::Csv,
+            super::resources::ImportFormat::Xlsx => crate::domain::import::Format::Xlsx,
+        };
+        match crate::domain::registry::import(&api.db, &caller(ctx), format, bytes).await {
+            Ok(saved) => Ok(saved.into_iter().map(Organization).collect()),
+            Err(crate::domain::import::ImportError::App(e)) => Err(e.into()),
+            Err(crate::domain::import::ImportError::Rows(rows)) => Err(super::report(
+                ctx,
+                rows.into_iter()
+                    .map(|r| {
+                        AppError::validation(
+                            format!("input.contentBase64.row[{}]", r.row),
+                            r.to_string(),
+                        )
+                    })
+                    .collect(),
+            )),
+        }
+    }
+
     /// Founds an alliance (REGULATOR of its region; SYSTEM_ADMIN anywhere) with its lead
     /// organizations, LEAD members from the founding day. A code already taken is a CONFLICT.
     /// Audited.
@@ -159,6 +196,15 @@ impl OnboardingMutation {
             applications::decide(&api.db, &caller(ctx), id, Decision::Reject(reason)).await?;
         Ok(MembershipApplication(saved))
     }
+}
+
+/// A register of organizations to import.
+#[derive(InputObject)]
+pub struct ImportOrganizationsInput {
+    /// The file's format.
+    pub format: super::resources::ImportFormat,
+    /// The file, base64-encoded (at most the request body limit).
+    pub content_base64: String,
 }
 
 /// A sign-in to revoke.
