@@ -165,6 +165,9 @@ pub enum TokenAction {
         /// The subject; for LEARNER, the learner's ID as the API shows it.
         #[arg(long, default_value = "dev-user")]
         subject: String,
+        /// The holder administers its organization (lists and revokes its staff's sign-ins).
+        #[arg(long)]
+        org_admin: bool,
         /// How long the token lives (`8h`, `30m`, `7d`).
         #[arg(long, default_value = "8h", value_parser = humantime::parse_duration)]
         ttl: std::time::Duration,
@@ -297,6 +300,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     alliances,
                     region,
                     subject,
+                    org_admin,
                     ttl,
                 },
         } => {
@@ -321,6 +325,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 iat: 0,
                 nbf: None,
                 jti: String::new(),
+                org_admin,
             };
             // Refuse to sign what the server would refuse to accept.
             let db = db::connect(settings.database.url.expose(), 2).await?;

@@ -35,6 +35,7 @@
 //! | `identity.claims.organization` | `SKILLGRAPH_JWT_CLAIM_ORGANIZATION` | `org`: its claim with the organization's ID or credit code |
 //! | `identity.claims.alliances` | `SKILLGRAPH_JWT_CLAIM_ALLIANCES` | `alliances`: its claim with alliance codes |
 //! | `identity.claims.region` | `SKILLGRAPH_JWT_CLAIM_REGION` | `region`: its claim with the region code |
+//! | `identity.claims.organization_admin` | `SKILLGRAPH_JWT_CLAIM_ORGANIZATION_ADMIN` | `org_admin`: its claim that, true, makes the holder the organization's administrator |
 //! | `identity.claims.roles` | `SKILLGRAPH_JWT_CLAIM_ROLES` (`{hrss-admin=REGULATOR}`) | none: the provider's role names for skillgraph's roles |
 //! | `identity.keys_file` | `SKILLGRAPH_KEYS_FILE` | `skillgraph.keys.toml` beside the SQLite file |
 //! | `limits.max_query_depth` | `SKILLGRAPH_MAX_QUERY_DEPTH` | `16` |
@@ -450,6 +451,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("jwt_claim_organization", "identity.claims.organization"),
     ("jwt_claim_alliances", "identity.claims.alliances"),
     ("jwt_claim_region", "identity.claims.region"),
+    (
+        "jwt_claim_organization_admin",
+        "identity.claims.organization_admin",
+    ),
     ("jwt_claim_roles", "identity.claims.roles"),
     ("max_query_depth", "limits.max_query_depth"),
     ("max_query_complexity", "limits.max_query_complexity"),

@@ -72,6 +72,8 @@ pub struct ClaimNames {
     pub alliances: String,
     /// The claim with the region code.
     pub region: String,
+    /// The claim that, true, makes the holder its organization's administrator.
+    pub organization_admin: String,
     /// The provider's role names, each for a skillgraph role (`{"hrss-admin" = "REGULATOR"}`);
     /// a value not listed must be a skillgraph role's name.
     pub roles: std::collections::BTreeMap<String, super::Role>,
@@ -84,6 +86,7 @@ impl Default for ClaimNames {
             organization: "org".to_owned(),
             alliances: "alliances".to_owned(),
             region: "region".to_owned(),
+            organization_admin: "org_admin".to_owned(),
             roles: Default::default(),
         }
     }
@@ -265,6 +268,10 @@ impl TokenVerifier {
             iat: number("iat").ok_or_else(|| refused("the token lacks an issue time (iat)"))?,
             nbf: number("nbf"),
             jti: text("jti").ok_or_else(|| refused("the token lacks its id (jti)"))?,
+            org_admin: matches!(
+                raw.get(&self.names.organization_admin),
+                Some(Value::Bool(true))
+            ) || matches!(raw.get(&self.names.organization_admin), Some(Value::String(s)) if s == "true"),
         })
     }
 }

@@ -117,6 +117,10 @@ pub struct Claims {
     pub nbf: Option<u64>,
     /// A unique token id.
     pub jti: String,
+    /// The holder administers the organization it acts for: lists and revokes the sign-ins
+    /// that act for it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub org_admin: bool,
 }
 
 /// The authenticated caller, with every scope resolved to ids.
@@ -134,6 +138,8 @@ pub struct Viewer {
     pub region_id: Option<i32>,
     /// The learner (LEARNER).
     pub learner_id: Option<i32>,
+    /// The holder administers `organization_id` (its staff's sign-ins).
+    pub organization_admin: bool,
 }
 
 impl Viewer {
@@ -146,6 +152,7 @@ impl Viewer {
             alliance_ids: BTreeSet::new(),
             region_id: None,
             learner_id: None,
+            organization_admin: false,
         }
     }
 }
@@ -186,6 +193,7 @@ pub async fn viewer_from_claims(db: &DatabaseConnection, claims: &Claims) -> App
         alliance_ids: BTreeSet::new(),
         region_id: None,
         learner_id: None,
+        organization_admin: false,
     };
     if claims.role == Role::Public {
         return Err(refused(
@@ -285,6 +293,14 @@ pub async fn viewer_from_claims(db: &DatabaseConnection, claims: &Claims) -> App
     }
     if claims.role == Role::Regulator && viewer.region_id.is_none() {
         return Err(refused("a REGULATOR token must name its region"));
+    }
+    if claims.org_admin {
+        if viewer.organization_id.is_none() {
+            return Err(refused(
+                "an organization administrator's token must name its organization (org)",
+            ));
+        }
+        viewer.organization_admin = true;
     }
     if claims.role == Role::Learner {
         let id = match NodeKey::parse("sub", &claims.sub) {

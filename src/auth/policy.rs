@@ -263,6 +263,8 @@ pub enum SignInScope {
     All,
     /// Those acting for organizations of this region (and regulators of it).
     Region(i32),
+    /// Those acting for this organization (its administrator's view), and the viewer's own.
+    Organization(i32, String),
     /// The viewer's own.
     Subject(String),
 }
@@ -279,24 +281,41 @@ pub fn sign_in_scope(viewer: &Viewer) -> AppResult<SignInScope> {
             .region_id
             .map(SignInScope::Region)
             .ok_or_else(|| AppError::Forbidden("the token names no region".to_owned())),
-        _ => Ok(SignInScope::Subject(viewer.subject.clone())),
+        _ => match viewer.organization_id {
+            Some(org) if viewer.organization_admin => {
+                Ok(SignInScope::Organization(org, viewer.subject.clone()))
+            }
+            _ => Ok(SignInScope::Subject(viewer.subject.clone())),
+        },
     }
 }
 
-/// Whether a viewer may see a sign-in of `subject` in `region_id`.
-pub fn see_sign_in(viewer: &Viewer, subject: &str, region_id: Option<i32>) -> bool {
+/// Whether a viewer may see a sign-in of `subject` acting for `organization_id` in `region_id`.
+pub fn see_sign_in(
+    viewer: &Viewer,
+    subject: &str,
+    organization_id: Option<i32>,
+    region_id: Option<i32>,
+) -> bool {
     match sign_in_scope(viewer) {
         Ok(SignInScope::All) => true,
         Ok(SignInScope::Region(region)) => region_id == Some(region) || viewer.subject == subject,
+        Ok(SignInScope::Organization(org, own)) => organization_id == Some(org) || own == subject,
         Ok(SignInScope::Subject(own)) => own == subject,
         Err(_) => false,
     }
 }
 
-/// Revoking a sign-in of `subject` in `region_id`: the subject itself (signing out), the
-/// regulator of the region, or the system administrator.
-pub fn revoke_sign_in(viewer: &Viewer, subject: &str, region_id: Option<i32>) -> AppResult<()> {
-    if see_sign_in(viewer, subject, region_id) {
+/// Revoking a sign-in of `subject` acting for `organization_id` in `region_id`: the subject
+/// itself (signing out), the organization's administrator, the regulator of the region, or the
+/// system administrator.
+pub fn revoke_sign_in(
+    viewer: &Viewer,
+    subject: &str,
+    organization_id: Option<i32>,
+    region_id: Option<i32>,
+) -> AppResult<()> {
+    if see_sign_in(viewer, subject, organization_id, region_id) {
         Ok(())
     } else if viewer.role == Role::Public {
         Err(AppError::Unauthenticated(
@@ -304,7 +323,7 @@ pub fn revoke_sign_in(viewer: &Viewer, subject: &str, region_id: Option<i32>) ->
         ))
     } else {
         Err(AppError::Forbidden(
-            "a sign-in is revoked by its own subject, the regulator of its region or the system administrator"
+            "a sign-in is revoked by its own subject, its organization's administrator, the regulator of its region or the system administrator"
                 .to_owned(),
         ))
     }

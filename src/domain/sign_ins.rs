@@ -89,7 +89,12 @@ pub async fn revoke(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("sign-in"))?;
-    policy::revoke_sign_in(&caller.viewer, &found.subject, found.region_id)?;
+    policy::revoke_sign_in(
+        &caller.viewer,
+        &found.subject,
+        found.organization_id,
+        found.region_id,
+    )?;
     let txn = super::begin_write(db).await?;
     super::decisive(
         &txn,
@@ -146,6 +151,13 @@ fn select(scope: &SignInScope, filter: &SignInFilter) -> Select<sign_in::Entity>
         SignInScope::Region(region) => cond = cond.add(sign_in::Column::RegionId.eq(*region)),
         SignInScope::Subject(subject) => {
             cond = cond.add(sign_in::Column::Subject.eq(subject.clone()));
+        }
+        SignInScope::Organization(org, own) => {
+            cond = cond.add(
+                Condition::any()
+                    .add(sign_in::Column::OrganizationId.eq(*org))
+                    .add(sign_in::Column::Subject.eq(own.clone())),
+            );
         }
     }
     if let Some(org) = filter.organization_id {

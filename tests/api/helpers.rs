@@ -641,6 +641,7 @@ pub fn caller(
             alliance_ids: alliances.iter().copied().collect(),
             region_id: region,
             learner_id: learner,
+            organization_admin: false,
         },
         request_id: Some("test-request".to_owned()),
         access: Default::default(),

@@ -407,3 +407,76 @@ async fn a_revoked_token_is_refused_on_http_and_its_socket_is_closed() {
     let (status, _) = graphql(&server, &stayer, "{ viewer { role } }").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn an_organizations_administrator_lists_and_revokes_its_staffs_sign_ins() {
+    let server = TestServer::start(1 << 20).await;
+    let org_of = |name: &'static str| {
+        let db = server.db().clone();
+        async move {
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            let id = entity::organization::Entity::find()
+                .filter(entity::organization::Column::Name.eq(name))
+                .one(&db)
+                .await
+                .expect("query")
+                .expect("the organization")
+                .id;
+            skillgraph::domain::ids::NodeKey::Organization(id).to_id().0
+        }
+    };
+    let ours = org_of("丹阳明视眼镜有限公司").await;
+    let theirs = org_of("丹阳市万通镜片有限公司").await;
+    let token = |sub: &str, org: &str, admin: bool| {
+        hs256(&json!({
+            "sub": sub, "role": "ENTERPRISE", "org": org, "iss": "skillgraph", "aud": "skillgraph",
+            "iat": now(), "exp": now() + 600, "jti": format!("jti-{sub}"), "org_admin": admin,
+        }))
+    };
+    let admin = token("admin", &ours, true);
+    let clerk = token("clerk", &ours, false);
+    let leaver = token("leaver", &ours, false);
+    let outsider_admin = token("their-admin", &theirs, true);
+    for t in [&admin, &clerk, &leaver, &outsider_admin] {
+        let (status, body) = graphql(&server, t, "{ viewer { role } }").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let list = "{ signIns(filter: {activeOnly: true}) { nodes { subject } } }";
+    let subjects = |body: &Value| -> Vec<String> {
+        body["data"]["signIns"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|n| n["subject"].as_str().expect("subject").to_owned())
+            .collect()
+    };
+    let (_, body) = graphql(&server, &admin, list).await;
+    assert_eq!(subjects(&body), ["admin", "clerk", "leaver"], "{body}");
+    let (_, body) = graphql(&server, &clerk, list).await;
+    assert_eq!(subjects(&body), ["clerk"], "a clerk sees its own only");
+
+    let revoke =
+        r#"mutation { revokeSignIn(input: {jti: "jti-leaver", reason: "离职"}) { active } }"#;
+    for (who, t) in [
+        ("a clerk", &clerk),
+        ("another organization's admin", &outsider_admin),
+    ] {
+        let (_, body) = graphql(&server, t, revoke).await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{who}: {body}"
+        );
+    }
+    let (_, body) = graphql(&server, &admin, revoke).await;
+    assert_eq!(body["data"]["revokeSignIn"]["active"], false, "{body}");
+    let (status, _) = graphql(&server, &leaver, "{ viewer { role } }").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the leaver loses access");
+
+    // An administrator's claim without an organization means nothing: refused.
+    let orphan = hs256(&json!({
+        "sub": "x", "role": "ALLIANCE_ADMIN", "alliances": ["zj-eyewear"], "iss": "skillgraph",
+        "aud": "skillgraph", "iat": now(), "exp": now() + 600, "jti": "jti-x", "org_admin": true,
+    }));
+    let (status, _) = graphql(&server, &orphan, "{ viewer { role } }").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
