@@ -38,6 +38,9 @@ pub struct Model {
     pub catalogue_status: Option<crate::InstitutionStatus>,
     /// Why the standing was last changed.
     pub status_reason: Option<String>,
+    /// A phone line or a person to ask for, given at registration; it may name a person, so it
+    /// is shown to the organization's own users and its regulator only.
+    pub contact: Option<String>,
 }
 
 /// Relations of an organization.

@@ -25,6 +25,7 @@ mod m20261202_000013_location_indexes;
 mod m20261203_000014_key_checks;
 mod m20261203_000015_membership_applications;
 mod m20261203_000016_sign_ins;
+mod m20261203_000017_organization_contact;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000014_key_checks::Migration),
             Box::new(m20261203_000015_membership_applications::Migration),
             Box::new(m20261203_000016_sign_ins::Migration),
+            Box::new(m20261203_000017_organization_contact::Migration),
         ]
     }
 }

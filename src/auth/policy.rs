@@ -329,6 +329,17 @@ pub fn revoke_sign_in(
     }
 }
 
+/// Whether a viewer may read the contact of `organization_id` (in `region_id`): its own users,
+/// the regulator of its region, the system administrator. It may name a person.
+pub fn see_organization_contact(viewer: &Viewer, organization_id: i32, region_id: i32) -> bool {
+    match viewer.role {
+        Role::SystemAdmin => true,
+        Role::Regulator if viewer.region_id == Some(region_id) => true,
+        Role::Public | Role::Learner => false,
+        _ => viewer.organization_id == Some(organization_id),
+    }
+}
+
 /// Changing the public profile of `organization_id`.
 pub fn update_organization(viewer: &Viewer, organization_id: i32) -> AppResult<()> {
     require(

@@ -200,6 +200,8 @@ pub struct NewOrganization {
     pub website: Option<String>,
     /// Public description.
     pub description: Option<String>,
+    /// A phone line or a person to ask for (not public).
+    pub contact: Option<String>,
 }
 
 /// Registers an organization. A credit code already registered is a `CONFLICT` naming the field.
@@ -227,6 +229,7 @@ pub async fn create(
         address: Set(new.address),
         website: Set(new.website),
         description: Set(new.description),
+        contact: Set(new.contact),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

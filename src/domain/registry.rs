@@ -32,6 +32,7 @@ const HEADERS: &[(&str, &[&str])] = &[
     ("address", &["address", "地址"]),
     ("website", &["website", "网址"]),
     ("description", &["description", "简介"]),
+    ("contact", &["contact", "联系方式", "联系人"]),
 ];
 
 const REQUIRED: &[&str] = &["name", "kind", "creditCode", "region"];
@@ -194,6 +195,7 @@ pub async fn import(
         let name_en = text("nameEn", 200, &mut bad);
         let address = text("address", 200, &mut bad);
         let description = text("description", 2000, &mut bad);
+        let contact = text("contact", 100, &mut bad);
         let website = match super::organizations::profile_website("website", Some(&get("website")))
         {
             Ok(w) => w,
@@ -219,6 +221,7 @@ pub async fn import(
                     address,
                     website,
                     description,
+                    contact,
                 },
             ));
         }

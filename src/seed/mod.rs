@@ -336,6 +336,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
                 address: None,
                 website: None,
                 description: o.description.clone(),
+                contact: None,
             },
         )
         .await

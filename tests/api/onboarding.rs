@@ -457,3 +457,70 @@ async fn a_register_is_imported_whole_or_its_bad_rows_are_named() {
         .await;
     assert_eq!(first_code(&response), "FORBIDDEN");
 }
+
+#[tokio::test]
+async fn an_organizations_contact_is_shown_to_its_own_users_and_its_regulator_only() {
+    let app = TestApp::demo().await;
+    let zhenjiang = app.region_row("321100").await;
+    let huaian = app.region_row("320800").await;
+    let regulator = caller(Role::Regulator, None, &[], Some(zhenjiang), None);
+    let mut input = organization("镇江联系人企业", &credit_code(21), "321100");
+    input["contact"] = json!("王经理 13912345678");
+    let saved = app
+        .data_as(
+            &regulator,
+            &REGISTER.replace("region { code }", "region { code } contact"),
+            json!({ "i": input }),
+        )
+        .await;
+    let id = saved["registerOrganization"]["id"].clone();
+    assert_eq!(
+        saved["registerOrganization"]["contact"],
+        "王经理 13912345678"
+    );
+    let query = "query($o: ID!) { node(id: $o) { ... on Organization { name contact } } }";
+    let own = caller(
+        Role::Enterprise,
+        Some(TestApp::raw_id(&id)),
+        &[],
+        None,
+        None,
+    );
+    let other = caller(
+        Role::Enterprise,
+        Some(TestApp::raw_id(&app.org_id("丹阳明视眼镜有限公司").await)),
+        &[],
+        None,
+        None,
+    );
+    let far = caller(Role::Regulator, None, &[], Some(huaian), None);
+    let admin = caller(
+        Role::AllianceAdmin,
+        None,
+        &[app.alliance_row("zj-eyewear").await],
+        None,
+        None,
+    );
+    for (who, c, sees) in [
+        ("its own user", &own, true),
+        ("its regulator", &regulator, true),
+        ("another enterprise", &other, false),
+        ("another region's regulator", &far, false),
+        ("an alliance admin", &admin, false),
+    ] {
+        let data = app.data_as(c, query, json!({ "o": id })).await;
+        assert_eq!(data["node"]["name"], "镇江联系人企业");
+        let expected = if sees {
+            json!("王经理 13912345678")
+        } else {
+            Value::Null
+        };
+        assert_eq!(data["node"]["contact"], expected, "{who}");
+    }
+    let anonymous = app.data_with(query, json!({ "o": id })).await;
+    assert_eq!(anonymous["node"]["contact"], Value::Null);
+    let listed = app
+        .data(r#"{ organizations(filter: {nameContains: "联系人"}) { nodes { contact } } }"#)
+        .await;
+    assert_eq!(listed["organizations"]["nodes"][0]["contact"], Value::Null);
+}

@@ -108,6 +108,7 @@ async fn a_page_stays_correct_while_rows_are_inserted() {
                 address: None,
                 website: None,
                 description: None,
+                contact: None,
             },
         )
         .await

@@ -78,6 +78,7 @@ async fn grow(app: &TestApp, members: usize) {
                 address: None,
                 website: None,
                 description: None,
+                contact: None,
             },
         )
         .await

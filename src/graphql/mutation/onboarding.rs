@@ -59,6 +59,7 @@ impl OnboardingMutation {
             address: profile_text("input.address", input.address.as_deref(), 200)?,
             website: profile_website("input.website", input.website.as_deref())?,
             description: profile_text("input.description", input.description.as_deref(), 2000)?,
+            contact: profile_text("input.contact", input.contact.as_deref(), 100)?,
         };
         Ok(Organization(
             organizations::register(&api.db, &caller(ctx), new).await?,
@@ -235,6 +236,9 @@ pub struct RegisterOrganizationInput {
     pub website: Option<String>,
     /// Public description.
     pub description: Option<String>,
+    /// A phone line or a person to ask for, at most 100 characters: shown to the organization's
+    /// own users, the regulator of its region and SYSTEM_ADMIN only.
+    pub contact: Option<String>,
 }
 
 /// An alliance to found.

@@ -49,6 +49,15 @@ impl Organization {
         self.0.address.as_deref()
     }
 
+    /// A phone line or a person to ask for: for the organization's own users, the REGULATOR of
+    /// its region and SYSTEM_ADMIN; null for everyone else (and where none was given).
+    async fn contact(&self, ctx: &Context<'_>) -> Option<&str> {
+        let viewer = &crate::graphql::context::caller(ctx).viewer;
+        crate::auth::policy::see_organization_contact(viewer, self.0.id, self.0.region_id)
+            .then_some(self.0.contact.as_deref())
+            .flatten()
+    }
+
     /// Public website.
     async fn website(&self) -> Option<&str> {
         self.0.website.as_deref()
