@@ -35,6 +35,44 @@ pub struct MutationRoot(
     onboarding::OnboardingMutation,
 );
 
+/// A spreadsheet a client sent: its bytes out of `input.contentBase64`, in the reader's format.
+fn upload(
+    format: resources::ImportFormat,
+    content_base64: &str,
+) -> crate::error::AppResult<(crate::domain::import::Format, Vec<u8>)> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(content_base64.trim())
+        .map_err(|_| AppError::validation("input.contentBase64", "not base64"))?;
+    let format = match format {
+        resources::ImportFormat::Csv => crate::domain::import::Format::Csv,
+        resources::ImportFormat::Xlsx => crate::domain::import::Format::Xlsx,
+    };
+    Ok((format, bytes))
+}
+
+/// Why an import kept nothing, as GraphQL errors: each bad row its own, on the field
+/// `input.contentBase64.row[N]`.
+fn import_refused(
+    ctx: &Context<'_>,
+    error: crate::domain::import::ImportError,
+) -> async_graphql::Error {
+    match error {
+        crate::domain::import::ImportError::App(e) => e.into(),
+        crate::domain::import::ImportError::Rows(rows) => report(
+            ctx,
+            rows.into_iter()
+                .map(|r| {
+                    AppError::validation(
+                        format!("input.contentBase64.row[{}]", r.row),
+                        r.to_string(),
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
 /// Reports every error of a refused batch, in order: all but the last are added to the response,
 /// and the last is returned (the response lists it after the added ones).
 fn report(ctx: &Context<'_>, mut errors: Vec<AppError>) -> async_graphql::Error {

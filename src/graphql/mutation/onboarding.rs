@@ -77,29 +77,11 @@ impl OnboardingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The file.")] input: ImportOrganizationsInput,
     ) -> async_graphql::Result<Vec<Organization>> {
-        use base64::Engine;
         let api = api(ctx)?;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(input.content_base64.trim())
-            .map_err(|_| AppError::validation("input.contentBase64", "not base64"))?;
-        let format = match input.format {
-            super::resources::ImportFormat::Csv => crate::domain::import::Format::Csv,
-            super::resources::ImportFormat::Xlsx => crate::domain::import::Format::Xlsx,
-        };
+        let (format, bytes) = super::upload(input.format, &input.content_base64)?;
         match crate::domain::registry::import(&api.db, &caller(ctx), format, bytes).await {
             Ok(saved) => Ok(saved.into_iter().map(Organization).collect()),
-            Err(crate::domain::import::ImportError::App(e)) => Err(e.into()),
-            Err(crate::domain::import::ImportError::Rows(rows)) => Err(super::report(
-                ctx,
-                rows.into_iter()
-                    .map(|r| {
-                        AppError::validation(
-                            format!("input.contentBase64.row[{}]", r.row),
-                            r.to_string(),
-                        )
-                    })
-                    .collect(),
-            )),
+            Err(e) => Err(super::import_refused(ctx, e)),
         }
     }
 

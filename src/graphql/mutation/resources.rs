@@ -14,7 +14,7 @@ use crate::{
     domain::input::{self, Reason},
     domain::{
         catalogue::{self, CatalogueEntry, PlanEntry},
-        import::{self, ImportError},
+        import,
         resources::{self, PublishError},
     },
     error::AppError,
@@ -72,32 +72,14 @@ impl ResourcesMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The file.")] input: ImportResourceListInput,
     ) -> async_graphql::Result<Vec<OpenResource>> {
-        use base64::Engine;
         let api = api(ctx)?;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(input.content_base64.trim())
-            .map_err(|_| AppError::validation("input.contentBase64", "not base64"))?;
-        let format = match input.format {
-            ImportFormat::Csv => import::Format::Csv,
-            ImportFormat::Xlsx => import::Format::Xlsx,
-        };
+        let (format, bytes) = super::upload(input.format, &input.content_base64)?;
         match import::import(&api.db, &caller(ctx), format, bytes).await {
             Ok(published) => {
                 announce(api, &published);
                 Ok(published.items.into_iter().map(OpenResource).collect())
             }
-            Err(ImportError::App(e)) => Err(e.into()),
-            Err(ImportError::Rows(rows)) => Err(report(
-                ctx,
-                rows.into_iter()
-                    .map(|r| {
-                        AppError::validation(
-                            format!("input.contentBase64.row[{}]", r.row),
-                            r.to_string(),
-                        )
-                    })
-                    .collect(),
-            )),
+            Err(e) => Err(super::import_refused(ctx, e)),
         }
     }
 
