@@ -29,6 +29,7 @@
 //! | `identity.jwt_leeway_secs` | `SKILLGRAPH_JWT_LEEWAY_SECS` | `30` |
 //! | `identity.jwt_max_lifetime_secs` | `SKILLGRAPH_JWT_MAX_LIFETIME_SECS` | `86400`: longer-lived tokens are refused |
 //! | `identity.personal_data_key` | `SKILLGRAPH_PERSONAL_DATA_KEY` | generated into the keys file |
+//! | `identity.development_keys` | `SKILLGRAPH_DEVELOPMENT_KEYS` | `false`: over PostgreSQL a start without configured keys is refused; `true` generates them into the keys file as over SQLite |
 //! | `identity.jwks_url` | `SKILLGRAPH_JWKS_URL` | none: tokens verify with the key file; set, with the identity provider's published keys (by `kid`) |
 //! | `identity.jwks_refresh_secs` | `SKILLGRAPH_JWKS_REFRESH_SECS` | `300`: how long published keys are kept; an unknown `kid` fetches sooner (at most every 30 s) |
 //! | `identity.claims.role` | `SKILLGRAPH_JWT_CLAIM_ROLE` | `role`: the provider's claim with the role |
@@ -247,6 +248,10 @@ pub struct Identity {
     pub personal_data_key: Option<SecretString>,
     /// Where generated development keys are kept (mode 0600); by default beside the SQLite file.
     pub keys_file: Option<PathBuf>,
+    /// Generate missing keys into the keys file even over PostgreSQL. Over SQLite (the embedded
+    /// development default) missing keys are always generated; over PostgreSQL, without this, a
+    /// start without configured keys is refused.
+    pub development_keys: bool,
     /// The identity provider's JWKS URL: tokens it issues verify with the keys it publishes
     /// there (chosen by `kid`, with `jwt_algorithm` RS256 or ES256), instead of a key file.
     pub jwks_url: Option<Url>,
@@ -271,6 +276,7 @@ impl Default for Identity {
             jwt_max_lifetime_secs: 24 * 3600,
             personal_data_key: None,
             keys_file: None,
+            development_keys: false,
             jwks_url: None,
             jwks_refresh_secs: 300,
             claims: Default::default(),
@@ -445,6 +451,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("jwt_max_lifetime_secs", "identity.jwt_max_lifetime_secs"),
     ("personal_data_key", "identity.personal_data_key"),
     ("keys_file", "identity.keys_file"),
+    ("development_keys", "identity.development_keys"),
     ("jwks_url", "identity.jwks_url"),
     ("jwks_refresh_secs", "identity.jwks_refresh_secs"),
     ("jwt_claim_role", "identity.claims.role"),
@@ -548,6 +555,12 @@ impl Settings {
     /// The request timeout.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.server.request_timeout_secs)
+    }
+
+    /// Whether missing keys may be generated: over SQLite (development), or when
+    /// `identity.development_keys` says so.
+    pub fn may_generate_keys(&self) -> bool {
+        self.identity.development_keys || self.database.url.expose().starts_with("sqlite:")
     }
 
     /// The SQLite file of the database URL, if it names one.

@@ -173,6 +173,21 @@ pub fn load(settings: &Settings) -> anyhow::Result<Secrets> {
     let needs_pii_key = settings.identity.personal_data_key.is_none();
     let mut file = KeysFile::default();
     let mut unsaved = None;
+    if (needs_jwt_secret || needs_pii_key) && !settings.may_generate_keys() {
+        bail!(
+            "refusing to start without configured keys outside development: configure {} (or set identity.development_keys = true to generate development keys into the keys file)",
+            [
+                needs_jwt_secret.then_some(
+                    "jwt_secret (or jwt_algorithm RS256/ES256 with jwt_public_key_file or jwks_url)"
+                ),
+                needs_pii_key.then_some("personal_data_key"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" and ")
+        );
+    }
     if needs_jwt_secret || needs_pii_key {
         let path = settings.keys_path();
         file = read_keys_file(&path)?;

@@ -153,6 +153,7 @@ pub async fn run(options: GraphBench) -> anyhow::Result<()> {
     settings.database.max_connections = pool_size;
     settings.database.demo_data = false;
     settings.identity.keys_file = Some(keys_dir.path().join("bench.keys.toml"));
+    settings.identity.development_keys = true;
     settings.limits.max_query_cost = u64::MAX;
     // One client address driving the server flat out is the measurement, not an abuser.
     settings.rate_limit.restore_anonymous = 0;

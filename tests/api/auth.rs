@@ -631,3 +631,24 @@ async fn the_key_check_is_recorded_once_and_tells_keys_apart() {
         KeyCheck::Recorded
     );
 }
+
+#[tokio::test]
+async fn outside_development_a_start_without_configured_keys_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut settings = TestServer::settings();
+    settings.database.url = "postgres://app@db.example/skillgraph".into();
+    settings.identity.keys_file = Some(dir.path().join("skillgraph.keys.toml"));
+    settings.identity.personal_data_key = None;
+    let refused = skillgraph::keys::load(&settings).expect_err("refused");
+    assert!(
+        refused.to_string().contains("personal_data_key"),
+        "it names what to configure: {refused}"
+    );
+    assert!(
+        !dir.path().join("skillgraph.keys.toml").exists(),
+        "nothing generated"
+    );
+    settings.identity.development_keys = true;
+    let secrets = skillgraph::keys::load(&settings).expect("generated when asked for");
+    assert!(secrets.has_unsaved_keys());
+}
