@@ -31,7 +31,8 @@
 //!   [`domain::regions`], [`domain::alliances`], [`domain::organizations`],
 //!   [`domain::registry`] (organizations imported from a spreadsheet),
 //!   [`domain::memberships`] (with [`domain::applications`] to join), [`domain::occupations`],
-//!   [`domain::learners`], [`domain::audit`].
+//!   [`domain::learners`] (with [`domain::my_data`], a learner's copy of their record),
+//!   [`domain::audit`].
 //!   The four-in-one chain, a module a link: [`domain::demands`] (job demand),
 //!   [`domain::orders`] (intentions and training orders), [`domain::resources`] (providers and
 //!   open-resource lists, read by [`domain::import`]), [`domain::catalogue`] (the subsidy

@@ -340,6 +340,19 @@ pub fn see_organization_contact(viewer: &Viewer, organization_id: i32, region_id
     }
 }
 
+/// A learner's own data, whole: for the learner alone.
+pub fn own_data(viewer: &Viewer) -> AppResult<i32> {
+    match (viewer.role, viewer.learner_id) {
+        (Role::Learner, Some(id)) => Ok(id),
+        (Role::Public, _) => Err(AppError::Unauthenticated(
+            "a learner's data needs the learner's token".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(
+            "only the learner may copy their whole record".to_owned(),
+        )),
+    }
+}
+
 /// Changing the public profile of `organization_id`.
 pub fn update_organization(viewer: &Viewer, organization_id: i32) -> AppResult<()> {
     require(

@@ -19,6 +19,7 @@ pub mod import;
 pub mod input;
 pub mod learners;
 pub mod memberships;
+pub mod my_data;
 pub mod nested;
 pub mod occupations;
 pub mod orders;

@@ -4,6 +4,7 @@
 mod auth;
 mod graphiql;
 mod graphql;
+mod my_data;
 mod websocket;
 
 use std::{sync::Arc, time::Duration};
@@ -123,6 +124,7 @@ pub fn router(state: HttpState, limits: HttpLimits) -> Router {
         )
         .route("/graphql/ws", get(websocket::graphql_ws))
         .route("/graphiql/{version}/{file}", get(graphiql::asset))
+        .route("/my-data", get(my_data::my_data))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

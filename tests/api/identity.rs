@@ -480,3 +480,60 @@ async fn an_organizations_administrator_lists_and_revokes_its_staffs_sign_ins() 
     let (status, _) = graphql(&server, &orphan, "{ viewer { role } }").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_learner_downloads_their_record_as_a_file() {
+    let server = TestServer::start(1 << 20).await;
+    let id = {
+        use sea_orm::EntityTrait;
+        entity::learner::Entity::find()
+            .one(server.db())
+            .await
+            .expect("query")
+            .expect("a learner")
+            .id
+    };
+    let global = skillgraph::domain::ids::NodeKey::Learner(id).to_id().0;
+    let token = hs256(&json!({
+        "sub": global, "role": "LEARNER", "iss": "skillgraph", "aud": "skillgraph",
+        "iat": now(), "exp": now() + 600, "jti": "learner-dl",
+    }));
+    let response = server
+        .client
+        .get(server.url("/my-data"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .expect("header")
+            .starts_with("attachment;")
+    );
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let doc: Value = response.json().await.expect("json");
+    assert_eq!(doc["learner"]["id"], global.as_str());
+    assert!(doc["enrollments"].is_array());
+
+    let anonymous = server
+        .client
+        .get(server.url("/my-data"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let staff = hs256(&json!({
+        "sub": "officer", "role": "REGULATOR", "region": "321100", "iss": "skillgraph",
+        "aud": "skillgraph", "iat": now(), "exp": now() + 600, "jti": "officer-dl",
+    }));
+    let forbidden = server
+        .client
+        .get(server.url("/my-data"))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+}

@@ -411,3 +411,115 @@ async fn the_audit_trail_is_read_only_and_scoped() {
         "zj {zj}, ha {ha}, all {all}"
     );
 }
+
+#[tokio::test]
+async fn a_learner_copies_their_whole_record_and_only_they_can() {
+    use sea_orm::{ConnectionTrait, EntityTrait};
+    use skillgraph::domain::my_data::TABLES;
+
+    // Every table with a learner column is in the export.
+    let mut with_learner = Vec::new();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/entity/src");
+    for entry in std::fs::read_dir(dir).expect("entity sources") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("source");
+        if text.contains("pub learner_id") {
+            let table = text
+                .split("table_name = \"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .expect("a table name")
+                .to_owned();
+            with_learner.push(table);
+        }
+    }
+    with_learner.sort();
+    let mut exported: Vec<String> = TABLES.iter().map(|t| (*t).to_owned()).collect();
+    exported.sort();
+    assert_eq!(
+        exported, with_learner,
+        "a table refers to learners but is not exported"
+    );
+
+    let app = TestApp::demo().await;
+    let certified = entity::certificate::Entity::find()
+        .one(&app.db.db)
+        .await
+        .expect("query")
+        .expect("a demo certificate");
+    let id = certified.learner_id;
+    let learner = entity::learner::Entity::find_by_id(id)
+        .one(&app.db.db)
+        .await
+        .expect("query")
+        .expect("the learner");
+    let kind =
+        entity::organization::Entity::find_by_id(learner.registered_by_id.expect("a provider"))
+            .one(&app.db.db)
+            .await
+            .expect("query")
+            .expect("the provider")
+            .kind;
+    let role = if kind == entity::OrganizationKind::College {
+        Role::College
+    } else {
+        Role::TrainingInstitution
+    };
+    let provider = caller(role, learner.registered_by_id, &[], None, None);
+    let global = skillgraph::domain::ids::NodeKey::Learner(id).to_id().0;
+    let read = app
+        .query_as(&provider, PERSONAL, json!({ "id": global }))
+        .await;
+    let national_id = read["data"]["node"]["personalData"]["nationalId"].clone();
+
+    let me = caller(Role::Learner, None, &[], None, Some(id));
+    let data = app.data_as(&me, "{ myData }", json!({})).await;
+    let doc = &data["myData"];
+    assert_eq!(doc["learner"]["id"], global.as_str());
+    assert!(national_id.is_string(), "the provider read it: {read}");
+    assert_eq!(
+        doc["learner"]["nationalId"], national_id,
+        "in clear, as the provider read it"
+    );
+    let reads = doc["personalDataReads"].as_array().expect("reads");
+    assert_eq!(reads.len(), 1, "the provider's read is listed: {reads:?}");
+    assert_eq!(reads[0]["role"], role.as_str());
+    assert!(reads[0]["organization"].is_string());
+    assert_eq!(doc["learner"]["name"], learner.name.as_str());
+    for table in TABLES {
+        let rows = doc[*table]
+            .as_array()
+            .unwrap_or_else(|| panic!("{table} in the export"));
+        let counted = app
+            .db
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                app.db.db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table} WHERE learner_id = {id}"),
+            ))
+            .await
+            .expect("count")
+            .expect("a row")
+            .try_get_by_index::<i64>(0)
+            .expect("n");
+        assert_eq!(rows.len() as i64, counted, "every row of {table}");
+    }
+    assert!(
+        !doc["certificates"]
+            .as_array()
+            .expect("certificates")
+            .is_empty()
+    );
+    assert!(
+        !doc.to_string().contains(&learner.national_id_cipher),
+        "no ciphertext in the copy"
+    );
+
+    // Nobody else copies it: not the provider, not the regulator, not the public.
+    let regulator = caller(Role::Regulator, None, &[], Some(learner.region_id), None);
+    for who in [&provider, &regulator] {
+        let response = app.query_as(who, "{ myData }", json!({})).await;
+        assert_eq!(first_code(&response), "FORBIDDEN", "{:?}", who.viewer.role);
+    }
+    let anonymous = app.query("{ myData }").await;
+    assert_eq!(first_code(&anonymous), "UNAUTHENTICATED");
+}

@@ -27,6 +27,21 @@ impl PeopleQuery {
         Viewer(caller(ctx).viewer)
     }
 
+    /// The calling learner's copy of everything skillgraph holds about them (LEARNER only): the
+    /// registration with its personal data in clear, every row of every table that refers to
+    /// them (enrolments, certificates, candidacies, applications, intentions, recommendations,
+    /// follow-ups, provider links, subsidy slots) and who read their unmasked personal data and
+    /// when, as one JSON document.
+    async fn my_data(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<async_graphql::Json<serde_json::Value>> {
+        let api = api(ctx)?;
+        Ok(async_graphql::Json(
+            crate::domain::my_data::export(&api.db, &caller(ctx), &api.personal_data).await?,
+        ))
+    }
+
     /// Learners within the caller's scope (a regulator's region, a provider's own learners, a
     /// learner themself), in registration order, personal data masked.
     #[expect(
