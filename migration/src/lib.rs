@@ -26,6 +26,7 @@ mod m20261203_000014_key_checks;
 mod m20261203_000015_membership_applications;
 mod m20261203_000016_sign_ins;
 mod m20261203_000017_organization_contact;
+mod m20261203_000018_sign_in_list_indexes;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000015_membership_applications::Migration),
             Box::new(m20261203_000016_sign_ins::Migration),
             Box::new(m20261203_000017_organization_contact::Migration),
+            Box::new(m20261203_000018_sign_in_list_indexes::Migration),
         ]
     }
 }

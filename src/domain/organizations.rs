@@ -204,21 +204,17 @@ pub struct NewOrganization {
     pub contact: Option<String>,
 }
 
-/// Registers an organization. A credit code already registered is a `CONFLICT` naming the field.
+/// Registers an organization. A credit code already registered is a `CONFLICT` naming the field
+/// and the organization that holds it.
 pub async fn create(
     db: &impl ConnectionTrait,
     new: NewOrganization,
 ) -> AppResult<organization::Model> {
-    let taken = organization::Entity::find()
-        .filter(organization::Column::CreditCode.eq(new.credit_code.as_str()))
-        .one(db)
-        .await?;
-    if taken.is_some() {
-        return Err(AppError::Conflict(format!(
-            "creditCode: an organization with unified social credit code {} is already registered",
-            new.credit_code
-        )));
+    if let Some(conflict) = taken_by(db, &new.credit_code).await? {
+        return Err(conflict);
     }
+    // A concurrent registration of the same code since the check loses on the unique index.
+    let code = new.credit_code.to_string();
     let now = Utc::now();
     let model = organization::ActiveModel {
         name: Set(new.name),
@@ -234,7 +230,6 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     };
-    let code = new_code(&model);
     organization::Entity::insert(model)
         .exec_with_returning(db)
         .await
@@ -244,13 +239,6 @@ pub async fn create(
                 &format!("input.creditCode: {code} is already registered"),
             )
         })
-}
-
-fn new_code(model: &organization::ActiveModel) -> String {
-    match &model.credit_code {
-        sea_orm::ActiveValue::Set(code) | sea_orm::ActiveValue::Unchanged(code) => code.clone(),
-        sea_orm::ActiveValue::NotSet => String::new(),
-    }
 }
 
 /// Registers an organization in skillgraph, by the regulator of its region (the system
@@ -291,10 +279,6 @@ pub(crate) async fn register_in(
     caller: &crate::auth::Caller,
     new: NewOrganization,
 ) -> AppResult<organization::Model> {
-    if let Some(conflict) = taken_by(txn, &new.credit_code).await? {
-        return Err(conflict);
-    }
-    // A concurrent registration of the same code since the check loses on the unique index.
     let saved = create(txn, new).await?;
     super::audit::record(
         txn,

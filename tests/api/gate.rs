@@ -598,7 +598,23 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
                 None => assert!(seen.view.is_null(), "{who}: listed without the learner"),
             }
         }
-        // 4. The follow-up: for the full view only.
+        // 4. The whole copy of the record: the learner alone (another learner gets their own).
+        let copy = app.query_as(&seen.caller, "{ myData }", json!({})).await;
+        match seen.caller.viewer.learner_id {
+            Some(id) if id == l.id => {
+                assert_eq!(copy["data"]["myData"]["learner"]["id"], learner_id, "{who}");
+                assert_eq!(copy["data"]["myData"]["learner"]["name"], l.name, "{who}");
+            }
+            Some(_) => {
+                assert_ne!(copy["data"]["myData"]["learner"]["id"], learner_id, "{who}");
+                assert!(!copy.to_string().contains(&l.name), "{who}");
+            }
+            None => {
+                assert!(copy.get("errors").is_some(), "{who}: {copy}");
+                assert!(!copy.to_string().contains(&l.name), "{who}");
+            }
+        }
+        // 5. The follow-up: for the full view only.
         let follow = app
             .query_as(
                 &seen.caller,

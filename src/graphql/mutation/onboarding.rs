@@ -13,7 +13,7 @@ use crate::{
         alliances,
         applications::{self, Decision},
         codes::RegionCode,
-        input::{self, Note, Reason},
+        input::{self, Note, Reason, Text},
         organizations::{self, profile_text, profile_website},
         regions, sign_ins,
     },
@@ -33,12 +33,6 @@ async fn region_id(ctx: &Context<'_>, field: &str, code: &str) -> AppResult<i32>
         .ok_or_else(|| AppError::validation(field, "no region has this code"))
 }
 
-/// A required name: trimmed, 1 to `max` characters.
-fn name(field: &str, value: &str, max: usize) -> AppResult<String> {
-    profile_text(field, Some(value), max)?
-        .ok_or_else(|| AppError::validation(field, "must not be empty"))
-}
-
 #[Object]
 impl OnboardingMutation {
     /// Registers an organization (REGULATOR of its region; SYSTEM_ADMIN anywhere). Its unified
@@ -51,7 +45,7 @@ impl OnboardingMutation {
     ) -> async_graphql::Result<Organization> {
         let api = api(ctx)?;
         let new = organizations::NewOrganization {
-            name: name("input.name", &input.name, 100)?,
+            name: input::one::<Text<100>>("input.name", &input.name)?.into_string(),
             name_en: profile_text("input.nameEn", input.name_en.as_deref(), 200)?,
             kind: input.kind.into(),
             credit_code: input::one("input.creditCode", &input.credit_code)?,
@@ -106,8 +100,8 @@ impl OnboardingMutation {
         }
         let new = alliances::NewAlliance {
             code: input::one("input.code", &input.code)?,
-            name: name("input.name", &input.name, 100)?,
-            name_en: name("input.nameEn", &input.name_en, 200)?,
+            name: input::one::<Text<100>>("input.name", &input.name)?.into_string(),
+            name_en: input::one::<Text<200>>("input.nameEn", &input.name_en)?.into_string(),
             industry: input.industry.into(),
             region_id: region_id(ctx, "input.region", &input.region).await?,
             founded_on: input.founded_on.into(),
