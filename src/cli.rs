@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `migrate`, `seed`, `schema`.
+//! The command line: `serve` (the default), `migrate`, `seed`, `schema`, `import`, `bench`,
+//! `keys`, `retention`, `token`.
 
 use std::path::PathBuf;
 
@@ -63,6 +64,22 @@ pub enum Command {
         /// What to measure.
         #[command(subcommand)]
         what: BenchWhat,
+    },
+    /// The personal-data keys: a new one, and re-sealing the rows under the configured one.
+    Keys {
+        /// What to do with keys.
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+    /// Erase the personal data of learners inactive for `rules.learner_retention_days` (or
+    /// `--days`); `--dry-run` reports whom it would erase and changes nothing. Schedule it.
+    Retention {
+        /// Report, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Days of inactivity, instead of `rules.learner_retention_days`.
+        #[arg(long)]
+        days: Option<u32>,
     },
     /// Development tokens.
     Token {
@@ -174,6 +191,26 @@ pub enum TokenAction {
     },
 }
 
+/// Key actions.
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Print a new random personal-data key (base64 of 32 bytes) to configure.
+    ///
+    /// A rotation, with no downtime: (1) add the new key to every instance's
+    /// `previous_personal_data_keys` (it reads, it does not seal yet) and restart them one by
+    /// one; (2) make it `personal_data_key` and move the old one into
+    /// `previous_personal_data_keys`, restarting them one by one again; (3) run `skillgraph keys
+    /// reseal`; (4) drop the old key from the configuration.
+    Generate,
+    /// Re-seal every learner row not sealed with `personal_data_key`, while the server serves;
+    /// prints how many rows it re-sealed. Run it after making a new key `personal_data_key`.
+    Reseal {
+        /// Rows read at a time.
+        #[arg(long, default_value_t = 500)]
+        batch: u64,
+    },
+}
+
 /// Migration actions.
 #[derive(Debug, Subcommand)]
 pub enum MigrateAction {
@@ -240,8 +277,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     intentions,
                     completers,
                     recommendations,
+                    data_requests,
                 } => println!(
-                    "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships, {learners} learners, {demands} demands, {cohorts} cohorts, {resources} open resources, {certificates} certificates, {intentions} training intentions, {completers} completers followed up, {recommendations} job recommendations"
+                    "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships, {learners} learners, {demands} demands, {cohorts} cohorts, {resources} open resources, {certificates} certificates, {intentions} training intentions, {completers} completers followed up, {recommendations} job recommendations, {data_requests} requests about personal data"
                 ),
                 seed::SeedOutcome::AlreadyPopulated => {
                     println!("the database already has data; nothing loaded");
@@ -250,6 +288,66 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Schema => Ok(()),
+        Command::Keys {
+            action: KeysAction::Generate,
+        } => {
+            println!(
+                "{}",
+                crate::domain::personal::PersonalDataKey::generate_base64()
+            );
+            Ok(())
+        }
+        Command::Keys {
+            action: KeysAction::Reseal { batch },
+        } => {
+            use crate::domain::personal::{Reseal, reseal};
+            let secrets = keys::load(&settings)?;
+            let db = db::connect(settings.database.url.expose(), 2).await?;
+            db::migrate(&db).await?;
+            keys::accept_personal_data_key(&db, &secrets, &settings).await?;
+            let done = reseal(
+                &db,
+                &secrets.personal_data,
+                Reseal::NotByTheSealingKey,
+                batch,
+            )
+            .await?;
+            println!(
+                "re-sealed {} learners with the configured personal_data_key; {} changed meanwhile (run again); {} registered twice under two keys (left as they are)",
+                done.rows, done.skipped, done.duplicates
+            );
+            Ok(())
+        }
+        Command::Retention { dry_run, days } => {
+            let Some(days) = days.or(settings.rules.learner_retention_days) else {
+                bail!(
+                    "no retention period: set rules.learner_retention_days (SKILLGRAPH_LEARNER_RETENTION_DAYS) or pass --days"
+                );
+            };
+            let secrets = keys::load(&settings)?;
+            let db = db::connect(settings.database.url.expose(), 2).await?;
+            db::migrate(&db).await?;
+            keys::accept_personal_data_key(&db, &secrets, &settings).await?;
+            let report = crate::domain::retention::run(&db, days, dry_run).await?;
+            if dry_run {
+                println!(
+                    "dry run: {} learners inactive since {} would be erased (nothing was changed)",
+                    report.inactive.len(),
+                    report.cutoff.to_rfc3339()
+                );
+                for id in &report.inactive {
+                    println!("{id}");
+                }
+            } else {
+                println!(
+                    "erased the personal data of {} of {} learners inactive since {}",
+                    report.erased,
+                    report.inactive.len(),
+                    report.cutoff.to_rfc3339()
+                );
+            }
+            Ok(())
+        }
         Command::Bench {
             what:
                 BenchWhat::Suggestions {

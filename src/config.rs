@@ -29,6 +29,7 @@
 //! | `identity.jwt_leeway_secs` | `SKILLGRAPH_JWT_LEEWAY_SECS` | `30` |
 //! | `identity.jwt_max_lifetime_secs` | `SKILLGRAPH_JWT_MAX_LIFETIME_SECS` | `86400`: longer-lived tokens are refused |
 //! | `identity.personal_data_key` | `SKILLGRAPH_PERSONAL_DATA_KEY` | generated into the keys file |
+//! | `identity.previous_personal_data_keys` | `SKILLGRAPH_PREVIOUS_PERSONAL_DATA_KEYS` (`[k1,k2]`) | none: earlier keys, read until `skillgraph keys reseal` has re-sealed their rows |
 //! | `identity.development_keys` | `SKILLGRAPH_DEVELOPMENT_KEYS` | `false`: over PostgreSQL a start without configured keys is refused; `true` generates them into the keys file as over SQLite |
 //! | `identity.jwks_url` | `SKILLGRAPH_JWKS_URL` | none: tokens verify with the key file; set, with the identity provider's published keys (by `kid`) |
 //! | `identity.jwks_refresh_secs` | `SKILLGRAPH_JWKS_REFRESH_SECS` | `300`: how long published keys are kept; an unknown `kid` fetches sooner (at most every 30 s) |
@@ -56,6 +57,7 @@
 //! | `rules.intention_expiry_days` | `SKILLGRAPH_INTENTION_EXPIRY_DAYS` | `90` |
 //! | `rules.max_open_intentions` | `SKILLGRAPH_MAX_OPEN_INTENTIONS` | `3` |
 //! | `rules.recommendation_days` | `SKILLGRAPH_RECOMMENDATION_DAYS` | `30` |
+//! | `rules.learner_retention_days` | `SKILLGRAPH_LEARNER_RETENTION_DAYS` | none: `skillgraph retention` erases the personal data of learners inactive this many days |
 //! | `rules.provider_access_days` | `SKILLGRAPH_PROVIDER_ACCESS_DAYS` | `365`: a provider's full view of a learner after training ends (follow-ups run to month 6) |
 
 use std::{
@@ -246,6 +248,11 @@ pub struct Identity {
     /// Without one, `serve` generates a development key and keeps it in the keys file.
     #[serde(serialize_with = "no_secret")]
     pub personal_data_key: Option<SecretString>,
+    /// Earlier personal-data keys (base64, 32 bytes each), still read but no longer used to seal:
+    /// during a rotation, the old key stays here until `skillgraph keys reseal` has re-sealed
+    /// every row with `personal_data_key`.
+    #[serde(serialize_with = "no_secrets")]
+    pub previous_personal_data_keys: Vec<SecretString>,
     /// Where generated development keys are kept (mode 0600); by default beside the SQLite file.
     pub keys_file: Option<PathBuf>,
     /// Generate missing keys into the keys file even over PostgreSQL. Over SQLite (the embedded
@@ -275,6 +282,7 @@ impl Default for Identity {
             jwt_leeway_secs: 30,
             jwt_max_lifetime_secs: 24 * 3600,
             personal_data_key: None,
+            previous_personal_data_keys: Vec::new(),
             keys_file: None,
             development_keys: false,
             jwks_url: None,
@@ -392,6 +400,10 @@ pub struct Rules {
     /// Days a provider keeps the full view of a learner after their training (or registration)
     /// ends.
     pub provider_access_days: u32,
+    /// Days after a learner's last activity (registration, enrolment, end of training,
+    /// assessment, certificate, follow-up, intention) after which `skillgraph retention` erases
+    /// their personal data; none keeps it until the learner asks.
+    pub learner_retention_days: Option<u32>,
 }
 
 impl Default for Rules {
@@ -402,6 +414,7 @@ impl Default for Rules {
             max_open_intentions: limits.max_open_intentions,
             recommendation_days: limits.recommendation_days,
             provider_access_days: crate::auth::policy::AccessRules::default().provider_access_days,
+            learner_retention_days: None,
         }
     }
 }
@@ -418,6 +431,11 @@ fn nested(key: &figment::value::UncasedStr) -> Option<figment::value::Uncased<'_
 /// Secrets are never written out, not even into the defaults figment merges.
 fn no_secret<S: serde::Serializer>(_: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_none()
+}
+
+fn no_secrets<S: serde::Serializer>(_: &[SecretString], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    s.serialize_seq(Some(0))?.end()
 }
 
 /// Each setting's environment name (after `SKILLGRAPH_`, lower case) and its place in
@@ -450,6 +468,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("jwt_leeway_secs", "identity.jwt_leeway_secs"),
     ("jwt_max_lifetime_secs", "identity.jwt_max_lifetime_secs"),
     ("personal_data_key", "identity.personal_data_key"),
+    (
+        "previous_personal_data_keys",
+        "identity.previous_personal_data_keys",
+    ),
     ("keys_file", "identity.keys_file"),
     ("development_keys", "identity.development_keys"),
     ("jwks_url", "identity.jwks_url"),
@@ -487,6 +509,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("max_open_intentions", "rules.max_open_intentions"),
     ("recommendation_days", "rules.recommendation_days"),
     ("provider_access_days", "rules.provider_access_days"),
+    ("learner_retention_days", "rules.learner_retention_days"),
 ];
 
 impl Settings {

@@ -58,6 +58,9 @@ fn options(url: &str, max_connections: u32, timeouts: DbTimeouts) -> ConnectOpti
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .busy_timeout(timeouts.sqlite_busy)
                 .foreign_keys(true)
+                // Freed space is zeroed: an erased learner's ciphertexts (or a row sealed anew)
+                // leave nothing behind in the file's free pages.
+                .pragma("secure_delete", "ON")
         })
         .map_sqlx_postgres_opts(move |o| o.options([("statement_timeout", statement_ms.as_str())]));
     options
@@ -65,7 +68,8 @@ fn options(url: &str, max_connections: u32, timeouts: DbTimeouts) -> ConnectOpti
 
 /// Opens a pool. SQLite gets WAL journaling and a busy timeout, so readers never block the writer
 /// and concurrent writers wait instead of failing; PostgreSQL statements time out; waiting for a
-/// connection is bounded. Foreign keys are enforced on both backends.
+/// connection is bounded. Foreign keys are enforced on both backends. SQLite zeroes what it
+/// frees (`secure_delete`), so deleted or overwritten personal data does not linger in the file.
 pub async fn connect_with(
     url: &str,
     max_connections: u32,

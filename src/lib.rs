@@ -26,12 +26,13 @@
 //! - [`domain`] holds validated values and the services; all SQL lives there and nothing there
 //!   knows GraphQL. Values: [`domain::input`] (parse once, at the boundary: [`domain::input::FromInput`],
 //!   bounded text), [`domain::codes`], [`domain::ids`], [`domain::geo`], [`domain::personal`]
-//!   (ID numbers, masking). Reading: [`domain::page`] (keyset pages), [`domain::nested`] (a page
+//!   (ID numbers, masking, the key ring that seals personal data). Reading: [`domain::page`] (keyset pages), [`domain::nested`] (a page
 //!   per parent), [`domain::disclosure`] (small groups in aggregates). The graph:
 //!   [`domain::regions`], [`domain::alliances`], [`domain::organizations`],
 //!   [`domain::registry`] (organizations imported from a spreadsheet),
 //!   [`domain::memberships`] (with [`domain::applications`] to join), [`domain::occupations`],
-//!   [`domain::learners`] (with [`domain::my_data`], a learner's copy of their record),
+//!   [`domain::learners`] (with [`domain::my_data`], a learner's copy of their record, and
+//!   [`domain::data_requests`], their corrections and erasure, and [`domain::retention`]),
 //!   [`domain::audit`].
 //!   The four-in-one chain, a module a link: [`domain::demands`] (job demand),
 //!   [`domain::orders`] (intentions and training orders), [`domain::resources`] (providers and

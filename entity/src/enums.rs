@@ -499,3 +499,42 @@ pub enum WageBand {
     #[sea_orm(string_value = "FROM_12000")]
     From12000,
 }
+
+/// What a learner asks about their own personal data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum DataRequestKind {
+    /// Correct the name or the phone number.
+    #[sea_orm(string_value = "CORRECTION")]
+    Correction,
+    /// Erase the personal data.
+    #[sea_orm(string_value = "ERASURE")]
+    Erasure,
+}
+
+/// Where a learner's request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum DataRequestStatus {
+    /// Waiting for a decision.
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    /// Approved and carried out.
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    /// Rejected, with a reason.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+}
+
+/// A personal field a learner may ask to have corrected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+pub enum PersonalField {
+    /// The real name.
+    #[sea_orm(string_value = "NAME")]
+    Name,
+    /// The mobile number.
+    #[sea_orm(string_value = "PHONE")]
+    Phone,
+}

@@ -17,6 +17,7 @@ pub mod certificate;
 pub mod cohort;
 pub mod cohort_application;
 pub mod cohort_demand;
+pub mod data_request;
 pub mod demand;
 pub mod demand_alliance;
 pub mod enrollment;
@@ -41,8 +42,9 @@ pub mod training_plan;
 
 pub use enums::{
     ApplicationStatus, BodyStatus, BodyType, CatalogueCategory, CatalogueItemStatus,
-    CertificateStatus, CohortKind, CohortStatus, DemandKind, DemandStatus, EnrollmentStatus,
-    FundingMode, Industry, InstitutionStatus, IntentionStatus, MembershipRole, OrderStatus,
-    OrganizationKind, RecommendationOutcome, ResourceKind, ResourceStatus, Schedule, SessionStatus,
-    SkillLevel, SubsidyType, TargetGroup, WageBand,
+    CertificateStatus, CohortKind, CohortStatus, DataRequestKind, DataRequestStatus, DemandKind,
+    DemandStatus, EnrollmentStatus, FundingMode, Industry, InstitutionStatus, IntentionStatus,
+    MembershipRole, OrderStatus, OrganizationKind, PersonalField, RecommendationOutcome,
+    ResourceKind, ResourceStatus, Schedule, SessionStatus, SkillLevel, SubsidyType, TargetGroup,
+    WageBand,
 };

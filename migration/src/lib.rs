@@ -27,6 +27,8 @@ mod m20261203_000015_membership_applications;
 mod m20261203_000016_sign_ins;
 mod m20261203_000017_organization_contact;
 mod m20261203_000018_sign_in_list_indexes;
+mod m20261203_000019_sealed_learners;
+mod m20261203_000020_data_requests;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -53,6 +55,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000016_sign_ins::Migration),
             Box::new(m20261203_000017_organization_contact::Migration),
             Box::new(m20261203_000018_sign_in_list_indexes::Migration),
+            Box::new(m20261203_000019_sealed_learners::Migration),
+            Box::new(m20261203_000020_data_requests::Migration),
         ]
     }
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use entity::EnrollmentStatus;
+use entity::{DataRequestKind, EnrollmentStatus};
 
 use super::{Role, Viewer};
 use crate::error::{AppError, AppResult};
@@ -349,6 +349,106 @@ pub fn own_data(viewer: &Viewer) -> AppResult<i32> {
         )),
         _ => Err(AppError::Forbidden(
             "only the learner may copy their whole record".to_owned(),
+        )),
+    }
+}
+
+/// Asking for a correction or the erasure of one's own personal data: the learner alone.
+pub fn request_about_own_data(viewer: &Viewer) -> AppResult<i32> {
+    match (viewer.role, viewer.learner_id) {
+        (Role::Learner, Some(id)) => Ok(id),
+        (Role::Public, _) => Err(AppError::Unauthenticated(
+            "a request about a learner's data needs the learner's token".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(
+            "only the learner may ask to correct or erase their personal data".to_owned(),
+        )),
+    }
+}
+
+/// The learner a request about personal data concerns, as the policy needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestSubject {
+    /// The learner.
+    pub learner_id: i32,
+    /// The region the learner lives in.
+    pub region_id: i32,
+    /// The organization that registered the learner.
+    pub registered_by_id: Option<i32>,
+}
+
+/// Whether `viewer` decides a learner's request of `kind`: a correction by the college or
+/// training institution that registered the learner or the regulator of the learner's region;
+/// an erasure by that regulator alone (it is irreversible).
+fn decides_data_request(viewer: &Viewer, kind: DataRequestKind, of: RequestSubject) -> bool {
+    let regulator = viewer.role == Role::Regulator && viewer.region_id == Some(of.region_id);
+    let registrar = matches!(viewer.role, Role::College | Role::TrainingInstitution)
+        && viewer.organization_id.is_some()
+        && viewer.organization_id == of.registered_by_id;
+    match kind {
+        DataRequestKind::Correction => regulator || registrar,
+        DataRequestKind::Erasure => regulator,
+    }
+}
+
+/// Deciding (approving or rejecting) a learner's request about their personal data.
+pub fn decide_data_request(
+    viewer: &Viewer,
+    kind: DataRequestKind,
+    of: RequestSubject,
+) -> AppResult<()> {
+    if decides_data_request(viewer, kind, of) {
+        return Ok(());
+    }
+    match (viewer.role, kind) {
+        (Role::Public, _) => Err(AppError::Unauthenticated(
+            "deciding a learner's request needs a token".to_owned(),
+        )),
+        (_, DataRequestKind::Correction) => Err(AppError::Forbidden(
+            "a correction is decided by the provider that registered the learner or the regulator of the learner's region".to_owned(),
+        )),
+        (_, DataRequestKind::Erasure) => Err(AppError::Forbidden(
+            "an erasure is decided by the regulator of the learner's region".to_owned(),
+        )),
+    }
+}
+
+/// Whether `viewer` sees a learner's request: the learner and those who decide it.
+pub fn see_data_request(viewer: &Viewer, kind: DataRequestKind, of: RequestSubject) -> bool {
+    (viewer.role == Role::Learner && viewer.learner_id == Some(of.learner_id))
+        || decides_data_request(viewer, kind, of)
+}
+
+/// Which requests about personal data a viewer's list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataRequestScope {
+    /// The learner's own.
+    Learner(i32),
+    /// Every request of the learners of this region (a regulator).
+    Region(i32),
+    /// The corrections asked by learners this organization registered (a provider).
+    RegisteredBy(i32),
+}
+
+/// The requests about personal data a viewer may list.
+pub fn data_request_scope(viewer: &Viewer) -> AppResult<DataRequestScope> {
+    match (
+        viewer.role,
+        viewer.learner_id,
+        viewer.region_id,
+        viewer.organization_id,
+    ) {
+        (Role::Public, ..) => Err(AppError::Unauthenticated(
+            "requests about personal data need a token".to_owned(),
+        )),
+        (Role::Learner, Some(id), ..) => Ok(DataRequestScope::Learner(id)),
+        (Role::Regulator, _, Some(region), _) => Ok(DataRequestScope::Region(region)),
+        (Role::College | Role::TrainingInstitution, _, _, Some(org)) => {
+            Ok(DataRequestScope::RegisteredBy(org))
+        }
+        _ => Err(AppError::Forbidden(
+            "requests about personal data are listed for the learner and those who decide them"
+                .to_owned(),
         )),
     }
 }

@@ -55,6 +55,8 @@ pub enum NodeKey {
     FollowUp(i32),
     /// An application to join an alliance by id.
     MembershipApplication(i32),
+    /// A learner's request about their personal data by id.
+    DataRequest(i32),
 }
 
 /// The opaque global ID of a row, as clients see it.
@@ -101,6 +103,7 @@ impl NodeKey {
             Self::Recommendation(id) => format!("Recommendation:{id}"),
             Self::FollowUp(id) => format!("FollowUp:{id}"),
             Self::MembershipApplication(id) => format!("MembershipApplication:{id}"),
+            Self::DataRequest(id) => format!("DataRequest:{id}"),
         };
         GlobalId(URL_SAFE_NO_PAD.encode(raw))
     }
@@ -142,6 +145,7 @@ impl NodeKey {
             "Recommendation" => Self::Recommendation(int()?),
             "FollowUp" => Self::FollowUp(int()?),
             "MembershipApplication" => Self::MembershipApplication(int()?),
+            "DataRequest" => Self::DataRequest(int()?),
             _ => return Err(invalid()),
         })
     }
@@ -154,6 +158,14 @@ impl NodeKey {
                 field,
                 "not a membership application's ID",
             )),
+        }
+    }
+
+    /// Decodes an ID that must name a learner's request about their personal data.
+    pub fn data_request(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::DataRequest(id) => Ok(id),
+            _ => Err(AppError::validation(field, "not a data request's ID")),
         }
     }
 

@@ -19,7 +19,7 @@ use super::{
     audit,
     codes::RegionCode,
     page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
-    personal::{NationalId, PersonalDataKey, PhoneNumber, mask_name, mask_phone},
+    personal::{NationalId, Person, PersonalDataKey, PhoneNumber},
 };
 use crate::{
     auth::{
@@ -119,30 +119,30 @@ pub async fn register(
         .await?
         .ok_or_else(|| AppError::validation("input.region", "no region has this code"))?;
     policy::register_learner(&caller.viewer, region.id)?;
-    let fingerprint = key.fingerprint(&new.national_id);
+    // Under every key of the ring: during a rotation the person may be sealed under the old one.
+    let fingerprints = key.fingerprints(&new.national_id);
     let txn = crate::domain::begin_write(db).await?;
     let existing = learner::Entity::find()
-        .filter(learner::Column::NationalIdHash.eq(fingerprint.clone()))
+        .filter(learner::Column::NationalIdHash.is_in(fingerprints.clone()))
         .one(&txn)
         .await?;
     if let Some(found) = existing {
-        return link_existing(txn, caller, found, &new.name).await;
+        return link_existing(txn, caller, key, found, &new.name).await;
     }
-    let inserted = learner::Entity::insert(learner::ActiveModel {
-        name: Set(new.name.clone()),
-        national_id_cipher: Set(key.encrypt(&new.national_id)?),
-        national_id_hash: Set(fingerprint.clone()),
-        national_id_masked: Set(new.national_id.masked()),
-        phone: Set(new.phone.as_str().to_owned()),
-        birth_year: Set(new.national_id.birth_year()),
+    let mut row = learner::ActiveModel {
         region_id: Set(region.id),
         target_group: Set(new.target_group),
         registered_by_id: Set(caller.viewer.organization_id),
         created_at: Set(Utc::now()),
         ..Default::default()
-    })
-    .exec_with_returning(&txn)
-    .await;
+    };
+    key.seal(&Person {
+        name: new.name.clone(),
+        national_id: new.national_id.clone(),
+        phone: new.phone.clone(),
+    })?
+    .apply(&mut row);
+    let inserted = learner::Entity::insert(row).exec_with_returning(&txn).await;
     let learner = match inserted {
         Ok(l) => l,
         // Two registrations of one number racing: the unique fingerprint decides, and the loser
@@ -151,11 +151,11 @@ pub async fn register(
             drop(txn);
             let txn = crate::domain::begin_write(db).await?;
             let found = learner::Entity::find()
-                .filter(learner::Column::NationalIdHash.eq(fingerprint))
+                .filter(learner::Column::NationalIdHash.is_in(fingerprints))
                 .one(&txn)
                 .await?
                 .ok_or_else(|| AppError::internal("a duplicate fingerprint without its row"))?;
-            return link_existing(txn, caller, found, &new.name).await;
+            return link_existing(txn, caller, key, found, &new.name).await;
         }
         Err(e) => return Err(e.into()),
     };
@@ -171,9 +171,9 @@ pub async fn register(
             target_id: NodeKey::Learner(learner.id).to_id().0,
             region_id: Some(region.id),
             changes: Some(json!({
-                "name": mask_name(&learner.name),
+                "name": learner.name_masked,
                 "nationalId": learner.national_id_masked,
-                "phone": mask_phone(&learner.phone),
+                "phone": learner.phone_masked,
                 "region": region.code,
                 "targetGroup": format!("{:?}", learner.target_group),
             })),
@@ -187,10 +187,11 @@ pub async fn register(
 async fn link_existing(
     txn: DatabaseTransaction,
     caller: &Caller,
+    key: &PersonalDataKey,
     found: learner::Model,
     name: &str,
 ) -> AppResult<Registered> {
-    if found.name != name {
+    if !key.name_matches(&found, name) {
         tracing::warn!(
             actor = %caller.viewer.subject,
             request_id = caller.request_id.as_deref().unwrap_or("-"),
@@ -226,10 +227,10 @@ pub async fn identify(
     national_id: &NationalId,
 ) -> AppResult<Option<learner::Model>> {
     Ok(learner::Entity::find()
-        .filter(learner::Column::NationalIdHash.eq(key.fingerprint(national_id)))
+        .filter(learner::Column::NationalIdHash.is_in(key.fingerprints(national_id)))
         .one(conn)
         .await?
-        .filter(|l| l.name == name))
+        .filter(|l| key.name_matches(l, name)))
 }
 
 /// Which learners to list, within the caller's scope.
@@ -582,7 +583,7 @@ pub async fn personal_data(
 ) -> AppResult<PersonalData> {
     let view = view_of(db, caller, rules, learner).await?;
     policy::read_personal_data(&caller.viewer, view)?;
-    let national_id = key.decrypt(&learner.national_id_cipher)?;
+    let person = key.open(learner)?;
     audit::record(
         db,
         caller,
@@ -596,8 +597,8 @@ pub async fn personal_data(
     )
     .await?;
     Ok(PersonalData {
-        name: learner.name.clone(),
-        national_id,
-        phone: learner.phone.clone(),
+        name: person.name,
+        national_id: person.national_id,
+        phone: person.phone.as_str().to_owned(),
     })
 }

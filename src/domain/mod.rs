@@ -9,6 +9,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod codes;
 pub mod cohorts;
+pub mod data_requests;
 pub mod demands;
 pub mod disclosure;
 pub mod employment;
@@ -30,6 +31,7 @@ pub mod regions;
 pub mod registry;
 pub mod reports;
 pub mod resources;
+pub mod retention;
 pub mod sign_ins;
 mod text;
 

@@ -3,8 +3,8 @@
 //! their unmasked personal data and when, as one JSON document.
 
 use entity::{
-    audit_event, candidate, certificate, cohort_application, enrollment, follow_up, learner,
-    organization, provider_link, recommendation, region, subsidy_slot, training_intention,
+    audit_event, candidate, certificate, cohort_application, data_request, enrollment, follow_up,
+    learner, organization, provider_link, recommendation, region, subsidy_slot, training_intention,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
@@ -26,6 +26,7 @@ pub const TABLES: &[&str] = &[
     "follow_ups",
     "provider_links",
     "subsidy_slots",
+    "data_requests",
 ];
 
 macro_rules! rows_of {
@@ -50,7 +51,7 @@ pub async fn export(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("learner"))?;
-    let national_id = key.decrypt(&found.national_id_cipher)?;
+    let person = key.open(&found)?;
     let region = region::Entity::find_by_id(found.region_id).one(db).await?;
     let registered_by = match found.registered_by_id {
         Some(org) => organization::Entity::find_by_id(org)
@@ -92,9 +93,9 @@ pub async fn export(
     Ok(json!({
         "learner": {
             "id": NodeKey::Learner(id).to_id().0,
-            "name": found.name,
-            "nationalId": national_id.reveal(),
-            "phone": found.phone,
+            "name": person.name,
+            "nationalId": person.national_id.reveal(),
+            "phone": person.phone.as_str(),
             "birthYear": found.birth_year,
             "region": region.map(|r| r.code),
             "targetGroup": format!("{:?}", found.target_group),
@@ -110,6 +111,80 @@ pub async fn export(
         "follow_ups": rows_of!(db, follow_up, id),
         "provider_links": rows_of!(db, provider_link, id),
         "subsidy_slots": rows_of!(db, subsidy_slot, id),
+        // The learner's own requests, the value asked for masked (its ciphertext is no use).
+        "data_requests": data_request::Entity::find()
+            .filter(data_request::Column::LearnerId.eq(id))
+            .order_by_asc(data_request::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| json!({
+                "id": NodeKey::DataRequest(r.id).to_id().0,
+                "kind": format!("{:?}", r.kind).to_uppercase(),
+                "field": r.field.map(|f| format!("{f:?}").to_uppercase()),
+                "proposed": r.proposed_masked,
+                "reason": r.reason,
+                "status": format!("{:?}", r.status).to_uppercase(),
+                "decision": r.decision,
+                "decidedRole": r.decided_role,
+                "createdAt": r.created_at,
+                "decidedAt": r.decided_at,
+            }))
+            .collect::<Vec<_>>(),
+        // What skillgraph suggests to them, each with its reasons (PIPL Art. 24): jobs, and
+        // training for each open intention.
+        "jobSuggestions": super::employment::job_suggestions(db, &found, 10)
+            .await?
+            .into_iter()
+            .map(|s| json!({
+                "demand": NodeKey::Demand(s.demand.id).to_id().0,
+                "occupation": s.demand.occupation_code,
+                "score": s.score,
+                "reasons": reasons(&s.reasons),
+            }))
+            .collect::<Vec<_>>(),
+        "trainingSuggestions": training_suggestions(db, id).await?,
         "personalDataReads": access_log,
     }))
+}
+
+fn reasons(reasons: &[super::orders::Reason]) -> Vec<Value> {
+    reasons
+        .iter()
+        .map(|r| {
+            json!({
+                "criterion": r.criterion,
+                "value": r.value,
+                "points": r.points,
+                "weight": r.weight,
+                "text": r.text,
+            })
+        })
+        .collect()
+}
+
+/// The suggestions for each of the learner's OPEN intentions.
+async fn training_suggestions(db: &DatabaseConnection, learner_id: i32) -> AppResult<Vec<Value>> {
+    let open = training_intention::Entity::find()
+        .filter(training_intention::Column::LearnerId.eq(learner_id))
+        .filter(training_intention::Column::Status.eq(entity::IntentionStatus::Open))
+        .order_by_asc(training_intention::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for intention in open {
+        for s in super::orders::suggestions(db, &intention, 10).await? {
+            let item = match &s.item {
+                super::orders::Suggested::Resource(r) => NodeKey::OpenResource(r.id).to_id().0,
+                super::orders::Suggested::Cohort(c) => NodeKey::Cohort(c.id).to_id().0,
+            };
+            out.push(json!({
+                "intention": NodeKey::TrainingIntention(intention.id).to_id().0,
+                "suggested": item,
+                "score": s.score,
+                "reasons": reasons(&s.reasons),
+            }));
+        }
+    }
+    Ok(out)
 }

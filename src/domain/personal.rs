@@ -1,10 +1,13 @@
-//! Personal data: validated national ID numbers and phone numbers, masking, and the key that
-//! encrypts and fingerprints ID numbers.
+//! Personal data: validated national ID numbers and phone numbers, masking, and the keys that
+//! seal a learner's personal data at rest.
 //!
-//! A national ID number is sensitive personal information (PIPL). It is stored only as AES-256-GCM
-//! ciphertext plus an HMAC-SHA256 fingerprint (for de-duplication and lookup), and shown masked.
-//! [`NationalId`] has no `Display` and a masking `Debug`, so it cannot slip into a log or an error
-//! message by accident.
+//! A learner's name, national ID number (sensitive personal information under PIPL) and phone
+//! number are stored only as AES-256-GCM ciphertexts, each bound to its field; the ID number and
+//! the name also as keyed HMAC-SHA256 fingerprints (de-duplication, and matching a name given
+//! with a number), and all three masked for display. [`NationalId`], [`PhoneNumber`] and
+//! [`Person`] have no `Display` and masking `Debug`s, so they cannot slip into a log or an error
+//! message by accident. The keys form a ring ([`PersonalDataKey`]) so that they can be rotated
+//! without downtime.
 
 use std::fmt;
 
@@ -20,9 +23,6 @@ use sha2::Sha256;
 use crate::error::{AppError, AppResult};
 
 type HmacSha256 = Hmac<Sha256>;
-
-/// Associated data bound into every ciphertext: a ciphertext of another field cannot be swapped in.
-const AAD: &[u8] = b"skillgraph/learner/national_id/v1";
 
 /// A valid 18-character resident identity number (GB 11643-1999): a 6-digit region code, the
 /// birth date, a 3-digit sequence and an ISO 7064 MOD 11-2 check character (0–9 or X).
@@ -162,17 +162,112 @@ pub fn mask_name(name: &str) -> String {
     }
 }
 
-/// The key that encrypts and fingerprints ID numbers, derived from one 32-byte master key.
-#[derive(Clone)]
-pub struct PersonalDataKey {
+/// Which personal field a ciphertext holds. Each is bound into its ciphertexts as associated
+/// data, so a ciphertext of one field cannot be passed off as another's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The national ID number.
+    NationalId,
+    /// The real name.
+    Name,
+    /// The mobile number.
+    Phone,
+}
+
+impl Field {
+    fn associated_data(self) -> &'static [u8] {
+        match self {
+            Self::NationalId => b"skillgraph/learner/national_id/v1",
+            Self::Name => b"skillgraph/learner/name/v1",
+            Self::Phone => b"skillgraph/learner/phone/v1",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Self::NationalId => "national ID number",
+            Self::Name => "name",
+            Self::Phone => "phone number",
+        }
+    }
+}
+
+/// One key of the ring, derived from one 32-byte master key.
+struct OneKey {
+    check_value: String,
     cipher: Aes256Gcm,
     mac_key: [u8; 32],
 }
 
-impl fmt::Debug for PersonalDataKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("PersonalDataKey(***)")
+impl OneKey {
+    fn from_master(master: &[u8; 32]) -> Self {
+        let enc = derive(master, b"skillgraph/pii/encryption/v1");
+        let mac_key = derive(master, b"skillgraph/pii/fingerprint/v1");
+        Self {
+            check_value: hex(&derive(&mac_key, b"skillgraph/pii/check/v1")),
+            cipher: Aes256Gcm::new(&Key::<Aes256Gcm>::from(enc)),
+            mac_key,
+        }
     }
+
+    fn mac(&self, parts: &[&[u8]]) -> String {
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.mac_key).expect("any key length");
+        for part in parts {
+            mac.update(part);
+        }
+        hex(&mac.finalize().into_bytes())
+    }
+
+    /// The ID number's fingerprint (the bare number under the key, as it always was).
+    fn national_id_fingerprint(&self, id: &NationalId) -> String {
+        self.mac(&[id.0.as_bytes()])
+    }
+
+    /// The name's fingerprint, kept apart from the ID numbers' by a label.
+    fn name_fingerprint(&self, name: &str) -> String {
+        self.mac(&[b"skillgraph/pii/name\0", name.as_bytes()])
+    }
+
+    fn encrypt(&self, field: Field, plain: &str) -> AppResult<String> {
+        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let ciphertext = self
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plain.as_bytes(),
+                    aad: field.associated_data(),
+                },
+            )
+            .map_err(|_| AppError::internal(format!("encrypting a {} failed", field.what())))?;
+        let mut out = nonce.to_vec();
+        out.extend(ciphertext);
+        Ok(STANDARD.encode(out))
+    }
+
+    fn decrypt(&self, field: Field, stored: &str) -> Option<String> {
+        let bytes = STANDARD.decode(stored).ok()?;
+        if bytes.len() < 12 {
+            return None;
+        }
+        let (nonce, ciphertext) = bytes.split_at(12);
+        let nonce: [u8; 12] = nonce.try_into().ok()?;
+        let plain = self
+            .cipher
+            .decrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: field.associated_data(),
+                },
+            )
+            .ok()?;
+        String::from_utf8(plain).ok()
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
@@ -181,13 +276,92 @@ fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// The keys that protect personal data: a ring of one or more keys, each derived from a 32-byte
+/// master key. The first seals everything written; every key of the ring reads what it sealed,
+/// so a new key can be added beside the old one, made the first, and the rows re-sealed under
+/// it ([`reseal`]) while the server runs. Each key is known by its check value, which the rows
+/// it sealed name (`sealed_with`).
+#[derive(Clone)]
+pub struct PersonalDataKey {
+    keys: std::sync::Arc<Vec<OneKey>>,
+}
+
+impl fmt::Debug for PersonalDataKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PersonalDataKey({} keys: ***)", self.keys.len())
+    }
+}
+
+/// A learner's personal data in the clear, as registered or as read back for an authorized
+/// reader. Its `Debug` masks every field.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Person {
+    /// The real name.
+    pub name: String,
+    /// The national ID number.
+    pub national_id: NationalId,
+    /// The mobile number.
+    pub phone: PhoneNumber,
+}
+
+impl fmt::Debug for Person {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Person")
+            .field("name", &mask_name(&self.name))
+            .field("national_id", &self.national_id)
+            .field("phone", &self.phone)
+            .finish()
+    }
+}
+
+/// What the `learners` table stores of a [`Person`]: ciphertexts, fingerprints, masked forms and
+/// the sealing key's check value.
+#[derive(Clone)]
+pub struct Sealed {
+    /// The name's ciphertext.
+    pub name_cipher: String,
+    /// The name's fingerprint.
+    pub name_hash: String,
+    /// The name, masked.
+    pub name_masked: String,
+    /// The ID number's ciphertext.
+    pub national_id_cipher: String,
+    /// The ID number's fingerprint.
+    pub national_id_hash: String,
+    /// The ID number, masked.
+    pub national_id_masked: String,
+    /// The phone number's ciphertext.
+    pub phone_cipher: String,
+    /// The phone number, masked.
+    pub phone_masked: String,
+    /// The year of birth in the ID number.
+    pub birth_year: i16,
+    /// The check value of the key that sealed it.
+    pub sealed_with: String,
+}
+
+impl Sealed {
+    /// Sets the sealed columns of a learner row.
+    pub fn apply(self, row: &mut entity::learner::ActiveModel) {
+        use sea_orm::ActiveValue::Set;
+        row.name_cipher = Set(Some(self.name_cipher));
+        row.name_hash = Set(Some(self.name_hash));
+        row.name_masked = Set(self.name_masked);
+        row.national_id_cipher = Set(self.national_id_cipher);
+        row.national_id_hash = Set(self.national_id_hash);
+        row.national_id_masked = Set(self.national_id_masked);
+        row.phone_cipher = Set(Some(self.phone_cipher));
+        row.phone_masked = Set(self.phone_masked);
+        row.birth_year = Set(self.birth_year);
+        row.sealed_with = Set(Some(self.sealed_with));
+    }
+}
+
 impl PersonalDataKey {
-    /// Derives the encryption and fingerprint keys from a master key.
+    /// A ring of the one key derived from `master`.
     pub fn from_master(master: &[u8; 32]) -> Self {
-        let enc = derive(master, b"skillgraph/pii/encryption/v1");
         Self {
-            cipher: Aes256Gcm::new(&Key::<Aes256Gcm>::from(enc)),
-            mac_key: derive(master, b"skillgraph/pii/fingerprint/v1"),
+            keys: std::sync::Arc::new(vec![OneKey::from_master(master)]),
         }
     }
 
@@ -202,112 +376,237 @@ impl PersonalDataKey {
         Ok(Self::from_master(&master))
     }
 
-    /// A new random master key, base64, for development.
+    /// This ring with the keys of `others` after its own (each key once): they read what they
+    /// sealed; the first key of `self` seals.
+    pub fn with_previous(self, others: impl IntoIterator<Item = Self>) -> Self {
+        let mut keys: Vec<OneKey> = std::sync::Arc::try_unwrap(self.keys)
+            .unwrap_or_else(|shared| shared.iter().map(OneKey::clone_key).collect());
+        for other in others {
+            for key in other.keys.iter() {
+                if keys.iter().all(|k| k.check_value != key.check_value) {
+                    keys.push(key.clone_key());
+                }
+            }
+        }
+        Self {
+            keys: std::sync::Arc::new(keys),
+        }
+    }
+
+    /// A new random master key, base64.
     pub fn generate_base64() -> String {
         STANDARD.encode(Aes256Gcm::generate_key(OsRng))
     }
 
-    /// Nonce ‖ ciphertext, base64.
-    pub fn encrypt(&self, id: &NationalId) -> AppResult<String> {
-        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        let ciphertext = self
-            .cipher
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: id.0.as_bytes(),
-                    aad: AAD,
-                },
-            )
-            .map_err(|_| AppError::internal("encrypting a national ID number failed"))?;
-        let mut out = nonce.to_vec();
-        out.extend(ciphertext);
-        Ok(STANDARD.encode(out))
+    fn primary(&self) -> &OneKey {
+        &self.keys[0]
     }
 
-    /// Decrypts what [`encrypt`](Self::encrypt) stored.
-    pub fn decrypt(&self, stored: &str) -> AppResult<NationalId> {
-        let fail =
-            || AppError::internal("a stored national ID number does not decrypt with this key");
-        let bytes = STANDARD.decode(stored).map_err(|_| fail())?;
-        if bytes.len() < 12 {
-            return Err(fail());
-        }
-        let (nonce, ciphertext) = bytes.split_at(12);
-        let nonce: [u8; 12] = nonce.try_into().map_err(|_| fail())?;
-        let plain = self
-            .cipher
-            .decrypt(
-                &Nonce::from(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: AAD,
-                },
-            )
-            .map_err(|_| fail())?;
-        String::from_utf8(plain).map(NationalId).map_err(|_| fail())
-    }
-
-    /// The key's check value, hex: a digest of a fixed label under the key, the same for the same
-    /// key and telling nothing about it. The database records it beside the data the key wrote.
+    /// The sealing key's check value, hex: a digest of a fixed label under the key, the same for
+    /// the same key and telling nothing about it. The database records it beside the data the
+    /// key wrote.
     pub fn check_value(&self) -> String {
-        derive(&self.mac_key, b"skillgraph/pii/check/v1")
+        self.primary().check_value.clone()
+    }
+
+    /// The check values of every key of the ring, the sealing key's first.
+    pub fn check_values(&self) -> Vec<String> {
+        self.keys.iter().map(|k| k.check_value.clone()).collect()
+    }
+
+    /// The keys to try on what `sealed_with` sealed: that one key when the ring has it, none when
+    /// it does not, every key when the row names none.
+    fn readers<'a>(&'a self, sealed_with: Option<&'a str>) -> impl Iterator<Item = &'a OneKey> {
+        self.keys
             .iter()
-            .map(|b| format!("{b:02x}"))
+            .filter(move |k| sealed_with.is_none_or(|id| k.check_value == id))
+    }
+
+    /// Seals an ID number with the sealing key (nonce ‖ ciphertext, base64).
+    pub fn encrypt(&self, id: &NationalId) -> AppResult<String> {
+        self.primary().encrypt(Field::NationalId, &id.0)
+    }
+
+    /// Opens a sealed ID number with whichever key of the ring sealed it.
+    pub fn decrypt(&self, stored: &str) -> AppResult<NationalId> {
+        self.open_field(Field::NationalId, None, stored)
+            .map(NationalId)
+    }
+
+    /// Seals one value of `field` with the sealing key: its ciphertext and the key's check value.
+    pub fn seal_value(&self, field: Field, plain: &str) -> AppResult<(String, String)> {
+        let key = self.primary();
+        Ok((key.encrypt(field, plain)?, key.check_value.clone()))
+    }
+
+    /// Opens one sealed field; `sealed_with` narrows the keys tried to the one that sealed it.
+    pub fn open_field(
+        &self,
+        field: Field,
+        sealed_with: Option<&str>,
+        stored: &str,
+    ) -> AppResult<String> {
+        self.readers(sealed_with)
+            .find_map(|k| k.decrypt(field, stored))
+            .ok_or_else(|| {
+                AppError::internal(format!(
+                    "a stored {} does not decrypt with the configured keys",
+                    field.what()
+                ))
+            })
+    }
+
+    /// The ID number's fingerprint under the sealing key, hex: equal numbers give equal
+    /// fingerprints, and without the key it says nothing about the number.
+    pub fn fingerprint(&self, id: &NationalId) -> String {
+        self.primary().national_id_fingerprint(id)
+    }
+
+    /// The ID number's fingerprints under every key of the ring, the sealing key's first: a row
+    /// sealed under any of them is found by one of these.
+    pub fn fingerprints(&self, id: &NationalId) -> Vec<String> {
+        self.keys
+            .iter()
+            .map(|k| k.national_id_fingerprint(id))
             .collect()
     }
 
-    /// The keyed fingerprint, hex: equal numbers give equal fingerprints, and without the key it
-    /// says nothing about the number.
-    pub fn fingerprint(&self, id: &NationalId) -> String {
-        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.mac_key).expect("any key length");
-        mac.update(id.0.as_bytes());
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+    /// Whether `name` is the name sealed in `row`, by its fingerprint under the row's key.
+    pub fn name_matches(&self, row: &entity::learner::Model, name: &str) -> bool {
+        let Some(stored) = &row.name_hash else {
+            return false;
+        };
+        self.readers(row.sealed_with.as_deref())
+            .any(|k| &k.name_fingerprint(name) == stored)
+    }
+
+    /// Seals a person's data with the sealing key.
+    pub fn seal(&self, person: &Person) -> AppResult<Sealed> {
+        let key = self.primary();
+        Ok(Sealed {
+            name_cipher: key.encrypt(Field::Name, &person.name)?,
+            name_hash: key.name_fingerprint(&person.name),
+            name_masked: mask_name(&person.name),
+            national_id_cipher: key.encrypt(Field::NationalId, &person.national_id.0)?,
+            national_id_hash: key.national_id_fingerprint(&person.national_id),
+            national_id_masked: person.national_id.masked(),
+            phone_cipher: key.encrypt(Field::Phone, &person.phone.0)?,
+            phone_masked: mask_phone(&person.phone.0),
+            birth_year: person.national_id.birth_year(),
+            sealed_with: key.check_value.clone(),
+        })
+    }
+
+    /// Opens a learner row's personal data: NOT_FOUND once erased, INTERNAL when no key of the
+    /// ring reads it. A row from before names and phones were sealed holds them in the clear.
+    pub fn open(&self, row: &entity::learner::Model) -> AppResult<Person> {
+        if row.erased_at.is_some() {
+            return Err(AppError::not_found("the learner's personal data (erased)"));
+        }
+        let with = row.sealed_with.as_deref();
+        let national_id =
+            NationalId(self.open_field(Field::NationalId, with, &row.national_id_cipher)?);
+        let (name, phone) = match (&row.name_cipher, &row.phone_cipher) {
+            (Some(name), Some(phone)) => (
+                self.open_field(Field::Name, with, name)?,
+                self.open_field(Field::Phone, with, phone)?,
+            ),
+            _ => (row.name_masked.clone(), row.phone_masked.clone()),
+        };
+        Ok(Person {
+            name,
+            national_id,
+            phone: PhoneNumber(phone),
+        })
+    }
+}
+
+impl OneKey {
+    fn clone_key(&self) -> Self {
+        Self {
+            check_value: self.check_value.clone(),
+            cipher: self.cipher.clone(),
+            mac_key: self.mac_key,
+        }
     }
 }
 
 /// What [`check_key`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyCheck {
-    /// The database records this key's check value.
+    /// The database records the sealing key's check value.
     Matches,
-    /// The database recorded none; it holds nothing this key cannot read, and now records it.
+    /// The database recorded none; it holds nothing the ring cannot read, and now records the
+    /// sealing key.
     Recorded,
-    /// The database records another key's check value.
+    /// The database recorded another key of the ring, which now seals no more: it records the
+    /// new sealing key (a rotation under way; [`reseal`] finishes it).
+    Rotated,
+    /// The database records a key, or holds rows sealed with a key, that the ring does not have.
     Differs,
-    /// The database recorded none, and holds ID numbers this key does not decrypt.
+    /// The database recorded none, and holds ID numbers no key of the ring decrypts.
     CannotRead,
 }
 
 const PERSONAL_DATA: &str = "personal_data";
 
-/// Whether `key` is the key the database's personal data was written with. The first time (an
-/// empty database, or one from before check values) it tries the key on a stored ID number and,
-/// if it reads, records the key's check value; concurrent first starts record one value.
+/// Whether the ring reads the database's personal data: the key the database recorded and
+/// every key a row names must be in it. The first time (an empty database, or one from before
+/// check values) it tries the ring on a stored ID number and, if it reads, records the sealing
+/// key's check value; concurrent first starts record one value. Nothing is written unless the
+/// answer is `Recorded` or `Rotated`.
 pub async fn check_key(
     db: &sea_orm::DatabaseConnection,
     key: &PersonalDataKey,
 ) -> AppResult<KeyCheck> {
     use entity::{key_check, learner};
-    use sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder};
+    use sea_orm::{
+        ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    };
 
+    let ring = key.check_values();
     let mine = key.check_value();
-    if let Some(recorded) = key_check::Entity::find_by_id(PERSONAL_DATA).one(db).await? {
-        return Ok(if recorded.check_value == mine {
-            KeyCheck::Matches
-        } else {
-            KeyCheck::Differs
-        });
+    let in_use: Vec<String> = learner::Entity::find()
+        .select_only()
+        .column(learner::Column::SealedWith)
+        .filter(learner::Column::SealedWith.is_not_null())
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    if in_use.iter().any(|k| !ring.contains(k)) {
+        return Ok(KeyCheck::Differs);
+    }
+    let recorded = key_check::Entity::find_by_id(PERSONAL_DATA).one(db).await?;
+    if let Some(recorded) = &recorded {
+        if recorded.check_value == mine {
+            return Ok(KeyCheck::Matches);
+        }
+        if !ring.contains(&recorded.check_value) {
+            return Ok(KeyCheck::Differs);
+        }
+        // Another key of the ring was recorded: the ring's first key seals from now on.
+        key_check::Entity::update(key_check::ActiveModel {
+            purpose: Set(PERSONAL_DATA.to_owned()),
+            check_value: Set(mine),
+            recorded_at: Set(chrono::Utc::now()),
+        })
+        .exec(db)
+        .await?;
+        return Ok(KeyCheck::Rotated);
     }
     if let Some(stored) = learner::Entity::find()
+        .filter(learner::Column::ErasedAt.is_null())
         .order_by_asc(learner::Column::Id)
         .one(db)
         .await?
-        && key.decrypt(&stored.national_id_cipher).is_err()
+        && key
+            .open_field(
+                Field::NationalId,
+                stored.sealed_with.as_deref(),
+                &stored.national_id_cipher,
+            )
+            .is_err()
     {
         return Ok(KeyCheck::CannotRead);
     }
@@ -326,9 +625,99 @@ pub async fn check_key(
         .ok_or_else(|| AppError::internal("the key check was not recorded"))?;
     Ok(if recorded.check_value == mine {
         KeyCheck::Recorded
+    } else if ring.contains(&recorded.check_value) {
+        KeyCheck::Matches
     } else {
         KeyCheck::Differs
     })
+}
+
+/// Which rows [`reseal`] takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reseal {
+    /// Rows from before names and phones were sealed (the server does these before it serves).
+    Unsealed,
+    /// Every row the sealing key did not seal (`skillgraph keys reseal`, after a new key).
+    NotByTheSealingKey,
+}
+
+/// What [`reseal`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Resealed {
+    /// Rows now sealed with the sealing key.
+    pub rows: u64,
+    /// Rows changed by someone else meanwhile (they are taken again by the next pass).
+    pub skipped: u64,
+    /// Rows whose ID number another row, sealed under another key, holds too: left as they are
+    /// and reported, for a person to merge.
+    pub duplicates: u64,
+}
+
+/// Re-seals learner rows with the ring's sealing key, reading `batch` rows at a time until none
+/// is left: each row is opened with the key that sealed it and written back sealed anew, on the
+/// condition that it did not change meanwhile (its ID number's ciphertext, fresh with every seal,
+/// is the row's version). Each row is its own statement, so the server goes on serving and
+/// writing while this runs.
+pub async fn reseal(
+    db: &sea_orm::DatabaseConnection,
+    key: &PersonalDataKey,
+    which: Reseal,
+    batch: u64,
+) -> AppResult<Resealed> {
+    use entity::learner;
+    use sea_orm::{
+        ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+        SqlErr,
+    };
+
+    let mine = key.check_value();
+    let mut done = Resealed::default();
+    let mut after = 0;
+    loop {
+        let pending = match which {
+            Reseal::Unsealed => Condition::all().add(learner::Column::SealedWith.is_null()),
+            Reseal::NotByTheSealingKey => Condition::any()
+                .add(learner::Column::SealedWith.is_null())
+                .add(learner::Column::SealedWith.ne(mine.clone())),
+        };
+        let rows = learner::Entity::find()
+            .filter(pending)
+            .filter(learner::Column::ErasedAt.is_null())
+            .filter(learner::Column::Id.gt(after))
+            .order_by_asc(learner::Column::Id)
+            .limit(batch.max(1))
+            .all(db)
+            .await?;
+        let Some(last) = rows.last() else {
+            return Ok(done);
+        };
+        after = last.id;
+        for row in rows {
+            let id = row.id;
+            let person = key.open(&row)?;
+            let version = row.national_id_cipher.clone();
+            let mut active = row.into_active_model();
+            key.seal(&person)?.apply(&mut active);
+            let updated = learner::Entity::update_many()
+                .set(active)
+                .filter(learner::Column::Id.eq(id))
+                .filter(learner::Column::NationalIdCipher.eq(version))
+                .exec(db)
+                .await;
+            match updated {
+                Ok(r) if r.rows_affected == 1 => done.rows += 1,
+                Ok(_) => done.skipped += 1,
+                Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                    tracing::warn!(
+                        learner = id,
+                        "a learner's ID number is registered twice, under two keys; left for a person to merge"
+                    );
+                    done.duplicates += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
 }
 
 #[cfg(test)]

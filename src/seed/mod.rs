@@ -240,6 +240,8 @@ pub enum SeedOutcome {
         completers: usize,
         /// Job recommendations made.
         recommendations: usize,
+        /// Learners' requests about their personal data.
+        data_requests: usize,
     },
     /// The database already had regions; nothing was written.
     AlreadyPopulated,
@@ -387,6 +389,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
         demo_evaluation(db, &demo.assessment_bodies, &demo.published_sessions).await?;
     let intentions = demo_orders(db, &demo.intentions).await?;
     let (completers, recommendations) = demo_employment(db).await?;
+    let data_requests = people::demo_data_requests(db, key).await?;
     Ok(SeedOutcome::Loaded {
         regions: demo.regions.len(),
         alliances: demo.alliances.len(),
@@ -400,5 +403,6 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
         intentions,
         completers,
         recommendations,
+        data_requests,
     })
 }

@@ -70,3 +70,114 @@ pub(super) async fn demo_learners(
     }
     Ok(n)
 }
+
+/// Requests about personal data at every status, made and decided through the domain's code
+/// path: of the college 丹阳中等专业学校's learners, the fourth asks to correct their name
+/// (pending) and the third their phone number (approved by the regulator); of the institution
+/// 丹阳市视界眼镜技能培训中心's, the fourth asks for erasure (pending) and the third to correct
+/// their name (rejected).
+pub(super) async fn demo_data_requests(
+    db: &DatabaseConnection,
+    key: &PersonalDataKey,
+) -> anyhow::Result<usize> {
+    use crate::domain::ids::NodeKey;
+    use crate::domain::{
+        data_requests::{self, Correction, Decision},
+        input::{FromInput, Reason},
+    };
+    use entity::{PersonalField, organization};
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+
+    let reason = |text: &str| Reason::from_input(text).map_err(anyhow::Error::msg);
+    let registered_by = |name: &'static str| async move {
+        let org = organization::Entity::find()
+            .filter(organization::Column::Name.eq(name))
+            .one(db)
+            .await?
+            .with_context(|| format!("demo organization {name}"))?;
+        let rows = entity::learner::Entity::find()
+            .filter(entity::learner::Column::RegisteredById.eq(org.id))
+            .order_by_asc(entity::learner::Column::Id)
+            .all(db)
+            .await?;
+        anyhow::ensure!(rows.len() >= 4, "{name} registered four demo learners");
+        Ok::<_, anyhow::Error>(rows)
+    };
+    let as_learner = |l: &entity::learner::Model| Caller {
+        viewer: Viewer {
+            subject: NodeKey::Learner(l.id).to_id().0,
+            role: Role::Learner,
+            learner_id: Some(l.id),
+            ..Viewer::public()
+        },
+        request_id: None,
+        access: Default::default(),
+    };
+    let regulator = |l: &entity::learner::Model| Caller {
+        viewer: Viewer {
+            subject: "demo-seed".to_owned(),
+            role: Role::Regulator,
+            region_id: Some(l.region_id),
+            ..Viewer::public()
+        },
+        request_id: None,
+        access: Default::default(),
+    };
+    let fail = |e: crate::error::AppError| anyhow::anyhow!("demo data request: {e}");
+
+    let college = registered_by("丹阳中等专业学校").await?;
+    let institution = registered_by("丹阳市视界眼镜技能培训中心").await?;
+    data_requests::request_correction(
+        db,
+        &as_learner(&college[3]),
+        key,
+        Correction::parse(PersonalField::Name, "demo", "王晓芳").map_err(fail)?,
+        reason("身份证已更名，附派出所证明")?,
+    )
+    .await
+    .map_err(fail)?;
+    let phone = data_requests::request_correction(
+        db,
+        &as_learner(&college[2]),
+        key,
+        Correction::parse(PersonalField::Phone, "demo", "13905110000").map_err(fail)?,
+        reason("换了手机号")?,
+    )
+    .await
+    .map_err(fail)?;
+    data_requests::decide(
+        db,
+        &regulator(&college[2]),
+        key,
+        phone.id,
+        Decision::Approve(reason("已电话核实本人")?),
+    )
+    .await
+    .map_err(fail)?;
+    data_requests::request_erasure(
+        db,
+        &as_learner(&institution[3]),
+        reason("已离开镇江，不再参加培训")?,
+    )
+    .await
+    .map_err(fail)?;
+    let name = data_requests::request_correction(
+        db,
+        &as_learner(&institution[2]),
+        key,
+        Correction::parse(PersonalField::Name, "demo", "李芳芳").map_err(fail)?,
+        reason("名字写错了")?,
+    )
+    .await
+    .map_err(fail)?;
+    data_requests::decide(
+        db,
+        &regulator(&institution[2]),
+        key,
+        name.id,
+        Decision::Reject(reason("与身份证件上的姓名不符，请携带证件到窗口办理")?),
+    )
+    .await
+    .map_err(fail)?;
+    Ok(4)
+}

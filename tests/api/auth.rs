@@ -613,11 +613,11 @@ async fn the_key_check_is_recorded_once_and_tells_keys_apart() {
         KeyCheck::Differs
     );
 
-    // Before any check is recorded, a key that cannot read the stored numbers is caught.
+    // Before any check is recorded, the rows name the key that sealed them: another is caught.
     let fresh = TestApp::demo().await;
     assert_eq!(
         check_key(&fresh.db.db, &other).await.expect("check"),
-        KeyCheck::CannotRead
+        KeyCheck::Differs
     );
     assert_eq!(
         check_key(&fresh.db.db, &key).await.expect("check"),

@@ -103,13 +103,26 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("sign-ins");
+    let requests = entity::data_request::Entity::find()
+        .order_by_asc(entity::data_request::Column::Id)
+        .all(db)
+        .await
+        .expect("data requests");
+    let sealed: Vec<Option<String>> = learner::Entity::find()
+        .order_by_asc(learner::Column::Id)
+        .all(db)
+        .await
+        .expect("learners")
+        .into_iter()
+        .map(|l| l.name_cipher)
+        .collect();
     let applications = entity::membership_application::Entity::find()
         .order_by_asc(entity::membership_application::Column::Id)
         .all(db)
         .await
         .expect("applications");
     format!(
-        "{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
+        "{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
     )
 }
 
@@ -155,6 +168,8 @@ struct Fixture {
     import_credit_code: String,
     admit_application: Value,
     reject_application: Value,
+    pending_correction: Value,
+    pending_erasure: Value,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -483,9 +498,26 @@ async fn fixture(app: &TestApp) -> Fixture {
                 skillgraph::domain::codes::CreditCode::check_char(first17).expect("alphabet");
             format!("{first17}{}", char::from(check))
         },
+        pending_correction: pending_request(app, "CORRECTION").await,
+        pending_erasure: pending_request(app, "ERASURE").await,
         admit_application: pending[0].clone(),
         reject_application: pending[1].clone(),
     }
+}
+
+/// The demo's one pending request of `kind` about personal data, in Zhenjiang.
+async fn pending_request(app: &TestApp, kind: &str) -> Value {
+    let zj = app.region_row("321100").await;
+    let data = app
+        .data_as(
+            &caller(Role::Regulator, None, &[], Some(zj), None),
+            "query($k: DataRequestKind!) { dataRequests(filter: {statuses: [PENDING], kind: $k}) { nodes { id } } }",
+            json!({ "k": kind }),
+        )
+        .await;
+    let nodes = data["dataRequests"]["nodes"].as_array().expect("requests");
+    assert_eq!(nodes.len(), 1, "one pending {kind} in the demo: {data}");
+    nodes[0]["id"].clone()
 }
 
 fn callers(f: &Fixture) -> Vec<(Role, Caller)> {
@@ -853,6 +885,30 @@ const CELLS: &[Cell] = &[
         name: "reviewCatalogue",
         query: "mutation($y: Int!) { reviewCatalogue(input: {year: $y, minPlacementRate: 1.0}) { year items { changed } } }",
         variables: |f| json!({ "y": f.review_year }),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "requestDataCorrection",
+        query: "mutation { requestDataCorrection(input: {field: PHONE, value: \"13912345678\", reason: \"换了号码\"}) { status } }",
+        variables: |_| json!({}),
+        allowed: &[Role::Learner],
+    },
+    Cell {
+        name: "requestDataErasure",
+        query: "mutation { requestDataErasure(input: {reason: \"不再需要\"}) { status } }",
+        variables: |_| json!({}),
+        allowed: &[Role::Learner],
+    },
+    Cell {
+        name: "approveDataRequest",
+        query: "mutation($r: ID!) { approveDataRequest(input: {request: $r, reason: \"已核实\"}) { status } }",
+        variables: |f| json!({ "r": f.pending_correction }),
+        allowed: &[Role::College, Role::Regulator],
+    },
+    Cell {
+        name: "rejectDataRequest",
+        query: "mutation($r: ID!) { rejectDataRequest(input: {request: $r, reason: \"仍在培训中\"}) { status } }",
+        variables: |f| json!({ "r": f.pending_erasure }),
         allowed: &[Role::Regulator],
     },
 ];

@@ -972,7 +972,7 @@ async fn placement_rates_match_hand_computed_figures_and_suppress_small_groups()
         .await
         .expect("learners")
         .into_iter()
-        .map(|l| l.name)
+        .map(|l| crate::helpers::real_name(&l))
         .collect();
     for response in [&data, &quarters] {
         let text = response.to_string();

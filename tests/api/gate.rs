@@ -147,7 +147,10 @@ async fn a_provider_enrolling_strangers_reads_nothing_and_gains_no_scope() {
             assert_eq!(first_code(&response), "FORBIDDEN", "learner {}", l.id);
             assert_eq!(response["data"], Value::Null);
             let text = response.to_string();
-            assert!(!text.contains(&l.name), "no personal data in a refusal");
+            assert!(
+                !text.contains(&crate::helpers::real_name(l)),
+                "no personal data in a refusal"
+            );
         }
     }
     // A learner ID that does not exist gets the same answer as one that is not the college's.
@@ -512,6 +515,16 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
             view: summary.clone(),
         },
     ];
+    // The learner asks for a correction: the request (a masked value) is for the learner, the
+    // regulator of their region and the provider that registered them, and nobody else.
+    let asked = app
+        .data_as(
+            &caller(Role::Learner, None, &[], None, Some(l.id)),
+            "mutation { requestDataCorrection(input: {field: PHONE, value: \"13912340000\", reason: \"换号\"}) { id } }",
+            json!({}),
+        )
+        .await;
+    let request_id = asked["requestDataCorrection"]["id"].clone();
     let learner_id = gid(NodeKey::Learner(l.id));
     let enrollment_id = gid(NodeKey::Enrollment(fu.enrollment_id));
     let follow_up_id = gid(NodeKey::FollowUp(fu.id));
@@ -562,11 +575,17 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
         if seen.view == full {
             assert!(personal.get("errors").is_none(), "{who}: {personal}");
             assert_eq!(
-                personal["data"]["node"]["personalData"]["name"], l.name,
+                personal["data"]["node"]["personalData"]["name"],
+                crate::helpers::real_name(&l),
                 "{who}"
             );
         } else {
-            assert!(!personal.to_string().contains(&l.name), "{who}");
+            assert!(
+                !personal
+                    .to_string()
+                    .contains(&crate::helpers::real_name(&l)),
+                "{who}"
+            );
         }
         // 3. The enrolment, where the viewer may list the cohort's learners, carries the same
         //    decision.
@@ -603,15 +622,25 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
         match seen.caller.viewer.learner_id {
             Some(id) if id == l.id => {
                 assert_eq!(copy["data"]["myData"]["learner"]["id"], learner_id, "{who}");
-                assert_eq!(copy["data"]["myData"]["learner"]["name"], l.name, "{who}");
+                assert_eq!(
+                    copy["data"]["myData"]["learner"]["name"],
+                    crate::helpers::real_name(&l),
+                    "{who}"
+                );
             }
             Some(_) => {
                 assert_ne!(copy["data"]["myData"]["learner"]["id"], learner_id, "{who}");
-                assert!(!copy.to_string().contains(&l.name), "{who}");
+                assert!(
+                    !copy.to_string().contains(&crate::helpers::real_name(&l)),
+                    "{who}"
+                );
             }
             None => {
                 assert!(copy.get("errors").is_some(), "{who}: {copy}");
-                assert!(!copy.to_string().contains(&l.name), "{who}");
+                assert!(
+                    !copy.to_string().contains(&crate::helpers::real_name(&l)),
+                    "{who}"
+                );
             }
         }
         // 5. The follow-up: for the full view only.
@@ -628,6 +657,36 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
         } else {
             assert_eq!(follow["data"]["node"], Value::Null, "{who}");
         }
+        // 6. The learner's request about their data, by node and in the list.
+        let v = &seen.caller.viewer;
+        let registrar = matches!(v.role, Role::College | Role::TrainingInstitution)
+            && v.organization_id.is_some()
+            && v.organization_id == l.registered_by_id;
+        let sees = who == "the learner" || who == "the learner's regulator" || registrar;
+        let request = app
+            .query_as(
+                &seen.caller,
+                "query($id: ID!) { node(id: $id) { ... on DataRequest { proposed } } }",
+                json!({ "id": request_id }),
+            )
+            .await;
+        assert!(request.get("errors").is_none(), "{who}: {request}");
+        if sees {
+            assert_eq!(request["data"]["node"]["proposed"], "139****0000", "{who}");
+        } else {
+            assert_eq!(request["data"]["node"], Value::Null, "{who}");
+        }
+        let listed = app
+            .query_as(
+                &seen.caller,
+                "{ dataRequests(first: 100) { nodes { id } } }",
+                json!({}),
+            )
+            .await;
+        let in_list = listed["data"]["dataRequests"]["nodes"]
+            .as_array()
+            .is_some_and(|n| n.iter().any(|r| r["id"] == request_id));
+        assert_eq!(in_list, sees, "{who}: {listed}");
     }
 }
 

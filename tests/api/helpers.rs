@@ -25,6 +25,14 @@ pub fn test_personal_key() -> PersonalDataKey {
     PersonalDataKey::from_master(&[42; 32])
 }
 
+/// A learner's real name, opened with the test key (the table holds only its ciphertext).
+pub fn real_name(learner: &entity::learner::Model) -> String {
+    test_personal_key()
+        .open(learner)
+        .expect("the test key opens every test learner")
+        .name
+}
+
 /// The HS256 secret of the test servers.
 pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 

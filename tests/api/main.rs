@@ -34,6 +34,7 @@ mod pagination;
 mod personal;
 mod plans;
 mod resources;
+mod rights;
 mod schema_sdl;
 mod statements;
 mod structure;

@@ -484,7 +484,7 @@ async fn a_learner_copies_their_whole_record_and_only_they_can() {
     assert_eq!(reads.len(), 1, "the provider's read is listed: {reads:?}");
     assert_eq!(reads[0]["role"], role.as_str());
     assert!(reads[0]["organization"].is_string());
-    assert_eq!(doc["learner"]["name"], learner.name.as_str());
+    assert_eq!(doc["learner"]["name"], crate::helpers::real_name(&learner));
     for table in TABLES {
         let rows = doc[*table]
             .as_array()

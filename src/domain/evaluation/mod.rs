@@ -25,7 +25,6 @@ use super::{
     geo::Near,
     learners,
     page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
-    personal::mask_name,
 };
 use crate::{
     auth::{Caller, policy},

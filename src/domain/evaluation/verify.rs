@@ -24,8 +24,8 @@ pub struct VerifiedCertificate {
     pub body_organization_id: i32,
     /// The day of issue.
     pub issued_on: NaiveDate,
-    /// The holder's name, masked.
-    pub holder_masked: String,
+    /// The holder's name, masked; none once the holder's personal data is erased.
+    pub holder_masked: Option<String>,
 }
 
 /// Verifies a number (public): a malformed one is `BAD_USER_INPUT`, an unknown one NOT_FOUND in
@@ -57,7 +57,9 @@ pub async fn verify(db: &DatabaseConnection, input: &str) -> AppResult<Verificat
             level: found.level,
             body_organization_id: body.organization_id,
             issued_on: found.issued_on,
-            holder_masked: holder.map(|h| mask_name(&h.name)).unwrap_or_default(),
+            holder_masked: holder
+                .filter(|h| h.erased_at.is_none())
+                .map(|h| h.name_masked),
         }),
     })
 }

@@ -32,6 +32,7 @@ pub struct MutationRoot(
     orders::OrdersMutation,
     employment::EmploymentMutation,
     learners::LearnersMutation,
+    learners::DataRequestsMutation,
     onboarding::OnboardingMutation,
 );
 

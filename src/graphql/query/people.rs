@@ -7,12 +7,15 @@ use crate::graphql::{
     connection::{Connection, TotalCount},
     context::api,
     context::caller,
-    types::{AuditEvent, AuditEventFilter, Learner, TargetGroup, Viewer, page_request},
+    types::{
+        AuditEvent, AuditEventFilter, DataRequest, DataRequestFilter, Learner, TargetGroup, Viewer,
+        page_request,
+    },
 };
 use crate::{
     auth::policy,
     domain::input,
-    domain::{audit, learners},
+    domain::{audit, data_requests, learners},
 };
 
 /// The viewer, learners and the audit trail.
@@ -30,8 +33,9 @@ impl PeopleQuery {
     /// The calling learner's copy of everything skillgraph holds about them (LEARNER only): the
     /// registration with its personal data in clear, every row of every table that refers to
     /// them (enrolments, certificates, candidacies, applications, intentions, recommendations,
-    /// follow-ups, provider links, subsidy slots) and who read their unmasked personal data and
-    /// when, as one JSON document.
+    /// follow-ups, provider links, subsidy slots, requests about their data), the job and
+    /// training suggestions made to them with their reasons, and who read their unmasked personal
+    /// data and when, as one JSON document.
     async fn my_data(
         &self,
         ctx: &Context<'_>,
@@ -82,7 +86,8 @@ impl PeopleQuery {
     }
 
     /// The audit trail, newest first: the regulator's region, or everything for a system
-    /// administrator. Read-only: nothing changes or deletes it.
+    /// administrator. Read-only: nothing deletes an event; the events about a learner whose
+    /// personal data was erased keep who did what and when, with their changed values redacted.
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
@@ -106,5 +111,34 @@ impl PeopleQuery {
             async move { audit::count(&db, scope, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, AuditEvent))
+    }
+
+    /// Learners' requests about their personal data, oldest first: the learner's own; for the
+    /// regulator those of its region's learners; for a college or training institution the
+    /// corrections asked by learners it registered. `filter: {statuses: [PENDING]}` is the work
+    /// list.
+    async fn data_requests(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<DataRequestFilter>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<DataRequest>> {
+        let api = api(ctx)?;
+        let caller = caller(ctx);
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let page = data_requests::list(&api.db, &caller, &filter, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, caller, filter) = (db.clone(), caller.clone(), filter.clone());
+            async move { data_requests::count(&db, &caller, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, DataRequest))
     }
 }

@@ -7,8 +7,8 @@ use entity::{follow_up, recommendation};
 
 use super::{Cohort, Demand, Enrollment, Learner, Organization, SuggestionReason};
 use crate::{
+    domain::employment,
     domain::input,
-    domain::{employment, personal::mask_name},
     error::{AppError, AppResult},
     graphql::{context::api, ids::NodeKey},
 };
@@ -95,7 +95,7 @@ impl Recommendation {
             .load_one(self.0.learner_id)
             .await?
             .ok_or_else(|| AppError::internal("a recommendation without its learner"))?;
-        Ok(mask_name(&found.name))
+        Ok(found.name_masked)
     }
 
     /// The demand recommended.

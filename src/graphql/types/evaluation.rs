@@ -422,9 +422,13 @@ impl CertificateVerification {
         self.0.found.as_ref().map(|f| f.issued_on).map(Into::into)
     }
 
-    /// The holder's name, masked (`张*`).
+    /// The holder's name, masked (`张*`); null when the certificate is unknown or its holder's
+    /// personal data was erased.
     async fn holder_name(&self) -> Option<&str> {
-        self.0.found.as_ref().map(|f| f.holder_masked.as_str())
+        self.0
+            .found
+            .as_ref()
+            .and_then(|f| f.holder_masked.as_deref())
     }
 }
 

@@ -7,10 +7,7 @@ use entity::learner;
 use super::{Organization, Region, SkillLevel};
 use crate::{
     auth::policy,
-    domain::{
-        learners,
-        personal::{mask_name, mask_phone},
-    },
+    domain::learners,
     error::AppError,
     graphql::{
         context::{api, caller},
@@ -173,9 +170,16 @@ impl Learner {
         self.view.into()
     }
 
-    /// The name, masked (`张*`).
-    async fn name(&self) -> String {
-        mask_name(&self.row.name)
+    /// The name, masked (`张*`); `*` once the learner's personal data is erased.
+    async fn name(&self) -> &str {
+        &self.row.name_masked
+    }
+
+    /// When the learner's personal data was erased (at their request, or at the end of the
+    /// retention period); null while it is kept. An erased learner's records that the law keeps
+    /// (certificates, subsidised enrolments) remain, naming nobody.
+    async fn erased_at(&self) -> Option<DateTime> {
+        self.row.erased_at.map(Into::into)
     }
 
     /// The highest skill level of the learner's valid certificates, if any.
@@ -199,7 +203,7 @@ impl Learner {
     /// The national ID number with all but its last four characters masked
     /// (`**************1234`); full view only.
     async fn national_id(&self) -> Option<String> {
-        self.full().map(|l| {
+        self.full().filter(|l| l.erased_at.is_none()).map(|l| {
             // The stored masked form is ASCII (`320111********1234`): keep its last four.
             let masked = &l.national_id_masked;
             let tail = masked
@@ -209,9 +213,11 @@ impl Learner {
         })
     }
 
-    /// The mobile number, masked (`138****1234`); full view only.
-    async fn phone(&self) -> Option<String> {
-        self.full().map(|l| mask_phone(&l.phone))
+    /// The mobile number, masked (`138****1234`); full view only, null once erased.
+    async fn phone(&self) -> Option<&str> {
+        self.full()
+            .filter(|l| l.erased_at.is_none())
+            .map(|l| l.phone_masked.as_str())
     }
 
     /// The age band (never the birth year, which with the masked number would narrow the birth

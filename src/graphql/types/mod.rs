@@ -5,6 +5,7 @@ mod alliance;
 mod application;
 mod audit;
 mod cohort;
+mod data_request;
 pub(crate) mod demand;
 mod employment;
 mod enums;
@@ -28,6 +29,9 @@ pub use alliance::{Alliance, AllianceFilter, AllianceOrder, AllianceOrderField};
 pub use application::{ApplicationStatus, MembershipApplication, MembershipApplicationFilter};
 pub use audit::{AuditEvent, AuditEventFilter};
 pub use cohort::{Cohort, CohortFilter, CohortKind, CohortStatus, Enrollment, EnrollmentStatus};
+pub use data_request::{
+    DataRequest, DataRequestFilter, DataRequestKind, DataRequestStatus, PersonalField,
+};
 pub use demand::{Demand, DemandFilter, DemandInput, DemandKind, DemandOrder, DemandStatus};
 pub use employment::{
     DueFollowUp, FollowUp, FollowUpsDueFilter, JobSuggestion, RecommendJobInput, Recommendation,

@@ -1,9 +1,10 @@
 use async_graphql::{ID, Interface};
 
 use super::{
-    Alliance, AssessmentSession, AuditEvent, Candidate, CatalogueItem, Certificate, Cohort, Demand,
-    Enrollment, FollowUp, Learner, Membership, MembershipApplication, Occupation, OpenResource,
-    Organization, Recommendation, Region, TrainingIntention, TrainingOrder, TrainingPlan,
+    Alliance, AssessmentSession, AuditEvent, Candidate, CatalogueItem, Certificate, Cohort,
+    DataRequest, Demand, Enrollment, FollowUp, Learner, Membership, MembershipApplication,
+    Occupation, OpenResource, Organization, Recommendation, Region, TrainingIntention,
+    TrainingOrder, TrainingPlan,
 };
 
 /// An object with a global ID (the Relay `Node` interface). Any node can be fetched again with
@@ -58,4 +59,6 @@ pub enum Node {
     FollowUp(FollowUp),
     /// An application to join an alliance (for the applicant and those who decide it).
     MembershipApplication(MembershipApplication),
+    /// A learner's request about their personal data (for the learner and those who decide it).
+    DataRequest(DataRequest),
 }
