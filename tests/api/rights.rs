@@ -810,3 +810,115 @@ async fn the_copy_of_the_record_explains_every_suggestion_made_to_the_learner() 
     }
     assert!(copy["myData"]["jobSuggestions"].is_array());
 }
+
+#[tokio::test]
+async fn the_command_line_rotates_the_key_and_reports_retention() {
+    use base64::Engine;
+    let app = TestApp::demo().await;
+    let old = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
+    let run = |args: &[&str], key: &str, previous: Option<&str>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_skillgraph"));
+        command
+            .args(args)
+            .env("DATABASE_URL", &app.db.url)
+            .env("SKILLGRAPH_CONFIG", "/nonexistent/skillgraph.toml")
+            .env("SKILLGRAPH_LOG", "warn")
+            .env("SKILLGRAPH_JWT_SECRET", crate::helpers::TEST_JWT_SECRET)
+            .env("SKILLGRAPH_PERSONAL_DATA_KEY", key)
+            .env_remove("SKILLGRAPH_PREVIOUS_PERSONAL_DATA_KEYS");
+        if let Some(previous) = previous {
+            command.env(
+                "SKILLGRAPH_PREVIOUS_PERSONAL_DATA_KEYS",
+                format!("[{previous}]"),
+            );
+        }
+        let out = command.output().expect("the binary runs");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, generated, _) = run(&["keys", "generate"], &old, None);
+    assert!(ok);
+    let new = generated.trim().to_owned();
+    assert!(PersonalDataKey::from_base64(&new).is_ok(), "{new}");
+    // The new key alone is refused, and nothing changes.
+    let before = learners(&app).await;
+    let (ok, _, stderr) = run(&["keys", "reseal"], &new, None);
+    assert!(!ok);
+    assert!(stderr.contains("refusing to start"), "{stderr}");
+    assert_eq!(
+        learners(&app)
+            .await
+            .iter()
+            .map(|l| l.national_id_cipher.clone())
+            .collect::<Vec<_>>(),
+        before
+            .iter()
+            .map(|l| l.national_id_cipher.clone())
+            .collect::<Vec<_>>()
+    );
+    // With the old key kept as a previous one, every row moves to the new key.
+    let (ok, stdout, stderr) = run(&["keys", "reseal", "--batch", "9"], &new, Some(&old));
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains(&format!("re-sealed {} learners", before.len())),
+        "{stdout}"
+    );
+    let ring = PersonalDataKey::from_base64(&new).expect("key");
+    for (was, now) in before.iter().zip(learners(&app).await) {
+        assert_eq!(
+            now.sealed_with.as_deref(),
+            Some(ring.check_value().as_str())
+        );
+        assert_eq!(
+            ring.open(&now).expect("the new key"),
+            test_personal_key().open(was).expect("old")
+        );
+    }
+    // Then the new key alone serves; the old one alone is refused.
+    let (ok, _, stderr) = run(&["retention", "--dry-run", "--days", "365"], &new, None);
+    assert!(ok, "{stderr}");
+    let (ok, _, stderr) = run(&["retention", "--dry-run", "--days", "365"], &old, None);
+    assert!(!ok && stderr.contains("refusing to start"), "{stderr}");
+    let (ok, stdout, _) = run(&["retention", "--dry-run", "--days", "365"], &new, None);
+    assert!(ok && stdout.contains("dry run: 0 learners"), "{stdout}");
+    let (ok, _, stderr) = run(&["retention"], &new, None);
+    assert!(!ok && stderr.contains("learner_retention_days"), "{stderr}");
+}
+
+#[tokio::test]
+async fn two_deciders_at_once_decide_a_request_once() {
+    let app = TestApp::demo().await;
+    let college = TestApp::raw_id(&app.org_id("丹阳中等专业学校").await);
+    let me = learners(&app)
+        .await
+        .into_iter()
+        .find(|l| l.registered_by_id == Some(college))
+        .expect("a learner the college registered");
+    let asked = app
+        .data_as(
+            &learner_caller(me.id),
+            REQUEST_CORRECTION,
+            json!({ "f": "NAME", "v": "周同时" }),
+        )
+        .await;
+    let request = json!({ "r": asked["requestDataCorrection"]["id"] });
+    let registrar = caller(Role::College, Some(college), &[], None, None);
+    let regulator = caller(Role::Regulator, None, &[], Some(me.region_id), None);
+    let (a, b) = tokio::join!(
+        app.query_as(&registrar, APPROVE, request.clone()),
+        app.query_as(&regulator, REJECT, request.clone()),
+    );
+    let codes = [a.get("errors").is_none(), b.get("errors").is_none()];
+    assert_eq!(codes.iter().filter(|ok| **ok).count(), 1, "{a}\n{b}");
+    let loser = if codes[0] { &b } else { &a };
+    assert_eq!(first_code(loser), "CONFLICT", "{loser}");
+    let now = one(&app, me.id).await;
+    if codes[0] {
+        assert_eq!(real_name(&now), "周同时");
+    } else {
+        assert_eq!(real_name(&now), real_name(&me));
+    }
+}
