@@ -57,6 +57,7 @@
 //! | `rules.intention_expiry_days` | `SKILLGRAPH_INTENTION_EXPIRY_DAYS` | `90` |
 //! | `rules.max_open_intentions` | `SKILLGRAPH_MAX_OPEN_INTENTIONS` | `3` |
 //! | `rules.recommendation_days` | `SKILLGRAPH_RECOMMENDATION_DAYS` | `30` |
+//! | `rules.completion_attendance_percent` | `SKILLGRAPH_COMPLETION_ATTENDANCE_PERCENT` | `80`: the share of class days a learner attends to complete |
 //! | `rules.learner_retention_days` | `SKILLGRAPH_LEARNER_RETENTION_DAYS` | none: `skillgraph retention` erases the personal data of learners inactive this many days |
 //! | `rules.provider_access_days` | `SKILLGRAPH_PROVIDER_ACCESS_DAYS` | `365`: a provider's full view of a learner after training ends (follow-ups run to month 6) |
 
@@ -400,6 +401,9 @@ pub struct Rules {
     /// Days a provider keeps the full view of a learner after their training (or registration)
     /// ends.
     pub provider_access_days: u32,
+    /// The share of a cohort's class days, in percent, a learner must have attended to complete
+    /// it (a subsidised cohort completes nobody without class days recorded).
+    pub completion_attendance_percent: u8,
     /// Days after a learner's last activity (registration, enrolment, end of training,
     /// assessment, certificate, follow-up, intention) after which `skillgraph retention` erases
     /// their personal data; none keeps it until the learner asks.
@@ -415,6 +419,7 @@ impl Default for Rules {
             recommendation_days: limits.recommendation_days,
             provider_access_days: crate::auth::policy::AccessRules::default().provider_access_days,
             learner_retention_days: None,
+            completion_attendance_percent: limits.completion_attendance_percent,
         }
     }
 }
@@ -510,6 +515,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("recommendation_days", "rules.recommendation_days"),
     ("provider_access_days", "rules.provider_access_days"),
     ("learner_retention_days", "rules.learner_retention_days"),
+    (
+        "completion_attendance_percent",
+        "rules.completion_attendance_percent",
+    ),
 ];
 
 impl Settings {
@@ -540,6 +549,7 @@ impl Settings {
             intention_expiry_days: self.rules.intention_expiry_days,
             max_open_intentions: self.rules.max_open_intentions,
             recommendation_days: self.rules.recommendation_days,
+            completion_attendance_percent: self.rules.completion_attendance_percent.min(100),
             cost: crate::graphql::cost::CostLimits {
                 max_cost: self.limits.max_query_cost,
                 ..Default::default()

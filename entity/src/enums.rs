@@ -538,3 +538,15 @@ pub enum PersonalField {
     #[sea_orm(string_value = "PHONE")]
     Phone,
 }
+
+/// How an attendance came into the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum AttendanceSource {
+    /// Recorded through the API by the provider.
+    #[sea_orm(string_value = "RECORDED")]
+    Recorded,
+    /// Imported from the provider's attendance export.
+    #[sea_orm(string_value = "IMPORTED")]
+    Imported,
+}

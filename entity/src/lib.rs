@@ -10,10 +10,12 @@ pub mod alliance;
 pub mod assessment_body;
 pub mod assessment_scope;
 pub mod assessment_session;
+pub mod attendance;
 pub mod audit_event;
 pub mod candidate;
 pub mod catalogue_item;
 pub mod certificate;
+pub mod class_day;
 pub mod cohort;
 pub mod cohort_application;
 pub mod cohort_demand;
@@ -28,6 +30,7 @@ pub mod learner;
 pub mod membership;
 pub mod membership_application;
 pub mod occupation;
+pub mod online_hours;
 pub mod open_resource;
 pub mod organization;
 pub mod provider_link;
@@ -41,10 +44,10 @@ pub mod training_order;
 pub mod training_plan;
 
 pub use enums::{
-    ApplicationStatus, BodyStatus, BodyType, CatalogueCategory, CatalogueItemStatus,
-    CertificateStatus, CohortKind, CohortStatus, DataRequestKind, DataRequestStatus, DemandKind,
-    DemandStatus, EnrollmentStatus, FundingMode, Industry, InstitutionStatus, IntentionStatus,
-    MembershipRole, OrderStatus, OrganizationKind, PersonalField, RecommendationOutcome,
-    ResourceKind, ResourceStatus, Schedule, SessionStatus, SkillLevel, SubsidyType, TargetGroup,
-    WageBand,
+    ApplicationStatus, AttendanceSource, BodyStatus, BodyType, CatalogueCategory,
+    CatalogueItemStatus, CertificateStatus, CohortKind, CohortStatus, DataRequestKind,
+    DataRequestStatus, DemandKind, DemandStatus, EnrollmentStatus, FundingMode, Industry,
+    InstitutionStatus, IntentionStatus, MembershipRole, OrderStatus, OrganizationKind,
+    PersonalField, RecommendationOutcome, ResourceKind, ResourceStatus, Schedule, SessionStatus,
+    SkillLevel, SubsidyType, TargetGroup, WageBand,
 };

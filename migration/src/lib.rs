@@ -29,6 +29,7 @@ mod m20261203_000017_organization_contact;
 mod m20261203_000018_sign_in_list_indexes;
 mod m20261203_000019_sealed_learners;
 mod m20261203_000020_data_requests;
+mod m20261203_000021_training_records;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000018_sign_in_list_indexes::Migration),
             Box::new(m20261203_000019_sealed_learners::Migration),
             Box::new(m20261203_000020_data_requests::Migration),
+            Box::new(m20261203_000021_training_records::Migration),
         ]
     }
 }

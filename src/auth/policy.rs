@@ -525,6 +525,20 @@ pub fn train_in_cohort(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
     }
 }
 
+/// Keeping a cohort's training record (class days, attendance, online hours): its provider.
+pub fn record_training(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
+    require(viewer, Permission::ManageCohorts, "keep training records")?;
+    if matches!(viewer.role, Role::College | Role::TrainingInstitution)
+        && viewer.organization_id == Some(provider_id)
+    {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "a cohort's training record is kept by its provider".to_owned(),
+        ))
+    }
+}
+
 /// Publishing resources and plans: the provider the viewer acts for.
 pub fn publish_resources(viewer: &Viewer) -> AppResult<i32> {
     require(

@@ -57,6 +57,8 @@ pub enum NodeKey {
     MembershipApplication(i32),
     /// A learner's request about their personal data by id.
     DataRequest(i32),
+    /// A cohort's class day by id.
+    ClassDay(i32),
 }
 
 /// The opaque global ID of a row, as clients see it.
@@ -104,6 +106,7 @@ impl NodeKey {
             Self::FollowUp(id) => format!("FollowUp:{id}"),
             Self::MembershipApplication(id) => format!("MembershipApplication:{id}"),
             Self::DataRequest(id) => format!("DataRequest:{id}"),
+            Self::ClassDay(id) => format!("ClassDay:{id}"),
         };
         GlobalId(URL_SAFE_NO_PAD.encode(raw))
     }
@@ -146,6 +149,7 @@ impl NodeKey {
             "FollowUp" => Self::FollowUp(int()?),
             "MembershipApplication" => Self::MembershipApplication(int()?),
             "DataRequest" => Self::DataRequest(int()?),
+            "ClassDay" => Self::ClassDay(int()?),
             _ => return Err(invalid()),
         })
     }
@@ -166,6 +170,14 @@ impl NodeKey {
         match Self::parse(field, id)? {
             Self::DataRequest(id) => Ok(id),
             _ => Err(AppError::validation(field, "not a data request's ID")),
+        }
+    }
+
+    /// Decodes an ID that must name a class day.
+    pub fn class_day(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::ClassDay(id) => Ok(id),
+            _ => Err(AppError::validation(field, "not a class day's ID")),
         }
     }
 

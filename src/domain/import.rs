@@ -652,3 +652,91 @@ pub async fn import(
         )),
     }
 }
+
+/// The columns of a sheet read by header: each field of `headers` at the position of the first
+/// header naming it (any of its names, in any case; a byte-order mark ignored).
+pub(crate) struct Columns {
+    found: HashMap<&'static str, (usize, String)>,
+}
+
+impl Columns {
+    /// Maps `header` (row 1) onto `headers`; a missing `required` field refuses the file.
+    pub(crate) fn read(
+        header: &[String],
+        headers: &[(&'static str, &[&str])],
+        required: &[&str],
+    ) -> Result<Self, RowError> {
+        let mut found = HashMap::new();
+        for (i, name) in header.iter().enumerate() {
+            let h = name.trim().trim_start_matches('\u{feff}').to_lowercase();
+            if let Some((field, _)) = headers
+                .iter()
+                .find(|(_, names)| names.iter().any(|n| n.to_lowercase() == h))
+            {
+                found.entry(*field).or_insert((i, name.trim().to_owned()));
+            }
+        }
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|f| !found.contains_key(f))
+            .collect();
+        if missing.is_empty() {
+            Ok(Self { found })
+        } else {
+            Err(RowError {
+                row: 1,
+                column: String::new(),
+                message: format!("missing columns: {}", missing.join(", ")),
+            })
+        }
+    }
+
+    /// The trimmed cell of `field` in `cells` (empty when the sheet has no such column).
+    pub(crate) fn get(&self, cells: &[String], field: &str) -> String {
+        self.found
+            .get(field)
+            .and_then(|(i, _)| cells.get(*i))
+            .map(|c| c.trim().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// A problem with `field` in spreadsheet row `row`, named by the file's own header.
+    pub(crate) fn error(&self, row: usize, field: &str, message: impl Into<String>) -> RowError {
+        RowError {
+            row,
+            column: self
+                .found
+                .get(field)
+                .map(|c| c.1.clone())
+                .unwrap_or_else(|| field.to_owned()),
+            message: message.into(),
+        }
+    }
+}
+
+/// Reads a file off the async runtime within `limits`: its header and its non-blank rows, each
+/// with its spreadsheet row number (the header is row 1).
+pub(crate) async fn read_rows(
+    format: Format,
+    bytes: Vec<u8>,
+    limits: Limits,
+) -> Result<(Vec<String>, Vec<(usize, Vec<String>)>), ImportError> {
+    let table = tokio::task::spawn_blocking(move || read_table(format, &bytes, &limits))
+        .await
+        .map_err(|e| ImportError::App(crate::error::AppError::internal(e)))?
+        .map_err(|e| ImportError::Rows(vec![e]))?;
+    let mut rows = table.into_iter();
+    let Some(header) = rows.next() else {
+        return Err(ImportError::Rows(vec![whole(
+            "the file is empty".to_owned(),
+        )]));
+    };
+    Ok((
+        header,
+        rows.enumerate()
+            .filter(|(_, cells)| !cells.iter().all(|c| c.trim().is_empty()))
+            .map(|(i, cells)| (i + 2, cells))
+            .collect(),
+    ))
+}

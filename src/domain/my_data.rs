@@ -3,8 +3,9 @@
 //! their unmasked personal data and when, as one JSON document.
 
 use entity::{
-    audit_event, candidate, certificate, cohort_application, data_request, enrollment, follow_up,
-    learner, organization, provider_link, recommendation, region, subsidy_slot, training_intention,
+    attendance, audit_event, candidate, certificate, cohort_application, data_request, enrollment,
+    follow_up, learner, online_hours, organization, provider_link, recommendation, region,
+    subsidy_slot, training_intention,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
@@ -27,6 +28,8 @@ pub const TABLES: &[&str] = &[
     "provider_links",
     "subsidy_slots",
     "data_requests",
+    "attendances",
+    "online_hours",
 ];
 
 macro_rules! rows_of {
@@ -111,6 +114,8 @@ pub async fn export(
         "follow_ups": rows_of!(db, follow_up, id),
         "provider_links": rows_of!(db, provider_link, id),
         "subsidy_slots": rows_of!(db, subsidy_slot, id),
+        "attendances": rows_of!(db, attendance, id),
+        "online_hours": rows_of!(db, online_hours, id),
         // The learner's own requests, the value asked for masked (its ciphertext is no use).
         "data_requests": data_request::Entity::find()
             .filter(data_request::Column::LearnerId.eq(id))

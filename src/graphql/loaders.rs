@@ -238,6 +238,18 @@ loader!(
     FollowUpsByLearner, i32 => Vec<follow_up::Model>, employment::follow_ups_by_learner
 );
 loader!(
+    /// The class days of each cohort.
+    ClassDaysByCohort, i32 => Vec<entity::class_day::Model>, crate::domain::cohorts::class_days_by_cohort
+);
+loader!(
+    /// The attendance of each enrolment.
+    AttendanceByEnrollment, i32 => Vec<entity::attendance::Model>, crate::domain::cohorts::attendance_by_enrollment
+);
+loader!(
+    /// The online study time of each enrolment.
+    OnlineHoursByEnrollment, i32 => Vec<entity::online_hours::Model>, crate::domain::cohorts::online_hours_by_enrollment
+);
+loader!(
     /// The follow-ups of each completion.
     FollowUpsByEnrollment, i32 => Vec<follow_up::Model>, employment::follow_ups_by_enrollment
 );
@@ -306,6 +318,12 @@ pub struct Loaders {
     pub follow_ups_by_learner: DataLoader<FollowUpsByLearner>,
     /// Follow-ups by completion.
     pub follow_ups_by_enrollment: DataLoader<FollowUpsByEnrollment>,
+    /// Class days by cohort.
+    pub class_days_by_cohort: DataLoader<ClassDaysByCohort>,
+    /// Attendance by enrolment.
+    pub attendance_by_enrollment: DataLoader<AttendanceByEnrollment>,
+    /// Online study time by enrolment.
+    pub online_hours_by_enrollment: DataLoader<OnlineHoursByEnrollment>,
     /// Pages of `EnterpriseDemands`.
     pub enterprise_demands: DataLoader<nested::PagesOf<nested::EnterpriseDemands>>,
     /// Counts of `EnterpriseDemands`.
@@ -408,6 +426,9 @@ impl Loaders {
             recommendations_by_demand: dl(RecommendationsByDemand(db.clone()), delay),
             follow_ups_by_learner: dl(FollowUpsByLearner(db.clone()), delay),
             follow_ups_by_enrollment: dl(FollowUpsByEnrollment(db.clone()), delay),
+            class_days_by_cohort: dl(ClassDaysByCohort(db.clone()), delay),
+            attendance_by_enrollment: dl(AttendanceByEnrollment(db.clone()), delay),
+            online_hours_by_enrollment: dl(OnlineHoursByEnrollment(db.clone()), delay),
             enterprise_demands,
             enterprise_demands_count,
             alliance_demands,

@@ -51,6 +51,9 @@ pub struct SchemaLimits {
     /// Days a certified or trained learner may wait for three job recommendations before the
     /// backlog calls them overdue.
     pub recommendation_days: u64,
+    /// The share of a cohort's class days, in percent, a learner must have attended to
+    /// complete it.
+    pub completion_attendance_percent: u8,
     /// What one request may cost and hold (see [`cost`]).
     pub cost: cost::CostLimits,
 }
@@ -64,6 +67,7 @@ impl Default for SchemaLimits {
             intention_expiry_days: 90,
             max_open_intentions: 3,
             recommendation_days: 30,
+            completion_attendance_percent: 80,
             cost: cost::CostLimits::default(),
         }
     }
@@ -108,6 +112,9 @@ pub fn build_schema_as(
             $builder
                 .data(rules)
                 .data(RecommendationDays(limits.recommendation_days))
+                .data(crate::domain::cohorts::CompletionRule {
+                    attendance_percent: limits.completion_attendance_percent,
+                })
                 .data(context)
                 .limit_depth(limits.max_depth)
                 .limit_complexity(limits.max_complexity)

@@ -123,6 +123,8 @@ pub(super) async fn demo_cohorts(
             enrolled.push(e);
         }
         if index == 0 {
+            // Its class days are scheduled; nobody attended yet, for it has not started.
+            demo_training_record(db, &caller, &cohort, &enrolled, false).await?;
             // A second, empty cohort of the same provider, still being planned.
             cohorts::create(
                 db,
@@ -152,12 +154,19 @@ pub(super) async fn demo_cohorts(
             cohorts::transition(db, &caller, cohort.id, CohortStep::Start)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
+            demo_training_record(db, &caller, &cohort, &enrolled, true).await?;
         }
         if index == 3 {
             for e in &enrolled[..2] {
-                cohorts::end_enrollment(db, &caller, e.id, EnrollmentEnd::Complete)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                cohorts::end_enrollment(
+                    db,
+                    &caller,
+                    e.id,
+                    EnrollmentEnd::Complete,
+                    cohorts::CompletionRule::default(),
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             }
             if let Some(e) = enrolled.get(2) {
                 cohorts::end_enrollment(
@@ -165,6 +174,7 @@ pub(super) async fn demo_cohorts(
                     &caller,
                     e.id,
                     EnrollmentEnd::Withdraw(crate::domain::input::one("reason", "转岗")?),
+                    cohorts::CompletionRule::default(),
                 )
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -175,4 +185,51 @@ pub(super) async fn demo_cohorts(
         }
     }
     Ok(formed)
+}
+
+/// A cohort's training record: a class day every weekday from its start to two weeks ahead,
+/// and, when `attended`, real-name attendance on the days held (the third learner misses every
+/// fifth).
+async fn demo_training_record(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    cohort: &entity::cohort::Model,
+    enrolled: &[entity::enrollment::Model],
+    attended: bool,
+) -> anyhow::Result<()> {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    let last = cohort.end_on.min(today + Days::new(14));
+    let days: Vec<crate::domain::cohorts::NewClassDay> = cohort
+        .start_on
+        .iter_days()
+        .take_while(|d| *d <= last)
+        .filter(|d| d.weekday().number_from_monday() <= 5)
+        .map(|day| crate::domain::cohorts::NewClassDay {
+            day,
+            hours: 6,
+            topic: "理论与实操".to_owned(),
+        })
+        .collect();
+    let scheduled = crate::domain::cohorts::schedule_class_days(db, caller, cohort.id, days)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo class days: {e}"))?;
+    if !attended {
+        return Ok(());
+    }
+    for (n, day) in scheduled.iter().filter(|d| d.day <= today).enumerate() {
+        let present: Vec<i32> = enrolled
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !(*i == 2 && n % 5 == 4))
+            .map(|(_, e)| e.id)
+            .collect();
+        if present.is_empty() {
+            continue;
+        }
+        crate::domain::cohorts::record_attendance(db, caller, day.id, &present)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo attendance: {e}"))?;
+    }
+    Ok(())
 }

@@ -103,6 +103,20 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("sign-ins");
+    let records = (
+        entity::class_day::Entity::find()
+            .count(db)
+            .await
+            .expect("class days"),
+        entity::attendance::Entity::find()
+            .count(db)
+            .await
+            .expect("attendance"),
+        entity::online_hours::Entity::find()
+            .all(db)
+            .await
+            .expect("online hours"),
+    );
     let requests = entity::data_request::Entity::find()
         .order_by_asc(entity::data_request::Column::Id)
         .all(db)
@@ -122,7 +136,7 @@ async fn snapshot(app: &TestApp) -> String {
         .await
         .expect("applications");
     format!(
-        "{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
+        "{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
     )
 }
 
@@ -170,6 +184,10 @@ struct Fixture {
     reject_application: Value,
     pending_correction: Value,
     pending_erasure: Value,
+    class_day: Value,
+    free_day: String,
+    attendance_csv: String,
+    online_csv: String,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -443,6 +461,12 @@ async fn fixture(app: &TestApp) -> Fixture {
     let review_year: i32 = due_completion["endedAt"].as_str().expect("endedAt")[..4]
         .parse()
         .expect("a year");
+    let record = training_record(
+        app,
+        &main_cohort["id"],
+        &main_cohort["enrollments"]["nodes"][0]["id"],
+    )
+    .await;
     Fixture {
         sent_recommendation,
         applied_recommendation,
@@ -498,10 +522,78 @@ async fn fixture(app: &TestApp) -> Fixture {
                 skillgraph::domain::codes::CreditCode::check_char(first17).expect("alphabet");
             format!("{first17}{}", char::from(check))
         },
+        class_day: record.class_day,
+        free_day: record.free_day,
+        attendance_csv: record.attendance_csv,
+        online_csv: record.online_csv,
         pending_correction: pending_request(app, "CORRECTION").await,
         pending_erasure: pending_request(app, "ERASURE").await,
         admit_application: pending[0].clone(),
         reject_application: pending[1].clone(),
+    }
+}
+
+struct Record {
+    class_day: Value,
+    free_day: String,
+    attendance_csv: String,
+    online_csv: String,
+}
+
+/// A held class day of the cohort, a weekend day of its past not scheduled, an attendance file
+/// naming the learner of `enrollment` by real name on every class day held (so they may
+/// complete), and a one-row online-hours file.
+async fn training_record(app: &TestApp, cohort: &Value, enrollment: &Value) -> Record {
+    use base64::Engine;
+    use chrono::Datelike;
+    let days = app
+        .data_with(
+            "query($c: ID!) { node(id: $c) { ... on Cohort { classDays { id day } } } }",
+            json!({ "c": cohort }),
+        )
+        .await;
+    let days = days["node"]["classDays"]
+        .as_array()
+        .expect("class days")
+        .clone();
+    let first = &days[0];
+    let first_day: chrono::NaiveDate = first["day"].as_str().expect("day").parse().expect("date");
+    let free_day = first_day
+        .iter_days()
+        .find(|d| d.weekday().number_from_monday() > 5)
+        .expect("a weekend");
+    let id = skillgraph::graphql::ids::NodeKey::enrollment("e", enrollment.as_str().expect("id"))
+        .expect("enrolment");
+    let learner_id = entity::enrollment::Entity::find_by_id(id)
+        .one(&app.db.db)
+        .await
+        .expect("enrolment")
+        .expect("row")
+        .learner_id;
+    let row = learner::Entity::find_by_id(learner_id)
+        .one(&app.db.db)
+        .await
+        .expect("learner")
+        .expect("row");
+    let person = crate::helpers::test_personal_key()
+        .open(&row)
+        .expect("open");
+    let b64 = |text: String| base64::engine::general_purpose::STANDARD.encode(text);
+    Record {
+        class_day: first["id"].clone(),
+        free_day: free_day.to_string(),
+        attendance_csv: b64(days
+            .iter()
+            .map(|d| d["day"].as_str().expect("day").to_owned())
+            .filter(|d| d.as_str() <= chrono::Utc::now().date_naive().to_string().as_str())
+            .fold("日期,身份证号,姓名\n".to_owned(), |csv, d| {
+                format!("{csv}{d},{},{}\n", person.national_id.reveal(), person.name)
+            })),
+        online_csv: b64(format!(
+            "日期,身份证号,姓名,分钟\n{first_day},{},{},45\n",
+            person.national_id.reveal(),
+            person.name
+        )),
     }
 }
 
@@ -832,6 +924,30 @@ const CELLS: &[Cell] = &[
         query: "mutation($c: ID!) { startCohort(input: {cohort: $c}) { status } }",
         variables: |f| json!({ "c": f.cohort }),
         allowed: &[Role::College, Role::Enterprise],
+    },
+    Cell {
+        name: "scheduleClassDays",
+        query: "mutation($c: ID!, $d: Date!) { scheduleClassDays(input: {cohort: $c, days: [{day: $d, hours: 4, topic: \"周末实训\"}]}) { id } }",
+        variables: |f| json!({ "c": f.cohort, "d": f.free_day }),
+        allowed: &[Role::College],
+    },
+    Cell {
+        name: "recordAttendance",
+        query: "mutation($d: ID!, $e: ID!) { recordAttendance(input: {classDay: $d, enrollments: [$e]}) { attended } }",
+        variables: |f| json!({ "d": f.class_day, "e": f.enrollments[2] }),
+        allowed: &[Role::College],
+    },
+    Cell {
+        name: "importAttendance",
+        query: "mutation($c: ID!, $f: String!) { importAttendance(input: {cohort: $c, format: CSV, contentBase64: $f}) { rows } }",
+        variables: |f| json!({ "c": f.cohort, "f": f.attendance_csv }),
+        allowed: &[Role::College],
+    },
+    Cell {
+        name: "importOnlineHours",
+        query: "mutation($c: ID!, $f: String!) { importOnlineHours(input: {cohort: $c, platform: \"学习强国\", format: CSV, contentBase64: $f}) { rows } }",
+        variables: |f| json!({ "c": f.cohort, "f": f.online_csv }),
+        allowed: &[Role::College],
     },
     Cell {
         name: "completeEnrollment",

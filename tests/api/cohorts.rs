@@ -604,3 +604,310 @@ async fn cohorts_are_listed_across_alliances() {
             .all(|n| n["alliance"]["code"] == "zj-eyewear" && n["status"] == "PLANNED")
     );
 }
+
+/// The ID number `world` registered learner `n` with.
+fn world_id(n: usize) -> String {
+    let first17 = format!("321181199501{:02}{:03}", 10 + n, 200 + n);
+    let check = skillgraph::domain::personal::NationalId::check_char(&first17).expect("digits");
+    format!("{first17}{check}")
+}
+
+const SCHEDULE: &str = "mutation($c: ID!, $d: [ClassDayInput!]!) { scheduleClassDays(input: {cohort: $c, days: $d}) { id day hours } }";
+const ATTEND: &str = "mutation($d: ID!, $e: [ID!]!) { recordAttendance(input: {classDay: $d, enrollments: $e}) { attended } }";
+const COMPLETE: &str =
+    "mutation($e: ID!) { completeEnrollment(input: {enrollment: $e}) { status } }";
+const RECORD: &str = "query($e: ID!) { node(id: $e) { ... on Enrollment { attendance { attended held share days onlineMinutes online { platform minutes } } } } }";
+
+/// A RUNNING subsidised cohort that started 20 days ago, with `learners` of the world enrolled.
+async fn running_cohort(app: &TestApp, w: &World, learners: usize) -> (Value, Vec<Value>) {
+    let mut input = cohort_input(w, "ORDER_CLASS", 10, 4, true);
+    input["i"]["startOn"] = json!((Utc::now().date_naive() - Days::new(20)).to_string());
+    let c = app.data_as(&w.college, CREATE, input).await["createCohort"]["id"].clone();
+    let mut enrolments = Vec::new();
+    for l in &w.learners[..learners] {
+        let e = app
+            .data_as(
+                &w.college,
+                ENROLL,
+                json!({ "i": { "cohort": c, "learner": l } }),
+            )
+            .await;
+        enrolments.push(e["enrollLearner"]["id"].clone());
+    }
+    app.data_as(&w.college, STEP, json!({ "c": c })).await;
+    (c, enrolments)
+}
+
+fn days_ago(n: u64) -> String {
+    (Utc::now().date_naive() - Days::new(n)).to_string()
+}
+
+#[tokio::test]
+async fn completion_needs_the_attendance_share_and_a_subsidised_cohort_its_class_days() {
+    let app = TestApp::demo().await;
+    let w = world(&app).await;
+    let (c, e) = running_cohort(&app, &w, 2).await;
+    let none = app
+        .query_as(&w.college, COMPLETE, json!({ "e": e[0] }))
+        .await;
+    assert_eq!(
+        none["errors"][0]["extensions"]["field"], "input.enrollment",
+        "{none}"
+    );
+    assert!(none.to_string().contains("no class day"), "{none}");
+
+    let day = |n: u64| json!({ "day": days_ago(n), "hours": 6, "topic": "验光实操" });
+    let scheduled = app
+        .data_as(
+            &w.college,
+            SCHEDULE,
+            json!({ "c": c, "d": (6..=10).rev().map(day).collect::<Vec<_>>() }),
+        )
+        .await;
+    let days: Vec<Value> = scheduled["scheduleClassDays"]
+        .as_array()
+        .expect("days")
+        .iter()
+        .map(|d| d["id"].clone())
+        .collect();
+    assert_eq!(days.len(), 5);
+    // Refused, each naming what is wrong, and writing nothing.
+    let again = app
+        .query_as(
+            &w.college,
+            SCHEDULE,
+            json!({ "c": c, "d": [day(11), day(8)] }),
+        )
+        .await;
+    assert_eq!(first_code(&again), "CONFLICT", "{again}");
+    let outside = app
+        .query_as(&w.college, SCHEDULE, json!({ "c": c, "d": [day(30)] }))
+        .await;
+    assert_eq!(
+        outside["errors"][0]["extensions"]["field"],
+        "input.days[0].day"
+    );
+    let long = app
+        .query_as(
+            &w.college,
+            SCHEDULE,
+            json!({ "c": c, "d": [{ "day": days_ago(12), "hours": 13, "topic": "t" }] }),
+        )
+        .await;
+    assert_eq!(
+        long["errors"][0]["extensions"]["field"],
+        "input.days[0].hours"
+    );
+    let institution = caller(
+        Role::TrainingInstitution,
+        Some(TestApp::raw_id(
+            &app.org_id("丹阳市视界眼镜技能培训中心").await,
+        )),
+        &[],
+        None,
+        None,
+    );
+    let stranger = app
+        .query_as(&institution, SCHEDULE, json!({ "c": c, "d": [day(12)] }))
+        .await;
+    assert_eq!(first_code(&stranger), "FORBIDDEN");
+    let held = app
+        .data_with(
+            "query($c: ID!) { node(id: $c) { ... on Cohort { classDays { day } } } }",
+            json!({ "c": c }),
+        )
+        .await;
+    assert_eq!(
+        held["node"]["classDays"].as_array().expect("days").len(),
+        5,
+        "the refused calls wrote nothing"
+    );
+
+    // Four of five days for the first learner, three for the second.
+    for (i, d) in days.iter().enumerate() {
+        let present: Vec<&Value> = e
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| i < 4 - j)
+            .map(|(_, x)| x)
+            .collect();
+        if present.is_empty() {
+            continue;
+        }
+        let r = app
+            .data_as(&w.college, ATTEND, json!({ "d": d, "e": present }))
+            .await;
+        assert_eq!(r["recordAttendance"]["attended"], present.len());
+    }
+    let twice = app
+        .data_as(&w.college, ATTEND, json!({ "d": days[0], "e": [e[0]] }))
+        .await;
+    assert_eq!(twice["recordAttendance"]["attended"], 1, "recorded once");
+    let stranger = app
+        .query_as(&institution, ATTEND, json!({ "d": days[0], "e": [e[0]] }))
+        .await;
+    assert_eq!(first_code(&stranger), "FORBIDDEN");
+    let ahead = app.data_as(&w.college, SCHEDULE, json!({ "c": c, "d": [{ "day": (Utc::now().date_naive() + Days::new(3)).to_string(), "hours": 4, "topic": "t" }] })).await;
+    let future = app
+        .query_as(
+            &w.college,
+            ATTEND,
+            json!({ "d": ahead["scheduleClassDays"][0]["id"], "e": [e[0]] }),
+        )
+        .await;
+    assert_eq!(future["errors"][0]["extensions"]["field"], "input.classDay");
+    let record = app.data_as(&w.college, RECORD, json!({ "e": e[1] })).await;
+    assert_eq!(
+        record["node"]["attendance"],
+        json!({ "attended": 3, "held": 5, "share": 0.6, "days": [days_ago(10), days_ago(9), days_ago(8)], "onlineMinutes": 0, "online": [] })
+    );
+
+    // 60% is short of 80%; 80% completes.
+    let short = app
+        .query_as(&w.college, COMPLETE, json!({ "e": e[1] }))
+        .await;
+    assert!(
+        short
+            .to_string()
+            .contains("attended 3 of 5 class days held; completion needs 80%"),
+        "{short}"
+    );
+    let done = app
+        .data_as(&w.college, COMPLETE, json!({ "e": e[0] }))
+        .await;
+    assert_eq!(done["completeEnrollment"]["status"], "COMPLETED");
+    let after = app
+        .query_as(&w.college, ATTEND, json!({ "d": days[4], "e": [e[0]] }))
+        .await;
+    assert_eq!(
+        after["errors"][0]["extensions"]["field"], "input.enrollments[0]",
+        "a completed learner attends no more"
+    );
+}
+
+#[tokio::test]
+async fn attendance_and_online_hours_import_by_real_name_and_refuse_bad_rows() {
+    use base64::Engine;
+    let app = TestApp::demo().await;
+    let w = world(&app).await;
+    let (c, e) = running_cohort(&app, &w, 2).await;
+    let day = |n: u64| json!({ "day": days_ago(n), "hours": 6, "topic": "验光实操" });
+    app.data_as(
+        &w.college,
+        SCHEDULE,
+        json!({ "c": c, "d": [day(9), day(8), day(7)] }),
+    )
+    .await;
+    let import = |csv: String| json!({ "i": { "cohort": c, "format": "CSV", "contentBase64": base64::engine::general_purpose::STANDARD.encode(csv) } });
+    const IMPORT: &str = "mutation($i: ImportTrainingRecordInput!) { importAttendance(input: $i) { rows recorded } }";
+    let (d1, d2, d3) = (days_ago(9), days_ago(8), days_ago(7));
+    let (id0, id1, stranger) = (world_id(0), world_id(1), world_id(5));
+    let bad = format!(
+        "日期,身份证号,姓名,签到时间\n{d1},{id0},学员0,08:55\n{d1},{id1},学员9,\n{d2},{stranger},学员5,\n{},{id0},学员0,\n{d1},{id0},学员0,\nyesterday,{id1},学员1,\n{d2},{id1},学员1,25:00\n",
+        days_ago(1)
+    );
+    let refused = app.query_as(&w.college, IMPORT, import(bad)).await;
+    let fields: Vec<&str> = refused["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["extensions"]["field"].as_str().expect("field"))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "input.contentBase64.row[3]",
+            "input.contentBase64.row[4]",
+            "input.contentBase64.row[5]",
+            "input.contentBase64.row[6]",
+            "input.contentBase64.row[7]",
+            "input.contentBase64.row[8]"
+        ],
+        "{refused}"
+    );
+    let text = refused.to_string();
+    for why in [
+        "name does not match",
+        "no ENROLLED learner",
+        "not a class day",
+        "the same learner and day as row 2",
+        "a date",
+        "a time",
+    ] {
+        assert!(text.contains(why), "{why}: {text}");
+    }
+    let record = app.data_as(&w.college, RECORD, json!({ "e": e[0] })).await;
+    assert_eq!(
+        record["node"]["attendance"]["attended"], 0,
+        "a bad file records nothing"
+    );
+
+    let good = format!(
+        "date,nationalId,name,signedInAt\n{d1},{id0},学员0,08:55\n{d2},{id0},学员0,\n{d1},{id1},学员1,09:01\n"
+    );
+    let done = app.data_as(&w.college, IMPORT, import(good.clone())).await;
+    assert_eq!(
+        done["importAttendance"],
+        json!({ "rows": 3, "recorded": 3 })
+    );
+    let again = app.data_as(&w.college, IMPORT, import(good)).await;
+    assert_eq!(
+        again["importAttendance"],
+        json!({ "rows": 3, "recorded": 0 }),
+        "imported twice, recorded once"
+    );
+    let record = app.data_as(&w.college, RECORD, json!({ "e": e[0] })).await;
+    assert_eq!(record["node"]["attendance"]["attended"], 2);
+    assert_eq!(record["node"]["attendance"]["held"], 3);
+    let institution = caller(
+        Role::TrainingInstitution,
+        Some(TestApp::raw_id(
+            &app.org_id("丹阳市视界眼镜技能培训中心").await,
+        )),
+        &[],
+        None,
+        None,
+    );
+    let stranger = app
+        .query_as(
+            &institution,
+            IMPORT,
+            import(format!("日期,身份证号,姓名\n{d3},{id0},学员0\n")),
+        )
+        .await;
+    assert_eq!(first_code(&stranger), "FORBIDDEN");
+
+    const ONLINE: &str =
+        "mutation($i: ImportOnlineHoursInput!) { importOnlineHours(input: $i) { rows } }";
+    let online = |csv: String| json!({ "i": { "cohort": c, "platform": "江苏职业培训在线", "format": "CSV", "contentBase64": base64::engine::general_purpose::STANDARD.encode(csv) } });
+    let zero = app
+        .query_as(
+            &w.college,
+            ONLINE,
+            online(format!("日期,身份证号,姓名,分钟\n{d1},{id0},学员0,0\n")),
+        )
+        .await;
+    assert_eq!(
+        zero["errors"][0]["extensions"]["field"],
+        "input.contentBase64.row[2]"
+    );
+    app.data_as(
+        &w.college,
+        ONLINE,
+        online(format!(
+            "日期,身份证号,姓名,分钟\n{d1},{id0},学员0,90\n{d2},{id0},学员0,30\n"
+        )),
+    )
+    .await;
+    app.data_as(
+        &w.college,
+        ONLINE,
+        online(format!("日期,身份证号,姓名,分钟\n{d1},{id0},学员0,60\n")),
+    )
+    .await;
+    let record = app.data_as(&w.college, RECORD, json!({ "e": e[0] })).await;
+    assert_eq!(
+        record["node"]["attendance"]["onlineMinutes"], 90,
+        "a day imported again takes the new figure"
+    );
+}

@@ -352,6 +352,20 @@ async fn one_subsidised_training_per_person_occupation_and_level_across_cohorts(
     )
     .await;
     let e = gid(NodeKey::Enrollment(won.id));
+    // A class day today, attended: the training record a subsidised completion needs.
+    let day = app
+        .data_as(
+            &college,
+            "mutation($c: ID!, $d: Date!) { scheduleClassDays(input: {cohort: $c, days: [{day: $d, hours: 6, topic: \"实操\"}]}) { id } }",
+            json!({ "c": won_cohort, "d": Utc::now().date_naive().to_string() }),
+        )
+        .await;
+    app.data_as(
+        &college,
+        "mutation($d: ID!, $e: ID!) { recordAttendance(input: {classDay: $d, enrollments: [$e]}) { attended } }",
+        json!({ "d": day["scheduleClassDays"][0]["id"], "e": e }),
+    )
+    .await;
     app.data_as(
         &college,
         "mutation($e: ID!) { completeEnrollment(input: {enrollment: $e}) { status } }",

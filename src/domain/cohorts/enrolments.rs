@@ -236,12 +236,14 @@ pub enum EnrollmentEnd {
     Withdraw(crate::domain::input::Reason),
 }
 
-/// Ends an ENROLLED enrolment, by the cohort's provider.
+/// Ends an ENROLLED enrolment, by the cohort's provider; a completion needs the attendance
+/// `rule` asks ([`super::records::check_completion`]).
 pub async fn end_enrollment(
     db: &DatabaseConnection,
     caller: &Caller,
     enrollment_id: i32,
     end: EnrollmentEnd,
+    rule: super::CompletionRule,
 ) -> AppResult<enrollment::Model> {
     let txn = crate::domain::begin_write(db).await?;
     let found = enrollment::Entity::find_by_id(enrollment_id)
@@ -268,6 +270,9 @@ pub async fn end_enrollment(
             "status",
             "a learner completes a cohort that has started",
         ));
+    }
+    if end == EnrollmentEnd::Complete {
+        super::records::check_completion(&txn, &cohort, found.id, rule).await?;
     }
     let now = Utc::now();
     let (to, reason, action, changes) = match &end {

@@ -8,6 +8,7 @@
 
 mod enrolments;
 mod listing;
+mod records;
 
 pub(crate) use enrolments::enroll_in;
 pub use enrolments::{
@@ -15,6 +16,12 @@ pub use enrolments::{
     enrollments_by_ids, enrollments_of_cohort,
 };
 pub use listing::{CohortFilter, by_demand_ids, by_ids, count, list};
+pub use records::{
+    AttendanceShare, CompletionRule, ImportedAttendance, MAX_CLASS_DAYS, NewClassDay,
+    attendance_by_enrollment, class_day_by_id, class_days_by_cohort, import_attendance,
+    import_online_hours, online_hours_by_enrollment, record as record_attendance,
+    schedule as schedule_class_days, share as attendance_share,
+};
 
 use std::collections::HashMap;
 

@@ -164,8 +164,14 @@ impl CohortsMutation {
         let id = NodeKey::enrollment("input.enrollment", &input.enrollment)?;
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(Enrollment(
-            cohorts::end_enrollment(&api.db, &caller(ctx), id, EnrollmentEnd::Withdraw(reason))
-                .await?,
+            cohorts::end_enrollment(
+                &api.db,
+                &caller(ctx),
+                id,
+                EnrollmentEnd::Withdraw(reason),
+                completion_rule(ctx),
+            )
+            .await?,
         ))
     }
 
@@ -178,9 +184,23 @@ impl CohortsMutation {
         let api = api(ctx)?;
         let id = NodeKey::enrollment("input.enrollment", &input.enrollment)?;
         Ok(Enrollment(
-            cohorts::end_enrollment(&api.db, &caller(ctx), id, EnrollmentEnd::Complete).await?,
+            cohorts::end_enrollment(
+                &api.db,
+                &caller(ctx),
+                id,
+                EnrollmentEnd::Complete,
+                completion_rule(ctx),
+            )
+            .await?,
         ))
     }
+}
+
+/// The configured completion rule (the default when a schema was built without one).
+fn completion_rule(ctx: &Context<'_>) -> cohorts::CompletionRule {
+    ctx.data_opt::<cohorts::CompletionRule>()
+        .copied()
+        .unwrap_or_default()
 }
 
 /// Form a cohort.

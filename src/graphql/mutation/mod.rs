@@ -13,6 +13,7 @@ mod learners;
 mod members;
 mod onboarding;
 mod orders;
+mod records;
 mod resources;
 
 use async_graphql::Context;
@@ -33,6 +34,7 @@ pub struct MutationRoot(
     employment::EmploymentMutation,
     learners::LearnersMutation,
     learners::DataRequestsMutation,
+    records::RecordsMutation,
     onboarding::OnboardingMutation,
 );
 

@@ -59,6 +59,9 @@ pub(super) async fn load_node(
 ) -> async_graphql::Result<Option<Node>> {
     let loaders = &api(ctx)?.loaders;
     Ok(match key {
+        NodeKey::ClassDay(id) => domain::cohorts::class_day_by_id(&api(ctx)?.db, id)
+            .await?
+            .map(|m| Node::ClassDay(crate::graphql::types::ClassDay(m))),
         NodeKey::DataRequest(id) => domain::data_requests::by_id(&api(ctx)?.db, &caller(ctx), id)
             .await?
             .map(|m| Node::DataRequest(crate::graphql::types::DataRequest(m))),

@@ -82,6 +82,19 @@ impl Cohort {
         NodeKey::Cohort(self.0.id).to_id().into()
     }
 
+    /// The class days its provider scheduled, by date.
+    async fn class_days(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::ClassDay>> {
+        Ok(api(ctx)?
+            .loaders
+            .class_days_by_cohort
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(super::ClassDay)
+            .collect())
+    }
+
     /// Its kind.
     async fn kind(&self) -> CohortKind {
         self.0.kind.into()
@@ -320,6 +333,14 @@ impl Enrollment {
     /// Why it was withdrawn.
     async fn end_reason(&self) -> Option<&str> {
         self.0.end_reason.as_deref()
+    }
+
+    /// The training record: class days attended of those held, and online study.
+    async fn attendance(&self) -> super::EnrollmentAttendance {
+        super::EnrollmentAttendance {
+            enrollment_id: self.0.id,
+            cohort_id: self.0.cohort_id,
+        }
     }
 }
 

@@ -17,6 +17,7 @@ mod node;
 mod occupation;
 mod orders;
 mod organization;
+mod records;
 mod region;
 mod reports;
 mod resource;
@@ -56,6 +57,7 @@ pub use orders::{
 pub use organization::{
     Organization, OrganizationFilter, OrganizationOrder, OrganizationOrderField,
 };
+pub use records::{ClassDay, EnrollmentAttendance, OnlineStudy};
 pub use region::Region;
 pub use reports::{
     PlacementDimension, PlacementRate, PlacementRateFilter, SkillsBalanceFilter, SkillsBalanceRow,

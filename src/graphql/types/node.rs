@@ -1,8 +1,8 @@
 use async_graphql::{ID, Interface};
 
 use super::{
-    Alliance, AssessmentSession, AuditEvent, Candidate, CatalogueItem, Certificate, Cohort,
-    DataRequest, Demand, Enrollment, FollowUp, Learner, Membership, MembershipApplication,
+    Alliance, AssessmentSession, AuditEvent, Candidate, CatalogueItem, Certificate, ClassDay,
+    Cohort, DataRequest, Demand, Enrollment, FollowUp, Learner, Membership, MembershipApplication,
     Occupation, OpenResource, Organization, Recommendation, Region, TrainingIntention,
     TrainingOrder, TrainingPlan,
 };
@@ -61,4 +61,6 @@ pub enum Node {
     MembershipApplication(MembershipApplication),
     /// A learner's request about their personal data (for the learner and those who decide it).
     DataRequest(DataRequest),
+    /// A cohort's class day.
+    ClassDay(ClassDay),
 }
