@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::{
     codes::{CreditCode, RegionCode},
-    import::{Format, ImportError, Limits, RowError, read_table},
+    import::{Columns, Format, ImportError, Limits, RowError, read_table},
     input::bounded,
     organizations::{NewOrganization, register_in},
 };
@@ -84,28 +84,8 @@ pub async fn import(
             message: "the file is empty".to_owned(),
         }]));
     };
-    let mut columns: HashMap<&str, (usize, String)> = HashMap::new();
-    for (i, name) in header.iter().enumerate() {
-        let h = name.trim().trim_start_matches('\u{feff}').to_lowercase();
-        if let Some((field, _)) = HEADERS
-            .iter()
-            .find(|(_, names)| names.iter().any(|n| n.to_lowercase() == h))
-        {
-            columns.insert(field, (i, name.trim().to_owned()));
-        }
-    }
-    let missing: Vec<&str> = REQUIRED
-        .iter()
-        .copied()
-        .filter(|f| !columns.contains_key(f))
-        .collect();
-    if !missing.is_empty() {
-        return Err(ImportError::Rows(vec![RowError {
-            row: 1,
-            column: String::new(),
-            message: format!("missing columns: {}", missing.join(", ")),
-        }]));
-    }
+    let columns =
+        Columns::read(header, HEADERS, REQUIRED).map_err(|e| ImportError::Rows(vec![e]))?;
     let regions: HashMap<String, i32> = region::Entity::find()
         .all(db)
         .await
@@ -121,23 +101,9 @@ pub async fn import(
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let get = |field: &str| -> String {
-            columns
-                .get(field)
-                .and_then(|(i, _)| cells.get(*i))
-                .map(|c| c.trim().to_owned())
-                .unwrap_or_default()
-        };
-        let mut bad = |field: &str, message: String| {
-            errors.push(RowError {
-                row,
-                column: columns
-                    .get(field)
-                    .map(|c| c.1.clone())
-                    .unwrap_or_else(|| field.to_owned()),
-                message,
-            });
-        };
+        let get = |field: &str| columns.get(cells, field);
+        let mut bad =
+            |field: &str, message: String| errors.push(columns.error(row, field, message));
         let text = |field: &str, max: usize, bad: &mut dyn FnMut(&str, String)| match bounded(
             &get(field),
             max,
@@ -236,14 +202,14 @@ pub async fn import(
             .map_err(|e| ImportError::App(e.into()))?;
         for existing in taken {
             let row = seen.get(&existing.credit_code).copied().unwrap_or_default();
-            errors.push(RowError {
+            errors.push(columns.error(
                 row,
-                column: columns["creditCode"].1.clone(),
-                message: format!(
+                "creditCode",
+                format!(
                     "{} is already registered to {}",
                     existing.credit_code, existing.name
                 ),
-            });
+            ));
         }
     }
     if parsed.is_empty() && errors.is_empty() {
@@ -264,11 +230,11 @@ pub async fn import(
             Ok(model) => saved.push(model),
             // Registered by someone else since the check: the row is named, nothing is kept.
             Err(AppError::Conflict(message)) => {
-                return Err(ImportError::Rows(vec![RowError {
+                return Err(ImportError::Rows(vec![columns.error(
                     row,
-                    column: columns["creditCode"].1.clone(),
-                    message: message.trim_start_matches("input.creditCode: ").to_owned(),
-                }]));
+                    "creditCode",
+                    message.trim_start_matches("input.creditCode: "),
+                )]));
             }
             Err(e) => return Err(ImportError::App(e)),
         }
