@@ -37,7 +37,8 @@
 //!   The four-in-one chain, a module a link: [`domain::demands`] (job demand),
 //!   [`domain::orders`] (intentions and training orders), [`domain::resources`] (providers and
 //!   open-resource lists, read by [`domain::import`]), [`domain::catalogue`] (the subsidy
-//!   catalogue and its review), [`domain::cohorts`] (training), [`domain::evaluation`] (skill
+//!   catalogue and its review), [`domain::cohorts`] (training, with its records),
+//!   [`domain::subsidies`] (claims on the training records), [`domain::evaluation`] (skill
 //!   evaluation), [`domain::employment`] (employment service), and [`domain::reports`] (what it
 //!   adds up to: placement rates, the skills balance, certificate statistics).
 //! - [`auth`] turns tokens into a [`auth::Viewer`] ([`auth::jwt`] verifies them, with an

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::{CatalogueCategory, CatalogueItemStatus, SkillLevel};
+use crate::{CatalogueCategory, CatalogueItemStatus, ClaimEvidence, SkillLevel};
 
 /// A catalogue item: occupation × level × category × year in one region.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -19,8 +19,12 @@ pub struct Model {
     pub level: SkillLevel,
     /// The category.
     pub category: CatalogueCategory,
-    /// Subsidy per person, CNY.
+    /// Subsidy per person, whole CNY (kept beside `subsidy_fen` for older clients).
     pub subsidy_amount: i32,
+    /// Subsidy per person, fen: what claims are computed from.
+    pub subsidy_fen: i64,
+    /// What a claim line needs beyond the completion's attendance record.
+    pub evidence: ClaimEvidence,
     /// A scarce occupation (紧缺职业), subsidised more.
     pub scarce: bool,
     /// The catalogue year.

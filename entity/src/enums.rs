@@ -550,3 +550,51 @@ pub enum AttendanceSource {
     #[sea_orm(string_value = "IMPORTED")]
     Imported,
 }
+
+/// What a subsidy claim line must show beyond the real-name attendance of a completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum ClaimEvidence {
+    /// The completion with its attendance record alone.
+    #[sea_orm(string_value = "COMPLETION")]
+    Completion,
+    /// A valid certificate of the occupation and level, issued since the training began.
+    #[sea_orm(string_value = "CERTIFICATE")]
+    Certificate,
+    /// Employment at the month-3 follow-up.
+    #[sea_orm(string_value = "EMPLOYMENT")]
+    Employment,
+}
+
+/// Where a subsidy claim stands, from its lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum ClaimStatus {
+    /// Some line waits for the regulator's decision.
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    /// Every line is decided; some approved line is not paid yet.
+    #[sea_orm(string_value = "DECIDED")]
+    Decided,
+    /// Every approved line is paid (or none was approved).
+    #[sea_orm(string_value = "SETTLED")]
+    Settled,
+}
+
+/// Where a claim line stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum ClaimLineStatus {
+    /// Waiting for the regulator.
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    /// Approved, to be paid.
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    /// Rejected, with a reason.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+    /// Paid, with the payment's reference.
+    #[sea_orm(string_value = "PAID")]
+    Paid,
+}

@@ -15,6 +15,7 @@ pub mod audit_event;
 pub mod candidate;
 pub mod catalogue_item;
 pub mod certificate;
+pub mod claim_line;
 pub mod class_day;
 pub mod cohort;
 pub mod cohort_application;
@@ -38,16 +39,18 @@ pub mod recommendation;
 pub mod region;
 pub mod resource_occupation;
 pub mod sign_in;
+pub mod subsidy_claim;
 pub mod subsidy_slot;
+pub mod subsidy_standard;
 pub mod training_intention;
 pub mod training_order;
 pub mod training_plan;
 
 pub use enums::{
     ApplicationStatus, AttendanceSource, BodyStatus, BodyType, CatalogueCategory,
-    CatalogueItemStatus, CertificateStatus, CohortKind, CohortStatus, DataRequestKind,
-    DataRequestStatus, DemandKind, DemandStatus, EnrollmentStatus, FundingMode, Industry,
-    InstitutionStatus, IntentionStatus, MembershipRole, OrderStatus, OrganizationKind,
-    PersonalField, RecommendationOutcome, ResourceKind, ResourceStatus, Schedule, SessionStatus,
-    SkillLevel, SubsidyType, TargetGroup, WageBand,
+    CatalogueItemStatus, CertificateStatus, ClaimEvidence, ClaimLineStatus, ClaimStatus,
+    CohortKind, CohortStatus, DataRequestKind, DataRequestStatus, DemandKind, DemandStatus,
+    EnrollmentStatus, FundingMode, Industry, InstitutionStatus, IntentionStatus, MembershipRole,
+    OrderStatus, OrganizationKind, PersonalField, RecommendationOutcome, ResourceKind,
+    ResourceStatus, Schedule, SessionStatus, SkillLevel, SubsidyType, TargetGroup, WageBand,
 };

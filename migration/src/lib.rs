@@ -30,6 +30,7 @@ mod m20261203_000018_sign_in_list_indexes;
 mod m20261203_000019_sealed_learners;
 mod m20261203_000020_data_requests;
 mod m20261203_000021_training_records;
+mod m20261203_000022_subsidy_claims;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_sealed_learners::Migration),
             Box::new(m20261203_000020_data_requests::Migration),
             Box::new(m20261203_000021_training_records::Migration),
+            Box::new(m20261203_000022_subsidy_claims::Migration),
         ]
     }
 }

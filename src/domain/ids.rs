@@ -59,6 +59,10 @@ pub enum NodeKey {
     DataRequest(i32),
     /// A cohort's class day by id.
     ClassDay(i32),
+    /// A subsidy claim by id.
+    SubsidyClaim(i32),
+    /// A line of a subsidy claim by id.
+    ClaimLine(i32),
 }
 
 /// The opaque global ID of a row, as clients see it.
@@ -107,6 +111,8 @@ impl NodeKey {
             Self::MembershipApplication(id) => format!("MembershipApplication:{id}"),
             Self::DataRequest(id) => format!("DataRequest:{id}"),
             Self::ClassDay(id) => format!("ClassDay:{id}"),
+            Self::SubsidyClaim(id) => format!("SubsidyClaim:{id}"),
+            Self::ClaimLine(id) => format!("ClaimLine:{id}"),
         };
         GlobalId(URL_SAFE_NO_PAD.encode(raw))
     }
@@ -150,6 +156,8 @@ impl NodeKey {
             "MembershipApplication" => Self::MembershipApplication(int()?),
             "DataRequest" => Self::DataRequest(int()?),
             "ClassDay" => Self::ClassDay(int()?),
+            "SubsidyClaim" => Self::SubsidyClaim(int()?),
+            "ClaimLine" => Self::ClaimLine(int()?),
             _ => return Err(invalid()),
         })
     }
@@ -170,6 +178,14 @@ impl NodeKey {
         match Self::parse(field, id)? {
             Self::DataRequest(id) => Ok(id),
             _ => Err(AppError::validation(field, "not a data request's ID")),
+        }
+    }
+
+    /// Decodes an ID that must name a subsidy claim's line.
+    pub fn claim_line(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::ClaimLine(id) => Ok(id),
+            _ => Err(AppError::validation(field, "not a claim line's ID")),
         }
     }
 

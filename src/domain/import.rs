@@ -404,6 +404,20 @@ pub fn parse_level(s: &str) -> Option<SkillLevel> {
     })
 }
 
+/// A skill level's API name (`LEVEL_4`), as [`parse_level`] reads it.
+pub fn level_name(level: SkillLevel) -> &'static str {
+    match level {
+        SkillLevel::Apprentice => "APPRENTICE",
+        SkillLevel::Level5 => "LEVEL_5",
+        SkillLevel::Level4 => "LEVEL_4",
+        SkillLevel::Level3 => "LEVEL_3",
+        SkillLevel::Level2 => "LEVEL_2",
+        SkillLevel::Level1 => "LEVEL_1",
+        SkillLevel::SpecialTechnician => "SPECIAL_TECHNICIAN",
+        SkillLevel::ChiefTechnician => "CHIEF_TECHNICIAN",
+    }
+}
+
 fn parse_bool(s: &str) -> Option<bool> {
     match s.to_lowercase().as_str() {
         "true" | "yes" | "y" | "1" | "是" => Some(true),

@@ -33,6 +33,7 @@ pub mod reports;
 pub mod resources;
 pub mod retention;
 pub mod sign_ins;
+pub mod subsidies;
 mod text;
 
 pub use text::SearchText;

@@ -3,9 +3,9 @@
 //! their unmasked personal data and when, as one JSON document.
 
 use entity::{
-    attendance, audit_event, candidate, certificate, cohort_application, data_request, enrollment,
-    follow_up, learner, online_hours, organization, provider_link, recommendation, region,
-    subsidy_slot, training_intention,
+    attendance, audit_event, candidate, certificate, claim_line, cohort_application, data_request,
+    enrollment, follow_up, learner, online_hours, organization, provider_link, recommendation,
+    region, subsidy_slot, training_intention,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
@@ -30,6 +30,7 @@ pub const TABLES: &[&str] = &[
     "data_requests",
     "attendances",
     "online_hours",
+    "claim_lines",
 ];
 
 macro_rules! rows_of {
@@ -116,6 +117,7 @@ pub async fn export(
         "subsidy_slots": rows_of!(db, subsidy_slot, id),
         "attendances": rows_of!(db, attendance, id),
         "online_hours": rows_of!(db, online_hours, id),
+        "claim_lines": rows_of!(db, claim_line, id),
         // The learner's own requests, the value asked for masked (its ciphertext is no use).
         "data_requests": data_request::Entity::find()
             .filter(data_request::Column::LearnerId.eq(id))

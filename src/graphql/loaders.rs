@@ -238,6 +238,10 @@ loader!(
     FollowUpsByLearner, i32 => Vec<follow_up::Model>, employment::follow_ups_by_learner
 );
 loader!(
+    /// The lines of each subsidy claim.
+    LinesByClaim, i32 => Vec<entity::claim_line::Model>, crate::domain::subsidies::lines_by_claim
+);
+loader!(
     /// The class days of each cohort.
     ClassDaysByCohort, i32 => Vec<entity::class_day::Model>, crate::domain::cohorts::class_days_by_cohort
 );
@@ -320,6 +324,8 @@ pub struct Loaders {
     pub follow_ups_by_enrollment: DataLoader<FollowUpsByEnrollment>,
     /// Class days by cohort.
     pub class_days_by_cohort: DataLoader<ClassDaysByCohort>,
+    /// Claim lines by claim.
+    pub lines_by_claim: DataLoader<LinesByClaim>,
     /// Attendance by enrolment.
     pub attendance_by_enrollment: DataLoader<AttendanceByEnrollment>,
     /// Online study time by enrolment.
@@ -427,6 +433,7 @@ impl Loaders {
             follow_ups_by_learner: dl(FollowUpsByLearner(db.clone()), delay),
             follow_ups_by_enrollment: dl(FollowUpsByEnrollment(db.clone()), delay),
             class_days_by_cohort: dl(ClassDaysByCohort(db.clone()), delay),
+            lines_by_claim: dl(LinesByClaim(db.clone()), delay),
             attendance_by_enrollment: dl(AttendanceByEnrollment(db.clone()), delay),
             online_hours_by_enrollment: dl(OnlineHoursByEnrollment(db.clone()), delay),
             enterprise_demands,

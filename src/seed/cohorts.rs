@@ -105,7 +105,8 @@ pub(super) async fn demo_cohorts(
             .all(db)
             .await?;
         let mut enrolled = Vec::new();
-        for l in learners.iter().take(3) {
+        // The cohort that finishes trains all four of its provider's learners.
+        for l in learners.iter().take(if index == 3 { 4 } else { 3 }) {
             let contract = (kind == CohortKind::NewApprenticeship).then(|| Contract {
                 start,
                 end: start + Days::new(730),
@@ -157,7 +158,7 @@ pub(super) async fn demo_cohorts(
             demo_training_record(db, &caller, &cohort, &enrolled, true).await?;
         }
         if index == 3 {
-            for e in &enrolled[..2] {
+            for e in &enrolled[..3] {
                 cohorts::end_enrollment(
                     db,
                     &caller,
@@ -168,7 +169,7 @@ pub(super) async fn demo_cohorts(
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             }
-            if let Some(e) = enrolled.get(2) {
+            if let Some(e) = enrolled.get(3) {
                 cohorts::end_enrollment(
                     db,
                     &caller,

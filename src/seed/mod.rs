@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use anyhow::{Context as _, bail};
 use chrono::{Days, NaiveDate};
-use entity::{MembershipRole, alliance, membership, region};
+use entity::{MembershipRole, alliance, membership, organization, region};
 use sea_orm::{ActiveEnum, ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait};
 use serde::Deserialize;
 
@@ -28,6 +28,7 @@ mod evaluation;
 mod orders;
 mod people;
 mod resources;
+mod subsidies;
 
 use cohorts::demo_cohorts;
 use demands::{demo_demands, industry_occupations};
@@ -242,6 +243,8 @@ pub enum SeedOutcome {
         recommendations: usize,
         /// Learners' requests about their personal data.
         data_requests: usize,
+        /// Subsidy claims.
+        claims: usize,
     },
     /// The database already had regions; nothing was written.
     AlreadyPopulated,
@@ -390,6 +393,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
     let intentions = demo_orders(db, &demo.intentions).await?;
     let (completers, recommendations) = demo_employment(db).await?;
     let data_requests = people::demo_data_requests(db, key).await?;
+    let claims = subsidies::demo_claims(db).await?;
     Ok(SeedOutcome::Loaded {
         regions: demo.regions.len(),
         alliances: demo.alliances.len(),
@@ -404,5 +408,6 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
         completers,
         recommendations,
         data_requests,
+        claims,
     })
 }

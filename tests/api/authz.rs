@@ -2,7 +2,7 @@
 //! (`UNAUTHENTICATED` without a token, `FORBIDDEN` otherwise), and a refused call changes nothing.
 
 use entity::{audit_event, demand, learner, membership, organization};
-use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use skillgraph::auth::{Caller, Role};
 
@@ -103,6 +103,20 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("sign-ins");
+    let claims = (
+        entity::subsidy_standard::Entity::find()
+            .all(db)
+            .await
+            .expect("standards"),
+        entity::subsidy_claim::Entity::find()
+            .all(db)
+            .await
+            .expect("claims"),
+        entity::claim_line::Entity::find()
+            .all(db)
+            .await
+            .expect("lines"),
+    );
     let records = (
         entity::class_day::Entity::find()
             .count(db)
@@ -136,7 +150,7 @@ async fn snapshot(app: &TestApp) -> String {
         .await
         .expect("applications");
     format!(
-        "{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
+        "{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
     )
 }
 
@@ -184,6 +198,7 @@ struct Fixture {
     reject_application: Value,
     pending_correction: Value,
     pending_erasure: Value,
+    pending_lines: Vec<Value>,
     class_day: Value,
     free_day: String,
     attendance_csv: String,
@@ -523,6 +538,15 @@ async fn fixture(app: &TestApp) -> Fixture {
             format!("{first17}{}", char::from(check))
         },
         class_day: record.class_day,
+        pending_lines: entity::claim_line::Entity::find()
+            .filter(entity::claim_line::Column::Status.eq(entity::ClaimLineStatus::Pending))
+            .order_by_asc(entity::claim_line::Column::Id)
+            .all(&app.db.db)
+            .await
+            .expect("claim lines")
+            .into_iter()
+            .map(|l| json!(skillgraph::graphql::ids::NodeKey::ClaimLine(l.id).to_id()))
+            .collect(),
         free_day: record.free_day,
         attendance_csv: record.attendance_csv,
         online_csv: record.online_csv,
@@ -1026,6 +1050,36 @@ const CELLS: &[Cell] = &[
         query: "mutation($r: ID!) { rejectDataRequest(input: {request: $r, reason: \"仍在培训中\"}) { status } }",
         variables: |f| json!({ "r": f.pending_erasure }),
         allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "approveClaimLine",
+        query: "mutation($l: ID!) { approveClaimLine(input: {line: $l, note: \"考勤齐全\"}) { status } }",
+        variables: |f| json!({ "l": f.pending_lines[0] }),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "rejectClaimLine",
+        query: "mutation($l: ID!) { rejectClaimLine(input: {line: $l, reason: \"签到记录与课表不符\"}) { status } }",
+        variables: |f| json!({ "l": f.pending_lines[1] }),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "markClaimLinesPaid",
+        query: "mutation($l: ID!) { markClaimLinesPaid(input: {lines: [$l], paymentReference: \"ZJCZ-2026-000200\"}) { status } }",
+        variables: |f| json!({ "l": f.pending_lines[0] }),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "setSubsidyStandard",
+        query: "mutation { setSubsidyStandard(input: {year: 2031, scarceUpliftPercent: 15, apprenticeshipFenPerYear: 550000}) { year } }",
+        variables: |_| json!({}),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "submitSubsidyClaim",
+        query: "mutation($c: ID!) { submitSubsidyClaim(input: {cohort: $c}) { status claimedFen } }",
+        variables: |f| json!({ "c": f.cohort }),
+        allowed: &[Role::College],
     },
 ];
 

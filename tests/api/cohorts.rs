@@ -911,3 +911,65 @@ async fn attendance_and_online_hours_import_by_real_name_and_refuse_bad_rows() {
         "a day imported again takes the new figure"
     );
 }
+
+#[tokio::test]
+async fn a_claim_needs_the_evidence_its_catalogue_item_asks() {
+    let app = TestApp::demo().await;
+    let w = world(&app).await;
+    let (c, e) = running_cohort(&app, &w, 1).await;
+    let day = json!({ "day": days_ago(5), "hours": 6, "topic": "验光实操" });
+    let days = app
+        .data_as(&w.college, SCHEDULE, json!({ "c": c, "d": [day] }))
+        .await;
+    app.data_as(
+        &w.college,
+        ATTEND,
+        json!({ "d": days["scheduleClassDays"][0]["id"], "e": [e[0]] }),
+    )
+    .await;
+    app.data_as(&w.college, COMPLETE, json!({ "e": e[0] }))
+        .await;
+    app.data_as(
+        &w.college,
+        "mutation($c: ID!) { finishCohort(input: {cohort: $c}) { status } }",
+        json!({ "c": c }),
+    )
+    .await;
+    let end = app
+        .data_with(
+            "query($c: ID!) { node(id: $c) { ... on Cohort { endOn } } }",
+            json!({ "c": c }),
+        )
+        .await;
+    let year: i32 = end["node"]["endOn"].as_str().expect("endOn")[..4]
+        .parse()
+        .expect("year");
+    let regulator = caller(
+        Role::Regulator,
+        None,
+        &[],
+        Some(app.region_row("321100").await),
+        None,
+    );
+    const ITEM: &str = "mutation($y: Int!, $e: ClaimEvidence) { upsertCatalogueItem(input: {occupation: \"4-14-03-03\", level: LEVEL_4, category: SKILL_LEVEL_CERTIFICATE, subsidyFen: 123456, scarce: false, year: $y, evidence: $e}) { subsidyFen evidence } }";
+    let item = app
+        .data_as(&regulator, ITEM, json!({ "y": year, "e": null }))
+        .await;
+    assert_eq!(
+        item["upsertCatalogueItem"],
+        json!({ "subsidyFen": 123456, "evidence": "CERTIFICATE" })
+    );
+    const SUBMIT: &str = "mutation($c: ID!) { submitSubsidyClaim(input: {cohort: $c}) { claimedFen lines { amountFen evidence } } }";
+    let refused = app.query_as(&w.college, SUBMIT, json!({ "c": c })).await;
+    assert!(
+        refused.to_string().contains("no valid certificate"),
+        "{refused}"
+    );
+    app.data_as(&regulator, ITEM, json!({ "y": year, "e": "COMPLETION" }))
+        .await;
+    let claimed = app.data_as(&w.college, SUBMIT, json!({ "c": c })).await;
+    assert_eq!(
+        claimed["submitSubsidyClaim"],
+        json!({ "claimedFen": 123456, "lines": [{ "amountFen": 123456, "evidence": "COMPLETION" }] })
+    );
+}

@@ -38,6 +38,7 @@ mod rights;
 mod schema_sdl;
 mod statements;
 mod structure;
+mod subsidies;
 mod throttle;
 mod traces;
 mod writes;

@@ -446,7 +446,7 @@ async fn the_catalogue_and_plans_are_kept_and_public() {
         Some(app.region_row("321100").await),
         None,
     );
-    let upsert = "mutation($a: Int!) { upsertCatalogueItem(input: {occupation: \"6-18-02-04\", level: LEVEL_2, category: SKILL_LEVEL_CERTIFICATE, subsidyAmount: $a, scarce: true, year: 2027}) { id subsidyAmount status region { code } } }";
+    let upsert = "mutation($a: Int!) { upsertCatalogueItem(input: {occupation: \"6-18-02-04\", level: LEVEL_2, category: SKILL_LEVEL_CERTIFICATE, subsidyAmount: $a, scarce: true, year: 2035}) { id subsidyAmount status region { code } } }";
     let first = app.data_as(&regulator, upsert, json!({ "a": 3000 })).await;
     let again = app.data_as(&regulator, upsert, json!({ "a": 3500 })).await;
     assert_eq!(
@@ -463,13 +463,13 @@ async fn the_catalogue_and_plans_are_kept_and_public() {
         json!({ "status": "UNDER_REVIEW", "reason": "就业率低于 45%" })
     );
     let listed = app
-        .data("{ catalogueItems(filter: {year: 2027}) { totalCount } }")
+        .data("{ catalogueItems(filter: {year: 2035}) { totalCount } }")
         .await;
     assert_eq!(
         listed["catalogueItems"]["totalCount"], 0,
         "LISTED items by default"
     );
-    let review = app.data("{ catalogueItems(filter: {year: 2027, statuses: [UNDER_REVIEW], scarce: true}) { nodes { occupation { name } level } } }").await;
+    let review = app.data("{ catalogueItems(filter: {year: 2035, statuses: [UNDER_REVIEW], scarce: true}) { nodes { occupation { name } level } } }").await;
     assert_eq!(
         review["catalogueItems"]["nodes"],
         json!([{ "occupation": { "name": "焊工" }, "level": "LEVEL_2" }])

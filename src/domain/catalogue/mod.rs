@@ -39,8 +39,11 @@ pub struct CatalogueEntry {
     pub level: SkillLevel,
     /// The category.
     pub category: CatalogueCategory,
-    /// Subsidy per person, CNY: 0 to 100,000.
-    pub subsidy_amount: i32,
+    /// Subsidy per person, fen: 0 to 10,000,000 (100,000 CNY).
+    pub subsidy_fen: i64,
+    /// What a claim needs beyond the completion's attendance; by default a certificate for the
+    /// certificate categories and the completion alone for a special ability.
+    pub evidence: Option<entity::ClaimEvidence>,
     /// A scarce occupation.
     pub scarce: bool,
     /// The catalogue year, 2000 to 2100.
@@ -66,12 +69,18 @@ pub async fn upsert_item(
     entry: CatalogueEntry,
 ) -> AppResult<catalogue_item::Model> {
     let region_id = policy::supervised_region(&caller.viewer)?;
-    if !(0..=100_000).contains(&entry.subsidy_amount) {
+    if !(0..=10_000_000).contains(&entry.subsidy_fen) {
         return Err(AppError::validation(
-            "input.subsidyAmount",
-            "0 to 100,000 CNY",
+            "input.subsidyFen",
+            "0 to 10,000,000 fen (100,000 CNY)",
         ));
     }
+    let evidence = entry.evidence.unwrap_or(match entry.category {
+        CatalogueCategory::SpecialAbility => entity::ClaimEvidence::Completion,
+        _ => entity::ClaimEvidence::Certificate,
+    });
+    // The whole-yuan column older clients read, rounded down.
+    let yuan = i32::try_from(entry.subsidy_fen / 100).unwrap_or(i32::MAX);
     if !(2000..=2100).contains(&entry.year) {
         return Err(AppError::validation("input.year", "2000 to 2100"));
     }
@@ -89,7 +98,9 @@ pub async fn upsert_item(
     let saved = match existing {
         Some(item) => {
             let mut active: catalogue_item::ActiveModel = item.into();
-            active.subsidy_amount = Set(entry.subsidy_amount);
+            active.subsidy_amount = Set(yuan);
+            active.subsidy_fen = Set(entry.subsidy_fen);
+            active.evidence = Set(evidence);
             active.scarce = Set(entry.scarce);
             active.status = Set(CatalogueItemStatus::Listed);
             active.reason = Set(None);
@@ -102,7 +113,9 @@ pub async fn upsert_item(
                 occupation_code: Set(entry.occupation.as_str().to_owned()),
                 level: Set(entry.level),
                 category: Set(entry.category),
-                subsidy_amount: Set(entry.subsidy_amount),
+                subsidy_amount: Set(yuan),
+                subsidy_fen: Set(entry.subsidy_fen),
+                evidence: Set(evidence),
                 scarce: Set(entry.scarce),
                 year: Set(entry.year),
                 status: Set(CatalogueItemStatus::Listed),
@@ -124,7 +137,7 @@ pub async fn upsert_item(
             region_id: Some(region_id),
             changes: Some(json!({
                 "occupation": saved.occupation_code, "level": format!("{:?}", saved.level),
-                "category": format!("{:?}", saved.category), "subsidyAmount": saved.subsidy_amount,
+                "category": format!("{:?}", saved.category), "subsidyFen": saved.subsidy_fen, "evidence": format!("{:?}", saved.evidence),
                 "scarce": saved.scarce, "year": saved.year,
             })),
         },

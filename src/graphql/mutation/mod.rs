@@ -15,6 +15,7 @@ mod onboarding;
 mod orders;
 mod records;
 mod resources;
+mod subsidies;
 
 use async_graphql::Context;
 
@@ -35,6 +36,7 @@ pub struct MutationRoot(
     learners::LearnersMutation,
     learners::DataRequestsMutation,
     records::RecordsMutation,
+    subsidies::SubsidiesMutation,
     onboarding::OnboardingMutation,
 );
 

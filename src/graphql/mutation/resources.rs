@@ -144,7 +144,23 @@ impl ResourcesMutation {
             occupation: input::one("input.occupation", &input.occupation)?,
             level: input.level.into(),
             category: input.category.into(),
-            subsidy_amount: input.subsidy_amount,
+            subsidy_fen: match (input.subsidy_fen, input.subsidy_amount) {
+                (Some(fen), None) => i64::from(fen),
+                (None, Some(yuan)) if (0..=100_000).contains(&yuan) => i64::from(yuan) * 100,
+                (None, Some(_)) => {
+                    return Err(
+                        AppError::validation("input.subsidyAmount", "0 to 100,000 CNY").into(),
+                    );
+                }
+                _ => {
+                    return Err(AppError::validation(
+                        "input.subsidyFen",
+                        "give the amount once: subsidyFen (or, in whole CNY, subsidyAmount)",
+                    )
+                    .into());
+                }
+            },
+            evidence: input.evidence.map(Into::into),
             scarce: input.scarce,
             year: input::narrow::<i16>("input.year", input.year, "2000 to 2100")?,
         };
@@ -251,8 +267,13 @@ pub struct UpsertCatalogueItemInput {
     pub level: SkillLevel,
     /// The category.
     pub category: CatalogueCategory,
-    /// Subsidy per person, CNY.
-    pub subsidy_amount: i32,
+    /// Subsidy per person, in fen (1 CNY = 100 fen); give this or `subsidyAmount`.
+    pub subsidy_fen: Option<i32>,
+    /// Subsidy per person, in whole CNY; give this or `subsidyFen`.
+    pub subsidy_amount: Option<i32>,
+    /// What a claim needs beyond the completion's attendance record (by default a CERTIFICATE
+    /// for the certificate categories, COMPLETION for a special ability).
+    pub evidence: Option<crate::graphql::types::ClaimEvidence>,
     /// A scarce occupation.
     #[graphql(default)]
     pub scarce: bool,

@@ -11,6 +11,7 @@ mod levels;
 mod onboarding;
 mod orders;
 mod people;
+mod subsidies;
 mod training;
 
 use async_graphql::Context;
@@ -45,6 +46,7 @@ pub struct QueryRoot(
     onboarding::OnboardingQuery,
     employment::EmploymentQuery,
     levels::LevelsQuery,
+    subsidies::SubsidiesQuery,
 );
 
 // The query root of the public schema (its description is the SDL's).
@@ -59,6 +61,12 @@ pub(super) async fn load_node(
 ) -> async_graphql::Result<Option<Node>> {
     let loaders = &api(ctx)?.loaders;
     Ok(match key {
+        NodeKey::SubsidyClaim(id) => domain::subsidies::by_id(&api(ctx)?.db, &caller(ctx), id)
+            .await?
+            .map(|m| Node::SubsidyClaim(crate::graphql::types::SubsidyClaim(m))),
+        NodeKey::ClaimLine(id) => domain::subsidies::line_by_id(&api(ctx)?.db, &caller(ctx), id)
+            .await?
+            .map(|m| Node::ClaimLine(crate::graphql::types::ClaimLine(m))),
         NodeKey::ClassDay(id) => domain::cohorts::class_day_by_id(&api(ctx)?.db, id)
             .await?
             .map(|m| Node::ClassDay(crate::graphql::types::ClassDay(m))),

@@ -24,6 +24,7 @@ mod resource;
 mod review;
 mod sign_in;
 mod skill_level;
+mod subsidies;
 mod viewer;
 
 pub use alliance::{Alliance, AllianceFilter, AllianceOrder, AllianceOrderField};
@@ -71,6 +72,10 @@ pub use review::CatalogueReview;
 pub(crate) use review::ReviewCatalogueInput;
 pub use sign_in::{SignIn, SignInFilter};
 pub use skill_level::SkillLevelInfo;
+pub use subsidies::{
+    ClaimEvidence, ClaimLine, ClaimLineStatus, ClaimStatus, ExportFile, SubsidyClaim,
+    SubsidyClaimFilter, SubsidyStandard,
+};
 pub use viewer::{Permission, Role, Viewer};
 
 use crate::{domain::page::PageRequest, error::AppResult};

@@ -1,10 +1,10 @@
 use async_graphql::{ID, Interface};
 
 use super::{
-    Alliance, AssessmentSession, AuditEvent, Candidate, CatalogueItem, Certificate, ClassDay,
-    Cohort, DataRequest, Demand, Enrollment, FollowUp, Learner, Membership, MembershipApplication,
-    Occupation, OpenResource, Organization, Recommendation, Region, TrainingIntention,
-    TrainingOrder, TrainingPlan,
+    Alliance, AssessmentSession, AuditEvent, Candidate, CatalogueItem, Certificate, ClaimLine,
+    ClassDay, Cohort, DataRequest, Demand, Enrollment, FollowUp, Learner, Membership,
+    MembershipApplication, Occupation, OpenResource, Organization, Recommendation, Region,
+    SubsidyClaim, TrainingIntention, TrainingOrder, TrainingPlan,
 };
 
 /// An object with a global ID (the Relay `Node` interface). Any node can be fetched again with
@@ -63,4 +63,8 @@ pub enum Node {
     DataRequest(DataRequest),
     /// A cohort's class day.
     ClassDay(ClassDay),
+    /// A subsidy claim (for its provider and the regulator who pays it).
+    SubsidyClaim(SubsidyClaim),
+    /// A line of a subsidy claim (likewise).
+    ClaimLine(ClaimLine),
 }

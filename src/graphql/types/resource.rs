@@ -512,9 +512,19 @@ impl CatalogueItem {
         self.0.category.into()
     }
 
-    /// Subsidy per person, CNY.
+    /// Subsidy per person, whole CNY (`subsidyFen` is exact).
     async fn subsidy_amount(&self) -> i32 {
         self.0.subsidy_amount
+    }
+
+    /// Subsidy per person, fen (1 CNY = 100 fen); claims are computed from it.
+    async fn subsidy_fen(&self) -> i64 {
+        self.0.subsidy_fen
+    }
+
+    /// What a claim line needs beyond the completion's attendance record.
+    async fn evidence(&self) -> crate::graphql::types::ClaimEvidence {
+        self.0.evidence.into()
     }
 
     /// A scarce occupation (紧缺职业).
