@@ -169,6 +169,21 @@ pub enum DemandStatus {
     /// Withdrawn, with a reason.
     #[sea_orm(string_value = "CLOSED")]
     Closed,
+    /// OPEN but past its `valid_until`: derived when read, never stored. It leaves every public
+    /// list and takes no recommendation.
+    #[sea_orm(string_value = "EXPIRED")]
+    Expired,
+}
+
+impl DemandStatus {
+    /// The status as of `today`: an OPEN demand past its last day is EXPIRED.
+    pub fn as_of(self, valid_until: chrono::NaiveDate, today: chrono::NaiveDate) -> Self {
+        if self == Self::Open && valid_until < today {
+            Self::Expired
+        } else {
+            self
+        }
+    }
 }
 
 /// The kinds of cohort.

@@ -414,9 +414,20 @@ pub enum ResourceOrderField {
     Distance,
 }
 
+/// Published and not past its end date: what public lists hold (a resource whose `end_on` has
+/// passed leaves them the day after, whatever its status).
+pub fn current() -> Condition {
+    Condition::all()
+        .add(open_resource::Column::Status.eq(ResourceStatus::Published))
+        .add(
+            Condition::any()
+                .add(open_resource::Column::EndOn.is_null())
+                .add(open_resource::Column::EndOn.gte(Utc::now().date_naive())),
+        )
+}
+
 fn select(filter: &ResourceFilter, backend: DbBackend) -> Select<open_resource::Entity> {
-    let mut cond =
-        Condition::all().add(open_resource::Column::Status.eq(ResourceStatus::Published));
+    let mut cond = Condition::all().add(current());
     if !filter.alliances.is_empty() {
         cond = cond.add(
             open_resource::Column::ProviderId.in_subquery(
@@ -649,9 +660,7 @@ pub async fn occupations_by_resource(
 pub fn published_of_provider() -> NestedList<open_resource::Model> {
     NestedList {
         name: "organization.openResources",
-        select: open_resource::Entity::find()
-            .filter(open_resource::Column::Status.eq(ResourceStatus::Published))
-            .into_query(),
+        select: open_resource::Entity::find().filter(current()).into_query(),
         parent: Expr::col((open_resource::Entity, open_resource::Column::ProviderId)),
         order: Expr::col((open_resource::Entity, open_resource::Column::Id)),
         parse: |row| open_resource::Model::from_query_result(row, ""),
@@ -674,7 +683,7 @@ pub fn published_of_occupation() -> NestedList<open_resource::Model> {
     NestedList {
         name: "occupation.openResources",
         select: open_resource::Entity::find()
-            .filter(open_resource::Column::Status.eq(ResourceStatus::Published))
+            .filter(current())
             .into_query()
             .join_subquery(
                 JoinType::InnerJoin,
@@ -697,7 +706,7 @@ pub fn published_of_alliance() -> NestedList<open_resource::Model> {
     NestedList {
         name: "alliance.openResources",
         select: open_resource::Entity::find()
-            .filter(open_resource::Column::Status.eq(ResourceStatus::Published))
+            .filter(current())
             .into_query()
             .inner_join(
                 membership::Entity,

@@ -714,3 +714,142 @@ async fn distance_filter_and_ordering_match_hand_computed_distances() {
         "filter.near.radiusKm"
     );
 }
+
+/// Whether a list of nodes holds the node `id` (exactly: one global ID can begin another).
+fn has(nodes: &Value, id: &str) -> bool {
+    nodes
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .any(|n| n["id"].as_str() == Some(id))
+}
+
+#[tokio::test]
+async fn a_demand_past_its_last_day_and_a_resource_past_its_end_leave_the_public_lists() {
+    use entity::{demand, open_resource};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let app = TestApp::demo().await;
+    let zj = caller(
+        Role::Regulator,
+        None,
+        &[],
+        Some(app.region_row("321100").await),
+        None,
+    );
+    // A learner the backlog says fits an open demand.
+    let backlog = app
+        .data_as(
+            &zj,
+            "{ recommendationBacklog(filter: {alliance: \"zj-eyewear\"}, first: 100) { nodes { recommendationCount learner { id } } } }",
+            json!({}),
+        )
+        .await;
+    let mut pair = None;
+    for entry in backlog["recommendationBacklog"]["nodes"]
+        .as_array()
+        .expect("backlog")
+    {
+        let s = app
+            .data_as(
+                &zj,
+                "query($l: ID!) { node(id: $l) { ... on Learner { jobSuggestions(first: 1) { demand { id } } } } }",
+                json!({ "l": entry["learner"]["id"] }),
+            )
+            .await;
+        if let Some(d) = s["node"]["jobSuggestions"][0]["demand"]["id"].as_str() {
+            pair = Some((entry["learner"]["id"].clone(), d.to_owned()));
+            break;
+        }
+    }
+    let (learner, demand_id) = pair.expect("a learner with a suggested demand");
+    let raw = TestApp::raw_id(&json!(demand_id));
+    let before = app.data("{ demands(first: 100) { totalCount } }").await["demands"]["totalCount"]
+        .as_i64()
+        .expect("count");
+    let yesterday = Utc::now().date_naive() - Days::new(1);
+    demand::Entity::update_many()
+        .col_expr(demand::Column::ValidUntil, Expr::value(yesterday))
+        .filter(demand::Column::Id.eq(raw))
+        .exec(&app.db.db)
+        .await
+        .expect("age the demand");
+    let after = app
+        .data("{ demands(first: 100) { totalCount nodes { id } } }")
+        .await;
+    assert_eq!(after["demands"]["totalCount"], before - 1);
+    assert!(
+        !has(&after["demands"]["nodes"], &demand_id),
+        "off the public list"
+    );
+    let public = app
+        .data_with(
+            "query($d: ID!) { node(id: $d) { id } }",
+            json!({ "d": demand_id }),
+        )
+        .await;
+    assert_eq!(public["node"], Value::Null, "and off the public graph");
+    let seen = app
+        .data_as(&zj, "query($d: ID!) { node(id: $d) { ... on Demand { status enterprise { demands { nodes { id } } } } } }", json!({ "d": demand_id }))
+        .await;
+    assert_eq!(
+        seen["node"]["status"], "EXPIRED",
+        "its regulator sees it, EXPIRED"
+    );
+    assert!(!has(
+        &seen["node"]["enterprise"]["demands"]["nodes"],
+        &demand_id
+    ));
+    let expired = app
+        .data_as(
+            &zj,
+            "{ demands(filter: {statuses: [EXPIRED]}, first: 100) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    assert!(has(&expired["demands"]["nodes"], &demand_id), "{expired}");
+    let refused = app
+        .query_as(
+            &zj,
+            "mutation($l: ID!, $d: ID!) { recommendJob(input: {learner: $l, demand: $d}) { id } }",
+            json!({ "l": learner, "d": demand_id }),
+        )
+        .await;
+    assert_eq!(refused["errors"][0]["extensions"]["field"], "input.demand");
+    assert!(refused.to_string().contains("expired"), "{refused}");
+
+    // A published resource whose end date passed leaves the lists too.
+    let resource = open_resource::Entity::find()
+        .filter(open_resource::Column::Status.eq(entity::ResourceStatus::Published))
+        .one(&app.db.db)
+        .await
+        .expect("resources")
+        .expect("a published resource");
+    let gid = skillgraph::graphql::ids::NodeKey::OpenResource(resource.id)
+        .to_id()
+        .0;
+    let listed = app
+        .data("{ openResources(first: 100) { nodes { id } } }")
+        .await;
+    assert!(has(&listed["openResources"]["nodes"], &gid));
+    open_resource::Entity::update_many()
+        .col_expr(open_resource::Column::EndOn, Expr::value(Some(yesterday)))
+        .filter(open_resource::Column::Id.eq(resource.id))
+        .exec(&app.db.db)
+        .await
+        .expect("end the resource");
+    // (A different document: the public cache keeps the first answer until a mutation.)
+    let listed = app
+        .data("{ openResources(first: 100) { totalCount nodes { id } } }")
+        .await;
+    assert!(
+        !has(&listed["openResources"]["nodes"], &gid),
+        "off the list the day after its end"
+    );
+    let nested = app
+        .data_with(
+            "query($o: ID!) { node(id: $o) { ... on Organization { openResources { nodes { id } } } } }",
+            json!({ "o": skillgraph::graphql::ids::NodeKey::Organization(resource.provider_id).to_id() }),
+        )
+        .await;
+    assert!(!has(&nested["node"]["openResources"]["nodes"], &gid));
+}

@@ -43,6 +43,38 @@ pub enum DemandOrderField {
     Distance,
 }
 
+/// OPEN and not past its last day (an OPEN demand past `valid_until` reads as EXPIRED).
+pub fn open_now() -> Condition {
+    Condition::all()
+        .add(demand::Column::Status.eq(DemandStatus::Open))
+        .add(demand::Column::ValidUntil.gte(chrono::Utc::now().date_naive()))
+}
+
+/// The rows of any of `statuses`, EXPIRED and OPEN told apart by the day.
+fn of_statuses(statuses: &[DemandStatus]) -> Condition {
+    let today = chrono::Utc::now().date_naive();
+    let mut any = Condition::any();
+    let stored: Vec<DemandStatus> = statuses
+        .iter()
+        .copied()
+        .filter(|s| !matches!(s, DemandStatus::Open | DemandStatus::Expired))
+        .collect();
+    if !stored.is_empty() {
+        any = any.add(demand::Column::Status.is_in(stored));
+    }
+    if statuses.contains(&DemandStatus::Open) {
+        any = any.add(open_now());
+    }
+    if statuses.contains(&DemandStatus::Expired) {
+        any = any.add(
+            Condition::all()
+                .add(demand::Column::Status.eq(DemandStatus::Open))
+                .add(demand::Column::ValidUntil.lt(today)),
+        );
+    }
+    any
+}
+
 /// The rows a viewer may see: OPEN ones and those [`policy::demand_visibility`] adds.
 pub(super) fn visible(viewer: &Viewer) -> Condition {
     let (enterprise, alliances, region) = match policy::demand_visibility(viewer) {
@@ -53,7 +85,7 @@ pub(super) fn visible(viewer: &Viewer) -> Condition {
             region,
         } => (enterprise, alliances, region),
     };
-    let mut any = Condition::any().add(demand::Column::Status.eq(DemandStatus::Open));
+    let mut any = Condition::any().add(open_now());
     if let Some(org) = enterprise {
         any = any.add(demand::Column::EnterpriseId.eq(org));
     }
@@ -85,7 +117,7 @@ pub(super) fn select(
     } else {
         filter.statuses.clone()
     };
-    cond = cond.add(demand::Column::Status.is_in(statuses));
+    cond = cond.add(of_statuses(&statuses));
     if !filter.alliances.is_empty() {
         cond = cond.add(
             demand::Column::Id.in_subquery(
@@ -249,7 +281,10 @@ pub async fn count(
 pub fn can_see(viewer: &Viewer, demand: &demand::Model, alliance_ids: &[i32]) -> bool {
     policy::see_demand(
         viewer,
-        demand.status == DemandStatus::Open,
+        demand
+            .status
+            .as_of(demand.valid_until, chrono::Utc::now().date_naive())
+            == DemandStatus::Open,
         demand.enterprise_id,
         demand.region_id,
         alliance_ids,
@@ -332,9 +367,7 @@ pub async fn ids_by_cohort(
 pub fn open_of_enterprise() -> NestedList<demand::Model> {
     NestedList {
         name: "organization.demands",
-        select: demand::Entity::find()
-            .filter(demand::Column::Status.eq(DemandStatus::Open))
-            .into_query(),
+        select: demand::Entity::find().filter(open_now()).into_query(),
         parent: Expr::col((demand::Entity, demand::Column::EnterpriseId)),
         order: Expr::col((demand::Entity, demand::Column::Id)),
         parse: |row| demand::Model::from_query_result(row, ""),
@@ -348,7 +381,7 @@ pub fn open_of_alliance() -> NestedList<demand::Model> {
         name: "alliance.demands",
         select: demand::Entity::find()
             .inner_join(demand_alliance::Entity)
-            .filter(demand::Column::Status.eq(DemandStatus::Open))
+            .filter(open_now())
             .into_query(),
         parent: Expr::col((demand_alliance::Entity, demand_alliance::Column::AllianceId)),
         order: Expr::col((demand_alliance::Entity, demand_alliance::Column::DemandId)),
@@ -361,9 +394,7 @@ pub fn open_of_alliance() -> NestedList<demand::Model> {
 pub fn open_of_occupation() -> NestedList<demand::Model> {
     NestedList {
         name: "occupation.demands",
-        select: demand::Entity::find()
-            .filter(demand::Column::Status.eq(DemandStatus::Open))
-            .into_query(),
+        select: demand::Entity::find().filter(open_now()).into_query(),
         parent: Expr::col((demand::Entity, demand::Column::OccupationCode)),
         order: Expr::col((demand::Entity, demand::Column::Id)),
         parse: |row| demand::Model::from_query_result(row, ""),

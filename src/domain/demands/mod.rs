@@ -9,7 +9,7 @@ mod listing;
 
 pub use listing::{
     DemandFilter, DemandOrderField, alliance_ids, alliances_of, by_ids, can_see, count,
-    ids_by_cohort, list, open_of_alliance, open_of_enterprise, open_of_occupation,
+    ids_by_cohort, list, open_now, open_of_alliance, open_of_enterprise, open_of_occupation,
 };
 
 use std::collections::{BTreeSet, HashMap};
@@ -493,6 +493,7 @@ fn status_name(status: DemandStatus) -> &'static str {
     match status {
         DemandStatus::Draft => "DRAFT",
         DemandStatus::Open => "OPEN",
+        DemandStatus::Expired => "EXPIRED",
         DemandStatus::Filled => "FILLED",
         DemandStatus::Closed => "CLOSED",
     }

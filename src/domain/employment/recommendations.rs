@@ -27,11 +27,26 @@ pub async fn recommend(
         .one(db)
         .await?
         .ok_or_else(|| AppError::validation("input.demand", "no demand has this ID"))?;
-    if found.status != DemandStatus::Open {
-        return Err(AppError::validation(
-            "input.demand",
-            "only an OPEN demand can be recommended",
-        ));
+    match found
+        .status
+        .as_of(found.valid_until, Utc::now().date_naive())
+    {
+        DemandStatus::Open => {}
+        DemandStatus::Expired => {
+            return Err(AppError::validation(
+                "input.demand",
+                format!(
+                    "the demand expired on {}; an expired demand takes no recommendation",
+                    found.valid_until
+                ),
+            ));
+        }
+        _ => {
+            return Err(AppError::validation(
+                "input.demand",
+                "only an OPEN demand can be recommended",
+            ));
+        }
     }
     let quals = qualifications(db, &[learner.id])
         .await?

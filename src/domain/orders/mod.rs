@@ -27,9 +27,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Days, NaiveDate, Utc};
 use entity::{
     CatalogueItemStatus, CohortKind, CohortStatus, InstitutionStatus, IntentionStatus, OrderStatus,
-    OrganizationKind, ResourceStatus, Schedule, SkillLevel, alliance, catalogue_item, cohort,
-    learner, membership, open_resource, organization, region, resource_occupation,
-    training_intention, training_order,
+    OrganizationKind, Schedule, SkillLevel, alliance, catalogue_item, cohort, learner, membership,
+    open_resource, organization, region, resource_occupation, training_intention, training_order,
 };
 use sea_orm::{
     ActiveValue::Set,

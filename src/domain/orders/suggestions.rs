@@ -90,7 +90,7 @@ pub async fn suggestions(
     } else {
         open_resource::Entity::find()
             .filter(open_resource::Column::Id.is_in(resource_codes.keys().copied()))
-            .filter(open_resource::Column::Status.eq(ResourceStatus::Published))
+            .filter(crate::domain::resources::current())
             .filter(
                 Expr::col(open_resource::Column::SeatsTaken)
                     .lt(Expr::col(open_resource::Column::Seats)),

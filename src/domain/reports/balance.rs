@@ -99,6 +99,7 @@ pub async fn skills_balance(
             Alias::new("n"),
         )
         .and_where(dcol(demand::Column::Status).eq(DemandStatus::Open))
+        .and_where(dcol(demand::Column::ValidUntil).gte(chrono::Utc::now().date_naive()))
         .add_group_by([dcol(demand::Column::OccupationCode)]);
     if let Some(ids) = &alliance_ids {
         q.and_where(

@@ -25,7 +25,8 @@ pub enum DemandKind {
     Apprenticeship,
 }
 
-/// Where a demand is in its life: DRAFT → OPEN → FILLED or CLOSED.
+/// Where a demand is in its life: DRAFT → OPEN → FILLED or CLOSED; an OPEN demand past its
+/// `validUntil` reads as EXPIRED.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::DemandStatus")]
 pub enum DemandStatus {
@@ -37,6 +38,8 @@ pub enum DemandStatus {
     Filled,
     /// Withdrawn, with a reason.
     Closed,
+    /// Was OPEN and is past its `validUntil`: off every public list, no recommendations.
+    Expired,
 }
 
 /// The GraphQL `Demand` type over its row; built only for rows the viewer may see.
@@ -164,7 +167,10 @@ impl Demand {
 
     /// Where it is in its life.
     async fn status(&self) -> DemandStatus {
-        self.0.status.into()
+        self.0
+            .status
+            .as_of(self.0.valid_until, chrono::Utc::now().date_naive())
+            .into()
     }
 
     /// Why it was closed.
