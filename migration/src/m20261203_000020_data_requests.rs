@@ -80,6 +80,9 @@ impl MigrationTrait for Migration {
             "CREATE INDEX idx_data_requests_status ON data_requests (status, id)",
         )
         .await?;
+        // A provider's list: its corrections, in id order.
+        db.execute_unprepared("CREATE INDEX idx_data_requests_kind ON data_requests (kind, id)")
+            .await?;
         Ok(())
     }
 

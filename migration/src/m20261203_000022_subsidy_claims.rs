@@ -212,7 +212,7 @@ impl MigrationTrait for Migration {
         for sql in [
             "CREATE UNIQUE INDEX uq_subsidy_standards ON subsidy_standards (region_id, year)",
             "CREATE UNIQUE INDEX uq_subsidy_claims_cohort ON subsidy_claims (cohort_id)",
-            "CREATE INDEX idx_subsidy_claims_region ON subsidy_claims (region_id, status, id)",
+            "CREATE INDEX idx_subsidy_claims_region ON subsidy_claims (region_id, id)",
             "CREATE INDEX idx_subsidy_claims_provider ON subsidy_claims (provider_id, id)",
             "CREATE UNIQUE INDEX uq_claim_lines_enrollment ON claim_lines (enrollment_id)",
             "CREATE INDEX idx_claim_lines_claim ON claim_lines (claim_id, id)",

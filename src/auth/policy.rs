@@ -514,9 +514,7 @@ pub fn manage_cohort(
 /// Enrolling, completing and withdrawing learners: the cohort's provider, who trains them.
 pub fn train_in_cohort(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
     require(viewer, Permission::ManageCohorts, "enrol learners")?;
-    if matches!(viewer.role, Role::College | Role::TrainingInstitution)
-        && viewer.organization_id == Some(provider_id)
-    {
+    if acts_for_provider(viewer, provider_id) {
         Ok(())
     } else {
         Err(AppError::Forbidden(
@@ -525,12 +523,16 @@ pub fn train_in_cohort(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
     }
 }
 
+/// Whether the viewer is a user of the college or training institution `provider_id`.
+fn acts_for_provider(viewer: &Viewer, provider_id: i32) -> bool {
+    matches!(viewer.role, Role::College | Role::TrainingInstitution)
+        && viewer.organization_id == Some(provider_id)
+}
+
 /// Keeping a cohort's training record (class days, attendance, online hours): its provider.
 pub fn record_training(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
     require(viewer, Permission::ManageCohorts, "keep training records")?;
-    if matches!(viewer.role, Role::College | Role::TrainingInstitution)
-        && viewer.organization_id == Some(provider_id)
-    {
+    if acts_for_provider(viewer, provider_id) {
         Ok(())
     } else {
         Err(AppError::Forbidden(
@@ -547,9 +549,7 @@ pub fn claim_subsidy(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
             "claiming a subsidy needs a token".to_owned(),
         ));
     }
-    if matches!(viewer.role, Role::College | Role::TrainingInstitution)
-        && viewer.organization_id == Some(provider_id)
-    {
+    if acts_for_provider(viewer, provider_id) {
         Ok(())
     } else {
         Err(AppError::Forbidden(

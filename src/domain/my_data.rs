@@ -7,7 +7,7 @@ use entity::{
     enrollment, follow_up, learner, online_hours, organization, provider_link, recommendation,
     region, subsidy_slot, training_intention,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveEnum, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
 use super::{ids::NodeKey, personal::PersonalDataKey};
@@ -127,11 +127,11 @@ pub async fn export(
             .into_iter()
             .map(|r| json!({
                 "id": NodeKey::DataRequest(r.id).to_id().0,
-                "kind": format!("{:?}", r.kind).to_uppercase(),
-                "field": r.field.map(|f| format!("{f:?}").to_uppercase()),
+                "kind": r.kind.to_value(),
+                "field": r.field.map(|f| f.to_value()),
                 "proposed": r.proposed_masked,
                 "reason": r.reason,
-                "status": format!("{:?}", r.status).to_uppercase(),
+                "status": r.status.to_value(),
                 "decision": r.decision,
                 "decidedRole": r.decided_role,
                 "createdAt": r.created_at,

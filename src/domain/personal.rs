@@ -193,6 +193,7 @@ impl Field {
 }
 
 /// One key of the ring, derived from one 32-byte master key.
+#[derive(Clone)]
 struct OneKey {
     check_value: String,
     cipher: Aes256Gcm,
@@ -379,13 +380,10 @@ impl PersonalDataKey {
     /// This ring with the keys of `others` after its own (each key once): they read what they
     /// sealed; the first key of `self` seals.
     pub fn with_previous(self, others: impl IntoIterator<Item = Self>) -> Self {
-        let mut keys: Vec<OneKey> = std::sync::Arc::try_unwrap(self.keys)
-            .unwrap_or_else(|shared| shared.iter().map(OneKey::clone_key).collect());
-        for other in others {
-            for key in other.keys.iter() {
-                if keys.iter().all(|k| k.check_value != key.check_value) {
-                    keys.push(key.clone_key());
-                }
+        let mut keys = self.keys.to_vec();
+        for key in others.into_iter().flat_map(|o| o.keys.to_vec()) {
+            if keys.iter().all(|k| k.check_value != key.check_value) {
+                keys.push(key);
             }
         }
         Self {
@@ -518,16 +516,6 @@ impl PersonalDataKey {
             national_id,
             phone: PhoneNumber(phone),
         })
-    }
-}
-
-impl OneKey {
-    fn clone_key(&self) -> Self {
-        Self {
-            check_value: self.check_value.clone(),
-            cipher: self.cipher.clone(),
-            mac_key: self.mac_key,
-        }
     }
 }
 

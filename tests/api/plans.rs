@@ -70,8 +70,17 @@ const NESTED: &[&str] = &[
 
 /// The page statement of `query`: the last one with `ORDER BY` and `LIMIT`.
 async fn page_statement(app: &TestApp, query: &str) -> Statement {
+    page_statement_as(app, &skillgraph::auth::Caller::public(), query).await
+}
+
+/// The page statement of `query` asked by `who` (lists for a token's holders only).
+async fn page_statement_as(
+    app: &TestApp,
+    who: &skillgraph::auth::Caller,
+    query: &str,
+) -> Statement {
     app.db.clear_recent();
-    app.data(query).await;
+    app.data_as(who, query, serde_json::json!({})).await;
     app.db
         .recent_statements()
         .into_iter()
@@ -247,4 +256,40 @@ async fn pages_nearest_a_point_search_the_location_index() {
         .expect("drop index");
     let statement = page_statement(&app, query).await;
     assert!(!searches_by_location(&app, &statement, table, index).await);
+}
+
+#[tokio::test]
+async fn the_work_lists_of_requests_and_claims_are_served_by_an_index() {
+    use skillgraph::auth::Role;
+    let app = TestApp::demo().await;
+    let zj = app.region_row("321100").await;
+    let regulator = crate::helpers::caller(Role::Regulator, None, &[], Some(zj), None);
+    let provider = crate::helpers::caller(
+        Role::College,
+        Some(TestApp::raw_id(&app.org_id("丹阳中等专业学校").await)),
+        &[],
+        None,
+        None,
+    );
+    let mut failures = vec![];
+    for (who, query) in [
+        (
+            &regulator,
+            "{ dataRequests(first: 5, filter: {statuses: [PENDING]}) { nodes { id } } }",
+        ),
+        (&provider, "{ dataRequests(first: 5) { nodes { id } } }"),
+        (&regulator, "{ subsidyClaims(first: 5) { nodes { id } } }"),
+        (&provider, "{ subsidyClaims(first: 5) { nodes { id } } }"),
+    ] {
+        let statement = page_statement_as(&app, who, query).await;
+        let sorted = sorts(&app, &statement).await;
+        if !sorted.is_empty() {
+            failures.push(format!("{query}\n  {}\n  sorts: {sorted:?}", statement.sql));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "plans that sort:\n{}",
+        failures.join("\n")
+    );
 }
