@@ -400,6 +400,7 @@ pub async fn placement(
                 employer_name: Set(employed.then(|| "bench employer".to_owned())),
                 occupation_match: Set(employed && rng.next(100) < 70),
                 wage_band: Set(None),
+                full_time: Set(employed.then_some(true)),
                 note: Set(String::new()),
                 recorded_by_id: Set(None),
                 created_at: Set(Utc::now()),

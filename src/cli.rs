@@ -279,8 +279,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     recommendations,
                     data_requests,
                     claims,
+                    evaluations,
                 } => println!(
-                    "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships, {learners} learners, {demands} demands, {cohorts} cohorts, {resources} open resources, {certificates} certificates, {intentions} training intentions, {completers} completers followed up, {recommendations} job recommendations, {data_requests} requests about personal data, {claims} subsidy claims"
+                    "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships, {learners} learners, {demands} demands, {cohorts} cohorts, {resources} open resources, {certificates} certificates, {intentions} training intentions, {completers} completers followed up, {recommendations} job recommendations, {data_requests} requests about personal data, {claims} subsidy claims, {evaluations} institution evaluations"
                 ),
                 seed::SeedOutcome::AlreadyPopulated => {
                     println!("the database already has data; nothing loaded");

@@ -38,7 +38,9 @@
 //!   [`domain::orders`] (intentions and training orders), [`domain::resources`] (providers and
 //!   open-resource lists, read by [`domain::import`]), [`domain::catalogue`] (the subsidy
 //!   catalogue and its review), [`domain::cohorts`] (training, with its records),
-//!   [`domain::subsidies`] (claims on the training records), [`domain::evaluation`] (skill
+//!   [`domain::subsidies`] (claims on the training records, watched by [`domain::supervision`]),
+//!   [`domain::credit`] (institution evaluation: credit stars and catalogue standing),
+//!   [`domain::evaluation`] (skill
 //!   evaluation), [`domain::employment`] (employment service), and [`domain::reports`] (what it
 //!   adds up to: placement rates, the skills balance, certificate statistics).
 //! - [`auth`] turns tokens into a [`auth::Viewer`] ([`auth::jwt`] verifies them, with an

@@ -613,3 +613,18 @@ pub enum ClaimLineStatus {
     #[sea_orm(string_value = "PAID")]
     Paid,
 }
+
+/// Where an institution evaluation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum EvaluationStatus {
+    /// Scored, waiting for the regulator to confirm the standing.
+    #[sea_orm(string_value = "PROPOSED")]
+    Proposed,
+    /// Confirmed: its stars and standing are the institution's.
+    #[sea_orm(string_value = "CONFIRMED")]
+    Confirmed,
+    /// Replaced by a later evaluation before it was confirmed.
+    #[sea_orm(string_value = "SUPERSEDED")]
+    Superseded,
+}

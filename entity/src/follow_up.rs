@@ -29,6 +29,8 @@ pub struct Model {
     pub occupation_match: bool,
     /// The monthly wage band.
     pub wage_band: Option<WageBand>,
+    /// Whether the job is full-time (none where the record does not say).
+    pub full_time: Option<bool>,
     /// A note.
     pub note: String,
     /// The organization that recorded it (the provider or the bureau).

@@ -26,6 +26,7 @@ pub mod demand_alliance;
 pub mod enrollment;
 mod enums;
 pub mod follow_up;
+pub mod institution_evaluation;
 pub mod key_check;
 pub mod learner;
 pub mod membership;
@@ -50,7 +51,8 @@ pub use enums::{
     ApplicationStatus, AttendanceSource, BodyStatus, BodyType, CatalogueCategory,
     CatalogueItemStatus, CertificateStatus, ClaimEvidence, ClaimLineStatus, ClaimStatus,
     CohortKind, CohortStatus, DataRequestKind, DataRequestStatus, DemandKind, DemandStatus,
-    EnrollmentStatus, FundingMode, Industry, InstitutionStatus, IntentionStatus, MembershipRole,
-    OrderStatus, OrganizationKind, PersonalField, RecommendationOutcome, ResourceKind,
-    ResourceStatus, Schedule, SessionStatus, SkillLevel, SubsidyType, TargetGroup, WageBand,
+    EnrollmentStatus, EvaluationStatus, FundingMode, Industry, InstitutionStatus, IntentionStatus,
+    MembershipRole, OrderStatus, OrganizationKind, PersonalField, RecommendationOutcome,
+    ResourceKind, ResourceStatus, Schedule, SessionStatus, SkillLevel, SubsidyType, TargetGroup,
+    WageBand,
 };

@@ -31,6 +31,7 @@ mod m20261203_000019_sealed_learners;
 mod m20261203_000020_data_requests;
 mod m20261203_000021_training_records;
 mod m20261203_000022_subsidy_claims;
+mod m20261203_000023_institution_evaluations;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000020_data_requests::Migration),
             Box::new(m20261203_000021_training_records::Migration),
             Box::new(m20261203_000022_subsidy_claims::Migration),
+            Box::new(m20261203_000023_institution_evaluations::Migration),
         ]
     }
 }

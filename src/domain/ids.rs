@@ -63,6 +63,8 @@ pub enum NodeKey {
     SubsidyClaim(i32),
     /// A line of a subsidy claim by id.
     ClaimLine(i32),
+    /// An evaluation of a training institution by id.
+    InstitutionEvaluation(i32),
 }
 
 /// The opaque global ID of a row, as clients see it.
@@ -113,6 +115,7 @@ impl NodeKey {
             Self::ClassDay(id) => format!("ClassDay:{id}"),
             Self::SubsidyClaim(id) => format!("SubsidyClaim:{id}"),
             Self::ClaimLine(id) => format!("ClaimLine:{id}"),
+            Self::InstitutionEvaluation(id) => format!("InstitutionEvaluation:{id}"),
         };
         GlobalId(URL_SAFE_NO_PAD.encode(raw))
     }
@@ -158,6 +161,7 @@ impl NodeKey {
             "ClassDay" => Self::ClassDay(int()?),
             "SubsidyClaim" => Self::SubsidyClaim(int()?),
             "ClaimLine" => Self::ClaimLine(int()?),
+            "InstitutionEvaluation" => Self::InstitutionEvaluation(int()?),
             _ => return Err(invalid()),
         })
     }
@@ -186,6 +190,17 @@ impl NodeKey {
         match Self::parse(field, id)? {
             Self::ClaimLine(id) => Ok(id),
             _ => Err(AppError::validation(field, "not a claim line's ID")),
+        }
+    }
+
+    /// Decodes an ID that must name an institution evaluation.
+    pub fn institution_evaluation(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::InstitutionEvaluation(id) => Ok(id),
+            _ => Err(AppError::validation(
+                field,
+                "not an institution evaluation's ID",
+            )),
         }
     }
 

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod codes;
 pub mod cohorts;
+pub mod credit;
 pub mod data_requests;
 pub mod demands;
 pub mod disclosure;
@@ -34,6 +35,7 @@ pub mod resources;
 pub mod retention;
 pub mod sign_ins;
 pub mod subsidies;
+pub mod supervision;
 mod text;
 
 pub use text::SearchText;

@@ -414,11 +414,14 @@ pub enum ResourceOrderField {
     Distance,
 }
 
-/// Published and not past its end date: what public lists hold (a resource whose `end_on` has
-/// passed leaves them the day after, whatever its status).
+/// Published, not past its end date, and of a provider neither SUSPENDED nor EXITED: what public
+/// lists hold (a resource whose `end_on` has passed leaves them the day after, whatever its
+/// status; a provider's suspension takes its items off at once, and re-admission brings them
+/// back).
 pub fn current() -> Condition {
     Condition::all()
         .add(open_resource::Column::Status.eq(ResourceStatus::Published))
+        .add(open_resource::Column::ProviderId.not_in_subquery(super::credit::barred_providers()))
         .add(
             Condition::any()
                 .add(open_resource::Column::EndOn.is_null())

@@ -238,6 +238,10 @@ loader!(
     FollowUpsByLearner, i32 => Vec<follow_up::Model>, employment::follow_ups_by_learner
 );
 loader!(
+    /// The latest confirmed evaluation of each training institution.
+    LatestEvaluation, i32 => entity::institution_evaluation::Model, crate::domain::credit::latest_confirmed
+);
+loader!(
     /// The lines of each subsidy claim.
     LinesByClaim, i32 => Vec<entity::claim_line::Model>, crate::domain::subsidies::lines_by_claim
 );
@@ -326,6 +330,8 @@ pub struct Loaders {
     pub class_days_by_cohort: DataLoader<ClassDaysByCohort>,
     /// Claim lines by claim.
     pub lines_by_claim: DataLoader<LinesByClaim>,
+    /// The latest confirmed evaluation by institution.
+    pub latest_evaluation: DataLoader<LatestEvaluation>,
     /// Attendance by enrolment.
     pub attendance_by_enrollment: DataLoader<AttendanceByEnrollment>,
     /// Online study time by enrolment.
@@ -434,6 +440,7 @@ impl Loaders {
             follow_ups_by_enrollment: dl(FollowUpsByEnrollment(db.clone()), delay),
             class_days_by_cohort: dl(ClassDaysByCohort(db.clone()), delay),
             lines_by_claim: dl(LinesByClaim(db.clone()), delay),
+            latest_evaluation: dl(LatestEvaluation(db.clone()), delay),
             attendance_by_enrollment: dl(AttendanceByEnrollment(db.clone()), delay),
             online_hours_by_enrollment: dl(OnlineHoursByEnrollment(db.clone()), delay),
             enterprise_demands,

@@ -165,6 +165,7 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
                         } else {
                             WageBand::From3000To4999
                         }),
+                        full_time: employed.then_some(true),
                         note: None,
                     },
                 )

@@ -245,6 +245,8 @@ pub enum SeedOutcome {
         data_requests: usize,
         /// Subsidy claims.
         claims: usize,
+        /// Institution evaluations.
+        evaluations: usize,
     },
     /// The database already had regions; nothing was written.
     AlreadyPopulated,
@@ -393,7 +395,8 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
     let intentions = demo_orders(db, &demo.intentions).await?;
     let (completers, recommendations) = demo_employment(db).await?;
     let data_requests = people::demo_data_requests(db, key).await?;
-    let claims = subsidies::demo_claims(db).await?;
+    let claims = subsidies::demo_claims(db, key).await?;
+    let evaluations = subsidies::demo_institution_evaluations(db).await?;
     Ok(SeedOutcome::Loaded {
         regions: demo.regions.len(),
         alliances: demo.alliances.len(),
@@ -409,5 +412,6 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
         recommendations,
         data_requests,
         claims,
+        evaluations,
     })
 }

@@ -144,13 +144,18 @@ async fn snapshot(app: &TestApp) -> String {
         .into_iter()
         .map(|l| l.name_cipher)
         .collect();
+    let evaluations = entity::institution_evaluation::Entity::find()
+        .order_by_asc(entity::institution_evaluation::Column::Id)
+        .all(db)
+        .await
+        .expect("evaluations");
     let applications = entity::membership_application::Entity::find()
         .order_by_asc(entity::membership_application::Column::Id)
         .all(db)
         .await
         .expect("applications");
     format!(
-        "{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
+        "{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
     )
 }
 
@@ -199,6 +204,7 @@ struct Fixture {
     pending_correction: Value,
     pending_erasure: Value,
     pending_lines: Vec<Value>,
+    proposed_evaluation: Value,
     class_day: Value,
     free_day: String,
     attendance_csv: String,
@@ -547,6 +553,18 @@ async fn fixture(app: &TestApp) -> Fixture {
             .into_iter()
             .map(|l| json!(skillgraph::graphql::ids::NodeKey::ClaimLine(l.id).to_id()))
             .collect(),
+        proposed_evaluation: {
+            let proposed = entity::institution_evaluation::Entity::find()
+                .filter(
+                    entity::institution_evaluation::Column::Status
+                        .eq(entity::EvaluationStatus::Proposed),
+                )
+                .one(&app.db.db)
+                .await
+                .expect("evaluations")
+                .expect("the demo's proposed evaluation");
+            json!(skillgraph::graphql::ids::NodeKey::InstitutionEvaluation(proposed.id).to_id())
+        },
         free_day: record.free_day,
         attendance_csv: record.attendance_csv,
         online_csv: record.online_csv,
@@ -1069,6 +1087,19 @@ const CELLS: &[Cell] = &[
         variables: |f| json!({ "l": f.pending_lines[0] }),
         allowed: &[Role::Regulator],
     },
+    // Confirmed before the next cell evaluates (and so supersedes) anything.
+    Cell {
+        name: "confirmInstitutionEvaluation",
+        query: "mutation($e: ID!) { confirmInstitutionEvaluation(input: {evaluation: $e, reason: \"复评通过\"}) { status stars } }",
+        variables: |f| json!({ "e": f.proposed_evaluation }),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "evaluateInstitution",
+        query: "mutation($i: ID!) { evaluateInstitution(input: {institution: $i, qualificationScore: 70, teachersScore: 70, facilitiesScore: 70}) { status stars } }",
+        variables: |f| json!({ "i": f.institution_id }),
+        allowed: &[Role::Regulator],
+    },
     Cell {
         name: "setSubsidyStandard",
         query: "mutation { setSubsidyStandard(input: {year: 2031, scarceUpliftPercent: 15, apprenticeshipFenPerYear: 550000}) { year } }",
@@ -1109,7 +1140,7 @@ async fn every_mutation_for_every_role() {
     let template = TestApp::demo().await;
     // The matrix covers every mutation the schema has.
     let schema = template
-        .data("{ __schema { mutationType { fields { name } } } }")
+        .data("{ __schema { mutationType { fields(includeDeprecated: true) { name } } } }")
         .await;
     let mut in_schema: Vec<String> = schema["__schema"]["mutationType"]["fields"]
         .as_array()

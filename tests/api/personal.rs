@@ -359,7 +359,7 @@ async fn the_audit_trail_is_read_only_and_scoped() {
     let p = people(&app).await;
     // No mutation can change or delete it.
     let schema = app
-        .data("{ __schema { mutationType { fields { name } } } }")
+        .data("{ __schema { mutationType { fields(includeDeprecated: true) { name } } } }")
         .await;
     let names: Vec<String> = schema["__schema"]["mutationType"]["fields"]
         .as_array()

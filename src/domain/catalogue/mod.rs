@@ -415,6 +415,11 @@ fn select_plans(filter: &PlanFilter) -> Select<training_plan::Entity> {
     if let Some(p) = filter.provider_id {
         cond = cond.add(training_plan::Column::ProviderId.eq(p));
     }
+    // A SUSPENDED or EXITED provider's plans leave the public list with it.
+    cond = cond.add(
+        training_plan::Column::ProviderId
+            .not_in_subquery(crate::domain::credit::barred_providers()),
+    );
     training_plan::Entity::find().filter(cond)
 }
 

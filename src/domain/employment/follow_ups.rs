@@ -28,6 +28,8 @@ pub struct NewFollowUp {
     pub occupation_match: bool,
     /// The monthly wage band, when employed.
     pub wage_band: Option<WageBand>,
+    /// Whether the job is full-time, when employed and known.
+    pub full_time: Option<bool>,
     /// A note, if any.
     pub note: Option<crate::domain::input::Note>,
 }
@@ -126,6 +128,12 @@ pub async fn record_follow_up(
             (None, Some(name.to_owned()))
         }
     };
+    if !new.employed && new.full_time.is_some() {
+        return Err(AppError::validation(
+            "input.fullTime",
+            "only an employed learner has a job that is full-time or not",
+        ));
+    }
     if !new.employed && (new.occupation_match || new.wage_band.is_some()) {
         return Err(AppError::validation(
             if new.occupation_match {
@@ -147,6 +155,7 @@ pub async fn record_follow_up(
         employer_name: Set(employer_name),
         occupation_match: Set(new.occupation_match),
         wage_band: Set(new.wage_band),
+        full_time: Set(new.full_time),
         note: Set(note),
         recorded_by_id: Set(caller.viewer.organization_id),
         created_at: Set(Utc::now()),
@@ -173,6 +182,7 @@ pub async fn record_follow_up(
                 "month": saved.month,
                 "employed": saved.employed,
                 "occupationMatch": saved.occupation_match,
+                "fullTime": saved.full_time,
             })),
         },
     )

@@ -62,14 +62,7 @@ pub async fn suggestions(
     let exact = prefix.as_str().len() == 10;
     let preferred = schedules_of(intention);
     let today = Utc::now().date_naive();
-    let barred = Query::select()
-        .column(organization::Column::Id)
-        .from(organization::Entity)
-        .and_where(
-            Expr::col(organization::Column::CatalogueStatus)
-                .is_in([InstitutionStatus::Suspended, InstitutionStatus::Exited]),
-        )
-        .to_owned();
+    let barred = crate::domain::credit::barred_providers();
     let links: Vec<resource_occupation::Model> = resource_occupation::Entity::find()
         .filter(
             Expr::col(resource_occupation::Column::OccupationCode)
@@ -97,7 +90,6 @@ pub async fn suggestions(
             )
             .filter(open_resource::Column::Schedule.is_in(preferred.clone()))
             .filter(open_resource::Column::StartOn.gte(intention.earliest_start))
-            .filter(open_resource::Column::ProviderId.not_in_subquery(barred.clone()))
             .all(db)
             .await?
     };

@@ -3,9 +3,11 @@
 //!
 //! One module per area, each an object of its own with its input types beside its resolvers,
 //! merged into `Mutation` in this order (the order of the SDL):
-//! members, demands, cohorts, resources, evaluation, orders, employment, learners.
+//! members, demands, cohorts, resources, evaluation, orders, employment, learners, records,
+//! subsidies, institution evaluations (credit), onboarding.
 
 mod cohorts;
+mod credit;
 mod demands;
 mod employment;
 mod evaluation;
@@ -37,6 +39,7 @@ pub struct MutationRoot(
     learners::DataRequestsMutation,
     records::RecordsMutation,
     subsidies::SubsidiesMutation,
+    credit::CreditMutation,
     onboarding::OnboardingMutation,
 );
 

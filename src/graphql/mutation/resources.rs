@@ -96,7 +96,10 @@ impl ResourcesMutation {
         ))
     }
 
-    /// Rates a training institution 1 to 5 credit stars (the regulator of its region).
+    /// Rates a training institution 1 to 5 credit stars by hand (the regulator of its region).
+    #[graphql(
+        deprecation = "Stars come from the four dimensions: use evaluateInstitution, then confirmInstitutionEvaluation."
+    )]
     async fn rate_institution(
         &self,
         ctx: &Context<'_>,

@@ -67,6 +67,13 @@ pub(super) async fn load_node(
         NodeKey::ClaimLine(id) => domain::subsidies::line_by_id(&api(ctx)?.db, &caller(ctx), id)
             .await?
             .map(|m| Node::ClaimLine(crate::graphql::types::ClaimLine(m))),
+        NodeKey::InstitutionEvaluation(id) => {
+            domain::credit::by_id(&api(ctx)?.db, &caller(ctx), id)
+                .await?
+                .map(|m| {
+                    Node::InstitutionEvaluation(crate::graphql::types::InstitutionEvaluation(m))
+                })
+        }
         NodeKey::ClassDay(id) => domain::cohorts::class_day_by_id(&api(ctx)?.db, id)
             .await?
             .map(|m| Node::ClassDay(crate::graphql::types::ClassDay(m))),

@@ -1,14 +1,19 @@
-//! `Query`: subsidy standards, claims and their export for the finance system.
+//! `Query`: subsidy standards, claims and their export for the finance system, the regulator's
+//! supervision of claims, and institution evaluations.
 
 use async_graphql::{Context, Enum, Object};
 use base64::Engine;
 use futures_util::FutureExt;
 
-use crate::domain::{input, subsidies};
+use crate::domain::{credit, input, subsidies, supervision};
 use crate::graphql::{
     connection::{Connection, TotalCount},
     context::{api, caller},
-    types::{ExportFile, SubsidyClaim, SubsidyClaimFilter, SubsidyStandard, page_request},
+    types::{
+        ExportFile, InstitutionEvaluation, InstitutionEvaluationFilter, SubsidyClaim,
+        SubsidyClaimFilter, SubsidyStandard, SubsidySupervision, SubsidySupervisionFilter,
+        page_request,
+    },
 };
 
 /// An export's format.
@@ -70,6 +75,71 @@ impl SubsidiesQuery {
             async move { subsidies::count(&db, &caller, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, SubsidyClaim))
+    }
+
+    /// A region's subsidy claims as its REGULATOR supervises them (SYSTEM_ADMIN: the region
+    /// named): claims, lines and fen by status per provider, alliance and quarter submitted, and
+    /// the flags worth a look (identical attendance across a cohort, a learner in two places on
+    /// one day, a learner employed full-time elsewhere during the training).
+    async fn subsidy_supervision(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The region's code (GB/T 2260); the regulator's own when left out.")]
+        region: Option<String>,
+        #[graphql(desc = "Narrows the claims.")] filter: Option<SubsidySupervisionFilter>,
+    ) -> async_graphql::Result<SubsidySupervision> {
+        let api = api(ctx)?;
+        let region_id = match region {
+            Some(raw) => {
+                let code: crate::domain::codes::RegionCode = input::one("region", &raw)?;
+                Some(
+                    crate::domain::regions::by_code(&api.db, &code)
+                        .await?
+                        .ok_or_else(|| {
+                            crate::error::AppError::validation("region", "no region has this code")
+                        })?
+                        .id,
+                )
+            }
+            None => None,
+        };
+        let filter = filter.unwrap_or_default().into_domain(ctx).await?;
+        let (region_id, rows) =
+            supervision::summary(&api.db, &caller(ctx), region_id, &filter).await?;
+        Ok(SubsidySupervision {
+            region_id,
+            filter,
+            rows,
+        })
+    }
+
+    /// Institution evaluations, newest first, proposed ones included: a REGULATOR's those of its
+    /// region, a TRAINING_INSTITUTION its own (SYSTEM_ADMIN: all). `filter: {statuses:
+    /// [PROPOSED]}` is the regulator's list to confirm. A confirmed evaluation is also public,
+    /// as `Organization.creditEvaluation`.
+    async fn institution_evaluations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<InstitutionEvaluationFilter>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<InstitutionEvaluation>> {
+        let api = api(ctx)?;
+        let caller = caller(ctx);
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let page = credit::list(&api.db, &caller, &filter, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, caller, filter) = (db.clone(), caller.clone(), filter.clone());
+            async move { credit::count(&db, &caller, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, InstitutionEvaluation))
     }
 
     /// The claim lines the caller may see, one row each, as a CSV or XLSX file for the finance

@@ -221,6 +221,11 @@ impl FollowUp {
         self.0.wage_band.map(Into::into)
     }
 
+    /// Whether the job is full-time (null where the record does not say).
+    async fn full_time(&self) -> Option<bool> {
+        self.0.full_time
+    }
+
     /// A note.
     async fn note(&self) -> &str {
         &self.0.note
@@ -454,6 +459,8 @@ pub struct RecordFollowUpInput {
     pub occupation_match: bool,
     /// The monthly wage band (employed learners only).
     pub wage_band: Option<WageBand>,
+    /// Whether the job is full-time (employed learners only; leave out when not known).
+    pub full_time: Option<bool>,
     /// A note, at most 500 characters.
     #[graphql(default)]
     pub note: String,
@@ -484,6 +491,7 @@ impl RecordFollowUpInput {
             employer,
             occupation_match: self.occupation_match,
             wage_band: self.wage_band.map(Into::into),
+            full_time: self.full_time,
             note: input::Note::optional("input.note", Some(&self.note))?,
         })
     }

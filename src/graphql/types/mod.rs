@@ -5,6 +5,7 @@ mod alliance;
 mod application;
 mod audit;
 mod cohort;
+mod credit;
 mod data_request;
 pub(crate) mod demand;
 mod employment;
@@ -25,12 +26,16 @@ mod review;
 mod sign_in;
 mod skill_level;
 mod subsidies;
+mod supervision;
 mod viewer;
 
 pub use alliance::{Alliance, AllianceFilter, AllianceOrder, AllianceOrderField};
 pub use application::{ApplicationStatus, MembershipApplication, MembershipApplicationFilter};
 pub use audit::{AuditEvent, AuditEventFilter};
 pub use cohort::{Cohort, CohortFilter, CohortKind, CohortStatus, Enrollment, EnrollmentStatus};
+pub use credit::{
+    EvaluationResults, EvaluationStatus, InstitutionEvaluation, InstitutionEvaluationFilter,
+};
 pub use data_request::{
     DataRequest, DataRequestFilter, DataRequestKind, DataRequestStatus, PersonalField,
 };
@@ -75,6 +80,10 @@ pub use skill_level::SkillLevelInfo;
 pub use subsidies::{
     ClaimEvidence, ClaimLine, ClaimLineStatus, ClaimStatus, ExportFile, SubsidyClaim,
     SubsidyClaimFilter, SubsidyStandard,
+};
+pub use supervision::{
+    LineStatusTotal, SubsidySupervision, SubsidySupervisionFilter, SupervisionFlag,
+    SupervisionFlagKind, SupervisionRow,
 };
 pub use viewer::{Permission, Role, Viewer};
 

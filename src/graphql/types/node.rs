@@ -67,4 +67,7 @@ pub enum Node {
     SubsidyClaim(SubsidyClaim),
     /// A line of a subsidy claim (likewise).
     ClaimLine(ClaimLine),
+    /// An evaluation of a training institution (public once confirmed; before, for the
+    /// regulator and the institution).
+    InstitutionEvaluation(super::InstitutionEvaluation),
 }

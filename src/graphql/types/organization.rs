@@ -150,9 +150,27 @@ impl Organization {
             .map(super::AssessmentBody))
     }
 
-    /// Credit stars, 1 to 5, set by the regulator (training institutions; null when unrated).
+    /// Credit stars, 1 to 5, from the latest confirmed evaluation (training institutions; null
+    /// when unrated).
     async fn credit_stars(&self) -> Option<i32> {
         self.0.credit_stars.map(i32::from)
+    }
+
+    /// The latest confirmed evaluation, with the four dimensions its stars come from (training
+    /// institutions; null before the first is confirmed).
+    async fn credit_evaluation(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::InstitutionEvaluation>> {
+        if self.0.kind != entity::OrganizationKind::TrainingInstitution {
+            return Ok(None);
+        }
+        Ok(api(ctx)?
+            .loaders
+            .latest_evaluation
+            .load_one(self.0.id)
+            .await?
+            .map(super::InstitutionEvaluation))
     }
 
     /// Standing in the subsidised catalogue (training institutions).
