@@ -9,7 +9,7 @@
 //!   [`IDENTICAL_AT_LEAST`]) has the same attendance pattern: the same class days and, where the
 //!   record has them, the same sign-in minutes. Real classes vary; copied rows do not.
 //! - **two places on one day**: a learner claimed for is recorded attending another cohort on a
-//!   day of this one.
+//!   day they attended this one (one flag per other cohort: the first such day, and how many).
 //! - **employed elsewhere**: a learner claimed for was recorded, at a follow-up of another
 //!   training, as employed full-time by someone other than the cohort's enterprise on a day
 //!   within this cohort's training.
@@ -197,7 +197,8 @@ pub async fn summary(
             .push((status, lines, fen));
     }
     type Key = (i32, i32, i32, u32);
-    let mut rows: BTreeMap<Key, (i64, HashMap<ClaimLineStatus, (i64, i64)>)> = BTreeMap::new();
+    type Cells = HashMap<ClaimLineStatus, (i64, i64)>;
+    let mut rows: BTreeMap<Key, (i64, Cells)> = BTreeMap::new();
     for claim in &claims {
         let alliance_id = cohorts
             .get(&claim.cohort_id)
@@ -359,22 +360,27 @@ pub async fn flags(
             }
             for line in &claim_lines {
                 if wants(FlagKind::TwoPlacesOneDay) {
+                    // One flag per other enrolment: the first day, and how many days clash.
+                    let mut clashes: BTreeMap<i32, (NaiveDate, usize)> = BTreeMap::new();
                     for (a, b) in elsewhere
                         .iter()
                         .filter(|(a, _)| a.enrollment_id == line.enrollment_id)
                     {
-                        let other = other_cohorts.get(&b.enrollment_id).map(|e| e.cohort_id);
+                        let clash = clashes.entry(b.enrollment_id).or_insert((a.day, 0));
+                        clash.0 = std::cmp::min(clash.0, a.day);
+                        clash.1 += 1;
+                    }
+                    for (other, (first, days)) in clashes {
                         out.push(Flag {
                             kind: FlagKind::TwoPlacesOneDay,
                             claim_id: claim.id,
                             cohort_id: c.id,
                             line_id: Some(line.id),
                             learner_id: Some(line.learner_id),
-                            day: Some(a.day),
-                            other_cohort_id: other,
+                            day: Some(first),
+                            other_cohort_id: other_cohorts.get(&other).map(|e| e.cohort_id),
                             detail: format!(
-                                "recorded attending this cohort and another on {}",
-                                a.day
+                                "recorded attending another cohort on {days} of the days attended here, the first on {first}"
                             ),
                         });
                     }

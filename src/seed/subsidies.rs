@@ -337,7 +337,7 @@ pub(super) async fn demo_institution_evaluations(db: &DatabaseConnection) -> any
         let regulator = seed_caller(Role::Regulator, None, Some(org.region_id));
         let results = credit::results_of(db, org.id, since).await?.score();
         // The middle of the star's band: 5 → 94, 4 → 85, 3 → 75, 2 → 65, 1 → 50.
-        let aim = i32::from([50, 65, 75, 85, 94][usize::from(stars.clamp(1, 5) as u8) - 1]);
+        let aim: i32 = [50, 65, 75, 85, 94][(stars.clamp(1, 5) - 1) as usize];
         let x = match results {
             Some(r) => ((4 * aim - i32::from(r)) / 3).clamp(0, 100),
             None => aim,

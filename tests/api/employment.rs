@@ -591,7 +591,7 @@ async fn the_backlog_lists_learners_short_of_three_recommendations_oldest_first(
 }
 
 const DUE: &str = "query($at: Date, $f: FollowUpsDueFilter) { followUpsDue(asOf: $at, filter: $f, first: 100) { totalCount nodes { completion { id } month dueOn daysOverdue } } }";
-const RECORD: &str = "mutation($i: RecordFollowUpInput!) { recordFollowUp(input: $i) { id month employed employerName occupationMatch wageBand } }";
+const RECORD: &str = "mutation($i: RecordFollowUpInput!) { recordFollowUp(input: $i) { id month employed employerName occupationMatch wageBand fullTime } }";
 
 #[tokio::test]
 async fn follow_ups_are_one_per_month_and_due_by_the_calendar() {
@@ -668,12 +668,13 @@ async fn follow_ups_are_one_per_month_and_due_by_the_calendar() {
     );
 
     // Recording it takes it off the list; a second for the month is a conflict.
-    let input = json!({ "completion": completers[7].1, "month": 6, "contactedOn": today.to_string(), "employed": true, "employer": p.enterprise_id, "occupationMatch": true, "wageBand": "FROM_5000_TO_7999" });
+    let input = json!({ "completion": completers[7].1, "month": 6, "contactedOn": today.to_string(), "employed": true, "employer": p.enterprise_id, "occupationMatch": true, "wageBand": "FROM_5000_TO_7999", "fullTime": true });
     let saved = app.data_as(&p.college, RECORD, json!({ "i": input })).await;
     assert_eq!(
         saved["recordFollowUp"]["employerName"],
         "丹阳明视眼镜有限公司"
     );
+    assert_eq!(saved["recordFollowUp"]["fullTime"], true);
     let twice = app
         .query_as(&p.regulator, RECORD, json!({ "i": input }))
         .await;
@@ -701,6 +702,7 @@ async fn follow_ups_are_one_per_month_and_due_by_the_calendar() {
         ),
         (json!({ "employed": true }), "input.employer"),
         (json!({ "wageBand": "UNDER_3000" }), "input.wageBand"),
+        (json!({ "fullTime": false }), "input.fullTime"),
         (
             json!({ "employed": true, "employer": p.enterprise_id, "employerName": "x" }),
             "input.employerName",

@@ -750,6 +750,19 @@ async fn nodes_are_null_when_not_visible_whatever_their_type() {
         "AuditEvent"
     );
     assert_eq!(ids.len(), 9, "a row of every person-bearing type");
+    // And an institution evaluation not yet confirmed (a confirmed one is public).
+    let proposed = entity::institution_evaluation::Entity::find()
+        .filter(
+            entity::institution_evaluation::Column::Status.eq(entity::EvaluationStatus::Proposed),
+        )
+        .one(db)
+        .await
+        .expect("query")
+        .expect("the demo's proposed evaluation");
+    ids.push((
+        "InstitutionEvaluation",
+        gid(NodeKey::InstitutionEvaluation(proposed.id)),
+    ));
     let missing = gid(NodeKey::Learner(999_999));
     // Strangers of every kind: none of these are theirs.
     let strangers = [

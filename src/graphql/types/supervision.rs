@@ -144,7 +144,8 @@ pub enum SupervisionFlagKind {
     /// Every learner claimed for in the cohort (three or more) has the same attendance: the same
     /// class days and, where recorded, the same sign-in minutes.
     IdenticalAttendance,
-    /// A learner claimed for is recorded attending another cohort on a class day of this one.
+    /// A learner claimed for is recorded attending another cohort on a day they attended this
+    /// one (one flag per other cohort, with the first such day).
     TwoPlacesOneDay,
     /// A learner claimed for was recorded, at a follow-up of another training, employed
     /// full-time by someone other than the cohort's enterprise during this training.
@@ -196,7 +197,7 @@ impl SupervisionFlag {
         }
     }
 
-    /// The day in question.
+    /// The day in question (the first, where several clash).
     async fn day(&self) -> Option<Date> {
         self.0.day.map(Into::into)
     }
