@@ -352,3 +352,55 @@ async fn answers_are_kept_by_the_versions_of_their_tags() {
     let link = Arc::new(RedisLink::new(&url, &prefix).expect("link"));
     store_keeps_by_tags(&RedisCache::new(link)).await;
 }
+
+/// A public list of resources leaves out the items of a suspended institution, so the
+/// institution's standing is part of what the list read: a suspension that writes no item still
+/// forgets the kept answer.
+#[tokio::test]
+async fn a_suspension_forgets_the_public_resource_lists() {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let app = TestApp::demo().await;
+    let schema = cached(&app.schema, Arc::new(MemoryCache::default()));
+    // Only the count: the answer names no provider whose own row it would depend on.
+    let count = "{ openResources(filter: {region: \"321100\"}) { totalCount } }";
+    let (first, x, _, _) = run(&app, &schema, Request::new(count)).await;
+    assert_eq!(x, "miss");
+    let (_, x, _, _) = run(&app, &schema, Request::new(count)).await;
+    assert_eq!(x, "hit");
+    let zhenjiang = app.region_row("321100").await;
+    let institution = entity::organization::Entity::find()
+        .filter(
+            entity::organization::Column::Kind.eq(entity::OrganizationKind::TrainingInstitution),
+        )
+        .filter(entity::organization::Column::RegionId.eq(zhenjiang))
+        .one(&app.db.db)
+        .await
+        .expect("query")
+        .expect("a Zhenjiang institution");
+    let items = entity::open_resource::Entity::find()
+        .filter(entity::open_resource::Column::ProviderId.eq(institution.id))
+        .filter(skillgraph::domain::resources::current())
+        .count(&app.db.db)
+        .await
+        .expect("count");
+    assert!(items > 0, "the institution publishes");
+    let regulator = caller(Role::Regulator, None, &[], Some(zhenjiang), None);
+    let suspended = schema
+        .execute(
+            Request::new("mutation($i: ID!) { setInstitutionStatus(input: {institution: $i, status: SUSPENDED, reason: \"核查\"}) { catalogueStatus } }")
+                .variables(async_graphql::Variables::from_json(json!({
+                    "i": skillgraph::graphql::ids::NodeKey::Organization(institution.id).to_id()
+                })))
+                .data(regulator),
+        )
+        .await;
+    assert!(suspended.errors.is_empty(), "{:?}", suspended.errors);
+    let (after, x, _, _) = run(&app, &schema, Request::new(count)).await;
+    assert_eq!(x, "miss");
+    let total = |v: &Value| {
+        v["data"]["openResources"]["totalCount"]
+            .as_u64()
+            .expect("n")
+    };
+    assert_eq!(total(&after), total(&first) - items);
+}

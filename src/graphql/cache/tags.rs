@@ -62,9 +62,11 @@ fn tables(type_name: &str) -> Option<Tables> {
             key: "code",
             joins: &["resource_occupations"],
         }),
+        // Public lists leave out the items of SUSPENDED or EXITED providers: `organizations`.
         "OpenResource" => t(
             "open_resources",
             &[
+                "organizations",
                 "resource_occupations",
                 "memberships",
                 "alliances",
