@@ -32,7 +32,7 @@ use serde_json::json;
 
 use super::{
     audit, begin_write,
-    cohorts::{CompletionRule, attendance_share},
+    cohorts::{CompletionRule, attendance_shares},
     ids::NodeKey,
     input::Reason,
     page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
@@ -218,52 +218,76 @@ async fn region_of(conn: &impl ConnectionTrait, found: &cohort::Model) -> AppRes
         .ok_or_else(|| AppError::internal("a cohort without its alliance"))
 }
 
-/// Why a completion has no line: `None` when it has all the evidence.
+/// Why each completion has no line (absent when it has all the evidence), read for all of them
+/// at once: the attendance in two statements, and the certificates or follow-ups in one.
 async fn missing_evidence(
     conn: &impl ConnectionTrait,
     found: &cohort::Model,
-    e: &enrollment::Model,
+    chosen: &[&enrollment::Model],
     evidence: ClaimEvidence,
     rule: CompletionRule,
-) -> AppResult<Option<String>> {
-    if e.status != EnrollmentStatus::Completed {
-        return Ok(Some("not a COMPLETED enrolment of the cohort".to_owned()));
-    }
-    let share = attendance_share(conn, found.id, e.id).await?;
-    if !share.reaches(rule.attendance_percent) {
-        return Ok(Some(format!(
-            "no real-name attendance record for the completion: attended {} of {} class days, {}% needed",
-            share.attended, share.held, rule.attendance_percent
-        )));
-    }
-    match evidence {
-        ClaimEvidence::Completion => Ok(None),
-        ClaimEvidence::Certificate => {
-            let held = certificate::Entity::find()
-                .filter(certificate::Column::LearnerId.eq(e.learner_id))
-                .filter(certificate::Column::OccupationCode.eq(found.occupation_code.as_str()))
-                .filter(certificate::Column::Level.eq(found.target_level))
-                .filter(certificate::Column::Status.eq(CertificateStatus::Valid))
-                .filter(certificate::Column::IssuedOn.gte(found.start_on))
-                .one(conn)
-                .await?;
-            Ok(held.is_none().then(|| {
-                "no valid certificate of the occupation and level since the training began"
-                    .to_owned()
-            }))
-        }
-        ClaimEvidence::Employment => {
-            let employed = follow_up::Entity::find()
-                .filter(follow_up::Column::EnrollmentId.eq(e.id))
-                .filter(follow_up::Column::Month.eq(3))
-                .filter(follow_up::Column::Employed.eq(true))
-                .one(conn)
-                .await?;
-            Ok(employed
-                .is_none()
-                .then(|| "no employment at the month-3 follow-up".to_owned()))
+) -> AppResult<HashMap<i32, String>> {
+    let ids: Vec<i32> = chosen.iter().map(|e| e.id).collect();
+    let shares = attendance_shares(conn, found.id, &ids).await?;
+    let learners: Vec<i32> = chosen.iter().map(|e| e.learner_id).collect();
+    let mut with_evidence: std::collections::HashSet<i32> = Default::default();
+    for (learner_chunk, id_chunk) in learners.chunks(500).zip(ids.chunks(500)) {
+        match evidence {
+            ClaimEvidence::Completion => {}
+            ClaimEvidence::Certificate => {
+                for c in certificate::Entity::find()
+                    .filter(certificate::Column::LearnerId.is_in(learner_chunk.iter().copied()))
+                    .filter(certificate::Column::OccupationCode.eq(found.occupation_code.as_str()))
+                    .filter(certificate::Column::Level.eq(found.target_level))
+                    .filter(certificate::Column::Status.eq(CertificateStatus::Valid))
+                    .filter(certificate::Column::IssuedOn.gte(found.start_on))
+                    .all(conn)
+                    .await?
+                {
+                    with_evidence.insert(c.learner_id);
+                }
+            }
+            ClaimEvidence::Employment => {
+                for f in follow_up::Entity::find()
+                    .filter(follow_up::Column::EnrollmentId.is_in(id_chunk.iter().copied()))
+                    .filter(follow_up::Column::Month.eq(3))
+                    .filter(follow_up::Column::Employed.eq(true))
+                    .all(conn)
+                    .await?
+                {
+                    with_evidence.insert(f.enrollment_id);
+                }
+            }
         }
     }
+    let mut missing = HashMap::new();
+    for e in chosen {
+        let why = if e.status != EnrollmentStatus::Completed {
+            Some("not a COMPLETED enrolment of the cohort".to_owned())
+        } else if let Some(share) = shares
+            .get(&e.id)
+            .filter(|s| !s.reaches(rule.attendance_percent))
+        {
+            Some(format!(
+                "no real-name attendance record for the completion: attended {} of {} class days, {}% needed",
+                share.attended, share.held, rule.attendance_percent
+            ))
+        } else {
+            match evidence {
+                ClaimEvidence::Completion => None,
+                ClaimEvidence::Certificate => (!with_evidence.contains(&e.learner_id)).then(|| {
+                    "no valid certificate of the occupation and level since the training began"
+                        .to_owned()
+                }),
+                ClaimEvidence::Employment => (!with_evidence.contains(&e.id))
+                    .then(|| "no employment at the month-3 follow-up".to_owned()),
+            }
+        };
+        if let Some(why) = why {
+            missing.insert(e.id, why);
+        }
+    }
+    Ok(missing)
 }
 
 /// Claims for a FINISHED subsidised cohort, by its provider: a line for each of `enrollments`
@@ -341,8 +365,17 @@ pub async fn submit(
             "the cohort has no completed learner to claim for",
         ));
     }
+    let missing = missing_evidence(
+        db,
+        &found,
+        &chosen.iter().map(|(_, e)| e).collect::<Vec<_>>(),
+        pricing.evidence,
+        rule,
+    )
+    .await?;
+    // The first enrolment without its evidence, in the order named, refuses the claim.
     for (field, e) in &chosen {
-        if let Some(why) = missing_evidence(db, &found, e, pricing.evidence, rule).await? {
+        if let Some(why) = missing.get(&e.id) {
             return Err(AppError::validation(
                 field.clone(),
                 format!("enrolment {}: {why}", NodeKey::Enrollment(e.id).to_id().0),

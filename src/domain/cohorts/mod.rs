@@ -20,7 +20,7 @@ pub use records::{
     AttendanceShare, CompletionRule, ImportedAttendance, MAX_CLASS_DAYS, NewClassDay,
     attendance_by_enrollment, class_day_by_id, class_days_by_cohort, import_attendance,
     import_online_hours, online_hours_by_enrollment, record as record_attendance,
-    schedule as schedule_class_days, share as attendance_share,
+    schedule as schedule_class_days, share as attendance_share, shares as attendance_shares,
 };
 
 use std::collections::HashMap;

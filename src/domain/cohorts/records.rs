@@ -671,6 +671,47 @@ pub async fn share(
     Ok(AttendanceShare { attended, held })
 }
 
+/// The attendance of several enrolments of one cohort, in two statements whatever their number.
+pub async fn shares(
+    conn: &impl ConnectionTrait,
+    cohort_id: i32,
+    enrollment_ids: &[i32],
+) -> AppResult<HashMap<i32, AttendanceShare>> {
+    use sea_orm::QuerySelect;
+    let today = Utc::now().date_naive();
+    let held = class_day::Entity::find()
+        .filter(class_day::Column::CohortId.eq(cohort_id))
+        .filter(class_day::Column::Day.lte(today))
+        .count(conn)
+        .await?;
+    let mut attended: HashMap<i32, u64> = HashMap::new();
+    for chunk in enrollment_ids.chunks(500) {
+        let counts: Vec<(i32, i64)> = attendance::Entity::find()
+            .select_only()
+            .column(attendance::Column::EnrollmentId)
+            .column_as(attendance::Column::Id.count(), "n")
+            .filter(attendance::Column::EnrollmentId.is_in(chunk.iter().copied()))
+            .filter(attendance::Column::Day.lte(today))
+            .group_by(attendance::Column::EnrollmentId)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        attended.extend(counts.into_iter().map(|(e, n)| (e, n.max(0) as u64)));
+    }
+    Ok(enrollment_ids
+        .iter()
+        .map(|e| {
+            (
+                *e,
+                AttendanceShare {
+                    attended: attended.get(e).copied().unwrap_or(0),
+                    held,
+                },
+            )
+        })
+        .collect())
+}
+
 /// Whether a learner may complete: a subsidised cohort needs class days recorded, and any cohort
 /// with class days needs the rule's share of them attended. The refusal says which.
 pub async fn check_completion(
