@@ -30,8 +30,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Days, Utc};
 use entity::{
     CertificateStatus, CohortStatus, EnrollmentStatus, EvaluationStatus, InstitutionStatus,
-    OrganizationKind, certificate, cohort, enrollment, follow_up, institution_evaluation,
-    open_resource, organization,
+    certificate, cohort, enrollment, follow_up, institution_evaluation, open_resource,
+    organization,
 };
 use sea_orm::{
     ActiveValue::Set,
@@ -46,6 +46,7 @@ use super::{
     ids::NodeKey,
     input::{Note, Reason},
     page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
+    resources::institution,
 };
 use crate::{
     auth::{
@@ -210,20 +211,6 @@ pub async fn results_of(
         certified: certified as i32,
         placed: completed.iter().filter(|e| placed.contains(&e.id)).count() as i32,
     })
-}
-
-async fn institution(conn: &impl ConnectionTrait, id: i32) -> AppResult<organization::Model> {
-    let found = organization::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or_else(|| AppError::not_found("organization"))?;
-    if found.kind != OrganizationKind::TrainingInstitution {
-        return Err(AppError::validation(
-            "input.institution",
-            "not a training institution",
-        ));
-    }
-    Ok(found)
 }
 
 /// Evaluates a training institution, by the regulator of its region: scores the inspected

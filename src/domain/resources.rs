@@ -765,12 +765,14 @@ pub async fn rate_institution(
     Ok(saved)
 }
 
-async fn institution(
-    txn: &sea_orm::DatabaseTransaction,
+/// A training institution by id: `NOT_FOUND`, or a validation error on `input.institution` when
+/// the organization is of another kind.
+pub(crate) async fn institution(
+    conn: &impl sea_orm::ConnectionTrait,
     id: i32,
 ) -> AppResult<organization::Model> {
     let found = organization::Entity::find_by_id(id)
-        .one(txn)
+        .one(conn)
         .await?
         .ok_or_else(|| AppError::not_found("organization"))?;
     if found.kind != OrganizationKind::TrainingInstitution {
