@@ -397,9 +397,9 @@ pub async fn submit(
     .exec_with_returning(&txn)
     .await
     .map_err(|e| super::conflict_on_duplicate(e, "the cohort is claimed for already"))?;
-    let mut lines = Vec::with_capacity(chosen.len());
-    for (_, e) in &chosen {
-        let line = claim_line::Entity::insert(claim_line::ActiveModel {
+    // Every line in one statement (at most MAX_LINES rows of nine values each).
+    let mut lines =
+        claim_line::Entity::insert_many(chosen.iter().map(|(_, e)| claim_line::ActiveModel {
             claim_id: Set(claim.id),
             enrollment_id: Set(e.id),
             learner_id: Set(e.learner_id),
@@ -409,12 +409,11 @@ pub async fn submit(
             amount_fen: Set(pricing.amount_fen),
             status: Set(ClaimLineStatus::Pending),
             ..Default::default()
-        })
+        }))
         .exec_with_returning(&txn)
         .await
         .map_err(|e| super::conflict_on_duplicate(e, "an enrolment is claimed for already"))?;
-        lines.push(line);
-    }
+    lines.sort_by_key(|l| l.id);
     audit::record(
         &txn,
         caller,

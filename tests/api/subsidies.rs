@@ -401,3 +401,134 @@ async fn claims_export_to_csv_and_xlsx_for_the_finance_system() {
         "FORBIDDEN"
     );
 }
+
+/// A FINISHED subsidised cohort of `provider` in zj-eyewear with one class day attended by each
+/// of `learners`, every one of them COMPLETED.
+async fn claimable(app: &TestApp, provider: i32, learners: &[i32]) -> i32 {
+    use chrono::Days;
+    let db = &app.db.db;
+    let ended = chrono::Utc::now().date_naive() - Days::new(10);
+    let cohort = entity::cohort::Entity::insert(entity::cohort::ActiveModel {
+        kind: Set(entity::CohortKind::ProjectTraining),
+        name: Set(format!("{}人结业班", learners.len())),
+        enterprise_id: Set(None),
+        provider_id: Set(provider),
+        alliance_id: Set(app.alliance_row("zj-eyewear").await),
+        occupation_code: Set("4-14-03-04".to_owned()),
+        target_level: Set(entity::SkillLevel::Level5),
+        capacity: Set(20),
+        enrolled: Set(learners.len() as i32),
+        start_on: Set(ended - Days::new(20)),
+        end_on: Set(ended),
+        subsidized: Set(true),
+        status: Set(entity::CohortStatus::Finished),
+        created_at: Set(chrono::Utc::now()),
+        updated_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await
+    .expect("a cohort");
+    let day = entity::class_day::Entity::insert(entity::class_day::ActiveModel {
+        cohort_id: Set(cohort.id),
+        day: Set(ended - Days::new(1)),
+        hours: Set(4),
+        topic: Set("实训".to_owned()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await
+    .expect("a class day");
+    for l in learners {
+        let e = entity::enrollment::Entity::insert(entity::enrollment::ActiveModel {
+            cohort_id: Set(cohort.id),
+            learner_id: Set(*l),
+            status: Set(entity::EnrollmentStatus::Completed),
+            contract_start: Set(None),
+            contract_end: Set(None),
+            enrolled_at: Set(chrono::Utc::now()),
+            ended_at: Set(Some(chrono::Utc::now())),
+            end_reason: Set(None),
+            ..Default::default()
+        })
+        .exec_with_returning(db)
+        .await
+        .expect("an enrolment");
+        entity::attendance::Entity::insert(entity::attendance::ActiveModel {
+            class_day_id: Set(day.id),
+            enrollment_id: Set(e.id),
+            learner_id: Set(*l),
+            day: Set(day.day),
+            signed_in_at: Set(None),
+            source: Set(entity::AttendanceSource::Recorded),
+            recorded_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        })
+        .exec(db)
+        .await
+        .expect("attended");
+    }
+    cohort.id
+}
+
+#[tokio::test]
+async fn a_claim_takes_as_many_statements_for_two_lines_as_for_eight() {
+    use chrono::Datelike;
+    let app = TestApp::demo().await;
+    let db = &app.db.db;
+    let college = app.org_id("丹阳中等专业学校").await;
+    let college_id = TestApp::raw_id(&college);
+    let ended_year = (chrono::Utc::now().date_naive() - chrono::Days::new(10)).year() as i16;
+    entity::catalogue_item::Entity::insert(entity::catalogue_item::ActiveModel {
+        region_id: Set(app.region_row("321100").await),
+        occupation_code: Set("4-14-03-04".to_owned()),
+        level: Set(entity::SkillLevel::Level5),
+        category: Set(entity::CatalogueCategory::SpecialAbility),
+        subsidy_amount: Set(800),
+        subsidy_fen: Set(80_000),
+        evidence: Set(entity::ClaimEvidence::Completion),
+        scarce: Set(false),
+        year: Set(ended_year),
+        status: Set(entity::CatalogueItemStatus::Listed),
+        reason: Set(None),
+        updated_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    })
+    .exec(db)
+    .await
+    .expect("a catalogue item");
+    let learners: Vec<i32> = entity::learner::Entity::find()
+        .order_by_asc(entity::learner::Column::Id)
+        .all(db)
+        .await
+        .expect("learners")
+        .into_iter()
+        .map(|l| l.id)
+        .take(10)
+        .collect();
+    assert_eq!(learners.len(), 10, "ten demo learners");
+    let small = claimable(&app, college_id, &learners[..2]).await;
+    let large = claimable(&app, college_id, &learners[2..]).await;
+    let owner = caller(Role::College, Some(college_id), &[], None, None);
+    const SUBMIT: &str =
+        "mutation($c: ID!) { submitSubsidyClaim(input: {cohort: $c}) { claimedFen } }";
+    let mut spent = Vec::new();
+    for (cohort, lines) in [(small, 2), (large, 8)] {
+        let before = app.db.statements();
+        let claimed = app
+            .data_as(
+                &owner,
+                SUBMIT,
+                json!({ "c": NodeKey::Cohort(cohort).to_id() }),
+            )
+            .await;
+        spent.push(app.db.statements() - before);
+        assert_eq!(
+            claimed["submitSubsidyClaim"]["claimedFen"],
+            lines * 80_000,
+            "{claimed}"
+        );
+    }
+    assert_eq!(spent[0], spent[1], "statements for 2 and for 8 lines");
+}
