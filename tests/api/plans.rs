@@ -260,6 +260,7 @@ async fn pages_nearest_a_point_search_the_location_index() {
 
 #[tokio::test]
 async fn the_work_lists_of_requests_and_claims_are_served_by_an_index() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     use skillgraph::auth::Role;
     let app = TestApp::demo().await;
     let zj = app.region_row("321100").await;
@@ -271,6 +272,19 @@ async fn the_work_lists_of_requests_and_claims_are_served_by_an_index() {
         None,
         None,
     );
+    let institution = {
+        let id = entity::organization::Entity::find()
+            .filter(
+                entity::organization::Column::Kind
+                    .eq(entity::OrganizationKind::TrainingInstitution),
+            )
+            .one(&app.db.db)
+            .await
+            .expect("query")
+            .expect("an institution")
+            .id;
+        crate::helpers::caller(Role::TrainingInstitution, Some(id), &[], None, None)
+    };
     let mut failures = vec![];
     for (who, query) in [
         (
@@ -280,6 +294,14 @@ async fn the_work_lists_of_requests_and_claims_are_served_by_an_index() {
         (&provider, "{ dataRequests(first: 5) { nodes { id } } }"),
         (&regulator, "{ subsidyClaims(first: 5) { nodes { id } } }"),
         (&provider, "{ subsidyClaims(first: 5) { nodes { id } } }"),
+        (
+            &regulator,
+            "{ institutionEvaluations(first: 5) { nodes { id } } }",
+        ),
+        (
+            &institution,
+            "{ institutionEvaluations(first: 5) { nodes { id } } }",
+        ),
     ] {
         let statement = page_statement_as(&app, who, query).await;
         let sorted = sorts(&app, &statement).await;
