@@ -30,8 +30,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Days, Utc};
 use entity::{
     CertificateStatus, CohortStatus, EnrollmentStatus, EvaluationStatus, InstitutionStatus,
-    certificate, cohort, enrollment, follow_up, institution_evaluation, open_resource,
-    organization,
+    certificate, cohort, enrollment, follow_up, institution_evaluation, organization,
 };
 use sea_orm::{
     ActiveValue::Set,
@@ -373,14 +372,7 @@ pub async fn confirm(
         .filter(organization::Column::Id.eq(found.institution_id))
         .exec(&txn)
         .await?;
-    open_resource::Entity::update_many()
-        .col_expr(
-            open_resource::Column::ProviderStars,
-            Expr::value(found.stars),
-        )
-        .filter(open_resource::Column::ProviderId.eq(found.institution_id))
-        .exec(&txn)
-        .await?;
+    super::resources::stars_reach_the_items(&txn, found.institution_id, found.stars).await?;
     audit::record(
         &txn,
         caller,

@@ -744,11 +744,7 @@ pub async fn rate_institution(
     active.credit_stars = Set(Some(stars));
     active.updated_at = Set(Utc::now());
     let saved = active.update(&txn).await?;
-    open_resource::Entity::update_many()
-        .col_expr(open_resource::Column::ProviderStars, Expr::value(stars))
-        .filter(open_resource::Column::ProviderId.eq(saved.id))
-        .exec(&txn)
-        .await?;
+    stars_reach_the_items(&txn, saved.id, stars).await?;
     audit::record(
         &txn,
         caller,
@@ -763,6 +759,21 @@ pub async fn rate_institution(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// A provider's published items carry its credit stars (for ordering by them): written in the
+/// transaction that rates it.
+pub(crate) async fn stars_reach_the_items(
+    txn: &sea_orm::DatabaseTransaction,
+    provider_id: i32,
+    stars: i16,
+) -> AppResult<()> {
+    open_resource::Entity::update_many()
+        .col_expr(open_resource::Column::ProviderStars, Expr::value(stars))
+        .filter(open_resource::Column::ProviderId.eq(provider_id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// A training institution by id: `NOT_FOUND`, or a validation error on `input.institution` when

@@ -16,10 +16,10 @@
 //!
 //! A flag is a reason to look, not a decision: the regulator still approves or rejects each line.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Timelike, Utc};
-use entity::{ClaimLineStatus, attendance, claim_line, cohort, follow_up, subsidy_claim};
+use entity::{ClaimLineStatus, attendance, claim_line, cohort, subsidy_claim};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Alias, Expr, ExprTrait, Func},
@@ -148,6 +148,25 @@ const STATUSES: [ClaimLineStatus; 4] = [
     ClaimLineStatus::Rejected,
     ClaimLineStatus::Paid,
 ];
+
+/// Lines and fen by status across `rows`, in the order of [`SummaryRow::by_status`].
+pub fn totals(rows: &[SummaryRow]) -> Vec<StatusTotal> {
+    STATUSES
+        .iter()
+        .filter_map(|status| {
+            let of: Vec<&StatusTotal> = rows
+                .iter()
+                .flat_map(|r| r.by_status.iter())
+                .filter(|t| t.status == *status)
+                .collect();
+            (!of.is_empty()).then(|| StatusTotal {
+                status: *status,
+                lines: of.iter().map(|t| t.lines).sum(),
+                amount_fen: of.iter().map(|t| t.amount_fen).sum(),
+            })
+        })
+        .collect()
+}
 
 /// The supervised region's claims by provider, alliance and quarter (ordered so), for its
 /// regulator (SYSTEM_ADMIN: for the region it names).
@@ -312,38 +331,36 @@ pub async fn flags(
         let lines =
             super::subsidies::lines_by_claim(db, &claims.iter().map(|c| c.id).collect::<Vec<_>>())
                 .await?;
-        let enrollments: Vec<i32> = lines.values().flatten().map(|l| l.enrollment_id).collect();
-        let learners: Vec<i32> = lines.values().flatten().map(|l| l.learner_id).collect();
+        let mut learners: Vec<i32> = lines.values().flatten().map(|l| l.learner_id).collect();
+        learners.sort_unstable();
+        learners.dedup();
+        // Every attendance of the learners claimed for, read once: the claimed enrolments' own
+        // rows are their patterns, the others' the clashes.
+        let claimed: HashSet<i32> = lines.values().flatten().map(|l| l.enrollment_id).collect();
+        let everywhere = super::children_of::<attendance::Entity>(
+            db,
+            attendance::Column::LearnerId,
+            &learners,
+            attendance::Column::Day,
+            |a| a.learner_id,
+        )
+        .await?;
         let mut attended: HashMap<i32, Vec<attendance::Model>> = HashMap::new();
-        let mut elsewhere: Vec<(attendance::Model, attendance::Model)> = Vec::new();
-        let mut jobs: HashMap<i32, Vec<follow_up::Model>> = HashMap::new();
-        for chunk in enrollments.chunks(500) {
-            for a in attendance::Entity::find()
-                .filter(attendance::Column::EnrollmentId.is_in(chunk.iter().copied()))
-                .order_by_asc(attendance::Column::Day)
-                .all(db)
-                .await?
-            {
-                attended.entry(a.enrollment_id).or_default().push(a);
+        for a in everywhere.values().flatten() {
+            if claimed.contains(&a.enrollment_id) {
+                attended.entry(a.enrollment_id).or_default().push(a.clone());
             }
         }
-        if wants(FlagKind::TwoPlacesOneDay) {
-            elsewhere = same_day_elsewhere(db, &attended).await?;
-        }
-        if wants(FlagKind::EmployedElsewhere) {
-            for chunk in learners.chunks(500) {
-                for f in follow_up::Entity::find()
-                    .filter(follow_up::Column::LearnerId.is_in(chunk.iter().copied()))
-                    .filter(follow_up::Column::Employed.eq(true))
-                    .filter(follow_up::Column::FullTime.eq(true))
-                    .order_by_asc(follow_up::Column::ContactedOn)
-                    .all(db)
-                    .await?
-                {
-                    jobs.entry(f.learner_id).or_default().push(f);
-                }
-            }
-        }
+        let elsewhere = if wants(FlagKind::TwoPlacesOneDay) {
+            same_day_elsewhere(&everywhere, &claimed)
+        } else {
+            Vec::new()
+        };
+        let jobs = if wants(FlagKind::EmployedElsewhere) {
+            super::employment::follow_ups_by_learner(db, &learners).await?
+        } else {
+            HashMap::new()
+        };
         let other_cohorts = {
             let ids: Vec<i32> = elsewhere.iter().map(|(_, b)| b.enrollment_id).collect();
             super::cohorts::enrollments_by_ids(db, &ids).await?
@@ -387,7 +404,9 @@ pub async fn flags(
                 }
                 if wants(FlagKind::EmployedElsewhere) {
                     for f in jobs.get(&line.learner_id).into_iter().flatten() {
-                        if f.enrollment_id != line.enrollment_id
+                        if f.employed
+                            && f.full_time == Some(true)
+                            && f.enrollment_id != line.enrollment_id
                             && f.contacted_on >= c.start_on
                             && f.contacted_on <= c.end_on
                             && (f.employer_id.is_none() || f.employer_id != c.enterprise_id)
@@ -467,39 +486,33 @@ fn identical(
     })
 }
 
-/// For the attendance rows given, the rows of the same learners on the same days in another
-/// enrolment, paired with the row they clash with.
-async fn same_day_elsewhere(
-    db: &DatabaseConnection,
-    attended: &HashMap<i32, Vec<attendance::Model>>,
-) -> AppResult<Vec<(attendance::Model, attendance::Model)>> {
-    let rows: Vec<&attendance::Model> = attended.values().flatten().collect();
+/// The learners' rows in a claimed enrolment, each paired with a row of the same learner and day
+/// in another enrolment.
+fn same_day_elsewhere(
+    everywhere: &HashMap<i32, Vec<attendance::Model>>,
+    claimed: &HashSet<i32>,
+) -> Vec<(attendance::Model, attendance::Model)> {
     let mut out = Vec::new();
-    let learners: Vec<i32> = {
-        let mut l: Vec<i32> = rows.iter().map(|a| a.learner_id).collect();
-        l.sort_unstable();
-        l.dedup();
-        l
-    };
-    let mut by_key: HashMap<(i32, NaiveDate), Vec<&attendance::Model>> = HashMap::new();
-    for a in &rows {
-        by_key.entry((a.learner_id, a.day)).or_default().push(a);
-    }
-    for chunk in learners.chunks(500) {
-        for b in attendance::Entity::find()
-            .filter(attendance::Column::LearnerId.is_in(chunk.iter().copied()))
-            .order_by_asc(attendance::Column::Day)
-            .all(db)
-            .await?
-        {
-            for a in by_key.get(&(b.learner_id, b.day)).into_iter().flatten() {
-                if a.enrollment_id != b.enrollment_id {
-                    out.push(((*a).clone(), b.clone()));
+    for rows in everywhere.values() {
+        let mut by_day: HashMap<NaiveDate, Vec<&attendance::Model>> = HashMap::new();
+        for a in rows {
+            by_day.entry(a.day).or_default().push(a);
+        }
+        for same_day in by_day.values() {
+            for a in same_day
+                .iter()
+                .filter(|a| claimed.contains(&a.enrollment_id))
+            {
+                for b in same_day
+                    .iter()
+                    .filter(|b| b.enrollment_id != a.enrollment_id)
+                {
+                    out.push(((*a).clone(), (*b).clone()));
                 }
             }
         }
     }
-    Ok(out)
+    out
 }
 
 #[cfg(test)]

@@ -246,27 +246,10 @@ impl SubsidySupervision {
 
     /// Lines and fen by status across every row.
     async fn totals(&self) -> Vec<LineStatusTotal> {
-        let mut totals: Vec<supervision::StatusTotal> = Vec::new();
-        for t in self.rows.iter().flat_map(|r| r.by_status.iter()) {
-            match totals.iter_mut().find(|x| x.status == t.status) {
-                Some(x) => {
-                    x.lines += t.lines;
-                    x.amount_fen += t.amount_fen;
-                }
-                None => totals.push(*t),
-            }
-        }
-        totals.sort_by_key(|t| {
-            [
-                entity::ClaimLineStatus::Pending,
-                entity::ClaimLineStatus::Approved,
-                entity::ClaimLineStatus::Rejected,
-                entity::ClaimLineStatus::Paid,
-            ]
-            .iter()
-            .position(|s| *s == t.status)
-        });
-        totals.into_iter().map(Into::into).collect()
+        supervision::totals(&self.rows)
+            .into_iter()
+            .map(Into::into)
+            .collect()
     }
 
     /// The flags on these claims, newest claim first.
