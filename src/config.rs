@@ -58,6 +58,9 @@
 //! | `rules.max_open_intentions` | `SKILLGRAPH_MAX_OPEN_INTENTIONS` | `3` |
 //! | `rules.recommendation_days` | `SKILLGRAPH_RECOMMENDATION_DAYS` | `30` |
 //! | `rules.completion_attendance_percent` | `SKILLGRAPH_COMPLETION_ATTENDANCE_PERCENT` | `80`: the share of class days a learner attends to complete |
+//! | `rules.cohort_backdate_days` | `SKILLGRAPH_COHORT_BACKDATE_DAYS` | `14`: how many days before today a new cohort's `startOn` may lie |
+//! | `rules.subsidised_min_class_days` | `SKILLGRAPH_SUBSIDISED_MIN_CLASS_DAYS` | `10`: the fewest class days a subsidised cohort holds between its real start and finish |
+//! | `rules.subsidised_min_hours` | `SKILLGRAPH_SUBSIDISED_MIN_HOURS` | `[80, 100, 120, 150]`: the fewest teaching hours of a subsidised cohort aiming at elementary (apprentice, level 5), intermediate (4), advanced (3), technician and above (2, 1) |
 //! | `rules.learner_retention_days` | `SKILLGRAPH_LEARNER_RETENTION_DAYS` | none: `skillgraph retention` erases the personal data of learners inactive this many days |
 //! | `rules.provider_access_days` | `SKILLGRAPH_PROVIDER_ACCESS_DAYS` | `365`: a provider's full view of a learner after training ends (follow-ups run to month 6) |
 
@@ -404,6 +407,13 @@ pub struct Rules {
     /// The share of a cohort's class days, in percent, a learner must have attended to complete
     /// it (a subsidised cohort completes nobody without class days recorded).
     pub completion_attendance_percent: u8,
+    /// Days before today a new cohort's `startOn` may lie.
+    pub cohort_backdate_days: u32,
+    /// The fewest class days a subsidised cohort holds between its real start and finish.
+    pub subsidised_min_class_days: u32,
+    /// The fewest teaching hours of a subsidised cohort, by level aimed at: elementary,
+    /// intermediate, advanced, technician and above.
+    pub subsidised_min_hours: [u32; 4],
     /// Days after a learner's last activity (registration, enrolment, end of training,
     /// assessment, certificate, follow-up, intention) after which `skillgraph retention` erases
     /// their personal data; none keeps it until the learner asks.
@@ -420,6 +430,9 @@ impl Default for Rules {
             provider_access_days: crate::auth::policy::AccessRules::default().provider_access_days,
             learner_retention_days: None,
             completion_attendance_percent: limits.completion_attendance_percent,
+            cohort_backdate_days: limits.training.max_backdate_days,
+            subsidised_min_class_days: limits.training.min_class_days,
+            subsidised_min_hours: limits.training.min_hours,
         }
     }
 }
@@ -515,6 +528,12 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("recommendation_days", "rules.recommendation_days"),
     ("provider_access_days", "rules.provider_access_days"),
     ("learner_retention_days", "rules.learner_retention_days"),
+    ("cohort_backdate_days", "rules.cohort_backdate_days"),
+    (
+        "subsidised_min_class_days",
+        "rules.subsidised_min_class_days",
+    ),
+    ("subsidised_min_hours", "rules.subsidised_min_hours"),
     (
         "completion_attendance_percent",
         "rules.completion_attendance_percent",
@@ -550,6 +569,11 @@ impl Settings {
             max_open_intentions: self.rules.max_open_intentions,
             recommendation_days: self.rules.recommendation_days,
             completion_attendance_percent: self.rules.completion_attendance_percent.min(100),
+            training: crate::domain::cohorts::TrainingRules {
+                max_backdate_days: self.rules.cohort_backdate_days,
+                min_class_days: self.rules.subsidised_min_class_days,
+                min_hours: self.rules.subsidised_min_hours,
+            },
             cost: crate::graphql::cost::CostLimits {
                 max_cost: self.limits.max_query_cost,
                 ..Default::default()

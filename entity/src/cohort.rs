@@ -35,6 +35,13 @@ pub struct Model {
     pub end_on: Date,
     /// Whether training here claims a government subsidy.
     pub subsidized: bool,
+    /// The day it really started (none before `startCohort`).
+    pub started_on: Option<Date>,
+    /// The day it really finished (none before `finishCohort`).
+    pub finished_on: Option<Date>,
+    /// When the enterprise it names confirmed it with its own token (none while pending, and
+    /// for a cohort that names no enterprise).
+    pub employer_confirmed_at: Option<DateTimeUtc>,
     /// PLANNED → RUNNING → FINISHED, or CANCELLED.
     pub status: CohortStatus,
     /// When it was created.

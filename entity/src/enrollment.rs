@@ -21,6 +21,9 @@ pub struct Model {
     pub contract_start: Option<Date>,
     /// For apprentices: the labour contract's last day.
     pub contract_end: Option<Date>,
+    /// When the cohort's enterprise confirmed the labour contract with its own token (none
+    /// while pending, and without a contract).
+    pub contract_confirmed_at: Option<DateTimeUtc>,
     /// When the learner was enrolled.
     pub enrolled_at: DateTimeUtc,
     /// When the enrolment completed or was withdrawn.

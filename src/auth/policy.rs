@@ -511,6 +511,28 @@ pub fn manage_cohort(
     }
 }
 
+/// Whether the caller is the enterprise a cohort names (its own token).
+pub fn is_employer(viewer: &Viewer, enterprise_id: Option<i32>) -> bool {
+    viewer.role == Role::Enterprise
+        && viewer.organization_id.is_some()
+        && viewer.organization_id == enterprise_id
+}
+
+/// Confirming that a cohort trains for the enterprise it names, and that an apprentice's labour
+/// contract with it is real: that enterprise's own token, nobody else's (the provider states
+/// both; only the employer can vouch for them).
+pub fn confirm_as_employer(viewer: &Viewer, enterprise_id: Option<i32>) -> AppResult<()> {
+    require(viewer, Permission::ManageCohorts, "confirm cohorts")?;
+    if is_employer(viewer, enterprise_id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the enterprise the cohort names confirms it and its apprentices' contracts"
+                .to_owned(),
+        ))
+    }
+}
+
 /// Enrolling, completing and withdrawing learners: the cohort's provider, who trains them.
 pub fn train_in_cohort(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
     require(viewer, Permission::ManageCohorts, "enrol learners")?;

@@ -11,18 +11,27 @@
 //! level, across providers and cities: of two concurrent approvals for the same person one is a
 //! `CONFLICT`.
 //!
-//! Amounts: a catalogue line is the item's `subsidy_fen`, plus `scarce_uplift_percent` of it for
-//! a scarce occupation (rounded down to the fen); a new-type apprenticeship line is
-//! `apprenticeship_fen_per_year` × its years of training (the cohort's months, rounded up to
-//! whole years, one to three).
+//! Amounts are priced from the training that happened, never from the plan: the days the cohort
+//! really started and finished (`startCohort`, `finishCohort`) and the attendance record.
+//!
+//! - A catalogue line is the item's `subsidy_fen`, plus `scarce_uplift_percent` of it for a
+//!   scarce occupation, scaled by the share of the planned days the cohort really ran (a cohort
+//!   that finishes early is paid pro rata, never more than the item), rounded down to the fen.
+//! - A new-type apprenticeship line is `apprenticeship_fen_per_year` / 12 for each calendar
+//!   month in which the apprentice attended a class day between the real start and finish, at
+//!   most 36 months, rounded down to the fen; the apprentice's labour contract must have been
+//!   confirmed by the enterprise.
+//! - The standard and catalogue are those of the year the cohort really finished.
+//! - A subsidised cohort is claimed for only when it held the minimum class days and teaching
+//!   hours of its level between its real start and finish ([`cohorts::TrainingRules`]).
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use entity::{
     CatalogueItemStatus, CertificateStatus, ClaimEvidence, ClaimLineStatus, ClaimStatus,
-    CohortKind, CohortStatus, EnrollmentStatus, alliance, catalogue_item, certificate, claim_line,
-    cohort, enrollment, follow_up, subsidy_claim, subsidy_standard,
+    CohortKind, CohortStatus, EnrollmentStatus, alliance, attendance, catalogue_item, certificate,
+    claim_line, cohort, enrollment, follow_up, subsidy_claim, subsidy_standard,
 };
 use sea_orm::{
     ActiveEnum, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
@@ -32,7 +41,7 @@ use serde_json::json;
 
 use super::{
     audit, begin_write,
-    cohorts::{CompletionRule, attendance_shares},
+    cohorts::{CompletionRule, TrainingRules, attendance_shares, held_training},
     ids::NodeKey,
     input::Reason,
     page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
@@ -142,31 +151,57 @@ pub async fn standards_of(
         .await?)
 }
 
-/// What one learner's line is worth, and on what evidence.
+/// What a cohort's lines are priced from, and on what evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pricing {
-    /// The amount, fen.
-    pub amount_fen: i64,
+    /// The item's amount per person (catalogue lines), or the yearly amount per apprentice
+    /// (new-type apprenticeship), fen.
+    pub base_fen: i64,
     /// What the line needs beyond the attendance record.
     pub evidence: ClaimEvidence,
+    /// Whether the cohort is a new-type apprenticeship (priced by months attended).
+    pub apprenticeship: bool,
+    /// Calendar days of the planned training (`startOn` to `endOn`, both counted).
+    pub planned_days: i64,
+    /// Calendar days of the real training (started to finished, both counted).
+    pub real_days: i64,
 }
 
-/// Whole years of training of a cohort: its months rounded up, one to three.
-pub fn training_years(found: &cohort::Model) -> i64 {
-    let months = (found.end_on.year() - found.start_on.year()) * 12 + found.end_on.month() as i32
-        - found.start_on.month() as i32
-        + i32::from(found.end_on.day() > found.start_on.day());
-    i64::from(((months.max(1) + 11) / 12).clamp(1, 3))
+impl Pricing {
+    /// What one learner's line is worth: a catalogue amount scaled down to the share of the
+    /// planned days the cohort really ran (never up); an apprenticeship's yearly amount for
+    /// each month the apprentice attended, at most 36 months. Rounded down to the fen.
+    pub fn line_fen(&self, months_attended: u32) -> i64 {
+        if self.apprenticeship {
+            self.base_fen * i64::from(months_attended.min(36)) / 12
+        } else {
+            let real = self.real_days.clamp(0, self.planned_days.max(1));
+            self.base_fen * real / self.planned_days.max(1)
+        }
+    }
 }
 
-/// The amount per learner of a cohort and the evidence it needs, from the region's catalogue
-/// and standard of the year the cohort ended.
+/// The real training of a finished cohort: the days it started and finished. A cohort without
+/// them never really ran and is priced at nothing.
+pub fn real_dates(found: &cohort::Model) -> AppResult<(NaiveDate, NaiveDate)> {
+    match (found.started_on, found.finished_on) {
+        (Some(from), Some(to)) if to >= from => Ok((from, to)),
+        _ => Err(AppError::validation(
+            "input.cohort",
+            "the cohort has no recorded real start and finish: a subsidy is priced from the training that happened",
+        )),
+    }
+}
+
+/// How a cohort's lines are priced, and the evidence they need, from the region's catalogue
+/// and standard of the year the cohort really finished.
 pub async fn price(
     conn: &impl ConnectionTrait,
     found: &cohort::Model,
     region_id: i32,
 ) -> AppResult<Pricing> {
-    let year = found.end_on.year() as i16;
+    let (started, finished) = real_dates(found)?;
+    let year = finished.year() as i16;
     let standard = subsidy_standard::Entity::find()
         .filter(subsidy_standard::Column::RegionId.eq(region_id))
         .filter(subsidy_standard::Column::Year.eq(year))
@@ -178,10 +213,15 @@ pub async fn price(
                 format!("the region has set no subsidy standard for {year}"),
             )
         })?;
+    let planned_days = (found.end_on - found.start_on).num_days() + 1;
+    let real_days = (finished - started).num_days() + 1;
     if found.kind == CohortKind::NewApprenticeship {
         return Ok(Pricing {
-            amount_fen: standard.apprenticeship_fen_per_year * training_years(found),
+            base_fen: standard.apprenticeship_fen_per_year,
             evidence: ClaimEvidence::Completion,
+            apprenticeship: true,
+            planned_days,
+            real_days,
         });
     }
     let item = catalogue_item::Entity::find()
@@ -205,9 +245,45 @@ pub async fn price(
         0
     };
     Ok(Pricing {
-        amount_fen: item.subsidy_fen + uplift,
+        base_fen: item.subsidy_fen + uplift,
         evidence: item.evidence,
+        apprenticeship: false,
+        planned_days,
+        real_days,
     })
+}
+
+/// The calendar months in which each enrolment attended a class day between the cohort's real
+/// start and finish, in one statement.
+async fn months_attended(
+    conn: &impl ConnectionTrait,
+    ids: &[i32],
+    (from, to): (NaiveDate, NaiveDate),
+) -> AppResult<HashMap<i32, u32>> {
+    use sea_orm::QuerySelect;
+    let mut months: HashMap<i32, std::collections::BTreeSet<(i32, u32)>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let days: Vec<(i32, NaiveDate)> = attendance::Entity::find()
+            .select_only()
+            .column(attendance::Column::EnrollmentId)
+            .column(attendance::Column::Day)
+            .filter(attendance::Column::EnrollmentId.is_in(chunk.iter().copied()))
+            .filter(attendance::Column::Day.gte(from))
+            .filter(attendance::Column::Day.lte(to))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (e, day) in days {
+            months
+                .entry(e)
+                .or_default()
+                .insert((day.year(), day.month()));
+        }
+    }
+    Ok(months
+        .into_iter()
+        .map(|(e, m)| (e, m.len() as u32))
+        .collect())
 }
 
 async fn region_of(conn: &impl ConnectionTrait, found: &cohort::Model) -> AppResult<i32> {
@@ -297,6 +373,7 @@ pub async fn submit(
     db: &DatabaseConnection,
     caller: &Caller,
     rule: CompletionRule,
+    training: TrainingRules,
     cohort_id: i32,
     enrollments: &[i32],
 ) -> AppResult<(subsidy_claim::Model, Vec<claim_line::Model>)> {
@@ -375,12 +452,44 @@ pub async fn submit(
     .await?;
     // The first enrolment without its evidence, in the order named, refuses the claim.
     for (field, e) in &chosen {
-        if let Some(why) = missing.get(&e.id) {
+        let why = missing.get(&e.id).cloned().or_else(|| {
+            (pricing.apprenticeship && e.contract_confirmed_at.is_none()).then(|| {
+                "the enterprise has not confirmed the apprentice's labour contract".to_owned()
+            })
+        });
+        if let Some(why) = why {
             return Err(AppError::validation(
                 field.clone(),
                 format!("enrolment {}: {why}", NodeKey::Enrollment(e.id).to_id().0),
             ));
         }
+    }
+    // The cohort as a whole: the minimum class days and hours of its level, really held.
+    let held = held_training(db, &[&found])
+        .await?
+        .remove(&found.id)
+        .unwrap_or_default();
+    if let Some(why) = training.shortfall(found.target_level, held) {
+        return Err(AppError::validation("input.cohort", why));
+    }
+    let months = if pricing.apprenticeship {
+        let ids: Vec<i32> = chosen.iter().map(|(_, e)| e.id).collect();
+        months_attended(db, &ids, real_dates(&found)?).await?
+    } else {
+        HashMap::new()
+    };
+    let amounts: Vec<i64> = chosen
+        .iter()
+        .map(|(_, e)| pricing.line_fen(months.get(&e.id).copied().unwrap_or(0)))
+        .collect();
+    if let Some(((field, e), _)) = chosen.iter().zip(&amounts).find(|(_, a)| **a <= 0) {
+        return Err(AppError::validation(
+            field.clone(),
+            format!(
+                "enrolment {}: the training that happened is worth nothing (no month attended)",
+                NodeKey::Enrollment(e.id).to_id().0
+            ),
+        ));
     }
     let txn = begin_write(db).await?;
     let now = Utc::now();
@@ -389,7 +498,7 @@ pub async fn submit(
         provider_id: Set(found.provider_id),
         region_id: Set(region_id),
         status: Set(ClaimStatus::Pending),
-        claimed_fen: Set(pricing.amount_fen * chosen.len() as i64),
+        claimed_fen: Set(amounts.iter().sum()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -399,16 +508,18 @@ pub async fn submit(
     .map_err(|e| super::conflict_on_duplicate(e, "the cohort is claimed for already"))?;
     // Every line in one statement (at most MAX_LINES rows of nine values each).
     let mut lines =
-        claim_line::Entity::insert_many(chosen.iter().map(|(_, e)| claim_line::ActiveModel {
-            claim_id: Set(claim.id),
-            enrollment_id: Set(e.id),
-            learner_id: Set(e.learner_id),
-            occupation_code: Set(found.occupation_code.clone()),
-            level: Set(found.target_level),
-            evidence: Set(pricing.evidence),
-            amount_fen: Set(pricing.amount_fen),
-            status: Set(ClaimLineStatus::Pending),
-            ..Default::default()
+        claim_line::Entity::insert_many(chosen.iter().zip(&amounts).map(|((_, e), amount)| {
+            claim_line::ActiveModel {
+                claim_id: Set(claim.id),
+                enrollment_id: Set(e.id),
+                learner_id: Set(e.learner_id),
+                occupation_code: Set(found.occupation_code.clone()),
+                level: Set(found.target_level),
+                evidence: Set(pricing.evidence),
+                amount_fen: Set(*amount),
+                status: Set(ClaimLineStatus::Pending),
+                ..Default::default()
+            }
         }))
         .exec_with_returning(&txn)
         .await
@@ -807,6 +918,21 @@ pub enum ExportFormat {
 }
 
 /// Writes export rows under their header in `format`.
+/// A CSV cell a spreadsheet reads as text: one that begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return would be taken for a formula (a provider's cohort name turned into
+/// `=HYPERLINK(...)` in the bureau's workbook), so it is written behind an apostrophe, which
+/// spreadsheets show as text and do not evaluate. (The XLSX export writes text cells as strings,
+/// which are never evaluated.)
+pub fn spreadsheet_text(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// The export's bytes: a CSV with a byte-order mark (cells that would read as formulas written
+/// as text, see [`spreadsheet_text`]), or an XLSX workbook with the fen as numbers.
 pub fn write_export(format: ExportFormat, rows: &[Vec<String>]) -> AppResult<Vec<u8>> {
     match format {
         ExportFormat::Csv => {
@@ -817,7 +943,10 @@ pub fn write_export(format: ExportFormat, rows: &[Vec<String>]) -> AppResult<Vec
                     .write_record(EXPORT_COLUMNS)
                     .map_err(AppError::internal)?;
                 for row in rows {
-                    writer.write_record(row).map_err(AppError::internal)?;
+                    let cells: Vec<_> = row.iter().map(|cell| spreadsheet_text(cell)).collect();
+                    writer
+                        .write_record(cells.iter().map(|cell| cell.as_bytes()))
+                        .map_err(AppError::internal)?;
                 }
                 writer.flush().map_err(AppError::internal)?;
             }
@@ -857,6 +986,37 @@ pub fn write_export(format: ExportFormat, rows: &[Vec<String>]) -> AppResult<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_that_would_be_a_formula_is_exported_as_text() {
+        let mut row: Vec<String> = vec![String::new(); EXPORT_COLUMNS.len()];
+        let hostile = [
+            "=HYPERLINK(\"http://x\",\"点此\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tcmd",
+            "\rcmd",
+        ];
+        let mut rows = Vec::new();
+        for h in hostile {
+            row[0] = h.to_owned();
+            row[1] = "眼镜验光学徒班".to_owned();
+            rows.push(row.clone());
+        }
+        let bytes = write_export(ExportFormat::Csv, &rows).expect("csv");
+        let text = String::from_utf8(bytes).expect("utf-8");
+        let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let read: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+        assert_eq!(read.len(), hostile.len());
+        for (record, h) in read.iter().zip(hostile) {
+            assert_eq!(&record[0], format!("'{h}"), "written as text");
+            assert_eq!(
+                &record[1], "眼镜验光学徒班",
+                "an ordinary cell is as it was"
+            );
+        }
+    }
 
     #[test]
     fn fen_read_as_yuan_exactly() {

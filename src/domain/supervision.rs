@@ -3,7 +3,7 @@
 //!
 //! [`summary`] adds up a region's claims by provider, alliance and quarter (the quarter the claim
 //! was submitted in): how many claims, and lines and fen by line status. [`flags`] walks the same
-//! claims, newest first, and raises three kinds of flag:
+//! claims, newest first, and raises these kinds of flag:
 //!
 //! - **identical attendance**: every learner claimed for in a cohort (at least
 //!   [`IDENTICAL_AT_LEAST`]) has the same attendance pattern: the same class days and, where the
@@ -13,6 +13,14 @@
 //! - **employed elsewhere**: a learner claimed for was recorded, at a follow-up of another
 //!   training, as employed full-time by someone other than the cohort's enterprise on a day
 //!   within this cohort's training.
+//! - **finished early**: the cohort really finished before its planned end.
+//! - **few class days**: the cohort held fewer class days or teaching hours between its real
+//!   start and finish than today's rules ask of its level (claims from before a rule changed,
+//!   or from before the rule existed).
+//! - **unconfirmed employer**: the enterprise the cohort names never confirmed it, or an
+//!   apprentice's labour contract claimed for.
+//! - **backdated start**: the cohort was recorded with a `startOn` further back than the rules
+//!   allow.
 //!
 //! A flag is a reason to look, not a decision: the regulator still approves or rejects each line.
 
@@ -25,6 +33,7 @@ use sea_orm::{
     sea_query::{Alias, Expr, ExprTrait, Func},
 };
 
+use super::cohorts::{HeldTraining, TrainingRules};
 use crate::{
     auth::{Caller, policy},
     error::{AppError, AppResult},
@@ -269,6 +278,15 @@ pub enum FlagKind {
     TwoPlacesOneDay,
     /// A learner claimed for was recorded employed full-time elsewhere during the training.
     EmployedElsewhere,
+    /// The cohort really finished before its planned end (the claim is priced pro rata; a
+    /// training cut short is worth a look).
+    FinishedEarly,
+    /// The cohort held fewer class days or teaching hours than the rules ask of its level.
+    FewClassDays,
+    /// The enterprise the cohort names never confirmed it, or an apprentice's labour contract.
+    UnconfirmedEmployer,
+    /// The cohort was recorded with a start further in the past than the rules allow.
+    BackdatedStart,
 }
 
 /// A record worth a second look.
@@ -294,9 +312,11 @@ pub struct Flag {
 
 /// The flags on the supervised region's claims (narrowed by `filter`, and to `kinds` unless
 /// empty), newest claim first, at most `limit` (1 to [`MAX_FLAGS`]).
+#[allow(clippy::too_many_arguments)]
 pub async fn flags(
     db: &DatabaseConnection,
     caller: &Caller,
+    rules: TrainingRules,
     region_id: Option<i32>,
     filter: &SupervisionFilter,
     kinds: &[FlagKind],
@@ -365,11 +385,54 @@ pub async fn flags(
             let ids: Vec<i32> = elsewhere.iter().map(|(_, b)| b.enrollment_id).collect();
             super::cohorts::enrollments_by_ids(db, &ids).await?
         };
+        let held = if wants(FlagKind::FewClassDays) {
+            super::cohorts::held_training(db, &cohorts.values().collect::<Vec<_>>()).await?
+        } else {
+            HashMap::new()
+        };
+        let claimed_enrolments = if wants(FlagKind::UnconfirmedEmployer) {
+            let mut ids: Vec<i32> = claimed.iter().copied().collect();
+            ids.sort_unstable();
+            super::cohorts::enrollments_by_ids(db, &ids).await?
+        } else {
+            HashMap::new()
+        };
         for claim in &claims {
             let Some(c) = cohorts.get(&claim.cohort_id) else {
                 continue;
             };
             let claim_lines = lines.get(&claim.id).cloned().unwrap_or_default();
+            out.extend(cohort_flags(
+                claim.id,
+                c,
+                &rules,
+                held.get(&c.id).copied(),
+                &wants,
+            ));
+            if wants(FlagKind::UnconfirmedEmployer) {
+                for line in &claim_lines {
+                    let unconfirmed =
+                        claimed_enrolments
+                            .get(&line.enrollment_id)
+                            .is_some_and(|e| {
+                                e.contract_start.is_some() && e.contract_confirmed_at.is_none()
+                            });
+                    if unconfirmed {
+                        out.push(Flag {
+                            kind: FlagKind::UnconfirmedEmployer,
+                            claim_id: claim.id,
+                            cohort_id: c.id,
+                            line_id: Some(line.id),
+                            learner_id: Some(line.learner_id),
+                            day: None,
+                            other_cohort_id: None,
+                            detail:
+                                "the enterprise never confirmed the apprentice's labour contract"
+                                    .to_owned(),
+                        });
+                    }
+                }
+            }
             if wants(FlagKind::IdenticalAttendance)
                 && let Some(flag) = identical(claim.id, c, &claim_lines, &attended)
             {
@@ -435,6 +498,71 @@ pub async fn flags(
     }
     out.truncate(limit);
     Ok(out)
+}
+
+/// The flags about a claimed cohort as a whole: finished early, too few class days, an
+/// employer that never confirmed, a start recorded too far back.
+fn cohort_flags(
+    claim_id: i32,
+    c: &cohort::Model,
+    rules: &TrainingRules,
+    held: Option<HeldTraining>,
+    wants: &dyn Fn(FlagKind) -> bool,
+) -> Vec<Flag> {
+    let flag = |kind: FlagKind, day: Option<NaiveDate>, detail: String| Flag {
+        kind,
+        claim_id,
+        cohort_id: c.id,
+        line_id: None,
+        learner_id: None,
+        day,
+        other_cohort_id: None,
+        detail,
+    };
+    let mut out = Vec::new();
+    if wants(FlagKind::FinishedEarly)
+        && let Some(finished) = c.finished_on.filter(|f| *f < c.end_on)
+    {
+        out.push(flag(
+            FlagKind::FinishedEarly,
+            Some(finished),
+            format!(
+                "finished on {finished}, {} days before its planned end on {}",
+                (c.end_on - finished).num_days(),
+                c.end_on
+            ),
+        ));
+    }
+    if wants(FlagKind::FewClassDays)
+        && let Some(why) = rules.shortfall(c.target_level, held.unwrap_or_default())
+    {
+        out.push(flag(FlagKind::FewClassDays, None, why));
+    }
+    if wants(FlagKind::UnconfirmedEmployer)
+        && c.enterprise_id.is_some()
+        && c.employer_confirmed_at.is_none()
+    {
+        out.push(flag(
+            FlagKind::UnconfirmedEmployer,
+            None,
+            "the enterprise the cohort names never confirmed it".to_owned(),
+        ));
+    }
+    let formed = (c.created_at + chrono::Duration::hours(8)).date_naive();
+    if wants(FlagKind::BackdatedStart)
+        && (formed - c.start_on).num_days() > i64::from(rules.max_backdate_days)
+    {
+        out.push(flag(
+            FlagKind::BackdatedStart,
+            Some(c.start_on),
+            format!(
+                "recorded on {formed} with a start {} days earlier, on {}",
+                (formed - c.start_on).num_days(),
+                c.start_on
+            ),
+        ));
+    }
+    out
 }
 
 /// An attendance pattern: the days, and the sign-in minute where recorded.

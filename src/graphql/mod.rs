@@ -54,6 +54,8 @@ pub struct SchemaLimits {
     /// The share of a cohort's class days, in percent, a learner must have attended to
     /// complete it.
     pub completion_attendance_percent: u8,
+    /// What a subsidised training must really have been, and how far back a cohort may start.
+    pub training: crate::domain::cohorts::TrainingRules,
     /// What one request may cost and hold (see [`cost`]).
     pub cost: cost::CostLimits,
 }
@@ -68,6 +70,7 @@ impl Default for SchemaLimits {
             max_open_intentions: 3,
             recommendation_days: 30,
             completion_attendance_percent: 80,
+            training: Default::default(),
             cost: cost::CostLimits::default(),
         }
     }
@@ -115,6 +118,7 @@ pub fn build_schema_as(
                 .data(crate::domain::cohorts::CompletionRule {
                     attendance_percent: limits.completion_attendance_percent,
                 })
+                .data(limits.training)
                 .data(context)
                 .limit_depth(limits.max_depth)
                 .limit_complexity(limits.max_complexity)

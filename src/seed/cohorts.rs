@@ -83,11 +83,20 @@ pub(super) async fn demo_cohorts(
                 provider_id: provider.id,
                 alliance: AllianceCode::parse(&alliance.code)?,
                 occupation: OccupationCode::parse(industry_occupations(alliance.industry)[0])?,
-                target_level: [SkillLevel::Level4, SkillLevel::Level3][index % 2],
+                // The cohort that finishes (index 3) aims at a level the region's certificate
+                // catalogue does not list, so its special ability is what it claims.
+                target_level: if index == 3 {
+                    SkillLevel::Level2
+                } else {
+                    [SkillLevel::Level4, SkillLevel::Level3][index % 2]
+                },
                 capacity: 10 + (index as i32 % 3) * 5,
                 start_on: start,
+                // The cohort that finishes today was planned to end today.
                 end_on: start
-                    + Days::new(if kind == CohortKind::NewApprenticeship {
+                    + Days::new(if index == 3 {
+                        30 + index as u64 * 10
+                    } else if kind == CohortKind::NewApprenticeship {
                         540
                     } else {
                         120
@@ -95,6 +104,7 @@ pub(super) async fn demo_cohorts(
                 subsidized: true,
                 demand_ids: vec![],
             },
+            super::history_rules(),
         )
         .await
         .map_err(|e| anyhow::anyhow!("demo cohort {index}: {e}"))?;
@@ -123,11 +133,32 @@ pub(super) async fn demo_cohorts(
             .map_err(|e| anyhow::anyhow!("demo enrolment {index}: {e}"))?;
             enrolled.push(e);
         }
+        // The enterprise vouches for the cohort and its apprentices' contracts.
+        let employer = Caller {
+            viewer: Viewer {
+                subject: "demo-seed".to_owned(),
+                role: Role::Enterprise,
+                organization_id: Some(enterprise.id),
+                ..Viewer::public()
+            },
+            request_id: None,
+            access: Default::default(),
+        };
+        cohorts::confirm_cohort(db, &employer, cohort.id)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo confirmation: {e}"))?;
+        for e in enrolled.iter().filter(|e| e.contract_start.is_some()) {
+            cohorts::confirm_contract(db, &employer, e.id)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo contract: {e}"))?;
+        }
         if index == 0 {
             // Its class days are scheduled; nobody attended yet, for it has not started.
             demo_training_record(db, &caller, &cohort, &enrolled, false).await?;
-            // A second, empty cohort of the same provider, still being planned.
-            cohorts::create(
+            // A second cohort of the same provider, still being planned: it waits for the
+            // enterprise's confirmation, and so does the contract of its one learner so far
+            // (the enterprise's work list).
+            let spare = cohorts::create(
                 db,
                 &caller,
                 NewCohort {
@@ -147,14 +178,31 @@ pub(super) async fn demo_cohorts(
                     subsidized: false,
                     demand_ids: vec![],
                 },
+                super::history_rules(),
             )
             .await
             .map_err(|e| anyhow::anyhow!("demo cohort: {e}"))?;
             formed += 1;
+            if let Some(l) = learners.get(3) {
+                cohorts::enroll(
+                    db,
+                    &caller,
+                    key,
+                    spare.id,
+                    cohorts::LearnerRef::Id(l.id),
+                    Some(Contract {
+                        start: spare.start_on,
+                        end: spare.start_on + Days::new(730),
+                    }),
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("demo spare enrolment: {e}"))?;
+            }
         } else {
             cohorts::transition(db, &caller, cohort.id, CohortStep::Start)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
+            super::ran_between(db, cohort.id, start, None).await?;
             demo_training_record(db, &caller, &cohort, &enrolled, true).await?;
         }
         if index == 3 {
@@ -183,6 +231,7 @@ pub(super) async fn demo_cohorts(
             cohorts::transition(db, &caller, cohort.id, CohortStep::Finish)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
+            super::ran_between(db, cohort.id, start, Some(today)).await?;
         }
     }
     Ok(formed)

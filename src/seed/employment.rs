@@ -99,6 +99,11 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
             end_on: Set(ended),
             subsidized: Set(true),
             status: Set(CohortStatus::Finished),
+            started_on: Set(Some(started)),
+            finished_on: Set(Some(ended)),
+            employer_confirmed_at: Set(enterprise
+                .is_some()
+                .then(|| started.and_time(chrono::NaiveTime::MIN).and_utc())),
             created_at: Set(started.and_time(chrono::NaiveTime::MIN).and_utc()),
             updated_at: Set(ended.and_time(chrono::NaiveTime::MIN).and_utc()),
             ..Default::default()

@@ -415,3 +415,36 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
         evaluations,
     })
 }
+
+/// The demo's history: the days a cohort really started (and finished), and formed on its first
+/// day. The domain records the
+/// day of `startCohort` and `finishCohort`; the demo's cohorts ran in the past, so the seed
+/// writes the days they ran.
+async fn ran_between(
+    db: &DatabaseConnection,
+    cohort_id: i32,
+    started: NaiveDate,
+    finished: Option<NaiveDate>,
+) -> anyhow::Result<()> {
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    entity::cohort::Entity::update_many()
+        .col_expr(entity::cohort::Column::StartedOn, Expr::value(started))
+        .col_expr(entity::cohort::Column::FinishedOn, Expr::value(finished))
+        .col_expr(
+            entity::cohort::Column::CreatedAt,
+            Expr::value(started.and_time(chrono::NaiveTime::MIN).and_utc()),
+        )
+        .filter(entity::cohort::Column::Id.eq(cohort_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The seed forms cohorts that began in the past (the demo's history); the API's rules
+/// otherwise.
+fn history_rules() -> crate::domain::cohorts::TrainingRules {
+    crate::domain::cohorts::TrainingRules {
+        max_backdate_days: 3_650,
+        ..Default::default()
+    }
+}

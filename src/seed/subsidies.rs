@@ -108,6 +108,7 @@ pub(super) async fn demo_claims(
         db,
         &seed_caller(role, Some(provider.id), None),
         CompletionRule::default(),
+        Default::default(),
         target.id,
         &[],
     )
@@ -183,6 +184,7 @@ pub(super) async fn demo_claims(
             db,
             &provider_caller,
             CompletionRule::default(),
+            Default::default(),
             earlier,
             &[],
         )
@@ -247,6 +249,7 @@ async fn earlier_cohort(
             subsidized: true,
             demand_ids: vec![],
         },
+        super::history_rules(),
     )
     .await
     .map_err(|e| anyhow::anyhow!("demo cohort: {e}"))?;
@@ -268,6 +271,7 @@ async fn earlier_cohort(
     cohorts::transition(db, caller, cohort.id, CohortStep::Start)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    super::ran_between(db, cohort.id, dates.0, None).await?;
     let days: Vec<NewClassDay> = dates
         .0
         .iter_days()
@@ -307,6 +311,7 @@ async fn earlier_cohort(
     cohorts::transition(db, caller, cohort.id, CohortStep::Finish)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    super::ran_between(db, cohort.id, dates.0, Some(dates.1)).await?;
     Ok(cohort.id)
 }
 

@@ -177,6 +177,8 @@ struct Fixture {
     college_id: Value,
     cohort: Value,
     spare_cohort: Value,
+    pending_contract: Value,
+    claim_cohort: Value,
     enrollments: Vec<Value>,
     new_trainee: Value,
     college_resource: Value,
@@ -510,6 +512,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         college_id: college_id.clone(),
         cohort: main_cohort["id"].clone(),
         spare_cohort: spare_cohort["id"].clone(),
+        pending_contract: spare_cohort["enrollments"]["nodes"][0]["id"].clone(),
+        claim_cohort: Value::Null,
         enrollments: main_cohort["enrollments"]["nodes"]
             .as_array()
             .expect("e")
@@ -950,6 +954,24 @@ const CELLS: &[Cell] = &[
         allowed: &[Role::College, Role::Enterprise],
     },
     Cell {
+        name: "confirmCohort",
+        query: "mutation($c: ID!) { confirmCohort(input: {cohort: $c}) { employerConfirmation } }",
+        variables: |f| json!({ "c": f.spare_cohort }),
+        allowed: &[Role::Enterprise],
+    },
+    Cell {
+        name: "confirmLabourContract",
+        query: "mutation($e: ID!) { confirmLabourContract(input: {enrollment: $e}) { contractConfirmation } }",
+        variables: |f| json!({ "e": f.pending_contract }),
+        allowed: &[Role::Enterprise],
+    },
+    Cell {
+        name: "startCohort",
+        query: "mutation($c: ID!) { startCohort(input: {cohort: $c}) { status } }",
+        variables: |f| json!({ "c": f.cohort }),
+        allowed: &[Role::College, Role::Enterprise],
+    },
+    Cell {
         name: "enrollLearner",
         query: "mutation($c: ID!, $l: ID!) { enrollLearner(input: {cohort: $c, learner: $l, contract: {start: \"2026-01-01\", end: \"2028-01-01\"}}) { id } }",
         variables: |f| json!({ "c": f.cohort, "l": f.new_trainee }),
@@ -960,12 +982,6 @@ const CELLS: &[Cell] = &[
         query: "mutation($c: ID!) { applyToCohort(input: {cohort: $c}) { id } }",
         variables: |f| json!({ "c": f.cohort }),
         allowed: &[Role::Learner],
-    },
-    Cell {
-        name: "startCohort",
-        query: "mutation($c: ID!) { startCohort(input: {cohort: $c}) { status } }",
-        variables: |f| json!({ "c": f.cohort }),
-        allowed: &[Role::College, Role::Enterprise],
     },
     Cell {
         name: "scheduleClassDays",
@@ -1109,10 +1125,27 @@ const CELLS: &[Cell] = &[
     Cell {
         name: "submitSubsidyClaim",
         query: "mutation($c: ID!) { submitSubsidyClaim(input: {cohort: $c}) { status claimedFen } }",
-        variables: |f| json!({ "c": f.cohort }),
+        variables: |f| json!({ "c": f.claim_cohort }),
         allowed: &[Role::College],
     },
 ];
+
+/// A finished cohort of the college that really ran, with its record and a catalogue item, for
+/// `submitSubsidyClaim`.
+async fn ready_to_claim(app: &TestApp, f: &Fixture) -> Value {
+    use chrono::Datelike;
+    let year = (chrono::Utc::now().date_naive() - chrono::Days::new(10)).year() as i16;
+    crate::helpers::listed_special_ability(
+        app,
+        "4-14-03-04",
+        entity::SkillLevel::Level5,
+        90_000,
+        year,
+    )
+    .await;
+    let id = crate::helpers::claimable(app, f.college, &[f.learner]).await;
+    json!(skillgraph::graphql::ids::NodeKey::Cohort(id).to_id().0)
+}
 
 /// A sign-in of another user of the enterprise, for `revokeSignIn`.
 async fn sign_in_of_another(app: &TestApp, enterprise: i32, region: i32) {
@@ -1155,13 +1188,19 @@ async fn every_mutation_for_every_role() {
         in_matrix, in_schema,
         "a mutation without a row in the matrix"
     );
-    let f = fixture(&template).await;
+    let mut f = fixture(&template).await;
+    f.claim_cohort = ready_to_claim(&template, &f).await;
     let roles = callers(&f);
     drop(template);
     let mut matrix = Vec::new();
     for (role, who) in roles {
         let app = TestApp::demo().await;
         sign_in_of_another(&app, f.enterprise, f.zhenjiang).await;
+        assert_eq!(
+            ready_to_claim(&app, &f).await,
+            f.claim_cohort,
+            "the same rows in every role's database"
+        );
         for cell in CELLS {
             let before = snapshot(&app).await;
             let response = app.query_as(&who, cell.query, (cell.variables)(&f)).await;

@@ -72,13 +72,26 @@ fn cohort_input(w: &World, kind: &str, capacity: i32, months: u64, subsidized: b
 }
 
 async fn new_cohort(app: &TestApp, w: &World, capacity: i32, subsidized: bool) -> Value {
+    let c = app
+        .data_as(
+            &w.college,
+            CREATE,
+            cohort_input(w, "ORDER_CLASS", capacity, 4, subsidized),
+        )
+        .await["createCohort"]["id"]
+        .clone();
+    confirm(app, w, &c).await;
+    c
+}
+
+/// The enterprise confirms the cohort the college formed, as a cohort must be before it starts.
+async fn confirm(app: &TestApp, w: &World, c: &Value) {
     app.data_as(
-        &w.college,
-        CREATE,
-        cohort_input(w, "ORDER_CLASS", capacity, 4, subsidized),
+        &w.enterprise,
+        "mutation($c: ID!) { confirmCohort(input: {cohort: $c}) { employerConfirmation } }",
+        json!({ "c": c }),
     )
-    .await["createCohort"]["id"]
-        .clone()
+    .await;
 }
 
 #[tokio::test]
@@ -618,11 +631,13 @@ const COMPLETE: &str =
     "mutation($e: ID!) { completeEnrollment(input: {enrollment: $e}) { status } }";
 const RECORD: &str = "query($e: ID!) { node(id: $e) { ... on Enrollment { attendance { attended held share days onlineMinutes online { platform minutes } } } } }";
 
-/// A RUNNING subsidised cohort that started 20 days ago, with `learners` of the world enrolled.
+/// A RUNNING subsidised cohort planned from 14 days ago (as far back as the rules allow), with
+/// `learners` of the world enrolled.
 async fn running_cohort(app: &TestApp, w: &World, learners: usize) -> (Value, Vec<Value>) {
     let mut input = cohort_input(w, "ORDER_CLASS", 10, 4, true);
-    input["i"]["startOn"] = json!((Utc::now().date_naive() - Days::new(20)).to_string());
+    input["i"]["startOn"] = json!((Utc::now().date_naive() - Days::new(14)).to_string());
     let c = app.data_as(&w.college, CREATE, input).await["createCohort"]["id"].clone();
+    confirm(app, w, &c).await;
     let mut enrolments = Vec::new();
     for l in &w.learners[..learners] {
         let e = app
@@ -914,19 +929,33 @@ async fn attendance_and_online_hours_import_by_real_name_and_refuse_bad_rows() {
 
 #[tokio::test]
 async fn a_claim_needs_the_evidence_its_catalogue_item_asks() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
     let app = TestApp::demo().await;
     let w = world(&app).await;
     let (c, e) = running_cohort(&app, &w, 1).await;
-    let day = json!({ "day": days_ago(5), "hours": 6, "topic": "验光实操" });
+    // The cohort really began on its planned first day, 14 days ago (written as history: the
+    // API records the day of startCohort), and held ten class days of ten hours: the minimum
+    // of 10 days and 100 hours for level 4.
+    let id = TestApp::raw_id(&c);
+    entity::cohort::Entity::update_many()
+        .col_expr(
+            entity::cohort::Column::StartedOn,
+            Expr::value(Utc::now().date_naive() - Days::new(14)),
+        )
+        .filter(entity::cohort::Column::Id.eq(id))
+        .exec(&app.db.db)
+        .await
+        .expect("history");
+    let days: Vec<Value> = (1..=10)
+        .map(|n| json!({ "day": days_ago(n), "hours": 10, "topic": "验光实操" }))
+        .collect();
     let days = app
-        .data_as(&w.college, SCHEDULE, json!({ "c": c, "d": [day] }))
+        .data_as(&w.college, SCHEDULE, json!({ "c": c, "d": days }))
         .await;
-    app.data_as(
-        &w.college,
-        ATTEND,
-        json!({ "d": days["scheduleClassDays"][0]["id"], "e": [e[0]] }),
-    )
-    .await;
+    for d in days["scheduleClassDays"].as_array().expect("days") {
+        app.data_as(&w.college, ATTEND, json!({ "d": d["id"], "e": [e[0]] }))
+            .await;
+    }
     app.data_as(&w.college, COMPLETE, json!({ "e": e[0] }))
         .await;
     app.data_as(
@@ -935,15 +964,22 @@ async fn a_claim_needs_the_evidence_its_catalogue_item_asks() {
         json!({ "c": c }),
     )
     .await;
-    let end = app
+    let dates = app
         .data_with(
-            "query($c: ID!) { node(id: $c) { ... on Cohort { endOn } } }",
+            "query($c: ID!) { node(id: $c) { ... on Cohort { startOn endOn startedOn finishedOn } } }",
             json!({ "c": c }),
         )
         .await;
-    let year: i32 = end["node"]["endOn"].as_str().expect("endOn")[..4]
-        .parse()
-        .expect("year");
+    let date = |k: &str| -> chrono::NaiveDate {
+        dates["node"][k]
+            .as_str()
+            .expect("date")
+            .parse()
+            .expect("date")
+    };
+    assert_eq!(date("finishedOn"), Utc::now().date_naive());
+    // The catalogue of the year the cohort really finished.
+    let year: i32 = chrono::Datelike::year(&date("finishedOn"));
     let regulator = caller(
         Role::Regulator,
         None,
@@ -968,8 +1004,13 @@ async fn a_claim_needs_the_evidence_its_catalogue_item_asks() {
     app.data_as(&regulator, ITEM, json!({ "y": year, "e": "COMPLETION" }))
         .await;
     let claimed = app.data_as(&w.college, SUBMIT, json!({ "c": c })).await;
+    // Finished before its planned end: the item pro rata, for the 15 of its planned days it ran.
+    let planned = (date("endOn") - date("startOn")).num_days() + 1;
+    let ran = (date("finishedOn") - date("startedOn")).num_days() + 1;
+    assert_eq!(ran, 15);
+    let fen = 123456 * ran / planned;
     assert_eq!(
         claimed["submitSubsidyClaim"],
-        json!({ "claimedFen": 123456, "lines": [{ "amountFen": 123456, "evidence": "COMPLETION" }] })
+        json!({ "claimedFen": fen, "lines": [{ "amountFen": fen, "evidence": "COMPLETION" }] })
     );
 }

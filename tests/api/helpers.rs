@@ -707,3 +707,116 @@ pub fn redis_url() -> Option<String> {
 pub fn redis_prefix() -> String {
     format!("sgtest:{}:", uuid::Uuid::new_v4().simple())
 }
+
+/// A FINISHED subsidised project-training cohort of `provider` in zj-eyewear (4-14-03-04, level
+/// 5) that really ran from 30 to 10 days ago as planned, with twelve class days of eight hours
+/// (96 hours, above the elementary minimum of 80) attended by each of `learners`, every one of
+/// them COMPLETED: what a claim needs, written straight into the database.
+pub async fn claimable(app: &TestApp, provider: i32, learners: &[i32]) -> i32 {
+    use chrono::Days;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let db = &app.db.db;
+    let ended = chrono::Utc::now().date_naive() - Days::new(10);
+    let started = ended - Days::new(20);
+    let formed = started.and_time(chrono::NaiveTime::MIN).and_utc();
+    let cohort = entity::cohort::Entity::insert(entity::cohort::ActiveModel {
+        kind: Set(entity::CohortKind::ProjectTraining),
+        name: Set(format!("{}人结业班", learners.len())),
+        enterprise_id: Set(None),
+        provider_id: Set(provider),
+        alliance_id: Set(app.alliance_row("zj-eyewear").await),
+        occupation_code: Set("4-14-03-04".to_owned()),
+        target_level: Set(entity::SkillLevel::Level5),
+        capacity: Set(20),
+        enrolled: Set(learners.len() as i32),
+        start_on: Set(started),
+        end_on: Set(ended),
+        started_on: Set(Some(started)),
+        finished_on: Set(Some(ended)),
+        subsidized: Set(true),
+        status: Set(entity::CohortStatus::Finished),
+        created_at: Set(formed),
+        updated_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await
+    .expect("a cohort");
+    let mut days = Vec::new();
+    for n in 0..12u64 {
+        days.push(
+            entity::class_day::Entity::insert(entity::class_day::ActiveModel {
+                cohort_id: Set(cohort.id),
+                day: Set(ended - Days::new(n)),
+                hours: Set(8),
+                topic: Set("实训".to_owned()),
+                created_at: Set(chrono::Utc::now()),
+                ..Default::default()
+            })
+            .exec_with_returning(db)
+            .await
+            .expect("a class day"),
+        );
+    }
+    for l in learners {
+        let e = entity::enrollment::Entity::insert(entity::enrollment::ActiveModel {
+            cohort_id: Set(cohort.id),
+            learner_id: Set(*l),
+            status: Set(entity::EnrollmentStatus::Completed),
+            contract_start: Set(None),
+            contract_end: Set(None),
+            enrolled_at: Set(formed),
+            ended_at: Set(Some(chrono::Utc::now())),
+            end_reason: Set(None),
+            ..Default::default()
+        })
+        .exec_with_returning(db)
+        .await
+        .expect("an enrolment");
+        entity::attendance::Entity::insert_many(days.iter().map(|day| {
+            entity::attendance::ActiveModel {
+                class_day_id: Set(day.id),
+                enrollment_id: Set(e.id),
+                learner_id: Set(*l),
+                day: Set(day.day),
+                signed_in_at: Set(None),
+                source: Set(entity::AttendanceSource::Recorded),
+                recorded_at: Set(chrono::Utc::now()),
+                ..Default::default()
+            }
+        }))
+        .exec(db)
+        .await
+        .expect("attended");
+    }
+    cohort.id
+}
+
+/// Lists a special ability (completion is its evidence) in Zhenjiang's catalogue for `year`.
+pub async fn listed_special_ability(
+    app: &TestApp,
+    occupation: &str,
+    level: entity::SkillLevel,
+    fen: i64,
+    year: i16,
+) {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    entity::catalogue_item::Entity::insert(entity::catalogue_item::ActiveModel {
+        region_id: Set(app.region_row("321100").await),
+        occupation_code: Set(occupation.to_owned()),
+        level: Set(level),
+        category: Set(entity::CatalogueCategory::SpecialAbility),
+        subsidy_amount: Set((fen / 100) as i32),
+        subsidy_fen: Set(fen),
+        evidence: Set(entity::ClaimEvidence::Completion),
+        scarce: Set(false),
+        year: Set(year),
+        status: Set(entity::CatalogueItemStatus::Listed),
+        reason: Set(None),
+        updated_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    })
+    .exec(&app.db.db)
+    .await
+    .expect("a catalogue item");
+}

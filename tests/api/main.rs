@@ -23,6 +23,7 @@ mod federation;
 mod gate;
 mod graph;
 mod helpers;
+mod honest_claims;
 mod hostile;
 mod http;
 mod identity;

@@ -98,7 +98,7 @@ fn scalars_have_public_names_and_specifications() {
         }
     }
     scalars.sort();
-    assert_eq!(scalars, ["Date", "DateTime", "JSON"]);
+    assert_eq!(scalars, ["Date", "DateTime", "Fen", "JSON"]);
     for scalar in ["Date", "DateTime"] {
         assert!(
             sdl.contains(&format!(
@@ -107,4 +107,23 @@ fn scalars_have_public_names_and_specifications() {
             "{scalar} names its specification"
         );
     }
+}
+
+/// Every amount of money is a `Fen` (64 bits), never GraphQL's 32-bit `Int`: a region's yearly
+/// totals pass 2,147,483,647 fen.
+#[test]
+fn every_amount_in_fen_is_a_64_bit_fen() {
+    let sdl = skillgraph::graphql::sdl();
+    let mut amounts = 0;
+    for line in sdl.lines().map(str::trim) {
+        let Some((name, ty)) = line.split_once(':') else {
+            continue;
+        };
+        if name.ends_with("Fen") || name.ends_with("FenPerYear") {
+            amounts += 1;
+            assert!(ty.trim().starts_with("Fen"), "{line}");
+        }
+    }
+    assert!(amounts >= 10, "{amounts} amounts in fen");
+    assert!(sdl.contains("64 bits"), "Fen says what it holds");
 }

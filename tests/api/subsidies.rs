@@ -8,7 +8,7 @@ use sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder};
 use serde_json::{Value, json};
 use skillgraph::{auth::Role, graphql::ids::NodeKey};
 
-use crate::helpers::{TestApp, caller, first_code};
+use crate::helpers::{TestApp, caller, claimable, first_code};
 
 const CLAIMS: &str = "{ subsidyClaims { totalCount nodes { id status claimedFen claimedYuan approvedFen paidFen provider { name } lines { id amountFen amountYuan status evidence paymentReference reason learner { name } } } } }";
 const APPROVE: &str = "mutation($l: ID!) { approveClaimLine(input: {line: $l}) { status } }";
@@ -402,76 +402,6 @@ async fn claims_export_to_csv_and_xlsx_for_the_finance_system() {
     );
 }
 
-/// A FINISHED subsidised cohort of `provider` in zj-eyewear with one class day attended by each
-/// of `learners`, every one of them COMPLETED.
-async fn claimable(app: &TestApp, provider: i32, learners: &[i32]) -> i32 {
-    use chrono::Days;
-    let db = &app.db.db;
-    let ended = chrono::Utc::now().date_naive() - Days::new(10);
-    let cohort = entity::cohort::Entity::insert(entity::cohort::ActiveModel {
-        kind: Set(entity::CohortKind::ProjectTraining),
-        name: Set(format!("{}人结业班", learners.len())),
-        enterprise_id: Set(None),
-        provider_id: Set(provider),
-        alliance_id: Set(app.alliance_row("zj-eyewear").await),
-        occupation_code: Set("4-14-03-04".to_owned()),
-        target_level: Set(entity::SkillLevel::Level5),
-        capacity: Set(20),
-        enrolled: Set(learners.len() as i32),
-        start_on: Set(ended - Days::new(20)),
-        end_on: Set(ended),
-        subsidized: Set(true),
-        status: Set(entity::CohortStatus::Finished),
-        created_at: Set(chrono::Utc::now()),
-        updated_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    })
-    .exec_with_returning(db)
-    .await
-    .expect("a cohort");
-    let day = entity::class_day::Entity::insert(entity::class_day::ActiveModel {
-        cohort_id: Set(cohort.id),
-        day: Set(ended - Days::new(1)),
-        hours: Set(4),
-        topic: Set("实训".to_owned()),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    })
-    .exec_with_returning(db)
-    .await
-    .expect("a class day");
-    for l in learners {
-        let e = entity::enrollment::Entity::insert(entity::enrollment::ActiveModel {
-            cohort_id: Set(cohort.id),
-            learner_id: Set(*l),
-            status: Set(entity::EnrollmentStatus::Completed),
-            contract_start: Set(None),
-            contract_end: Set(None),
-            enrolled_at: Set(chrono::Utc::now()),
-            ended_at: Set(Some(chrono::Utc::now())),
-            end_reason: Set(None),
-            ..Default::default()
-        })
-        .exec_with_returning(db)
-        .await
-        .expect("an enrolment");
-        entity::attendance::Entity::insert(entity::attendance::ActiveModel {
-            class_day_id: Set(day.id),
-            enrollment_id: Set(e.id),
-            learner_id: Set(*l),
-            day: Set(day.day),
-            signed_in_at: Set(None),
-            source: Set(entity::AttendanceSource::Recorded),
-            recorded_at: Set(chrono::Utc::now()),
-            ..Default::default()
-        })
-        .exec(db)
-        .await
-        .expect("attended");
-    }
-    cohort.id
-}
-
 #[tokio::test]
 async fn a_claim_takes_as_many_statements_for_two_lines_as_for_eight() {
     use chrono::Datelike;
@@ -531,4 +461,65 @@ async fn a_claim_takes_as_many_statements_for_two_lines_as_for_eight() {
         );
     }
     assert_eq!(spent[0], spent[1], "statements for 2 and for 8 lines");
+}
+
+/// Amounts above GraphQL's 32-bit `Int` come out exact, and a `Fen` input takes a string of
+/// digits but no fraction, naming the field.
+#[tokio::test]
+async fn amounts_past_32_bits_read_exactly_and_fen_inputs_are_whole() {
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    let app = TestApp::demo().await;
+    let regulator = zhenjiang(&app).await;
+    // One line of a demo claim raised to 30 million CNY, its claim with it.
+    let line = claim_line::Entity::find()
+        .order_by_asc(claim_line::Column::Id)
+        .one(&app.db.db)
+        .await
+        .expect("a line")
+        .expect("lines");
+    let big: i64 = 3_000_000_000;
+    claim_line::Entity::update_many()
+        .col_expr(claim_line::Column::AmountFen, Expr::value(big))
+        .filter(claim_line::Column::Id.eq(line.id))
+        .exec(&app.db.db)
+        .await
+        .expect("raised");
+    let claim = subsidy_claim::Entity::find_by_id(line.claim_id)
+        .one(&app.db.db)
+        .await
+        .expect("claim")
+        .expect("row");
+    let total = claim.claimed_fen - line.amount_fen + big;
+    subsidy_claim::Entity::update_many()
+        .col_expr(subsidy_claim::Column::ClaimedFen, Expr::value(total))
+        .filter(subsidy_claim::Column::Id.eq(claim.id))
+        .exec(&app.db.db)
+        .await
+        .expect("raised");
+    let data = app
+        .data_as(
+            &regulator,
+            "query($c: ID!) { node(id: $c) { ... on SubsidyClaim { claimedFen lines { id amountFen } } } }",
+            json!({ "c": NodeKey::SubsidyClaim(claim.id).to_id() }),
+        )
+        .await;
+    assert_eq!(data["node"]["claimedFen"], json!(total));
+    assert!(
+        data["node"]["lines"]
+            .as_array()
+            .expect("lines")
+            .iter()
+            .any(|l| l["amountFen"] == json!(big))
+    );
+    // Inputs: a string of digits is a whole number of fen; a fraction is refused, naming it.
+    const ITEM: &str = "mutation($f: Fen!) { upsertCatalogueItem(input: {occupation: \"4-14-03-03\", level: LEVEL_4, category: SPECIAL_ABILITY, subsidyFen: $f, scarce: false, year: 2031}) { subsidyFen } }";
+    let as_text = app
+        .data_as(&regulator, ITEM, json!({ "f": "150000" }))
+        .await;
+    assert_eq!(as_text["upsertCatalogueItem"]["subsidyFen"], 150_000);
+    for bad in [json!(1500.5), json!("15.5"), json!("一千")] {
+        let refused = app.query_as(&regulator, ITEM, json!({ "f": bad })).await;
+        assert_eq!(first_code(&refused), "BAD_USER_INPUT", "{refused}");
+        assert!(refused.to_string().contains("fen"), "{refused}");
+    }
 }

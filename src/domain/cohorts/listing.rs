@@ -17,6 +17,9 @@ pub struct CohortFilter {
     pub statuses: Vec<CohortStatus>,
     /// Starting on or after this day.
     pub starting_after: Option<NaiveDate>,
+    /// Only PLANNED or RUNNING cohorts waiting for their enterprise's confirmation: of the
+    /// cohort itself, or of a current apprentice's labour contract (the enterprise's work list).
+    pub awaiting_confirmation: bool,
 }
 
 pub(super) fn select(filter: &CohortFilter) -> Select<cohort::Entity> {
@@ -49,6 +52,33 @@ pub(super) fn select(filter: &CohortFilter) -> Select<cohort::Entity> {
     }
     if let Some(d) = filter.starting_after {
         cond = cond.add(cohort::Column::StartOn.gte(d));
+    }
+    if filter.awaiting_confirmation {
+        cond = cond
+            .add(cohort::Column::EnterpriseId.is_not_null())
+            .add(cohort::Column::Status.is_in([CohortStatus::Planned, CohortStatus::Running]))
+            .add(
+                Condition::any()
+                    .add(cohort::Column::EmployerConfirmedAt.is_null())
+                    .add(
+                        cohort::Column::Id.in_subquery(
+                            Query::select()
+                                .column(enrollment::Column::CohortId)
+                                .from(enrollment::Entity)
+                                .and_where(
+                                    Expr::col(enrollment::Column::Status)
+                                        .eq(EnrollmentStatus::Enrolled),
+                                )
+                                .and_where(
+                                    Expr::col(enrollment::Column::ContractStart).is_not_null(),
+                                )
+                                .and_where(
+                                    Expr::col(enrollment::Column::ContractConfirmedAt).is_null(),
+                                )
+                                .to_owned(),
+                        ),
+                    ),
+            );
     }
     cohort::Entity::find().filter(cond)
 }

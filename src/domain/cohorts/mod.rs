@@ -17,10 +17,11 @@ pub use enrolments::{
 };
 pub use listing::{CohortFilter, by_demand_ids, by_ids, count, list};
 pub use records::{
-    AttendanceShare, CompletionRule, ImportedAttendance, MAX_CLASS_DAYS, NewClassDay,
-    attendance_by_enrollment, class_day_by_id, class_days_by_cohort, import_attendance,
-    import_online_hours, online_hours_by_enrollment, record as record_attendance,
-    schedule as schedule_class_days, share as attendance_share, shares as attendance_shares,
+    AttendanceShare, CompletionRule, HeldTraining, ImportedAttendance, MAX_CLASS_DAYS, NewClassDay,
+    TrainingRules, attendance_by_enrollment, class_day_by_id, class_days_by_cohort, held_training,
+    import_attendance, import_online_hours, online_hours_by_enrollment,
+    record as record_attendance, schedule as schedule_class_days, share as attendance_share,
+    shares as attendance_shares,
 };
 
 use std::collections::HashMap;
@@ -167,13 +168,30 @@ async fn is_member(
         .is_some())
 }
 
-/// Creates a PLANNED cohort, by the provider or the enterprise it names.
+/// Creates a PLANNED cohort, by the provider or the enterprise it names; its `startOn` lies at
+/// most `rules.max_backdate_days` before today. A cohort the enterprise creates itself is
+/// confirmed by it at once; one the provider creates waits for the enterprise's
+/// [`confirm_cohort`].
 pub async fn create(
     db: &DatabaseConnection,
     caller: &Caller,
     new: NewCohort,
+    rules: TrainingRules,
 ) -> AppResult<cohort::Model> {
     validate(&new)?;
+    let earliest = Utc::now()
+        .date_naive()
+        .checked_sub_days(chrono::Days::new(u64::from(rules.max_backdate_days)))
+        .unwrap_or(NaiveDate::MIN);
+    if new.start_on < earliest {
+        return Err(AppError::validation(
+            "input.startOn",
+            format!(
+                "a cohort is recorded when it forms: startOn lies at most {} days before today",
+                rules.max_backdate_days
+            ),
+        ));
+    }
     policy::manage_cohort(&caller.viewer, new.provider_id, new.enterprise_id)?;
     let txn = crate::domain::begin_write(db).await?;
     let saved = create_in(&txn, caller, new).await?;
@@ -261,6 +279,11 @@ pub(crate) async fn create_in(
         end_on: Set(new.end_on),
         subsidized: Set(new.subsidized),
         status: Set(CohortStatus::Planned),
+        started_on: Set(None),
+        finished_on: Set(None),
+        employer_confirmed_at: Set(
+            policy::is_employer(&caller.viewer, new.enterprise_id).then_some(now)
+        ),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -354,14 +377,35 @@ pub async fn transition(
         }
     };
     let from = found.status;
+    let today = Utc::now().date_naive();
+    let employer = policy::is_employer(&caller.viewer, found.enterprise_id);
+    if to == Running {
+        ready_to_start(&txn, &found, employer).await?;
+    }
+    let mut step_update = cohort::Entity::update_many()
+        .col_expr(cohort::Column::Status, Expr::value(to))
+        .col_expr(cohort::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(cohort::Column::Id.eq(found.id))
+        .filter(cohort::Column::Status.eq(from));
+    // The real dates, which a subsidy is priced from: the day of the step, never the plan.
+    match to {
+        Running => {
+            step_update = step_update.col_expr(cohort::Column::StartedOn, Expr::value(today));
+            if employer && found.employer_confirmed_at.is_none() {
+                // The enterprise starting its own cohort vouches for it.
+                step_update = step_update
+                    .col_expr(cohort::Column::EmployerConfirmedAt, Expr::value(Utc::now()));
+            }
+        }
+        Finished => {
+            step_update = step_update.col_expr(cohort::Column::FinishedOn, Expr::value(today));
+        }
+        _ => {}
+    }
     // The decisive statement: the step happens once, from the status read.
     crate::domain::decisive(
         &txn,
-        cohort::Entity::update_many()
-            .col_expr(cohort::Column::Status, Expr::value(to))
-            .col_expr(cohort::Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(cohort::Column::Id.eq(found.id))
-            .filter(cohort::Column::Status.eq(from)),
+        step_update,
         "the cohort was moved by someone else meanwhile",
     )
     .await?;
@@ -400,6 +444,150 @@ pub async fn transition(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// A cohort starts only once the enterprise it names has confirmed it (unless the enterprise is
+/// the one starting it) and, for new-type apprentices, each current apprentice's labour contract.
+async fn ready_to_start(
+    txn: &DatabaseTransaction,
+    found: &cohort::Model,
+    by_employer: bool,
+) -> AppResult<()> {
+    if found.enterprise_id.is_some() && found.employer_confirmed_at.is_none() && !by_employer {
+        return Err(AppError::validation(
+            "input.cohort",
+            "the enterprise the cohort names has not confirmed it: it starts once the enterprise confirms it with its own token (confirmCohort)",
+        ));
+    }
+    if found.kind == CohortKind::NewApprenticeship {
+        let waiting = enrollment::Entity::find()
+            .filter(enrollment::Column::CohortId.eq(found.id))
+            .filter(enrollment::Column::Status.eq(EnrollmentStatus::Enrolled))
+            .filter(enrollment::Column::ContractConfirmedAt.is_null())
+            .all(txn)
+            .await?;
+        if !waiting.is_empty() {
+            return Err(AppError::validation(
+                "input.cohort",
+                format!(
+                    "the enterprise has not confirmed the labour contract of {} apprentice(s) ({}): it confirms each with its own token (confirmLabourContract)",
+                    waiting.len(),
+                    waiting
+                        .iter()
+                        .map(|e| NodeKey::Enrollment(e.id).to_id().0)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The enterprise a cohort names confirms, with its own token, that the cohort trains for it.
+/// Once (a second confirmation is a `CONFLICT`), for a PLANNED or RUNNING cohort; audited.
+pub async fn confirm_cohort(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    cohort_id: i32,
+) -> AppResult<cohort::Model> {
+    let txn = crate::domain::begin_write(db).await?;
+    let found = cohort::Entity::find_by_id(cohort_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("cohort"))?;
+    policy::confirm_as_employer(&caller.viewer, found.enterprise_id)?;
+    if !matches!(found.status, CohortStatus::Planned | CohortStatus::Running) {
+        return Err(AppError::validation(
+            "input.cohort",
+            format!("a {} cohort is not confirmed", status_name(found.status)),
+        ));
+    }
+    let now = Utc::now();
+    crate::domain::decisive(
+        &txn,
+        cohort::Entity::update_many()
+            .col_expr(cohort::Column::EmployerConfirmedAt, Expr::value(now))
+            .filter(cohort::Column::Id.eq(found.id))
+            .filter(cohort::Column::EmployerConfirmedAt.is_null()),
+        "the cohort is confirmed already",
+    )
+    .await?;
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "confirmCohort",
+            target_type: "Cohort",
+            target_id: NodeKey::Cohort(found.id).to_id().0,
+            region_id: region_of(&txn, found.alliance_id).await?,
+            changes: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(cohort::Model {
+        employer_confirmed_at: Some(now),
+        ..found
+    })
+}
+
+/// The enterprise a cohort names confirms, with its own token, an apprentice's labour contract
+/// as the provider stated it. Once, for an ENROLLED enrolment with a contract; audited.
+pub async fn confirm_contract(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    enrollment_id: i32,
+) -> AppResult<enrollment::Model> {
+    let txn = crate::domain::begin_write(db).await?;
+    let found = enrollment::Entity::find_by_id(enrollment_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("enrollment"))?;
+    let of = cohort::Entity::find_by_id(found.cohort_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("an enrolment without its cohort"))?;
+    policy::confirm_as_employer(&caller.viewer, of.enterprise_id)?;
+    if found.contract_start.is_none() {
+        return Err(AppError::validation(
+            "input.enrollment",
+            "the enrolment states no labour contract",
+        ));
+    }
+    if found.status != EnrollmentStatus::Enrolled {
+        return Err(AppError::validation(
+            "input.enrollment",
+            "a contract is confirmed while the apprentice is ENROLLED",
+        ));
+    }
+    let now = Utc::now();
+    crate::domain::decisive(
+        &txn,
+        enrollment::Entity::update_many()
+            .col_expr(enrollment::Column::ContractConfirmedAt, Expr::value(now))
+            .filter(enrollment::Column::Id.eq(found.id))
+            .filter(enrollment::Column::ContractConfirmedAt.is_null()),
+        "the labour contract is confirmed already",
+    )
+    .await?;
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "confirmLabourContract",
+            target_type: "Enrollment",
+            target_id: NodeKey::Enrollment(found.id).to_id().0,
+            region_id: region_of(&txn, of.alliance_id).await?,
+            changes: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(enrollment::Model {
+        contract_confirmed_at: Some(now),
+        ..found
+    })
 }
 
 const DOUBLE_SUBSIDY: &str = "the learner already holds a subsidised training for this occupation and level \

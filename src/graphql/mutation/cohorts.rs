@@ -55,14 +55,47 @@ impl CohortsMutation {
                 .map(|(i, d)| NodeKey::demand(&format!("input.demands[{i}]"), d))
                 .collect::<AppResult<Vec<_>>>()?,
         };
-        let saved = cohorts::create(&api.db, &caller(ctx), new).await?;
+        let saved = cohorts::create(&api.db, &caller(ctx), new, training_rules(ctx)).await?;
         api.events.publish(Event::CohortPlanned {
             cohort_id: saved.id,
         });
         Ok(Cohort(saved))
     }
 
-    /// Starts a PLANNED cohort.
+    /// The enterprise a cohort names confirms, with its own token, that the cohort trains for
+    /// it (FORBIDDEN for anyone else, the provider included). A cohort naming an enterprise
+    /// starts only once confirmed; a second confirmation is a CONFLICT. Audited.
+    async fn confirm_cohort(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cohort.")] input: CohortStepInput,
+    ) -> async_graphql::Result<Cohort> {
+        let api = api(ctx)?;
+        let id = NodeKey::cohort("input.cohort", &input.cohort)?;
+        Ok(Cohort(
+            cohorts::confirm_cohort(&api.db, &caller(ctx), id).await?,
+        ))
+    }
+
+    /// The enterprise a cohort names confirms, with its own token, an ENROLLED apprentice's
+    /// labour contract as the provider stated it (FORBIDDEN for anyone else). A new-type
+    /// apprenticeship starts, and a subsidy line is claimed, only on confirmed contracts.
+    /// Audited.
+    async fn confirm_labour_contract(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The enrolment.")] input: EnrollmentStepInput,
+    ) -> async_graphql::Result<Enrollment> {
+        let api = api(ctx)?;
+        let id = NodeKey::enrollment("input.enrollment", &input.enrollment)?;
+        Ok(Enrollment(
+            cohorts::confirm_contract(&api.db, &caller(ctx), id).await?,
+        ))
+    }
+
+    /// Starts a PLANNED cohort: the day it really started is recorded. A cohort naming an
+    /// enterprise needs the enterprise's confirmation (its own start counts as one), and a
+    /// new-type apprenticeship each current apprentice's confirmed labour contract.
     async fn start_cohort(
         &self,
         ctx: &Context<'_>,
@@ -71,7 +104,8 @@ impl CohortsMutation {
         cohort_step(ctx, input, CohortStep::Start).await
     }
 
-    /// Finishes a RUNNING cohort.
+    /// Finishes a RUNNING cohort: the day it really finished is recorded (a subsidy for a
+    /// cohort that finishes before its `endOn` is priced pro rata, see `submitSubsidyClaim`).
     async fn finish_cohort(
         &self,
         ctx: &Context<'_>,
@@ -194,6 +228,13 @@ impl CohortsMutation {
             .await?,
         ))
     }
+}
+
+/// The configured training rules (the defaults when a schema was built without them).
+pub(crate) fn training_rules(ctx: &Context<'_>) -> cohorts::TrainingRules {
+    ctx.data_opt::<cohorts::TrainingRules>()
+        .copied()
+        .unwrap_or_default()
 }
 
 /// The configured completion rule (the default when a schema was built without one).

@@ -7,6 +7,7 @@
 //! subsidies, institution evaluations (credit), onboarding.
 
 mod cohorts;
+pub(crate) use cohorts::training_rules;
 mod credit;
 mod demands;
 mod employment;

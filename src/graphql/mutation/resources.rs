@@ -148,7 +148,7 @@ impl ResourcesMutation {
             level: input.level.into(),
             category: input.category.into(),
             subsidy_fen: match (input.subsidy_fen, input.subsidy_amount) {
-                (Some(fen), None) => i64::from(fen),
+                (Some(fen), None) => fen.0,
                 (None, Some(yuan)) if (0..=100_000).contains(&yuan) => i64::from(yuan) * 100,
                 (None, Some(_)) => {
                     return Err(
@@ -271,7 +271,7 @@ pub struct UpsertCatalogueItemInput {
     /// The category.
     pub category: CatalogueCategory,
     /// Subsidy per person, in fen (1 CNY = 100 fen); give this or `subsidyAmount`.
-    pub subsidy_fen: Option<i32>,
+    pub subsidy_fen: Option<crate::graphql::scalars::Fen>,
     /// Subsidy per person, in whole CNY; give this or `subsidyFen`.
     pub subsidy_amount: Option<i32>,
     /// What a claim needs beyond the completion's attendance record (by default a CERTIFICATE

@@ -37,7 +37,7 @@ impl SubsidiesMutation {
                 input.scarce_uplift_percent,
                 "0 to 100 percent",
             )?,
-            apprenticeship_fen_per_year: input.apprenticeship_fen_per_year,
+            apprenticeship_fen_per_year: input.apprenticeship_fen_per_year.0,
         };
         Ok(subsidies::set_standard(&api.db, &caller(ctx), standard)
             .await?
@@ -65,7 +65,9 @@ impl SubsidiesMutation {
             .data_opt::<CompletionRule>()
             .copied()
             .unwrap_or_default();
-        let (claim, _) = subsidies::submit(&api.db, &caller(ctx), rule, cohort, &ids).await?;
+        let training = super::cohorts::training_rules(ctx);
+        let (claim, _) =
+            subsidies::submit(&api.db, &caller(ctx), rule, training, cohort, &ids).await?;
         Ok(SubsidyClaim(claim))
     }
 
@@ -139,7 +141,7 @@ pub struct SetSubsidyStandardInput {
     /// Percent added to a scarce occupation's amount, 0 to 100.
     pub scarce_uplift_percent: i32,
     /// Fen per new-type apprentice per year, at least 500,000 (5,000 CNY).
-    pub apprenticeship_fen_per_year: i64,
+    pub apprenticeship_fen_per_year: crate::graphql::scalars::Fen,
 }
 
 /// Claim for a cohort.

@@ -58,6 +58,17 @@ pub enum EnrollmentStatus {
     Withdrawn,
 }
 
+/// Whether an enterprise has vouched for what a provider stated about it.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmation {
+    /// Nothing to confirm (no enterprise named, no contract stated).
+    NotNeeded,
+    /// Waiting for the enterprise's own token.
+    Pending,
+    /// Confirmed by the enterprise.
+    Confirmed,
+}
+
 /// How many learners a cohort has, by status: public, unlike who they are.
 #[derive(SimpleObject, Debug, Clone, Default)]
 pub struct EnrollmentCounts {
@@ -173,6 +184,32 @@ impl Cohort {
     /// Last day.
     async fn end_on(&self) -> Date {
         self.0.end_on.into()
+    }
+
+    /// The day it really started (null before `startCohort`): a subsidy is priced from the real
+    /// dates, never from the planned ones.
+    async fn started_on(&self) -> Option<Date> {
+        self.0.started_on.map(Into::into)
+    }
+
+    /// The day it really finished (null before `finishCohort`).
+    async fn finished_on(&self) -> Option<Date> {
+        self.0.finished_on.map(Into::into)
+    }
+
+    /// Whether the enterprise it names has confirmed it with its own token (a cohort naming an
+    /// enterprise starts only once it has).
+    async fn employer_confirmation(&self) -> Confirmation {
+        match (self.0.enterprise_id, self.0.employer_confirmed_at) {
+            (None, _) => Confirmation::NotNeeded,
+            (Some(_), None) => Confirmation::Pending,
+            (Some(_), Some(_)) => Confirmation::Confirmed,
+        }
+    }
+
+    /// When the enterprise confirmed it.
+    async fn employer_confirmed_at(&self) -> Option<DateTime> {
+        self.0.employer_confirmed_at.map(Into::into)
     }
 
     /// Whether training here claims a government subsidy (one subsidised training per person,
@@ -320,6 +357,22 @@ impl Enrollment {
         self.0.contract_end.map(Into::into)
     }
 
+    /// Whether the cohort's enterprise has confirmed the labour contract with its own token
+    /// (NOT_NEEDED without a contract): an apprenticeship starts, and a line is claimed, only on
+    /// confirmed contracts.
+    async fn contract_confirmation(&self) -> Confirmation {
+        match (self.0.contract_start, self.0.contract_confirmed_at) {
+            (None, _) => Confirmation::NotNeeded,
+            (Some(_), None) => Confirmation::Pending,
+            (Some(_), Some(_)) => Confirmation::Confirmed,
+        }
+    }
+
+    /// When the enterprise confirmed the labour contract.
+    async fn contract_confirmed_at(&self) -> Option<DateTime> {
+        self.0.contract_confirmed_at.map(Into::into)
+    }
+
     /// When the learner was enrolled.
     async fn enrolled_at(&self) -> DateTime {
         self.0.enrolled_at.into()
@@ -359,6 +412,10 @@ pub struct CohortFilter {
     pub statuses: Option<Vec<CohortStatus>>,
     /// Starting on or after this day.
     pub starting_after: Option<Date>,
+    /// Only PLANNED or RUNNING cohorts waiting for their enterprise's confirmation, of the
+    /// cohort or of a current apprentice's labour contract (with `enterprise`, an enterprise's
+    /// work list).
+    pub awaiting_confirmation: Option<bool>,
 }
 
 impl CohortFilter {
@@ -382,6 +439,7 @@ impl CohortFilter {
                 .map(Into::into)
                 .collect(),
             starting_after: self.starting_after.map(Into::into),
+            awaiting_confirmation: self.awaiting_confirmation.unwrap_or(false),
         })
     }
 }

@@ -518,8 +518,8 @@ impl CatalogueItem {
     }
 
     /// Subsidy per person, fen (1 CNY = 100 fen); claims are computed from it.
-    async fn subsidy_fen(&self) -> i64 {
-        self.0.subsidy_fen
+    async fn subsidy_fen(&self) -> crate::graphql::scalars::Fen {
+        self.0.subsidy_fen.into()
     }
 
     /// What a claim line needs beyond the completion's attendance record.

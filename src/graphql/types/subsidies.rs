@@ -1,7 +1,7 @@
 //! Subsidy standards, claims and their lines.
 
 use crate::graphql::loaders::required;
-use crate::graphql::scalars::DateTime;
+use crate::graphql::scalars::{DateTime, Fen};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::{claim_line, subsidy_claim, subsidy_standard};
 
@@ -58,7 +58,7 @@ pub struct SubsidyStandard {
     /// Percent added to a scarce occupation's catalogue amount.
     pub scarce_uplift_percent: i32,
     /// Fen per new-type apprentice per year of training.
-    pub apprenticeship_fen_per_year: i64,
+    pub apprenticeship_fen_per_year: Fen,
     /// The same in CNY, two decimals.
     pub apprenticeship_yuan_per_year: String,
 }
@@ -68,7 +68,7 @@ impl From<subsidy_standard::Model> for SubsidyStandard {
         Self {
             year: i32::from(m.year),
             scarce_uplift_percent: i32::from(m.scarce_uplift_percent),
-            apprenticeship_fen_per_year: m.apprenticeship_fen_per_year,
+            apprenticeship_fen_per_year: m.apprenticeship_fen_per_year.into(),
             apprenticeship_yuan_per_year: subsidies::yuan(m.apprenticeship_fen_per_year),
         }
     }
@@ -112,8 +112,8 @@ impl SubsidyClaim {
     }
 
     /// What was claimed, fen.
-    async fn claimed_fen(&self) -> i64 {
-        self.0.claimed_fen
+    async fn claimed_fen(&self) -> Fen {
+        self.0.claimed_fen.into()
     }
 
     /// What was claimed, CNY.
@@ -122,8 +122,8 @@ impl SubsidyClaim {
     }
 
     /// What the approved and paid lines come to, fen.
-    async fn approved_fen(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        Ok(self
+    async fn approved_fen(&self, ctx: &Context<'_>) -> async_graphql::Result<Fen> {
+        Ok(Fen(self
             .rows(ctx)
             .await?
             .iter()
@@ -134,18 +134,18 @@ impl SubsidyClaim {
                 )
             })
             .map(|l| l.amount_fen)
-            .sum())
+            .sum()))
     }
 
     /// What the paid lines come to, fen.
-    async fn paid_fen(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        Ok(self
+    async fn paid_fen(&self, ctx: &Context<'_>) -> async_graphql::Result<Fen> {
+        Ok(Fen(self
             .rows(ctx)
             .await?
             .iter()
             .filter(|l| l.status == entity::ClaimLineStatus::Paid)
             .map(|l| l.amount_fen)
-            .sum())
+            .sum()))
     }
 
     /// One line per learner, in order.
@@ -212,8 +212,8 @@ impl ClaimLine {
     }
 
     /// The amount, fen.
-    async fn amount_fen(&self) -> i64 {
-        self.0.amount_fen
+    async fn amount_fen(&self) -> Fen {
+        self.0.amount_fen.into()
     }
 
     /// The amount, CNY.

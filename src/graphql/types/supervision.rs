@@ -1,5 +1,6 @@
 //! The regulator's view of subsidy claims: sums by provider, alliance and quarter, and flags.
 
+use crate::graphql::scalars::Fen;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 
 use super::{Alliance, ClaimLine, ClaimLineStatus, Cohort, Learner, Organization, Region};
@@ -68,7 +69,7 @@ pub struct LineStatusTotal {
     /// How many lines.
     pub lines: i64,
     /// What they come to, fen.
-    pub amount_fen: i64,
+    pub amount_fen: Fen,
     /// The same in CNY, two decimals.
     pub amount_yuan: String,
 }
@@ -78,7 +79,7 @@ impl From<supervision::StatusTotal> for LineStatusTotal {
         Self {
             status: t.status.into(),
             lines: t.lines,
-            amount_fen: t.amount_fen,
+            amount_fen: t.amount_fen.into(),
             amount_yuan: subsidies::yuan(t.amount_fen),
         }
     }
@@ -132,8 +133,8 @@ impl SupervisionRow {
     }
 
     /// What was claimed, fen: every line.
-    async fn claimed_fen(&self) -> i64 {
-        self.0.by_status.iter().map(|t| t.amount_fen).sum()
+    async fn claimed_fen(&self) -> Fen {
+        Fen(self.0.by_status.iter().map(|t| t.amount_fen).sum())
     }
 }
 
@@ -150,6 +151,18 @@ pub enum SupervisionFlagKind {
     /// A learner claimed for was recorded, at a follow-up of another training, employed
     /// full-time by someone other than the cohort's enterprise during this training.
     EmployedElsewhere,
+    /// The cohort really finished before its planned end (its lines are priced pro rata).
+    FinishedEarly,
+    /// The cohort held fewer class days or teaching hours between its real start and finish
+    /// than the rules (`rules.subsidised_min_class_days`, `rules.subsidised_min_hours`) ask of
+    /// its level today.
+    FewClassDays,
+    /// The enterprise the cohort names never confirmed it (a whole-cohort flag), or an
+    /// apprentice's labour contract claimed for (a flag per line).
+    UnconfirmedEmployer,
+    /// The cohort was recorded with a `startOn` further before the day it was formed than
+    /// `rules.cohort_backdate_days` allows.
+    BackdatedStart,
 }
 
 /// The GraphQL `SupervisionFlag` type.
@@ -271,6 +284,7 @@ impl SubsidySupervision {
         Ok(supervision::flags(
             &api(ctx)?.db,
             &caller(ctx),
+            crate::graphql::mutation::training_rules(ctx),
             Some(self.region_id),
             &self.filter,
             &kinds,
