@@ -669,6 +669,19 @@ pub fn see_evaluation_in_full(viewer: &Viewer, institution_id: i32, region_id: i
     }
 }
 
+/// Whether a viewer sees an evaluation's results score (and so its total): in full, or from at
+/// least [`crate::domain::disclosure::MIN_CELL`] ended enrolments, below which it could tell one
+/// person's outcome.
+pub fn see_evaluation_results(
+    viewer: &Viewer,
+    institution_id: i32,
+    region_id: i32,
+    ended_enrollments: u64,
+) -> bool {
+    ended_enrollments >= crate::domain::disclosure::MIN_CELL
+        || see_evaluation_in_full(viewer, institution_id, region_id)
+}
+
 /// Whether a viewer sees an evaluation at all: a CONFIRMED one is public (its scores, stars and
 /// standing are the bureau's published rating), any other only in full.
 pub fn see_evaluation(

@@ -454,6 +454,12 @@ impl AppSchema {
         };
         spent.operation_name = name;
         spent.operation = operation;
+        if let Some((directive, pos)) = super::directives::unknown(&doc) {
+            let mut err = ErrorCode::GraphqlValidationFailed
+                .error(format!("Unknown directive \"@{directive}\"."));
+            err.locations = vec![pos];
+            return Err(err);
+        }
         spent.doc = Some(doc.clone());
         if data_of::<QueriesOnly>(&request.data).is_some()
             && matches!(

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod connection;
 pub mod context;
 pub mod cost;
+mod directives;
 pub mod documents;
 mod errors;
 pub mod federation;

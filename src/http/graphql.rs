@@ -235,6 +235,12 @@ async fn execute(
             // What the request cost (charged by the rate limit once there is one).
             http.headers_mut()
                 .insert("x-query-cost", HeaderValue::from(cost.get()));
+            // The answer depends on who asks and in which media type: a shared cache keeps an
+            // anonymous answer apart from a signed-in one.
+            http.headers_mut().append(
+                header::VARY,
+                HeaderValue::from_static("Accept, Authorization"),
+            );
             http
         }
         Err(err) => {

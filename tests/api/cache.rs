@@ -244,6 +244,8 @@ async fn http_answers_say_how_they_may_be_cached() {
     };
     let first = get(None).await.expect("send");
     assert_eq!(first.headers()["cache-control"], "public, max-age=5");
+    // A shared cache keeps the anonymous answer apart from a signed-in one (issue 33).
+    assert_eq!(first.headers()["vary"], "Accept, Authorization");
     assert_eq!(first.headers()["x-cache"], "miss");
     let second = get(None).await.expect("send");
     assert_eq!(second.headers()["x-cache"], "hit");
@@ -264,6 +266,7 @@ async fn http_answers_say_how_they_may_be_cached() {
     let private = get(Some(&token)).await.expect("send");
     assert_eq!(private.status(), reqwest::StatusCode::OK);
     assert_eq!(private.headers()["cache-control"], "private, no-store");
+    assert_eq!(private.headers()["vary"], "Accept, Authorization");
     assert!(private.headers().get("x-cache").is_none());
 }
 

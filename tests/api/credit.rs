@@ -463,3 +463,76 @@ async fn an_institution_has_one_proposed_evaluation_whatever_the_concurrency() {
         .await;
     assert_eq!(first_code(&superseded), "CONFLICT", "{superseded}");
 }
+
+/// Issue 33: a public evaluation's results score rests on at least five ended enrolments; below
+/// that one person's employment moves it, so the public sees neither it nor the total that would
+/// give it away, while the regulator and the institution see both.
+#[tokio::test]
+async fn a_results_score_from_fewer_than_five_people_is_not_public() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let app = TestApp::demo().await;
+    let confirmed = entity::institution_evaluation::Entity::find()
+        .filter(
+            entity::institution_evaluation::Column::Status.eq(entity::EvaluationStatus::Confirmed),
+        )
+        .one(&app.db.db)
+        .await
+        .expect("read")
+        .expect("a confirmed evaluation");
+    // Its results computed from the outcomes of a few people.
+    entity::institution_evaluation::Entity::update_many()
+        .col_expr(
+            entity::institution_evaluation::Column::ResultsScore,
+            Expr::value(70),
+        )
+        .filter(entity::institution_evaluation::Column::Id.eq(confirmed.id))
+        .exec(&app.db.db)
+        .await
+        .expect("constructed");
+    let institution = json!(NodeKey::Organization(confirmed.institution_id).to_id().0);
+    const READ: &str = "query($o: ID!) { node(id: $o) { ... on Organization { creditEvaluation { id stars totalScore resultsScore } } } }";
+    let regulator = caller(Role::Regulator, None, &[], Some(confirmed.region_id), None);
+    let institution_itself = caller(
+        Role::TrainingInstitution,
+        Some(confirmed.institution_id),
+        &[],
+        None,
+        None,
+    );
+    for ended in [1, 4, 5] {
+        entity::institution_evaluation::Entity::update_many()
+            .col_expr(
+                entity::institution_evaluation::Column::EndedEnrollments,
+                Expr::value(ended),
+            )
+            .filter(entity::institution_evaluation::Column::Id.eq(confirmed.id))
+            .exec(&app.db.db)
+            .await
+            .expect("constructed");
+        let public = app.data_with(READ, json!({ "o": institution })).await;
+        let shown = &public["node"]["creditEvaluation"];
+        assert_eq!(
+            shown["stars"],
+            i32::from(confirmed.stars),
+            "the stars stay public"
+        );
+        if ended < 5 {
+            assert_eq!(
+                shown["resultsScore"],
+                Value::Null,
+                "{ended} ended: {public}"
+            );
+            assert_eq!(shown["totalScore"], Value::Null, "{ended} ended: {public}");
+        } else {
+            assert_eq!(shown["resultsScore"], 70);
+            assert_eq!(shown["totalScore"], i32::from(confirmed.total_score));
+        }
+        for who in [&regulator, &institution_itself] {
+            let full = app.data_as(who, READ, json!({ "o": institution })).await;
+            assert_eq!(
+                full["node"]["creditEvaluation"]["resultsScore"], 70,
+                "{ended} ended"
+            );
+        }
+    }
+}

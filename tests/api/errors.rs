@@ -20,6 +20,38 @@ async fn documents_that_do_not_parse_or_fit_the_schema() {
         .query("{ alliances(filter: {industry: SPACEFLIGHT}) { totalCount } }")
         .await;
     assert_eq!(first_code(&response), "GRAPHQL_VALIDATION_FAILED");
+
+    // Issue 33: an unknown directive is refused wherever it stands, `__typename` included, and
+    // nothing runs; @skip and @include still work there.
+    for document in [
+        "{ __typename @anyUnknownDirective }",
+        "{ __typename @anyUnknownDirective(if: true) }",
+        "query Q @nope { __typename }",
+        "{ ... on Query @nope { __typename } }",
+        "{ ...F @nope } fragment F on Query { __typename }",
+        "{ ...F } fragment F on Query @nope { __typename }",
+        "query($v: Int @nope) { __typename }",
+        "{ regions { code @nope } }",
+    ] {
+        let response = app.query(document).await;
+        assert_eq!(
+            first_code(&response),
+            "GRAPHQL_VALIDATION_FAILED",
+            "{document}: {response}"
+        );
+        assert!(
+            response.get("data").is_none_or(Value::is_null),
+            "{document}: {response}"
+        );
+        assert!(
+            response.to_string().contains("Unknown directive"),
+            "{response}"
+        );
+    }
+    let kept = app
+        .data("{ a: __typename @include(if: true) b: __typename @skip(if: true) }")
+        .await;
+    assert_eq!(kept, serde_json::json!({ "a": "Query" }));
 }
 
 #[tokio::test]

@@ -194,6 +194,20 @@ async fn browsers_get_graphiql() {
         .expect("send");
     assert_eq!(response.status(), StatusCode::OK);
     assert!(content_type(&response).starts_with("text/html"));
+    // No other site frames it, and it runs nothing but this server's scripts (issue 33).
+    assert_eq!(response.headers()["x-frame-options"], "DENY");
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    for part in [
+        "script-src 'self'",
+        "frame-ancestors 'none'",
+        "default-src 'none'",
+        "connect-src 'self'",
+    ] {
+        assert!(csp.contains(part), "{csp} lacks {part}");
+    }
     let html = response.text().await.expect("text");
     assert!(html.to_lowercase().contains("graphiql"));
     // Everything the page loads is the server's own, and is the vendored build.

@@ -103,9 +103,13 @@ impl InstitutionEvaluation {
     }
 
     /// Training results, 0 to 100, computed (null before any enrolment of the institution
-    /// ended; the total is then the mean of the other three).
-    async fn results_score(&self) -> Option<i32> {
-        self.0.results_score.map(i32::from)
+    /// ended; the total is then the mean of the other three). Below five ended enrolments it
+    /// could tell one person's outcome, so only the regulator and the institution see it then
+    /// (null for everyone else), as for every aggregate about people.
+    async fn results_score(&self, ctx: &Context<'_>) -> Option<i32> {
+        self.results_disclosed(ctx)
+            .then_some(self.0.results_score.map(i32::from))
+            .flatten()
     }
 
     /// The counts and rates the results score comes from (the regulator and the institution
@@ -122,9 +126,12 @@ impl InstitutionEvaluation {
         })
     }
 
-    /// The mean of the scored dimensions, 0 to 100, rounded half up.
-    async fn total_score(&self) -> i32 {
-        i32::from(self.0.total_score)
+    /// The mean of the scored dimensions, 0 to 100, rounded half up (null where `resultsScore`
+    /// is withheld, since the total and the three inspected scores would give it away; the
+    /// stars stay).
+    async fn total_score(&self, ctx: &Context<'_>) -> Option<i32> {
+        self.results_disclosed(ctx)
+            .then_some(i32::from(self.0.total_score))
     }
 
     /// The credit stars, 1 to 5, from the total.
@@ -166,6 +173,15 @@ impl InstitutionEvaluation {
 impl InstitutionEvaluation {
     fn in_full(&self, ctx: &Context<'_>) -> bool {
         policy::see_evaluation_in_full(&caller(ctx).viewer, self.0.institution_id, self.0.region_id)
+    }
+
+    fn results_disclosed(&self, ctx: &Context<'_>) -> bool {
+        policy::see_evaluation_results(
+            &caller(ctx).viewer,
+            self.0.institution_id,
+            self.0.region_id,
+            u64::try_from(self.0.ended_enrollments).unwrap_or(0),
+        )
     }
 }
 
