@@ -15,7 +15,7 @@
 use chrono::Utc;
 use entity::{
     DataRequestKind, DataRequestStatus, IntentionStatus, PersonalField, audit_event, candidate,
-    data_request, enrollment, follow_up, learner, provider_link, recommendation,
+    claim_line, data_request, enrollment, follow_up, learner, provider_link, recommendation,
     training_intention,
 };
 use sea_orm::{
@@ -344,7 +344,8 @@ pub async fn decide(
                     target_type: "Learner",
                     target_id: target,
                     region_id: Some(learner.region_id),
-                    changes: Some(json!({ "request": request, "reason": reason })),
+                    // The decision's words may name the person: they are not kept.
+                    changes: Some(json!({ "request": request })),
                 },
             )
             .await?;
@@ -372,6 +373,9 @@ pub async fn decide(
         .await?
         .ok_or_else(|| AppError::internal("a request vanished in its transaction"))?;
     txn.commit().await?;
+    if found.kind == DataRequestKind::Erasure && status == DataRequestStatus::Approved {
+        scrub_log(db).await;
+    }
     Ok(saved)
 }
 
@@ -429,6 +433,28 @@ pub async fn erase(
     enrollment::Entity::update_many()
         .col_expr(enrollment::Column::EndReason, Expr::value(None::<String>))
         .filter(enrollment::Column::LearnerId.eq(id))
+        .exec(conn)
+        .await?;
+    // What the learner wrote in declining a job, and what a regulator wrote in rejecting a
+    // line of a claim for them.
+    recommendation::Entity::update_many()
+        .col_expr(
+            recommendation::Column::DeclineReason,
+            Expr::value(None::<String>),
+        )
+        .filter(recommendation::Column::LearnerId.eq(id))
+        .exec(conn)
+        .await?;
+    claim_line::Entity::update_many()
+        .col_expr(claim_line::Column::Reason, Expr::value(None::<String>))
+        .filter(claim_line::Column::LearnerId.eq(id))
+        .exec(conn)
+        .await?;
+    // The reasons of the learner's requests and the decisions on them (this one included).
+    data_request::Entity::update_many()
+        .col_expr(data_request::Column::Reason, Expr::value(""))
+        .col_expr(data_request::Column::Decision, Expr::value(None::<String>))
+        .filter(data_request::Column::LearnerId.eq(id))
         .exec(conn)
         .await?;
     // Where the person wanted to train (near home, often) goes; an open wish is withdrawn.
@@ -493,12 +519,19 @@ pub async fn erase(
         .exec(conn)
         .await?;
     let target = NodeKey::Learner(id).to_id().0;
-    audit_event::Entity::update_many()
-        .col_expr(audit_event::Column::Changes, Expr::value(Some(REDACTED)))
-        .filter(audit_event::Column::TargetId.eq(target.clone()))
-        .filter(audit_event::Column::Changes.is_not_null())
-        .exec(conn)
-        .await?;
+    // Every audit event that concerns the person keeps no change of theirs: those on the learner
+    // and those on the rows about them (enrolments, recommendations, follow-ups, candidacies,
+    // intentions, requests, claim lines), whose changes may quote a reason naming them.
+    let mut targets = vec![target.clone()];
+    targets.extend(about_the_person(conn, id).await?);
+    for chunk in targets.chunks(500) {
+        audit_event::Entity::update_many()
+            .col_expr(audit_event::Column::Changes, Expr::value(Some(REDACTED)))
+            .filter(audit_event::Column::TargetId.is_in(chunk.iter().cloned()))
+            .filter(audit_event::Column::Changes.is_not_null())
+            .exec(conn)
+            .await?;
+    }
     audit::record(
         conn,
         caller,
@@ -512,6 +545,117 @@ pub async fn erase(
     )
     .await?;
     Ok(())
+}
+
+/// After an erasure on SQLite, the write-ahead log still holds the pages as they were before it
+/// (the person's ciphertexts and free texts) until a checkpoint: the log is checkpointed into
+/// the database file (where `secure_delete` has zeroed what was removed) and truncated. A
+/// checkpoint kept from completing by a long reader is logged, and the next one finishes it.
+/// PostgreSQL keeps no such copy that a reader of its files could not already read.
+pub async fn scrub_log(db: &DatabaseConnection) {
+    if db.get_database_backend() != sea_orm::DatabaseBackend::Sqlite {
+        return;
+    }
+    if let Err(err) = db
+        .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+        .await
+    {
+        tracing::warn!(error = %err, "could not checkpoint the log after an erasure");
+    }
+}
+
+/// The global IDs of the rows about a learner that audit events may target.
+async fn about_the_person(conn: &impl ConnectionTrait, id: i32) -> AppResult<Vec<String>> {
+    use sea_orm::QuerySelect;
+    async fn ids<E: EntityTrait>(
+        conn: &impl ConnectionTrait,
+        key: E::Column,
+        learner: E::Column,
+        id: i32,
+    ) -> AppResult<Vec<i32>> {
+        Ok(E::find()
+            .select_only()
+            .column(key)
+            .filter(learner.eq(id))
+            .into_tuple()
+            .all(conn)
+            .await?)
+    }
+    let mut out = Vec::new();
+    let mut add = |make: fn(i32) -> NodeKey, found: Vec<i32>| {
+        out.extend(found.into_iter().map(|i| make(i).to_id().0));
+    };
+    add(
+        NodeKey::Enrollment,
+        ids::<enrollment::Entity>(
+            conn,
+            enrollment::Column::Id,
+            enrollment::Column::LearnerId,
+            id,
+        )
+        .await?,
+    );
+    add(
+        NodeKey::Recommendation,
+        ids::<recommendation::Entity>(
+            conn,
+            recommendation::Column::Id,
+            recommendation::Column::LearnerId,
+            id,
+        )
+        .await?,
+    );
+    add(
+        NodeKey::FollowUp,
+        ids::<follow_up::Entity>(
+            conn,
+            follow_up::Column::Id,
+            follow_up::Column::LearnerId,
+            id,
+        )
+        .await?,
+    );
+    add(
+        NodeKey::Candidate,
+        ids::<candidate::Entity>(
+            conn,
+            candidate::Column::Id,
+            candidate::Column::LearnerId,
+            id,
+        )
+        .await?,
+    );
+    add(
+        NodeKey::TrainingIntention,
+        ids::<training_intention::Entity>(
+            conn,
+            training_intention::Column::Id,
+            training_intention::Column::LearnerId,
+            id,
+        )
+        .await?,
+    );
+    add(
+        NodeKey::DataRequest,
+        ids::<data_request::Entity>(
+            conn,
+            data_request::Column::Id,
+            data_request::Column::LearnerId,
+            id,
+        )
+        .await?,
+    );
+    add(
+        NodeKey::ClaimLine,
+        ids::<claim_line::Entity>(
+            conn,
+            claim_line::Column::Id,
+            claim_line::Column::LearnerId,
+            id,
+        )
+        .await?,
+    );
+    Ok(out)
 }
 
 /// Which requests to list.

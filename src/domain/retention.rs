@@ -163,6 +163,9 @@ pub async fn run(db: &DatabaseConnection, days: u32, dry_run: bool) -> AppResult
             }
         }
     }
+    if erased > 0 {
+        data_requests::scrub_log(db).await;
+    }
     Ok(RetentionReport {
         cutoff,
         inactive: inactive
