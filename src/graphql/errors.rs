@@ -365,6 +365,21 @@ impl AppSchema {
                     return refuse(err, request_id.as_deref());
                 }
             };
+            // Over a socket, the caller (from connection_init) and the peer's address are the
+            // connection's: each operation is charged to them, as over HTTP, not to one
+            // anonymous budget shared by every socket.
+            if let Some(data) = session_data.as_deref() {
+                if data_of::<Caller>(&request.data).is_none()
+                    && let Some(caller) = data_of::<Caller>(data)
+                {
+                    request.data.insert(caller.clone());
+                }
+                if data_of::<ClientAddress>(&request.data).is_none()
+                    && let Some(address) = data_of::<ClientAddress>(data)
+                {
+                    request.data.insert(*address);
+                }
+            }
             let mut spent = Spent::default();
             if let Err(refused) = this.prepare(&mut request, &mut spent).await {
                 return refuse(refused, request_id.as_deref());

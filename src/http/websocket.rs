@@ -113,6 +113,8 @@ pub(super) async fn graphql_ws(
                     let mut data = Data::default();
                     data.insert(caller);
                     data.insert(budget);
+                    // The socket's operations are charged to its caller, or to its address.
+                    data.insert(crate::graphql::ClientAddress(peer.ip()));
                     Ok(data)
                 })
                 .serve();

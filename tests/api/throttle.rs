@@ -268,3 +268,65 @@ async fn the_actual_cost_counts_what_came_back() {
         "{refused}"
     );
 }
+
+/// Issue 33: over a socket each operation is charged to the socket's caller and peer address,
+/// as over HTTP. An anonymous socket that spends its address's budget throttles neither a
+/// regulator's socket nor an anonymous socket from another address.
+#[tokio::test]
+async fn socket_operations_are_charged_to_the_sockets_caller_and_address() {
+    use futures_util::StreamExt;
+    let app = TestApp::demo().await;
+    let cost = cost_of_query(&app).await;
+    let schema = app.schema.clone().with_rate_limits(limits(
+        Arc::new(MemoryLimiter::default()),
+        cost * 2,
+        false,
+    ));
+    // What a socket's connection_init leaves for its operations.
+    let socket = |who: skillgraph::auth::Caller, address: &str| {
+        let mut data = async_graphql::Data::default();
+        data.insert(who);
+        data.insert(ClientAddress(address.parse().expect("ip")));
+        Arc::new(data)
+    };
+    let over = |data: Arc<async_graphql::Data>| {
+        let schema = schema.clone();
+        async move {
+            let response = schema
+                .execute_stream_with_session_data(Request::new(QUERY), Some(data))
+                .next()
+                .await
+                .expect("a response");
+            serde_json::to_value(response).expect("json")
+        }
+    };
+    let anonymous = socket(skillgraph::auth::Caller::public(), "10.0.0.7");
+    for _ in 0..2 {
+        let ran = over(anonymous.clone()).await;
+        assert!(ran.get("errors").is_none(), "{ran}");
+    }
+    let refused = over(anonymous.clone()).await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "THROTTLED",
+        "{refused}"
+    );
+    // Not charged to one shared budget: another address and the bureau are still served.
+    let elsewhere = over(socket(skillgraph::auth::Caller::public(), "10.0.0.8")).await;
+    assert!(elsewhere.get("errors").is_none(), "{elsewhere}");
+    let bureau = over(socket(
+        caller(Role::Regulator, None, &[], None, None),
+        "10.0.0.7",
+    ))
+    .await;
+    assert!(bureau.get("errors").is_none(), "{bureau}");
+    // A signed-in socket spends its own subject's budget, not the address's.
+    let college = socket(caller(Role::College, Some(1), &[], None, None), "10.0.0.7");
+    for _ in 0..2 {
+        let ran = over(college.clone()).await;
+        assert!(ran.get("errors").is_none(), "{ran}");
+    }
+    assert_eq!(
+        over(college).await["errors"][0]["extensions"]["code"],
+        "THROTTLED"
+    );
+}
