@@ -669,17 +669,16 @@ pub fn see_evaluation_in_full(viewer: &Viewer, institution_id: i32, region_id: i
     }
 }
 
-/// Whether a viewer sees an evaluation's results score (and so its total): in full, or from at
-/// least [`crate::domain::disclosure::MIN_CELL`] ended enrolments, below which it could tell one
-/// person's outcome.
+/// Whether a viewer sees an evaluation's results score (and so its total): in full, or when it
+/// rests on `enough_people` (the disclosure rule's minimum of ended enrolments), below which it
+/// could tell one person's outcome.
 pub fn see_evaluation_results(
     viewer: &Viewer,
     institution_id: i32,
     region_id: i32,
-    ended_enrollments: u64,
+    enough_people: bool,
 ) -> bool {
-    ended_enrollments >= crate::domain::disclosure::MIN_CELL
-        || see_evaluation_in_full(viewer, institution_id, region_id)
+    enough_people || see_evaluation_in_full(viewer, institution_id, region_id)
 }
 
 /// Whether a viewer sees an evaluation at all: a CONFIRMED one is public (its scores, stars and

@@ -9,6 +9,7 @@
 mod enrolments;
 mod listing;
 mod records;
+mod rules;
 
 pub(crate) use enrolments::enroll_in;
 pub use enrolments::{
@@ -17,12 +18,12 @@ pub use enrolments::{
 };
 pub use listing::{CohortFilter, by_demand_ids, by_ids, count, list};
 pub use records::{
-    AttendanceShare, CompletionRule, HeldTraining, ImportedAttendance, MAX_CLASS_DAYS, NewClassDay,
-    TrainingRules, attendance_by_enrollment, class_day_by_id, class_days_by_cohort, held_training,
-    import_attendance, import_online_hours, online_hours_by_enrollment,
-    record as record_attendance, schedule as schedule_class_days, share as attendance_share,
-    shares as attendance_shares,
+    AttendanceShare, CompletionRule, ImportedAttendance, MAX_CLASS_DAYS, NewClassDay,
+    attendance_by_enrollment, class_day_by_id, class_days_by_cohort, import_attendance,
+    import_online_hours, online_hours_by_enrollment, record as record_attendance,
+    schedule as schedule_class_days, share as attendance_share, shares as attendance_shares,
 };
+pub use rules::{HeldTraining, TrainingRules, held_training};
 
 use std::collections::HashMap;
 

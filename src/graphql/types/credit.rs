@@ -180,7 +180,8 @@ impl InstitutionEvaluation {
             &caller(ctx).viewer,
             self.0.institution_id,
             self.0.region_id,
-            u64::try_from(self.0.ended_enrollments).unwrap_or(0),
+            u64::try_from(self.0.ended_enrollments).unwrap_or(0)
+                >= crate::domain::disclosure::MIN_CELL,
         )
     }
 }
