@@ -30,8 +30,12 @@ use async_graphql::{
 
 use crate::domain::page::DEFAULT_PAGE_SIZE;
 
-/// What an unpaginated list is taken to hold.
+/// What a short list of a row is taken to hold (its alliances, its reasons).
 pub const LIST_FACTOR: u64 = 5;
+
+/// What a list of rows without a cap of their own is taken to hold (a demand's
+/// recommendations, a learner's certificates): a full page.
+pub const UNCAPPED_LIST: u64 = crate::domain::page::MAX_PAGE_SIZE;
 
 /// The limits on a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -196,6 +200,8 @@ impl Drop for OperationPermit {
 #[derive(Debug, Default)]
 struct Tally {
     aliases: usize,
+    /// The most representations one `_entities` was given.
+    most_ids: u64,
     directives: usize,
     most_directives_on_a_field: usize,
 }
@@ -234,6 +240,57 @@ impl Walker<'_> {
             }
         }
         DEFAULT_PAGE_SIZE
+    }
+
+    /// How many items a plain list may hold: as many as the IDs or representations it is given,
+    /// the domain's cap where the rows have one, [`UNCAPPED_LIST`] for rows without one, and
+    /// [`LIST_FACTOR`] for the short lists of a row (its alliances, reasons, permissions).
+    fn list_bound(&mut self, type_name: &str, field: &async_graphql::parser::types::Field) -> u64 {
+        use crate::domain::{cohorts, evaluation, resources, subsidies};
+        let name = field.name.node.as_str();
+        let cap = |n: usize| n as u64;
+        match (type_name, name) {
+            (_, "nodes") if type_name == self.registry.query_type => {
+                self.list_length(field, "ids")
+            }
+            (_, "_entities") => {
+                let n = self.list_length(field, "representations");
+                self.tally.most_ids = self.tally.most_ids.max(n);
+                n
+            }
+            ("Organization", "resourceList") => cap(resources::MAX_ITEMS),
+            ("Cohort", "classDays") | ("EnrollmentAttendance", "days" | "online") => {
+                cap(cohorts::MAX_CLASS_DAYS)
+            }
+            ("SubsidyClaim", "lines") => cap(subsidies::MAX_LINES),
+            ("AssessmentSession", "candidates") => evaluation::MAX_CAPACITY as u64,
+            ("Demand", "recommendations" | "cohorts")
+            | ("Cohort", "demands")
+            | ("Enrollment", "followUps")
+            | ("Learner", "certificates" | "recommendations" | "followUps")
+            | ("SubsidySupervision", "rows")
+            | ("CatalogueReview", "items" | "providers") => UNCAPPED_LIST,
+            _ => LIST_FACTOR,
+        }
+    }
+
+    /// The length of a list argument (a variable's or a literal's), at least 1.
+    fn list_length(&self, field: &async_graphql::parser::types::Field, argument: &str) -> u64 {
+        let value = field.get_argument(argument).and_then(|value| {
+            value
+                .node
+                .clone()
+                .into_const_with(|v| {
+                    Ok::<_, std::convert::Infallible>(
+                        self.variables.get(&v).cloned().unwrap_or_default(),
+                    )
+                })
+                .ok()
+        });
+        match value {
+            Some(async_graphql::Value::List(items)) => (items.len() as u64).max(1),
+            _ => 1,
+        }
     }
 
     fn selection_set(&mut self, type_name: &str, set: &SelectionSet) -> u64 {
@@ -329,7 +386,7 @@ impl Walker<'_> {
         } else if child_type.ends_with("Connection") {
             1
         } else if meta.ty.starts_with('[') {
-            LIST_FACTOR
+            self.list_bound(type_name, field)
         } else {
             1
         };
@@ -402,6 +459,17 @@ pub fn check(
             format!(
                 "the document has {} aliases, more than the {} allowed",
                 tally.aliases, limits.max_aliases
+            ),
+            None,
+            limits,
+        ));
+    }
+    if tally.most_ids > crate::graphql::ids::MOST_IDS as u64 {
+        return Err(refusal(
+            format!(
+                "representations: {} at once, more than the {} allowed",
+                tally.most_ids,
+                crate::graphql::ids::MOST_IDS
             ),
             None,
             limits,

@@ -112,6 +112,34 @@ fn registry_of<Q: async_graphql::OutputType>() -> Registry {
     registry
 }
 
+/// The federation's `_entities(representations: [_Any!]!): [_Entity]!` on the query root, which
+/// async-graphql adds only to the schema it builds: the cost walk charges each representation and
+/// the actual-cost walk counts each entity. Shaped like `nodes(ids:)`, the field it mirrors.
+fn add_entities_field(registry: &mut Registry) {
+    let query = registry.query_type.clone();
+    let Some(async_graphql::registry::MetaType::Object { fields, .. }) =
+        registry.types.get_mut(&query)
+    else {
+        return;
+    };
+    let Some(mut entities) = fields.get("nodes").cloned() else {
+        return;
+    };
+    let Some(mut representations) = entities.args.get("ids").cloned() else {
+        return;
+    };
+    representations.name = "representations".into();
+    representations.ty = "[_Any!]!".into();
+    representations.description = None;
+    entities.name = "_entities".into();
+    entities.ty = "[_Entity]!".into();
+    entities.description = None;
+    entities.args = [("representations".to_owned(), representations)]
+        .into_iter()
+        .collect();
+    fields.insert("_entities".into(), entities);
+}
+
 /// What a request cost and what its caller has left, for `extensions.cost`.
 #[derive(Debug, Default)]
 struct Spent {
@@ -189,11 +217,9 @@ impl AppSchema {
         inner: Schema<FederatedQuery, MutationRoot, SubscriptionRoot>,
         limits: SchemaLimits,
     ) -> Self {
-        Self::over(
-            Inner::Federated(inner),
-            registry_of::<FederatedQuery>(),
-            limits,
-        )
+        let mut registry = registry_of::<FederatedQuery>();
+        add_entities_field(&mut registry);
+        Self::over(Inner::Federated(inner), registry, limits)
     }
 
     fn over(inner: Inner, registry: Registry, limits: SchemaLimits) -> Self {

@@ -113,6 +113,10 @@ loader!(
     OpenResourceById, i32 => open_resource::Model, resources::by_ids
 );
 loader!(
+    /// The open-resource list of each provider, at a version (the latest when `None`).
+    ResourceLists, (i32, Option<i32>) => Vec<open_resource::Model>, resources::lists
+);
+loader!(
     /// The occupations and levels of each open resource.
     ResourceOccupations, i32 => Vec<resource_occupation::Model>, resources::occupations_by_resource
 );
@@ -300,6 +304,8 @@ pub struct Loaders {
     pub catalogue_item: DataLoader<CatalogueItemById>,
     /// Training plans by id.
     pub training_plan: DataLoader<TrainingPlanById>,
+    /// Open-resource lists by provider and version.
+    pub resource_lists: DataLoader<ResourceLists>,
     /// Occupations and levels by resource.
     pub resource_occupations: DataLoader<ResourceOccupations>,
     /// Cohorts by demand.
@@ -425,6 +431,7 @@ impl Loaders {
             learner_facts: dl(LearnerFactsById(db.clone()), delay),
             catalogue_item: dl(CatalogueItemById(db.clone()), delay),
             training_plan: dl(TrainingPlanById(db.clone()), delay),
+            resource_lists: dl(ResourceLists(db.clone()), delay),
             resource_occupations: dl(ResourceOccupations(db.clone()), delay),
             cohorts_by_demand: dl(CohortsByDemand(db.clone()), delay),
             demands_by_cohort: dl(DemandsByCohort(db.clone()), delay),

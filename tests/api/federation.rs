@@ -129,3 +129,54 @@ async fn the_subgraph_composes_with_another() {
         "{printed}"
     );
 }
+
+#[tokio::test]
+async fn entities_are_charged_per_representation_and_bounded() {
+    use skillgraph::graphql::cost::RequestCost;
+    let app = TestApp::demo().await;
+    let alliance: Value = app
+        .schema
+        .execute("{ alliance(code: \"zj-eyewear\") { id } }")
+        .await
+        .data
+        .into_json()
+        .expect("json");
+    let id = alliance["alliance"]["id"].clone();
+    let entities = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Alliance { name members(first: 10) { nodes { role } } } } }";
+    let run = |n: usize| {
+        let representations: Vec<Value> = (0..n)
+            .map(|_| json!({ "__typename": "Alliance", "id": id }))
+            .collect();
+        let cost = RequestCost::default();
+        let request = Request::new(entities)
+            .variables(Variables::from_json(json!({ "r": representations })))
+            .data(cost.clone());
+        let schema = app.federated();
+        async move {
+            let response = schema.execute(request).await;
+            (serde_json::to_value(&response).expect("json"), cost.get())
+        }
+    };
+    let (one, one_cost) = run(1).await;
+    assert!(one.get("errors").is_none(), "{one}");
+    let (fifty, fifty_cost) = run(50).await;
+    assert!(fifty.get("errors").is_none(), "{fifty}");
+    assert!(
+        fifty_cost >= 50 * one_cost.saturating_sub(1),
+        "fifty representations cost fifty times one: {one_cost} → {fifty_cost}"
+    );
+    // The actual cost walks the entities too.
+    let actual = fifty["extensions"]["cost"]["actualQueryCost"]
+        .as_u64()
+        .expect("the actual cost");
+    assert!(actual >= 50 * 2, "fifty alliances and their names: {fifty}");
+    let (refused, _) = run(101).await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX", "{refused}");
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("representations")),
+        "{refused}"
+    );
+    assert!(refused.get("data").is_none_or(Value::is_null), "nothing ran");
+}

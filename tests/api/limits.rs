@@ -190,3 +190,50 @@ async fn fragments_spread_many_times_or_in_a_cycle_are_checked_quickly() {
         "{cycle}"
     );
 }
+
+#[tokio::test]
+async fn every_list_is_charged_its_real_bound() {
+    let app = TestApp::demo().await;
+    let schema = server_schema(&app);
+    // A resource list holds up to 500 items: nested twice under a page of organizations, the
+    // attack of the issue (charged 67, ran 297,298) is refused before it runs.
+    let (_, one_list) = run(
+        &schema,
+        "{ organizations(first: 1) { nodes { resourceList { title } } } }",
+    )
+    .await;
+    assert!(one_list >= 500, "{one_list}");
+    let attack = "{ organizations(first: 100) { nodes { resourceList { provider { resourceList { provider { name } title } } } } } }";
+    let (refused, computed) = run(&schema, attack).await;
+    assert_refused(&refused, "more than the maximum");
+    assert!(computed >= 100 * 500 * 500, "{computed}");
+
+    // nodes(ids:) is charged per ID given, as a variable or a literal.
+    let ids: Vec<String> = (1..=66)
+        .map(|i| {
+            use base64::Engine;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Organization:{i}"))
+        })
+        .collect();
+    let cost = RequestCost::default();
+    let response = schema
+        .execute(
+            Request::new("query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Organization { name } } }")
+                .variables(async_graphql::Variables::from_json(
+                    serde_json::json!({ "ids": ids }),
+                ))
+                .data(cost.clone()),
+        )
+        .await;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    assert!(cost.get() > 66 * 2, "66 IDs, each with two fields: {}", cost.get());
+    let literal = format!(
+        "{{ nodes(ids: [{}]) {{ id }} }}",
+        ids.iter()
+            .map(|i| format!("\"{i}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let (_, literal_cost) = run(&schema, &literal).await;
+    assert!(literal_cost > 66, "{literal_cost}");
+}

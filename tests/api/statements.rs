@@ -276,3 +276,28 @@ async fn concurrent_requests_for_the_same_pages_share_them() {
         "{together} statements for three requests of {single}"
     );
 }
+
+#[tokio::test]
+async fn resource_lists_are_read_in_one_batch_whatever_the_organizations() {
+    let app = TestApp::demo().await;
+    let query = |first: usize| {
+        format!(
+            "{{ organizations(first: {first}, filter: {{kinds: [COLLEGE, TRAINING_INSTITUTION]}}) {{ nodes {{ name resourceList {{ title provider {{ resourceList {{ id }} }} }} }} }} }}"
+        )
+    };
+    let (few, few_count) = fewest_statements(&app, &query(1)).await;
+    let (many, many_count) = fewest_statements(&app, &query(50)).await;
+    let lists = |data: &serde_json::Value| {
+        data["organizations"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .filter(|o| !o["resourceList"].as_array().expect("list").is_empty())
+            .count()
+    };
+    assert!(lists(&few) <= 1 && lists(&many) > 1, "{many}");
+    assert_eq!(
+        few_count, many_count,
+        "one statement per level, not one per organization"
+    );
+}

@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The most candidates a session seats.
+pub const MAX_CAPACITY: i32 = 1_000;
+
 /// A session to schedule.
 #[derive(Debug, Clone)]
 pub struct NewSession {
@@ -63,7 +66,7 @@ pub async fn schedule_session(
             "must be on or before the exam day",
         ));
     }
-    if !(1..=1_000).contains(&new.capacity) {
+    if !(1..=MAX_CAPACITY).contains(&new.capacity) {
         return Err(AppError::validation("input.capacity", "1 to 1,000"));
     }
     let address = new.address.trim();

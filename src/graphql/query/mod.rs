@@ -31,7 +31,7 @@ use crate::graphql::{
 use crate::{auth::policy, domain, error::AppError};
 
 /// The most IDs `nodes(ids:)` takes at once.
-const MAX_NODES: usize = 100;
+const MAX_NODES: usize = super::ids::MOST_IDS;
 
 /// Every field of `Query`: the areas, merged (into [`PublicQuery`], and into the federation's
 /// root beside the entity resolvers).

@@ -185,8 +185,12 @@ impl Organization {
         ctx: &Context<'_>,
         #[graphql(desc = "A version number; the latest when left out.")] version: Option<i32>,
     ) -> async_graphql::Result<Vec<super::OpenResource>> {
-        let rows =
-            crate::domain::resources::list_version(&api(ctx)?.db, self.0.id, version).await?;
+        let rows = api(ctx)?
+            .loaders
+            .resource_lists
+            .load_one((self.0.id, version))
+            .await?
+            .unwrap_or_default();
         Ok(rows.into_iter().map(super::OpenResource).collect())
     }
 
