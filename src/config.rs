@@ -20,6 +20,8 @@
 //! | `database.statement_timeout_ms` | `SKILLGRAPH_DATABASE_STATEMENT_TIMEOUT_MS` | `10000` (PostgreSQL `statement_timeout`) |
 //! | `database.sqlite_busy_timeout_ms` | `SKILLGRAPH_SQLITE_BUSY_TIMEOUT_MS` | `5000` |
 //! | `database.demo_data` | `SKILLGRAPH_DEMO_DATA` | `true`: load the demo data into an empty database |
+//! | `database.request_share_percent` | `SKILLGRAPH_DATABASE_REQUEST_SHARE_PERCENT` | `50`: the most of the pool one request holds at once (at least 2 connections) |
+//! | `database.public_share_percent` | `SKILLGRAPH_DATABASE_PUBLIC_SHARE_PERCENT` | `50`: the most of the pool all anonymous requests hold at once (at least 2); the rest is for signed-in callers |
 //! | `server.revocation_poll_ms` | `SKILLGRAPH_REVOCATION_POLL_MS` | `5000`: how often an open WebSocket asks whether its token was revoked |
 //! | `identity.jwt_algorithm` | `SKILLGRAPH_JWT_ALGORITHM` | `HS256` (or `RS256`, `ES256`) |
 //! | `identity.jwt_secret` | `SKILLGRAPH_JWT_SECRET` | generated into the keys file |
@@ -211,6 +213,10 @@ pub struct Database {
     pub sqlite_busy_timeout_ms: u64,
     /// Load the demo data when the database has none.
     pub demo_data: bool,
+    /// The percentage of the pool one request may hold at once.
+    pub request_share_percent: u8,
+    /// The percentage of the pool all anonymous requests together may hold at once.
+    pub public_share_percent: u8,
 }
 
 impl Default for Database {
@@ -222,6 +228,8 @@ impl Default for Database {
             statement_timeout_ms: 10_000,
             sqlite_busy_timeout_ms: 5_000,
             demo_data: true,
+            request_share_percent: 50,
+            public_share_percent: 50,
         }
     }
 }
@@ -477,6 +485,14 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     ("sqlite_busy_timeout_ms", "database.sqlite_busy_timeout_ms"),
     ("demo_data", "database.demo_data"),
+    (
+        "database_request_share_percent",
+        "database.request_share_percent",
+    ),
+    (
+        "database_public_share_percent",
+        "database.public_share_percent",
+    ),
     ("jwt_algorithm", "identity.jwt_algorithm"),
     ("jwt_secret", "identity.jwt_secret"),
     ("jwt_public_key_file", "identity.jwt_public_key_file"),
@@ -577,6 +593,11 @@ impl Settings {
             cost: crate::graphql::cost::CostLimits {
                 max_cost: self.limits.max_query_cost,
                 ..Default::default()
+            },
+            pool: crate::graphql::PoolShares {
+                request_percent: self.database.request_share_percent.clamp(1, 100),
+                public_percent: self.database.public_share_percent.clamp(1, 100),
+                wait: Duration::from_millis(self.database.acquire_timeout_ms),
             },
         }
     }

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use async_graphql::Context;
-use sea_orm::DatabaseConnection;
 
 use super::loaders::Loaders;
 use crate::{
@@ -15,8 +14,8 @@ use crate::{
 
 /// The services a resolver needs, set once on the schema.
 pub struct ApiContext {
-    /// The connection pool.
-    pub db: DatabaseConnection,
+    /// The connection pool, a turn at a time (see [`crate::db::Gated`]).
+    pub db: crate::db::Gated,
     /// The relation loaders.
     pub loaders: Loaders,
     /// Encrypts and fingerprints national ID numbers.

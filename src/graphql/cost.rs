@@ -250,9 +250,7 @@ impl Walker<'_> {
         let name = field.name.node.as_str();
         let cap = |n: usize| n as u64;
         match (type_name, name) {
-            (_, "nodes") if type_name == self.registry.query_type => {
-                self.list_length(field, "ids")
-            }
+            (_, "nodes") if type_name == self.registry.query_type => self.list_length(field, "ids"),
             (_, "_entities") => {
                 let n = self.list_length(field, "representations");
                 self.tally.most_ids = self.tally.most_ids.max(n);

@@ -58,6 +58,8 @@ pub struct AppSchema {
     cache: Option<PublicCache>,
     /// What this instance counts.
     metrics: Arc<Metrics>,
+    /// How much of the pool one request, and all anonymous requests, may hold.
+    gate: db::PoolGate,
 }
 
 /// async-graphql's schema: the public one, or the federation subgraph.
@@ -208,23 +210,31 @@ impl AppSchema {
     pub(super) fn new(
         inner: Schema<PublicQuery, MutationRoot, SubscriptionRoot>,
         limits: SchemaLimits,
+        gate: db::PoolGate,
     ) -> Self {
-        Self::over(Inner::Plain(inner), registry_of::<PublicQuery>(), limits)
+        Self::over(
+            Inner::Plain(inner),
+            registry_of::<PublicQuery>(),
+            limits,
+            gate,
+        )
     }
 
     /// Wraps a built subgraph schema (see [`super::federation`]).
     pub(super) fn federated(
         inner: Schema<FederatedQuery, MutationRoot, SubscriptionRoot>,
         limits: SchemaLimits,
+        gate: db::PoolGate,
     ) -> Self {
         let mut registry = registry_of::<FederatedQuery>();
         add_entities_field(&mut registry);
-        Self::over(Inner::Federated(inner), registry, limits)
+        Self::over(Inner::Federated(inner), registry, limits, gate)
     }
 
-    fn over(inner: Inner, registry: Registry, limits: SchemaLimits) -> Self {
+    fn over(inner: Inner, registry: Registry, limits: SchemaLimits, gate: db::PoolGate) -> Self {
         Self {
             inner,
+            gate,
             registry: Arc::new(registry),
             limits,
             documents: Documents::default(),
@@ -329,7 +339,13 @@ impl AppSchema {
         // caller's future (a test's, or a connection's, stack).
         let (mut response, statements) = db::counting_statements(Box::pin(async {
             match self.prepare(&mut request, &mut spent).await {
-                Ok(()) => self.run(request, &spent).await,
+                Ok(()) => {
+                    // The request's share of the pool; an anonymous one also draws on the
+                    // share all anonymous requests have together.
+                    let anonymous = !data_of::<Caller>(&request.data)
+                        .is_some_and(|caller| policy::signed_in(&caller.viewer));
+                    db::sharing(self.gate.share(anonymous), self.run(request, &spent)).await
+                }
                 Err(refused) => Response::from_errors(vec![refused]),
             }
         }))
@@ -359,6 +375,11 @@ impl AppSchema {
     /// What this instance counts (for `/metrics`).
     pub fn metrics(&self) -> &Metrics {
         &self.metrics
+    }
+
+    /// How much of the pool requests may hold, and have held.
+    pub fn pool_gate(&self) -> &db::PoolGate {
+        &self.gate
     }
 
     /// Runs one operation as a stream of responses (a subscription; a query or mutation gives

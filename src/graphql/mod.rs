@@ -59,6 +59,30 @@ pub struct SchemaLimits {
     pub training: crate::domain::cohorts::TrainingRules,
     /// What one request may cost and hold (see [`cost`]).
     pub cost: cost::CostLimits,
+    /// How much of the pool one request, and all anonymous requests, may hold (see
+    /// [`crate::db::PoolGate`]).
+    pub pool: PoolShares,
+}
+
+/// How much of the connection pool requests may hold at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PoolShares {
+    /// The percentage one request may hold.
+    pub request_percent: u8,
+    /// The percentage all anonymous requests together may hold.
+    pub public_percent: u8,
+    /// How long an anonymous request waits for its turn before `SERVICE_UNAVAILABLE`.
+    pub wait: std::time::Duration,
+}
+
+impl Default for PoolShares {
+    fn default() -> Self {
+        Self {
+            request_percent: 50,
+            public_percent: 50,
+            wait: std::time::Duration::from_secs(1),
+        }
+    }
 }
 
 impl Default for SchemaLimits {
@@ -73,6 +97,7 @@ impl Default for SchemaLimits {
             completion_attendance_percent: 80,
             training: Default::default(),
             cost: cost::CostLimits::default(),
+            pool: PoolShares::default(),
         }
     }
 }
@@ -101,8 +126,14 @@ pub fn build_schema_as(
     federation: bool,
 ) -> AppSchema {
     let loaders = loaders::Loaders::new(&db, limits.loader_delay);
+    let gate = crate::db::PoolGate::new(
+        crate::db::pool_state(&db).map_or(10, |(_, _, most)| most),
+        limits.pool.request_percent,
+        limits.pool.public_percent,
+        limits.pool.wait,
+    );
     let context = ApiContext {
-        db,
+        db: crate::db::Gated::new(db),
         loaders,
         personal_data,
         events,
@@ -134,7 +165,7 @@ pub fn build_schema_as(
             SubscriptionRoot,
         )
         .enable_federation();
-        AppSchema::federated(configured!(builder), limits)
+        AppSchema::federated(configured!(builder), limits, gate)
     } else {
         AppSchema::new(
             configured!(Schema::build(
@@ -143,6 +174,7 @@ pub fn build_schema_as(
                 SubscriptionRoot
             )),
             limits,
+            gate,
         )
     }
 }

@@ -52,7 +52,7 @@ impl SubscriptionRoot {
         } else {
             let found = alliance::Entity::find()
                 .filter(alliance::Column::Code.is_in(codes.clone()))
-                .all(&api.db)
+                .all(&*api.db.turn().await?)
                 .await
                 .map_err(AppError::from)?;
             if found.len() != codes.len() {
@@ -69,7 +69,7 @@ impl SubscriptionRoot {
                 OccupationPrefix::parse(&p).map_err(|e| AppError::validation("occupationPrefix", e))
             })
             .transpose()?;
-        let db = api.db.clone();
+        let db = api.db.ungated().clone();
         Ok(api.events.subscribe().filter_map(move |event| {
             let (db, wanted, prefix) = (db.clone(), wanted.clone(), prefix.clone());
             async move {
@@ -105,7 +105,7 @@ impl SubscriptionRoot {
     ) -> async_graphql::Result<impl Stream<Item = OpenResource> + use<>> {
         let api = api(ctx)?;
         let wanted = alliance_ids(api, alliances).await?;
-        let db = api.db.clone();
+        let db = api.db.ungated().clone();
         Ok(api
             .events
             .subscribe()
@@ -143,17 +143,24 @@ impl SubscriptionRoot {
     ) -> async_graphql::Result<impl Stream<Item = Suggestion> + use<>> {
         let api = api(ctx)?;
         let id = NodeKey::intention("intention", &intention)?;
-        let found = orders::intentions_by_ids(&api.db, &[id])
+        let found = orders::intentions_by_ids(&*api.db.turn().await?, &[id])
             .await?
             .remove(&id)
             .ok_or_else(|| AppError::not_found("training intention"))?;
         let caller = caller(ctx);
-        if !learners::is_full(&api.db, &caller, &caller.access, found.learner_id).await? {
+        if !learners::is_full(
+            &*api.db.turn().await?,
+            &caller,
+            &caller.access,
+            found.learner_id,
+        )
+        .await?
+        {
             return Err(
                 AppError::Forbidden("this intention is outside your scope".to_owned()).into(),
             );
         }
-        let db = api.db.clone();
+        let db = api.db.ungated().clone();
         Ok(api
             .events
             .subscribe()
@@ -214,7 +221,7 @@ async fn alliance_ids(
     }
     let found = alliance::Entity::find()
         .filter(alliance::Column::Code.is_in(codes.clone()))
-        .all(&api.db)
+        .all(&*api.db.turn().await?)
         .await
         .map_err(AppError::from)?;
     if found.len() != codes.len() {

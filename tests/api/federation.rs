@@ -171,12 +171,18 @@ async fn entities_are_charged_per_representation_and_bounded() {
         .expect("the actual cost");
     assert!(actual >= 50 * 2, "fifty alliances and their names: {fifty}");
     let (refused, _) = run(101).await;
-    assert_eq!(refused["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX", "{refused}");
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX",
+        "{refused}"
+    );
     assert!(
         refused["errors"][0]["message"]
             .as_str()
             .is_some_and(|m| m.contains("representations")),
         "{refused}"
     );
-    assert!(refused.get("data").is_none_or(Value::is_null), "nothing ran");
+    assert!(
+        refused.get("data").is_none_or(Value::is_null),
+        "nothing ran"
+    );
 }

@@ -218,15 +218,21 @@ async fn every_list_is_charged_its_real_bound() {
     let cost = RequestCost::default();
     let response = schema
         .execute(
-            Request::new("query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Organization { name } } }")
-                .variables(async_graphql::Variables::from_json(
-                    serde_json::json!({ "ids": ids }),
-                ))
-                .data(cost.clone()),
+            Request::new(
+                "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Organization { name } } }",
+            )
+            .variables(async_graphql::Variables::from_json(
+                serde_json::json!({ "ids": ids }),
+            ))
+            .data(cost.clone()),
         )
         .await;
     assert!(response.errors.is_empty(), "{:?}", response.errors);
-    assert!(cost.get() > 66 * 2, "66 IDs, each with two fields: {}", cost.get());
+    assert!(
+        cost.get() > 66 * 2,
+        "66 IDs, each with two fields: {}",
+        cost.get()
+    );
     let literal = format!(
         "{{ nodes(ids: [{}]) {{ id }} }}",
         ids.iter()
@@ -236,4 +242,88 @@ async fn every_list_is_charged_its_real_bound() {
     );
     let (_, literal_cost) = run(&schema, &literal).await;
     assert!(literal_cost > 66, "{literal_cost}");
+}
+
+/// A heavy anonymous page: every organization with its resource list, alliances, memberships and
+/// demands (several loader batches a level).
+const HEAVY: &str = "{ organizations(first: 100) { nodes { name resourceList { title provider { alliances { code } } } alliances { code members(first: 20) { nodes { role } } } memberships { role } demands(first: 20) { nodes { id occupation { name } } } } } regions { code } }";
+
+/// Connections of `db`'s pool in use now.
+fn in_use(db: &sea_orm::DatabaseConnection) -> usize {
+    let (size, idle, _) = skillgraph::db::pool_state(db).expect("a sqlx pool");
+    (size as usize).saturating_sub(idle)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn requests_hold_only_their_share_of_the_pool() {
+    let app = TestApp::demo().await;
+    // A server's pool of 8 (a one-second wait for a connection); a request may hold 2 of it, all
+    // anonymous requests together 2.
+    let db = skillgraph::db::connect_with(&app.db.url, 8, skillgraph::db::DbTimeouts::default())
+        .await
+        .expect("pool");
+    let schema = build_schema(
+        db.clone(),
+        test_personal_key(),
+        Arc::new(skillgraph::events::InProcessBroker::default()),
+        SchemaLimits {
+            pool: skillgraph::graphql::PoolShares {
+                request_percent: 25,
+                public_percent: 25,
+                wait: std::time::Duration::from_secs(5),
+            },
+            ..SchemaLimits::default()
+        },
+    );
+    let warm = schema.execute(HEAVY).await;
+    assert!(warm.errors.is_empty(), "{:?}", warm.errors);
+
+    // Sixteen anonymous callers at once, and a sampler of the pool beside them.
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let (db, done) = (db.clone(), done.clone());
+        tokio::spawn(async move {
+            let mut most = 0;
+            while !done.load(std::sync::atomic::Ordering::Acquire) {
+                most = most.max(in_use(&db));
+                tokio::time::sleep(std::time::Duration::from_micros(200)).await;
+            }
+            most
+        })
+    };
+    let flood: Vec<_> = (0..16)
+        .map(|_| {
+            let schema = schema.clone();
+            tokio::spawn(async move { schema.execute(HEAVY).await })
+        })
+        .collect();
+    // A signed-in caller is served while they run, from the rest of the pool.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let bureau = crate::helpers::caller(
+        skillgraph::auth::Role::Regulator,
+        None,
+        &[],
+        Some(app.region_row("321100").await),
+        None,
+    );
+    let signed_in = schema
+        .execute(Request::new(HEAVY).data(bureau.clone()))
+        .await;
+    assert!(signed_in.errors.is_empty(), "{:?}", signed_in.errors);
+    for answer in futures_util::future::join_all(flood).await {
+        let answer = answer.expect("no panic");
+        assert!(answer.errors.is_empty(), "{:?}", answer.errors);
+    }
+    done.store(true, std::sync::atomic::Ordering::Release);
+    let most_in_use = sampler.await.expect("sampler");
+    assert!(
+        schema.pool_gate().public_peak() >= 1,
+        "anonymous requests took turns"
+    );
+    // The flood's two, the signed-in request's two, and the in-memory reference tables' first
+    // read at most.
+    assert!(
+        most_in_use <= 5,
+        "sixteen anonymous requests held {most_in_use} of 8 connections"
+    );
 }

@@ -51,7 +51,10 @@ pub enum ResourceOrderField {
 pub fn current() -> Condition {
     Condition::all()
         .add(open_resource::Column::Status.eq(ResourceStatus::Published))
-        .add(open_resource::Column::ProviderId.not_in_subquery(crate::domain::credit::barred_providers()))
+        .add(
+            open_resource::Column::ProviderId
+                .not_in_subquery(crate::domain::credit::barred_providers()),
+        )
         .add(
             Condition::any()
                 .add(open_resource::Column::EndOn.is_null())
@@ -235,7 +238,11 @@ pub async fn lists(
     db: &DatabaseConnection,
     keys: &[(i32, Option<i32>)],
 ) -> AppResult<HashMap<(i32, Option<i32>), Vec<open_resource::Model>>> {
-    let latest_of: Vec<i32> = keys.iter().filter(|(_, v)| v.is_none()).map(|(p, _)| *p).collect();
+    let latest_of: Vec<i32> = keys
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(p, _)| *p)
+        .collect();
     let latest: HashMap<i32, i32> = if latest_of.is_empty() {
         HashMap::new()
     } else {
@@ -254,7 +261,10 @@ pub async fn lists(
     let wanted: Vec<(i32, i32)> = keys
         .iter()
         .filter_map(|&(provider, version)| {
-            Some((provider, version.or_else(|| latest.get(&provider).copied())?))
+            Some((
+                provider,
+                version.or_else(|| latest.get(&provider).copied())?,
+            ))
         })
         .collect();
     let mut found: HashMap<(i32, Option<i32>), Vec<open_resource::Model>> =
@@ -272,7 +282,10 @@ pub async fn lists(
         .await?;
     for row in rows {
         // Both keys can name one version (`None` and its number): each gets the items.
-        for key in [(row.provider_id, None), (row.provider_id, Some(row.list_version))] {
+        for key in [
+            (row.provider_id, None),
+            (row.provider_id, Some(row.list_version)),
+        ] {
             let asked = match key.1 {
                 None => latest.get(&row.provider_id) == Some(&row.list_version),
                 Some(_) => true,

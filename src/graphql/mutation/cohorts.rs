@@ -55,7 +55,13 @@ impl CohortsMutation {
                 .map(|(i, d)| NodeKey::demand(&format!("input.demands[{i}]"), d))
                 .collect::<AppResult<Vec<_>>>()?,
         };
-        let saved = cohorts::create(&api.db, &caller(ctx), new, training_rules(ctx)).await?;
+        let saved = cohorts::create(
+            &*api.db.turn().await?,
+            &caller(ctx),
+            new,
+            training_rules(ctx),
+        )
+        .await?;
         api.events.publish(Event::CohortPlanned {
             cohort_id: saved.id,
         });
@@ -73,7 +79,7 @@ impl CohortsMutation {
         let api = api(ctx)?;
         let id = NodeKey::cohort("input.cohort", &input.cohort)?;
         Ok(Cohort(
-            cohorts::confirm_cohort(&api.db, &caller(ctx), id).await?,
+            cohorts::confirm_cohort(&*api.db.turn().await?, &caller(ctx), id).await?,
         ))
     }
 
@@ -89,7 +95,7 @@ impl CohortsMutation {
         let api = api(ctx)?;
         let id = NodeKey::enrollment("input.enrollment", &input.enrollment)?;
         Ok(Enrollment(
-            cohorts::confirm_contract(&api.db, &caller(ctx), id).await?,
+            cohorts::confirm_contract(&*api.db.turn().await?, &caller(ctx), id).await?,
         ))
     }
 
@@ -158,7 +164,7 @@ impl CohortsMutation {
         });
         Ok(Enrollment(
             cohorts::enroll(
-                &api.db,
+                &*api.db.turn().await?,
                 &caller(ctx),
                 &api.personal_data,
                 cohort,
@@ -178,7 +184,7 @@ impl CohortsMutation {
     ) -> async_graphql::Result<Cohort> {
         let api = api(ctx)?;
         let id = NodeKey::cohort("input.cohort", &input.cohort)?;
-        let application = cohorts::apply(&api.db, &caller(ctx), id).await?;
+        let application = cohorts::apply(&*api.db.turn().await?, &caller(ctx), id).await?;
         let found = api
             .loaders
             .cohort
@@ -199,7 +205,7 @@ impl CohortsMutation {
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(Enrollment(
             cohorts::end_enrollment(
-                &api.db,
+                &*api.db.turn().await?,
                 &caller(ctx),
                 id,
                 EnrollmentEnd::Withdraw(reason),
@@ -219,7 +225,7 @@ impl CohortsMutation {
         let id = NodeKey::enrollment("input.enrollment", &input.enrollment)?;
         Ok(Enrollment(
             cohorts::end_enrollment(
-                &api.db,
+                &*api.db.turn().await?,
                 &caller(ctx),
                 id,
                 EnrollmentEnd::Complete,
@@ -346,6 +352,6 @@ async fn cohort_step(
     let api = api(ctx)?;
     let id = NodeKey::cohort("input.cohort", &input.cohort)?;
     Ok(Cohort(
-        cohorts::transition(&api.db, &caller(ctx), id, step).await?,
+        cohorts::transition(&*api.db.turn().await?, &caller(ctx), id, step).await?,
     ))
 }

@@ -38,7 +38,14 @@ impl CreditMutation {
         };
         let note = Note::optional("input.note", input.note.as_deref())?;
         Ok(InstitutionEvaluation(
-            credit::evaluate(&api.db, &caller(ctx), institution, inspected, note).await?,
+            credit::evaluate(
+                &*api.db.turn().await?,
+                &caller(ctx),
+                institution,
+                inspected,
+                note,
+            )
+            .await?,
         ))
     }
 
@@ -57,7 +64,7 @@ impl CreditMutation {
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(InstitutionEvaluation(
             credit::confirm(
-                &api.db,
+                &*api.db.turn().await?,
                 &caller(ctx),
                 id,
                 input.standing.map(Into::into),

@@ -29,7 +29,7 @@ impl DemandsMutation {
         let api = api(ctx)?;
         let content = input.demand.into_domain("input")?;
         Ok(Demand(
-            demands::create(&api.db, &caller(ctx), content).await?,
+            demands::create(&*api.db.turn().await?, &caller(ctx), content).await?,
         ))
     }
 
@@ -44,7 +44,14 @@ impl DemandsMutation {
         let id = NodeKey::demand("input.id", &input.id)?;
         let content = input.demand.into_domain("input.demand")?;
         Ok(Demand(
-            demands::update(&api.db, &caller(ctx), id, input.version, content).await?,
+            demands::update(
+                &*api.db.turn().await?,
+                &caller(ctx),
+                id,
+                input.version,
+                content,
+            )
+            .await?,
         ))
     }
 
@@ -56,8 +63,14 @@ impl DemandsMutation {
     ) -> async_graphql::Result<Demand> {
         let api = api(ctx)?;
         let id = NodeKey::demand("input.id", &input.id)?;
-        let (saved, alliance_ids) =
-            demands::transition(&api.db, &caller(ctx), id, input.version, Transition::Open).await?;
+        let (saved, alliance_ids) = demands::transition(
+            &*api.db.turn().await?,
+            &caller(ctx),
+            id,
+            input.version,
+            Transition::Open,
+        )
+        .await?;
         api.events.publish(Event::DemandOpened {
             demand_id: saved.id,
             alliance_ids,
@@ -76,7 +89,7 @@ impl DemandsMutation {
         let id = NodeKey::demand("input.id", &input.id)?;
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
         let (saved, _) = demands::transition(
-            &api.db,
+            &*api.db.turn().await?,
             &caller(ctx),
             id,
             input.version,
@@ -94,8 +107,14 @@ impl DemandsMutation {
     ) -> async_graphql::Result<Demand> {
         let api = api(ctx)?;
         let id = NodeKey::demand("input.id", &input.id)?;
-        let (saved, _) =
-            demands::transition(&api.db, &caller(ctx), id, input.version, Transition::Fill).await?;
+        let (saved, _) = demands::transition(
+            &*api.db.turn().await?,
+            &caller(ctx),
+            id,
+            input.version,
+            Transition::Fill,
+        )
+        .await?;
         Ok(Demand(saved))
     }
 }

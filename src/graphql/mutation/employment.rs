@@ -35,7 +35,7 @@ impl EmploymentMutation {
         let demand = NodeKey::demand("input.demand", &input.demand)?;
         Ok(Recommendation(
             employment::recommend(
-                &api.db,
+                &*api.db.turn().await?,
                 &caller(ctx),
                 learner,
                 demand,
@@ -80,7 +80,7 @@ impl EmploymentMutation {
         let api = api(ctx)?;
         let new = input.into_domain()?;
         Ok(FollowUp(
-            employment::record_follow_up(&api.db, &caller(ctx), new).await?,
+            employment::record_follow_up(&*api.db.turn().await?, &caller(ctx), new).await?,
         ))
     }
 
@@ -96,7 +96,7 @@ impl EmploymentMutation {
         let api = api(ctx)?;
         Ok(CatalogueReview(
             catalogue::review_catalogue(
-                &api.db,
+                &*api.db.turn().await?,
                 &caller(ctx),
                 input.year,
                 input.min_placement_rate,
@@ -115,7 +115,7 @@ async fn move_recommendation(
     let id = NodeKey::recommendation("input.recommendation", &input.recommendation)?;
     Ok(Recommendation(
         employment::move_outcome(
-            &api.db,
+            &*api.db.turn().await?,
             &caller(ctx),
             party,
             id,

@@ -46,7 +46,7 @@ impl EvaluationMutation {
             .collect::<AppResult<Vec<_>>>()?;
         Ok(AssessmentBody(
             evaluation::file_body(
-                &api.db,
+                &*api.db.turn().await?,
                 &caller(ctx),
                 org,
                 input.body_type.into(),
@@ -69,8 +69,14 @@ impl EvaluationMutation {
         let org = NodeKey::organization("input.organization", &input.organization)?;
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(AssessmentBody(
-            evaluation::set_body_status(&api.db, &caller(ctx), org, input.status.into(), reason)
-                .await?,
+            evaluation::set_body_status(
+                &*api.db.turn().await?,
+                &caller(ctx),
+                org,
+                input.status.into(),
+                reason,
+            )
+            .await?,
         ))
     }
 
@@ -92,7 +98,7 @@ impl EvaluationMutation {
             capacity: input.capacity,
         };
         Ok(AssessmentSession(
-            evaluation::schedule_session(&api.db, &caller(ctx), new).await?,
+            evaluation::schedule_session(&*api.db.turn().await?, &caller(ctx), new).await?,
         ))
     }
 
@@ -109,7 +115,7 @@ impl EvaluationMutation {
         let learner = NodeKey::learner("input.learner", &input.learner)?;
         Ok(Candidate(
             evaluation::register_candidate(
-                &api.db,
+                &*api.db.turn().await?,
                 &caller(ctx),
                 session,
                 learner,
@@ -143,7 +149,8 @@ impl EvaluationMutation {
                 })
             })
             .collect::<AppResult<Vec<_>>>()?;
-        match evaluation::record_results(&api.db, &caller(ctx), session, rows).await {
+        match evaluation::record_results(&*api.db.turn().await?, &caller(ctx), session, rows).await
+        {
             Ok(saved) => Ok(AssessmentSession(saved)),
             Err(ResultsError::App(e)) => Err(e.into()),
             Err(ResultsError::Rows(problems)) => Err(report(
@@ -170,7 +177,8 @@ impl EvaluationMutation {
     ) -> async_graphql::Result<Vec<Certificate>> {
         let api = api(ctx)?;
         let session = NodeKey::session("input.session", &input.session)?;
-        let issued = evaluation::publish_results(&api.db, &caller(ctx), session).await?;
+        let issued =
+            evaluation::publish_results(&*api.db.turn().await?, &caller(ctx), session).await?;
         Ok(issued.into_iter().map(Certificate).collect())
     }
 
@@ -185,7 +193,8 @@ impl EvaluationMutation {
         let id = NodeKey::certificate("input.certificate", &input.certificate)?;
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(Certificate(
-            evaluation::revoke_certificate(&api.db, &caller(ctx), id, reason).await?,
+            evaluation::revoke_certificate(&*api.db.turn().await?, &caller(ctx), id, reason)
+                .await?,
         ))
     }
 }

@@ -40,7 +40,13 @@ impl LearnersMutation {
             region: input::one("input.region", &input.region)?,
             target_group: input.target_group.into(),
         };
-        let registered = learners::register(&api.db, &caller(ctx), &api.personal_data, new).await?;
+        let registered = learners::register(
+            &*api.db.turn().await?,
+            &caller(ctx),
+            &api.personal_data,
+            new,
+        )
+        .await?;
         Learner::resolve(ctx, registered.learner().clone())
             .await?
             .ok_or_else(|| {
@@ -72,7 +78,7 @@ impl DataRequestsMutation {
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(DataRequest(
             data_requests::request_correction(
-                &api.db,
+                &*api.db.turn().await?,
                 &caller(ctx),
                 &api.personal_data,
                 correction,
@@ -92,7 +98,7 @@ impl DataRequestsMutation {
         let api = api(ctx)?;
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(DataRequest(
-            data_requests::request_erasure(&api.db, &caller(ctx), reason).await?,
+            data_requests::request_erasure(&*api.db.turn().await?, &caller(ctx), reason).await?,
         ))
     }
 
@@ -130,7 +136,7 @@ async fn decide(
     let reason = input::one::<Reason>("input.reason", &input.reason)?;
     Ok(DataRequest(
         data_requests::decide(
-            &api.db,
+            &*api.db.turn().await?,
             &caller(ctx),
             &api.personal_data,
             id,

@@ -35,7 +35,7 @@ impl MembersMutation {
         let alliance = input::one::<AllianceCode>("input.alliance", &input.alliance)?;
         let organization = NodeKey::organization("input.organization", &input.organization)?;
         let saved = memberships::admit(
-            &api.db,
+            &*api.db.turn().await?,
             &caller(ctx),
             &alliance,
             organization,
@@ -54,8 +54,13 @@ impl MembersMutation {
     ) -> async_graphql::Result<Membership> {
         let api = api(ctx)?;
         let membership = NodeKey::membership("input.membership", &input.membership)?;
-        let saved =
-            memberships::change_role(&api.db, &caller(ctx), membership, input.role.into()).await?;
+        let saved = memberships::change_role(
+            &*api.db.turn().await?,
+            &caller(ctx),
+            membership,
+            input.role.into(),
+        )
+        .await?;
         Ok(Membership(saved, None))
     }
 
@@ -69,7 +74,7 @@ impl MembersMutation {
         let api = api(ctx)?;
         let membership = NodeKey::membership("input.membership", &input.membership)?;
         let saved = memberships::remove(
-            &api.db,
+            &*api.db.turn().await?,
             &caller(ctx),
             membership,
             input.left_on.map(Into::into),
@@ -93,8 +98,13 @@ impl MembersMutation {
             website: text_change("input.website", input.website, 200, true)?,
             description: text_change("input.description", input.description, 2000, false)?,
         };
-        let saved =
-            organizations::update_profile(&api.db, &caller(ctx), organization, change).await?;
+        let saved = organizations::update_profile(
+            &*api.db.turn().await?,
+            &caller(ctx),
+            organization,
+            change,
+        )
+        .await?;
         Ok(Organization(saved))
     }
 }

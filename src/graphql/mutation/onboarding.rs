@@ -27,7 +27,7 @@ pub struct OnboardingMutation;
 /// The id of the region a code names, or a validation error naming `field`.
 async fn region_id(ctx: &Context<'_>, field: &str, code: &str) -> AppResult<i32> {
     let code = input::one::<RegionCode>(field, code)?;
-    regions::by_code(&api(ctx)?.db, &code)
+    regions::by_code(&*api(ctx)?.db.turn().await?, &code)
         .await?
         .map(|r| r.id)
         .ok_or_else(|| AppError::validation(field, "no region has this code"))
@@ -56,7 +56,7 @@ impl OnboardingMutation {
             contact: profile_text("input.contact", input.contact.as_deref(), 100)?,
         };
         Ok(Organization(
-            organizations::register(&api.db, &caller(ctx), new).await?,
+            organizations::register(&*api.db.turn().await?, &caller(ctx), new).await?,
         ))
     }
 
@@ -73,7 +73,9 @@ impl OnboardingMutation {
     ) -> async_graphql::Result<Vec<Organization>> {
         let api = api(ctx)?;
         let (format, bytes) = super::upload(input.format, &input.content_base64)?;
-        match crate::domain::registry::import(&api.db, &caller(ctx), format, bytes).await {
+        match crate::domain::registry::import(&*api.db.turn().await?, &caller(ctx), format, bytes)
+            .await
+        {
             Ok(saved) => Ok(saved.into_iter().map(Organization).collect()),
             Err(e) => Err(super::import_refused(ctx, e)),
         }
@@ -110,7 +112,7 @@ impl OnboardingMutation {
             leads,
         };
         Ok(Alliance(
-            alliances::found(&api.db, &caller(ctx), new).await?,
+            alliances::found(&*api.db.turn().await?, &caller(ctx), new).await?,
         ))
     }
 
@@ -125,7 +127,7 @@ impl OnboardingMutation {
         let alliance = input::one("input.alliance", &input.alliance)?;
         let note = Note::optional("input.note", input.note.as_deref())?;
         Ok(MembershipApplication(
-            applications::apply(&api.db, &caller(ctx), &alliance, note).await?,
+            applications::apply(&*api.db.turn().await?, &caller(ctx), &alliance, note).await?,
         ))
     }
 
@@ -139,7 +141,8 @@ impl OnboardingMutation {
     ) -> async_graphql::Result<MembershipApplication> {
         let api = api(ctx)?;
         let id = NodeKey::membership_application("input.application", &input.application)?;
-        let (saved, _) = applications::decide(&api.db, &caller(ctx), id, Decision::Admit).await?;
+        let (saved, _) =
+            applications::decide(&*api.db.turn().await?, &caller(ctx), id, Decision::Admit).await?;
         Ok(MembershipApplication(saved))
     }
 
@@ -154,7 +157,13 @@ impl OnboardingMutation {
         let api = api(ctx)?;
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(SignIn(
-            sign_ins::revoke(&api.db, &caller(ctx), input.jti.trim(), reason).await?,
+            sign_ins::revoke(
+                &*api.db.turn().await?,
+                &caller(ctx),
+                input.jti.trim(),
+                reason,
+            )
+            .await?,
         ))
     }
 
@@ -169,8 +178,13 @@ impl OnboardingMutation {
         let api = api(ctx)?;
         let id = NodeKey::membership_application("input.application", &input.application)?;
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
-        let (saved, _) =
-            applications::decide(&api.db, &caller(ctx), id, Decision::Reject(reason)).await?;
+        let (saved, _) = applications::decide(
+            &*api.db.turn().await?,
+            &caller(ctx),
+            id,
+            Decision::Reject(reason),
+        )
+        .await?;
         Ok(MembershipApplication(saved))
     }
 }

@@ -58,7 +58,7 @@ impl OrdersMutation {
                 .into(),
         };
         Ok(TrainingIntention(
-            orders::submit(&api.db, &caller(ctx), rules, new).await?,
+            orders::submit(&*api.db.turn().await?, &caller(ctx), rules, new).await?,
         ))
     }
 
@@ -72,7 +72,7 @@ impl OrdersMutation {
         let api = api(ctx)?;
         let id = NodeKey::intention("input.intention", &input.intention)?;
         Ok(TrainingIntention(
-            orders::withdraw(&api.db, &caller(ctx), id).await?,
+            orders::withdraw(&*api.db.turn().await?, &caller(ctx), id).await?,
         ))
     }
 
@@ -99,7 +99,7 @@ impl OrdersMutation {
                 .collect::<AppResult<Vec<_>>>()?,
         };
         Ok(TrainingOrder(
-            orders::dispatch(&api.db, &caller(ctx), new).await?,
+            orders::dispatch(&*api.db.turn().await?, &caller(ctx), new).await?,
         ))
     }
 
@@ -112,7 +112,7 @@ impl OrdersMutation {
     ) -> async_graphql::Result<TrainingOrder> {
         let api = api(ctx)?;
         let id = NodeKey::order("input.order", &input.order)?;
-        let saved = orders::accept(&api.db, &caller(ctx), id).await?;
+        let saved = orders::accept(&*api.db.turn().await?, &caller(ctx), id).await?;
         if let Some(cohort_id) = saved.cohort_id {
             api.events.publish(Event::CohortPlanned { cohort_id });
         }
@@ -129,7 +129,7 @@ impl OrdersMutation {
         let id = NodeKey::order("input.order", &input.order)?;
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(TrainingOrder(
-            orders::decline(&api.db, &caller(ctx), id, reason).await?,
+            orders::decline(&*api.db.turn().await?, &caller(ctx), id, reason).await?,
         ))
     }
 }

@@ -56,7 +56,7 @@ impl RecordsMutation {
             });
         }
         Ok(
-            cohorts::schedule_class_days(&api.db, &caller(ctx), cohort, days)
+            cohorts::schedule_class_days(&*api.db.turn().await?, &caller(ctx), cohort, days)
                 .await?
                 .into_iter()
                 .map(ClassDay)
@@ -83,7 +83,8 @@ impl RecordsMutation {
             }
             ids.push(id);
         }
-        let saved = cohorts::record_attendance(&api.db, &caller(ctx), day, &ids).await?;
+        let saved =
+            cohorts::record_attendance(&*api.db.turn().await?, &caller(ctx), day, &ids).await?;
         Ok(AttendanceRecorded {
             class_day: input.class_day,
             attended: saved.len() as i32,
@@ -103,7 +104,7 @@ impl RecordsMutation {
         let cohort = NodeKey::cohort("input.cohort", &input.cohort)?;
         let (format, bytes) = super::upload(input.format, &input.content_base64)?;
         match cohorts::import_attendance(
-            &api.db,
+            &*api.db.turn().await?,
             &caller(ctx),
             &api.personal_data,
             cohort,
@@ -133,7 +134,7 @@ impl RecordsMutation {
         let platform = input::one::<Text<100>>("input.platform", &input.platform)?;
         let (format, bytes) = super::upload(input.format, &input.content_base64)?;
         match cohorts::import_online_hours(
-            &api.db,
+            &*api.db.turn().await?,
             &caller(ctx),
             &api.personal_data,
             cohort,

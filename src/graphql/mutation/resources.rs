@@ -43,7 +43,7 @@ impl ResourcesMutation {
             .into_iter()
             .map(ResourceItemInput::into_domain)
             .collect();
-        match resources::publish(&api.db, &caller(ctx), items).await {
+        match resources::publish(&*api.db.turn().await?, &caller(ctx), items).await {
             Ok(published) => {
                 announce(api, &published);
                 Ok(published.items.into_iter().map(OpenResource).collect())
@@ -74,7 +74,7 @@ impl ResourcesMutation {
     ) -> async_graphql::Result<Vec<OpenResource>> {
         let api = api(ctx)?;
         let (format, bytes) = super::upload(input.format, &input.content_base64)?;
-        match import::import(&api.db, &caller(ctx), format, bytes).await {
+        match import::import(&*api.db.turn().await?, &caller(ctx), format, bytes).await {
             Ok(published) => {
                 announce(api, &published);
                 Ok(published.items.into_iter().map(OpenResource).collect())
@@ -92,7 +92,7 @@ impl ResourcesMutation {
         let api = api(ctx)?;
         let id = NodeKey::open_resource("input.resource", &input.resource)?;
         Ok(OpenResource(
-            resources::withdraw(&api.db, &caller(ctx), id).await?,
+            resources::withdraw(&*api.db.turn().await?, &caller(ctx), id).await?,
         ))
     }
 
@@ -109,7 +109,7 @@ impl ResourcesMutation {
         let id = NodeKey::organization("input.institution", &input.institution)?;
         let stars = input::narrow::<i16>("input.stars", input.stars, "1 to 5")?;
         Ok(Organization(
-            resources::rate_institution(&api.db, &caller(ctx), id, stars).await?,
+            resources::rate_institution(&*api.db.turn().await?, &caller(ctx), id, stars).await?,
         ))
     }
 
@@ -126,7 +126,7 @@ impl ResourcesMutation {
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(Organization(
             resources::set_institution_status(
-                &api.db,
+                &*api.db.turn().await?,
                 &caller(ctx),
                 id,
                 input.status.into(),
@@ -168,7 +168,7 @@ impl ResourcesMutation {
             year: input::narrow::<i16>("input.year", input.year, "2000 to 2100")?,
         };
         Ok(CatalogueItem(
-            catalogue::upsert_item(&api.db, &caller(ctx), entry).await?,
+            catalogue::upsert_item(&*api.db.turn().await?, &caller(ctx), entry).await?,
         ))
     }
 
@@ -182,8 +182,14 @@ impl ResourcesMutation {
         let id = NodeKey::catalogue_item("input.item", &input.item)?;
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(CatalogueItem(
-            catalogue::set_item_status(&api.db, &caller(ctx), id, input.status.into(), reason)
-                .await?,
+            catalogue::set_item_status(
+                &*api.db.turn().await?,
+                &caller(ctx),
+                id,
+                input.status.into(),
+                reason,
+            )
+            .await?,
         ))
     }
 
@@ -204,7 +210,7 @@ impl ResourcesMutation {
             subsidy_type: input.subsidy_type.into(),
         };
         Ok(TrainingPlan(
-            catalogue::publish_plan(&api.db, &caller(ctx), entry).await?,
+            catalogue::publish_plan(&*api.db.turn().await?, &caller(ctx), entry).await?,
         ))
     }
 }

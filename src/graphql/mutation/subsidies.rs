@@ -39,9 +39,11 @@ impl SubsidiesMutation {
             )?,
             apprenticeship_fen_per_year: input.apprenticeship_fen_per_year.0,
         };
-        Ok(subsidies::set_standard(&api.db, &caller(ctx), standard)
-            .await?
-            .into())
+        Ok(
+            subsidies::set_standard(&*api.db.turn().await?, &caller(ctx), standard)
+                .await?
+                .into(),
+        )
     }
 
     /// Claims for a FINISHED subsidised cohort (its provider): one line per learner named (every
@@ -66,8 +68,15 @@ impl SubsidiesMutation {
             .copied()
             .unwrap_or_default();
         let training = super::cohorts::training_rules(ctx);
-        let (claim, _) =
-            subsidies::submit(&api.db, &caller(ctx), rule, training, cohort, &ids).await?;
+        let (claim, _) = subsidies::submit(
+            &*api.db.turn().await?,
+            &caller(ctx),
+            rule,
+            training,
+            cohort,
+            &ids,
+        )
+        .await?;
         Ok(SubsidyClaim(claim))
     }
 
@@ -83,8 +92,13 @@ impl SubsidiesMutation {
         let line = NodeKey::claim_line("input.line", &input.line)?;
         let note = Reason::optional("input.note", input.note.as_deref())?;
         Ok(ClaimLine(
-            subsidies::decide_line(&api.db, &caller(ctx), line, LineDecision::Approve(note))
-                .await?,
+            subsidies::decide_line(
+                &*api.db.turn().await?,
+                &caller(ctx),
+                line,
+                LineDecision::Approve(note),
+            )
+            .await?,
         ))
     }
 
@@ -98,8 +112,13 @@ impl SubsidiesMutation {
         let line = NodeKey::claim_line("input.line", &input.line)?;
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(ClaimLine(
-            subsidies::decide_line(&api.db, &caller(ctx), line, LineDecision::Reject(reason))
-                .await?,
+            subsidies::decide_line(
+                &*api.db.turn().await?,
+                &caller(ctx),
+                line,
+                LineDecision::Reject(reason),
+            )
+            .await?,
         ))
     }
 
@@ -123,13 +142,16 @@ impl SubsidiesMutation {
         }
         let reference =
             input::one::<Text<100>>("input.paymentReference", &input.payment_reference)?;
-        Ok(
-            subsidies::mark_paid(&api.db, &caller(ctx), &ids, reference.as_str())
-                .await?
-                .into_iter()
-                .map(ClaimLine)
-                .collect(),
+        Ok(subsidies::mark_paid(
+            &*api.db.turn().await?,
+            &caller(ctx),
+            &ids,
+            reference.as_str(),
         )
+        .await?
+        .into_iter()
+        .map(ClaimLine)
+        .collect())
     }
 }
 

@@ -44,7 +44,7 @@ impl EmploymentQuery {
         let request = page_request(first, after, last, before)?;
         let days = ctx.data::<crate::graphql::RecommendationDays>()?.0;
         let filter = filter.unwrap_or_default().into_domain(days)?;
-        let rows = employment::backlog(&api.db, &caller(ctx), &filter).await?;
+        let rows = employment::backlog(&*api.db.turn().await?, &caller(ctx), &filter).await?;
         Ok(crate::graphql::connection::in_memory(
             "recommendationBacklog",
             &rows,
@@ -78,7 +78,9 @@ impl EmploymentQuery {
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
         let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive().into());
-        let rows = employment::follow_ups_due(&api.db, &caller(ctx), as_of.into(), &filter).await?;
+        let rows =
+            employment::follow_ups_due(&*api.db.turn().await?, &caller(ctx), as_of.into(), &filter)
+                .await?;
         Ok(crate::graphql::connection::in_memory(
             "followUpsDue",
             &rows,
@@ -116,7 +118,9 @@ impl EmploymentQuery {
             .map(Into::into)
             .collect();
         let precision = policy::aggregate_precision(&caller(ctx).viewer);
-        let rows = reports::placement_rates(&api(ctx)?.db, precision, &filter, &dims).await?;
+        let rows =
+            reports::placement_rates(&*api(ctx)?.db.turn().await?, precision, &filter, &dims)
+                .await?;
         Ok(rows.into_iter().map(PlacementRate).collect())
     }
 
@@ -133,7 +137,8 @@ impl EmploymentQuery {
     ) -> async_graphql::Result<Vec<SkillsBalanceRow>> {
         let filter = filter.unwrap_or_default().into_domain()?;
         let precision = policy::aggregate_precision(&caller(ctx).viewer);
-        let rows = reports::skills_balance(&api(ctx)?.db, precision, &filter).await?;
+        let rows =
+            reports::skills_balance(&*api(ctx)?.db.turn().await?, precision, &filter).await?;
         Ok(rows.into_iter().map(SkillsBalanceRow).collect())
     }
 }

@@ -50,13 +50,18 @@ impl EvaluationQuery {
         let filter = filter.unwrap_or_default().into_domain()?;
         let order = order_by.unwrap_or_default();
         let descending = order.direction == crate::graphql::types::SortDirection::Desc;
-        let page =
-            evaluation::list_sessions(&api.db, &filter, order.field.into(), descending, &request)
-                .await?;
+        let page = evaluation::list_sessions(
+            &*api.db.turn().await?,
+            &filter,
+            order.field.into(),
+            descending,
+            &request,
+        )
+        .await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { evaluation::count_sessions(&db, &filter).await }.boxed()
+            async move { evaluation::count_sessions(&*db.turn().await?, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, AssessmentSession))
     }
@@ -70,7 +75,7 @@ impl EvaluationQuery {
         #[graphql(desc = "The 22-character certificate number.")] number: String,
     ) -> async_graphql::Result<CertificateVerification> {
         Ok(CertificateVerification(
-            evaluation::verify(&api(ctx)?.db, &number).await?,
+            evaluation::verify(&*api(ctx)?.db.turn().await?, &number).await?,
         ))
     }
 
@@ -94,7 +99,9 @@ impl EvaluationQuery {
             .map(Into::into)
             .collect();
         let precision = policy::aggregate_precision(&caller(ctx).viewer);
-        let rows = reports::certificate_stats(&api(ctx)?.db, precision, &filter, &dims).await?;
+        let rows =
+            reports::certificate_stats(&*api(ctx)?.db.turn().await?, precision, &filter, &dims)
+                .await?;
         Ok(rows.into_iter().map(CertificateStatsRow).collect())
     }
 }

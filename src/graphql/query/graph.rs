@@ -65,7 +65,7 @@ impl GraphQuery {
 
     /// Every region, by code.
     async fn regions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
-        Ok(regions::all(&api(ctx)?.db)
+        Ok(regions::all(&*api(ctx)?.db.turn().await?)
             .await?
             .into_iter()
             .map(Region)
@@ -79,7 +79,9 @@ impl GraphQuery {
         #[graphql(desc = "GB/T 2260 code, such as 321100.")] code: String,
     ) -> async_graphql::Result<Option<Region>> {
         let code = input::one::<RegionCode>("code", &code)?;
-        Ok(regions::by_code(&api(ctx)?.db, &code).await?.map(Region))
+        Ok(regions::by_code(&*api(ctx)?.db.turn().await?, &code)
+            .await?
+            .map(Region))
     }
 
     /// One alliance by its code (`zj-eyewear`); null if there is none.
@@ -89,7 +91,7 @@ impl GraphQuery {
         #[graphql(desc = "The alliance's code, such as zj-eyewear.")] code: String,
     ) -> async_graphql::Result<Option<Alliance>> {
         let code = input::one::<AllianceCode>("code", &code)?;
-        Ok(alliances::by_code(&api(ctx)?.db, &code)
+        Ok(alliances::by_code(&*api(ctx)?.db.turn().await?, &code)
             .await?
             .map(Alliance))
     }
@@ -120,11 +122,12 @@ impl GraphQuery {
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
         let (field, descending) = order_by.unwrap_or_default().into_domain();
-        let page = alliances::list(&api.db, &filter, field, descending, &request).await?;
+        let page =
+            alliances::list(&*api.db.turn().await?, &filter, field, descending, &request).await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { alliances::count(&db, &filter).await }.boxed()
+            async move { alliances::count(&*db.turn().await?, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, Alliance))
     }
@@ -156,11 +159,13 @@ impl GraphQuery {
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
         let (field, descending) = order_by.unwrap_or_default().into_domain();
-        let page = organizations::list(&api.db, &filter, field, descending, &request).await?;
+        let page =
+            organizations::list(&*api.db.turn().await?, &filter, field, descending, &request)
+                .await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { organizations::count(&db, &filter).await }.boxed()
+            async move { organizations::count(&*db.turn().await?, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, Organization))
     }
@@ -183,11 +188,11 @@ impl GraphQuery {
         let api = api(ctx)?;
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
-        let page = occupations::list(&api.db, &filter, &request).await?;
+        let page = occupations::list(&*api.db.turn().await?, &filter, &request).await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { occupations::count(&db, &filter).await }.boxed()
+            async move { occupations::count(&*db.turn().await?, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, Occupation::owned))
     }
@@ -199,7 +204,7 @@ impl GraphQuery {
         #[graphql(desc = "A full code, 1-2-2-2 digits, such as 6-18-02-04.")] code: String,
     ) -> async_graphql::Result<Option<Occupation>> {
         let code = input::one::<OccupationCode>("code", &code)?;
-        Ok(occupations::by_code(&api(ctx)?.db, &code)
+        Ok(occupations::by_code(&*api(ctx)?.db.turn().await?, &code)
             .await?
             .map(Occupation::owned))
     }
@@ -228,11 +233,19 @@ impl GraphQuery {
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
         let (field, descending) = order_by.unwrap_or_default().into_domain();
-        let page = demands::list(&api.db, &viewer, &filter, field, descending, &request).await?;
+        let page = demands::list(
+            &*api.db.turn().await?,
+            &viewer,
+            &filter,
+            field,
+            descending,
+            &request,
+        )
+        .await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, viewer, filter) = (db.clone(), viewer.clone(), filter.clone());
-            async move { demands::count(&db, &viewer, &filter).await }.boxed()
+            async move { demands::count(&*db.turn().await?, &viewer, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, Demand))
     }

@@ -61,27 +61,33 @@ pub(super) async fn load_node(
 ) -> async_graphql::Result<Option<Node>> {
     let loaders = &api(ctx)?.loaders;
     Ok(match key {
-        NodeKey::SubsidyClaim(id) => domain::subsidies::by_id(&api(ctx)?.db, &caller(ctx), id)
-            .await?
-            .map(|m| Node::SubsidyClaim(crate::graphql::types::SubsidyClaim(m))),
-        NodeKey::ClaimLine(id) => domain::subsidies::line_by_id(&api(ctx)?.db, &caller(ctx), id)
-            .await?
-            .map(|m| Node::ClaimLine(crate::graphql::types::ClaimLine(m))),
+        NodeKey::SubsidyClaim(id) => {
+            domain::subsidies::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
+                .await?
+                .map(|m| Node::SubsidyClaim(crate::graphql::types::SubsidyClaim(m)))
+        }
+        NodeKey::ClaimLine(id) => {
+            domain::subsidies::line_by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
+                .await?
+                .map(|m| Node::ClaimLine(crate::graphql::types::ClaimLine(m)))
+        }
         NodeKey::InstitutionEvaluation(id) => {
-            domain::credit::by_id(&api(ctx)?.db, &caller(ctx), id)
+            domain::credit::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
                 .await?
                 .map(|m| {
                     Node::InstitutionEvaluation(crate::graphql::types::InstitutionEvaluation(m))
                 })
         }
-        NodeKey::ClassDay(id) => domain::cohorts::class_day_by_id(&api(ctx)?.db, id)
+        NodeKey::ClassDay(id) => domain::cohorts::class_day_by_id(&*api(ctx)?.db.turn().await?, id)
             .await?
             .map(|m| Node::ClassDay(crate::graphql::types::ClassDay(m))),
-        NodeKey::DataRequest(id) => domain::data_requests::by_id(&api(ctx)?.db, &caller(ctx), id)
-            .await?
-            .map(|m| Node::DataRequest(crate::graphql::types::DataRequest(m))),
+        NodeKey::DataRequest(id) => {
+            domain::data_requests::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
+                .await?
+                .map(|m| Node::DataRequest(crate::graphql::types::DataRequest(m)))
+        }
         NodeKey::MembershipApplication(id) => {
-            domain::applications::by_id(&api(ctx)?.db, &caller(ctx), id)
+            domain::applications::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
                 .await?
                 .map(|m| {
                     Node::MembershipApplication(crate::graphql::types::MembershipApplication(m))
@@ -178,23 +184,28 @@ pub(super) async fn load_node(
             .map(|m| Node::AssessmentSession(AssessmentSession(m))),
         NodeKey::Candidate(id) => {
             let db = &api(ctx)?.db;
-            match domain::evaluation::candidate_by_id(db, id).await? {
+            let found = domain::evaluation::candidate_by_id(&*db.turn().await?, id).await?;
+            match found {
                 Some(c) => {
                     let session = loaders
                         .session
                         .load_one(c.session_id)
                         .await?
                         .ok_or_else(|| AppError::internal("a candidate without its session"))?;
-                    domain::evaluation::may_see_candidates(db, &caller(ctx).viewer, &session)
-                        .await?
-                        .then_some(Node::Candidate(Candidate(c)))
+                    domain::evaluation::may_see_candidates(
+                        &*db.turn().await?,
+                        &caller(ctx).viewer,
+                        &session,
+                    )
+                    .await?
+                    .then_some(Node::Candidate(Candidate(c)))
                 }
                 None => None,
             }
         }
         NodeKey::Certificate(id) => {
             let found = entity::certificate::Entity::find_by_id(id)
-                .one(&api(ctx)?.db)
+                .one(&*api(ctx)?.db.turn().await?)
                 .await
                 .map_err(AppError::from)?;
             match found {
@@ -208,10 +219,10 @@ pub(super) async fn load_node(
         }
         NodeKey::TrainingIntention(id) => {
             let db = &api(ctx)?.db;
-            match domain::orders::intentions_by_ids(db, &[id])
+            let found = domain::orders::intentions_by_ids(&*db.turn().await?, &[id])
                 .await?
-                .remove(&id)
-            {
+                .remove(&id);
+            match found {
                 Some(i) if full_learner(ctx, i.learner_id).await? => {
                     Some(Node::TrainingIntention(TrainingIntention(i)))
                 }
@@ -220,7 +231,7 @@ pub(super) async fn load_node(
         }
         NodeKey::TrainingOrder(id) => {
             let found = entity::training_order::Entity::find_by_id(id)
-                .one(&api(ctx)?.db)
+                .one(&*api(ctx)?.db.turn().await?)
                 .await
                 .map_err(AppError::from)?;
             found
@@ -229,11 +240,14 @@ pub(super) async fn load_node(
         }
         NodeKey::Recommendation(id) => {
             let db = &api(ctx)?.db;
-            match domain::employment::recommendations_by_ids(db, &[id])
+            let found = domain::employment::recommendations_by_ids(&*db.turn().await?, &[id])
                 .await?
-                .remove(&id)
-            {
-                Some(r) if domain::employment::may_see(db, &caller(ctx), &r).await? => {
+                .remove(&id);
+            match found {
+                Some(r)
+                    if domain::employment::may_see(&*db.turn().await?, &caller(ctx), &r)
+                        .await? =>
+                {
                     Some(Node::Recommendation(Recommendation(r)))
                 }
                 _ => None,
@@ -241,7 +255,8 @@ pub(super) async fn load_node(
         }
         NodeKey::FollowUp(id) => {
             let db = &api(ctx)?.db;
-            match domain::employment::follow_up_by_id(db, id).await? {
+            let found = domain::employment::follow_up_by_id(&*db.turn().await?, id).await?;
+            match found {
                 Some(f) if full_learner(ctx, f.learner_id).await? => {
                     Some(Node::FollowUp(FollowUp(f)))
                 }
@@ -249,7 +264,7 @@ pub(super) async fn load_node(
             }
         }
         NodeKey::AuditEvent(id) => match policy::read_audit_trail(&caller(ctx).viewer) {
-            Ok(scope) => domain::audit::by_id(&api(ctx)?.db, scope, id)
+            Ok(scope) => domain::audit::by_id(&*api(ctx)?.db.turn().await?, scope, id)
                 .await?
                 .map(|m| Node::AuditEvent(AuditEvent(m))),
             Err(_) => None,

@@ -38,11 +38,11 @@ impl OnboardingQuery {
         let caller = caller(ctx);
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
-        let page = applications::list(&api.db, &caller, &filter, &request).await?;
+        let page = applications::list(&*api.db.turn().await?, &caller, &filter, &request).await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, caller, filter) = (db.clone(), caller.clone(), filter.clone());
-            async move { applications::count(&db, &caller, &filter).await }.boxed()
+            async move { applications::count(&*db.turn().await?, &caller, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, MembershipApplication))
     }
@@ -65,11 +65,11 @@ impl OnboardingQuery {
         let caller = caller(ctx);
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
-        let page = sign_ins::list(&api.db, &caller, &filter, &request).await?;
+        let page = sign_ins::list(&*api.db.turn().await?, &caller, &filter, &request).await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, caller, filter) = (db.clone(), caller.clone(), filter.clone());
-            async move { sign_ins::count(&db, &caller, &filter).await }.boxed()
+            async move { sign_ins::count(&*db.turn().await?, &caller, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, SignIn))
     }

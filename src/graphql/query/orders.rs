@@ -49,7 +49,8 @@ impl OrdersQuery {
                 .map(Into::into)
                 .collect(),
         };
-        let page = orders::list_intentions(&api.db, &caller(ctx), &filter, &request).await?;
+        let page = orders::list_intentions(&*api.db.turn().await?, &caller(ctx), &filter, &request)
+            .await?;
         let n = page.items.len() as u64;
         Ok(Connection::from_page(
             page,
@@ -72,7 +73,7 @@ impl OrdersQuery {
     ) -> async_graphql::Result<Connection<TrainingOrder>> {
         let api = api(ctx)?;
         let request = page_request(first, after, last, before)?;
-        let page = orders::list_orders(&api.db, &caller(ctx), &request).await?;
+        let page = orders::list_orders(&*api.db.turn().await?, &caller(ctx), &request).await?;
         let n = page.items.len() as u64;
         Ok(Connection::from_page(
             page,
@@ -99,7 +100,7 @@ impl OrdersQuery {
             .transpose()?;
         let precision = policy::aggregate_precision(&caller(ctx).viewer);
         let groups = orders::intention_demand(
-            &api(ctx)?.db,
+            &*api(ctx)?.db.turn().await?,
             precision,
             region.as_ref(),
             occupation.as_ref(),

@@ -42,7 +42,12 @@ impl PeopleQuery {
     ) -> async_graphql::Result<async_graphql::Json<serde_json::Value>> {
         let api = api(ctx)?;
         Ok(async_graphql::Json(
-            crate::domain::my_data::export(&api.db, &caller(ctx), &api.personal_data).await?,
+            crate::domain::my_data::export(
+                &*api.db.turn().await?,
+                &caller(ctx),
+                &api.personal_data,
+            )
+            .await?,
         ))
     }
 
@@ -74,11 +79,18 @@ impl PeopleQuery {
             region: input::optional("region", region.as_deref())?,
             target_group: target_group.map(Into::into),
         };
-        let page = learners::list(&api.db, &caller, &caller.access, &filter, &request).await?;
+        let page = learners::list(
+            &*api.db.turn().await?,
+            &caller,
+            &caller.access,
+            &filter,
+            &request,
+        )
+        .await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, caller, filter) = (db.clone(), caller.clone(), filter.clone());
-            async move { learners::count(&db, &caller, &caller.access, &filter).await }.boxed()
+            async move { learners::count(&*db.turn().await?, &caller, &caller.access, &filter).await }.boxed()
         });
         // Every row still goes through the access policy (a summary for system administrators).
         let page = page.try_map_async(|row| Learner::resolve(ctx, row)).await?;
@@ -104,11 +116,11 @@ impl PeopleQuery {
         let scope = policy::read_audit_trail(&caller(ctx).viewer)?;
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
-        let page = audit::list(&api.db, scope, &filter, &request).await?;
+        let page = audit::list(&*api.db.turn().await?, scope, &filter, &request).await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { audit::count(&db, scope, &filter).await }.boxed()
+            async move { audit::count(&*db.turn().await?, scope, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, AuditEvent))
     }
@@ -133,11 +145,11 @@ impl PeopleQuery {
         let caller = caller(ctx);
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
-        let page = data_requests::list(&api.db, &caller, &filter, &request).await?;
+        let page = data_requests::list(&*api.db.turn().await?, &caller, &filter, &request).await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, caller, filter) = (db.clone(), caller.clone(), filter.clone());
-            async move { data_requests::count(&db, &caller, &filter).await }.boxed()
+            async move { data_requests::count(&*db.turn().await?, &caller, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, DataRequest))
     }

@@ -40,10 +40,11 @@ impl SubsidiesQuery {
     ) -> async_graphql::Result<Vec<SubsidyStandard>> {
         let api = api(ctx)?;
         let code: crate::domain::codes::RegionCode = input::one("region", &region)?;
-        let Some(found) = crate::domain::regions::by_code(&api.db, &code).await? else {
+        let Some(found) = crate::domain::regions::by_code(&*api.db.turn().await?, &code).await?
+        else {
             return Ok(vec![]);
         };
-        Ok(subsidies::standards_of(&api.db, found.id)
+        Ok(subsidies::standards_of(&*api.db.turn().await?, found.id)
             .await?
             .into_iter()
             .map(Into::into)
@@ -68,11 +69,11 @@ impl SubsidiesQuery {
         let caller = caller(ctx);
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
-        let page = subsidies::list(&api.db, &caller, &filter, &request).await?;
+        let page = subsidies::list(&*api.db.turn().await?, &caller, &filter, &request).await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, caller, filter) = (db.clone(), caller.clone(), filter.clone());
-            async move { subsidies::count(&db, &caller, &filter).await }.boxed()
+            async move { subsidies::count(&*db.turn().await?, &caller, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, SubsidyClaim))
     }
@@ -93,7 +94,7 @@ impl SubsidiesQuery {
             Some(raw) => {
                 let code: crate::domain::codes::RegionCode = input::one("region", &raw)?;
                 Some(
-                    crate::domain::regions::by_code(&api.db, &code)
+                    crate::domain::regions::by_code(&*api.db.turn().await?, &code)
                         .await?
                         .ok_or_else(|| {
                             crate::error::AppError::validation("region", "no region has this code")
@@ -105,7 +106,7 @@ impl SubsidiesQuery {
         };
         let filter = filter.unwrap_or_default().into_domain(ctx).await?;
         let (region_id, rows) =
-            supervision::summary(&api.db, &caller(ctx), region_id, &filter).await?;
+            supervision::summary(&*api.db.turn().await?, &caller(ctx), region_id, &filter).await?;
         Ok(SubsidySupervision {
             region_id,
             filter,
@@ -133,11 +134,11 @@ impl SubsidiesQuery {
         let caller = caller(ctx);
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
-        let page = credit::list(&api.db, &caller, &filter, &request).await?;
+        let page = credit::list(&*api.db.turn().await?, &caller, &filter, &request).await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, caller, filter) = (db.clone(), caller.clone(), filter.clone());
-            async move { credit::count(&db, &caller, &filter).await }.boxed()
+            async move { credit::count(&*db.turn().await?, &caller, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, InstitutionEvaluation))
     }
@@ -153,7 +154,7 @@ impl SubsidiesQuery {
     ) -> async_graphql::Result<ExportFile> {
         let api = api(ctx)?;
         let filter = filter.unwrap_or_default().into_domain()?;
-        let rows = subsidies::export_rows(&api.db, &caller(ctx), &filter).await?;
+        let rows = subsidies::export_rows(&*api.db.turn().await?, &caller(ctx), &filter).await?;
         let (domain_format, ext, content_type) = match format {
             ExportFormat::Csv => (
                 subsidies::ExportFormat::Csv,

@@ -39,11 +39,11 @@ impl TrainingQuery {
         let api = api(ctx)?;
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
-        let page = cohorts::list(&api.db, &filter, &request).await?;
+        let page = cohorts::list(&*api.db.turn().await?, &filter, &request).await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { cohorts::count(&db, &filter).await }.boxed()
+            async move { cohorts::count(&*db.turn().await?, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, Cohort))
     }
@@ -75,11 +75,12 @@ impl TrainingQuery {
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
         let (field, descending) = order_by.unwrap_or_default().into_domain();
-        let page = resources::list(&api.db, &filter, field, descending, &request).await?;
+        let page =
+            resources::list(&*api.db.turn().await?, &filter, field, descending, &request).await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { resources::count(&db, &filter).await }.boxed()
+            async move { resources::count(&*db.turn().await?, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, OpenResource))
     }
@@ -101,11 +102,11 @@ impl TrainingQuery {
         let api = api(ctx)?;
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
-        let page = catalogue::list_items(&api.db, &filter, &request).await?;
+        let page = catalogue::list_items(&*api.db.turn().await?, &filter, &request).await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { catalogue::count_items(&db, &filter).await }.boxed()
+            async move { catalogue::count_items(&*db.turn().await?, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, CatalogueItem))
     }
@@ -126,11 +127,11 @@ impl TrainingQuery {
         let api = api(ctx)?;
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
-        let page = catalogue::list_plans(&api.db, &filter, &request).await?;
+        let page = catalogue::list_plans(&*api.db.turn().await?, &filter, &request).await?;
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { catalogue::count_plans(&db, &filter).await }.boxed()
+            async move { catalogue::count_plans(&*db.turn().await?, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, TrainingPlan))
     }

@@ -237,7 +237,7 @@ impl AssessmentSession {
     async fn candidates(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Candidate>> {
         let api = api(ctx)?;
         let viewer = caller(ctx).viewer;
-        if !evaluation::may_see_candidates(&api.db, &viewer, &self.0).await? {
+        if !evaluation::may_see_candidates(&*api.db.turn().await?, &viewer, &self.0).await? {
             return Err(AppError::Forbidden(
                 "the candidates are the body's and the regulator's to see".to_owned(),
             )

@@ -335,7 +335,9 @@ impl Learner {
         let Some(l) = self.full() else {
             return Ok(None);
         };
-        let found = crate::domain::employment::job_suggestions(&api(ctx)?.db, l, limit).await?;
+        let found =
+            crate::domain::employment::job_suggestions(&*api(ctx)?.db.turn().await?, l, limit)
+                .await?;
         Ok(Some(found.into_iter().map(super::JobSuggestion).collect()))
     }
 
@@ -347,7 +349,7 @@ impl Learner {
         let caller = caller(ctx);
         policy::read_personal_data(&caller.viewer, Some(self.view))?;
         let data = learners::personal_data(
-            &api.db,
+            &*api.db.turn().await?,
             &caller,
             &caller.access,
             &api.personal_data,

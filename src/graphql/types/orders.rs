@@ -122,7 +122,7 @@ impl TrainingIntention {
             Some(n @ 1..=50) => n as usize,
             Some(_) => return Err(AppError::validation("first", "1 to 50").into()),
         };
-        let found = orders::suggestions(&api(ctx)?.db, &self.0, limit).await?;
+        let found = orders::suggestions(&*api(ctx)?.db.turn().await?, &self.0, limit).await?;
         Ok(found.into_iter().map(Suggestion).collect())
     }
 }

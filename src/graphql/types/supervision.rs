@@ -39,7 +39,7 @@ impl SubsidySupervisionFilter {
             Some(raw) => {
                 let code: AllianceCode = input::one("filter.alliance", &raw)?;
                 Some(
-                    crate::domain::alliances::by_code(&api(ctx)?.db, &code)
+                    crate::domain::alliances::by_code(&*api(ctx)?.db.turn().await?, &code)
                         .await?
                         .map_or(0, |a| a.id),
                 )
@@ -196,9 +196,11 @@ impl SupervisionFlag {
         let Some(id) = self.0.line_id else {
             return Ok(None);
         };
-        Ok(subsidies::line_by_id(&api(ctx)?.db, &caller(ctx), id)
-            .await?
-            .map(ClaimLine))
+        Ok(
+            subsidies::line_by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
+                .await?
+                .map(ClaimLine),
+        )
     }
 
     /// The learner, as the access policy shows them to this viewer (null for a whole cohort's
@@ -282,7 +284,7 @@ impl SubsidySupervision {
         let limit =
             usize::try_from(first).map_err(|_| AppError::validation("first", "1 to 200 flags"))?;
         Ok(supervision::flags(
-            &api(ctx)?.db,
+            &*api(ctx)?.db.turn().await?,
             &caller(ctx),
             crate::graphql::mutation::training_rules(ctx),
             Some(self.region_id),

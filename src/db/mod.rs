@@ -10,6 +10,10 @@ use std::{
     time::Duration,
 };
 
+mod share;
+
+pub use share::{Gated, PoolGate, RequestShare, Turn, sharing};
+
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, Statement, Value, metric};
 
@@ -151,15 +155,15 @@ pub async fn counting_statements<F: Future>(work: F) -> (F::Output, u64) {
 }
 
 /// `work`, counting its statements to the request whose task spawns it (for the loaders'
-/// spawner).
+/// spawner). The batch also runs on a batch turn of that request's pool share ([`share`]).
 pub fn carry<F: Future>(work: F) -> impl Future<Output = F::Output> {
     let counter = COUNTED.try_with(Arc::clone).ok();
-    async move {
+    share::batch_of_this_request(async move {
         match counter {
             Some(counter) => COUNTED.scope(counter, work).await,
             None => work.await,
         }
-    }
+    })
 }
 
 /// Runs `work`, and returns with its output every statement that wrote while it ran, on this
