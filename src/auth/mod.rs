@@ -203,7 +203,14 @@ pub async fn viewer_from_claims(db: &DatabaseConnection, claims: &Claims) -> App
     // Each claim means something for some roles only; one that means nothing for the token's role
     // is refused rather than ignored.
     let role = claims.role.as_str();
-    if claims.org.is_some() && matches!(claims.role, Role::SystemAdmin | Role::Learner) {
+    // An alliance administrator acts for alliances, never for an organization: a token naming
+    // one would borrow that organization's standing (an assessment body's, a provider's).
+    if claims.org.is_some()
+        && matches!(
+            claims.role,
+            Role::SystemAdmin | Role::Learner | Role::AllianceAdmin
+        )
+    {
         return Err(refused(format!(
             "a {role} token names no organization (org)"
         )));

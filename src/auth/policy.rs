@@ -806,9 +806,11 @@ pub fn register_learner(viewer: &Viewer, region_id: i32) -> AppResult<()> {
 
 /// How long a provider keeps the full view of a learner once their relation ends.
 ///
-/// A provider's full view comes from an ENROLLED enrolment in one of its cohorts, a COMPLETED one
-/// that ended less than `provider_access_days` ago, or its registering (or re-registering) the
-/// person less than that long ago. A WITHDRAWN enrolment gives nothing.
+/// A provider's full view comes from an ENROLLED enrolment in one of its cohorts from the
+/// cohort's first day to `provider_access_days` after its last (the real days once they are
+/// known, the planned ones before), a COMPLETED one that ended less than `provider_access_days`
+/// ago, or its registering (or re-registering) the person less than that long ago. A WITHDRAWN
+/// enrolment gives nothing; nothing lasts forever.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AccessRules {
     /// Days after the training ends (or the registration) that a provider still reads the full
@@ -899,6 +901,10 @@ pub struct EnrolmentFact {
     pub status: EnrollmentStatus,
     /// When it completed or was withdrawn.
     pub ended_at: Option<DateTime<Utc>>,
+    /// The cohort's first day: the real one once it started, the planned one before.
+    pub starts_on: chrono::NaiveDate,
+    /// The cohort's last day: the real one once it finished, the planned one before.
+    pub ends_on: chrono::NaiveDate,
 }
 
 /// What the graph holds about a learner's relations: everything [`learner_view`] decides on.
@@ -1010,8 +1016,9 @@ pub fn learner_view(
 }
 
 /// Whether a provider is in a current relation with the learner ([`AccessRules`]): linked (it
-/// registered them) or an ENROLLED enrolment in one of its cohorts, or a completion there, within
-/// the configured days.
+/// registered them) within the configured days, an ENROLLED enrolment in one of its cohorts
+/// between the cohort's first day and the configured days after its last, or a completion there
+/// within the configured days.
 pub fn provider_in_relation(
     facts: &LearnerFacts,
     provider_id: i32,
@@ -1026,7 +1033,10 @@ pub fn provider_in_relation(
         || facts.enrolments.iter().any(|e| {
             e.provider_id == provider_id
                 && match e.status {
-                    EnrollmentStatus::Enrolled => true,
+                    EnrollmentStatus::Enrolled => {
+                        let today = now.date_naive();
+                        e.starts_on <= today && e.ends_on >= since.date_naive()
+                    }
                     EnrollmentStatus::Completed => e.ended_at.is_some_and(|t| t >= since),
                     EnrollmentStatus::Withdrawn => false,
                 }
@@ -1050,9 +1060,11 @@ pub fn read_personal_data(viewer: &Viewer, view: Option<LearnerView>) -> AppResu
 /// Why a provider may enrol a learner. Anything else is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnrolmentBasis {
-    /// The provider registered (or re-registered) the person.
+    /// The provider registered (or re-registered) the person less than `provider_access_days`
+    /// ago ([`AccessRules`]).
     Registered,
-    /// The learner is bundled in a training order dispatched to the provider.
+    /// The learner is bundled in a training order the provider accepted, and the cohort is the
+    /// one accepting it opened (a dispatched order, or a declined one, enrols nobody).
     Ordered,
     /// The learner applied to this cohort with their own token.
     Applied,
@@ -1071,9 +1083,9 @@ pub fn enrol(
     train_in_cohort(viewer, provider_id)?;
     basis.ok_or_else(|| {
         AppError::Forbidden(
-            "input.learner: a provider enrols a learner it registered, one bundled in an order \
-             dispatched to it, one who applied to the cohort, or one it names by full name and \
-             national ID number"
+            "input.learner: a provider enrols a learner it registered within its access period, \
+             one bundled in an order it accepted (into that order's cohort), one who applied to \
+             the cohort, or one it names by full name and national ID number"
                 .to_owned(),
         )
     })

@@ -202,7 +202,7 @@ pub struct NewAlliance {
 }
 
 /// Founds an alliance, by the regulator of its region (the system administrator anywhere), with
-/// its lead organizations as LEAD members from the founding day. A code already taken is a
+/// its lead organizations — of that region only — as LEAD members from the founding day. A code already taken is a
 /// `CONFLICT`; the alliance, its leads and the audit events commit together.
 pub async fn found(
     db: &DatabaseConnection,
@@ -235,6 +235,18 @@ pub async fn found(
         return Err(AppError::validation(
             format!("input.leads[{missing}]"),
             "no organization has this ID",
+        ));
+    }
+    // A founder makes leads of its own region's organizations only; one of another region
+    // joins as any organization does, by applying, and the alliance decides.
+    if let Some(foreign) = new.leads.iter().position(|id| {
+        leads
+            .iter()
+            .any(|o| o.id == *id && o.region_id != new.region_id)
+    }) {
+        return Err(AppError::validation(
+            format!("input.leads[{foreign}]"),
+            "a lead belongs to the alliance's region; an organization of another region applies to join once the alliance is founded",
         ));
     }
     let taken = format!(

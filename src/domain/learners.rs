@@ -11,7 +11,7 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     JoinType, QueryFilter, QuerySelect, Select, SqlErr,
-    sea_query::{Expr, ExprTrait, OnConflict, Query, SelectStatement},
+    sea_query::{Expr, ExprTrait, Func, OnConflict, Query, SelectStatement},
 };
 use serde_json::json;
 
@@ -331,7 +331,8 @@ fn linked_to(org: i32, since: DateTime<Utc>) -> SelectStatement {
 }
 
 /// `SELECT learner_id` of the enrolments that keep a provider in a current relation: ENROLLED in
-/// one of its cohorts, or COMPLETED there since `since` ([`AccessRules`]).
+/// one of its cohorts from the cohort's first day until `since` is past its last, or COMPLETED
+/// there since `since` ([`AccessRules`]; the same rule as [`policy::provider_in_relation`]).
 pub(crate) fn trained_by(provider_id: i32, since: DateTime<Utc>) -> SelectStatement {
     Query::select()
         .expr(Expr::col((
@@ -348,8 +349,25 @@ pub(crate) fn trained_by(provider_id: i32, since: DateTime<Utc>) -> SelectStatem
         .cond_where(
             Condition::any()
                 .add(
-                    Expr::col((enrollment::Entity, enrollment::Column::Status))
-                        .eq(EnrollmentStatus::Enrolled),
+                    Condition::all()
+                        .add(
+                            Expr::col((enrollment::Entity, enrollment::Column::Status))
+                                .eq(EnrollmentStatus::Enrolled),
+                        )
+                        .add(
+                            Func::coalesce([
+                                Expr::col((cohort::Entity, cohort::Column::StartedOn)),
+                                Expr::col((cohort::Entity, cohort::Column::StartOn)),
+                            ])
+                            .lte(Utc::now().date_naive()),
+                        )
+                        .add(
+                            Func::coalesce([
+                                Expr::col((cohort::Entity, cohort::Column::FinishedOn)),
+                                Expr::col((cohort::Entity, cohort::Column::EndOn)),
+                            ])
+                            .gte(since.date_naive()),
+                        ),
                 )
                 .add(
                     Condition::all()
@@ -396,6 +414,10 @@ pub async fn facts(
         Option<i32>,
         i32,
         i32,
+        chrono::NaiveDate,
+        Option<chrono::NaiveDate>,
+        chrono::NaiveDate,
+        Option<chrono::NaiveDate>,
     );
     let enrolments: Vec<EnrolmentRow> = enrollment::Entity::find()
         .select_only()
@@ -406,6 +428,10 @@ pub async fn facts(
         .expr(Expr::col((cohort::Entity, cohort::Column::EnterpriseId)))
         .expr(Expr::col((cohort::Entity, cohort::Column::AllianceId)))
         .expr(Expr::col((alliance::Entity, alliance::Column::RegionId)))
+        .expr(Expr::col((cohort::Entity, cohort::Column::StartOn)))
+        .expr(Expr::col((cohort::Entity, cohort::Column::StartedOn)))
+        .expr(Expr::col((cohort::Entity, cohort::Column::EndOn)))
+        .expr(Expr::col((cohort::Entity, cohort::Column::FinishedOn)))
         .join(
             JoinType::InnerJoin,
             enrollment::Entity::belongs_to(cohort::Entity)
@@ -424,8 +450,19 @@ pub async fn facts(
         .into_tuple()
         .all(db)
         .await?;
-    for (learner_id, status, ended_at, provider_id, enterprise_id, alliance_id, region_id) in
-        enrolments
+    for (
+        learner_id,
+        status,
+        ended_at,
+        provider_id,
+        enterprise_id,
+        alliance_id,
+        region_id,
+        start_on,
+        started_on,
+        end_on,
+        finished_on,
+    ) in enrolments
     {
         if let Some(f) = map.get_mut(&learner_id) {
             f.enrolments.push(EnrolmentFact {
@@ -435,6 +472,8 @@ pub async fn facts(
                 region_id,
                 status,
                 ended_at,
+                starts_on: started_on.unwrap_or(start_on),
+                ends_on: finished_on.unwrap_or(end_on),
             });
         }
     }

@@ -83,38 +83,19 @@ async fn a_provider_enrolling_strangers_reads_nothing_and_gains_no_scope() {
             .collect()
     };
     let before = ids(app.data_as(&me, scope, json!({})).await);
-    // Whom it may enrol: those it registered, and those bundled in orders dispatched to it.
-    let mut linked: Vec<i32> = provider_link::Entity::find()
+    // Whom it may enrol into this cohort: those it registered within its access period. A
+    // learner bundled in an order enrols only into the cohort accepting that order opens, never
+    // into a cohort of the provider's own making.
+    let cutoff = Utc::now() - chrono::Duration::days(365);
+    let linked: Vec<i32> = provider_link::Entity::find()
         .filter(provider_link::Column::OrganizationId.eq(college.id))
+        .filter(provider_link::Column::LinkedAt.gte(cutoff))
         .all(&app.db.db)
         .await
         .expect("links")
         .into_iter()
         .map(|l| l.learner_id)
         .collect();
-    let orders: Vec<i32> = entity::training_order::Entity::find()
-        .filter(entity::training_order::Column::ProviderId.eq(college.id))
-        .all(&app.db.db)
-        .await
-        .expect("orders")
-        .into_iter()
-        .filter(|o| {
-            matches!(
-                o.status,
-                entity::OrderStatus::Dispatched | entity::OrderStatus::Accepted
-            )
-        })
-        .map(|o| o.id)
-        .collect();
-    for i in entity::training_intention::Entity::find()
-        .all(&app.db.db)
-        .await
-        .expect("intentions")
-    {
-        if i.order_id.is_some_and(|o| orders.contains(&o)) {
-            linked.push(i.learner_id);
-        }
-    }
     assert!(
         linked.len() < 40,
         "the college may enrol a few: {}",
@@ -224,6 +205,23 @@ async fn a_provider_enrols_by_name_and_id_number_and_its_view_ends_with_the_rela
         .find(|c| c["provider"]["name"] == "丹阳中等专业学校" && c["kind"] != "NEW_APPRENTICESHIP")
         .expect("an open cohort of the college")["id"]
         .clone();
+    // It starts today (an enrolment gives the full view from the cohort's first day).
+    let cohort_row = entity::cohort::Entity::find_by_id(TestApp::raw_id(&cohort))
+        .one(&app.db.db)
+        .await
+        .expect("query")
+        .expect("the cohort");
+    let today = Utc::now().date_naive();
+    let set_days = |start: chrono::NaiveDate, end: chrono::NaiveDate| {
+        let mut row: entity::cohort::ActiveModel = cohort_row.clone().into();
+        row.start_on = Set(start);
+        row.started_on = Set(None);
+        row.end_on = Set(end);
+        row.finished_on = Set(None);
+        let db = app.db.db.clone();
+        async move { row.update(&db).await.expect("update") }
+    };
+    set_days(today, today + chrono::Days::new(60)).await;
     // Not the college's: no view at all, and it cannot enrol by ID.
     let view = "query($id: ID!) { node(id: $id) { ... on Learner { view targetGroup } } }";
     assert_eq!(
@@ -280,6 +278,48 @@ async fn a_provider_enrols_by_name_and_id_number_and_its_view_ends_with_the_rela
     assert_eq!(enrolled["enrollLearner"]["learner"]["view"], "FULL");
     let full = app.data_as(&me, view, json!({ "id": registered })).await;
     assert_eq!(full["node"]["targetGroup"], "DISABLED");
+    // An enrolment is no view for ever: not before the cohort's first day, and not once its last
+    // day is `provider_access_days` behind, however long it stays ENROLLED.
+    for (start, end, why) in [
+        (
+            today + chrono::Days::new(10),
+            today + chrono::Days::new(70),
+            "before the start",
+        ),
+        (
+            today - chrono::Days::new(500),
+            today - chrono::Days::new(400),
+            "a cohort that ended 400 days ago and never finished",
+        ),
+    ] {
+        set_days(start, end).await;
+        let seen = app.data_as(&me, view, json!({ "id": registered })).await;
+        assert_eq!(seen["node"]["view"], "SUMMARY", "{why}");
+        assert_eq!(
+            first_code(
+                &app.query_as(&me, PERSONAL, json!({ "id": registered }))
+                    .await
+            ),
+            "FORBIDDEN",
+            "{why}"
+        );
+        let listed = app
+            .data_as(&me, "{ learners(first: 100) { nodes { id } } }", json!({}))
+            .await;
+        assert!(
+            listed["learners"]["nodes"]
+                .as_array()
+                .expect("nodes")
+                .iter()
+                .all(|n| n["id"] != registered),
+            "not listed: {why}"
+        );
+    }
+    set_days(today, today + chrono::Days::new(60)).await;
+    assert_eq!(
+        app.data_as(&me, view, json!({ "id": registered })).await["node"]["view"],
+        "FULL"
+    );
 
     // Withdrawn: the view ends (the college never registered the person).
     let enrolment = enrolled["enrollLearner"]["id"].clone();
@@ -924,4 +964,267 @@ async fn public_placement_rates_cannot_be_differenced() {
             .as_u64()
             .unwrap_or(0);
     assert!(difference == 0 || difference >= 5, "{difference}");
+}
+
+/// A cohort of the provider's own making, today, in its first alliance.
+async fn dummy_cohort(app: &TestApp, org: &organization::Model) -> Value {
+    let me = provider_caller(org);
+    let alliance = app
+        .data_with(
+            "query($o: ID!) { node(id: $o) { ... on Organization { alliances { code } } } }",
+            json!({ "o": gid(NodeKey::Organization(org.id)) }),
+        )
+        .await["node"]["alliances"][0]["code"]
+        .clone();
+    let start = Utc::now().date_naive();
+    app.data_as(
+        &me,
+        "mutation($i: CreateCohortInput!) { createCohort(input: $i) { id } }",
+        json!({ "i": {
+            "kind": "PROJECT_TRAINING", "name": "空班", "provider": gid(NodeKey::Organization(org.id)),
+            "alliance": alliance, "occupation": "4-04-05-05", "targetLevel": "LEVEL_4",
+            "capacity": 100, "startOn": start.to_string(),
+            "endOn": (start + Days::new(60)).to_string(), "subsidized": false,
+        } }),
+    )
+    .await["createCohort"]["id"]
+    .clone()
+}
+
+const ENROL: &str =
+    "mutation($c: ID!, $l: ID!) { enrollLearner(input: {cohort: $c, learner: $l}) { id } }";
+
+/// The scope attack of issue 33: a college enrols learners it registered long ago, and learners
+/// of an order still dispatched to it (or declined), into a cohort of its own making to read
+/// them in full. A registration counts within the access period only; an order enrols only into
+/// the cohort that accepting it opens.
+#[tokio::test]
+async fn enrolment_bases_last_only_as_long_as_their_purpose() {
+    let app = TestApp::demo().await;
+    let college = org_row(&app, "丹阳中等专业学校").await;
+    let me = provider_caller(&college);
+    let cohort = dummy_cohort(&app, &college).await;
+    let register = "mutation($i: RegisterLearnerInput!) { registerLearner(input: $i) { id } }";
+    let old = app
+        .data_as(
+            &me,
+            register,
+            json!({ "i": { "name": "陈旧", "nationalId": national_id("32118119800101001"), "phone": "13900001111", "region": "321100", "targetGroup": "UNEMPLOYED" } }),
+        )
+        .await["registerLearner"]["id"]
+        .clone();
+    let fresh = app
+        .data_as(
+            &me,
+            register,
+            json!({ "i": { "name": "新近", "nationalId": national_id("32118119800101002"), "phone": "13900002222", "region": "321100", "targetGroup": "UNEMPLOYED" } }),
+        )
+        .await["registerLearner"]["id"]
+        .clone();
+    // The first registration was 400 days ago.
+    let link = provider_link::Entity::find()
+        .filter(provider_link::Column::LearnerId.eq(TestApp::raw_id(&old)))
+        .one(&app.db.db)
+        .await
+        .expect("query")
+        .expect("the link");
+    let mut aged: provider_link::ActiveModel = link.into();
+    aged.linked_at = Set(Utc::now() - chrono::Duration::days(400));
+    aged.update(&app.db.db).await.expect("update");
+    let refused = app
+        .query_as(&me, ENROL, json!({ "c": cohort, "l": old }))
+        .await;
+    assert_eq!(first_code(&refused), "FORBIDDEN", "{refused}");
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("input.learner")),
+        "{refused}"
+    );
+    let admitted = app
+        .query_as(&me, ENROL, json!({ "c": cohort, "l": fresh }))
+        .await;
+    assert!(admitted.get("errors").is_none(), "{admitted}");
+
+    // An order still dispatched to a provider: its learners cannot be enrolled into a cohort of
+    // the provider's own making, nor after it declines the order.
+    let order = entity::training_order::Entity::find()
+        .filter(entity::training_order::Column::Status.eq(entity::OrderStatus::Dispatched))
+        .one(&app.db.db)
+        .await
+        .expect("query")
+        .expect("a dispatched order in the demo");
+    let provider = organization::Entity::find_by_id(order.provider_id)
+        .one(&app.db.db)
+        .await
+        .expect("query")
+        .expect("its provider");
+    let theirs = provider_caller(&provider);
+    let bundled: Vec<i32> = entity::training_intention::Entity::find()
+        .filter(entity::training_intention::Column::OrderId.eq(order.id))
+        .all(&app.db.db)
+        .await
+        .expect("intentions")
+        .into_iter()
+        .map(|i| i.learner_id)
+        .collect();
+    assert!(!bundled.is_empty(), "the order bundles learners");
+    let own_cohort = dummy_cohort(&app, &provider).await;
+    let fresh_links: Vec<i32> = provider_link::Entity::find()
+        .filter(provider_link::Column::OrganizationId.eq(provider.id))
+        .all(&app.db.db)
+        .await
+        .expect("links")
+        .into_iter()
+        .map(|l| l.learner_id)
+        .collect();
+    let strangers: Vec<i32> = bundled
+        .iter()
+        .copied()
+        .filter(|l| !fresh_links.contains(l))
+        .collect();
+    assert!(
+        !strangers.is_empty(),
+        "bundled learners it never registered"
+    );
+    let enrolments = enrollment::Entity::find()
+        .count(&app.db.db)
+        .await
+        .expect("count");
+    for l in &strangers {
+        let response = app
+            .query_as(
+                &theirs,
+                ENROL,
+                json!({ "c": own_cohort, "l": gid(NodeKey::Learner(*l)) }),
+            )
+            .await;
+        assert_eq!(first_code(&response), "FORBIDDEN", "dispatched: {response}");
+    }
+    app.data_as(
+        &theirs,
+        "mutation($o: ID!) { declineTrainingOrder(input: {order: $o, reason: \"满员\"}) { status } }",
+        json!({ "o": gid(NodeKey::TrainingOrder(order.id)) }),
+    )
+    .await;
+    for l in &strangers {
+        let response = app
+            .query_as(
+                &theirs,
+                ENROL,
+                json!({ "c": own_cohort, "l": gid(NodeKey::Learner(*l)) }),
+            )
+            .await;
+        assert_eq!(first_code(&response), "FORBIDDEN", "declined: {response}");
+        let seen = app
+            .data_as(
+                &theirs,
+                "query($id: ID!) { node(id: $id) { ... on Learner { view } } }",
+                json!({ "id": gid(NodeKey::Learner(*l)) }),
+            )
+            .await;
+        assert_ne!(seen["node"]["view"], "FULL");
+    }
+    assert_eq!(
+        enrollment::Entity::find()
+            .count(&app.db.db)
+            .await
+            .expect("count"),
+        enrolments,
+        "nothing written"
+    );
+}
+
+/// An alliance administrator acts for alliances, never for an organization; a founder makes
+/// leads of its own region only.
+#[tokio::test]
+async fn alliance_admins_name_no_organization_and_leads_are_of_the_region() {
+    let app = TestApp::demo().await;
+    let body = org_row(&app, "丹阳中等专业学校").await;
+    let claims = skillgraph::auth::Claims {
+        sub: "admin-1".into(),
+        role: Role::AllianceAdmin,
+        org: Some(NodeKey::Organization(body.id).to_id().0),
+        alliances: vec!["zj-eyewear".into()],
+        region: None,
+        iss: "skillgraph".into(),
+        aud: "skillgraph".into(),
+        exp: u64::MAX / 2,
+        iat: 0,
+        nbf: None,
+        jti: "t-1".into(),
+        org_admin: false,
+    };
+    let refused = skillgraph::auth::viewer_from_claims(&app.db.db, &claims).await;
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("names no organization")),
+        "{refused:?}"
+    );
+    let without = skillgraph::auth::Claims {
+        org: None,
+        ..claims
+    };
+    assert!(
+        skillgraph::auth::viewer_from_claims(&app.db.db, &without)
+            .await
+            .is_ok()
+    );
+
+    let zhenjiang = app.region_row("321100").await;
+    let regulator = caller(Role::Regulator, None, &[], Some(zhenjiang), None);
+    let local = org_row(&app, "丹阳中等专业学校").await;
+    let foreign = organization::Entity::find()
+        .filter(organization::Column::RegionId.ne(zhenjiang))
+        .one(&app.db.db)
+        .await
+        .expect("query")
+        .expect("an organization of another region");
+    let found = "mutation($i: FoundAllianceInput!) { foundAlliance(input: $i) { code members(first: 10) { nodes { role organization { name } } } } }";
+    let input = |leads: Vec<Value>| {
+        json!({ "i": {
+            "code": "zj-test-energy", "name": "镇江市测试能源职业培训联盟", "nameEn": "Zhenjiang New Energy Vocational Training Alliance",
+            "industry": "NEW_ENERGY", "region": "321100", "foundedOn": Utc::now().date_naive().to_string(),
+            "description": "新能源", "leads": leads,
+        } })
+    };
+    let alliances = alliance::Entity::find()
+        .count(&app.db.db)
+        .await
+        .expect("count");
+    let response = app
+        .query_as(
+            &regulator,
+            found,
+            input(vec![
+                gid(NodeKey::Organization(local.id)),
+                gid(NodeKey::Organization(foreign.id)),
+            ]),
+        )
+        .await;
+    assert_eq!(first_code(&response), "BAD_USER_INPUT", "{response}");
+    assert_eq!(
+        response["errors"][0]["extensions"]["field"],
+        "input.leads[1]"
+    );
+    assert_eq!(
+        alliance::Entity::find()
+            .count(&app.db.db)
+            .await
+            .expect("count"),
+        alliances,
+        "nothing founded"
+    );
+    let founded = app
+        .data_as(
+            &regulator,
+            found,
+            input(vec![gid(NodeKey::Organization(local.id))]),
+        )
+        .await;
+    assert_eq!(
+        founded["foundAlliance"]["members"]["nodes"][0]["role"],
+        "LEAD"
+    );
 }

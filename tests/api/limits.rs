@@ -257,9 +257,9 @@ fn in_use(db: &sea_orm::DatabaseConnection) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn requests_hold_only_their_share_of_the_pool() {
     let app = TestApp::demo().await;
-    // A server's pool of 8 (a one-second wait for a connection); a request may hold 2 of it, all
-    // anonymous requests together 2.
-    let db = skillgraph::db::connect_with(&app.db.url, 8, skillgraph::db::DbTimeouts::default())
+    // A server's pool of 16 (a one-second wait for a connection); a request may hold 2 of it
+    // (12 %), all anonymous requests together 2.
+    let db = skillgraph::db::connect_with(&app.db.url, 16, skillgraph::db::DbTimeouts::default())
         .await
         .expect("pool");
     let schema = build_schema(
@@ -268,8 +268,8 @@ async fn requests_hold_only_their_share_of_the_pool() {
         Arc::new(skillgraph::events::InProcessBroker::default()),
         SchemaLimits {
             pool: skillgraph::graphql::PoolShares {
-                request_percent: 25,
-                public_percent: 25,
+                request_percent: 12,
+                public_percent: 12,
                 wait: std::time::Duration::from_secs(5),
             },
             ..SchemaLimits::default()
@@ -277,8 +277,22 @@ async fn requests_hold_only_their_share_of_the_pool() {
     );
     let warm = schema.execute(HEAVY).await;
     assert!(warm.errors.is_empty(), "{:?}", warm.errors);
+    let flood = |n: usize| -> Vec<_> {
+        (0..n)
+            .map(|_| {
+                let schema = schema.clone();
+                tokio::spawn(async move { schema.execute(HEAVY).await })
+            })
+            .collect()
+    };
+    let all_answered = |answers: Vec<Result<async_graphql::Response, tokio::task::JoinError>>| {
+        for answer in answers {
+            let answer = answer.expect("no panic");
+            assert!(answer.errors.is_empty(), "{:?}", answer.errors);
+        }
+    };
 
-    // Sixteen anonymous callers at once, and a sampler of the pool beside them.
+    // Twenty-four anonymous callers at once, and a sampler of the pool beside them.
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let sampler = {
         let (db, done) = (db.clone(), done.clone());
@@ -291,13 +305,22 @@ async fn requests_hold_only_their_share_of_the_pool() {
             most
         })
     };
-    let flood: Vec<_> = (0..16)
-        .map(|_| {
-            let schema = schema.clone();
-            tokio::spawn(async move { schema.execute(HEAVY).await })
-        })
-        .collect();
+    all_answered(futures_util::future::join_all(flood(24)).await);
+    done.store(true, std::sync::atomic::Ordering::Release);
+    let most_in_use = sampler.await.expect("sampler");
+    assert!(
+        schema.pool_gate().public_peak() >= 1,
+        "anonymous requests took turns"
+    );
+    // Their two, and connections on their way back to the pool (sqlx returns them on a task of
+    // their own, so a busy machine sees a few more than are used); without the share, all 16.
+    assert!(
+        most_in_use <= 8,
+        "twenty-four anonymous requests held {most_in_use} of 16 connections"
+    );
+
     // A signed-in caller is served while they run, from the rest of the pool.
+    let running = flood(24);
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     let bureau = crate::helpers::caller(
         skillgraph::auth::Role::Regulator,
@@ -310,20 +333,5 @@ async fn requests_hold_only_their_share_of_the_pool() {
         .execute(Request::new(HEAVY).data(bureau.clone()))
         .await;
     assert!(signed_in.errors.is_empty(), "{:?}", signed_in.errors);
-    for answer in futures_util::future::join_all(flood).await {
-        let answer = answer.expect("no panic");
-        assert!(answer.errors.is_empty(), "{:?}", answer.errors);
-    }
-    done.store(true, std::sync::atomic::Ordering::Release);
-    let most_in_use = sampler.await.expect("sampler");
-    assert!(
-        schema.pool_gate().public_peak() >= 1,
-        "anonymous requests took turns"
-    );
-    // The flood's two, the signed-in request's two, and the in-memory reference tables' first
-    // read at most.
-    assert!(
-        most_in_use <= 5,
-        "sixteen anonymous requests held {most_in_use} of 8 connections"
-    );
+    all_answered(futures_util::future::join_all(running).await);
 }

@@ -31,9 +31,11 @@ pub enum LearnerRef {
     },
 }
 
-/// Why `provider_id` may enrol `learner_id` in `cohort_id`, if it may.
+/// Why `provider_id` may enrol `learner_id` in `cohort_id`, if it may: a registration within the
+/// access period, an accepted order whose cohort this is, or the learner's application to it.
 pub(super) async fn enrolment_basis(
     conn: &impl ConnectionTrait,
+    rules: &policy::AccessRules,
     provider_id: i32,
     cohort_id: i32,
     learner_id: i32,
@@ -41,6 +43,7 @@ pub(super) async fn enrolment_basis(
     let linked = provider_link::Entity::find()
         .filter(provider_link::Column::LearnerId.eq(learner_id))
         .filter(provider_link::Column::OrganizationId.eq(provider_id))
+        .filter(provider_link::Column::LinkedAt.gte(rules.provider_cutoff(Utc::now())))
         .one(conn)
         .await?;
     if linked.is_some() {
@@ -54,10 +57,8 @@ pub(super) async fn enrolment_basis(
                     .column(training_order::Column::Id)
                     .from(training_order::Entity)
                     .and_where(Expr::col(training_order::Column::ProviderId).eq(provider_id))
-                    .and_where(
-                        Expr::col(training_order::Column::Status)
-                            .is_in([OrderStatus::Dispatched, OrderStatus::Accepted]),
-                    )
+                    .and_where(Expr::col(training_order::Column::Status).eq(OrderStatus::Accepted))
+                    .and_where(Expr::col(training_order::Column::CohortId).eq(cohort_id))
                     .to_owned(),
             ),
         )
@@ -95,7 +96,7 @@ pub async fn enroll(
     let (learner_id, basis) = match learner {
         LearnerRef::Id(id) => (
             id,
-            enrolment_basis(db, found.provider_id, cohort_id, id).await?,
+            enrolment_basis(db, &caller.access, found.provider_id, cohort_id, id).await?,
         ),
         LearnerRef::Identity { name, national_id } => {
             match learners::identify(db, key, &name, &national_id).await? {
