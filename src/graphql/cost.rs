@@ -44,6 +44,8 @@ pub struct CostLimits {
     pub max_cost: u64,
     /// The most tokens a document may have.
     pub max_tokens: usize,
+    /// The most bytes a document may have (comments and white space count here, not as tokens).
+    pub max_document_bytes: usize,
     /// The most aliased fields.
     pub max_aliases: usize,
     /// The most directives in a document.
@@ -59,6 +61,7 @@ impl Default for CostLimits {
         Self {
             max_cost: 1_000_000,
             max_tokens: 10_000,
+            max_document_bytes: 64 << 10,
             max_aliases: 64,
             max_directives: 64,
             max_directives_per_field: 4,

@@ -37,33 +37,66 @@ pub trait DocumentStore: Send + Sync + 'static {
     fn put<'a>(&'a self, hash: &'a str, document: Arc<str>) -> BoxFuture<'a, ()>;
 }
 
-/// The documents most recently used, in the process.
-pub struct MemoryDocuments(Mutex<lru::LruCache<String, Arc<str>>>);
+/// The documents most recently used, in the process, bounded by count and by bytes (the least
+/// recently used go first).
+pub struct MemoryDocuments(Mutex<Kept>);
+
+struct Kept {
+    documents: lru::LruCache<String, Arc<str>>,
+    bytes: usize,
+    most_bytes: usize,
+}
 
 impl MemoryDocuments {
-    /// A store of at most `capacity` documents (the least recently used go first).
-    pub fn new(capacity: usize) -> Self {
-        Self(Mutex::new(lru::LruCache::new(
-            NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN),
-        )))
+    /// A store of at most `capacity` documents and `most_bytes` of their text.
+    pub fn new(capacity: usize, most_bytes: usize) -> Self {
+        Self(Mutex::new(Kept {
+            documents: lru::LruCache::new(NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN)),
+            bytes: 0,
+            most_bytes,
+        }))
+    }
+
+    /// The documents kept, and their bytes.
+    pub fn size(&self) -> (usize, usize) {
+        self.0
+            .lock()
+            .map(|k| (k.documents.len(), k.bytes))
+            .unwrap_or_default()
     }
 }
 
 impl Default for MemoryDocuments {
     fn default() -> Self {
-        Self::new(10_000)
+        Self::new(10_000, 16 << 20)
     }
 }
 
 impl DocumentStore for MemoryDocuments {
     fn get<'a>(&'a self, hash: &'a str) -> BoxFuture<'a, Option<Arc<str>>> {
-        let found = self.0.lock().ok().and_then(|mut m| m.get(hash).cloned());
+        let found = self
+            .0
+            .lock()
+            .ok()
+            .and_then(|mut k| k.documents.get(hash).cloned());
         Box::pin(async move { found })
     }
 
     fn put<'a>(&'a self, hash: &'a str, document: Arc<str>) -> BoxFuture<'a, ()> {
-        if let Ok(mut m) = self.0.lock() {
-            m.put(hash.to_owned(), document);
+        if let Ok(mut kept) = self.0.lock()
+            && document.len() <= kept.most_bytes
+        {
+            let added = document.len();
+            if let Some((_, gone)) = kept.documents.push(hash.to_owned(), document) {
+                kept.bytes -= gone.len();
+            }
+            kept.bytes += added;
+            while kept.bytes > kept.most_bytes {
+                match kept.documents.pop_lru() {
+                    Some((_, gone)) => kept.bytes -= gone.len(),
+                    None => break,
+                }
+            }
         }
         Box::pin(async {})
     }
@@ -212,7 +245,8 @@ pub fn name_by_document_id(request: &mut Request, id: &str) -> Result<(), String
     Ok(())
 }
 
-/// What [`resolve`] found: a document to keep once it has parsed.
+/// What [`resolve`] found: a document to keep once it has been validated.
+#[derive(Debug)]
 pub(super) struct ToKeep(Option<(String, Arc<str>)>);
 
 impl ToKeep {
@@ -268,19 +302,55 @@ pub(super) async fn resolve(
 }
 
 /// Persisted documents in Redis, shared by every instance: `{prefix}apq:{hash}`, kept for
-/// [`RedisDocuments::TTL`] after their last storing. Redis out of reach means a miss (the client
-/// sends the document again) and nothing kept.
+/// [`RedisDocuments::TTL`] after their last storing, and at most [`RedisDocuments::CAPACITY`] of
+/// them: an index (`{prefix}apq-index`, a sorted set by the time each was stored) drops the oldest
+/// beyond it, in the same script that stores. With documents of at most
+/// [`super::cost::CostLimits::max_document_bytes`], the store's footprint is bounded. Redis out of
+/// reach means a miss (the client sends the document again) and nothing kept.
 pub struct RedisDocuments {
     link: Arc<crate::redis_link::RedisLink>,
+    capacity: usize,
 }
+
+/// Stores a document, indexes it, and drops the oldest beyond the capacity: KEYS[1] the
+/// document's key, KEYS[2] the index; ARGV: the text, its TTL in seconds, now in milliseconds,
+/// its hash, the capacity, the prefix of document keys.
+const PUT_SCRIPT: &str = r"
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
+if over > 0 then
+  local gone = redis.call('ZPOPMIN', KEYS[2], over)
+  for i = 1, #gone, 2 do
+    redis.call('DEL', ARGV[6] .. gone[i])
+  end
+end
+return 0
+";
 
 impl RedisDocuments {
     /// How long a document is kept.
     pub const TTL: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+    /// The most documents kept.
+    pub const CAPACITY: usize = 2_000;
 
     /// A store over `link`.
     pub fn new(link: Arc<crate::redis_link::RedisLink>) -> Self {
-        Self { link }
+        Self::with_capacity(link, Self::CAPACITY)
+    }
+
+    /// A store over `link` keeping at most `capacity` documents.
+    pub fn with_capacity(link: Arc<crate::redis_link::RedisLink>, capacity: usize) -> Self {
+        Self { link, capacity }
+    }
+
+    /// How many documents the index holds.
+    pub async fn len(&self) -> Option<usize> {
+        let mut conn = self.link.connection().await?;
+        redis::AsyncCommands::zcard(&mut conn, self.link.key("apq-index"))
+            .await
+            .ok()
     }
 }
 
@@ -305,13 +375,20 @@ impl DocumentStore for RedisDocuments {
             let Some(mut conn) = self.link.connection().await else {
                 return;
             };
-            let stored: redis::RedisResult<()> = redis::AsyncCommands::set_ex(
-                &mut conn,
-                self.link.key(&format!("apq:{hash}")),
-                document.as_ref(),
-                Self::TTL.as_secs(),
-            )
-            .await;
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64);
+            let stored: redis::RedisResult<i64> = redis::Script::new(PUT_SCRIPT)
+                .key(self.link.key(&format!("apq:{hash}")))
+                .key(self.link.key("apq-index"))
+                .arg(document.as_ref())
+                .arg(Self::TTL.as_secs())
+                .arg(now_ms)
+                .arg(hash)
+                .arg(self.capacity)
+                .arg(self.link.key("apq:"))
+                .invoke_async(&mut conn)
+                .await;
             if let Err(err) = stored {
                 tracing::warn!(error = %err, "keeping a persisted document in Redis failed");
             }

@@ -156,6 +156,8 @@ struct Spent {
     operation: Option<OperationType>,
     /// Its name, from the document.
     operation_name: Option<String>,
+    /// A persisted document to keep once it has been validated and run.
+    keep: Option<documents::ToKeep>,
 }
 
 impl Spent {
@@ -359,6 +361,7 @@ impl AppSchema {
             spent.actual = Some(cost::actual(&self.registry, doc, kind, &response.data));
         }
         finish(&mut response, request_id.as_deref(), &self.limits);
+        self.keep_valid(&mut spent, &response).await;
         // After `finish`, which gives async-graphql's own errors their codes.
         self.metrics.request(
             spent.operation_name.as_deref(),
@@ -370,6 +373,17 @@ impl AppSchema {
         );
         spent.put_into(&mut response);
         response
+    }
+
+    /// Keeps the request's new persisted document, unless validation refused it (after
+    /// `finish`, which gives async-graphql's validation errors their code): a document that
+    /// does not validate is never stored, so the store holds only what ran.
+    async fn keep_valid(&self, spent: &mut Spent, response: &Response) {
+        if let Some(keep) = spent.keep.take()
+            && !ErrorCode::refused_before_running(response)
+        {
+            keep.keep(&self.documents).await;
+        }
     }
 
     /// What this instance counts (for `/metrics`).
@@ -457,12 +471,24 @@ impl AppSchema {
             };
             let open = (spent.operation == Some(OperationType::Subscription))
                 .then(|| this.metrics.subscription_opened());
+            // A new persisted document is kept once its first answer shows it validated.
+            let keep = std::sync::Mutex::new(spent.keep.take());
+            let documents = this.documents.clone();
             stream
-                .map(move |mut response| {
+                .then(move |mut response| {
                     // Held while the operation runs.
                     let _running = (&permit, &open);
                     finish(&mut response, request_id.as_deref(), &limits);
-                    response
+                    let keep = keep.lock().ok().and_then(|mut k| k.take());
+                    let documents = documents.clone();
+                    async move {
+                        if let Some(keep) = keep
+                            && !ErrorCode::refused_before_running(&response)
+                        {
+                            keep.keep(&documents).await;
+                        }
+                        response
+                    }
                 })
                 .boxed()
         }
@@ -485,7 +511,19 @@ impl AppSchema {
     async fn prepare(&self, request: &mut Request, spent: &mut Spent) -> Result<(), ServerError> {
         let keep = documents::resolve(&self.documents, request).await?;
         let limits = &self.limits.cost;
-        // Tokens first, counted without parsing: a huge document is refused for little.
+        // Bytes, then tokens counted without parsing: a huge document (a megabyte of comment
+        // has few tokens) is refused for little, and never kept.
+        if request.query.len() > limits.max_document_bytes {
+            return Err(cost::refusal(
+                format!(
+                    "the document has {} bytes, more than the {} allowed",
+                    request.query.len(),
+                    limits.max_document_bytes
+                ),
+                None,
+                limits,
+            ));
+        }
         let tokens = cost::count_tokens(&request.query, limits.max_tokens);
         if tokens > limits.max_tokens {
             return Err(cost::refusal(
@@ -543,8 +581,8 @@ impl AppSchema {
         if let Some(rate_limits) = &self.rate_limits {
             self.charge(rate_limits, request, cost, spent).await?;
         }
-        // Kept only once it parsed and is within the limits.
-        keep.keep(&self.documents).await;
+        // Kept only once it has been validated and run (see `keep_valid`).
+        spent.keep = Some(keep);
         request.set_parsed_query(doc);
         Ok(())
     }

@@ -295,3 +295,85 @@ async fn a_document_runs_by_doc_id_or_document_id() {
         assert!(refused.get("data").is_none_or(Value::is_null));
     }
 }
+
+/// Issue 33: 150 anonymous documents of a megabyte of comment raised the memory by 155 MiB, and
+/// Redis kept each for a week. A document is capped in bytes, kept only once it validated, and
+/// both stores are bounded.
+#[tokio::test]
+async fn persisted_documents_are_capped_validated_and_bounded() {
+    let app = TestApp::demo().await;
+    let store = Arc::new(MemoryDocuments::new(10_000, 4_096));
+    let schema = app.schema.clone().with_documents(Documents {
+        store: store.clone(),
+        trusted: None,
+    });
+    // A megabyte of comment: few tokens, too many bytes; refused and not kept.
+    let huge = format!("{QUERY}\n#{}", "x".repeat(1 << 20));
+    let refused = run(&schema, persisted(Some(&huge), &sha256_hex(&huge))).await;
+    assert_eq!(code(&refused), "QUERY_TOO_COMPLEX", "{refused}");
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("bytes")),
+        "{refused}"
+    );
+    assert_eq!(
+        code(&run(&schema, persisted(None, &sha256_hex(&huge))).await),
+        "PERSISTED_QUERY_NOT_FOUND"
+    );
+    // A document that parses but does not validate is not kept either.
+    let invalid = "{ alliance(code: \"zj-eyewear\") { noSuchField } }";
+    let failed = run(&schema, persisted(Some(invalid), &sha256_hex(invalid))).await;
+    assert_eq!(code(&failed), "GRAPHQL_VALIDATION_FAILED", "{failed}");
+    assert_eq!(
+        code(&run(&schema, persisted(None, &sha256_hex(invalid))).await),
+        "PERSISTED_QUERY_NOT_FOUND"
+    );
+    assert_eq!(store.size(), (0, 0), "nothing kept");
+    // Valid documents are kept within the store's bytes: the oldest go first.
+    let documents: Vec<String> = (0..60).map(|i| format!("{QUERY} # {i:0>100}")).collect();
+    for document in &documents {
+        let sent = run(&schema, persisted(Some(document), &sha256_hex(document))).await;
+        assert!(sent.get("errors").is_none(), "{sent}");
+    }
+    let (count, bytes) = store.size();
+    assert!(
+        bytes <= 4_096 && count < 60,
+        "{count} documents, {bytes} bytes"
+    );
+    assert_eq!(
+        code(&run(&schema, persisted(None, &sha256_hex(&documents[0]))).await),
+        "PERSISTED_QUERY_NOT_FOUND"
+    );
+    let last = run(&schema, persisted(None, &sha256_hex(&documents[59]))).await;
+    assert!(last.get("errors").is_none(), "{last}");
+
+    // In Redis, at most the store's capacity: the oldest are dropped with their keys.
+    let Some(url) = crate::helpers::redis_url() else {
+        return;
+    };
+    let link = Arc::new(RedisLink::new(&url, &crate::helpers::redis_prefix()).expect("link"));
+    let redis_store = Arc::new(RedisDocuments::with_capacity(link, 5));
+    let shared = app.schema.clone().with_documents(Documents {
+        store: redis_store.clone(),
+        trusted: None,
+    });
+    for document in documents.iter().take(12) {
+        let sent = run(&shared, persisted(Some(document), &sha256_hex(document))).await;
+        assert!(sent.get("errors").is_none(), "{sent}");
+    }
+    assert_eq!(redis_store.len().await, Some(5));
+    assert_eq!(
+        code(&run(&shared, persisted(None, &sha256_hex(&documents[0]))).await),
+        "PERSISTED_QUERY_NOT_FOUND"
+    );
+    let kept = run(&shared, persisted(None, &sha256_hex(&documents[11]))).await;
+    assert!(kept.get("errors").is_none(), "{kept}");
+    let invalid_shared = run(&shared, persisted(Some(invalid), &sha256_hex(invalid))).await;
+    assert_eq!(code(&invalid_shared), "GRAPHQL_VALIDATION_FAILED");
+    assert_eq!(
+        redis_store.len().await,
+        Some(5),
+        "an invalid one is not kept"
+    );
+}
