@@ -346,7 +346,7 @@ impl RedisDocuments {
     }
 
     /// How many documents the index holds.
-    pub async fn len(&self) -> Option<usize> {
+    pub async fn kept(&self) -> Option<usize> {
         let mut conn = self.link.connection().await?;
         redis::AsyncCommands::zcard(&mut conn, self.link.key("apq-index"))
             .await

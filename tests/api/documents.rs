@@ -362,7 +362,7 @@ async fn persisted_documents_are_capped_validated_and_bounded() {
         let sent = run(&shared, persisted(Some(document), &sha256_hex(document))).await;
         assert!(sent.get("errors").is_none(), "{sent}");
     }
-    assert_eq!(redis_store.len().await, Some(5));
+    assert_eq!(redis_store.kept().await, Some(5));
     assert_eq!(
         code(&run(&shared, persisted(None, &sha256_hex(&documents[0]))).await),
         "PERSISTED_QUERY_NOT_FOUND"
@@ -372,7 +372,7 @@ async fn persisted_documents_are_capped_validated_and_bounded() {
     let invalid_shared = run(&shared, persisted(Some(invalid), &sha256_hex(invalid))).await;
     assert_eq!(code(&invalid_shared), "GRAPHQL_VALIDATION_FAILED");
     assert_eq!(
-        redis_store.len().await,
+        redis_store.kept().await,
         Some(5),
         "an invalid one is not kept"
     );
