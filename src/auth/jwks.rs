@@ -2,9 +2,14 @@
 //! and fetched again when a token names a key not seen yet (the provider rotated) or the kept set
 //! is older than its refresh period. The algorithm is the configured one, never the token's: a
 //! published key of another type, or one whose `alg` says otherwise, is not used.
+//!
+//! A token naming a known key is verified from the kept set without waiting for anything: the
+//! fetch runs outside the keys' lock, one at a time, so a slow provider (or tokens naming keys
+//! that do not exist) delays only the requests that need the new set.
 
 use std::{
     collections::HashMap,
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -29,14 +34,17 @@ pub struct JwksKeys {
     /// The least time between two fetches, so tokens naming unknown keys cannot make the
     /// server hammer the provider.
     min_interval: Duration,
-    state: Mutex<State>,
+    /// Read by every token; written only when a fetch has finished.
+    kept: std::sync::RwLock<Arc<Kept>>,
+    /// Held by the one fetch under way, with the time of the last attempt.
+    fetching: Mutex<Option<Instant>>,
 }
 
+/// The keys kept, and when they were fetched.
 #[derive(Default)]
-struct State {
+struct Kept {
     keys: HashMap<String, DecodingKey>,
     fetched: Option<Instant>,
-    attempted: Option<Instant>,
 }
 
 impl std::fmt::Debug for JwksKeys {
@@ -71,44 +79,80 @@ impl JwksKeys {
             client,
             refresh,
             min_interval,
-            state: Mutex::new(State::default()),
+            kept: std::sync::RwLock::default(),
+            fetching: Mutex::new(None),
         })
     }
 
-    /// The key a token's `kid` names.
-    pub async fn key(&self, kid: Option<&str>) -> AppResult<DecodingKey> {
+    fn kept(&self) -> Arc<Kept> {
+        self.kept.read().map(|k| k.clone()).unwrap_or_default()
+    }
+
+    /// The key a token's `kid` names: from the kept set at once when it holds it (a stale set is
+    /// refreshed in the background, one fetch at a time), else after the one fetch that may run
+    /// now.
+    pub async fn key(self: &Arc<Self>, kid: Option<&str>) -> AppResult<DecodingKey> {
         let kid = kid.ok_or_else(|| {
             AppError::Unauthenticated("the token names no signing key (kid)".to_owned())
         })?;
-        let mut state = self.state.lock().await;
-        let fresh = state.fetched.is_some_and(|t| t.elapsed() < self.refresh);
-        if fresh && let Some(key) = state.keys.get(kid) {
+        let kept = self.kept();
+        if let Some(key) = kept.keys.get(kid) {
+            let fresh = kept.fetched.is_some_and(|t| t.elapsed() < self.refresh);
+            if !fresh {
+                // In the background: this token, and every other, goes on with the kept key.
+                let this = self.clone();
+                tokio::spawn(async move {
+                    if let Ok(attempted) = this.fetching.try_lock() {
+                        let _logged = this.refresh(attempted).await;
+                    }
+                });
+            }
             return Ok(key.clone());
         }
-        let may_fetch = state
-            .attempted
-            .is_none_or(|t| t.elapsed() >= self.min_interval);
-        if may_fetch {
-            state.attempted = Some(Instant::now());
-            match self.fetch().await {
-                Ok(keys) => {
-                    state.keys = keys;
-                    state.fetched = Some(Instant::now());
-                }
-                Err(e) if state.keys.is_empty() => {
-                    tracing::warn!(error = %e, "the identity provider's keys cannot be read");
-                    return Err(AppError::Unavailable(e.into()));
-                }
-                // The keys kept go on serving while the provider is out of reach.
-                Err(e) => tracing::warn!(error = %e, "refreshing the identity provider's keys"),
-            }
+        // A key not seen: wait for the fetch under way (its keys may hold it), or run one.
+        let attempted = self.fetching.lock().await;
+        if let Some(key) = self.kept().keys.get(kid) {
+            return Ok(key.clone());
         }
-        state.keys.get(kid).cloned().ok_or_else(|| {
+        if let Err(e) = self.refresh(attempted).await
+            && self.kept().keys.is_empty()
+        {
+            return Err(AppError::Unavailable(e.into()));
+        }
+        self.kept().keys.get(kid).cloned().ok_or_else(|| {
             AppError::Unauthenticated(
                 "the token's signing key (kid) is not one the identity provider publishes"
                     .to_owned(),
             )
         })
+    }
+
+    /// Fetches the set, unless the last attempt was less than `min_interval` ago, while holding
+    /// only the fetch's own lock; the kept keys go on serving while the provider is out of reach.
+    async fn refresh(
+        &self,
+        mut attempted: tokio::sync::MutexGuard<'_, Option<Instant>>,
+    ) -> Result<(), String> {
+        if attempted.is_some_and(|t| t.elapsed() < self.min_interval) {
+            return Ok(());
+        }
+        *attempted = Some(Instant::now());
+        match self.fetch().await {
+            Ok(keys) => {
+                let fresh = Arc::new(Kept {
+                    keys,
+                    fetched: Some(Instant::now()),
+                });
+                if let Ok(mut kept) = self.kept.write() {
+                    *kept = fresh;
+                }
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the identity provider's keys cannot be read");
+                Err(e)
+            }
+        }
     }
 
     async fn fetch(&self) -> Result<HashMap<String, DecodingKey>, String> {

@@ -38,18 +38,23 @@ struct KeyServer {
     url: String,
     keys: Arc<std::sync::Mutex<Value>>,
     fetches: Arc<AtomicUsize>,
+    /// Milliseconds each answer waits (a slow provider).
+    delay_ms: Arc<AtomicUsize>,
 }
 
 async fn key_server(keys: Value) -> KeyServer {
     let keys = Arc::new(std::sync::Mutex::new(keys));
     let fetches = Arc::new(AtomicUsize::new(0));
-    let (k, f) = (keys.clone(), fetches.clone());
+    let delay_ms = Arc::new(AtomicUsize::new(0));
+    let (k, f, d) = (keys.clone(), fetches.clone(), delay_ms.clone());
     let app = axum::Router::new().route(
         "/certs",
         axum::routing::get(move || {
-            let (k, f) = (k.clone(), f.clone());
+            let (k, f, d) = (k.clone(), f.clone(), d.clone());
             async move {
                 f.fetch_add(1, Ordering::SeqCst);
+                let wait = d.load(Ordering::SeqCst) as u64;
+                tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
                 let set = k.lock().expect("keys").clone();
                 axum::Json(set)
             }
@@ -60,7 +65,12 @@ async fn key_server(keys: Value) -> KeyServer {
         .expect("bind");
     let url = format!("http://{}/certs", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, app).await });
-    KeyServer { url, keys, fetches }
+    KeyServer {
+        url,
+        keys,
+        fetches,
+        delay_ms,
+    }
 }
 
 fn sign(pem: &str, alg: Algorithm, kid: &str, claims: &Value) -> String {
@@ -536,4 +546,52 @@ async fn a_learner_downloads_their_record_as_a_file() {
         .await
         .expect("send");
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+}
+
+/// Issue 33: a token naming an unknown `kid` refetched the keys while holding their lock, and
+/// valid tokens waited 4.2 s behind a slow provider. The fetch runs outside the lock: a token
+/// naming a known key is served while it runs.
+#[tokio::test]
+async fn a_slow_provider_delays_only_tokens_that_need_its_new_keys() {
+    let idp = key_server(json!({ "keys": [published("rs256")] })).await;
+    let mut settings = TestServer::settings();
+    settings.identity.jwt_algorithm = JwtAlgorithm::RS256;
+    settings.identity.jwt_secret = None;
+    settings.identity.jwks_url = Some(idp.url.as_str().into());
+    settings.identity.jwks_refresh_secs = 1;
+    settings.identity.jwt_issuer = ISSUER.to_owned();
+    settings.identity.claims.role = "skillgraph_role".to_owned();
+    settings.identity.claims.roles = [("hrss-officer".to_owned(), Role::Regulator)].into();
+    let server = Arc::new(TestServer::start_with(settings).await);
+    let claims = json!({
+        "sub": "u-2001", "iss": ISSUER, "aud": "skillgraph", "iat": now(), "exp": now() + 600,
+        "jti": "idp-slow", "skillgraph_role": "hrss-officer", "region": "321100",
+    });
+    let valid = sign("rs256-private.pem", Algorithm::RS256, "rs-2026-a", &claims);
+    let (status, body) = viewer(&server, &valid).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // The provider turns slow; a token naming a key it never published makes the server ask it.
+    idp.delay_ms.store(3_000, Ordering::SeqCst);
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let unknown = sign("rs256-private.pem", Algorithm::RS256, "rs-rotated", &claims);
+    let asking = {
+        let server = server.clone();
+        tokio::spawn(async move { viewer(&server, &unknown).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    let (status, body) = viewer(&server, &valid).await;
+    let waited = started.elapsed();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        waited < std::time::Duration::from_millis(1_500),
+        "a known key waited {waited:?} for the slow provider"
+    );
+    let (status, _) = asking.await.expect("no panic");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the unknown key stays unknown"
+    );
 }
