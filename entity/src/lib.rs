@@ -40,6 +40,7 @@ pub mod recommendation;
 pub mod region;
 pub mod resource_occupation;
 pub mod sign_in;
+pub mod subject_revocation;
 pub mod subsidy_claim;
 pub mod subsidy_slot;
 pub mod subsidy_standard;

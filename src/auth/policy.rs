@@ -329,6 +329,24 @@ pub fn revoke_sign_in(
     }
 }
 
+/// Revoking what no sign-in shows: a token never used yet (by its `jti`; `subject` is then
+/// `None`), or every token of a subject, seen or not. The system administrator, or a subject for
+/// itself (signing out everywhere); a regulator or an organization's administrator revokes the
+/// sign-ins it sees, one by one.
+pub fn revoke_unseen(viewer: &Viewer, subject: Option<&str>) -> AppResult<()> {
+    match viewer.role {
+        Role::SystemAdmin => Ok(()),
+        Role::Public => Err(AppError::Unauthenticated(
+            "revoking tokens needs a token".to_owned(),
+        )),
+        _ if subject == Some(viewer.subject.as_str()) => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "a token not seen yet, or every token of another subject, is revoked by the system administrator"
+                .to_owned(),
+        )),
+    }
+}
+
 /// Whether a viewer may read the contact of `organization_id` (in `region_id`): its own users,
 /// the regulator of its region, the system administrator. It may name a person.
 pub fn see_organization_contact(viewer: &Viewer, organization_id: i32, region_id: i32) -> bool {

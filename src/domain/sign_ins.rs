@@ -3,7 +3,7 @@
 //! refused on its next request and its open sockets are closed.
 
 use chrono::{DateTime, Utc};
-use entity::sign_in;
+use entity::{sign_in, subject_revocation};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Select,
     sea_query::Expr,
@@ -23,8 +23,18 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-/// Admits a verified token: refused if it was revoked; recorded the first time it is seen.
+/// Admits a verified token: refused if it was revoked (by its `jti`, or with every token of its
+/// subject issued until then); recorded the first time it is seen.
 pub async fn admit(db: &DatabaseConnection, claims: &Claims, viewer: &Viewer) -> AppResult<()> {
+    if let Some(revoked) = subject_revocation::Entity::find_by_id(claims.sub.clone())
+        .one(db)
+        .await?
+        && i64::try_from(claims.iat).unwrap_or(i64::MAX) <= revoked.revoked_before.timestamp()
+    {
+        return Err(AppError::Unauthenticated(
+            "the token's subject was signed out everywhere after it was issued".to_owned(),
+        ));
+    }
     if let Some(seen) = sign_in::Entity::find_by_id(claims.jti.clone())
         .one(db)
         .await?
@@ -85,10 +95,9 @@ pub async fn revoke(
     jti: &str,
     reason: Reason,
 ) -> AppResult<sign_in::Model> {
-    let found = sign_in::Entity::find_by_id(jti.to_owned())
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("sign-in"))?;
+    let Some(found) = sign_in::Entity::find_by_id(jti.to_owned()).one(db).await? else {
+        return revoke_unseen(db, caller, jti, reason).await;
+    };
     policy::revoke_sign_in(
         &caller.viewer,
         &found.subject,
@@ -131,6 +140,127 @@ pub async fn revoke(
         .ok_or_else(|| AppError::internal("a sign-in vanished in its transaction"))?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// Revokes a token before its first use (a leaked one): its sign-in is recorded as revoked, so
+/// it is refused when it comes. The system administrator alone, who cannot know whose it is.
+async fn revoke_unseen(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    jti: &str,
+    reason: Reason,
+) -> AppResult<sign_in::Model> {
+    policy::revoke_unseen(&caller.viewer, None)?;
+    let jti = crate::domain::input::one::<crate::domain::input::Text<200>>("input.jti", jti)?;
+    let now = Utc::now();
+    let txn = super::begin_write(db).await?;
+    let inserted = sign_in::Entity::insert(sign_in::ActiveModel {
+        jti: Set(jti.as_str().to_owned()),
+        subject: Set(String::new()),
+        role: Set(String::new()),
+        organization_id: Set(None),
+        region_id: Set(None),
+        first_seen_at: Set(now),
+        // Kept as long as any token may live, then retention may drop it.
+        expires_at: Set(now + chrono::Duration::days(366)),
+        revoked_at: Set(Some(now)),
+        revoked_by: Set(Some(caller.viewer.subject.clone())),
+        reason: Set(Some(reason.as_str().to_owned())),
+    })
+    .exec_with_returning(&txn)
+    .await
+    .map_err(|e| super::conflict_on_duplicate(e, "the sign-in is revoked already"))?;
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "revokeSignIn",
+            target_type: "SignIn",
+            target_id: inserted.jti.clone(),
+            region_id: None,
+            changes: Some(json!({ "unseen": true, "reason": reason.as_str() })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(inserted)
+}
+
+/// What revoking a subject did.
+#[derive(Debug, Clone)]
+pub struct SubjectRevoked {
+    /// The subject.
+    pub subject: String,
+    /// Its tokens issued at or before this moment are refused.
+    pub revoked_before: DateTime<Utc>,
+    /// Sign-ins of it that were active and are now revoked.
+    pub sign_ins: u64,
+}
+
+/// Signs a subject out everywhere: every token of it issued until now is refused, seen or not,
+/// and its active sign-ins are revoked (their sockets close). The subject itself or the system
+/// administrator. Audited.
+pub async fn revoke_subject(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    subject: &str,
+    reason: Reason,
+) -> AppResult<SubjectRevoked> {
+    let subject =
+        crate::domain::input::one::<crate::domain::input::Text<200>>("input.subject", subject)?;
+    let subject = subject.as_str().to_owned();
+    policy::revoke_unseen(&caller.viewer, Some(&subject))?;
+    let now = Utc::now();
+    let txn = super::begin_write(db).await?;
+    subject_revocation::Entity::insert(subject_revocation::ActiveModel {
+        subject: Set(subject.clone()),
+        revoked_before: Set(now),
+        revoked_by: Set(caller.viewer.subject.clone()),
+        reason: Set(reason.as_str().to_owned()),
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::column(subject_revocation::Column::Subject)
+            .update_columns([
+                subject_revocation::Column::RevokedBefore,
+                subject_revocation::Column::RevokedBy,
+                subject_revocation::Column::Reason,
+            ])
+            .to_owned(),
+    )
+    .exec(&txn)
+    .await?;
+    let revoked = sign_in::Entity::update_many()
+        .col_expr(sign_in::Column::RevokedAt, Expr::value(Some(now)))
+        .col_expr(
+            sign_in::Column::RevokedBy,
+            Expr::value(Some(caller.viewer.subject.clone())),
+        )
+        .col_expr(
+            sign_in::Column::Reason,
+            Expr::value(Some(reason.as_str().to_owned())),
+        )
+        .filter(sign_in::Column::Subject.eq(subject.clone()))
+        .filter(sign_in::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "revokeSubject",
+            target_type: "Subject",
+            target_id: subject.clone(),
+            region_id: None,
+            changes: Some(json!({ "reason": reason.as_str(), "signIns": revoked.rows_affected })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(SubjectRevoked {
+        subject,
+        revoked_before: now,
+        sign_ins: revoked.rows_affected,
+    })
 }
 
 /// Which sign-ins to list.

@@ -756,6 +756,12 @@ const CELLS: &[Cell] = &[
         allowed: &[Role::Regulator, Role::SystemAdmin],
     },
     Cell {
+        name: "revokeSubject",
+        query: "mutation { revokeSubject(input: {subject: \"matrix-subject\", reason: \"left the company\"}) { signIns } }",
+        variables: |_| json!({}),
+        allowed: &[Role::SystemAdmin],
+    },
+    Cell {
         name: "admitMembershipApplication",
         query: "mutation($a: ID!) { admitMembershipApplication(input: {application: $a}) { status } }",
         variables: |f| json!({ "a": f.admit_application }),

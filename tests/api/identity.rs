@@ -595,3 +595,91 @@ async fn a_slow_provider_delays_only_tokens_that_need_its_new_keys() {
         "the unknown key stays unknown"
     );
 }
+
+/// Issue 33: a leaked token could not be revoked before its first use. The system administrator
+/// revokes a `jti` never seen, and a subject signs out everywhere: its tokens issued until then
+/// are refused, used or not, and later ones are good.
+#[tokio::test]
+async fn unseen_tokens_and_whole_subjects_are_revoked() {
+    let server = TestServer::start(1 << 20).await;
+    let admin = hs256(&json!({
+        "sub": "root", "role": "SYSTEM_ADMIN", "iss": "skillgraph", "aud": "skillgraph",
+        "iat": now(), "exp": now() + 600, "jti": "admin-1",
+    }));
+    let officer = |jti: &str, iat: u64| {
+        hs256(&json!({
+            "sub": "officer-7", "role": "REGULATOR", "region": "321100", "iss": "skillgraph",
+            "aud": "skillgraph", "iat": iat, "exp": now() + 600, "jti": jti,
+        }))
+    };
+    // Leaked before it was ever used: revoked by its id, refused at its first use.
+    let leaked = officer("leaked-1", now());
+    let (_, done) = graphql(
+        &server,
+        &admin,
+        r#"mutation { revokeSignIn(input: {jti: "leaked-1", reason: "泄露"}) { jti active } }"#,
+    )
+    .await;
+    assert_eq!(done["data"]["revokeSignIn"]["active"], false, "{done}");
+    let (status, body) = graphql(&server, &leaked, "{ viewer { role } }").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    // Only the system administrator revokes what nobody has seen.
+    let used = officer("used-1", now());
+    let (status, _) = graphql(&server, &used, "{ viewer { role } }").await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, refused) = graphql(
+        &server,
+        &used,
+        r#"mutation { revokeSignIn(input: {jti: "someone-elses", reason: "x"}) { jti } }"#,
+    )
+    .await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{refused}"
+    );
+
+    // The subject signs out everywhere: the token it used and one it never used are refused.
+    let unused = officer("unused-1", now());
+    let (_, out) = graphql(
+        &server,
+        &used,
+        r#"mutation { revokeSubject(input: {subject: "officer-7", reason: "换岗"}) { subject signIns revokedBefore } }"#,
+    )
+    .await;
+    assert_eq!(
+        out["data"]["revokeSubject"]["subject"], "officer-7",
+        "{out}"
+    );
+    assert_eq!(out["data"]["revokeSubject"]["signIns"], 1, "{out}");
+    for (token, why) in [(&used, "used"), (&unused, "never used")] {
+        let (status, body) = graphql(&server, token, "{ viewer { role } }").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{why}: {body}");
+    }
+    // Another subject's tokens are the system administrator's to revoke.
+    let (_, other) = graphql(
+        &server,
+        &admin,
+        r#"mutation { revokeSubject(input: {subject: "officer-8", reason: "离职"}) { signIns } }"#,
+    )
+    .await;
+    assert_eq!(other["data"]["revokeSubject"]["signIns"], 0, "{other}");
+    let stranger = hs256(&json!({
+        "sub": "officer-9", "role": "REGULATOR", "region": "321100", "iss": "skillgraph",
+        "aud": "skillgraph", "iat": now(), "exp": now() + 600, "jti": "officer-9-a",
+    }));
+    let (_, forbidden) = graphql(
+        &server,
+        &stranger,
+        r#"mutation { revokeSubject(input: {subject: "officer-8", reason: "x"}) { signIns } }"#,
+    )
+    .await;
+    assert_eq!(
+        forbidden["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{forbidden}"
+    );
+    // A token issued after the revocation is good.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let fresh = officer("fresh-1", now());
+    let (status, body) = graphql(&server, &fresh, "{ viewer { role } }").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}

@@ -1,7 +1,7 @@
 //! `Mutation`: registering organizations, founding alliances, and applications to join them.
 
 use crate::graphql::scalars::Date;
-use async_graphql::{Context, ID, InputObject, Object};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 use crate::graphql::{
     context::{api, caller},
@@ -148,7 +148,8 @@ impl OnboardingMutation {
 
     /// Revokes a sign-in before it expires (its own subject, signing out; the REGULATOR of its
     /// region; SYSTEM_ADMIN): the token is refused from its next request and its open sockets
-    /// are closed. A revoked sign-in is a CONFLICT. Audited.
+    /// are closed. A token never used yet (a leaked one) is revoked by SYSTEM_ADMIN alone and
+    /// refused when it comes. A revoked sign-in is a CONFLICT. Audited.
     async fn revoke_sign_in(
         &self,
         ctx: &Context<'_>,
@@ -165,6 +166,26 @@ impl OnboardingMutation {
             )
             .await?,
         ))
+    }
+
+    /// Signs a subject out everywhere (the subject itself, or SYSTEM_ADMIN): every token of it
+    /// issued until now is refused, whether it was used yet or not, and its active sign-ins are
+    /// revoked (their sockets close). Tokens issued later are good. Audited.
+    async fn revoke_subject(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The subject and why.")] input: RevokeSubjectInput,
+    ) -> async_graphql::Result<SubjectRevoked> {
+        let api = api(ctx)?;
+        let reason = input::one::<Reason>("input.reason", &input.reason)?;
+        let done =
+            sign_ins::revoke_subject(&*api.db.turn().await?, &caller(ctx), &input.subject, reason)
+                .await?;
+        Ok(SubjectRevoked {
+            subject: done.subject,
+            revoked_before: done.revoked_before.into(),
+            sign_ins: i32::try_from(done.sign_ins).unwrap_or(i32::MAX),
+        })
     }
 
     /// Rejects a PENDING application with a reason the applicant reads (the alliance's
@@ -205,6 +226,26 @@ pub struct RevokeSignInInput {
     pub jti: String,
     /// Why, 1 to 500 characters.
     pub reason: String,
+}
+
+/// A subject to sign out everywhere.
+#[derive(InputObject)]
+pub struct RevokeSubjectInput {
+    /// The tokens' subject (`sub`), 1 to 200 characters.
+    pub subject: String,
+    /// Why, 1 to 500 characters.
+    pub reason: String,
+}
+
+/// A subject signed out everywhere.
+#[derive(SimpleObject)]
+pub struct SubjectRevoked {
+    /// The subject.
+    pub subject: String,
+    /// Its tokens issued at or before this moment are refused.
+    pub revoked_before: crate::graphql::scalars::DateTime,
+    /// Its active sign-ins that were revoked now.
+    pub sign_ins: i32,
 }
 
 /// An organization to register.
