@@ -27,6 +27,9 @@ use crate::{
 pub struct App {
     listener: TcpListener,
     router: axum::Router,
+    /// `/metrics`, on a listener of its own.
+    metrics_listener: TcpListener,
+    metrics: axum::Router,
     schema: AppSchema,
     limits: HttpLimits,
 }
@@ -146,24 +149,28 @@ impl App {
                 ttl: std::time::Duration::from_secs(settings.server.public_cache_ttl_secs),
             })
         };
-        let router = http::router(
-            HttpState {
-                schema: schema.clone(),
-                db,
-                verifier: secrets.verifier.clone(),
-                access: settings.access_rules(),
-                limits: settings.http_limits(),
-                sockets: Arc::default(),
-                events,
-            },
-            settings.http_limits(),
-        );
+        let state = HttpState {
+            schema: schema.clone(),
+            db,
+            verifier: secrets.verifier.clone(),
+            access: settings.access_rules(),
+            limits: settings.http_limits(),
+            sockets: Arc::default(),
+            events,
+        };
+        let metrics = http::metrics_router(state.clone());
+        let router = http::router(state, settings.http_limits());
         let listener = TcpListener::bind(settings.server.listen)
             .await
             .with_context(|| format!("binding {}", settings.server.listen))?;
+        let metrics_listener = TcpListener::bind(settings.server.metrics_listen)
+            .await
+            .with_context(|| format!("binding {} (metrics)", settings.server.metrics_listen))?;
         Ok(Self {
             listener,
             router,
+            metrics_listener,
+            metrics,
             schema,
             limits: settings.http_limits(),
         })
@@ -172,6 +179,11 @@ impl App {
     /// The address the server listens on.
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// The address `/metrics` is served on.
+    pub fn metrics_addr(&self) -> std::io::Result<SocketAddr> {
+        self.metrics_listener.local_addr()
     }
 
     /// The schema the server executes.
@@ -190,6 +202,16 @@ impl App {
         use tower::ServiceExt as _;
         // Stopping: every connection is told to finish its request in flight and close.
         let (stopping, _) = tokio::sync::watch::channel(false);
+        let mut metrics_stop = stopping.subscribe();
+        let metrics = axum::serve(self.metrics_listener, self.metrics.clone())
+            .with_graceful_shutdown(async move {
+                let _ = metrics_stop.wait_for(|s| *s).await;
+            });
+        tokio::spawn(async move {
+            if let Err(err) = metrics.await {
+                tracing::warn!(error = %err, "the metrics listener stopped");
+            }
+        });
         let open = Arc::new(tokio::sync::Semaphore::new(0));
         let mut connections = 0u32;
         let mut shutdown = std::pin::pin!(shutdown);

@@ -23,6 +23,7 @@
 //! | `database.request_share_percent` | `SKILLGRAPH_DATABASE_REQUEST_SHARE_PERCENT` | `50`: the most of the pool one request holds at once (at least 2 connections) |
 //! | `database.public_share_percent` | `SKILLGRAPH_DATABASE_PUBLIC_SHARE_PERCENT` | `50`: the most of the pool all anonymous requests hold at once (at least 2); the rest is for signed-in callers |
 //! | `server.revocation_poll_ms` | `SKILLGRAPH_REVOCATION_POLL_MS` | `5000`: how often an open WebSocket asks whether its token was revoked |
+//! | `server.metrics_listen` | `SKILLGRAPH_METRICS_LISTEN` | `127.0.0.1:9464`: where `/metrics` is served, on a listener of its own (never on the API's) |
 //! | `identity.jwt_algorithm` | `SKILLGRAPH_JWT_ALGORITHM` | `HS256` (or `RS256`, `ES256`) |
 //! | `identity.jwt_secret` | `SKILLGRAPH_JWT_SECRET` | generated into the keys file |
 //! | `identity.jwt_public_key_file` | `SKILLGRAPH_JWT_PUBLIC_KEY_FILE` | none (needed for RS256/ES256) |
@@ -179,6 +180,8 @@ pub struct Server {
     pub federation: bool,
     /// How often an open WebSocket asks whether its token was revoked, in milliseconds.
     pub revocation_poll_ms: u64,
+    /// The address `/metrics` is served on, apart from the API (the monitoring network's).
+    pub metrics_listen: SocketAddr,
 }
 
 impl Default for Server {
@@ -193,6 +196,7 @@ impl Default for Server {
             trusted_documents: None,
             federation: false,
             revocation_poll_ms: 5_000,
+            metrics_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
         }
     }
 }
@@ -476,6 +480,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("trusted_documents", "server.trusted_documents"),
     ("federation", "server.federation"),
     ("revocation_poll_ms", "server.revocation_poll_ms"),
+    ("metrics_listen", "server.metrics_listen"),
     ("database_url", "database.url"),
     ("database_max_connections", "database.max_connections"),
     ("database_acquire_timeout_ms", "database.acquire_timeout_ms"),

@@ -3,9 +3,11 @@
 //! refusals, open subscriptions and the database pool. One [`Metrics`] per application (several
 //! instances in one process count apart).
 //!
-//! Operation names come from clients, so at most [`MOST_OPERATION_NAMES`] distinct names are
-//! labels; later ones are counted as `other` (a script inventing names cannot grow the series
-//! without bound).
+//! Operation names come from clients, so only the names of operations that ran become labels
+//! (a refused or throttled one is `not-run`), and at most [`MOST_OPERATION_NAMES`] of them; later
+//! ones are counted as `other` (a script inventing names cannot grow the series without bound).
+//! The metrics are served on a listener of their own (`server.metrics_listen`), never on the
+//! API's port.
 
 use std::{collections::HashSet, sync::Mutex};
 
@@ -51,7 +53,8 @@ impl Outcome {
 /// The labels of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 pub struct RequestLabels {
-    /// The operation's name (`anonymous` without one, `other` past the limit).
+    /// The operation's name (`anonymous` without one, `not-run` when it did not run, `other`
+    /// past the limit).
     pub operation: String,
     /// `query`, `mutation`, `subscription`, or `unknown` when the document never parsed.
     pub kind: String,
@@ -196,7 +199,15 @@ impl Metrics {
         cost: Option<u64>,
         statements: u64,
     ) {
-        let operation = self.operation_label(operation);
+        // A name becomes a label only once its operation ran: a script sending documents that
+        // never run (refused, throttled) cannot use up the labels.
+        let operation = match outcome {
+            Outcome::Ok | Outcome::Error => self.operation_label(operation),
+            Outcome::Refused | Outcome::Throttled => match operation {
+                Some(name) if !name.is_empty() => "not-run".to_owned(),
+                _ => "anonymous".to_owned(),
+            },
+        };
         self.requests
             .get_or_create(&RequestLabels {
                 operation,

@@ -127,7 +127,6 @@ pub fn router(state: HttpState, limits: HttpLimits) -> Router {
         .route("/my-data", get(my_data::my_data))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -168,8 +167,16 @@ pub fn router(state: HttpState, limits: HttpLimits) -> Router {
         .with_state(state)
 }
 
+/// The router of the metrics listener: `/metrics` alone, apart from the API's port, so the
+/// public cannot read operation names or fill the label table.
+pub fn metrics_router(state: HttpState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(state)
+}
+
 /// `/metrics`: this instance's counters in Prometheus's text format (with the pool's state as of
-/// the scrape). Serve it to the monitoring network only: operation names are visible there.
+/// the scrape). Served on its own listener ([`metrics_router`]), for the monitoring network.
 async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
     (
         [(

@@ -574,6 +574,8 @@ pub struct TestServer {
     pub base: String,
     /// A client.
     pub client: reqwest::Client,
+    /// `/metrics`, on its own listener.
+    pub metrics: String,
     _db: TestDb,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
@@ -591,6 +593,7 @@ impl TestServer {
         use base64::Engine;
         let mut settings = Settings::default();
         settings.server.listen = "127.0.0.1:0".parse().expect("address");
+        settings.server.metrics_listen = "127.0.0.1:0".parse().expect("address");
         settings.limits.loader_delay_ms = 20;
         settings.identity.jwt_secret = Some(TEST_JWT_SECRET.into());
         settings.identity.personal_data_key = Some(
@@ -610,12 +613,14 @@ impl TestServer {
             .await
             .expect("app");
         let addr = app.local_addr().expect("bound");
+        let metrics = app.metrics_addr().expect("bound");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until_stopped(async move {
             let _ = stopped.await;
         }));
         Self {
             base: format!("http://{addr}"),
+            metrics: format!("http://{metrics}/metrics"),
             client: reqwest::Client::new(),
             _db: db,
             _stop: stop,

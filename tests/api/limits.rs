@@ -143,10 +143,14 @@ async fn directives_aliases_tokens_and_root_fields_are_bounded() {
         .collect();
     let (refused, _) = run(&schema, &format!("{{ {aliases} }}")).await;
     assert_refused(&refused, "allowed");
-    // A document past the token limit is refused before it is parsed.
+    // A document past the token limit (24 KB, within the byte limit) is refused before it is
+    // parsed; one past the byte limit too, whatever its tokens.
+    let many = format!("{{ {} }}", "a ".repeat(12_000));
+    let (refused, _) = run(&schema, &many).await;
+    assert_refused(&refused, "tokens allowed");
     let huge = format!("{{ {} }}", "regions { code } ".repeat(20_000));
     let (refused, _) = run(&schema, &huge).await;
-    assert_refused(&refused, "tokens allowed");
+    assert_refused(&refused, "bytes, more than");
     // Too many root fields.
     let roots: String = (0..40)
         .map(|i| format!("r{i}: regions {{ code }} "))

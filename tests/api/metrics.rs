@@ -11,7 +11,7 @@ use crate::helpers::{TestApp, TestServer};
 async fn scrape(server: &TestServer) -> Scrape {
     let response = server
         .client
-        .get(server.url("/metrics"))
+        .get(&server.metrics)
         .send()
         .await
         .expect("send");
@@ -149,5 +149,56 @@ async fn statements_and_open_subscriptions_are_counted_per_instance() {
     assert_eq!(
         value(&parse(text(&app)), "skillgraph_subscriptions_open", &[]),
         0.0
+    );
+}
+
+/// Issue 33: `/metrics` was public on the API port, and any caller could use up its 200
+/// operation-name labels. It is served on a listener of its own, and only operations that ran
+/// become labels.
+#[tokio::test]
+async fn metrics_live_apart_and_label_only_operations_that_ran() {
+    let server = TestServer::start(1 << 20).await;
+    let on_api = server
+        .client
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(on_api.status(), reqwest::StatusCode::NOT_FOUND);
+    for i in 0..30 {
+        server
+            .client
+            .post(server.url("/graphql"))
+            .json(&json!({ "query": format!("query Invented{i} {{ nothing }}") }))
+            .send()
+            .await
+            .expect("send");
+    }
+    server
+        .client
+        .post(server.url("/graphql"))
+        .json(&json!({ "query": "query Ran { __typename }" }))
+        .send()
+        .await
+        .expect("send");
+    let scraped = scrape(&server).await;
+    let operations: std::collections::BTreeSet<&str> = scraped
+        .samples
+        .iter()
+        .filter(|s| s.metric == "skillgraph_graphql_requests_total")
+        .filter_map(|s| s.labels.get("operation"))
+        .collect();
+    assert!(operations.contains("Ran"), "{operations:?}");
+    assert!(
+        !operations.iter().any(|o| o.starts_with("Invented")),
+        "{operations:?}"
+    );
+    assert_eq!(
+        value(
+            &scraped,
+            "skillgraph_graphql_requests_total",
+            &[("operation", "not-run"), ("outcome", "refused")]
+        ),
+        30.0
     );
 }
