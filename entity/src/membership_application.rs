@@ -1,9 +1,11 @@
 //! An application to join an alliance (入盟申请): an organization asks with a note; the
 //! alliance's administrator or the regulator of its region admits or rejects it with a reason.
+//! Or an invitation: the alliance offers a role, and the invited organization accepts or
+//! declines.
 
 use sea_orm::entity::prelude::*;
 
-use crate::ApplicationStatus;
+use crate::{ApplicationStatus, MembershipRole};
 
 /// An application row. At most one per alliance and organization is PENDING.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -28,6 +30,10 @@ pub struct Model {
     pub decided_by: Option<String>,
     /// When it was made.
     pub created_at: DateTimeUtc,
+    /// The role offered when the alliance invited the organization (its founding invites a lead
+    /// of another region); `None` for the organization's own application. An invitation is
+    /// decided by the invited organization.
+    pub invited_as: Option<MembershipRole>,
 }
 
 /// Relations of an application.

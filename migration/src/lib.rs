@@ -34,6 +34,7 @@ mod m20261203_000022_subsidy_claims;
 mod m20261203_000023_institution_evaluations;
 mod m20261206_000024_training_that_happened;
 mod m20261207_000025_subject_revocations;
+mod m20261207_000026_invitations;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000023_institution_evaluations::Migration),
             Box::new(m20261206_000024_training_that_happened::Migration),
             Box::new(m20261207_000025_subject_revocations::Migration),
+            Box::new(m20261207_000026_invitations::Migration),
         ]
     }
 }

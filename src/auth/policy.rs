@@ -195,6 +195,28 @@ pub fn decide_membership_application(
     ))
 }
 
+/// Deciding an invitation: the invited organization, with its own token (an alliance's
+/// administrator or a regulator does not accept a role on an organization's behalf).
+pub fn decide_invitation(viewer: &Viewer, organization_id: i32) -> AppResult<()> {
+    match viewer.role {
+        Role::Public => Err(AppError::Unauthenticated(
+            "deciding an invitation needs the invited organization's token".to_owned(),
+        )),
+        Role::Enterprise
+        | Role::College
+        | Role::TrainingInstitution
+        | Role::AssessmentBody
+        | Role::Regulator
+            if viewer.organization_id == Some(organization_id) =>
+        {
+            Ok(())
+        }
+        _ => Err(AppError::Forbidden(
+            "an invitation is accepted or declined by the invited organization itself".to_owned(),
+        )),
+    }
+}
+
 /// Whether a viewer may see an application of `organization_id` (when given) to `alliance_id`
 /// in `region_id`: those who decide it, and the applying organization itself.
 pub fn see_membership_applications(

@@ -202,7 +202,8 @@ pub struct NewAlliance {
 }
 
 /// Founds an alliance, by the regulator of its region (the system administrator anywhere), with
-/// its lead organizations — of that region only — as LEAD members from the founding day. A code already taken is a
+/// its lead organizations of that region as LEAD members from the founding day (at least one);
+/// a lead of another region is invited, and is a LEAD member once it accepts. A code already taken is a
 /// `CONFLICT`; the alliance, its leads and the audit events commit together.
 pub async fn found(
     db: &DatabaseConnection,
@@ -237,16 +238,17 @@ pub async fn found(
             "no organization has this ID",
         ));
     }
-    // A founder makes leads of its own region's organizations only; one of another region
-    // joins as any organization does, by applying, and the alliance decides.
-    if let Some(foreign) = new.leads.iter().position(|id| {
+    // A founder makes leads of its own region's organizations; one of another region is
+    // invited, and becomes a lead only when it accepts with its own token.
+    let (local, invited): (Vec<i32>, Vec<i32>) = new.leads.iter().copied().partition(|id| {
         leads
             .iter()
-            .any(|o| o.id == *id && o.region_id != new.region_id)
-    }) {
+            .any(|o| o.id == *id && o.region_id == new.region_id)
+    });
+    if local.is_empty() {
         return Err(AppError::validation(
-            format!("input.leads[{foreign}]"),
-            "a lead belongs to the alliance's region; an organization of another region applies to join once the alliance is founded",
+            "input.leads",
+            "at least one lead belongs to the alliance's region (one of another region is invited)",
         ));
     }
     let taken = format!(
@@ -292,7 +294,7 @@ pub async fn found(
         },
     )
     .await?;
-    for lead in &new.leads {
+    for lead in &local {
         super::memberships::admit_in(
             &txn,
             caller,
@@ -302,6 +304,10 @@ pub async fn found(
             saved.founded_on,
         )
         .await?;
+    }
+    for lead in &invited {
+        super::applications::invite_in(&txn, caller, &saved, *lead, entity::MembershipRole::Lead)
+            .await?;
     }
     txn.commit().await?;
     Ok(saved)

@@ -1,6 +1,8 @@
 //! Applications to join an alliance (入盟申请): an organization asks with a note; the alliance's
 //! administrator or the regulator of its region admits it (it becomes a MEMBER that day) or
-//! rejects it with a reason. Pending applications are the deciders' work list.
+//! rejects it with a reason. Pending applications are the deciders' work list. An invitation is
+//! the other way round: the alliance offers a role (its founding invites a lead of another
+//! region) and the invited organization accepts (a member in that role that day) or declines.
 
 use chrono::Utc;
 use entity::{
@@ -64,6 +66,7 @@ pub async fn apply(
         decided_at: Set(None),
         decided_by: Set(None),
         created_at: Set(Utc::now()),
+        invited_as: Set(None),
         ..Default::default()
     })
     .exec_with_returning(&txn)
@@ -85,6 +88,49 @@ pub async fn apply(
     )
     .await?;
     txn.commit().await?;
+    Ok(saved)
+}
+
+/// Invites an organization to an alliance as `role`, inside the caller's transaction (the
+/// founding's): a PENDING invitation the organization accepts or declines with its own token.
+pub(crate) async fn invite_in(
+    txn: &sea_orm::DatabaseTransaction,
+    caller: &Caller,
+    alliance: &alliance::Model,
+    organization_id: i32,
+    role: MembershipRole,
+) -> AppResult<application::Model> {
+    let saved = application::Entity::insert(application::ActiveModel {
+        alliance_id: Set(alliance.id),
+        organization_id: Set(organization_id),
+        note: Set(String::new()),
+        status: Set(ApplicationStatus::Pending),
+        reason: Set(None),
+        decided_at: Set(None),
+        decided_by: Set(None),
+        created_at: Set(Utc::now()),
+        invited_as: Set(Some(role)),
+        ..Default::default()
+    })
+    .exec_with_returning(txn)
+    .await
+    .map_err(|e| super::conflict_on_duplicate(e, PENDING_ALREADY))?;
+    audit::record(
+        txn,
+        caller,
+        audit::Entry {
+            action: "inviteToAlliance",
+            target_type: "MembershipApplication",
+            target_id: NodeKey::MembershipApplication(saved.id).to_id().0,
+            region_id: Some(alliance.region_id),
+            changes: Some(json!({
+                "alliance": alliance.code,
+                "organization": NodeKey::Organization(organization_id).to_id().0,
+                "role": format!("{role:?}").to_uppercase(),
+            })),
+        },
+    )
+    .await?;
     Ok(saved)
 }
 
@@ -113,18 +159,33 @@ pub async fn decide(
         .ok_or_else(|| AppError::not_found("membership application"))?;
     let alliance =
         alliance.ok_or_else(|| AppError::internal("an application without its alliance"))?;
-    policy::decide_membership_application(&caller.viewer, alliance.id, alliance.region_id)?;
+    // An invitation is the invited organization's to decide; an application, the alliance's.
+    match found.invited_as {
+        Some(_) => policy::decide_invitation(&caller.viewer, found.organization_id)?,
+        None => {
+            policy::decide_membership_application(&caller.viewer, alliance.id, alliance.region_id)?;
+        }
+    }
     let txn = super::begin_write(db).await?;
+    let invited = found.invited_as.is_some();
     let (status, reason, action) = match &decision {
         Decision::Admit => (
             ApplicationStatus::Admitted,
             None,
-            "admitMembershipApplication",
+            if invited {
+                "acceptInvitation"
+            } else {
+                "admitMembershipApplication"
+            },
         ),
         Decision::Reject(reason) => (
             ApplicationStatus::Rejected,
             Some(reason.as_str().to_owned()),
-            "rejectMembershipApplication",
+            if invited {
+                "declineInvitation"
+            } else {
+                "rejectMembershipApplication"
+            },
         ),
     };
     let now = Utc::now();
@@ -164,7 +225,7 @@ pub async fn decide(
                 caller,
                 &alliance,
                 found.organization_id,
-                MembershipRole::Member,
+                found.invited_as.unwrap_or(MembershipRole::Member),
                 now.date_naive(),
             )
             .await?,

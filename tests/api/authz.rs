@@ -203,6 +203,8 @@ struct Fixture {
     import_credit_code: String,
     admit_application: Value,
     reject_application: Value,
+    /// Invitations of the enterprise to two alliances (one to accept, one to decline).
+    invitations: (Value, Value),
     pending_correction: Value,
     pending_erasure: Value,
     pending_lines: Vec<Value>,
@@ -576,6 +578,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         pending_erasure: pending_request(app, "ERASURE").await,
         admit_application: pending[0].clone(),
         reject_application: pending[1].clone(),
+        invitations: (Value::Null, Value::Null),
     }
 }
 
@@ -754,6 +757,18 @@ const CELLS: &[Cell] = &[
         query: "mutation { revokeSignIn(input: {jti: \"matrix-sign-in\", reason: \"left the company\"}) { revokedAt } }",
         variables: |_| json!({}),
         allowed: &[Role::Regulator, Role::SystemAdmin],
+    },
+    Cell {
+        name: "acceptInvitation",
+        query: "mutation($a: ID!) { acceptInvitation(input: {application: $a}) { status } }",
+        variables: |f| json!({ "a": f.invitations.0 }),
+        allowed: &[Role::Enterprise],
+    },
+    Cell {
+        name: "declineInvitation",
+        query: "mutation($a: ID!) { declineInvitation(input: {application: $a, reason: \"不参与\"}) { status } }",
+        variables: |f| json!({ "a": f.invitations.1 }),
+        allowed: &[Role::Enterprise],
     },
     Cell {
         name: "revokeSubject",
@@ -1154,6 +1169,61 @@ async fn ready_to_claim(app: &TestApp, f: &Fixture) -> Value {
 }
 
 /// A sign-in of another user of the enterprise, for `revokeSignIn`.
+/// Two invitations of the enterprise, to the first two alliances it neither belongs to nor
+/// applied to (the same rows, with the same IDs, in every role's database).
+async fn invitations_of(app: &TestApp, enterprise: i32) -> (Value, Value) {
+    use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let taken: Vec<i32> = entity::membership::Entity::find()
+        .filter(entity::membership::Column::OrganizationId.eq(enterprise))
+        .all(&app.db.db)
+        .await
+        .expect("memberships")
+        .into_iter()
+        .map(|m| m.alliance_id)
+        .chain(
+            entity::membership_application::Entity::find()
+                .filter(entity::membership_application::Column::OrganizationId.eq(enterprise))
+                .all(&app.db.db)
+                .await
+                .expect("applications")
+                .into_iter()
+                .map(|a| a.alliance_id),
+        )
+        .collect();
+    let free: Vec<i32> = entity::alliance::Entity::find()
+        .order_by_asc(entity::alliance::Column::Id)
+        .all(&app.db.db)
+        .await
+        .expect("alliances")
+        .into_iter()
+        .map(|a| a.id)
+        .filter(|id| !taken.contains(id))
+        .take(2)
+        .collect();
+    assert_eq!(free.len(), 2, "two alliances to invite the enterprise to");
+    let mut ids = Vec::new();
+    for alliance in free {
+        let saved = entity::membership_application::Entity::insert(
+            entity::membership_application::ActiveModel {
+                alliance_id: Set(alliance),
+                organization_id: Set(enterprise),
+                note: Set(String::new()),
+                status: Set(entity::ApplicationStatus::Pending),
+                created_at: Set(chrono::Utc::now()),
+                invited_as: Set(Some(entity::MembershipRole::Lead)),
+                ..Default::default()
+            },
+        )
+        .exec_with_returning(&app.db.db)
+        .await
+        .expect("an invitation");
+        ids.push(json!(
+            skillgraph::graphql::ids::NodeKey::MembershipApplication(saved.id).to_id()
+        ));
+    }
+    (ids[0].clone(), ids[1].clone())
+}
+
 async fn sign_in_of_another(app: &TestApp, enterprise: i32, region: i32) {
     use sea_orm::ActiveValue::Set;
     entity::sign_in::Entity::insert(entity::sign_in::ActiveModel {
@@ -1196,6 +1266,7 @@ async fn every_mutation_for_every_role() {
     );
     let mut f = fixture(&template).await;
     f.claim_cohort = ready_to_claim(&template, &f).await;
+    f.invitations = invitations_of(&template, f.enterprise).await;
     let roles = callers(&f);
     drop(template);
     let mut matrix = Vec::new();
@@ -1206,6 +1277,11 @@ async fn every_mutation_for_every_role() {
             ready_to_claim(&app, &f).await,
             f.claim_cohort,
             "the same rows in every role's database"
+        );
+        assert_eq!(
+            invitations_of(&app, f.enterprise).await,
+            f.invitations,
+            "the same invitations in every role's database"
         );
         for cell in CELLS {
             let before = snapshot(&app).await;

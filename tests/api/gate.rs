@@ -1136,7 +1136,7 @@ async fn enrolment_bases_last_only_as_long_as_their_purpose() {
 }
 
 /// An alliance administrator acts for alliances, never for an organization; a founder makes
-/// leads of its own region only.
+/// leads of its own region and invites the others, who accept with their own token.
 #[tokio::test]
 async fn alliance_admins_name_no_organization_and_leads_are_of_the_region() {
     let app = TestApp::demo().await;
@@ -1193,21 +1193,16 @@ async fn alliance_admins_name_no_organization_and_leads_are_of_the_region() {
         .count(&app.db.db)
         .await
         .expect("count");
+    // Only leads of another region: refused, nothing founded.
     let response = app
         .query_as(
             &regulator,
             found,
-            input(vec![
-                gid(NodeKey::Organization(local.id)),
-                gid(NodeKey::Organization(foreign.id)),
-            ]),
+            input(vec![gid(NodeKey::Organization(foreign.id))]),
         )
         .await;
     assert_eq!(first_code(&response), "BAD_USER_INPUT", "{response}");
-    assert_eq!(
-        response["errors"][0]["extensions"]["field"],
-        "input.leads[1]"
-    );
+    assert_eq!(response["errors"][0]["extensions"]["field"], "input.leads");
     assert_eq!(
         alliance::Entity::find()
             .count(&app.db.db)
@@ -1216,15 +1211,82 @@ async fn alliance_admins_name_no_organization_and_leads_are_of_the_region() {
         alliances,
         "nothing founded"
     );
+    // A local lead and a foreign one: the local one leads from the founding day, the foreign
+    // one is invited.
     let founded = app
         .data_as(
             &regulator,
             found,
-            input(vec![gid(NodeKey::Organization(local.id))]),
+            input(vec![
+                gid(NodeKey::Organization(local.id)),
+                gid(NodeKey::Organization(foreign.id)),
+            ]),
+        )
+        .await;
+    let members = founded["foundAlliance"]["members"]["nodes"]
+        .as_array()
+        .expect("members")
+        .clone();
+    assert_eq!(members.len(), 1, "{founded}");
+    assert_eq!(members[0]["role"], "LEAD");
+    assert_eq!(members[0]["organization"]["name"], local.name.as_str());
+    let foreign_caller = provider_like(&foreign);
+    let invitations = app
+        .data_as(
+            &foreign_caller,
+            "{ membershipApplications(filter: {statuses: [PENDING]}) { nodes { id invitedAs alliance { code } } } }",
+            json!({}),
+        )
+        .await;
+    let invitation = invitations["membershipApplications"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["alliance"]["code"] == "zj-test-energy")
+        .expect("an invitation")
+        .clone();
+    assert_eq!(invitation["invitedAs"], "LEAD");
+    // The regulator cannot accept for it; the organization accepts with its own token.
+    let accept = "mutation($a: ID!) { acceptInvitation(input: {application: $a}) { status } }";
+    let for_it = app
+        .query_as(&regulator, accept, json!({ "a": invitation["id"] }))
+        .await;
+    assert_eq!(first_code(&for_it), "FORBIDDEN", "{for_it}");
+    let accepted = app
+        .data_as(&foreign_caller, accept, json!({ "a": invitation["id"] }))
+        .await;
+    assert_eq!(accepted["acceptInvitation"]["status"], "ADMITTED");
+    let roles = app
+        .data(
+            "{ alliance(code: \"zj-test-energy\") { members(first: 10) { nodes { role organization { name } } } } }",
         )
         .await;
     assert_eq!(
-        founded["foundAlliance"]["members"]["nodes"][0]["role"],
-        "LEAD"
+        roles["alliance"]["members"]["nodes"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .filter(|m| m["role"] == "LEAD")
+            .count(),
+        2,
+        "{roles}"
     );
+}
+
+/// The token of an organization of any kind, as its own staff hold it.
+fn provider_like(org: &organization::Model) -> Caller {
+    let role = match org.kind {
+        entity::OrganizationKind::College => Role::College,
+        entity::OrganizationKind::TrainingInstitution => Role::TrainingInstitution,
+        entity::OrganizationKind::Enterprise => Role::Enterprise,
+        entity::OrganizationKind::AssessmentBody => Role::AssessmentBody,
+        _ => Role::Regulator,
+    };
+    caller(
+        role,
+        Some(org.id),
+        &[],
+        Some(org.region_id).filter(|_| role == Role::Regulator),
+        None,
+    )
 }

@@ -82,8 +82,9 @@ impl OnboardingMutation {
     }
 
     /// Founds an alliance (REGULATOR of its region; SYSTEM_ADMIN anywhere) with its lead
-    /// organizations, LEAD members from the founding day. A code already taken is a CONFLICT.
-    /// Audited.
+    /// organizations: those of the alliance's region (at least one) are LEAD members from the
+    /// founding day; one of another region is invited (`invitedAs: LEAD`) and becomes a lead
+    /// when it accepts with its own token. A code already taken is a CONFLICT. Audited.
     async fn found_alliance(
         &self,
         ctx: &Context<'_>,
@@ -166,6 +167,40 @@ impl OnboardingMutation {
             )
             .await?,
         ))
+    }
+
+    /// Accepts an invitation to an alliance (the invited organization's own token): a member in
+    /// the role offered from today. A decided invitation is a CONFLICT. Audited.
+    async fn accept_invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The invitation.")] input: AdmitMembershipApplicationInput,
+    ) -> async_graphql::Result<MembershipApplication> {
+        let api = api(ctx)?;
+        let id = NodeKey::membership_application("input.application", &input.application)?;
+        let (saved, _) =
+            applications::decide(&*api.db.turn().await?, &caller(ctx), id, Decision::Admit).await?;
+        Ok(MembershipApplication(saved))
+    }
+
+    /// Declines an invitation to an alliance with a reason (the invited organization's own
+    /// token). A decided invitation is a CONFLICT. Audited.
+    async fn decline_invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The invitation and why.")] input: RejectMembershipApplicationInput,
+    ) -> async_graphql::Result<MembershipApplication> {
+        let api = api(ctx)?;
+        let id = NodeKey::membership_application("input.application", &input.application)?;
+        let reason = input::one::<Reason>("input.reason", &input.reason)?;
+        let (saved, _) = applications::decide(
+            &*api.db.turn().await?,
+            &caller(ctx),
+            id,
+            Decision::Reject(reason),
+        )
+        .await?;
+        Ok(MembershipApplication(saved))
     }
 
     /// Signs a subject out everywhere (the subject itself, or SYSTEM_ADMIN): every token of it

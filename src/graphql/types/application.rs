@@ -82,6 +82,13 @@ impl MembershipApplication {
     async fn decided_at(&self) -> Option<DateTime> {
         self.0.decided_at.map(Into::into)
     }
+
+    /// The role offered when this is the alliance's invitation (its founding invites a lead of
+    /// another region), which the invited organization accepts or declines; null for the
+    /// organization's own application.
+    async fn invited_as(&self) -> Option<super::MembershipRole> {
+        self.0.invited_as.map(Into::into)
+    }
 }
 
 /// Which applications to list.
