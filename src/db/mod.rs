@@ -12,7 +12,7 @@ use std::{
 
 mod share;
 
-pub use share::{Gated, PoolGate, RequestShare, Turn, sharing};
+pub use share::{Gated, PoolGate, RequestShare, Turn, sharing, sharing_stream};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, Statement, Value, metric};

@@ -140,6 +140,19 @@ pub async fn sharing<F: Future>(share: RequestShare, work: F) -> F::Output {
     SHARE.scope(share, work).await
 }
 
+/// Runs `stream` (an operation over a socket) within `share`: every poll sees it, so its
+/// resolvers take turns and the batches it spawns carry it, as a request's do.
+pub fn sharing_stream<S: futures_util::Stream + Unpin>(
+    share: RequestShare,
+    mut stream: S,
+) -> impl futures_util::Stream<Item = S::Item> {
+    futures_util::stream::poll_fn(move |cx| {
+        SHARE.sync_scope(share.clone(), || {
+            futures_util::StreamExt::poll_next_unpin(&mut stream, cx)
+        })
+    })
+}
+
 /// `work` (a loader's batch), run on a batch turn of the request whose task spawns it.
 pub(super) fn batch_of_this_request<F: Future>(work: F) -> impl Future<Output = F::Output> {
     let share = SHARE.try_with(Clone::clone).ok();

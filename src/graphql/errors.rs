@@ -344,9 +344,8 @@ impl AppSchema {
                 Ok(()) => {
                     // The request's share of the pool; an anonymous one also draws on the
                     // share all anonymous requests have together.
-                    let anonymous = !data_of::<Caller>(&request.data)
-                        .is_some_and(|caller| policy::signed_in(&caller.viewer));
-                    db::sharing(self.gate.share(anonymous), self.run(request, &spent)).await
+                    let share = self.gate.share(anonymous(&request.data));
+                    db::sharing(share, self.run(request, &spent)).await
                 }
                 Err(refused) => Response::from_errors(vec![refused]),
             }
@@ -445,10 +444,13 @@ impl AppSchema {
             if let Err(refused) = this.prepare(&mut request, &mut spent).await {
                 return refuse(refused, request_id.as_deref());
             }
+            // The operation's share of the pool, as over HTTP.
+            let share = this.gate.share(anonymous(&request.data));
             let stream = match session_data {
                 Some(data) => this.inner.execute_stream(request, Some(data)),
                 None => this.inner.execute_stream(request, None),
             };
+            let stream = db::sharing_stream(share, stream).boxed();
             // A mutation over the socket bumps the public cache's tags too, before its answer is
             // sent: its one response is computed while its writes are recorded.
             let cache = this
@@ -586,6 +588,11 @@ impl AppSchema {
         request.set_parsed_query(doc);
         Ok(())
     }
+}
+
+/// Whether a request's caller is anonymous (no caller, or one not signed in).
+fn anonymous(data: &Data) -> bool {
+    !data_of::<Caller>(data).is_some_and(|caller| policy::signed_in(&caller.viewer))
 }
 
 /// The `kind` label of an operation.

@@ -279,6 +279,17 @@ async fn requests_hold_only_their_share_of_the_pool() {
             ..SchemaLimits::default()
         },
     );
+    // An operation over a socket takes its turns like a request does.
+    let over_socket: Vec<_> = futures_util::StreamExt::collect(schema.execute_stream(HEAVY)).await;
+    assert!(
+        over_socket[0].errors.is_empty(),
+        "{:?}",
+        over_socket[0].errors
+    );
+    assert!(
+        schema.pool_gate().public_peak() >= 1,
+        "a socket's anonymous operation drew on the public share"
+    );
     let warm = schema.execute(HEAVY).await;
     assert!(warm.errors.is_empty(), "{:?}", warm.errors);
     let flood = |n: usize| -> Vec<_> {
