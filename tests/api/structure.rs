@@ -85,7 +85,7 @@ fn roles_are_compared_in_the_policy_only() {
     let found = offending(&outside, compares_a_role);
     assert!(
         found.is_empty(),
-        "role decisions belong in src/auth/policy.rs: {found:#?}"
+        "role decisions belong in src/auth/policy/: {found:#?}"
     );
     // The check itself sees what it looks for.
     assert!(compares_a_role("if viewer.role == Role::Regulator {"));

@@ -1,0 +1,85 @@
+//! Employment service: recommendations, the backlog and follow-ups.
+
+use super::*;
+
+/// Whose employment service a viewer runs: the learners a provider trains, the completers of an
+/// alliance administrator's alliances, the learners of a regulator's region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmploymentScope {
+    /// Learners a college or training institution registered or trains.
+    Provider(i32),
+    /// Learners who completed training in one of these alliances.
+    Alliances(std::collections::BTreeSet<i32>),
+    /// Learners living in a region.
+    Region(i32),
+}
+
+/// Recommending jobs to learners: a training provider, an alliance administrator or the regulator.
+pub fn recommend_jobs(viewer: &Viewer) -> AppResult<EmploymentScope> {
+    match (viewer.role, viewer.organization_id, viewer.region_id) {
+        (Role::College | Role::TrainingInstitution, Some(org), _) => {
+            Ok(EmploymentScope::Provider(org))
+        }
+        (Role::AllianceAdmin, ..) if !viewer.alliance_ids.is_empty() => {
+            Ok(EmploymentScope::Alliances(viewer.alliance_ids.clone()))
+        }
+        (Role::Regulator, _, Some(region)) => Ok(EmploymentScope::Region(region)),
+        (Role::Public, ..) => Err(AppError::Unauthenticated(
+            "recommending jobs needs a token".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(format!(
+            "the {} role does not recommend jobs",
+            viewer.role.as_str()
+        ))),
+    }
+}
+
+/// Reading the recommendation backlog: the regulator and alliance administrators.
+pub fn read_recommendation_backlog(viewer: &Viewer) -> AppResult<EmploymentScope> {
+    match recommend_jobs(viewer)? {
+        EmploymentScope::Provider(_) => Err(AppError::Forbidden(
+            "the backlog is the bureau's and the alliance administrators' work list".to_owned(),
+        )),
+        scope => Ok(scope),
+    }
+}
+
+/// Recording follow-ups and listing those due: the training provider or the regulator.
+pub fn follow_up(viewer: &Viewer) -> AppResult<EmploymentScope> {
+    match recommend_jobs(viewer)? {
+        EmploymentScope::Alliances(_) => Err(AppError::Forbidden(
+            "follow-ups are recorded by the training provider or the bureau".to_owned(),
+        )),
+        scope => Ok(scope),
+    }
+}
+
+/// A learner answering a recommendation made to them.
+pub fn respond_to_recommendation(viewer: &Viewer, learner_id: i32) -> AppResult<()> {
+    match viewer.role {
+        Role::Learner if viewer.learner_id == Some(learner_id) => Ok(()),
+        Role::Public => Err(AppError::Unauthenticated(
+            "answering a recommendation needs a token".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(
+            "only the learner answers a recommendation made to them".to_owned(),
+        )),
+    }
+}
+
+/// Whether a viewer may read the recommendations of a demand: its enterprise, the administrators
+/// of its alliances, the regulator of its region, system administrators.
+pub fn read_demand_recommendations(
+    viewer: &Viewer,
+    enterprise_id: i32,
+    region_id: i32,
+    alliance_ids: &[i32],
+) -> bool {
+    match viewer.role {
+        Role::SystemAdmin => true,
+        Role::Enterprise => viewer.organization_id == Some(enterprise_id),
+        Role::AllianceAdmin => alliance_ids.iter().any(|a| viewer.alliance_ids.contains(a)),
+        Role::Regulator => viewer.region_id == Some(region_id),
+        _ => false,
+    }
+}

@@ -1,0 +1,56 @@
+//! Training intentions and orders: who sees them.
+
+use super::*;
+
+/// Whose training intentions a viewer may submit: the learner's own, a provider's learners, the
+/// regulator's region.
+pub fn intention_scope(viewer: &Viewer, rules: &AccessRules) -> AppResult<LearnerScope> {
+    match viewer.role {
+        Role::Learner | Role::College | Role::TrainingInstitution | Role::Regulator => {
+            learner_scope(viewer, rules)
+        }
+        Role::Public => Err(AppError::Unauthenticated(
+            "submitting an intention needs a token".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(format!(
+            "the {} role does not submit intentions",
+            viewer.role.as_str()
+        ))),
+    }
+}
+
+/// Which training orders a viewer sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderScope {
+    /// All of them (system administrators).
+    All,
+    /// Those a region's bureau dispatched.
+    Region(i32),
+    /// Those dispatched to a provider.
+    Provider(i32),
+}
+
+/// Reading training orders: the bureau's and the providers'.
+pub fn order_scope(viewer: &Viewer) -> AppResult<OrderScope> {
+    match (viewer.role, viewer.region_id, viewer.organization_id) {
+        (Role::SystemAdmin, ..) => Ok(OrderScope::All),
+        (Role::Regulator, Some(region), _) => Ok(OrderScope::Region(region)),
+        (Role::College | Role::TrainingInstitution, _, Some(org)) => Ok(OrderScope::Provider(org)),
+        (Role::Public, ..) => Err(AppError::Unauthenticated(
+            "training orders need a token".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(
+            "training orders are the bureau's and the providers'".to_owned(),
+        )),
+    }
+}
+
+/// Whether a viewer sees one training order, by the rule of [`order_scope`].
+pub fn see_order(viewer: &Viewer, region_id: i32, provider_id: i32) -> bool {
+    match order_scope(viewer) {
+        Ok(OrderScope::All) => true,
+        Ok(OrderScope::Region(r)) => r == region_id,
+        Ok(OrderScope::Provider(p)) => p == provider_id,
+        Err(_) => false,
+    }
+}

@@ -1,0 +1,163 @@
+//! Cohorts, enrolments, training records and open resources: who trains, who confirms for the
+//! employer, why a provider may enrol a person.
+
+use super::*;
+
+/// Creating or moving a cohort: its provider's or its enterprise's users.
+pub fn manage_cohort(
+    viewer: &Viewer,
+    provider_id: i32,
+    enterprise_id: Option<i32>,
+) -> AppResult<()> {
+    require(viewer, Permission::ManageCohorts, "manage cohorts")?;
+    let ok = match viewer.role {
+        Role::College | Role::TrainingInstitution => viewer.organization_id == Some(provider_id),
+        Role::Enterprise => {
+            viewer.organization_id.is_some() && viewer.organization_id == enterprise_id
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "a cohort is managed by its provider or its enterprise".to_owned(),
+        ))
+    }
+}
+
+/// Whether the caller is the enterprise a cohort names (its own token).
+pub fn is_employer(viewer: &Viewer, enterprise_id: Option<i32>) -> bool {
+    viewer.role == Role::Enterprise
+        && viewer.organization_id.is_some()
+        && viewer.organization_id == enterprise_id
+}
+
+/// Confirming that a cohort trains for the enterprise it names, and that an apprentice's labour
+/// contract with it is real: that enterprise's own token, nobody else's (the provider states
+/// both; only the employer can vouch for them).
+pub fn confirm_as_employer(viewer: &Viewer, enterprise_id: Option<i32>) -> AppResult<()> {
+    require(viewer, Permission::ManageCohorts, "confirm cohorts")?;
+    if is_employer(viewer, enterprise_id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the enterprise the cohort names confirms it and its apprentices' contracts"
+                .to_owned(),
+        ))
+    }
+}
+
+/// Enrolling, completing and withdrawing learners: the cohort's provider, who trains them.
+pub fn train_in_cohort(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
+    require(viewer, Permission::ManageCohorts, "enrol learners")?;
+    if acts_for_provider(viewer, provider_id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "learners are enrolled by the cohort's provider".to_owned(),
+        ))
+    }
+}
+
+/// Keeping a cohort's training record (class days, attendance, online hours): its provider.
+pub fn record_training(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
+    require(viewer, Permission::ManageCohorts, "keep training records")?;
+    if acts_for_provider(viewer, provider_id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "a cohort's training record is kept by its provider".to_owned(),
+        ))
+    }
+}
+
+/// Publishing resources and plans: the provider the viewer acts for.
+pub fn publish_resources(viewer: &Viewer) -> AppResult<i32> {
+    require(
+        viewer,
+        Permission::PublishResources,
+        "publish training resources",
+    )?;
+    viewer
+        .organization_id
+        .ok_or_else(|| AppError::Forbidden("the token names no provider".to_owned()))
+}
+
+/// Why a provider may enrol a learner. Anything else is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnrolmentBasis {
+    /// The provider registered (or re-registered) the person less than `provider_access_days`
+    /// ago ([`AccessRules`]).
+    Registered,
+    /// The learner is bundled in a training order the provider accepted, and the cohort is the
+    /// one accepting it opened (a dispatched order, or a declined one, enrols nobody).
+    Ordered,
+    /// The learner applied to this cohort with their own token.
+    Applied,
+    /// The provider named the learner by full name and national ID number, both matching the
+    /// record (the real-name sign-up at the counter).
+    Identified,
+}
+
+/// Enrolling a learner in a cohort of `provider_id`: its provider, on one of the
+/// [`EnrolmentBasis`]; without one, FORBIDDEN (the same answer whether or not the learner exists).
+pub fn enrol(
+    viewer: &Viewer,
+    provider_id: i32,
+    basis: Option<EnrolmentBasis>,
+) -> AppResult<EnrolmentBasis> {
+    train_in_cohort(viewer, provider_id)?;
+    basis.ok_or_else(|| {
+        AppError::Forbidden(
+            "input.learner: a provider enrols a learner it registered within its access period, \
+             one bundled in an order it accepted (into that order's cohort), one who applied to \
+             the cohort, or one it names by full name and national ID number"
+                .to_owned(),
+        )
+    })
+}
+
+/// Applying to a cohort: a learner, for themself.
+pub fn apply_to_cohort(viewer: &Viewer) -> AppResult<i32> {
+    match (viewer.role, viewer.learner_id) {
+        (Role::Learner, Some(id)) => Ok(id),
+        (Role::Public, _) => Err(AppError::Unauthenticated(
+            "applying to a cohort needs a learner's token".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(
+            "only a learner applies to a cohort, for themself".to_owned(),
+        )),
+    }
+}
+
+/// Who is enrolled in a cohort (each learner then shown as [`learner_view`] decides): its
+/// provider and enterprise, the regulator of its region, system administrators. The counts are
+/// public.
+pub fn list_cohort_learners(
+    viewer: &Viewer,
+    provider_id: i32,
+    enterprise_id: Option<i32>,
+    region_id: Option<i32>,
+) -> AppResult<()> {
+    let ok = match viewer.role {
+        Role::SystemAdmin => true,
+        Role::College | Role::TrainingInstitution => viewer.organization_id == Some(provider_id),
+        Role::Enterprise => {
+            viewer.organization_id.is_some() && viewer.organization_id == enterprise_id
+        }
+        Role::Regulator => region_id.is_some() && viewer.region_id == region_id,
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else if viewer.role == Role::Public {
+        Err(AppError::Unauthenticated(
+            "who is enrolled needs a token".to_owned(),
+        ))
+    } else {
+        Err(AppError::Forbidden(
+            "who is enrolled is not yours to see; the counts are public".to_owned(),
+        ))
+    }
+}
