@@ -1,0 +1,184 @@
+//! Submitting a claim: one line per completed learner of a finished subsidised cohort.
+
+use super::*;
+
+/// Claims for a FINISHED subsidised cohort, by its provider: a line for each of `enrollments`
+/// (every COMPLETED enrolment when empty). Any line without its evidence refuses the claim,
+/// naming the enrolment, and nothing is written; a cohort claimed already is a `CONFLICT`.
+pub async fn submit(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    rule: CompletionRule,
+    training: TrainingRules,
+    cohort_id: i32,
+    enrollments: &[i32],
+) -> AppResult<(subsidy_claim::Model, Vec<claim_line::Model>)> {
+    let found = cohort::Entity::find_by_id(cohort_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("cohort"))?;
+    policy::claim_subsidy(&caller.viewer, found.provider_id)?;
+    if !found.subsidized {
+        return Err(AppError::validation(
+            "input.cohort",
+            "the cohort is not subsidised",
+        ));
+    }
+    if found.status != CohortStatus::Finished {
+        return Err(AppError::validation(
+            "input.cohort",
+            "a claim is for a FINISHED cohort",
+        ));
+    }
+    if enrollments.len() > MAX_LINES {
+        return Err(AppError::validation(
+            "input.enrollments",
+            format!("at most {MAX_LINES} lines"),
+        ));
+    }
+    let region_id = region_of(db, &found).await?;
+    let pricing = price(db, &found, region_id).await?;
+    let all: Vec<enrollment::Model> = enrollment::Entity::find()
+        .filter(enrollment::Column::CohortId.eq(found.id))
+        .order_by_asc(enrollment::Column::Id)
+        .all(db)
+        .await?;
+    let chosen: Vec<(String, enrollment::Model)> = if enrollments.is_empty() {
+        all.into_iter()
+            .filter(|e| e.status == EnrollmentStatus::Completed)
+            .map(|e| ("input.cohort".to_owned(), e))
+            .collect()
+    } else {
+        let by_id: HashMap<i32, enrollment::Model> = all.into_iter().map(|e| (e.id, e)).collect();
+        let mut picked = Vec::new();
+        for (i, id) in enrollments.iter().enumerate() {
+            let field = format!("input.enrollments[{i}]");
+            match by_id.get(id) {
+                Some(e)
+                    if !picked
+                        .iter()
+                        .any(|(_, p): &(String, enrollment::Model)| p.id == e.id) =>
+                {
+                    picked.push((field, e.clone()));
+                }
+                Some(_) => return Err(AppError::validation(field, "named twice")),
+                None => {
+                    return Err(AppError::validation(
+                        field,
+                        "not an enrolment of this cohort",
+                    ));
+                }
+            }
+        }
+        picked
+    };
+    if chosen.is_empty() {
+        return Err(AppError::validation(
+            "input.cohort",
+            "the cohort has no completed learner to claim for",
+        ));
+    }
+    let missing = missing_evidence(
+        db,
+        &found,
+        &chosen.iter().map(|(_, e)| e).collect::<Vec<_>>(),
+        pricing.evidence,
+        rule,
+    )
+    .await?;
+    // The first enrolment without its evidence, in the order named, refuses the claim.
+    for (field, e) in &chosen {
+        let why = missing.get(&e.id).cloned().or_else(|| {
+            (pricing.apprenticeship && e.contract_confirmed_at.is_none()).then(|| {
+                "the enterprise has not confirmed the apprentice's labour contract".to_owned()
+            })
+        });
+        if let Some(why) = why {
+            return Err(AppError::validation(
+                field.clone(),
+                format!("enrolment {}: {why}", NodeKey::Enrollment(e.id).to_id().0),
+            ));
+        }
+    }
+    // The cohort as a whole: the minimum class days and hours of its level, really held.
+    let held = held_training(db, &[&found])
+        .await?
+        .remove(&found.id)
+        .unwrap_or_default();
+    if let Some(why) = training.shortfall(found.target_level, held) {
+        return Err(AppError::validation("input.cohort", why));
+    }
+    let months = if pricing.apprenticeship {
+        let ids: Vec<i32> = chosen.iter().map(|(_, e)| e.id).collect();
+        months_attended(db, &ids, real_dates(&found)?).await?
+    } else {
+        HashMap::new()
+    };
+    let amounts: Vec<i64> = chosen
+        .iter()
+        .map(|(_, e)| pricing.line_fen(months.get(&e.id).copied().unwrap_or(0)))
+        .collect();
+    if let Some(((field, e), _)) = chosen.iter().zip(&amounts).find(|(_, a)| **a <= 0) {
+        return Err(AppError::validation(
+            field.clone(),
+            format!(
+                "enrolment {}: the training that happened is worth nothing (no month attended)",
+                NodeKey::Enrollment(e.id).to_id().0
+            ),
+        ));
+    }
+    let txn = begin_write(db).await?;
+    let now = Utc::now();
+    let claim = subsidy_claim::Entity::insert(subsidy_claim::ActiveModel {
+        cohort_id: Set(found.id),
+        provider_id: Set(found.provider_id),
+        region_id: Set(region_id),
+        status: Set(ClaimStatus::Pending),
+        claimed_fen: Set(amounts.iter().sum()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec_with_returning(&txn)
+    .await
+    .map_err(|e| crate::domain::conflict_on_duplicate(e, "the cohort is claimed for already"))?;
+    // Every line in one statement (at most MAX_LINES rows of nine values each).
+    let mut lines =
+        claim_line::Entity::insert_many(chosen.iter().zip(&amounts).map(|((_, e), amount)| {
+            claim_line::ActiveModel {
+                claim_id: Set(claim.id),
+                enrollment_id: Set(e.id),
+                learner_id: Set(e.learner_id),
+                occupation_code: Set(found.occupation_code.clone()),
+                level: Set(found.target_level),
+                evidence: Set(pricing.evidence),
+                amount_fen: Set(*amount),
+                status: Set(ClaimLineStatus::Pending),
+                ..Default::default()
+            }
+        }))
+        .exec_with_returning(&txn)
+        .await
+        .map_err(|e| {
+            crate::domain::conflict_on_duplicate(e, "an enrolment is claimed for already")
+        })?;
+    lines.sort_by_key(|l| l.id);
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "submitSubsidyClaim",
+            target_type: "SubsidyClaim",
+            target_id: NodeKey::SubsidyClaim(claim.id).to_id().0,
+            region_id: Some(region_id),
+            changes: Some(json!({
+                "cohort": NodeKey::Cohort(found.id).to_id().0,
+                "lines": lines.len(),
+                "claimedFen": claim.claimed_fen,
+            })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((claim, lines))
+}
