@@ -68,7 +68,6 @@
 //! | `rules.provider_access_days` | `SKILLGRAPH_PROVIDER_ACCESS_DAYS` | `365`: a provider's full view of a learner after training ends (follow-ups run to month 6) |
 
 use std::{
-    fmt,
     net::SocketAddr,
     path::{Path, PathBuf},
     time::Duration,
@@ -82,55 +81,10 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
 use crate::{auth::jwt::JwtAlgorithm, graphql::SchemaLimits};
-
-/// How log lines are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum LogFormat {
-    /// For people.
-    #[default]
-    Text,
-    /// One JSON object a line, for log collectors.
-    Json,
-}
-
-/// A URL that may carry a password (`postgres://app:pw@db/skills`): shown with the password
-/// replaced by `***` wherever it is formatted for a person (`Debug`, `Display`), kept whole for
-/// the connection.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Url(String);
-
-impl Url {
-    /// The URL as given, password included: for connecting only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<&str> for Url {
-    fn from(url: &str) -> Self {
-        Self(url.to_owned())
-    }
-}
-
-impl From<String> for Url {
-    fn from(url: String) -> Self {
-        Self(url)
-    }
-}
-
-impl fmt::Debug for Url {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", redact_url(&self.0))
-    }
-}
-
-impl fmt::Display for Url {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&redact_url(&self.0))
-    }
-}
+pub use crate::{
+    telemetry::LogFormat,
+    urls::{Url, redact_url},
+};
 
 /// Every setting of the server, by concern. A `[section]` of the TOML file is one field here;
 /// the environment keeps one flat name a setting ([`ENVIRONMENT`]). Secrets are
@@ -667,20 +621,6 @@ impl Settings {
             .and_then(|p| p.parent().map(Path::to_path_buf))
             .unwrap_or_default();
         dir.join("skillgraph.keys.toml")
-    }
-}
-
-/// Replaces the password of `scheme://user:password@host` with `***`.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let Some((userinfo, host)) = rest.split_once('@') else {
-        return url.to_owned();
-    };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_owned(),
     }
 }
 

@@ -7,8 +7,9 @@
 //! A request goes down the layers `http` → `graphql` → `domain` → `entity`; nothing calls up.
 //!
 //! - [`cli`] parses the command line; [`config`] loads typed [`config::Settings`], nested by
-//!   concern; [`keys`] turns them into secrets (or generates development keys); [`telemetry`]
-//!   sets up logs and traces; [`metrics`] counts what an instance does, for `/metrics`.
+//!   concern; [`urls`] keeps a URL's password out of every log; [`keys`] turns settings into
+//!   secrets (or generates development keys); [`telemetry`] sets up logs and traces;
+//!   [`metrics`] counts what an instance does, for `/metrics` (on its own listener).
 //! - [`app`] builds the [`app::App`]: database pool, schema, router, bound listener.
 //! - [`http`] is the axum router: GraphQL over HTTP and WebSocket, GraphiQL, health, readiness
 //!   and metrics.
@@ -75,3 +76,4 @@ pub mod redis_link;
 pub mod seed;
 pub mod telemetry;
 pub mod throttle;
+pub mod urls;

@@ -19,7 +19,7 @@ use jsonwebtoken::{
 };
 use tokio::sync::Mutex;
 
-use super::jwt::JwtAlgorithm;
+use super::algorithm::JwtAlgorithm;
 use crate::error::{AppError, AppResult};
 
 /// The most a JWKS document may weigh.
@@ -50,7 +50,7 @@ struct Kept {
 impl std::fmt::Debug for JwksKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JwksKeys")
-            .field("url", &crate::config::redact_url(&self.url))
+            .field("url", &crate::urls::redact_url(&self.url))
             .field("algorithm", &self.algorithm)
             .finish_non_exhaustive()
     }

@@ -7,33 +7,13 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 
 use super::Claims;
 use crate::error::{AppError, AppResult};
 
-/// The algorithms skillgraph accepts; one is pinned by configuration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum JwtAlgorithm {
-    /// HMAC-SHA256 with a shared secret (development).
-    #[default]
-    HS256,
-    /// RSA PKCS#1 v1.5 with SHA-256 (production).
-    RS256,
-    /// ECDSA P-256 with SHA-256 (production).
-    ES256,
-}
-
-impl JwtAlgorithm {
-    fn algorithm(self) -> Algorithm {
-        match self {
-            Self::HS256 => Algorithm::HS256,
-            Self::RS256 => Algorithm::RS256,
-            Self::ES256 => Algorithm::ES256,
-        }
-    }
-}
+pub use super::algorithm::JwtAlgorithm;
 
 /// Where a key comes from.
 #[derive(Debug, Clone)]

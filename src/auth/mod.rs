@@ -5,6 +5,7 @@
 //! [`jwt::TokenVerifier`] and [`viewer_from_claims`]; a refused token is `UNAUTHENTICATED` and never
 //! falls back to public.
 
+mod algorithm;
 pub mod jwks;
 pub mod jwt;
 pub mod policy;

@@ -168,7 +168,7 @@ pub async fn run(options: GraphBench) -> anyhow::Result<()> {
 
     println!(
         "{} on {}, {demands} demands; {} connections, {} s per shape, server and client in this process on {} cores",
-        crate::config::redact_url(&url),
+        crate::urls::redact_url(&url),
         addr,
         options.connections,
         options.seconds,

@@ -16,8 +16,8 @@ use crate::{
 pub struct ApiContext {
     /// The connection pool, a turn at a time (see [`crate::db::Gated`]).
     pub db: crate::db::Gated,
-    /// The relation loaders.
-    pub loaders: Loaders,
+    /// The relation loaders (also in the schema's data on their own, see [`super::loaders::of`]).
+    pub loaders: Arc<Loaders>,
     /// Encrypts and fingerprints national ID numbers.
     pub personal_data: PersonalDataKey,
     /// Where mutations publish events and subscriptions hear them.

@@ -266,6 +266,14 @@ loader!(
     FollowUpsByEnrollment, i32 => Vec<follow_up::Model>, employment::follow_ups_by_enrollment
 );
 
+/// The schema's loaders, from a resolver's context (set beside the [`super::ApiContext`] that
+/// holds the same ones, so what reads relations needs nothing else of the context).
+pub fn of<'a>(ctx: &async_graphql::Context<'a>) -> AppResult<&'a Loaders> {
+    ctx.data::<Arc<Loaders>>()
+        .map(AsRef::as_ref)
+        .map_err(|_| AppError::internal("the schema was built without its loaders"))
+}
+
 /// Every loader, built once per schema.
 pub struct Loaders {
     /// Regions by id.

@@ -125,7 +125,7 @@ pub fn build_schema_as(
     limits: SchemaLimits,
     federation: bool,
 ) -> AppSchema {
-    let loaders = loaders::Loaders::new(&db, limits.loader_delay);
+    let loaders = Arc::new(loaders::Loaders::new(&db, limits.loader_delay));
     let gate = crate::db::PoolGate::new(
         crate::db::pool_state(&db).map_or(10, |(_, _, most)| most),
         limits.pool.request_percent,
@@ -134,7 +134,7 @@ pub fn build_schema_as(
     );
     let context = ApiContext {
         db: crate::db::Gated::new(db),
-        loaders,
+        loaders: loaders.clone(),
         personal_data,
         events,
     };
@@ -152,6 +152,7 @@ pub fn build_schema_as(
                 })
                 .data(limits.training)
                 .data(context)
+                .data(loaders.clone())
                 .limit_depth(limits.max_depth)
                 .limit_complexity(limits.max_complexity)
                 .limit_directives(limits.cost.max_directives_per_field)

@@ -18,8 +18,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{
     connection::{Connection, CountSource, TotalCount},
-    context::api,
-    loaders::{LoadError, Loaders},
+    loaders::{LoadError, Loaders, of as loaders_of},
 };
 use crate::domain::{
     alliances, cohorts, demands, memberships,
@@ -173,8 +172,7 @@ struct NestedCount<L: Nested> {
 impl<L: Nested> CountSource for NestedCount<L> {
     fn count<'a>(&'a self, ctx: &'a Context<'_>) -> BoxFuture<'a, async_graphql::Result<u64>> {
         Box::pin(async move {
-            let api = api(ctx)?;
-            Ok(L::counts(&api.loaders)
+            Ok(L::counts(loaders_of(ctx)?)
                 .load_one((self.parent.clone(), self.filter.clone()))
                 .await?
                 .unwrap_or(0))
@@ -193,7 +191,7 @@ pub async fn connection<L: Nested, N>(
     f: impl Fn(L::Row) -> N,
 ) -> async_graphql::Result<Connection<N>> {
     let request = args.request()?;
-    let api = api(ctx)?;
+    let loaders = loaders_of(ctx)?;
     let look = ctx.look_ahead();
     let rows_wanted = look.field("edges").exists()
         || look.field("nodes").exists()
@@ -201,7 +199,7 @@ pub async fn connection<L: Nested, N>(
     // The loader is shared by concurrent requests, so the same page may be handed to several: the
     // rows move into the connection when this resolver holds the page alone, else they are copied.
     let page = if rows_wanted {
-        L::pages(&api.loaders)
+        L::pages(loaders)
             .load_one((parent.clone(), filter.clone(), Arc::new(args)))
             .await?
             .map(|page| Arc::try_unwrap(page).unwrap_or_else(|shared| (*shared).clone()))
