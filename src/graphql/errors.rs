@@ -22,7 +22,7 @@ use std::{any::TypeId, sync::Arc};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{
     BatchRequest, BatchResponse, Data, Executor, Request, Response, Schema, ServerError,
-    SubscriptionType, registry::Registry,
+    registry::Registry,
 };
 use futures_util::{FutureExt, StreamExt, stream::BoxStream};
 
@@ -99,49 +99,6 @@ impl Inner {
     }
 }
 
-/// The types and fields of a schema whose query root is `Q`, for the walks before and after
-/// execution.
-fn registry_of<Q: async_graphql::OutputType>() -> Registry {
-    let mut registry = Registry::default();
-    <Q as async_graphql::OutputType>::create_type_info(&mut registry);
-    <MutationRoot as async_graphql::OutputType>::create_type_info(&mut registry);
-    <SubscriptionRoot as SubscriptionType>::create_type_info(&mut registry);
-    registry.query_type = <Q as async_graphql::OutputType>::type_name().into_owned();
-    registry.mutation_type =
-        Some(<MutationRoot as async_graphql::OutputType>::type_name().into_owned());
-    registry.subscription_type =
-        Some(<SubscriptionRoot as SubscriptionType>::type_name().into_owned());
-    registry
-}
-
-/// The federation's `_entities(representations: [_Any!]!): [_Entity]!` on the query root, which
-/// async-graphql adds only to the schema it builds: the cost walk charges each representation and
-/// the actual-cost walk counts each entity. Shaped like `nodes(ids:)`, the field it mirrors.
-fn add_entities_field(registry: &mut Registry) {
-    let query = registry.query_type.clone();
-    let Some(async_graphql::registry::MetaType::Object { fields, .. }) =
-        registry.types.get_mut(&query)
-    else {
-        return;
-    };
-    let Some(mut entities) = fields.get("nodes").cloned() else {
-        return;
-    };
-    let Some(mut representations) = entities.args.get("ids").cloned() else {
-        return;
-    };
-    representations.name = "representations".into();
-    representations.ty = "[_Any!]!".into();
-    representations.description = None;
-    entities.name = "_entities".into();
-    entities.ty = "[_Entity]!".into();
-    entities.description = None;
-    entities.args = [("representations".to_owned(), representations)]
-        .into_iter()
-        .collect();
-    fields.insert("_entities".into(), entities);
-}
-
 /// What a request cost and what its caller has left, for `extensions.cost`.
 #[derive(Debug, Default)]
 struct Spent {
@@ -216,7 +173,7 @@ impl AppSchema {
     ) -> Self {
         Self::over(
             Inner::Plain(inner),
-            registry_of::<PublicQuery>(),
+            super::walked::registry_of::<PublicQuery>(),
             limits,
             gate,
         )
@@ -228,8 +185,8 @@ impl AppSchema {
         limits: SchemaLimits,
         gate: db::PoolGate,
     ) -> Self {
-        let mut registry = registry_of::<FederatedQuery>();
-        add_entities_field(&mut registry);
+        let mut registry = super::walked::registry_of::<FederatedQuery>();
+        super::walked::add_entities_field(&mut registry);
         Self::over(Inner::Federated(inner), registry, limits, gate)
     }
 

@@ -20,6 +20,7 @@ mod query;
 pub mod scalars;
 mod subscription;
 pub mod types;
+mod walked;
 
 use std::sync::Arc;
 
