@@ -149,3 +149,24 @@ fn the_crate_docs_layout_names_every_module() {
     }
     assert!(missing.is_empty(), "the layout leaves out {missing:?}");
 }
+
+/// A file a reader can hold: none under `src/` is longer than 800 lines (a longer one is split
+/// by the steps or areas it holds).
+#[test]
+fn no_source_file_is_over_800_lines() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    assert!(files.len() > 50, "the walk found the sources");
+    let long: Vec<(String, usize)> = files
+        .iter()
+        .map(|f| {
+            let lines = std::fs::read_to_string(f)
+                .expect("a source file")
+                .lines()
+                .count();
+            (f.display().to_string(), lines)
+        })
+        .filter(|(_, lines)| *lines > 800)
+        .collect();
+    assert!(long.is_empty(), "files over 800 lines: {long:?}");
+}
