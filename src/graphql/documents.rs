@@ -250,8 +250,16 @@ pub fn name_by_document_id(request: &mut Request, id: &str) -> Result<(), String
 pub(super) struct ToKeep(Option<(String, Arc<str>)>);
 
 impl ToKeep {
-    /// Keeps the document, if it is new.
-    pub(super) async fn keep(self, documents: &Documents) {
+    /// Keeps the document, if it is new and `response` shows it validated and ran (a document
+    /// refused before running, validation included, is never stored).
+    pub(super) async fn keep_if_ran(
+        self,
+        documents: &Documents,
+        response: &async_graphql::Response,
+    ) {
+        if crate::error::ErrorCode::refused_before_running(response) {
+            return;
+        }
         if let Some((hash, document)) = self.0 {
             documents.store.put(&hash, document).await;
         }

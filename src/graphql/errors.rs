@@ -335,10 +335,8 @@ impl AppSchema {
     /// `finish`, which gives async-graphql's validation errors their code): a document that
     /// does not validate is never stored, so the store holds only what ran.
     async fn keep_valid(&self, spent: &mut Spent, response: &Response) {
-        if let Some(keep) = spent.keep.take()
-            && !ErrorCode::refused_before_running(response)
-        {
-            keep.keep(&self.documents).await;
+        if let Some(keep) = spent.keep.take() {
+            keep.keep_if_ran(&self.documents, response).await;
         }
     }
 
@@ -441,10 +439,8 @@ impl AppSchema {
                     let keep = keep.lock().ok().and_then(|mut k| k.take());
                     let documents = documents.clone();
                     async move {
-                        if let Some(keep) = keep
-                            && !ErrorCode::refused_before_running(&response)
-                        {
-                            keep.keep(&documents).await;
+                        if let Some(keep) = keep {
+                            keep.keep_if_ran(&documents, &response).await;
                         }
                         response
                     }

@@ -27,12 +27,17 @@ async fn org_row(app: &TestApp, name: &str) -> organization::Model {
         .unwrap_or_else(|| panic!("{name}"))
 }
 
+/// The token of an organization's own staff (a provider's, or any other kind's).
 fn provider_caller(org: &organization::Model) -> Caller {
     let role = match org.kind {
         entity::OrganizationKind::College => Role::College,
-        _ => Role::TrainingInstitution,
+        entity::OrganizationKind::TrainingInstitution => Role::TrainingInstitution,
+        entity::OrganizationKind::Enterprise => Role::Enterprise,
+        entity::OrganizationKind::AssessmentBody => Role::AssessmentBody,
+        _ => Role::Regulator,
     };
-    caller(role, Some(org.id), &[], None, None)
+    let region = (role == Role::Regulator).then_some(org.region_id);
+    caller(role, Some(org.id), &[], region, None)
 }
 
 /// A valid national ID number from its first 17 characters.
@@ -1230,7 +1235,7 @@ async fn alliance_admins_name_no_organization_and_leads_are_of_the_region() {
     assert_eq!(members.len(), 1, "{founded}");
     assert_eq!(members[0]["role"], "LEAD");
     assert_eq!(members[0]["organization"]["name"], local.name.as_str());
-    let foreign_caller = provider_like(&foreign);
+    let foreign_caller = provider_caller(&foreign);
     let invitations = app
         .data_as(
             &foreign_caller,
@@ -1271,22 +1276,4 @@ async fn alliance_admins_name_no_organization_and_leads_are_of_the_region() {
         2,
         "{roles}"
     );
-}
-
-/// The token of an organization of any kind, as its own staff hold it.
-fn provider_like(org: &organization::Model) -> Caller {
-    let role = match org.kind {
-        entity::OrganizationKind::College => Role::College,
-        entity::OrganizationKind::TrainingInstitution => Role::TrainingInstitution,
-        entity::OrganizationKind::Enterprise => Role::Enterprise,
-        entity::OrganizationKind::AssessmentBody => Role::AssessmentBody,
-        _ => Role::Regulator,
-    };
-    caller(
-        role,
-        Some(org.id),
-        &[],
-        Some(org.region_id).filter(|_| role == Role::Regulator),
-        None,
-    )
 }

@@ -140,11 +140,7 @@ impl OnboardingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The application.")] input: AdmitMembershipApplicationInput,
     ) -> async_graphql::Result<MembershipApplication> {
-        let api = api(ctx)?;
-        let id = NodeKey::membership_application("input.application", &input.application)?;
-        let (saved, _) =
-            applications::decide(&*api.db.turn().await?, &caller(ctx), id, Decision::Admit).await?;
-        Ok(MembershipApplication(saved))
+        decide(ctx, &input.application, Decision::Admit).await
     }
 
     /// Revokes a sign-in before it expires (its own subject, signing out; the REGULATOR of its
@@ -176,11 +172,7 @@ impl OnboardingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The invitation.")] input: AdmitMembershipApplicationInput,
     ) -> async_graphql::Result<MembershipApplication> {
-        let api = api(ctx)?;
-        let id = NodeKey::membership_application("input.application", &input.application)?;
-        let (saved, _) =
-            applications::decide(&*api.db.turn().await?, &caller(ctx), id, Decision::Admit).await?;
-        Ok(MembershipApplication(saved))
+        decide(ctx, &input.application, Decision::Admit).await
     }
 
     /// Declines an invitation to an alliance with a reason (the invited organization's own
@@ -190,17 +182,8 @@ impl OnboardingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The invitation and why.")] input: RejectMembershipApplicationInput,
     ) -> async_graphql::Result<MembershipApplication> {
-        let api = api(ctx)?;
-        let id = NodeKey::membership_application("input.application", &input.application)?;
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
-        let (saved, _) = applications::decide(
-            &*api.db.turn().await?,
-            &caller(ctx),
-            id,
-            Decision::Reject(reason),
-        )
-        .await?;
-        Ok(MembershipApplication(saved))
+        decide(ctx, &input.application, Decision::Reject(reason)).await
     }
 
     /// Signs a subject out everywhere (the subject itself, or SYSTEM_ADMIN): every token of it
@@ -231,18 +214,21 @@ impl OnboardingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The application and why.")] input: RejectMembershipApplicationInput,
     ) -> async_graphql::Result<MembershipApplication> {
-        let api = api(ctx)?;
-        let id = NodeKey::membership_application("input.application", &input.application)?;
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
-        let (saved, _) = applications::decide(
-            &*api.db.turn().await?,
-            &caller(ctx),
-            id,
-            Decision::Reject(reason),
-        )
-        .await?;
-        Ok(MembershipApplication(saved))
+        decide(ctx, &input.application, Decision::Reject(reason)).await
     }
+}
+
+/// Decides an application or an invitation (the domain asks the policy who may).
+async fn decide(
+    ctx: &Context<'_>,
+    application: &ID,
+    decision: Decision,
+) -> async_graphql::Result<MembershipApplication> {
+    let id = NodeKey::membership_application("input.application", application)?;
+    let (saved, _) =
+        applications::decide(&*api(ctx)?.db.turn().await?, &caller(ctx), id, decision).await?;
+    Ok(MembershipApplication(saved))
 }
 
 /// A register of organizations to import.
