@@ -15,7 +15,6 @@ use entity::{
 use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
 
-use super::nested;
 use crate::{
     domain::{
         alliances, catalogue, cohorts, demands, employment, evaluation, learners, memberships,
@@ -350,42 +349,6 @@ pub struct Loaders {
     pub attendance_by_enrollment: DataLoader<AttendanceByEnrollment>,
     /// Online study time by enrolment.
     pub online_hours_by_enrollment: DataLoader<OnlineHoursByEnrollment>,
-    /// Pages of `EnterpriseDemands`.
-    pub enterprise_demands: DataLoader<nested::PagesOf<nested::EnterpriseDemands>>,
-    /// Counts of `EnterpriseDemands`.
-    pub enterprise_demands_count: DataLoader<nested::CountsOf<nested::EnterpriseDemands>>,
-    /// Pages of `AllianceDemands`.
-    pub alliance_demands: DataLoader<nested::PagesOf<nested::AllianceDemands>>,
-    /// Counts of `AllianceDemands`.
-    pub alliance_demands_count: DataLoader<nested::CountsOf<nested::AllianceDemands>>,
-    /// Pages of `OccupationDemands`.
-    pub occupation_demands: DataLoader<nested::PagesOf<nested::OccupationDemands>>,
-    /// Counts of `OccupationDemands`.
-    pub occupation_demands_count: DataLoader<nested::CountsOf<nested::OccupationDemands>>,
-    /// Pages of `ProviderResources`.
-    pub provider_resources: DataLoader<nested::PagesOf<nested::ProviderResources>>,
-    /// Counts of `ProviderResources`.
-    pub provider_resources_count: DataLoader<nested::CountsOf<nested::ProviderResources>>,
-    /// Pages of `OccupationResources`.
-    pub occupation_resources: DataLoader<nested::PagesOf<nested::OccupationResources>>,
-    /// Counts of `OccupationResources`.
-    pub occupation_resources_count: DataLoader<nested::CountsOf<nested::OccupationResources>>,
-    /// Pages of `AllianceResources`.
-    pub alliance_resources: DataLoader<nested::PagesOf<nested::AllianceResources>>,
-    /// Counts of `AllianceResources`.
-    pub alliance_resources_count: DataLoader<nested::CountsOf<nested::AllianceResources>>,
-    /// Pages of `RegionAlliances`.
-    pub region_alliances: DataLoader<nested::PagesOf<nested::RegionAlliances>>,
-    /// Counts of `RegionAlliances`.
-    pub region_alliances_count: DataLoader<nested::CountsOf<nested::RegionAlliances>>,
-    /// Pages of `CohortEnrollments`.
-    pub cohort_enrollments: DataLoader<nested::PagesOf<nested::CohortEnrollments>>,
-    /// Counts of `CohortEnrollments`.
-    pub cohort_enrollments_count: DataLoader<nested::CountsOf<nested::CohortEnrollments>>,
-    /// Pages of `AllianceMembers`.
-    pub alliance_members: DataLoader<nested::PagesOf<nested::AllianceMembers>>,
-    /// Counts of `AllianceMembers`.
-    pub alliance_members_count: DataLoader<nested::CountsOf<nested::AllianceMembers>>,
 }
 
 impl Loaders {
@@ -394,24 +357,6 @@ impl Loaders {
         fn dl<L: Send + Sync + 'static>(l: L, delay: Duration) -> DataLoader<L> {
             DataLoader::new(l, |f| tokio::spawn(crate::db::carry(f))).delay(delay)
         }
-        let (enterprise_demands, enterprise_demands_count) =
-            nested::loaders::<nested::EnterpriseDemands>(db, delay);
-        let (alliance_demands, alliance_demands_count) =
-            nested::loaders::<nested::AllianceDemands>(db, delay);
-        let (occupation_demands, occupation_demands_count) =
-            nested::loaders::<nested::OccupationDemands>(db, delay);
-        let (provider_resources, provider_resources_count) =
-            nested::loaders::<nested::ProviderResources>(db, delay);
-        let (occupation_resources, occupation_resources_count) =
-            nested::loaders::<nested::OccupationResources>(db, delay);
-        let (alliance_resources, alliance_resources_count) =
-            nested::loaders::<nested::AllianceResources>(db, delay);
-        let (region_alliances, region_alliances_count) =
-            nested::loaders::<nested::RegionAlliances>(db, delay);
-        let (cohort_enrollments, cohort_enrollments_count) =
-            nested::loaders::<nested::CohortEnrollments>(db, delay);
-        let (alliance_members, alliance_members_count) =
-            nested::loaders::<nested::AllianceMembers>(db, delay);
         Self {
             region: Reference::new(db, |db| Box::pin(regions::by_id_all(db))),
             alliance: dl(AllianceById(db.clone()), delay),
@@ -458,24 +403,6 @@ impl Loaders {
             latest_evaluation: dl(LatestEvaluation(db.clone()), delay),
             attendance_by_enrollment: dl(AttendanceByEnrollment(db.clone()), delay),
             online_hours_by_enrollment: dl(OnlineHoursByEnrollment(db.clone()), delay),
-            enterprise_demands,
-            enterprise_demands_count,
-            alliance_demands,
-            alliance_demands_count,
-            occupation_demands,
-            occupation_demands_count,
-            provider_resources,
-            provider_resources_count,
-            occupation_resources,
-            occupation_resources_count,
-            alliance_resources,
-            alliance_resources_count,
-            region_alliances,
-            region_alliances_count,
-            cohort_enrollments,
-            cohort_enrollments_count,
-            alliance_members,
-            alliance_members_count,
         }
     }
 }

@@ -127,6 +127,7 @@ pub fn build_schema_as(
     federation: bool,
 ) -> AppSchema {
     let loaders = Arc::new(loaders::Loaders::new(&db, limits.loader_delay));
+    let nested_loaders = Arc::new(nested::NestedLoaders::new(&db, limits.loader_delay));
     let gate = crate::db::PoolGate::new(
         crate::db::pool_state(&db).map_or(10, |(_, _, most)| most),
         limits.pool.request_percent,
@@ -154,6 +155,7 @@ pub fn build_schema_as(
                 .data(limits.training)
                 .data(context)
                 .data(loaders.clone())
+                .data(nested_loaders.clone())
                 .limit_depth(limits.max_depth)
                 .limit_complexity(limits.max_complexity)
                 .limit_directives(limits.cost.max_directives_per_field)

@@ -18,7 +18,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{
     connection::{Connection, CountSource, TotalCount},
-    loaders::{LoadError, Loaders, of as loaders_of},
+    loaders::LoadError,
 };
 use crate::domain::{
     alliances, cohorts, demands, memberships,
@@ -38,9 +38,9 @@ pub trait Nested: Sized + Send + Sync + 'static {
     /// The list's definition for a filter.
     fn list(filter: &Self::Filter) -> NestedList<Self::Row>;
     /// Its pages' loader.
-    fn pages(loaders: &Loaders) -> &DataLoader<PagesOf<Self>>;
+    fn pages(loaders: &NestedLoaders) -> &DataLoader<PagesOf<Self>>;
     /// Its counts' loader.
-    fn counts(loaders: &Loaders) -> &DataLoader<CountsOf<Self>>;
+    fn counts(loaders: &NestedLoaders) -> &DataLoader<CountsOf<Self>>;
 }
 
 /// The paging arguments of a connection field as the client gave them (already validated).
@@ -164,6 +164,96 @@ pub fn loaders<L: Nested>(
     )
 }
 
+/// The loaders of every nested list, built once per schema and kept in its data.
+pub struct NestedLoaders {
+    /// Pages of `EnterpriseDemands`.
+    pub enterprise_demands: DataLoader<PagesOf<EnterpriseDemands>>,
+    /// Counts of `EnterpriseDemands`.
+    pub enterprise_demands_count: DataLoader<CountsOf<EnterpriseDemands>>,
+    /// Pages of `AllianceDemands`.
+    pub alliance_demands: DataLoader<PagesOf<AllianceDemands>>,
+    /// Counts of `AllianceDemands`.
+    pub alliance_demands_count: DataLoader<CountsOf<AllianceDemands>>,
+    /// Pages of `OccupationDemands`.
+    pub occupation_demands: DataLoader<PagesOf<OccupationDemands>>,
+    /// Counts of `OccupationDemands`.
+    pub occupation_demands_count: DataLoader<CountsOf<OccupationDemands>>,
+    /// Pages of `ProviderResources`.
+    pub provider_resources: DataLoader<PagesOf<ProviderResources>>,
+    /// Counts of `ProviderResources`.
+    pub provider_resources_count: DataLoader<CountsOf<ProviderResources>>,
+    /// Pages of `OccupationResources`.
+    pub occupation_resources: DataLoader<PagesOf<OccupationResources>>,
+    /// Counts of `OccupationResources`.
+    pub occupation_resources_count: DataLoader<CountsOf<OccupationResources>>,
+    /// Pages of `AllianceResources`.
+    pub alliance_resources: DataLoader<PagesOf<AllianceResources>>,
+    /// Counts of `AllianceResources`.
+    pub alliance_resources_count: DataLoader<CountsOf<AllianceResources>>,
+    /// Pages of `RegionAlliances`.
+    pub region_alliances: DataLoader<PagesOf<RegionAlliances>>,
+    /// Counts of `RegionAlliances`.
+    pub region_alliances_count: DataLoader<CountsOf<RegionAlliances>>,
+    /// Pages of `CohortEnrollments`.
+    pub cohort_enrollments: DataLoader<PagesOf<CohortEnrollments>>,
+    /// Counts of `CohortEnrollments`.
+    pub cohort_enrollments_count: DataLoader<CountsOf<CohortEnrollments>>,
+    /// Pages of `AllianceMembers`.
+    pub alliance_members: DataLoader<PagesOf<AllianceMembers>>,
+    /// Counts of `AllianceMembers`.
+    pub alliance_members_count: DataLoader<CountsOf<AllianceMembers>>,
+}
+
+impl NestedLoaders {
+    /// Builds the two loaders of every nested list over one pool; each gathers keys for `delay`.
+    pub fn new(db: &DatabaseConnection, delay: std::time::Duration) -> Self {
+        let (enterprise_demands, enterprise_demands_count) =
+            loaders::<EnterpriseDemands>(db, delay);
+        let (alliance_demands, alliance_demands_count) = loaders::<AllianceDemands>(db, delay);
+        let (occupation_demands, occupation_demands_count) =
+            loaders::<OccupationDemands>(db, delay);
+        let (provider_resources, provider_resources_count) =
+            loaders::<ProviderResources>(db, delay);
+        let (occupation_resources, occupation_resources_count) =
+            loaders::<OccupationResources>(db, delay);
+        let (alliance_resources, alliance_resources_count) =
+            loaders::<AllianceResources>(db, delay);
+        let (region_alliances, region_alliances_count) = loaders::<RegionAlliances>(db, delay);
+        let (cohort_enrollments, cohort_enrollments_count) =
+            loaders::<CohortEnrollments>(db, delay);
+        let (alliance_members, alliance_members_count) = loaders::<AllianceMembers>(db, delay);
+        Self {
+            enterprise_demands,
+            enterprise_demands_count,
+            alliance_demands,
+            alliance_demands_count,
+            occupation_demands,
+            occupation_demands_count,
+            provider_resources,
+            provider_resources_count,
+            occupation_resources,
+            occupation_resources_count,
+            alliance_resources,
+            alliance_resources_count,
+            region_alliances,
+            region_alliances_count,
+            cohort_enrollments,
+            cohort_enrollments_count,
+            alliance_members,
+            alliance_members_count,
+        }
+    }
+}
+
+/// The schema's nested-list loaders, from a resolver's context.
+pub fn of<'a>(ctx: &Context<'a>) -> crate::error::AppResult<&'a NestedLoaders> {
+    ctx.data::<Arc<NestedLoaders>>()
+        .map(AsRef::as_ref)
+        .map_err(|_| {
+            crate::error::AppError::internal("the schema was built without its nested loaders")
+        })
+}
+
 struct NestedCount<L: Nested> {
     parent: L::Parent,
     filter: L::Filter,
@@ -172,7 +262,7 @@ struct NestedCount<L: Nested> {
 impl<L: Nested> CountSource for NestedCount<L> {
     fn count<'a>(&'a self, ctx: &'a Context<'_>) -> BoxFuture<'a, async_graphql::Result<u64>> {
         Box::pin(async move {
-            Ok(L::counts(loaders_of(ctx)?)
+            Ok(L::counts(of(ctx)?)
                 .load_one((self.parent.clone(), self.filter.clone()))
                 .await?
                 .unwrap_or(0))
@@ -191,7 +281,7 @@ pub async fn connection<L: Nested, N>(
     f: impl Fn(L::Row) -> N,
 ) -> async_graphql::Result<Connection<N>> {
     let request = args.request()?;
-    let loaders = loaders_of(ctx)?;
+    let loaders = of(ctx)?;
     let look = ctx.look_ahead();
     let rows_wanted = look.field("edges").exists()
         || look.field("nodes").exists()
@@ -233,10 +323,10 @@ macro_rules! nested {
             fn list($f: &Self::Filter) -> NestedList<Self::Row> {
                 $list
             }
-            fn pages(loaders: &Loaders) -> &DataLoader<PagesOf<Self>> {
+            fn pages(loaders: &NestedLoaders) -> &DataLoader<PagesOf<Self>> {
                 &loaders.$pages
             }
-            fn counts(loaders: &Loaders) -> &DataLoader<CountsOf<Self>> {
+            fn counts(loaders: &NestedLoaders) -> &DataLoader<CountsOf<Self>> {
                 &loaders.$counts
             }
         }

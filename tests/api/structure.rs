@@ -170,3 +170,240 @@ fn no_source_file_is_over_800_lines() {
         .collect();
     assert!(long.is_empty(), "files over 800 lines: {long:?}");
 }
+
+/// The module path of each file under `src/` (`a/mod.rs` and `a.rs` are `a`; `lib.rs` is the root).
+fn module_files() -> std::collections::BTreeMap<Vec<String>, PathBuf> {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    files
+        .into_iter()
+        .map(|f| {
+            let rel = f.strip_prefix(src()).expect("under src").with_extension("");
+            let mut path: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            if path.last().is_some_and(|l| l == "mod") {
+                path.pop();
+            }
+            if path == ["lib"] || path == ["main"] {
+                path.clear();
+            }
+            (path, f)
+        })
+        .collect()
+}
+
+/// The paths a `use` tree names: `a::{b, c::{d, e}}` gives `a::b`, `a::c::d`, `a::c::e`.
+fn use_paths(tree: &str) -> Vec<Vec<String>> {
+    let tree = tree.trim();
+    let Some(open) = tree.find('{') else {
+        let path = tree.split(" as ").next().unwrap_or_default();
+        return vec![
+            path.split("::")
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && *s != "*")
+                .map(String::from)
+                .collect(),
+        ];
+    };
+    let prefix: Vec<String> = tree[..open]
+        .split("::")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
+    let (mut parts, mut depth, mut start) = (Vec::new(), 0, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&inner[start..]);
+    parts
+        .into_iter()
+        .filter(|p| !p.trim().is_empty())
+        .flat_map(|p| {
+            use_paths(p).into_iter().map(|rest| {
+                let rest: Vec<String> = rest.into_iter().filter(|s| s != "self").collect();
+                prefix.iter().cloned().chain(rest).collect::<Vec<_>>()
+            })
+        })
+        .collect()
+}
+
+/// Every `crate::`/`super::`/`self::` path of a file's code (comments and inline tests left out).
+fn crate_paths(text: &str) -> Vec<Vec<String>> {
+    let code: String = text
+        .split("#[cfg(test)]\nmod tests")
+        .next()
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut paths = Vec::new();
+    for statement in code.split(';') {
+        let s = statement.trim_start();
+        let s = s.strip_prefix("pub ").unwrap_or(s);
+        let s = s.strip_prefix("pub(crate) ").unwrap_or(s);
+        if let Some(tree) = s.strip_prefix("use ") {
+            paths.extend(use_paths(tree));
+        }
+    }
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    for head in ["crate::", "super::", "self::"] {
+        let mut at = 0;
+        while let Some(found) = code[at..].find(head) {
+            let begin = at + found;
+            at = begin + head.len();
+            if code[..begin].chars().next_back().is_some_and(ident) {
+                continue;
+            }
+            let rest = &code[begin..];
+            let end = rest
+                .find(|c: char| !(ident(c) || c == ':'))
+                .unwrap_or(rest.len());
+            paths.push(
+                rest[..end]
+                    .split("::")
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect(),
+            );
+        }
+    }
+    paths
+}
+
+/// The file-level import graph of `src/`: which files each file names.
+fn import_graph() -> std::collections::BTreeMap<Vec<String>, std::collections::BTreeSet<Vec<String>>>
+{
+    let files = module_files();
+    let resolve = |path: &[String]| {
+        (0..=path.len())
+            .rev()
+            .map(|i| path[..i].to_vec())
+            .find(|p| files.contains_key(p))
+    };
+    let mut graph = std::collections::BTreeMap::new();
+    for (module, file) in &files {
+        let text = std::fs::read_to_string(file).expect("a source file");
+        let mut targets = std::collections::BTreeSet::new();
+        for path in crate_paths(&text) {
+            let mut base: Vec<String> = match path.first().map(String::as_str) {
+                Some("crate") => vec![],
+                Some("self") => module.clone(),
+                Some("super") => module[..module.len().saturating_sub(1)].to_vec(),
+                _ => continue,
+            };
+            let mut rest = &path[1..];
+            while rest.first().is_some_and(|s| s == "super") {
+                base.pop();
+                rest = &rest[1..];
+            }
+            base.extend(rest.iter().cloned());
+            if let Some(target) = resolve(&base)
+                && &target != module
+                && !target.starts_with(module)
+            {
+                targets.insert(target);
+            }
+        }
+        graph.insert(module.clone(), targets);
+    }
+    graph
+}
+
+/// No two files of `src/` import each other, directly or around a circle (a module's own
+/// submodules do not count): the layers point one way.
+#[test]
+fn no_import_cycle_between_files() {
+    let graph = import_graph();
+    assert!(graph.len() > 50, "the walk found the sources");
+    assert!(
+        graph[&vec!["graphql".to_string(), "nested".to_string()]]
+            .contains(&vec!["graphql".to_string(), "loaders".to_string()]),
+        "the graph sees a `use super::…` import"
+    );
+    // Tarjan's strongly connected components.
+    struct Walk<'a> {
+        edges: &'a [Vec<usize>],
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on: Vec<bool>,
+        stack: Vec<usize>,
+        next: usize,
+        cycles: Vec<Vec<usize>>,
+    }
+    fn visit(w: &mut Walk<'_>, v: usize) {
+        w.index[v] = Some(w.next);
+        w.low[v] = w.next;
+        w.next += 1;
+        w.stack.push(v);
+        w.on[v] = true;
+        for &u in &w.edges[v] {
+            match w.index[u] {
+                None => {
+                    visit(w, u);
+                    w.low[v] = w.low[v].min(w.low[u]);
+                }
+                Some(i) if w.on[u] => w.low[v] = w.low[v].min(i),
+                Some(_) => {}
+            }
+        }
+        if Some(w.low[v]) == w.index[v] {
+            let mut component = Vec::new();
+            while let Some(u) = w.stack.pop() {
+                w.on[u] = false;
+                component.push(u);
+                if u == v {
+                    break;
+                }
+            }
+            if component.len() > 1 {
+                w.cycles.push(component);
+            }
+        }
+    }
+    let nodes: Vec<&Vec<String>> = graph.keys().collect();
+    let edges: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|n| {
+            graph[*n]
+                .iter()
+                .filter_map(|m| nodes.iter().position(|x| *x == m))
+                .collect()
+        })
+        .collect();
+    let mut walk = Walk {
+        edges: &edges,
+        index: vec![None; nodes.len()],
+        low: vec![0; nodes.len()],
+        on: vec![false; nodes.len()],
+        stack: Vec::new(),
+        next: 0,
+        cycles: Vec::new(),
+    };
+    for v in 0..nodes.len() {
+        if walk.index[v].is_none() {
+            visit(&mut walk, v);
+        }
+    }
+    let cycles: Vec<Vec<String>> = walk
+        .cycles
+        .iter()
+        .map(|c| c.iter().map(|&v| nodes[v].join("::")).collect())
+        .collect();
+    assert!(
+        cycles.is_empty(),
+        "files that import each other: {cycles:?}"
+    );
+}
