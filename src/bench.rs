@@ -12,7 +12,7 @@ use entity::{IntentionStatus, Schedule, SkillLevel, organization, training_inten
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::{
-    auth::{Caller, Role, Viewer},
+    auth::{Actor, Caller, Staff},
     db,
     domain::{
         orders,
@@ -92,21 +92,12 @@ pub async fn suggestions(
     let per_provider = resources_total.div_ceil(providers.len());
     let mut published = 0;
     for provider in &providers {
-        let role = if provider.kind == entity::OrganizationKind::College {
-            Role::College
+        let actor = if provider.kind == entity::OrganizationKind::College {
+            Actor::College(Staff::of(provider.id))
         } else {
-            Role::TrainingInstitution
+            Actor::TrainingInstitution(Staff::of(provider.id))
         };
-        let caller = Caller {
-            viewer: Viewer {
-                subject: "bench".to_owned(),
-                role,
-                organization_id: Some(provider.id),
-                ..Viewer::public()
-            },
-            request_id: None,
-            access: Default::default(),
-        };
+        let caller = Caller::acting("bench", actor);
         let items: Vec<ItemInput> = (0..per_provider.min(resources_total - published))
             .map(|_| {
                 let occupation = OCCUPATIONS[rng.next(OCCUPATIONS.len() as u64) as usize];

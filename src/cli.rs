@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::EntityTrait;
 
 use crate::{
     app,
@@ -453,7 +452,7 @@ async fn import_resources(
     file: &std::path::Path,
 ) -> anyhow::Result<()> {
     use crate::{
-        auth::{Caller, Viewer},
+        auth::{Actor, Caller, Staff},
         domain::ids::NodeKey,
         domain::import::{self, Format, ImportError},
     };
@@ -473,25 +472,20 @@ async fn import_resources(
     let org_id = NodeKey::organization("--org", org).map_err(|e| anyhow::anyhow!("{e}"))?;
     let db = db::connect(settings.database.url.expose(), 2).await?;
     db::migrate(&db).await?;
-    let provider = entity::organization::Entity::find_by_id(org_id)
-        .one(&db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no organization has the ID {org}"))?;
-    let role = match provider.kind {
-        entity::OrganizationKind::College => Role::College,
-        entity::OrganizationKind::TrainingInstitution => Role::TrainingInstitution,
+    let provider = crate::domain::identity::organization(
+        &db,
+        &crate::domain::identity::OrganizationRef::Id(org_id),
+    )
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("no organization has the ID {org}"))?;
+    let actor = match provider.kind {
+        entity::OrganizationKind::College => Actor::College(Staff::of(org_id)),
+        entity::OrganizationKind::TrainingInstitution => {
+            Actor::TrainingInstitution(Staff::of(org_id))
+        }
         _ => bail!("{} is not a college or training institution", provider.name),
     };
-    let caller = Caller {
-        viewer: Viewer {
-            subject: "cli-import".to_owned(),
-            role,
-            organization_id: Some(org_id),
-            ..Viewer::public()
-        },
-        request_id: None,
-        access: Default::default(),
-    };
+    let caller = Caller::acting("cli-import", actor);
     match import::import(&db, &caller, format, bytes).await {
         Ok(published) => {
             println!(

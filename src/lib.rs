@@ -44,9 +44,10 @@
 //!   [`domain::evaluation`] (skill
 //!   evaluation), [`domain::employment`] (employment service), and [`domain::reports`] (what it
 //!   adds up to: placement rates, the skills balance, certificate statistics).
-//! - [`auth`] turns tokens into a [`auth::Viewer`] ([`auth::jwt`] verifies them, with an
-//!   identity provider's published keys from [`auth::jwks`]); [`auth::policy`] is the one module
-//!   that decides what a viewer may do; [`domain::sign_ins`] records every token by its `jti`
+//! - [`auth`] turns tokens into a [`auth::Viewer`] whose [`auth::Actor`] carries exactly its
+//!   role's scope ([`auth::jwt`] verifies them, with an identity provider's published keys from
+//!   [`auth::jwks`]; [`domain::identity`] reads whom the claims name); [`auth::policy`] is the
+//!   one module that decides what a viewer may do; [`domain::sign_ins`] records every token by its `jti`
 //!   so it can be revoked.
 //! - [`error`] is the one error type, [`error::AppError`], and [`error::ErrorCode`]: every
 //!   `extensions.code`.

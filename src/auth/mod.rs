@@ -5,19 +5,23 @@
 //! [`jwt::TokenVerifier`] and [`viewer_from_claims`]; a refused token is `UNAUTHENTICATED` and never
 //! falls back to public.
 
+mod actor;
 mod algorithm;
 pub mod jwks;
 pub mod jwt;
 pub mod policy;
 
+pub use actor::{Actor, Staff};
+
 use std::collections::BTreeSet;
 
-use entity::{OrganizationKind, alliance, learner, organization, region};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use entity::OrganizationKind;
+use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 
 use crate::{
     domain::codes::{AllianceCode, RegionCode},
+    domain::identity,
     domain::ids::NodeKey,
     error::{AppError, AppResult},
 };
@@ -124,37 +128,57 @@ pub struct Claims {
     pub org_admin: bool,
 }
 
-/// The authenticated caller, with every scope resolved to ids.
+/// The authenticated caller: the token's subject and the [`Actor`] its claims resolved to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Viewer {
     /// The token subject (`anonymous` without a token).
     pub subject: String,
-    /// The role.
-    pub role: Role,
-    /// The organization acted for.
-    pub organization_id: Option<i32>,
-    /// The alliances administered (ALLIANCE_ADMIN).
-    pub alliance_ids: BTreeSet<i32>,
-    /// The region supervised (REGULATOR).
-    pub region_id: Option<i32>,
-    /// The learner (LEARNER).
-    pub learner_id: Option<i32>,
-    /// The holder administers `organization_id` (its staff's sign-ins).
-    pub organization_admin: bool,
+    /// Who acts, with the scope of their role.
+    pub actor: Actor,
 }
 
 impl Viewer {
     /// The caller without a token.
     pub fn public() -> Self {
+        Self::new("anonymous", Actor::Public)
+    }
+
+    /// `subject` acting as `actor`.
+    pub fn new(subject: impl Into<String>, actor: Actor) -> Self {
         Self {
-            subject: "anonymous".to_owned(),
-            role: Role::Public,
-            organization_id: None,
-            alliance_ids: BTreeSet::new(),
-            region_id: None,
-            learner_id: None,
-            organization_admin: false,
+            subject: subject.into(),
+            actor,
         }
+    }
+
+    /// The role.
+    pub fn role(&self) -> Role {
+        self.actor.role()
+    }
+
+    /// The organization acted for.
+    pub fn organization_id(&self) -> Option<i32> {
+        self.actor.staff_of().map(|s| s.organization)
+    }
+
+    /// The alliances administered (ALLIANCE_ADMIN; empty for every other role).
+    pub fn alliance_ids(&self) -> &BTreeSet<i32> {
+        self.actor.alliances()
+    }
+
+    /// The region supervised (REGULATOR).
+    pub fn region_id(&self) -> Option<i32> {
+        self.actor.region()
+    }
+
+    /// The learner (LEARNER).
+    pub fn learner_id(&self) -> Option<i32> {
+        self.actor.learner()
+    }
+
+    /// The holder administers the organization acted for (its staff's sign-ins).
+    pub fn organization_admin(&self) -> bool {
+        self.actor.staff_of().is_some_and(|s| s.admin)
     }
 }
 
@@ -178,6 +202,15 @@ impl Caller {
             access: Default::default(),
         }
     }
+
+    /// `subject` acting as `actor`, outside any request (the command line, the demo loader).
+    pub fn acting(subject: impl Into<String>, actor: Actor) -> Self {
+        Self {
+            viewer: Viewer::new(subject, actor),
+            request_id: None,
+            access: Default::default(),
+        }
+    }
 }
 
 fn refused(message: impl Into<String>) -> AppError {
@@ -187,15 +220,6 @@ fn refused(message: impl Into<String>) -> AppError {
 /// Resolves verified claims to a [`Viewer`]: the organization, alliances, region and learner they
 /// name must exist, and each role carries the scope it needs.
 pub async fn viewer_from_claims(db: &DatabaseConnection, claims: &Claims) -> AppResult<Viewer> {
-    let mut viewer = Viewer {
-        subject: claims.sub.clone(),
-        role: claims.role,
-        organization_id: None,
-        alliance_ids: BTreeSet::new(),
-        region_id: None,
-        learner_id: None,
-        organization_admin: false,
-    };
     if claims.role == Role::Public {
         return Err(refused(
             "a token cannot grant the PUBLIC role; send no token instead",
@@ -226,104 +250,128 @@ pub async fn viewer_from_claims(db: &DatabaseConnection, claims: &Claims) -> App
             "only a REGULATOR token names a region, not a {role} token"
         )));
     }
-    let mut org_region = None;
-    if let Some(org) = &claims.org {
-        // An organization by its global ID (skillgraph's tokens) or its unified social credit
-        // code (an identity provider's).
-        let found = match (
-            NodeKey::organization("org", org),
-            crate::domain::codes::CreditCode::parse(org),
-        ) {
-            (Ok(id), _) => organization::Entity::find_by_id(id).one(db).await?,
-            (_, Ok(code)) => {
-                organization::Entity::find()
-                    .filter(organization::Column::CreditCode.eq(code.as_str()))
-                    .one(db)
-                    .await?
-            }
-            _ => {
-                return Err(refused(
-                    "the token's org is neither an organization ID nor a credit code",
-                ));
-            }
-        }
-        .ok_or_else(|| refused("the token's organization does not exist"))?;
-        let id = found.id;
-        if let Some(kind) = claims.role.organization_kind()
-            && found.kind != kind
-        {
+    if claims.org_admin && claims.org.is_none() {
+        return Err(refused(
+            "an organization administrator's token must name its organization (org)",
+        ));
+    }
+    let staff = match &claims.org {
+        Some(org) => Some(token_organization(db, claims, org).await?),
+        None if claims.role.organization_kind().is_some() && claims.role != Role::Regulator => {
             return Err(refused(format!(
-                "a {} token must act for an organization of that kind",
-                claims.role.as_str()
+                "a {role} token must name its organization (org)"
             )));
         }
-        viewer.organization_id = Some(id);
-        org_region = Some(found.region_id);
-    } else if claims.role.organization_kind().is_some() && claims.role != Role::Regulator {
+        None => None,
+    };
+    let actor = match claims.role {
+        Role::Public => unreachable!("refused above"),
+        Role::SystemAdmin => Actor::SystemAdmin,
+        Role::Learner => Actor::Learner {
+            learner: token_learner(db, claims).await?,
+        },
+        Role::AllianceAdmin => Actor::AllianceAdmin {
+            alliances: token_alliances(db, claims).await?,
+        },
+        Role::Regulator => {
+            let code = claims
+                .region
+                .as_deref()
+                .ok_or_else(|| refused("a REGULATOR token must name its region"))?;
+            let code = RegionCode::parse(code)
+                .map_err(|_| refused("the token's region is not a region code"))?;
+            let region = identity::region(db, &code)
+                .await?
+                .ok_or_else(|| refused("the token's region does not exist"))?;
+            if staff.is_some_and(|(_, bureau_region)| bureau_region != region) {
+                return Err(refused(
+                    "a REGULATOR token's region must be its bureau's region",
+                ));
+            }
+            Actor::Regulator {
+                region,
+                bureau: staff.map(|(s, _)| s),
+            }
+        }
+        other => Actor::staff(
+            other,
+            staff.map(|(s, _)| s).ok_or_else(|| {
+                AppError::internal("an organization role without its organization")
+            })?,
+        )?,
+    };
+    Ok(Viewer::new(claims.sub.clone(), actor))
+}
+
+/// The organization a token acts for, by its global ID (skillgraph's tokens) or its unified
+/// social credit code (an identity provider's), checked against the role's kind; with its region.
+async fn token_organization(
+    db: &DatabaseConnection,
+    claims: &Claims,
+    org: &str,
+) -> AppResult<(Staff, i32)> {
+    let reference = match (
+        NodeKey::organization("org", org),
+        crate::domain::codes::CreditCode::parse(org),
+    ) {
+        (Ok(id), _) => identity::OrganizationRef::Id(id),
+        (_, Ok(code)) => identity::OrganizationRef::CreditCode(code),
+        _ => {
+            return Err(refused(
+                "the token's org is neither an organization ID nor a credit code",
+            ));
+        }
+    };
+    let found = identity::organization(db, &reference)
+        .await?
+        .ok_or_else(|| refused("the token's organization does not exist"))?;
+    if let Some(kind) = claims.role.organization_kind()
+        && found.kind != kind
+    {
         return Err(refused(format!(
-            "a {} token must name its organization (org)",
+            "a {} token must act for an organization of that kind",
             claims.role.as_str()
         )));
     }
-    if !claims.alliances.is_empty() {
-        let codes = claims
-            .alliances
-            .iter()
-            .map(|c| AllianceCode::parse(c).map(|c| c.as_str().to_owned()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| refused("the token's alliances are not alliance codes"))?;
-        let found = alliance::Entity::find()
-            .filter(alliance::Column::Code.is_in(codes.clone()))
-            .all(db)
-            .await?;
-        if found.len() != codes.len() {
-            return Err(refused("the token names an alliance that does not exist"));
-        }
-        viewer.alliance_ids = found.into_iter().map(|a| a.id).collect();
-    }
-    if claims.role == Role::AllianceAdmin && viewer.alliance_ids.is_empty() {
+    Ok((
+        Staff {
+            organization: found.id,
+            admin: claims.org_admin,
+        },
+        found.region_id,
+    ))
+}
+
+/// The alliances an ALLIANCE_ADMIN token names, every one of which must exist.
+async fn token_alliances(db: &DatabaseConnection, claims: &Claims) -> AppResult<BTreeSet<i32>> {
+    if claims.alliances.is_empty() {
         return Err(refused("an ALLIANCE_ADMIN token must name its alliances"));
     }
-    if let Some(code) = &claims.region {
-        let code = RegionCode::parse(code)
-            .map_err(|_| refused("the token's region is not a region code"))?;
-        let found = region::Entity::find()
-            .filter(region::Column::Code.eq(code.as_str()))
-            .one(db)
-            .await?
-            .ok_or_else(|| refused("the token's region does not exist"))?;
-        viewer.region_id = Some(found.id);
-        if org_region.is_some_and(|r| r != found.id) {
+    let codes = claims
+        .alliances
+        .iter()
+        .map(|c| AllianceCode::parse(c))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| refused("the token's alliances are not alliance codes"))?;
+    let found = identity::alliances(db, &codes).await?;
+    if found.len() != codes.len() {
+        return Err(refused("the token names an alliance that does not exist"));
+    }
+    Ok(found)
+}
+
+/// The learner a LEARNER token's subject names, who must exist.
+async fn token_learner(db: &DatabaseConnection, claims: &Claims) -> AppResult<i32> {
+    let id = match NodeKey::parse("sub", &claims.sub) {
+        Ok(NodeKey::Learner(id)) => id,
+        _ => {
             return Err(refused(
-                "a REGULATOR token's region must be its bureau's region",
+                "a LEARNER token's subject must be the learner's ID",
             ));
         }
+    };
+    if !identity::learner_exists(db, id).await? {
+        return Err(refused("the token's learner does not exist"));
     }
-    if claims.role == Role::Regulator && viewer.region_id.is_none() {
-        return Err(refused("a REGULATOR token must name its region"));
-    }
-    if claims.org_admin {
-        if viewer.organization_id.is_none() {
-            return Err(refused(
-                "an organization administrator's token must name its organization (org)",
-            ));
-        }
-        viewer.organization_admin = true;
-    }
-    if claims.role == Role::Learner {
-        let id = match NodeKey::parse("sub", &claims.sub) {
-            Ok(NodeKey::Learner(id)) => id,
-            _ => {
-                return Err(refused(
-                    "a LEARNER token's subject must be the learner's ID",
-                ));
-            }
-        };
-        learner::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .ok_or_else(|| refused("the token's learner does not exist"))?;
-        viewer.learner_id = Some(id);
-    }
-    Ok(viewer)
+    Ok(id)
 }

@@ -36,15 +36,15 @@ pub async fn record(conn: &impl ConnectionTrait, caller: &Caller, entry: Entry) 
         action = entry.action,
         target = %entry.target_id,
         actor = %caller.viewer.subject,
-        role = caller.viewer.role.as_str(),
+        role = caller.viewer.role().as_str(),
         request_id = caller.request_id.as_deref().unwrap_or("-"),
         "audit"
     );
     audit_event::Entity::insert(audit_event::ActiveModel {
         occurred_at: Set(Utc::now()),
         actor: Set(caller.viewer.subject.clone()),
-        role: Set(caller.viewer.role.as_str().to_owned()),
-        organization_id: Set(caller.viewer.organization_id),
+        role: Set(caller.viewer.role().as_str().to_owned()),
+        organization_id: Set(caller.viewer.organization_id()),
         region_id: Set(entry.region_id),
         action: Set(entry.action.to_owned()),
         target_type: Set(entry.target_type.to_owned()),

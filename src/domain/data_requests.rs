@@ -256,7 +256,7 @@ pub async fn decide(
             )
             .col_expr(
                 data_request::Column::DecidedRole,
-                Expr::value(Some(caller.viewer.role.as_str().to_owned())),
+                Expr::value(Some(caller.viewer.role().as_str().to_owned())),
             )
             .col_expr(
                 data_request::Column::DecidedAt,

@@ -132,7 +132,7 @@ pub async fn register(
     let mut row = learner::ActiveModel {
         region_id: Set(region.id),
         target_group: Set(new.target_group),
-        registered_by_id: Set(caller.viewer.organization_id),
+        registered_by_id: Set(caller.viewer.organization_id()),
         created_at: Set(Utc::now()),
         ..Default::default()
     };
@@ -159,7 +159,7 @@ pub async fn register(
         }
         Err(e) => return Err(e.into()),
     };
-    if let Some(org) = caller.viewer.organization_id {
+    if let Some(org) = caller.viewer.organization_id() {
         link(&txn, learner.id, org).await?;
     }
     audit::record(
@@ -199,7 +199,7 @@ async fn link_existing(
         );
         return Err(AppError::validation("input.name", MISMATCH));
     }
-    if let Some(org) = caller.viewer.organization_id {
+    if let Some(org) = caller.viewer.organization_id() {
         link(&txn, found.id, org).await?;
     }
     audit::record(

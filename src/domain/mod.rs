@@ -16,6 +16,7 @@ pub mod disclosure;
 pub mod employment;
 pub mod evaluation;
 pub mod geo;
+pub mod identity;
 pub mod ids;
 pub mod import;
 pub mod input;

@@ -68,7 +68,7 @@ pub async fn import(
     // Who may register at all is decided before the file is read.
     if let Err(e) = crate::auth::policy::register_organization(
         &caller.viewer,
-        caller.viewer.region_id.unwrap_or_default(),
+        caller.viewer.region_id().unwrap_or_default(),
     ) {
         return Err(ImportError::App(e));
     }

@@ -19,7 +19,7 @@ use sea_orm::{
 
 use super::{begin_write, data_requests, ids::NodeKey};
 use crate::{
-    auth::{Caller, Role, Viewer},
+    auth::{Caller, Viewer},
     error::{AppError, AppResult},
 };
 
@@ -124,11 +124,7 @@ pub async fn inactive_since(
 /// The caller retention erases as, in the audit trail.
 fn retention_caller() -> Caller {
     Caller {
-        viewer: Viewer {
-            subject: "skillgraph-retention".to_owned(),
-            role: Role::SystemAdmin,
-            ..Viewer::public()
-        },
+        viewer: Viewer::new("skillgraph-retention", crate::auth::Actor::SystemAdmin),
         request_id: None,
         access: Default::default(),
     }

@@ -51,12 +51,12 @@ pub async fn admit(db: &DatabaseConnection, claims: &Claims, viewer: &Viewer) ->
         }
         return Ok(());
     }
-    let region_id = match viewer.organization_id {
+    let region_id = match viewer.organization_id() {
         Some(org) => entity::organization::Entity::find_by_id(org)
             .one(db)
             .await?
             .map(|o| o.region_id),
-        None => viewer.region_id,
+        None => viewer.region_id(),
     };
     let expires_at =
         DateTime::<Utc>::from_timestamp(i64::try_from(claims.exp).unwrap_or(i64::MAX), 0)
@@ -65,7 +65,7 @@ pub async fn admit(db: &DatabaseConnection, claims: &Claims, viewer: &Viewer) ->
         jti: Set(claims.jti.clone()),
         subject: Set(claims.sub.clone()),
         role: Set(claims.role.as_str().to_owned()),
-        organization_id: Set(viewer.organization_id),
+        organization_id: Set(viewer.organization_id()),
         region_id: Set(region_id),
         first_seen_at: Set(Utc::now()),
         expires_at: Set(expires_at),

@@ -599,7 +599,7 @@ impl AppSchema {
                 format!("sub:{}", caller.viewer.subject),
                 rate_limits
                     .by_role
-                    .get(&caller.viewer.role)
+                    .get(&caller.viewer.role())
                     .copied()
                     .unwrap_or(rate_limits.authenticated),
             ),

@@ -47,16 +47,7 @@ pub(super) async fn demo_cohorts(
         } else {
             Role::TrainingInstitution
         };
-        let caller = Caller {
-            viewer: Viewer {
-                subject: "demo-seed".to_owned(),
-                role,
-                organization_id: Some(provider.id),
-                ..Viewer::public()
-            },
-            request_id: None,
-            access: Default::default(),
-        };
+        let caller = staff(role, provider.id);
         let kind = match alliance.industry {
             entity::Industry::Eyewear | entity::Industry::MarineEngineeringEquipment => {
                 CohortKind::NewApprenticeship
@@ -134,16 +125,7 @@ pub(super) async fn demo_cohorts(
             enrolled.push(e);
         }
         // The enterprise vouches for the cohort and its apprentices' contracts.
-        let employer = Caller {
-            viewer: Viewer {
-                subject: "demo-seed".to_owned(),
-                role: Role::Enterprise,
-                organization_id: Some(enterprise.id),
-                ..Viewer::public()
-            },
-            request_id: None,
-            access: Default::default(),
-        };
+        let employer = staff(Role::Enterprise, enterprise.id);
         cohorts::confirm_cohort(db, &employer, cohort.id)
             .await
             .map_err(|e| anyhow::anyhow!("demo confirmation: {e}"))?;

@@ -61,16 +61,7 @@ pub(super) async fn demo_demands(db: &DatabaseConnection) -> anyhow::Result<usiz
             _ => (32.19, 119.45),
         };
         for (i, enterprise) in enterprises.iter().take(2).enumerate() {
-            let caller = Caller {
-                viewer: Viewer {
-                    subject: "demo-seed".to_owned(),
-                    role: Role::Enterprise,
-                    organization_id: Some(enterprise.id),
-                    ..Viewer::public()
-                },
-                request_id: None,
-                access: Default::default(),
-            };
+            let caller = staff(Role::Enterprise, enterprise.id);
             for (k, kind) in [DemandKind::Job, DemandKind::Apprenticeship]
                 .into_iter()
                 .enumerate()

@@ -29,19 +29,6 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
         .order_by_asc(alliance::Column::Id)
         .all(db)
         .await?;
-    let as_role =
-        |role: Role, org: Option<i32>, region: Option<i32>, learner: Option<i32>| Caller {
-            viewer: Viewer {
-                subject: "demo-seed".to_owned(),
-                role,
-                organization_id: org,
-                region_id: region,
-                learner_id: learner,
-                ..Viewer::public()
-            },
-            request_id: None,
-            access: Default::default(),
-        };
     let mut completers = 0;
     let mut recommended = 0;
     let mut used_in_region: HashMap<i32, usize> = HashMap::new();
@@ -110,16 +97,7 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
         })
         .exec_with_returning(db)
         .await?;
-        let provider_caller = as_role(
-            if provider.kind == OrganizationKind::College {
-                Role::College
-            } else {
-                Role::TrainingInstitution
-            },
-            Some(provider.id),
-            None,
-            None,
-        );
+        let provider_caller = provider_staff(provider);
         // How many of the eight are employed at month 3: some alliances fall below 45%.
         let employed_at_3 = [5, 3, 6, 2, 7, 4][a_index % 6];
         let mut completions = Vec::new();
@@ -180,7 +158,7 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
             completions.push((l.id, e));
         }
         // The region's catalogue for the year of completion.
-        let regulator = as_role(Role::Regulator, None, Some(alliance.region_id), None);
+        let regulator = regulator_of(alliance.region_id);
         catalogue::upsert_item(
             db,
             &regulator,
@@ -254,8 +232,8 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
             .await
             .map_err(|e| anyhow::anyhow!("demo recommendation: {e}"))?;
             recommended += 1;
-            let me = as_role(Role::Learner, None, None, Some(*learner_id));
-            let employer = as_role(Role::Enterprise, Some(target.enterprise_id), None, None);
+            let me = learner_self(*learner_id);
+            let employer = staff(Role::Enterprise, target.enterprise_id);
             let steps: Vec<(Party, RecommendationOutcome, Option<&str>)> = match (outcome, decliner)
             {
                 (Sent, _) => vec![],

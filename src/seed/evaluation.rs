@@ -37,27 +37,7 @@ pub(super) async fn demo_evaluation(
             .cloned()
             .ok_or_else(|| anyhow::anyhow!("demo organization {name}"))
     };
-    let as_role = |o: &organization::Model, role: Role| Caller {
-        viewer: Viewer {
-            subject: "demo-seed".to_owned(),
-            role,
-            organization_id: Some(o.id),
-            region_id: None,
-            ..Viewer::public()
-        },
-        request_id: None,
-        access: Default::default(),
-    };
-    let regulator = |region_id: i32| Caller {
-        viewer: Viewer {
-            subject: "demo-seed".to_owned(),
-            role: Role::Regulator,
-            region_id: Some(region_id),
-            ..Viewer::public()
-        },
-        request_id: None,
-        access: Default::default(),
-    };
+    let as_role = |o: &organization::Model, role: Role| staff(role, o.id);
     let mut issued = 0;
     for (n, body) in bodies.iter().enumerate() {
         let o = org(&body.organization)?;
@@ -74,7 +54,7 @@ pub(super) async fn demo_evaluation(
             .collect::<anyhow::Result<Vec<_>>>()?;
         evaluation::file_body(
             db,
-            &regulator(o.region_id),
+            &regulator_of(o.region_id),
             o.id,
             named::<BodyType>("body type", &body.body_type)?,
             &body.body_code,
@@ -167,14 +147,7 @@ pub(super) async fn demo_evaluation(
         )
         .await
         .map_err(err)?;
-        let provider_caller = as_role(
-            &provider,
-            if provider.kind == entity::OrganizationKind::College {
-                Role::College
-            } else {
-                Role::TrainingInstitution
-            },
-        );
+        let provider_caller = provider_staff(&provider);
         let trainees = entity::learner::Entity::find()
             .filter(entity::learner::Column::RegisteredById.eq(provider.id))
             .order_by_asc(entity::learner::Column::Id)

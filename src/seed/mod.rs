@@ -13,13 +13,52 @@ use sea_orm::{ActiveEnum, ActiveValue::Set, DatabaseConnection, EntityTrait, Pag
 use serde::Deserialize;
 
 use crate::{
-    auth::{Caller, Role, Viewer},
+    auth::{Actor, Caller, Role, Staff},
     domain::{
         codes::{CreditCode, RegionCode},
         learners, organizations,
         personal::{NationalId, PersonalDataKey, PhoneNumber},
     },
 };
+
+/// The demo loader acting as staff of `organization` in `role` (ENTERPRISE, COLLEGE,
+/// TRAINING_INSTITUTION or ASSESSMENT_BODY).
+fn staff(role: Role, organization: i32) -> Caller {
+    Caller::acting(
+        "demo-seed",
+        Actor::staff(role, Staff::of(organization))
+            .expect("the demo acts for organizations in their own roles"),
+    )
+}
+
+/// The demo loader acting as the provider `provider` (a college or a training institution).
+fn provider_staff(provider: &organization::Model) -> Caller {
+    let role = if provider.kind == entity::OrganizationKind::College {
+        Role::College
+    } else {
+        Role::TrainingInstitution
+    };
+    staff(role, provider.id)
+}
+
+/// The demo loader acting as the regulator of `region`.
+fn regulator_of(region: i32) -> Caller {
+    Caller::acting(
+        "demo-seed",
+        Actor::Regulator {
+            region,
+            bureau: None,
+        },
+    )
+}
+
+/// The demo learner `learner` acting for themself.
+fn learner_self(learner: i32) -> Caller {
+    Caller::acting(
+        crate::domain::ids::NodeKey::Learner(learner).to_id().0,
+        Actor::Learner { learner },
+    )
+}
 
 mod cohorts;
 mod demands;
@@ -152,16 +191,7 @@ async fn demo_applications(
             entity::OrganizationKind::AssessmentBody => Role::AssessmentBody,
             _ => Role::Enterprise,
         };
-        let caller = Caller {
-            viewer: Viewer {
-                subject: "demo-seed".to_owned(),
-                role,
-                organization_id: Some(org.id),
-                ..Viewer::public()
-            },
-            request_id: None,
-            access: Default::default(),
-        };
+        let caller = staff(role, org.id);
         crate::domain::applications::apply(
             db,
             &caller,

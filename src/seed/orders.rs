@@ -34,16 +34,7 @@ pub(super) async fn demo_orders(
         } else {
             Role::TrainingInstitution
         };
-        let caller = Caller {
-            viewer: Viewer {
-                subject: "demo-seed".to_owned(),
-                role,
-                organization_id: Some(o.id),
-                ..Viewer::public()
-            },
-            request_id: None,
-            access: Default::default(),
-        };
+        let caller = staff(role, o.id);
         Ok((o, caller))
     };
     let mut submitted = Vec::new();
@@ -84,16 +75,11 @@ pub(super) async fn demo_orders(
         }
     }
     // Nothing offers elderly care at level 2 on weekends in Zhenjiang: two orders to a college.
-    let zj_regulator = Caller {
-        viewer: Viewer {
-            subject: "demo-seed".to_owned(),
-            role: Role::Regulator,
-            region_id: orgs.get("镇江市人力资源和社会保障局").map(|o| o.region_id),
-            ..Viewer::public()
-        },
-        request_id: None,
-        access: Default::default(),
-    };
+    let zj_regulator = regulator_of(
+        orgs.get("镇江市人力资源和社会保障局")
+            .map(|o| o.region_id)
+            .context("the demo bureau 镇江市人力资源和社会保障局")?,
+    );
     let (danyang, _) = provider("丹阳中等专业学校")?;
     for (k, intention) in submitted
         .iter()
@@ -117,16 +103,11 @@ pub(super) async fn demo_orders(
         .map_err(err)?;
     }
     // Nothing offers AI-trainer training at level 2 in Huai'an: the bureau dispatches it.
-    let regulator = Caller {
-        viewer: Viewer {
-            subject: "demo-seed".to_owned(),
-            role: Role::Regulator,
-            region_id: orgs.get("淮安市人力资源和社会保障局").map(|o| o.region_id),
-            ..Viewer::public()
-        },
-        request_id: None,
-        access: Default::default(),
-    };
+    let regulator = regulator_of(
+        orgs.get("淮安市人力资源和社会保障局")
+            .map(|o| o.region_id)
+            .context("the demo bureau 淮安市人力资源和社会保障局")?,
+    );
     let unmet: Vec<i32> = submitted
         .iter()
         .filter(|i| i.occupation_prefix == "4-04-05-05")

@@ -43,16 +43,7 @@ pub(super) async fn demo_learners(
             entity::OrganizationKind::College => Role::College,
             _ => Role::TrainingInstitution,
         };
-        let caller = Caller {
-            viewer: Viewer {
-                subject: "demo-seed".to_owned(),
-                role,
-                organization_id: Some(*org),
-                ..Viewer::public()
-            },
-            request_id: None,
-            access: Default::default(),
-        };
+        let caller = staff(role, *org);
         for _ in 0..4 {
             let phone = format!("1{}{:09}", 3 + n % 7, 800_000_000 + n * 7_919);
             let new = learners::NewLearner {
@@ -80,7 +71,6 @@ pub(super) async fn demo_data_requests(
     db: &DatabaseConnection,
     key: &PersonalDataKey,
 ) -> anyhow::Result<usize> {
-    use crate::domain::ids::NodeKey;
     use crate::domain::{
         data_requests::{self, Correction, Decision},
         input::{FromInput, Reason},
@@ -103,26 +93,8 @@ pub(super) async fn demo_data_requests(
         anyhow::ensure!(rows.len() >= 4, "{name} registered four demo learners");
         Ok::<_, anyhow::Error>(rows)
     };
-    let as_learner = |l: &entity::learner::Model| Caller {
-        viewer: Viewer {
-            subject: NodeKey::Learner(l.id).to_id().0,
-            role: Role::Learner,
-            learner_id: Some(l.id),
-            ..Viewer::public()
-        },
-        request_id: None,
-        access: Default::default(),
-    };
-    let regulator = |l: &entity::learner::Model| Caller {
-        viewer: Viewer {
-            subject: "demo-seed".to_owned(),
-            role: Role::Regulator,
-            region_id: Some(l.region_id),
-            ..Viewer::public()
-        },
-        request_id: None,
-        access: Default::default(),
-    };
+    let as_learner = |l: &entity::learner::Model| learner_self(l.id);
+    let regulator = |l: &entity::learner::Model| regulator_of(l.region_id);
     let fail = |e: crate::error::AppError| anyhow::anyhow!("demo data request: {e}");
 
     let college = registered_by("丹阳中等专业学校").await?;

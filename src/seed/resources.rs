@@ -38,16 +38,7 @@ pub(super) async fn demo_resources(db: &DatabaseConnection) -> anyhow::Result<us
         .order_by_asc(organization::Column::Id)
         .all(db)
         .await?;
-    let regulator = |region_id: i32| Caller {
-        viewer: Viewer {
-            subject: "demo-seed".to_owned(),
-            role: Role::Regulator,
-            region_id: Some(region_id),
-            ..Viewer::public()
-        },
-        request_id: None,
-        access: Default::default(),
-    };
+    let regulator = |region_id: i32| regulator_of(region_id);
     let mut published = 0;
     for (n, provider) in providers.iter().enumerate() {
         if provider.kind == OrganizationKind::TrainingInstitution {
@@ -81,16 +72,7 @@ pub(super) async fn demo_resources(db: &DatabaseConnection) -> anyhow::Result<us
         } else {
             Role::TrainingInstitution
         };
-        let caller = Caller {
-            viewer: Viewer {
-                subject: "demo-seed".to_owned(),
-                role,
-                organization_id: Some(provider.id),
-                ..Viewer::public()
-            },
-            request_id: None,
-            access: Default::default(),
-        };
+        let caller = staff(role, provider.id);
         let region = &regions[&provider.region_id];
         let (lat, lng) = match region.code.as_str() {
             "320800" => (33.60, 119.03),

@@ -4,21 +4,6 @@
 
 use super::*;
 
-/// A caller of the seed, as `role`.
-fn seed_caller(role: Role, org: Option<i32>, region: Option<i32>) -> Caller {
-    Caller {
-        viewer: Viewer {
-            subject: "demo-seed".to_owned(),
-            role,
-            organization_id: org,
-            region_id: region,
-            ..Viewer::public()
-        },
-        request_id: None,
-        access: Default::default(),
-    }
-}
-
 /// Standards from last year to two years ahead in every region (20 % for scarce occupations,
 /// 6,000 CNY a year per apprentice); then the provider of the finished demo cohort claims for
 /// its three completers, the regulator approves the first line and marks it paid, and the other
@@ -42,7 +27,7 @@ pub(super) async fn demo_claims(
         for year in this_year - 1..=this_year + 2 {
             subsidies::set_standard(
                 db,
-                &seed_caller(Role::Regulator, None, Some(r.id)),
+                &regulator_of(r.id),
                 Standard {
                     year,
                     scarce_uplift_percent: 20,
@@ -78,7 +63,7 @@ pub(super) async fn demo_claims(
         .await?
         .context("the cohort's alliance")?
         .region_id;
-    let regulator = seed_caller(Role::Regulator, None, Some(region_id));
+    let regulator = regulator_of(region_id);
     // A special ability (专项职业能力): the completion with its attendance is the evidence.
     catalogue::upsert_item(
         db,
@@ -106,7 +91,7 @@ pub(super) async fn demo_claims(
     };
     let (_, lines) = subsidies::submit(
         db,
-        &seed_caller(role, Some(provider.id), None),
+        &staff(role, provider.id),
         CompletionRule::default(),
         Default::default(),
         target.id,
@@ -128,7 +113,7 @@ pub(super) async fn demo_claims(
             .await
             .map_err(|e| anyhow::anyhow!("demo payment: {e}"))?;
     }
-    let provider_caller = seed_caller(role, Some(provider.id), None);
+    let provider_caller = staff(role, provider.id);
     let learners: Vec<i32> = entity::enrollment::Entity::find()
         .filter(entity::enrollment::Column::CohortId.eq(target.id))
         .order_by_asc(entity::enrollment::Column::Id)
@@ -339,7 +324,7 @@ pub(super) async fn demo_institution_evaluations(db: &DatabaseConnection) -> any
         let Some(stars) = org.credit_stars else {
             continue;
         };
-        let regulator = seed_caller(Role::Regulator, None, Some(org.region_id));
+        let regulator = regulator_of(org.region_id);
         let results = credit::results_of(db, org.id, since).await?.score();
         // The middle of the star's band: 5 → 94, 4 → 85, 3 → 75, 2 → 65, 1 → 50.
         let aim: i32 = [50, 65, 75, 85, 94][(stars.clamp(1, 5) - 1) as usize];
@@ -381,7 +366,7 @@ pub(super) async fn demo_institution_evaluations(db: &DatabaseConnection) -> any
         made += 1;
     }
     if let Some(first) = institutions.first() {
-        let regulator = seed_caller(Role::Regulator, None, Some(first.region_id));
+        let regulator = regulator_of(first.region_id);
         credit::evaluate(
             db,
             &regulator,

@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use serde_json::{Value, json};
 use skillgraph::auth::{Caller, Role};
 
-use crate::helpers::{TestApp, caller, first_code};
+use crate::helpers::{TestApp, first_code, who};
 
 /// The rows a mutation may touch, in a comparable form.
 async fn snapshot(app: &TestApp) -> String {
@@ -233,7 +233,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     let enterprise_id = app.org_id("丹阳明视眼镜有限公司").await;
     let pending: Vec<Value> = app
         .data_as(
-            &caller(Role::SystemAdmin, None, &[], None, None),
+            &who::system_admin(),
             r#"{ membershipApplications(filter: {statuses: [PENDING], alliance: "zj-eyewear"}) { nodes { id } } }"#,
             json!({}),
         )
@@ -245,19 +245,13 @@ async fn fixture(app: &TestApp) -> Fixture {
         .collect();
     assert_eq!(pending.len(), 2, "two pending applications to zj-eyewear");
     let learner = {
-        let admin = caller(Role::SystemAdmin, None, &[], None, None);
+        let admin = who::system_admin();
         let data = app
             .data_as(&admin, "{ learners(first: 1) { nodes { id } } }", json!({}))
             .await;
         TestApp::raw_id(&data["learners"]["nodes"][0]["id"])
     };
-    let enterprise_caller = caller(
-        Role::Enterprise,
-        Some(TestApp::raw_id(&enterprise_id)),
-        &[],
-        None,
-        None,
-    );
+    let enterprise_caller = who::staff(Role::Enterprise, TestApp::raw_id(&enterprise_id));
     let drafts = app
         .data_as(
             &enterprise_caller,
@@ -272,13 +266,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         )
         .await;
     let college_id = app.org_id("丹阳中等专业学校").await;
-    let college_caller = caller(
-        Role::College,
-        Some(TestApp::raw_id(&college_id)),
-        &[],
-        None,
-        None,
-    );
+    let college_caller = who::staff(Role::College, TestApp::raw_id(&college_id));
     let cohorts = app
         .data_as(
             &college_caller,
@@ -339,14 +327,9 @@ async fn fixture(app: &TestApp) -> Fixture {
         .expect("fixture");
         base64::engine::general_purpose::STANDARD.encode(csv)
     };
-    let centre = caller(
+    let centre = who::staff(
         Role::AssessmentBody,
-        Some(TestApp::raw_id(
-            &app.org_id("江苏眼镜行业职业技能评价中心").await,
-        )),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("江苏眼镜行业职业技能评价中心").await),
     );
     let sessions = app
         .data("{ assessmentSessions(first: 100) { nodes { id level body { organization { name } } } } }")
@@ -376,13 +359,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         )
         .await["node"]["candidates"][0]["id"]
         .clone();
-    let zj_regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let zj_regulator = who::regulator(app.region_row("321100").await);
     let certificates = app
         .data_as(
             &zj_regulator,
@@ -651,7 +628,7 @@ async fn pending_request(app: &TestApp, kind: &str) -> Value {
     let zj = app.region_row("321100").await;
     let data = app
         .data_as(
-            &caller(Role::Regulator, None, &[], Some(zj), None),
+            &who::regulator(zj),
             "query($k: DataRequestKind!) { dataRequests(filter: {statuses: [PENDING], kind: $k}) { nodes { id } } }",
             json!({ "k": kind }),
         )
@@ -664,50 +641,20 @@ async fn pending_request(app: &TestApp, kind: &str) -> Value {
 fn callers(f: &Fixture) -> Vec<(Role, Caller)> {
     vec![
         (Role::Public, Caller::public()),
-        (
-            Role::Learner,
-            caller(Role::Learner, None, &[], None, Some(f.learner)),
-        ),
-        (
-            Role::Enterprise,
-            caller(Role::Enterprise, Some(f.enterprise), &[], None, None),
-        ),
-        (
-            Role::College,
-            caller(Role::College, Some(f.college), &[], None, None),
-        ),
+        (Role::Learner, who::learner(f.learner)),
+        (Role::Enterprise, who::staff(Role::Enterprise, f.enterprise)),
+        (Role::College, who::staff(Role::College, f.college)),
         (
             Role::TrainingInstitution,
-            caller(
-                Role::TrainingInstitution,
-                Some(f.institution),
-                &[],
-                None,
-                None,
-            ),
+            who::staff(Role::TrainingInstitution, f.institution),
         ),
         (
             Role::AssessmentBody,
-            caller(Role::AssessmentBody, Some(f.assessment), &[], None, None),
+            who::staff(Role::AssessmentBody, f.assessment),
         ),
-        (
-            Role::AllianceAdmin,
-            caller(Role::AllianceAdmin, None, &[f.eyewear], None, None),
-        ),
-        (
-            Role::Regulator,
-            caller(
-                Role::Regulator,
-                Some(f.bureau),
-                &[],
-                Some(f.zhenjiang),
-                None,
-            ),
-        ),
-        (
-            Role::SystemAdmin,
-            caller(Role::SystemAdmin, None, &[], None, None),
-        ),
+        (Role::AllianceAdmin, who::alliance_admin(&[f.eyewear])),
+        (Role::Regulator, who::bureau(f.zhenjiang, f.bureau)),
+        (Role::SystemAdmin, who::system_admin()),
     ]
 }
 
@@ -1336,7 +1283,7 @@ async fn scopes_hold_inside_a_role() {
     let before = snapshot(&app).await;
 
     // An alliance admin of the eyewear alliance cannot touch the culinary alliance.
-    let admin = caller(Role::AllianceAdmin, None, &[f.eyewear], None, None);
+    let admin = who::alliance_admin(&[f.eyewear]);
     let response = app
         .query_as(
             &admin,
@@ -1347,15 +1294,7 @@ async fn scopes_hold_inside_a_role() {
     assert_eq!(first_code(&response), "FORBIDDEN");
 
     // A regulator registers learners of its own region only.
-    let regulator = caller(Role::Regulator, None, &[], None, Some(huaian)).clone();
-    let regulator = Caller {
-        viewer: skillgraph::auth::Viewer {
-            region_id: Some(huaian),
-            learner_id: None,
-            ..regulator.viewer
-        },
-        ..regulator
-    };
+    let regulator = who::regulator(huaian);
     let response = app
         .query_as(
             &regulator,
@@ -1366,7 +1305,7 @@ async fn scopes_hold_inside_a_role() {
     assert_eq!(first_code(&response), "FORBIDDEN");
 
     // A college cannot change another organization's profile.
-    let college = caller(Role::College, Some(f.college), &[], None, None);
+    let college = who::staff(Role::College, f.college);
     let response = app
         .query_as(
             &college,
@@ -1382,7 +1321,7 @@ async fn scopes_hold_inside_a_role() {
 async fn membership_mutations_do_what_they_say_and_audit_it() {
     let app = TestApp::demo().await;
     let f = fixture(&app).await;
-    let admin = caller(Role::AllianceAdmin, None, &[f.eyewear], None, None);
+    let admin = who::alliance_admin(&[f.eyewear]);
 
     let admitted = app
         .data_as(
@@ -1446,7 +1385,7 @@ async fn membership_mutations_do_what_they_say_and_audit_it() {
     assert_eq!(back["admitMember"]["id"], m["id"]);
     assert_eq!(back["admitMember"]["isCurrent"], true);
 
-    let regulator = caller(Role::Regulator, None, &[], Some(f.zhenjiang), None);
+    let regulator = who::regulator(f.zhenjiang);
     let trail = app
         .data_as(
             &regulator,
@@ -1479,7 +1418,7 @@ async fn a_change_and_its_audit_event_commit_together() {
     use sea_orm::ConnectionTrait;
     let app = TestApp::demo().await;
     let f = fixture(&app).await;
-    let admin = caller(Role::AllianceAdmin, None, &[f.eyewear], None, None);
+    let admin = who::alliance_admin(&[f.eyewear]);
     let memberships_before = membership::Entity::find()
         .count(&app.db.db)
         .await
@@ -1512,7 +1451,7 @@ async fn a_change_and_its_audit_event_commit_together() {
 async fn profile_updates_validate_and_clear() {
     let app = TestApp::demo().await;
     let f = fixture(&app).await;
-    let me = caller(Role::Enterprise, Some(f.enterprise), &[], None, None);
+    let me = who::staff(Role::Enterprise, f.enterprise);
     let q = "mutation($i: UpdateOrganizationProfileInput!) { updateOrganizationProfile(input: $i) { website address nameEn } }";
     let updated = app
         .data_as(&me, q, json!({ "i": { "organization": f.enterprise_id, "website": "https://mingshi.example", "address": "丹阳市开发区" } }))

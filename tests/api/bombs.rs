@@ -13,7 +13,7 @@ use skillgraph::{
 };
 use zip::write::SimpleFileOptions;
 
-use crate::helpers::{TestApp, caller, first_code};
+use crate::helpers::{TestApp, first_code, who};
 
 const IMPORT: &str = "mutation($f: ImportFormat!, $c: String!) { importResourceList(input: {format: $f, contentBase64: $c}) { id } }";
 
@@ -81,12 +81,9 @@ fn inline(reference: &str, text: &str) -> String {
 /// Sends a file through `importResourceList` and checks the refusal names `limit`, publishes
 /// nothing, and leaves the server serving.
 async fn refused(app: &TestApp, format: &str, bytes: &[u8], limit: &str) {
-    let college = caller(
+    let college = who::staff(
         Role::College,
-        Some(TestApp::raw_id(&app.org_id("丹阳中等专业学校").await)),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("丹阳中等专业学校").await),
     );
     let before = open_resource::Entity::find()
         .count(&app.db.db)

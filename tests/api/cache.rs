@@ -6,7 +6,6 @@ use std::{sync::Arc, time::Duration};
 use async_graphql::Request;
 use serde_json::{Value, json};
 use skillgraph::{
-    auth::Role,
     graphql::{
         AppSchema,
         cache::{MemoryCache, PublicCache, RedisCache, ResponseCache},
@@ -16,7 +15,7 @@ use skillgraph::{
 
 use crate::{
     demands::{CREATE, OPEN, demand, enterprise},
-    helpers::{TestApp, TestServer, caller},
+    helpers::{TestApp, TestServer, who},
 };
 
 const PAGE: &str = "{ demands(first: 3) { totalCount nodes { id } } }";
@@ -159,7 +158,7 @@ async fn anonymous_answers_are_kept_until_a_mutation_and_never_for_a_token() {
     assert_eq!(x, "miss");
 
     // A caller with a token is never served from the cache, nor adds to it.
-    let bureau = caller(Role::Regulator, None, &[], None, None);
+    let bureau = who::regulator(1);
     let (_, x, control, statements) = run(&app, &schema, Request::new(PAGE).data(bureau)).await;
     assert_eq!((x.as_str(), control.as_str()), ("-", "private, no-store"));
     assert!(statements > 0);
@@ -387,7 +386,7 @@ async fn a_suspension_forgets_the_public_resource_lists() {
         .await
         .expect("count");
     assert!(items > 0, "the institution publishes");
-    let regulator = caller(Role::Regulator, None, &[], Some(zhenjiang), None);
+    let regulator = who::regulator(zhenjiang);
     let suspended = schema
         .execute(
             Request::new("mutation($i: ID!) { setInstitutionStatus(input: {institution: $i, status: SUSPENDED, reason: \"核查\"}) { catalogueStatus } }")

@@ -7,7 +7,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use skillgraph::auth::{Caller, Role};
 
-use crate::helpers::{TestApp, caller, first_code};
+use crate::helpers::{TestApp, first_code, who};
 
 const CREATE: &str = "mutation($i: CreateCohortInput!) { createCohort(input: $i) { id kind status capacity freeSeats subsidized alliance { code } provider { name } enterprise { name } } }";
 const ENROLL: &str = "mutation($i: EnrollLearnerInput!) { enrollLearner(input: $i) { id status learner { id nationalId } } }";
@@ -24,13 +24,7 @@ struct World {
 async fn world(app: &TestApp) -> World {
     let college_id = app.org_id("丹阳中等专业学校").await;
     let enterprise_id = app.org_id("丹阳明视眼镜有限公司").await;
-    let college = caller(
-        Role::College,
-        Some(TestApp::raw_id(&college_id)),
-        &[],
-        None,
-        None,
-    );
+    let college = who::staff(Role::College, TestApp::raw_id(&college_id));
     // Fresh learners of the college, in no cohort yet.
     let mut learners = Vec::new();
     for n in 0..8 {
@@ -48,13 +42,7 @@ async fn world(app: &TestApp) -> World {
     }
     World {
         college,
-        enterprise: caller(
-            Role::Enterprise,
-            Some(TestApp::raw_id(&enterprise_id)),
-            &[],
-            None,
-            None,
-        ),
+        enterprise: who::staff(Role::Enterprise, TestApp::raw_id(&enterprise_id)),
         college_id,
         enterprise_id,
         learners,
@@ -162,12 +150,9 @@ async fn forming_a_cohort_checks_both_parties_and_the_kind() {
         "input.endOn"
     );
 
-    let other_college = caller(
+    let other_college = who::staff(
         Role::College,
-        Some(TestApp::raw_id(&app.org_id("镇江技师学院").await)),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("镇江技师学院").await),
     );
     let response = app
         .query_as(
@@ -473,14 +458,9 @@ async fn who_is_enrolled_is_for_those_with_a_purpose() {
     let w = world(&app).await;
     let c = new_cohort(&app, &w, 5, false).await;
     // A learner registered by another provider, enrolled here.
-    let other = caller(
+    let other = who::staff(
         Role::TrainingInstitution,
-        Some(TestApp::raw_id(
-            &app.org_id("丹阳市视界眼镜技能培训中心").await,
-        )),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("丹阳市视界眼镜技能培训中心").await),
     );
     let theirs = app
         .data_as(&other, "{ learners(first: 1) { nodes { id } } }", json!({}))
@@ -495,13 +475,7 @@ async fn who_is_enrolled_is_for_those_with_a_purpose() {
         )
         .await;
     assert_eq!(first_code(&refused), "FORBIDDEN");
-    let learner_token = caller(
-        Role::Learner,
-        None,
-        &[],
-        None,
-        Some(TestApp::raw_id(&theirs)),
-    );
+    let learner_token = who::learner(TestApp::raw_id(&theirs));
     app.data_as(
         &learner_token,
         "mutation($c: ID!) { applyToCohort(input: {cohort: $c}) { id } }",
@@ -570,12 +544,9 @@ async fn who_is_enrolled_is_for_those_with_a_purpose() {
         "FORBIDDEN",
         "no personal data for the enterprise"
     );
-    let stranger = caller(
+    let stranger = who::staff(
         Role::College,
-        Some(TestApp::raw_id(&app.org_id("镇江技师学院").await)),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("镇江技师学院").await),
     );
     assert_eq!(
         first_code(&app.query_as(&stranger, masked, json!({ "c": c })).await),
@@ -713,14 +684,9 @@ async fn completion_needs_the_attendance_share_and_a_subsidised_cohort_its_class
         long["errors"][0]["extensions"]["field"],
         "input.days[0].hours"
     );
-    let institution = caller(
+    let institution = who::staff(
         Role::TrainingInstitution,
-        Some(TestApp::raw_id(
-            &app.org_id("丹阳市视界眼镜技能培训中心").await,
-        )),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("丹阳市视界眼镜技能培训中心").await),
     );
     let stranger = app
         .query_as(&institution, SCHEDULE, json!({ "c": c, "d": [day(12)] }))
@@ -874,14 +840,9 @@ async fn attendance_and_online_hours_import_by_real_name_and_refuse_bad_rows() {
     let record = app.data_as(&w.college, RECORD, json!({ "e": e[0] })).await;
     assert_eq!(record["node"]["attendance"]["attended"], 2);
     assert_eq!(record["node"]["attendance"]["held"], 3);
-    let institution = caller(
+    let institution = who::staff(
         Role::TrainingInstitution,
-        Some(TestApp::raw_id(
-            &app.org_id("丹阳市视界眼镜技能培训中心").await,
-        )),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("丹阳市视界眼镜技能培训中心").await),
     );
     let stranger = app
         .query_as(
@@ -980,13 +941,7 @@ async fn a_claim_needs_the_evidence_its_catalogue_item_asks() {
     assert_eq!(date("finishedOn"), Utc::now().date_naive());
     // The catalogue of the year the cohort really finished.
     let year: i32 = chrono::Datelike::year(&date("finishedOn"));
-    let regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let regulator = who::regulator(app.region_row("321100").await);
     const ITEM: &str = "mutation($y: Int!, $e: ClaimEvidence) { upsertCatalogueItem(input: {occupation: \"4-14-03-03\", level: LEVEL_4, category: SKILL_LEVEL_CERTIFICATE, subsidyFen: 123456, scarce: false, year: $y, evidence: $e}) { subsidyFen evidence } }";
     let item = app
         .data_as(&regulator, ITEM, json!({ "y": year, "e": null }))

@@ -12,7 +12,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use serde_json::{Value, json};
 use skillgraph::{auth::Role, graphql::ids::NodeKey};
 
-use crate::helpers::{TestApp, caller, first_code};
+use crate::helpers::{TestApp, first_code, who};
 
 const EVALUATE: &str = "mutation($i: ID!, $q: Int!, $t: Int!, $f: Int!) { evaluateInstitution(input: {institution: $i, qualificationScore: $q, teachersScore: $t, facilitiesScore: $f, note: \"现场核查\"}) { id status qualificationScore teachersScore facilitiesScore resultsScore totalScore stars proposedStanding standing results { endedEnrollments completed certified placed completionRate certificationRate placementRate } } }";
 const CONFIRM: &str = "mutation($e: ID!, $s: InstitutionStatus) { confirmInstitutionEvaluation(input: {evaluation: $e, standing: $s, reason: \"年度评估\"}) { status standing stars } }";
@@ -174,12 +174,9 @@ async fn results_by_hand(app: &TestApp, institution: i32) {
 
 async fn visible(app: &TestApp, institution: &Value) -> (i64, bool, bool) {
     // A token's answers are not shared by the public cache, so each read is fresh.
-    let enterprise = caller(
+    let enterprise = who::staff(
         Role::Enterprise,
-        Some(TestApp::raw_id(&app.org_id("丹阳明视眼镜有限公司").await)),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("丹阳明视眼镜有限公司").await),
     );
     let data = app
         .data_as(
@@ -209,14 +206,8 @@ async fn stars_come_from_four_dimensions_and_the_confirmed_standing_takes_effect
     let org = fresh_institution(&app).await;
     let institution = json!(NodeKey::Organization(org.id).to_id());
     results_by_hand(&app, org.id).await;
-    let regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
-    let own = caller(Role::TrainingInstitution, Some(org.id), &[], None, None);
+    let regulator = who::regulator(app.region_row("321100").await);
+    let own = who::staff(Role::TrainingInstitution, org.id);
     // The institution publishes a plan; its items are on the public lists.
     app.data_as(
         &own,
@@ -228,13 +219,7 @@ async fn stars_come_from_four_dimensions_and_the_confirmed_standing_takes_effect
     assert!(items > 0 && listed && planned, "published before");
 
     // Who may not evaluate: the institution itself, another region's regulator, no token.
-    let huaian = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("320800").await),
-        None,
-    );
+    let huaian = who::regulator(app.region_row("320800").await);
     let scores = json!({ "i": institution, "q": 80, "t": 70, "f": 60 });
     assert_eq!(
         first_code(&app.query_as(&own, EVALUATE, scores.clone()).await),
@@ -415,13 +400,7 @@ async fn an_institution_has_one_proposed_evaluation_whatever_the_concurrency() {
     let app = TestApp::demo().await;
     let org = fresh_institution(&app).await;
     let institution = json!(NodeKey::Organization(org.id).to_id());
-    let regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let regulator = who::regulator(app.region_row("321100").await);
     let first = app
         .data_as(
             &regulator,
@@ -491,14 +470,8 @@ async fn a_results_score_from_fewer_than_five_people_is_not_public() {
         .expect("constructed");
     let institution = json!(NodeKey::Organization(confirmed.institution_id).to_id().0);
     const READ: &str = "query($o: ID!) { node(id: $o) { ... on Organization { creditEvaluation { id stars totalScore resultsScore } } } }";
-    let regulator = caller(Role::Regulator, None, &[], Some(confirmed.region_id), None);
-    let institution_itself = caller(
-        Role::TrainingInstitution,
-        Some(confirmed.institution_id),
-        &[],
-        None,
-        None,
-    );
+    let regulator = who::regulator(confirmed.region_id);
+    let institution_itself = who::staff(Role::TrainingInstitution, confirmed.institution_id);
     for ended in [1, 4, 5] {
         entity::institution_evaluation::Entity::update_many()
             .col_expr(

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use skillgraph::auth::{Caller, Role};
 use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
 
-use crate::helpers::{TestApp, TestServer, caller, first_code};
+use crate::helpers::{TestApp, TestServer, first_code, who};
 
 pub(crate) const CREATE: &str = "mutation($d: DemandInput!) { createDemand(input: {demand: $d}) { id status version postedAt alliances { code } occupation { name } enterprise { name } } }";
 const UPDATE: &str = "mutation($id: ID!, $v: Int!, $d: DemandInput!) { updateDemand(input: {id: $id, version: $v, demand: $d}) { id version headcount } }";
@@ -35,13 +35,7 @@ pub(crate) fn demand(alliances: &[&str]) -> Value {
 }
 
 pub(crate) async fn enterprise(app: &TestApp, name: &str) -> Caller {
-    caller(
-        Role::Enterprise,
-        Some(TestApp::raw_id(&app.org_id(name).await)),
-        &[],
-        None,
-        None,
-    )
+    who::staff(Role::Enterprise, TestApp::raw_id(&app.org_id(name).await))
 }
 
 #[tokio::test]
@@ -120,13 +114,7 @@ async fn a_demand_is_private_until_opened_and_versioned() {
         .await;
     assert_eq!(first_code(&response), "FORBIDDEN");
 
-    let regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let regulator = who::regulator(app.region_row("321100").await);
     let trail = app
         .data_as(
             &regulator,
@@ -279,12 +267,9 @@ async fn demand_input_is_validated_field_by_field() {
     assert_eq!(before, after, "nothing was written");
 
     // Only enterprises post demand.
-    let college = caller(
+    let college = who::staff(
         Role::College,
-        Some(TestApp::raw_id(&app.org_id("丹阳中等专业学校").await)),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("丹阳中等专业学校").await),
     );
     assert_eq!(
         first_code(
@@ -460,34 +445,10 @@ async fn supervisors_see_drafts_in_their_scope() {
         .await;
     let drafts = "{ demands(filter: {statuses: [DRAFT]}) { totalCount } }";
     let n = |v: Value| v["demands"]["totalCount"].as_u64().expect("count");
-    let eyewear_admin = caller(
-        Role::AllianceAdmin,
-        None,
-        &[app.alliance_row("zj-eyewear").await],
-        None,
-        None,
-    );
-    let culinary_admin = caller(
-        Role::AllianceAdmin,
-        None,
-        &[app.alliance_row("zj-culinary").await],
-        None,
-        None,
-    );
-    let zj = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
-    let ha = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("320800").await),
-        None,
-    );
+    let eyewear_admin = who::alliance_admin(&[app.alliance_row("zj-eyewear").await]);
+    let culinary_admin = who::alliance_admin(&[app.alliance_row("zj-culinary").await]);
+    let zj = who::regulator(app.region_row("321100").await);
+    let ha = who::regulator(app.region_row("320800").await);
     assert!(n(app.data_as(&eyewear_admin, drafts, json!({})).await) >= 2);
     assert_eq!(n(app.data_as(&culinary_admin, drafts, json!({})).await), 0);
     assert!(n(app.data_as(&zj, drafts, json!({})).await) >= 2);
@@ -729,13 +690,7 @@ async fn a_demand_past_its_last_day_and_a_resource_past_its_end_leave_the_public
     use entity::{demand, open_resource};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
     let app = TestApp::demo().await;
-    let zj = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let zj = who::regulator(app.region_row("321100").await);
     // A learner the backlog says fits an open demand.
     let backlog = app
         .data_as(

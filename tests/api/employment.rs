@@ -16,7 +16,7 @@ use skillgraph::{
     graphql::ids::NodeKey,
 };
 
-use crate::helpers::{TestApp, caller, first_code};
+use crate::helpers::{TestApp, first_code, who};
 
 struct People {
     regulator: Caller,
@@ -30,49 +30,23 @@ struct People {
 async fn people(app: &TestApp) -> People {
     let enterprise_id = app.org_id("丹阳明视眼镜有限公司").await;
     People {
-        regulator: caller(
-            Role::Regulator,
-            None,
-            &[],
-            Some(app.region_row("321100").await),
-            None,
-        ),
-        enterprise: caller(
-            Role::Enterprise,
-            Some(TestApp::raw_id(&enterprise_id)),
-            &[],
-            None,
-            None,
-        ),
+        regulator: who::regulator(app.region_row("321100").await),
+        enterprise: who::staff(Role::Enterprise, TestApp::raw_id(&enterprise_id)),
         enterprise_id,
-        college: caller(
+        college: who::staff(
             Role::College,
-            Some(TestApp::raw_id(&app.org_id("丹阳中等专业学校").await)),
-            &[],
-            None,
-            None,
+            TestApp::raw_id(&app.org_id("丹阳中等专业学校").await),
         ),
-        institution: caller(
+        institution: who::staff(
             Role::TrainingInstitution,
-            Some(TestApp::raw_id(
-                &app.org_id("丹阳市视界眼镜技能培训中心").await,
-            )),
-            &[],
-            None,
-            None,
+            TestApp::raw_id(&app.org_id("丹阳市视界眼镜技能培训中心").await),
         ),
-        eyewear_admin: caller(
-            Role::AllianceAdmin,
-            None,
-            &[app.alliance_row("zj-eyewear").await],
-            None,
-            None,
-        ),
+        eyewear_admin: who::alliance_admin(&[app.alliance_row("zj-eyewear").await]),
     }
 }
 
 fn learner_caller(id: &Value) -> Caller {
-    caller(Role::Learner, None, &[], None, Some(TestApp::raw_id(id)))
+    who::learner(TestApp::raw_id(id))
 }
 
 /// The learners who completed the demo's past eyewear cohort (trained for 4-14-03-03 at LEVEL_4),
@@ -188,12 +162,9 @@ async fn recommendations_move_only_by_their_rules_and_their_people() {
         ),
         "FORBIDDEN"
     );
-    let wantong = caller(
+    let wantong = who::staff(
         Role::Enterprise,
-        Some(TestApp::raw_id(&app.org_id("丹阳市万通镜片有限公司").await)),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("丹阳市万通镜片有限公司").await),
     );
     assert_eq!(
         first_code(
@@ -1061,13 +1032,7 @@ async fn the_catalogue_review_moves_items_below_the_threshold_once() {
         .query_as(&p.regulator, REVIEW, json!({ "t": 1.5 }))
         .await;
     assert_eq!(field(&bad), "input.minPlacementRate");
-    let huaian = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("320800").await),
-        None,
-    );
+    let huaian = who::regulator(app.region_row("320800").await);
     let theirs = app.data_as(&huaian, REVIEW, json!({ "t": 1.0 })).await;
     assert!(
         theirs["reviewCatalogue"]["items"]
@@ -1288,12 +1253,9 @@ async fn recommendations_and_follow_ups_are_nodes_for_those_who_may_see_them() {
             .contains('*'),
         "masked"
     );
-    let wantong = caller(
+    let wantong = who::staff(
         Role::Enterprise,
-        Some(TestApp::raw_id(&app.org_id("丹阳市万通镜片有限公司").await)),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("丹阳市万通镜片有限公司").await),
     );
     assert_eq!(
         app.data_as(&wantong, NODE, json!({ "id": rec["id"] }))

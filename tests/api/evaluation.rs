@@ -7,7 +7,7 @@ use skillgraph::{
     domain::codes::CertificateNumber,
 };
 
-use crate::helpers::{TestApp, caller, first_code};
+use crate::helpers::{TestApp, first_code, who};
 
 const SCHEDULE: &str =
     "mutation($i: ScheduleSessionInput!) { scheduleSession(input: $i) { id status openSeats } }";
@@ -27,13 +27,7 @@ struct World {
 
 async fn world(app: &TestApp) -> World {
     let org = |name: &'static str| async move { TestApp::raw_id(&app.org_id(name).await) };
-    let college = caller(
-        Role::College,
-        Some(org("镇江高等职业技术学校").await),
-        &[],
-        None,
-        None,
-    );
+    let college = who::staff(Role::College, org("镇江高等职业技术学校").await);
     let trainees = app
         .data_as(
             &college,
@@ -47,28 +41,10 @@ async fn world(app: &TestApp) -> World {
         .map(|n| n["id"].clone())
         .collect();
     World {
-        centre: caller(
-            Role::AssessmentBody,
-            Some(org("镇江数字技能评价中心").await),
-            &[],
-            None,
-            None,
-        ),
-        employer: caller(
-            Role::Enterprise,
-            Some(org("丹阳明视眼镜有限公司").await),
-            &[],
-            None,
-            None,
-        ),
+        centre: who::staff(Role::AssessmentBody, org("镇江数字技能评价中心").await),
+        employer: who::staff(Role::Enterprise, org("丹阳明视眼镜有限公司").await),
         college,
-        regulator: caller(
-            Role::Regulator,
-            None,
-            &[],
-            Some(app.region_row("321100").await),
-            None,
-        ),
+        regulator: who::regulator(app.region_row("321100").await),
         trainees,
     }
 }
@@ -134,13 +110,7 @@ async fn sessions_stay_within_the_bodys_scope_and_standing() {
     // Filing: the regulator of the organization's region, an enterprise for EMPLOYER.
     let file = "mutation($o: ID!, $t: BodyType!) { fileAssessmentBody(input: {organization: $o, type: $t, bodyCode: \"0099\", siteSerial: \"000777\", scope: [{occupation: \"4-14-03-04\", maxLevel: LEVEL_4}]}) { bodyType status } }";
     let wantong = app.org_id("丹阳市万通镜片有限公司").await;
-    let huaian = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("320800").await),
-        None,
-    );
+    let huaian = who::regulator(app.region_row("320800").await);
     assert_eq!(
         first_code(
             &app.query_as(&huaian, file, json!({ "o": wantong, "t": "EMPLOYER" }))
@@ -295,12 +265,9 @@ async fn registration_refusals_write_nothing() {
         stranger["errors"][0]["extensions"]["field"],
         "input.learner"
     );
-    let dy_college = caller(
+    let dy_college = who::staff(
         Role::College,
-        Some(TestApp::raw_id(&app.org_id("丹阳中等专业学校").await)),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("丹阳中等专业学校").await),
     );
     let apprentice = app
         .data_as(
@@ -524,13 +491,7 @@ async fn verification_is_public_and_leaks_nothing_but_the_masked_name() {
         .expect("cert")["id"]
         .clone();
     let revoke = "mutation($c: ID!) { revokeCertificate(input: {certificate: $c, reason: \"复核不合格\"}) { status revokedReason } }";
-    let huaian = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("320800").await),
-        None,
-    );
+    let huaian = who::regulator(app.region_row("320800").await);
     assert_eq!(
         first_code(&app.query_as(&huaian, revoke, json!({ "c": id })).await),
         "FORBIDDEN"
@@ -629,13 +590,7 @@ async fn the_evaluation_map_and_the_statistics() {
         "{km:?}"
     );
 
-    let regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let regulator = who::regulator(app.region_row("321100").await);
     let stats = app.data_as(&regulator, "{ total: certificateStats { count } byType: certificateStats(groupBy: [BODY_TYPE]) { bodyType count } advanced: certificateStats(filter: {minLevel: LEVEL_3}) { count } withRevoked: certificateStats(filter: {includeRevoked: true}) { count } byAlliance: certificateStats(groupBy: [ALLIANCE, YEAR]) { alliance { code } year count } }", json!({})).await;
     assert_eq!(
         stats["total"],

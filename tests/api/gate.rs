@@ -14,7 +14,7 @@ use skillgraph::{
     domain::ids::NodeKey,
 };
 
-use crate::helpers::{TestApp, caller, first_code};
+use crate::helpers::{TestApp, first_code, who};
 
 const PERSONAL: &str = "query($id: ID!) { node(id: $id) { ... on Learner { personalData { name nationalId phone } } } }";
 
@@ -36,8 +36,11 @@ fn provider_caller(org: &organization::Model) -> Caller {
         entity::OrganizationKind::AssessmentBody => Role::AssessmentBody,
         _ => Role::Regulator,
     };
-    let region = (role == Role::Regulator).then_some(org.region_id);
-    caller(role, Some(org.id), &[], region, None)
+    if role == Role::Regulator {
+        who::bureau(org.region_id, org.id)
+    } else {
+        who::staff(role, org.id)
+    }
 }
 
 /// A valid national ID number from its first 17 characters.
@@ -460,7 +463,7 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
     for e in other_enterprise {
         let recommended = app
             .data_as(
-                &caller(Role::Enterprise, Some(e.id), &[], None, None),
+                &who::staff(Role::Enterprise, e.id),
                 "query($id: ID!) { node(id: $id) { id } }",
                 json!({ "id": gid(NodeKey::Learner(l.id)) }),
             )
@@ -501,22 +504,25 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
         },
         Seen {
             who: "the learner",
-            caller: caller(Role::Learner, None, &[], None, Some(l.id)),
+            caller: who::learner(l.id),
             view: full.clone(),
         },
         Seen {
             who: "another learner",
-            caller: caller(Role::Learner, None, &[], None, Some(other_learner.id)),
+            caller: who::learner(other_learner.id),
             view: none.clone(),
         },
         Seen {
             who: "the cohort's enterprise",
-            caller: caller(Role::Enterprise, Some(enterprise), &[], None, None),
+            caller: who::staff(Role::Enterprise, enterprise),
             view: summary.clone(),
         },
         Seen {
             who: "an unrelated enterprise",
-            caller: caller(Role::Enterprise, unrelated_enterprise, &[], None, None),
+            caller: who::staff(
+                Role::Enterprise,
+                unrelated_enterprise.expect("an enterprise that recommended nobody"),
+            ),
             view: none.clone(),
         },
         Seen {
@@ -526,37 +532,37 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
         },
         Seen {
             who: "another region's college",
-            caller: caller(Role::College, Some(other_provider.id), &[], None, None),
+            caller: who::staff(Role::College, other_provider.id),
             view: none.clone(),
         },
         Seen {
             who: "an unrelated assessment body",
-            caller: caller(Role::AssessmentBody, Some(body.id), &[], None, None),
+            caller: who::staff(Role::AssessmentBody, body.id),
             view: none.clone(),
         },
         Seen {
             who: "the alliance's administrator",
-            caller: caller(Role::AllianceAdmin, None, &[alliance_row.id], None, None),
+            caller: who::alliance_admin(&[alliance_row.id]),
             view: summary.clone(),
         },
         Seen {
             who: "another alliance's administrator",
-            caller: caller(Role::AllianceAdmin, None, &[other_alliance.id], None, None),
+            caller: who::alliance_admin(&[other_alliance.id]),
             view: none.clone(),
         },
         Seen {
             who: "the learner's regulator",
-            caller: caller(Role::Regulator, None, &[], Some(l.region_id), None),
+            caller: who::regulator(l.region_id),
             view: full.clone(),
         },
         Seen {
             who: "another region's regulator",
-            caller: caller(Role::Regulator, None, &[], Some(other_region), None),
+            caller: who::regulator(other_region),
             view: none.clone(),
         },
         Seen {
             who: "a system administrator",
-            caller: caller(Role::SystemAdmin, None, &[], None, None),
+            caller: who::system_admin(),
             view: summary.clone(),
         },
     ];
@@ -564,7 +570,7 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
     // regulator of their region and the provider that registered them, and nobody else.
     let asked = app
         .data_as(
-            &caller(Role::Learner, None, &[], None, Some(l.id)),
+            &who::learner(l.id),
             "mutation { requestDataCorrection(input: {field: PHONE, value: \"13912340000\", reason: \"换号\"}) { id } }",
             json!({}),
         )
@@ -664,7 +670,7 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
         }
         // 4. The whole copy of the record: the learner alone (another learner gets their own).
         let copy = app.query_as(&seen.caller, "{ myData }", json!({})).await;
-        match seen.caller.viewer.learner_id {
+        match seen.caller.viewer.learner_id() {
             Some(id) if id == l.id => {
                 assert_eq!(copy["data"]["myData"]["learner"]["id"], learner_id, "{who}");
                 assert_eq!(
@@ -704,9 +710,9 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
         }
         // 6. The learner's request about their data, by node and in the list.
         let v = &seen.caller.viewer;
-        let registrar = matches!(v.role, Role::College | Role::TrainingInstitution)
-            && v.organization_id.is_some()
-            && v.organization_id == l.registered_by_id;
+        let registrar = matches!(v.role(), Role::College | Role::TrainingInstitution)
+            && v.organization_id().is_some()
+            && v.organization_id() == l.registered_by_id;
         let sees = who == "the learner" || who == "the learner's regulator" || registrar;
         let request = app
             .query_as(
@@ -812,12 +818,12 @@ async fn nodes_are_null_when_not_visible_whatever_their_type() {
     // Strangers of every kind: none of these are theirs.
     let strangers = [
         Caller::public(),
-        caller(Role::Learner, None, &[], None, Some(999_998)),
-        caller(Role::Enterprise, Some(999_997), &[], None, None),
-        caller(Role::College, Some(999_996), &[], None, None),
-        caller(Role::AssessmentBody, Some(999_995), &[], None, None),
-        caller(Role::AllianceAdmin, None, &[999_994], None, None),
-        caller(Role::Regulator, None, &[], Some(999_993), None),
+        who::learner(999_998),
+        who::staff(Role::Enterprise, 999_997),
+        who::staff(Role::College, 999_996),
+        who::staff(Role::AssessmentBody, 999_995),
+        who::alliance_admin(&[999_994]),
+        who::regulator(999_993),
     ];
     for stranger in &strangers {
         for (label, id) in &ids {
@@ -831,13 +837,13 @@ async fn nodes_are_null_when_not_visible_whatever_their_type() {
             assert!(
                 response.get("errors").is_none(),
                 "{label} for {:?}: {response}",
-                stranger.viewer.role
+                stranger.viewer.role()
             );
             assert_eq!(
                 response["data"],
                 json!({ "node": null, "missing": null, "nodes": [null, null] }),
                 "{label} for {:?}: the same as an ID that does not exist",
-                stranger.viewer.role
+                stranger.viewer.role()
             );
         }
     }
@@ -848,13 +854,7 @@ async fn nodes_are_null_when_not_visible_whatever_their_type() {
 async fn public_placement_rates_cannot_be_differenced() {
     let app = TestApp::demo().await;
     let db = &app.db.db;
-    let regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let regulator = who::regulator(app.region_row("321100").await);
     // The demo's past cohorts: find a period with completers.
     let completion = enrollment::Entity::find()
         .filter(enrollment::Column::Status.eq(entity::EnrollmentStatus::Completed))
@@ -1178,7 +1178,7 @@ async fn alliance_admins_name_no_organization_and_leads_are_of_the_region() {
     );
 
     let zhenjiang = app.region_row("321100").await;
-    let regulator = caller(Role::Regulator, None, &[], Some(zhenjiang), None);
+    let regulator = who::regulator(zhenjiang);
     let local = org_row(&app, "丹阳中等专业学校").await;
     let foreign = organization::Entity::find()
         .filter(organization::Column::RegionId.ne(zhenjiang))

@@ -12,7 +12,7 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 use skillgraph::{
     app::App,
-    auth::{Caller, Role, Viewer},
+    auth::Caller,
     config::Settings,
     db,
     domain::personal::PersonalDataKey,
@@ -638,26 +638,59 @@ impl TestServer {
     }
 }
 
-/// A caller in `role` with the given scope, as a verified token would give.
-pub fn caller(
-    role: Role,
-    organization: Option<i32>,
-    alliances: &[i32],
-    region: Option<i32>,
-    learner: Option<i32>,
-) -> Caller {
-    Caller {
-        viewer: Viewer {
-            subject: format!("test-{}", role.as_str().to_lowercase()),
-            role,
-            organization_id: organization,
-            alliance_ids: alliances.iter().copied().collect(),
-            region_id: region,
-            learner_id: learner,
-            organization_admin: false,
-        },
-        request_id: Some("test-request".to_owned()),
-        access: Default::default(),
+/// Test callers by who they are, each carrying exactly the scope of its role.
+pub mod who {
+    use skillgraph::auth::{Actor, Caller, Role, Staff, Viewer};
+
+    /// A caller acting as `actor`, with a request id.
+    pub fn acting(actor: Actor) -> Caller {
+        Caller {
+            viewer: Viewer::new(
+                format!("test-{}", actor.role().as_str().to_lowercase()),
+                actor,
+            ),
+            request_id: Some("test-request".to_owned()),
+            access: Default::default(),
+        }
+    }
+
+    /// Staff of `organization` in `role` (ENTERPRISE, COLLEGE, TRAINING_INSTITUTION or
+    /// ASSESSMENT_BODY).
+    pub fn staff(role: Role, organization: i32) -> Caller {
+        acting(Actor::staff(role, Staff::of(organization)).expect("a role of an organization"))
+    }
+
+    /// The regulator of `region`.
+    pub fn regulator(region: i32) -> Caller {
+        acting(Actor::Regulator {
+            region,
+            bureau: None,
+        })
+    }
+
+    /// The regulator of `region` acting through its bureau `organization`.
+    pub fn bureau(region: i32, organization: i32) -> Caller {
+        acting(Actor::Regulator {
+            region,
+            bureau: Some(Staff::of(organization)),
+        })
+    }
+
+    /// The learner `learner`, for themself.
+    pub fn learner(learner: i32) -> Caller {
+        acting(Actor::Learner { learner })
+    }
+
+    /// The administrator of `alliances`.
+    pub fn alliance_admin(alliances: &[i32]) -> Caller {
+        acting(Actor::AllianceAdmin {
+            alliances: alliances.iter().copied().collect(),
+        })
+    }
+
+    /// An operator of skillgraph.
+    pub fn system_admin() -> Caller {
+        acting(Actor::SystemAdmin)
     }
 }
 

@@ -15,7 +15,7 @@ use skillgraph::{
 };
 
 use crate::helpers::{
-    TestApp, caller, claimable, first_code, listed_special_ability, test_limits, test_personal_key,
+    TestApp, claimable, first_code, listed_special_ability, test_limits, test_personal_key, who,
 };
 
 const CREATE: &str = "mutation($i: CreateCohortInput!) { createCohort(input: $i) { id status employerConfirmation } }";
@@ -55,20 +55,8 @@ async fn one_day_of_training_is_not_three_years_of_apprenticeship() {
     let app = TestApp::demo().await;
     let college_id = app.org_id("丹阳中等专业学校").await;
     let enterprise_id = app.org_id("丹阳明视眼镜有限公司").await;
-    let college = caller(
-        Role::College,
-        Some(TestApp::raw_id(&college_id)),
-        &[],
-        None,
-        None,
-    );
-    let enterprise = caller(
-        Role::Enterprise,
-        Some(TestApp::raw_id(&enterprise_id)),
-        &[],
-        None,
-        None,
-    );
+    let college = who::staff(Role::College, TestApp::raw_id(&college_id));
+    let enterprise = who::staff(Role::Enterprise, TestApp::raw_id(&enterprise_id));
     let first17 = "32118119950301777";
     let check = skillgraph::domain::personal::NationalId::check_char(first17).expect("digits");
     let learner = app
@@ -137,14 +125,9 @@ async fn one_day_of_training_is_not_three_years_of_apprenticeship() {
     const CONFIRM: &str =
         "mutation($c: ID!) { confirmCohort(input: {cohort: $c}) { employerConfirmation } }";
     const CONTRACT: &str = "mutation($e: ID!) { confirmLabourContract(input: {enrollment: $e}) { contractConfirmation } }";
-    let other = caller(
+    let other = who::staff(
         Role::Enterprise,
-        Some(TestApp::raw_id(
-            &app.org_id("镇江云启数字科技有限公司").await,
-        )),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("镇江云启数字科技有限公司").await),
     );
     for who in [&college, &other] {
         assert_eq!(
@@ -212,13 +195,7 @@ async fn one_day_of_training_is_not_three_years_of_apprenticeship() {
 
     // The claim: refused under the bureau's minimums (10 days, 100 hours at level 4), and
     // nothing is written.
-    let regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let regulator = who::regulator(app.region_row("321100").await);
     let claims_before = app
         .data_as(&regulator, "{ subsidyClaims { totalCount } }", json!({}))
         .await;
@@ -317,7 +294,7 @@ async fn supervision_flags_an_unconfirmed_employer_and_a_backdated_start_beside_
         .exec(&app.db.db)
         .await
         .expect("recorded late");
-    let owner = caller(Role::College, Some(college), &[], None, None);
+    let owner = who::staff(Role::College, college);
     let mut claims = Vec::new();
     for c in [honest, unconfirmed, backdated] {
         let claimed = app
@@ -327,13 +304,7 @@ async fn supervision_flags_an_unconfirmed_employer_and_a_backdated_start_beside_
         assert_eq!(claimed["submitSubsidyClaim"]["claimedFen"], 90_000);
         claims.push(claimed["submitSubsidyClaim"]["id"].clone());
     }
-    let regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let regulator = who::regulator(app.region_row("321100").await);
     let flags = app
         .data_as(
             &regulator,

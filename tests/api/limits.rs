@@ -337,13 +337,7 @@ async fn requests_hold_only_their_share_of_the_pool() {
     // A signed-in caller is served while they run, from the rest of the pool.
     let running = flood(24);
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    let bureau = crate::helpers::caller(
-        skillgraph::auth::Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let bureau = crate::helpers::who::regulator(app.region_row("321100").await);
     let signed_in = schema
         .execute(Request::new(HEAVY).data(bureau.clone()))
         .await;

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use skillgraph::{auth::Role, domain::codes::CreditCode};
 
-use crate::helpers::{TestApp, caller, errors, first_code};
+use crate::helpers::{TestApp, errors, first_code, who};
 
 const REGISTER: &str = "mutation($i: RegisterOrganizationInput!) { registerOrganization(input: $i) { id name kind creditCode region { code } } }";
 const FOUND: &str = "mutation($i: FoundAllianceInput!) { foundAlliance(input: $i) { id code region { code } members(first: 10) { nodes { role joinedOn organization { name } } } } }";
@@ -32,7 +32,7 @@ async fn the_regulator_registers_organizations_of_its_region_with_valid_unique_c
     let app = TestApp::demo().await;
     let zhenjiang = app.region_row("321100").await;
     let huaian = app.region_row("320800").await;
-    let regulator = caller(Role::Regulator, None, &[], Some(zhenjiang), None);
+    let regulator = who::regulator(zhenjiang);
 
     let code = credit_code(1);
     let saved = app
@@ -95,7 +95,7 @@ async fn the_regulator_registers_organizations_of_its_region_with_valid_unique_c
         )
         .await;
     assert_eq!(first_code(&response), "FORBIDDEN");
-    let huaian_regulator = caller(Role::Regulator, None, &[], Some(huaian), None);
+    let huaian_regulator = who::regulator(huaian);
     app.data_as(
         &huaian_regulator,
         REGISTER,
@@ -125,7 +125,7 @@ async fn the_regulator_registers_organizations_of_its_region_with_valid_unique_c
 async fn an_alliance_is_founded_with_its_leads_from_the_founding_day() {
     let app = TestApp::demo().await;
     let zhenjiang = app.region_row("321100").await;
-    let regulator = caller(Role::Regulator, None, &[], Some(zhenjiang), None);
+    let regulator = who::regulator(zhenjiang);
     let a = app.org_id("镇江新碳材料有限公司").await;
     let b = app.org_id("江苏科技大学").await;
     let alliance = |code: &str, leads: Value| {
@@ -177,13 +177,7 @@ async fn an_alliance_is_founded_with_its_leads_from_the_founding_day() {
     );
 
     // Huai'an's regulator founds alliances in Huai'an only.
-    let huaian = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("320800").await),
-        None,
-    );
+    let huaian = who::regulator(app.region_row("320800").await);
     let response = app
         .query_as(&huaian, FOUND, alliance("zj-elsewhere", json!([a])))
         .await;
@@ -198,11 +192,11 @@ async fn an_application_is_admitted_or_rejected_once_by_those_who_decide_it() {
     let zhenjiang = app.region_row("321100").await;
     let huaian = app.region_row("320800").await;
     let org = TestApp::raw_id(&app.org_id("镇江恒香醋业食品有限公司").await);
-    let applicant = caller(Role::Enterprise, Some(org), &[], None, None);
-    let admin = caller(Role::AllianceAdmin, None, &[eyewear], None, None);
-    let other_admin = caller(Role::AllianceAdmin, None, &[culinary], None, None);
-    let regulator = caller(Role::Regulator, None, &[], Some(zhenjiang), None);
-    let far_regulator = caller(Role::Regulator, None, &[], Some(huaian), None);
+    let applicant = who::staff(Role::Enterprise, org);
+    let admin = who::alliance_admin(&[eyewear]);
+    let other_admin = who::alliance_admin(&[culinary]);
+    let regulator = who::regulator(zhenjiang);
+    let far_regulator = who::regulator(huaian);
 
     let applied = app
         .data_as(
@@ -244,11 +238,15 @@ async fn an_application_is_admitted_or_rejected_once_by_those_who_decide_it() {
     };
     for who in [&admin, &regulator, &applicant] {
         let list = app.data_as(who, WORK_LIST, pending.clone()).await;
-        assert!(ids(&list).contains(&id), "{:?} sees it", who.viewer.role);
+        assert!(ids(&list).contains(&id), "{:?} sees it", who.viewer.role());
     }
     for who in [&other_admin, &far_regulator] {
         let list = app.data_as(who, WORK_LIST, pending.clone()).await;
-        assert!(!ids(&list).contains(&id), "{:?} does not", who.viewer.role);
+        assert!(
+            !ids(&list).contains(&id),
+            "{:?} does not",
+            who.viewer.role()
+        );
         let node = app
             .data_as(
                 who,
@@ -310,7 +308,7 @@ async fn an_application_is_admitted_or_rejected_once_by_those_who_decide_it() {
         "眼视光专业尚未开设"
     );
     let college_id = TestApp::raw_id(&app.org_id("镇江高等职业技术学校").await);
-    let college_caller = caller(Role::College, Some(college_id), &[], None, None);
+    let college_caller = who::staff(Role::College, college_id);
     let own = app
         .data_as(
             &college_caller,
@@ -332,8 +330,8 @@ async fn of_two_concurrent_decisions_one_wins() {
     let app = TestApp::demo().await;
     let eyewear = app.alliance_row("zj-eyewear").await;
     let zhenjiang = app.region_row("321100").await;
-    let admin = caller(Role::AllianceAdmin, None, &[eyewear], None, None);
-    let regulator = caller(Role::Regulator, None, &[], Some(zhenjiang), None);
+    let admin = who::alliance_admin(&[eyewear]);
+    let regulator = who::regulator(zhenjiang);
     let list = app
         .data_as(&admin, WORK_LIST, json!({ "s": ["PENDING"] }))
         .await;
@@ -377,7 +375,7 @@ fn csv(text: &str) -> String {
 async fn a_register_is_imported_whole_or_its_bad_rows_are_named() {
     let app = TestApp::demo().await;
     let zhenjiang = app.region_row("321100").await;
-    let regulator = caller(Role::Regulator, None, &[], Some(zhenjiang), None);
+    let regulator = who::regulator(zhenjiang);
     let taken = {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         entity::organization::Entity::find()
@@ -451,7 +449,7 @@ async fn a_register_is_imported_whole_or_its_bad_rows_are_named() {
     assert_eq!(rows[1]["creditCode"], c.as_str());
 
     // Not a regulator: refused before the file is read.
-    let enterprise = caller(Role::Enterprise, Some(1), &[], None, None);
+    let enterprise = who::staff(Role::Enterprise, 1);
     let response = app
         .query_as(&enterprise, IMPORT, json!({ "f": csv(&good) }))
         .await;
@@ -463,7 +461,7 @@ async fn an_organizations_contact_is_shown_to_its_own_users_and_its_regulator_on
     let app = TestApp::demo().await;
     let zhenjiang = app.region_row("321100").await;
     let huaian = app.region_row("320800").await;
-    let regulator = caller(Role::Regulator, None, &[], Some(zhenjiang), None);
+    let regulator = who::regulator(zhenjiang);
     let mut input = organization("镇江联系人企业", &credit_code(21), "321100");
     input["contact"] = json!("王经理 13912345678");
     let saved = app
@@ -479,28 +477,13 @@ async fn an_organizations_contact_is_shown_to_its_own_users_and_its_regulator_on
         "王经理 13912345678"
     );
     let query = "query($o: ID!) { node(id: $o) { ... on Organization { name contact } } }";
-    let own = caller(
+    let own = who::staff(Role::Enterprise, TestApp::raw_id(&id));
+    let other = who::staff(
         Role::Enterprise,
-        Some(TestApp::raw_id(&id)),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("丹阳明视眼镜有限公司").await),
     );
-    let other = caller(
-        Role::Enterprise,
-        Some(TestApp::raw_id(&app.org_id("丹阳明视眼镜有限公司").await)),
-        &[],
-        None,
-        None,
-    );
-    let far = caller(Role::Regulator, None, &[], Some(huaian), None);
-    let admin = caller(
-        Role::AllianceAdmin,
-        None,
-        &[app.alliance_row("zj-eyewear").await],
-        None,
-        None,
-    );
+    let far = who::regulator(huaian);
+    let admin = who::alliance_admin(&[app.alliance_row("zj-eyewear").await]);
     for (who, c, sees) in [
         ("its own user", &own, true),
         ("its regulator", &regulator, true),

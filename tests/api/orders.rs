@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use skillgraph::auth::{Caller, Role};
 
-use crate::helpers::{TestApp, caller, first_code};
+use crate::helpers::{TestApp, first_code, who};
 
 const SUBMIT: &str = "mutation($i: SubmitTrainingIntentionInput!) { submitTrainingIntention(input: $i) { id status } }";
 const PUBLISH: &str = "mutation($items: [ResourceItemInput!]!) { publishResourceList(input: {items: $items}) { id } }";
@@ -20,22 +20,13 @@ fn item(title: &str, schedule: &str, lat: f64, lng: f64, eligible: bool, taken: 
 
 async fn provider(app: &TestApp, name: &str, role: Role) -> (Caller, Value) {
     let id = app.org_id(name).await;
-    (
-        caller(role, Some(TestApp::raw_id(&id)), &[], None, None),
-        id,
-    )
+    (who::staff(role, TestApp::raw_id(&id)), id)
 }
 
 #[tokio::test]
 async fn suggestions_rank_the_closer_better_rated_subsidised_course_first_and_explain_it() {
     let app = TestApp::demo().await;
-    let regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let regulator = who::regulator(app.region_row("321100").await);
     let (college, _) = provider(&app, "丹阳中等专业学校", Role::College).await;
     let (shijie, shijie_id) = provider(
         &app,
@@ -158,13 +149,7 @@ async fn suggestions_rank_the_closer_better_rated_subsidised_course_first_and_ex
 #[tokio::test]
 async fn dispatch_accept_decline_and_the_deadline() {
     let app = TestApp::demo().await;
-    let regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let regulator = who::regulator(app.region_row("321100").await);
     let (college, college_id) = provider(&app, "丹阳中等专业学校", Role::College).await;
     let open = app
         .data_as(&regulator, "{ trainingIntentions(statuses: [OPEN], first: 100) { nodes { id occupation level } } }", json!({}))
@@ -324,26 +309,18 @@ async fn intentions_are_limited_scoped_and_counted_without_people() {
         "CONFLICT",
         "at most three open intentions"
     );
-    let stranger = caller(
+    let stranger = who::staff(
         Role::TrainingInstitution,
-        Some(TestApp::raw_id(
-            &app.org_id("镇江新程职业技能培训学校").await,
-        )),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("镇江新程职业技能培训学校").await),
     );
     assert_eq!(
         first_code(&app.query_as(&stranger, SUBMIT, input("6-31-07-03")).await),
         "FORBIDDEN",
         "not the learner's provider"
     );
-    let enterprise = caller(
+    let enterprise = who::staff(
         Role::Enterprise,
-        Some(TestApp::raw_id(&app.org_id("丹阳明视眼镜有限公司").await)),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("丹阳明视眼镜有限公司").await),
     );
     assert_eq!(
         first_code(&app.query_as(&enterprise, SUBMIT, input("6-31-07-03")).await),
@@ -357,13 +334,7 @@ async fn intentions_are_limited_scoped_and_counted_without_people() {
         "UNAUTHENTICATED"
     );
 
-    let regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let regulator = who::regulator(app.region_row("321100").await);
     let demand = app
         .data_as(
             &regulator,

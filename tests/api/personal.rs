@@ -6,7 +6,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use skillgraph::auth::{Caller, Role};
 
-use crate::helpers::{TestApp, caller, captured_logs, first_code};
+use crate::helpers::{TestApp, captured_logs, first_code, who};
 
 const ID: &str = "321102198506150023";
 const PHONE: &str = "13912345678";
@@ -39,42 +39,15 @@ struct People {
 async fn people(app: &TestApp) -> People {
     let org = |name: &'static str| async move { TestApp::raw_id(&app.org_id(name).await) };
     People {
-        provider: caller(
-            Role::College,
-            Some(org("镇江高等职业技术学校").await),
-            &[],
-            None,
-            None,
-        ),
-        other_provider: caller(
+        provider: who::staff(Role::College, org("镇江高等职业技术学校").await),
+        other_provider: who::staff(
             Role::TrainingInstitution,
-            Some(org("镇江市明德职业培训学校").await),
-            &[],
-            None,
-            None,
+            org("镇江市明德职业培训学校").await,
         ),
-        regulator: caller(
-            Role::Regulator,
-            None,
-            &[],
-            Some(app.region_row("321100").await),
-            None,
-        ),
-        other_regulator: caller(
-            Role::Regulator,
-            None,
-            &[],
-            Some(app.region_row("320800").await),
-            None,
-        ),
-        enterprise: caller(
-            Role::Enterprise,
-            Some(org("丹阳明视眼镜有限公司").await),
-            &[],
-            None,
-            None,
-        ),
-        admin: caller(Role::SystemAdmin, None, &[], None, None),
+        regulator: who::regulator(app.region_row("321100").await),
+        other_regulator: who::regulator(app.region_row("320800").await),
+        enterprise: who::staff(Role::Enterprise, org("丹阳明视眼镜有限公司").await),
+        admin: who::system_admin(),
     }
 }
 
@@ -180,7 +153,7 @@ async fn personal_data_is_for_a_purpose_and_every_read_is_audited() {
     let data = app.data_as(&p.provider, REGISTER, input()).await;
     let id = data["registerLearner"]["id"].clone();
     let learner_row = TestApp::raw_id(&id);
-    let me = caller(Role::Learner, None, &[], None, Some(learner_row));
+    let me = who::learner(learner_row);
 
     for (who, label) in [
         (&p.provider, "its provider"),
@@ -464,14 +437,17 @@ async fn a_learner_copies_their_whole_record_and_only_they_can() {
     } else {
         Role::TrainingInstitution
     };
-    let provider = caller(role, learner.registered_by_id, &[], None, None);
+    let provider = who::staff(
+        role,
+        learner.registered_by_id.expect("registered by a provider"),
+    );
     let global = skillgraph::domain::ids::NodeKey::Learner(id).to_id().0;
     let read = app
         .query_as(&provider, PERSONAL, json!({ "id": global }))
         .await;
     let national_id = read["data"]["node"]["personalData"]["nationalId"].clone();
 
-    let me = caller(Role::Learner, None, &[], None, Some(id));
+    let me = who::learner(id);
     let data = app.data_as(&me, "{ myData }", json!({})).await;
     let doc = &data["myData"];
     assert_eq!(doc["learner"]["id"], global.as_str());
@@ -515,10 +491,15 @@ async fn a_learner_copies_their_whole_record_and_only_they_can() {
     );
 
     // Nobody else copies it: not the provider, not the regulator, not the public.
-    let regulator = caller(Role::Regulator, None, &[], Some(learner.region_id), None);
+    let regulator = who::regulator(learner.region_id);
     for who in [&provider, &regulator] {
         let response = app.query_as(who, "{ myData }", json!({})).await;
-        assert_eq!(first_code(&response), "FORBIDDEN", "{:?}", who.viewer.role);
+        assert_eq!(
+            first_code(&response),
+            "FORBIDDEN",
+            "{:?}",
+            who.viewer.role()
+        );
     }
     let anonymous = app.query("{ myData }").await;
     assert_eq!(first_code(&anonymous), "UNAUTHENTICATED");

@@ -264,13 +264,10 @@ async fn the_work_lists_of_requests_and_claims_are_served_by_an_index() {
     use skillgraph::auth::Role;
     let app = TestApp::demo().await;
     let zj = app.region_row("321100").await;
-    let regulator = crate::helpers::caller(Role::Regulator, None, &[], Some(zj), None);
-    let provider = crate::helpers::caller(
+    let regulator = crate::helpers::who::regulator(zj);
+    let provider = crate::helpers::who::staff(
         Role::College,
-        Some(TestApp::raw_id(&app.org_id("丹阳中等专业学校").await)),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("丹阳中等专业学校").await),
     );
     let institution = {
         let id = entity::organization::Entity::find()
@@ -283,7 +280,7 @@ async fn the_work_lists_of_requests_and_claims_are_served_by_an_index() {
             .expect("query")
             .expect("an institution")
             .id;
-        crate::helpers::caller(Role::TrainingInstitution, Some(id), &[], None, None)
+        crate::helpers::who::staff(Role::TrainingInstitution, id)
     };
     let mut failures = vec![];
     for (who, query) in [

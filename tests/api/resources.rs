@@ -6,7 +6,7 @@ use base64::Engine;
 use serde_json::{Value, json};
 use skillgraph::auth::{Caller, Role};
 
-use crate::helpers::{TestApp, caller, first_code};
+use crate::helpers::{TestApp, first_code, who};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/fixtures");
 const PUBLISH: &str = "mutation($items: [ResourceItemInput!]!) { publishResourceList(input: {items: $items}) { id listVersion status title } }";
@@ -30,10 +30,7 @@ fn item(title: &str, point: Option<(f64, f64)>) -> Value {
 
 async fn college(app: &TestApp) -> (Caller, Value) {
     let id = app.org_id("丹阳中等专业学校").await;
-    (
-        caller(Role::College, Some(TestApp::raw_id(&id)), &[], None, None),
-        id,
-    )
+    (who::staff(Role::College, TestApp::raw_id(&id)), id)
 }
 
 fn file(name: &str) -> String {
@@ -365,20 +362,8 @@ async fn nearest_best_rated_cheapest_and_free_seats() {
 async fn a_suspended_institution_neither_publishes_nor_trains() {
     let app = TestApp::demo().await;
     let institution = app.org_id("丹阳市视界眼镜技能培训中心").await;
-    let regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
-    let other_regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("320800").await),
-        None,
-    );
+    let regulator = who::regulator(app.region_row("321100").await);
+    let other_regulator = who::regulator(app.region_row("320800").await);
     let rate = "mutation($i: ID!, $s: Int!) { rateInstitution(input: {institution: $i, stars: $s}) { creditStars } }";
     assert_eq!(
         first_code(
@@ -408,13 +393,7 @@ async fn a_suspended_institution_neither_publishes_nor_trains() {
     );
 
     app.data_as(&regulator, "mutation($i: ID!) { setInstitutionStatus(input: {institution: $i, status: SUSPENDED, reason: \"虚假培训核查\"}) { catalogueStatus } }", json!({ "i": institution })).await;
-    let me = caller(
-        Role::TrainingInstitution,
-        Some(TestApp::raw_id(&institution)),
-        &[],
-        None,
-        None,
-    );
+    let me = who::staff(Role::TrainingInstitution, TestApp::raw_id(&institution));
     let response = app
         .query_as(&me, PUBLISH, json!({ "items": [item("x", None)] }))
         .await;
@@ -439,13 +418,7 @@ async fn a_suspended_institution_neither_publishes_nor_trains() {
 #[tokio::test]
 async fn the_catalogue_and_plans_are_kept_and_public() {
     let app = TestApp::demo().await;
-    let regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let regulator = who::regulator(app.region_row("321100").await);
     let upsert = "mutation($a: Int!) { upsertCatalogueItem(input: {occupation: \"6-18-02-04\", level: LEVEL_2, category: SKILL_LEVEL_CERTIFICATE, subsidyAmount: $a, scarce: true, year: 2035}) { id subsidyAmount status region { code } } }";
     let first = app.data_as(&regulator, upsert, json!({ "a": 3000 })).await;
     let again = app.data_as(&regulator, upsert, json!({ "a": 3500 })).await;

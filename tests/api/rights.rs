@@ -17,7 +17,7 @@ use skillgraph::{
     graphql::{build_schema, ids::NodeKey},
 };
 
-use crate::helpers::{TestApp, caller, first_code, real_name, test_limits, test_personal_key};
+use crate::helpers::{TestApp, first_code, real_name, test_limits, test_personal_key, who};
 
 const PERSONAL: &str = "query($id: ID!) { node(id: $id) { ... on Learner { name erasedAt personalData { name nationalId phone } } } }";
 const REQUEST_CORRECTION: &str = "mutation($f: PersonalField!, $v: String!) { requestDataCorrection(input: {field: $f, value: $v, reason: \"证件已更新\"}) { id kind field proposed status } }";
@@ -31,7 +31,7 @@ fn gid(key: NodeKey) -> String {
 }
 
 fn learner_caller(id: i32) -> Caller {
-    caller(Role::Learner, None, &[], None, Some(id))
+    who::learner(id)
 }
 
 async fn learners(app: &TestApp) -> Vec<learner::Model> {
@@ -172,7 +172,7 @@ async fn names_and_phones_are_sealed_and_rows_from_before_are_sealed_at_start() 
         assert!(now.sealed_with.is_some());
     }
     // And a provider's read through the API gives the names back.
-    let reader = caller(Role::Regulator, None, &[], Some(after[0].region_id), None);
+    let reader = who::regulator(after[0].region_id);
     let read = app
         .data_as(
             &reader,
@@ -216,7 +216,7 @@ async fn a_second_key_reads_the_old_rows_and_reseal_moves_them_all() {
     );
     let rows = learners(&app).await;
     let first = &rows[0];
-    let regulator = caller(Role::Regulator, None, &[], Some(first.region_id), None);
+    let regulator = who::regulator(first.region_id);
     let read = schema
         .execute(
             async_graphql::Request::new(PERSONAL)
@@ -351,8 +351,8 @@ async fn corrections_are_asked_by_the_learner_and_decided_by_the_registrar_or_th
         .await;
     assert_eq!(bad["errors"][0]["extensions"]["field"], "input.value");
     for who in [
-        caller(Role::College, Some(college), &[], None, None),
-        caller(Role::Regulator, None, &[], Some(zhenjiang), None),
+        who::staff(Role::College, college),
+        who::regulator(zhenjiang),
         Caller::public(),
     ] {
         let r = app
@@ -370,15 +370,9 @@ async fn corrections_are_asked_by_the_learner_and_decided_by_the_registrar_or_th
     // Who may not decide: another provider, another region's regulator, the learner, no token.
     let huaian = app.region_row("320800").await;
     for who in [
-        caller(
-            Role::TrainingInstitution,
-            Some(other_provider),
-            &[],
-            None,
-            None,
-        ),
-        caller(Role::Regulator, None, &[], Some(huaian), None),
-        caller(Role::Enterprise, Some(college), &[], None, None),
+        who::staff(Role::TrainingInstitution, other_provider),
+        who::regulator(huaian),
+        who::staff(Role::Enterprise, college),
         me_caller.clone(),
         Caller::public(),
     ] {
@@ -389,7 +383,7 @@ async fn corrections_are_asked_by_the_learner_and_decided_by_the_registrar_or_th
         );
     }
     // The registering college approves: the name is corrected, sealed anew, and audited masked.
-    let registrar = caller(Role::College, Some(college), &[], None, None);
+    let registrar = who::staff(Role::College, college);
     let approved = app
         .data_as(&registrar, APPROVE, json!({ "r": request }))
         .await;
@@ -446,7 +440,7 @@ async fn corrections_are_asked_by_the_learner_and_decided_by_the_registrar_or_th
         )
         .await;
     let request = asked["requestDataCorrection"]["id"].clone();
-    let regulator = caller(Role::Regulator, None, &[], Some(zhenjiang), None);
+    let regulator = who::regulator(zhenjiang);
     let rejected = app
         .data_as(&regulator, REJECT, json!({ "r": request }))
         .await;
@@ -480,13 +474,7 @@ async fn corrections_are_asked_by_the_learner_and_decided_by_the_registrar_or_th
     // The other provider's list does not hold them; an enterprise has none to list.
     let theirs = app
         .data_as(
-            &caller(
-                Role::TrainingInstitution,
-                Some(other_provider),
-                &[],
-                None,
-                None,
-            ),
+            &who::staff(Role::TrainingInstitution, other_provider),
             "{ dataRequests { nodes { id learner { id } } } }",
             json!({}),
         )
@@ -497,7 +485,7 @@ async fn corrections_are_asked_by_the_learner_and_decided_by_the_registrar_or_th
     );
     let enterprise = app
         .query_as(
-            &caller(Role::Enterprise, Some(college), &[], None, None),
+            &who::staff(Role::Enterprise, college),
             "{ dataRequests { nodes { id } } }",
             json!({}),
         )
@@ -527,7 +515,7 @@ async fn erasure_destroys_personal_data_keeps_the_aggregates_and_a_new_registrat
         .expect("certificates")
         .expect("a certificate");
     let erased_ids = [followed, certified.learner_id];
-    let regulator_of = |region: i32| caller(Role::Regulator, None, &[], Some(region), None);
+    let regulator_of = |region: i32| who::regulator(region);
     let zj = one(&app, followed).await.region_id;
     let aggregates = "query($f: PlacementRateFilter!) { placementRates(filter: $f, groupBy: [ALLIANCE]) { alliance { code } completers followedUpMonth3 employedMonth3 employedMonth6 } certificateStats(groupBy: [BODY_TYPE]) { bodyType count } learners { totalCount } }";
     let period = json!({ "f": { "completedFrom": "2020-01-01", "completedTo": "2026-12-31" } });
@@ -561,7 +549,10 @@ async fn erasure_destroys_personal_data_keeps_the_aggregates_and_a_new_registrat
         let twice = app.query_as(&me, REQUEST_ERASURE, json!({})).await;
         assert_eq!(first_code(&twice), "CONFLICT");
         // Not the provider that registered them, nor another region's regulator.
-        let registrar = caller(Role::College, row.registered_by_id, &[], None, None);
+        let registrar = who::staff(
+            Role::College,
+            row.registered_by_id.expect("registered by a provider"),
+        );
         for who in [
             registrar,
             regulator_of(app.region_row("320800").await),
@@ -645,12 +636,9 @@ async fn erasure_destroys_personal_data_keeps_the_aggregates_and_a_new_registrat
     assert_eq!(first_code(&more), "CONFLICT");
 
     // The same ID number registered again is a new person.
-    let provider = caller(
+    let provider = who::staff(
         Role::College,
-        Some(TestApp::raw_id(&app.org_id("丹阳中等专业学校").await)),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("丹阳中等专业学校").await),
     );
     let again = app
         .data_as(
@@ -673,13 +661,7 @@ async fn retention_erases_the_inactive_and_a_dry_run_changes_nothing() {
     let app = TestApp::demo().await;
     let db = &app.db.db;
     // Two learners registered by the regulator; one inactive for 400 days.
-    let regulator = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let regulator = who::regulator(app.region_row("321100").await);
     let register = "mutation($i: RegisterLearnerInput!) { registerLearner(input: $i) { id } }";
     let mut ids = Vec::new();
     for (name, id, phone) in [
@@ -904,8 +886,8 @@ async fn two_deciders_at_once_decide_a_request_once() {
         )
         .await;
     let request = json!({ "r": asked["requestDataCorrection"]["id"] });
-    let registrar = caller(Role::College, Some(college), &[], None, None);
-    let regulator = caller(Role::Regulator, None, &[], Some(me.region_id), None);
+    let registrar = who::staff(Role::College, college);
+    let regulator = who::regulator(me.region_id);
     let (a, b) = tokio::join!(
         app.query_as(&registrar, APPROVE, request.clone()),
         app.query_as(&regulator, REJECT, request.clone()),
@@ -1004,7 +986,7 @@ async fn erasure_leaves_no_free_text_naming_the_person() {
         .await;
     let stored = everything_stored(&app).await;
     assert!(holds(&stored, &name), "the scan finds the name before");
-    let regulator = caller(Role::Regulator, None, &[], Some(row.region_id), None);
+    let regulator = who::regulator(row.region_id);
     app.data_as(
         &regulator,
         "mutation($r: ID!, $why: String!) { approveDataRequest(input: {request: $r, reason: $why}) { status } }",

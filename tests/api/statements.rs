@@ -222,13 +222,7 @@ async fn aggregates_are_one_statement_each_whatever_the_groups() {
 #[tokio::test]
 async fn learners_with_their_recommendations_and_follow_ups_are_batched() {
     let app = TestApp::demo().await;
-    let regulator = crate::helpers::caller(
-        skillgraph::auth::Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    );
+    let regulator = crate::helpers::who::regulator(app.region_row("321100").await);
     let before = app.db.statements();
     let data = app
         .data_as(

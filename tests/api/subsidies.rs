@@ -8,7 +8,7 @@ use sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder};
 use serde_json::{Value, json};
 use skillgraph::{auth::Role, graphql::ids::NodeKey};
 
-use crate::helpers::{TestApp, caller, claimable, first_code};
+use crate::helpers::{TestApp, claimable, first_code, who};
 
 const CLAIMS: &str = "{ subsidyClaims { totalCount nodes { id status claimedFen claimedYuan approvedFen paidFen provider { name } lines { id amountFen amountYuan status evidence paymentReference reason learner { name } } } } }";
 const APPROVE: &str = "mutation($l: ID!) { approveClaimLine(input: {line: $l}) { status } }";
@@ -16,13 +16,7 @@ const REJECT: &str = "mutation($l: ID!) { rejectClaimLine(input: {line: $l, reas
 const PAY: &str = "mutation($l: [ID!]!) { markClaimLinesPaid(input: {lines: $l, paymentReference: \"ZJCZ-2026-000300\"}) { status paymentReference } }";
 
 async fn zhenjiang(app: &TestApp) -> skillgraph::auth::Caller {
-    caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    )
+    who::regulator(app.region_row("321100").await)
 }
 
 #[tokio::test]
@@ -49,20 +43,11 @@ async fn a_claim_is_priced_in_fen_decided_line_by_line_and_paid() {
 
     // Who may not decide: the provider, another region's regulator, no token.
     let provider_name = claim["provider"]["name"].as_str().expect("name").to_owned();
-    let provider = caller(
+    let provider = who::staff(
         Role::TrainingInstitution,
-        Some(TestApp::raw_id(&app.org_id(&provider_name).await)),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id(&provider_name).await),
     );
-    let huaian = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("320800").await),
-        None,
-    );
+    let huaian = who::regulator(app.region_row("320800").await);
     for who in [&provider, &huaian, &skillgraph::auth::Caller::public()] {
         let r = app
             .query_as(who, APPROVE, json!({ "l": lines[1]["id"] }))
@@ -123,13 +108,7 @@ async fn a_claim_is_priced_in_fen_decided_line_by_line_and_paid() {
 async fn no_record_no_subsidy_and_the_evidence_the_item_asks() {
     let app = TestApp::demo().await;
     let college_id = app.org_id("丹阳中等专业学校").await;
-    let college = caller(
-        Role::College,
-        Some(TestApp::raw_id(&college_id)),
-        &[],
-        None,
-        None,
-    );
+    let college = who::staff(Role::College, TestApp::raw_id(&college_id));
     // The college's finished cohort of last spring: completions written without class days.
     let cohorts = app
         .data_as(
@@ -170,14 +149,9 @@ async fn no_record_no_subsidy_and_the_evidence_the_item_asks() {
         "the refused claim wrote nothing"
     );
     // Not the provider: FORBIDDEN; a running cohort: refused.
-    let other = caller(
+    let other = who::staff(
         Role::TrainingInstitution,
-        Some(TestApp::raw_id(
-            &app.org_id("丹阳市视界眼镜技能培训中心").await,
-        )),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("丹阳市视界眼镜技能培训中心").await),
     );
     assert_eq!(
         first_code(&app.query_as(&other, SUBMIT, json!({ "c": old })).await),
@@ -198,13 +172,7 @@ async fn no_record_no_subsidy_and_the_evidence_the_item_asks() {
     } else {
         Role::TrainingInstitution
     };
-    let owner = caller(
-        role,
-        Some(TestApp::raw_id(&node["provider"]["id"])),
-        &[],
-        None,
-        None,
-    );
+    let owner = who::staff(role, TestApp::raw_id(&node["provider"]["id"]));
     let cohort = node["cohort"].clone();
     let again = app
         .query_as(&owner, SUBMIT, json!({ "c": cohort["id"] }))
@@ -377,21 +345,12 @@ async fn claims_export_to_csv_and_xlsx_for_the_finance_system() {
         .sum();
     assert_eq!(sum, f64::from(3 * 216_000));
     // Another region's regulator exports nothing of it; an enterprise may not export.
-    let huaian = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("320800").await),
-        None,
-    );
+    let huaian = who::regulator(app.region_row("320800").await);
     let theirs = app.data_as(&huaian, EXPORT, json!({ "f": "CSV" })).await;
     assert_eq!(theirs["subsidyClaimExport"]["rows"], 0);
-    let enterprise = caller(
+    let enterprise = who::staff(
         Role::Enterprise,
-        Some(TestApp::raw_id(&app.org_id("丹阳明视眼镜有限公司").await)),
-        &[],
-        None,
-        None,
+        TestApp::raw_id(&app.org_id("丹阳明视眼镜有限公司").await),
     );
     assert_eq!(
         first_code(
@@ -440,7 +399,7 @@ async fn a_claim_takes_as_many_statements_for_two_lines_as_for_eight() {
     assert_eq!(learners.len(), 10, "ten demo learners");
     let small = claimable(&app, college_id, &learners[..2]).await;
     let large = claimable(&app, college_id, &learners[2..]).await;
-    let owner = caller(Role::College, Some(college_id), &[], None, None);
+    let owner = who::staff(Role::College, college_id);
     const SUBMIT: &str =
         "mutation($c: ID!) { submitSubsidyClaim(input: {cohort: $c}) { claimedFen } }";
     let mut spent = Vec::new();

@@ -13,19 +13,13 @@ use sea_orm::{
 use serde_json::{Value, json};
 use skillgraph::{auth::Role, graphql::ids::NodeKey};
 
-use crate::helpers::{TestApp, caller, first_code};
+use crate::helpers::{TestApp, first_code, who};
 
 const SUMMARY: &str = "query($r: String, $f: SubsidySupervisionFilter) { subsidySupervision(region: $r, filter: $f) { region { code } rows { provider { name } alliance { code } year quarter claims claimedFen byStatus { status lines amountFen amountYuan } } totals { status lines amountFen } } }";
 const FLAGS: &str = "query($k: [SupervisionFlagKind!]) { subsidySupervision { flags(kinds: $k) { kind claimId cohort { id } line { id } learner { id view } day otherCohort { id } detail } } }";
 
 async fn zhenjiang(app: &TestApp) -> skillgraph::auth::Caller {
-    caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("321100").await),
-        None,
-    )
+    who::regulator(app.region_row("321100").await)
 }
 
 fn this_quarter() -> (i32, u32) {
@@ -134,13 +128,7 @@ async fn claims_add_up_by_provider_alliance_and_quarter_for_the_regulator_only()
 
     // Who may not: another region's regulator naming this region, a provider, no token; a
     // system administrator names the region.
-    let huaian = caller(
-        Role::Regulator,
-        None,
-        &[],
-        Some(app.region_row("320800").await),
-        None,
-    );
+    let huaian = who::regulator(app.region_row("320800").await);
     assert_eq!(
         first_code(
             &app.query_as(&huaian, SUMMARY, json!({ "r": "321100" }))
@@ -150,13 +138,7 @@ async fn claims_add_up_by_provider_alliance_and_quarter_for_the_regulator_only()
     );
     let theirs = app.data_as(&huaian, SUMMARY, json!({})).await;
     assert_eq!(theirs["subsidySupervision"]["rows"], json!([]));
-    let college = caller(
-        Role::College,
-        Some(TestApp::raw_id(&provider)),
-        &[],
-        None,
-        None,
-    );
+    let college = who::staff(Role::College, TestApp::raw_id(&provider));
     assert_eq!(
         first_code(&app.query_as(&college, SUMMARY, json!({})).await),
         "FORBIDDEN"
@@ -168,7 +150,7 @@ async fn claims_add_up_by_provider_alliance_and_quarter_for_the_regulator_only()
         ),
         "UNAUTHENTICATED"
     );
-    let admin = caller(Role::SystemAdmin, None, &[], None, None);
+    let admin = who::system_admin();
     assert_eq!(
         first_code(&app.query_as(&admin, SUMMARY, json!({})).await),
         "BAD_USER_INPUT"

@@ -13,7 +13,7 @@ use skillgraph::{
     throttle::{Budget, MemoryLimiter, RateLimiter, RateLimits, RedisLimiter},
 };
 
-use crate::helpers::{TestApp, TestServer, caller};
+use crate::helpers::{TestApp, TestServer, who};
 
 const QUERY: &str = "{ alliances(first: 5) { nodes { code } } }";
 
@@ -95,7 +95,7 @@ async fn a_caller_spends_its_budget_and_then_waits() {
     );
     // Another address, and a signed-in caller, have budgets of their own.
     assert!(run(&schema, from("10.0.0.2")).await.get("errors").is_none());
-    let college = caller(Role::College, Some(1), &[], None, None);
+    let college = who::staff(Role::College, 1);
     let signed_in = run(&schema, from("10.0.0.1").data(college.clone())).await;
     assert!(signed_in.get("errors").is_none(), "{signed_in}");
     for _ in 0..2 {
@@ -108,7 +108,7 @@ async fn a_caller_spends_its_budget_and_then_waits() {
         "THROTTLED"
     );
     // A role with a budget of its own: the bureau's is unlimited here.
-    let bureau = caller(Role::Regulator, None, &[], None, None);
+    let bureau = who::regulator(1);
     for _ in 0..5 {
         let ran = run(&schema, from("10.0.0.1").data(bureau.clone())).await;
         assert!(ran.get("errors").is_none(), "{ran}");
@@ -313,14 +313,10 @@ async fn socket_operations_are_charged_to_the_sockets_caller_and_address() {
     // Not charged to one shared budget: another address and the bureau are still served.
     let elsewhere = over(socket(skillgraph::auth::Caller::public(), "10.0.0.8")).await;
     assert!(elsewhere.get("errors").is_none(), "{elsewhere}");
-    let bureau = over(socket(
-        caller(Role::Regulator, None, &[], None, None),
-        "10.0.0.7",
-    ))
-    .await;
+    let bureau = over(socket(who::regulator(1), "10.0.0.7")).await;
     assert!(bureau.get("errors").is_none(), "{bureau}");
     // A signed-in socket spends its own subject's budget, not the address's.
-    let college = socket(caller(Role::College, Some(1), &[], None, None), "10.0.0.7");
+    let college = socket(who::staff(Role::College, 1), "10.0.0.7");
     for _ in 0..2 {
         let ran = over(college.clone()).await;
         assert!(ran.get("errors").is_none(), "{ran}");

@@ -13,7 +13,7 @@ use skillgraph::{
     domain::ids::NodeKey,
 };
 
-use crate::helpers::{TestApp, caller, first_code};
+use crate::helpers::{TestApp, first_code, who};
 
 /// Runs `n` copies of a request at once and returns every response.
 async fn at_once(
@@ -102,13 +102,7 @@ const ENROLL: &str =
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixteen_writers_times_twenty_mutations_all_succeed() {
     let app = Arc::new(TestApp::demo().await);
-    let me = caller(
-        Role::Enterprise,
-        Some(org(&app, "丹阳明视眼镜有限公司").await),
-        &[],
-        None,
-        None,
-    );
+    let me = who::staff(Role::Enterprise, org(&app, "丹阳明视眼镜有限公司").await);
     let before = demand::Entity::find()
         .count(&app.db.db)
         .await
@@ -163,7 +157,7 @@ async fn sixteen_writers_times_twenty_mutations_all_succeed() {
 async fn one_of_eight_concurrent_withdrawals_frees_the_seat() {
     let app = Arc::new(TestApp::demo().await);
     let provider = org(&app, "丹阳中等专业学校").await;
-    let college = caller(Role::College, Some(provider), &[], None, None);
+    let college = who::staff(Role::College, provider);
     let c = cohort_of(&app, &college, provider, false).await;
     let mut enrolments = Vec::new();
     for n in 0..3 {
@@ -207,7 +201,7 @@ async fn one_of_eight_concurrent_withdrawals_frees_the_seat() {
 async fn an_order_is_accepted_or_declined_once_and_leaves_no_orphans() {
     let app = Arc::new(TestApp::demo().await);
     let provider = org(&app, "丹阳中等专业学校").await;
-    let college = caller(Role::College, Some(provider), &[], None, None);
+    let college = who::staff(Role::College, provider);
     let orders: Vec<training_order::Model> = training_order::Entity::find()
         .filter(training_order::Column::ProviderId.eq(provider))
         .filter(training_order::Column::Status.eq(entity::OrderStatus::Dispatched))
@@ -292,7 +286,7 @@ async fn an_order_is_accepted_or_declined_once_and_leaves_no_orphans() {
 async fn one_subsidised_training_per_person_occupation_and_level_across_cohorts() {
     let app = Arc::new(TestApp::demo().await);
     let provider = org(&app, "丹阳中等专业学校").await;
-    let college = caller(Role::College, Some(provider), &[], None, None);
+    let college = who::staff(Role::College, provider);
     let learner = fresh_learner(&app, &college, 7).await;
     // Four PLANNED subsidised cohorts for the same occupation and level; the learner into all at
     // once: one wins.
@@ -392,7 +386,7 @@ async fn one_subsidised_training_per_person_occupation_and_level_across_cohorts(
 async fn withdrawing_or_cancelling_frees_the_subsidy_slot() {
     let app = Arc::new(TestApp::demo().await);
     let provider = org(&app, "丹阳中等专业学校").await;
-    let college = caller(Role::College, Some(provider), &[], None, None);
+    let college = who::staff(Role::College, provider);
     let learner = fresh_learner(&app, &college, 11).await;
     let (a, b, c) = (
         cohort_of(&app, &college, provider, true).await,
@@ -432,7 +426,7 @@ async fn withdrawing_or_cancelling_frees_the_subsidy_slot() {
 async fn the_open_intentions_limit_holds_under_concurrency() {
     let app = Arc::new(TestApp::demo().await);
     let provider = org(&app, "丹阳中等专业学校").await;
-    let college = caller(Role::College, Some(provider), &[], None, None);
+    let college = who::staff(Role::College, provider);
     let learner = fresh_learner(&app, &college, 13).await;
     let occupations = [
         "6-18-02-04",
@@ -466,7 +460,7 @@ async fn the_open_intentions_limit_holds_under_concurrency() {
 async fn concurrent_publications_take_distinct_versions() {
     let app = Arc::new(TestApp::demo().await);
     let provider = org(&app, "丹阳中等专业学校").await;
-    let college = caller(Role::College, Some(provider), &[], None, None);
+    let college = who::staff(Role::College, provider);
     let responses = at_once(
         &app,
         &college,
@@ -504,13 +498,7 @@ async fn concurrent_publications_take_distinct_versions() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_admissions_answer_conflict_not_internal() {
     let app = Arc::new(TestApp::demo().await);
-    let admin = caller(
-        Role::AllianceAdmin,
-        None,
-        &[app.alliance_row("zj-eyewear").await],
-        None,
-        None,
-    );
+    let admin = who::alliance_admin(&[app.alliance_row("zj-eyewear").await]);
     let outsider = app.org_id("镇江云启数字科技有限公司").await;
     let audited = audits(&app, "admitMember").await;
     let responses = at_once(

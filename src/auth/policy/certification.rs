@@ -4,9 +4,9 @@ use super::*;
 
 /// Evaluating skills: the organization the viewer acts for (the domain checks it is a filed body).
 pub fn assess(viewer: &Viewer) -> AppResult<i32> {
-    let org = match viewer.role {
+    let org = match viewer.role() {
         Role::Enterprise | Role::AssessmentBody | Role::TrainingInstitution | Role::College => {
-            viewer.organization_id
+            viewer.organization_id()
         }
         Role::Public => {
             return Err(AppError::Unauthenticated(
@@ -18,7 +18,7 @@ pub fn assess(viewer: &Viewer) -> AppResult<i32> {
     org.ok_or_else(|| {
         AppError::Forbidden(format!(
             "the {} role does not evaluate skills",
-            viewer.role.as_str()
+            viewer.role().as_str()
         ))
     })
 }
@@ -31,9 +31,9 @@ pub fn assess_or_train(viewer: &Viewer) -> AppResult<i32> {
 /// Whether a viewer sees a session's candidates: the body's users, the regulator of the
 /// session's region.
 pub fn see_candidates(viewer: &Viewer, session_region_id: i32, body_organization_id: i32) -> bool {
-    match viewer.role {
-        Role::Regulator => viewer.region_id == Some(session_region_id),
+    match viewer.role() {
+        Role::Regulator => viewer.region_id() == Some(session_region_id),
         Role::Public | Role::Learner => false,
-        _ => viewer.organization_id == Some(body_organization_id),
+        _ => viewer.organization_id() == Some(body_organization_id),
     }
 }

@@ -6,7 +6,7 @@ use super::*;
 pub fn post_demand(viewer: &Viewer) -> AppResult<i32> {
     require(viewer, Permission::PostDemand, "post demand")?;
     viewer
-        .organization_id
+        .organization_id()
         .ok_or_else(|| AppError::Forbidden("the token names no enterprise".to_owned()))
 }
 
@@ -39,16 +39,18 @@ pub enum DemandVisibility {
 
 /// The demands a viewer sees.
 pub fn demand_visibility(viewer: &Viewer) -> DemandVisibility {
-    match viewer.role {
+    match viewer.role() {
         Role::SystemAdmin => DemandVisibility::All,
         role => DemandVisibility::OpenAnd {
-            enterprise: viewer.organization_id.filter(|_| role == Role::Enterprise),
+            enterprise: viewer
+                .organization_id()
+                .filter(|_| role == Role::Enterprise),
             alliances: if role == Role::AllianceAdmin {
-                viewer.alliance_ids.clone()
+                viewer.alliance_ids().clone()
             } else {
                 BTreeSet::new()
             },
-            region: viewer.region_id.filter(|_| role == Role::Regulator),
+            region: viewer.region_id().filter(|_| role == Role::Regulator),
         },
     }
 }

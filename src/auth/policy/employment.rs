@@ -16,12 +16,12 @@ pub enum EmploymentScope {
 
 /// Recommending jobs to learners: a training provider, an alliance administrator or the regulator.
 pub fn recommend_jobs(viewer: &Viewer) -> AppResult<EmploymentScope> {
-    match (viewer.role, viewer.organization_id, viewer.region_id) {
+    match (viewer.role(), viewer.organization_id(), viewer.region_id()) {
         (Role::College | Role::TrainingInstitution, Some(org), _) => {
             Ok(EmploymentScope::Provider(org))
         }
-        (Role::AllianceAdmin, ..) if !viewer.alliance_ids.is_empty() => {
-            Ok(EmploymentScope::Alliances(viewer.alliance_ids.clone()))
+        (Role::AllianceAdmin, ..) if !viewer.alliance_ids().is_empty() => {
+            Ok(EmploymentScope::Alliances(viewer.alliance_ids().clone()))
         }
         (Role::Regulator, _, Some(region)) => Ok(EmploymentScope::Region(region)),
         (Role::Public, ..) => Err(AppError::Unauthenticated(
@@ -29,7 +29,7 @@ pub fn recommend_jobs(viewer: &Viewer) -> AppResult<EmploymentScope> {
         )),
         _ => Err(AppError::Forbidden(format!(
             "the {} role does not recommend jobs",
-            viewer.role.as_str()
+            viewer.role().as_str()
         ))),
     }
 }
@@ -56,8 +56,8 @@ pub fn follow_up(viewer: &Viewer) -> AppResult<EmploymentScope> {
 
 /// A learner answering a recommendation made to them.
 pub fn respond_to_recommendation(viewer: &Viewer, learner_id: i32) -> AppResult<()> {
-    match viewer.role {
-        Role::Learner if viewer.learner_id == Some(learner_id) => Ok(()),
+    match viewer.role() {
+        Role::Learner if viewer.learner_id() == Some(learner_id) => Ok(()),
         Role::Public => Err(AppError::Unauthenticated(
             "answering a recommendation needs a token".to_owned(),
         )),
@@ -75,11 +75,13 @@ pub fn read_demand_recommendations(
     region_id: i32,
     alliance_ids: &[i32],
 ) -> bool {
-    match viewer.role {
+    match viewer.role() {
         Role::SystemAdmin => true,
-        Role::Enterprise => viewer.organization_id == Some(enterprise_id),
-        Role::AllianceAdmin => alliance_ids.iter().any(|a| viewer.alliance_ids.contains(a)),
-        Role::Regulator => viewer.region_id == Some(region_id),
+        Role::Enterprise => viewer.organization_id() == Some(enterprise_id),
+        Role::AllianceAdmin => alliance_ids
+            .iter()
+            .any(|a| viewer.alliance_ids().contains(a)),
+        Role::Regulator => viewer.region_id() == Some(region_id),
         _ => false,
     }
 }

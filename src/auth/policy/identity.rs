@@ -18,17 +18,17 @@ pub enum SignInScope {
 /// The sign-ins a viewer may list: the system administrator all, a regulator those of its
 /// region, anyone else signed in their own.
 pub fn sign_in_scope(viewer: &Viewer) -> AppResult<SignInScope> {
-    match viewer.role {
+    match viewer.role() {
         Role::Public => Err(AppError::Unauthenticated(
             "sign-ins need a token".to_owned(),
         )),
         Role::SystemAdmin => Ok(SignInScope::All),
         Role::Regulator => viewer
-            .region_id
+            .region_id()
             .map(SignInScope::Region)
             .ok_or_else(|| AppError::Forbidden("the token names no region".to_owned())),
-        _ => match viewer.organization_id {
-            Some(org) if viewer.organization_admin => {
+        _ => match viewer.organization_id() {
+            Some(org) if viewer.organization_admin() => {
                 Ok(SignInScope::Organization(org, viewer.subject.clone()))
             }
             _ => Ok(SignInScope::Subject(viewer.subject.clone())),
@@ -63,7 +63,7 @@ pub fn revoke_sign_in(
 ) -> AppResult<()> {
     if see_sign_in(viewer, subject, organization_id, region_id) {
         Ok(())
-    } else if viewer.role == Role::Public {
+    } else if viewer.role() == Role::Public {
         Err(AppError::Unauthenticated(
             "revoking a sign-in needs a token".to_owned(),
         ))
@@ -80,7 +80,7 @@ pub fn revoke_sign_in(
 /// itself (signing out everywhere); a regulator or an organization's administrator revokes the
 /// sign-ins it sees, one by one.
 pub fn revoke_unseen(viewer: &Viewer, subject: Option<&str>) -> AppResult<()> {
-    match viewer.role {
+    match viewer.role() {
         Role::SystemAdmin => Ok(()),
         Role::Public => Err(AppError::Unauthenticated(
             "revoking tokens needs a token".to_owned(),

@@ -16,7 +16,7 @@ pub enum EvaluationScope {
 /// The institution evaluations a viewer may list, proposed ones included: a regulator its
 /// region's, a training institution its own, the system administrator all.
 pub fn evaluation_scope(viewer: &Viewer) -> AppResult<EvaluationScope> {
-    match (viewer.role, viewer.region_id, viewer.organization_id) {
+    match (viewer.role(), viewer.region_id(), viewer.organization_id()) {
         (Role::Public, ..) => Err(AppError::Unauthenticated(
             "institution evaluations need a token".to_owned(),
         )),

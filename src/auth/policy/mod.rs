@@ -78,7 +78,7 @@ pub enum Permission {
 pub fn permissions(viewer: &Viewer) -> Vec<Permission> {
     use Permission::*;
     let mut granted = vec![ReadPublic];
-    match viewer.role {
+    match viewer.role() {
         Role::Public => {}
         Role::Learner => granted.extend([ReadLearners, ReadPersonalData]),
         Role::Enterprise => granted.extend([
@@ -99,7 +99,7 @@ pub fn permissions(viewer: &Viewer) -> Vec<Permission> {
         ]),
         Role::AllianceAdmin => {
             granted.push(ManageMembership);
-            if viewer.organization_id.is_some() {
+            if viewer.organization_id().is_some() {
                 granted.push(UpdateOwnOrganization);
             }
         }
@@ -113,7 +113,7 @@ pub fn permissions(viewer: &Viewer) -> Vec<Permission> {
                 RegisterOrganizations,
                 FoundAlliances,
             ]);
-            if viewer.organization_id.is_some() {
+            if viewer.organization_id().is_some() {
                 granted.extend([UpdateOwnOrganization, ApplyForMembership]);
             }
         }
@@ -131,18 +131,18 @@ pub fn permissions(viewer: &Viewer) -> Vec<Permission> {
 fn require(viewer: &Viewer, permission: Permission, what: &str) -> AppResult<()> {
     if permissions(viewer).contains(&permission) {
         Ok(())
-    } else if viewer.role == Role::Public {
+    } else if viewer.role() == Role::Public {
         Err(AppError::Unauthenticated(format!("{what} needs a token")))
     } else {
         Err(AppError::Forbidden(format!(
             "the {} role may not {what}",
-            viewer.role.as_str()
+            viewer.role().as_str()
         )))
     }
 }
 
 fn in_own_region(viewer: &Viewer, region_id: i32, otherwise: &str) -> AppResult<()> {
-    if viewer.role == Role::SystemAdmin || viewer.region_id == Some(region_id) {
+    if viewer.role() == Role::SystemAdmin || viewer.region_id() == Some(region_id) {
         Ok(())
     } else {
         Err(AppError::Forbidden(otherwise.to_owned()))
@@ -153,14 +153,14 @@ fn in_own_region(viewer: &Viewer, region_id: i32, otherwise: &str) -> AppResult<
 pub fn supervised_region(viewer: &Viewer) -> AppResult<i32> {
     require(viewer, Permission::SuperviseTraining, "supervise training")?;
     viewer
-        .region_id
+        .region_id()
         .ok_or_else(|| AppError::Forbidden("the token names no region".to_owned()))
 }
 
 /// Supervising training in `region_id`: its regulator.
 pub fn supervise(viewer: &Viewer, region_id: i32) -> AppResult<()> {
     require(viewer, Permission::SuperviseTraining, "supervise training")?;
-    if viewer.region_id == Some(region_id) {
+    if viewer.region_id() == Some(region_id) {
         Ok(())
     } else {
         Err(AppError::Forbidden(
@@ -181,7 +181,7 @@ pub enum Precision {
 
 /// The precision of aggregates about people for a viewer.
 pub fn aggregate_precision(viewer: &Viewer) -> Precision {
-    if viewer.role == Role::Regulator {
+    if viewer.role() == Role::Regulator {
         Precision::Exact
     } else {
         Precision::Protected
@@ -191,11 +191,11 @@ pub fn aggregate_precision(viewer: &Viewer) -> Precision {
 /// Whether a viewer signed in with a token (anyone else is the public): a signed-in caller's
 /// rate-limit budget is its subject's, the public's its client address's.
 pub fn signed_in(viewer: &Viewer) -> bool {
-    viewer.role != Role::Public
+    viewer.role() != Role::Public
 }
 
 /// Whether the viewer is a user of the college or training institution `provider_id`.
 fn acts_for_provider(viewer: &Viewer, provider_id: i32) -> bool {
-    matches!(viewer.role, Role::College | Role::TrainingInstitution)
-        && viewer.organization_id == Some(provider_id)
+    matches!(viewer.role(), Role::College | Role::TrainingInstitution)
+        && viewer.organization_id() == Some(provider_id)
 }

@@ -10,7 +10,7 @@ pub fn manage_membership(viewer: &Viewer, alliance_id: i32) -> AppResult<()> {
         Permission::ManageMembership,
         "manage alliance membership",
     )?;
-    if viewer.role == Role::SystemAdmin || viewer.alliance_ids.contains(&alliance_id) {
+    if viewer.role() == Role::SystemAdmin || viewer.alliance_ids().contains(&alliance_id) {
         Ok(())
     } else {
         Err(AppError::Forbidden(
@@ -53,7 +53,7 @@ pub fn apply_for_membership(viewer: &Viewer) -> AppResult<i32> {
         "apply for alliance membership",
     )?;
     viewer
-        .organization_id
+        .organization_id()
         .ok_or_else(|| AppError::Forbidden("the token names no organization".to_owned()))
 }
 
@@ -67,7 +67,7 @@ pub fn decide_membership_application(
     if see_membership_applications(viewer, alliance_id, region_id, None) {
         return Ok(());
     }
-    if viewer.role == Role::Public {
+    if viewer.role() == Role::Public {
         return Err(AppError::Unauthenticated(
             "deciding an application needs a token".to_owned(),
         ));
@@ -81,7 +81,7 @@ pub fn decide_membership_application(
 /// Deciding an invitation: the invited organization, with its own token (an alliance's
 /// administrator or a regulator does not accept a role on an organization's behalf).
 pub fn decide_invitation(viewer: &Viewer, organization_id: i32) -> AppResult<()> {
-    match viewer.role {
+    match viewer.role() {
         Role::Public => Err(AppError::Unauthenticated(
             "deciding an invitation needs the invited organization's token".to_owned(),
         )),
@@ -90,7 +90,7 @@ pub fn decide_invitation(viewer: &Viewer, organization_id: i32) -> AppResult<()>
         | Role::TrainingInstitution
         | Role::AssessmentBody
         | Role::Regulator
-            if viewer.organization_id == Some(organization_id) =>
+            if viewer.organization_id() == Some(organization_id) =>
         {
             Ok(())
         }
@@ -108,12 +108,12 @@ pub fn see_membership_applications(
     region_id: i32,
     organization_id: Option<i32>,
 ) -> bool {
-    match viewer.role {
+    match viewer.role() {
         Role::SystemAdmin => true,
-        Role::AllianceAdmin => viewer.alliance_ids.contains(&alliance_id),
-        Role::Regulator if viewer.region_id == Some(region_id) => true,
+        Role::AllianceAdmin => viewer.alliance_ids().contains(&alliance_id),
+        Role::Regulator if viewer.region_id() == Some(region_id) => true,
         Role::Public | Role::Learner => false,
-        _ => organization_id.is_some() && viewer.organization_id == organization_id,
+        _ => organization_id.is_some() && viewer.organization_id() == organization_id,
     }
 }
 
@@ -135,7 +135,7 @@ pub enum ApplicationScope {
 
 /// The applications a viewer may list.
 pub fn application_scope(viewer: &Viewer) -> AppResult<ApplicationScope> {
-    match viewer.role {
+    match viewer.role() {
         Role::Public => Err(AppError::Unauthenticated(
             "membership applications need a token".to_owned(),
         )),
@@ -144,19 +144,19 @@ pub fn application_scope(viewer: &Viewer) -> AppResult<ApplicationScope> {
         )),
         Role::SystemAdmin => Ok(ApplicationScope::All),
         Role::AllianceAdmin => Ok(ApplicationScope::Some {
-            alliances: viewer.alliance_ids.iter().copied().collect(),
+            alliances: viewer.alliance_ids().iter().copied().collect(),
             region_id: None,
-            organization_id: viewer.organization_id,
+            organization_id: viewer.organization_id(),
         }),
         Role::Regulator => Ok(ApplicationScope::Some {
             alliances: vec![],
-            region_id: viewer.region_id,
-            organization_id: viewer.organization_id,
+            region_id: viewer.region_id(),
+            organization_id: viewer.organization_id(),
         }),
         _ => Ok(ApplicationScope::Some {
             alliances: vec![],
             region_id: None,
-            organization_id: viewer.organization_id,
+            organization_id: viewer.organization_id(),
         }),
     }
 }
@@ -164,11 +164,11 @@ pub fn application_scope(viewer: &Viewer) -> AppResult<ApplicationScope> {
 /// Whether a viewer may read the contact of `organization_id` (in `region_id`): its own users,
 /// the regulator of its region, the system administrator. It may name a person.
 pub fn see_organization_contact(viewer: &Viewer, organization_id: i32, region_id: i32) -> bool {
-    match viewer.role {
+    match viewer.role() {
         Role::SystemAdmin => true,
-        Role::Regulator if viewer.region_id == Some(region_id) => true,
+        Role::Regulator if viewer.region_id() == Some(region_id) => true,
         Role::Public | Role::Learner => false,
-        _ => viewer.organization_id == Some(organization_id),
+        _ => viewer.organization_id() == Some(organization_id),
     }
 }
 
@@ -179,7 +179,7 @@ pub fn update_organization(viewer: &Viewer, organization_id: i32) -> AppResult<(
         Permission::UpdateOwnOrganization,
         "update an organization's profile",
     )?;
-    if viewer.organization_id == Some(organization_id) {
+    if viewer.organization_id() == Some(organization_id) {
         Ok(())
     } else {
         Err(AppError::Forbidden(

@@ -5,7 +5,7 @@ use super::*;
 /// Whose training intentions a viewer may submit: the learner's own, a provider's learners, the
 /// regulator's region.
 pub fn intention_scope(viewer: &Viewer, rules: &AccessRules) -> AppResult<LearnerScope> {
-    match viewer.role {
+    match viewer.role() {
         Role::Learner | Role::College | Role::TrainingInstitution | Role::Regulator => {
             learner_scope(viewer, rules)
         }
@@ -14,7 +14,7 @@ pub fn intention_scope(viewer: &Viewer, rules: &AccessRules) -> AppResult<Learne
         )),
         _ => Err(AppError::Forbidden(format!(
             "the {} role does not submit intentions",
-            viewer.role.as_str()
+            viewer.role().as_str()
         ))),
     }
 }
@@ -32,7 +32,7 @@ pub enum OrderScope {
 
 /// Reading training orders: the bureau's and the providers'.
 pub fn order_scope(viewer: &Viewer) -> AppResult<OrderScope> {
-    match (viewer.role, viewer.region_id, viewer.organization_id) {
+    match (viewer.role(), viewer.region_id(), viewer.organization_id()) {
         (Role::SystemAdmin, ..) => Ok(OrderScope::All),
         (Role::Regulator, Some(region), _) => Ok(OrderScope::Region(region)),
         (Role::College | Role::TrainingInstitution, _, Some(org)) => Ok(OrderScope::Provider(org)),

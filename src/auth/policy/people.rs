@@ -5,7 +5,7 @@ use super::*;
 
 /// A learner's own data, whole: for the learner alone.
 pub fn own_data(viewer: &Viewer) -> AppResult<i32> {
-    match (viewer.role, viewer.learner_id) {
+    match (viewer.role(), viewer.learner_id()) {
         (Role::Learner, Some(id)) => Ok(id),
         (Role::Public, _) => Err(AppError::Unauthenticated(
             "a learner's data needs the learner's token".to_owned(),
@@ -18,7 +18,7 @@ pub fn own_data(viewer: &Viewer) -> AppResult<i32> {
 
 /// Asking for a correction or the erasure of one's own personal data: the learner alone.
 pub fn request_about_own_data(viewer: &Viewer) -> AppResult<i32> {
-    match (viewer.role, viewer.learner_id) {
+    match (viewer.role(), viewer.learner_id()) {
         (Role::Learner, Some(id)) => Ok(id),
         (Role::Public, _) => Err(AppError::Unauthenticated(
             "a request about a learner's data needs the learner's token".to_owned(),
@@ -44,10 +44,10 @@ pub struct RequestSubject {
 /// training institution that registered the learner or the regulator of the learner's region;
 /// an erasure by that regulator alone (it is irreversible).
 fn decides_data_request(viewer: &Viewer, kind: DataRequestKind, of: RequestSubject) -> bool {
-    let regulator = viewer.role == Role::Regulator && viewer.region_id == Some(of.region_id);
-    let registrar = matches!(viewer.role, Role::College | Role::TrainingInstitution)
-        && viewer.organization_id.is_some()
-        && viewer.organization_id == of.registered_by_id;
+    let regulator = viewer.role() == Role::Regulator && viewer.region_id() == Some(of.region_id);
+    let registrar = matches!(viewer.role(), Role::College | Role::TrainingInstitution)
+        && viewer.organization_id().is_some()
+        && viewer.organization_id() == of.registered_by_id;
     match kind {
         DataRequestKind::Correction => regulator || registrar,
         DataRequestKind::Erasure => regulator,
@@ -63,7 +63,7 @@ pub fn decide_data_request(
     if decides_data_request(viewer, kind, of) {
         return Ok(());
     }
-    match (viewer.role, kind) {
+    match (viewer.role(), kind) {
         (Role::Public, _) => Err(AppError::Unauthenticated(
             "deciding a learner's request needs a token".to_owned(),
         )),
@@ -78,7 +78,7 @@ pub fn decide_data_request(
 
 /// Whether `viewer` sees a learner's request: the learner and those who decide it.
 pub fn see_data_request(viewer: &Viewer, kind: DataRequestKind, of: RequestSubject) -> bool {
-    (viewer.role == Role::Learner && viewer.learner_id == Some(of.learner_id))
+    (viewer.role() == Role::Learner && viewer.learner_id() == Some(of.learner_id))
         || decides_data_request(viewer, kind, of)
 }
 
@@ -96,10 +96,10 @@ pub enum DataRequestScope {
 /// The requests about personal data a viewer may list.
 pub fn data_request_scope(viewer: &Viewer) -> AppResult<DataRequestScope> {
     match (
-        viewer.role,
-        viewer.learner_id,
-        viewer.region_id,
-        viewer.organization_id,
+        viewer.role(),
+        viewer.learner_id(),
+        viewer.region_id(),
+        viewer.organization_id(),
     ) {
         (Role::Public, ..) => Err(AppError::Unauthenticated(
             "requests about personal data need a token".to_owned(),
@@ -119,8 +119,8 @@ pub fn data_request_scope(viewer: &Viewer) -> AppResult<DataRequestScope> {
 /// Registering a learner who lives in `region_id`.
 pub fn register_learner(viewer: &Viewer, region_id: i32) -> AppResult<()> {
     require(viewer, Permission::RegisterLearner, "register learners")?;
-    match viewer.role {
-        Role::Regulator if viewer.region_id != Some(region_id) => Err(AppError::Forbidden(
+    match viewer.role() {
+        Role::Regulator if viewer.region_id() != Some(region_id) => Err(AppError::Forbidden(
             "a regulator registers learners of its own region only".to_owned(),
         )),
         _ => Ok(()),
@@ -179,10 +179,10 @@ pub enum LearnerScope {
 pub fn learner_scope(viewer: &Viewer, rules: &AccessRules) -> AppResult<LearnerScope> {
     require(viewer, Permission::ReadLearners, "read learners")?;
     match (
-        viewer.role,
-        viewer.region_id,
-        viewer.organization_id,
-        viewer.learner_id,
+        viewer.role(),
+        viewer.region_id(),
+        viewer.organization_id(),
+        viewer.learner_id(),
     ) {
         (Role::SystemAdmin, ..) => Ok(LearnerScope::All),
         (Role::Regulator, Some(region), ..) => Ok(LearnerScope::Region(region)),
@@ -262,9 +262,9 @@ impl LearnerFacts {
 /// learner themself, the regulator of the learner's region, system administrators and the public
 /// are decided without a look at the relations.
 pub fn learner_view_needs_relations(viewer: &Viewer, region_id: i32) -> bool {
-    match viewer.role {
+    match viewer.role() {
         Role::Public | Role::Learner | Role::SystemAdmin => false,
-        Role::Regulator => viewer.region_id != Some(region_id),
+        Role::Regulator => viewer.region_id() != Some(region_id),
         _ => true,
     }
 }
@@ -287,17 +287,19 @@ pub fn learner_view(
     now: DateTime<Utc>,
 ) -> Option<LearnerView> {
     let trained = |e: &&EnrolmentFact| e.status != EnrollmentStatus::Withdrawn;
-    let org = viewer.organization_id;
-    match viewer.role {
+    let org = viewer.organization_id();
+    match viewer.role() {
         Role::Public => None,
-        Role::Learner => (viewer.learner_id == Some(facts.learner_id)).then_some(LearnerView::Full),
+        Role::Learner => {
+            (viewer.learner_id() == Some(facts.learner_id)).then_some(LearnerView::Full)
+        }
         Role::SystemAdmin => Some(LearnerView::Summary),
-        Role::Regulator if viewer.region_id == Some(facts.region_id) => Some(LearnerView::Full),
+        Role::Regulator if viewer.region_id() == Some(facts.region_id) => Some(LearnerView::Full),
         Role::Regulator => facts
             .enrolments
             .iter()
             .filter(trained)
-            .any(|e| viewer.region_id == Some(e.region_id))
+            .any(|e| viewer.region_id() == Some(e.region_id))
             .then_some(LearnerView::Summary),
         Role::College | Role::TrainingInstitution => {
             let org = org?;
@@ -333,7 +335,7 @@ pub fn learner_view(
             .enrolments
             .iter()
             .filter(trained)
-            .any(|e| viewer.alliance_ids.contains(&e.alliance_id))
+            .any(|e| viewer.alliance_ids().contains(&e.alliance_id))
             .then_some(LearnerView::Summary),
     }
 }
@@ -392,7 +394,7 @@ pub enum AuditScope {
 /// Reading the audit trail.
 pub fn read_audit_trail(viewer: &Viewer) -> AppResult<AuditScope> {
     require(viewer, Permission::ReadAuditTrail, "read the audit trail")?;
-    match (viewer.role, viewer.region_id) {
+    match (viewer.role(), viewer.region_id()) {
         (Role::SystemAdmin, _) => Ok(AuditScope::All),
         (_, Some(region)) => Ok(AuditScope::Region(region)),
         _ => Err(AppError::Forbidden(

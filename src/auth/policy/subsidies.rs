@@ -5,7 +5,7 @@ use super::*;
 /// Claiming a subsidy for a cohort of `provider_id`: that provider's college or training
 /// institution.
 pub fn claim_subsidy(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
-    if viewer.role == Role::Public {
+    if viewer.role() == Role::Public {
         return Err(AppError::Unauthenticated(
             "claiming a subsidy needs a token".to_owned(),
         ));
@@ -21,11 +21,11 @@ pub fn claim_subsidy(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
 
 /// Deciding and paying claim lines of `region_id`: its regulator.
 pub fn decide_claims(viewer: &Viewer, region_id: i32) -> AppResult<()> {
-    match viewer.role {
+    match viewer.role() {
         Role::Public => Err(AppError::Unauthenticated(
             "deciding a claim needs a token".to_owned(),
         )),
-        Role::Regulator if viewer.region_id == Some(region_id) => Ok(()),
+        Role::Regulator if viewer.region_id() == Some(region_id) => Ok(()),
         _ => Err(AppError::Forbidden(
             "a claim is decided by the regulator of the cohort's region".to_owned(),
         )),
@@ -46,7 +46,7 @@ pub enum ClaimScope {
 /// The claims a viewer may list: a regulator its region's, a provider its own, the system
 /// administrator all.
 pub fn claim_scope(viewer: &Viewer) -> AppResult<ClaimScope> {
-    match (viewer.role, viewer.region_id, viewer.organization_id) {
+    match (viewer.role(), viewer.region_id(), viewer.organization_id()) {
         (Role::Public, ..) => Err(AppError::Unauthenticated(
             "subsidy claims need a token".to_owned(),
         )),
@@ -72,7 +72,7 @@ pub fn see_claim(viewer: &Viewer, provider_id: i32, region_id: i32) -> bool {
 /// Supervising the subsidy claims of a region: its regulator, or the system administrator for
 /// the region named. Returns the region.
 pub fn supervise_claims(viewer: &Viewer, region_id: Option<i32>) -> AppResult<i32> {
-    match (viewer.role, viewer.region_id, region_id) {
+    match (viewer.role(), viewer.region_id(), region_id) {
         (Role::Public, ..) => Err(AppError::Unauthenticated(
             "supervising claims needs a token".to_owned(),
         )),

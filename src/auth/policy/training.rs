@@ -10,10 +10,10 @@ pub fn manage_cohort(
     enterprise_id: Option<i32>,
 ) -> AppResult<()> {
     require(viewer, Permission::ManageCohorts, "manage cohorts")?;
-    let ok = match viewer.role {
-        Role::College | Role::TrainingInstitution => viewer.organization_id == Some(provider_id),
+    let ok = match viewer.role() {
+        Role::College | Role::TrainingInstitution => viewer.organization_id() == Some(provider_id),
         Role::Enterprise => {
-            viewer.organization_id.is_some() && viewer.organization_id == enterprise_id
+            viewer.organization_id().is_some() && viewer.organization_id() == enterprise_id
         }
         _ => false,
     };
@@ -28,9 +28,9 @@ pub fn manage_cohort(
 
 /// Whether the caller is the enterprise a cohort names (its own token).
 pub fn is_employer(viewer: &Viewer, enterprise_id: Option<i32>) -> bool {
-    viewer.role == Role::Enterprise
-        && viewer.organization_id.is_some()
-        && viewer.organization_id == enterprise_id
+    viewer.role() == Role::Enterprise
+        && viewer.organization_id().is_some()
+        && viewer.organization_id() == enterprise_id
 }
 
 /// Confirming that a cohort trains for the enterprise it names, and that an apprentice's labour
@@ -80,7 +80,7 @@ pub fn publish_resources(viewer: &Viewer) -> AppResult<i32> {
         "publish training resources",
     )?;
     viewer
-        .organization_id
+        .organization_id()
         .ok_or_else(|| AppError::Forbidden("the token names no provider".to_owned()))
 }
 
@@ -120,7 +120,7 @@ pub fn enrol(
 
 /// Applying to a cohort: a learner, for themself.
 pub fn apply_to_cohort(viewer: &Viewer) -> AppResult<i32> {
-    match (viewer.role, viewer.learner_id) {
+    match (viewer.role(), viewer.learner_id()) {
         (Role::Learner, Some(id)) => Ok(id),
         (Role::Public, _) => Err(AppError::Unauthenticated(
             "applying to a cohort needs a learner's token".to_owned(),
@@ -140,18 +140,18 @@ pub fn list_cohort_learners(
     enterprise_id: Option<i32>,
     region_id: Option<i32>,
 ) -> AppResult<()> {
-    let ok = match viewer.role {
+    let ok = match viewer.role() {
         Role::SystemAdmin => true,
-        Role::College | Role::TrainingInstitution => viewer.organization_id == Some(provider_id),
+        Role::College | Role::TrainingInstitution => viewer.organization_id() == Some(provider_id),
         Role::Enterprise => {
-            viewer.organization_id.is_some() && viewer.organization_id == enterprise_id
+            viewer.organization_id().is_some() && viewer.organization_id() == enterprise_id
         }
-        Role::Regulator => region_id.is_some() && viewer.region_id == region_id,
+        Role::Regulator => region_id.is_some() && viewer.region_id() == region_id,
         _ => false,
     };
     if ok {
         Ok(())
-    } else if viewer.role == Role::Public {
+    } else if viewer.role() == Role::Public {
         Err(AppError::Unauthenticated(
             "who is enrolled needs a token".to_owned(),
         ))

@@ -157,7 +157,7 @@ pub async fn record_follow_up(
         wage_band: Set(new.wage_band),
         full_time: Set(new.full_time),
         note: Set(note),
-        recorded_by_id: Set(caller.viewer.organization_id),
+        recorded_by_id: Set(caller.viewer.organization_id()),
         created_at: Set(Utc::now()),
         ..Default::default()
     })

@@ -70,8 +70,8 @@ pub async fn recommend(
     let inserted = recommendation::Entity::insert(recommendation::ActiveModel {
         learner_id: Set(learner.id),
         demand_id: Set(found.id),
-        recommended_by_id: Set(caller.viewer.organization_id),
-        recommender_role: Set(caller.viewer.role.as_str().to_owned()),
+        recommended_by_id: Set(caller.viewer.organization_id()),
+        recommender_role: Set(caller.viewer.role().as_str().to_owned()),
         note: Set(note.clone()),
         outcome: Set(RecommendationOutcome::Sent),
         decline_reason: Set(None),

@@ -193,7 +193,7 @@ pub async fn submit(
         earliest_start: Set(new.earliest_start),
         status: Set(IntentionStatus::Open),
         order_id: Set(None),
-        submitted_by_id: Set(caller.viewer.organization_id),
+        submitted_by_id: Set(caller.viewer.organization_id()),
         created_at: Set(Utc::now()),
         expires_on: Set(today + Days::new(rules.expiry_days)),
         ..Default::default()

@@ -77,12 +77,12 @@ impl Viewer {
 
     /// The role.
     async fn role(&self) -> Role {
-        self.0.role.into()
+        self.0.role().into()
     }
 
     /// The organization the caller acts for.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        let Some(id) = self.0.organization_id else {
+        let Some(id) = self.0.organization_id() else {
             return Ok(None);
         };
         Ok(api(ctx)?
@@ -95,7 +95,7 @@ impl Viewer {
 
     /// The alliances an ALLIANCE_ADMIN administers.
     async fn alliances(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Alliance>> {
-        let ids: Vec<i32> = self.0.alliance_ids.iter().copied().collect();
+        let ids: Vec<i32> = self.0.alliance_ids().iter().copied().collect();
         let found = api(ctx)?.loaders.alliance.load_many(ids).await?;
         let mut alliances: Vec<_> = found.into_values().collect();
         alliances.sort_by_key(|a| a.id);
@@ -104,7 +104,7 @@ impl Viewer {
 
     /// The region a REGULATOR supervises.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
-        let Some(id) = self.0.region_id else {
+        let Some(id) = self.0.region_id() else {
             return Ok(None);
         };
         Ok(api(ctx)?.loaders.region.load_one(id).await?.map(Region))
@@ -112,7 +112,7 @@ impl Viewer {
 
     /// The learner a LEARNER token belongs to.
     async fn learner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Learner>> {
-        let Some(id) = self.0.learner_id else {
+        let Some(id) = self.0.learner_id() else {
             return Ok(None);
         };
         Learner::by_id(ctx, id).await
