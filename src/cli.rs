@@ -58,12 +58,6 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
-    /// Measurements (not tests): build data in a fresh database and time a workload.
-    Bench {
-        /// What to measure.
-        #[command(subcommand)]
-        what: BenchWhat,
-    },
     /// The personal-data keys: a new one, and re-sealing the rows under the configured one.
     Keys {
         /// What to do with keys.
@@ -99,64 +93,6 @@ pub enum ImportWhat {
         org: String,
         /// The file: `.csv` or `.xlsx`.
         file: PathBuf,
-    },
-}
-
-/// What can be measured.
-#[derive(Debug, Subcommand)]
-pub enum BenchWhat {
-    /// Suggestions for many open intentions against many published resources.
-    Suggestions {
-        /// Open intentions.
-        #[arg(long, default_value_t = 1000)]
-        intentions: usize,
-        /// Published resources.
-        #[arg(long, default_value_t = 10000)]
-        resources: usize,
-        /// A database to build in (a temporary SQLite file when left out).
-        #[arg(long)]
-        database_url: Option<String>,
-    },
-    /// The portal's read shapes (the nested alliances → members → organization → demands page
-    /// and others) over a synthetic graph, served over HTTP on a free port and driven by
-    /// concurrent connections: req/s, p50, p99, SQL statements per request, memory.
-    Graph {
-        /// Enterprises to load (each a member of one of 12 alliances).
-        #[arg(long, default_value_t = 2000)]
-        organizations: usize,
-        /// OPEN demands per enterprise.
-        #[arg(long, default_value_t = 10)]
-        demands_per_organization: usize,
-        /// Concurrent keep-alive connections.
-        #[arg(long, default_value_t = 16)]
-        connections: usize,
-        /// Seconds each shape is driven, after a second of warm-up.
-        #[arg(long, default_value_t = 10)]
-        seconds: u64,
-        /// Only the shapes whose name contains this (`nested`, `demands-page`, `near-point`,
-        /// `occupation-demands`, `organization-page`).
-        #[arg(long)]
-        only: Option<String>,
-        /// A database to build in (a temporary SQLite file when left out); one that already has
-        /// organizations is used as it is.
-        #[arg(long, env = "SKILLGRAPH_BENCH_DATABASE_URL")]
-        database_url: Option<String>,
-        /// Serve the (anonymous) shapes from the public cache, kept this many seconds; 0
-        /// computes every answer.
-        #[arg(long, default_value_t = 0)]
-        public_cache_ttl_secs: u64,
-    },
-    /// `placementRates` and `skillsBalance` over many completers with follow-ups.
-    Placement {
-        /// Completers (COMPLETED enrolments of last year, in cohorts of 50).
-        #[arg(long, default_value_t = 100_000)]
-        completers: usize,
-        /// Times each query runs.
-        #[arg(long, default_value_t = 20)]
-        runs: usize,
-        /// A database to build in (a temporary SQLite file when left out).
-        #[arg(long)]
-        database_url: Option<String>,
     },
 }
 
@@ -349,45 +285,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Bench {
-            what:
-                BenchWhat::Suggestions {
-                    intentions,
-                    resources,
-                    database_url,
-                },
-        } => crate::bench::suggestions(database_url, intentions, resources).await,
-        Command::Bench {
-            what:
-                BenchWhat::Graph {
-                    organizations,
-                    demands_per_organization,
-                    connections,
-                    seconds,
-                    only,
-                    database_url,
-                    public_cache_ttl_secs,
-                },
-        } => {
-            crate::bench::graph::run(crate::bench::graph::GraphBench {
-                database_url,
-                organizations,
-                demands_per_organization,
-                connections,
-                seconds,
-                only,
-                public_cache_ttl_secs,
-            })
-            .await
-        }
-        Command::Bench {
-            what:
-                BenchWhat::Placement {
-                    completers,
-                    runs,
-                    database_url,
-                },
-        } => crate::bench::placement(database_url, completers, runs).await,
         Command::Import {
             what: ImportWhat::Resources { org, file },
         } => import_resources(&settings, &org, &file).await,

@@ -55,14 +55,14 @@
 //!   [`redis_link`] is the request path's connection to Redis; [`throttle`] holds the cost-based
 //!   rate limits.
 //! - [`db`] connects and migrates, and observes every statement (what a mutation wrote);
-//!   [`seed`] loads the demo data; [`bench`] measures (`skillgraph bench …`), never in tests.
+//!   [`seed`] loads the demo data.
 //!
-//! The `entity` crate holds the SeaORM models and the `migration` crate the migrations (with the
-//! national occupational classification as reference data).
+//! The `entity` crate holds the SeaORM models, the `migration` crate the migrations (with the
+//! national occupational classification as reference data), and the `skillgraph-bench` crate
+//! (`bench/`) the measurements, never run in tests.
 
 pub mod app;
 pub mod auth;
-pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;

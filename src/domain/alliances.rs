@@ -131,6 +131,14 @@ pub async fn by_code(
         .await?)
 }
 
+/// The ids of the alliances of `codes` that exist, in one statement.
+pub async fn ids_of_codes(
+    db: &DatabaseConnection,
+    codes: &[AllianceCode],
+) -> AppResult<std::collections::BTreeSet<i32>> {
+    super::identity::alliances(db, codes).await
+}
+
 /// Alliances by id, in one statement.
 pub async fn by_ids(
     db: &DatabaseConnection,

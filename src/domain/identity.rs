@@ -1,9 +1,10 @@
 //! Whom a token names: the organization, alliances, region and learner its claims point at,
-//! read for [`crate::auth::viewer_from_claims`], which turns them into an actor.
+//! read for [`crate::auth::viewer_from_claims`], which turns them into an actor. It names no
+//! other domain module: the policy those modules call is built on what this one reads.
 
 use std::collections::BTreeSet;
 
-use entity::{alliance, learner, organization};
+use entity::{alliance, learner, organization, region};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use super::codes::{AllianceCode, CreditCode, RegionCode};
@@ -51,7 +52,13 @@ pub async fn alliances(
 
 /// The id of the region of `code`, if it exists.
 pub async fn region(db: &DatabaseConnection, code: &RegionCode) -> AppResult<Option<i32>> {
-    Ok(super::regions::by_code(db, code).await?.map(|r| r.id))
+    Ok(region::Entity::find()
+        .select_only()
+        .column(region::Column::Id)
+        .filter(region::Column::Code.eq(code.as_str()))
+        .into_tuple::<i32>()
+        .one(db)
+        .await?)
 }
 
 /// Whether the learner of `id` exists.

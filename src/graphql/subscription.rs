@@ -1,9 +1,7 @@
 //! The subscription root, served over graphql-ws at `/graphql/ws`.
 
 use async_graphql::{Context, Subscription};
-use entity::alliance;
 use futures_util::{Stream, StreamExt};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
     context::{api, caller},
@@ -12,6 +10,7 @@ use super::{
 };
 use crate::{
     domain::{
+        alliances,
         codes::{AllianceCode, OccupationPrefix},
         demands, learners, orders, resources,
     },
@@ -37,33 +36,7 @@ impl SubscriptionRoot {
         >,
     ) -> async_graphql::Result<impl Stream<Item = Demand> + use<>> {
         let api = api(ctx)?;
-        let codes = alliances
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                AllianceCode::parse(c)
-                    .map(|c| c.as_str().to_owned())
-                    .map_err(|e| AppError::validation(format!("alliances[{i}]"), e))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let wanted: Option<Vec<i32>> = if codes.is_empty() {
-            None
-        } else {
-            let found = alliance::Entity::find()
-                .filter(alliance::Column::Code.is_in(codes.clone()))
-                .all(&*api.db.turn().await?)
-                .await
-                .map_err(AppError::from)?;
-            if found.len() != codes.len() {
-                return Err(AppError::validation(
-                    "alliances",
-                    "no alliance has one of these codes",
-                )
-                .into());
-            }
-            Some(found.into_iter().map(|a| a.id).collect())
-        };
+        let wanted = alliance_ids(api, alliances).await?;
         let prefix = occupation_prefix
             .map(|p| {
                 OccupationPrefix::parse(&p).map_err(|e| AppError::validation("occupationPrefix", e))
@@ -211,21 +184,15 @@ async fn alliance_ids(
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            AllianceCode::parse(c)
-                .map(|c| c.as_str().to_owned())
-                .map_err(|e| AppError::validation(format!("alliances[{i}]"), e))
+            AllianceCode::parse(c).map_err(|e| AppError::validation(format!("alliances[{i}]"), e))
         })
         .collect::<Result<Vec<_>, _>>()?;
     if codes.is_empty() {
         return Ok(None);
     }
-    let found = alliance::Entity::find()
-        .filter(alliance::Column::Code.is_in(codes.clone()))
-        .all(&*api.db.turn().await?)
-        .await
-        .map_err(AppError::from)?;
+    let found = alliances::ids_of_codes(&*api.db.turn().await?, &codes).await?;
     if found.len() != codes.len() {
         return Err(AppError::validation("alliances", "no alliance has one of these codes").into());
     }
-    Ok(Some(found.into_iter().map(|a| a.id).collect()))
+    Ok(Some(found.into_iter().collect()))
 }

@@ -407,3 +407,51 @@ fn no_import_cycle_between_files() {
         "files that import each other: {cycles:?}"
     );
 }
+
+/// What names a SeaORM query: its traits, raw statements, and the entity methods that read or
+/// write rows.
+fn reads_or_writes_rows(line: &str) -> bool {
+    [
+        "EntityTrait",
+        "QueryFilter",
+        "ColumnTrait",
+        "ActiveModelTrait",
+        "QuerySelect",
+        "QueryOrder",
+        "ConnectionTrait",
+        "Statement::",
+        "::find()",
+        "::find_by_id(",
+        "::insert(",
+        "::insert_many(",
+        "::update_many(",
+        "::delete_many(",
+        "query_one",
+        "query_all",
+        "execute_unprepared",
+    ]
+    .iter()
+    .any(|needle| line.contains(needle))
+}
+
+/// Rows are read and written by the domain only: no SQL in the HTTP or GraphQL layers, the
+/// policy, the command line or the server's plumbing. Outside `src/domain` only `src/db` (the
+/// connection, its migrations and statement observers) and `src/seed` (the demo loader, which
+/// writes history the API cannot) touch rows.
+#[test]
+fn no_sql_outside_the_domain() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let outside: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|f| {
+            let rel = f.strip_prefix(src()).expect("under src");
+            !["domain", "db", "seed"]
+                .iter()
+                .any(|allowed| rel.starts_with(allowed))
+        })
+        .collect();
+    assert!(outside.len() > 30, "the walk found the other layers");
+    let found = offending(&outside, reads_or_writes_rows);
+    assert!(found.is_empty(), "SQL outside the domain: {found:#?}");
+}

@@ -154,6 +154,14 @@ pub async fn candidates_by_session(
     .await
 }
 
+/// One certificate by id, unscoped: callers show it with the full learner only.
+pub async fn certificate_by_id(
+    db: &DatabaseConnection,
+    id: i32,
+) -> AppResult<Option<certificate::Model>> {
+    Ok(certificate::Entity::find_by_id(id).one(db).await?)
+}
+
 /// One candidate by id, unscoped: callers check [`may_see_candidates`].
 pub async fn candidate_by_id(
     db: &DatabaseConnection,

@@ -28,6 +28,14 @@ pub(super) fn select_intentions(
     training_intention::Entity::find().filter(cond)
 }
 
+/// One training order by id, unscoped: callers check [`policy::see_order`].
+pub async fn order_by_id(
+    db: &DatabaseConnection,
+    id: i32,
+) -> AppResult<Option<training_order::Model>> {
+    Ok(training_order::Entity::find_by_id(id).one(db).await?)
+}
+
 /// One page of intentions the caller may see.
 pub async fn list_intentions(
     db: &DatabaseConnection,

@@ -15,7 +15,6 @@ mod subsidies;
 mod training;
 
 use async_graphql::Context;
-use sea_orm::EntityTrait;
 
 use crate::graphql::{
     context::api,
@@ -204,10 +203,8 @@ pub(super) async fn load_node(
             }
         }
         NodeKey::Certificate(id) => {
-            let found = entity::certificate::Entity::find_by_id(id)
-                .one(&*api(ctx)?.db.turn().await?)
-                .await
-                .map_err(AppError::from)?;
+            let found =
+                domain::evaluation::certificate_by_id(&*api(ctx)?.db.turn().await?, id).await?;
             match found {
                 // A certificate is shown with the full learner only; anyone verifies one by
                 // its number instead.
@@ -230,10 +227,7 @@ pub(super) async fn load_node(
             }
         }
         NodeKey::TrainingOrder(id) => {
-            let found = entity::training_order::Entity::find_by_id(id)
-                .one(&*api(ctx)?.db.turn().await?)
-                .await
-                .map_err(AppError::from)?;
+            let found = domain::orders::order_by_id(&*api(ctx)?.db.turn().await?, id).await?;
             found
                 .filter(|o| policy::see_order(&caller(ctx).viewer, o.region_id, o.provider_id))
                 .map(|o| Node::TrainingOrder(TrainingOrder(o)))

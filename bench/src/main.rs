@@ -1,8 +1,11 @@
-//! `skillgraph bench`: measurements that are not tests. Each run builds its own data in a fresh
+//! `skillgraph-bench`: measurements that are not tests, a member of the workspace of its own so
+//! the server carries none of its load-generating code. Each run builds its own data in a fresh
 //! database (a temporary SQLite file unless `--database-url` names another) and prints what it
-//! measured.
+//! measured. `peer/` holds the scripts that run PostGraphile beside skillgraph on the same rows.
 
-pub mod graph;
+mod graph;
+
+use clap::{Parser, Subcommand};
 
 use std::time::{Duration, Instant};
 
@@ -11,7 +14,7 @@ use chrono::{Days, Utc};
 use entity::{IntentionStatus, Schedule, SkillLevel, organization, training_intention};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::{
+use skillgraph::{
     auth::{Actor, Caller, Staff},
     db,
     domain::{
@@ -21,6 +24,120 @@ use crate::{
     },
     seed,
 };
+
+/// Measurements of skillgraph (not tests): build data in a fresh database and time a workload.
+#[derive(Debug, Parser)]
+#[command(name = "skillgraph-bench", version)]
+struct Cli {
+    /// What to measure.
+    #[command(subcommand)]
+    what: BenchWhat,
+}
+
+/// What can be measured.
+#[derive(Debug, Subcommand)]
+enum BenchWhat {
+    /// Suggestions for many open intentions against many published resources.
+    Suggestions {
+        /// Open intentions.
+        #[arg(long, default_value_t = 1000)]
+        intentions: usize,
+        /// Published resources.
+        #[arg(long, default_value_t = 10000)]
+        resources: usize,
+        /// A database to build in (a temporary SQLite file when left out).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// The portal's read shapes (the nested alliances → members → organization → demands page
+    /// and others) over a synthetic graph, served over HTTP on a free port and driven by
+    /// concurrent connections: req/s, p50, p99, SQL statements per request, memory.
+    Graph {
+        /// Enterprises to load (each a member of one of 12 alliances).
+        #[arg(long, default_value_t = 2000)]
+        organizations: usize,
+        /// OPEN demands per enterprise.
+        #[arg(long, default_value_t = 10)]
+        demands_per_organization: usize,
+        /// Concurrent keep-alive connections.
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Seconds each shape is driven, after a second of warm-up.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Only the shapes whose name contains this (`nested`, `demands-page`, `near-point`,
+        /// `occupation-demands`, `organization-page`).
+        #[arg(long)]
+        only: Option<String>,
+        /// A database to build in (a temporary SQLite file when left out); one that already has
+        /// organizations is used as it is.
+        #[arg(long, env = "SKILLGRAPH_BENCH_DATABASE_URL")]
+        database_url: Option<String>,
+        /// Serve the (anonymous) shapes from the public cache, kept this many seconds; 0
+        /// computes every answer.
+        #[arg(long, default_value_t = 0)]
+        public_cache_ttl_secs: u64,
+    },
+    /// `placementRates` and `skillsBalance` over many completers with follow-ups.
+    Placement {
+        /// Completers (COMPLETED enrolments of last year, in cohorts of 50).
+        #[arg(long, default_value_t = 100_000)]
+        completers: usize,
+        /// Times each query runs.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        /// A database to build in (a temporary SQLite file when left out).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+}
+
+// The server's allocator, so what is measured is what is served (see the server's `main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    // The server's own settings (`skillgraph.toml`, `SKILLGRAPH_*`) set the logs.
+    let file = std::env::var_os("SKILLGRAPH_CONFIG").unwrap_or_else(|| "skillgraph.toml".into());
+    let settings = skillgraph::config::Settings::load(std::path::Path::new(&file))
+        .context("reading settings")?;
+    let _telemetry =
+        skillgraph::telemetry::init(&settings.telemetry.log, settings.telemetry.log_format, None);
+    match cli.what {
+        BenchWhat::Suggestions {
+            intentions,
+            resources,
+            database_url,
+        } => suggestions(database_url, intentions, resources).await,
+        BenchWhat::Graph {
+            organizations,
+            demands_per_organization,
+            connections,
+            seconds,
+            only,
+            database_url,
+            public_cache_ttl_secs,
+        } => {
+            graph::run(graph::GraphBench {
+                database_url,
+                organizations,
+                demands_per_organization,
+                connections,
+                seconds,
+                only,
+                public_cache_ttl_secs,
+            })
+            .await
+        }
+        BenchWhat::Placement {
+            completers,
+            runs,
+            database_url,
+        } => placement(database_url, completers, runs).await,
+    }
+}
 
 /// A small deterministic generator, so every run measures the same data.
 struct Lcg(u64);
@@ -221,7 +338,7 @@ pub async fn suggestions(
 
 /// Times one GraphQL request `runs` times; returns (mean, p50, p95, max) and the last response.
 async fn time_query(
-    schema: &crate::graphql::AppSchema,
+    schema: &skillgraph::graphql::AppSchema,
     query: &str,
     runs: usize,
 ) -> anyhow::Result<([Duration; 4], serde_json::Value)> {
@@ -450,11 +567,11 @@ pub async fn placement(
     // `ANALYZE` (SQLite): without them a bulk load looks empty to the planner.
     conn.execute_unprepared("ANALYZE").await?;
     let load_time = started.elapsed();
-    let schema = crate::graphql::build_schema(
+    let schema = skillgraph::graphql::build_schema(
         conn.clone(),
         key,
-        std::sync::Arc::new(crate::events::InProcessBroker::default()),
-        crate::graphql::SchemaLimits::default(),
+        std::sync::Arc::new(skillgraph::events::InProcessBroker::default()),
+        skillgraph::graphql::SchemaLimits::default(),
     );
     println!(
         "backend: {}",

@@ -1,9 +1,9 @@
 //! `skillgraph bench graph`: the portal's read shapes over a synthetic graph, served over HTTP and
 //! driven by concurrent keep-alive connections from this process.
 //!
-//! The graph has the shape of `../shared/bench/load.sql` (3 regions, 12 alliances, enterprises
+//! The graph has the shape of `peer/load.sql` (3 regions, 12 alliances, enterprises
 //! each a member of one alliance in turn, OPEN demands each posted to its enterprise's alliance),
-//! so the same database can be compared with PostGraphile by `../shared/bench/peer-postgraphile.sh`.
+//! so the same database can be compared with PostGraphile by `peer/peer-postgraphile.sh`.
 //! A database that already has organizations is used as it is (for rows loaded by `load.sql`).
 
 use std::{
@@ -25,7 +25,7 @@ use sea_orm::{
     sea_query::{Alias, InsertStatement, Query},
 };
 
-use crate::{app::App, config::Settings, db, domain::ids::NodeKey, keys};
+use skillgraph::{app::App, config::Settings, db, domain::ids::NodeKey, keys};
 
 /// What to load and how hard to drive it.
 #[derive(Debug, Clone)]
@@ -138,7 +138,7 @@ pub async fn run(options: GraphBench) -> anyhow::Result<()> {
     let statements = Arc::new(AtomicU64::new(0));
     let counter = statements.clone();
     let trace = std::env::var_os("SKILLGRAPH_BENCH_TRACE_SQL").is_some();
-    crate::db::observe(&mut conn, move |info| {
+    skillgraph::db::observe(&mut conn, move |info| {
         counter.fetch_add(1, Ordering::Relaxed);
         if trace {
             eprintln!("SQL {:?}: {}", info.elapsed, info.statement.sql);
@@ -168,7 +168,7 @@ pub async fn run(options: GraphBench) -> anyhow::Result<()> {
 
     println!(
         "{} on {}, {demands} demands; {} connections, {} s per shape, server and client in this process on {} cores",
-        crate::urls::redact_url(&url),
+        skillgraph::urls::redact_url(&url),
         addr,
         options.connections,
         options.seconds,
