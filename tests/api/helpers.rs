@@ -726,19 +726,19 @@ fn ensure_log_capture() {
     });
 }
 
-/// A setting the environment gives the tests (a service's URL, a tool's path), or `None` after
-/// saying the test is skipped without it.
-pub fn configured(name: &str) -> Option<String> {
-    let value = std::env::var(name).ok().filter(|v| !v.is_empty());
-    if value.is_none() {
-        eprintln!("skipped: {name} is not set");
-    }
-    value
+/// A setting a test marked `#[ignore = "needs …"]` cannot run without: it runs only when asked
+/// (`cargo test -- --include-ignored`, as `.ci/run` does), and then a missing setting fails it
+/// instead of letting it pass without having run.
+pub fn needed(name: &str) -> String {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| panic!("this test needs {name}; set it or leave the ignored tests out"))
 }
 
-/// The Redis to test against, when there is one.
-pub fn redis_url() -> Option<String> {
-    configured("SKILLGRAPH_TEST_REDIS_URL")
+/// The Redis the Redis tests run against (`SKILLGRAPH_TEST_REDIS_URL`), which they need.
+pub fn redis_url() -> String {
+    needed("SKILLGRAPH_TEST_REDIS_URL")
 }
 
 /// A Redis key prefix no other test uses.

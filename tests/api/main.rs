@@ -4,8 +4,10 @@
 //! `SKILLGRAPH_TEST_DATABASE_URL` names a PostgreSQL server, a database created from a migrated
 //! template database and dropped when the test ends. Most tests execute the schema in-process;
 //! the HTTP tests bind a real socket on port 0. Tests of what instances share through Redis run
-//! against the Redis that `SKILLGRAPH_TEST_REDIS_URL` names (each under a key prefix of its own)
-//! and say they are skipped when it is unset.
+//! against the Redis that `SKILLGRAPH_TEST_REDIS_URL` names (each under a key prefix of its own).
+//! A test that needs a service or a tool (Redis, Chromium, Node) is `#[ignore = "needs …"]`:
+//! `cargo test` lists it as ignored with what it needs, and `-- --include-ignored` (what `.ci/run`
+//! passes, with every service set) runs it — and fails it when what it needs is not set.
 
 mod auth;
 mod authz;
