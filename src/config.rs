@@ -54,7 +54,7 @@
 //! | `rate_limit.fail_closed` | `SKILLGRAPH_RATE_LIMIT_FAIL_CLOSED` | `false`: with Redis out of reach, requests run (and it is logged) |
 //! | `redis.url` | `SKILLGRAPH_REDIS_URL` | none: events stay in the process; set, instances share them through Redis |
 //! | `redis.prefix` | `SKILLGRAPH_REDIS_PREFIX` | `skillgraph:`: the start of every Redis key and channel |
-//! | `telemetry.log` | `SKILLGRAPH_LOG` (or `RUST_LOG`) | `info,sqlx=warn` |
+//! | `telemetry.log` | `SKILLGRAPH_LOG` (or `RUST_LOG`) | `info,sqlx=warn,sea_orm_migration=warn` |
 //! | `telemetry.log_format` | `SKILLGRAPH_LOG_FORMAT` | `text` (or `json`) |
 //! | `telemetry.otlp_endpoint` | `SKILLGRAPH_OTLP_ENDPOINT` | unset: no traces; else the OTLP/HTTP traces URL (`http://collector:4318/v1/traces`) |
 //! | `rules.intention_expiry_days` | `SKILLGRAPH_INTENTION_EXPIRY_DAYS` | `90` |
@@ -350,7 +350,7 @@ pub struct Telemetry {
 impl Default for Telemetry {
     fn default() -> Self {
         Self {
-            log: "info,sqlx=warn".to_owned(),
+            log: "info,sqlx=warn,sea_orm_migration=warn".to_owned(),
             log_format: LogFormat::Text,
             otlp_endpoint: None,
         }

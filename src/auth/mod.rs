@@ -191,6 +191,9 @@ pub struct Caller {
     pub request_id: Option<String>,
     /// The deployment's rules of access to learners.
     pub access: policy::AccessRules,
+    /// Each audited change is also logged at INFO (every request's are; the demo loader's,
+    /// hundreds on a first start, are recorded in the trail and logged at DEBUG).
+    pub log_changes: bool,
 }
 
 impl Caller {
@@ -200,6 +203,15 @@ impl Caller {
             viewer: Viewer::public(),
             request_id: None,
             access: Default::default(),
+            log_changes: true,
+        }
+    }
+
+    /// This caller, its audited changes logged at DEBUG only (they are still recorded).
+    pub fn quietly(self) -> Self {
+        Self {
+            log_changes: false,
+            ..self
         }
     }
 
@@ -209,6 +221,7 @@ impl Caller {
             viewer: Viewer::new(subject, actor),
             request_id: None,
             access: Default::default(),
+            log_changes: true,
         }
     }
 }

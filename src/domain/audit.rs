@@ -32,14 +32,23 @@ pub struct Entry {
 /// Appends an event on `conn` (a transaction, when recording a change).
 pub async fn record(conn: &impl ConnectionTrait, caller: &Caller, entry: Entry) -> AppResult<()> {
     // The log line names the action and the record, never the changed values.
-    tracing::info!(
-        action = entry.action,
-        target = %entry.target_id,
-        actor = %caller.viewer.subject,
-        role = caller.viewer.role().as_str(),
-        request_id = caller.request_id.as_deref().unwrap_or("-"),
-        "audit"
-    );
+    macro_rules! logged {
+        ($level:ident) => {
+            tracing::$level!(
+                action = entry.action,
+                target = %entry.target_id,
+                actor = %caller.viewer.subject,
+                role = caller.viewer.role().as_str(),
+                request_id = caller.request_id.as_deref().unwrap_or("-"),
+                "audit"
+            )
+        };
+    }
+    if caller.log_changes {
+        logged!(info);
+    } else {
+        logged!(debug);
+    }
     audit_event::Entity::insert(audit_event::ActiveModel {
         occurred_at: Set(Utc::now()),
         actor: Set(caller.viewer.subject.clone()),

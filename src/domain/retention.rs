@@ -127,6 +127,7 @@ fn retention_caller() -> Caller {
         viewer: Viewer::new("skillgraph-retention", crate::auth::Actor::SystemAdmin),
         request_id: None,
         access: Default::default(),
+        log_changes: true,
     }
 }
 

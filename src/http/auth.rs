@@ -40,6 +40,7 @@ pub(super) async fn caller_until(
                 viewer: Viewer::public(),
                 request_id,
                 access: state.access,
+                log_changes: true,
             },
             None,
         ));
@@ -63,6 +64,7 @@ pub(super) async fn caller_until(
             viewer,
             request_id,
             access: state.access,
+            log_changes: true,
         },
         Some(TokenLife {
             expires,

@@ -29,6 +29,7 @@ fn staff(role: Role, organization: i32) -> Caller {
         Actor::staff(role, Staff::of(organization))
             .expect("the demo acts for organizations in their own roles"),
     )
+    .quietly()
 }
 
 /// The demo loader acting as the provider `provider` (a college or a training institution).
@@ -50,6 +51,7 @@ fn regulator_of(region: i32) -> Caller {
             bureau: None,
         },
     )
+    .quietly()
 }
 
 /// The demo learner `learner` acting for themself.
@@ -58,6 +60,7 @@ fn learner_self(learner: i32) -> Caller {
         crate::domain::ids::NodeKey::Learner(learner).to_id().0,
         Actor::Learner { learner },
     )
+    .quietly()
 }
 
 mod cohorts;

@@ -651,6 +651,7 @@ pub mod who {
             ),
             request_id: Some("test-request".to_owned()),
             access: Default::default(),
+            log_changes: true,
         }
     }
 
