@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `migrate`, `seed`, `schema`, `import`, `bench`,
+//! The command line: `serve` (the default), `migrate`, `seed`, `schema`, `import`,
 //! `keys`, `retention`, `token`.
 
 use std::path::PathBuf;
