@@ -121,18 +121,15 @@ impl SubscriptionRoot {
             .remove(&id)
             .ok_or_else(|| AppError::not_found("training intention"))?;
         let caller = caller(ctx);
-        if !learners::is_full(
-            &*api.db.turn().await?,
-            &caller,
-            &caller.access,
-            found.learner_id,
-        )
-        .await?
-        {
-            return Err(
-                AppError::Forbidden("this intention is outside your scope".to_owned()).into(),
-            );
-        }
+        crate::auth::policy::may_reach_intention(
+            learners::is_full(
+                &*api.db.turn().await?,
+                &caller,
+                &caller.access,
+                found.learner_id,
+            )
+            .await?,
+        )?;
         let db = api.db.ungated().clone();
         Ok(api
             .events

@@ -455,3 +455,26 @@ fn no_sql_outside_the_domain() {
     let found = offending(&outside, reads_or_writes_rows);
     assert!(found.is_empty(), "SQL outside the domain: {found:#?}");
 }
+
+/// Every refusal of a known caller is the policy's: no file outside `src/auth` builds a
+/// FORBIDDEN (`AppError::Forbidden`), so an "is this row yours" check cannot hide in the domain or
+/// a resolver — it reads the facts and asks `auth::policy::may_…`, which decides and says why.
+/// (`src/error.rs` defines the error and `src/http` maps its code to a status.)
+#[test]
+fn forbidden_is_built_by_the_policy_only() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let outside: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|f| {
+            let rel = f.strip_prefix(src()).expect("under src");
+            !rel.starts_with("auth") && rel != Path::new("error.rs")
+        })
+        .collect();
+    assert!(outside.len() > 30, "the walk found the other layers");
+    let found = offending(&outside, |l| l.contains("AppError::Forbidden"));
+    assert!(
+        found.is_empty(),
+        "FORBIDDEN built outside the policy: {found:#?}"
+    );
+}

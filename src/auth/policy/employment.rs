@@ -85,3 +85,73 @@ pub fn read_demand_recommendations(
         _ => false,
     }
 }
+
+/// Reading the backlog of one alliance: within the scope (an alliance administrator's own).
+pub fn may_read_alliance_backlog(scope: &EmploymentScope, alliance_id: i32) -> AppResult<()> {
+    match scope {
+        EmploymentScope::Alliances(allowed) if !allowed.contains(&alliance_id) => Err(
+            AppError::Forbidden("this alliance is not one the token administers".to_owned()),
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// Reading the backlog of one region: within the scope (a regulator's own region).
+pub fn may_read_region_backlog(scope: &EmploymentScope, region_id: i32) -> AppResult<()> {
+    match scope {
+        EmploymentScope::Region(r) if *r != region_id => Err(AppError::Forbidden(
+            "this is another region's backlog".to_owned(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Recommending a job to a learner: one whose employment service the viewer runs (`in_scope`,
+/// read by the domain against the [`EmploymentScope`]).
+pub fn may_recommend_to(in_scope: bool) -> AppResult<()> {
+    if in_scope {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "this learner is not one whose employment service you run".to_owned(),
+        ))
+    }
+}
+
+/// Recording a follow-up of a completion: the cohort's provider, or the regulator of the
+/// cohort's or the learner's region.
+pub fn may_record_follow_up(
+    scope: &EmploymentScope,
+    cohort_provider_id: i32,
+    cohort_region_id: Option<i32>,
+    learner_region_id: i32,
+) -> AppResult<()> {
+    let allowed = match scope {
+        EmploymentScope::Provider(org) => *org == cohort_provider_id,
+        EmploymentScope::Region(r) => cohort_region_id == Some(*r) || learner_region_id == *r,
+        EmploymentScope::Alliances(_) => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "a follow-up is recorded by the cohort's provider or the bureau".to_owned(),
+        ))
+    }
+}
+
+/// Reading a demand's recommendations: [`read_demand_recommendations`], refused with a reason.
+pub fn may_read_demand_recommendations(
+    viewer: &Viewer,
+    enterprise_id: i32,
+    region_id: i32,
+    alliance_ids: &[i32],
+) -> AppResult<()> {
+    if read_demand_recommendations(viewer, enterprise_id, region_id, alliance_ids) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "a demand's recommendations are its enterprise's and supervisors'".into(),
+        ))
+    }
+}

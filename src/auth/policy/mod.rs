@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use entity::{DataRequestKind, EnrollmentStatus};
 
-use super::{Role, Viewer};
+use super::{Actor, Role, Viewer};
 use crate::error::{AppError, AppResult};
 
 mod certification;

@@ -54,3 +54,37 @@ pub fn see_order(viewer: &Viewer, region_id: i32, provider_id: i32) -> bool {
         Err(_) => false,
     }
 }
+
+/// Submitting an intention for a learner: the learner, or someone who sees them in full
+/// (`full`, the learner's view the domain read through [`learner_view`]).
+pub fn may_submit_intention_for(full: bool) -> AppResult<()> {
+    if full {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "an intention is submitted by the learner or for a learner in your scope".to_owned(),
+        ))
+    }
+}
+
+/// Withdrawing an intention or following its suggestions: whoever sees its learner in full.
+pub fn may_reach_intention(full: bool) -> AppResult<()> {
+    if full {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "this intention is outside your scope".to_owned(),
+        ))
+    }
+}
+
+/// Taking (accepting or declining) a dispatched order: the provider it was dispatched to.
+pub fn may_take_order(provider_id: i32, order: &entity::training_order::Model) -> AppResult<()> {
+    if order.provider_id == provider_id {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "the order was dispatched to another provider".to_owned(),
+        ))
+    }
+}

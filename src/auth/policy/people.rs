@@ -402,3 +402,9 @@ pub fn read_audit_trail(viewer: &Viewer) -> AppResult<AuditScope> {
         )),
     }
 }
+
+/// A person registered by a caller who may not see their record afterwards (a registration that
+/// matched someone else's record): the registration stands, the record stays hidden.
+pub fn registered_out_of_sight() -> AppError {
+    AppError::Forbidden("the person is registered, and their record is not yours to see".to_owned())
+}

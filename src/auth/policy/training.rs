@@ -80,8 +80,50 @@ pub fn publish_resources(viewer: &Viewer) -> AppResult<i32> {
         "publish training resources",
     )?;
     viewer
-        .organization_id()
+        .actor
+        .provider()
         .ok_or_else(|| AppError::Forbidden("the token names no provider".to_owned()))
+}
+
+/// Taking training orders: a provider, the one the viewer acts for.
+pub fn take_orders(viewer: &Viewer) -> AppResult<i32> {
+    require(viewer, Permission::PublishResources, "take training orders")?;
+    viewer
+        .actor
+        .provider()
+        .ok_or_else(|| AppError::Forbidden("the token names no provider".to_owned()))
+}
+
+/// Withdrawing a published resource: its own provider.
+pub fn may_withdraw_resource(
+    provider_id: i32,
+    resource: &entity::open_resource::Model,
+) -> AppResult<()> {
+    if resource.provider_id == provider_id {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "a resource is withdrawn by its own provider".to_owned(),
+        ))
+    }
+}
+
+/// Publishing or training at all: a suspended or exited training institution may do neither.
+pub fn may_train(provider: &entity::organization::Model) -> AppResult<()> {
+    match provider.catalogue_status {
+        Some(
+            status @ (entity::InstitutionStatus::Suspended | entity::InstitutionStatus::Exited),
+        ) => Err(AppError::Forbidden(format!(
+            "{} is {} from the catalogue",
+            provider.name,
+            if status == entity::InstitutionStatus::Suspended {
+                "suspended"
+            } else {
+                "exited"
+            }
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Why a provider may enrol a learner. Anything else is refused.

@@ -46,13 +46,7 @@ pub async fn backlog(
         let found = crate::domain::alliances::by_code(db, code)
             .await?
             .ok_or_else(|| AppError::validation("filter.alliance", "no alliance has this code"))?;
-        if let Some(allowed) = &alliance_ids
-            && !allowed.contains(&found.id)
-        {
-            return Err(AppError::Forbidden(
-                "this alliance is not one the token administers".to_owned(),
-            ));
-        }
+        policy::may_read_alliance_backlog(&scope, found.id)?;
         alliance_ids = Some(BTreeSet::from([found.id]));
     }
     let mut region_id = match scope {
@@ -63,11 +57,7 @@ pub async fn backlog(
         let found = crate::domain::regions::by_code(db, code)
             .await?
             .ok_or_else(|| AppError::validation("filter.region", "no region has this code"))?;
-        if region_id.is_some_and(|r| r != found.id) {
-            return Err(AppError::Forbidden(
-                "this is another region's backlog".to_owned(),
-            ));
-        }
+        policy::may_read_region_backlog(&scope, found.id)?;
         region_id = Some(found.id);
     }
     let in_region = |r: Option<i32>| {

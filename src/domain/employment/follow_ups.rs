@@ -62,16 +62,7 @@ pub async fn record_follow_up(
         .one(db)
         .await?
         .map(|a| a.region_id);
-    let allowed = match scope {
-        EmploymentScope::Provider(org) => org == cohort.provider_id,
-        EmploymentScope::Region(r) => cohort_region == Some(r) || learner.region_id == r,
-        EmploymentScope::Alliances(_) => false,
-    };
-    if !allowed {
-        return Err(AppError::Forbidden(
-            "a follow-up is recorded by the cohort's provider or the bureau".to_owned(),
-        ));
-    }
+    policy::may_record_follow_up(&scope, cohort.provider_id, cohort_region, learner.region_id)?;
     let Some(completed_on) =
         completion_day(&completion).filter(|_| completion.status == EnrollmentStatus::Completed)
     else {

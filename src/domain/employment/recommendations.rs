@@ -18,11 +18,7 @@ pub async fn recommend(
         .one(db)
         .await?
         .ok_or_else(|| AppError::validation("input.learner", "no learner has this ID"))?;
-    if !in_employment_scope(db, &caller.access, &scope, &learner).await? {
-        return Err(AppError::Forbidden(
-            "this learner is not one whose employment service you run".to_owned(),
-        ));
-    }
+    policy::may_recommend_to(in_employment_scope(db, &caller.access, &scope, &learner).await?)?;
     let found = demand::Entity::find_by_id(demand_id)
         .one(db)
         .await?

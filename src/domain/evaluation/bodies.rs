@@ -168,25 +168,14 @@ pub(super) async fn body_of(
     conn: &impl ConnectionTrait,
     organization_id: i32,
 ) -> AppResult<assessment_body::Model> {
-    assessment_body::Entity::find()
+    let body = assessment_body::Entity::find()
         .filter(assessment_body::Column::OrganizationId.eq(organization_id))
         .one(conn)
-        .await?
-        .ok_or_else(|| {
-            AppError::Forbidden("the organization is not a filed assessment body".to_owned())
-        })
+        .await?;
+    policy::may_act_as_body(body.is_some())?;
+    body.ok_or_else(|| AppError::internal("a filed body that is not there"))
 }
 
 pub(super) fn ensure_active(body: &assessment_body::Model) -> AppResult<()> {
-    if body.status == BodyStatus::Active {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            format!(
-                "the assessment body is {:?}; it may not evaluate",
-                body.status
-            )
-            .to_uppercase(),
-        ))
-    }
+    policy::may_evaluate(body)
 }

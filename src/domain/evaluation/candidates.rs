@@ -77,14 +77,10 @@ pub async fn register_candidate(
         .one(db)
         .await?
         .ok_or_else(|| AppError::validation("input.learner", "no learner has this ID"))?;
-    let org_id = policy::assess_or_train(&caller.viewer)?;
-    let by_body = org_id == body.organization_id;
-    if !by_body && !provider_of_learner(db, &caller.access, org_id, learner_id).await? {
-        return Err(AppError::Forbidden(
-            "candidates are registered by the session's body or the learner's training provider"
-                .to_owned(),
-        ));
-    }
+    let org_id = policy::register_candidates(&caller.viewer)?;
+    let trains_learner = org_id != body.organization_id
+        && provider_of_learner(db, &caller.access, org_id, learner_id).await?;
+    policy::may_register_candidate(org_id, body.organization_id, trains_learner)?;
     ensure_active(&body)?;
     if body.body_type == BodyType::Employer {
         if !employee_of(db, body.organization_id, learner_id).await? {

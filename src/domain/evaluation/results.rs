@@ -291,15 +291,7 @@ pub async fn revoke_certificate(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::internal("a body without its organization"))?;
-    let by_body = policy::assess(&caller.viewer).ok() == Some(body.organization_id);
-    if !by_body {
-        policy::supervise(&caller.viewer, org.region_id).map_err(|e| match e {
-            AppError::Unauthenticated(_) => e,
-            _ => AppError::Forbidden(
-                "a certificate is revoked by its body or its region's regulator".to_owned(),
-            ),
-        })?;
-    }
+    policy::may_revoke_certificate(&caller.viewer, body.organization_id, org.region_id)?;
     if found.status != CertificateStatus::Valid {
         return Err(AppError::validation(
             "status",

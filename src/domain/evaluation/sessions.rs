@@ -124,10 +124,6 @@ pub(super) async fn session_for_body(
         .ok_or_else(|| AppError::not_found("assessment session"))?;
     let org_id = policy::assess(&caller.viewer)?;
     let body = body_of(conn, org_id).await?;
-    if body.id != session.body_id {
-        return Err(AppError::Forbidden(
-            "the session belongs to another assessment body".to_owned(),
-        ));
-    }
+    policy::may_manage_session(body.id, session.body_id)?;
     Ok((session, body))
 }

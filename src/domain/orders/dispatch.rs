@@ -156,16 +156,12 @@ pub(super) async fn order_for_provider(
     caller: &Caller,
     id: i32,
 ) -> AppResult<training_order::Model> {
-    let provider_id = policy::publish_resources(&caller.viewer)?;
+    let provider_id = policy::take_orders(&caller.viewer)?;
     let order = training_order::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("training order"))?;
-    if order.provider_id != provider_id {
-        return Err(AppError::Forbidden(
-            "the order was dispatched to another provider".to_owned(),
-        ));
-    }
+    policy::may_take_order(provider_id, &order)?;
     if order.status != OrderStatus::Dispatched {
         return Err(AppError::Conflict(
             "the order is no longer DISPATCHED".to_owned(),

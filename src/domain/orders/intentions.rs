@@ -137,9 +137,10 @@ pub async fn submit(
         }
         None => false,
     };
-    let Some(learner) = learner.filter(|_| full) else {
-        return Err(AppError::Forbidden(
-            "an intention is submitted by the learner or for a learner in your scope".to_owned(),
+    policy::may_submit_intention_for(full)?;
+    let Some(learner) = learner else {
+        return Err(AppError::internal(
+            "a learner seen in full that is not there",
         ));
     };
     if new.schedules.is_empty() {

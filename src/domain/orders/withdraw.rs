@@ -13,11 +13,9 @@ pub async fn withdraw(
         .remove(&id)
         .ok_or_else(|| AppError::not_found("training intention"))?;
     policy::intention_scope(&caller.viewer, &caller.access)?;
-    if !learners::is_full(db, caller, &caller.access, found.learner_id).await? {
-        return Err(AppError::Forbidden(
-            "this intention is outside your scope".to_owned(),
-        ));
-    }
+    policy::may_reach_intention(
+        learners::is_full(db, caller, &caller.access, found.learner_id).await?,
+    )?;
     if found.status != IntentionStatus::Open {
         return Err(AppError::Conflict(
             "only an OPEN intention can be withdrawn".to_owned(),

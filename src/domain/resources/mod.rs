@@ -320,20 +320,7 @@ pub async fn publish(
 
 /// A suspended or exited training institution may neither publish nor train.
 pub fn ensure_admitted(provider: &organization::Model) -> AppResult<()> {
-    match provider.catalogue_status {
-        Some(InstitutionStatus::Suspended | InstitutionStatus::Exited) => {
-            Err(AppError::Forbidden(format!(
-                "{} is {} from the catalogue",
-                provider.name,
-                if provider.catalogue_status == Some(InstitutionStatus::Suspended) {
-                    "suspended"
-                } else {
-                    "exited"
-                }
-            )))
-        }
-        _ => Ok(()),
-    }
+    policy::may_train(provider)
 }
 
 /// Takes one PUBLISHED item off the caller's list.
@@ -348,11 +335,7 @@ pub async fn withdraw(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("open resource"))?;
-    if found.provider_id != provider_id {
-        return Err(AppError::Forbidden(
-            "a resource is withdrawn by its own provider".to_owned(),
-        ));
-    }
+    policy::may_withdraw_resource(provider_id, &found)?;
     if found.status != ResourceStatus::Published {
         return Err(AppError::validation(
             "status",

@@ -16,7 +16,6 @@ use crate::{
         learners::{self, NewLearner},
         personal::{NationalId, PhoneNumber},
     },
-    error::AppError,
 };
 
 /// Learner registration.
@@ -49,12 +48,7 @@ impl LearnersMutation {
         .await?;
         Learner::resolve(ctx, registered.learner().clone())
             .await?
-            .ok_or_else(|| {
-                AppError::Forbidden(
-                    "the person is registered, and their record is not yours to see".to_owned(),
-                )
-                .into()
-            })
+            .ok_or_else(|| crate::auth::policy::registered_out_of_sight().into())
     }
 }
 

@@ -213,18 +213,12 @@ impl Demand {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let allowed = crate::auth::policy::read_demand_recommendations(
+        crate::auth::policy::may_read_demand_recommendations(
             &viewer,
             self.0.enterprise_id,
             self.0.region_id,
             &alliances,
-        );
-        if !allowed {
-            return Err(AppError::Forbidden(
-                "a demand's recommendations are its enterprise's and supervisors'".into(),
-            )
-            .into());
-        }
+        )?;
         let rows = api
             .loaders
             .recommendations_by_demand

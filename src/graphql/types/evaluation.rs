@@ -237,12 +237,9 @@ impl AssessmentSession {
     async fn candidates(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Candidate>> {
         let api = api(ctx)?;
         let viewer = caller(ctx).viewer;
-        if !evaluation::may_see_candidates(&*api.db.turn().await?, &viewer, &self.0).await? {
-            return Err(AppError::Forbidden(
-                "the candidates are the body's and the regulator's to see".to_owned(),
-            )
-            .into());
-        }
+        crate::auth::policy::may_see_candidates(
+            evaluation::may_see_candidates(&*api.db.turn().await?, &viewer, &self.0).await?,
+        )?;
         let rows = api
             .loaders
             .candidates_by_session
