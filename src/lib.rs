@@ -19,7 +19,8 @@
 //!   [`graphql::connection`] and [`graphql::nested`] are Relay connections (a nested one paged in
 //!   SQL for every parent at once), [`graphql::ids`] the `ID` of a [`domain::ids::GlobalId`],
 //!   [`graphql::context`] what a resolver reads of the request, [`graphql::scalars`] `Date` and
-//!   `DateTime`. [`graphql::AppSchema`] runs each request: the persisted or trusted document
+//!   `DateTime`. [`graphql::AppSchema`] runs each request through the stages of
+//!   [`graphql::pipeline`] (request, admit, serve, finish, report): the persisted or trusted document
 //!   ([`graphql::documents`]), the limits and cost ([`graphql::cost`]), the public cache
 //!   ([`graphql::cache`], invalidated by the tags of what mutations wrote, read off the answer by
 //!   [`graphql::answer`]), and a code for every error. [`graphql::federation`] serves it as an

@@ -10,12 +10,12 @@ pub mod context;
 pub mod cost;
 mod directives;
 pub mod documents;
-mod errors;
 pub mod federation;
 pub mod ids;
 pub mod loaders;
 mod mutation;
 pub mod nested;
+pub mod pipeline;
 mod query;
 pub mod scalars;
 mod subscription;
@@ -30,8 +30,8 @@ use sea_orm::DatabaseConnection;
 use crate::{domain::personal::PersonalDataKey, events::EventBroker};
 
 pub use context::{ApiContext, ClientAddress, RequestId};
-pub use errors::{AppSchema, QueriesOnly};
 pub use mutation::MutationRoot;
+pub use pipeline::{AppSchema, QueriesOnly, RequestMeta, Verdict};
 pub use query::{PublicQuery, QueryRoot};
 pub use subscription::SubscriptionRoot;
 

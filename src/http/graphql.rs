@@ -26,7 +26,7 @@ use serde_json::json;
 
 use super::{HttpState, REQUEST_ID, auth};
 use crate::error::ErrorCode;
-use crate::graphql::{RequestId, documents};
+use crate::graphql::{RequestMeta, Verdict, documents};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -152,47 +152,26 @@ async fn execute(
         }
     };
     let cost = crate::graphql::cost::RequestCost::default();
-    let mut request = request
-        .data(RequestId(request_id.clone()))
-        .data(caller)
-        .data(cost.clone());
-    if let Some(peer) = peer {
-        request = request.data(crate::graphql::ClientAddress(peer.ip()));
-    }
-    let response = state.schema.execute(request).await;
+    // What the request carries besides its document, typed once: the GET handler marked it
+    // queries-only; the caller, the peer, the id and the cost meter are this layer's.
+    let meta = RequestMeta {
+        caller: Some(caller),
+        peer: peer.map(|p| p.ip()),
+        request_id: Some(request_id.clone()),
+        cost: Some(cost.clone()),
+        ..RequestMeta::of(&request.data, None)
+    };
+    let (response, verdict) = state.schema.serve_request(meta, request).await;
     tracing::debug!(request_id = %request_id, cost = cost.get(), "graphql request");
-    let has = |wanted: ErrorCode| {
-        response
-            .errors
-            .iter()
-            .any(|e| ErrorCode::of(e) == Some(wanted))
-    };
-    let not_executed = ErrorCode::refused_before_running(&response);
-    // The database out of reach: 503 and when to retry, whatever else the response holds.
-    let unavailable = has(ErrorCode::ServiceUnavailable);
-    // A mutation sent with GET (its text, or its hash).
-    let wrong_method = has(ErrorCode::MethodNotAllowed);
-    // Over the caller's rate limit: 429 and when to retry.
-    let retry_after = response.errors.iter().find_map(|e| {
-        if ErrorCode::of(e) != Some(ErrorCode::Throttled) {
-            return None;
-        }
-        match e.extensions.as_ref()?.get("retryAfter")? {
-            async_graphql::Value::Number(n) => n.as_u64(),
-            _ => None,
-        }
-    });
-    let status = if unavailable {
-        StatusCode::SERVICE_UNAVAILABLE
-    } else if wrong_method {
-        StatusCode::METHOD_NOT_ALLOWED
-    } else if retry_after.is_some() {
-        StatusCode::TOO_MANY_REQUESTS
-    } else if not_executed && media == Media::GraphqlResponse {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    // The database out of reach: 503 and when to retry, whatever else the response holds; a
+    // mutation sent with GET: 405; over the caller's rate limit: 429 and when to retry.
+    let Verdict {
+        not_run: not_executed,
+        unavailable,
+        wrong_method,
+        retry_after,
+    } = verdict;
+    let status = verdict.status(media == Media::GraphqlResponse);
     // A request that never executed has no `data` entry at all (not `null`).
     let body = if not_executed {
         serde_json::to_value(&response).and_then(|mut value| {

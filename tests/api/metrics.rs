@@ -152,6 +152,57 @@ async fn statements_and_open_subscriptions_are_counted_per_instance() {
     );
 }
 
+/// Issue 34: an operation over a socket walks the same stages as one over HTTP, so it is
+/// counted too — once, at its first answer, with its outcome (it was not counted at all).
+#[tokio::test]
+async fn operations_over_a_socket_are_counted_like_requests() {
+    let app = TestApp::demo().await;
+    let text = |app: &TestApp| {
+        Scrape::parse(
+            app.schema
+                .metrics()
+                .render(None)
+                .lines()
+                .map(|l| Ok(l.to_owned())),
+        )
+        .expect("Prometheus text")
+    };
+    let ran = [
+        ("operation", "Portal"),
+        ("kind", "query"),
+        ("outcome", "ok"),
+    ];
+    let before = value(&text(&app), "skillgraph_graphql_requests_total", &ran);
+    let answers: Vec<_> = app
+        .schema
+        .execute_stream(Request::new(
+            "query Portal { alliances(first: 2) { nodes { code } } }",
+        ))
+        .collect()
+        .await;
+    assert_eq!(answers.len(), 1);
+    assert!(answers[0].errors.is_empty(), "{:?}", answers[0].errors);
+    let refused: Vec<_> = app
+        .schema
+        .execute_stream(Request::new("{ nothing }"))
+        .collect()
+        .await;
+    assert_eq!(refused.len(), 1);
+    let after = text(&app);
+    assert_eq!(
+        value(&after, "skillgraph_graphql_requests_total", &ran) - before,
+        1.0
+    );
+    assert_eq!(
+        value(
+            &after,
+            "skillgraph_graphql_requests_total",
+            &[("outcome", "refused")]
+        ),
+        1.0
+    );
+}
+
 /// Issue 33: `/metrics` was public on the API port, and any caller could use up its 200
 /// operation-name labels. It is served on a listener of its own, and only operations that ran
 /// become labels.
