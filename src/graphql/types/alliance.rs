@@ -190,3 +190,15 @@ impl AllianceOrder {
         (self.field.into(), self.direction == SortDirection::Desc)
     }
 }
+
+impl Alliance {
+    /// The alliance of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::graphql::context::api;
+        let loaders = &api(ctx)?.loaders;
+        Ok(loaders.alliance.load_one(id).await?.map(Self))
+    }
+}

@@ -120,3 +120,25 @@ impl AuditEventFilter {
         })
     }
 }
+
+impl AuditEvent {
+    /// The audit event of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::{
+            auth::policy,
+            domain,
+            graphql::context::{api, caller},
+        };
+        Ok({
+            match policy::read_audit_trail(&caller(ctx).viewer) {
+                Ok(scope) => domain::audit::by_id(&*api(ctx)?.db.turn().await?, scope, id)
+                    .await?
+                    .map(Self),
+                Err(_) => None,
+            }
+        })
+    }
+}

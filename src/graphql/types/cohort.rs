@@ -443,3 +443,54 @@ impl CohortFilter {
         })
     }
 }
+
+impl Cohort {
+    /// The cohort of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::graphql::context::api;
+        let loaders = &api(ctx)?.loaders;
+        Ok(loaders.cohort.load_one(id).await?.map(Self))
+    }
+}
+
+impl Enrollment {
+    /// The enrollment of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::{
+            auth::policy,
+            error::AppError,
+            graphql::context::{api, caller},
+        };
+        let loaders = &api(ctx)?.loaders;
+        Ok({
+            match loaders.enrollment.load_one(id).await? {
+                Some(e) => {
+                    let cohort =
+                        loaders.cohort.load_one(e.cohort_id).await?.ok_or_else(|| {
+                            AppError::internal("an enrollment without its cohort")
+                        })?;
+                    let region = loaders
+                        .alliance
+                        .load_one(cohort.alliance_id)
+                        .await?
+                        .map(|a| a.region_id);
+                    policy::list_cohort_learners(
+                        &caller(ctx).viewer,
+                        cohort.provider_id,
+                        cohort.enterprise_id,
+                        region,
+                    )
+                    .is_ok()
+                    .then_some(Self(e))
+                }
+                None => None,
+            }
+        })
+    }
+}

@@ -212,3 +212,21 @@ impl InstitutionEvaluationFilter {
         })
     }
 }
+
+impl InstitutionEvaluation {
+    /// The institution evaluation of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::{
+            domain,
+            graphql::context::{api, caller},
+        };
+        Ok({
+            domain::credit::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
+                .await?
+                .map(Self)
+        })
+    }
+}

@@ -128,3 +128,21 @@ impl DataRequestFilter {
         })
     }
 }
+
+impl DataRequest {
+    /// The data request of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::{
+            domain,
+            graphql::context::{api, caller},
+        };
+        Ok({
+            domain::data_requests::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
+                .await?
+                .map(Self)
+        })
+    }
+}

@@ -415,3 +415,34 @@ impl DemandOrder {
         (self.field.into(), self.direction == SortDirection::Desc)
     }
 }
+
+impl Demand {
+    /// The demand of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::{
+            domain,
+            graphql::context::{api, caller},
+        };
+        let loaders = &api(ctx)?.loaders;
+        Ok({
+            match loaders.demand.load_one(id).await? {
+                Some(m) => {
+                    let alliances = loaders
+                        .demand_alliances
+                        .load_one(id)
+                        .await?
+                        .unwrap_or_default();
+                    if domain::demands::can_see(&caller(ctx).viewer, &m, &alliances) {
+                        Some(Self(m))
+                    } else {
+                        None
+                    }
+                }
+                None => None,
+            }
+        })
+    }
+}

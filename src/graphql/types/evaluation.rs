@@ -602,3 +602,71 @@ impl CertificateStatsRow {
         i64::try_from(self.0.count).unwrap_or(i64::MAX)
     }
 }
+
+impl AssessmentSession {
+    /// The assessment session of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::graphql::context::api;
+        let loaders = &api(ctx)?.loaders;
+        Ok(loaders.session.load_one(id).await?.map(Self))
+    }
+}
+
+impl Candidate {
+    /// The candidate of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::{
+            domain,
+            error::AppError,
+            graphql::context::{api, caller},
+        };
+        let loaders = &api(ctx)?.loaders;
+        Ok({
+            let db = &api(ctx)?.db;
+            let found = domain::evaluation::candidate_by_id(&*db.turn().await?, id).await?;
+            match found {
+                Some(c) => {
+                    let session = loaders
+                        .session
+                        .load_one(c.session_id)
+                        .await?
+                        .ok_or_else(|| AppError::internal("a candidate without its session"))?;
+                    domain::evaluation::may_see_candidates(
+                        &*db.turn().await?,
+                        &caller(ctx).viewer,
+                        &session,
+                    )
+                    .await?
+                    .then_some(Self(c))
+                }
+                None => None,
+            }
+        })
+    }
+}
+
+impl Certificate {
+    /// The certificate of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::{domain, graphql::context::api};
+        Ok({
+            let found =
+                domain::evaluation::certificate_by_id(&*api(ctx)?.db.turn().await?, id).await?;
+            match found {
+                // A certificate is shown with the full learner only; anyone verifies one by
+                // its number instead.
+                Some(c) if Learner::seen_in_full(ctx, c.learner_id).await? => Some(Self(c)),
+                _ => None,
+            }
+        })
+    }
+}

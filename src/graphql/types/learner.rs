@@ -90,6 +90,12 @@ impl Learner {
         }
     }
 
+    /// Whether the viewer sees the learner of `id` in full (the access policy's decision): what
+    /// a node about one person (a certificate, an intention, a follow-up) asks before it shows.
+    pub(crate) async fn seen_in_full(ctx: &Context<'_>, id: i32) -> async_graphql::Result<bool> {
+        Ok(Self::by_id(ctx, id).await?.is_some_and(|l| l.is_full()))
+    }
+
     /// Whether the viewer sees the whole record.
     pub(crate) fn is_full(&self) -> bool {
         self.view == policy::LearnerView::Full

@@ -135,3 +135,15 @@ impl OccupationFilter {
         })
     }
 }
+
+impl Occupation {
+    /// The occupation of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        code: String,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::graphql::context::api;
+        let loaders = &api(ctx)?.loaders;
+        Ok(loaders.occupation.load_one(code).await?.map(Self))
+    }
+}

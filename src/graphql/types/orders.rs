@@ -291,3 +291,43 @@ impl IntentionDemandGroup {
         i64::try_from(self.0.count).unwrap_or(i64::MAX)
     }
 }
+
+impl TrainingIntention {
+    /// The training intention of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::{domain, graphql::context::api};
+        Ok({
+            let db = &api(ctx)?.db;
+            let found = domain::orders::intentions_by_ids(&*db.turn().await?, &[id])
+                .await?
+                .remove(&id);
+            match found {
+                Some(i) if Learner::seen_in_full(ctx, i.learner_id).await? => Some(Self(i)),
+                _ => None,
+            }
+        })
+    }
+}
+
+impl TrainingOrder {
+    /// The training order of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::{
+            auth::policy,
+            domain,
+            graphql::context::{api, caller},
+        };
+        Ok({
+            let found = domain::orders::order_by_id(&*api(ctx)?.db.turn().await?, id).await?;
+            found
+                .filter(|o| policy::see_order(&caller(ctx).viewer, o.region_id, o.provider_id))
+                .map(Self)
+        })
+    }
+}

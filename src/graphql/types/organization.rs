@@ -281,3 +281,15 @@ impl OrganizationOrder {
         (self.field.into(), self.direction == SortDirection::Desc)
     }
 }
+
+impl Organization {
+    /// The organization of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::graphql::context::api;
+        let loaders = &api(ctx)?.loaders;
+        Ok(loaders.organization.load_one(id).await?.map(Self))
+    }
+}

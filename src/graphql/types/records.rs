@@ -137,3 +137,18 @@ impl EnrollmentAttendance {
             .collect())
     }
 }
+
+impl ClassDay {
+    /// The class day of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::{domain, graphql::context::api};
+        Ok({
+            domain::cohorts::class_day_by_id(&*api(ctx)?.db.turn().await?, id)
+                .await?
+                .map(Self)
+        })
+    }
+}

@@ -52,3 +52,15 @@ impl Region {
         .await
     }
 }
+
+impl Region {
+    /// The region of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::graphql::context::api;
+        let loaders = &api(ctx)?.loaders;
+        Ok(loaders.region.load_one(id).await?.map(Self))
+    }
+}

@@ -695,3 +695,39 @@ impl TrainingPlanFilter {
         })
     }
 }
+
+impl OpenResource {
+    /// The open resource of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::graphql::context::api;
+        let loaders = &api(ctx)?.loaders;
+        Ok(loaders.open_resource.load_one(id).await?.map(Self))
+    }
+}
+
+impl CatalogueItem {
+    /// The catalogue item of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::graphql::context::api;
+        let loaders = &api(ctx)?.loaders;
+        Ok(loaders.catalogue_item.load_one(id).await?.map(Self))
+    }
+}
+
+impl TrainingPlan {
+    /// The training plan of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::graphql::context::api;
+        let loaders = &api(ctx)?.loaders;
+        Ok(loaders.training_plan.load_one(id).await?.map(Self))
+    }
+}

@@ -286,3 +286,39 @@ pub struct ExportFile {
     /// Rows below the header.
     pub rows: i32,
 }
+
+impl SubsidyClaim {
+    /// The subsidy claim of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::{
+            domain,
+            graphql::context::{api, caller},
+        };
+        Ok({
+            domain::subsidies::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
+                .await?
+                .map(Self)
+        })
+    }
+}
+
+impl ClaimLine {
+    /// The claim line of `id`, if there is one and the caller may see it (`node(id:)`).
+    pub(crate) async fn by_id(
+        ctx: &async_graphql::Context<'_>,
+        id: i32,
+    ) -> async_graphql::Result<Option<Self>> {
+        use crate::{
+            domain,
+            graphql::context::{api, caller},
+        };
+        Ok({
+            domain::subsidies::line_by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
+                .await?
+                .map(Self)
+        })
+    }
+}
