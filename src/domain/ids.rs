@@ -10,61 +10,90 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 use crate::error::{AppError, AppResult};
 
-/// The row a global ID points at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NodeKey {
+/// Declares the node types once: the [`NodeKey`] variants (each keyed by an `i32` id, plus the
+/// occupation keyed by its code), how each becomes a global ID and how one is read back. A new
+/// node type is one line here.
+macro_rules! node_keys {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// The row a global ID points at.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum NodeKey {
+            $($(#[$doc])* $name(i32),)*
+            /// An occupation by code.
+            Occupation(String),
+        }
+
+        impl NodeKey {
+            /// The type name a global ID carries, and the key.
+            fn raw(&self) -> String {
+                match self {
+                    $(Self::$name(id) => format!(concat!(stringify!($name), ":{}"), id),)*
+                    Self::Occupation(code) => format!("Occupation:{code}"),
+                }
+            }
+
+            /// The key of `kind` (an id, or an occupation's code), if `kind` is a node type.
+            fn of_kind(kind: &str, key: &str) -> Option<Self> {
+                $(if kind == stringify!($name) {
+                    return key.parse::<i32>().ok().map(Self::$name);
+                })*
+                (kind == "Occupation" && !key.is_empty()).then(|| Self::Occupation(key.to_owned()))
+            }
+        }
+    };
+}
+
+node_keys! {
     /// A region by id.
-    Region(i32),
+    Region,
     /// An alliance by id.
-    Alliance(i32),
+    Alliance,
     /// An organization by id.
-    Organization(i32),
+    Organization,
     /// A membership by id.
-    Membership(i32),
-    /// An occupation by code.
-    Occupation(String),
+    Membership,
     /// A learner by id.
-    Learner(i32),
+    Learner,
     /// An audit event by id.
-    AuditEvent(i32),
+    AuditEvent,
     /// A demand by id.
-    Demand(i32),
+    Demand,
     /// A cohort by id.
-    Cohort(i32),
+    Cohort,
     /// An enrolment by id.
-    Enrollment(i32),
+    Enrollment,
     /// An open resource by id.
-    OpenResource(i32),
+    OpenResource,
     /// A catalogue item by id.
-    CatalogueItem(i32),
+    CatalogueItem,
     /// A training plan by id.
-    TrainingPlan(i32),
+    TrainingPlan,
     /// An assessment session by id.
-    AssessmentSession(i32),
+    AssessmentSession,
     /// A candidate by id.
-    Candidate(i32),
+    Candidate,
     /// A certificate by id.
-    Certificate(i32),
+    Certificate,
     /// A training intention by id.
-    TrainingIntention(i32),
+    TrainingIntention,
     /// A training order by id.
-    TrainingOrder(i32),
+    TrainingOrder,
     /// A job recommendation by id.
-    Recommendation(i32),
+    Recommendation,
     /// A follow-up by id.
-    FollowUp(i32),
+    FollowUp,
     /// An application to join an alliance by id.
-    MembershipApplication(i32),
+    MembershipApplication,
     /// A learner's request about their personal data by id.
-    DataRequest(i32),
+    DataRequest,
     /// A cohort's class day by id.
-    ClassDay(i32),
+    ClassDay,
     /// A subsidy claim by id.
-    SubsidyClaim(i32),
+    SubsidyClaim,
     /// A line of a subsidy claim by id.
-    ClaimLine(i32),
+    ClaimLine,
     /// An evaluation of a training institution by id.
-    InstitutionEvaluation(i32),
+    InstitutionEvaluation,
 }
 
 /// The opaque global ID of a row, as clients see it.
@@ -89,34 +118,7 @@ impl From<GlobalId> for String {
 impl NodeKey {
     /// The global ID of this row.
     pub fn to_id(&self) -> GlobalId {
-        let raw = match self {
-            Self::Region(id) => format!("Region:{id}"),
-            Self::Alliance(id) => format!("Alliance:{id}"),
-            Self::Organization(id) => format!("Organization:{id}"),
-            Self::Membership(id) => format!("Membership:{id}"),
-            Self::Occupation(code) => format!("Occupation:{code}"),
-            Self::Learner(id) => format!("Learner:{id}"),
-            Self::AuditEvent(id) => format!("AuditEvent:{id}"),
-            Self::Demand(id) => format!("Demand:{id}"),
-            Self::Cohort(id) => format!("Cohort:{id}"),
-            Self::Enrollment(id) => format!("Enrollment:{id}"),
-            Self::OpenResource(id) => format!("OpenResource:{id}"),
-            Self::CatalogueItem(id) => format!("CatalogueItem:{id}"),
-            Self::TrainingPlan(id) => format!("TrainingPlan:{id}"),
-            Self::AssessmentSession(id) => format!("AssessmentSession:{id}"),
-            Self::Candidate(id) => format!("Candidate:{id}"),
-            Self::Certificate(id) => format!("Certificate:{id}"),
-            Self::TrainingIntention(id) => format!("TrainingIntention:{id}"),
-            Self::TrainingOrder(id) => format!("TrainingOrder:{id}"),
-            Self::Recommendation(id) => format!("Recommendation:{id}"),
-            Self::FollowUp(id) => format!("FollowUp:{id}"),
-            Self::MembershipApplication(id) => format!("MembershipApplication:{id}"),
-            Self::DataRequest(id) => format!("DataRequest:{id}"),
-            Self::ClassDay(id) => format!("ClassDay:{id}"),
-            Self::SubsidyClaim(id) => format!("SubsidyClaim:{id}"),
-            Self::ClaimLine(id) => format!("ClaimLine:{id}"),
-            Self::InstitutionEvaluation(id) => format!("InstitutionEvaluation:{id}"),
-        };
+        let raw = self.raw();
         GlobalId(URL_SAFE_NO_PAD.encode(raw))
     }
 
@@ -134,36 +136,7 @@ impl NodeKey {
         let bytes = URL_SAFE_NO_PAD.decode(id.trim()).map_err(|_| invalid())?;
         let raw = String::from_utf8(bytes).map_err(|_| invalid())?;
         let (kind, key) = raw.split_once(':').ok_or_else(invalid)?;
-        let int = || key.parse::<i32>().map_err(|_| invalid());
-        Ok(match kind {
-            "Region" => Self::Region(int()?),
-            "Alliance" => Self::Alliance(int()?),
-            "Organization" => Self::Organization(int()?),
-            "Membership" => Self::Membership(int()?),
-            "Occupation" if !key.is_empty() => Self::Occupation(key.to_owned()),
-            "Learner" => Self::Learner(int()?),
-            "AuditEvent" => Self::AuditEvent(int()?),
-            "Demand" => Self::Demand(int()?),
-            "Cohort" => Self::Cohort(int()?),
-            "Enrollment" => Self::Enrollment(int()?),
-            "OpenResource" => Self::OpenResource(int()?),
-            "CatalogueItem" => Self::CatalogueItem(int()?),
-            "TrainingPlan" => Self::TrainingPlan(int()?),
-            "AssessmentSession" => Self::AssessmentSession(int()?),
-            "Candidate" => Self::Candidate(int()?),
-            "Certificate" => Self::Certificate(int()?),
-            "TrainingIntention" => Self::TrainingIntention(int()?),
-            "TrainingOrder" => Self::TrainingOrder(int()?),
-            "Recommendation" => Self::Recommendation(int()?),
-            "FollowUp" => Self::FollowUp(int()?),
-            "MembershipApplication" => Self::MembershipApplication(int()?),
-            "DataRequest" => Self::DataRequest(int()?),
-            "ClassDay" => Self::ClassDay(int()?),
-            "SubsidyClaim" => Self::SubsidyClaim(int()?),
-            "ClaimLine" => Self::ClaimLine(int()?),
-            "InstitutionEvaluation" => Self::InstitutionEvaluation(int()?),
-            _ => return Err(invalid()),
-        })
+        Self::of_kind(kind, key).ok_or_else(invalid)
     }
 
     /// Decodes an ID that must name a membership application.
