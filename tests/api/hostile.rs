@@ -323,12 +323,22 @@ async fn websocket_limits_hold() {
 
 #[tokio::test]
 async fn a_socket_without_connection_init_or_past_its_token_is_closed() {
-    let server = TestServer::start(1 << 20).await;
-    // Never initialised: closed after the connection_init timeout (10 s).
+    // The connection_init timeout configured short (10 s in production), so the test waits for
+    // the server's rule and not for a production constant.
+    let mut settings = TestServer::settings();
+    settings.server.connection_init_timeout_ms = 1_000;
+    let server = TestServer::start_with(settings).await;
+    // Never initialised: closed after the connection_init timeout.
     let mut silent = socket(&server).await;
+    let waited = std::time::Instant::now();
     assert!(
         closed_within(&mut silent, Duration::from_secs(20)).await,
         "no connection_init"
+    );
+    assert!(
+        waited.elapsed() >= Duration::from_millis(900),
+        "closed by the timeout, not at once: {:?}",
+        waited.elapsed()
     );
     // A token that expires in three seconds: the socket goes with it.
     let mut short = socket(&server).await;
