@@ -23,6 +23,7 @@
 //! | `database.request_share_percent` | `SKILLGRAPH_DATABASE_REQUEST_SHARE_PERCENT` | `50`: the most of the pool one request holds at once (at least 2 connections) |
 //! | `database.public_share_percent` | `SKILLGRAPH_DATABASE_PUBLIC_SHARE_PERCENT` | `50`: the most of the pool all anonymous requests hold at once (at least 2); the rest is for signed-in callers |
 //! | `server.revocation_poll_ms` | `SKILLGRAPH_REVOCATION_POLL_MS` | `5000`: how often an open WebSocket asks whether its token was revoked |
+//! | `server.header_read_timeout_ms` | `SKILLGRAPH_HEADER_READ_TIMEOUT_MS` | `5000`: how long a client may take to send a request head |
 //! | `server.connection_init_timeout_ms` | `SKILLGRAPH_CONNECTION_INIT_TIMEOUT_MS` | `10000`: how long a WebSocket may wait before its `connection_init` |
 //! | `server.metrics_listen` | `SKILLGRAPH_METRICS_LISTEN` | `127.0.0.1:9464`: where `/metrics` is served, on a listener of its own (never on the API's) |
 //! | `identity.jwt_algorithm` | `SKILLGRAPH_JWT_ALGORITHM` | `HS256` (or `RS256`, `ES256`) |
@@ -135,6 +136,8 @@ pub struct Server {
     pub federation: bool,
     /// How often an open WebSocket asks whether its token was revoked, in milliseconds.
     pub revocation_poll_ms: u64,
+    /// How long a client may take to send a request head, in milliseconds.
+    pub header_read_timeout_ms: u64,
     /// How long a WebSocket may wait before its `connection_init`, in milliseconds.
     pub connection_init_timeout_ms: u64,
     /// The address `/metrics` is served on, apart from the API (the monitoring network's).
@@ -154,6 +157,7 @@ impl Default for Server {
             federation: false,
             revocation_poll_ms: 5_000,
             connection_init_timeout_ms: 10_000,
+            header_read_timeout_ms: 5_000,
             metrics_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
         }
     }
@@ -442,6 +446,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "connection_init_timeout_ms",
         "server.connection_init_timeout_ms",
     ),
+    ("header_read_timeout_ms", "server.header_read_timeout_ms"),
     ("metrics_listen", "server.metrics_listen"),
     ("database_url", "database.url"),
     ("database_max_connections", "database.max_connections"),
@@ -593,6 +598,7 @@ impl Settings {
             max_in_flight: self.server.max_in_flight_requests.max(1),
             max_header_bytes: self.server.max_header_bytes.max(8192),
             revocation_poll: Duration::from_millis(self.server.revocation_poll_ms.max(10)),
+            header_read_timeout: Duration::from_millis(self.server.header_read_timeout_ms.max(100)),
             connection_init_timeout: Duration::from_millis(
                 self.server.connection_init_timeout_ms.max(100),
             ),

@@ -76,7 +76,10 @@ async fn an_oversized_request_head_is_refused() {
 #[tokio::test]
 async fn a_client_that_never_finishes_its_head_is_cut_off() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let server = TestServer::start(1 << 20).await;
+    // The header-read timeout configured short (5 s in production).
+    let mut settings = TestServer::settings();
+    settings.server.header_read_timeout_ms = 500;
+    let server = TestServer::start_with(settings).await;
     let addr = server.base.trim_start_matches("http://").to_owned();
     let mut stream = tokio::net::TcpStream::connect(&addr)
         .await
@@ -86,9 +89,15 @@ async fn a_client_that_never_finishes_its_head_is_cut_off() {
         .await
         .expect("write");
     let mut buffer = [0u8; 256];
-    // The header-read timeout (5 s) closes the connection; the test waits at most 15 s.
+    // The header-read timeout closes the connection; the test waits at most 15 s.
+    let waited = std::time::Instant::now();
     let read = tokio::time::timeout(Duration::from_secs(15), stream.read(&mut buffer)).await;
     assert!(read.is_ok(), "the connection was closed by the server");
+    assert!(
+        waited.elapsed() < Duration::from_secs(4),
+        "closed by the configured timeout: {:?}",
+        waited.elapsed()
+    );
     served(&server).await;
 }
 
