@@ -8,10 +8,10 @@
 
 mod cohorts;
 pub(crate) use cohorts::training_rules;
-mod credit;
+mod certification;
 mod demands;
 mod employment;
-mod evaluation;
+mod institutions;
 mod learners;
 mod members;
 mod onboarding;
@@ -33,14 +33,14 @@ pub struct MutationRoot(
     demands::DemandsMutation,
     cohorts::CohortsMutation,
     resources::ResourcesMutation,
-    evaluation::EvaluationMutation,
+    certification::EvaluationMutation,
     orders::OrdersMutation,
     employment::EmploymentMutation,
     learners::LearnersMutation,
     learners::DataRequestsMutation,
     records::RecordsMutation,
     subsidies::SubsidiesMutation,
-    credit::CreditMutation,
+    institutions::CreditMutation,
     onboarding::OnboardingMutation,
 );
 

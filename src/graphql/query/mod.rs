@@ -4,8 +4,8 @@
 //! One module per area, each an object of its own, merged into `Query` in this order (the order
 //! of the SDL): graph, training, evaluation, orders, people, employment, levels.
 
+mod certification;
 mod employment;
-mod evaluation;
 mod graph;
 mod levels;
 mod onboarding;
@@ -36,7 +36,7 @@ const MAX_NODES: usize = super::ids::MOST_IDS;
 pub struct QueryRoot(
     graph::GraphQuery,
     training::TrainingQuery,
-    evaluation::EvaluationQuery,
+    certification::EvaluationQuery,
     orders::OrdersQuery,
     people::PeopleQuery,
     onboarding::OnboardingQuery,

@@ -4,13 +4,13 @@
 mod alliance;
 mod application;
 mod audit;
+pub(crate) mod certification;
 mod cohort;
-mod credit;
 mod data_request;
 pub(crate) mod demand;
 mod employment;
 mod enums;
-pub(crate) mod evaluation;
+mod institutions;
 mod learner;
 mod location;
 mod membership;
@@ -32,10 +32,12 @@ mod viewer;
 pub use alliance::{Alliance, AllianceFilter, AllianceOrder, AllianceOrderField};
 pub use application::{ApplicationStatus, MembershipApplication, MembershipApplicationFilter};
 pub use audit::{AuditEvent, AuditEventFilter};
-pub use cohort::{Cohort, CohortFilter, CohortKind, CohortStatus, Enrollment, EnrollmentStatus};
-pub use credit::{
-    EvaluationResults, EvaluationStatus, InstitutionEvaluation, InstitutionEvaluationFilter,
+pub use certification::{
+    AssessmentBody, AssessmentSession, AssessmentSessionFilter, AssessmentSessionOrder, BodyStatus,
+    BodyType, Candidate, Certificate, CertificateStatsDimension, CertificateStatsFilter,
+    CertificateStatsRow, CertificateVerification,
 };
+pub use cohort::{Cohort, CohortFilter, CohortKind, CohortStatus, Enrollment, EnrollmentStatus};
 pub use data_request::{
     DataRequest, DataRequestFilter, DataRequestKind, DataRequestStatus, PersonalField,
 };
@@ -46,10 +48,8 @@ pub use employment::{
     RecommendationOutcomeInput, RecordFollowUpInput, WageBand,
 };
 pub use enums::{Industry, MembershipRole, OrganizationKind, SkillLevel, SortDirection};
-pub use evaluation::{
-    AssessmentBody, AssessmentSession, AssessmentSessionFilter, AssessmentSessionOrder, BodyStatus,
-    BodyType, Candidate, Certificate, CertificateStatsDimension, CertificateStatsFilter,
-    CertificateStatsRow, CertificateVerification,
+pub use institutions::{
+    EvaluationResults, EvaluationStatus, InstitutionEvaluation, InstitutionEvaluationFilter,
 };
 pub use learner::{Learner, LearnerPersonalData, TargetGroup};
 pub use location::Location;
