@@ -189,7 +189,7 @@ impl Drop for OpenSubscription {
 
 impl Metrics {
     /// Counts one request: its operation, how it ended, how long it took, what it cost and the
-    /// statements it ran.
+    /// statements it ran (`None` where they are not counted: an operation over a socket).
     pub fn request(
         &self,
         operation: Option<&str>,
@@ -197,7 +197,7 @@ impl Metrics {
         outcome: Outcome,
         seconds: f64,
         cost: Option<u64>,
-        statements: u64,
+        statements: Option<u64>,
     ) {
         // A name becomes a label only once its operation ran: a script sending documents that
         // never run (refused, throttled) cannot use up the labels.
@@ -223,7 +223,10 @@ impl Metrics {
         if let Some(cost) = cost {
             self.cost.observe(cost as f64);
         }
-        if outcome != Outcome::Refused && outcome != Outcome::Throttled {
+        if let Some(statements) = statements
+            && outcome != Outcome::Refused
+            && outcome != Outcome::Throttled
+        {
             self.statements.observe(statements as f64);
         }
         if outcome == Outcome::Throttled {

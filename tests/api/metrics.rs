@@ -173,6 +173,7 @@ async fn operations_over_a_socket_are_counted_like_requests() {
         ("outcome", "ok"),
     ];
     let before = value(&text(&app), "skillgraph_graphql_requests_total", &ran);
+    let statements_before = value(&text(&app), "skillgraph_sql_statements_per_request", &[]);
     let answers: Vec<_> = app
         .schema
         .execute_stream(Request::new(
@@ -192,6 +193,12 @@ async fn operations_over_a_socket_are_counted_like_requests() {
     assert_eq!(
         value(&after, "skillgraph_graphql_requests_total", &ran) - before,
         1.0
+    );
+    // A socket's operations are not counted statement by statement (they share the
+    // connection's task): they add no observation of zero statements to the histogram.
+    assert_eq!(
+        value(&after, "skillgraph_sql_statements_per_request", &[]),
+        statements_before
     );
     assert_eq!(
         value(

@@ -74,20 +74,17 @@ pub fn record_training(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
 
 /// Publishing resources and plans: the provider the viewer acts for.
 pub fn publish_resources(viewer: &Viewer) -> AppResult<i32> {
-    require(
-        viewer,
-        Permission::PublishResources,
-        "publish training resources",
-    )?;
-    viewer
-        .actor
-        .provider()
-        .ok_or_else(|| AppError::Forbidden("the token names no provider".to_owned()))
+    acting_provider(viewer, "publish training resources")
 }
 
 /// Taking training orders: a provider, the one the viewer acts for.
 pub fn take_orders(viewer: &Viewer) -> AppResult<i32> {
-    require(viewer, Permission::PublishResources, "take training orders")?;
+    acting_provider(viewer, "take training orders")
+}
+
+/// The provider the viewer acts for, when its role may `what` (a provider's).
+fn acting_provider(viewer: &Viewer, what: &str) -> AppResult<i32> {
+    require(viewer, Permission::PublishResources, what)?;
     viewer
         .actor
         .provider()

@@ -204,7 +204,7 @@ impl AppSchema {
             &spent,
             &response,
             started.elapsed().as_secs_f64(),
-            statements,
+            Some(statements),
         );
         spent.put_into(&mut response);
         let verdict = Verdict::of(&response);
@@ -249,8 +249,10 @@ impl AppSchema {
             let refuse = |err: ServerError, request_id: Option<&str>| {
                 let mut response = Response::from_errors(vec![err]);
                 finish(&mut response, request_id, &limits);
-                futures_util::stream::once(async move { response }).boxed()
+                response
             };
+            let once =
+                |response: Response| futures_util::stream::once(async move { response }).boxed();
             let permit = match permit {
                 None => None,
                 Some(Ok(permit)) => Some(permit),
@@ -258,7 +260,7 @@ impl AppSchema {
                     let err = ErrorCode::QueryTooComplex.error(format!(
                         "this socket runs {most} operations already, the most allowed at once"
                     ));
-                    return refuse(err, request_id.as_deref());
+                    return once(refuse(err, request_id.as_deref()));
                 }
             };
             // Over a socket, the caller (from connection_init) and the peer's address are the
@@ -267,10 +269,9 @@ impl AppSchema {
             let started = std::time::Instant::now();
             let mut spent = Spent::default();
             if let Err(refused) = this.admit(&mut request, &meta, &mut spent).await {
-                let mut response = Response::from_errors(vec![refused]);
-                finish(&mut response, request_id.as_deref(), &limits);
-                this.report(&spent, &response, started.elapsed().as_secs_f64(), 0);
-                return futures_util::stream::once(async move { response }).boxed();
+                let response = refuse(refused, request_id.as_deref());
+                this.report(&spent, &response, started.elapsed().as_secs_f64(), None);
+                return once(response);
             }
             // The operation's share of the pool, as over HTTP.
             let share = this.gate.share(meta.anonymous());
@@ -314,7 +315,7 @@ impl AppSchema {
                     async move {
                         if let Some((mut spent, started)) = first {
                             this.keep_valid(&mut spent, &response).await;
-                            this.report(&spent, &response, started.elapsed().as_secs_f64(), 0);
+                            this.report(&spent, &response, started.elapsed().as_secs_f64(), None);
                         }
                         response
                     }

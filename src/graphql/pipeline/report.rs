@@ -8,8 +8,15 @@ use crate::{error::ErrorCode, metrics::Outcome};
 
 impl AppSchema {
     /// Counts a finished request (after `finish`, which gives async-graphql's own errors their
-    /// codes).
-    pub(super) fn report(&self, spent: &Spent, response: &Response, seconds: f64, statements: u64) {
+    /// codes); `statements` where they were counted (not over a socket, whose operations share
+    /// the connection's task).
+    pub(super) fn report(
+        &self,
+        spent: &Spent,
+        response: &Response,
+        seconds: f64,
+        statements: Option<u64>,
+    ) {
         self.metrics.request(
             spent.operation_name.as_deref(),
             kind_label(spent.operation),

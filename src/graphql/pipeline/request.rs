@@ -37,7 +37,6 @@ impl RequestMeta {
     /// socket's connection data (over a socket the caller and the peer are the connection's:
     /// each operation is charged to them, as over HTTP, not to one anonymous budget).
     pub fn of(data: &Data, session: Option<&Data>) -> Self {
-        let either = |pick: &dyn Fn(&Data) -> bool| pick(data) || session.is_some_and(pick);
         let caller = data_of::<Caller>(data)
             .or_else(|| session.and_then(data_of::<Caller>))
             .cloned();
@@ -48,7 +47,7 @@ impl RequestMeta {
             caller,
             peer,
             request_id: data_of::<RequestId>(data).map(|r| r.0.clone()),
-            queries_only: either(&|d| data_of::<QueriesOnly>(d).is_some()),
+            queries_only: data_of::<QueriesOnly>(data).is_some(),
             cost: data_of::<RequestCost>(data).cloned(),
         }
     }

@@ -125,10 +125,10 @@ impl MembershipApplication {
             domain,
             graphql::context::{api, caller},
         };
-        Ok({
+        Ok(
             domain::applications::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
                 .await?
-                .map(Self)
-        })
+                .map(Self),
+        )
     }
 }

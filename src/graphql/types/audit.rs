@@ -132,13 +132,11 @@ impl AuditEvent {
             domain,
             graphql::context::{api, caller},
         };
-        Ok({
-            match policy::read_audit_trail(&caller(ctx).viewer) {
-                Ok(scope) => domain::audit::by_id(&*api(ctx)?.db.turn().await?, scope, id)
-                    .await?
-                    .map(Self),
-                Err(_) => None,
-            }
+        Ok(match policy::read_audit_trail(&caller(ctx).viewer) {
+            Ok(scope) => domain::audit::by_id(&*api(ctx)?.db.turn().await?, scope, id)
+                .await?
+                .map(Self),
+            Err(_) => None,
         })
     }
 }

@@ -627,26 +627,24 @@ impl Candidate {
             graphql::context::{api, caller},
         };
         let loaders = &api(ctx)?.loaders;
-        Ok({
-            let db = &api(ctx)?.db;
-            let found = domain::evaluation::candidate_by_id(&*db.turn().await?, id).await?;
-            match found {
-                Some(c) => {
-                    let session = loaders
-                        .session
-                        .load_one(c.session_id)
-                        .await?
-                        .ok_or_else(|| AppError::internal("a candidate without its session"))?;
-                    domain::evaluation::may_see_candidates(
-                        &*db.turn().await?,
-                        &caller(ctx).viewer,
-                        &session,
-                    )
+        let db = &api(ctx)?.db;
+        let found = domain::evaluation::candidate_by_id(&*db.turn().await?, id).await?;
+        Ok(match found {
+            Some(c) => {
+                let session = loaders
+                    .session
+                    .load_one(c.session_id)
                     .await?
-                    .then_some(Self(c))
-                }
-                None => None,
+                    .ok_or_else(|| AppError::internal("a candidate without its session"))?;
+                domain::evaluation::may_see_candidates(
+                    &*db.turn().await?,
+                    &caller(ctx).viewer,
+                    &session,
+                )
+                .await?
+                .then_some(Self(c))
             }
+            None => None,
         })
     }
 }
@@ -658,15 +656,12 @@ impl Certificate {
         id: i32,
     ) -> async_graphql::Result<Option<Self>> {
         use crate::{domain, graphql::context::api};
-        Ok({
-            let found =
-                domain::evaluation::certificate_by_id(&*api(ctx)?.db.turn().await?, id).await?;
-            match found {
-                // A certificate is shown with the full learner only; anyone verifies one by
-                // its number instead.
-                Some(c) if Learner::seen_in_full(ctx, c.learner_id).await? => Some(Self(c)),
-                _ => None,
-            }
+        let found = domain::evaluation::certificate_by_id(&*api(ctx)?.db.turn().await?, id).await?;
+        Ok(match found {
+            // A certificate is shown with the full learner only; anyone verifies one by
+            // its number instead.
+            Some(c) if Learner::seen_in_full(ctx, c.learner_id).await? => Some(Self(c)),
+            _ => None,
         })
     }
 }

@@ -468,29 +468,28 @@ impl Enrollment {
             graphql::context::{api, caller},
         };
         let loaders = &api(ctx)?.loaders;
-        Ok({
-            match loaders.enrollment.load_one(id).await? {
-                Some(e) => {
-                    let cohort =
-                        loaders.cohort.load_one(e.cohort_id).await?.ok_or_else(|| {
-                            AppError::internal("an enrollment without its cohort")
-                        })?;
-                    let region = loaders
-                        .alliance
-                        .load_one(cohort.alliance_id)
-                        .await?
-                        .map(|a| a.region_id);
-                    policy::list_cohort_learners(
-                        &caller(ctx).viewer,
-                        cohort.provider_id,
-                        cohort.enterprise_id,
-                        region,
-                    )
-                    .is_ok()
-                    .then_some(Self(e))
-                }
-                None => None,
+        Ok(match loaders.enrollment.load_one(id).await? {
+            Some(e) => {
+                let cohort = loaders
+                    .cohort
+                    .load_one(e.cohort_id)
+                    .await?
+                    .ok_or_else(|| AppError::internal("an enrollment without its cohort"))?;
+                let region = loaders
+                    .alliance
+                    .load_one(cohort.alliance_id)
+                    .await?
+                    .map(|a| a.region_id);
+                policy::list_cohort_learners(
+                    &caller(ctx).viewer,
+                    cohort.provider_id,
+                    cohort.enterprise_id,
+                    region,
+                )
+                .is_ok()
+                .then_some(Self(e))
             }
+            None => None,
         })
     }
 }

@@ -139,10 +139,10 @@ impl DataRequest {
             domain,
             graphql::context::{api, caller},
         };
-        Ok({
+        Ok(
             domain::data_requests::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
                 .await?
-                .map(Self)
-        })
+                .map(Self),
+        )
     }
 }

@@ -427,22 +427,20 @@ impl Demand {
             graphql::context::{api, caller},
         };
         let loaders = &api(ctx)?.loaders;
-        Ok({
-            match loaders.demand.load_one(id).await? {
-                Some(m) => {
-                    let alliances = loaders
-                        .demand_alliances
-                        .load_one(id)
-                        .await?
-                        .unwrap_or_default();
-                    if domain::demands::can_see(&caller(ctx).viewer, &m, &alliances) {
-                        Some(Self(m))
-                    } else {
-                        None
-                    }
+        Ok(match loaders.demand.load_one(id).await? {
+            Some(m) => {
+                let alliances = loaders
+                    .demand_alliances
+                    .load_one(id)
+                    .await?
+                    .unwrap_or_default();
+                if domain::demands::can_see(&caller(ctx).viewer, &m, &alliances) {
+                    Some(Self(m))
+                } else {
+                    None
                 }
-                None => None,
             }
+            None => None,
         })
     }
 }

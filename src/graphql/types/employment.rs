@@ -507,20 +507,17 @@ impl Recommendation {
             domain,
             graphql::context::{api, caller},
         };
-        Ok({
-            let db = &api(ctx)?.db;
-            let found = domain::employment::recommendations_by_ids(&*db.turn().await?, &[id])
-                .await?
-                .remove(&id);
-            match found {
-                Some(r)
-                    if domain::employment::may_see(&*db.turn().await?, &caller(ctx), &r)
-                        .await? =>
-                {
-                    Some(Self(r))
-                }
-                _ => None,
+        let db = &api(ctx)?.db;
+        let found = domain::employment::recommendations_by_ids(&*db.turn().await?, &[id])
+            .await?
+            .remove(&id);
+        Ok(match found {
+            Some(r)
+                if domain::employment::may_see(&*db.turn().await?, &caller(ctx), &r).await? =>
+            {
+                Some(Self(r))
             }
+            _ => None,
         })
     }
 }
@@ -532,13 +529,11 @@ impl FollowUp {
         id: i32,
     ) -> async_graphql::Result<Option<Self>> {
         use crate::{domain, graphql::context::api};
-        Ok({
-            let db = &api(ctx)?.db;
-            let found = domain::employment::follow_up_by_id(&*db.turn().await?, id).await?;
-            match found {
-                Some(f) if Learner::seen_in_full(ctx, f.learner_id).await? => Some(Self(f)),
-                _ => None,
-            }
+        let db = &api(ctx)?.db;
+        let found = domain::employment::follow_up_by_id(&*db.turn().await?, id).await?;
+        Ok(match found {
+            Some(f) if Learner::seen_in_full(ctx, f.learner_id).await? => Some(Self(f)),
+            _ => None,
         })
     }
 }

@@ -223,10 +223,10 @@ impl InstitutionEvaluation {
             domain,
             graphql::context::{api, caller},
         };
-        Ok({
+        Ok(
             domain::credit::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
                 .await?
-                .map(Self)
-        })
+                .map(Self),
+        )
     }
 }

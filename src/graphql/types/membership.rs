@@ -82,12 +82,10 @@ impl Membership {
     ) -> async_graphql::Result<Option<Self>> {
         use crate::graphql::context::api;
         let loaders = &api(ctx)?.loaders;
-        Ok({
-            loaders
-                .membership
-                .load_one(id)
-                .await?
-                .map(|m| Self(m, None))
-        })
+        Ok(loaders
+            .membership
+            .load_one(id)
+            .await?
+            .map(|m| Self(m, None)))
     }
 }

@@ -299,15 +299,13 @@ impl TrainingIntention {
         id: i32,
     ) -> async_graphql::Result<Option<Self>> {
         use crate::{domain, graphql::context::api};
-        Ok({
-            let db = &api(ctx)?.db;
-            let found = domain::orders::intentions_by_ids(&*db.turn().await?, &[id])
-                .await?
-                .remove(&id);
-            match found {
-                Some(i) if Learner::seen_in_full(ctx, i.learner_id).await? => Some(Self(i)),
-                _ => None,
-            }
+        let db = &api(ctx)?.db;
+        let found = domain::orders::intentions_by_ids(&*db.turn().await?, &[id])
+            .await?
+            .remove(&id);
+        Ok(match found {
+            Some(i) if Learner::seen_in_full(ctx, i.learner_id).await? => Some(Self(i)),
+            _ => None,
         })
     }
 }
@@ -323,11 +321,9 @@ impl TrainingOrder {
             domain,
             graphql::context::{api, caller},
         };
-        Ok({
-            let found = domain::orders::order_by_id(&*api(ctx)?.db.turn().await?, id).await?;
-            found
-                .filter(|o| policy::see_order(&caller(ctx).viewer, o.region_id, o.provider_id))
-                .map(Self)
-        })
+        let found = domain::orders::order_by_id(&*api(ctx)?.db.turn().await?, id).await?;
+        Ok(found
+            .filter(|o| policy::see_order(&caller(ctx).viewer, o.region_id, o.provider_id))
+            .map(Self))
     }
 }

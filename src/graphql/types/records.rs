@@ -145,10 +145,10 @@ impl ClassDay {
         id: i32,
     ) -> async_graphql::Result<Option<Self>> {
         use crate::{domain, graphql::context::api};
-        Ok({
+        Ok(
             domain::cohorts::class_day_by_id(&*api(ctx)?.db.turn().await?, id)
                 .await?
-                .map(Self)
-        })
+                .map(Self),
+        )
     }
 }

@@ -297,11 +297,11 @@ impl SubsidyClaim {
             domain,
             graphql::context::{api, caller},
         };
-        Ok({
+        Ok(
             domain::subsidies::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
                 .await?
-                .map(Self)
-        })
+                .map(Self),
+        )
     }
 }
 
@@ -315,10 +315,10 @@ impl ClaimLine {
             domain,
             graphql::context::{api, caller},
         };
-        Ok({
+        Ok(
             domain::subsidies::line_by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
                 .await?
-                .map(Self)
-        })
+                .map(Self),
+        )
     }
 }
