@@ -557,7 +557,7 @@ impl Settings {
             max_open_intentions: self.rules.max_open_intentions,
             recommendation_days: self.rules.recommendation_days,
             completion_attendance_percent: self.rules.completion_attendance_percent.min(100),
-            training: crate::domain::cohorts::TrainingRules {
+            training: crate::domain::training::cohorts::TrainingRules {
                 max_backdate_days: self.rules.cohort_backdate_days,
                 min_class_days: self.rules.subsidised_min_class_days,
                 min_hours: self.rules.subsidised_min_hours,

@@ -4,7 +4,7 @@
 //! first start generates them into a keys file beside the SQLite database (mode 0600, written
 //! whole or not at all) and says so in the log; later starts and `skillgraph token issue` read
 //! the same file. A generated key is kept only once the database has accepted it
-//! ([`Secrets::save_generated`] after [`crate::domain::personal::check_key`]): a lost keys file
+//! ([`Secrets::save_generated`] after [`crate::domain::kernel::personal::check_key`]): a lost keys file
 //! over a database of ciphertexts stops the start and writes nothing.
 
 use std::{
@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     auth::jwt::{JwtAlgorithm, KeyMaterial, TokenRules, TokenSigner, TokenVerifier},
     config::Settings,
-    domain::personal::PersonalDataKey,
+    domain::kernel::personal::PersonalDataKey,
 };
 
 /// What the keys file holds.
@@ -89,7 +89,7 @@ pub async fn accept_personal_data_key(
     secrets: &Secrets,
     settings: &Settings,
 ) -> anyhow::Result<()> {
-    use crate::domain::personal::{KeyCheck, Reseal, check_key, reseal};
+    use crate::domain::kernel::personal::{KeyCheck, Reseal, check_key, reseal};
     let where_from = match &settings.identity.personal_data_key {
         Some(_) => "the configured personal_data_key".to_owned(),
         None if secrets.has_unsaved_keys() => format!(

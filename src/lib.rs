@@ -17,7 +17,7 @@
 //!   file an area, input types beside their outputs); the resolvers are thin, one object an area
 //!   merged into the query and mutation roots. [`graphql::loaders`] batches every relation,
 //!   [`graphql::connection`] and [`graphql::nested`] are Relay connections (a nested one paged in
-//!   SQL for every parent at once), [`graphql::ids`] the `ID` of a [`domain::ids::GlobalId`],
+//!   SQL for every parent at once), [`graphql::ids`] the `ID` of a [`domain::kernel::ids::GlobalId`],
 //!   [`graphql::context`] what a resolver reads of the request, [`graphql::scalars`] `Date` and
 //!   `DateTime`. [`graphql::AppSchema`] runs each request through the stages of
 //!   [`graphql::pipeline`] (request, admit, serve, finish, report): the persisted or trusted document
@@ -26,30 +26,32 @@
 //!   [`graphql::answer`]), and a code for every error. [`graphql::federation`] serves it as an
 //!   Apollo Federation subgraph.
 //! - [`domain`] holds validated values and the services; all SQL lives there and nothing there
-//!   knows GraphQL. Values: [`domain::input`] (parse once, at the boundary: [`domain::input::FromInput`],
-//!   bounded text), [`domain::codes`], [`domain::ids`], [`domain::geo`], [`domain::personal`]
-//!   (ID numbers, masking, the key ring that seals personal data). Reading: [`domain::page`] (keyset pages), [`domain::nested`] (a page
-//!   per parent), [`domain::disclosure`] (small groups in aggregates). The graph:
-//!   [`domain::regions`], [`domain::alliances`], [`domain::organizations`],
-//!   [`domain::registry`] (organizations imported from a spreadsheet),
-//!   [`domain::memberships`] (with [`domain::applications`] to join), [`domain::occupations`],
-//!   [`domain::learners`] (with [`domain::my_data`], a learner's copy of their record, and
-//!   [`domain::data_requests`], their corrections and erasure, and [`domain::retention`]),
-//!   [`domain::audit`].
-//!   The four-in-one chain, a module a link: [`domain::demands`] (job demand),
-//!   [`domain::orders`] (intentions and training orders), [`domain::resources`] (providers and
-//!   open-resource lists, read by [`domain::import`]), [`domain::catalogue`] (the subsidy
-//!   catalogue and its review), [`domain::cohorts`] (training, with its records),
-//!   [`domain::subsidies`] (claims on the training records, watched by [`domain::supervision`]),
-//!   [`domain::credit`] (institution evaluation: credit stars and catalogue standing),
-//!   [`domain::evaluation`] (skill
-//!   evaluation), [`domain::employment`] (employment service), and [`domain::reports`] (what it
-//!   adds up to: placement rates, the skills balance, certificate statistics).
+//!   knows GraphQL. It is one folder an area, named as every other layer names it:
+//!   - [`domain::kernel`]: shared values — [`domain::kernel::input`] (parse once, at the boundary),
+//!     [`domain::kernel::codes`], [`domain::kernel::ids`], [`domain::kernel::geo`],
+//!     [`domain::kernel::personal`] (ID numbers, masking, the key ring that seals personal data),
+//!     [`domain::kernel::text`], [`domain::kernel::audit`] (the audit trail) and
+//!     [`domain::kernel::import`] (the spreadsheet reader);
+//!   - [`domain::read`]: reading helpers — keyset pages, a page per parent, disclosure of small
+//!     groups in aggregates;
+//!   - [`domain::network`]: regions, alliances, organizations (and the bureau's register),
+//!     memberships and applications to join; [`domain::occupations`]: the national
+//!     classification;
+//!   - [`domain::people`]: learners, their copy of their record, their corrections and erasure,
+//!     retention;
+//!   - the four-in-one chain: [`domain::demands`] (job demand), [`domain::orders`] (intentions
+//!     and training orders), [`domain::training`] (open resources, the subsidy catalogue and
+//!     plans, cohorts with their records), [`domain::certification`] (skill evaluation),
+//!     [`domain::employment`] (employment service);
+//!   - the bureau's side: [`domain::subsidies`] (claims on the training records, and their
+//!     supervision), [`domain::institutions`] (institution evaluation and standing: credit stars,
+//!     the catalogue), [`domain::reports`] (placement rates, the skills balance, certificate
+//!     statistics);
+//!   - [`domain::identity`]: whom a token names, and the sign-ins recorded by `jti`.
 //! - [`auth`] turns tokens into a [`auth::Viewer`] whose [`auth::Actor`] carries exactly its
 //!   role's scope ([`auth::jwt`] verifies them, with an identity provider's published keys from
 //!   [`auth::jwks`]; [`domain::identity`] reads whom the claims name); [`auth::policy`] is the
-//!   one module that decides what a viewer may do; [`domain::sign_ins`] records every token by its `jti`
-//!   so it can be revoked.
+//!   one module that decides what a viewer may do, one file an area.
 //! - [`error`] is the one error type, [`error::AppError`], and [`error::ErrorCode`]: every
 //!   `extensions.code`.
 //! - [`events`] carries subscription events, in the process or through Redis between instances;

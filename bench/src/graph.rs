@@ -25,7 +25,7 @@ use sea_orm::{
     sea_query::{Alias, InsertStatement, Query},
 };
 
-use skillgraph::{app::App, config::Settings, db, domain::ids::NodeKey, keys};
+use skillgraph::{app::App, config::Settings, db, domain::kernel::ids::NodeKey, keys};
 
 /// What to load and how hard to drive it.
 #[derive(Debug, Clone)]

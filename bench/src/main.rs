@@ -18,9 +18,9 @@ use skillgraph::{
     auth::{Actor, Caller, Staff},
     db,
     domain::{
+        kernel::personal::PersonalDataKey,
         orders,
-        personal::PersonalDataKey,
-        resources::{self, ItemInput},
+        training::resources::{self, ItemInput},
     },
     seed,
 };

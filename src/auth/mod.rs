@@ -20,9 +20,9 @@ use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    domain::codes::{AllianceCode, RegionCode},
     domain::identity,
-    domain::ids::NodeKey,
+    domain::kernel::codes::{AllianceCode, RegionCode},
+    domain::kernel::ids::NodeKey,
     error::{AppError, AppResult},
 };
 
@@ -325,7 +325,7 @@ async fn token_organization(
 ) -> AppResult<(Staff, i32)> {
     let reference = match (
         NodeKey::organization("org", org),
-        crate::domain::codes::CreditCode::parse(org),
+        crate::domain::kernel::codes::CreditCode::parse(org),
     ) {
         (Ok(id), _) => identity::OrganizationRef::Id(id),
         (_, Ok(code)) => identity::OrganizationRef::CreditCode(code),

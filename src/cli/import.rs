@@ -9,8 +9,8 @@ pub(super) async fn resources(
 ) -> anyhow::Result<()> {
     use crate::{
         auth::{Actor, Caller, Staff},
-        domain::ids::NodeKey,
-        domain::import::{self, Format, ImportError},
+        domain::kernel::ids::NodeKey,
+        domain::kernel::import::{self, Format, ImportError},
     };
     let format = Format::from_path(file)
         .ok_or_else(|| anyhow::anyhow!("{} is neither .csv nor .xlsx", file.display()))?;

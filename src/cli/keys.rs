@@ -8,13 +8,13 @@ pub(super) async fn run(settings: &Settings, action: KeysAction) -> anyhow::Resu
         KeysAction::Generate => {
             println!(
                 "{}",
-                crate::domain::personal::PersonalDataKey::generate_base64()
+                crate::domain::kernel::personal::PersonalDataKey::generate_base64()
             );
             return Ok(());
         }
         KeysAction::Reseal { batch } => batch,
     };
-    use crate::domain::personal::{Reseal, reseal};
+    use crate::domain::kernel::personal::{Reseal, reseal};
     let secrets = crate::keys::load(settings)?;
     let db = db::connect(settings.database.url.expose(), 2).await?;
     db::migrate(&db).await?;

@@ -18,7 +18,7 @@ pub(super) async fn run(
     let db = db::connect(settings.database.url.expose(), 2).await?;
     db::migrate(&db).await?;
     crate::keys::accept_personal_data_key(&db, &secrets, settings).await?;
-    let report = crate::domain::retention::run(&db, days, dry_run).await?;
+    let report = crate::domain::people::retention::run(&db, days, dry_run).await?;
     if dry_run {
         println!(
             "dry run: {} learners inactive since {} would be erased (nothing was changed)",

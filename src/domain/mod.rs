@@ -3,43 +3,22 @@
 //! All SQL lives here, written with SeaORM/SeaQuery so SQLite and PostgreSQL share one code path.
 //! Nothing in this module knows GraphQL: resolvers call these functions with validated inputs.
 
-pub mod alliances;
-pub mod applications;
-pub mod audit;
-pub mod catalogue;
-pub mod codes;
-pub mod cohorts;
-pub mod credit;
-pub mod data_requests;
+pub mod certification;
 pub mod demands;
-pub mod disclosure;
 pub mod employment;
-pub mod evaluation;
-pub mod geo;
 pub mod identity;
-pub mod ids;
-pub mod import;
-pub mod input;
-pub mod learners;
-pub mod memberships;
-pub mod my_data;
-pub mod nested;
+pub mod institutions;
+pub mod kernel;
+pub mod network;
 pub mod occupations;
 pub mod orders;
-pub mod organizations;
-pub mod page;
-pub mod personal;
-pub mod regions;
-pub mod registry;
+pub mod people;
+pub mod read;
 pub mod reports;
-pub mod resources;
-pub mod retention;
-pub mod sign_ins;
 pub mod subsidies;
-pub mod supervision;
-mod text;
+pub mod training;
 
-pub use text::SearchText;
+pub use kernel::text::SearchText;
 
 use std::collections::HashMap;
 

@@ -8,10 +8,10 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, LikeExpr},
 };
 
-use super::{
+use crate::domain::{
     SearchText,
-    codes::{OccupationCode, OccupationPrefix},
-    page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
+    kernel::codes::{OccupationCode, OccupationPrefix},
+    read::page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
 };
 use crate::error::AppResult;
 

@@ -8,7 +8,7 @@ use async_graphql::{Context, Object, OutputType, TypeName};
 use futures_util::future::BoxFuture;
 
 use crate::{
-    domain::page::{Cursor, Page, PageRequest, page_in_memory},
+    domain::read::page::{Cursor, Page, PageRequest, page_in_memory},
     error::{AppError, AppResult},
 };
 

@@ -7,7 +7,7 @@ use async_graphql::Context;
 use super::loaders::Loaders;
 use crate::{
     auth::Caller,
-    domain::personal::PersonalDataKey,
+    domain::kernel::personal::PersonalDataKey,
     error::{AppError, AppResult},
     events::EventBroker,
 };

@@ -28,14 +28,14 @@ use async_graphql::{
     registry::{MetaType, MetaTypeName, Registry},
 };
 
-use crate::domain::page::DEFAULT_PAGE_SIZE;
+use crate::domain::read::page::DEFAULT_PAGE_SIZE;
 
 /// What a short list of a row is taken to hold (its alliances, its reasons).
 pub const LIST_FACTOR: u64 = 5;
 
 /// What a list of rows without a cap of their own is taken to hold (a demand's
 /// recommendations, a learner's certificates): a full page.
-pub const UNCAPPED_LIST: u64 = crate::domain::page::MAX_PAGE_SIZE;
+pub const UNCAPPED_LIST: u64 = crate::domain::read::page::MAX_PAGE_SIZE;
 
 /// The limits on a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -249,7 +249,10 @@ impl Walker<'_> {
     /// the domain's cap where the rows have one, [`UNCAPPED_LIST`] for rows without one, and
     /// [`LIST_FACTOR`] for the short lists of a row (its alliances, reasons, permissions).
     fn list_bound(&mut self, type_name: &str, field: &async_graphql::parser::types::Field) -> u64 {
-        use crate::domain::{cohorts, evaluation, resources, subsidies};
+        use crate::domain::{
+            certification, subsidies,
+            training::{cohorts, resources},
+        };
         let name = field.name.node.as_str();
         let cap = |n: usize| n as u64;
         match (type_name, name) {
@@ -264,7 +267,7 @@ impl Walker<'_> {
                 cap(cohorts::MAX_CLASS_DAYS)
             }
             ("SubsidyClaim", "lines") => cap(subsidies::MAX_LINES),
-            ("AssessmentSession", "candidates") => evaluation::MAX_CAPACITY as u64,
+            ("AssessmentSession", "candidates") => certification::MAX_CAPACITY as u64,
             ("Demand", "recommendations" | "cohorts")
             | ("Cohort", "demands")
             | ("Enrollment", "followUps")

@@ -1,6 +1,6 @@
 //! Global IDs in the schema: the domain's [`NodeKey`] as a GraphQL `ID`.
 
-pub use crate::domain::ids::{GlobalId, NodeKey};
+pub use crate::domain::kernel::ids::{GlobalId, NodeKey};
 
 /// The most IDs one field resolves at once: `nodes(ids:)`, and the representations of the
 /// federation's `_entities`.

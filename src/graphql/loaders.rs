@@ -17,8 +17,11 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     domain::{
-        alliances, catalogue, cohorts, demands, employment, evaluation, learners, memberships,
-        occupations, organizations, regions, resources,
+        certification, demands, employment,
+        network::{alliances, memberships, organizations, regions},
+        occupations,
+        people::learners,
+        training::{catalogue, cohorts, resources},
     },
     error::{AppError, AppResult},
 };
@@ -129,27 +132,27 @@ loader!(
 );
 loader!(
     /// Assessment bodies by id.
-    BodyById, i32 => assessment_body::Model, evaluation::bodies_by_ids
+    BodyById, i32 => assessment_body::Model, certification::bodies_by_ids
 );
 loader!(
     /// Assessment bodies by organization.
-    BodyByOrganization, i32 => assessment_body::Model, evaluation::bodies_by_organization
+    BodyByOrganization, i32 => assessment_body::Model, certification::bodies_by_organization
 );
 loader!(
     /// The scope of each body.
-    ScopesByBody, i32 => Vec<assessment_scope::Model>, evaluation::scopes_by_body
+    ScopesByBody, i32 => Vec<assessment_scope::Model>, certification::scopes_by_body
 );
 loader!(
     /// Sessions by id.
-    SessionById, i32 => assessment_session::Model, evaluation::sessions_by_ids
+    SessionById, i32 => assessment_session::Model, certification::sessions_by_ids
 );
 loader!(
     /// The candidates of each session.
-    CandidatesBySession, i32 => Vec<candidate::Model>, evaluation::candidates_by_session
+    CandidatesBySession, i32 => Vec<candidate::Model>, certification::candidates_by_session
 );
 loader!(
     /// The certificates of each learner.
-    CertificatesByLearner, i32 => Vec<certificate::Model>, evaluation::certificates_by_learner
+    CertificatesByLearner, i32 => Vec<certificate::Model>, certification::certificates_by_learner
 );
 /// Reads a whole reference table.
 type ReadTable<K, V> = fn(&DatabaseConnection) -> BoxFuture<'_, AppResult<HashMap<K, V>>>;
@@ -242,7 +245,7 @@ loader!(
 );
 loader!(
     /// The latest confirmed evaluation of each training institution.
-    LatestEvaluation, i32 => entity::institution_evaluation::Model, crate::domain::credit::latest_confirmed
+    LatestEvaluation, i32 => entity::institution_evaluation::Model, crate::domain::institutions::credit::latest_confirmed
 );
 loader!(
     /// The lines of each subsidy claim.
@@ -250,15 +253,15 @@ loader!(
 );
 loader!(
     /// The class days of each cohort.
-    ClassDaysByCohort, i32 => Vec<entity::class_day::Model>, crate::domain::cohorts::class_days_by_cohort
+    ClassDaysByCohort, i32 => Vec<entity::class_day::Model>, crate::domain::training::cohorts::class_days_by_cohort
 );
 loader!(
     /// The attendance of each enrolment.
-    AttendanceByEnrollment, i32 => Vec<entity::attendance::Model>, crate::domain::cohorts::attendance_by_enrollment
+    AttendanceByEnrollment, i32 => Vec<entity::attendance::Model>, crate::domain::training::cohorts::attendance_by_enrollment
 );
 loader!(
     /// The online study time of each enrolment.
-    OnlineHoursByEnrollment, i32 => Vec<entity::online_hours::Model>, crate::domain::cohorts::online_hours_by_enrollment
+    OnlineHoursByEnrollment, i32 => Vec<entity::online_hours::Model>, crate::domain::training::cohorts::online_hours_by_enrollment
 );
 loader!(
     /// The follow-ups of each completion.

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
-use crate::{domain::personal::PersonalDataKey, events::EventBroker};
+use crate::{domain::kernel::personal::PersonalDataKey, events::EventBroker};
 
 pub use context::{ApiContext, ClientAddress, RequestId};
 pub use mutation::MutationRoot;
@@ -57,7 +57,7 @@ pub struct SchemaLimits {
     /// complete it.
     pub completion_attendance_percent: u8,
     /// What a subsidised training must really have been, and how far back a cohort may start.
-    pub training: crate::domain::cohorts::TrainingRules,
+    pub training: crate::domain::training::cohorts::TrainingRules,
     /// What one request may cost and hold (see [`cost`]).
     pub cost: cost::CostLimits,
     /// How much of the pool one request, and all anonymous requests, may hold (see
@@ -149,7 +149,7 @@ pub fn build_schema_as(
             $builder
                 .data(rules)
                 .data(RecommendationDays(limits.recommendation_days))
-                .data(crate::domain::cohorts::CompletionRule {
+                .data(crate::domain::training::cohorts::CompletionRule {
                     attendance_percent: limits.completion_attendance_percent,
                 })
                 .data(limits.training)

@@ -21,10 +21,13 @@ use super::{
     loaders::LoadError,
 };
 use crate::domain::{
-    alliances, cohorts, demands, memberships,
-    nested::{NestedList, ParentKey},
-    page::{Page, PageRequest},
-    resources,
+    demands,
+    network::{alliances, memberships},
+    read::{
+        nested::{NestedList, ParentKey},
+        page::{Page, PageRequest},
+    },
+    training::{cohorts, resources},
 };
 
 /// A nested list the schema serves.

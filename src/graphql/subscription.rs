@@ -10,9 +10,12 @@ use super::{
 };
 use crate::{
     domain::{
-        alliances,
-        codes::{AllianceCode, OccupationPrefix},
-        demands, learners, orders, resources,
+        demands,
+        kernel::codes::{AllianceCode, OccupationPrefix},
+        network::alliances,
+        orders,
+        people::learners,
+        training::resources,
     },
     error::AppError,
     events::Event,

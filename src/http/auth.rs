@@ -57,7 +57,7 @@ pub(super) async fn caller_until(
         })?;
     let claims = state.verifier.verify(token).await?;
     let viewer = viewer_from_claims(&state.db, &claims).await?;
-    crate::domain::sign_ins::admit(&state.db, &claims, &viewer).await?;
+    crate::domain::identity::sign_ins::admit(&state.db, &claims, &viewer).await?;
     let expires = std::time::UNIX_EPOCH + std::time::Duration::from_secs(claims.exp);
     Ok((
         Caller {

@@ -145,7 +145,7 @@ pub(super) async fn graphql_ws(
                     every.tick().await;
                     // A database out of reach does not close sockets; the next poll asks again.
                     if matches!(
-                        crate::domain::sign_ins::is_revoked(&db, &life.jti).await,
+                        crate::domain::identity::sign_ins::is_revoked(&db, &life.jti).await,
                         Ok(true)
                     ) {
                         return;

@@ -27,8 +27,8 @@ pub(super) async fn demo_demands(db: &DatabaseConnection) -> anyhow::Result<usiz
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
 
     use crate::domain::{
-        codes::{AllianceCode, OccupationCode},
         demands::{self, DemandContent, Transition},
+        kernel::codes::{AllianceCode, OccupationCode},
     };
     let alliances = alliance::Entity::find()
         .order_by_asc(alliance::Column::Id)
@@ -98,7 +98,7 @@ pub(super) async fn demo_demands(db: &DatabaseConnection) -> anyhow::Result<usiz
                 posted += 1;
                 let step = match (a_index, i, k) {
                     (0, 0, 1) => None,
-                    (1, 0, 1) => Some(Transition::Close(crate::domain::input::one(
+                    (1, 0, 1) => Some(Transition::Close(crate::domain::kernel::input::one(
                         "reason",
                         "岗位已由内部调剂",
                     )?)),

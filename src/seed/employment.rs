@@ -20,9 +20,9 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
 
     use crate::domain::{
-        catalogue::{self, CatalogueEntry},
-        codes::OccupationCode,
         employment::{self, Employer, NewFollowUp, Party},
+        kernel::codes::OccupationCode,
+        training::catalogue::{self, CatalogueEntry},
     };
     let today = Utc::now().date_naive();
     let alliances = alliance::Entity::find()
@@ -224,7 +224,7 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
                 &regulator,
                 *learner_id,
                 target.id,
-                Some(crate::domain::input::one(
+                Some(crate::domain::kernel::input::one(
                     "note",
                     "符合您的培训专业，欢迎投递。",
                 )?),
@@ -272,7 +272,7 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
                     party,
                     rec.id,
                     to,
-                    crate::domain::input::Reason::optional("reason", reason)?,
+                    crate::domain::kernel::input::Reason::optional("reason", reason)?,
                 )
                 .await
                 .map_err(|e| anyhow::anyhow!("demo recommendation outcome: {e}"))?;

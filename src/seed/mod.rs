@@ -15,9 +15,12 @@ use serde::Deserialize;
 use crate::{
     auth::{Actor, Caller, Role, Staff},
     domain::{
-        codes::{CreditCode, RegionCode},
-        learners, organizations,
-        personal::{NationalId, PersonalDataKey, PhoneNumber},
+        kernel::{
+            codes::{CreditCode, RegionCode},
+            personal::{NationalId, PersonalDataKey, PhoneNumber},
+        },
+        network::organizations,
+        people::learners,
     },
 };
 
@@ -57,28 +60,28 @@ fn regulator_of(region: i32) -> Caller {
 /// The demo learner `learner` acting for themself.
 fn learner_self(learner: i32) -> Caller {
     Caller::acting(
-        crate::domain::ids::NodeKey::Learner(learner).to_id().0,
+        crate::domain::kernel::ids::NodeKey::Learner(learner)
+            .to_id()
+            .0,
         Actor::Learner { learner },
     )
     .quietly()
 }
 
-mod cohorts;
+mod certification;
 mod demands;
 mod employment;
-mod evaluation;
 mod orders;
 mod people;
-mod resources;
 mod subsidies;
+mod training;
 
-use cohorts::demo_cohorts;
+use certification::demo_evaluation;
 use demands::{demo_demands, industry_occupations};
 use employment::demo_employment;
-use evaluation::demo_evaluation;
 use orders::demo_orders;
 use people::demo_learners;
-use resources::demo_resources;
+use training::{demo_cohorts, demo_resources};
 
 const DEMO: &str = include_str!("demo.toml");
 
@@ -195,11 +198,11 @@ async fn demo_applications(
             _ => Role::Enterprise,
         };
         let caller = staff(role, org.id);
-        crate::domain::applications::apply(
+        crate::domain::network::applications::apply(
             db,
             &caller,
-            &crate::domain::codes::AllianceCode::parse(&a.alliance)?,
-            Some(crate::domain::input::one("note", &a.note)?),
+            &crate::domain::kernel::codes::AllianceCode::parse(&a.alliance)?,
+            Some(crate::domain::kernel::input::one("note", &a.note)?),
         )
         .await
         .map_err(|e| anyhow::anyhow!("demo application of {}: {e}", a.organization))?;
@@ -475,8 +478,8 @@ async fn ran_between(
 
 /// The seed forms cohorts that began in the past (the demo's history); the API's rules
 /// otherwise.
-fn history_rules() -> crate::domain::cohorts::TrainingRules {
-    crate::domain::cohorts::TrainingRules {
+fn history_rules() -> crate::domain::training::cohorts::TrainingRules {
+    crate::domain::training::cohorts::TrainingRules {
         max_backdate_days: 3_650,
         ..Default::default()
     }

@@ -13,7 +13,7 @@ pub(super) async fn demo_orders(
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
 
     use crate::domain::{
-        codes::{OccupationCode, OccupationPrefix},
+        kernel::codes::{OccupationCode, OccupationPrefix},
         orders::{self, IntentionRules, NewIntention, NewOrder},
     };
     let err = |e: crate::error::AppError| anyhow::anyhow!("demo orders: {e}");

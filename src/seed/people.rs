@@ -72,8 +72,8 @@ pub(super) async fn demo_data_requests(
     key: &PersonalDataKey,
 ) -> anyhow::Result<usize> {
     use crate::domain::{
-        data_requests::{self, Correction, Decision},
-        input::{FromInput, Reason},
+        kernel::input::{FromInput, Reason},
+        people::data_requests::{self, Correction, Decision},
     };
     use entity::{PersonalField, organization};
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};

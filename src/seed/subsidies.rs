@@ -13,10 +13,12 @@ pub(super) async fn demo_claims(
     key: &PersonalDataKey,
 ) -> anyhow::Result<usize> {
     use crate::domain::{
-        catalogue::{self, CatalogueEntry},
-        cohorts::CompletionRule,
-        input::{FromInput, Reason},
+        kernel::input::{FromInput, Reason},
         subsidies::{self, LineDecision, Standard},
+        training::{
+            catalogue::{self, CatalogueEntry},
+            cohorts::CompletionRule,
+        },
     };
     use chrono::Datelike;
     use entity::{CohortStatus, cohort};
@@ -47,7 +49,7 @@ pub(super) async fn demo_claims(
         .await?;
     let mut target = None;
     for c in finished {
-        if !crate::domain::cohorts::class_days_by_cohort(db, &[c.id])
+        if !crate::domain::training::cohorts::class_days_by_cohort(db, &[c.id])
             .await?
             .is_empty()
         {
@@ -69,7 +71,9 @@ pub(super) async fn demo_claims(
         db,
         &regulator,
         CatalogueEntry {
-            occupation: crate::domain::codes::OccupationCode::parse(&target.occupation_code)?,
+            occupation: crate::domain::kernel::codes::OccupationCode::parse(
+                &target.occupation_code,
+            )?,
             level: target.target_level,
             category: entity::CatalogueCategory::SpecialAbility,
             subsidy_fen: 180_000,
@@ -154,7 +158,7 @@ pub(super) async fn demo_claims(
             db,
             &regulator,
             CatalogueEntry {
-                occupation: crate::domain::codes::OccupationCode::parse(occupation)?,
+                occupation: crate::domain::kernel::codes::OccupationCode::parse(occupation)?,
                 level,
                 category: entity::CatalogueCategory::SpecialAbility,
                 subsidy_fen: 120_000,
@@ -213,8 +217,8 @@ async fn earlier_cohort(
     uniform: bool,
 ) -> anyhow::Result<i32> {
     use crate::domain::{
-        codes::{AllianceCode, OccupationCode},
-        cohorts::{self, CohortStep, EnrollmentEnd, NewClassDay, NewCohort},
+        kernel::codes::{AllianceCode, OccupationCode},
+        training::cohorts::{self, CohortStep, EnrollmentEnd, NewClassDay, NewCohort},
     };
     use chrono::Datelike;
     let cohort = cohorts::create(
@@ -307,8 +311,8 @@ async fn earlier_cohort(
 /// evaluations made.
 pub(super) async fn demo_institution_evaluations(db: &DatabaseConnection) -> anyhow::Result<usize> {
     use crate::domain::{
-        credit::{self, Inspected},
-        input::{FromInput, Note, Reason},
+        institutions::credit::{self, Inspected},
+        kernel::input::{FromInput, Note, Reason},
     };
     use entity::{InstitutionStatus, OrganizationKind};
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};

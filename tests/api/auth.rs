@@ -309,8 +309,8 @@ async fn development_keys_are_generated_once_beside_the_database() {
         second.verifier.verify(&token).await.is_ok(),
         "the same secret on the next start"
     );
-    let nid =
-        skillgraph::domain::personal::NationalId::parse("id", "11010519491231002X").expect("id");
+    let nid = skillgraph::domain::kernel::personal::NationalId::parse("id", "11010519491231002X")
+        .expect("id");
     let stored = first.personal_data.encrypt(&nid).expect("encrypt");
     assert_eq!(second.personal_data.decrypt(&stored).expect("decrypt"), nid);
 }
@@ -597,7 +597,7 @@ async fn a_start_with_a_lost_or_wrong_personal_data_key_is_refused_and_changes_n
 
 #[tokio::test]
 async fn the_key_check_is_recorded_once_and_tells_keys_apart() {
-    use skillgraph::domain::personal::{KeyCheck, PersonalDataKey, check_key};
+    use skillgraph::domain::kernel::personal::{KeyCheck, PersonalDataKey, check_key};
     let app = TestApp::demo().await;
     let db = &app.db.db;
     let key = crate::helpers::test_personal_key();

@@ -516,14 +516,14 @@ async fn fixture(app: &TestApp) -> Fixture {
         enterprise_id,
         new_credit_code: {
             let first17 = "91321100MA1XY0001";
-            let check =
-                skillgraph::domain::codes::CreditCode::check_char(first17).expect("alphabet");
+            let check = skillgraph::domain::kernel::codes::CreditCode::check_char(first17)
+                .expect("alphabet");
             format!("{first17}{}", char::from(check))
         },
         import_credit_code: {
             let first17 = "91321100MA1XY0002";
-            let check =
-                skillgraph::domain::codes::CreditCode::check_char(first17).expect("alphabet");
+            let check = skillgraph::domain::kernel::codes::CreditCode::check_char(first17)
+                .expect("alphabet");
             format!("{first17}{}", char::from(check))
         },
         class_day: record.class_day,

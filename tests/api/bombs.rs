@@ -9,7 +9,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 use skillgraph::{
     auth::Role,
-    domain::import::{self, Format},
+    domain::kernel::import::{self, Format},
 };
 use zip::write::SimpleFileOptions;
 
@@ -212,7 +212,7 @@ fn a_hundred_megabyte_csv_line_is_refused_before_it_is_read() {
 fn the_limits_are_what_the_messages_say() {
     let limits = import::Limits::default();
     assert_eq!(limits.columns, 64);
-    assert!(limits.rows > skillgraph::domain::resources::MAX_ITEMS);
+    assert!(limits.rows > skillgraph::domain::training::resources::MAX_ITEMS);
     // A well-formed file within the limits reaches the row checks (here: missing columns).
     let fine = "kind,title\nCOURSE,x\n";
     let errors = import::parse(Format::Csv, fine.as_bytes()).expect_err("missing columns");

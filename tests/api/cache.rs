@@ -383,7 +383,7 @@ async fn a_suspension_forgets_the_public_resource_lists() {
         .expect("a Zhenjiang institution");
     let items = entity::open_resource::Entity::find()
         .filter(entity::open_resource::Column::ProviderId.eq(institution.id))
-        .filter(skillgraph::domain::resources::current())
+        .filter(skillgraph::domain::training::resources::current())
         .count(&app.db.db)
         .await
         .expect("count");

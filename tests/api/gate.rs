@@ -11,7 +11,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 use skillgraph::{
     auth::{Caller, Role},
-    domain::ids::NodeKey,
+    domain::kernel::ids::NodeKey,
 };
 
 use crate::helpers::{TestApp, first_code, who};
@@ -45,7 +45,8 @@ fn provider_caller(org: &organization::Model) -> Caller {
 
 /// A valid national ID number from its first 17 characters.
 fn national_id(first17: &str) -> String {
-    let check = skillgraph::domain::personal::NationalId::check_char(first17).expect("digits");
+    let check =
+        skillgraph::domain::kernel::personal::NationalId::check_char(first17).expect("digits");
     format!("{first17}{check}")
 }
 

@@ -15,7 +15,7 @@ use skillgraph::{
     auth::Caller,
     config::Settings,
     db,
-    domain::personal::PersonalDataKey,
+    domain::kernel::personal::PersonalDataKey,
     graphql::{AppSchema, SchemaLimits, build_schema},
     keys, seed,
 };

@@ -142,8 +142,8 @@ async fn requests_beyond_the_in_flight_limit_are_shed_with_503() {
     let token = crate::auth::token_for("COLLEGE", &college);
     // Hold the college's row (and SQLite's write lock) so that its publication waits in flight.
     let holder = begin_write(server.db()).await.expect("txn");
-    let raw = match skillgraph::domain::ids::NodeKey::parse("id", &college).expect("id") {
-        skillgraph::domain::ids::NodeKey::Organization(id) => id,
+    let raw = match skillgraph::domain::kernel::ids::NodeKey::parse("id", &college).expect("id") {
+        skillgraph::domain::kernel::ids::NodeKey::Organization(id) => id,
         other => panic!("{other:?}"),
     };
     lock_row::<entity::organization::Entity>(&holder, entity::organization::Column::Id, raw)

@@ -308,7 +308,7 @@ async fn a_revoked_token_is_refused_on_http_and_its_socket_is_closed() {
             .expect("the enterprise")
             .id
     };
-    let org = skillgraph::domain::ids::NodeKey::Organization(enterprise)
+    let org = skillgraph::domain::kernel::ids::NodeKey::Organization(enterprise)
         .to_id()
         .0;
     let token_of = |sub: &str, jti: &str| {
@@ -432,7 +432,9 @@ async fn an_organizations_administrator_lists_and_revokes_its_staffs_sign_ins() 
                 .expect("query")
                 .expect("the organization")
                 .id;
-            skillgraph::domain::ids::NodeKey::Organization(id).to_id().0
+            skillgraph::domain::kernel::ids::NodeKey::Organization(id)
+                .to_id()
+                .0
         }
     };
     let ours = org_of("丹阳明视眼镜有限公司").await;
@@ -503,7 +505,9 @@ async fn a_learner_downloads_their_record_as_a_file() {
             .expect("a learner")
             .id
     };
-    let global = skillgraph::domain::ids::NodeKey::Learner(id).to_id().0;
+    let global = skillgraph::domain::kernel::ids::NodeKey::Learner(id)
+        .to_id()
+        .0;
     let token = hs256(&json!({
         "sub": global, "role": "LEARNER", "iss": "skillgraph", "aud": "skillgraph",
         "iat": now(), "exp": now() + 600, "jti": "learner-dl",

@@ -1,7 +1,7 @@
 //! Relay connections: cursors, both directions, stability under inserts, and the limits.
 
 use serde_json::{Value, json};
-use skillgraph::domain::{codes::CreditCode, organizations};
+use skillgraph::domain::{kernel::codes::CreditCode, network::organizations};
 
 use crate::helpers::{TestApp, first_code};
 
@@ -320,7 +320,7 @@ async fn nested_pages_are_slices_of_each_parents_whole_list() {
 #[tokio::test]
 async fn pages_nearest_a_point_walk_every_row_in_distance_order() {
     use sea_orm::{ConnectionTrait, Statement};
-    use skillgraph::domain::geo::Near;
+    use skillgraph::domain::kernel::geo::Near;
 
     let app = TestApp::demo().await;
     let db = &app.db.db;

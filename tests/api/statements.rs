@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use entity::{Industry, MembershipRole, OrganizationKind, alliance, membership, region};
 use sea_orm::{ActiveValue::Set, EntityTrait};
-use skillgraph::domain::{codes::CreditCode, organizations};
+use skillgraph::domain::{kernel::codes::CreditCode, network::organizations};
 
 use crate::helpers::TestApp;
 

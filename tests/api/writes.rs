@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use skillgraph::{
     auth::{Caller, Role},
-    domain::ids::NodeKey,
+    domain::kernel::ids::NodeKey,
 };
 
 use crate::helpers::{TestApp, first_code, who};
@@ -69,8 +69,8 @@ fn gid(key: NodeKey) -> Value {
 /// A learner the college registers now (so it may enrol them).
 async fn fresh_learner(app: &TestApp, college: &Caller, n: usize) -> Value {
     let first17 = format!("32118119960{}{:02}{:03}", 1 + n % 9, 10 + n % 18, 300 + n);
-    let check =
-        skillgraph::domain::personal::NationalId::check_char(&first17[..17]).expect("digits");
+    let check = skillgraph::domain::kernel::personal::NationalId::check_char(&first17[..17])
+        .expect("digits");
     app.data_as(
         college,
         "mutation($i: RegisterLearnerInput!) { registerLearner(input: $i) { id } }",

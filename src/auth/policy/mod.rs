@@ -6,7 +6,7 @@
 //!
 //! One file an area, named as the domain names it: `network` (alliances, organizations,
 //! memberships, applications, invitations), `identity` (sign-ins), `people` (learners, the one
-//! `learner_view`, personal data, data requests, the audit trail), `demand`, `training`
+//! `learner_view`, personal data, data requests, the audit trail), `demands`, `training`
 //! (cohorts, enrolments, records, resources), `subsidies`, `institutions` (evaluations),
 //! `orders`, `certification` (skill evaluation) and `employment`; what every area uses (the
 //! permissions of a role, the region a regulator supervises, aggregate precision) is here.
@@ -20,7 +20,7 @@ use super::{Actor, Role, Viewer};
 use crate::error::{AppError, AppResult};
 
 mod certification;
-mod demand;
+mod demands;
 mod employment;
 mod identity;
 mod institutions;
@@ -31,7 +31,7 @@ mod subsidies;
 mod training;
 
 pub use certification::*;
-pub use demand::*;
+pub use demands::*;
 pub use employment::*;
 pub use identity::*;
 pub use institutions::*;
@@ -169,7 +169,7 @@ pub fn supervise(viewer: &Viewer, region_id: i32) -> AppResult<()> {
     }
 }
 
-/// How exact the aggregates about people are for a viewer (see `domain::disclosure`).
+/// How exact the aggregates about people are for a viewer (see `domain::read::disclosure`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Precision {
     /// Exact figures, any period: regulators.

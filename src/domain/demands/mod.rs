@@ -28,19 +28,22 @@ use sea_orm::{
 use sea_orm::{FromQueryResult, QueryTrait};
 use serde_json::json;
 
-pub use super::geo::Near;
-use super::nested::NestedList;
-use super::{
-    SearchText, audit,
-    codes::{AllianceCode, OccupationCode, OccupationPrefix, RegionCode},
-    page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
+pub use crate::domain::kernel::geo::Near;
+use crate::domain::read::nested::NestedList;
+use crate::domain::{
+    SearchText,
+    kernel::{
+        audit,
+        codes::{AllianceCode, OccupationCode, OccupationPrefix, RegionCode},
+    },
+    read::page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
 };
 use crate::{
     auth::{
         Caller, Viewer,
         policy::{self, DemandVisibility},
     },
-    domain::ids::NodeKey,
+    domain::kernel::ids::NodeKey,
     error::{AppError, AppResult},
 };
 
@@ -411,7 +414,7 @@ pub enum Transition {
     /// DRAFT → OPEN.
     Open,
     /// DRAFT or OPEN → CLOSED, with a reason.
-    Close(crate::domain::input::Reason),
+    Close(crate::domain::kernel::input::Reason),
     /// OPEN → FILLED.
     Fill,
 }

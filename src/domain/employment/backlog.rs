@@ -43,7 +43,7 @@ pub async fn backlog(
         _ => None,
     };
     if let Some(code) = &filter.alliance {
-        let found = crate::domain::alliances::by_code(db, code)
+        let found = crate::domain::network::alliances::by_code(db, code)
             .await?
             .ok_or_else(|| AppError::validation("filter.alliance", "no alliance has this code"))?;
         policy::may_read_alliance_backlog(&scope, found.id)?;
@@ -54,7 +54,7 @@ pub async fn backlog(
         _ => None,
     };
     if let Some(code) = &filter.region {
-        let found = crate::domain::regions::by_code(db, code)
+        let found = crate::domain::network::regions::by_code(db, code)
             .await?
             .ok_or_else(|| AppError::validation("filter.region", "no region has this code"))?;
         policy::may_read_region_backlog(&scope, found.id)?;

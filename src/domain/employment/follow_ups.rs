@@ -31,7 +31,7 @@ pub struct NewFollowUp {
     /// Whether the job is full-time, when employed and known.
     pub full_time: Option<bool>,
     /// A note, if any.
-    pub note: Option<crate::domain::input::Note>,
+    pub note: Option<crate::domain::kernel::input::Note>,
 }
 
 pub(super) fn completion_day(e: &enrollment::Model) -> Option<NaiveDate> {
@@ -83,7 +83,7 @@ pub async fn record_follow_up(
     }
     let note = new
         .note
-        .map(crate::domain::input::Note::into_string)
+        .map(crate::domain::kernel::input::Note::into_string)
         .unwrap_or_default();
     let (employer_id, employer_name) = match (&new.employer, new.employed) {
         (None, true) => {

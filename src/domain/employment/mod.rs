@@ -44,19 +44,21 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{
-    audit,
-    codes::{AllianceCode, RegionCode},
-    geo::Near,
-    learners,
+use crate::domain::{
+    kernel::{
+        audit,
+        codes::{AllianceCode, RegionCode},
+        geo::Near,
+    },
     orders::{Reason, level_rank, round},
+    people::learners,
 };
 use crate::{
     auth::{
         Caller,
         policy::{self, AccessRules, EmploymentScope},
     },
-    domain::ids::NodeKey,
+    domain::kernel::ids::NodeKey,
     error::{AppError, AppResult},
 };
 

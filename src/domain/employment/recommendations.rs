@@ -1,7 +1,7 @@
 //! Recommendations of a demand to a learner, and the outcomes each party may move them to.
 
 use super::*;
-use crate::domain::input::{Note, Reason};
+use crate::domain::kernel::input::{Note, Reason};
 
 /// Recommends an OPEN demand to a learner whose certificate or completed training matches it; the
 /// same learner and demand once only.

@@ -324,7 +324,7 @@ pub async fn decline(
     db: &DatabaseConnection,
     caller: &Caller,
     id: i32,
-    reason: crate::domain::input::Reason,
+    reason: crate::domain::kernel::input::Reason,
 ) -> AppResult<training_order::Model> {
     expire_due(db).await?;
     let order = order_for_provider(db, caller, id).await?;

@@ -37,21 +37,25 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{
-    audit,
-    codes::{AllianceCode, OccupationCode, OccupationPrefix, RegionCode},
-    cohorts::{self, NewCohort},
-    disclosure::{self, Precision},
-    geo::Near,
-    learners,
-    page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
+use crate::domain::{
+    kernel::{
+        audit,
+        codes::{AllianceCode, OccupationCode, OccupationPrefix, RegionCode},
+        geo::Near,
+    },
+    people::learners,
+    read::{
+        disclosure::{self, Precision},
+        page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
+    },
+    training::cohorts::{self, NewCohort},
 };
 use crate::{
     auth::{
         Caller,
         policy::{self, LearnerView, OrderScope},
     },
-    domain::ids::NodeKey,
+    domain::kernel::ids::NodeKey,
     error::{AppError, AppResult},
 };
 

@@ -62,7 +62,7 @@ pub async fn suggestions(
     let exact = prefix.as_str().len() == 10;
     let preferred = schedules_of(intention);
     let today = Utc::now().date_naive();
-    let barred = crate::domain::credit::barred_providers();
+    let barred = crate::domain::institutions::credit::barred_providers();
     let links: Vec<resource_occupation::Model> = resource_occupation::Entity::find()
         .filter(
             Expr::col(resource_occupation::Column::OccupationCode)
@@ -83,7 +83,7 @@ pub async fn suggestions(
     } else {
         open_resource::Entity::find()
             .filter(open_resource::Column::Id.is_in(resource_codes.keys().copied()))
-            .filter(crate::domain::resources::current())
+            .filter(crate::domain::training::resources::current())
             .filter(
                 Expr::col(open_resource::Column::SeatsTaken)
                     .lt(Expr::col(open_resource::Column::Seats)),

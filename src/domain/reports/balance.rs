@@ -250,7 +250,7 @@ pub async fn skills_balance(
             r.try_get("", "n")?,
         ));
     }
-    // People: the atomic cell is occupation × body × quarter (`domain::disclosure`).
+    // People: the atomic cell is occupation × body × quarter (`domain::read::disclosure`).
     let released = disclosure::release(
         precision,
         cells,

@@ -80,7 +80,7 @@ type GroupKey = (
 
 /// Counts certificates in groups: aggregates only, no learner in them. With
 /// [`Precision::Protected`] only atomic cells (issuing organization × occupation × level × year
-/// × status) of at least [`disclosure::MIN_CELL`] certificates count (`domain::disclosure`).
+/// × status) of at least [`disclosure::MIN_CELL`] certificates count (`domain::read::disclosure`).
 pub async fn certificate_stats(
     db: &DatabaseConnection,
     precision: Precision,

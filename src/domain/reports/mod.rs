@@ -25,9 +25,9 @@ use sea_orm::{
     sea_query::{Alias, Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatement},
 };
 
-use super::{
-    codes::{AllianceCode, OccupationPrefix, RegionCode},
-    disclosure::{self, Precision},
+use crate::domain::{
+    kernel::codes::{AllianceCode, OccupationPrefix, RegionCode},
+    read::disclosure::{self, Precision},
 };
 use crate::error::{AppError, AppResult};
 

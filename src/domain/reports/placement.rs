@@ -288,7 +288,7 @@ pub(crate) fn counts_of(row: &sea_orm::QueryResult) -> AppResult<PlacementCounts
 /// With [`Precision::Protected`] the period snaps to whole quarters and the figures are sums of
 /// the atomic cells (quarter × alliance × provider × occupation × cohort kind) of at least
 /// [`disclosure::MIN_CELL`] completers; smaller cells are left out of every figure, so no two
-/// answers can be differenced into one person's outcome (`domain::disclosure`). A group whose
+/// answers can be differenced into one person's outcome (`domain::read::disclosure`). A group whose
 /// cells are all left out is reported as suppressed.
 pub async fn placement_rates(
     db: &DatabaseConnection,

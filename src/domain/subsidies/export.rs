@@ -40,16 +40,18 @@ pub async fn export_rows(
         .await?;
     let ids: Vec<i32> = claims.iter().map(|c| c.id).collect();
     let mut lines = lines_by_claim(db, &ids).await?;
-    let providers = crate::domain::organizations::by_ids(
+    let providers = crate::domain::network::organizations::by_ids(
         db,
         &claims.iter().map(|c| c.provider_id).collect::<Vec<_>>(),
     )
     .await?;
-    let cohorts =
-        crate::domain::cohorts::by_ids(db, &claims.iter().map(|c| c.cohort_id).collect::<Vec<_>>())
-            .await?;
+    let cohorts = crate::domain::training::cohorts::by_ids(
+        db,
+        &claims.iter().map(|c| c.cohort_id).collect::<Vec<_>>(),
+    )
+    .await?;
     let learner_ids: Vec<i32> = lines.values().flatten().map(|l| l.learner_id).collect();
-    let learners = crate::domain::learners::by_ids(db, &learner_ids).await?;
+    let learners = crate::domain::people::learners::by_ids(db, &learner_ids).await?;
     let mut rows = Vec::new();
     for claim in &claims {
         for line in lines.remove(&claim.id).unwrap_or_default() {
@@ -73,7 +75,7 @@ pub async fn export_rows(
                         .unwrap_or_default()
                 ),
                 line.occupation_code.clone(),
-                crate::domain::import::level_name(line.level).to_owned(),
+                crate::domain::kernel::import::level_name(line.level).to_owned(),
                 line.evidence.to_value(),
                 line.amount_fen.to_string(),
                 yuan(line.amount_fen),

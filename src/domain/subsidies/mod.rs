@@ -39,12 +39,11 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{
-    audit, begin_write,
-    cohorts::{CompletionRule, TrainingRules, attendance_shares, held_training},
-    ids::NodeKey,
-    input::Reason,
-    page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
+use crate::domain::{
+    begin_write,
+    kernel::{audit, ids::NodeKey, input::Reason},
+    read::page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
+    training::cohorts::{CompletionRule, TrainingRules, attendance_shares, held_training},
 };
 use crate::{
     auth::{
@@ -59,6 +58,7 @@ mod decisions;
 mod export;
 mod pricing;
 mod reads;
+pub mod supervision;
 
 pub use claims::*;
 pub use decisions::*;

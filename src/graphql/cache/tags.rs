@@ -142,7 +142,7 @@ fn pin(tags: &mut BTreeSet<String>, value: &Value, output: &str, abstract_type: 
     let Some(Value::String(id)) = object.get("id") else {
         return false;
     };
-    let Some((kind, key)) = crate::domain::ids::NodeKey::parts(id) else {
+    let Some((kind, key)) = crate::domain::kernel::ids::NodeKey::parts(id) else {
         return false;
     };
     let Some(tables) = tables(&kind).filter(|_| abstract_type || kind == output) else {

@@ -11,8 +11,8 @@ use crate::graphql::{
     },
 };
 use crate::{
-    domain::evaluation::{self, NewSession, ResultRow, ResultsError},
-    domain::input::{self, Reason},
+    domain::certification::{self, NewSession, ResultRow, ResultsError},
+    domain::kernel::input::{self, Reason},
     error::{AppError, AppResult},
 };
 
@@ -20,10 +20,10 @@ use super::report;
 
 /// Assessment bodies, sessions, candidates, results and certificates.
 #[derive(Default)]
-pub struct EvaluationMutation;
+pub struct CertificationMutation;
 
 #[Object]
-impl EvaluationMutation {
+impl CertificationMutation {
     /// Files an organization as an assessment body with its scope (the regulator of its region);
     /// filing again replaces the scope and makes it ACTIVE.
     async fn file_assessment_body(
@@ -45,7 +45,7 @@ impl EvaluationMutation {
             })
             .collect::<AppResult<Vec<_>>>()?;
         Ok(AssessmentBody(
-            evaluation::file_body(
+            certification::file_body(
                 &*api.db.turn().await?,
                 &caller(ctx),
                 org,
@@ -69,7 +69,7 @@ impl EvaluationMutation {
         let org = NodeKey::organization("input.organization", &input.organization)?;
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(AssessmentBody(
-            evaluation::set_body_status(
+            certification::set_body_status(
                 &*api.db.turn().await?,
                 &caller(ctx),
                 org,
@@ -98,7 +98,7 @@ impl EvaluationMutation {
             capacity: input.capacity,
         };
         Ok(AssessmentSession(
-            evaluation::schedule_session(&*api.db.turn().await?, &caller(ctx), new).await?,
+            certification::schedule_session(&*api.db.turn().await?, &caller(ctx), new).await?,
         ))
     }
 
@@ -114,7 +114,7 @@ impl EvaluationMutation {
         let session = NodeKey::session("input.session", &input.session)?;
         let learner = NodeKey::learner("input.learner", &input.learner)?;
         Ok(Candidate(
-            evaluation::register_candidate(
+            certification::register_candidate(
                 &*api.db.turn().await?,
                 &caller(ctx),
                 session,
@@ -149,7 +149,8 @@ impl EvaluationMutation {
                 })
             })
             .collect::<AppResult<Vec<_>>>()?;
-        match evaluation::record_results(&*api.db.turn().await?, &caller(ctx), session, rows).await
+        match certification::record_results(&*api.db.turn().await?, &caller(ctx), session, rows)
+            .await
         {
             Ok(saved) => Ok(AssessmentSession(saved)),
             Err(ResultsError::App(e)) => Err(e.into()),
@@ -178,7 +179,7 @@ impl EvaluationMutation {
         let api = api(ctx)?;
         let session = NodeKey::session("input.session", &input.session)?;
         let issued =
-            evaluation::publish_results(&*api.db.turn().await?, &caller(ctx), session).await?;
+            certification::publish_results(&*api.db.turn().await?, &caller(ctx), session).await?;
         Ok(issued.into_iter().map(Certificate).collect())
     }
 
@@ -193,7 +194,7 @@ impl EvaluationMutation {
         let id = NodeKey::certificate("input.certificate", &input.certificate)?;
         let reason = input::one::<Reason>("input.reason", &input.reason)?;
         Ok(Certificate(
-            evaluation::revoke_certificate(&*api.db.turn().await?, &caller(ctx), id, reason)
+            certification::revoke_certificate(&*api.db.turn().await?, &caller(ctx), id, reason)
                 .await?,
         ))
     }

@@ -9,7 +9,7 @@ use crate::graphql::{
 };
 use crate::{
     domain::demands::{self, Transition},
-    domain::input::{self, Reason},
+    domain::kernel::input::{self, Reason},
     events::Event,
 };
 

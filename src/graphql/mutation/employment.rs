@@ -1,7 +1,7 @@
 //! `Mutation`: the employment service: recommendations, outcomes, follow-ups and the catalogue review.
 
-use crate::domain::catalogue;
-use crate::domain::input::{Note, Reason};
+use crate::domain::kernel::input::{Note, Reason};
+use crate::domain::training::catalogue;
 use async_graphql::{Context, Object};
 
 use crate::domain::employment::{self, Party};

@@ -3,8 +3,8 @@
 use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::domain::{
-    credit::{self, Inspected},
-    input::{self, Note, Reason},
+    institutions::credit::{self, Inspected},
+    kernel::input::{self, Note, Reason},
 };
 use crate::graphql::{
     context::{api, caller},
@@ -14,10 +14,10 @@ use crate::graphql::{
 
 /// Institution evaluations.
 #[derive(Default)]
-pub struct CreditMutation;
+pub struct InstitutionsMutation;
 
 #[Object]
-impl CreditMutation {
+impl InstitutionsMutation {
     /// Evaluates a training institution (the REGULATOR of its region): scores the three inspected
     /// dimensions 0 to 100, computes the training results from the graph and proposes credit
     /// stars and a standing. The evaluation is PROPOSED (a PROPOSED one before it is

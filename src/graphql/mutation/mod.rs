@@ -1,24 +1,22 @@
 //! The mutation root. Every mutation is authorized by `auth::policy` inside the domain function it
 //! calls, runs in one transaction with its audit event, and changes nothing when it fails.
 //!
-//! One module per area, each an object of its own with its input types beside its resolvers,
-//! merged into `Mutation` in this order (the order of the SDL):
-//! members, demands, cohorts, resources, evaluation, orders, employment, learners, records,
-//! subsidies, institution evaluations (credit), onboarding.
+//! One module per area, each with objects of its own and its input types beside its resolvers,
+//! merged into `Mutation` in the order of the published SDL: network (members), demands,
+//! training (cohorts, resources), certification, orders, employment, people, training (records),
+//! subsidies, institutions, network (onboarding).
 
-mod cohorts;
-pub(crate) use cohorts::training_rules;
 mod certification;
 mod demands;
 mod employment;
 mod institutions;
-mod learners;
-mod members;
-mod onboarding;
+mod network;
 mod orders;
-mod records;
-mod resources;
+mod people;
 mod subsidies;
+mod training;
+
+pub(crate) use training::training_rules;
 
 use async_graphql::Context;
 
@@ -29,33 +27,33 @@ use crate::error::AppError;
 #[derive(async_graphql::MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
-    members::MembersMutation,
+    network::MembersMutation,
     demands::DemandsMutation,
-    cohorts::CohortsMutation,
-    resources::ResourcesMutation,
-    certification::EvaluationMutation,
+    training::CohortsMutation,
+    training::ResourcesMutation,
+    certification::CertificationMutation,
     orders::OrdersMutation,
     employment::EmploymentMutation,
-    learners::LearnersMutation,
-    learners::DataRequestsMutation,
-    records::RecordsMutation,
+    people::LearnersMutation,
+    people::DataRequestsMutation,
+    training::RecordsMutation,
     subsidies::SubsidiesMutation,
-    institutions::CreditMutation,
-    onboarding::OnboardingMutation,
+    institutions::InstitutionsMutation,
+    network::OnboardingMutation,
 );
 
 /// A spreadsheet a client sent: its bytes out of `input.contentBase64`, in the reader's format.
 fn upload(
-    format: resources::ImportFormat,
+    format: training::ImportFormat,
     content_base64: &str,
-) -> crate::error::AppResult<(crate::domain::import::Format, Vec<u8>)> {
+) -> crate::error::AppResult<(crate::domain::kernel::import::Format, Vec<u8>)> {
     use base64::Engine;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(content_base64.trim())
         .map_err(|_| AppError::validation("input.contentBase64", "not base64"))?;
     let format = match format {
-        resources::ImportFormat::Csv => crate::domain::import::Format::Csv,
-        resources::ImportFormat::Xlsx => crate::domain::import::Format::Xlsx,
+        training::ImportFormat::Csv => crate::domain::kernel::import::Format::Csv,
+        training::ImportFormat::Xlsx => crate::domain::kernel::import::Format::Xlsx,
     };
     Ok((format, bytes))
 }
@@ -64,11 +62,11 @@ fn upload(
 /// `input.contentBase64.row[N]`.
 fn import_refused(
     ctx: &Context<'_>,
-    error: crate::domain::import::ImportError,
+    error: crate::domain::kernel::import::ImportError,
 ) -> async_graphql::Error {
     match error {
-        crate::domain::import::ImportError::App(e) => e.into(),
-        crate::domain::import::ImportError::Rows(rows) => report(
+        crate::domain::kernel::import::ImportError::App(e) => e.into(),
+        crate::domain::kernel::import::ImportError::Rows(rows) => report(
             ctx,
             rows.into_iter()
                 .map(|r| {

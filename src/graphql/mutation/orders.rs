@@ -9,7 +9,7 @@ use crate::graphql::{
     types::{Schedule, SkillLevel, TrainingIntention, TrainingOrder},
 };
 use crate::{
-    domain::input::{self, Reason},
+    domain::kernel::input::{self, Reason},
     domain::orders::{self, IntentionRules, NewIntention, NewOrder},
     error::{AppError, AppResult},
     events::Event,

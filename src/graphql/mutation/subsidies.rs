@@ -9,9 +9,9 @@ use crate::graphql::{
 };
 use crate::{
     domain::{
-        cohorts::CompletionRule,
-        input::{self, Reason, Text},
+        kernel::input::{self, Reason, Text},
         subsidies::{self, LineDecision, Standard},
+        training::cohorts::CompletionRule,
     },
     error::AppError,
 };
@@ -67,7 +67,7 @@ impl SubsidiesMutation {
             .data_opt::<CompletionRule>()
             .copied()
             .unwrap_or_default();
-        let training = super::cohorts::training_rules(ctx);
+        let training = super::training_rules(ctx);
         let (claim, _) = subsidies::submit(
             &*api.db.turn().await?,
             &caller(ctx),

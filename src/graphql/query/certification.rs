@@ -14,15 +14,15 @@ use crate::graphql::{
         CertificateVerification, page_request,
     },
 };
-use crate::{auth::policy, domain::evaluation};
+use crate::{auth::policy, domain::certification};
 
 /// Assessment sessions, certificate verification and statistics.
 #[derive(Default)]
-pub struct EvaluationQuery;
+pub struct CertificationQuery;
 
 /// Assessment sessions, certificate verification and statistics.
 #[Object]
-impl EvaluationQuery {
+impl CertificationQuery {
     /// The training and evaluation map: assessment sessions across alliances (SCHEDULED unless
     /// `filter.statuses` says otherwise), by date unless told.
     #[expect(
@@ -50,7 +50,7 @@ impl EvaluationQuery {
         let filter = filter.unwrap_or_default().into_domain()?;
         let order = order_by.unwrap_or_default();
         let descending = order.direction == crate::graphql::types::SortDirection::Desc;
-        let page = evaluation::list_sessions(
+        let page = certification::list_sessions(
             &*api.db.turn().await?,
             &filter,
             order.field.into(),
@@ -61,7 +61,7 @@ impl EvaluationQuery {
         let db = api.db.clone();
         let total = TotalCount::deferred(move || {
             let (db, filter) = (db.clone(), filter.clone());
-            async move { evaluation::count_sessions(&*db.turn().await?, &filter).await }.boxed()
+            async move { certification::count_sessions(&*db.turn().await?, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, AssessmentSession))
     }
@@ -75,7 +75,7 @@ impl EvaluationQuery {
         #[graphql(desc = "The 22-character certificate number.")] number: String,
     ) -> async_graphql::Result<CertificateVerification> {
         Ok(CertificateVerification(
-            evaluation::verify(&*api(ctx)?.db.turn().await?, &number).await?,
+            certification::verify(&*api(ctx)?.db.turn().await?, &number).await?,
         ))
     }
 

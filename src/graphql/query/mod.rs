@@ -1,14 +1,18 @@
 //! The query root: entry points into the graph. Every list is across all alliances and regions
 //! unless a filter narrows it.
 //!
-//! One module per area, each an object of its own, merged into `Query` in this order (the order
-//! of the SDL): graph, training, evaluation, orders, people, employment, levels.
+//! One module per area, each with an object of its own, merged into `Query` in the order of the
+//! published SDL: network, occupations, demands, training, certification, orders, people,
+//! applications (network), identity, employment, the skill-level ladder (occupations),
+//! subsidies, institutions, the claim export (subsidies).
 
 mod certification;
+mod demands;
 mod employment;
-mod graph;
-mod levels;
-mod onboarding;
+mod identity;
+mod institutions;
+mod network;
+mod occupations;
 mod orders;
 mod people;
 mod subsidies;
@@ -34,15 +38,20 @@ const MAX_NODES: usize = super::ids::MOST_IDS;
 #[derive(async_graphql::MergedObject, Default)]
 #[graphql(name = "QueryFields")]
 pub struct QueryRoot(
-    graph::GraphQuery,
+    network::NetworkQuery,
+    occupations::OccupationsQuery,
+    demands::DemandsQuery,
     training::TrainingQuery,
-    certification::EvaluationQuery,
+    certification::CertificationQuery,
     orders::OrdersQuery,
     people::PeopleQuery,
-    onboarding::OnboardingQuery,
+    network::ApplicationsQuery,
+    identity::IdentityQuery,
     employment::EmploymentQuery,
-    levels::LevelsQuery,
+    occupations::LevelsQuery,
     subsidies::SubsidiesQuery,
+    institutions::InstitutionsQuery,
+    subsidies::ClaimExportQuery,
 );
 
 // The query root of the public schema (its description is the SDL's).

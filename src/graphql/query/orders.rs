@@ -12,8 +12,8 @@ use crate::graphql::{
 };
 use crate::{
     auth::policy,
-    domain::input,
-    domain::{codes::RegionCode, orders},
+    domain::kernel::input,
+    domain::{kernel::codes::RegionCode, orders},
     error::AppError,
 };
 
@@ -94,7 +94,7 @@ impl OrdersQuery {
         let region = input::optional::<RegionCode>("region", region.as_deref())?;
         let occupation = occupation
             .map(|o| {
-                crate::domain::codes::OccupationPrefix::parse(&o)
+                crate::domain::kernel::codes::OccupationPrefix::parse(&o)
                     .map_err(|e| AppError::validation("occupation", e))
             })
             .transpose()?;

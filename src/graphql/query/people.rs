@@ -14,8 +14,11 @@ use crate::graphql::{
 };
 use crate::{
     auth::policy,
-    domain::input,
-    domain::{audit, data_requests, learners},
+    domain::kernel::input,
+    domain::{
+        kernel::audit,
+        people::{data_requests, learners},
+    },
 };
 
 /// The viewer, learners and the audit trail.
@@ -42,7 +45,7 @@ impl PeopleQuery {
     ) -> async_graphql::Result<async_graphql::Json<serde_json::Value>> {
         let api = api(ctx)?;
         Ok(async_graphql::Json(
-            crate::domain::my_data::export(
+            crate::domain::people::my_data::export(
                 &*api.db.turn().await?,
                 &caller(ctx),
                 &api.personal_data,

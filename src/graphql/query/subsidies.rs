@@ -1,18 +1,17 @@
-//! `Query`: subsidy standards, claims and their export for the finance system, the regulator's
-//! supervision of claims, and institution evaluations.
+//! `Query`: subsidy standards, claims and their export for the finance system, and the
+//! regulator's supervision of claims.
 
 use async_graphql::{Context, Enum, Object};
 use base64::Engine;
 use futures_util::FutureExt;
 
-use crate::domain::{credit, input, subsidies, supervision};
+use crate::domain::{kernel::input, subsidies, subsidies::supervision};
 use crate::graphql::{
     connection::{Connection, TotalCount},
     context::{api, caller},
     types::{
-        ExportFile, InstitutionEvaluation, InstitutionEvaluationFilter, SubsidyClaim,
-        SubsidyClaimFilter, SubsidyStandard, SubsidySupervision, SubsidySupervisionFilter,
-        page_request,
+        ExportFile, SubsidyClaim, SubsidyClaimFilter, SubsidyStandard, SubsidySupervision,
+        SubsidySupervisionFilter, page_request,
     },
 };
 
@@ -25,11 +24,11 @@ pub enum ExportFormat {
     Xlsx,
 }
 
-/// Subsidy standards and claims.
+/// Subsidy standards and claims, and the regulator's supervision of claims.
 #[derive(Default)]
 pub struct SubsidiesQuery;
 
-/// Subsidy standards and claims.
+/// Subsidy standards and claims, and the regulator's supervision of claims.
 #[Object]
 impl SubsidiesQuery {
     /// A region's subsidy standards, newest year first (public: they are the bureau's policy).
@@ -39,8 +38,9 @@ impl SubsidiesQuery {
         #[graphql(desc = "The region's code (GB/T 2260).")] region: String,
     ) -> async_graphql::Result<Vec<SubsidyStandard>> {
         let api = api(ctx)?;
-        let code: crate::domain::codes::RegionCode = input::one("region", &region)?;
-        let Some(found) = crate::domain::regions::by_code(&*api.db.turn().await?, &code).await?
+        let code: crate::domain::kernel::codes::RegionCode = input::one("region", &region)?;
+        let Some(found) =
+            crate::domain::network::regions::by_code(&*api.db.turn().await?, &code).await?
         else {
             return Ok(vec![]);
         };
@@ -92,9 +92,9 @@ impl SubsidiesQuery {
         let api = api(ctx)?;
         let region_id = match region {
             Some(raw) => {
-                let code: crate::domain::codes::RegionCode = input::one("region", &raw)?;
+                let code: crate::domain::kernel::codes::RegionCode = input::one("region", &raw)?;
                 Some(
-                    crate::domain::regions::by_code(&*api.db.turn().await?, &code)
+                    crate::domain::network::regions::by_code(&*api.db.turn().await?, &code)
                         .await?
                         .ok_or_else(|| {
                             crate::error::AppError::validation("region", "no region has this code")
@@ -113,36 +113,15 @@ impl SubsidiesQuery {
             rows,
         })
     }
+}
 
-    /// Institution evaluations, newest first, proposed ones included: a REGULATOR's those of its
-    /// region, a TRAINING_INSTITUTION its own (SYSTEM_ADMIN: all). `filter: {statuses:
-    /// [PROPOSED]}` is the regulator's list to confirm. A confirmed evaluation is also public,
-    /// as `Organization.creditEvaluation`.
-    async fn institution_evaluations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<InstitutionEvaluationFilter>,
-        #[graphql(
-            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
-        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<Connection<InstitutionEvaluation>> {
-        let api = api(ctx)?;
-        let caller = caller(ctx);
-        let request = page_request(first, after, last, before)?;
-        let filter = filter.unwrap_or_default().into_domain()?;
-        let page = credit::list(&*api.db.turn().await?, &caller, &filter, &request).await?;
-        let db = api.db.clone();
-        let total = TotalCount::deferred(move || {
-            let (db, caller, filter) = (db.clone(), caller.clone(), filter.clone());
-            async move { credit::count(&*db.turn().await?, &caller, &filter).await }.boxed()
-        });
-        Ok(Connection::from_page(page, total, InstitutionEvaluation))
-    }
+/// The export of claim lines for the finance system.
+#[derive(Default)]
+pub struct ClaimExportQuery;
 
+/// The export of claim lines for the finance system.
+#[Object]
+impl ClaimExportQuery {
     /// The claim lines the caller may see, one row each, as a CSV or XLSX file for the finance
     /// system (claim, line, provider, cohort, learner by ID and masked name, occupation, level,
     /// evidence, amount in fen and CNY, status, payment reference, paid at).

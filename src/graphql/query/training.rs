@@ -3,7 +3,7 @@
 use async_graphql::{Context, Object};
 use futures_util::FutureExt;
 
-use crate::domain::{catalogue, cohorts, resources};
+use crate::domain::training::{catalogue, cohorts, resources};
 use crate::graphql::{
     connection::{Connection, TotalCount},
     context::api,

@@ -6,8 +6,8 @@ use entity::alliance;
 use super::{Industry, Membership, MembershipRole, OrganizationKind, Region, SortDirection};
 use crate::graphql::nested;
 use crate::{
-    domain::alliances::{self, AllianceOrderField as DomainOrderField},
-    domain::input,
+    domain::kernel::input,
+    domain::network::alliances::{self, AllianceOrderField as DomainOrderField},
     error::{AppError, AppResult},
     graphql::{connection::Connection, context::api, ids::NodeKey},
 };
@@ -163,7 +163,7 @@ impl AllianceFilter {
 
 /// What alliances can be ordered by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[graphql(remote = "crate::domain::alliances::AllianceOrderField")]
+#[graphql(remote = "crate::domain::network::alliances::AllianceOrderField")]
 pub enum AllianceOrderField {
     /// The public code.
     #[default]

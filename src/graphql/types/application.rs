@@ -7,7 +7,7 @@ use entity::membership_application as application;
 
 use super::{Alliance, Organization};
 use crate::{
-    domain::{applications, input},
+    domain::{kernel::input, network::applications},
     error::{AppError, AppResult},
     graphql::{context::api, ids::NodeKey},
 };
@@ -126,7 +126,7 @@ impl MembershipApplication {
             graphql::context::{api, caller},
         };
         Ok(
-            domain::applications::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
+            domain::network::applications::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
                 .await?
                 .map(Self),
         )

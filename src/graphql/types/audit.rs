@@ -4,7 +4,7 @@ use entity::audit_event;
 
 use super::Organization;
 use crate::{
-    domain::audit::AuditFilter as DomainFilter,
+    domain::kernel::audit::AuditFilter as DomainFilter,
     error::{AppError, AppResult},
     graphql::{context::api, ids::NodeKey},
 };
@@ -133,7 +133,7 @@ impl AuditEvent {
             graphql::context::{api, caller},
         };
         Ok(match policy::read_audit_trail(&caller(ctx).viewer) {
-            Ok(scope) => domain::audit::by_id(&*api(ctx)?.db.turn().await?, scope, id)
+            Ok(scope) => domain::kernel::audit::by_id(&*api(ctx)?.db.turn().await?, scope, id)
                 .await?
                 .map(Self),
             Err(_) => None,

@@ -8,10 +8,10 @@ use super::{
     Alliance, Learner, Location, Occupation, Organization, Region, SkillLevel, SortDirection,
 };
 use crate::{
-    domain::input,
+    domain::kernel::input,
     domain::{
-        evaluation::{self, SessionFilter as DomainSessionFilter},
-        geo::Near,
+        certification::{self, SessionFilter as DomainSessionFilter},
+        kernel::geo::Near,
         reports::StatsFilter as DomainStatsFilter,
     },
     error::{AppError, AppResult},
@@ -238,7 +238,7 @@ impl AssessmentSession {
         let api = api(ctx)?;
         let viewer = caller(ctx).viewer;
         crate::auth::policy::may_see_candidates(
-            evaluation::may_see_candidates(&*api.db.turn().await?, &viewer, &self.0).await?,
+            certification::may_see_candidates(&*api.db.turn().await?, &viewer, &self.0).await?,
         )?;
         let rows = api
             .loaders
@@ -294,7 +294,7 @@ impl Candidate {
 
     /// Passed: both scores at least 60.
     async fn passed(&self) -> bool {
-        evaluation::passes(self.0.theory_score, self.0.practical_score)
+        certification::passes(self.0.theory_score, self.0.practical_score)
     }
 
     /// When the learner registered.
@@ -364,7 +364,7 @@ impl Certificate {
 
 /// What anyone may learn of a certificate by its number: no personal data but the holder's
 /// masked name.
-pub struct CertificateVerification(pub evaluation::Verification);
+pub struct CertificateVerification(pub certification::Verification);
 
 /// The answer to `verifyCertificate`.
 #[Object]
@@ -483,7 +483,7 @@ impl AssessmentSessionFilter {
 
 /// What sessions can be ordered by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[graphql(remote = "crate::domain::evaluation::SessionOrderField")]
+#[graphql(remote = "crate::domain::certification::SessionOrderField")]
 pub enum AssessmentSessionOrderField {
     /// The exam day.
     #[default]
@@ -628,7 +628,7 @@ impl Candidate {
         };
         let loaders = &api(ctx)?.loaders;
         let db = &api(ctx)?.db;
-        let found = domain::evaluation::candidate_by_id(&*db.turn().await?, id).await?;
+        let found = domain::certification::candidate_by_id(&*db.turn().await?, id).await?;
         Ok(match found {
             Some(c) => {
                 let session = loaders
@@ -636,7 +636,7 @@ impl Candidate {
                     .load_one(c.session_id)
                     .await?
                     .ok_or_else(|| AppError::internal("a candidate without its session"))?;
-                domain::evaluation::may_see_candidates(
+                domain::certification::may_see_candidates(
                     &*db.turn().await?,
                     &caller(ctx).viewer,
                     &session,
@@ -656,7 +656,8 @@ impl Certificate {
         id: i32,
     ) -> async_graphql::Result<Option<Self>> {
         use crate::{domain, graphql::context::api};
-        let found = domain::evaluation::certificate_by_id(&*api(ctx)?.db.turn().await?, id).await?;
+        let found =
+            domain::certification::certificate_by_id(&*api(ctx)?.db.turn().await?, id).await?;
         Ok(match found {
             // A certificate is shown with the full learner only; anyone verifies one by
             // its number instead.

@@ -7,8 +7,8 @@ use super::{Alliance, Demand, Learner, Occupation, Organization, SkillLevel};
 use crate::graphql::nested;
 use crate::{
     auth::policy,
-    domain::input,
-    domain::{cohorts::CohortFilter as DomainFilter, demands},
+    domain::kernel::input,
+    domain::{demands, training::cohorts::CohortFilter as DomainFilter},
     error::{AppError, AppResult},
     graphql::{
         connection::Connection,

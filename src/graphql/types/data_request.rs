@@ -116,8 +116,8 @@ pub struct DataRequestFilter {
 
 impl DataRequestFilter {
     /// The domain filter.
-    pub fn into_domain(self) -> AppResult<crate::domain::data_requests::DataRequestFilter> {
-        Ok(crate::domain::data_requests::DataRequestFilter {
+    pub fn into_domain(self) -> AppResult<crate::domain::people::data_requests::DataRequestFilter> {
+        Ok(crate::domain::people::data_requests::DataRequestFilter {
             statuses: self
                 .statuses
                 .unwrap_or_default()
@@ -140,7 +140,7 @@ impl DataRequest {
             graphql::context::{api, caller},
         };
         Ok(
-            domain::data_requests::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
+            domain::people::data_requests::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
                 .await?
                 .map(Self),
         )

@@ -5,11 +5,11 @@ use entity::demand;
 
 use super::{Alliance, Location, Occupation, Organization, Region, SkillLevel, SortDirection};
 use crate::{
-    domain::input,
+    domain::kernel::input,
     domain::{
         SearchText,
-        codes::AllianceCode,
         demands::{self, DemandContent},
+        kernel::codes::AllianceCode,
     },
     error::{AppError, AppResult},
     graphql::{context::api, ids::NodeKey},

@@ -8,7 +8,7 @@ use entity::{follow_up, recommendation};
 use super::{Cohort, Demand, Enrollment, Learner, Organization, SuggestionReason};
 use crate::{
     domain::employment,
-    domain::input,
+    domain::kernel::input,
     error::{AppError, AppResult},
     graphql::{context::api, ids::NodeKey},
 };

@@ -6,7 +6,7 @@ use entity::institution_evaluation;
 use super::{InstitutionStatus, Organization};
 use crate::{
     auth::policy,
-    domain::credit,
+    domain::institutions::credit,
     error::{AppError, AppResult},
     graphql::{
         context::{api, caller},
@@ -181,7 +181,7 @@ impl InstitutionEvaluation {
             self.0.institution_id,
             self.0.region_id,
             u64::try_from(self.0.ended_enrollments).unwrap_or(0)
-                >= crate::domain::disclosure::MIN_CELL,
+                >= crate::domain::read::disclosure::MIN_CELL,
         )
     }
 }
@@ -224,7 +224,7 @@ impl InstitutionEvaluation {
             graphql::context::{api, caller},
         };
         Ok(
-            domain::credit::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
+            domain::institutions::credit::by_id(&*api(ctx)?.db.turn().await?, &caller(ctx), id)
                 .await?
                 .map(Self),
         )

@@ -7,7 +7,7 @@ use entity::learner;
 use super::{Organization, Region, SkillLevel};
 use crate::{
     auth::policy,
-    domain::learners,
+    domain::people::learners,
     error::AppError,
     graphql::{
         context::{api, caller},

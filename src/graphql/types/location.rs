@@ -68,7 +68,7 @@ impl Location {
 
     /// Kilometres from a point; `None` where this point is not known.
     pub fn distance(&self, latitude: f64, longitude: f64) -> AppResult<Option<f64>> {
-        crate::domain::geo::distance_from("latitude", latitude, longitude, self.point)
+        crate::domain::kernel::geo::distance_from("latitude", latitude, longitude, self.point)
     }
 }
 

@@ -87,7 +87,7 @@ pub use supervision::{
 };
 pub use viewer::{Permission, Role, Viewer};
 
-use crate::{domain::page::PageRequest, error::AppResult};
+use crate::{domain::read::page::PageRequest, error::AppResult};
 
 /// Relay paging arguments, validated.
 pub(crate) fn page_request(

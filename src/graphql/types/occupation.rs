@@ -3,7 +3,7 @@ use entity::occupation;
 
 use crate::graphql::nested;
 use crate::{
-    domain::input,
+    domain::kernel::input,
     domain::{SearchText, occupations},
     error::{AppError, AppResult},
     graphql::ids::NodeKey,

@@ -6,8 +6,8 @@ use entity::organization;
 use super::{Alliance, Membership, OrganizationKind, Region, SortDirection};
 use crate::graphql::nested;
 use crate::{
-    domain::input,
-    domain::{SearchText, organizations},
+    domain::kernel::input,
+    domain::{SearchText, network::organizations},
     error::{AppError, AppResult},
     graphql::{context::api, ids::NodeKey},
 };
@@ -256,7 +256,7 @@ impl OrganizationFilter {
 
 /// What organizations can be ordered by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[graphql(remote = "crate::domain::organizations::OrganizationOrderField")]
+#[graphql(remote = "crate::domain::network::organizations::OrganizationOrderField")]
 pub enum OrganizationOrderField {
     /// The Chinese name, by Unicode code point.
     #[default]

@@ -146,7 +146,7 @@ impl ClassDay {
     ) -> async_graphql::Result<Option<Self>> {
         use crate::{domain, graphql::context::api};
         Ok(
-            domain::cohorts::class_day_by_id(&*api(ctx)?.db.turn().await?, id)
+            domain::training::cohorts::class_day_by_id(&*api(ctx)?.db.turn().await?, id)
                 .await?
                 .map(Self),
         )

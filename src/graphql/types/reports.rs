@@ -6,7 +6,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object};
 
 use super::{Alliance, CohortKind, Occupation, Organization, Region, employment::organization};
 use crate::{
-    domain::input,
+    domain::kernel::input,
     error::{AppError, AppResult},
     graphql::{context::api, ids::NodeKey},
 };

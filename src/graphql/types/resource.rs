@@ -5,11 +5,13 @@ use entity::{catalogue_item, open_resource, training_plan};
 
 use super::{Location, Occupation, Organization, Region, SkillLevel, SortDirection};
 use crate::{
-    domain::input,
+    domain::kernel::input,
     domain::{
-        catalogue::{CatalogueFilter as DomainCatalogueFilter, PlanFilter as DomainPlanFilter},
-        geo::Near,
-        resources::{self, ItemInput, ResourceFilter as DomainFilter},
+        kernel::geo::Near,
+        training::{
+            catalogue::{CatalogueFilter as DomainCatalogueFilter, PlanFilter as DomainPlanFilter},
+            resources::{self, ItemInput, ResourceFilter as DomainFilter},
+        },
     },
     error::{AppError, AppResult},
     graphql::{context::api, ids::NodeKey, types::demand::NearInput},
@@ -439,7 +441,7 @@ impl OpenResourceFilter {
 
 /// What published resources can be ordered by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[graphql(remote = "crate::domain::resources::ResourceOrderField")]
+#[graphql(remote = "crate::domain::training::resources::ResourceOrderField")]
 pub enum OpenResourceOrderField {
     /// First day.
     #[default]

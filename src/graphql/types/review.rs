@@ -1,6 +1,6 @@
 //! The catalogue review in the graph: which subsidised items and providers fall short.
 
-use crate::domain::catalogue;
+use crate::domain::training::catalogue;
 use async_graphql::{Context, InputObject, Object};
 
 use super::{CatalogueItem, Organization, Region, employment::organization};

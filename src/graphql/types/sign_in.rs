@@ -6,7 +6,7 @@ use entity::sign_in;
 
 use super::Organization;
 use crate::{
-    domain::sign_ins,
+    domain::identity::sign_ins,
     error::AppResult,
     graphql::{context::api, ids::NodeKey},
 };

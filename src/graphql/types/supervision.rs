@@ -6,9 +6,9 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use super::{Alliance, ClaimLine, ClaimLineStatus, Cohort, Learner, Organization, Region};
 use crate::{
     domain::{
-        codes::AllianceCode,
-        input, subsidies,
-        supervision::{self, FlagKind, SupervisionFilter},
+        kernel::{codes::AllianceCode, input},
+        subsidies,
+        subsidies::supervision::{self, FlagKind, SupervisionFilter},
     },
     error::{AppError, AppResult},
     graphql::{
@@ -39,7 +39,7 @@ impl SubsidySupervisionFilter {
             Some(raw) => {
                 let code: AllianceCode = input::one("filter.alliance", &raw)?;
                 Some(
-                    crate::domain::alliances::by_code(&*api(ctx)?.db.turn().await?, &code)
+                    crate::domain::network::alliances::by_code(&*api(ctx)?.db.turn().await?, &code)
                         .await?
                         .map_or(0, |a| a.id),
                 )
@@ -140,7 +140,7 @@ impl SupervisionRow {
 
 /// What a supervision flag points at.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "crate::domain::supervision::FlagKind")]
+#[graphql(remote = "crate::domain::subsidies::supervision::FlagKind")]
 pub enum SupervisionFlagKind {
     /// Every learner claimed for in the cohort (three or more) has the same attendance: the same
     /// class days and, where recorded, the same sign-in minutes.

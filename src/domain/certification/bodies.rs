@@ -1,0 +1,181 @@
+//! Assessment bodies: filing one, and its status.
+
+use super::*;
+
+/// Files (or re-files) an organization as an assessment body, with its scope, by the regulator of
+/// its region. Re-filing replaces the scope and makes the body ACTIVE.
+pub async fn file_body(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    organization_id: i32,
+    body_type: BodyType,
+    body_code: &str,
+    site_serial: &str,
+    scope: Vec<(OccupationCode, SkillLevel)>,
+) -> AppResult<assessment_body::Model> {
+    let org = organization::Entity::find_by_id(organization_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("organization"))?;
+    policy::supervise(&caller.viewer, org.region_id)?;
+    let kind_ok = match body_type {
+        BodyType::Employer => org.kind == OrganizationKind::Enterprise,
+        BodyType::Social => matches!(
+            org.kind,
+            OrganizationKind::AssessmentBody
+                | OrganizationKind::TrainingInstitution
+                | OrganizationKind::College
+        ),
+    };
+    if !kind_ok {
+        return Err(AppError::validation(
+            "input.type",
+            "an EMPLOYER body is an enterprise; a SOCIAL body an assessment body, training institution or college",
+        ));
+    }
+    let body_code = digits("input.bodyCode", body_code, 4)?;
+    let site_serial = digits("input.siteSerial", site_serial, 6)?;
+    if scope.is_empty() {
+        return Err(AppError::validation(
+            "input.scope",
+            "name at least one occupation",
+        ));
+    }
+    for (i, (code, level)) in scope.iter().enumerate() {
+        if level_digit(*level).is_none() {
+            return Err(AppError::validation(
+                format!("input.scope[{i}].maxLevel"),
+                "one of the five national levels",
+            ));
+        }
+        if occupation::Entity::find_by_id(code.as_str().to_owned())
+            .one(db)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::validation(
+                format!("input.scope[{i}].occupation"),
+                "not in the occupational classification",
+            ));
+        }
+    }
+    let txn = crate::domain::begin_write(db).await?;
+    let existing = assessment_body::Entity::find()
+        .filter(assessment_body::Column::OrganizationId.eq(organization_id))
+        .one(&txn)
+        .await?;
+    let now = Utc::now();
+    let saved = match existing {
+        Some(body) => {
+            let mut active: assessment_body::ActiveModel = body.into();
+            active.body_type = Set(body_type);
+            active.body_code = Set(body_code);
+            active.site_serial = Set(site_serial);
+            active.status = Set(BodyStatus::Active);
+            active.status_reason = Set(None);
+            active.update(&txn).await?
+        }
+        None => {
+            assessment_body::Entity::insert(assessment_body::ActiveModel {
+                organization_id: Set(organization_id),
+                body_type: Set(body_type),
+                body_code: Set(body_code),
+                site_serial: Set(site_serial),
+                status: Set(BodyStatus::Active),
+                status_reason: Set(None),
+                serial_year: Set(now.year() as i16),
+                last_serial: Set(0),
+                filed_at: Set(now),
+                ..Default::default()
+            })
+            .exec_with_returning(&txn)
+            .await?
+        }
+    };
+    assessment_scope::Entity::delete_many()
+        .filter(assessment_scope::Column::BodyId.eq(saved.id))
+        .exec(&txn)
+        .await?;
+    let unique: HashMap<String, SkillLevel> = scope
+        .iter()
+        .map(|(c, l)| (c.as_str().to_owned(), *l))
+        .collect();
+    assessment_scope::Entity::insert_many(unique.iter().map(|(code, level)| {
+        assessment_scope::ActiveModel {
+            body_id: Set(saved.id),
+            occupation_code: Set(code.clone()),
+            max_level: Set(*level),
+        }
+    }))
+    .exec(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "fileAssessmentBody",
+            target_type: "Organization",
+            target_id: NodeKey::Organization(organization_id).to_id().0,
+            region_id: Some(org.region_id),
+            changes: Some(json!({
+                "type": format!("{body_type:?}"), "bodyCode": saved.body_code, "siteSerial": saved.site_serial,
+                "scope": unique.iter().map(|(c, l)| json!({ "occupation": c, "maxLevel": format!("{l:?}") })).collect::<Vec<_>>(),
+            })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Sets a body ACTIVE, SUSPENDED or REVOKED, with a reason, by the regulator of its region.
+pub async fn set_body_status(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    organization_id: i32,
+    status: BodyStatus,
+    reason: crate::domain::kernel::input::Reason,
+) -> AppResult<assessment_body::Model> {
+    let txn = crate::domain::begin_write(db).await?;
+    let body = body_of(&txn, organization_id).await?;
+    let org = organization::Entity::find_by_id(organization_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("organization"))?;
+    policy::supervise(&caller.viewer, org.region_id)?;
+    let before = body.status;
+    let mut active: assessment_body::ActiveModel = body.into();
+    active.status = Set(status);
+    active.status_reason = Set(Some(reason.as_str().to_owned()));
+    let saved = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "setAssessmentBodyStatus",
+            target_type: "Organization",
+            target_id: NodeKey::Organization(organization_id).to_id().0,
+            region_id: Some(org.region_id),
+            changes: Some(json!({ "status": { "from": format!("{before:?}"), "to": format!("{status:?}") }, "reason": reason.as_str() })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+pub(super) async fn body_of(
+    conn: &impl ConnectionTrait,
+    organization_id: i32,
+) -> AppResult<assessment_body::Model> {
+    let body = assessment_body::Entity::find()
+        .filter(assessment_body::Column::OrganizationId.eq(organization_id))
+        .one(conn)
+        .await?;
+    policy::may_act_as_body(body.is_some())?;
+    body.ok_or_else(|| AppError::internal("a filed body that is not there"))
+}
+
+pub(super) fn ensure_active(body: &assessment_body::Model) -> AppResult<()> {
+    policy::may_evaluate(body)
+}

@@ -1,0 +1,9 @@
+//! The network: regions, alliances, organizations, memberships and applications to join, and the
+//! register of organizations a bureau imports.
+
+pub mod alliances;
+pub mod applications;
+pub mod memberships;
+pub mod organizations;
+pub mod regions;
+pub mod registry;

@@ -1,0 +1,404 @@
+//! Organizations (单位) and the filters portals use across alliances.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use entity::{OrganizationKind, alliance, membership, organization, region};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Select,
+    sea_query::{Expr, ExprTrait, Query},
+};
+
+use crate::domain::{
+    SearchText,
+    kernel::codes::{AllianceCode, CreditCode, RegionCode},
+    read::page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
+};
+use crate::error::{AppError, AppResult};
+
+/// Which organizations to list. Every field narrows; an empty filter lists every organization in
+/// every alliance and region.
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationFilter {
+    /// Only these kinds (empty: every kind).
+    pub kinds: Vec<OrganizationKind>,
+    /// Only current members of at least one of these alliances (empty: no restriction).
+    pub alliances: Vec<AllianceCode>,
+    /// Only current members of an alliance of this region.
+    pub region: Option<RegionCode>,
+    /// Only names (Chinese or English) containing this text, ignoring case.
+    pub name_contains: Option<SearchText>,
+    /// Only organizations that currently belong to at least this many alliances.
+    pub min_alliances: Option<u32>,
+}
+
+/// What organizations are ordered by; ties are broken by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrganizationOrderField {
+    /// The Chinese name, by code point.
+    #[default]
+    Name,
+    /// When the organization was registered in skillgraph.
+    CreatedAt,
+}
+
+fn ordering(field: OrganizationOrderField, descending: bool) -> Ordering<organization::Entity> {
+    let (name, key) = match field {
+        OrganizationOrderField::Name => (
+            "name",
+            SortKey::column(
+                organization::Column::Name,
+                descending,
+                KeyKind::Text,
+                |m: &organization::Model| CursorValue::Text(m.name.clone()),
+            ),
+        ),
+        OrganizationOrderField::CreatedAt => (
+            "created",
+            SortKey::column(
+                organization::Column::CreatedAt,
+                descending,
+                KeyKind::Time,
+                |m: &organization::Model| CursorValue::Time(m.created_at),
+            ),
+        ),
+    };
+    Ordering {
+        name: format!(
+            "organizations:{name}:{}",
+            if descending { "desc" } else { "asc" }
+        ),
+        keys: vec![
+            key,
+            SortKey::column(
+                organization::Column::Id,
+                descending,
+                KeyKind::Int,
+                |m: &organization::Model| CursorValue::Int(i64::from(m.id)),
+            ),
+        ],
+    }
+}
+
+/// `SELECT organization_id FROM memberships JOIN alliances … WHERE <alliance condition>` for
+/// current memberships.
+fn members_of(alliance_condition: Condition) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column((membership::Entity, membership::Column::OrganizationId))
+        .from(membership::Entity)
+        .inner_join(
+            alliance::Entity,
+            Expr::col((alliance::Entity, alliance::Column::Id))
+                .equals((membership::Entity, membership::Column::AllianceId)),
+        )
+        .and_where(Expr::col((membership::Entity, membership::Column::LeftOn)).is_null())
+        .cond_where(alliance_condition)
+        .to_owned()
+}
+
+fn select(filter: &OrganizationFilter) -> Select<organization::Entity> {
+    let mut cond = Condition::all();
+    if !filter.kinds.is_empty() {
+        cond = cond.add(organization::Column::Kind.is_in(filter.kinds.iter().copied()));
+    }
+    if !filter.alliances.is_empty() {
+        let codes = filter.alliances.iter().map(|c| c.as_str().to_owned());
+        cond = cond.add(
+            organization::Column::Id
+                .in_subquery(members_of(Condition::all().add(
+                    Expr::col((alliance::Entity, alliance::Column::Code)).is_in(codes),
+                ))),
+        );
+    }
+    if let Some(region) = &filter.region {
+        let region_ids = Query::select()
+            .column(region::Column::Id)
+            .from(region::Entity)
+            .and_where(Expr::col(region::Column::Code).eq(region.as_str()))
+            .to_owned();
+        cond = cond.add(
+            organization::Column::Id.in_subquery(members_of(Condition::all().add(
+                Expr::col((alliance::Entity, alliance::Column::RegionId)).in_subquery(region_ids),
+            ))),
+        );
+    }
+    if let Some(needle) = &filter.name_contains {
+        cond = cond.add(
+            Condition::any()
+                .add(needle.matches(Expr::col((
+                    organization::Entity,
+                    organization::Column::Name,
+                ))))
+                .add(needle.matches(Expr::col((
+                    organization::Entity,
+                    organization::Column::NameEn,
+                )))),
+        );
+    }
+    if let Some(min) = filter.min_alliances {
+        let alliance_count = Query::select()
+            .expr(Expr::col((membership::Entity, membership::Column::Id)).count())
+            .from(membership::Entity)
+            .and_where(
+                Expr::col((membership::Entity, membership::Column::OrganizationId))
+                    .equals((organization::Entity, organization::Column::Id)),
+            )
+            .and_where(Expr::col((membership::Entity, membership::Column::LeftOn)).is_null())
+            .to_owned();
+        cond = cond.add(Expr::expr(alliance_count).gte(i64::from(min)));
+    }
+    organization::Entity::find().filter(cond)
+}
+
+/// One page of organizations.
+pub async fn list(
+    db: &DatabaseConnection,
+    filter: &OrganizationFilter,
+    order: OrganizationOrderField,
+    descending: bool,
+    request: &PageRequest,
+) -> AppResult<Page<organization::Model>> {
+    page::fetch_page(db, select(filter), &ordering(order, descending), request).await
+}
+
+/// How many organizations match.
+pub async fn count(db: &DatabaseConnection, filter: &OrganizationFilter) -> AppResult<u64> {
+    page::count(db, select(filter)).await
+}
+
+/// Organizations by id, in one statement.
+pub async fn by_ids(
+    db: &DatabaseConnection,
+    ids: &[i32],
+) -> AppResult<HashMap<i32, organization::Model>> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect())
+}
+
+/// A new organization, every value already validated.
+#[derive(Debug, Clone)]
+pub struct NewOrganization {
+    /// Registered Chinese name.
+    pub name: String,
+    /// English name.
+    pub name_en: Option<String>,
+    /// Its kind.
+    pub kind: OrganizationKind,
+    /// Its unified social credit code.
+    pub credit_code: CreditCode,
+    /// The region it is located in.
+    pub region_id: i32,
+    /// Postal address.
+    pub address: Option<String>,
+    /// Website.
+    pub website: Option<String>,
+    /// Public description.
+    pub description: Option<String>,
+    /// A phone line or a person to ask for (not public).
+    pub contact: Option<String>,
+}
+
+/// Registers an organization. A credit code already registered is a `CONFLICT` naming the field
+/// and the organization that holds it.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    new: NewOrganization,
+) -> AppResult<organization::Model> {
+    if let Some(conflict) = taken_by(db, &new.credit_code).await? {
+        return Err(conflict);
+    }
+    // A concurrent registration of the same code since the check loses on the unique index.
+    let code = new.credit_code.to_string();
+    let now = Utc::now();
+    let model = organization::ActiveModel {
+        name: Set(new.name),
+        name_en: Set(new.name_en),
+        kind: Set(new.kind),
+        credit_code: Set(new.credit_code.as_str().to_owned()),
+        region_id: Set(new.region_id),
+        address: Set(new.address),
+        website: Set(new.website),
+        description: Set(new.description),
+        contact: Set(new.contact),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    organization::Entity::insert(model)
+        .exec_with_returning(db)
+        .await
+        .map_err(|e| {
+            crate::domain::conflict_on_duplicate(
+                e,
+                &format!("input.creditCode: {code} is already registered"),
+            )
+        })
+}
+
+/// Registers an organization in skillgraph, by the regulator of its region (the system
+/// administrator anywhere). A credit code already registered is a `CONFLICT` naming the
+/// organization that holds it. The row and its audit event commit together.
+pub async fn register(
+    db: &DatabaseConnection,
+    caller: &crate::auth::Caller,
+    new: NewOrganization,
+) -> AppResult<organization::Model> {
+    crate::auth::policy::register_organization(&caller.viewer, new.region_id)?;
+    let txn = crate::domain::begin_write(db).await?;
+    let saved = register_in(&txn, caller, new).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The existing organization a credit code is registered to, as a `CONFLICT`.
+async fn taken_by(db: &impl ConnectionTrait, code: &CreditCode) -> AppResult<Option<AppError>> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::CreditCode.eq(code.as_str()))
+        .one(db)
+        .await?
+        .map(|existing| {
+            AppError::Conflict(format!(
+                "input.creditCode: {code} is already registered to {} ({})",
+                existing.name,
+                crate::domain::kernel::ids::NodeKey::Organization(existing.id)
+                    .to_id()
+                    .0
+            ))
+        }))
+}
+
+/// [`register`] inside a transaction (an import registers many in one), authorised already.
+pub(crate) async fn register_in(
+    txn: &sea_orm::DatabaseTransaction,
+    caller: &crate::auth::Caller,
+    new: NewOrganization,
+) -> AppResult<organization::Model> {
+    let saved = create(txn, new).await?;
+    crate::domain::kernel::audit::record(
+        txn,
+        caller,
+        crate::domain::kernel::audit::Entry {
+            action: "registerOrganization",
+            target_type: "Organization",
+            target_id: crate::domain::kernel::ids::NodeKey::Organization(saved.id)
+                .to_id()
+                .0,
+            region_id: Some(saved.region_id),
+            changes: Some(serde_json::json!({
+                "name": saved.name,
+                "kind": format!("{:?}", saved.kind),
+                "creditCode": saved.credit_code,
+                "address": saved.address,
+            })),
+        },
+    )
+    .await?;
+    Ok(saved)
+}
+
+/// A change to an organization's public profile: `None` leaves a field as it is, `Some(None)`
+/// clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChange {
+    /// English name.
+    pub name_en: Option<Option<String>>,
+    /// Postal address.
+    pub address: Option<Option<String>>,
+    /// Website, `http://` or `https://`.
+    pub website: Option<Option<String>>,
+    /// Public description.
+    pub description: Option<Option<String>>,
+}
+
+/// Validates one optional text field: trimmed, at most `max` characters, empty means cleared.
+pub fn profile_text(field: &str, value: Option<&str>, max: usize) -> AppResult<Option<String>> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    crate::domain::kernel::input::bounded(value, max)
+        .map(|text| text.map(str::to_owned))
+        .map_err(|e| AppError::validation(field, e))
+}
+
+/// Validates a website address.
+pub fn profile_website(field: &str, value: Option<&str>) -> AppResult<Option<String>> {
+    let website = profile_text(field, value, 200)?;
+    if let Some(url) = &website {
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .ok_or_else(|| AppError::validation(field, "starts with http:// or https://"))?;
+        if rest.is_empty() || rest.contains(char::is_whitespace) || rest.starts_with('/') {
+            return Err(AppError::validation(field, "is not a web address"));
+        }
+    }
+    Ok(website)
+}
+
+/// Changes an organization's public profile, for its own users. The change and its audit event
+/// (with the changed fields, before and after) commit together.
+pub async fn update_profile(
+    db: &DatabaseConnection,
+    caller: &crate::auth::Caller,
+    organization_id: i32,
+    change: ProfileChange,
+) -> AppResult<organization::Model> {
+    use sea_orm::ActiveModelTrait;
+    crate::auth::policy::update_organization(&caller.viewer, organization_id)?;
+    let txn = crate::domain::begin_write(db).await?;
+    let found = organization::Entity::find_by_id(organization_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("organization"))?;
+    let mut changes = serde_json::Map::new();
+    let mut active: organization::ActiveModel = found.clone().into();
+    let mut apply = |name: &str, old: &Option<String>, new: Option<Option<String>>| match new {
+        Some(new) if &new != old => {
+            changes.insert(
+                name.to_owned(),
+                serde_json::json!({ "from": old, "to": new }),
+            );
+            Some(new)
+        }
+        _ => None,
+    };
+    if let Some(v) = apply("nameEn", &found.name_en, change.name_en) {
+        active.name_en = Set(v);
+    }
+    if let Some(v) = apply("address", &found.address, change.address) {
+        active.address = Set(v);
+    }
+    if let Some(v) = apply("website", &found.website, change.website) {
+        active.website = Set(v);
+    }
+    if let Some(v) = apply("description", &found.description, change.description) {
+        active.description = Set(v);
+    }
+    if changes.is_empty() {
+        return Ok(found);
+    }
+    active.updated_at = Set(Utc::now());
+    let saved = active.update(&txn).await?;
+    crate::domain::kernel::audit::record(
+        &txn,
+        caller,
+        crate::domain::kernel::audit::Entry {
+            action: "updateOrganizationProfile",
+            target_type: "Organization",
+            target_id: crate::domain::kernel::ids::NodeKey::Organization(saved.id)
+                .to_id()
+                .0,
+            region_id: Some(saved.region_id),
+            changes: Some(serde_json::Value::Object(changes)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}

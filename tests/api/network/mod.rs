@@ -1,0 +1,4 @@
+//! The network: queries across alliances and regions, and how organizations join.
+
+mod graph;
+mod onboarding;

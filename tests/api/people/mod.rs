@@ -1,0 +1,4 @@
+//! People: personal data and a learner's rights over it.
+
+mod personal;
+mod rights;

@@ -1,0 +1,4 @@
+//! Training: cohorts with their enrolments and records, open resources, the catalogue and plans.
+
+mod cohorts;
+mod resources;
