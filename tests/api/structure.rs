@@ -478,3 +478,57 @@ fn forbidden_is_built_by_the_policy_only() {
         "FORBIDDEN built outside the policy: {found:#?}"
     );
 }
+
+/// An actor's scope compared with a row's owner (`== viewer.organization_id()`,
+/// `alliance_ids().contains(…)`, a match on the actor) outside `src/auth`.
+fn compares_an_owner(line: &str) -> bool {
+    let reads_scope = [
+        "organization_id()",
+        "learner_id()",
+        "region_id()",
+        "alliance_ids()",
+        "organization_admin()",
+        ".actor",
+    ]
+    .iter()
+    .any(|scope| line.contains(scope));
+    let compares = ["==", "!=", ".contains(", "is_some_and", "matches!"]
+        .iter()
+        .any(|op| line.contains(op));
+    // A match on the actor decides by role and scope; a match on one of its ids (the organization
+    // or else the region a sign-in is recorded under) only reads it.
+    reads_scope && (compares || (line.contains("match ") && line.contains(".actor")))
+}
+
+/// "Is this row yours" is the policy's question: outside `src/auth`, no line compares the actor's
+/// organization, alliances, region or learner with anything. A domain function reads the row's
+/// owner and asks `auth::policy::may_…(viewer, &facts)`; it may still write who acted (the
+/// actor's organization as `recorded_by`), which compares nothing.
+#[test]
+fn ownership_is_decided_in_the_policy_only() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let outside: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|f| !f.starts_with(src().join("auth")))
+        .collect();
+    let found = offending(&outside, compares_an_owner);
+    assert!(
+        found.is_empty(),
+        "ownership decided outside the policy: {found:#?}"
+    );
+    // The check itself sees what it looks for, and lets a write of who acted pass.
+    assert!(compares_an_owner(
+        "if caller.viewer.organization_id() != Some(row.provider_id) {"
+    ));
+    assert!(compares_an_owner(
+        "viewer.alliance_ids().contains(&demand.alliance_id)"
+    ));
+    assert!(compares_an_owner("match &viewer.actor {"));
+    assert!(!compares_an_owner(
+        "recorded_by_id: Set(caller.viewer.organization_id()),"
+    ));
+    assert!(!compares_an_owner(
+        "let region_id = match viewer.organization_id() {"
+    ));
+}
