@@ -10,14 +10,15 @@ pub(super) async fn resources(
     use crate::{
         auth::{Actor, Caller, Staff},
         domain::kernel::ids::NodeKey,
-        domain::kernel::import::{self, Format, ImportError},
+        domain::kernel::import::{Format, ImportError},
+        domain::training::resources::import,
     };
     let format = Format::from_path(file)
         .ok_or_else(|| anyhow::anyhow!("{} is neither .csv nor .xlsx", file.display()))?;
     let size = std::fs::metadata(file)
         .with_context(|| format!("reading {}", file.display()))?
         .len();
-    let most = import::Limits::default().file_bytes;
+    let most = import::limits().file_bytes;
     if size > most as u64 {
         anyhow::bail!(
             "{} has {size} bytes, more than the {most} an import reads",

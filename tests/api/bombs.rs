@@ -9,7 +9,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 use skillgraph::{
     auth::Role,
-    domain::kernel::import::{self, Format},
+    domain::{kernel::import::Format, training::resources::import},
 };
 use zip::write::SimpleFileOptions;
 
@@ -210,7 +210,7 @@ fn a_hundred_megabyte_csv_line_is_refused_before_it_is_read() {
 
 #[test]
 fn the_limits_are_what_the_messages_say() {
-    let limits = import::Limits::default();
+    let limits = import::limits();
     assert_eq!(limits.columns, 64);
     assert!(limits.rows > skillgraph::domain::training::resources::MAX_ITEMS);
     // A well-formed file within the limits reaches the row checks (here: missing columns).

@@ -34,6 +34,7 @@ use crate::{
     error::{AppError, AppResult},
 };
 
+pub mod import;
 mod reads;
 
 pub use reads::*;

@@ -12,12 +12,9 @@ use crate::graphql::{
 };
 use crate::{
     domain::kernel::input::{self, Reason},
-    domain::{
-        kernel::import,
-        training::{
-            catalogue::{self, CatalogueEntry, PlanEntry},
-            resources::{self, PublishError},
-        },
+    domain::training::{
+        catalogue::{self, CatalogueEntry, PlanEntry},
+        resources::{self, PublishError},
     },
     error::AppError,
     events::Event,
@@ -76,7 +73,7 @@ impl ResourcesMutation {
     ) -> async_graphql::Result<Vec<OpenResource>> {
         let api = api(ctx)?;
         let (format, bytes) = super::super::upload(input.format, &input.content_base64)?;
-        match import::import(&*api.db.turn().await?, &caller(ctx), format, bytes).await {
+        match resources::import::import(&*api.db.turn().await?, &caller(ctx), format, bytes).await {
             Ok(published) => {
                 announce(api, &published);
                 Ok(published.items.into_iter().map(OpenResource).collect())
