@@ -43,51 +43,125 @@ pub async fn skills_balance(
     precision: Precision,
     filter: &BalanceFilter,
 ) -> AppResult<Vec<BalanceRow>> {
-    let (from, to) = match (filter.from, filter.to) {
-        (Some(f), Some(t)) => {
-            let (f, t) = disclosure::period(precision, f, t);
-            (Some(f), Some(t))
-        }
-        (f, t) => (
-            f.map(|f| disclosure::period(precision, f, f).0),
-            t.map(|t| disclosure::period(precision, t, t).1),
-        ),
-    };
-    let alliance_ids: Option<Vec<i32>> = if filter.alliances.is_empty() {
-        None
-    } else {
-        let found = alliance::Entity::find()
-            .filter(
-                alliance::Column::Code
-                    .is_in(filter.alliances.iter().map(|a| a.as_str().to_owned())),
-            )
-            .all(db)
-            .await?;
-        Some(found.into_iter().map(|a| a.id).collect())
-    };
-    let region_ids: Option<Vec<i32>> = if filter.regions.is_empty() {
-        None
-    } else {
-        let found = region::Entity::find()
-            .filter(
-                region::Column::Code.is_in(filter.regions.iter().map(|r| r.as_str().to_owned())),
-            )
-            .all(db)
-            .await?;
-        Some(found.into_iter().map(|r| r.id).collect())
-    };
-    let like = filter.occupation.as_ref().map(|p| p.like_pattern());
+    let scope = Scope::of(db, precision, filter).await?;
     let mut rows: BTreeMap<String, BalanceRow> = BTreeMap::new();
-    let mut add = |code: String, f: &dyn Fn(&mut BalanceRow)| {
-        let r = rows.entry(code.clone()).or_insert_with(|| BalanceRow {
-            occupation: code,
-            ..Default::default()
-        });
-        f(r);
-    };
+    for (code, n) in open_headcount(db, &scope).await? {
+        row(&mut rows, code).open_headcount = n;
+    }
+    for (code, planned, n) in cohort_seats(db, &scope).await? {
+        if planned {
+            row(&mut rows, code).planned_seats = n;
+        } else {
+            row(&mut rows, code).running_seats = n;
+        }
+    }
+    for (code, n) in certificates(db, precision, &scope).await? {
+        row(&mut rows, code).certificates = n;
+    }
+    for (code, n) in hires(db, &scope).await? {
+        row(&mut rows, code).hires = n;
+    }
+    Ok(rows.into_values().collect())
+}
 
-    // Demand: open places of OPEN demands.
-    let dcol = |c: demand::Column| Expr::col((demand::Entity, c));
+/// The row of an occupation, made on first sight.
+fn row(rows: &mut BTreeMap<String, BalanceRow>, code: String) -> &mut BalanceRow {
+    rows.entry(code.clone()).or_insert_with(|| BalanceRow {
+        occupation: code,
+        ..Default::default()
+    })
+}
+
+/// What a balance counts: the filter's period (snapped to the precision), alliances, regions
+/// and occupation prefix, resolved to ids once for the four statements.
+struct Scope {
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    alliance_ids: Option<Vec<i32>>,
+    region_ids: Option<Vec<i32>>,
+    like: Option<String>,
+}
+
+impl Scope {
+    async fn of(
+        db: &DatabaseConnection,
+        precision: Precision,
+        filter: &BalanceFilter,
+    ) -> AppResult<Self> {
+        let (from, to) = match (filter.from, filter.to) {
+            (Some(f), Some(t)) => {
+                let (f, t) = disclosure::period(precision, f, t);
+                (Some(f), Some(t))
+            }
+            (f, t) => (
+                f.map(|f| disclosure::period(precision, f, f).0),
+                t.map(|t| disclosure::period(precision, t, t).1),
+            ),
+        };
+        let alliance_ids: Option<Vec<i32>> = if filter.alliances.is_empty() {
+            None
+        } else {
+            let found = alliance::Entity::find()
+                .filter(
+                    alliance::Column::Code
+                        .is_in(filter.alliances.iter().map(|a| a.as_str().to_owned())),
+                )
+                .all(db)
+                .await?;
+            Some(found.into_iter().map(|a| a.id).collect())
+        };
+        let region_ids: Option<Vec<i32>> = if filter.regions.is_empty() {
+            None
+        } else {
+            let found = region::Entity::find()
+                .filter(
+                    region::Column::Code
+                        .is_in(filter.regions.iter().map(|r| r.as_str().to_owned())),
+                )
+                .all(db)
+                .await?;
+            Some(found.into_iter().map(|r| r.id).collect())
+        };
+        Ok(Self {
+            from,
+            to,
+            alliance_ids,
+            region_ids,
+            like: filter.occupation.as_ref().map(|p| p.like_pattern()),
+        })
+    }
+
+    /// Narrows a statement over demands to the scope's alliances, regions and occupations.
+    fn demands(&self, q: &mut SelectStatement) {
+        if let Some(ids) = &self.alliance_ids {
+            q.and_where(
+                dcol(demand::Column::Id).in_subquery(
+                    Query::select()
+                        .column(demand_alliance::Column::DemandId)
+                        .from(demand_alliance::Entity)
+                        .and_where(
+                            Expr::col(demand_alliance::Column::AllianceId)
+                                .is_in(ids.iter().copied()),
+                        )
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(ids) = &self.region_ids {
+            q.and_where(dcol(demand::Column::RegionId).is_in(ids.iter().copied()));
+        }
+        if let Some(like) = &self.like {
+            q.and_where(dcol(demand::Column::OccupationCode).like(LikeExpr::new(like.clone())));
+        }
+    }
+}
+
+fn dcol(c: demand::Column) -> Expr {
+    Expr::col((demand::Entity, c))
+}
+
+/// Demand: open places of OPEN demands, by occupation.
+async fn open_headcount(db: &DatabaseConnection, scope: &Scope) -> AppResult<Vec<(String, i64)>> {
     let mut q = Query::select();
     q.from(demand::Entity)
         .expr_as(
@@ -101,32 +175,20 @@ pub async fn skills_balance(
         .and_where(dcol(demand::Column::Status).eq(DemandStatus::Open))
         .and_where(dcol(demand::Column::ValidUntil).gte(chrono::Utc::now().date_naive()))
         .add_group_by([dcol(demand::Column::OccupationCode)]);
-    if let Some(ids) = &alliance_ids {
-        q.and_where(
-            dcol(demand::Column::Id).in_subquery(
-                Query::select()
-                    .column(demand_alliance::Column::DemandId)
-                    .from(demand_alliance::Entity)
-                    .and_where(
-                        Expr::col(demand_alliance::Column::AllianceId).is_in(ids.iter().copied()),
-                    )
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(ids) = &region_ids {
-        q.and_where(dcol(demand::Column::RegionId).is_in(ids.iter().copied()));
-    }
-    if let Some(like) = &like {
-        q.and_where(dcol(demand::Column::OccupationCode).like(LikeExpr::new(like.clone())));
-    }
+    scope.demands(&mut q);
+    let mut out = Vec::new();
     for r in db.query_all(&q).await? {
-        let code: String = r.try_get("", "occupation")?;
         let n: Option<i64> = r.try_get("", "n")?;
-        add(code, &|row| row.open_headcount = n.unwrap_or(0));
+        out.push((r.try_get("", "occupation")?, n.unwrap_or(0)));
     }
+    Ok(out)
+}
 
-    // Training: seats of PLANNED and RUNNING cohorts.
+/// Training: seats of PLANNED (true) and RUNNING (false) cohorts, by occupation.
+async fn cohort_seats(
+    db: &DatabaseConnection,
+    scope: &Scope,
+) -> AppResult<Vec<(String, bool, i64)>> {
     let mut q = Query::select();
     q.from(cohort::Entity)
         .expr_as(
@@ -142,10 +204,10 @@ pub async fn skills_balance(
             c_col(cohort::Column::OccupationCode),
             c_col(cohort::Column::Status),
         ]);
-    if let Some(ids) = &alliance_ids {
+    if let Some(ids) = &scope.alliance_ids {
         q.and_where(c_col(cohort::Column::AllianceId).is_in(ids.iter().copied()));
     }
-    if let Some(ids) = &region_ids {
+    if let Some(ids) = &scope.region_ids {
         q.and_where(
             c_col(cohort::Column::AllianceId).in_subquery(
                 Query::select()
@@ -156,22 +218,27 @@ pub async fn skills_balance(
             ),
         );
     }
-    if let Some(like) = &like {
+    if let Some(like) = &scope.like {
         q.and_where(c_col(cohort::Column::OccupationCode).like(LikeExpr::new(like.clone())));
     }
+    let mut out = Vec::new();
     for r in db.query_all(&q).await? {
         let code: String = r.try_get("", "occupation")?;
         let status: String = r.try_get("", "status")?;
         let n: Option<i64> = r.try_get("", "n")?;
-        let n = n.unwrap_or(0);
-        if status == CohortStatus::Planned.to_value() {
-            add(code, &|row| row.planned_seats = n);
-        } else {
-            add(code, &|row| row.running_seats = n);
-        }
+        out.push((code, status == CohortStatus::Planned.to_value(), n.unwrap_or(0)));
     }
+    Ok(out)
+}
 
-    // Evaluation: VALID certificates, by the issuing body's organization.
+
+/// Evaluation: VALID certificates by occupation, counted by the issuing body's organization from
+/// the cells the precision releases.
+async fn certificates(
+    db: &DatabaseConnection,
+    precision: Precision,
+    scope: &Scope,
+) -> AppResult<BTreeMap<String, i64>> {
     let mut q = Query::select();
     let ccol = |c: certificate::Column| Expr::col((certificate::Entity, c));
     q.from(certificate::Entity)
@@ -188,13 +255,13 @@ pub async fn skills_balance(
             ccol(certificate::Column::BodyId),
             ccol(certificate::Column::IssuedOn),
         ]);
-    if let Some(from) = from {
+    if let Some(from) = scope.from {
         q.and_where(ccol(certificate::Column::IssuedOn).gte(from));
     }
-    if let Some(to) = to {
+    if let Some(to) = scope.to {
         q.and_where(ccol(certificate::Column::IssuedOn).lte(to));
     }
-    if let Some(ids) = &alliance_ids {
+    if let Some(ids) = &scope.alliance_ids {
         q.and_where(
             ccol(certificate::Column::BodyId).in_subquery(
                 Query::select()
@@ -217,7 +284,7 @@ pub async fn skills_balance(
             ),
         );
     }
-    if let Some(ids) = &region_ids {
+    if let Some(ids) = &scope.region_ids {
         q.and_where(
             ccol(certificate::Column::BodyId).in_subquery(
                 Query::select()
@@ -238,7 +305,7 @@ pub async fn skills_balance(
             ),
         );
     }
-    if let Some(like) = &like {
+    if let Some(like) = &scope.like {
         q.and_where(ccol(certificate::Column::OccupationCode).like(LikeExpr::new(like.clone())));
     }
     let mut cells: Vec<(String, i32, NaiveDate, i64)> = Vec::new();
@@ -261,11 +328,11 @@ pub async fn skills_balance(
     for (code, _, _, n) in released {
         *certificates.entry(code).or_default() += n;
     }
-    for (code, n) in certificates {
-        add(code, &|row| row.certificates = n);
-    }
+    Ok(certificates)
+}
 
-    // Employment: HIRED recommendations, by the demand's occupation.
+/// Employment: HIRED recommendations, by the demand's occupation.
+async fn hires(db: &DatabaseConnection, scope: &Scope) -> AppResult<Vec<(String, i64)>> {
     let rcol = |c: recommendation::Column| Expr::col((recommendation::Entity, c));
     let mut q = Query::select();
     q.from(recommendation::Entity)
@@ -284,37 +351,18 @@ pub async fn skills_balance(
         )
         .and_where(rcol(recommendation::Column::Outcome).eq(RecommendationOutcome::Hired))
         .add_group_by([dcol(demand::Column::OccupationCode)]);
-    if let Some(from) = from {
+    if let Some(from) = scope.from {
         q.and_where(rcol(recommendation::Column::UpdatedAt).gte(day_start(from)));
     }
-    if let Some(to) = to {
+    if let Some(to) = scope.to {
         q.and_where(
             rcol(recommendation::Column::UpdatedAt).lt(day_start(to + chrono::Days::new(1))),
         );
     }
-    if let Some(ids) = &alliance_ids {
-        q.and_where(
-            dcol(demand::Column::Id).in_subquery(
-                Query::select()
-                    .column(demand_alliance::Column::DemandId)
-                    .from(demand_alliance::Entity)
-                    .and_where(
-                        Expr::col(demand_alliance::Column::AllianceId).is_in(ids.iter().copied()),
-                    )
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(ids) = &region_ids {
-        q.and_where(dcol(demand::Column::RegionId).is_in(ids.iter().copied()));
-    }
-    if let Some(like) = &like {
-        q.and_where(dcol(demand::Column::OccupationCode).like(LikeExpr::new(like.clone())));
-    }
+    scope.demands(&mut q);
+    let mut out = Vec::new();
     for r in db.query_all(&q).await? {
-        let code: String = r.try_get("", "occupation")?;
-        let n: i64 = r.try_get("", "n")?;
-        add(code, &|row| row.hires = n);
+        out.push((r.try_get("", "occupation")?, r.try_get("", "n")?));
     }
-    Ok(rows.into_values().collect())
+    Ok(out)
 }
