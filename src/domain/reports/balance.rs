@@ -226,11 +226,14 @@ async fn cohort_seats(
         let code: String = r.try_get("", "occupation")?;
         let status: String = r.try_get("", "status")?;
         let n: Option<i64> = r.try_get("", "n")?;
-        out.push((code, status == CohortStatus::Planned.to_value(), n.unwrap_or(0)));
+        out.push((
+            code,
+            status == CohortStatus::Planned.to_value(),
+            n.unwrap_or(0),
+        ));
     }
     Ok(out)
 }
-
 
 /// Evaluation: VALID certificates by occupation, counted by the issuing body's organization from
 /// the cells the precision releases.
