@@ -332,7 +332,7 @@ pub async fn flags(
             format!("1 to {MAX_FLAGS} flags"),
         ));
     }
-    let wants = |k: FlagKind| kinds.is_empty() || kinds.contains(&k);
+    let wants = Wants(kinds);
     let cond = claims_condition(region_id, filter)?;
     let mut out = Vec::new();
     let mut before: Option<i32> = None;
@@ -348,6 +348,50 @@ pub async fn flags(
             .await?;
         let Some(last) = claims.last() else { break };
         before = Some(last.id);
+        let evidence = Evidence::read(db, &claims, wants).await?;
+        for claim in &claims {
+            out.extend(evidence.flags(claim, &rules, wants));
+        }
+        if (claims.len() as u64) < CLAIMS_PER_ROUND {
+            break;
+        }
+    }
+    out.truncate(limit);
+    Ok(out)
+}
+
+/// The kinds of flag asked for (all when none is named).
+#[derive(Clone, Copy)]
+struct Wants<'a>(&'a [FlagKind]);
+
+impl Wants<'_> {
+    fn get(self, kind: FlagKind) -> bool {
+        self.0.is_empty() || self.0.contains(&kind)
+    }
+}
+
+/// What one round of claims is checked against, read in a few statements for all of them:
+/// their cohorts and lines, every attendance of the learners claimed for, and, as the kinds
+/// asked for need them, their follow-ups, the class days held and the claimed enrolments.
+struct Evidence {
+    cohorts: HashMap<i32, cohort::Model>,
+    lines: HashMap<i32, Vec<claim_line::Model>>,
+    /// The claimed enrolments' own attendance: their patterns.
+    attended: HashMap<i32, Vec<attendance::Model>>,
+    /// A claimed attendance and another enrolment's on the same day.
+    elsewhere: Vec<(attendance::Model, attendance::Model)>,
+    other_cohorts: HashMap<i32, entity::enrollment::Model>,
+    jobs: HashMap<i32, Vec<entity::follow_up::Model>>,
+    held: HashMap<i32, HeldTraining>,
+    claimed_enrolments: HashMap<i32, entity::enrollment::Model>,
+}
+
+impl Evidence {
+    async fn read(
+        db: &DatabaseConnection,
+        claims: &[subsidy_claim::Model],
+        wants: Wants<'_>,
+    ) -> AppResult<Self> {
         let cohorts = crate::domain::training::cohorts::by_ids(
             db,
             &claims.iter().map(|c| c.cohort_id).collect::<Vec<_>>(),
@@ -378,12 +422,12 @@ pub async fn flags(
                 attended.entry(a.enrollment_id).or_default().push(a.clone());
             }
         }
-        let elsewhere = if wants(FlagKind::TwoPlacesOneDay) {
+        let elsewhere = if wants.get(FlagKind::TwoPlacesOneDay) {
             same_day_elsewhere(&everywhere, &claimed)
         } else {
             Vec::new()
         };
-        let jobs = if wants(FlagKind::EmployedElsewhere) {
+        let jobs = if wants.get(FlagKind::EmployedElsewhere) {
             crate::domain::employment::follow_ups_by_learner(db, &learners).await?
         } else {
             HashMap::new()
@@ -392,7 +436,7 @@ pub async fn flags(
             let ids: Vec<i32> = elsewhere.iter().map(|(_, b)| b.enrollment_id).collect();
             crate::domain::training::cohorts::enrollments_by_ids(db, &ids).await?
         };
-        let held = if wants(FlagKind::FewClassDays) {
+        let held = if wants.get(FlagKind::FewClassDays) {
             crate::domain::training::cohorts::held_training(
                 db,
                 &cohorts.values().collect::<Vec<_>>(),
@@ -401,114 +445,153 @@ pub async fn flags(
         } else {
             HashMap::new()
         };
-        let claimed_enrolments = if wants(FlagKind::UnconfirmedEmployer) {
+        let claimed_enrolments = if wants.get(FlagKind::UnconfirmedEmployer) {
             let mut ids: Vec<i32> = claimed.iter().copied().collect();
             ids.sort_unstable();
             crate::domain::training::cohorts::enrollments_by_ids(db, &ids).await?
         } else {
             HashMap::new()
         };
-        for claim in &claims {
-            let Some(c) = cohorts.get(&claim.cohort_id) else {
-                continue;
-            };
-            let claim_lines = lines.get(&claim.id).cloned().unwrap_or_default();
-            out.extend(cohort_flags(
-                claim.id,
-                c,
-                &rules,
-                held.get(&c.id).copied(),
-                &wants,
-            ));
-            if wants(FlagKind::UnconfirmedEmployer) {
-                for line in &claim_lines {
-                    let unconfirmed =
-                        claimed_enrolments
-                            .get(&line.enrollment_id)
-                            .is_some_and(|e| {
-                                e.contract_start.is_some() && e.contract_confirmed_at.is_none()
-                            });
-                    if unconfirmed {
-                        out.push(Flag {
-                            kind: FlagKind::UnconfirmedEmployer,
-                            claim_id: claim.id,
-                            cohort_id: c.id,
-                            line_id: Some(line.id),
-                            learner_id: Some(line.learner_id),
-                            day: None,
-                            other_cohort_id: None,
-                            detail:
-                                "the enterprise never confirmed the apprentice's labour contract"
-                                    .to_owned(),
-                        });
-                    }
-                }
-            }
-            if wants(FlagKind::IdenticalAttendance)
-                && let Some(flag) = identical(claim.id, c, &claim_lines, &attended)
-            {
-                out.push(flag);
-            }
-            for line in &claim_lines {
-                if wants(FlagKind::TwoPlacesOneDay) {
-                    // One flag per other enrolment: the first day, and how many days clash.
-                    let mut clashes: BTreeMap<i32, (NaiveDate, usize)> = BTreeMap::new();
-                    for (a, b) in elsewhere
-                        .iter()
-                        .filter(|(a, _)| a.enrollment_id == line.enrollment_id)
-                    {
-                        let clash = clashes.entry(b.enrollment_id).or_insert((a.day, 0));
-                        clash.0 = std::cmp::min(clash.0, a.day);
-                        clash.1 += 1;
-                    }
-                    for (other, (first, days)) in clashes {
-                        out.push(Flag {
-                            kind: FlagKind::TwoPlacesOneDay,
-                            claim_id: claim.id,
-                            cohort_id: c.id,
-                            line_id: Some(line.id),
-                            learner_id: Some(line.learner_id),
-                            day: Some(first),
-                            other_cohort_id: other_cohorts.get(&other).map(|e| e.cohort_id),
-                            detail: format!(
-                                "recorded attending another cohort on {days} of the days attended here, the first on {first}"
-                            ),
-                        });
-                    }
-                }
-                if wants(FlagKind::EmployedElsewhere) {
-                    for f in jobs.get(&line.learner_id).into_iter().flatten() {
-                        if f.employed
-                            && f.full_time == Some(true)
-                            && f.enrollment_id != line.enrollment_id
-                            && f.contacted_on >= c.start_on
-                            && f.contacted_on <= c.end_on
-                            && (f.employer_id.is_none() || f.employer_id != c.enterprise_id)
-                        {
-                            out.push(Flag {
-                                kind: FlagKind::EmployedElsewhere,
-                                claim_id: claim.id,
-                                cohort_id: c.id,
-                                line_id: Some(line.id),
-                                learner_id: Some(line.learner_id),
-                                day: Some(f.contacted_on),
-                                other_cohort_id: None,
-                                detail: format!(
-                                    "recorded employed full-time, not by the cohort's enterprise, at a month-{} follow-up of another training on {}, during this training ({} to {})",
-                                    f.month, f.contacted_on, c.start_on, c.end_on
-                                ),
-                            });
-                        }
-                    }
-                }
-            }
-        }
-        if (claims.len() as u64) < CLAIMS_PER_ROUND {
-            break;
-        }
+        Ok(Self {
+            cohorts,
+            lines,
+            attended,
+            elsewhere,
+            other_cohorts,
+            jobs,
+            held,
+            claimed_enrolments,
+        })
     }
-    out.truncate(limit);
-    Ok(out)
+
+    /// The flags of one claim: its cohort's, then identical attendance, then its lines'.
+    fn flags(
+        &self,
+        claim: &subsidy_claim::Model,
+        rules: &TrainingRules,
+        wants: Wants<'_>,
+    ) -> Vec<Flag> {
+        let Some(c) = self.cohorts.get(&claim.cohort_id) else {
+            return Vec::new();
+        };
+        let claim_lines = self.lines.get(&claim.id).cloned().unwrap_or_default();
+        let mut out = cohort_flags(claim.id, c, rules, self.held.get(&c.id).copied(), wants);
+        if wants.get(FlagKind::UnconfirmedEmployer) {
+            out.extend(
+                claim_lines
+                    .iter()
+                    .filter_map(|line| self.unconfirmed_employer(claim.id, c, line)),
+            );
+        }
+        if wants.get(FlagKind::IdenticalAttendance)
+            && let Some(flag) = identical(claim.id, c, &claim_lines, &self.attended)
+        {
+            out.push(flag);
+        }
+        for line in &claim_lines {
+            if wants.get(FlagKind::TwoPlacesOneDay) {
+                out.extend(self.two_places_one_day(claim.id, c, line));
+            }
+            if wants.get(FlagKind::EmployedElsewhere) {
+                out.extend(self.employed_elsewhere(claim.id, c, line));
+            }
+        }
+        out
+    }
+
+    /// An apprentice's labour contract the enterprise never confirmed.
+    fn unconfirmed_employer(
+        &self,
+        claim_id: i32,
+        c: &cohort::Model,
+        line: &claim_line::Model,
+    ) -> Option<Flag> {
+        let unconfirmed = self
+            .claimed_enrolments
+            .get(&line.enrollment_id)
+            .is_some_and(|e| e.contract_start.is_some() && e.contract_confirmed_at.is_none());
+        unconfirmed.then(|| Flag {
+            kind: FlagKind::UnconfirmedEmployer,
+            claim_id,
+            cohort_id: c.id,
+            line_id: Some(line.id),
+            learner_id: Some(line.learner_id),
+            day: None,
+            other_cohort_id: None,
+            detail: "the enterprise never confirmed the apprentice's labour contract".to_owned(),
+        })
+    }
+
+    /// One flag per other enrolment the learner attended on a day attended here: the first
+    /// day, and how many days clash.
+    fn two_places_one_day(
+        &self,
+        claim_id: i32,
+        c: &cohort::Model,
+        line: &claim_line::Model,
+    ) -> Vec<Flag> {
+        let mut clashes: BTreeMap<i32, (NaiveDate, usize)> = BTreeMap::new();
+        for (a, b) in self
+            .elsewhere
+            .iter()
+            .filter(|(a, _)| a.enrollment_id == line.enrollment_id)
+        {
+            let clash = clashes.entry(b.enrollment_id).or_insert((a.day, 0));
+            clash.0 = std::cmp::min(clash.0, a.day);
+            clash.1 += 1;
+        }
+        clashes
+            .into_iter()
+            .map(|(other, (first, days))| Flag {
+                kind: FlagKind::TwoPlacesOneDay,
+                claim_id,
+                cohort_id: c.id,
+                line_id: Some(line.id),
+                learner_id: Some(line.learner_id),
+                day: Some(first),
+                other_cohort_id: self.other_cohorts.get(&other).map(|e| e.cohort_id),
+                detail: format!(
+                    "recorded attending another cohort on {days} of the days attended here, the first on {first}"
+                ),
+            })
+            .collect()
+    }
+
+    /// Full-time work, not for the cohort's enterprise, recorded at a follow-up of another
+    /// training during this one.
+    fn employed_elsewhere(
+        &self,
+        claim_id: i32,
+        c: &cohort::Model,
+        line: &claim_line::Model,
+    ) -> Vec<Flag> {
+        self.jobs
+            .get(&line.learner_id)
+            .into_iter()
+            .flatten()
+            .filter(|f| {
+                f.employed
+                    && f.full_time == Some(true)
+                    && f.enrollment_id != line.enrollment_id
+                    && f.contacted_on >= c.start_on
+                    && f.contacted_on <= c.end_on
+                    && (f.employer_id.is_none() || f.employer_id != c.enterprise_id)
+            })
+            .map(|f| Flag {
+                kind: FlagKind::EmployedElsewhere,
+                claim_id,
+                cohort_id: c.id,
+                line_id: Some(line.id),
+                learner_id: Some(line.learner_id),
+                day: Some(f.contacted_on),
+                other_cohort_id: None,
+                detail: format!(
+                    "recorded employed full-time, not by the cohort's enterprise, at a month-{} follow-up of another training on {}, during this training ({} to {})",
+                    f.month, f.contacted_on, c.start_on, c.end_on
+                ),
+            })
+            .collect()
+    }
 }
 
 /// The flags about a claimed cohort as a whole: finished early, too few class days, an
@@ -518,7 +601,7 @@ fn cohort_flags(
     c: &cohort::Model,
     rules: &TrainingRules,
     held: Option<HeldTraining>,
-    wants: &dyn Fn(FlagKind) -> bool,
+    wants: Wants<'_>,
 ) -> Vec<Flag> {
     let flag = |kind: FlagKind, day: Option<NaiveDate>, detail: String| Flag {
         kind,
@@ -531,7 +614,7 @@ fn cohort_flags(
         detail,
     };
     let mut out = Vec::new();
-    if wants(FlagKind::FinishedEarly)
+    if wants.get(FlagKind::FinishedEarly)
         && let Some(finished) = c.finished_on.filter(|f| *f < c.end_on)
     {
         out.push(flag(
@@ -544,12 +627,12 @@ fn cohort_flags(
             ),
         ));
     }
-    if wants(FlagKind::FewClassDays)
+    if wants.get(FlagKind::FewClassDays)
         && let Some(why) = rules.shortfall(c.target_level, held.unwrap_or_default())
     {
         out.push(flag(FlagKind::FewClassDays, None, why));
     }
-    if wants(FlagKind::UnconfirmedEmployer)
+    if wants.get(FlagKind::UnconfirmedEmployer)
         && c.enterprise_id.is_some()
         && c.employer_confirmed_at.is_none()
     {
@@ -560,7 +643,7 @@ fn cohort_flags(
         ));
     }
     let formed = (c.created_at + chrono::Duration::hours(8)).date_naive();
-    if wants(FlagKind::BackdatedStart)
+    if wants.get(FlagKind::BackdatedStart)
         && (formed - c.start_on).num_days() > i64::from(rules.max_backdate_days)
     {
         out.push(flag(
