@@ -103,43 +103,125 @@ pub async fn import(
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let get = |field: &str| columns.get(cells, field);
-        let mut bad =
-            |field: &str, message: String| errors.push(columns.error(row, field, message));
-        let text = |field: &str, max: usize, bad: &mut dyn FnMut(&str, String)| match bounded(
-            &get(field),
-            max,
-        ) {
+        let mut read = RowReader {
+            columns: &columns,
+            cells,
+            row,
+            errors: &mut errors,
+        };
+        if let Some(new) = read.organization(caller, &regions, &mut seen) {
+            parsed.push((row, new));
+        }
+    }
+    errors.extend(taken(db, &seen, &columns).await?);
+    if parsed.is_empty() && errors.is_empty() {
+        errors.push(RowError {
+            row: 0,
+            column: String::new(),
+            message: "the file has no organizations".to_owned(),
+        });
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.row);
+        return Err(ImportError::Rows(errors));
+    }
+    register_all(db, caller, parsed, &columns).await
+}
+
+/// One row of a register being read: its cells, and the errors it adds to.
+struct RowReader<'a> {
+    columns: &'a Columns,
+    cells: &'a [String],
+    row: usize,
+    errors: &'a mut Vec<RowError>,
+}
+
+impl RowReader<'_> {
+    fn get(&self, field: &str) -> String {
+        self.columns.get(self.cells, field)
+    }
+
+    fn bad(&mut self, field: &str, message: String) {
+        self.errors
+            .push(self.columns.error(self.row, field, message));
+    }
+
+    /// An optional text of at most `max` characters.
+    fn text(&mut self, field: &str, max: usize) -> Option<String> {
+        match bounded(&self.get(field), max) {
             Ok(value) => value.map(str::to_owned),
             Err(e) => {
-                bad(field, e);
+                self.bad(field, e);
                 None
             }
-        };
-        let name = text("name", 100, &mut bad);
-        if name.is_none() && get("name").is_empty() {
-            bad("name", "must not be empty".to_owned());
         }
-        let kind = kind_of(&get("kind"));
+    }
+
+    /// The row's organization, or `None` with every bad field named. A credit code is
+    /// remembered in `seen` with its row, so a second row with it is named too.
+    fn organization(
+        &mut self,
+        caller: &Caller,
+        regions: &HashMap<String, i32>,
+        seen: &mut HashMap<String, usize>,
+    ) -> Option<NewOrganization> {
+        let name = self.text("name", 100);
+        if name.is_none() && self.get("name").is_empty() {
+            self.bad("name", "must not be empty".to_owned());
+        }
+        let kind = kind_of(&self.get("kind"));
         if kind.is_none() {
-            bad(
+            self.bad(
                 "kind",
                 "ENTERPRISE (企业), COLLEGE (院校), TRAINING_INSTITUTION (培训机构), ASSESSMENT_BODY (评价机构) or GOVERNMENT (政府)".to_owned(),
             );
         }
-        let code = match CreditCode::parse(&get("creditCode")) {
+        let code = match CreditCode::parse(&self.get("creditCode")) {
             Ok(code) => {
-                if let Some(first) = seen.insert(code.as_str().to_owned(), row) {
-                    bad("creditCode", format!("{code} is in row {first} too"));
+                if let Some(first) = seen.insert(code.as_str().to_owned(), self.row) {
+                    self.bad("creditCode", format!("{code} is in row {first} too"));
                 }
                 Some(code)
             }
             Err(e) => {
-                bad("creditCode", e.to_string());
+                self.bad("creditCode", e.to_string());
                 None
             }
         };
-        let region_id = match RegionCode::parse(&get("region")) {
+        let region_id = self.region(caller, regions);
+        let name_en = self.text("nameEn", 200);
+        let address = self.text("address", 200);
+        let description = self.text("description", 2000);
+        let contact = self.text("contact", 100);
+        let website = match crate::domain::network::organizations::profile_website(
+            "website",
+            Some(&self.get("website")),
+        ) {
+            Ok(w) => w,
+            Err(e) => {
+                self.bad(
+                    "website",
+                    e.to_string().trim_start_matches("website: ").to_owned(),
+                );
+                None
+            }
+        };
+        Some(NewOrganization {
+            name: name?,
+            name_en,
+            kind: kind?,
+            credit_code: code?,
+            region_id: region_id?,
+            address,
+            website,
+            description,
+            contact,
+        })
+    }
+
+    /// The row's region: known, and the caller's to register in.
+    fn region(&mut self, caller: &Caller, regions: &HashMap<String, i32>) -> Option<i32> {
+        match RegionCode::parse(&self.get("region")) {
             Ok(code) => match regions.get(code.as_str()) {
                 Some(&id)
                     if crate::auth::policy::register_organization(&caller.viewer, id).is_ok() =>
@@ -147,57 +229,30 @@ pub async fn import(
                     Some(id)
                 }
                 Some(_) => {
-                    bad("region", format!("{code} is another region's to register"));
+                    self.bad("region", format!("{code} is another region's to register"));
                     None
                 }
                 None => {
-                    bad("region", format!("no region has the code {code}"));
+                    self.bad("region", format!("no region has the code {code}"));
                     None
                 }
             },
             Err(e) => {
-                bad("region", e.to_string());
+                self.bad("region", e.to_string());
                 None
             }
-        };
-        let name_en = text("nameEn", 200, &mut bad);
-        let address = text("address", 200, &mut bad);
-        let description = text("description", 2000, &mut bad);
-        let contact = text("contact", 100, &mut bad);
-        let website = match crate::domain::network::organizations::profile_website(
-            "website",
-            Some(&get("website")),
-        ) {
-            Ok(w) => w,
-            Err(e) => {
-                bad(
-                    "website",
-                    e.to_string().trim_start_matches("website: ").to_owned(),
-                );
-                None
-            }
-        };
-        if let (Some(name), Some(kind), Some(credit_code), Some(region_id)) =
-            (name, kind, code, region_id)
-        {
-            parsed.push((
-                row,
-                NewOrganization {
-                    name,
-                    name_en,
-                    kind,
-                    credit_code,
-                    region_id,
-                    address,
-                    website,
-                    description,
-                    contact,
-                },
-            ));
         }
     }
-    // Codes already registered, named with their holders.
+}
+
+/// The credit codes of the file already registered, each named with its holder at its row.
+async fn taken(
+    db: &DatabaseConnection,
+    seen: &HashMap<String, usize>,
+    columns: &Columns,
+) -> Result<Vec<RowError>, ImportError> {
     let codes: Vec<String> = seen.keys().cloned().collect();
+    let mut errors = Vec::new();
     for chunk in codes.chunks(500) {
         let taken = organization::Entity::find()
             .filter(organization::Column::CreditCode.is_in(chunk.to_vec()))
@@ -216,17 +271,17 @@ pub async fn import(
             ));
         }
     }
-    if parsed.is_empty() && errors.is_empty() {
-        errors.push(RowError {
-            row: 0,
-            column: String::new(),
-            message: "the file has no organizations".to_owned(),
-        });
-    }
-    if !errors.is_empty() {
-        errors.sort_by_key(|e| e.row);
-        return Err(ImportError::Rows(errors));
-    }
+    Ok(errors)
+}
+
+/// Registers every parsed row in one transaction; a code registered by someone else since the
+/// check names its row, and nothing is kept.
+async fn register_all(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    parsed: Vec<(usize, NewOrganization)>,
+    columns: &Columns,
+) -> Result<Vec<organization::Model>, ImportError> {
     let txn = crate::domain::begin_write(db)
         .await
         .map_err(ImportError::App)?;
@@ -234,7 +289,6 @@ pub async fn import(
     for (row, new) in parsed {
         match register_in(&txn, caller, new).await {
             Ok(model) => saved.push(model),
-            // Registered by someone else since the check: the row is named, nothing is kept.
             Err(AppError::Conflict(message)) => {
                 return Err(ImportError::Rows(vec![columns.error(
                     row,
