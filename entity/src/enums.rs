@@ -628,3 +628,18 @@ pub enum EvaluationStatus {
     #[sea_orm(string_value = "SUPERSEDED")]
     Superseded,
 }
+
+/// A region's level in the division tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
+pub enum RegionLevel {
+    /// A province, autonomous region or municipality (省级).
+    #[sea_orm(string_value = "PROVINCE")]
+    Province,
+    /// A prefecture-level city (地级), or a municipality's 市辖区 row.
+    #[sea_orm(string_value = "CITY")]
+    City,
+    /// A county-level division (县级): a district, county, county-level city or statistical area.
+    #[sea_orm(string_value = "COUNTY")]
+    County,
+}

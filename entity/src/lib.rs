@@ -54,6 +54,6 @@ pub use enums::{
     CohortKind, CohortStatus, DataRequestKind, DataRequestStatus, DemandKind, DemandStatus,
     EnrollmentStatus, EvaluationStatus, FundingMode, Industry, InstitutionStatus, IntentionStatus,
     MembershipRole, OrderStatus, OrganizationKind, PersonalField, RecommendationOutcome,
-    ResourceKind, ResourceStatus, Schedule, SessionStatus, SkillLevel, SubsidyType, TargetGroup,
-    WageBand,
+    RegionLevel, ResourceKind, ResourceStatus, Schedule, SessionStatus, SkillLevel, SubsidyType,
+    TargetGroup, WageBand,
 };

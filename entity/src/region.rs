@@ -1,4 +1,4 @@
-//! A region (地区): a prefecture-level city identified by its GB/T 2260 code.
+//! A region (地区): a province, city or county of the statistical division codes, in a tree.
 
 use sea_orm::entity::prelude::*;
 
@@ -14,8 +14,18 @@ pub struct Model {
     pub code: String,
     /// Chinese name.
     pub name: String,
-    /// English name.
+    /// English name (empty where none is known).
     pub name_en: String,
+    /// Province, city or county.
+    pub level: crate::RegionLevel,
+    /// The region above (a county's city, a city's province); none for a province.
+    pub parent_id: Option<i32>,
+    /// When it was retired (its code no longer used for new rows); none while current.
+    pub retired_at: Option<DateTimeUtc>,
+    /// The region that took over from a retired one.
+    pub successor_id: Option<i32>,
+    /// An organization or an alliance is registered in it.
+    pub in_service: bool,
 }
 
 /// Relations of a region.

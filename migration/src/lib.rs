@@ -2,7 +2,8 @@
 //!
 //! One file per migration, applied in order by [`Migrator`]; the same migrations run on SQLite and
 //! PostgreSQL. The national occupational classification (2022 edition, all 1,639 occupations) is
-//! reference data, not demo data, so a migration loads it from `data/occupations.csv`.
+//! reference data, not demo data, so a migration loads it from `data/occupations.csv`; so are the
+//! regions, every province, city and county (`data/regions.csv`).
 //!
 //! `skillgraph migrate up|down|status` runs them; this crate has no binary of its own (the stock
 //! sea-orm migration CLI would pull in sea-orm-cli's code generator for nothing).
@@ -35,6 +36,7 @@ mod m20261203_000023_institution_evaluations;
 mod m20261206_000024_training_that_happened;
 mod m20261207_000025_subject_revocations;
 mod m20261207_000026_invitations;
+mod m20261207_000027_region_tree;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -69,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000024_training_that_happened::Migration),
             Box::new(m20261207_000025_subject_revocations::Migration),
             Box::new(m20261207_000026_invitations::Migration),
+            Box::new(m20261207_000027_region_tree::Migration),
         ]
     }
 }

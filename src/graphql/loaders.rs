@@ -59,6 +59,10 @@ macro_rules! loader {
 }
 
 loader!(
+    /// The regions directly under each region, by code.
+    RegionChildren, i32 => Vec<region::Model>, regions::children_of
+);
+loader!(
     /// Alliances by id.
     AllianceById, i32 => alliance::Model, alliances::by_ids
 );
@@ -332,6 +336,8 @@ pub struct Loaders {
     pub alliances_by_demand: DataLoader<AlliancesByDemand>,
     /// Alliances by member organization.
     pub alliances_by_organization: DataLoader<AlliancesByOrganization>,
+    /// The regions under each region.
+    pub region_children: DataLoader<RegionChildren>,
     /// Memberships by organization.
     pub memberships_by_organization: DataLoader<MembershipsByOrganization>,
     /// Recommendations by learner.
@@ -396,6 +402,7 @@ impl Loaders {
             demand_alliances: dl(DemandAlliances(db.clone()), delay),
             alliances_by_demand: dl(AlliancesByDemand(db.clone()), delay),
             alliances_by_organization: dl(AlliancesByOrganization(db.clone()), delay),
+            region_children: dl(RegionChildren(db.clone()), delay),
             memberships_by_organization: dl(MembershipsByOrganization(db.clone()), delay),
             recommendations_by_learner: dl(RecommendationsByLearner(db.clone()), delay),
             recommendations_by_demand: dl(RecommendationsByDemand(db.clone()), delay),

@@ -9,7 +9,10 @@ use std::collections::HashMap;
 use anyhow::{Context as _, bail};
 use chrono::{Days, NaiveDate};
 use entity::{MembershipRole, alliance, membership, organization, region};
-use sea_orm::{ActiveEnum, ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{
+    ActiveEnum, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter,
+};
 use serde::Deserialize;
 
 use crate::{
@@ -284,13 +287,14 @@ pub enum SeedOutcome {
         /// Institution evaluations.
         evaluations: usize,
     },
-    /// The database already had regions; nothing was written.
+    /// The database already had organizations; nothing was written.
     AlreadyPopulated,
 }
 
-/// Whether the database has no graph data yet (occupations do not count: migrations load them).
+/// Whether the database has no graph data yet: no organization (occupations and regions do not
+/// count: migrations load them).
 pub async fn is_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
-    Ok(region::Entity::find().count(db).await? == 0)
+    Ok(organization::Entity::find().count(db).await? == 0)
 }
 
 /// A synthetic but valid unified social credit code: the registration-authority and type digits
@@ -315,26 +319,40 @@ fn demo_credit_code(
     ))?)
 }
 
-/// Loads the demo data, unless the database already has regions: the graph in one transaction,
+/// Loads the demo data, unless the database already has organizations: the graph in one transaction,
 /// then the learners, registered by their providers through the same code path as the API (so
 /// their ID numbers are encrypted with `key`, and the registrations are in the audit trail).
 pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Result<SeedOutcome> {
     let demo: Demo = toml::from_str(DEMO).context("parsing demo.toml")?;
     let txn = crate::domain::begin_write(db).await?;
-    if region::Entity::find().count(&txn).await? > 0 {
+    if organization::Entity::find().count(&txn).await? > 0 {
         return Ok(SeedOutcome::AlreadyPopulated);
     }
 
+    // The regions are reference data (a migration loads every one); the demo names its cities
+    // in English.
     let mut regions = HashMap::new();
     for r in &demo.regions {
-        let model = region::Entity::insert(region::ActiveModel {
-            code: Set(r.code.clone()),
-            name: Set(r.name.clone()),
-            name_en: Set(r.name_en.clone()),
-            ..Default::default()
-        })
-        .exec_with_returning(&txn)
-        .await?;
+        let model = region::Entity::find()
+            .filter(region::Column::Code.eq(r.code.as_str()))
+            .one(&txn)
+            .await?
+            .with_context(|| format!("region {} is not in the reference data", r.code))?;
+        anyhow::ensure!(
+            model.name == r.name,
+            "region {} is {} in the reference data, not {}",
+            r.code,
+            model.name,
+            r.name
+        );
+        region::Entity::update_many()
+            .col_expr(
+                region::Column::NameEn,
+                sea_orm::sea_query::Expr::value(r.name_en.clone()),
+            )
+            .filter(region::Column::Id.eq(model.id))
+            .exec(&txn)
+            .await?;
         regions.insert(r.code.clone(), model.id);
     }
 
@@ -357,6 +375,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
         })
         .exec_with_returning(&txn)
         .await?;
+        crate::domain::network::regions::put_in_service(&txn, region_id).await?;
         alliances.insert(a.code.clone(), (model.id, a.founded_on));
     }
 

@@ -25,7 +25,12 @@ pub(super) async fn demo_claims(
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
 
     let this_year = chrono::Utc::now().year() as i16;
-    for r in region::Entity::find().all(db).await? {
+    // The standards of the demo's regions (those in service).
+    for r in region::Entity::find()
+        .filter(region::Column::InService.eq(true))
+        .all(db)
+        .await?
+    {
         for year in this_year - 1..=this_year + 2 {
             subsidies::set_standard(
                 db,

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use entity::{Industry, MembershipRole, OrganizationKind, alliance, membership, region};
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use skillgraph::domain::{kernel::codes::CreditCode, network::organizations};
 
 use crate::helpers::TestApp;
@@ -31,18 +31,15 @@ const NESTED: &str = r#"{
   }
 }"#;
 
-/// Adds a region with an alliance of `members` new organizations, each also joining `zj-eyewear`.
+/// Puts into service a region (Dalian) with an alliance of `members` new organizations, each also joining `zj-eyewear`.
 async fn grow(app: &TestApp, members: usize) {
     let db = &app.db.db;
-    let region = region::Entity::insert(region::ActiveModel {
-        code: Set("210200".into()),
-        name: Set("大连市".into()),
-        name_en: Set("Dalian".into()),
-        ..Default::default()
-    })
-    .exec_with_returning(db)
-    .await
-    .expect("region");
+    let region = region::Entity::find()
+        .filter(region::Column::Code.eq("210200"))
+        .one(db)
+        .await
+        .expect("read")
+        .expect("Dalian is reference data");
     let founded = NaiveDate::from_ymd_opt(2025, 3, 1).expect("date");
     let new_alliance = alliance::Entity::insert(alliance::ActiveModel {
         code: Set("dl-marine-equipment".into()),

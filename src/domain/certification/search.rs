@@ -90,15 +90,9 @@ pub(super) fn select_sessions(
         ));
     }
     if let Some(region) = &filter.region {
-        cond = cond.add(
-            assessment_session::Column::RegionId.in_subquery(
-                Query::select()
-                    .column(region::Column::Id)
-                    .from(region::Entity)
-                    .and_where(Expr::col(region::Column::Code).eq(region.as_str()))
-                    .to_owned(),
-            ),
-        );
+        cond = cond.add(assessment_session::Column::RegionId.in_subquery(
+            crate::domain::network::regions::within(std::slice::from_ref(region)),
+        ));
     }
     if let Some(prefix) = &filter.occupation {
         cond = cond.add(

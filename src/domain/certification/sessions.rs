@@ -73,11 +73,8 @@ pub async fn schedule_session(
     if address.is_empty() || address.chars().count() > 200 {
         return Err(AppError::validation("input.address", "1 to 200 characters"));
     }
-    let region = region::Entity::find()
-        .filter(region::Column::Code.eq(new.region.as_str()))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::validation("input.region", "no region has this code"))?;
+    let region =
+        crate::domain::network::regions::for_new_rows(db, "input.region", &new.region).await?;
     let txn = crate::domain::begin_write(db).await?;
     let saved = assessment_session::Entity::insert(assessment_session::ActiveModel {
         body_id: Set(body.id),

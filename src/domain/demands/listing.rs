@@ -138,15 +138,9 @@ pub(super) fn select(
         );
     }
     if let Some(region) = &filter.region {
-        cond = cond.add(
-            demand::Column::RegionId.in_subquery(
-                Query::select()
-                    .column(region::Column::Id)
-                    .from(region::Entity)
-                    .and_where(Expr::col(region::Column::Code).eq(region.as_str()))
-                    .to_owned(),
-            ),
-        );
+        cond = cond.add(demand::Column::RegionId.in_subquery(
+            crate::domain::network::regions::within(std::slice::from_ref(region)),
+        ));
     }
     if let Some(prefix) = &filter.occupation {
         cond = cond.add(

@@ -16,8 +16,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    DemandKind, DemandStatus, SkillLevel, alliance, demand, demand_alliance, membership,
-    occupation, region,
+    DemandKind, DemandStatus, SkillLevel, alliance, demand, demand_alliance, membership, occupation,
 };
 use sea_orm::{
     ActiveValue::Set,
@@ -169,13 +168,12 @@ async fn resolve(
             ),
         ));
     }
-    let region = region::Entity::find()
-        .filter(region::Column::Code.eq(content.region.as_str()))
-        .one(txn)
-        .await?
-        .ok_or_else(|| {
-            AppError::validation(format!("{prefix}.region"), "no region has this code")
-        })?;
+    let region = crate::domain::network::regions::for_new_rows(
+        txn,
+        &format!("{prefix}.region"),
+        &content.region,
+    )
+    .await?;
     if content.alliances.is_empty() {
         return Err(AppError::validation(
             format!("{prefix}.alliances"),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use entity::{Industry, alliance, membership, region};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    sea_query::{Expr, ExprTrait, Query},
+    sea_query::Expr,
 };
 use sea_orm::{FromQueryResult, QueryTrait};
 
@@ -88,15 +88,9 @@ fn ordering(field: AllianceOrderField, descending: bool) -> Ordering<alliance::E
 fn select(filter: &AllianceFilter) -> sea_orm::Select<alliance::Entity> {
     let mut cond = Condition::all();
     if let Some(region) = &filter.region {
-        cond = cond.add(
-            alliance::Column::RegionId.in_subquery(
-                Query::select()
-                    .column(region::Column::Id)
-                    .from(region::Entity)
-                    .and_where(Expr::col(region::Column::Code).eq(region.as_str()))
-                    .to_owned(),
-            ),
-        );
+        cond = cond.add(alliance::Column::RegionId.in_subquery(
+            crate::domain::network::regions::within(std::slice::from_ref(region)),
+        ));
     }
     if let Some(industry) = filter.industry {
         cond = cond.add(alliance::Column::Industry.eq(industry));
@@ -284,6 +278,7 @@ pub async fn found(
     .exec_with_returning(&txn)
     .await
     .map_err(|e| crate::domain::conflict_on_duplicate(e, &taken))?;
+    crate::domain::network::regions::put_in_service(&txn, saved.region_id).await?;
     crate::domain::kernel::audit::record(
         &txn,
         caller,

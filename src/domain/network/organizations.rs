@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use entity::{OrganizationKind, alliance, membership, organization, region};
+use entity::{OrganizationKind, alliance, membership, organization};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Select,
@@ -112,11 +112,7 @@ fn select(filter: &OrganizationFilter) -> Select<organization::Entity> {
         );
     }
     if let Some(region) = &filter.region {
-        let region_ids = Query::select()
-            .column(region::Column::Id)
-            .from(region::Entity)
-            .and_where(Expr::col(region::Column::Code).eq(region.as_str()))
-            .to_owned();
+        let region_ids = crate::domain::network::regions::within(std::slice::from_ref(region));
         cond = cond.add(
             organization::Column::Id.in_subquery(members_of(Condition::all().add(
                 Expr::col((alliance::Entity, alliance::Column::RegionId)).in_subquery(region_ids),
@@ -230,7 +226,7 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     };
-    organization::Entity::insert(model)
+    let saved = organization::Entity::insert(model)
         .exec_with_returning(db)
         .await
         .map_err(|e| {
@@ -238,7 +234,9 @@ pub async fn create(
                 e,
                 &format!("input.creditCode: {code} is already registered"),
             )
-        })
+        })?;
+    crate::domain::network::regions::put_in_service(db, saved.region_id).await?;
+    Ok(saved)
 }
 
 /// Registers an organization in skillgraph, by the regulator of its region (the system

@@ -16,7 +16,7 @@ use crate::domain::{
     },
     network::organizations::{NewOrganization, register_in},
 };
-use crate::{auth::Caller, error::AppError};
+use crate::{auth::Caller, domain::network::regions::check_for_new_rows, error::AppError};
 
 /// The most organizations one file registers.
 pub const MAX_ROWS: usize = 5_000;
@@ -88,12 +88,12 @@ pub async fn import(
     };
     let columns =
         Columns::read(header, HEADERS, REQUIRED).map_err(|e| ImportError::Rows(vec![e]))?;
-    let regions: HashMap<String, i32> = region::Entity::find()
+    let regions: HashMap<String, region::Model> = region::Entity::find()
         .all(db)
         .await
         .map_err(|e| ImportError::App(e.into()))?
         .into_iter()
-        .map(|r| (r.code, r.id))
+        .map(|r| (r.code.clone(), r))
         .collect();
     let mut errors = Vec::new();
     let mut parsed: Vec<(usize, NewOrganization)> = Vec::new();
@@ -162,7 +162,7 @@ impl RowReader<'_> {
     fn organization(
         &mut self,
         caller: &Caller,
-        regions: &HashMap<String, i32>,
+        regions: &HashMap<String, region::Model>,
         seen: &mut HashMap<String, usize>,
     ) -> Option<NewOrganization> {
         let name = self.text("name", 100);
@@ -220,17 +220,22 @@ impl RowReader<'_> {
     }
 
     /// The row's region: known, and the caller's to register in.
-    fn region(&mut self, caller: &Caller, regions: &HashMap<String, i32>) -> Option<i32> {
+    fn region(&mut self, caller: &Caller, regions: &HashMap<String, region::Model>) -> Option<i32> {
         match RegionCode::parse(&self.get("region")) {
             Ok(code) => match regions.get(code.as_str()) {
-                Some(&id)
-                    if crate::auth::policy::register_organization(&caller.viewer, id).is_ok() =>
-                {
-                    Some(id)
-                }
-                Some(_) => {
-                    self.bad("region", format!("{code} is another region's to register"));
-                    None
+                Some(region) => {
+                    if let Err(e) = check_for_new_rows("region", region) {
+                        let refusal = e.to_string();
+                        self.bad("region", refusal.trim_start_matches("region: ").to_owned());
+                        None
+                    } else if crate::auth::policy::register_organization(&caller.viewer, region.id)
+                        .is_ok()
+                    {
+                        Some(region.id)
+                    } else {
+                        self.bad("region", format!("{code} is another region's to register"));
+                        None
+                    }
                 }
                 None => {
                     self.bad("region", format!("no region has the code {code}"));

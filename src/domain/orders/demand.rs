@@ -44,15 +44,9 @@ pub async fn intention_demand(
     let mut select = training_intention::Entity::find()
         .filter(training_intention::Column::Status.eq(IntentionStatus::Open));
     if let Some(region) = region {
-        select = select.filter(
-            training_intention::Column::RegionId.in_subquery(
-                Query::select()
-                    .column(region::Column::Id)
-                    .from(region::Entity)
-                    .and_where(Expr::col(region::Column::Code).eq(region.as_str()))
-                    .to_owned(),
-            ),
-        );
+        select = select.filter(training_intention::Column::RegionId.in_subquery(
+            crate::domain::network::regions::within(std::slice::from_ref(region)),
+        ));
     }
     if let Some(prefix) = occupation {
         select = select.filter(

@@ -157,11 +157,8 @@ pub async fn submit(
             )
         })?;
     }
-    let region = region::Entity::find()
-        .filter(region::Column::Code.eq(new.region.as_str()))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::validation("input.region", "no region has this code"))?;
+    let region =
+        crate::domain::network::regions::for_new_rows(db, "input.region", &new.region).await?;
     let txn = crate::domain::begin_write(db).await?;
     // Lock the learner's row first: concurrent submissions for one learner count in turn.
     crate::domain::lock_row::<learner::Entity>(&txn, learner::Column::Id, learner.id).await?;

@@ -28,7 +28,7 @@ use chrono::{Days, NaiveDate, Utc};
 use entity::{
     CatalogueItemStatus, CohortKind, CohortStatus, InstitutionStatus, IntentionStatus, OrderStatus,
     OrganizationKind, Schedule, SkillLevel, alliance, catalogue_item, cohort, learner, membership,
-    open_resource, organization, region, resource_occupation, training_intention, training_order,
+    open_resource, organization, resource_occupation, training_intention, training_order,
 };
 use sea_orm::{
     ActiveValue::Set,

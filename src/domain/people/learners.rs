@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::{
     EnrollmentStatus, TargetGroup, alliance, assessment_body, assessment_session, candidate,
-    cohort, demand, enrollment, learner, provider_link, recommendation, region,
+    cohort, demand, enrollment, learner, provider_link, recommendation,
 };
 use sea_orm::{
     ActiveValue::Set,
@@ -115,11 +115,8 @@ pub async fn register(
     key: &PersonalDataKey,
     new: NewLearner,
 ) -> AppResult<Registered> {
-    let region = region::Entity::find()
-        .filter(region::Column::Code.eq(new.region.as_str()))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::validation("input.region", "no region has this code"))?;
+    let region =
+        crate::domain::network::regions::for_new_rows(db, "input.region", &new.region).await?;
     policy::register_learner(&caller.viewer, region.id)?;
     // Under every key of the ring: during a rotation the person may be sealed under the old one.
     let fingerprints = key.fingerprints(&new.national_id);
@@ -257,15 +254,9 @@ fn select(scope: LearnerScope, filter: &LearnerFilter) -> Select<learner::Entity
         LearnerScope::Only(id) => cond.add(learner::Column::Id.eq(id)),
     };
     if let Some(region) = &filter.region {
-        cond = cond.add(
-            learner::Column::RegionId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(region::Column::Id)
-                    .from(region::Entity)
-                    .and_where(region::Column::Code.eq(region.as_str()))
-                    .to_owned(),
-            ),
-        );
+        cond = cond.add(learner::Column::RegionId.in_subquery(
+            crate::domain::network::regions::within(std::slice::from_ref(region)),
+        ));
     }
     if let Some(group) = filter.target_group {
         cond = cond.add(learner::Column::TargetGroup.eq(group));

@@ -115,8 +115,8 @@ impl Scope {
         } else {
             let found = region::Entity::find()
                 .filter(
-                    region::Column::Code
-                        .is_in(filter.regions.iter().map(|r| r.as_str().to_owned())),
+                    region::Column::Id
+                        .in_subquery(crate::domain::network::regions::within(&filter.regions)),
                 )
                 .all(db)
                 .await?;

@@ -138,11 +138,7 @@ pub async fn certificate_stats(
     if let Some(region) = &filter.region {
         select = select.filter(
             Expr::col((organization::Entity, organization::Column::RegionId)).in_subquery(
-                Query::select()
-                    .column(region::Column::Id)
-                    .from(region::Entity)
-                    .and_where(Expr::col(region::Column::Code).eq(region.as_str()))
-                    .to_owned(),
+                crate::domain::network::regions::within(std::slice::from_ref(region)),
             ),
         );
     }

@@ -239,16 +239,8 @@ pub(crate) fn completers_select(backend: DbBackend, filter: &PlacementFilter) ->
     }
     if !filter.regions.is_empty() {
         q.and_where(
-            Expr::col((alliance::Entity, alliance::Column::RegionId)).in_subquery(
-                Query::select()
-                    .column(region::Column::Id)
-                    .from(region::Entity)
-                    .and_where(
-                        Expr::col(region::Column::Code)
-                            .is_in(filter.regions.iter().map(|r| r.as_str().to_owned())),
-                    )
-                    .to_owned(),
-            ),
+            Expr::col((alliance::Entity, alliance::Column::RegionId))
+                .in_subquery(crate::domain::network::regions::within(&filter.regions)),
         );
     }
     if !filter.providers.is_empty() {

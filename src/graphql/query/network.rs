@@ -12,7 +12,7 @@ use crate::graphql::{
     types::{
         Alliance, AllianceFilter, AllianceOrder, MembershipApplication,
         MembershipApplicationFilter, Node, Organization, OrganizationFilter, OrganizationOrder,
-        Region, page_request,
+        Region, RegionFilter, page_request,
     },
 };
 use crate::{
@@ -65,9 +65,20 @@ impl NetworkQuery {
         futures_util::future::try_join_all(keys.into_iter().map(|key| load_node(ctx, key))).await
     }
 
-    /// Every region, by code.
-    async fn regions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
-        Ok(regions::all(&*api(ctx)?.db.turn().await?)
+    /// Regions of the division tree, by code: every province, city and county is reference data.
+    /// Without a filter, the regions in service (where an organization or alliance is
+    /// registered); `filter: {levels: [PROVINCE]}` and `Region.children` walk the whole tree.
+    async fn regions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Narrows the list; the regions in service when left out.",
+            default_with = "RegionFilter::in_service()"
+        )]
+        filter: RegionFilter,
+    ) -> async_graphql::Result<Vec<Region>> {
+        let filter = filter.into_domain()?;
+        Ok(regions::list(&*api(ctx)?.db.turn().await?, &filter)
             .await?
             .into_iter()
             .map(Region)

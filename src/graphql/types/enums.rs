@@ -91,3 +91,15 @@ pub enum SortDirection {
     /// Largest first.
     Desc,
 }
+
+/// A region's level in the division tree.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::RegionLevel")]
+pub enum RegionLevel {
+    /// A province, autonomous region or municipality (省级).
+    Province,
+    /// A prefecture-level city (地级), or a municipality's 市辖区.
+    City,
+    /// A county-level division (县级): a district, county, county-level city or statistical area.
+    County,
+}

@@ -47,7 +47,9 @@ pub use employment::{
     RecommendationBacklogEntry, RecommendationBacklogFilter, RecommendationOutcome,
     RecommendationOutcomeInput, RecordFollowUpInput, WageBand,
 };
-pub use enums::{Industry, MembershipRole, OrganizationKind, SkillLevel, SortDirection};
+pub use enums::{
+    Industry, MembershipRole, OrganizationKind, RegionLevel, SkillLevel, SortDirection,
+};
 pub use institutions::{
     EvaluationResults, EvaluationStatus, InstitutionEvaluation, InstitutionEvaluationFilter,
 };
@@ -64,7 +66,7 @@ pub use organization::{
     Organization, OrganizationFilter, OrganizationOrder, OrganizationOrderField,
 };
 pub use records::{ClassDay, EnrollmentAttendance, OnlineStudy};
-pub use region::Region;
+pub use region::{Region, RegionFilter};
 pub use reports::{
     PlacementDimension, PlacementRate, PlacementRateFilter, SkillsBalanceFilter, SkillsBalanceRow,
 };

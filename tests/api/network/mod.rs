@@ -2,3 +2,4 @@
 
 mod graph;
 mod onboarding;
+mod regions;

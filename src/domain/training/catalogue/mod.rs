@@ -13,7 +13,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Select,
-    sea_query::{Expr, ExprTrait, LikeExpr, Query},
+    sea_query::{Expr, ExprTrait, LikeExpr},
 };
 use serde_json::json;
 
@@ -204,12 +204,9 @@ pub struct CatalogueFilter {
     pub scarce: Option<bool>,
 }
 
+/// The regions a filter's region means: it and everything under it.
 fn region_subquery(code: &RegionCode) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(region::Column::Id)
-        .from(region::Entity)
-        .and_where(Expr::col(region::Column::Code).eq(code.as_str()))
-        .to_owned()
+    crate::domain::network::regions::within(std::slice::from_ref(code))
 }
 
 fn select_items(filter: &CatalogueFilter) -> Select<catalogue_item::Entity> {
@@ -324,11 +321,8 @@ pub async fn publish_plan(
         ));
     }
     occupation_exists(db, "input.occupation", &entry.occupation).await?;
-    let region = region::Entity::find()
-        .filter(region::Column::Code.eq(entry.region.as_str()))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::validation("input.region", "no region has this code"))?;
+    let region =
+        crate::domain::network::regions::for_new_rows(db, "input.region", &entry.region).await?;
     let txn = crate::domain::begin_write(db).await?;
     let existing = training_plan::Entity::find()
         .filter(training_plan::Column::ProviderId.eq(provider_id))

@@ -133,12 +133,24 @@ async fn check(
         .into_iter()
         .map(|o| o.code)
         .collect();
-    let regions: HashMap<String, i32> = region::Entity::find()
+    let named: BTreeSet<&str> = items.iter().map(|i| i.region.trim()).collect();
+    let mut regions: HashMap<String, i32> = HashMap::new();
+    let mut unfit: HashMap<String, String> = HashMap::new();
+    for r in region::Entity::find()
+        .filter(region::Column::Code.is_in(named))
         .all(db)
         .await?
-        .into_iter()
-        .map(|r| (r.code, r.id))
-        .collect();
+    {
+        match crate::domain::network::regions::check_for_new_rows("region", &r) {
+            Ok(()) => {
+                regions.insert(r.code, r.id);
+            }
+            Err(e) => {
+                let why = e.to_string();
+                unfit.insert(r.code, why.trim_start_matches("region: ").to_owned());
+            }
+        }
+    }
     for (i, item) in items.iter().enumerate() {
         let title = item.title.trim().chars().count();
         if title == 0 || title > 200 {
@@ -165,7 +177,11 @@ async fn check(
         if !(0..=1_000_000).contains(&item.fee) {
             bad(i, "fee", "0 to 1,000,000 CNY");
         }
-        if RegionCode::parse(&item.region).is_err() || !regions.contains_key(item.region.trim()) {
+        if let Some(why) = unfit.get(item.region.trim()) {
+            bad(i, "region", why);
+        } else if RegionCode::parse(&item.region).is_err()
+            || !regions.contains_key(item.region.trim())
+        {
             bad(i, "region", "not a region this server knows");
         }
         let address = item.address.trim().chars().count();

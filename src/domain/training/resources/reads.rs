@@ -87,15 +87,9 @@ fn select(filter: &ResourceFilter, backend: DbBackend) -> Select<open_resource::
         );
     }
     if let Some(region) = &filter.region {
-        cond = cond.add(
-            open_resource::Column::RegionId.in_subquery(
-                Query::select()
-                    .column(region::Column::Id)
-                    .from(region::Entity)
-                    .and_where(Expr::col(region::Column::Code).eq(region.as_str()))
-                    .to_owned(),
-            ),
-        );
+        cond = cond.add(open_resource::Column::RegionId.in_subquery(
+            crate::domain::network::regions::within(std::slice::from_ref(region)),
+        ));
     }
     if filter.occupation.is_some() || filter.level.is_some() {
         let mut sub = Query::select();

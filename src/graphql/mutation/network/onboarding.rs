@@ -32,10 +32,11 @@ pub struct OnboardingMutation;
 /// The id of the region a code names, or a validation error naming `field`.
 async fn region_id(ctx: &Context<'_>, field: &str, code: &str) -> AppResult<i32> {
     let code = input::one::<RegionCode>(field, code)?;
-    regions::by_code(&*api(ctx)?.db.turn().await?, &code)
-        .await?
-        .map(|r| r.id)
-        .ok_or_else(|| AppError::validation(field, "no region has this code"))
+    Ok(
+        regions::for_new_rows(&*api(ctx)?.db.turn().await?, field, &code)
+            .await?
+            .id,
+    )
 }
 
 #[Object]
