@@ -145,7 +145,8 @@ impl Alliance {
 /// alliance of every region.
 #[derive(InputObject, Debug, Default)]
 pub struct AllianceFilter {
-    /// Only alliances of this region (GB/T 2260 code, such as `321100`).
+    /// Only alliances of this region or under it (a province, city or county code, such as
+    /// `320000` or `321100`).
     pub region: Option<String>,
     /// Only alliances of this industry.
     pub industry: Option<Industry>,

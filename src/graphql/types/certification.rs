@@ -434,7 +434,7 @@ impl CertificateVerification {
 pub struct AssessmentSessionFilter {
     /// Held by bodies in any of these alliances.
     pub alliances: Option<Vec<String>>,
-    /// With a venue in this region.
+    /// With a venue in this region or under it (a province, city or county code).
     pub region: Option<String>,
     /// For this occupation or group.
     pub occupation: Option<String>,
@@ -507,7 +507,7 @@ pub struct AssessmentSessionOrder {
 pub struct CertificateStatsFilter {
     /// Issued by bodies in any of these alliances.
     pub alliances: Option<Vec<String>>,
-    /// Issued by bodies of this region.
+    /// Issued by bodies of this region or under it.
     pub region: Option<String>,
     /// For this occupation or group.
     pub occupation: Option<String>,

@@ -314,7 +314,7 @@ impl DemandInput {
 pub struct DemandFilter {
     /// Only demand posted to any of these alliances (codes).
     pub alliances: Option<Vec<String>>,
-    /// Only workplaces in this region (GB/T 2260 code).
+    /// Only workplaces in this region or under it (a province, city or county code).
     pub region: Option<String>,
     /// Only this occupation, or a group of it: a code or a prefix (`6-18`).
     pub occupation: Option<String>,

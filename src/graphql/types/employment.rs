@@ -366,7 +366,7 @@ pub struct RecommendationBacklogFilter {
     /// Days a learner may wait for three recommendations after qualifying (the server's
     /// configured `recommendation_days`, 30 by default, when left out).
     pub within_days: Option<i32>,
-    /// Only learners living in this region (code).
+    /// Only learners living in this region or under it (a province, city or county code).
     pub region: Option<String>,
     /// Only learners who completed training in this alliance.
     pub alliance: Option<String>,

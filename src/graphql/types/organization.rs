@@ -214,7 +214,8 @@ pub struct OrganizationFilter {
     pub kinds: Option<Vec<OrganizationKind>>,
     /// Only current members of any of these alliances (codes such as `zj-eyewear`).
     pub alliances: Option<Vec<String>>,
-    /// Only current members of an alliance of this region (GB/T 2260 code, such as `321100`).
+    /// Only current members of an alliance of this region or under it (a province, city or
+    /// county code, such as `321100`).
     pub region: Option<String>,
     /// Only names (Chinese or English) containing this text, ignoring case.
     pub name_contains: Option<String>,

@@ -158,7 +158,7 @@ pub struct PlacementRateFilter {
     pub completed_to: Date,
     /// Only cohorts of these alliances.
     pub alliances: Option<Vec<String>>,
-    /// Only alliances of these regions (codes).
+    /// Only alliances of these regions or under them (province, city or county codes).
     pub regions: Option<Vec<String>>,
     /// Only these training providers.
     pub providers: Option<Vec<ID>>,
@@ -200,7 +200,7 @@ pub struct SkillsBalanceFilter {
     /// Only these alliances: demands posted to them, cohorts in them, certificates of bodies that
     /// are their members.
     pub alliances: Option<Vec<String>>,
-    /// Only these regions (codes).
+    /// Only these regions and those under them (province, city or county codes).
     pub regions: Option<Vec<String>>,
     /// Only occupations under this code or prefix.
     pub occupation: Option<String>,

@@ -391,7 +391,7 @@ impl ResourceItemInput {
 pub struct OpenResourceFilter {
     /// Offered by a current member of any of these alliances (codes).
     pub alliances: Option<Vec<String>>,
-    /// At an address in this region.
+    /// At an address in this region or under it (a province, city or county code).
     pub region: Option<String>,
     /// Training for this occupation, or a group of it (`4-14`).
     pub occupation: Option<String>,
@@ -553,7 +553,7 @@ impl CatalogueItem {
 /// Which catalogue items to list.
 #[derive(InputObject, Debug, Default)]
 pub struct CatalogueItemFilter {
-    /// Of this region's catalogue.
+    /// Of the catalogues of this region or of the regions under it.
     pub region: Option<String>,
     /// Of this year.
     pub year: Option<i32>,
