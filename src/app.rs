@@ -52,7 +52,10 @@ impl App {
             let outcome = seed::demo(&db, &secrets.personal_data)
                 .await
                 .context("loading demo data")?;
-            tracing::info!(?outcome, "loaded the demo data into the empty database");
+            tracing::info!(
+                ?outcome,
+                "loaded the demo data into a database without organizations"
+            );
         }
         Self::with_database(settings, db, secrets).await
     }
