@@ -162,49 +162,7 @@ pub async fn move_outcome(
         Party::Learner => policy::respond_to_recommendation(&caller.viewer, found.learner_id)?,
         Party::Employer => policy::manage_demand(&caller.viewer, target.enterprise_id)?,
     }
-    let allowed: &[RecommendationOutcome] = match party {
-        Party::Learner => &[
-            RecommendationOutcome::Viewed,
-            RecommendationOutcome::Applied,
-            RecommendationOutcome::Declined,
-        ],
-        Party::Employer => &[
-            RecommendationOutcome::Interviewed,
-            RecommendationOutcome::Hired,
-            RecommendationOutcome::Declined,
-        ],
-    };
-    if !allowed.contains(&to) {
-        return Err(AppError::validation(
-            "input.outcome",
-            format!(
-                "the {} moves a recommendation to {} only",
-                party.as_str().to_lowercase(),
-                allowed
-                    .iter()
-                    .map(|o| outcome_name(*o))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-    }
-    if !may_move(party, found.outcome, to) {
-        return Err(AppError::validation(
-            "input.outcome",
-            format!(
-                "a {} recommendation cannot move to {}",
-                outcome_name(found.outcome),
-                outcome_name(to)
-            ),
-        ));
-    }
-    let reason = reason.map(Reason::into_string);
-    if to == RecommendationOutcome::Declined && reason.is_none() {
-        return Err(AppError::validation(
-            "input.reason",
-            "say why the recommendation is declined",
-        ));
-    }
+    let reason = check_move(party, found.outcome, to, reason)?;
     let now = Utc::now();
     let txn = crate::domain::begin_write(db).await?;
     // The first statement writes, so concurrent moves queue on the write lock and each sees the
@@ -230,63 +188,8 @@ pub async fn move_outcome(
             "the recommendation changed meanwhile; read it again".to_owned(),
         ));
     }
-    let mut filled = false;
-    if to == RecommendationOutcome::Hired {
-        let taken = demand::Entity::update_many()
-            .col_expr(
-                demand::Column::Hired,
-                Expr::col(demand::Column::Hired).add(1),
-            )
-            .col_expr(
-                demand::Column::Status,
-                Expr::case(
-                    Expr::col(demand::Column::Hired)
-                        .add(1)
-                        .gte(Expr::col(demand::Column::Headcount)),
-                    Expr::value(DemandStatus::Filled),
-                )
-                .finally(Expr::col(demand::Column::Status))
-                .into(),
-            )
-            .col_expr(
-                demand::Column::Version,
-                Expr::col(demand::Column::Version).add(1),
-            )
-            .col_expr(demand::Column::UpdatedAt, Expr::value(now))
-            .filter(demand::Column::Id.eq(target.id))
-            .filter(demand::Column::Status.eq(DemandStatus::Open))
-            .filter(Expr::col(demand::Column::Hired).lt(Expr::col(demand::Column::Headcount)))
-            .exec(&txn)
-            .await?;
-        if taken.rows_affected != 1 {
-            return Err(AppError::Conflict(
-                "the demand is no longer OPEN: every place is filled or it was closed".to_owned(),
-            ));
-        }
-        let after = demand::Entity::find_by_id(target.id)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| AppError::internal("a demand vanished inside its transaction"))?;
-        filled = after.status == DemandStatus::Filled;
-        if filled {
-            audit::record(
-                &txn,
-                caller,
-                audit::Entry {
-                    action: "markDemandFilled",
-                    target_type: "Demand",
-                    target_id: NodeKey::Demand(target.id).to_id().0,
-                    region_id: Some(target.region_id),
-                    changes: Some(json!({
-                        "status": { "from": "OPEN", "to": "FILLED" },
-                        "hired": after.hired,
-                        "by": NodeKey::Recommendation(found.id).to_id().0,
-                    })),
-                },
-            )
-            .await?;
-        }
-    }
+    let filled = to == RecommendationOutcome::Hired
+        && fill_a_place(&txn, caller, found.id, &target, now).await?;
     let region_id = learner::Entity::find_by_id(found.learner_id)
         .one(&txn)
         .await?
@@ -322,6 +225,127 @@ pub async fn move_outcome(
         .ok_or_else(|| AppError::internal("a recommendation vanished inside its transaction"))?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// What the outcome may move to for `party` from `from`, and the reason a decline needs; the
+/// reason as stored.
+fn check_move(
+    party: Party,
+    from: RecommendationOutcome,
+    to: RecommendationOutcome,
+    reason: Option<Reason>,
+) -> AppResult<Option<String>> {
+    let allowed: &[RecommendationOutcome] = match party {
+        Party::Learner => &[
+            RecommendationOutcome::Viewed,
+            RecommendationOutcome::Applied,
+            RecommendationOutcome::Declined,
+        ],
+        Party::Employer => &[
+            RecommendationOutcome::Interviewed,
+            RecommendationOutcome::Hired,
+            RecommendationOutcome::Declined,
+        ],
+    };
+    if !allowed.contains(&to) {
+        return Err(AppError::validation(
+            "input.outcome",
+            format!(
+                "the {} moves a recommendation to {} only",
+                party.as_str().to_lowercase(),
+                allowed
+                    .iter()
+                    .map(|o| outcome_name(*o))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    if !may_move(party, from, to) {
+        return Err(AppError::validation(
+            "input.outcome",
+            format!(
+                "a {} recommendation cannot move to {}",
+                outcome_name(from),
+                outcome_name(to)
+            ),
+        ));
+    }
+    let reason = reason.map(Reason::into_string);
+    if to == RecommendationOutcome::Declined && reason.is_none() {
+        return Err(AppError::validation(
+            "input.reason",
+            "say why the recommendation is declined",
+        ));
+    }
+    Ok(reason)
+}
+
+/// HIRED fills a place of the demand (FILLED with the last one, audited), by a conditional
+/// update that refuses when every place is taken or the demand is no longer OPEN; whether the
+/// demand is now filled.
+async fn fill_a_place(
+    txn: &sea_orm::DatabaseTransaction,
+    caller: &Caller,
+    recommendation_id: i32,
+    target: &demand::Model,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<bool> {
+    let taken = demand::Entity::update_many()
+        .col_expr(
+            demand::Column::Hired,
+            Expr::col(demand::Column::Hired).add(1),
+        )
+        .col_expr(
+            demand::Column::Status,
+            Expr::case(
+                Expr::col(demand::Column::Hired)
+                    .add(1)
+                    .gte(Expr::col(demand::Column::Headcount)),
+                Expr::value(DemandStatus::Filled),
+            )
+            .finally(Expr::col(demand::Column::Status))
+            .into(),
+        )
+        .col_expr(
+            demand::Column::Version,
+            Expr::col(demand::Column::Version).add(1),
+        )
+        .col_expr(demand::Column::UpdatedAt, Expr::value(now))
+        .filter(demand::Column::Id.eq(target.id))
+        .filter(demand::Column::Status.eq(DemandStatus::Open))
+        .filter(Expr::col(demand::Column::Hired).lt(Expr::col(demand::Column::Headcount)))
+        .exec(txn)
+        .await?;
+    if taken.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "the demand is no longer OPEN: every place is filled or it was closed".to_owned(),
+        ));
+    }
+    let after = demand::Entity::find_by_id(target.id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::internal("a demand vanished inside its transaction"))?;
+    let filled = after.status == DemandStatus::Filled;
+    if filled {
+        audit::record(
+            txn,
+            caller,
+            audit::Entry {
+                action: "markDemandFilled",
+                target_type: "Demand",
+                target_id: NodeKey::Demand(target.id).to_id().0,
+                region_id: Some(target.region_id),
+                changes: Some(json!({
+                    "status": { "from": "OPEN", "to": "FILLED" },
+                    "hired": after.hired,
+                    "by": NodeKey::Recommendation(recommendation_id).to_id().0,
+                })),
+            },
+        )
+        .await?;
+    }
+    Ok(filled)
 }
 
 /// Whether a viewer may see a recommendation: whoever may see its learner, and those who may read
