@@ -164,20 +164,26 @@ pub async fn for_new_rows<C: ConnectionTrait>(
 
 /// Why `region` takes no new rows, if it does not.
 pub fn check_for_new_rows(field: &str, region: &region::Model) -> AppResult<()> {
+    match why_no_new_rows(region) {
+        Some(why) => Err(AppError::validation(field, why)),
+        None => Ok(()),
+    }
+}
+
+/// The reason `region` takes no new rows (retired, or not a city), if there is one: for callers
+/// that name the field themselves (a spreadsheet's row and column).
+pub fn why_no_new_rows(region: &region::Model) -> Option<String> {
     if region.retired_at.is_some() {
-        return Err(AppError::validation(
-            field,
-            format!("{} is retired; use the region that took over", region.code),
+        return Some(format!(
+            "{} is retired; use the region that took over",
+            region.code
         ));
     }
     if region.level != RegionLevel::City {
-        return Err(AppError::validation(
-            field,
-            format!(
-                "{} is not a city; rows belong to a city (地级市)",
-                region.code
-            ),
+        return Some(format!(
+            "{} is not a city; rows belong to a city (地级市)",
+            region.code
         ));
     }
-    Ok(())
+    None
 }

@@ -16,7 +16,7 @@ use crate::domain::{
     },
     network::organizations::{NewOrganization, register_in},
 };
-use crate::{auth::Caller, domain::network::regions::check_for_new_rows, error::AppError};
+use crate::{auth::Caller, domain::network::regions::why_no_new_rows, error::AppError};
 
 /// The most organizations one file registers.
 pub const MAX_ROWS: usize = 5_000;
@@ -224,9 +224,8 @@ impl RowReader<'_> {
         match RegionCode::parse(&self.get("region")) {
             Ok(code) => match regions.get(code.as_str()) {
                 Some(region) => {
-                    if let Err(e) = check_for_new_rows("region", region) {
-                        let refusal = e.to_string();
-                        self.bad("region", refusal.trim_start_matches("region: ").to_owned());
+                    if let Some(why) = why_no_new_rows(region) {
+                        self.bad("region", why);
                         None
                     } else if crate::auth::policy::register_organization(&caller.viewer, region.id)
                         .is_ok()

@@ -141,13 +141,12 @@ async fn check(
         .all(db)
         .await?
     {
-        match crate::domain::network::regions::check_for_new_rows("region", &r) {
-            Ok(()) => {
+        match crate::domain::network::regions::why_no_new_rows(&r) {
+            None => {
                 regions.insert(r.code, r.id);
             }
-            Err(e) => {
-                let why = e.to_string();
-                unfit.insert(r.code, why.trim_start_matches("region: ").to_owned());
+            Some(why) => {
+                unfit.insert(r.code, why);
             }
         }
     }
