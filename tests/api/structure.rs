@@ -532,3 +532,56 @@ fn ownership_is_decided_in_the_policy_only() {
         "let region_id = match viewer.organization_id() {"
     ));
 }
+
+/// The question a public policy function answers, read from its name: `may_<verb>` (may this
+/// actor do it — `Ok`, with the id it acts for where there is one, or the refusal that says
+/// why), `<area>_scope` (which rows a list may show), `<thing>_view` or `<thing>_visible` (how
+/// much of one row, or whether it shows at all). The few others are named here with why.
+fn policy_question(name: &str) -> bool {
+    const OTHERS: [&str; 7] = [
+        "permissions",                  // what a role may do in principle (the `me` field)
+        "aggregate_precision",          // how exact aggregates about people are
+        "signed_in",                    // whose rate-limit budget a request is charged to
+        "is_employer",                  // a fact `may_confirm_as_employer` and the types share
+        "provider_in_relation",         // the access rule `learner_view` applies
+        "learner_view_needs_relations", // whether `learner_view` needs more facts read
+        "registered_out_of_sight",      // the refusal after a registration that stands
+    ];
+    name.starts_with("may_")
+        || name.ends_with("_scope")
+        || name.ends_with("_view")
+        || name.contains("_visible")
+        || OTHERS.contains(&name)
+}
+
+/// Every public function of `src/auth/policy/` is named for one of the three questions, so a
+/// reader knows from a call what comes back and a new check has an obvious name.
+#[test]
+fn policy_functions_are_named_for_their_question() {
+    let mut files = Vec::new();
+    rust_files(&src().join("auth").join("policy"), &mut files);
+    let mut names = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("readable");
+        for line in text.lines() {
+            // Free functions only: methods of the facts and rules types are indented.
+            if let Some(rest) = line.strip_prefix("pub fn ") {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                names.push(name);
+            }
+        }
+    }
+    assert!(names.len() > 60, "the walk found the policy: {names:?}");
+    let odd: Vec<&String> = names.iter().filter(|n| !policy_question(n)).collect();
+    assert!(
+        odd.is_empty(),
+        "policy functions named for no question: {odd:?}"
+    );
+    assert!(
+        !policy_question("take_orders"),
+        "the check sees a bare verb"
+    );
+}

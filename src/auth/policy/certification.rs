@@ -3,7 +3,7 @@
 use super::*;
 
 /// Evaluating skills: the organization the viewer acts for (the domain checks it is a filed body).
-pub fn assess(viewer: &Viewer) -> AppResult<i32> {
+pub fn may_assess(viewer: &Viewer) -> AppResult<i32> {
     match &viewer.actor {
         Actor::Enterprise(staff)
         | Actor::AssessmentBody(staff)
@@ -21,13 +21,17 @@ pub fn assess(viewer: &Viewer) -> AppResult<i32> {
 
 /// Registering candidates: the organization acted for, a session's body or a learner's training
 /// provider (which of the two, [`may_register_candidate`] decides on the row).
-pub fn register_candidates(viewer: &Viewer) -> AppResult<i32> {
-    assess(viewer)
+pub fn may_register_candidates(viewer: &Viewer) -> AppResult<i32> {
+    may_assess(viewer)
 }
 
 /// Whether a viewer sees a session's candidates: the body's users, the regulator of the
 /// session's region.
-pub fn see_candidates(viewer: &Viewer, session_region_id: i32, body_organization_id: i32) -> bool {
+pub fn candidates_visible(
+    viewer: &Viewer,
+    session_region_id: i32,
+    body_organization_id: i32,
+) -> bool {
     match viewer.role() {
         Role::Regulator => viewer.region_id() == Some(session_region_id),
         Role::Public | Role::Learner => false,
@@ -93,10 +97,10 @@ pub fn may_revoke_certificate(
     body_organization_id: i32,
     body_region_id: i32,
 ) -> AppResult<()> {
-    if assess(viewer).ok() == Some(body_organization_id) {
+    if may_assess(viewer).ok() == Some(body_organization_id) {
         return Ok(());
     }
-    supervise(viewer, body_region_id).map_err(|e| match e {
+    may_supervise(viewer, body_region_id).map_err(|e| match e {
         AppError::Unauthenticated(_) => e,
         _ => AppError::Forbidden(
             "a certificate is revoked by its body or its region's regulator".to_owned(),
@@ -104,7 +108,7 @@ pub fn may_revoke_certificate(
     })
 }
 
-/// Seeing a session's candidates: [`see_candidates`] (`visible`, decided on the session and its
+/// Seeing a session's candidates: [`candidates_visible`] (`visible`, decided on the session and its
 /// body), refused with a reason.
 pub fn may_see_candidates(visible: bool) -> AppResult<()> {
     if visible {

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Posting demand: the enterprise the viewer acts for.
-pub fn post_demand(viewer: &Viewer) -> AppResult<i32> {
+pub fn may_post_demand(viewer: &Viewer) -> AppResult<i32> {
     require(viewer, Permission::PostDemand, "post demand")?;
     viewer
         .organization_id()
@@ -11,8 +11,8 @@ pub fn post_demand(viewer: &Viewer) -> AppResult<i32> {
 }
 
 /// Changing a demand of `enterprise_id`: its own users only.
-pub fn manage_demand(viewer: &Viewer, enterprise_id: i32) -> AppResult<()> {
-    if post_demand(viewer)? == enterprise_id {
+pub fn may_manage_demand(viewer: &Viewer, enterprise_id: i32) -> AppResult<()> {
+    if may_post_demand(viewer)? == enterprise_id {
         Ok(())
     } else {
         Err(AppError::Forbidden(
@@ -23,7 +23,7 @@ pub fn manage_demand(viewer: &Viewer, enterprise_id: i32) -> AppResult<()> {
 
 /// Which demands besides OPEN ones a viewer sees.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DemandVisibility {
+pub enum DemandScope {
     /// Every demand (system administrators).
     All,
     /// OPEN demands, and also these.
@@ -38,10 +38,10 @@ pub enum DemandVisibility {
 }
 
 /// The demands a viewer sees.
-pub fn demand_visibility(viewer: &Viewer) -> DemandVisibility {
+pub fn demand_scope(viewer: &Viewer) -> DemandScope {
     match viewer.role() {
-        Role::SystemAdmin => DemandVisibility::All,
-        role => DemandVisibility::OpenAnd {
+        Role::SystemAdmin => DemandScope::All,
+        role => DemandScope::OpenAnd {
             enterprise: viewer
                 .organization_id()
                 .filter(|_| role == Role::Enterprise),
@@ -55,17 +55,17 @@ pub fn demand_visibility(viewer: &Viewer) -> DemandVisibility {
     }
 }
 
-/// Whether a viewer sees one demand, by the rule of [`demand_visibility`].
-pub fn see_demand(
+/// Whether a viewer sees one demand, by the rule of [`demand_scope`].
+pub fn demand_visible(
     viewer: &Viewer,
     open: bool,
     enterprise_id: i32,
     region_id: i32,
     alliance_ids: &[i32],
 ) -> bool {
-    open || match demand_visibility(viewer) {
-        DemandVisibility::All => true,
-        DemandVisibility::OpenAnd {
+    open || match demand_scope(viewer) {
+        DemandScope::All => true,
+        DemandScope::OpenAnd {
             enterprise,
             alliances,
             region,

@@ -15,7 +15,7 @@ pub enum EmploymentScope {
 }
 
 /// Recommending jobs to learners: a training provider, an alliance administrator or the regulator.
-pub fn recommend_jobs(viewer: &Viewer) -> AppResult<EmploymentScope> {
+pub fn may_recommend_jobs(viewer: &Viewer) -> AppResult<EmploymentScope> {
     match (viewer.role(), viewer.organization_id(), viewer.region_id()) {
         (Role::College | Role::TrainingInstitution, Some(org), _) => {
             Ok(EmploymentScope::Provider(org))
@@ -35,8 +35,8 @@ pub fn recommend_jobs(viewer: &Viewer) -> AppResult<EmploymentScope> {
 }
 
 /// Reading the recommendation backlog: the regulator and alliance administrators.
-pub fn read_recommendation_backlog(viewer: &Viewer) -> AppResult<EmploymentScope> {
-    match recommend_jobs(viewer)? {
+pub fn may_read_recommendation_backlog(viewer: &Viewer) -> AppResult<EmploymentScope> {
+    match may_recommend_jobs(viewer)? {
         EmploymentScope::Provider(_) => Err(AppError::Forbidden(
             "the backlog is the bureau's and the alliance administrators' work list".to_owned(),
         )),
@@ -45,8 +45,8 @@ pub fn read_recommendation_backlog(viewer: &Viewer) -> AppResult<EmploymentScope
 }
 
 /// Recording follow-ups and listing those due: the training provider or the regulator.
-pub fn follow_up(viewer: &Viewer) -> AppResult<EmploymentScope> {
-    match recommend_jobs(viewer)? {
+pub fn may_follow_up(viewer: &Viewer) -> AppResult<EmploymentScope> {
+    match may_recommend_jobs(viewer)? {
         EmploymentScope::Alliances(_) => Err(AppError::Forbidden(
             "follow-ups are recorded by the training provider or the bureau".to_owned(),
         )),
@@ -55,7 +55,7 @@ pub fn follow_up(viewer: &Viewer) -> AppResult<EmploymentScope> {
 }
 
 /// A learner answering a recommendation made to them.
-pub fn respond_to_recommendation(viewer: &Viewer, learner_id: i32) -> AppResult<()> {
+pub fn may_respond_to_recommendation(viewer: &Viewer, learner_id: i32) -> AppResult<()> {
     match viewer.role() {
         Role::Learner if viewer.learner_id() == Some(learner_id) => Ok(()),
         Role::Public => Err(AppError::Unauthenticated(
@@ -69,7 +69,7 @@ pub fn respond_to_recommendation(viewer: &Viewer, learner_id: i32) -> AppResult<
 
 /// Whether a viewer may read the recommendations of a demand: its enterprise, the administrators
 /// of its alliances, the regulator of its region, system administrators.
-pub fn read_demand_recommendations(
+pub fn demand_recommendations_visible(
     viewer: &Viewer,
     enterprise_id: i32,
     region_id: i32,
@@ -140,14 +140,14 @@ pub fn may_record_follow_up(
     }
 }
 
-/// Reading a demand's recommendations: [`read_demand_recommendations`], refused with a reason.
+/// Reading a demand's recommendations: [`demand_recommendations_visible`], refused with a reason.
 pub fn may_read_demand_recommendations(
     viewer: &Viewer,
     enterprise_id: i32,
     region_id: i32,
     alliance_ids: &[i32],
 ) -> AppResult<()> {
-    if read_demand_recommendations(viewer, enterprise_id, region_id, alliance_ids) {
+    if demand_recommendations_visible(viewer, enterprise_id, region_id, alliance_ids) {
         Ok(())
     } else {
         Err(AppError::Forbidden(

@@ -37,7 +37,7 @@ pub fn sign_in_scope(viewer: &Viewer) -> AppResult<SignInScope> {
 }
 
 /// Whether a viewer may see a sign-in of `subject` acting for `organization_id` in `region_id`.
-pub fn see_sign_in(
+pub fn sign_in_visible(
     viewer: &Viewer,
     subject: &str,
     organization_id: Option<i32>,
@@ -55,13 +55,13 @@ pub fn see_sign_in(
 /// Revoking a sign-in of `subject` acting for `organization_id` in `region_id`: the subject
 /// itself (signing out), the organization's administrator, the regulator of the region, or the
 /// system administrator.
-pub fn revoke_sign_in(
+pub fn may_revoke_sign_in(
     viewer: &Viewer,
     subject: &str,
     organization_id: Option<i32>,
     region_id: Option<i32>,
 ) -> AppResult<()> {
-    if see_sign_in(viewer, subject, organization_id, region_id) {
+    if sign_in_visible(viewer, subject, organization_id, region_id) {
         Ok(())
     } else if viewer.role() == Role::Public {
         Err(AppError::Unauthenticated(
@@ -79,7 +79,7 @@ pub fn revoke_sign_in(
 /// `None`), or every token of a subject, seen or not. The system administrator, or a subject for
 /// itself (signing out everywhere); a regulator or an organization's administrator revokes the
 /// sign-ins it sees, one by one.
-pub fn revoke_unseen(viewer: &Viewer, subject: Option<&str>) -> AppResult<()> {
+pub fn may_revoke_unseen(viewer: &Viewer, subject: Option<&str>) -> AppResult<()> {
     match viewer.role() {
         Role::SystemAdmin => Ok(()),
         Role::Public => Err(AppError::Unauthenticated(

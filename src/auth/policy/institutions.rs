@@ -32,7 +32,7 @@ pub fn evaluation_scope(viewer: &Viewer) -> AppResult<EvaluationScope> {
 
 /// Whether a viewer sees the whole of an evaluation of `institution_id` in `region_id`: its
 /// status whatever it is, and the counts of learners its results rest on.
-pub fn see_evaluation_in_full(viewer: &Viewer, institution_id: i32, region_id: i32) -> bool {
+pub fn evaluation_visible_in_full(viewer: &Viewer, institution_id: i32, region_id: i32) -> bool {
     match evaluation_scope(viewer) {
         Ok(EvaluationScope::All) => true,
         Ok(EvaluationScope::Region(r)) => r == region_id,
@@ -44,28 +44,28 @@ pub fn see_evaluation_in_full(viewer: &Viewer, institution_id: i32, region_id: i
 /// Whether a viewer sees an evaluation's results score (and so its total): in full, or when it
 /// rests on `enough_people` (the disclosure rule's minimum of ended enrolments), below which it
 /// could tell one person's outcome.
-pub fn see_evaluation_results(
+pub fn evaluation_results_visible(
     viewer: &Viewer,
     institution_id: i32,
     region_id: i32,
     enough_people: bool,
 ) -> bool {
-    enough_people || see_evaluation_in_full(viewer, institution_id, region_id)
+    enough_people || evaluation_visible_in_full(viewer, institution_id, region_id)
 }
 
 /// Whether a viewer sees an evaluation at all: a CONFIRMED one is public (its scores, stars and
 /// standing are the bureau's published rating), any other only in full.
-pub fn see_evaluation(
+pub fn evaluation_visible(
     viewer: &Viewer,
     institution_id: i32,
     region_id: i32,
     confirmed: bool,
 ) -> bool {
-    confirmed || see_evaluation_in_full(viewer, institution_id, region_id)
+    confirmed || evaluation_visible_in_full(viewer, institution_id, region_id)
 }
 
 /// Evaluating a training institution of `region_id` and confirming its standing: the region's
 /// regulator.
-pub fn evaluate_institution(viewer: &Viewer, region_id: i32) -> AppResult<()> {
-    supervise(viewer, region_id)
+pub fn may_evaluate_institution(viewer: &Viewer, region_id: i32) -> AppResult<()> {
+    may_supervise(viewer, region_id)
 }

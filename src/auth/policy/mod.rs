@@ -10,6 +10,18 @@
 //! (cohorts, enrolments, records, resources), `subsidies`, `institutions` (evaluations),
 //! `orders`, `certification` (skill evaluation) and `employment`; what every area uses (the
 //! permissions of a role, the region a regulator supervises, aggregate precision) is here.
+//!
+//! Each function answers one of three questions, and its name says which:
+//!
+//! - `may_<verb>(viewer, facts)`: may this caller do it? `Ok` — with the id it acts for, where
+//!   the role acts for one (a provider, an enterprise, a body, a learner) — or the refusal
+//!   (`UNAUTHENTICATED` or `FORBIDDEN`) that says why. Mutations and reads of one row ask it.
+//! - `<area>_scope(viewer)`: which rows may a list show? A scope the domain turns into a
+//!   condition, so a list never loads what it may not show.
+//! - `<thing>_view(viewer, facts)` or `<thing>_visible(viewer, facts)`: how much of one row the
+//!   caller sees ([`learner_view`]), or whether it shows at all; a hidden row reads as absent.
+//!
+//! `tests/api/structure.rs` holds the names to these shapes.
 
 use std::collections::BTreeSet;
 
@@ -150,7 +162,7 @@ fn in_own_region(viewer: &Viewer, region_id: i32, otherwise: &str) -> AppResult<
 }
 
 /// The region a viewer supervises training in.
-pub fn supervised_region(viewer: &Viewer) -> AppResult<i32> {
+pub fn may_supervise_own_region(viewer: &Viewer) -> AppResult<i32> {
     require(viewer, Permission::SuperviseTraining, "supervise training")?;
     viewer
         .region_id()
@@ -158,7 +170,7 @@ pub fn supervised_region(viewer: &Viewer) -> AppResult<i32> {
 }
 
 /// Supervising training in `region_id`: its regulator.
-pub fn supervise(viewer: &Viewer, region_id: i32) -> AppResult<()> {
+pub fn may_supervise(viewer: &Viewer, region_id: i32) -> AppResult<()> {
     require(viewer, Permission::SuperviseTraining, "supervise training")?;
     if viewer.region_id() == Some(region_id) {
         Ok(())

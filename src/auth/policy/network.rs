@@ -4,7 +4,7 @@
 use super::*;
 
 /// Admitting, re-roling or removing members of `alliance_id`.
-pub fn manage_membership(viewer: &Viewer, alliance_id: i32) -> AppResult<()> {
+pub fn may_manage_membership(viewer: &Viewer, alliance_id: i32) -> AppResult<()> {
     require(
         viewer,
         Permission::ManageMembership,
@@ -21,7 +21,7 @@ pub fn manage_membership(viewer: &Viewer, alliance_id: i32) -> AppResult<()> {
 
 /// Registering an organization located in `region_id`: the regulator of that region, or the
 /// system administrator anywhere.
-pub fn register_organization(viewer: &Viewer, region_id: i32) -> AppResult<()> {
+pub fn may_register_organization(viewer: &Viewer, region_id: i32) -> AppResult<()> {
     require(
         viewer,
         Permission::RegisterOrganizations,
@@ -36,7 +36,7 @@ pub fn register_organization(viewer: &Viewer, region_id: i32) -> AppResult<()> {
 
 /// Founding an alliance in `region_id`: the regulator of that region, or the system
 /// administrator anywhere.
-pub fn found_alliance(viewer: &Viewer, region_id: i32) -> AppResult<()> {
+pub fn may_found_alliance(viewer: &Viewer, region_id: i32) -> AppResult<()> {
     require(viewer, Permission::FoundAlliances, "found alliances")?;
     in_own_region(
         viewer,
@@ -46,7 +46,7 @@ pub fn found_alliance(viewer: &Viewer, region_id: i32) -> AppResult<()> {
 }
 
 /// Asking to join an alliance: for the viewer's own organization, which the result names.
-pub fn apply_for_membership(viewer: &Viewer) -> AppResult<i32> {
+pub fn may_apply_for_membership(viewer: &Viewer) -> AppResult<i32> {
     require(
         viewer,
         Permission::ApplyForMembership,
@@ -59,12 +59,12 @@ pub fn apply_for_membership(viewer: &Viewer) -> AppResult<i32> {
 
 /// Deciding an application to `alliance_id` (in `region_id`): the alliance's administrator, the
 /// regulator of its region, or the system administrator.
-pub fn decide_membership_application(
+pub fn may_decide_membership_application(
     viewer: &Viewer,
     alliance_id: i32,
     region_id: i32,
 ) -> AppResult<()> {
-    if see_membership_applications(viewer, alliance_id, region_id, None) {
+    if membership_application_visible(viewer, alliance_id, region_id, None) {
         return Ok(());
     }
     if viewer.role() == Role::Public {
@@ -80,7 +80,7 @@ pub fn decide_membership_application(
 
 /// Deciding an invitation: the invited organization, with its own token (an alliance's
 /// administrator or a regulator does not accept a role on an organization's behalf).
-pub fn decide_invitation(viewer: &Viewer, organization_id: i32) -> AppResult<()> {
+pub fn may_decide_invitation(viewer: &Viewer, organization_id: i32) -> AppResult<()> {
     match viewer.role() {
         Role::Public => Err(AppError::Unauthenticated(
             "deciding an invitation needs the invited organization's token".to_owned(),
@@ -102,7 +102,7 @@ pub fn decide_invitation(viewer: &Viewer, organization_id: i32) -> AppResult<()>
 
 /// Whether a viewer may see an application of `organization_id` (when given) to `alliance_id`
 /// in `region_id`: those who decide it, and the applying organization itself.
-pub fn see_membership_applications(
+pub fn membership_application_visible(
     viewer: &Viewer,
     alliance_id: i32,
     region_id: i32,
@@ -163,7 +163,7 @@ pub fn application_scope(viewer: &Viewer) -> AppResult<ApplicationScope> {
 
 /// Whether a viewer may read the contact of `organization_id` (in `region_id`): its own users,
 /// the regulator of its region, the system administrator. It may name a person.
-pub fn see_organization_contact(viewer: &Viewer, organization_id: i32, region_id: i32) -> bool {
+pub fn organization_contact_visible(viewer: &Viewer, organization_id: i32, region_id: i32) -> bool {
     match viewer.role() {
         Role::SystemAdmin => true,
         Role::Regulator if viewer.region_id() == Some(region_id) => true,
@@ -173,7 +173,7 @@ pub fn see_organization_contact(viewer: &Viewer, organization_id: i32, region_id
 }
 
 /// Changing the public profile of `organization_id`.
-pub fn update_organization(viewer: &Viewer, organization_id: i32) -> AppResult<()> {
+pub fn may_update_organization(viewer: &Viewer, organization_id: i32) -> AppResult<()> {
     require(
         viewer,
         Permission::UpdateOwnOrganization,

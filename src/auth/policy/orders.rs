@@ -46,7 +46,7 @@ pub fn order_scope(viewer: &Viewer) -> AppResult<OrderScope> {
 }
 
 /// Whether a viewer sees one training order, by the rule of [`order_scope`].
-pub fn see_order(viewer: &Viewer, region_id: i32, provider_id: i32) -> bool {
+pub fn order_visible(viewer: &Viewer, region_id: i32, provider_id: i32) -> bool {
     match order_scope(viewer) {
         Ok(OrderScope::All) => true,
         Ok(OrderScope::Region(r)) => r == region_id,

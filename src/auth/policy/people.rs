@@ -4,7 +4,7 @@
 use super::*;
 
 /// A learner's own data, whole: for the learner alone.
-pub fn own_data(viewer: &Viewer) -> AppResult<i32> {
+pub fn may_read_own_data(viewer: &Viewer) -> AppResult<i32> {
     match (viewer.role(), viewer.learner_id()) {
         (Role::Learner, Some(id)) => Ok(id),
         (Role::Public, _) => Err(AppError::Unauthenticated(
@@ -17,7 +17,7 @@ pub fn own_data(viewer: &Viewer) -> AppResult<i32> {
 }
 
 /// Asking for a correction or the erasure of one's own personal data: the learner alone.
-pub fn request_about_own_data(viewer: &Viewer) -> AppResult<i32> {
+pub fn may_request_about_own_data(viewer: &Viewer) -> AppResult<i32> {
     match (viewer.role(), viewer.learner_id()) {
         (Role::Learner, Some(id)) => Ok(id),
         (Role::Public, _) => Err(AppError::Unauthenticated(
@@ -55,7 +55,7 @@ fn decides_data_request(viewer: &Viewer, kind: DataRequestKind, of: RequestSubje
 }
 
 /// Deciding (approving or rejecting) a learner's request about their personal data.
-pub fn decide_data_request(
+pub fn may_decide_data_request(
     viewer: &Viewer,
     kind: DataRequestKind,
     of: RequestSubject,
@@ -77,7 +77,7 @@ pub fn decide_data_request(
 }
 
 /// Whether `viewer` sees a learner's request: the learner and those who decide it.
-pub fn see_data_request(viewer: &Viewer, kind: DataRequestKind, of: RequestSubject) -> bool {
+pub fn data_request_visible(viewer: &Viewer, kind: DataRequestKind, of: RequestSubject) -> bool {
     (viewer.role() == Role::Learner && viewer.learner_id() == Some(of.learner_id))
         || decides_data_request(viewer, kind, of)
 }
@@ -117,7 +117,7 @@ pub fn data_request_scope(viewer: &Viewer) -> AppResult<DataRequestScope> {
 }
 
 /// Registering a learner who lives in `region_id`.
-pub fn register_learner(viewer: &Viewer, region_id: i32) -> AppResult<()> {
+pub fn may_register_learner(viewer: &Viewer, region_id: i32) -> AppResult<()> {
     require(viewer, Permission::RegisterLearner, "register learners")?;
     match viewer.role() {
         Role::Regulator if viewer.region_id() != Some(region_id) => Err(AppError::Forbidden(
@@ -371,7 +371,7 @@ pub fn provider_in_relation(
 /// Whether a viewer may read a learner's unmasked personal data: the full view, and a purpose
 /// (the learner, the regulator of the learner's region, the providers in a current relation) — a
 /// system administrator's summary never unmasks.
-pub fn read_personal_data(viewer: &Viewer, view: Option<LearnerView>) -> AppResult<()> {
+pub fn may_read_personal_data(viewer: &Viewer, view: Option<LearnerView>) -> AppResult<()> {
     require(viewer, Permission::ReadPersonalData, "read personal data")?;
     if view == Some(LearnerView::Full) {
         Ok(())
@@ -392,7 +392,7 @@ pub enum AuditScope {
 }
 
 /// Reading the audit trail.
-pub fn read_audit_trail(viewer: &Viewer) -> AppResult<AuditScope> {
+pub fn audit_scope(viewer: &Viewer) -> AppResult<AuditScope> {
     require(viewer, Permission::ReadAuditTrail, "read the audit trail")?;
     match (viewer.role(), viewer.region_id()) {
         (Role::SystemAdmin, _) => Ok(AuditScope::All),

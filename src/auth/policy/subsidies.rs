@@ -4,7 +4,7 @@ use super::*;
 
 /// Claiming a subsidy for a cohort of `provider_id`: that provider's college or training
 /// institution.
-pub fn claim_subsidy(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
+pub fn may_claim_subsidy(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
     if viewer.role() == Role::Public {
         return Err(AppError::Unauthenticated(
             "claiming a subsidy needs a token".to_owned(),
@@ -20,7 +20,7 @@ pub fn claim_subsidy(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
 }
 
 /// Deciding and paying claim lines of `region_id`: its regulator.
-pub fn decide_claims(viewer: &Viewer, region_id: i32) -> AppResult<()> {
+pub fn may_decide_claims(viewer: &Viewer, region_id: i32) -> AppResult<()> {
     match viewer.role() {
         Role::Public => Err(AppError::Unauthenticated(
             "deciding a claim needs a token".to_owned(),
@@ -60,7 +60,7 @@ pub fn claim_scope(viewer: &Viewer) -> AppResult<ClaimScope> {
 }
 
 /// Whether a viewer sees a claim of `provider_id` paid by `region_id`.
-pub fn see_claim(viewer: &Viewer, provider_id: i32, region_id: i32) -> bool {
+pub fn claim_visible(viewer: &Viewer, provider_id: i32, region_id: i32) -> bool {
     match claim_scope(viewer) {
         Ok(ClaimScope::All) => true,
         Ok(ClaimScope::Region(r)) => r == region_id,
@@ -71,7 +71,7 @@ pub fn see_claim(viewer: &Viewer, provider_id: i32, region_id: i32) -> bool {
 
 /// Supervising the subsidy claims of a region: its regulator, or the system administrator for
 /// the region named. Returns the region.
-pub fn supervise_claims(viewer: &Viewer, region_id: Option<i32>) -> AppResult<i32> {
+pub fn may_supervise_claims(viewer: &Viewer, region_id: Option<i32>) -> AppResult<i32> {
     match (viewer.role(), viewer.region_id(), region_id) {
         (Role::Public, ..) => Err(AppError::Unauthenticated(
             "supervising claims needs a token".to_owned(),

@@ -4,7 +4,7 @@
 use super::*;
 
 /// Creating or moving a cohort: its provider's or its enterprise's users.
-pub fn manage_cohort(
+pub fn may_manage_cohort(
     viewer: &Viewer,
     provider_id: i32,
     enterprise_id: Option<i32>,
@@ -36,7 +36,7 @@ pub fn is_employer(viewer: &Viewer, enterprise_id: Option<i32>) -> bool {
 /// Confirming that a cohort trains for the enterprise it names, and that an apprentice's labour
 /// contract with it is real: that enterprise's own token, nobody else's (the provider states
 /// both; only the employer can vouch for them).
-pub fn confirm_as_employer(viewer: &Viewer, enterprise_id: Option<i32>) -> AppResult<()> {
+pub fn may_confirm_as_employer(viewer: &Viewer, enterprise_id: Option<i32>) -> AppResult<()> {
     require(viewer, Permission::ManageCohorts, "confirm cohorts")?;
     if is_employer(viewer, enterprise_id) {
         Ok(())
@@ -49,7 +49,7 @@ pub fn confirm_as_employer(viewer: &Viewer, enterprise_id: Option<i32>) -> AppRe
 }
 
 /// Enrolling, completing and withdrawing learners: the cohort's provider, who trains them.
-pub fn train_in_cohort(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
+pub fn may_train_in_cohort(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
     require(viewer, Permission::ManageCohorts, "enrol learners")?;
     if acts_for_provider(viewer, provider_id) {
         Ok(())
@@ -61,7 +61,7 @@ pub fn train_in_cohort(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
 }
 
 /// Keeping a cohort's training record (class days, attendance, online hours): its provider.
-pub fn record_training(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
+pub fn may_record_training(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
     require(viewer, Permission::ManageCohorts, "keep training records")?;
     if acts_for_provider(viewer, provider_id) {
         Ok(())
@@ -73,12 +73,12 @@ pub fn record_training(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
 }
 
 /// Publishing resources and plans: the provider the viewer acts for.
-pub fn publish_resources(viewer: &Viewer) -> AppResult<i32> {
+pub fn may_publish_resources(viewer: &Viewer) -> AppResult<i32> {
     acting_provider(viewer, "publish training resources")
 }
 
 /// Taking training orders: a provider, the one the viewer acts for.
-pub fn take_orders(viewer: &Viewer) -> AppResult<i32> {
+pub fn may_take_orders(viewer: &Viewer) -> AppResult<i32> {
     acting_provider(viewer, "take training orders")
 }
 
@@ -141,12 +141,12 @@ pub enum EnrolmentBasis {
 
 /// Enrolling a learner in a cohort of `provider_id`: its provider, on one of the
 /// [`EnrolmentBasis`]; without one, FORBIDDEN (the same answer whether or not the learner exists).
-pub fn enrol(
+pub fn may_enrol(
     viewer: &Viewer,
     provider_id: i32,
     basis: Option<EnrolmentBasis>,
 ) -> AppResult<EnrolmentBasis> {
-    train_in_cohort(viewer, provider_id)?;
+    may_train_in_cohort(viewer, provider_id)?;
     basis.ok_or_else(|| {
         AppError::Forbidden(
             "input.learner: a provider enrols a learner it registered within its access period, \
@@ -158,7 +158,7 @@ pub fn enrol(
 }
 
 /// Applying to a cohort: a learner, for themself.
-pub fn apply_to_cohort(viewer: &Viewer) -> AppResult<i32> {
+pub fn may_apply_to_cohort(viewer: &Viewer) -> AppResult<i32> {
     match (viewer.role(), viewer.learner_id()) {
         (Role::Learner, Some(id)) => Ok(id),
         (Role::Public, _) => Err(AppError::Unauthenticated(
@@ -173,7 +173,7 @@ pub fn apply_to_cohort(viewer: &Viewer) -> AppResult<i32> {
 /// Who is enrolled in a cohort (each learner then shown as [`learner_view`] decides): its
 /// provider and enterprise, the regulator of its region, system administrators. The counts are
 /// public.
-pub fn list_cohort_learners(
+pub fn may_list_cohort_learners(
     viewer: &Viewer,
     provider_id: i32,
     enterprise_id: Option<i32>,

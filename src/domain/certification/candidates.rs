@@ -77,7 +77,7 @@ pub async fn register_candidate(
         .one(db)
         .await?
         .ok_or_else(|| AppError::validation("input.learner", "no learner has this ID"))?;
-    let org_id = policy::register_candidates(&caller.viewer)?;
+    let org_id = policy::may_register_candidates(&caller.viewer)?;
     let trains_learner = org_id != body.organization_id
         && provider_of_learner(db, &caller.access, org_id, learner_id).await?;
     policy::may_register_candidate(org_id, body.organization_id, trains_learner)?;

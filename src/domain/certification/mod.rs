@@ -181,5 +181,5 @@ pub async fn may_see_candidates(
     Ok(assessment_body::Entity::find_by_id(session.body_id)
         .one(db)
         .await?
-        .is_some_and(|b| policy::see_candidates(viewer, session.region_id, b.organization_id)))
+        .is_some_and(|b| policy::candidates_visible(viewer, session.region_id, b.organization_id)))
 }

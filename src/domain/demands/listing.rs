@@ -75,11 +75,11 @@ fn of_statuses(statuses: &[DemandStatus]) -> Condition {
     any
 }
 
-/// The rows a viewer may see: OPEN ones and those [`policy::demand_visibility`] adds.
+/// The rows a viewer may see: OPEN ones and those [`policy::demand_scope`] adds.
 pub(super) fn visible(viewer: &Viewer) -> Condition {
-    let (enterprise, alliances, region) = match policy::demand_visibility(viewer) {
-        DemandVisibility::All => return Condition::all(),
-        DemandVisibility::OpenAnd {
+    let (enterprise, alliances, region) = match policy::demand_scope(viewer) {
+        DemandScope::All => return Condition::all(),
+        DemandScope::OpenAnd {
             enterprise,
             alliances,
             region,
@@ -273,7 +273,7 @@ pub async fn count(
 
 /// Whether a viewer may see one demand.
 pub fn can_see(viewer: &Viewer, demand: &demand::Model, alliance_ids: &[i32]) -> bool {
-    policy::see_demand(
+    policy::demand_visible(
         viewer,
         demand
             .status

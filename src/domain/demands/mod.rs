@@ -40,7 +40,7 @@ use crate::domain::{
 use crate::{
     auth::{
         Caller, Viewer,
-        policy::{self, DemandVisibility},
+        policy::{self, DemandScope},
     },
     domain::kernel::ids::NodeKey,
     error::{AppError, AppResult},
@@ -247,7 +247,7 @@ pub async fn create(
     caller: &Caller,
     content: DemandContent,
 ) -> AppResult<demand::Model> {
-    let enterprise_id = policy::post_demand(&caller.viewer)?;
+    let enterprise_id = policy::may_post_demand(&caller.viewer)?;
     let txn = crate::domain::begin_write(db).await?;
     let (region_id, alliances) = resolve(&txn, "input", enterprise_id, &content).await?;
     let now = Utc::now();
@@ -304,7 +304,7 @@ async fn for_change(
         .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("demand"))?;
-    policy::manage_demand(&caller.viewer, found.enterprise_id)?;
+    policy::may_manage_demand(&caller.viewer, found.enterprise_id)?;
     if let Some(version) = version
         && version != found.version
     {

@@ -37,7 +37,7 @@ pub async fn backlog(
     caller: &Caller,
     filter: &BacklogFilter,
 ) -> AppResult<Vec<BacklogEntry>> {
-    let scope = policy::read_recommendation_backlog(&caller.viewer)?;
+    let scope = policy::may_read_recommendation_backlog(&caller.viewer)?;
     let mut alliance_ids: Option<BTreeSet<i32>> = match &scope {
         EmploymentScope::Alliances(a) => Some(a.clone()),
         _ => None,

@@ -45,7 +45,7 @@ pub async fn record_follow_up(
     caller: &Caller,
     new: NewFollowUp,
 ) -> AppResult<follow_up::Model> {
-    let scope = policy::follow_up(&caller.viewer)?;
+    let scope = policy::may_follow_up(&caller.viewer)?;
     let completion = enrollment::Entity::find_by_id(new.enrollment_id)
         .one(db)
         .await?
@@ -251,7 +251,7 @@ pub async fn follow_ups_due(
     as_of: NaiveDate,
     filter: &DueFilter,
 ) -> AppResult<Vec<DueFollowUp>> {
-    let scope = policy::follow_up(&caller.viewer)?;
+    let scope = policy::may_follow_up(&caller.viewer)?;
     if let Some(m) = filter.months.iter().find(|m| !DUE_MONTHS.contains(m)) {
         return Err(AppError::validation(
             "filter.months",

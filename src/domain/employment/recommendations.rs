@@ -12,7 +12,7 @@ pub async fn recommend(
     demand_id: i32,
     note: Option<Note>,
 ) -> AppResult<recommendation::Model> {
-    let scope = policy::recommend_jobs(&caller.viewer)?;
+    let scope = policy::may_recommend_jobs(&caller.viewer)?;
     let note = note.map(Note::into_string).unwrap_or_default();
     let learner = learner::Entity::find_by_id(learner_id)
         .one(db)
@@ -159,8 +159,8 @@ pub async fn move_outcome(
         .await?
         .ok_or_else(|| AppError::internal("a recommendation without its demand"))?;
     match party {
-        Party::Learner => policy::respond_to_recommendation(&caller.viewer, found.learner_id)?,
-        Party::Employer => policy::manage_demand(&caller.viewer, target.enterprise_id)?,
+        Party::Learner => policy::may_respond_to_recommendation(&caller.viewer, found.learner_id)?,
+        Party::Employer => policy::may_manage_demand(&caller.viewer, target.enterprise_id)?,
     }
     let reason = check_move(party, found.outcome, to, reason)?;
     let now = Utc::now();
@@ -349,7 +349,7 @@ async fn fill_a_place(
 }
 
 /// Whether a viewer may see a recommendation: whoever may see its learner, and those who may read
-/// its demand's recommendations ([`policy::read_demand_recommendations`]).
+/// its demand's recommendations ([`policy::demand_recommendations_visible`]).
 pub async fn may_see(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -368,7 +368,7 @@ pub async fn may_see(
         .into_iter()
         .map(|a| a.alliance_id)
         .collect();
-    Ok(policy::read_demand_recommendations(
+    Ok(policy::demand_recommendations_visible(
         &caller.viewer,
         d.enterprise_id,
         d.region_id,

@@ -97,7 +97,7 @@ pub async fn revoke(
     let Some(found) = sign_in::Entity::find_by_id(jti.to_owned()).one(db).await? else {
         return revoke_unseen(db, caller, jti, reason).await;
     };
-    policy::revoke_sign_in(
+    policy::may_revoke_sign_in(
         &caller.viewer,
         &found.subject,
         found.organization_id,
@@ -149,7 +149,7 @@ async fn revoke_unseen(
     jti: &str,
     reason: Reason,
 ) -> AppResult<sign_in::Model> {
-    policy::revoke_unseen(&caller.viewer, None)?;
+    policy::may_revoke_unseen(&caller.viewer, None)?;
     let jti = crate::domain::kernel::input::one::<crate::domain::kernel::input::Text<200>>(
         "input.jti",
         jti,
@@ -213,7 +213,7 @@ pub async fn revoke_subject(
         subject,
     )?;
     let subject = subject.as_str().to_owned();
-    policy::revoke_unseen(&caller.viewer, Some(&subject))?;
+    policy::may_revoke_unseen(&caller.viewer, Some(&subject))?;
     let now = Utc::now();
     let txn = crate::domain::begin_write(db).await?;
     subject_revocation::Entity::insert(subject_revocation::ActiveModel {

@@ -235,7 +235,7 @@ pub async fn evaluate(
         }
     }
     let found = institution(db, institution_id).await?;
-    policy::evaluate_institution(&caller.viewer, found.region_id)?;
+    policy::may_evaluate_institution(&caller.viewer, found.region_id)?;
     let now = Utc::now();
     let since = now.date_naive() - Days::new(RESULTS_WINDOW_DAYS);
     let txn = begin_write(db).await?;
@@ -326,7 +326,7 @@ pub async fn confirm(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("institution evaluation"))?;
-    policy::evaluate_institution(&caller.viewer, found.region_id)?;
+    policy::may_evaluate_institution(&caller.viewer, found.region_id)?;
     let standing = standing.unwrap_or(found.proposed_standing);
     let now = Utc::now();
     let txn = begin_write(db).await?;
@@ -489,7 +489,7 @@ pub async fn by_id(
     else {
         return Ok(None);
     };
-    Ok(policy::see_evaluation(
+    Ok(policy::evaluation_visible(
         &caller.viewer,
         found.institution_id,
         found.region_id,

@@ -28,7 +28,7 @@ pub async fn rate_institution(
     }
     let txn = crate::domain::begin_write(db).await?;
     let found = institution(&txn, institution_id).await?;
-    policy::supervise(&caller.viewer, found.region_id)?;
+    policy::may_supervise(&caller.viewer, found.region_id)?;
     let before = found.credit_stars;
     let mut active: organization::ActiveModel = found.into();
     active.credit_stars = Set(Some(stars));
@@ -95,7 +95,7 @@ pub async fn set_institution_status(
 ) -> AppResult<organization::Model> {
     let txn = crate::domain::begin_write(db).await?;
     let found = institution(&txn, institution_id).await?;
-    policy::supervise(&caller.viewer, found.region_id)?;
+    policy::may_supervise(&caller.viewer, found.region_id)?;
     let before = found.catalogue_status;
     let mut active: organization::ActiveModel = found.into();
     active.catalogue_status = Set(Some(status));

@@ -214,7 +214,7 @@ pub async fn found(
 ) -> crate::error::AppResult<alliance::Model> {
     use crate::error::AppError;
     use sea_orm::ActiveValue::Set;
-    crate::auth::policy::found_alliance(&caller.viewer, new.region_id)?;
+    crate::auth::policy::may_found_alliance(&caller.viewer, new.region_id)?;
     if new.leads.is_empty() {
         return Err(AppError::validation(
             "input.leads",

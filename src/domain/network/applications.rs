@@ -41,7 +41,7 @@ pub async fn apply(
     alliance_code: &AllianceCode,
     note: Option<Note>,
 ) -> AppResult<application::Model> {
-    let organization_id = policy::apply_for_membership(&caller.viewer)?;
+    let organization_id = policy::may_apply_for_membership(&caller.viewer)?;
     let alliance = alliance::Entity::find()
         .filter(alliance::Column::Code.eq(alliance_code.as_str()))
         .one(db)
@@ -163,9 +163,13 @@ pub async fn decide(
         alliance.ok_or_else(|| AppError::internal("an application without its alliance"))?;
     // An invitation is the invited organization's to decide; an application, the alliance's.
     match found.invited_as {
-        Some(_) => policy::decide_invitation(&caller.viewer, found.organization_id)?,
+        Some(_) => policy::may_decide_invitation(&caller.viewer, found.organization_id)?,
         None => {
-            policy::decide_membership_application(&caller.viewer, alliance.id, alliance.region_id)?;
+            policy::may_decide_membership_application(
+                &caller.viewer,
+                alliance.id,
+                alliance.region_id,
+            )?;
         }
     }
     let txn = crate::domain::begin_write(db).await?;
@@ -341,7 +345,7 @@ pub async fn by_id(
     else {
         return Ok(None);
     };
-    Ok(policy::see_membership_applications(
+    Ok(policy::membership_application_visible(
         &caller.viewer,
         alliance.id,
         alliance.region_id,

@@ -108,7 +108,7 @@ pub async fn admit(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found(format!("alliance \"{}\"", alliance_code.as_str())))?;
-    policy::manage_membership(&caller.viewer, alliance.id)?;
+    policy::may_manage_membership(&caller.viewer, alliance.id)?;
     let joined_on = joined_on.unwrap_or_else(|| Utc::now().date_naive());
     if joined_on < alliance.founded_on {
         return Err(AppError::validation(
@@ -225,7 +225,7 @@ async fn current_for_change(
         .ok_or_else(|| AppError::not_found("membership"))?;
     let alliance =
         alliance.ok_or_else(|| AppError::internal("a membership without its alliance"))?;
-    policy::manage_membership(&caller.viewer, alliance.id)?;
+    policy::may_manage_membership(&caller.viewer, alliance.id)?;
     if found.left_on.is_some() {
         return Err(AppError::Conflict(
             "the organization has already left this alliance".to_owned(),

@@ -247,7 +247,7 @@ pub async fn register(
     caller: &crate::auth::Caller,
     new: NewOrganization,
 ) -> AppResult<organization::Model> {
-    crate::auth::policy::register_organization(&caller.viewer, new.region_id)?;
+    crate::auth::policy::may_register_organization(&caller.viewer, new.region_id)?;
     let txn = crate::domain::begin_write(db).await?;
     let saved = register_in(&txn, caller, new).await?;
     txn.commit().await?;
@@ -348,7 +348,7 @@ pub async fn update_profile(
     change: ProfileChange,
 ) -> AppResult<organization::Model> {
     use sea_orm::ActiveModelTrait;
-    crate::auth::policy::update_organization(&caller.viewer, organization_id)?;
+    crate::auth::policy::may_update_organization(&caller.viewer, organization_id)?;
     let txn = crate::domain::begin_write(db).await?;
     let found = organization::Entity::find_by_id(organization_id)
         .one(&txn)

@@ -68,7 +68,7 @@ pub async fn import(
     bytes: Vec<u8>,
 ) -> Result<Vec<organization::Model>, ImportError> {
     // Who may register at all is decided before the file is read.
-    if let Err(e) = crate::auth::policy::register_organization(
+    if let Err(e) = crate::auth::policy::may_register_organization(
         &caller.viewer,
         caller.viewer.region_id().unwrap_or_default(),
     ) {
@@ -227,8 +227,11 @@ impl RowReader<'_> {
                     if let Some(why) = why_no_new_rows(region) {
                         self.bad("region", why);
                         None
-                    } else if crate::auth::policy::register_organization(&caller.viewer, region.id)
-                        .is_ok()
+                    } else if crate::auth::policy::may_register_organization(
+                        &caller.viewer,
+                        region.id,
+                    )
+                    .is_ok()
                     {
                         Some(region.id)
                     } else {

@@ -29,7 +29,7 @@ pub async fn dispatch(
     new: NewOrder,
 ) -> AppResult<training_order::Model> {
     expire_due(db).await?;
-    let region_id = policy::supervised_region(&caller.viewer)?;
+    let region_id = policy::may_supervise_own_region(&caller.viewer)?;
     let provider = organization::Entity::find_by_id(new.provider_id)
         .one(db)
         .await?
@@ -156,7 +156,7 @@ pub(super) async fn order_for_provider(
     caller: &Caller,
     id: i32,
 ) -> AppResult<training_order::Model> {
-    let provider_id = policy::take_orders(&caller.viewer)?;
+    let provider_id = policy::may_take_orders(&caller.viewer)?;
     let order = training_order::Entity::find_by_id(id)
         .one(db)
         .await?

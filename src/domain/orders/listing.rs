@@ -28,7 +28,7 @@ pub(super) fn select_intentions(
     training_intention::Entity::find().filter(cond)
 }
 
-/// One training order by id, unscoped: callers check [`policy::see_order`].
+/// One training order by id, unscoped: callers check [`policy::order_visible`].
 pub async fn order_by_id(
     db: &DatabaseConnection,
     id: i32,

@@ -117,7 +117,7 @@ fn subject_of(found: &learner::Model) -> RequestSubject {
 }
 
 async fn own_learner(db: &DatabaseConnection, caller: &Caller) -> AppResult<learner::Model> {
-    let id = policy::request_about_own_data(&caller.viewer)?;
+    let id = policy::may_request_about_own_data(&caller.viewer)?;
     let found = learner::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -221,7 +221,7 @@ pub enum Decision {
     Reject(Reason),
 }
 
-/// Decides a PENDING request once, by those [`policy::decide_data_request`] names. An approved
+/// Decides a PENDING request once, by those [`policy::may_decide_data_request`] names. An approved
 /// correction re-seals the learner's row with the new value; an approved erasure erases. The
 /// decision, its effect and its audit event commit together; a decided request is a
 /// `CONFLICT`, and so is a learner's row changed by someone else meanwhile (nothing is written).
@@ -239,7 +239,7 @@ pub async fn decide(
         .ok_or_else(|| AppError::not_found("data request"))?;
     let learner = learner.ok_or_else(|| AppError::internal("a request without its learner"))?;
     let subject = subject_of(&learner);
-    policy::decide_data_request(&caller.viewer, found.kind, subject)?;
+    policy::may_decide_data_request(&caller.viewer, found.kind, subject)?;
     let (status, reason) = match &decision {
         Decision::Approve(r) => (DataRequestStatus::Approved, r.as_str().to_owned()),
         Decision::Reject(r) => (DataRequestStatus::Rejected, r.as_str().to_owned()),
@@ -747,5 +747,8 @@ pub async fn by_id(
     else {
         return Ok(None);
     };
-    Ok(policy::see_data_request(&caller.viewer, found.kind, subject_of(&learner)).then_some(found))
+    Ok(
+        policy::data_request_visible(&caller.viewer, found.kind, subject_of(&learner))
+            .then_some(found),
+    )
 }

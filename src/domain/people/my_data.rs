@@ -50,7 +50,7 @@ pub async fn export(
     caller: &Caller,
     key: &PersonalDataKey,
 ) -> AppResult<Value> {
-    let id = policy::own_data(&caller.viewer)?;
+    let id = policy::may_read_own_data(&caller.viewer)?;
     let found = learner::Entity::find_by_id(id)
         .one(db)
         .await?

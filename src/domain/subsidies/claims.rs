@@ -17,7 +17,7 @@ pub async fn submit(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("cohort"))?;
-    policy::claim_subsidy(&caller.viewer, found.provider_id)?;
+    policy::may_claim_subsidy(&caller.viewer, found.provider_id)?;
     if !found.subsidized {
         return Err(AppError::validation(
             "input.cohort",

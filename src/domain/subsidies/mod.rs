@@ -86,7 +86,7 @@ pub async fn set_standard(
     caller: &Caller,
     standard: Standard,
 ) -> AppResult<subsidy_standard::Model> {
-    let region_id = policy::supervised_region(&caller.viewer)?;
+    let region_id = policy::may_supervise_own_region(&caller.viewer)?;
     if !(2000..=2100).contains(&standard.year) {
         return Err(AppError::validation("input.year", "2000 to 2100"));
     }

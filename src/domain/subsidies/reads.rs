@@ -69,7 +69,7 @@ pub async fn by_id(
     let Some(found) = subsidy_claim::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    Ok(policy::see_claim(&caller.viewer, found.provider_id, found.region_id).then_some(found))
+    Ok(policy::claim_visible(&caller.viewer, found.provider_id, found.region_id).then_some(found))
 }
 
 /// A line by id, if the caller may see its claim.

@@ -116,7 +116,7 @@ impl PeopleQuery {
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<AuditEvent>> {
         let api = api(ctx)?;
-        let scope = policy::read_audit_trail(&caller(ctx).viewer)?;
+        let scope = policy::audit_scope(&caller(ctx).viewer)?;
         let request = page_request(first, after, last, before)?;
         let filter = filter.unwrap_or_default().into_domain()?;
         let page = audit::list(&*api.db.turn().await?, scope, &filter, &request).await?;

@@ -132,7 +132,7 @@ impl AuditEvent {
             domain,
             graphql::context::{api, caller},
         };
-        Ok(match policy::read_audit_trail(&caller(ctx).viewer) {
+        Ok(match policy::audit_scope(&caller(ctx).viewer) {
             Ok(scope) => domain::kernel::audit::by_id(&*api(ctx)?.db.turn().await?, scope, id)
                 .await?
                 .map(Self),

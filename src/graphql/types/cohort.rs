@@ -294,7 +294,12 @@ impl Cohort {
             .load_one(self.0.alliance_id)
             .await?
             .map(|a| a.region_id);
-        policy::list_cohort_learners(&viewer, self.0.provider_id, self.0.enterprise_id, region)?;
+        policy::may_list_cohort_learners(
+            &viewer,
+            self.0.provider_id,
+            self.0.enterprise_id,
+            region,
+        )?;
         nested::list::<nested::CohortEnrollments, _>(
             ctx,
             self.0.id,
@@ -480,7 +485,7 @@ impl Enrollment {
                     .load_one(cohort.alliance_id)
                     .await?
                     .map(|a| a.region_id);
-                policy::list_cohort_learners(
+                policy::may_list_cohort_learners(
                     &caller(ctx).viewer,
                     cohort.provider_id,
                     cohort.enterprise_id,

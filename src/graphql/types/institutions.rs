@@ -172,11 +172,15 @@ impl InstitutionEvaluation {
 
 impl InstitutionEvaluation {
     fn in_full(&self, ctx: &Context<'_>) -> bool {
-        policy::see_evaluation_in_full(&caller(ctx).viewer, self.0.institution_id, self.0.region_id)
+        policy::evaluation_visible_in_full(
+            &caller(ctx).viewer,
+            self.0.institution_id,
+            self.0.region_id,
+        )
     }
 
     fn results_disclosed(&self, ctx: &Context<'_>) -> bool {
-        policy::see_evaluation_results(
+        policy::evaluation_results_visible(
             &caller(ctx).viewer,
             self.0.institution_id,
             self.0.region_id,

@@ -353,7 +353,7 @@ impl Learner {
     async fn personal_data(&self, ctx: &Context<'_>) -> async_graphql::Result<LearnerPersonalData> {
         let api = api(ctx)?;
         let caller = caller(ctx);
-        policy::read_personal_data(&caller.viewer, Some(self.view))?;
+        policy::may_read_personal_data(&caller.viewer, Some(self.view))?;
         let data = learners::personal_data(
             &*api.db.turn().await?,
             &caller,

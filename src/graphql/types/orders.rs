@@ -323,7 +323,7 @@ impl TrainingOrder {
         };
         let found = domain::orders::order_by_id(&*api(ctx)?.db.turn().await?, id).await?;
         Ok(found
-            .filter(|o| policy::see_order(&caller(ctx).viewer, o.region_id, o.provider_id))
+            .filter(|o| policy::order_visible(&caller(ctx).viewer, o.region_id, o.provider_id))
             .map(Self))
     }
 }

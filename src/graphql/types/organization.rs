@@ -53,7 +53,7 @@ impl Organization {
     /// its region and SYSTEM_ADMIN; null for everyone else (and where none was given).
     async fn contact(&self, ctx: &Context<'_>) -> Option<&str> {
         let viewer = &crate::graphql::context::caller(ctx).viewer;
-        crate::auth::policy::see_organization_contact(viewer, self.0.id, self.0.region_id)
+        crate::auth::policy::organization_contact_visible(viewer, self.0.id, self.0.region_id)
             .then_some(self.0.contact.as_deref())
             .flatten()
     }

@@ -70,7 +70,7 @@ pub async fn upsert_item(
     caller: &Caller,
     entry: CatalogueEntry,
 ) -> AppResult<catalogue_item::Model> {
-    let region_id = policy::supervised_region(&caller.viewer)?;
+    let region_id = policy::may_supervise_own_region(&caller.viewer)?;
     if !(0..=10_000_000).contains(&entry.subsidy_fen) {
         return Err(AppError::validation(
             "input.subsidyFen",
@@ -162,7 +162,7 @@ pub async fn set_item_status(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("catalogue item"))?;
-    policy::supervise(&caller.viewer, found.region_id)?;
+    policy::may_supervise(&caller.viewer, found.region_id)?;
     let before = found.status;
     let mut active: catalogue_item::ActiveModel = found.into();
     active.status = Set(status);
@@ -299,7 +299,7 @@ pub async fn publish_plan(
     caller: &Caller,
     entry: PlanEntry,
 ) -> AppResult<training_plan::Model> {
-    let provider_id = policy::publish_resources(&caller.viewer)?;
+    let provider_id = policy::may_publish_resources(&caller.viewer)?;
     let provider = organization::Entity::find_by_id(provider_id)
         .one(db)
         .await?

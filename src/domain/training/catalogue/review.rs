@@ -69,7 +69,7 @@ pub async fn review_catalogue(
     year: i32,
     min_rate: f64,
 ) -> AppResult<ReviewReport> {
-    let region_id = policy::supervised_region(&caller.viewer)?;
+    let region_id = policy::may_supervise_own_region(&caller.viewer)?;
     if !(2000..=2100).contains(&year) {
         return Err(AppError::validation("input.year", "2000 to 2100"));
     }

@@ -75,7 +75,7 @@ pub(super) async fn enrolment_basis(
     Ok(applied.map(|_| EnrolmentBasis::Applied))
 }
 
-/// Enrols a learner, by the cohort's provider, on one of the bases of [`policy::enrol`]; any other
+/// Enrols a learner, by the cohort's provider, on one of the bases of [`policy::may_enrol`]; any other
 /// learner is FORBIDDEN, the same answer whether or not that learner exists. Refused too, with
 /// nothing written: a full cohort; a finished or cancelled one; the same learner twice; a learner
 /// already in another running subsidised cohort for the same occupation and level; an apprentice
@@ -92,7 +92,7 @@ pub async fn enroll(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("cohort"))?;
-    policy::train_in_cohort(&caller.viewer, found.provider_id)?;
+    policy::may_train_in_cohort(&caller.viewer, found.provider_id)?;
     let (learner_id, basis) = match learner {
         LearnerRef::Id(id) => (
             id,
@@ -110,7 +110,7 @@ pub async fn enroll(
             }
         }
     };
-    let basis = policy::enrol(&caller.viewer, found.provider_id, basis)?;
+    let basis = policy::may_enrol(&caller.viewer, found.provider_id, basis)?;
     if matches!(
         found.status,
         CohortStatus::Finished | CohortStatus::Cancelled
@@ -255,7 +255,7 @@ pub async fn end_enrollment(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::internal("an enrollment without its cohort"))?;
-    policy::train_in_cohort(&caller.viewer, cohort.provider_id)?;
+    policy::may_train_in_cohort(&caller.viewer, cohort.provider_id)?;
     if found.status != EnrollmentStatus::Enrolled {
         return Err(refuse(
             "the enrolment has ended already: only an ENROLLED learner completes or withdraws",
@@ -388,7 +388,7 @@ pub async fn apply(
     caller: &Caller,
     cohort_id: i32,
 ) -> AppResult<cohort_application::Model> {
-    let learner_id = policy::apply_to_cohort(&caller.viewer)?;
+    let learner_id = policy::may_apply_to_cohort(&caller.viewer)?;
     let txn = crate::domain::begin_write(db).await?;
     let found = cohort::Entity::find_by_id(cohort_id)
         .one(&txn)

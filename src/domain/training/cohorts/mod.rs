@@ -195,7 +195,7 @@ pub async fn create(
             ),
         ));
     }
-    policy::manage_cohort(&caller.viewer, new.provider_id, new.enterprise_id)?;
+    policy::may_manage_cohort(&caller.viewer, new.provider_id, new.enterprise_id)?;
     let txn = crate::domain::begin_write(db).await?;
     let saved = create_in(&txn, caller, new).await?;
     txn.commit().await?;
@@ -209,7 +209,7 @@ pub(crate) async fn create_in(
     new: NewCohort,
 ) -> AppResult<cohort::Model> {
     validate(&new)?;
-    policy::manage_cohort(&caller.viewer, new.provider_id, new.enterprise_id)?;
+    policy::may_manage_cohort(&caller.viewer, new.provider_id, new.enterprise_id)?;
     let provider = organization_of_kind(
         txn,
         "input.provider",
@@ -358,7 +358,7 @@ pub async fn transition(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("cohort"))?;
-    policy::manage_cohort(&caller.viewer, found.provider_id, found.enterprise_id)?;
+    policy::may_manage_cohort(&caller.viewer, found.provider_id, found.enterprise_id)?;
     use CohortStatus::*;
     let (to, action) = match (step, found.status) {
         (CohortStep::Start, Planned) => (Running, "startCohort"),
@@ -499,7 +499,7 @@ pub async fn confirm_cohort(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("cohort"))?;
-    policy::confirm_as_employer(&caller.viewer, found.enterprise_id)?;
+    policy::may_confirm_as_employer(&caller.viewer, found.enterprise_id)?;
     if !matches!(found.status, CohortStatus::Planned | CohortStatus::Running) {
         return Err(AppError::validation(
             "input.cohort",
@@ -551,7 +551,7 @@ pub async fn confirm_contract(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::internal("an enrolment without its cohort"))?;
-    policy::confirm_as_employer(&caller.viewer, of.enterprise_id)?;
+    policy::may_confirm_as_employer(&caller.viewer, of.enterprise_id)?;
     if found.contract_start.is_none() {
         return Err(AppError::validation(
             "input.enrollment",

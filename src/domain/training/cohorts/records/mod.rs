@@ -87,7 +87,7 @@ async fn provider_cohort(
         .one(conn)
         .await?
         .ok_or_else(|| AppError::not_found("cohort"))?;
-    policy::record_training(&caller.viewer, found.provider_id)?;
+    policy::may_record_training(&caller.viewer, found.provider_id)?;
     Ok(found)
 }
 
