@@ -245,96 +245,12 @@ pub async fn decide(
         Decision::Reject(r) => (DataRequestStatus::Rejected, r.as_str().to_owned()),
     };
     let txn = begin_write(db).await?;
-    decisive(
-        &txn,
-        data_request::Entity::update_many()
-            .col_expr(data_request::Column::Status, Expr::value(status))
-            .col_expr(
-                data_request::Column::Decision,
-                Expr::value(Some(reason.clone())),
-            )
-            .col_expr(
-                data_request::Column::DecidedBy,
-                Expr::value(Some(caller.viewer.subject.clone())),
-            )
-            .col_expr(
-                data_request::Column::DecidedRole,
-                Expr::value(Some(caller.viewer.role().as_str().to_owned())),
-            )
-            .col_expr(
-                data_request::Column::DecidedAt,
-                Expr::value(Some(Utc::now())),
-            )
-            // The value asked for is needed no longer, whatever the decision.
-            .col_expr(
-                data_request::Column::ProposedCipher,
-                Expr::value(None::<String>),
-            )
-            .col_expr(
-                data_request::Column::SealedWith,
-                Expr::value(None::<String>),
-            )
-            .filter(data_request::Column::Id.eq(found.id))
-            .filter(data_request::Column::Status.eq(DataRequestStatus::Pending)),
-        "the request is decided already",
-    )
-    .await?;
+    mark_decided(&txn, caller, found.id, status, &reason).await?;
     let target = NodeKey::Learner(learner.id).to_id().0;
     let request = NodeKey::DataRequest(found.id).to_id().0;
     match (found.kind, &decision) {
         (DataRequestKind::Correction, Decision::Approve(_)) => {
-            let field = found
-                .field
-                .ok_or_else(|| AppError::internal("a correction without its field"))?;
-            let value = key.open_field(
-                sealed_field(field),
-                found.sealed_with.as_deref(),
-                found.proposed_cipher.as_deref().unwrap_or_default(),
-            )?;
-            let mut person = key.open(&learner)?;
-            let from = match field {
-                PersonalField::Name => {
-                    let old = mask_name(&person.name);
-                    person.name = value;
-                    old
-                }
-                PersonalField::Phone => {
-                    let old = mask_phone(person.phone.as_str());
-                    person.phone = PhoneNumber::parse("input.value", &value)?;
-                    old
-                }
-            };
-            let version = learner.national_id_cipher.clone();
-            let mut row = learner.clone().into_active_model();
-            key.seal(&person)?.apply(&mut row);
-            decisive(
-                &txn,
-                learner::Entity::update_many()
-                    .set(row)
-                    .filter(learner::Column::Id.eq(learner.id))
-                    .filter(learner::Column::NationalIdCipher.eq(version))
-                    .filter(learner::Column::ErasedAt.is_null()),
-                "the learner's record changed meanwhile; decide again",
-            )
-            .await?;
-            audit::record(
-                &txn,
-                caller,
-                audit::Entry {
-                    action: "approveDataCorrection",
-                    target_type: "Learner",
-                    target_id: target,
-                    region_id: Some(learner.region_id),
-                    changes: Some(json!({
-                        "request": request,
-                        "field": field_name(field),
-                        "from": from,
-                        "to": found.proposed_masked,
-                        "reason": reason,
-                    })),
-                },
-            )
-            .await?;
+            apply_correction(&txn, caller, key, &found, &learner, &reason).await?;
         }
         (DataRequestKind::Erasure, Decision::Approve(_)) => {
             erase(&txn, caller, &learner).await?;
@@ -382,6 +298,119 @@ pub async fn decide(
     Ok(saved)
 }
 
+/// The request decided, once: a conditional update from PENDING (a `CONFLICT` when decided
+/// already), which also drops the value asked for, needed no longer whatever the decision.
+async fn mark_decided(
+    txn: &sea_orm::DatabaseTransaction,
+    caller: &Caller,
+    request_id: i32,
+    status: DataRequestStatus,
+    reason: &str,
+) -> AppResult<()> {
+    decisive(
+        txn,
+        data_request::Entity::update_many()
+            .col_expr(data_request::Column::Status, Expr::value(status))
+            .col_expr(
+                data_request::Column::Decision,
+                Expr::value(Some(reason.to_owned())),
+            )
+            .col_expr(
+                data_request::Column::DecidedBy,
+                Expr::value(Some(caller.viewer.subject.clone())),
+            )
+            .col_expr(
+                data_request::Column::DecidedRole,
+                Expr::value(Some(caller.viewer.role().as_str().to_owned())),
+            )
+            .col_expr(
+                data_request::Column::DecidedAt,
+                Expr::value(Some(Utc::now())),
+            )
+            // The value asked for is needed no longer, whatever the decision.
+            .col_expr(
+                data_request::Column::ProposedCipher,
+                Expr::value(None::<String>),
+            )
+            .col_expr(
+                data_request::Column::SealedWith,
+                Expr::value(None::<String>),
+            )
+            .filter(data_request::Column::Id.eq(request_id))
+            .filter(data_request::Column::Status.eq(DataRequestStatus::Pending)),
+        "the request is decided already",
+    )
+    .await?;
+    Ok(())
+}
+
+/// An approved correction: the learner's row re-sealed with the new value, unless someone
+/// changed it meanwhile (a `CONFLICT`), and the change audited with masked values.
+async fn apply_correction(
+    txn: &sea_orm::DatabaseTransaction,
+    caller: &Caller,
+    key: &PersonalDataKey,
+    found: &data_request::Model,
+    learner: &learner::Model,
+    reason: &str,
+) -> AppResult<()> {
+    let target = NodeKey::Learner(learner.id).to_id().0;
+    let request = NodeKey::DataRequest(found.id).to_id().0;
+    let field = found
+        .field
+        .ok_or_else(|| AppError::internal("a correction without its field"))?;
+    let value = key.open_field(
+        sealed_field(field),
+        found.sealed_with.as_deref(),
+        found.proposed_cipher.as_deref().unwrap_or_default(),
+    )?;
+    let mut person = key.open(learner)?;
+    let from = match field {
+        PersonalField::Name => {
+            let old = mask_name(&person.name);
+            person.name = value;
+            old
+        }
+        PersonalField::Phone => {
+            let old = mask_phone(person.phone.as_str());
+            person.phone = PhoneNumber::parse("input.value", &value)?;
+            old
+        }
+    };
+    let version = learner.national_id_cipher.clone();
+    let mut row = learner.clone().into_active_model();
+    key.seal(&person)?.apply(&mut row);
+    decisive(
+        txn,
+        learner::Entity::update_many()
+            .set(row)
+            .filter(learner::Column::Id.eq(learner.id))
+            .filter(learner::Column::NationalIdCipher.eq(version))
+            .filter(learner::Column::ErasedAt.is_null()),
+        "the learner's record changed meanwhile; decide again",
+    )
+    .await?;
+    audit::record(
+        txn,
+        caller,
+        audit::Entry {
+            action: "approveDataCorrection",
+            target_type: "Learner",
+            target_id: target,
+            region_id: Some(learner.region_id),
+            changes: Some(json!({
+                "request": request,
+                "field": field_name(field),
+                "from": from,
+                "to": found.proposed_masked,
+                "reason": reason,
+            })),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// What an erased learner's audit events keep of their changes.
 const REDACTED: &str = r#"{"redacted":"the learner's personal data was erased"}"#;
 
@@ -394,6 +423,19 @@ pub async fn erase(
 ) -> AppResult<()> {
     let id = found.id;
     let now = Utc::now();
+    erase_the_row(conn, id, now).await?;
+    clear_free_texts(conn, id).await?;
+    forget_where(conn, id).await?;
+    close_requests(conn, id, now).await?;
+    redact_the_trail(conn, caller, found).await
+}
+
+/// The learner's own row keeps no name, number or phone (a `CONFLICT` when erased already).
+async fn erase_the_row(
+    conn: &impl ConnectionTrait,
+    id: i32,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<()> {
     let erased = learner::Entity::update_many()
         .col_expr(learner::Column::NameMasked, Expr::value("*"))
         .col_expr(learner::Column::NameCipher, Expr::value(None::<String>))
@@ -417,7 +459,13 @@ pub async fn erase(
             "the learner's personal data is erased already".to_owned(),
         ));
     }
-    // Free text that may describe the person.
+    Ok(())
+}
+
+/// Free text on the rows about the person that may describe them: notes, attestations, the
+/// reasons of an enrolment's end, of a declined job, of a rejected claim line, of their requests
+/// and the decisions on them.
+async fn clear_free_texts(conn: &impl ConnectionTrait, id: i32) -> AppResult<()> {
     recommendation::Entity::update_many()
         .col_expr(recommendation::Column::Note, Expr::value(""))
         .filter(recommendation::Column::LearnerId.eq(id))
@@ -460,7 +508,12 @@ pub async fn erase(
         .filter(data_request::Column::LearnerId.eq(id))
         .exec(conn)
         .await?;
-    // Where the person wanted to train (near home, often) goes; an open wish is withdrawn.
+    Ok(())
+}
+
+/// Where the person wanted to train (near home, often) goes, an open wish is withdrawn, and no
+/// provider keeps a link to them.
+async fn forget_where(conn: &impl ConnectionTrait, id: i32) -> AppResult<()> {
     training_intention::Entity::update_many()
         .col_expr(
             training_intention::Column::Latitude,
@@ -490,7 +543,15 @@ pub async fn erase(
         .filter(provider_link::Column::LearnerId.eq(id))
         .exec(conn)
         .await?;
-    // A pending correction is moot, and its sealed value goes.
+    Ok(())
+}
+
+/// A pending correction is moot, and every sealed value asked for goes.
+async fn close_requests(
+    conn: &impl ConnectionTrait,
+    id: i32,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<()> {
     data_request::Entity::update_many()
         .col_expr(
             data_request::Column::Status,
@@ -521,6 +582,16 @@ pub async fn erase(
         .filter(data_request::Column::LearnerId.eq(id))
         .exec(conn)
         .await?;
+    Ok(())
+}
+
+/// Every audit event about the person keeps no change of theirs, and the erasure is recorded.
+async fn redact_the_trail(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    found: &learner::Model,
+) -> AppResult<()> {
+    let id = found.id;
     let target = NodeKey::Learner(id).to_id().0;
     // Every audit event that concerns the person keeps no change of theirs: those on the learner
     // and those on the rows about them (enrolments, recommendations, follow-ups, candidacies,
