@@ -87,6 +87,48 @@ pub async fn certificate_stats(
     filter: &StatsFilter,
     group_by: &[StatsDimension],
 ) -> AppResult<Vec<StatsRow>> {
+    let rows: Vec<StatsSource> = stats_sources(filter).into_model().all(db).await?;
+    let rows = disclosure::release(
+        precision,
+        rows,
+        |r| {
+            (
+                r.organization_id,
+                r.occupation_code.clone(),
+                r.level,
+                r.issued_on.year(),
+                r.status.clone(),
+            )
+        },
+        |_| 1,
+    );
+    let alliances = AllianceFilter::read(db, filter).await?;
+    let dims: BTreeSet<StatsDimension> = group_by.iter().copied().collect();
+    let groups = count_groups(rows, filter, &dims, &alliances);
+    use sea_orm::ActiveEnum;
+    if groups.is_empty() && dims.is_empty() {
+        // One total, even when it is zero.
+        return Ok(vec![StatsRow::default()]);
+    }
+    Ok(groups
+        .into_iter()
+        .map(
+            |((alliance_id, region_id, occupation_code, level, body_type, year), count)| StatsRow {
+                alliance_id,
+                region_id,
+                occupation_code,
+                level: level.and_then(|l| SkillLevel::try_from_value(&l).ok()),
+                body_type: body_type.and_then(|t| BodyType::try_from_value(&t).ok()),
+                year,
+                count,
+            },
+        )
+        .collect())
+}
+
+/// Every certificate with its issuing body's type and organization, narrowed by the filter
+/// (all but the alliances and the year, which [`count_groups`] applies).
+fn stats_sources(filter: &StatsFilter) -> sea_orm::Select<certificate::Entity> {
     let mut select = certificate::Entity::find()
         .select_only()
         .column(certificate::Column::OccupationCode)
@@ -142,57 +184,66 @@ pub async fn certificate_stats(
             ),
         );
     }
-    let rows: Vec<StatsSource> = select.into_model().all(db).await?;
-    let rows = disclosure::release(
-        precision,
-        rows,
-        |r| {
-            (
-                r.organization_id,
-                r.occupation_code.clone(),
-                r.level,
-                r.issued_on.year(),
-                r.status.clone(),
-            )
-        },
-        |_| 1,
-    );
-    let members: Vec<membership::Model> = membership::Entity::find()
-        .filter(membership::Column::LeftOn.is_null())
-        .all(db)
-        .await?;
-    let alliance_ids: HashMap<String, i32> = alliance::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.code, a.id))
-        .collect();
-    let wanted: Option<BTreeSet<i32>> = (!filter.alliances.is_empty()).then(|| {
-        filter
-            .alliances
-            .iter()
-            .filter_map(|c| alliance_ids.get(c.as_str()).copied())
-            .collect()
-    });
-    let mut by_org: HashMap<i32, Vec<i32>> = HashMap::new();
-    for m in members {
-        by_org
-            .entry(m.organization_id)
-            .or_default()
-            .push(m.alliance_id);
+    select
+}
+
+/// The alliances each issuing organization is a current member of, and the alliances the filter
+/// asks for (`None`: any).
+struct AllianceFilter {
+    by_org: HashMap<i32, Vec<i32>>,
+    wanted: Option<BTreeSet<i32>>,
+}
+
+impl AllianceFilter {
+    async fn read(db: &DatabaseConnection, filter: &StatsFilter) -> AppResult<Self> {
+        let members: Vec<membership::Model> = membership::Entity::find()
+            .filter(membership::Column::LeftOn.is_null())
+            .all(db)
+            .await?;
+        let alliance_ids: HashMap<String, i32> = alliance::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.code, a.id))
+            .collect();
+        let wanted: Option<BTreeSet<i32>> = (!filter.alliances.is_empty()).then(|| {
+            filter
+                .alliances
+                .iter()
+                .filter_map(|c| alliance_ids.get(c.as_str()).copied())
+                .collect()
+        });
+        let mut by_org: HashMap<i32, Vec<i32>> = HashMap::new();
+        for m in members {
+            by_org
+                .entry(m.organization_id)
+                .or_default()
+                .push(m.alliance_id);
+        }
+        Ok(Self { by_org, wanted })
     }
-    let dims: BTreeSet<StatsDimension> = group_by.iter().copied().collect();
+}
+
+/// Counts the released rows by the asked dimensions; a certificate counts once for each alliance
+/// it is grouped under.
+fn count_groups(
+    rows: Vec<StatsSource>,
+    filter: &StatsFilter,
+    dims: &BTreeSet<StatsDimension>,
+    alliances: &AllianceFilter,
+) -> std::collections::BTreeMap<GroupKey, u64> {
     let mut groups: std::collections::BTreeMap<GroupKey, u64> = Default::default();
     for row in rows {
         let year = row.issued_on.year();
         if filter.year.is_some_and(|y| y != year) {
             continue;
         }
-        let orgs_alliances = by_org
+        let orgs_alliances = alliances
+            .by_org
             .get(&row.organization_id)
             .cloned()
             .unwrap_or_default();
-        let relevant: Vec<i32> = match &wanted {
+        let relevant: Vec<i32> = match &alliances.wanted {
             Some(w) => orgs_alliances
                 .iter()
                 .copied()
@@ -200,7 +251,7 @@ pub async fn certificate_stats(
                 .collect(),
             None => orgs_alliances.clone(),
         };
-        if wanted.is_some() && relevant.is_empty() {
+        if alliances.wanted.is_some() && relevant.is_empty() {
             continue;
         }
         let alliance_keys: Vec<Option<i32>> = if dims.contains(&StatsDimension::Alliance) {
@@ -223,23 +274,5 @@ pub async fn certificate_stats(
             *groups.entry(key).or_default() += 1;
         }
     }
-    use sea_orm::ActiveEnum;
-    if groups.is_empty() && dims.is_empty() {
-        // One total, even when it is zero.
-        return Ok(vec![StatsRow::default()]);
-    }
-    Ok(groups
-        .into_iter()
-        .map(
-            |((alliance_id, region_id, occupation_code, level, body_type, year), count)| StatsRow {
-                alliance_id,
-                region_id,
-                occupation_code,
-                level: level.and_then(|l| SkillLevel::try_from_value(&l).ok()),
-                body_type: body_type.and_then(|t| BodyType::try_from_value(&t).ok()),
-                year,
-                count,
-            },
-        )
-        .collect())
+    groups
 }

@@ -143,6 +143,28 @@ pub fn parse_within(
             message: "the file is empty".to_owned(),
         }]);
     };
+    let columns = columns_of(header)?;
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for (offset, cells) in rows.iter().enumerate() {
+        let row = offset + 2;
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if let Some(item) = parse_row(row, cells, &columns, &mut errors) {
+            items.push((row, item));
+        }
+    }
+    if errors.is_empty() {
+        Ok((items.into_iter().map(|(_, item)| item).collect(), item_rows))
+    } else {
+        Err(errors)
+    }
+}
+
+/// Where each known column is in the header, by field; a missing required column refuses the
+/// file.
+fn columns_of(header: &[String]) -> Result<Columns, Vec<RowError>> {
     let mut columns: HashMap<&'static str, (usize, String)> = HashMap::new();
     for (i, name) in header.iter().enumerate() {
         if let Some(field) = field_of(name) {
@@ -161,135 +183,133 @@ pub fn parse_within(
             message: format!("missing columns: {}", missing.join(", ")),
         }]);
     }
-    let mut items = Vec::new();
-    let mut errors = Vec::new();
-    for (offset, cells) in rows.iter().enumerate() {
-        let row = offset + 2;
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
+    Ok(columns)
+}
+
+/// Each known field's column: its position and the header as the file wrote it.
+type Columns = HashMap<&'static str, (usize, String)>;
+
+/// One row into an item, or `None` with each bad cell reported in `errors`.
+fn parse_row(
+    row: usize,
+    cells: &[String],
+    columns: &Columns,
+    errors: &mut Vec<RowError>,
+) -> Option<ItemInput> {
+    let mut bad = |field: &str, message: &str| {
+        let column = columns
+            .get(field)
+            .map(|c| c.1.clone())
+            .unwrap_or_else(|| field.to_owned());
+        errors.push(RowError {
+            row,
+            column,
+            message: message.to_owned(),
+        });
+    };
+    let get = |field: &str| -> String {
+        columns
+            .get(field)
+            .and_then(|(i, _)| cells.get(*i))
+            .map(|c| c.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let int = |field: &str, bad: &mut dyn FnMut(&str, &str)| -> i32 {
+        let text = get(field);
+        if text.is_empty() && field == "seatsTaken" {
+            return 0;
         }
-        let mut bad = |field: &str, message: &str| {
-            let column = columns
-                .get(field)
-                .map(|c| c.1.clone())
-                .unwrap_or_else(|| field.to_owned());
-            errors.push(RowError {
-                row,
-                column,
-                message: message.to_owned(),
-            });
-        };
-        let get = |field: &str| -> String {
-            columns
-                .get(field)
-                .and_then(|(i, _)| cells.get(*i))
-                .map(|c| c.trim().to_owned())
-                .unwrap_or_default()
-        };
-        let int = |field: &str, bad: &mut dyn FnMut(&str, &str)| -> i32 {
-            let text = get(field);
-            if text.is_empty() && field == "seatsTaken" {
-                return 0;
-            }
-            text.parse().unwrap_or_else(|_| {
-                bad(field, "not a whole number");
-                0
-            })
-        };
-        let kind = parse_kind(&get("kind"));
-        if kind.is_none() {
-            bad(
-                "kind",
-                "not a resource kind (COURSE/课程, TRAINING_BASE/实训基地, TEACHER_POOL/师资, EQUIPMENT/设备, ONLINE_COURSE/线上课程)",
-            );
-        }
-        let schedule = parse_schedule(&get("schedule"));
-        if schedule.is_none() {
-            bad(
-                "schedule",
-                "not a schedule (DAYTIME/白天, EVENING/夜校, WEEKEND/周末, ONLINE/线上, FLEXIBLE/灵活)",
-            );
-        }
-        let funding = parse_funding(&get("fundingMode"));
-        if funding.is_none() {
-            bad(
-                "fundingMode",
-                "not a funding mode (GOVERNMENT_PURCHASE/政府购买, MARKET_COOPERATION/市场合作, PUBLIC_GOOD/公益共享)",
-            );
-        }
-        let occupations = parse_occupations(&get("occupations"));
-        if occupations.is_none() {
-            bad(
-                "occupations",
-                "write code:level pairs, such as 4-14-03-03:中级工; 4-14-03-04:LEVEL_5",
-            );
-        }
-        let eligible = parse_bool(&get("subsidyEligible"));
-        if eligible.is_none() {
-            bad("subsidyEligible", "yes/no, 是/否");
-        }
-        let start = parse_date(&get("startOn"));
-        if start.is_none() {
-            bad("startOn", "not a date (2026-03-01)");
-        }
-        let end_text = get("endOn");
-        let end = if end_text.is_empty() {
-            Some(None)
-        } else {
-            parse_date(&end_text).map(Some)
-        };
-        if end.is_none() {
-            bad("endOn", "not a date (2026-06-30)");
-        }
-        let coordinate = |field: &str, bad: &mut dyn FnMut(&str, &str)| -> Option<f64> {
-            let text = get(field);
-            if text.is_empty() {
-                return None;
-            }
-            text.parse().map_err(|_| bad(field, "not a number")).ok()
-        };
-        let lat = coordinate("latitude", &mut bad);
-        let lng = coordinate("longitude", &mut bad);
-        let seats = int("seats", &mut bad);
-        let seats_taken = int("seatsTaken", &mut bad);
-        let fee = int("fee", &mut bad);
-        if let (
-            Some(kind),
-            Some(schedule),
-            Some(funding_mode),
-            Some(occupations),
-            Some(subsidy_eligible),
-            Some(start_on),
-            Some(end_on),
-        ) = (kind, schedule, funding, occupations, eligible, start, end)
-        {
-            items.push((
-                row,
-                ItemInput {
-                    kind,
-                    title: get("title"),
-                    occupations,
-                    schedule,
-                    seats,
-                    seats_taken,
-                    fee,
-                    funding_mode,
-                    subsidy_eligible,
-                    region: get("region"),
-                    address: get("address"),
-                    point: lat.zip(lng),
-                    start_on,
-                    end_on,
-                    contact: get("contact"),
-                },
-            ));
-        }
+        text.parse().unwrap_or_else(|_| {
+            bad(field, "not a whole number");
+            0
+        })
+    };
+    let kind = parse_kind(&get("kind"));
+    if kind.is_none() {
+        bad(
+            "kind",
+            "not a resource kind (COURSE/课程, TRAINING_BASE/实训基地, TEACHER_POOL/师资, EQUIPMENT/设备, ONLINE_COURSE/线上课程)",
+        );
     }
-    if errors.is_empty() {
-        Ok((items.into_iter().map(|(_, item)| item).collect(), item_rows))
+    let schedule = parse_schedule(&get("schedule"));
+    if schedule.is_none() {
+        bad(
+            "schedule",
+            "not a schedule (DAYTIME/白天, EVENING/夜校, WEEKEND/周末, ONLINE/线上, FLEXIBLE/灵活)",
+        );
+    }
+    let funding = parse_funding(&get("fundingMode"));
+    if funding.is_none() {
+        bad(
+            "fundingMode",
+            "not a funding mode (GOVERNMENT_PURCHASE/政府购买, MARKET_COOPERATION/市场合作, PUBLIC_GOOD/公益共享)",
+        );
+    }
+    let occupations = parse_occupations(&get("occupations"));
+    if occupations.is_none() {
+        bad(
+            "occupations",
+            "write code:level pairs, such as 4-14-03-03:中级工; 4-14-03-04:LEVEL_5",
+        );
+    }
+    let eligible = parse_bool(&get("subsidyEligible"));
+    if eligible.is_none() {
+        bad("subsidyEligible", "yes/no, 是/否");
+    }
+    let start = parse_date(&get("startOn"));
+    if start.is_none() {
+        bad("startOn", "not a date (2026-03-01)");
+    }
+    let end_text = get("endOn");
+    let end = if end_text.is_empty() {
+        Some(None)
     } else {
-        Err(errors)
+        parse_date(&end_text).map(Some)
+    };
+    if end.is_none() {
+        bad("endOn", "not a date (2026-06-30)");
     }
+    let coordinate = |field: &str, bad: &mut dyn FnMut(&str, &str)| -> Option<f64> {
+        let text = get(field);
+        if text.is_empty() {
+            return None;
+        }
+        text.parse().map_err(|_| bad(field, "not a number")).ok()
+    };
+    let lat = coordinate("latitude", &mut bad);
+    let lng = coordinate("longitude", &mut bad);
+    let seats = int("seats", &mut bad);
+    let seats_taken = int("seatsTaken", &mut bad);
+    let fee = int("fee", &mut bad);
+    if let (
+        Some(kind),
+        Some(schedule),
+        Some(funding_mode),
+        Some(occupations),
+        Some(subsidy_eligible),
+        Some(start_on),
+        Some(end_on),
+    ) = (kind, schedule, funding, occupations, eligible, start, end)
+    {
+        return Some(ItemInput {
+            kind,
+            title: get("title"),
+            occupations,
+            schedule,
+            seats,
+            seats_taken,
+            fee,
+            funding_mode,
+            subsidy_eligible,
+            region: get("region"),
+            address: get("address"),
+            point: lat.zip(lng),
+            start_on,
+            end_on,
+            contact: get("contact"),
+        });
+    }
+    None
 }
 
 /// The spreadsheet row of each item of a table (blank rows are skipped).
