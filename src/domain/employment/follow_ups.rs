@@ -45,8 +45,69 @@ pub async fn record_follow_up(
     caller: &Caller,
     new: NewFollowUp,
 ) -> AppResult<follow_up::Model> {
+    let (completion, learner, completed_on) =
+        followed_completion(db, caller, new.enrollment_id).await?;
+    check_when(&new, completed_on)?;
+    let (employer_id, employer_name) = the_job(db, &new).await?;
+    let note = new
+        .note
+        .map(crate::domain::kernel::input::Note::into_string)
+        .unwrap_or_default();
+    let txn = crate::domain::begin_write(db).await?;
+    let inserted = follow_up::Entity::insert(follow_up::ActiveModel {
+        enrollment_id: Set(completion.id),
+        learner_id: Set(completion.learner_id),
+        month: Set(new.month),
+        contacted_on: Set(new.contacted_on),
+        employed: Set(new.employed),
+        employer_id: Set(employer_id),
+        employer_name: Set(employer_name),
+        occupation_match: Set(new.occupation_match),
+        wage_band: Set(new.wage_band),
+        full_time: Set(new.full_time),
+        note: Set(note),
+        recorded_by_id: Set(caller.viewer.organization_id()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .exec_with_returning(&txn)
+    .await;
+    let saved = inserted.map_err(|e| {
+        crate::domain::conflict_on_duplicate(
+            e,
+            &format!("month {} of this completion is recorded already", new.month),
+        )
+    })?;
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "recordFollowUp",
+            target_type: "FollowUp",
+            target_id: NodeKey::FollowUp(saved.id).to_id().0,
+            region_id: Some(learner.region_id),
+            changes: Some(json!({
+                "completion": NodeKey::Enrollment(completion.id).to_id().0,
+                "month": saved.month,
+                "employed": saved.employed,
+                "occupationMatch": saved.occupation_match,
+                "fullTime": saved.full_time,
+            })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The completion followed up, its learner and its day, once the caller may record it.
+async fn followed_completion(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    enrollment_id: i32,
+) -> AppResult<(enrollment::Model, learner::Model, NaiveDate)> {
     let scope = policy::may_follow_up(&caller.viewer)?;
-    let completion = enrollment::Entity::find_by_id(new.enrollment_id)
+    let completion = enrollment::Entity::find_by_id(enrollment_id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::validation("input.completion", "no enrolment has this ID"))?;
@@ -71,6 +132,11 @@ pub async fn record_follow_up(
             "only a COMPLETED enrolment is followed up",
         ));
     };
+    Ok((completion, learner, completed_on))
+}
+
+/// The month (1 to 6) and the day of contact (from the completion day to today).
+fn check_when(new: &NewFollowUp, completed_on: NaiveDate) -> AppResult<()> {
     if !(1..=6).contains(&new.month) {
         return Err(AppError::validation("input.month", "1 to 6"));
     }
@@ -81,11 +147,16 @@ pub async fn record_follow_up(
             format!("between the completion day ({completed_on}) and today"),
         ));
     }
-    let note = new
-        .note
-        .map(crate::domain::kernel::input::Note::into_string)
-        .unwrap_or_default();
-    let (employer_id, employer_name) = match (&new.employer, new.employed) {
+    Ok(())
+}
+
+/// The employer (an organization or a name) of an employed learner; a learner who is not
+/// employed has no employer, no full-time job, no matching job and no wage.
+async fn the_job(
+    db: &DatabaseConnection,
+    new: &NewFollowUp,
+) -> AppResult<(Option<i32>, Option<String>)> {
+    let employer = match (&new.employer, new.employed) {
         (None, true) => {
             return Err(AppError::validation(
                 "input.employer",
@@ -135,51 +206,7 @@ pub async fn record_follow_up(
             "only an employed learner has a job that matches or a wage",
         ));
     }
-    let txn = crate::domain::begin_write(db).await?;
-    let inserted = follow_up::Entity::insert(follow_up::ActiveModel {
-        enrollment_id: Set(completion.id),
-        learner_id: Set(completion.learner_id),
-        month: Set(new.month),
-        contacted_on: Set(new.contacted_on),
-        employed: Set(new.employed),
-        employer_id: Set(employer_id),
-        employer_name: Set(employer_name),
-        occupation_match: Set(new.occupation_match),
-        wage_band: Set(new.wage_band),
-        full_time: Set(new.full_time),
-        note: Set(note),
-        recorded_by_id: Set(caller.viewer.organization_id()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    })
-    .exec_with_returning(&txn)
-    .await;
-    let saved = inserted.map_err(|e| {
-        crate::domain::conflict_on_duplicate(
-            e,
-            &format!("month {} of this completion is recorded already", new.month),
-        )
-    })?;
-    audit::record(
-        &txn,
-        caller,
-        audit::Entry {
-            action: "recordFollowUp",
-            target_type: "FollowUp",
-            target_id: NodeKey::FollowUp(saved.id).to_id().0,
-            region_id: Some(learner.region_id),
-            changes: Some(json!({
-                "completion": NodeKey::Enrollment(completion.id).to_id().0,
-                "month": saved.month,
-                "employed": saved.employed,
-                "occupationMatch": saved.occupation_match,
-                "fullTime": saved.full_time,
-            })),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
+    Ok(employer)
 }
 
 /// The follow-ups of each of `enrollment_ids`, by month.

@@ -390,8 +390,20 @@ pub async fn facts(
         return Ok(map);
     }
     let ids: Vec<i32> = map.keys().copied().collect();
+    add_links(db, &ids, &mut map).await?;
+    add_enrolments(db, &ids, &mut map).await?;
+    add_assessors(db, &ids, &mut map).await?;
+    add_recommenders(db, &ids, &mut map).await?;
+    Ok(map)
+}
+
+/// The learners' facts, by learner.
+type FactsMap = HashMap<i32, LearnerFacts>;
+
+/// Who registered each learner, and when.
+async fn add_links(db: &impl ConnectionTrait, ids: &[i32], map: &mut FactsMap) -> AppResult<()> {
     for l in provider_link::Entity::find()
-        .filter(provider_link::Column::LearnerId.is_in(ids.clone()))
+        .filter(provider_link::Column::LearnerId.is_in(ids.to_vec()))
         .all(db)
         .await?
     {
@@ -399,6 +411,15 @@ pub async fn facts(
             f.links.push((l.organization_id, l.linked_at));
         }
     }
+    Ok(())
+}
+
+/// Each learner's enrolments, with their cohort's parties and dates.
+async fn add_enrolments(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+    map: &mut FactsMap,
+) -> AppResult<()> {
     type EnrolmentRow = (
         i32,
         EnrollmentStatus,
@@ -439,7 +460,7 @@ pub async fn facts(
                 .to(alliance::Column::Id)
                 .into(),
         )
-        .filter(enrollment::Column::LearnerId.is_in(ids.clone()))
+        .filter(enrollment::Column::LearnerId.is_in(ids.to_vec()))
         .into_tuple()
         .all(db)
         .await?;
@@ -470,6 +491,15 @@ pub async fn facts(
             });
         }
     }
+    Ok(())
+}
+
+/// The organizations of the assessment bodies each learner is a candidate of.
+async fn add_assessors(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+    map: &mut FactsMap,
+) -> AppResult<()> {
     let assessed: Vec<(i32, i32)> = candidate::Entity::find()
         .select_only()
         .column(candidate::Column::LearnerId)
@@ -491,7 +521,7 @@ pub async fn facts(
                 .to(assessment_body::Column::Id)
                 .into(),
         )
-        .filter(candidate::Column::LearnerId.is_in(ids.clone()))
+        .filter(candidate::Column::LearnerId.is_in(ids.to_vec()))
         .into_tuple()
         .all(db)
         .await?;
@@ -500,6 +530,15 @@ pub async fn facts(
             f.assessed_by.insert(org);
         }
     }
+    Ok(())
+}
+
+/// The enterprises whose demands were recommended to each learner.
+async fn add_recommenders(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+    map: &mut FactsMap,
+) -> AppResult<()> {
     let recommended: Vec<(i32, i32)> = recommendation::Entity::find()
         .select_only()
         .column(recommendation::Column::LearnerId)
@@ -511,7 +550,7 @@ pub async fn facts(
                 .to(demand::Column::Id)
                 .into(),
         )
-        .filter(recommendation::Column::LearnerId.is_in(ids))
+        .filter(recommendation::Column::LearnerId.is_in(ids.to_vec()))
         .into_tuple()
         .all(db)
         .await?;
@@ -520,7 +559,7 @@ pub async fn facts(
             f.recommended_to.insert(org);
         }
     }
-    Ok(map)
+    Ok(())
 }
 
 /// [`facts`] by learner id alone (the region is left 0: the caller sets it from the row).

@@ -70,69 +70,9 @@ pub async fn review_catalogue(
     min_rate: f64,
 ) -> AppResult<ReviewReport> {
     let region_id = policy::may_supervise_own_region(&caller.viewer)?;
-    if !(2000..=2100).contains(&year) {
-        return Err(AppError::validation("input.year", "2000 to 2100"));
-    }
-    if !(0.0..=1.0).contains(&min_rate) || !min_rate.is_finite() {
-        return Err(AppError::validation(
-            "input.minPlacementRate",
-            "a share from 0 to 1 (0.45 for 45%)",
-        ));
-    }
-    let from = NaiveDate::from_ymd_opt(year, 1, 1)
-        .ok_or_else(|| AppError::validation("input.year", "not a year"))?;
-    let to = NaiveDate::from_ymd_opt(year, 12, 31)
-        .ok_or_else(|| AppError::validation("input.year", "not a year"))?;
-    let region_code = region::Entity::find_by_id(region_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::internal("the token's region is gone"))?
-        .code;
-    let filter = PlacementFilter {
-        from,
-        to,
-        alliances: vec![],
-        regions: vec![RegionCode::parse(&region_code).map_err(AppError::internal)?],
-        providers: vec![],
-        occupation: None,
-        cohort_kinds: vec![],
-    };
-    // Per occupation and level.
-    let mut q = completers_select(db.get_database_backend(), &filter);
-    q.expr_as(
-        c_col(cohort::Column::OccupationCode),
-        Alias::new("occupation"),
-    )
-    .expr_as(c_col(cohort::Column::TargetLevel), Alias::new("level"))
-    .add_group_by([
-        c_col(cohort::Column::OccupationCode),
-        c_col(cohort::Column::TargetLevel),
-    ]);
-    let mut by_item: HashMap<(String, i16), PlacementCounts> = HashMap::new();
-    for row in db.query_all(&q).await? {
-        let code: String = row.try_get("", "occupation")?;
-        let level: i16 = row.try_get("", "level")?;
-        by_item.insert((code, level), counts_of(&row)?);
-    }
-    let providers = placement_rates(
-        db,
-        Precision::Exact,
-        &filter,
-        &[PlacementDimension::Provider],
-    )
-    .await?
-    .into_iter()
-    .filter(|r| !r.counts.suppressed())
-    .filter_map(|r| {
-        let rate = r.counts.rate_month3()?;
-        (rate < min_rate).then_some(ProviderBelow {
-            provider_id: r.provider_id?,
-            completers: r.counts.completers,
-            employed: r.counts.employed_month3,
-            rate,
-        })
-    })
-    .collect();
+    let filter = review_filter(db, region_id, year, min_rate).await?;
+    let by_item = rates_by_item(db, &filter).await?;
+    let providers = providers_below(db, &filter, min_rate).await?;
     let txn = crate::domain::begin_write(db).await?;
     let items = catalogue_item::Entity::find()
         .filter(catalogue_item::Column::RegionId.eq(region_id))
@@ -165,29 +105,7 @@ pub async fn review_catalogue(
                 counts.completers,
                 min_rate * 100.0
             );
-            let mut active: catalogue_item::ActiveModel = item.into();
-            active.status = Set(CatalogueItemStatus::UnderReview);
-            active.reason = Set(Some(reason.clone()));
-            active.updated_at = Set(Utc::now());
-            let saved = active.update(&txn).await?;
-            audit::record(
-                &txn,
-                caller,
-                audit::Entry {
-                    action: "reviewCatalogue",
-                    target_type: "CatalogueItem",
-                    target_id: NodeKey::CatalogueItem(saved.id).to_id().0,
-                    region_id: Some(region_id),
-                    changes: Some(json!({
-                        "status": { "from": "LISTED", "to": "UNDER_REVIEW" },
-                        "reason": reason,
-                        "completers": counts.completers,
-                        "employedMonth3": counts.employed_month3,
-                    })),
-                },
-            )
-            .await?;
-            saved
+            put_under_review(&txn, caller, region_id, item, counts, reason).await?
         } else {
             item
         };
@@ -207,4 +125,125 @@ pub async fn review_catalogue(
         items: reviewed,
         providers,
     })
+}
+
+/// The year's completers in the region, once the year and the threshold are checked.
+async fn review_filter(
+    db: &DatabaseConnection,
+    region_id: i32,
+    year: i32,
+    min_rate: f64,
+) -> AppResult<PlacementFilter> {
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::validation("input.year", "2000 to 2100"));
+    }
+    if !(0.0..=1.0).contains(&min_rate) || !min_rate.is_finite() {
+        return Err(AppError::validation(
+            "input.minPlacementRate",
+            "a share from 0 to 1 (0.45 for 45%)",
+        ));
+    }
+    let from = NaiveDate::from_ymd_opt(year, 1, 1)
+        .ok_or_else(|| AppError::validation("input.year", "not a year"))?;
+    let to = NaiveDate::from_ymd_opt(year, 12, 31)
+        .ok_or_else(|| AppError::validation("input.year", "not a year"))?;
+    let region_code = region::Entity::find_by_id(region_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("the token's region is gone"))?
+        .code;
+    Ok(PlacementFilter {
+        from,
+        to,
+        alliances: vec![],
+        regions: vec![RegionCode::parse(&region_code).map_err(AppError::internal)?],
+        providers: vec![],
+        occupation: None,
+        cohort_kinds: vec![],
+    })
+}
+
+/// The placement counts of each occupation and level.
+async fn rates_by_item(
+    db: &DatabaseConnection,
+    filter: &PlacementFilter,
+) -> AppResult<HashMap<(String, i16), PlacementCounts>> {
+    let mut q = completers_select(db.get_database_backend(), filter);
+    q.expr_as(
+        c_col(cohort::Column::OccupationCode),
+        Alias::new("occupation"),
+    )
+    .expr_as(c_col(cohort::Column::TargetLevel), Alias::new("level"))
+    .add_group_by([
+        c_col(cohort::Column::OccupationCode),
+        c_col(cohort::Column::TargetLevel),
+    ]);
+    let mut by_item: HashMap<(String, i16), PlacementCounts> = HashMap::new();
+    for row in db.query_all(&q).await? {
+        let code: String = row.try_get("", "occupation")?;
+        let level: i16 = row.try_get("", "level")?;
+        by_item.insert((code, level), counts_of(&row)?);
+    }
+    Ok(by_item)
+}
+
+/// The providers below the threshold, with at least five completers.
+async fn providers_below(
+    db: &DatabaseConnection,
+    filter: &PlacementFilter,
+    min_rate: f64,
+) -> AppResult<Vec<ProviderBelow>> {
+    Ok(placement_rates(
+        db,
+        Precision::Exact,
+        filter,
+        &[PlacementDimension::Provider],
+    )
+    .await?
+    .into_iter()
+    .filter(|r| !r.counts.suppressed())
+    .filter_map(|r| {
+        let rate = r.counts.rate_month3()?;
+        (rate < min_rate).then_some(ProviderBelow {
+            provider_id: r.provider_id?,
+            completers: r.counts.completers,
+            employed: r.counts.employed_month3,
+            rate,
+        })
+    })
+    .collect())
+}
+
+/// A LISTED item moved to UNDER_REVIEW with the measured rate as its reason, and audited.
+async fn put_under_review(
+    txn: &sea_orm::DatabaseTransaction,
+    caller: &Caller,
+    region_id: i32,
+    item: catalogue_item::Model,
+    counts: &PlacementCounts,
+    reason: String,
+) -> AppResult<catalogue_item::Model> {
+    let mut active: catalogue_item::ActiveModel = item.into();
+    active.status = Set(CatalogueItemStatus::UnderReview);
+    active.reason = Set(Some(reason.clone()));
+    active.updated_at = Set(Utc::now());
+    let saved = active.update(txn).await?;
+    audit::record(
+        txn,
+        caller,
+        audit::Entry {
+            action: "reviewCatalogue",
+            target_type: "CatalogueItem",
+            target_id: NodeKey::CatalogueItem(saved.id).to_id().0,
+            region_id: Some(region_id),
+            changes: Some(json!({
+                "status": { "from": "LISTED", "to": "UNDER_REVIEW" },
+                "reason": reason,
+                "completers": counts.completers,
+                "employedMonth3": counts.employed_month3,
+            })),
+        },
+    )
+    .await?;
+    Ok(saved)
 }
