@@ -107,49 +107,9 @@ async fn execute(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-")
         .to_owned();
-    let caller = match auth::caller(
-        state,
-        auth::authorization(headers),
-        Some(request_id.clone()),
-    )
-    .await
-    {
+    let caller = match authenticate(state, headers, &request_id, media).await {
         Ok(caller) => caller,
-        Err(crate::error::AppError::Unauthenticated(message)) => {
-            let mut response = request_error(
-                StatusCode::UNAUTHORIZED,
-                ErrorCode::Unauthenticated,
-                &message,
-                media,
-            );
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer error=\"invalid_token\""),
-            );
-            return response;
-        }
-        Err(err @ crate::error::AppError::Unavailable(_)) => {
-            tracing::warn!(request_id = %request_id, error = ?err, "the database is unavailable to authenticate a request");
-            let mut response = request_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                ErrorCode::ServiceUnavailable,
-                &err.to_string(),
-                media,
-            );
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-            return response;
-        }
-        Err(err) => {
-            tracing::error!(request_id = %request_id, error = %err, "authenticating a request failed");
-            return request_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                ErrorCode::Internal,
-                "internal error",
-                media,
-            );
-        }
+        Err(refused) => return *refused,
     };
     let cost = crate::graphql::cost::RequestCost::default();
     // What the request carries besides its document, typed once: the GET handler marked it
@@ -163,6 +123,71 @@ async fn execute(
     };
     let (response, verdict) = state.schema.serve_request(meta, request).await;
     tracing::debug!(request_id = %request_id, cost = cost.get(), "graphql request");
+    respond(response, verdict, media, cost.get())
+}
+
+/// The caller the request's token names, or the response that refuses it: 401 with
+/// `WWW-Authenticate` for a bad token, 503 with `Retry-After` when the database cannot say.
+async fn authenticate(
+    state: &HttpState,
+    headers: &HeaderMap,
+    request_id: &str,
+    media: Media,
+) -> Result<crate::auth::Caller, Box<Response>> {
+    match auth::caller(
+        state,
+        auth::authorization(headers),
+        Some(request_id.to_owned()),
+    )
+    .await
+    {
+        Ok(caller) => Ok(caller),
+        Err(crate::error::AppError::Unauthenticated(message)) => {
+            let mut response = request_error(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthenticated,
+                &message,
+                media,
+            );
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+            Err(Box::new(response))
+        }
+        Err(err @ crate::error::AppError::Unavailable(_)) => {
+            tracing::warn!(request_id = %request_id, error = ?err, "the database is unavailable to authenticate a request");
+            let mut response = request_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::ServiceUnavailable,
+                &err.to_string(),
+                media,
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            Err(Box::new(response))
+        }
+        Err(err) => {
+            tracing::error!(request_id = %request_id, error = %err, "authenticating a request failed");
+            Err(Box::new(request_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Internal,
+                "internal error",
+                media,
+            )))
+        }
+    }
+}
+
+/// The HTTP response of a served request: the status and headers its [`Verdict`] and the schema
+/// ask for, and the body (without `data` when nothing executed).
+fn respond(
+    response: async_graphql::Response,
+    verdict: Verdict,
+    media: Media,
+    cost: u64,
+) -> Response {
     // The database out of reach: 503 and when to retry, whatever else the response holds; a
     // mutation sent with GET: 405; over the caller's rate limit: 429 and when to retry.
     let Verdict {
@@ -213,7 +238,7 @@ async fn execute(
             }
             // What the request cost (charged by the rate limit once there is one).
             http.headers_mut()
-                .insert("x-query-cost", HeaderValue::from(cost.get()));
+                .insert("x-query-cost", HeaderValue::from(cost));
             // The answer depends on who asks and in which media type: a shared cache keeps an
             // anonymous answer apart from a signed-in one.
             http.headers_mut().append(
