@@ -30,79 +30,9 @@ pub async fn dispatch(
 ) -> AppResult<training_order::Model> {
     expire_due(db).await?;
     let region_id = policy::may_supervise_own_region(&caller.viewer)?;
-    let provider = organization::Entity::find_by_id(new.provider_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::validation("input.provider", "no organization has this ID"))?;
-    if !matches!(
-        provider.kind,
-        OrganizationKind::College | OrganizationKind::TrainingInstitution
-    ) || matches!(
-        provider.catalogue_status,
-        Some(InstitutionStatus::Suspended | InstitutionStatus::Exited)
-    ) {
-        return Err(AppError::validation(
-            "input.provider",
-            "an admitted college or training institution",
-        ));
-    }
-    let in_region = membership::Entity::find()
-        .filter(membership::Column::OrganizationId.eq(provider.id))
-        .filter(membership::Column::LeftOn.is_null())
-        .filter(
-            membership::Column::AllianceId.in_subquery(
-                Query::select()
-                    .column(alliance::Column::Id)
-                    .from(alliance::Entity)
-                    .and_where(Expr::col(alliance::Column::RegionId).eq(region_id))
-                    .to_owned(),
-            ),
-        )
-        .one(db)
-        .await?;
-    if in_region.is_none() {
-        return Err(AppError::validation(
-            "input.provider",
-            "not a member of an alliance of your region",
-        ));
-    }
-    if new.deadline < Utc::now().date_naive() {
-        return Err(AppError::validation(
-            "input.deadline",
-            "must not be in the past",
-        ));
-    }
-    if new.intention_ids.is_empty() {
-        return Err(AppError::validation(
-            "input.intentions",
-            "bundle at least one intention",
-        ));
-    }
-    if new.seats < new.intention_ids.len() as i32 || new.seats > 500 {
-        return Err(AppError::validation(
-            "input.seats",
-            "at least the intentions bundled, at most 500",
-        ));
-    }
-    let found = intentions_by_ids(db, &new.intention_ids).await?;
-    for (i, id) in new.intention_ids.iter().enumerate() {
-        let ok = found.get(id).is_some_and(|it| {
-            it.status == IntentionStatus::Open
-                && it.region_id == region_id
-                && it.level == new.level
-                && (new.occupation.as_str() == it.occupation_prefix
-                    || new
-                        .occupation
-                        .as_str()
-                        .starts_with(&format!("{}-", it.occupation_prefix)))
-        });
-        if !ok {
-            return Err(AppError::validation(
-                format!("input.intentions[{i}]"),
-                "not an open intention of your region for this occupation and level",
-            ));
-        }
-    }
+    let provider = dispatchable_provider(db, region_id, new.provider_id).await?;
+    check_order(&new)?;
+    check_intentions(db, region_id, &new).await?;
     let txn = crate::domain::begin_write(db).await?;
     let saved = training_order::Entity::insert(training_order::ActiveModel {
         region_id: Set(region_id),
@@ -149,6 +79,104 @@ pub async fn dispatch(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// The provider an order goes to: an admitted college or training institution, a member of an
+/// alliance of the region.
+async fn dispatchable_provider(
+    db: &DatabaseConnection,
+    region_id: i32,
+    provider_id: i32,
+) -> AppResult<organization::Model> {
+    let provider = organization::Entity::find_by_id(provider_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::validation("input.provider", "no organization has this ID"))?;
+    if !matches!(
+        provider.kind,
+        OrganizationKind::College | OrganizationKind::TrainingInstitution
+    ) || matches!(
+        provider.catalogue_status,
+        Some(InstitutionStatus::Suspended | InstitutionStatus::Exited)
+    ) {
+        return Err(AppError::validation(
+            "input.provider",
+            "an admitted college or training institution",
+        ));
+    }
+    let in_region = membership::Entity::find()
+        .filter(membership::Column::OrganizationId.eq(provider.id))
+        .filter(membership::Column::LeftOn.is_null())
+        .filter(
+            membership::Column::AllianceId.in_subquery(
+                Query::select()
+                    .column(alliance::Column::Id)
+                    .from(alliance::Entity)
+                    .and_where(Expr::col(alliance::Column::RegionId).eq(region_id))
+                    .to_owned(),
+            ),
+        )
+        .one(db)
+        .await?;
+    if in_region.is_none() {
+        return Err(AppError::validation(
+            "input.provider",
+            "not a member of an alliance of your region",
+        ));
+    }
+    Ok(provider)
+}
+
+/// The deadline (not past), the intentions (at least one) and the seats (at least those, at most
+/// 500).
+fn check_order(new: &NewOrder) -> AppResult<()> {
+    if new.deadline < Utc::now().date_naive() {
+        return Err(AppError::validation(
+            "input.deadline",
+            "must not be in the past",
+        ));
+    }
+    if new.intention_ids.is_empty() {
+        return Err(AppError::validation(
+            "input.intentions",
+            "bundle at least one intention",
+        ));
+    }
+    if new.seats < new.intention_ids.len() as i32 || new.seats > 500 {
+        return Err(AppError::validation(
+            "input.seats",
+            "at least the intentions bundled, at most 500",
+        ));
+    }
+    Ok(())
+}
+
+/// Every bundled intention is OPEN, of the region, and of the order's occupation and level.
+async fn check_intentions(
+    db: &DatabaseConnection,
+    region_id: i32,
+    new: &NewOrder,
+) -> AppResult<()> {
+    let found = intentions_by_ids(db, &new.intention_ids).await?;
+    for (i, id) in new.intention_ids.iter().enumerate() {
+        let ok = found.get(id).is_some_and(|it| {
+            it.status == IntentionStatus::Open
+                && it.region_id == region_id
+                && it.level == new.level
+                && (new.occupation.as_str() == it.occupation_prefix
+                    || new
+                        .occupation
+                        .as_str()
+                        .starts_with(&format!("{}-", it.occupation_prefix)))
+        });
+        if !ok {
+            return Err(AppError::validation(
+                format!("input.intentions[{i}]"),
+                "not an open intention of your region for this occupation and level",
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub(super) async fn order_for_provider(
@@ -216,89 +244,9 @@ pub async fn accept(
         "the order was accepted or declined meanwhile",
     )
     .await?;
-    let start = Utc::now().date_naive() + Days::new(14);
-    let cohort = cohorts::create_in(
-        &txn,
-        caller,
-        NewCohort {
-            kind: CohortKind::ProjectTraining,
-            name: format!("派单项目班 {}", order.id),
-            enterprise_id: None,
-            provider_id: order.provider_id,
-            alliance: AllianceCode::parse(&alliance.code).map_err(AppError::internal)?,
-            occupation: OccupationCode::parse(&order.occupation_code)
-                .map_err(AppError::internal)?,
-            target_level: order.level,
-            capacity: order.seats,
-            start_on: start,
-            end_on: start + Days::new(90),
-            subsidized: true,
-            demand_ids: vec![],
-        },
-    )
-    .await?;
-    let bundled = training_intention::Entity::find()
-        .filter(training_intention::Column::OrderId.eq(order.id))
-        .filter(training_intention::Column::Status.eq(IntentionStatus::Dispatched))
-        .order_by_asc(training_intention::Column::Id)
-        .all(&txn)
-        .await?;
-    let mut matched = Vec::new();
-    let mut reopened = Vec::new();
-    for intention in &bundled {
-        // Each enrolment in a savepoint: a learner refused (a second subsidy, a full cohort)
-        // rolls back their enrolment only.
-        let savepoint = sea_orm::TransactionTrait::begin(&txn).await?;
-        match cohorts::enroll_in(
-            &savepoint,
-            caller,
-            &cohort,
-            intention.learner_id,
-            policy::EnrolmentBasis::Ordered,
-            None,
-        )
-        .await
-        {
-            Ok(_) => {
-                savepoint.commit().await?;
-                matched.push(intention.id);
-            }
-            Err(err @ (AppError::Conflict(_) | AppError::Validation { .. })) => {
-                savepoint.rollback().await?;
-                tracing::info!(intention = intention.id, error = %err, "an accepted order could not enrol a learner");
-                reopened.push(intention.id);
-            }
-            Err(err) => return Err(err),
-        }
-    }
-    training_intention::Entity::update_many()
-        .col_expr(
-            training_intention::Column::Status,
-            Expr::value(IntentionStatus::Matched),
-        )
-        .filter(training_intention::Column::Id.is_in(matched.clone()))
-        .exec(&txn)
-        .await?;
-    training_intention::Entity::update_many()
-        .col_expr(
-            training_intention::Column::Status,
-            Expr::value(IntentionStatus::Open),
-        )
-        .col_expr(
-            training_intention::Column::OrderId,
-            Expr::value(Option::<i32>::None),
-        )
-        .filter(training_intention::Column::Id.is_in(reopened.clone()))
-        .exec(&txn)
-        .await?;
-    training_order::Entity::update_many()
-        .col_expr(
-            training_order::Column::CohortId,
-            Expr::value(Some(cohort.id)),
-        )
-        .filter(training_order::Column::Id.eq(order.id))
-        .exec(&txn)
-        .await?;
+    let cohort = open_cohort(&txn, caller, &order, &alliance).await?;
+    let (matched, reopened) = enrol_bundled(&txn, caller, &cohort, order.id).await?;
+    settle(&txn, order.id, cohort.id, &matched, &reopened).await?;
     let saved = training_order::Entity::find_by_id(order.id)
         .one(&txn)
         .await?
@@ -317,6 +265,121 @@ pub async fn accept(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// The PROJECT_TRAINING cohort an accepted order opens: its occupation, level and seats, in two
+/// weeks for 90 days, subsidised.
+async fn open_cohort(
+    txn: &sea_orm::DatabaseTransaction,
+    caller: &Caller,
+    order: &training_order::Model,
+    alliance: &alliance::Model,
+) -> AppResult<cohort::Model> {
+    let start = Utc::now().date_naive() + Days::new(14);
+    cohorts::create_in(
+        txn,
+        caller,
+        NewCohort {
+            kind: CohortKind::ProjectTraining,
+            name: format!("派单项目班 {}", order.id),
+            enterprise_id: None,
+            provider_id: order.provider_id,
+            alliance: AllianceCode::parse(&alliance.code).map_err(AppError::internal)?,
+            occupation: OccupationCode::parse(&order.occupation_code)
+                .map_err(AppError::internal)?,
+            target_level: order.level,
+            capacity: order.seats,
+            start_on: start,
+            end_on: start + Days::new(90),
+            subsidized: true,
+            demand_ids: vec![],
+        },
+    )
+    .await
+}
+
+/// Enrols each bundled learner in a savepoint of its own: the intentions matched, and those
+/// whose learner could not be enrolled (a second subsidy, a full cohort).
+async fn enrol_bundled(
+    txn: &sea_orm::DatabaseTransaction,
+    caller: &Caller,
+    cohort: &cohort::Model,
+    order_id: i32,
+) -> AppResult<(Vec<i32>, Vec<i32>)> {
+    let bundled = training_intention::Entity::find()
+        .filter(training_intention::Column::OrderId.eq(order_id))
+        .filter(training_intention::Column::Status.eq(IntentionStatus::Dispatched))
+        .order_by_asc(training_intention::Column::Id)
+        .all(txn)
+        .await?;
+    let mut matched = Vec::new();
+    let mut reopened = Vec::new();
+    for intention in &bundled {
+        // Each enrolment in a savepoint: a learner refused (a second subsidy, a full cohort)
+        // rolls back their enrolment only.
+        let savepoint = sea_orm::TransactionTrait::begin(txn).await?;
+        match cohorts::enroll_in(
+            &savepoint,
+            caller,
+            cohort,
+            intention.learner_id,
+            policy::EnrolmentBasis::Ordered,
+            None,
+        )
+        .await
+        {
+            Ok(_) => {
+                savepoint.commit().await?;
+                matched.push(intention.id);
+            }
+            Err(err @ (AppError::Conflict(_) | AppError::Validation { .. })) => {
+                savepoint.rollback().await?;
+                tracing::info!(intention = intention.id, error = %err, "an accepted order could not enrol a learner");
+                reopened.push(intention.id);
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    Ok((matched, reopened))
+}
+
+/// The matched intentions become MATCHED, the others OPEN again, and the order names its cohort.
+async fn settle(
+    txn: &sea_orm::DatabaseTransaction,
+    order_id: i32,
+    cohort_id: i32,
+    matched: &[i32],
+    reopened: &[i32],
+) -> AppResult<()> {
+    training_intention::Entity::update_many()
+        .col_expr(
+            training_intention::Column::Status,
+            Expr::value(IntentionStatus::Matched),
+        )
+        .filter(training_intention::Column::Id.is_in(matched.to_vec()))
+        .exec(txn)
+        .await?;
+    training_intention::Entity::update_many()
+        .col_expr(
+            training_intention::Column::Status,
+            Expr::value(IntentionStatus::Open),
+        )
+        .col_expr(
+            training_intention::Column::OrderId,
+            Expr::value(Option::<i32>::None),
+        )
+        .filter(training_intention::Column::Id.is_in(reopened.to_vec()))
+        .exec(txn)
+        .await?;
+    training_order::Entity::update_many()
+        .col_expr(
+            training_order::Column::CohortId,
+            Expr::value(Some(cohort_id)),
+        )
+        .filter(training_order::Column::Id.eq(order_id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// Declines an order (its provider), with a reason; its intentions open again.
