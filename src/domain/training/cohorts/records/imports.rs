@@ -4,12 +4,15 @@
 
 use super::*;
 
+/// The ENROLLED learners of a cohort, by the key an import row finds them with.
+type People = HashMap<String, (enrollment::Model, learner::Model)>;
+
 /// The cohort's enrolments by the person, for reading a sheet by real name: each learner's ID
 /// number fingerprints (under every key of the ring) mapped to the enrolment and the learner.
 async fn by_person(
     db: &DatabaseConnection,
     cohort_id: i32,
-) -> AppResult<HashMap<String, (enrollment::Model, learner::Model)>> {
+) -> AppResult<People> {
     let rows = enrollment::Entity::find()
         .filter(enrollment::Column::CohortId.eq(cohort_id))
         .filter(enrollment::Column::Status.eq(EnrollmentStatus::Enrolled))
@@ -147,41 +150,8 @@ pub async fn import_attendance(
     let mut seen: HashMap<(NaiveDate, i32), usize> = HashMap::new();
     for (row, cells) in &rows {
         let row = *row;
-        let day = match parse_day(&columns.get(cells, "day")) {
-            Some(d) if d > today => {
-                errors.push(columns.error(row, "day", "a day that has not come"));
-                None
-            }
-            Some(d) => match days.get(&d) {
-                Some(class) => Some(class),
-                None => {
-                    errors.push(columns.error(
-                        row,
-                        "day",
-                        format!("{d} is not a class day of the cohort"),
-                    ));
-                    None
-                }
-            },
-            None => {
-                errors.push(columns.error(row, "day", "a date, YYYY-MM-DD"));
-                None
-            }
-        };
-        let signed = columns.get(cells, "signedInAt");
-        let signed_in_at = if signed.is_empty() {
-            None
-        } else {
-            match NaiveTime::parse_from_str(&signed, "%H:%M")
-                .or_else(|_| NaiveTime::parse_from_str(&signed, "%H:%M:%S"))
-            {
-                Ok(t) => day.map(|d| Utc.from_utc_datetime(&d.day.and_time(t))),
-                Err(_) => {
-                    errors.push(columns.error(row, "signedInAt", "a time, HH:MM"));
-                    None
-                }
-            }
-        };
+        let day = class_day(&columns, row, cells, &days, today, &mut errors);
+        let signed_in_at = signed_in_at(&columns, row, cells, day, &mut errors);
         let who = person(key, &people, &columns, row, cells, &mut errors);
         if let (Some(day), Some((e, l))) = (day, who) {
             if let Some(first) = seen.insert((day.day, e.id), row) {
@@ -214,43 +184,111 @@ pub async fn import_attendance(
             message: "the file has no rows".to_owned(),
         }]));
     }
-    let write = async {
-        let txn = begin_write(db).await?;
-        let before = attendance::Entity::find()
-            .filter(attendance::Column::EnrollmentId.is_in(people.values().map(|(e, _)| e.id)))
-            .count(&txn)
-            .await?;
-        attendance::Entity::insert_many(parsed)
-            .on_conflict_do_nothing_on([
-                attendance::Column::ClassDayId,
-                attendance::Column::EnrollmentId,
-            ])
-            .exec(&txn)
-            .await?;
-        let after = attendance::Entity::find()
-            .filter(attendance::Column::EnrollmentId.is_in(people.values().map(|(e, _)| e.id)))
-            .count(&txn)
-            .await?;
-        audit::record(
-            &txn,
-            caller,
-            audit::Entry {
-                action: "importAttendance",
-                target_type: "Cohort",
-                target_id: NodeKey::Cohort(found.id).to_id().0,
-                region_id: region_of(&txn, found.alliance_id).await?,
-                changes: Some(json!({ "rows": rows.len(), "recorded": after - before })),
-            },
-        )
-        .await?;
-        txn.commit().await?;
-        AppResult::Ok(after - before)
-    };
-    let recorded = write.await.map_err(app)?;
+    let recorded = write_attendance(db, caller, &found, &people, parsed, rows.len())
+        .await
+        .map_err(app)?;
     Ok(ImportedAttendance {
         rows: rows.len(),
         recorded,
     })
+}
+
+/// The class day a row names: a day of the cohort's timetable that has come.
+fn class_day<'a>(
+    columns: &Columns,
+    row: usize,
+    cells: &[String],
+    days: &'a HashMap<NaiveDate, class_day::Model>,
+    today: NaiveDate,
+    errors: &mut Vec<RowError>,
+) -> Option<&'a class_day::Model> {
+    match parse_day(&columns.get(cells, "day")) {
+        Some(d) if d > today => {
+            errors.push(columns.error(row, "day", "a day that has not come"));
+            None
+        }
+        Some(d) => match days.get(&d) {
+            Some(class) => Some(class),
+            None => {
+                errors.push(columns.error(
+                    row,
+                    "day",
+                    format!("{d} is not a class day of the cohort"),
+                ));
+                None
+            }
+        },
+        None => {
+            errors.push(columns.error(row, "day", "a date, YYYY-MM-DD"));
+            None
+        }
+    }
+}
+
+/// When the learner signed in, if the row says (HH:MM or HH:MM:SS on the class day).
+fn signed_in_at(
+    columns: &Columns,
+    row: usize,
+    cells: &[String],
+    day: Option<&class_day::Model>,
+    errors: &mut Vec<RowError>,
+) -> Option<chrono::DateTime<Utc>> {
+    let signed = columns.get(cells, "signedInAt");
+    if signed.is_empty() {
+        None
+    } else {
+        match NaiveTime::parse_from_str(&signed, "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(&signed, "%H:%M:%S"))
+        {
+            Ok(t) => day.map(|d| Utc.from_utc_datetime(&d.day.and_time(t))),
+            Err(_) => {
+                errors.push(columns.error(row, "signedInAt", "a time, HH:MM"));
+                None
+            }
+        }
+    }
+}
+
+/// The parsed attendances in one transaction (a row recorded already is kept as it was), with
+/// the audit event; returns how many were new.
+async fn write_attendance(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    found: &cohort::Model,
+    people: &People,
+    parsed: Vec<attendance::ActiveModel>,
+    rows: usize,
+) -> AppResult<u64> {
+    let txn = begin_write(db).await?;
+    let before = attendance::Entity::find()
+        .filter(attendance::Column::EnrollmentId.is_in(people.values().map(|(e, _)| e.id)))
+        .count(&txn)
+        .await?;
+    attendance::Entity::insert_many(parsed)
+        .on_conflict_do_nothing_on([
+            attendance::Column::ClassDayId,
+            attendance::Column::EnrollmentId,
+        ])
+        .exec(&txn)
+        .await?;
+    let after = attendance::Entity::find()
+        .filter(attendance::Column::EnrollmentId.is_in(people.values().map(|(e, _)| e.id)))
+        .count(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        caller,
+        audit::Entry {
+            action: "importAttendance",
+            target_type: "Cohort",
+            target_id: NodeKey::Cohort(found.id).to_id().0,
+            region_id: region_of(&txn, found.alliance_id).await?,
+            changes: Some(json!({ "rows": rows, "recorded": after - before })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    AppResult::Ok(after - before)
 }
 
 const ONLINE_HEADERS: &[(&str, &[&str])] = &[
