@@ -18,80 +18,12 @@ pub async fn file_body(
         .await?
         .ok_or_else(|| AppError::not_found("organization"))?;
     policy::may_supervise(&caller.viewer, org.region_id)?;
-    let kind_ok = match body_type {
-        BodyType::Employer => org.kind == OrganizationKind::Enterprise,
-        BodyType::Social => matches!(
-            org.kind,
-            OrganizationKind::AssessmentBody
-                | OrganizationKind::TrainingInstitution
-                | OrganizationKind::College
-        ),
-    };
-    if !kind_ok {
-        return Err(AppError::validation(
-            "input.type",
-            "an EMPLOYER body is an enterprise; a SOCIAL body an assessment body, training institution or college",
-        ));
-    }
+    check_kind(&org, body_type)?;
     let body_code = digits("input.bodyCode", body_code, 4)?;
     let site_serial = digits("input.siteSerial", site_serial, 6)?;
-    if scope.is_empty() {
-        return Err(AppError::validation(
-            "input.scope",
-            "name at least one occupation",
-        ));
-    }
-    for (i, (code, level)) in scope.iter().enumerate() {
-        if level_digit(*level).is_none() {
-            return Err(AppError::validation(
-                format!("input.scope[{i}].maxLevel"),
-                "one of the five national levels",
-            ));
-        }
-        if occupation::Entity::find_by_id(code.as_str().to_owned())
-            .one(db)
-            .await?
-            .is_none()
-        {
-            return Err(AppError::validation(
-                format!("input.scope[{i}].occupation"),
-                "not in the occupational classification",
-            ));
-        }
-    }
+    check_scope(db, &scope).await?;
     let txn = crate::domain::begin_write(db).await?;
-    let existing = assessment_body::Entity::find()
-        .filter(assessment_body::Column::OrganizationId.eq(organization_id))
-        .one(&txn)
-        .await?;
-    let now = Utc::now();
-    let saved = match existing {
-        Some(body) => {
-            let mut active: assessment_body::ActiveModel = body.into();
-            active.body_type = Set(body_type);
-            active.body_code = Set(body_code);
-            active.site_serial = Set(site_serial);
-            active.status = Set(BodyStatus::Active);
-            active.status_reason = Set(None);
-            active.update(&txn).await?
-        }
-        None => {
-            assessment_body::Entity::insert(assessment_body::ActiveModel {
-                organization_id: Set(organization_id),
-                body_type: Set(body_type),
-                body_code: Set(body_code),
-                site_serial: Set(site_serial),
-                status: Set(BodyStatus::Active),
-                status_reason: Set(None),
-                serial_year: Set(now.year() as i16),
-                last_serial: Set(0),
-                filed_at: Set(now),
-                ..Default::default()
-            })
-            .exec_with_returning(&txn)
-            .await?
-        }
-    };
+    let saved = put_body(&txn, organization_id, body_type, body_code, site_serial).await?;
     assessment_scope::Entity::delete_many()
         .filter(assessment_scope::Column::BodyId.eq(saved.id))
         .exec(&txn)
@@ -126,6 +58,101 @@ pub async fn file_body(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// An EMPLOYER body is an enterprise; a SOCIAL body an assessment body, training institution or
+/// college.
+fn check_kind(org: &organization::Model, body_type: BodyType) -> AppResult<()> {
+    let kind_ok = match body_type {
+        BodyType::Employer => org.kind == OrganizationKind::Enterprise,
+        BodyType::Social => matches!(
+            org.kind,
+            OrganizationKind::AssessmentBody
+                | OrganizationKind::TrainingInstitution
+                | OrganizationKind::College
+        ),
+    };
+    if !kind_ok {
+        return Err(AppError::validation(
+            "input.type",
+            "an EMPLOYER body is an enterprise; a SOCIAL body an assessment body, training institution or college",
+        ));
+    }
+    Ok(())
+}
+
+/// At least one occupation of the classification, each at one of the five national levels.
+async fn check_scope(
+    db: &DatabaseConnection,
+    scope: &[(OccupationCode, SkillLevel)],
+) -> AppResult<()> {
+    if scope.is_empty() {
+        return Err(AppError::validation(
+            "input.scope",
+            "name at least one occupation",
+        ));
+    }
+    for (i, (code, level)) in scope.iter().enumerate() {
+        if level_digit(*level).is_none() {
+            return Err(AppError::validation(
+                format!("input.scope[{i}].maxLevel"),
+                "one of the five national levels",
+            ));
+        }
+        if occupation::Entity::find_by_id(code.as_str().to_owned())
+            .one(db)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::validation(
+                format!("input.scope[{i}].occupation"),
+                "not in the occupational classification",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The body filed anew, or re-filed (its codes replaced, ACTIVE again).
+async fn put_body(
+    txn: &sea_orm::DatabaseTransaction,
+    organization_id: i32,
+    body_type: BodyType,
+    body_code: String,
+    site_serial: String,
+) -> AppResult<assessment_body::Model> {
+    let existing = assessment_body::Entity::find()
+        .filter(assessment_body::Column::OrganizationId.eq(organization_id))
+        .one(txn)
+        .await?;
+    let now = Utc::now();
+    Ok(match existing {
+        Some(body) => {
+            let mut active: assessment_body::ActiveModel = body.into();
+            active.body_type = Set(body_type);
+            active.body_code = Set(body_code);
+            active.site_serial = Set(site_serial);
+            active.status = Set(BodyStatus::Active);
+            active.status_reason = Set(None);
+            active.update(txn).await?
+        }
+        None => {
+            assessment_body::Entity::insert(assessment_body::ActiveModel {
+                organization_id: Set(organization_id),
+                body_type: Set(body_type),
+                body_code: Set(body_code),
+                site_serial: Set(site_serial),
+                status: Set(BodyStatus::Active),
+                status_reason: Set(None),
+                serial_year: Set(now.year() as i16),
+                last_serial: Set(0),
+                filed_at: Set(now),
+                ..Default::default()
+            })
+            .exec_with_returning(txn)
+            .await?
+        }
+    })
 }
 
 /// Sets a body ACTIVE, SUSPENDED or REVOKED, with a reason, by the regulator of its region.

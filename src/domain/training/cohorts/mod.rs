@@ -210,63 +210,8 @@ pub(crate) async fn create_in(
 ) -> AppResult<cohort::Model> {
     validate(&new)?;
     policy::may_manage_cohort(&caller.viewer, new.provider_id, new.enterprise_id)?;
-    let provider = organization_of_kind(
-        txn,
-        "input.provider",
-        new.provider_id,
-        &[
-            OrganizationKind::College,
-            OrganizationKind::TrainingInstitution,
-        ],
-    )
-    .await?;
-    crate::domain::training::resources::ensure_admitted(&provider)
-        .map_err(|e| AppError::validation("input.provider", e.to_string()))?;
-    let alliance = alliance::Entity::find()
-        .filter(alliance::Column::Code.eq(new.alliance.as_str()))
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::validation("input.alliance", "no alliance has this code"))?;
-    if !is_member(txn, alliance.id, provider.id).await? {
-        return Err(AppError::validation(
-            "input.provider",
-            "the provider is not a member of the alliance",
-        ));
-    }
-    if let Some(enterprise_id) = new.enterprise_id {
-        organization_of_kind(
-            txn,
-            "input.enterprise",
-            enterprise_id,
-            &[OrganizationKind::Enterprise],
-        )
-        .await?;
-        if !is_member(txn, alliance.id, enterprise_id).await? {
-            return Err(AppError::validation(
-                "input.enterprise",
-                "the enterprise is not a member of the alliance",
-            ));
-        }
-    }
-    if occupation::Entity::find_by_id(new.occupation.as_str().to_owned())
-        .one(txn)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::validation(
-            "input.occupation",
-            "not in the occupational classification",
-        ));
-    }
-    for (i, demand_id) in new.demand_ids.iter().enumerate() {
-        let found = demand::Entity::find_by_id(*demand_id).one(txn).await?;
-        if found.is_none_or(|d| Some(d.enterprise_id) != new.enterprise_id) {
-            return Err(AppError::validation(
-                format!("input.demands[{i}]"),
-                "not a demand of the cohort's enterprise",
-            ));
-        }
-    }
+    let alliance = cohort_alliance(txn, &new).await?;
+    check_what(txn, &new).await?;
     let now = Utc::now();
     let saved = cohort::Entity::insert(cohort::ActiveModel {
         kind: Set(new.kind),
@@ -326,6 +271,75 @@ pub(crate) async fn create_in(
     )
     .await?;
     Ok(saved)
+}
+
+/// The alliance a new cohort trains in, once its parties are checked: an admitted college or
+/// training institution and, when named, an enterprise, both members of the alliance.
+async fn cohort_alliance(txn: &DatabaseTransaction, new: &NewCohort) -> AppResult<alliance::Model> {
+    let provider = organization_of_kind(
+        txn,
+        "input.provider",
+        new.provider_id,
+        &[
+            OrganizationKind::College,
+            OrganizationKind::TrainingInstitution,
+        ],
+    )
+    .await?;
+    crate::domain::training::resources::ensure_admitted(&provider)
+        .map_err(|e| AppError::validation("input.provider", e.to_string()))?;
+    let alliance = alliance::Entity::find()
+        .filter(alliance::Column::Code.eq(new.alliance.as_str()))
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::validation("input.alliance", "no alliance has this code"))?;
+    if !is_member(txn, alliance.id, provider.id).await? {
+        return Err(AppError::validation(
+            "input.provider",
+            "the provider is not a member of the alliance",
+        ));
+    }
+    if let Some(enterprise_id) = new.enterprise_id {
+        organization_of_kind(
+            txn,
+            "input.enterprise",
+            enterprise_id,
+            &[OrganizationKind::Enterprise],
+        )
+        .await?;
+        if !is_member(txn, alliance.id, enterprise_id).await? {
+            return Err(AppError::validation(
+                "input.enterprise",
+                "the enterprise is not a member of the alliance",
+            ));
+        }
+    }
+    Ok(alliance)
+}
+
+/// What a new cohort trains for: an occupation of the classification, and demands of its
+/// enterprise.
+async fn check_what(txn: &DatabaseTransaction, new: &NewCohort) -> AppResult<()> {
+    if occupation::Entity::find_by_id(new.occupation.as_str().to_owned())
+        .one(txn)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::validation(
+            "input.occupation",
+            "not in the occupational classification",
+        ));
+    }
+    for (i, demand_id) in new.demand_ids.iter().enumerate() {
+        let found = demand::Entity::find_by_id(*demand_id).one(txn).await?;
+        if found.is_none_or(|d| Some(d.enterprise_id) != new.enterprise_id) {
+            return Err(AppError::validation(
+                format!("input.demands[{i}]"),
+                "not a demand of the cohort's enterprise",
+            ));
+        }
+    }
+    Ok(())
 }
 
 async fn region_of(conn: &impl ConnectionTrait, alliance_id: i32) -> AppResult<Option<i32>> {

@@ -9,10 +9,7 @@ type People = HashMap<String, (enrollment::Model, learner::Model)>;
 
 /// The cohort's enrolments by the person, for reading a sheet by real name: each learner's ID
 /// number fingerprints (under every key of the ring) mapped to the enrolment and the learner.
-async fn by_person(
-    db: &DatabaseConnection,
-    cohort_id: i32,
-) -> AppResult<People> {
+async fn by_person(db: &DatabaseConnection, cohort_id: i32) -> AppResult<People> {
     let rows = enrollment::Entity::find()
         .filter(enrollment::Column::CohortId.eq(cohort_id))
         .filter(enrollment::Column::Status.eq(EnrollmentStatus::Enrolled))
