@@ -2,6 +2,7 @@
 //! correct or erase) and the retention that erases what has outlived its purpose.
 
 pub mod data_requests;
+pub mod erasure;
 pub mod learners;
 pub mod my_data;
 pub mod retention;

@@ -17,7 +17,7 @@ use sea_orm::{
     sea_query::{Query, SelectStatement},
 };
 
-use crate::domain::{begin_write, kernel::ids::NodeKey, people::data_requests};
+use crate::domain::{begin_write, kernel::ids::NodeKey, people::erasure};
 use crate::{
     auth::{Caller, Viewer},
     error::{AppError, AppResult},
@@ -150,7 +150,7 @@ pub async fn run(db: &DatabaseConnection, days: u32, dry_run: bool) -> AppResult
             let Some(found) = learner::Entity::find_by_id(*id).one(&txn).await? else {
                 continue;
             };
-            match data_requests::erase(&txn, &caller, &found).await {
+            match erasure::erase(&txn, &caller, &found).await {
                 Ok(()) => {
                     txn.commit().await?;
                     erased += 1;
@@ -161,7 +161,7 @@ pub async fn run(db: &DatabaseConnection, days: u32, dry_run: bool) -> AppResult
         }
     }
     if erased > 0 {
-        data_requests::scrub_log(db).await;
+        erasure::scrub_log(db).await;
     }
     Ok(RetentionReport {
         cutoff,
