@@ -23,6 +23,9 @@ pub struct Model {
     pub registration_deadline: Date,
     /// The venue's region.
     pub region_id: i32,
+    /// The county-level region under its city where it is, when known (given, or read from the
+    /// address where that is certain).
+    pub county_id: Option<i32>,
     /// The venue's address.
     pub address: String,
     /// The venue's latitude.

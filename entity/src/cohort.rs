@@ -21,6 +21,8 @@ pub struct Model {
     pub provider_id: i32,
     /// The alliance it runs in.
     pub alliance_id: i32,
+    /// The county-level region where it trains, when known (its provider's county unless given).
+    pub county_id: Option<i32>,
     /// The occupation trained for.
     pub occupation_code: String,
     /// The level aimed at.

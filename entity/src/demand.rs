@@ -27,6 +27,9 @@ pub struct Model {
     pub wage_max: i32,
     /// The region of the workplace.
     pub region_id: i32,
+    /// The county-level region under its city where it is, when known (given, or read from the
+    /// address where that is certain).
+    pub county_id: Option<i32>,
     /// The workplace's address.
     pub address: String,
     /// The workplace's latitude (WGS 84), where known.

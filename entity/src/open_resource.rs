@@ -33,6 +33,9 @@ pub struct Model {
     pub subsidy_eligible: bool,
     /// The region of the address.
     pub region_id: i32,
+    /// The county-level region under its city where it is, when known (given, or read from the
+    /// address where that is certain).
+    pub county_id: Option<i32>,
     /// Where.
     pub address: String,
     /// Latitude, WGS 84.

@@ -22,6 +22,9 @@ pub struct Model {
     pub credit_code: String,
     /// The region the organization is located in.
     pub region_id: i32,
+    /// The county-level region under its city where it is, when known (given, or read from the
+    /// address where that is certain).
+    pub county_id: Option<i32>,
     /// Postal address.
     pub address: Option<String>,
     /// Public website.

@@ -37,6 +37,7 @@ mod m20261206_000024_training_that_happened;
 mod m20261207_000025_subject_revocations;
 mod m20261207_000026_invitations;
 mod m20261207_000027_region_tree;
+mod m20261208_000028_counties;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000025_subject_revocations::Migration),
             Box::new(m20261207_000026_invitations::Migration),
             Box::new(m20261207_000027_region_tree::Migration),
+            Box::new(m20261208_000028_counties::Migration),
         ]
     }
 }

@@ -79,7 +79,8 @@ pub(super) async fn demo_demands(db: &DatabaseConnection) -> anyhow::Result<usiz
                     },
                     region: RegionCode::parse(&region)?,
                     address: format!(
-                        "{}开发区{}号",
+                        "{}{}开发区{}号",
+                        demo_seat(enterprise, ""),
                         enterprise.name.chars().take(2).collect::<String>(),
                         10 + n
                     ),

@@ -78,6 +78,7 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
             enterprise_id: Set(enterprise.map(|e| e.id)),
             provider_id: Set(provider.id),
             alliance_id: Set(alliance.id),
+            county_id: Set(provider.county_id),
             occupation_code: Set(occupation.to_owned()),
             target_level: Set(SkillLevel::Level4),
             capacity: Set(8),

@@ -355,6 +355,18 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
             .await?;
         regions.insert(r.code.clone(), model.id);
     }
+    // Each city's counties (statistical areas, codes ending 71 and up, left out), for the
+    // organizations' made-up addresses.
+    let mut counties: HashMap<i32, Vec<region::Model>> = HashMap::new();
+    for id in regions.values() {
+        let mut under = region::Entity::find()
+            .filter(region::Column::ParentId.eq(*id))
+            .all(&txn)
+            .await?;
+        under.retain(|c| c.code[4..] < *"71");
+        under.sort_by(|a, b| a.code.cmp(&b.code));
+        counties.insert(*id, under);
+    }
 
     let mut alliances = HashMap::new();
     for a in &demo.alliances {
@@ -395,7 +407,8 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
                 kind,
                 credit_code: demo_credit_code(kind, &o.region, serial + 1)?,
                 region_id,
-                address: None,
+                county_id: None,
+                address: demo_address(&o.name, counties.get(&region_id), serial),
                 website: None,
                 description: o.description.clone(),
                 contact: None,
@@ -502,4 +515,30 @@ fn history_rules() -> crate::domain::training::cohorts::TrainingRules {
         max_backdate_days: 3_650,
         ..Default::default()
     }
+}
+
+/// A made-up address for a demo organization, in the county its name names (丹阳中等专业学校 in
+/// 丹阳市) or else in one of its city's counties in turn; skillgraph then reads the county from
+/// it, as it does for a real address.
+fn demo_address(
+    name: &str,
+    counties: Option<&Vec<region::Model>>,
+    serial: usize,
+) -> Option<String> {
+    let counties = counties.filter(|c| !c.is_empty())?;
+    let stem = |c: &region::Model| c.name.trim_end_matches(['区', '市', '县']).to_owned();
+    let county = counties
+        .iter()
+        .find(|c| stem(c).chars().count() >= 2 && name.contains(&stem(c)))
+        .unwrap_or(&counties[serial % counties.len()]);
+    Some(format!("{}人民路{}号", county.name, 10 + serial))
+}
+
+/// The county a demo organization's made-up address starts with ([`demo_address`]), or its
+/// city's name when it has none: where its demand, sites and venues are.
+fn demo_seat(org: &organization::Model, city: &str) -> String {
+    org.address
+        .as_deref()
+        .and_then(|a| a.split_once("人民路"))
+        .map_or_else(|| city.to_owned(), |(county, _)| county.to_owned())
 }

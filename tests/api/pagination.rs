@@ -105,6 +105,7 @@ async fn a_page_stays_correct_while_rows_are_inserted() {
                 kind: entity::OrganizationKind::Enterprise,
                 credit_code: CreditCode::parse(&format!("{first17}{check}")).expect("valid"),
                 region_id: 1,
+                county_id: None,
                 address: None,
                 website: None,
                 description: None,

@@ -72,6 +72,7 @@ async fn grow(app: &TestApp, members: usize) {
                 kind: OrganizationKind::Enterprise,
                 credit_code: CreditCode::parse(&format!("{first17}{check}")).expect("valid"),
                 region_id: region.id,
+                county_id: None,
                 address: None,
                 website: None,
                 description: None,

@@ -239,7 +239,33 @@ fn use_paths(tree: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Every `crate::`/`super::`/`self::` path of a file's code (comments and inline tests left out).
+/// `code` with the contents of its string literals emptied (`"a; use b"` becomes `""`), so a
+/// `;` or a `use` inside a message is not read as code.
+fn without_strings(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let (mut in_string, mut escaped) = (false, false);
+    // A quote as a character literal opens no string.
+    let code = code.replace("'\"'", "' '").replace("'\\\"'", "' '");
+    for c in code.chars() {
+        if in_string {
+            match (escaped, c) {
+                (false, '\\') => escaped = true,
+                (false, '"') => {
+                    in_string = false;
+                    out.push(c);
+                }
+                _ => escaped = false,
+            }
+        } else {
+            in_string = c == '"';
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Every `crate::`/`super::`/`self::` path of a file's code (comments, strings and inline tests
+/// left out).
 fn crate_paths(text: &str) -> Vec<Vec<String>> {
     let code: String = text
         .split("#[cfg(test)]\nmod tests")
@@ -249,6 +275,7 @@ fn crate_paths(text: &str) -> Vec<Vec<String>> {
         .map(|l| l.split("//").next().unwrap_or_default())
         .collect::<Vec<_>>()
         .join("\n");
+    let code = without_strings(&code);
     let mut paths = Vec::new();
     for statement in code.split(';') {
         let s = statement.trim_start();

@@ -90,8 +90,16 @@ pub(super) fn select_sessions(
         ));
     }
     if let Some(region) = &filter.region {
-        cond = cond.add(assessment_session::Column::RegionId.in_subquery(
-            crate::domain::network::regions::within(std::slice::from_ref(region)),
+        cond = cond.add(crate::domain::network::regions::located_in(
+            std::slice::from_ref(region),
+            (
+                assessment_session::Entity,
+                assessment_session::Column::RegionId,
+            ),
+            (
+                assessment_session::Entity,
+                assessment_session::Column::CountyId,
+            ),
         ));
     }
     if let Some(prefix) = &filter.occupation {

@@ -73,8 +73,13 @@ pub async fn schedule_session(
     if address.is_empty() || address.chars().count() > 200 {
         return Err(AppError::validation("input.address", "1 to 200 characters"));
     }
-    let region =
-        crate::domain::network::regions::for_new_rows(db, "input.region", &new.region).await?;
+    let place = crate::domain::network::regions::place_for_new_rows(
+        db,
+        "input.region",
+        &new.region,
+        Some(address),
+    )
+    .await?;
     let txn = crate::domain::begin_write(db).await?;
     let saved = assessment_session::Entity::insert(assessment_session::ActiveModel {
         body_id: Set(body.id),
@@ -82,7 +87,8 @@ pub async fn schedule_session(
         level: Set(new.level),
         exam_date: Set(new.exam_date),
         registration_deadline: Set(new.registration_deadline),
-        region_id: Set(region.id),
+        region_id: Set(place.city_id),
+        county_id: Set(place.county_id),
         address: Set(address.to_owned()),
         latitude: Set(new.point.map(|p| p.0)),
         longitude: Set(new.point.map(|p| p.1)),
@@ -101,7 +107,7 @@ pub async fn schedule_session(
             action: "scheduleSession",
             target_type: "AssessmentSession",
             target_id: NodeKey::AssessmentSession(saved.id).to_id().0,
-            region_id: Some(region.id),
+            region_id: Some(place.city_id),
             changes: Some(json!({ "occupation": saved.occupation_code, "level": format!("{:?}", saved.level), "examDate": saved.exam_date, "capacity": saved.capacity })),
         },
     )

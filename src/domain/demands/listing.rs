@@ -138,8 +138,10 @@ pub(super) fn select(
         );
     }
     if let Some(region) = &filter.region {
-        cond = cond.add(demand::Column::RegionId.in_subquery(
-            crate::domain::network::regions::within(std::slice::from_ref(region)),
+        cond = cond.add(crate::domain::network::regions::located_in(
+            std::slice::from_ref(region),
+            (demand::Entity, demand::Column::RegionId),
+            (demand::Entity, demand::Column::CountyId),
         ));
     }
     if let Some(prefix) = &filter.occupation {

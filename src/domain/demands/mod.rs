@@ -28,6 +28,7 @@ use sea_orm::{FromQueryResult, QueryTrait};
 use serde_json::json;
 
 pub use crate::domain::kernel::geo::Near;
+use crate::domain::network::regions::Place;
 use crate::domain::read::nested::NestedList;
 use crate::domain::{
     SearchText,
@@ -154,7 +155,7 @@ async fn resolve(
     prefix: &str,
     enterprise_id: i32,
     content: &DemandContent,
-) -> AppResult<(i32, Vec<alliance::Model>)> {
+) -> AppResult<(Place, Vec<alliance::Model>)> {
     if occupation::Entity::find_by_id(content.occupation.as_str().to_owned())
         .one(txn)
         .await?
@@ -168,10 +169,11 @@ async fn resolve(
             ),
         ));
     }
-    let region = crate::domain::network::regions::for_new_rows(
+    let place = crate::domain::network::regions::place_for_new_rows(
         txn,
         &format!("{prefix}.region"),
         &content.region,
+        Some(&content.address),
     )
     .await?;
     if content.alliances.is_empty() {
@@ -202,7 +204,7 @@ async fn resolve(
             chosen.push(found.clone());
         }
     }
-    Ok((region.id, chosen))
+    Ok((place, chosen))
 }
 
 async fn set_alliances(
@@ -249,7 +251,8 @@ pub async fn create(
 ) -> AppResult<demand::Model> {
     let enterprise_id = policy::may_post_demand(&caller.viewer)?;
     let txn = crate::domain::begin_write(db).await?;
-    let (region_id, alliances) = resolve(&txn, "input", enterprise_id, &content).await?;
+    let (place, alliances) = resolve(&txn, "input", enterprise_id, &content).await?;
+    let region_id = place.city_id;
     let now = Utc::now();
     let saved = demand::Entity::insert(demand::ActiveModel {
         enterprise_id: Set(enterprise_id),
@@ -260,6 +263,7 @@ pub async fn create(
         wage_min: Set(content.wage.0),
         wage_max: Set(content.wage.1),
         region_id: Set(region_id),
+        county_id: Set(place.county_id),
         address: Set(content.address.trim().to_owned()),
         latitude: Set(content.point.map(|p| p.0)),
         longitude: Set(content.point.map(|p| p.1)),
@@ -341,8 +345,8 @@ pub async fn update(
             ),
         ));
     }
-    let (region_id, alliances) =
-        resolve(&txn, "input.demand", found.enterprise_id, &content).await?;
+    let (place, alliances) = resolve(&txn, "input.demand", found.enterprise_id, &content).await?;
+    let region_id = place.city_id;
     let mut active: demand::ActiveModel = found.clone().into();
     active.occupation_code = Set(content.occupation.as_str().to_owned());
     active.level = Set(content.level);
@@ -351,6 +355,7 @@ pub async fn update(
     active.wage_min = Set(content.wage.0);
     active.wage_max = Set(content.wage.1);
     active.region_id = Set(region_id);
+    active.county_id = Set(place.county_id);
     active.address = Set(content.address.trim().to_owned());
     active.latitude = Set(content.point.map(|p| p.0));
     active.longitude = Set(content.point.map(|p| p.1));

@@ -25,7 +25,8 @@ pub struct OrganizationFilter {
     pub kinds: Vec<OrganizationKind>,
     /// Only current members of at least one of these alliances (empty: no restriction).
     pub alliances: Vec<AllianceCode>,
-    /// Only current members of an alliance of this region.
+    /// Only organizations located in this region (a province, city or county, and everything
+    /// under it), or current members of an alliance of it.
     pub region: Option<RegionCode>,
     /// Only names (Chinese or English) containing this text, ignoring case.
     pub name_contains: Option<SearchText>,
@@ -112,11 +113,21 @@ fn select(filter: &OrganizationFilter) -> Select<organization::Entity> {
         );
     }
     if let Some(region) = &filter.region {
-        let region_ids = crate::domain::network::regions::within(std::slice::from_ref(region));
+        let codes = std::slice::from_ref(region);
         cond = cond.add(
-            organization::Column::Id.in_subquery(members_of(Condition::all().add(
-                Expr::col((alliance::Entity, alliance::Column::RegionId)).in_subquery(region_ids),
-            ))),
+            crate::domain::network::regions::located_in(
+                codes,
+                (organization::Entity, organization::Column::RegionId),
+                (organization::Entity, organization::Column::CountyId),
+            )
+            .add(
+                organization::Column::Id.in_subquery(members_of(
+                    Condition::all().add(
+                        Expr::col((alliance::Entity, alliance::Column::RegionId))
+                            .in_subquery(crate::domain::network::regions::within(codes)),
+                    ),
+                )),
+            ),
         );
     }
     if let Some(needle) = &filter.name_contains {
@@ -188,8 +199,10 @@ pub struct NewOrganization {
     pub kind: OrganizationKind,
     /// Its unified social credit code.
     pub credit_code: CreditCode,
-    /// The region it is located in.
+    /// The city it is located in.
     pub region_id: i32,
+    /// The county it is located in, when given; otherwise read from the address where certain.
+    pub county_id: Option<i32>,
     /// Postal address.
     pub address: Option<String>,
     /// Website.
@@ -211,6 +224,15 @@ pub async fn create(
     }
     // A concurrent registration of the same code since the check loses on the unique index.
     let code = new.credit_code.to_string();
+    let place = crate::domain::network::regions::with_county_from(
+        db,
+        crate::domain::network::regions::Place {
+            city_id: new.region_id,
+            county_id: new.county_id,
+        },
+        new.address.as_deref(),
+    )
+    .await?;
     let now = Utc::now();
     let model = organization::ActiveModel {
         name: Set(new.name),
@@ -218,6 +240,7 @@ pub async fn create(
         kind: Set(new.kind),
         credit_code: Set(new.credit_code.as_str().to_owned()),
         region_id: Set(new.region_id),
+        county_id: Set(place.county_id),
         address: Set(new.address),
         website: Set(new.website),
         description: Set(new.description),
@@ -369,8 +392,9 @@ pub async fn update_profile(
     if let Some(v) = apply("nameEn", &found.name_en, change.name_en) {
         active.name_en = Set(v);
     }
-    if let Some(v) = apply("address", &found.address, change.address) {
-        active.address = Set(v);
+    let new_address = apply("address", &found.address, change.address);
+    if let Some(v) = &new_address {
+        active.address = Set(v.clone());
     }
     if let Some(v) = apply("website", &found.website, change.website) {
         active.website = Set(v);
@@ -380,6 +404,27 @@ pub async fn update_profile(
     }
     if changes.is_empty() {
         return Ok(found);
+    }
+    // A new address that names a county of the city for certain moves the organization there;
+    // otherwise its county stays.
+    if let Some(Some(address)) = &new_address {
+        let moved = crate::domain::network::regions::with_county_from(
+            &txn,
+            crate::domain::network::regions::Place {
+                city_id: found.region_id,
+                county_id: None,
+            },
+            Some(address),
+        )
+        .await?
+        .county_id;
+        if moved.is_some() && moved != found.county_id {
+            active.county_id = Set(moved);
+            changes.insert(
+                "county".to_owned(),
+                serde_json::json!({ "from": found.county_id, "to": moved }),
+            );
+        }
     }
     active.updated_at = Set(Utc::now());
     let saved = active.update(&txn).await?;

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use entity::{RegionLevel, region};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder,
-    sea_query::{Expr, ExprTrait, Query, SelectStatement},
+    QueryOrder, QuerySelect,
+    sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
 };
 
 use crate::domain::kernel::codes::RegionCode;
@@ -186,4 +186,215 @@ pub fn why_no_new_rows(region: &region::Model) -> Option<String> {
         ));
     }
     None
+}
+
+/// Where a new row is: its city (what `region_id` holds, and whose regulator supervises it) and,
+/// when known, its county.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// The city.
+    pub city_id: i32,
+    /// The county-level region under it.
+    pub county_id: Option<i32>,
+}
+
+/// The places of the regions some new rows name, read in three statements whatever their number:
+/// each code's city and county, or why it takes no new rows.
+#[derive(Debug, Default)]
+pub struct Places {
+    by_code: HashMap<String, Result<Place, String>>,
+    /// The current counties of each city named, by id and name, to read addresses with.
+    counties: HashMap<i32, Vec<(i32, String)>>,
+}
+
+impl Places {
+    /// Reads the regions `codes` name, and the cities above the counties among them.
+    pub async fn read<C: ConnectionTrait>(
+        db: &C,
+        codes: impl IntoIterator<Item = String>,
+    ) -> AppResult<Self> {
+        let named = region::Entity::find()
+            .filter(region::Column::Code.is_in(codes))
+            .all(db)
+            .await?;
+        let parents: HashMap<i32, region::Model> = region::Entity::find()
+            .filter(
+                region::Column::Id.is_in(
+                    named
+                        .iter()
+                        .filter(|r| r.level == RegionLevel::County)
+                        .filter_map(|r| r.parent_id),
+                ),
+            )
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        let by_code: HashMap<String, Result<Place, String>> = named
+            .into_iter()
+            .map(|r| {
+                let parent = r.parent_id.and_then(|p| parents.get(&p));
+                let place = place_of(&r, parent);
+                (r.code, place)
+            })
+            .collect();
+        let mut counties: HashMap<i32, Vec<(i32, String)>> = HashMap::new();
+        let cities: Vec<i32> = by_code
+            .values()
+            .filter_map(|p| p.as_ref().ok())
+            .filter(|p| p.county_id.is_none())
+            .map(|p| p.city_id)
+            .collect();
+        if !cities.is_empty() {
+            let rows: Vec<(i32, String, Option<i32>)> = region::Entity::find()
+                .select_only()
+                .column(region::Column::Id)
+                .column(region::Column::Name)
+                .column(region::Column::ParentId)
+                .filter(region::Column::ParentId.is_in(cities))
+                .filter(region::Column::Level.eq(RegionLevel::County))
+                .filter(region::Column::RetiredAt.is_null())
+                .into_tuple()
+                .all(db)
+                .await?;
+            for (id, name, parent) in rows {
+                if let Some(city) = parent {
+                    counties.entry(city).or_default().push((id, name));
+                }
+            }
+        }
+        Ok(Self { by_code, counties })
+    }
+
+    /// [`Places::get`], with the county read from `address` when a city is named and the address
+    /// names one of its counties for certain.
+    pub fn get_at(&self, code: &str, address: &str) -> Option<Result<Place, String>> {
+        let place = self.get(code)?.clone();
+        Some(
+            place.map(|p| match (p.county_id, self.counties.get(&p.city_id)) {
+                (None, Some(counties)) => {
+                    let named: Vec<(i32, &str)> =
+                        counties.iter().map(|(i, n)| (*i, n.as_str())).collect();
+                    Place {
+                        county_id: region::county_in_address(address, &named),
+                        ..p
+                    }
+                }
+                _ => p,
+            }),
+        )
+    }
+
+    /// The place `code` names: `None` when no region has the code, the reason when it takes no
+    /// new rows.
+    pub fn get(&self, code: &str) -> Option<&Result<Place, String>> {
+        self.by_code.get(code)
+    }
+}
+
+/// The place a region gives a new row: a current city is the row's city; a current county is the
+/// row's county, under its city; anything else (a province, a retired region) is refused with the
+/// reason.
+fn place_of(r: &region::Model, parent: Option<&region::Model>) -> Result<Place, String> {
+    if let Some(why) = retired(r) {
+        return Err(why);
+    }
+    match r.level {
+        RegionLevel::City => Ok(Place {
+            city_id: r.id,
+            county_id: None,
+        }),
+        RegionLevel::County => match parent {
+            Some(city) if city.level == RegionLevel::City && city.retired_at.is_none() => {
+                Ok(Place {
+                    city_id: city.id,
+                    county_id: Some(r.id),
+                })
+            }
+            _ => Err(format!("{} is not under a current city", r.code)),
+        },
+        RegionLevel::Province => Err(format!(
+            "{} is a province; rows belong to a city (地级市) or a county under it",
+            r.code
+        )),
+    }
+}
+
+fn retired(r: &region::Model) -> Option<String> {
+    r.retired_at
+        .is_some()
+        .then(|| format!("{} is retired; use the region that took over", r.code))
+}
+
+/// The place a new row names by `code` (a current city or county), refused naming `field`. When
+/// `code` is a city and `address` names one of its counties for certain, that is the county.
+pub async fn place_for_new_rows<C: ConnectionTrait>(
+    db: &C,
+    field: &str,
+    code: &RegionCode,
+    address: Option<&str>,
+) -> AppResult<Place> {
+    let places = Places::read(db, [code.as_str().to_owned()]).await?;
+    let place = match places.get(code.as_str()) {
+        None => return Err(AppError::validation(field, "no region has this code")),
+        Some(Err(why)) => return Err(AppError::validation(field, why.clone())),
+        Some(Ok(place)) => *place,
+    };
+    with_county_from(db, place, address).await
+}
+
+/// `place` with its county read from `address` when it has none and the address names one of the
+/// city's current counties for certain (`entity::region::county_in_address`).
+pub async fn with_county_from<C: ConnectionTrait>(
+    db: &C,
+    place: Place,
+    address: Option<&str>,
+) -> AppResult<Place> {
+    let Some(address) = address.filter(|a| !a.trim().is_empty()) else {
+        return Ok(place);
+    };
+    if place.county_id.is_some() {
+        return Ok(place);
+    }
+    let counties: Vec<(i32, String)> = region::Entity::find()
+        .select_only()
+        .column(region::Column::Id)
+        .column(region::Column::Name)
+        .filter(region::Column::ParentId.eq(place.city_id))
+        .filter(region::Column::Level.eq(RegionLevel::County))
+        .filter(region::Column::RetiredAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let named: Vec<(i32, &str)> = counties.iter().map(|(i, n)| (*i, n.as_str())).collect();
+    Ok(Place {
+        county_id: region::county_in_address(address, &named),
+        ..place
+    })
+}
+
+/// A region filter on a table that carries a city (`city`) and a county (`county`): rows whose
+/// city or county is the named region or under it. Both columns are indexed, so the `OR` is two
+/// index lookups.
+pub fn located_in(
+    codes: &[RegionCode],
+    city: impl sea_orm::sea_query::IntoColumnRef,
+    county: impl sea_orm::sea_query::IntoColumnRef,
+) -> Condition {
+    Condition::any()
+        .add(Expr::col(city).in_subquery(within(codes)))
+        .add(Expr::col(county).in_subquery(within(codes)))
+}
+
+/// The parent of the region whose id `region` gives, as an expression (a scalar subquery on the
+/// primary key): a city's province, a county's city.
+pub fn parent_of(region: Expr) -> Expr {
+    Expr::expr(
+        Query::select()
+            .column((Alias::new("parent_region"), region::Column::ParentId))
+            .from_as(region::Entity, Alias::new("parent_region"))
+            .and_where(Expr::col((Alias::new("parent_region"), region::Column::Id)).eq(region))
+            .to_owned(),
+    )
 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use entity::{OrganizationKind, organization, region};
+use entity::{OrganizationKind, organization};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::domain::{
@@ -16,7 +16,11 @@ use crate::domain::{
     },
     network::organizations::{NewOrganization, register_in},
 };
-use crate::{auth::Caller, domain::network::regions::why_no_new_rows, error::AppError};
+use crate::{
+    auth::Caller,
+    domain::network::regions::{Place, Places},
+    error::AppError,
+};
 
 /// The most organizations one file registers.
 pub const MAX_ROWS: usize = 5_000;
@@ -88,13 +92,8 @@ pub async fn import(
     };
     let columns =
         Columns::read(header, HEADERS, REQUIRED).map_err(|e| ImportError::Rows(vec![e]))?;
-    let regions: HashMap<String, region::Model> = region::Entity::find()
-        .all(db)
-        .await
-        .map_err(|e| ImportError::App(e.into()))?
-        .into_iter()
-        .map(|r| (r.code.clone(), r))
-        .collect();
+    let named = rows.iter().map(|cells| columns.get(cells, "region"));
+    let regions = Places::read(db, named).await.map_err(ImportError::App)?;
     let mut errors = Vec::new();
     let mut parsed: Vec<(usize, NewOrganization)> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -162,7 +161,7 @@ impl RowReader<'_> {
     fn organization(
         &mut self,
         caller: &Caller,
-        regions: &HashMap<String, region::Model>,
+        regions: &Places,
         seen: &mut HashMap<String, usize>,
     ) -> Option<NewOrganization> {
         let name = self.text("name", 100);
@@ -188,7 +187,7 @@ impl RowReader<'_> {
                 None
             }
         };
-        let region_id = self.region(caller, regions);
+        let place = self.region(caller, regions);
         let name_en = self.text("nameEn", 200);
         let address = self.text("address", 200);
         let description = self.text("description", 2000);
@@ -211,7 +210,8 @@ impl RowReader<'_> {
             name_en,
             kind: kind?,
             credit_code: code?,
-            region_id: region_id?,
+            region_id: place?.city_id,
+            county_id: place?.county_id,
             address,
             website,
             description,
@@ -219,21 +219,19 @@ impl RowReader<'_> {
         })
     }
 
-    /// The row's region: known, and the caller's to register in.
-    fn region(&mut self, caller: &Caller, regions: &HashMap<String, region::Model>) -> Option<i32> {
+    /// The row's place (a city, or a county under it): known, and the caller's to register in.
+    fn region(&mut self, caller: &Caller, regions: &Places) -> Option<Place> {
         match RegionCode::parse(&self.get("region")) {
             Ok(code) => match regions.get(code.as_str()) {
-                Some(region) => {
-                    if let Some(why) = why_no_new_rows(region) {
-                        self.bad("region", why);
-                        None
-                    } else if crate::auth::policy::may_register_organization(
-                        &caller.viewer,
-                        region.id,
-                    )
-                    .is_ok()
+                Some(Err(why)) => {
+                    self.bad("region", why.clone());
+                    None
+                }
+                Some(Ok(place)) => {
+                    if crate::auth::policy::may_register_organization(&caller.viewer, place.city_id)
+                        .is_ok()
                     {
-                        Some(region.id)
+                        Some(*place)
                     } else {
                         self.bad("region", format!("{code} is another region's to register"));
                         None

@@ -26,8 +26,15 @@ pub struct StatsFilter {
 pub enum StatsDimension {
     /// The body's alliances (a certificate counts once in each).
     Alliance,
-    /// The body's region.
+    /// The body's region (its organization's city; the same as [`StatsDimension::City`]).
     Region,
+    /// The county of the body's organization; certificates of bodies whose county is not known
+    /// form a group of their own, without a region.
+    County,
+    /// The city of the body's organization.
+    City,
+    /// The province of the body's organization.
+    Province,
     /// The occupation.
     Occupation,
     /// The level.
@@ -65,6 +72,8 @@ struct StatsSource {
     issued_on: NaiveDate,
     body_type: String,
     region_id: i32,
+    county_id: Option<i32>,
+    province_id: Option<i32>,
     organization_id: i32,
 }
 
@@ -104,6 +113,18 @@ pub async fn certificate_stats(
     );
     let alliances = AllianceFilter::read(db, filter).await?;
     let dims: BTreeSet<StatsDimension> = group_by.iter().copied().collect();
+    let levels = [
+        StatsDimension::Region,
+        StatsDimension::County,
+        StatsDimension::City,
+        StatsDimension::Province,
+    ];
+    if levels.iter().filter(|l| dims.contains(l)).count() > 1 {
+        return Err(AppError::validation(
+            "groupBy",
+            "group by one region level at a time (REGION, COUNTY, CITY or PROVINCE)",
+        ));
+    }
     let groups = count_groups(rows, filter, &dims, &alliances);
     use sea_orm::ActiveEnum;
     if groups.is_empty() && dims.is_empty() {
@@ -142,6 +163,17 @@ fn stats_sources(filter: &StatsFilter) -> sea_orm::Select<certificate::Entity> {
         .column_as(
             Expr::col((organization::Entity, organization::Column::RegionId)),
             "region_id",
+        )
+        .column_as(
+            Expr::col((organization::Entity, organization::Column::CountyId)),
+            "county_id",
+        )
+        .column_as(
+            crate::domain::network::regions::parent_of(Expr::col((
+                organization::Entity,
+                organization::Column::RegionId,
+            ))),
+            "province_id",
         )
         .column_as(
             Expr::col((organization::Entity, organization::Column::Id)),
@@ -224,6 +256,19 @@ impl AllianceFilter {
     }
 }
 
+/// The row's region at the level `dims` group by, if they group by one.
+fn region_of(row: &StatsSource, dims: &BTreeSet<StatsDimension>) -> Option<i32> {
+    if dims.contains(&StatsDimension::County) {
+        row.county_id
+    } else if dims.contains(&StatsDimension::Province) {
+        row.province_id
+    } else if dims.contains(&StatsDimension::Region) || dims.contains(&StatsDimension::City) {
+        Some(row.region_id)
+    } else {
+        None
+    }
+}
+
 /// Counts the released rows by the asked dimensions; a certificate counts once for each alliance
 /// it is grouped under.
 fn count_groups(
@@ -262,8 +307,7 @@ fn count_groups(
         for alliance in alliance_keys {
             let key = (
                 alliance,
-                dims.contains(&StatsDimension::Region)
-                    .then_some(row.region_id),
+                region_of(&row, dims),
                 dims.contains(&StatsDimension::Occupation)
                     .then(|| row.occupation_code.clone()),
                 dims.contains(&StatsDimension::Level).then_some(row.level),

@@ -7,8 +7,15 @@ use super::*;
 pub enum PlacementDimension {
     /// The cohort's alliance.
     Alliance,
-    /// The alliance's region.
+    /// The alliance's region (its city; the same as [`PlacementDimension::City`]).
     Region,
+    /// The county the cohort trains in (its provider's); completers of cohorts whose county is
+    /// not known form a group of their own, without a region.
+    County,
+    /// The alliance's city.
+    City,
+    /// The province of the alliance's city.
+    Province,
     /// The training provider.
     Provider,
     /// The occupation trained for.
@@ -298,16 +305,17 @@ pub async fn placement_rates(
         ..filter.clone()
     };
     use PlacementDimension::*;
+    let level = region_level(dims)?.unwrap_or(Region);
     let cells = placement_rates_exact(
         db,
         &snapped,
-        &[Alliance, Region, Provider, Occupation, CohortKind, Quarter],
+        &[Alliance, level, Provider, Occupation, CohortKind, Quarter],
     )
     .await?;
     let wanted: BTreeSet<PlacementDimension> = dims.iter().copied().collect();
     let key_of = |c: &PlacementRow| PlacementRow {
         alliance_id: c.alliance_id.filter(|_| wanted.contains(&Alliance)),
-        region_id: c.region_id.filter(|_| wanted.contains(&Region)),
+        region_id: c.region_id.filter(|_| wanted.contains(&level)),
         provider_id: c.provider_id.filter(|_| wanted.contains(&Provider)),
         occupation: c
             .occupation
@@ -380,13 +388,22 @@ async fn placement_rates_exact(
             "a period of at most ten years",
         ));
     }
+    region_level(dims)?;
     let dims: BTreeSet<PlacementDimension> = dims.iter().copied().collect();
     let mut q = completers_select(db.get_database_backend(), filter);
     for d in &dims {
         let (expr, alias) = match d {
             PlacementDimension::Alliance => (c_col(cohort::Column::AllianceId), "g_alliance"),
-            PlacementDimension::Region => (
+            PlacementDimension::Region | PlacementDimension::City => (
                 Expr::col((alliance::Entity, alliance::Column::RegionId)),
+                "g_region",
+            ),
+            PlacementDimension::County => (c_col(cohort::Column::CountyId), "g_region"),
+            PlacementDimension::Province => (
+                crate::domain::network::regions::parent_of(Expr::col((
+                    alliance::Entity,
+                    alliance::Column::RegionId,
+                ))),
                 "g_region",
             ),
             PlacementDimension::Provider => (c_col(cohort::Column::ProviderId), "g_provider"),
@@ -421,7 +438,10 @@ async fn placement_rates_exact(
         for d in &dims {
             match d {
                 PlacementDimension::Alliance => r.alliance_id = row.try_get("", "g_alliance")?,
-                PlacementDimension::Region => r.region_id = row.try_get("", "g_region")?,
+                PlacementDimension::Region
+                | PlacementDimension::City
+                | PlacementDimension::County
+                | PlacementDimension::Province => r.region_id = row.try_get("", "g_region")?,
                 PlacementDimension::Provider => r.provider_id = row.try_get("", "g_provider")?,
                 PlacementDimension::Occupation => {
                     r.occupation = row.try_get("", "g_occupation")?;
@@ -439,6 +459,23 @@ async fn placement_rates_exact(
     }
     sort_rows(&mut out);
     Ok(out)
+}
+
+/// The one region level `dims` group by, if any; two at once is refused (a row has one region).
+fn region_level(dims: &[PlacementDimension]) -> AppResult<Option<PlacementDimension>> {
+    use PlacementDimension::*;
+    let levels: BTreeSet<PlacementDimension> = dims
+        .iter()
+        .copied()
+        .filter(|d| matches!(d, Region | County | City | Province))
+        .collect();
+    if levels.len() > 1 {
+        return Err(AppError::validation(
+            "groupBy",
+            "group by one region level at a time (REGION, COUNTY, CITY or PROVINCE)",
+        ));
+    }
+    Ok(levels.into_iter().next())
 }
 
 pub(super) fn sort_rows(out: &mut [PlacementRow]) {

@@ -248,7 +248,8 @@ pub struct ScheduleSessionInput {
     pub exam_date: Date,
     /// The last day to register.
     pub registration_deadline: Date,
-    /// The venue's region.
+    /// The venue's region: its city, or a county under it; a city with an address that names one
+    /// of its counties gets that county.
     pub region: String,
     /// The venue's address.
     pub address: String,

@@ -543,8 +543,15 @@ impl CertificateStatsFilter {
 pub enum CertificateStatsDimension {
     /// The issuing body's alliances (a certificate counts once in each).
     Alliance,
-    /// The issuing body's region.
+    /// The issuing body's region (its organization's city; the same as CITY).
     Region,
+    /// The county of the issuing body's organization; certificates of bodies whose county is not
+    /// known form a group of their own, whose region is null.
+    County,
+    /// The city of the issuing body's organization.
+    City,
+    /// The province of the issuing body's organization.
+    Province,
     /// The occupation.
     Occupation,
     /// The level.
@@ -569,7 +576,7 @@ impl CertificateStatsRow {
         Ok(api(ctx)?.loaders.alliance.load_one(id).await?.map(Alliance))
     }
 
-    /// The region.
+    /// The region, at the level grouped by (REGION, COUNTY, CITY or PROVINCE).
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
         let Some(id) = self.0.region_id else {
             return Ok(None);

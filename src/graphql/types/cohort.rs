@@ -149,6 +149,11 @@ impl Cohort {
         ))
     }
 
+    /// The county-level region (区, 县, 县级市) where it trains, when known: its provider's.
+    async fn county(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::Region>> {
+        super::location::county(ctx, self.0.county_id).await
+    }
+
     /// The occupation trained for.
     async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Occupation> {
         Ok(Occupation(

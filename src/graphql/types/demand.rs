@@ -262,7 +262,9 @@ pub struct DemandInput {
     pub wage_min: i32,
     /// Highest monthly wage, CNY; at least `wageMin`.
     pub wage_max: i32,
-    /// The workplace's region (GB/T 2260 code).
+    /// The workplace's region (GB/T 2260 code): its city, or a county under it (the row then
+    /// keeps the city and the county); a city with an address that names one of its counties
+    /// gets that county.
     pub region: String,
     /// The workplace's address.
     pub address: String,

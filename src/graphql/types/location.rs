@@ -12,6 +12,7 @@ use crate::{
 /// A place: its region, its address and, where known, its point (WGS 84).
 pub struct Location {
     region_id: i32,
+    county_id: Option<i32>,
     address: String,
     point: Option<(f64, f64)>,
     /// What it is the place of, for the internal error when its region is missing.
@@ -24,6 +25,8 @@ pub trait Placed {
     const WHAT: &'static str;
     /// Its region's id, its address, its latitude and its longitude.
     fn place(&self) -> (i32, &str, Option<f64>, Option<f64>);
+    /// Its county's id, when known.
+    fn county(&self) -> Option<i32>;
 }
 
 macro_rules! placed {
@@ -32,6 +35,9 @@ macro_rules! placed {
             const WHAT: &'static str = $what;
             fn place(&self) -> (i32, &str, Option<f64>, Option<f64>) {
                 (self.region_id, &self.address, self.latitude, self.longitude)
+            }
+            fn county(&self) -> Option<i32> {
+                self.county_id
             }
         }
     )*};
@@ -49,6 +55,7 @@ impl Location {
         let (region_id, address, latitude, longitude) = row.place();
         Self {
             region_id,
+            county_id: row.county(),
             address: address.to_owned(),
             point: latitude.zip(longitude),
             of: R::WHAT,
@@ -80,6 +87,12 @@ impl Location {
         self.load_region(ctx).await
     }
 
+    /// The county-level region (区, 县, 县级市) under the region where the place is, when known:
+    /// given by whoever wrote the row, or read from the address where it names one for certain.
+    async fn county(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
+        county(ctx, self.county_id).await
+    }
+
     /// The postal address.
     async fn address(&self) -> &str {
         &self.address
@@ -104,4 +117,20 @@ impl Location {
     ) -> async_graphql::Result<Option<f64>> {
         Ok(self.distance(latitude, longitude)?)
     }
+}
+
+/// A county by id through the request's loader (`None` when none is known).
+pub async fn county(
+    ctx: &Context<'_>,
+    county_id: Option<i32>,
+) -> async_graphql::Result<Option<Region>> {
+    let Some(id) = county_id else {
+        return Ok(None);
+    };
+    Ok(Some(Region(
+        required(&api(ctx)?.loaders.region, id, || {
+            AppError::internal(format!("county {id} is gone"))
+        })
+        .await?,
+    )))
 }

@@ -83,6 +83,12 @@ impl Organization {
         ))
     }
 
+    /// The county-level region (区, 县, 县级市) of its city where it is, when known: named at
+    /// registration, or read from its address where that names one for certain.
+    async fn county(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
+        super::location::county(ctx, self.0.county_id).await
+    }
+
     /// All its memberships, past ones included. An organization belongs to a handful of alliances
     /// at most, so this is a plain list.
     async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
@@ -214,8 +220,8 @@ pub struct OrganizationFilter {
     pub kinds: Option<Vec<OrganizationKind>>,
     /// Only current members of any of these alliances (codes such as `zj-eyewear`).
     pub alliances: Option<Vec<String>>,
-    /// Only current members of an alliance of this region or under it (a province, city or
-    /// county code, such as `321100`).
+    /// Only organizations located in this region or under it (a province, city or county code,
+    /// such as `321100` or `321102`), or current members of an alliance of it.
     pub region: Option<String>,
     /// Only names (Chinese or English) containing this text, ignoring case.
     pub name_contains: Option<String>,

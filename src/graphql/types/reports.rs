@@ -17,8 +17,15 @@ use crate::{
 pub enum PlacementDimension {
     /// The cohort's alliance.
     Alliance,
-    /// The alliance's region.
+    /// The alliance's region (its city; the same as CITY).
     Region,
+    /// The county the cohort trains in (its provider's); completers of cohorts whose county is
+    /// not known form a group of their own, whose region is null.
+    County,
+    /// The alliance's city.
+    City,
+    /// The province of the alliance's city.
+    Province,
     /// The training provider.
     Provider,
     /// The occupation trained for.
@@ -47,7 +54,8 @@ impl PlacementRate {
         }
     }
 
-    /// The region, when grouped by it.
+    /// The region, when grouped by a region level (REGION, COUNTY, CITY or PROVINCE): the
+    /// group's region at that level.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
         match self.0.region_id {
             Some(id) => Ok(api(ctx)?.loaders.region.load_one(id).await?.map(Region)),

@@ -334,7 +334,8 @@ pub struct ResourceItemInput {
     pub funding_mode: FundingMode,
     /// Whether it may draw a subsidy.
     pub subsidy_eligible: bool,
-    /// The region of the address (GB/T 2260 code).
+    /// The region of the address (GB/T 2260 code): its city, or a county under it; a city with an
+    /// address that names one of its counties gets that county.
     pub region: String,
     /// Where.
     pub address: String,

@@ -120,7 +120,11 @@ pub(in crate::seed) async fn demo_resources(db: &DatabaseConnection) -> anyhow::
                 ][m % 3],
                 subsidy_eligible: m % 3 != 2,
                 region: region.code.clone(),
-                address: format!("{}校区 {} 号楼", region.name, 1 + m % 9),
+                address: format!(
+                    "{}校区 {} 号楼",
+                    demo_seat(provider, &region.name),
+                    1 + m % 9
+                ),
                 point: Some((lat + (m % 6) as f64 * 0.015, lng + (m % 4) as f64 * 0.02)),
                 start_on: today + Days::new((m % 5) as u64 * 14),
                 end_on: Some(today + Days::new(120 + (m % 5) as u64 * 14)),

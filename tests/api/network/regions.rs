@@ -1,6 +1,7 @@
 //! Regions as reference data (issue 35): every province, city and county is in a fresh database,
 //! in a tree; `regions` lists those in service unless a filter says otherwise; a region filter
-//! means the region and everything under it; new rows name a current city.
+//! means the region and everything under it; new rows name a current city or a county under it,
+//! and keep both.
 
 use serde_json::json;
 use skillgraph::domain::kernel::codes::CreditCode;
@@ -95,12 +96,11 @@ async fn a_bureau_registers_its_first_organization_on_an_empty_database() {
 }
 
 #[tokio::test]
-async fn new_rows_name_a_current_city_and_the_field_says_why_not() {
+async fn new_rows_name_a_current_city_or_county_and_the_field_says_why_not() {
     let app = TestApp::empty().await;
     let admin = who::system_admin();
     for (region, why) in [
-        ("210213", "not a city"),
-        ("210000", "not a city"),
+        ("210000", "is a province"),
         ("219900", "no region has this code"),
         ("2102", "six digits"),
     ] {
@@ -181,4 +181,251 @@ async fn a_province_filter_means_every_city_under_it() {
         total(app.data(&of("alliances", "320000")).await, "alliances"),
         all
     );
+}
+
+const REGISTER_PLACED: &str = "mutation($i: RegisterOrganizationInput!) { registerOrganization(input: $i) { id region { code } county { code name level } } }";
+
+#[tokio::test]
+async fn a_row_keeps_its_city_and_its_county_given_or_read_from_the_address() {
+    let app = TestApp::empty().await;
+    let admin = who::system_admin();
+    let register = |serial: u32, region: &str, address: Option<&str>| {
+        json!({ "i": {
+            "name": format!("大连某企业{serial}"),
+            "kind": "ENTERPRISE",
+            "creditCode": credit_code("91", "210200", serial),
+            "region": region,
+            "address": address,
+        } })
+    };
+    let placed = |response: &serde_json::Value| {
+        assert!(response.get("errors").is_none(), "{response}");
+        let saved = &response["data"]["registerOrganization"];
+        (
+            saved["region"]["code"].as_str().expect("city").to_owned(),
+            saved["county"]["code"].as_str().map(str::to_owned),
+        )
+    };
+    // A county named: the row belongs to its city, in that county.
+    let given = app
+        .query_as(&admin, REGISTER_PLACED, register(1, "210213", None))
+        .await;
+    assert_eq!(placed(&given), ("210200".into(), Some("210213".into())));
+    assert_eq!(
+        given["data"]["registerOrganization"]["county"]["level"],
+        "COUNTY"
+    );
+    // A city with an address that names one of its counties by full name: that county.
+    let read = app
+        .query_as(
+            &admin,
+            REGISTER_PLACED,
+            register(2, "210200", Some("辽宁省大连市甘井子区红旗西路8号")),
+        )
+        .await;
+    assert_eq!(placed(&read), ("210200".into(), Some("210211".into())));
+    // Not certain (two counties, or a short form): no county, the city kept.
+    for (serial, address) in [(3, "中山区与西岗区交界"), (4, "金州新区某路")] {
+        let unsure = app
+            .query_as(
+                &admin,
+                REGISTER_PLACED,
+                register(serial, "210200", Some(address)),
+            )
+            .await;
+        assert_eq!(placed(&unsure), ("210200".into(), None), "{address}");
+    }
+    // A county filter finds the rows of that county; the city finds them all; a county with
+    // none finds none.
+    let count = |region: &str| {
+        format!(r#"{{ organizations(filter: {{region: "{region}"}}) {{ totalCount }} }}"#)
+    };
+    for (region, expected) in [
+        ("210213", 1),
+        ("210211", 1),
+        ("210200", 4),
+        ("210000", 4),
+        ("210202", 0),
+    ] {
+        assert_eq!(
+            app.data(&count(region)).await["organizations"]["totalCount"],
+            expected,
+            "{region}"
+        );
+    }
+    // Moving to an address in another county moves the organization there.
+    let id = given["data"]["registerOrganization"]["id"].clone();
+    let own = who::staff(skillgraph::auth::Role::Enterprise, TestApp::raw_id(&id));
+    let moved = app
+        .query_as(
+            &own,
+            "mutation($id: ID!) { updateOrganizationProfile(input: {organization: $id, address: \"大连市瓦房店市共济街1号\"}) { county { code } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        moved["data"]["updateOrganizationProfile"]["county"]["code"], "210281",
+        "{moved}"
+    );
+}
+
+/// The county migration on a database that holds rows already (SQLite, from the migration before
+/// it): an organization whose address names a county for certain gets it, one that does not
+/// keeps its city alone.
+#[tokio::test]
+async fn old_rows_gain_their_county_where_the_address_is_certain() {
+    use migration::MigratorTrait;
+    use sea_orm::{ConnectionTrait, Statement};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+    let db = skillgraph::db::connect(&url, 1).await.expect("connect");
+    let all = migration::Migrator::migrations().len() as u32;
+    migration::Migrator::up(&db, Some(all - 1))
+        .await
+        .expect("the migrations before the counties");
+    let exec = |sql: String| {
+        let db = db.clone();
+        async move {
+            db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .expect("statement")
+        }
+    };
+    for (serial, address) in [
+        (1, Some("镇江市丹徒区谷阳大道9号")),
+        (2, Some("镇江市某路")),
+        (3, None),
+    ] {
+        let address = address.map_or("NULL".to_owned(), |a| format!("'{a}'"));
+        exec(format!(
+            "INSERT INTO organizations (name, kind, credit_code, region_id, address, created_at, updated_at) \
+             VALUES ('单位{serial}', 'COLLEGE', '{}', (SELECT id FROM regions WHERE code = '321100'), {address}, \
+             '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+            credit_code("52", "321100", serial)
+        ))
+        .await;
+    }
+    migration::Migrator::up(&db, None)
+        .await
+        .expect("the counties");
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT o.name, r.code AS city, c.code AS county FROM organizations o \
+             JOIN regions r ON r.id = o.region_id LEFT JOIN regions c ON c.id = o.county_id \
+             ORDER BY o.name",
+        ))
+        .await
+        .expect("rows");
+    let got: Vec<(String, String, Option<String>)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get("", "name").expect("name"),
+                r.try_get("", "city").expect("city"),
+                r.try_get("", "county").expect("county"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("单位1".into(), "321100".into(), Some("321112".into())),
+            ("单位2".into(), "321100".into(), None),
+            ("单位3".into(), "321100".into(), None),
+        ]
+    );
+}
+
+/// Sums of a figure over groups by `field` (`completers` or `count`), and the region codes of the
+/// groups (`-` for a group without one).
+fn by_region(rows: &serde_json::Value, field: &str) -> (i64, Vec<String>) {
+    let rows = rows.as_array().expect("rows");
+    (
+        rows.iter().map(|r| r[field].as_i64().unwrap_or(0)).sum(),
+        rows.iter()
+            .map(|r| r["region"]["code"].as_str().unwrap_or("-").to_owned())
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn aggregates_group_by_county_city_and_province() {
+    let app = TestApp::demo().await;
+    let regulator = who::regulator(app.region_row("321100").await);
+    let period = r#"filter: {completedFrom: "2020-01-01", completedTo: "2029-12-31"}"#;
+    let rates = |level: &str| {
+        format!(
+            "{{ placementRates({period}, groupBy: [{level}]) {{ region {{ code level }} completers }} }}"
+        )
+    };
+    let stats = |level: &str| {
+        format!(
+            "{{ certificateStats(filter: {{includeRevoked: true}}, groupBy: [{level}]) {{ region {{ code level }} count }} }}"
+        )
+    };
+    for (query, list, field) in [
+        (
+            &rates as &dyn Fn(&str) -> String,
+            "placementRates",
+            "completers",
+        ),
+        (&stats, "certificateStats", "count"),
+    ] {
+        let mut totals = Vec::new();
+        for level in ["REGION", "CITY", "COUNTY", "PROVINCE"] {
+            let data = app.data_as(&regulator, &query(level), json!({})).await;
+            let (total, regions) = by_region(&data[list], field);
+            let levels: Vec<&str> = data[list]
+                .as_array()
+                .expect("rows")
+                .iter()
+                .filter_map(|r| r["region"]["level"].as_str())
+                .collect();
+            match level {
+                "PROVINCE" => assert_eq!(regions, ["320000"], "{list}"),
+                "COUNTY" => {
+                    assert!(levels.iter().all(|l| *l == "COUNTY"), "{list}: {levels:?}");
+                    assert!(levels.len() > 1, "{list}: the demo is in several counties");
+                }
+                _ => assert!(levels.iter().all(|l| *l == "CITY"), "{list}: {levels:?}"),
+            }
+            totals.push(total);
+        }
+        assert!(totals[0] > 0, "{list}");
+        assert!(
+            totals.iter().all(|t| *t == totals[0]),
+            "{list}: every level counts the same: {totals:?}"
+        );
+        let both = app
+            .query_as(&regulator, &query("COUNTY, CITY"), json!({}))
+            .await;
+        assert_eq!(first_code(&both), "BAD_USER_INPUT", "{both}");
+        assert_eq!(errors(&both)[0]["extensions"]["field"], "groupBy");
+    }
+}
+
+#[tokio::test]
+async fn a_county_filter_narrows_every_placed_list() {
+    let app = TestApp::demo().await;
+    let count = |list: &str, region: &str| {
+        format!(r#"{{ {list}(filter: {{region: "{region}"}}) {{ totalCount }} }}"#)
+    };
+    let total =
+        |data: serde_json::Value, list: &str| data[list]["totalCount"].as_i64().expect("a count");
+    // Zhenjiang's counties partition what is placed in the city and has a known county.
+    let counties = app
+        .data(r#"{ regions(filter: {parent: "321100"}) { code } }"#)
+        .await;
+    let counties = codes(&counties["regions"]);
+    for list in ["organizations", "demands", "openResources"] {
+        let city = total(app.data(&count(list, "321100")).await, list);
+        let mut sum = 0;
+        for county in &counties {
+            sum += total(app.data(&count(list, county)).await, list);
+        }
+        assert!(sum > 0, "{list}: the demo's rows have counties");
+        assert!(sum <= city, "{list}: {sum} of {city}");
+    }
 }

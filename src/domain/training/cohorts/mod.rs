@@ -210,7 +210,7 @@ pub(crate) async fn create_in(
 ) -> AppResult<cohort::Model> {
     validate(&new)?;
     policy::may_manage_cohort(&caller.viewer, new.provider_id, new.enterprise_id)?;
-    let alliance = cohort_alliance(txn, &new).await?;
+    let (alliance, county_id) = cohort_alliance(txn, &new).await?;
     check_what(txn, &new).await?;
     let now = Utc::now();
     let saved = cohort::Entity::insert(cohort::ActiveModel {
@@ -219,6 +219,7 @@ pub(crate) async fn create_in(
         enterprise_id: Set(new.enterprise_id),
         provider_id: Set(new.provider_id),
         alliance_id: Set(alliance.id),
+        county_id: Set(county_id),
         occupation_code: Set(new.occupation.as_str().to_owned()),
         target_level: Set(new.target_level),
         capacity: Set(new.capacity),
@@ -273,9 +274,13 @@ pub(crate) async fn create_in(
     Ok(saved)
 }
 
-/// The alliance a new cohort trains in, once its parties are checked: an admitted college or
-/// training institution and, when named, an enterprise, both members of the alliance.
-async fn cohort_alliance(txn: &DatabaseTransaction, new: &NewCohort) -> AppResult<alliance::Model> {
+/// The alliance a new cohort trains in, once its parties are checked (an admitted college or
+/// training institution and, when named, an enterprise, both members of the alliance), and the
+/// county it trains in: its provider's.
+async fn cohort_alliance(
+    txn: &DatabaseTransaction,
+    new: &NewCohort,
+) -> AppResult<(alliance::Model, Option<i32>)> {
     let provider = organization_of_kind(
         txn,
         "input.provider",
@@ -314,7 +319,7 @@ async fn cohort_alliance(txn: &DatabaseTransaction, new: &NewCohort) -> AppResul
             ));
         }
     }
-    Ok(alliance)
+    Ok((alliance, provider.county_id))
 }
 
 /// What a new cohort trains for: an occupation of the classification, and demands of its

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{NaiveDate, Utc};
 use entity::{
     FundingMode, ResourceKind, ResourceStatus, Schedule, SkillLevel, alliance, membership,
-    occupation, open_resource, organization, region, resource_occupation,
+    occupation, open_resource, organization, resource_occupation,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -19,6 +19,7 @@ use sea_orm::{
 use sea_orm::{FromQueryResult, JoinType, QueryTrait, sea_query::Alias};
 use serde_json::json;
 
+use crate::domain::network::regions::Place;
 use crate::domain::read::nested::NestedList;
 use crate::domain::{
     kernel::{
@@ -113,7 +114,7 @@ impl From<sea_orm::DbErr> for PublishError {
 async fn check(
     db: &DatabaseConnection,
     items: &[ItemInput],
-) -> AppResult<(Vec<ItemError>, HashMap<String, i32>)> {
+) -> AppResult<(Vec<ItemError>, HashMap<usize, Place>)> {
     let mut errors = Vec::new();
     let mut bad = |item: usize, field: &str, message: &str| {
         errors.push(ItemError {
@@ -133,23 +134,12 @@ async fn check(
         .into_iter()
         .map(|o| o.code)
         .collect();
-    let named: BTreeSet<&str> = items.iter().map(|i| i.region.trim()).collect();
-    let mut regions: HashMap<String, i32> = HashMap::new();
-    let mut unfit: HashMap<String, String> = HashMap::new();
-    for r in region::Entity::find()
-        .filter(region::Column::Code.is_in(named))
-        .all(db)
-        .await?
-    {
-        match crate::domain::network::regions::why_no_new_rows(&r) {
-            None => {
-                regions.insert(r.code, r.id);
-            }
-            Some(why) => {
-                unfit.insert(r.code, why);
-            }
-        }
-    }
+    let places = crate::domain::network::regions::Places::read(
+        db,
+        items.iter().map(|i| i.region.trim().to_owned()),
+    )
+    .await?;
+    let mut regions: HashMap<usize, Place> = HashMap::new();
     for (i, item) in items.iter().enumerate() {
         let title = item.title.trim().chars().count();
         if title == 0 || title > 200 {
@@ -176,12 +166,12 @@ async fn check(
         if !(0..=1_000_000).contains(&item.fee) {
             bad(i, "fee", "0 to 1,000,000 CNY");
         }
-        if let Some(why) = unfit.get(item.region.trim()) {
-            bad(i, "region", why);
-        } else if RegionCode::parse(&item.region).is_err()
-            || !regions.contains_key(item.region.trim())
-        {
-            bad(i, "region", "not a region this server knows");
+        match places.get_at(item.region.trim(), &item.address) {
+            Some(Ok(place)) if RegionCode::parse(&item.region).is_ok() => {
+                regions.insert(i, place);
+            }
+            Some(Err(why)) => bad(i, "region", &why),
+            _ => bad(i, "region", "not a region this server knows"),
         }
         let address = item.address.trim().chars().count();
         if address == 0 || address > 200 {
@@ -266,7 +256,8 @@ pub async fn publish(
         .await?;
     let now = Utc::now();
     let mut saved = Vec::with_capacity(items.len());
-    for item in &items {
+    for (i, item) in items.iter().enumerate() {
+        let place = regions[&i];
         let row = open_resource::Entity::insert(open_resource::ActiveModel {
             provider_id: Set(provider_id),
             list_version: Set(version),
@@ -278,7 +269,8 @@ pub async fn publish(
             fee: Set(item.fee),
             funding_mode: Set(item.funding_mode),
             subsidy_eligible: Set(item.subsidy_eligible),
-            region_id: Set(regions[item.region.trim()]),
+            region_id: Set(place.city_id),
+            county_id: Set(place.county_id),
             address: Set(item.address.trim().to_owned()),
             latitude: Set(item.point.map(|p| p.0)),
             longitude: Set(item.point.map(|p| p.1)),

@@ -87,8 +87,10 @@ fn select(filter: &ResourceFilter, backend: DbBackend) -> Select<open_resource::
         );
     }
     if let Some(region) = &filter.region {
-        cond = cond.add(open_resource::Column::RegionId.in_subquery(
-            crate::domain::network::regions::within(std::slice::from_ref(region)),
+        cond = cond.add(crate::domain::network::regions::located_in(
+            std::slice::from_ref(region),
+            (open_resource::Entity, open_resource::Column::RegionId),
+            (open_resource::Entity, open_resource::Column::CountyId),
         ));
     }
     if filter.occupation.is_some() || filter.level.is_some() {

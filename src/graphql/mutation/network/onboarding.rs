@@ -50,13 +50,22 @@ impl OnboardingMutation {
         #[graphql(desc = "The organization.")] input: RegisterOrganizationInput,
     ) -> async_graphql::Result<Organization> {
         let api = api(ctx)?;
+        let address = profile_text("input.address", input.address.as_deref(), 200)?;
+        let place = regions::place_for_new_rows(
+            &*api.db.turn().await?,
+            "input.region",
+            &input::one::<RegionCode>("input.region", &input.region)?,
+            address.as_deref(),
+        )
+        .await?;
         let new = organizations::NewOrganization {
             name: input::one::<Text<100>>("input.name", &input.name)?.into_string(),
             name_en: profile_text("input.nameEn", input.name_en.as_deref(), 200)?,
             kind: input.kind.into(),
             credit_code: input::one("input.creditCode", &input.credit_code)?,
-            region_id: region_id(ctx, "input.region", &input.region).await?,
-            address: profile_text("input.address", input.address.as_deref(), 200)?,
+            region_id: place.city_id,
+            county_id: place.county_id,
+            address,
             website: profile_website("input.website", input.website.as_deref())?,
             description: profile_text("input.description", input.description.as_deref(), 2000)?,
             contact: profile_text("input.contact", input.contact.as_deref(), 100)?,
@@ -291,7 +300,9 @@ pub struct RegisterOrganizationInput {
     pub kind: OrganizationKind,
     /// Its unified social credit code (统一社会信用代码), 18 characters.
     pub credit_code: String,
-    /// The region it is located in (GB/T 2260 code).
+    /// The region it is located in (GB/T 2260 code): its city, or a county under it (the
+    /// organization then belongs to the city, in that county); a city with an address that names
+    /// one of its counties gets that county.
     pub region: String,
     /// Postal address.
     pub address: Option<String>,
