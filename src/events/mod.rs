@@ -40,6 +40,9 @@ pub enum Event {
         /// The new items.
         resource_ids: Vec<i32>,
     },
+    /// The division tree changed (a region added, renamed, moved or retired): every instance
+    /// forgets the regions it holds in memory.
+    RegionsChanged,
 }
 
 /// Publishes events and hands out streams of them.

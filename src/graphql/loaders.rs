@@ -165,8 +165,10 @@ type ReadTable<K, V> = fn(&DatabaseConnection) -> BoxFuture<'_, AppResult<HashMa
 /// statement on first use and served from memory afterwards, so thousands of demands find their
 /// occupation without a batch, a lock per key or a wake-up each. A key that is not there reads the
 /// table again (one read at a time: callers that miss together share it), so rows added later (a
-/// new region) are found; reference rows are changed only by migrations and seeds, never through
-/// the API. `load_one` mirrors a DataLoader's, so resolvers read it the same way.
+/// new region) are found. Occupations change only by migrations; regions also through
+/// `upsertRegion` and `retireRegion`, after which every instance [`Reference::forget`]s its copy
+/// (the instance that changed them at once, the others when they hear `Event::RegionsChanged`).
+/// `load_one` mirrors a DataLoader's, so resolvers read it the same way.
 pub struct Reference<K, V> {
     db: DatabaseConnection,
     read: ReadTable<K, V>,
@@ -208,6 +210,14 @@ where
             *slot = Some(fresh.clone());
         }
         Ok(fresh)
+    }
+
+    /// Drops the table held in memory: the next read reads it again (after a change to the
+    /// reference rows, here or on another instance).
+    pub fn forget(&self) {
+        if let Ok(mut slot) = self.table.write() {
+            *slot = None;
+        }
     }
 
     /// The row of `key`, if there is one.

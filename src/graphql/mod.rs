@@ -117,6 +117,28 @@ pub fn build_schema(
     build_schema_as(db, personal_data, events, limits, false)
 }
 
+/// Forgets the regions held in memory whenever an instance says the division tree changed
+/// (`Event::RegionsChanged`), for as long as the schema's loaders live. Outside a runtime (a
+/// schema built only to print its SDL) there is nothing to keep fresh.
+fn forget_regions_on_change(loaders: &Arc<loaders::Loaders>, events: &dyn EventBroker) {
+    use futures_util::StreamExt;
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let loaders = Arc::downgrade(loaders);
+    let mut heard = events.subscribe();
+    runtime.spawn(async move {
+        while let Some(event) = heard.next().await {
+            let Some(loaders) = loaders.upgrade() else {
+                return;
+            };
+            if event == crate::events::Event::RegionsChanged {
+                loaders.region.forget();
+            }
+        }
+    });
+}
+
 /// Builds the schema over a connection pool; with `federation`, as an Apollo Federation v2
 /// subgraph (see [`federation`]).
 pub fn build_schema_as(
@@ -127,6 +149,7 @@ pub fn build_schema_as(
     federation: bool,
 ) -> AppSchema {
     let loaders = Arc::new(loaders::Loaders::new(&db, limits.loader_delay));
+    forget_regions_on_change(&loaders, events.as_ref());
     let nested_loaders = Arc::new(nested::NestedLoaders::new(&db, limits.loader_delay));
     let gate = crate::db::PoolGate::new(
         crate::db::pool_state(&db).map_or(10, |(_, _, most)| most),

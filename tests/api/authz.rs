@@ -149,13 +149,18 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("evaluations");
+    let regions = entity::region::Entity::find()
+        .order_by_asc(entity::region::Column::Id)
+        .all(db)
+        .await
+        .expect("regions");
     let applications = entity::membership_application::Entity::find()
         .order_by_asc(entity::membership_application::Column::Id)
         .all(db)
         .await
         .expect("applications");
     format!(
-        "{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
+        "{regions:?}\n{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
     )
 }
 
@@ -686,6 +691,18 @@ const CELLS: &[Cell] = &[
         query: "mutation($o: ID!) { foundAlliance(input: {code: \"zj-matrix\", name: \"镇江矩阵联盟\", nameEn: \"Matrix Alliance\", industry: EYEWEAR, region: \"321100\", foundedOn: \"2026-01-01\", leads: [$o]}) { id } }",
         variables: |f| json!({ "o": f.enterprise_id }),
         allowed: &[Role::Regulator, Role::SystemAdmin],
+    },
+    Cell {
+        name: "upsertRegion",
+        query: "mutation { upsertRegion(input: {code: \"321190\", name: \"矩阵测试区\", level: COUNTY, parent: \"321100\"}) { code } }",
+        variables: |_| json!({}),
+        allowed: &[Role::SystemAdmin],
+    },
+    Cell {
+        name: "retireRegion",
+        query: "mutation { retireRegion(input: {code: \"321171\", successor: \"321102\"}) { code } }",
+        variables: |_| json!({}),
+        allowed: &[Role::SystemAdmin],
     },
     Cell {
         name: "applyForMembership",

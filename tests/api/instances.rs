@@ -243,3 +243,53 @@ async fn an_instance_that_loses_redis_subscribes_again_and_resumes() {
         );
     }
 }
+
+/// Runs `query` on `schema` as the system administrator, or as the public, and answers its data.
+async fn data_on(schema: &skillgraph::graphql::AppSchema, query: &str, admin: bool) -> Value {
+    let mut request = Request::new(query);
+    if admin {
+        request = request.data(crate::helpers::who::system_admin());
+    }
+    let response = schema.execute(request).await;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    response.data.into_json().expect("json")
+}
+
+#[tokio::test]
+#[ignore = "needs Redis: SKILLGRAPH_TEST_REDIS_URL"]
+async fn a_region_renamed_on_one_instance_reads_renamed_on_every_instance() {
+    let url = redis_url();
+    let _alone = PUBSUB.lock().await;
+    let app = TestApp::demo().await;
+    let shared = redis_prefix();
+    let (a, b) = (
+        Arc::new(RedisBroker::start(&url, &shared).expect("broker")),
+        Arc::new(RedisBroker::start(&url, &shared).expect("broker")),
+    );
+    for broker in [&a, &b] {
+        assert!(broker.wait_subscribed(Duration::from_secs(5)).await);
+    }
+    let (on_a, on_b) = (app.schema_with(a.clone()), app.schema_with(b.clone()));
+    // Instance B holds the regions in memory: Danyang's parent is read from there.
+    const PARENT: &str = r#"{ region(code: "321181") { parent { name } } }"#;
+    assert_eq!(
+        data_on(&on_b, PARENT, false).await["region"]["parent"]["name"],
+        "镇江市"
+    );
+    data_on(
+        &on_a,
+        r#"mutation { upsertRegion(input: {code: "321100", name: "镇江市（新）", nameEn: "Zhenjiang", level: CITY, parent: "320000"}) { code } }"#,
+        true,
+    )
+    .await;
+    // B heard that the tree changed and reads it again.
+    let mut seen = Value::Null;
+    for _ in 0..50 {
+        seen = data_on(&on_b, PARENT, false).await["region"]["parent"]["name"].clone();
+        if seen == "镇江市（新）" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen, "镇江市（新）");
+}

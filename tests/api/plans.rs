@@ -40,13 +40,15 @@ fn top_level() -> Vec<String> {
             "{{ assessmentSessions(first: 5, orderBy: {{field: DATE, direction: {dir}}}) {{ nodes {{ id }} }} }}"
         ));
     }
-    // A region filter means the region and everything under it: a province's or a county's
-    // pages of demands and resources are served by the same indexes as a city's. (Alliances and
+    // A region filter means the region and everything under it (the row's city or its county):
+    // a province's or a county's pages of demands, resources and sessions are served by the same
+    // indexes as a city's. (Alliances and
     // organizations under a region filter are few; SQLite sorts them after the region lookup.)
     for region in ["320000", "321100", "321181"] {
         for list in [
             "demands(first: 5, orderBy: {field: POSTED_AT, direction: DESC}",
             "openResources(first: 5, orderBy: {field: START_ON, direction: ASC}",
+            "assessmentSessions(first: 5, orderBy: {field: DATE, direction: ASC}",
         ] {
             cases.push(format!(
                 "{{ {list}, filter: {{region: \"{region}\"}}) {{ nodes {{ id }} }} }}"

@@ -84,6 +84,8 @@ pub enum Permission {
     FoundAlliances,
     /// Ask for the viewer's own organization to join an alliance.
     ApplyForMembership,
+    /// Add, rename and retire regions of the division tree (the system administrator).
+    KeepRegions,
 }
 
 /// What a role may do in principle.
@@ -135,6 +137,7 @@ pub fn permissions(viewer: &Viewer) -> Vec<Permission> {
             ReadAuditTrail,
             RegisterOrganizations,
             FoundAlliances,
+            KeepRegions,
         ]),
     }
     granted

@@ -34,6 +34,12 @@ pub fn may_register_organization(viewer: &Viewer, region_id: i32) -> AppResult<(
     )
 }
 
+/// Adding, renaming and retiring regions of the division tree: the system administrator (codes
+/// are national; no region's regulator changes another's).
+pub fn may_keep_regions(viewer: &Viewer) -> AppResult<()> {
+    require(viewer, Permission::KeepRegions, "keep the division tree")
+}
+
 /// Founding an alliance in `region_id`: the regulator of that region, or the system
 /// administrator anywhere.
 pub fn may_found_alliance(viewer: &Viewer, region_id: i32) -> AppResult<()> {

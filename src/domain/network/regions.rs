@@ -6,8 +6,10 @@ use std::collections::HashMap;
 
 use entity::{RegionLevel, region};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
 };
 
@@ -397,4 +399,247 @@ pub fn parent_of(region: Expr) -> Expr {
             .and_where(Expr::col((Alias::new("parent_region"), region::Column::Id)).eq(region))
             .to_owned(),
     )
+}
+
+/// A region added or changed by the system administrator, every value parsed already.
+#[derive(Debug, Clone)]
+pub struct RegionChange {
+    /// Its code (six digits).
+    pub code: RegionCode,
+    /// Its Chinese name.
+    pub name: String,
+    /// Its English name (empty: none known).
+    pub name_en: String,
+    /// Its level.
+    pub level: RegionLevel,
+    /// The region above it: none for a province, a province for a city, a city for a county.
+    pub parent: Option<RegionCode>,
+}
+
+/// Adds a region, or renames (and moves, and re-levels) one, by the system administrator: the
+/// parent must exist, be current and sit one level up, and may not be the region itself or under
+/// it (no cycle). A retired region keeps its place and may be renamed. The change and its audit
+/// event commit together.
+pub async fn upsert(
+    db: &DatabaseConnection,
+    caller: &crate::auth::Caller,
+    change: RegionChange,
+) -> AppResult<region::Model> {
+    crate::auth::policy::may_keep_regions(&caller.viewer)?;
+    let name = change.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(AppError::validation("input.name", "1 to 50 characters"));
+    }
+    let name_en = change.name_en.trim().to_owned();
+    if name_en.chars().count() > 100 {
+        return Err(AppError::validation(
+            "input.nameEn",
+            "at most 100 characters",
+        ));
+    }
+    let txn = crate::domain::begin_write(db).await?;
+    let existing = region::Entity::find()
+        .filter(region::Column::Code.eq(change.code.as_str()))
+        .one(&txn)
+        .await?;
+    let parent_id = checked_parent(&txn, &change, existing.as_ref()).await?;
+    let saved = match &existing {
+        Some(found) => {
+            let mut active: region::ActiveModel = found.clone().into();
+            active.name = Set(name);
+            active.name_en = Set(name_en);
+            active.level = Set(change.level);
+            active.parent_id = Set(parent_id);
+            active.update(&txn).await?
+        }
+        None => region::Entity::insert(region::ActiveModel {
+            code: Set(change.code.as_str().to_owned()),
+            name: Set(name),
+            name_en: Set(name_en),
+            level: Set(change.level),
+            parent_id: Set(parent_id),
+            retired_at: Set(None),
+            successor_id: Set(None),
+            in_service: Set(false),
+            ..Default::default()
+        })
+        .exec_with_returning(&txn)
+        .await
+        .map_err(|e| {
+            crate::domain::conflict_on_duplicate(e, "input.code: added meanwhile; try again")
+        })?,
+    };
+    crate::domain::kernel::audit::record(
+        &txn,
+        caller,
+        crate::domain::kernel::audit::Entry {
+            action: if existing.is_some() {
+                "updateRegion"
+            } else {
+                "addRegion"
+            },
+            target_type: "Region",
+            target_id: saved.code.clone(),
+            region_id: Some(saved.id),
+            changes: Some(serde_json::json!({
+                "from": existing.as_ref().map(|r| serde_json::json!({
+                    "name": r.name, "nameEn": r.name_en, "level": level_name(r.level), "parent": r.parent_id,
+                })),
+                "to": { "name": saved.name, "nameEn": saved.name_en, "level": level_name(saved.level), "parent": saved.parent_id },
+            })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The id of the parent a change names, checked: one level up, current, and not the region or
+/// below it.
+async fn checked_parent(
+    txn: &sea_orm::DatabaseTransaction,
+    change: &RegionChange,
+    existing: Option<&region::Model>,
+) -> AppResult<Option<i32>> {
+    let wanted = match change.level {
+        RegionLevel::Province => None,
+        RegionLevel::City => Some(RegionLevel::Province),
+        RegionLevel::County => Some(RegionLevel::City),
+    };
+    let (Some(wanted), Some(code)) = (wanted, &change.parent) else {
+        return match (wanted, &change.parent) {
+            (None, None) => Ok(None),
+            (None, Some(_)) => Err(AppError::validation(
+                "input.parent",
+                "a province has no parent",
+            )),
+            _ => Err(AppError::validation(
+                "input.parent",
+                "name the region above it (a city's province, a county's city)",
+            )),
+        };
+    };
+    let parent = region::Entity::find()
+        .filter(region::Column::Code.eq(code.as_str()))
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::validation("input.parent", "no region has this code"))?;
+    if let Some(why) = retired(&parent) {
+        return Err(AppError::validation("input.parent", why));
+    }
+    if parent.level != wanted {
+        return Err(AppError::validation(
+            "input.parent",
+            format!("{} is not a {}", parent.code, level_name(wanted)),
+        ));
+    }
+    // No cycle: the parent is not the region itself, nor anything under it.
+    if let Some(found) = existing {
+        let mut at = Some(parent.clone());
+        while let Some(step) = at {
+            if step.id == found.id {
+                return Err(AppError::validation(
+                    "input.parent",
+                    format!("{} is {} itself or under it", parent.code, found.code),
+                ));
+            }
+            at = match step.parent_id {
+                Some(up) => region::Entity::find_by_id(up).one(txn).await?,
+                None => None,
+            };
+        }
+    }
+    Ok(Some(parent.id))
+}
+
+fn level_name(level: RegionLevel) -> &'static str {
+    match level {
+        RegionLevel::Province => "province",
+        RegionLevel::City => "city",
+        RegionLevel::County => "county",
+    }
+}
+
+/// Retires a region, naming the current region of the same level that takes over (the system
+/// administrator): its code still reads and still resolves, every row that points at it keeps
+/// pointing at it, and new rows go to the successor. A region with current regions under it is
+/// refused (retire or move them first), so nothing current hangs under a retired region.
+pub async fn retire(
+    db: &DatabaseConnection,
+    caller: &crate::auth::Caller,
+    code: &RegionCode,
+    successor: &RegionCode,
+) -> AppResult<region::Model> {
+    crate::auth::policy::may_keep_regions(&caller.viewer)?;
+    let txn = crate::domain::begin_write(db).await?;
+    let by_code = |code: &RegionCode, field: &'static str| {
+        let code = code.as_str().to_owned();
+        let txn = &txn;
+        async move {
+            region::Entity::find()
+                .filter(region::Column::Code.eq(code))
+                .one(txn)
+                .await?
+                .ok_or_else(|| AppError::validation(field, "no region has this code"))
+        }
+    };
+    let found = by_code(code, "input.code").await?;
+    let next = by_code(successor, "input.successor").await?;
+    if found.retired_at.is_some() {
+        return Err(AppError::Conflict(format!(
+            "input.code: {} is retired already",
+            found.code
+        )));
+    }
+    if next.id == found.id || next.level != found.level {
+        return Err(AppError::validation(
+            "input.successor",
+            format!("another {}", level_name(found.level)),
+        ));
+    }
+    if let Some(why) = retired(&next) {
+        return Err(AppError::validation("input.successor", why));
+    }
+    let under = region::Entity::find()
+        .filter(region::Column::ParentId.eq(found.id))
+        .filter(region::Column::RetiredAt.is_null())
+        .count(&txn)
+        .await?;
+    if under > 0 {
+        return Err(AppError::validation(
+            "input.code",
+            format!("{under} current regions are under it; retire or move them first"),
+        ));
+    }
+    crate::domain::decisive(
+        &txn,
+        region::Entity::update_many()
+            .col_expr(
+                region::Column::RetiredAt,
+                Expr::value(Some(chrono::Utc::now())),
+            )
+            .col_expr(region::Column::SuccessorId, Expr::value(Some(next.id)))
+            .filter(region::Column::Id.eq(found.id))
+            .filter(region::Column::RetiredAt.is_null()),
+        "input.code: retired meanwhile",
+    )
+    .await?;
+    crate::domain::kernel::audit::record(
+        &txn,
+        caller,
+        crate::domain::kernel::audit::Entry {
+            action: "retireRegion",
+            target_type: "Region",
+            target_id: found.code.clone(),
+            region_id: Some(found.id),
+            changes: Some(serde_json::json!({ "successor": next.code })),
+        },
+    )
+    .await?;
+    let saved = region::Entity::find_by_id(found.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("a region vanished in its transaction"))?;
+    txn.commit().await?;
+    Ok(saved)
 }

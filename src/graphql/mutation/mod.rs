@@ -40,6 +40,7 @@ pub struct MutationRoot(
     subsidies::SubsidiesMutation,
     institutions::InstitutionsMutation,
     network::OnboardingMutation,
+    network::RegionsMutation,
 );
 
 /// A spreadsheet a client sent: its bytes out of `input.contentBase64`, in the reader's format.

@@ -50,6 +50,21 @@ impl Region {
         Ok(api(ctx)?.loaders.region.load_one(id).await?.map(Region))
     }
 
+    /// When it was retired (its code still reads and resolves, and new rows go to its
+    /// successor); null while current.
+    async fn retired_at(&self) -> Option<crate::graphql::scalars::DateTime> {
+        self.0.retired_at.map(Into::into)
+    }
+
+    /// The region that took over from a retired one; null while current.
+    async fn successor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
+        let Some(id) = self.0.successor_id else {
+            return Ok(None);
+        };
+        use crate::graphql::context::api;
+        Ok(api(ctx)?.loaders.region.load_one(id).await?.map(Region))
+    }
+
     /// The regions directly under this one, by code: a province's cities, a city's counties.
     async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Region>> {
         use crate::graphql::context::api;

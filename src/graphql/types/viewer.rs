@@ -62,6 +62,8 @@ pub enum Permission {
     FoundAlliances,
     /// Ask for the token's own organization to join an alliance.
     ApplyForMembership,
+    /// Add, rename and retire regions of the division tree.
+    KeepRegions,
 }
 
 /// The GraphQL `Viewer` type over the authenticated caller.

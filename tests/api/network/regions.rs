@@ -429,3 +429,179 @@ async fn a_county_filter_narrows_every_placed_list() {
         assert!(sum <= city, "{list}: {sum} of {city}");
     }
 }
+
+const UPSERT: &str = "mutation($i: UpsertRegionInput!) { upsertRegion(input: $i) { code name nameEn level parent { code } retiredAt } }";
+const RETIRE: &str = "mutation($i: RetireRegionInput!) { retireRegion(input: $i) { code retiredAt successor { code } } }";
+
+#[tokio::test]
+async fn the_system_administrator_keeps_the_tree_when_divisions_are_redrawn() {
+    let app = TestApp::empty().await;
+    let admin = who::system_admin();
+    // A new county under Dalian.
+    let added = app
+        .query_as(
+            &admin,
+            UPSERT,
+            json!({ "i": { "code": "210290", "name": "大连新区", "nameEn": "Dalian New Area", "level": "COUNTY", "parent": "210200" } }),
+        )
+        .await;
+    assert!(added.get("errors").is_none(), "{added}");
+    assert_eq!(
+        added["data"]["upsertRegion"],
+        json!({ "code": "210290", "name": "大连新区", "nameEn": "Dalian New Area", "level": "COUNTY", "parent": { "code": "210200" }, "retiredAt": null })
+    );
+    // Dalian's children, read through the regions held in memory, show it at once; so does a
+    // rename of Dalian itself.
+    let dalian = app
+        .data(r#"{ region(code: "210290") { parent { name } } }"#)
+        .await;
+    assert_eq!(dalian["region"]["parent"]["name"], "大连市");
+    let renamed = app
+        .query_as(
+            &admin,
+            UPSERT,
+            json!({ "i": { "code": "210200", "name": "大连市（测试）", "nameEn": "Dalian", "level": "CITY", "parent": "210000" } }),
+        )
+        .await;
+    assert!(renamed.get("errors").is_none(), "{renamed}");
+    let dalian = app
+        .data(r#"{ region(code: "210290") { parent { name nameEn } } }"#)
+        .await;
+    assert_eq!(
+        dalian["region"]["parent"],
+        json!({ "name": "大连市（测试）", "nameEn": "Dalian" })
+    );
+
+    // Refused, naming the field, and nothing written: a parent one level off, a parent under the
+    // region itself (a cycle), a province with a parent, a parent that does not exist, a bad code.
+    let before = app
+        .data(r#"{ regions(filter: {parent: "210000"}) { code name } }"#)
+        .await;
+    for (input, field, why) in [
+        (
+            json!({ "code": "210291", "name": "某区", "level": "COUNTY", "parent": "210000" }),
+            "input.parent",
+            "not a city",
+        ),
+        (
+            json!({ "code": "210200", "name": "大连市", "level": "CITY", "parent": "210290" }),
+            "input.parent",
+            "not a province",
+        ),
+        (
+            json!({ "code": "210000", "name": "辽宁省", "level": "PROVINCE", "parent": "210200" }),
+            "input.parent",
+            "no parent",
+        ),
+        (
+            json!({ "code": "210292", "name": "某区", "level": "COUNTY", "parent": "219900" }),
+            "input.parent",
+            "no region has this code",
+        ),
+        (
+            json!({ "code": "2102", "name": "某区", "level": "COUNTY", "parent": "210200" }),
+            "input.code",
+            "six digits",
+        ),
+        (
+            json!({ "code": "210293", "name": " ", "level": "COUNTY", "parent": "210200" }),
+            "input.name",
+            "1 to 50",
+        ),
+    ] {
+        let refused = app.query_as(&admin, UPSERT, json!({ "i": input })).await;
+        assert_eq!(first_code(&refused), "BAD_USER_INPUT", "{refused}");
+        let error = &errors(&refused)[0];
+        assert_eq!(error["extensions"]["field"], field, "{refused}");
+        assert!(
+            error["message"].as_str().expect("message").contains(why),
+            "{why}: {refused}"
+        );
+    }
+    assert_eq!(
+        app.data(r#"{ regions(filter: {parent: "210000"}) { code name } }"#)
+            .await,
+        before
+    );
+
+    // Retiring: a region with current counties under it is refused; a county is retired into
+    // another, still reads and resolves, and takes no new rows.
+    let busy = app
+        .query_as(
+            &admin,
+            RETIRE,
+            json!({ "i": { "code": "210200", "successor": "210100" } }),
+        )
+        .await;
+    assert_eq!(first_code(&busy), "BAD_USER_INPUT", "{busy}");
+    assert_eq!(errors(&busy)[0]["extensions"]["field"], "input.code");
+    let wrong_level = app
+        .query_as(
+            &admin,
+            RETIRE,
+            json!({ "i": { "code": "210290", "successor": "210200" } }),
+        )
+        .await;
+    assert_eq!(
+        errors(&wrong_level)[0]["extensions"]["field"],
+        "input.successor"
+    );
+    let retired = app
+        .query_as(
+            &admin,
+            RETIRE,
+            json!({ "i": { "code": "210290", "successor": "210213" } }),
+        )
+        .await;
+    assert!(retired.get("errors").is_none(), "{retired}");
+    assert_eq!(
+        retired["data"]["retireRegion"]["successor"]["code"],
+        "210213"
+    );
+    let still = app
+        .data(r#"{ region(code: "210290") { name retiredAt successor { code } } }"#)
+        .await;
+    assert_eq!(still["region"]["name"], "大连新区");
+    assert!(still["region"]["retiredAt"].is_string());
+    let again = app
+        .query_as(
+            &admin,
+            RETIRE,
+            json!({ "i": { "code": "210290", "successor": "210213" } }),
+        )
+        .await;
+    assert_eq!(first_code(&again), "CONFLICT", "{again}");
+    let register = app
+        .query_as(
+            &admin,
+            REGISTER,
+            json!({ "i": {
+                "name": "某企业",
+                "kind": "ENTERPRISE",
+                "creditCode": credit_code("91", "210200", 9),
+                "region": "210290",
+            } }),
+        )
+        .await;
+    assert_eq!(first_code(&register), "BAD_USER_INPUT", "{register}");
+    let error = &errors(&register)[0];
+    assert_eq!(error["extensions"]["field"], "input.region");
+    assert!(
+        error["message"]
+            .as_str()
+            .expect("message")
+            .contains("retired")
+    );
+    // A county cannot be added under a retired one's place either: its parent must be current.
+    let under_retired = app
+        .query_as(
+            &admin,
+            UPSERT,
+            json!({ "i": { "code": "210294", "name": "某区", "level": "COUNTY", "parent": "210290" } }),
+        )
+        .await;
+    assert_eq!(
+        errors(&under_retired)[0]["extensions"]["field"],
+        "input.parent"
+    );
+}
