@@ -2,8 +2,6 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::Industry;
-
 /// An alliance row.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "alliances")]
@@ -18,8 +16,9 @@ pub struct Model {
     pub name: String,
     /// English name.
     pub name_en: String,
-    /// The leading industry it serves.
-    pub industry: Industry,
+    /// The code of the leading industry it serves (an `industries` row: `EYEWEAR`,
+    /// `SHIPBUILDING`).
+    pub industry: String,
     /// The region it belongs to.
     pub region_id: i32,
     /// The day it was founded.

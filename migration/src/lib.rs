@@ -38,6 +38,7 @@ mod m20261207_000025_subject_revocations;
 mod m20261207_000026_invitations;
 mod m20261207_000027_region_tree;
 mod m20261208_000028_counties;
+mod m20261208_000029_industries;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000026_invitations::Migration),
             Box::new(m20261207_000027_region_tree::Migration),
             Box::new(m20261208_000028_counties::Migration),
+            Box::new(m20261208_000029_industries::Migration),
         ]
     }
 }

@@ -43,6 +43,9 @@ pub enum Event {
     /// The division tree changed (a region added, renamed, moved or retired): every instance
     /// forgets the regions it holds in memory.
     RegionsChanged,
+    /// An industry was added or renamed: every instance forgets the industries it holds in
+    /// memory.
+    IndustriesChanged,
 }
 
 /// Publishes events and hands out streams of them.

@@ -237,6 +237,9 @@ pub type OccupationByCode = Reference<String, Arc<occupation::Model>>;
 /// Regions by id, from memory (a province's cities).
 pub type RegionById = Reference<i32, region::Model>;
 
+/// Industries by code, from memory (a few dozen rows).
+pub type IndustryByCode = Reference<String, entity::industry::Model>;
+
 loader!(
     /// The alliances each organization currently belongs to.
     AlliancesByOrganization, i32 => Vec<alliance::Model>, alliances::by_organization_ids
@@ -294,6 +297,8 @@ pub fn of<'a>(ctx: &async_graphql::Context<'a>) -> AppResult<&'a Loaders> {
 pub struct Loaders {
     /// Regions by id.
     pub region: RegionById,
+    /// Industries by code.
+    pub industry: IndustryByCode,
     /// Alliances by id.
     pub alliance: DataLoader<AllianceById>,
     /// Organizations by id.
@@ -378,6 +383,9 @@ impl Loaders {
         }
         Self {
             region: Reference::new(db, |db| Box::pin(regions::by_id_all(db))),
+            industry: Reference::new(db, |db| {
+                Box::pin(crate::domain::network::industries::by_code_all(db))
+            }),
             alliance: dl(AllianceById(db.clone()), delay),
             organization: dl(OrganizationById(db.clone()), delay),
             membership: dl(MembershipById(db.clone()), delay),

@@ -117,8 +117,8 @@ pub fn build_schema(
     build_schema_as(db, personal_data, events, limits, false)
 }
 
-/// Forgets the regions held in memory whenever an instance says the division tree changed
-/// (`Event::RegionsChanged`), for as long as the schema's loaders live. Outside a runtime (a
+/// Forgets the regions or industries held in memory whenever an instance says they changed
+/// (`Event::RegionsChanged`, `Event::IndustriesChanged`), for as long as the schema's loaders live. Outside a runtime (a
 /// schema built only to print its SDL) there is nothing to keep fresh.
 fn forget_regions_on_change(loaders: &Arc<loaders::Loaders>, events: &dyn EventBroker) {
     use futures_util::StreamExt;
@@ -132,8 +132,10 @@ fn forget_regions_on_change(loaders: &Arc<loaders::Loaders>, events: &dyn EventB
             let Some(loaders) = loaders.upgrade() else {
                 return;
             };
-            if event == crate::events::Event::RegionsChanged {
-                loaders.region.forget();
+            match event {
+                crate::events::Event::RegionsChanged => loaders.region.forget(),
+                crate::events::Event::IndustriesChanged => loaders.industry.forget(),
+                _ => {}
             }
         }
     });

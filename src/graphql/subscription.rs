@@ -143,7 +143,9 @@ impl SubscriptionRoot {
                     let (resources, cohort): (Vec<i32>, Option<i32>) = match event {
                         Event::ResourceListPublished { resource_ids, .. } => (resource_ids, None),
                         Event::CohortPlanned { cohort_id } => (vec![], Some(cohort_id)),
-                        Event::DemandOpened { .. } | Event::RegionsChanged => return None,
+                        Event::DemandOpened { .. }
+                        | Event::RegionsChanged
+                        | Event::IndustriesChanged => return None,
                     };
                     let current = orders::intentions_by_ids(&db, &[id])
                         .await

@@ -2,20 +2,20 @@
 
 use super::*;
 
-/// Occupations an alliance's enterprises demand, by industry.
-pub(super) fn industry_occupations(industry: entity::Industry) -> [&'static str; 2] {
-    use entity::Industry::*;
+/// Occupations an alliance's enterprises demand, by industry code.
+pub(super) fn industry_occupations(industry: &str) -> [&'static str; 2] {
     match industry {
-        Eyewear => ["4-14-03-03", "4-14-03-04"],
-        MarineEngineeringEquipment => ["6-23-02-01", "6-18-02-04"],
-        DigitalSkills => ["4-04-05-05", "4-01-06-02"],
-        IntelligentManufacturing => ["6-31-07-03", "6-18-01-01"],
-        NewEnergy => ["6-24-02-04", "6-31-01-03"],
-        ElderlyCare => ["4-10-01-05", "4-10-01-03"],
-        Culinary => ["4-03-02-01", "4-03-02-11"],
-        NewMaterials => ["6-18-01-01", "6-24-04-00"],
-        FoodProcessing => ["6-02-03-02", "4-08-05-01"],
-        Biomedicine => ["6-12-03-00", "6-12-01-00"],
+        "EYEWEAR" => ["4-14-03-03", "4-14-03-04"],
+        "MARINE_ENGINEERING_EQUIPMENT" => ["6-23-02-01", "6-18-02-04"],
+        "DIGITAL_SKILLS" => ["4-04-05-05", "4-01-06-02"],
+        "INTELLIGENT_MANUFACTURING" => ["6-31-07-03", "6-18-01-01"],
+        "NEW_ENERGY" => ["6-24-02-04", "6-31-01-03"],
+        "ELDERLY_CARE" => ["4-10-01-05", "4-10-01-03"],
+        "CULINARY" => ["4-03-02-01", "4-03-02-11"],
+        "FOOD_PROCESSING" => ["6-02-03-02", "4-08-05-01"],
+        "BIOMEDICINE" => ["6-12-03-00", "6-12-01-00"],
+        // New materials, and any industry the demo does not know.
+        _ => ["6-18-01-01", "6-24-04-00"],
     }
 }
 
@@ -50,7 +50,7 @@ pub(super) async fn demo_demands(db: &DatabaseConnection) -> anyhow::Result<usiz
             .order_by_asc(membership::Column::Id)
             .all(db)
             .await?;
-        let occupations = industry_occupations(alliance.industry);
+        let occupations = industry_occupations(&alliance.industry);
         let region = regions
             .get(&alliance.region_id)
             .cloned()

@@ -65,7 +65,7 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
             .map(|j| &region_learners[(*offset + j) % region_learners.len()])
             .collect();
         *offset += picked.len();
-        let occupation = industry_occupations(alliance.industry)[0];
+        let occupation = industry_occupations(&alliance.industry)[0];
         let ended = today - Days::new(200 + (a_index as u64 % 4) * 10);
         let started = ended - Days::new(120);
         let past = cohort::Entity::insert(cohort::ActiveModel {

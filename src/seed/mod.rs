@@ -374,7 +374,8 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
             .get(&a.region)
             .with_context(|| format!("alliance {} names unknown region {}", a.code, a.region))?;
         let industry = entity::Industry::try_from_value(&a.industry)
-            .with_context(|| format!("alliance {}: industry {}", a.code, a.industry))?;
+            .with_context(|| format!("alliance {}: industry {}", a.code, a.industry))?
+            .to_value();
         let model = alliance::Entity::insert(alliance::ActiveModel {
             code: Set(a.code.clone()),
             name: Set(a.name.clone()),

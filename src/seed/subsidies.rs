@@ -136,7 +136,7 @@ pub(super) async fn demo_claims(
         .one(db)
         .await?
         .context("the cohort's alliance")?;
-    let occupations = super::demands::industry_occupations(industry.industry);
+    let occupations = super::demands::industry_occupations(&industry.industry);
     let today = chrono::Utc::now().date_naive();
     let mut claims = 1;
     // Two short project trainings at the entry level (a special ability the catalogue lists at

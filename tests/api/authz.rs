@@ -149,6 +149,17 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("evaluations");
+    let industries = (
+        entity::industry::Entity::find()
+            .order_by_asc(entity::industry::Column::Id)
+            .all(db)
+            .await
+            .expect("industries"),
+        entity::industry_cluster_member::Entity::find()
+            .all(db)
+            .await
+            .expect("clusters"),
+    );
     let regions = entity::region::Entity::find()
         .order_by_asc(entity::region::Column::Id)
         .all(db)
@@ -160,7 +171,7 @@ async fn snapshot(app: &TestApp) -> String {
         .await
         .expect("applications");
     format!(
-        "{regions:?}\n{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
+        "{industries:?}\n{regions:?}\n{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
     )
 }
 
@@ -703,6 +714,18 @@ const CELLS: &[Cell] = &[
         query: "mutation { retireRegion(input: {code: \"321171\", successor: \"321102\"}) { code } }",
         variables: |_| json!({}),
         allowed: &[Role::SystemAdmin],
+    },
+    Cell {
+        name: "upsertIndustry",
+        query: "mutation { upsertIndustry(input: {code: \"MATRIX_SHIPBUILDING\", name: \"矩阵船舶\", section: \"C\"}) { code } }",
+        variables: |_| json!({}),
+        allowed: &[Role::Regulator, Role::SystemAdmin],
+    },
+    Cell {
+        name: "upsertIndustryCluster",
+        query: "mutation { upsertIndustryCluster(input: {code: \"zj-matrix\", name: \"矩阵集群\", region: \"321100\", industries: [\"EYEWEAR\"]}) { code } }",
+        variables: |_| json!({}),
+        allowed: &[Role::Regulator, Role::SystemAdmin],
     },
     Cell {
         name: "applyForMembership",

@@ -606,8 +606,18 @@ impl TestServer {
 
     /// Starts a server with the given settings over the demo data.
     pub async fn start_with(settings: Settings) -> Self {
+        Self::start_over(settings, Fixture::Demo).await
+    }
+
+    /// Starts a server with the given settings over a database that holds only what the
+    /// migrations load (the division tree, the occupations): a city's first day.
+    pub async fn start_empty(settings: Settings) -> Self {
+        Self::start_over(settings, Fixture::Empty).await
+    }
+
+    async fn start_over(settings: Settings, fixture: Fixture) -> Self {
         ensure_log_capture();
-        let db = TestDb::new(Fixture::Demo).await;
+        let db = TestDb::new(fixture).await;
         let secrets = keys::load(&settings).expect("secrets");
         let app = App::with_database(&settings, db.db.clone(), secrets)
             .await
@@ -630,6 +640,11 @@ impl TestServer {
     /// The server's database pool.
     pub fn db(&self) -> &sea_orm::DatabaseConnection {
         &self._db.db
+    }
+
+    /// The server's database URL, for running the binary against it.
+    pub fn database_url(&self) -> &str {
+        &self._db.url
     }
 
     /// The URL of a path.

@@ -2,7 +2,7 @@
 //! not on how many rows it returns.
 
 use chrono::NaiveDate;
-use entity::{Industry, MembershipRole, OrganizationKind, alliance, membership, region};
+use entity::{MembershipRole, OrganizationKind, alliance, membership, region};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use skillgraph::domain::{kernel::codes::CreditCode, network::organizations};
 
@@ -45,7 +45,7 @@ async fn grow(app: &TestApp, members: usize) {
         code: Set("dl-marine-equipment".into()),
         name: Set("大连市海工装备职业培训联盟".into()),
         name_en: Set("Dalian Marine Equipment Vocational Training Alliance".into()),
-        industry: Set(Industry::MarineEngineeringEquipment),
+        industry: Set("MARINE_ENGINEERING_EQUIPMENT".to_owned()),
         region_id: Set(region.id),
         founded_on: Set(founded),
         description: Set("测试".into()),

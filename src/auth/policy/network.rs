@@ -40,6 +40,51 @@ pub fn may_keep_regions(viewer: &Viewer) -> AppResult<()> {
     require(viewer, Permission::KeepRegions, "keep the division tree")
 }
 
+/// Adding industries: the system administrator (to the national list, `None`) or a region's
+/// regulator (for its region, whose id is returned).
+pub fn may_keep_industries(viewer: &Viewer) -> AppResult<Option<i32>> {
+    match viewer.role() {
+        Role::SystemAdmin => Ok(None),
+        Role::Regulator => viewer
+            .region_id()
+            .map(Some)
+            .ok_or_else(|| AppError::Forbidden("the token names no region".to_owned())),
+        Role::Public => Err(AppError::Unauthenticated(
+            "keeping industries needs a token".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(
+            "industries are kept by the system administrator and regulators".to_owned(),
+        )),
+    }
+}
+
+/// Changing an industry added by `added_by` (`None`: the national list): the system administrator
+/// any, a regulator those its own region added.
+pub fn may_change_industry(viewer: &Viewer, added_by: Option<i32>) -> AppResult<()> {
+    match viewer.role() {
+        Role::SystemAdmin => Ok(()),
+        Role::Regulator if added_by.is_some() && viewer.region_id() == added_by => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "this industry is changed by the system administrator or the region that added it"
+                .to_owned(),
+        )),
+    }
+}
+
+/// Keeping the clusters of city `region_id`: its regulator, or the system administrator.
+pub fn may_keep_clusters(viewer: &Viewer, region_id: i32) -> AppResult<()> {
+    match viewer.role() {
+        Role::SystemAdmin => Ok(()),
+        Role::Regulator if viewer.region_id() == Some(region_id) => Ok(()),
+        Role::Public => Err(AppError::Unauthenticated(
+            "keeping clusters needs a token".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(
+            "a city's clusters are kept by its regulator".to_owned(),
+        )),
+    }
+}
+
 /// Founding an alliance in `region_id`: the regulator of that region, or the system
 /// administrator anywhere.
 pub fn may_found_alliance(viewer: &Viewer, region_id: i32) -> AppResult<()> {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use entity::{Industry, alliance, membership, region};
+use entity::{alliance, membership, region};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     sea_query::Expr,
@@ -22,8 +22,10 @@ use crate::error::AppResult;
 pub struct AllianceFilter {
     /// Only alliances of this region.
     pub region: Option<RegionCode>,
-    /// Only alliances of this industry.
-    pub industry: Option<Industry>,
+    /// Only alliances of these industries (codes; empty: any).
+    pub industries: Vec<String>,
+    /// Only alliances of an industry of these clusters (codes; empty: any).
+    pub clusters: Vec<String>,
 }
 
 /// What alliances are ordered by; ties are broken by id.
@@ -92,8 +94,13 @@ fn select(filter: &AllianceFilter) -> sea_orm::Select<alliance::Entity> {
             crate::domain::network::regions::within(std::slice::from_ref(region)),
         ));
     }
-    if let Some(industry) = filter.industry {
-        cond = cond.add(alliance::Column::Industry.eq(industry));
+    if !filter.industries.is_empty() {
+        cond = cond.add(alliance::Column::Industry.is_in(filter.industries.iter().cloned()));
+    }
+    if !filter.clusters.is_empty() {
+        cond = cond.add(alliance::Column::Industry.in_subquery(
+            crate::domain::network::industries::in_clusters(&filter.clusters),
+        ));
     }
     alliance::Entity::find().filter(cond)
 }
@@ -191,8 +198,8 @@ pub struct NewAlliance {
     pub name: String,
     /// English name.
     pub name_en: String,
-    /// The industry it serves.
-    pub industry: Industry,
+    /// The code of the industry it serves (an industries row).
+    pub industry: String,
     /// The region it is founded in.
     pub region_id: i32,
     /// The founding day (the signing ceremony).
@@ -222,6 +229,18 @@ pub async fn found(
         ));
     }
     let txn = crate::domain::begin_write(db).await?;
+    if crate::domain::network::industries::by_code(&txn, &new.industry)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::validation(
+            "input.sector",
+            format!(
+                "no industry has the code {}; add it first (upsertIndustry)",
+                new.industry
+            ),
+        ));
+    }
     region::Entity::find_by_id(new.region_id)
         .one(&txn)
         .await?
@@ -269,7 +288,7 @@ pub async fn found(
         code: Set(new.code.as_str().to_owned()),
         name: Set(new.name),
         name_en: Set(new.name_en),
-        industry: Set(new.industry),
+        industry: Set(new.industry.clone()),
         region_id: Set(new.region_id),
         founded_on: Set(new.founded_on),
         description: Set(new.description),
@@ -290,7 +309,7 @@ pub async fn found(
             changes: Some(serde_json::json!({
                 "code": saved.code,
                 "name": saved.name,
-                "industry": format!("{:?}", saved.industry),
+                "industry": saved.industry,
                 "foundedOn": saved.founded_on,
                 "leads": new.leads.iter().map(|id| crate::domain::kernel::ids::NodeKey::Organization(*id).to_id().0).collect::<Vec<_>>(),
             })),

@@ -3,6 +3,7 @@
 
 pub mod alliances;
 pub mod applications;
+pub mod industries;
 pub mod memberships;
 pub mod organizations;
 pub mod regions;

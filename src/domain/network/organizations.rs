@@ -445,3 +445,98 @@ pub async fn update_profile(
     txn.commit().await?;
     Ok(saved)
 }
+
+/// What organization counts can be grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OrganizationStatsDimension {
+    /// The kind.
+    Kind,
+    /// The county it is located in (none where unknown).
+    County,
+    /// The city it is located in.
+    City,
+    /// The province of its city.
+    Province,
+}
+
+/// One group of organizations.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OrganizationStatsRow {
+    /// The kind, when grouped by it.
+    pub kind: Option<OrganizationKind>,
+    /// The region at the level grouped by, when grouped by one.
+    pub region_id: Option<i32>,
+    /// How many organizations.
+    pub count: u64,
+}
+
+/// Counts the organizations `filter` lists, in groups (one statement). Organizations are public,
+/// so are their counts.
+pub async fn stats(
+    db: &DatabaseConnection,
+    filter: &OrganizationFilter,
+    group_by: &[OrganizationStatsDimension],
+) -> AppResult<Vec<OrganizationStatsRow>> {
+    use OrganizationStatsDimension::*;
+    use sea_orm::{QuerySelect, sea_query::Alias};
+    let dims: std::collections::BTreeSet<OrganizationStatsDimension> =
+        group_by.iter().copied().collect();
+    let levels = [County, City, Province]
+        .iter()
+        .filter(|l| dims.contains(l))
+        .count();
+    if levels > 1 {
+        return Err(AppError::validation(
+            "groupBy",
+            "group by one region level at a time (COUNTY, CITY or PROVINCE)",
+        ));
+    }
+    let mut query = select(filter).select_only().column_as(
+        Expr::col((organization::Entity, organization::Column::Id)).count(),
+        "total",
+    );
+    query = if dims.contains(&Kind) {
+        query
+            .column_as(organization::Column::Kind, "g_kind")
+            .group_by(organization::Column::Kind)
+    } else {
+        query.column_as(Expr::cust("NULL"), "g_kind")
+    };
+    let region = if dims.contains(&County) {
+        Some(Expr::col((
+            organization::Entity,
+            organization::Column::CountyId,
+        )))
+    } else if dims.contains(&City) {
+        Some(Expr::col((
+            organization::Entity,
+            organization::Column::RegionId,
+        )))
+    } else if dims.contains(&Province) {
+        Some(crate::domain::network::regions::parent_of(Expr::col((
+            organization::Entity,
+            organization::Column::RegionId,
+        ))))
+    } else {
+        None
+    };
+    query = match region {
+        Some(expr) => query
+            .column_as(expr, "g_region")
+            .group_by(Expr::col(Alias::new("g_region"))),
+        None => query.column_as(Expr::cust("NULL"), "g_region"),
+    };
+    let rows: Vec<(i64, Option<OrganizationKind>, Option<i32>)> =
+        query.into_tuple().all(db).await?;
+    let mut out: Vec<OrganizationStatsRow> = rows
+        .into_iter()
+        .map(|(total, kind, region_id)| OrganizationStatsRow {
+            kind,
+            region_id,
+            count: u64::try_from(total).unwrap_or(0),
+        })
+        .filter(|r| r.count > 0 || dims.is_empty())
+        .collect();
+    out.sort_by_key(|r| (r.region_id, r.kind.map(|k| k as u8)));
+    Ok(out)
+}

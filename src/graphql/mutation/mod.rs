@@ -40,7 +40,8 @@ pub struct MutationRoot(
     subsidies::SubsidiesMutation,
     institutions::InstitutionsMutation,
     network::OnboardingMutation,
-    network::RegionsMutation,
+    network::ReferenceMutation,
+    network::IndustriesMutation,
 );
 
 /// A spreadsheet a client sent: its bytes out of `input.contentBase64`, in the reader's format.

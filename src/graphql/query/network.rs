@@ -10,9 +10,9 @@ use crate::graphql::{
     context::caller,
     ids::NodeKey,
     types::{
-        Alliance, AllianceFilter, AllianceOrder, MembershipApplication,
+        Alliance, AllianceFilter, AllianceOrder, Industry, IndustryCluster, MembershipApplication,
         MembershipApplicationFilter, Node, Organization, OrganizationFilter, OrganizationOrder,
-        Region, RegionFilter, page_request,
+        OrganizationStatsDimension, OrganizationStatsRow, Region, RegionFilter, page_request,
     },
 };
 use crate::{
@@ -21,7 +21,7 @@ use crate::{
             codes::{AllianceCode, RegionCode},
             input,
         },
-        network::{alliances, applications, organizations, regions},
+        network::{alliances, applications, industries, organizations, regions},
     },
     error::AppError,
 };
@@ -82,6 +82,65 @@ impl NetworkQuery {
             .await?
             .into_iter()
             .map(Region)
+            .collect())
+    }
+
+    /// Counts of the organizations a filter lists, grouped by kind and one region level (COUNTY,
+    /// CITY or PROVINCE): how many colleges each county has. One total without `groupBy`.
+    async fn organization_stats(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which organizations; every one when left out.")] filter: Option<
+            OrganizationFilter,
+        >,
+        #[graphql(desc = "The dimensions to group by; one total when left out.")] group_by: Option<
+            Vec<OrganizationStatsDimension>,
+        >,
+    ) -> async_graphql::Result<Vec<OrganizationStatsRow>> {
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let dims: Vec<_> = group_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        Ok(
+            organizations::stats(&*api(ctx)?.db.turn().await?, &filter, &dims)
+                .await?
+                .into_iter()
+                .map(OrganizationStatsRow)
+                .collect(),
+        )
+    }
+
+    /// Every industry alliances serve, by code: the national list and those regions added.
+    async fn industries(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Industry>> {
+        Ok(industries::all(&*api(ctx)?.db.turn().await?)
+            .await?
+            .into_iter()
+            .map(Industry)
+            .collect())
+    }
+
+    /// The named clusters of industries of a city ("7+3", "353"), by code; every city's without
+    /// `region`.
+    async fn industry_clusters(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The city (GB/T 2260 code); every city's when left out.")] region: Option<
+            String,
+        >,
+    ) -> async_graphql::Result<Vec<IndustryCluster>> {
+        let region = input::optional::<RegionCode>("region", region.as_deref())?;
+        let db = api(ctx)?.db.turn().await?;
+        let clusters = industries::clusters(&*db, region.as_ref()).await?;
+        let ids: Vec<i32> = clusters.iter().map(|c| c.id).collect();
+        let mut members = industries::industries_of_clusters(&*db, &ids).await?;
+        Ok(clusters
+            .into_iter()
+            .map(|c| {
+                let of = members.remove(&c.id).unwrap_or_default();
+                IndustryCluster(c, of)
+            })
             .collect())
     }
 

@@ -3,7 +3,9 @@ use crate::graphql::scalars::Date;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use entity::alliance;
 
-use super::{Industry, Membership, MembershipRole, OrganizationKind, Region, SortDirection};
+use super::{
+    Industry, IndustryCode, Membership, MembershipRole, OrganizationKind, Region, SortDirection,
+};
 use crate::graphql::nested;
 use crate::{
     domain::kernel::input,
@@ -39,9 +41,23 @@ impl Alliance {
         &self.0.name_en
     }
 
-    /// The leading industry.
-    async fn industry(&self) -> Industry {
-        self.0.industry.into()
+    /// The leading industry, from the closed list of the first release (OTHER for an industry
+    /// added since).
+    #[graphql(deprecation = "industries are data now: read `sector` (its `code` is this value)")]
+    async fn industry(&self) -> IndustryCode {
+        IndustryCode::of_code(&self.0.industry)
+    }
+
+    /// The leading industry it serves.
+    async fn sector(&self, ctx: &Context<'_>) -> async_graphql::Result<Industry> {
+        Ok(Industry(
+            crate::graphql::loaders::required(
+                &crate::graphql::context::api(ctx)?.loaders.industry,
+                self.0.industry.clone(),
+                || AppError::internal(format!("alliance {} has no industry", self.0.id)),
+            )
+            .await?,
+        ))
     }
 
     /// The day it was founded.
@@ -148,8 +164,13 @@ pub struct AllianceFilter {
     /// Only alliances of this region or under it (a province, city or county code, such as
     /// `320000` or `321100`).
     pub region: Option<String>,
-    /// Only alliances of this industry.
-    pub industry: Option<Industry>,
+    /// Only alliances of this industry of the closed list.
+    #[graphql(deprecation = "use industries, which takes any industry's code")]
+    pub industry: Option<IndustryCode>,
+    /// Only alliances of these industries (codes such as `EYEWEAR`).
+    pub industries: Option<Vec<String>>,
+    /// Only alliances of an industry of these clusters (codes such as `ha-7-plus-3`).
+    pub clusters: Option<Vec<String>>,
 }
 
 impl AllianceFilter {
@@ -157,7 +178,19 @@ impl AllianceFilter {
     pub fn into_domain(self) -> AppResult<alliances::AllianceFilter> {
         Ok(alliances::AllianceFilter {
             region: input::optional("filter.region", self.region.as_deref())?,
-            industry: self.industry.map(Into::into),
+            industries: match self.industry {
+                Some(code) => vec![code.code().ok_or_else(|| {
+                    AppError::validation(
+                        "filter.industry",
+                        "OTHER names no one industry; use filter.industries",
+                    )
+                })?],
+                None => vec![],
+            }
+            .into_iter()
+            .chain(self.industries.unwrap_or_default())
+            .collect(),
+            clusters: self.clusters.unwrap_or_default(),
         })
     }
 }

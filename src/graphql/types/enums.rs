@@ -28,10 +28,12 @@ pub enum MembershipRole {
     Member,
 }
 
-/// The leading industry of an alliance.
+/// The leading industry of an alliance from the closed list of the first release. Deprecated:
+/// industries are data now (`Alliance.sector`, `industries`, `upsertIndustry`); OTHER stands for
+/// every industry added since.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "entity::Industry")]
-pub enum Industry {
+#[graphql(name = "IndustryCode")]
+pub enum IndustryCode {
     /// Eyewear (眼镜).
     Eyewear,
     /// Marine engineering equipment (海工装备).
@@ -52,6 +54,47 @@ pub enum Industry {
     FoodProcessing,
     /// Biomedicine and pharmaceuticals (生物医药).
     Biomedicine,
+    /// An industry added since the closed list (read `Alliance.sector`).
+    Other,
+}
+
+impl IndustryCode {
+    /// The value of an industry's code: one of the closed list, or OTHER.
+    pub fn of_code(code: &str) -> Self {
+        use sea_orm::ActiveEnum;
+        match entity::Industry::try_from_value(&code.to_owned()) {
+            Ok(entity::Industry::Eyewear) => Self::Eyewear,
+            Ok(entity::Industry::MarineEngineeringEquipment) => Self::MarineEngineeringEquipment,
+            Ok(entity::Industry::DigitalSkills) => Self::DigitalSkills,
+            Ok(entity::Industry::IntelligentManufacturing) => Self::IntelligentManufacturing,
+            Ok(entity::Industry::NewEnergy) => Self::NewEnergy,
+            Ok(entity::Industry::ElderlyCare) => Self::ElderlyCare,
+            Ok(entity::Industry::Culinary) => Self::Culinary,
+            Ok(entity::Industry::NewMaterials) => Self::NewMaterials,
+            Ok(entity::Industry::FoodProcessing) => Self::FoodProcessing,
+            Ok(entity::Industry::Biomedicine) => Self::Biomedicine,
+            Err(_) => Self::Other,
+        }
+    }
+
+    /// The industry code this value names (`EYEWEAR`); none for OTHER.
+    pub fn code(self) -> Option<String> {
+        use sea_orm::ActiveEnum;
+        let known = match self {
+            Self::Eyewear => entity::Industry::Eyewear,
+            Self::MarineEngineeringEquipment => entity::Industry::MarineEngineeringEquipment,
+            Self::DigitalSkills => entity::Industry::DigitalSkills,
+            Self::IntelligentManufacturing => entity::Industry::IntelligentManufacturing,
+            Self::NewEnergy => entity::Industry::NewEnergy,
+            Self::ElderlyCare => entity::Industry::ElderlyCare,
+            Self::Culinary => entity::Industry::Culinary,
+            Self::NewMaterials => entity::Industry::NewMaterials,
+            Self::FoodProcessing => entity::Industry::FoodProcessing,
+            Self::Biomedicine => entity::Industry::Biomedicine,
+            Self::Other => return None,
+        };
+        Some(known.to_value())
+    }
 }
 
 /// A skill level (技能等级), declared from lowest to highest: the "new eight-grade" ladder. A filter

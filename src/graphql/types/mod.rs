@@ -10,6 +10,7 @@ mod data_request;
 pub(crate) mod demand;
 mod employment;
 mod enums;
+mod industry;
 mod institutions;
 mod learner;
 mod location;
@@ -48,8 +49,9 @@ pub use employment::{
     RecommendationOutcomeInput, RecordFollowUpInput, WageBand,
 };
 pub use enums::{
-    Industry, MembershipRole, OrganizationKind, RegionLevel, SkillLevel, SortDirection,
+    IndustryCode, MembershipRole, OrganizationKind, RegionLevel, SkillLevel, SortDirection,
 };
+pub use industry::{Industry, IndustryCluster};
 pub use institutions::{
     EvaluationResults, EvaluationStatus, InstitutionEvaluation, InstitutionEvaluationFilter,
 };
@@ -64,6 +66,7 @@ pub use orders::{
 };
 pub use organization::{
     Organization, OrganizationFilter, OrganizationOrder, OrganizationOrderField,
+    OrganizationStatsDimension, OrganizationStatsRow,
 };
 pub use records::{ClassDay, EnrollmentAttendance, OnlineStudy};
 pub use region::{Region, RegionFilter};

@@ -300,3 +300,43 @@ impl Organization {
         Ok(loaders.organization.load_one(id).await?.map(Self))
     }
 }
+
+/// What organization counts can be grouped by.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::network::organizations::OrganizationStatsDimension")]
+pub enum OrganizationStatsDimension {
+    /// The kind.
+    Kind,
+    /// The county it is located in; organizations whose county is not known form a group of
+    /// their own, whose region is null.
+    County,
+    /// The city it is located in.
+    City,
+    /// The province of its city.
+    Province,
+}
+
+/// The GraphQL `OrganizationStatsRow` type.
+pub struct OrganizationStatsRow(pub organizations::OrganizationStatsRow);
+
+/// A count of organizations in one group; the dimensions not grouped by are null.
+#[Object]
+impl OrganizationStatsRow {
+    /// The kind, when grouped by it.
+    async fn kind(&self) -> Option<OrganizationKind> {
+        self.0.kind.map(Into::into)
+    }
+
+    /// The region at the level grouped by (COUNTY, CITY or PROVINCE).
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
+        let Some(id) = self.0.region_id else {
+            return Ok(None);
+        };
+        Ok(api(ctx)?.loaders.region.load_one(id).await?.map(Region))
+    }
+
+    /// How many organizations.
+    async fn count(&self) -> u64 {
+        self.0.count
+    }
+}

@@ -48,11 +48,9 @@ pub(in crate::seed) async fn demo_cohorts(
             Role::TrainingInstitution
         };
         let caller = staff(role, provider.id);
-        let kind = match alliance.industry {
-            entity::Industry::Eyewear | entity::Industry::MarineEngineeringEquipment => {
-                CohortKind::NewApprenticeship
-            }
-            entity::Industry::DigitalSkills => CohortKind::NamedClass,
+        let kind = match alliance.industry.as_str() {
+            "EYEWEAR" | "MARINE_ENGINEERING_EQUIPMENT" => CohortKind::NewApprenticeship,
+            "DIGITAL_SKILLS" => CohortKind::NamedClass,
             _ => CohortKind::OrderClass,
         };
         let start = today - Days::new(30 + index as u64 * 10);
@@ -73,7 +71,7 @@ pub(in crate::seed) async fn demo_cohorts(
                 enterprise_id: Some(enterprise.id),
                 provider_id: provider.id,
                 alliance: AllianceCode::parse(&alliance.code)?,
-                occupation: OccupationCode::parse(industry_occupations(alliance.industry)[0])?,
+                occupation: OccupationCode::parse(industry_occupations(&alliance.industry)[0])?,
                 // The cohort that finishes (index 3) aims at a level the region's certificate
                 // catalogue does not list, so its special ability is what it claims.
                 target_level: if index == 3 {
@@ -152,7 +150,7 @@ pub(in crate::seed) async fn demo_cohorts(
                     enterprise_id: Some(enterprise.id),
                     provider_id: provider.id,
                     alliance: AllianceCode::parse(&alliance.code)?,
-                    occupation: OccupationCode::parse(industry_occupations(alliance.industry)[1])?,
+                    occupation: OccupationCode::parse(industry_occupations(&alliance.industry)[1])?,
                     target_level: SkillLevel::Level5,
                     capacity: 20,
                     start_on: today + Days::new(60),

@@ -62,12 +62,12 @@ pub(in crate::seed) async fn demo_resources(db: &DatabaseConnection) -> anyhow::
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
-        let industries: Vec<entity::Industry> = membership::Entity::find()
+        let industries: Vec<String> = membership::Entity::find()
             .filter(membership::Column::OrganizationId.eq(provider.id))
             .all(db)
             .await?
             .iter()
-            .filter_map(|m| alliances.get(&m.alliance_id).map(|a| a.industry))
+            .filter_map(|m| alliances.get(&m.alliance_id).map(|a| a.industry.clone()))
             .collect();
         let role = if provider.kind == OrganizationKind::College {
             Role::College
@@ -83,7 +83,7 @@ pub(in crate::seed) async fn demo_resources(db: &DatabaseConnection) -> anyhow::
         };
         let mut items = Vec::new();
         for (k, industry) in industries.iter().take(2).enumerate() {
-            let occupations = industry_occupations(*industry);
+            let occupations = industry_occupations(industry);
             let m = n * 2 + k;
             items.push(ItemInput {
                 kind: [
@@ -147,7 +147,7 @@ pub(in crate::seed) async fn demo_resources(db: &DatabaseConnection) -> anyhow::
                         region: RegionCode::parse(&region.code)?,
                         year: today.year() as i16,
                         quarter,
-                        occupation: OccupationCode::parse(industry_occupations(*industry)[0])?,
+                        occupation: OccupationCode::parse(industry_occupations(industry)[0])?,
                         planned_classes: 2 + (n as i32 % 3),
                         planned_headcount: 60 + (n as i32 % 4) * 20,
                         subsidy_type: [
@@ -164,7 +164,7 @@ pub(in crate::seed) async fn demo_resources(db: &DatabaseConnection) -> anyhow::
     }
     // Each region's catalogue lists its alliances' occupations, advanced levels paying more.
     for alliance in alliances.values() {
-        for (k, code) in industry_occupations(alliance.industry).iter().enumerate() {
+        for (k, code) in industry_occupations(&alliance.industry).iter().enumerate() {
             for (level, amount) in [(SkillLevel::Level4, 1_500), (SkillLevel::Level3, 2_000)] {
                 catalogue::upsert_item(
                     db,

@@ -1,5 +1,7 @@
 //! The network: queries across alliances and regions, and how organizations join.
 
+mod first_day;
 mod graph;
+mod industries;
 mod onboarding;
 mod regions;

@@ -6,7 +6,9 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use crate::graphql::{
     context::{api, caller},
     ids::NodeKey,
-    types::{Alliance, Industry, MembershipApplication, Organization, OrganizationKind, SignIn},
+    types::{
+        Alliance, IndustryCode, MembershipApplication, Organization, OrganizationKind, SignIn,
+    },
 };
 use crate::{
     domain::{
@@ -125,7 +127,22 @@ impl OnboardingMutation {
             code: input::one("input.code", &input.code)?,
             name: input::one::<Text<100>>("input.name", &input.name)?.into_string(),
             name_en: input::one::<Text<200>>("input.nameEn", &input.name_en)?.into_string(),
-            industry: input.industry.into(),
+            industry: match (input.sector, input.industry) {
+                (Some(code), None) => code.trim().to_owned(),
+                (None, Some(old)) => old.code().ok_or_else(|| {
+                    AppError::validation(
+                        "input.industry",
+                        "OTHER names no one industry; use sector",
+                    )
+                })?,
+                _ => {
+                    return Err(AppError::validation(
+                        "input.sector",
+                        "name the industry once: sector (or the deprecated industry)",
+                    )
+                    .into());
+                }
+            },
             region_id: region_id(ctx, "input.region", &input.region).await?,
             founded_on: input.founded_on.into(),
             description: profile_text("input.description", input.description.as_deref(), 2000)?
@@ -324,8 +341,12 @@ pub struct FoundAllianceInput {
     pub name: String,
     /// The English name, 1 to 200 characters.
     pub name_en: String,
-    /// The industry it serves.
-    pub industry: Industry,
+    /// The industry it serves, from the closed list of the first release.
+    #[graphql(deprecation = "use sector, which takes any industry's code")]
+    pub industry: Option<IndustryCode>,
+    /// The code of the industry it serves (`EYEWEAR`, or one added with `upsertIndustry`); give
+    /// this or the deprecated `industry`.
+    pub sector: Option<String>,
     /// The region it is founded in (GB/T 2260 code).
     pub region: String,
     /// The founding day.
