@@ -132,9 +132,9 @@ impl NetworkQuery {
     ) -> async_graphql::Result<Vec<IndustryCluster>> {
         let region = input::optional::<RegionCode>("region", region.as_deref())?;
         let db = api(ctx)?.db.turn().await?;
-        let clusters = industries::clusters(&*db, region.as_ref()).await?;
+        let clusters = industries::clusters(&db, region.as_ref()).await?;
         let ids: Vec<i32> = clusters.iter().map(|c| c.id).collect();
-        let mut members = industries::industries_of_clusters(&*db, &ids).await?;
+        let mut members = industries::industries_of_clusters(&db, &ids).await?;
         Ok(clusters
             .into_iter()
             .map(|c| {

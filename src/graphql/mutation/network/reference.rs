@@ -160,8 +160,8 @@ impl IndustriesMutation {
             region: input::one::<RegionCode>("input.region", &input.region)?,
             industries: input.industries,
         };
-        let saved = industries::upsert_cluster(&*db, &caller(ctx), change).await?;
-        let members = industries::industries_of_clusters(&*db, &[saved.id])
+        let saved = industries::upsert_cluster(&db, &caller(ctx), change).await?;
+        let members = industries::industries_of_clusters(&db, &[saved.id])
             .await?
             .remove(&saved.id)
             .unwrap_or_default();
