@@ -643,3 +643,33 @@ pub enum RegionLevel {
     #[sea_orm(string_value = "COUNTY")]
     County,
 }
+
+/// Who owns an organization (所有制).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum Ownership {
+    /// Public (公办, 国有): founded or owned by the state.
+    #[sea_orm(string_value = "PUBLIC")]
+    Public,
+    /// Private (民办, 民营).
+    #[sea_orm(string_value = "PRIVATE")]
+    Private,
+}
+
+/// The type of a college (院校类型).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum CollegeType {
+    /// A technician college or technical school (技工院校: 技师学院, 高级技工学校, 技工学校).
+    #[sea_orm(string_value = "TECHNICIAN")]
+    Technician,
+    /// A higher vocational college (高职).
+    #[sea_orm(string_value = "HIGHER_VOCATIONAL")]
+    HigherVocational,
+    /// A secondary vocational school (中职).
+    #[sea_orm(string_value = "SECONDARY_VOCATIONAL")]
+    SecondaryVocational,
+    /// An undergraduate university (本科).
+    #[sea_orm(string_value = "UNDERGRADUATE")]
+    Undergraduate,
+}

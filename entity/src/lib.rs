@@ -54,9 +54,9 @@ pub mod training_plan;
 pub use enums::{
     ApplicationStatus, AttendanceSource, BodyStatus, BodyType, CatalogueCategory,
     CatalogueItemStatus, CertificateStatus, ClaimEvidence, ClaimLineStatus, ClaimStatus,
-    CohortKind, CohortStatus, DataRequestKind, DataRequestStatus, DemandKind, DemandStatus,
-    EnrollmentStatus, EvaluationStatus, FundingMode, Industry, InstitutionStatus, IntentionStatus,
-    MembershipRole, OrderStatus, OrganizationKind, PersonalField, RecommendationOutcome,
-    RegionLevel, ResourceKind, ResourceStatus, Schedule, SessionStatus, SkillLevel, SubsidyType,
-    TargetGroup, WageBand,
+    CohortKind, CohortStatus, CollegeType, DataRequestKind, DataRequestStatus, DemandKind,
+    DemandStatus, EnrollmentStatus, EvaluationStatus, FundingMode, Industry, InstitutionStatus,
+    IntentionStatus, MembershipRole, OrderStatus, OrganizationKind, Ownership, PersonalField,
+    RecommendationOutcome, RegionLevel, ResourceKind, ResourceStatus, Schedule, SessionStatus,
+    SkillLevel, SubsidyType, TargetGroup, WageBand,
 };

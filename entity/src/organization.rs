@@ -44,6 +44,20 @@ pub struct Model {
     /// A phone line or a person to ask for, given at registration; it may name a person, so it
     /// is shown to the organization's own users and its regulator only.
     pub contact: Option<String>,
+    /// Who owns it (公办/民办), where the bureau recorded it.
+    pub ownership: Option<crate::Ownership>,
+    /// An enterprise above the designated size (规模以上企业, 规上).
+    pub above_scale: bool,
+    /// A specialized, refined, distinctive and innovative enterprise (专精特新).
+    pub specialized: bool,
+    /// A chain master (链主企业), which trains the enterprises of its chain.
+    pub chain_master: bool,
+    /// The chain master whose chain this enterprise belongs to.
+    pub chain_master_id: Option<i32>,
+    /// A college's type (技工院校, 高职, 中职, 本科).
+    pub college_type: Option<crate::CollegeType>,
+    /// An enterprise's registered training centre (企业培训中心, 技能学堂).
+    pub training_centre: bool,
 }
 
 /// Relations of an organization.

@@ -39,6 +39,7 @@ mod m20261207_000026_invitations;
 mod m20261207_000027_region_tree;
 mod m20261208_000028_counties;
 mod m20261208_000029_industries;
+mod m20261208_000030_organization_attributes;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000027_region_tree::Migration),
             Box::new(m20261208_000028_counties::Migration),
             Box::new(m20261208_000029_industries::Migration),
+            Box::new(m20261208_000030_organization_attributes::Migration),
         ]
     }
 }

@@ -728,6 +728,12 @@ const CELLS: &[Cell] = &[
         allowed: &[Role::Regulator, Role::SystemAdmin],
     },
     Cell {
+        name: "setOrganizationAttributes",
+        query: "mutation($o: ID!) { setOrganizationAttributes(input: {organization: $o, aboveScale: true, ownership: PRIVATE}) { id } }",
+        variables: |f| json!({ "o": f.enterprise_id }),
+        allowed: &[Role::Regulator, Role::SystemAdmin],
+    },
+    Cell {
         name: "applyForMembership",
         query: "mutation { applyForMembership(input: {alliance: \"ha-elderly-care\", note: \"矩阵\"}) { id status } }",
         variables: |_| json!({}),

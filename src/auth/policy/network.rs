@@ -71,6 +71,22 @@ pub fn may_change_industry(viewer: &Viewer, added_by: Option<i32>) -> AppResult<
     }
 }
 
+/// Recording an organization's attributes (ownership, 规上, 专精特新, 链主, college type,
+/// training centre), official classifications: the regulator of its region, or the system
+/// administrator.
+pub fn may_record_attributes(viewer: &Viewer, region_id: i32) -> AppResult<()> {
+    match viewer.role() {
+        Role::SystemAdmin => Ok(()),
+        Role::Regulator if viewer.region_id() == Some(region_id) => Ok(()),
+        Role::Public => Err(AppError::Unauthenticated(
+            "recording attributes needs a token".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(
+            "an organization's attributes are recorded by the regulator of its region".to_owned(),
+        )),
+    }
+}
+
 /// Keeping the clusters of city `region_id`: its regulator, or the system administrator.
 pub fn may_keep_clusters(viewer: &Viewer, region_id: i32) -> AppResult<()> {
     match viewer.role() {

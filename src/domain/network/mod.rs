@@ -3,6 +3,7 @@
 
 pub mod alliances;
 pub mod applications;
+pub mod attributes;
 pub mod industries;
 pub mod memberships;
 pub mod organizations;

@@ -32,6 +32,20 @@ pub struct OrganizationFilter {
     pub name_contains: Option<SearchText>,
     /// Only organizations that currently belong to at least this many alliances.
     pub min_alliances: Option<u32>,
+    /// Only organizations of this ownership.
+    pub ownership: Option<entity::Ownership>,
+    /// Only enterprises above (true) or below (false) the designated size.
+    pub above_scale: Option<bool>,
+    /// Only 专精特新 enterprises (true) or the others (false).
+    pub specialized: Option<bool>,
+    /// Only chain masters (true) or the others (false).
+    pub chain_master: Option<bool>,
+    /// Only the enterprises of this chain master's chain.
+    pub chain_of: Option<i32>,
+    /// Only colleges of these types (empty: any).
+    pub college_types: Vec<entity::CollegeType>,
+    /// Only enterprises with (true) or without (false) a registered training centre.
+    pub training_centre: Option<bool>,
 }
 
 /// What organizations are ordered by; ties are broken by id.
@@ -155,7 +169,34 @@ fn select(filter: &OrganizationFilter) -> Select<organization::Entity> {
             .to_owned();
         cond = cond.add(Expr::expr(alliance_count).gte(i64::from(min)));
     }
+    cond = cond.add(attribute_condition(filter));
     organization::Entity::find().filter(cond)
+}
+
+/// The filter's attributes, as a condition.
+fn attribute_condition(filter: &OrganizationFilter) -> Condition {
+    let mut cond = Condition::all();
+    if let Some(o) = filter.ownership {
+        cond = cond.add(organization::Column::Ownership.eq(o));
+    }
+    for (column, wanted) in [
+        (organization::Column::AboveScale, filter.above_scale),
+        (organization::Column::Specialized, filter.specialized),
+        (organization::Column::ChainMaster, filter.chain_master),
+        (organization::Column::TrainingCentre, filter.training_centre),
+    ] {
+        if let Some(v) = wanted {
+            cond = cond.add(column.eq(v));
+        }
+    }
+    if let Some(master) = filter.chain_of {
+        cond = cond.add(organization::Column::ChainMasterId.eq(master));
+    }
+    if !filter.college_types.is_empty() {
+        cond =
+            cond.add(organization::Column::CollegeType.is_in(filter.college_types.iter().copied()));
+    }
+    cond
 }
 
 /// One page of organizations.
@@ -451,6 +492,8 @@ pub async fn update_profile(
 pub enum OrganizationStatsDimension {
     /// The kind.
     Kind,
+    /// The ownership (none where not recorded).
+    Ownership,
     /// The county it is located in (none where unknown).
     County,
     /// The city it is located in.
@@ -464,11 +507,21 @@ pub enum OrganizationStatsDimension {
 pub struct OrganizationStatsRow {
     /// The kind, when grouped by it.
     pub kind: Option<OrganizationKind>,
+    /// The ownership, when grouped by it.
+    pub ownership: Option<entity::Ownership>,
     /// The region at the level grouped by, when grouped by one.
     pub region_id: Option<i32>,
     /// How many organizations.
     pub count: u64,
 }
+
+/// A group's count, kind, ownership and region as the statement answers them.
+type StatsTuple = (
+    i64,
+    Option<OrganizationKind>,
+    Option<entity::Ownership>,
+    Option<i32>,
+);
 
 /// Counts the organizations `filter` lists, in groups (one statement). Organizations are public,
 /// so are their counts.
@@ -502,6 +555,13 @@ pub async fn stats(
     } else {
         query.column_as(Expr::cust("NULL"), "g_kind")
     };
+    query = if dims.contains(&Ownership) {
+        query
+            .column_as(organization::Column::Ownership, "g_ownership")
+            .group_by(organization::Column::Ownership)
+    } else {
+        query.column_as(Expr::cust("NULL"), "g_ownership")
+    };
     let region = if dims.contains(&County) {
         Some(Expr::col((
             organization::Entity,
@@ -526,17 +586,23 @@ pub async fn stats(
             .group_by(Expr::col(Alias::new("g_region"))),
         None => query.column_as(Expr::cust("NULL"), "g_region"),
     };
-    let rows: Vec<(i64, Option<OrganizationKind>, Option<i32>)> =
-        query.into_tuple().all(db).await?;
+    let rows: Vec<StatsTuple> = query.into_tuple().all(db).await?;
     let mut out: Vec<OrganizationStatsRow> = rows
         .into_iter()
-        .map(|(total, kind, region_id)| OrganizationStatsRow {
+        .map(|(total, kind, ownership, region_id)| OrganizationStatsRow {
             kind,
+            ownership,
             region_id,
             count: u64::try_from(total).unwrap_or(0),
         })
         .filter(|r| r.count > 0 || dims.is_empty())
         .collect();
-    out.sort_by_key(|r| (r.region_id, r.kind.map(|k| k as u8)));
+    out.sort_by_key(|r| {
+        (
+            r.region_id,
+            r.kind.map(|k| k as u8),
+            r.ownership.map(|o| o as u8),
+        )
+    });
     Ok(out)
 }

@@ -146,3 +146,27 @@ pub enum RegionLevel {
     /// A county-level division (县级): a district, county, county-level city or statistical area.
     County,
 }
+
+/// Who owns an organization (所有制).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::Ownership")]
+pub enum Ownership {
+    /// Public (公办, 国有).
+    Public,
+    /// Private (民办, 民营).
+    Private,
+}
+
+/// The type of a college (院校类型).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::CollegeType")]
+pub enum CollegeType {
+    /// A technician college or technical school (技工院校).
+    Technician,
+    /// A higher vocational college (高职).
+    HigherVocational,
+    /// A secondary vocational school (中职).
+    SecondaryVocational,
+    /// An undergraduate university (本科).
+    Undergraduate,
+}

@@ -49,7 +49,8 @@ pub use employment::{
     RecommendationOutcomeInput, RecordFollowUpInput, WageBand,
 };
 pub use enums::{
-    IndustryCode, MembershipRole, OrganizationKind, RegionLevel, SkillLevel, SortDirection,
+    CollegeType, IndustryCode, MembershipRole, OrganizationKind, Ownership, RegionLevel,
+    SkillLevel, SortDirection,
 };
 pub use industry::{Industry, IndustryCluster};
 pub use institutions::{

@@ -89,6 +89,49 @@ impl Organization {
         super::location::county(ctx, self.0.county_id).await
     }
 
+    /// Who owns it (公办/民办); null where the bureau has not recorded it.
+    async fn ownership(&self) -> Option<super::Ownership> {
+        self.0.ownership.map(Into::into)
+    }
+
+    /// An enterprise above the designated size (规模以上企业).
+    async fn above_scale(&self) -> bool {
+        self.0.above_scale
+    }
+
+    /// A 专精特新 enterprise (specialized, refined, distinctive, innovative).
+    async fn specialized(&self) -> bool {
+        self.0.specialized
+    }
+
+    /// A chain master (链主企业); `organizations(filter: {chainOf: <its ID>})` lists its chain.
+    async fn chain_master(&self) -> bool {
+        self.0.chain_master
+    }
+
+    /// The chain master whose chain this enterprise belongs to; null for none.
+    async fn chain_of(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        let Some(id) = self.0.chain_master_id else {
+            return Ok(None);
+        };
+        Ok(api(ctx)?
+            .loaders
+            .organization
+            .load_one(id)
+            .await?
+            .map(Organization))
+    }
+
+    /// A college's type (技工院校, 高职, 中职, 本科); null where not recorded or not a college.
+    async fn college_type(&self) -> Option<super::CollegeType> {
+        self.0.college_type.map(Into::into)
+    }
+
+    /// An enterprise with a registered training centre (企业培训中心, 技能学堂).
+    async fn training_centre(&self) -> bool {
+        self.0.training_centre
+    }
+
     /// All its memberships, past ones included. An organization belongs to a handful of alliances
     /// at most, so this is a plain list.
     async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
@@ -227,6 +270,20 @@ pub struct OrganizationFilter {
     pub name_contains: Option<String>,
     /// Only organizations that currently belong to at least this many alliances.
     pub min_alliances: Option<i32>,
+    /// Only organizations of this ownership.
+    pub ownership: Option<super::Ownership>,
+    /// Only enterprises above (true) or below (false) the designated size (规上).
+    pub above_scale: Option<bool>,
+    /// Only 专精特新 enterprises (true) or the others (false).
+    pub specialized: Option<bool>,
+    /// Only chain masters (链主, true) or the others (false).
+    pub chain_master: Option<bool>,
+    /// Only the enterprises of this chain master's chain (its ID).
+    pub chain_of: Option<ID>,
+    /// Only colleges of these types.
+    pub college_types: Option<Vec<super::CollegeType>>,
+    /// Only enterprises with (true) or without (false) a registered training centre.
+    pub training_centre: Option<bool>,
 }
 
 impl OrganizationFilter {
@@ -257,6 +314,21 @@ impl OrganizationFilter {
                 .map(|n| SearchText::parse("filter.nameContains", &n))
                 .transpose()?,
             min_alliances,
+            ownership: self.ownership.map(Into::into),
+            above_scale: self.above_scale,
+            specialized: self.specialized,
+            chain_master: self.chain_master,
+            chain_of: self
+                .chain_of
+                .map(|id| NodeKey::organization("filter.chainOf", &id))
+                .transpose()?,
+            college_types: self
+                .college_types
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            training_centre: self.training_centre,
         })
     }
 }
@@ -307,6 +379,8 @@ impl Organization {
 pub enum OrganizationStatsDimension {
     /// The kind.
     Kind,
+    /// The ownership; organizations whose ownership is not recorded form a group of their own.
+    Ownership,
     /// The county it is located in; organizations whose county is not known form a group of
     /// their own, whose region is null.
     County,
@@ -325,6 +399,11 @@ impl OrganizationStatsRow {
     /// The kind, when grouped by it.
     async fn kind(&self) -> Option<OrganizationKind> {
         self.0.kind.map(Into::into)
+    }
+
+    /// The ownership, when grouped by it.
+    async fn ownership(&self) -> Option<super::Ownership> {
+        self.0.ownership.map(Into::into)
     }
 
     /// The region at the level grouped by (COUNTY, CITY or PROVINCE).

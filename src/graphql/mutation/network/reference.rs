@@ -145,6 +145,40 @@ impl IndustriesMutation {
         Ok(Industry(saved))
     }
 
+    /// Records an organization's attributes — ownership, 规上, 专精特新, 链主 and the chain it
+    /// belongs to, a college's type, an enterprise's training centre — by the REGULATOR of its
+    /// region or SYSTEM_ADMIN. An enterprise's attribute on another kind, or a college type on
+    /// anything but a college, is refused naming the field. Audited.
+    async fn set_organization_attributes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization and its attributes.")]
+        input: SetOrganizationAttributesInput,
+    ) -> async_graphql::Result<crate::graphql::types::Organization> {
+        use crate::domain::kernel::ids::NodeKey;
+        let api = api(ctx)?;
+        let organization = NodeKey::organization("input.organization", &input.organization)?;
+        let change = crate::domain::network::attributes::AttributesChange {
+            ownership: maybe(input.ownership, |o| Ok(o.into()))?,
+            above_scale: input.above_scale,
+            specialized: input.specialized,
+            chain_master: input.chain_master,
+            chain_of: maybe(input.chain_of, |id| {
+                NodeKey::organization("input.chainOf", &id)
+            })?,
+            college_type: maybe(input.college_type, |c| Ok(c.into()))?,
+            training_centre: input.training_centre,
+        };
+        let saved = crate::domain::network::attributes::record(
+            &*api.db.turn().await?,
+            &caller(ctx),
+            organization,
+            change,
+        )
+        .await?;
+        Ok(crate::graphql::types::Organization(saved))
+    }
+
     /// Adds a city's cluster of industries or changes one (its REGULATOR, or SYSTEM_ADMIN); the
     /// industries given replace those it had. Audited.
     async fn upsert_industry_cluster(
@@ -169,9 +203,43 @@ impl IndustriesMutation {
     }
 }
 
-/// Adding industries and a city's clusters of them.
+/// Adding industries and a city's clusters of them; recording organizations' attributes.
 #[derive(Default)]
 pub struct IndustriesMutation;
+
+/// The attributes of an organization to record; a field left out stays as it is, and `null`
+/// clears ownership, chainOf or collegeType.
+#[derive(InputObject, Debug)]
+pub struct SetOrganizationAttributesInput {
+    /// The organization.
+    pub organization: async_graphql::ID,
+    /// Who owns it.
+    pub ownership: async_graphql::MaybeUndefined<crate::graphql::types::Ownership>,
+    /// Above the designated size (规上; enterprises).
+    pub above_scale: Option<bool>,
+    /// 专精特新 (enterprises).
+    pub specialized: Option<bool>,
+    /// A chain master (链主; enterprises).
+    pub chain_master: Option<bool>,
+    /// The chain master whose chain it belongs to (enterprises).
+    pub chain_of: async_graphql::MaybeUndefined<async_graphql::ID>,
+    /// A college's type (colleges).
+    pub college_type: async_graphql::MaybeUndefined<crate::graphql::types::CollegeType>,
+    /// A registered training centre (enterprises).
+    pub training_centre: Option<bool>,
+}
+
+/// A field's change: absent leaves it, `null` clears it, a value sets it.
+fn maybe<T, U>(
+    value: async_graphql::MaybeUndefined<T>,
+    map: impl FnOnce(T) -> crate::error::AppResult<U>,
+) -> crate::error::AppResult<Option<Option<U>>> {
+    Ok(match value {
+        async_graphql::MaybeUndefined::Undefined => None,
+        async_graphql::MaybeUndefined::Null => Some(None),
+        async_graphql::MaybeUndefined::Value(v) => Some(Some(map(v)?)),
+    })
+}
 
 /// The regions held in memory are stale: this instance forgets them now, and every instance
 /// that hears the event forgets its own.
