@@ -210,6 +210,43 @@ pub struct NewAlliance {
     pub leads: Vec<i32>,
 }
 
+/// The leads of a new alliance, each an organization: those of its region (at least one), who
+/// lead from the founding day, and those of another region, who are invited.
+async fn split_leads(
+    txn: &sea_orm::DatabaseTransaction,
+    new: &NewAlliance,
+) -> crate::error::AppResult<(Vec<i32>, Vec<i32>)> {
+    use crate::error::AppError;
+    let leads = entity::organization::Entity::find()
+        .filter(entity::organization::Column::Id.is_in(new.leads.clone()))
+        .all(txn)
+        .await?;
+    if let Some(missing) = new
+        .leads
+        .iter()
+        .position(|id| !leads.iter().any(|o| o.id == *id))
+    {
+        return Err(AppError::validation(
+            format!("input.leads[{missing}]"),
+            "no organization has this ID",
+        ));
+    }
+    // A founder makes leads of its own region's organizations; one of another region is
+    // invited, and becomes a lead only when it accepts with its own token.
+    let (local, invited): (Vec<i32>, Vec<i32>) = new.leads.iter().copied().partition(|id| {
+        leads
+            .iter()
+            .any(|o| o.id == *id && o.region_id == new.region_id)
+    });
+    if local.is_empty() {
+        return Err(AppError::validation(
+            "input.leads",
+            "at least one lead belongs to the alliance's region (one of another region is invited)",
+        ));
+    }
+    Ok((local, invited))
+}
+
 /// Founds an alliance, by the regulator of its region (the system administrator anywhere), with
 /// its lead organizations of that region as LEAD members from the founding day (at least one);
 /// a lead of another region is invited, and is a LEAD member once it accepts. A code already taken is a
@@ -245,33 +282,7 @@ pub async fn found(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::validation("input.region", "no region has this code"))?;
-    let leads = entity::organization::Entity::find()
-        .filter(entity::organization::Column::Id.is_in(new.leads.clone()))
-        .all(&txn)
-        .await?;
-    if let Some(missing) = new
-        .leads
-        .iter()
-        .position(|id| !leads.iter().any(|o| o.id == *id))
-    {
-        return Err(AppError::validation(
-            format!("input.leads[{missing}]"),
-            "no organization has this ID",
-        ));
-    }
-    // A founder makes leads of its own region's organizations; one of another region is
-    // invited, and becomes a lead only when it accepts with its own token.
-    let (local, invited): (Vec<i32>, Vec<i32>) = new.leads.iter().copied().partition(|id| {
-        leads
-            .iter()
-            .any(|o| o.id == *id && o.region_id == new.region_id)
-    });
-    if local.is_empty() {
-        return Err(AppError::validation(
-            "input.leads",
-            "at least one lead belongs to the alliance's region (one of another region is invited)",
-        ));
-    }
+    let (local, invited) = split_leads(&txn, &new).await?;
     let taken = format!(
         "input.code: an alliance with code {} exists",
         new.code.as_str()

@@ -46,39 +46,7 @@ pub async fn record(
         .await?
         .ok_or_else(|| AppError::not_found("organization"))?;
     policy::may_record_attributes(&caller.viewer, found.region_id)?;
-    let enterprise = found.kind == OrganizationKind::Enterprise;
-    for (field, given) in [
-        ("input.aboveScale", change.above_scale.is_some()),
-        ("input.specialized", change.specialized.is_some()),
-        ("input.chainMaster", change.chain_master.is_some()),
-        ("input.chainOf", change.chain_of.is_some()),
-        ("input.trainingCentre", change.training_centre.is_some()),
-    ] {
-        if given && !enterprise {
-            return Err(AppError::validation(field, "an enterprise's attribute"));
-        }
-    }
-    if change.college_type.is_some() && found.kind != OrganizationKind::College {
-        return Err(AppError::validation(
-            "input.collegeType",
-            "a college's attribute",
-        ));
-    }
-    if let Some(Some(master)) = change.chain_of {
-        let master_row = organization::Entity::find_by_id(master)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| AppError::validation("input.chainOf", "no organization has this ID"))?;
-        if master == found.id
-            || !master_row.chain_master
-            || master_row.kind != OrganizationKind::Enterprise
-        {
-            return Err(AppError::validation(
-                "input.chainOf",
-                "another enterprise recorded as a chain master (链主)",
-            ));
-        }
-    }
+    check(&txn, &found, &change).await?;
     let mut active: organization::ActiveModel = found.clone().into();
     if let Some(v) = change.ownership {
         active.ownership = Set(v);
@@ -125,4 +93,47 @@ pub async fn record(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// Each attribute on the kind it belongs to, and a chain whose master is another enterprise
+/// recorded as a chain master.
+async fn check(
+    txn: &sea_orm::DatabaseTransaction,
+    found: &organization::Model,
+    change: &AttributesChange,
+) -> AppResult<()> {
+    let enterprise = found.kind == OrganizationKind::Enterprise;
+    for (field, given) in [
+        ("input.aboveScale", change.above_scale.is_some()),
+        ("input.specialized", change.specialized.is_some()),
+        ("input.chainMaster", change.chain_master.is_some()),
+        ("input.chainOf", change.chain_of.is_some()),
+        ("input.trainingCentre", change.training_centre.is_some()),
+    ] {
+        if given && !enterprise {
+            return Err(AppError::validation(field, "an enterprise's attribute"));
+        }
+    }
+    if change.college_type.is_some() && found.kind != OrganizationKind::College {
+        return Err(AppError::validation(
+            "input.collegeType",
+            "a college's attribute",
+        ));
+    }
+    if let Some(Some(master)) = change.chain_of {
+        let master_row = organization::Entity::find_by_id(master)
+            .one(txn)
+            .await?
+            .ok_or_else(|| AppError::validation("input.chainOf", "no organization has this ID"))?;
+        if master == found.id
+            || !master_row.chain_master
+            || master_row.kind != OrganizationKind::Enterprise
+        {
+            return Err(AppError::validation(
+                "input.chainOf",
+                "another enterprise recorded as a chain master (链主)",
+            ));
+        }
+    }
+    Ok(())
 }

@@ -91,36 +91,12 @@ pub async fn upsert(
     change: IndustryChange,
 ) -> AppResult<industry::Model> {
     let region_id = policy::may_keep_industries(&caller.viewer)?;
-    let code = change.code.trim().to_owned();
-    let valid_code = (2..=40).contains(&code.len())
-        && code.starts_with(|c: char| c.is_ascii_uppercase())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    if !valid_code {
-        return Err(AppError::validation(
-            "input.code",
-            "2 to 40 upper-case letters, digits and underscores, starting with a letter (SHIPBUILDING)",
-        ));
-    }
-    let name = change.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 50 {
-        return Err(AppError::validation("input.name", "1 to 50 characters"));
-    }
-    let name_en = change.name_en.trim().to_owned();
-    if name_en.chars().count() > 100 {
-        return Err(AppError::validation(
-            "input.nameEn",
-            "at most 100 characters",
-        ));
-    }
-    let section = change.section.trim().to_ascii_uppercase();
-    if section.len() != 1 || !("A"..="T").contains(&section.as_str()) {
-        return Err(AppError::validation(
-            "input.section",
-            "a GB/T 4754 section letter, A to T (C: manufacturing)",
-        ));
-    }
+    let IndustryChange {
+        code,
+        name,
+        name_en,
+        section,
+    } = checked(change)?;
     let txn = crate::domain::begin_write(db).await?;
     let existing = by_code(&txn, &code).await?;
     let saved = match &existing {
@@ -167,6 +143,46 @@ pub async fn upsert(
     Ok(saved)
 }
 
+/// The change trimmed and checked, each refusal naming its field.
+fn checked(change: IndustryChange) -> AppResult<IndustryChange> {
+    let code = change.code.trim().to_owned();
+    let valid_code = (2..=40).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_uppercase())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    if !valid_code {
+        return Err(AppError::validation(
+            "input.code",
+            "2 to 40 upper-case letters, digits and underscores, starting with a letter (SHIPBUILDING)",
+        ));
+    }
+    let name = change.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(AppError::validation("input.name", "1 to 50 characters"));
+    }
+    let name_en = change.name_en.trim().to_owned();
+    if name_en.chars().count() > 100 {
+        return Err(AppError::validation(
+            "input.nameEn",
+            "at most 100 characters",
+        ));
+    }
+    let section = change.section.trim().to_ascii_uppercase();
+    if section.len() != 1 || !("A"..="T").contains(&section.as_str()) {
+        return Err(AppError::validation(
+            "input.section",
+            "a GB/T 4754 section letter, A to T (C: manufacturing)",
+        ));
+    }
+    Ok(IndustryChange {
+        code,
+        name,
+        name_en,
+        section,
+    })
+}
+
 /// A cluster added or changed, as the caller wrote it.
 #[derive(Debug, Clone)]
 pub struct ClusterChange {
@@ -187,27 +203,7 @@ pub async fn upsert_cluster(
     caller: &Caller,
     change: ClusterChange,
 ) -> AppResult<industry_cluster::Model> {
-    let code = change.code.trim().to_owned();
-    if !(2..=40).contains(&code.len())
-        || !code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        return Err(AppError::validation(
-            "input.code",
-            "2 to 40 lower-case letters, digits and hyphens (ha-7-plus-3)",
-        ));
-    }
-    let name = change.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 50 {
-        return Err(AppError::validation("input.name", "1 to 50 characters"));
-    }
-    if change.industries.is_empty() || change.industries.len() > 50 {
-        return Err(AppError::validation(
-            "input.industries",
-            "1 to 50 industries",
-        ));
-    }
+    let (code, name) = checked_cluster(&change)?;
     let txn = crate::domain::begin_write(db).await?;
     let city =
         crate::domain::network::regions::for_new_rows(&txn, "input.region", &change.region).await?;
@@ -222,33 +218,7 @@ pub async fn upsert_cluster(
         })?;
         ids.insert(found.id);
     }
-    let existing = industry_cluster::Entity::find()
-        .filter(industry_cluster::Column::Code.eq(&code))
-        .one(&txn)
-        .await?;
-    let saved = match existing {
-        Some(found) if found.region_id != city.id => {
-            return Err(AppError::validation(
-                "input.code",
-                "another city's cluster has this code",
-            ));
-        }
-        Some(found) => {
-            let mut active: industry_cluster::ActiveModel = found.into();
-            active.name = Set(name);
-            active.update(&txn).await?
-        }
-        None => industry_cluster::Entity::insert(industry_cluster::ActiveModel {
-            code: Set(code),
-            name: Set(name),
-            region_id: Set(city.id),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        })
-        .exec_with_returning(&txn)
-        .await
-        .map_err(|e| crate::domain::conflict_on_duplicate(e, "input.code: added meanwhile"))?,
-    };
+    let saved = put_cluster(&txn, city.id, code, name).await?;
     industry_cluster_member::Entity::delete_many()
         .filter(industry_cluster_member::Column::ClusterId.eq(saved.id))
         .exec(&txn)
@@ -278,6 +248,69 @@ pub async fn upsert_cluster(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// A cluster's code and name, checked.
+fn checked_cluster(change: &ClusterChange) -> AppResult<(String, String)> {
+    let code = change.code.trim().to_owned();
+    if !(2..=40).contains(&code.len())
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(AppError::validation(
+            "input.code",
+            "2 to 40 lower-case letters, digits and hyphens (ha-7-plus-3)",
+        ));
+    }
+    let name = change.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(AppError::validation("input.name", "1 to 50 characters"));
+    }
+    if change.industries.is_empty() || change.industries.len() > 50 {
+        return Err(AppError::validation(
+            "input.industries",
+            "1 to 50 industries",
+        ));
+    }
+    Ok((code, name))
+}
+
+/// The cluster of `code` in city `city_id`: added, or renamed when the city has it already (one
+/// of another city's is refused).
+async fn put_cluster(
+    txn: &sea_orm::DatabaseTransaction,
+    city_id: i32,
+    code: String,
+    name: String,
+) -> AppResult<industry_cluster::Model> {
+    let existing = industry_cluster::Entity::find()
+        .filter(industry_cluster::Column::Code.eq(&code))
+        .one(txn)
+        .await?;
+    Ok(match existing {
+        Some(found) if found.region_id != city_id => {
+            return Err(AppError::validation(
+                "input.code",
+                "another city's cluster has this code",
+            ));
+        }
+        Some(found) => {
+            let mut active: industry_cluster::ActiveModel = found.into();
+            active.name = Set(name);
+            active.update(txn).await?
+        }
+        None => industry_cluster::Entity::insert(industry_cluster::ActiveModel {
+            code: Set(code),
+            name: Set(name),
+            region_id: Set(city_id),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        })
+        .exec_with_returning(txn)
+        .await
+        .map_err(|e| crate::domain::conflict_on_duplicate(e, "input.code: added meanwhile"))?,
+    })
 }
 
 /// The clusters of a city (every city's without one), by code.

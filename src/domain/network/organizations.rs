@@ -448,24 +448,14 @@ pub async fn update_profile(
     }
     // A new address that names a county of the city for certain moves the organization there;
     // otherwise its county stays.
-    if let Some(Some(address)) = &new_address {
-        let moved = crate::domain::network::regions::with_county_from(
-            &txn,
-            crate::domain::network::regions::Place {
-                city_id: found.region_id,
-                county_id: None,
-            },
-            Some(address),
-        )
-        .await?
-        .county_id;
-        if moved.is_some() && moved != found.county_id {
-            active.county_id = Set(moved);
-            changes.insert(
-                "county".to_owned(),
-                serde_json::json!({ "from": found.county_id, "to": moved }),
-            );
-        }
+    if let Some(Some(address)) = &new_address
+        && let Some(moved) = moved_county(&txn, &found, address).await?
+    {
+        active.county_id = Set(Some(moved));
+        changes.insert(
+            "county".to_owned(),
+            serde_json::json!({ "from": found.county_id, "to": moved }),
+        );
     }
     active.updated_at = Set(Utc::now());
     let saved = active.update(&txn).await?;
@@ -485,6 +475,26 @@ pub async fn update_profile(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// The county a new address moves an organization to: one of its city's the address names for
+/// certain, other than the one it is in.
+async fn moved_county(
+    txn: &sea_orm::DatabaseTransaction,
+    found: &organization::Model,
+    address: &str,
+) -> AppResult<Option<i32>> {
+    let read = crate::domain::network::regions::with_county_from(
+        txn,
+        crate::domain::network::regions::Place {
+            city_id: found.region_id,
+            county_id: None,
+        },
+        Some(address),
+    )
+    .await?
+    .county_id;
+    Ok(read.filter(|county| Some(*county) != found.county_id))
 }
 
 /// What organization counts can be grouped by.
@@ -515,6 +525,29 @@ pub struct OrganizationStatsRow {
     pub count: u64,
 }
 
+/// The region column the counts group by, at the level `dims` ask for.
+fn stats_region(dims: &std::collections::BTreeSet<OrganizationStatsDimension>) -> Option<Expr> {
+    use OrganizationStatsDimension::*;
+    if dims.contains(&County) {
+        Some(Expr::col((
+            organization::Entity,
+            organization::Column::CountyId,
+        )))
+    } else if dims.contains(&City) {
+        Some(Expr::col((
+            organization::Entity,
+            organization::Column::RegionId,
+        )))
+    } else if dims.contains(&Province) {
+        Some(crate::domain::network::regions::parent_of(Expr::col((
+            organization::Entity,
+            organization::Column::RegionId,
+        ))))
+    } else {
+        None
+    }
+}
+
 /// A group's count, kind, ownership and region as the statement answers them.
 type StatsTuple = (
     i64,
@@ -534,11 +567,12 @@ pub async fn stats(
     use sea_orm::{QuerySelect, sea_query::Alias};
     let dims: std::collections::BTreeSet<OrganizationStatsDimension> =
         group_by.iter().copied().collect();
-    let levels = [County, City, Province]
+    if [County, City, Province]
         .iter()
         .filter(|l| dims.contains(l))
-        .count();
-    if levels > 1 {
+        .count()
+        > 1
+    {
         return Err(AppError::validation(
             "groupBy",
             "group by one region level at a time (COUNTY, CITY or PROVINCE)",
@@ -562,24 +596,7 @@ pub async fn stats(
     } else {
         query.column_as(Expr::cust("NULL"), "g_ownership")
     };
-    let region = if dims.contains(&County) {
-        Some(Expr::col((
-            organization::Entity,
-            organization::Column::CountyId,
-        )))
-    } else if dims.contains(&City) {
-        Some(Expr::col((
-            organization::Entity,
-            organization::Column::RegionId,
-        )))
-    } else if dims.contains(&Province) {
-        Some(crate::domain::network::regions::parent_of(Expr::col((
-            organization::Entity,
-            organization::Column::RegionId,
-        ))))
-    } else {
-        None
-    };
+    let region = stats_region(&dims);
     query = match region {
         Some(expr) => query
             .column_as(expr, "g_region")
