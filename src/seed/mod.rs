@@ -355,7 +355,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
             .await?;
         regions.insert(r.code.clone(), model.id);
     }
-    // Each city's counties (statistical areas, codes ending 71 and up, left out), for the
+    // Each city's counties (the statistical areas, codes ending 71 to 79, left out), for the
     // organizations' made-up addresses.
     let mut counties: HashMap<i32, Vec<region::Model>> = HashMap::new();
     for id in regions.values() {
@@ -363,7 +363,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
             .filter(region::Column::ParentId.eq(*id))
             .all(&txn)
             .await?;
-        under.retain(|c| c.code[4..] < *"71");
+        under.retain(|c| !("71"..="79").contains(&&c.code[4..]));
         under.sort_by(|a, b| a.code.cmp(&b.code));
         counties.insert(*id, under);
     }
