@@ -443,6 +443,18 @@ pub async fn upsert(
         .one(&txn)
         .await?;
     let parent_id = checked_parent(&txn, &change, existing.as_ref()).await?;
+    if let Some(found) = existing.as_ref().filter(|r| r.level != change.level) {
+        let under = region::Entity::find()
+            .filter(region::Column::ParentId.eq(found.id))
+            .count(&txn)
+            .await?;
+        if under > 0 {
+            return Err(AppError::validation(
+                "input.level",
+                format!("{under} regions are under it; move them before changing its level"),
+            ));
+        }
+    }
     let saved = match &existing {
         Some(found) => {
             let mut active: region::ActiveModel = found.clone().into();

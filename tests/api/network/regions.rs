@@ -511,6 +511,11 @@ async fn the_system_administrator_keeps_the_tree_when_divisions_are_redrawn() {
             "input.name",
             "1 to 50",
         ),
+        (
+            json!({ "code": "210200", "name": "大连市", "level": "PROVINCE" }),
+            "input.level",
+            "are under it",
+        ),
     ] {
         let refused = app.query_as(&admin, UPSERT, json!({ "i": input })).await;
         assert_eq!(first_code(&refused), "BAD_USER_INPUT", "{refused}");
