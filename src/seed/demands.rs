@@ -34,11 +34,11 @@ pub(super) async fn demo_demands(db: &DatabaseConnection) -> anyhow::Result<usiz
         .order_by_asc(alliance::Column::Id)
         .all(db)
         .await?;
-    let regions: HashMap<i32, String> = region::Entity::find()
+    let regions: HashMap<i32, region::Model> = region::Entity::find()
         .all(db)
         .await?
         .into_iter()
-        .map(|r| (r.id, r.code))
+        .map(|r| (r.id, r))
         .collect();
     let mut posted = 0;
     for (a_index, alliance) in alliances.iter().enumerate() {
@@ -53,7 +53,7 @@ pub(super) async fn demo_demands(db: &DatabaseConnection) -> anyhow::Result<usiz
         let occupations = industry_occupations(&alliance.industry);
         let region = regions
             .get(&alliance.region_id)
-            .cloned()
+            .map(|r| r.code.clone())
             .unwrap_or_default();
         let (lat, lng) = match region.as_str() {
             "320800" => (33.61, 119.02),
@@ -80,7 +80,7 @@ pub(super) async fn demo_demands(db: &DatabaseConnection) -> anyhow::Result<usiz
                     region: RegionCode::parse(&region)?,
                     address: format!(
                         "{}{}开发区{}号",
-                        demo_seat(enterprise, ""),
+                        demo_seat(enterprise, &regions, ""),
                         enterprise.name.chars().take(2).collect::<String>(),
                         10 + n
                     ),

@@ -535,11 +535,14 @@ fn demo_address(
     Some(format!("{}人民路{}号", county.name, 10 + serial))
 }
 
-/// The county a demo organization's made-up address starts with ([`demo_address`]), or its
-/// city's name when it has none: where its demand, sites and venues are.
-fn demo_seat(org: &organization::Model, city: &str) -> String {
-    org.address
-        .as_deref()
-        .and_then(|a| a.split_once("人民路"))
-        .map_or_else(|| city.to_owned(), |(county, _)| county.to_owned())
+/// The name of a demo organization's county ([`demo_address`] put it there), or `fallback` when
+/// it has none: where its demand, sites and venues are.
+fn demo_seat(
+    org: &organization::Model,
+    regions: &HashMap<i32, region::Model>,
+    fallback: &str,
+) -> String {
+    org.county_id
+        .and_then(|county| regions.get(&county))
+        .map_or_else(|| fallback.to_owned(), |county| county.name.clone())
 }

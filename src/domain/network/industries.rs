@@ -208,15 +208,23 @@ pub async fn upsert_cluster(
     let city =
         crate::domain::network::regions::for_new_rows(&txn, "input.region", &change.region).await?;
     policy::may_keep_clusters(&caller.viewer, city.id)?;
+    // Every industry named, in one statement; the first unknown one is refused by its position.
+    let known: HashMap<String, i32> = industry::Entity::find()
+        .filter(industry::Column::Code.is_in(change.industries.iter().map(|c| c.trim())))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|i| (i.code, i.id))
+        .collect();
     let mut ids = BTreeSet::new();
     for (i, industry_code) in change.industries.iter().enumerate() {
-        let found = by_code(&txn, industry_code.trim()).await?.ok_or_else(|| {
+        let id = known.get(industry_code.trim()).ok_or_else(|| {
             AppError::validation(
                 format!("input.industries[{i}]"),
                 "no industry has this code",
             )
         })?;
-        ids.insert(found.id);
+        ids.insert(*id);
     }
     let saved = put_cluster(&txn, city.id, code, name).await?;
     industry_cluster_member::Entity::delete_many()

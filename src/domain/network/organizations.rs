@@ -567,17 +567,13 @@ pub async fn stats(
     use sea_orm::{QuerySelect, sea_query::Alias};
     let dims: std::collections::BTreeSet<OrganizationStatsDimension> =
         group_by.iter().copied().collect();
-    if [County, City, Province]
-        .iter()
-        .filter(|l| dims.contains(l))
-        .count()
-        > 1
-    {
-        return Err(AppError::validation(
-            "groupBy",
-            "group by one region level at a time (COUNTY, CITY or PROVINCE)",
-        ));
-    }
+    crate::domain::network::regions::one_region_level(
+        [County, City, Province]
+            .iter()
+            .filter(|l| dims.contains(l))
+            .count(),
+        "COUNTY, CITY or PROVINCE",
+    )?;
     let mut query = select(filter).select_only().column_as(
         Expr::col((organization::Entity, organization::Column::Id)).count(),
         "total",

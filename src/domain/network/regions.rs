@@ -137,8 +137,8 @@ pub async fn by_id_all(db: &DatabaseConnection) -> AppResult<HashMap<i32, region
 }
 
 /// One region by its code.
-pub async fn by_code(
-    db: &DatabaseConnection,
+pub async fn by_code<C: ConnectionTrait>(
+    db: &C,
     code: &RegionCode,
 ) -> AppResult<Option<region::Model>> {
     Ok(region::Entity::find()
@@ -155,9 +155,7 @@ pub async fn for_new_rows<C: ConnectionTrait>(
     field: &str,
     code: &RegionCode,
 ) -> AppResult<region::Model> {
-    let found = region::Entity::find()
-        .filter(region::Column::Code.eq(code.as_str()))
-        .one(db)
+    let found = by_code(db, code)
         .await?
         .ok_or_else(|| AppError::validation(field, "no region has this code"))?;
     check_for_new_rows(field, &found)?;
@@ -175,11 +173,8 @@ pub fn check_for_new_rows(field: &str, region: &region::Model) -> AppResult<()> 
 /// The reason `region` takes no new rows (retired, or not a city), if there is one: for callers
 /// that name the field themselves (a spreadsheet's row and column).
 pub fn why_no_new_rows(region: &region::Model) -> Option<String> {
-    if region.retired_at.is_some() {
-        return Some(format!(
-            "{} is retired; use the region that took over",
-            region.code
-        ));
+    if let Some(why) = retired(region) {
+        return Some(why);
     }
     if region.level != RegionLevel::City {
         return Some(format!(
@@ -241,31 +236,13 @@ impl Places {
                 (r.code, place)
             })
             .collect();
-        let mut counties: HashMap<i32, Vec<(i32, String)>> = HashMap::new();
         let cities: Vec<i32> = by_code
             .values()
             .filter_map(|p| p.as_ref().ok())
             .filter(|p| p.county_id.is_none())
             .map(|p| p.city_id)
             .collect();
-        if !cities.is_empty() {
-            let rows: Vec<(i32, String, Option<i32>)> = region::Entity::find()
-                .select_only()
-                .column(region::Column::Id)
-                .column(region::Column::Name)
-                .column(region::Column::ParentId)
-                .filter(region::Column::ParentId.is_in(cities))
-                .filter(region::Column::Level.eq(RegionLevel::County))
-                .filter(region::Column::RetiredAt.is_null())
-                .into_tuple()
-                .all(db)
-                .await?;
-            for (id, name, parent) in rows {
-                if let Some(city) = parent {
-                    counties.entry(city).or_default().push((id, name));
-                }
-            }
-        }
+        let counties = current_counties(db, cities).await?;
         Ok(Self { by_code, counties })
     }
 
@@ -275,14 +252,10 @@ impl Places {
         let place = self.get(code)?.clone();
         Some(
             place.map(|p| match (p.county_id, self.counties.get(&p.city_id)) {
-                (None, Some(counties)) => {
-                    let named: Vec<(i32, &str)> =
-                        counties.iter().map(|(i, n)| (*i, n.as_str())).collect();
-                    Place {
-                        county_id: region::county_in_address(address, &named),
-                        ..p
-                    }
-                }
+                (None, Some(counties)) => Place {
+                    county_id: county_named(counties, address),
+                    ..p
+                },
                 _ => p,
             }),
         )
@@ -338,12 +311,11 @@ pub async fn place_for_new_rows<C: ConnectionTrait>(
     address: Option<&str>,
 ) -> AppResult<Place> {
     let places = Places::read(db, [code.as_str().to_owned()]).await?;
-    let place = match places.get(code.as_str()) {
-        None => return Err(AppError::validation(field, "no region has this code")),
-        Some(Err(why)) => return Err(AppError::validation(field, why.clone())),
-        Some(Ok(place)) => *place,
-    };
-    with_county_from(db, place, address).await
+    match places.get_at(code.as_str(), address.unwrap_or_default()) {
+        None => Err(AppError::validation(field, "no region has this code")),
+        Some(Err(why)) => Err(AppError::validation(field, why)),
+        Some(Ok(place)) => Ok(place),
+    }
 }
 
 /// `place` with its county read from `address` when it has none and the address names one of the
@@ -359,21 +331,60 @@ pub async fn with_county_from<C: ConnectionTrait>(
     if place.county_id.is_some() {
         return Ok(place);
     }
-    let counties: Vec<(i32, String)> = region::Entity::find()
+    let counties = current_counties(db, [place.city_id]).await?;
+    Ok(Place {
+        county_id: counties
+            .get(&place.city_id)
+            .and_then(|c| county_named(c, address)),
+        ..place
+    })
+}
+
+/// The current counties of each of `cities`, by id and name (one statement).
+async fn current_counties<C: ConnectionTrait>(
+    db: &C,
+    cities: impl IntoIterator<Item = i32>,
+) -> AppResult<HashMap<i32, Vec<(i32, String)>>> {
+    let cities: Vec<i32> = cities.into_iter().collect();
+    let mut counties: HashMap<i32, Vec<(i32, String)>> = HashMap::new();
+    if cities.is_empty() {
+        return Ok(counties);
+    }
+    let rows: Vec<(i32, String, Option<i32>)> = region::Entity::find()
         .select_only()
         .column(region::Column::Id)
         .column(region::Column::Name)
-        .filter(region::Column::ParentId.eq(place.city_id))
+        .column(region::Column::ParentId)
+        .filter(region::Column::ParentId.is_in(cities))
         .filter(region::Column::Level.eq(RegionLevel::County))
         .filter(region::Column::RetiredAt.is_null())
         .into_tuple()
         .all(db)
         .await?;
+    for (id, name, parent) in rows {
+        if let Some(city) = parent {
+            counties.entry(city).or_default().push((id, name));
+        }
+    }
+    Ok(counties)
+}
+
+/// The one of `counties` that `address` names for certain (`entity::region::county_in_address`).
+fn county_named(counties: &[(i32, String)], address: &str) -> Option<i32> {
     let named: Vec<(i32, &str)> = counties.iter().map(|(i, n)| (*i, n.as_str())).collect();
-    Ok(Place {
-        county_id: region::county_in_address(address, &named),
-        ..place
-    })
+    region::county_in_address(address, &named)
+}
+
+/// An aggregate groups its rows by one region level at most (a row has one region): `chosen`
+/// is how many of `levels` (their names, for the message) the request asked for.
+pub fn one_region_level(chosen: usize, levels: &str) -> AppResult<()> {
+    if chosen > 1 {
+        return Err(AppError::validation(
+            "groupBy",
+            format!("group by one region level at a time ({levels})"),
+        ));
+    }
+    Ok(())
 }
 
 /// A region filter on a table that carries a city (`city`) and a county (`county`): rows whose
@@ -438,10 +449,7 @@ pub async fn upsert(
         ));
     }
     let txn = crate::domain::begin_write(db).await?;
-    let existing = region::Entity::find()
-        .filter(region::Column::Code.eq(change.code.as_str()))
-        .one(&txn)
-        .await?;
+    let existing = by_code(&txn, &change.code).await?;
     let parent_id = checked_parent(&txn, &change, existing.as_ref()).await?;
     if let Some(found) = existing.as_ref().filter(|r| r.level != change.level) {
         let under = region::Entity::find()
@@ -531,9 +539,7 @@ async fn checked_parent(
             )),
         };
     };
-    let parent = region::Entity::find()
-        .filter(region::Column::Code.eq(code.as_str()))
-        .one(txn)
+    let parent = by_code(txn, code)
         .await?
         .ok_or_else(|| AppError::validation("input.parent", "no region has this code"))?;
     if let Some(why) = retired(&parent) {
@@ -584,19 +590,14 @@ pub async fn retire(
 ) -> AppResult<region::Model> {
     crate::auth::policy::may_keep_regions(&caller.viewer)?;
     let txn = crate::domain::begin_write(db).await?;
-    let by_code = |code: &RegionCode, field: &'static str| {
-        let code = code.as_str().to_owned();
-        let txn = &txn;
-        async move {
-            region::Entity::find()
-                .filter(region::Column::Code.eq(code))
-                .one(txn)
-                .await?
-                .ok_or_else(|| AppError::validation(field, "no region has this code"))
-        }
-    };
-    let found = by_code(code, "input.code").await?;
-    let next = by_code(successor, "input.successor").await?;
+    let unknown =
+        |field: &'static str| move || AppError::validation(field, "no region has this code");
+    let found = by_code(&txn, code)
+        .await?
+        .ok_or_else(unknown("input.code"))?;
+    let next = by_code(&txn, successor)
+        .await?
+        .ok_or_else(unknown("input.successor"))?;
     if found.retired_at.is_some() {
         return Err(AppError::Conflict(format!(
             "input.code: {} is retired already",

@@ -119,12 +119,10 @@ pub async fn certificate_stats(
         StatsDimension::City,
         StatsDimension::Province,
     ];
-    if levels.iter().filter(|l| dims.contains(l)).count() > 1 {
-        return Err(AppError::validation(
-            "groupBy",
-            "group by one region level at a time (REGION, COUNTY, CITY or PROVINCE)",
-        ));
-    }
+    crate::domain::network::regions::one_region_level(
+        levels.iter().filter(|l| dims.contains(l)).count(),
+        "REGION, COUNTY, CITY or PROVINCE",
+    )?;
     let groups = count_groups(rows, filter, &dims, &alliances);
     use sea_orm::ActiveEnum;
     if groups.is_empty() && dims.is_empty() {

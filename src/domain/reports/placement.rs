@@ -469,12 +469,10 @@ fn region_level(dims: &[PlacementDimension]) -> AppResult<Option<PlacementDimens
         .copied()
         .filter(|d| matches!(d, Region | County | City | Province))
         .collect();
-    if levels.len() > 1 {
-        return Err(AppError::validation(
-            "groupBy",
-            "group by one region level at a time (REGION, COUNTY, CITY or PROVINCE)",
-        ));
-    }
+    crate::domain::network::regions::one_region_level(
+        levels.len(),
+        "REGION, COUNTY, CITY or PROVINCE",
+    )?;
     Ok(levels.into_iter().next())
 }
 

@@ -122,7 +122,7 @@ pub(in crate::seed) async fn demo_resources(db: &DatabaseConnection) -> anyhow::
                 region: region.code.clone(),
                 address: format!(
                     "{}校区 {} 号楼",
-                    demo_seat(provider, &region.name),
+                    demo_seat(provider, &regions, &region.name),
                     1 + m % 9
                 ),
                 point: Some((lat + (m % 6) as f64 * 0.015, lng + (m % 4) as f64 * 0.02)),
