@@ -29,6 +29,18 @@ impl Staff {
     }
 }
 
+/// Whom an organization trains as a provider: the reach [`super::policy::may_provide_training`]
+/// grants it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Anyone: a college, a training institution, an enterprise with a registered training
+    /// centre.
+    Anyone,
+    /// The employees of its industrial chain only: a chain master (链主) without a training
+    /// centre, whose cohorts train for itself or an enterprise of its chain.
+    Chain,
+}
+
 /// Who acts, with the scope of their role.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
@@ -40,7 +52,13 @@ pub enum Actor {
         learner: i32,
     },
     /// A user of an enterprise.
-    Enterprise(Staff),
+    Enterprise {
+        /// The enterprise acted for.
+        staff: Staff,
+        /// Whom the enterprise trains as a provider, when it is one (a training centre, a chain
+        /// master); read from the enterprise when the token is resolved.
+        trains: Option<Reach>,
+    },
     /// A user of a college (a provider).
     College(Staff),
     /// A user of a training institution (a provider).
@@ -68,7 +86,10 @@ impl Actor {
     /// kind only (a regulator's bureau is [`Actor::Regulator`]'s own).
     pub fn staff(role: Role, staff: Staff) -> AppResult<Self> {
         Ok(match role {
-            Role::Enterprise => Self::Enterprise(staff),
+            Role::Enterprise => Self::Enterprise {
+                staff,
+                trains: None,
+            },
             Role::College => Self::College(staff),
             Role::TrainingInstitution => Self::TrainingInstitution(staff),
             Role::AssessmentBody => Self::AssessmentBody(staff),
@@ -86,7 +107,7 @@ impl Actor {
         match self {
             Self::Public => Role::Public,
             Self::Learner { .. } => Role::Learner,
-            Self::Enterprise(_) => Role::Enterprise,
+            Self::Enterprise { .. } => Role::Enterprise,
             Self::College(_) => Role::College,
             Self::TrainingInstitution(_) => Role::TrainingInstitution,
             Self::AssessmentBody(_) => Role::AssessmentBody,
@@ -99,7 +120,7 @@ impl Actor {
     /// The organization acted for, with the holder's standing in it.
     pub fn staff_of(&self) -> Option<Staff> {
         match self {
-            Self::Enterprise(s)
+            Self::Enterprise { staff: s, .. }
             | Self::College(s)
             | Self::TrainingInstitution(s)
             | Self::AssessmentBody(s) => Some(*s),
@@ -108,10 +129,17 @@ impl Actor {
         }
     }
 
-    /// The provider (a college or a training institution) acted for.
-    pub fn provider(&self) -> Option<i32> {
+    /// The provider acted for (a college, a training institution, an enterprise that trains),
+    /// with whom it trains.
+    pub fn provider(&self) -> Option<(i32, Reach)> {
         match self {
-            Self::College(s) | Self::TrainingInstitution(s) => Some(s.organization),
+            Self::College(s) | Self::TrainingInstitution(s) => {
+                Some((s.organization, Reach::Anyone))
+            }
+            Self::Enterprise {
+                staff,
+                trains: Some(reach),
+            } => Some((staff.organization, *reach)),
             _ => None,
         }
     }

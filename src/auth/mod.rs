@@ -11,7 +11,7 @@ pub mod jwks;
 pub mod jwt;
 pub mod policy;
 
-pub use actor::{Actor, Staff};
+pub use actor::{Actor, Reach, Staff};
 
 use std::collections::BTreeSet;
 
@@ -296,7 +296,10 @@ pub async fn viewer_from_claims(db: &DatabaseConnection, claims: &Claims) -> App
             let region = identity::region(db, &code)
                 .await?
                 .ok_or_else(|| refused("the token's region does not exist"))?;
-            if staff.is_some_and(|(_, bureau_region)| bureau_region != region) {
+            if staff
+                .as_ref()
+                .is_some_and(|(_, bureau)| bureau.region_id != region)
+            {
                 return Err(refused(
                     "a REGULATOR token's region must be its bureau's region",
                 ));
@@ -306,23 +309,31 @@ pub async fn viewer_from_claims(db: &DatabaseConnection, claims: &Claims) -> App
                 bureau: staff.map(|(s, _)| s),
             }
         }
-        other => Actor::staff(
-            other,
-            staff.map(|(s, _)| s).ok_or_else(|| {
+        other => {
+            let (staff, found) = staff.ok_or_else(|| {
                 AppError::internal("an organization role without its organization")
-            })?,
-        )?,
+            })?;
+            match other {
+                // Whether the enterprise trains is the policy's one rule, read as the token is.
+                Role::Enterprise => Actor::Enterprise {
+                    staff,
+                    trains: policy::may_provide_training(&found).ok(),
+                },
+                other => Actor::staff(other, staff)?,
+            }
+        }
     };
     Ok(Viewer::new(claims.sub.clone(), actor))
 }
 
 /// The organization a token acts for, by its global ID (skillgraph's tokens) or its unified
-/// social credit code (an identity provider's), checked against the role's kind; with its region.
+/// social credit code (an identity provider's), checked against the role's kind; with the
+/// organization itself.
 async fn token_organization(
     db: &DatabaseConnection,
     claims: &Claims,
     org: &str,
-) -> AppResult<(Staff, i32)> {
+) -> AppResult<(Staff, entity::organization::Model)> {
     let reference = match (
         NodeKey::organization("org", org),
         crate::domain::kernel::codes::CreditCode::parse(org),
@@ -351,7 +362,7 @@ async fn token_organization(
             organization: found.id,
             admin: claims.org_admin,
         },
-        found.region_id,
+        found,
     ))
 }
 

@@ -35,12 +35,17 @@ pub(super) async fn resources(
     )
     .await?
     .ok_or_else(|| anyhow::anyhow!("no organization has the ID {org}"))?;
+    let trains =
+        crate::auth::policy::may_provide_training(&provider).map_err(|e| anyhow::anyhow!("{e}"))?;
     let actor = match provider.kind {
         entity::OrganizationKind::College => Actor::College(Staff::of(org_id)),
         entity::OrganizationKind::TrainingInstitution => {
             Actor::TrainingInstitution(Staff::of(org_id))
         }
-        _ => bail!("{} is not a college or training institution", provider.name),
+        _ => Actor::Enterprise {
+            staff: Staff::of(org_id),
+            trains: Some(trains),
+        },
     };
     let caller = Caller::acting("cli-import", actor);
     match import::import(&db, &caller, format, bytes).await {

@@ -676,6 +676,38 @@ pub mod who {
         acting(Actor::staff(role, Staff::of(organization)).expect("a role of an organization"))
     }
 
+    /// Staff of `organization` in `role` as a token of theirs resolves
+    /// (`viewer_from_claims`): with what the organization is when the token is read (whether an
+    /// enterprise trains).
+    pub async fn resolved(
+        db: &sea_orm::DatabaseConnection,
+        role: Role,
+        organization: i32,
+    ) -> Caller {
+        let claims = skillgraph::auth::Claims {
+            sub: format!("test-{}", role.as_str().to_lowercase()),
+            role,
+            org: Some(
+                skillgraph::graphql::ids::NodeKey::Organization(organization)
+                    .to_id()
+                    .0,
+            ),
+            alliances: Vec::new(),
+            region: None,
+            iss: "skillgraph".into(),
+            aud: "skillgraph".into(),
+            exp: u64::MAX / 2,
+            iat: 0,
+            nbf: None,
+            jti: format!("resolved-{organization}"),
+            org_admin: false,
+        };
+        let viewer = skillgraph::auth::viewer_from_claims(db, &claims)
+            .await
+            .expect("the token resolves");
+        acting(viewer.actor)
+    }
+
     /// The regulator of `region`.
     pub fn regulator(region: i32) -> Caller {
         acting(Actor::Regulator {

@@ -5,7 +5,7 @@ use super::*;
 /// Evaluating skills: the organization the viewer acts for (the domain checks it is a filed body).
 pub fn may_assess(viewer: &Viewer) -> AppResult<i32> {
     match &viewer.actor {
-        Actor::Enterprise(staff)
+        Actor::Enterprise { staff, .. }
         | Actor::AssessmentBody(staff)
         | Actor::TrainingInstitution(staff)
         | Actor::College(staff) => Ok(staff.organization),

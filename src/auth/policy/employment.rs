@@ -16,10 +16,8 @@ pub enum EmploymentScope {
 
 /// Recommending jobs to learners: a training provider, an alliance administrator or the regulator.
 pub fn may_recommend_jobs(viewer: &Viewer) -> AppResult<EmploymentScope> {
-    match (viewer.role(), viewer.organization_id(), viewer.region_id()) {
-        (Role::College | Role::TrainingInstitution, Some(org), _) => {
-            Ok(EmploymentScope::Provider(org))
-        }
+    match (viewer.role(), provider_of(viewer), viewer.region_id()) {
+        (_, Some(org), _) => Ok(EmploymentScope::Provider(org)),
         (Role::AllianceAdmin, ..) if !viewer.alliance_ids().is_empty() => {
             Ok(EmploymentScope::Alliances(viewer.alliance_ids().clone()))
         }

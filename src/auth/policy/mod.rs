@@ -28,7 +28,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use entity::{DataRequestKind, EnrollmentStatus};
 
-use super::{Actor, Role, Viewer};
+use super::{Actor, Reach, Role, Viewer};
 use crate::error::{AppError, AppResult};
 
 mod certification;
@@ -102,15 +102,9 @@ pub fn permissions(viewer: &Viewer) -> Vec<Permission> {
             ApplyForMembership,
         ]),
         Role::AssessmentBody => granted.extend([UpdateOwnOrganization, ApplyForMembership]),
-        Role::College | Role::TrainingInstitution => granted.extend([
-            UpdateOwnOrganization,
-            ApplyForMembership,
-            RegisterLearner,
-            ReadLearners,
-            ReadPersonalData,
-            ManageCohorts,
-            PublishResources,
-        ]),
+        Role::College | Role::TrainingInstitution => {
+            granted.extend([UpdateOwnOrganization, ApplyForMembership])
+        }
         Role::AllianceAdmin => {
             granted.push(ManageMembership);
             if viewer.organization_id().is_some() {
@@ -139,6 +133,20 @@ pub fn permissions(viewer: &Viewer) -> Vec<Permission> {
             FoundAlliances,
             KeepRegions,
         ]),
+    }
+    // What a provider does, whichever kind of organization it is (see `may_provide_training`).
+    if provider_of(viewer).is_some() {
+        for permission in [
+            RegisterLearner,
+            ReadLearners,
+            ReadPersonalData,
+            ManageCohorts,
+            PublishResources,
+        ] {
+            if !granted.contains(&permission) {
+                granted.push(permission);
+            }
+        }
     }
     granted
 }
@@ -209,8 +217,14 @@ pub fn signed_in(viewer: &Viewer) -> bool {
     viewer.role() != Role::Public
 }
 
-/// Whether the viewer is a user of the college or training institution `provider_id`.
+/// The provider the viewer acts for: a college, a training institution, or an enterprise that
+/// trains ([`may_provide_training`] decided it when the token was resolved). Every decision about
+/// providers asks here, never the role.
+fn provider_of(viewer: &Viewer) -> Option<i32> {
+    viewer.actor.provider().map(|(id, _)| id)
+}
+
+/// Whether the viewer is a user of the provider `provider_id`.
 fn acts_for_provider(viewer: &Viewer, provider_id: i32) -> bool {
-    matches!(viewer.role(), Role::College | Role::TrainingInstitution)
-        && viewer.organization_id() == Some(provider_id)
+    provider_of(viewer) == Some(provider_id)
 }

@@ -6,9 +6,8 @@ use super::*;
 /// regulator's region.
 pub fn intention_scope(viewer: &Viewer, rules: &AccessRules) -> AppResult<LearnerScope> {
     match viewer.role() {
-        Role::Learner | Role::College | Role::TrainingInstitution | Role::Regulator => {
-            learner_scope(viewer, rules)
-        }
+        Role::Learner | Role::Regulator => learner_scope(viewer, rules),
+        _ if provider_of(viewer).is_some() => learner_scope(viewer, rules),
         Role::Public => Err(AppError::Unauthenticated(
             "submitting an intention needs a token".to_owned(),
         )),
@@ -32,10 +31,10 @@ pub enum OrderScope {
 
 /// Reading training orders: the bureau's and the providers'.
 pub fn order_scope(viewer: &Viewer) -> AppResult<OrderScope> {
-    match (viewer.role(), viewer.region_id(), viewer.organization_id()) {
+    match (viewer.role(), viewer.region_id(), provider_of(viewer)) {
         (Role::SystemAdmin, ..) => Ok(OrderScope::All),
         (Role::Regulator, Some(region), _) => Ok(OrderScope::Region(region)),
-        (Role::College | Role::TrainingInstitution, _, Some(org)) => Ok(OrderScope::Provider(org)),
+        (_, _, Some(org)) => Ok(OrderScope::Provider(org)),
         (Role::Public, ..) => Err(AppError::Unauthenticated(
             "training orders need a token".to_owned(),
         )),

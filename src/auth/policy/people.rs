@@ -45,9 +45,7 @@ pub struct RequestSubject {
 /// an erasure by that regulator alone (it is irreversible).
 fn decides_data_request(viewer: &Viewer, kind: DataRequestKind, of: RequestSubject) -> bool {
     let regulator = viewer.role() == Role::Regulator && viewer.region_id() == Some(of.region_id);
-    let registrar = matches!(viewer.role(), Role::College | Role::TrainingInstitution)
-        && viewer.organization_id().is_some()
-        && viewer.organization_id() == of.registered_by_id;
+    let registrar = provider_of(viewer).is_some_and(|p| Some(p) == of.registered_by_id);
     match kind {
         DataRequestKind::Correction => regulator || registrar,
         DataRequestKind::Erasure => regulator,
@@ -99,16 +97,14 @@ pub fn data_request_scope(viewer: &Viewer) -> AppResult<DataRequestScope> {
         viewer.role(),
         viewer.learner_id(),
         viewer.region_id(),
-        viewer.organization_id(),
+        provider_of(viewer),
     ) {
         (Role::Public, ..) => Err(AppError::Unauthenticated(
             "requests about personal data need a token".to_owned(),
         )),
         (Role::Learner, Some(id), ..) => Ok(DataRequestScope::Learner(id)),
         (Role::Regulator, _, Some(region), _) => Ok(DataRequestScope::Region(region)),
-        (Role::College | Role::TrainingInstitution, _, _, Some(org)) => {
-            Ok(DataRequestScope::RegisteredBy(org))
-        }
+        (_, _, _, Some(org)) => Ok(DataRequestScope::RegisteredBy(org)),
         _ => Err(AppError::Forbidden(
             "requests about personal data are listed for the learner and those who decide them"
                 .to_owned(),
@@ -181,17 +177,15 @@ pub fn learner_scope(viewer: &Viewer, rules: &AccessRules) -> AppResult<LearnerS
     match (
         viewer.role(),
         viewer.region_id(),
-        viewer.organization_id(),
+        provider_of(viewer),
         viewer.learner_id(),
     ) {
         (Role::SystemAdmin, ..) => Ok(LearnerScope::All),
         (Role::Regulator, Some(region), ..) => Ok(LearnerScope::Region(region)),
-        (Role::College | Role::TrainingInstitution, _, Some(org), _) => {
-            Ok(LearnerScope::Provider {
-                org,
-                since: rules.provider_cutoff(Utc::now()),
-            })
-        }
+        (_, _, Some(org), _) => Ok(LearnerScope::Provider {
+            org,
+            since: rules.provider_cutoff(Utc::now()),
+        }),
         (Role::Learner, _, _, Some(learner)) => Ok(LearnerScope::Only(learner)),
         _ => Err(AppError::Forbidden(
             "no learners are visible to this token".to_owned(),
@@ -287,6 +281,23 @@ pub fn learner_view(
     now: DateTime<Utc>,
 ) -> Option<LearnerView> {
     let trained = |e: &&EnrolmentFact| e.status != EnrollmentStatus::Withdrawn;
+    // A provider's view first, whatever kind it is: an enterprise that trains sees its trainees
+    // as a provider does, and otherwise as the enterprise it is.
+    if let Some(provider) = provider_of(viewer) {
+        let as_provider = if provider_in_relation(facts, provider, rules, now) {
+            Some(LearnerView::Full)
+        } else {
+            facts
+                .enrolments
+                .iter()
+                .filter(trained)
+                .any(|e| e.provider_id == provider)
+                .then_some(LearnerView::Summary)
+        };
+        if as_provider.is_some() || viewer.role() != Role::Enterprise {
+            return as_provider;
+        }
+    }
     let org = viewer.organization_id();
     match viewer.role() {
         Role::Public => None,
@@ -301,19 +312,8 @@ pub fn learner_view(
             .filter(trained)
             .any(|e| viewer.region_id() == Some(e.region_id))
             .then_some(LearnerView::Summary),
-        Role::College | Role::TrainingInstitution => {
-            let org = org?;
-            if provider_in_relation(facts, org, rules, now) {
-                Some(LearnerView::Full)
-            } else {
-                facts
-                    .enrolments
-                    .iter()
-                    .filter(trained)
-                    .any(|e| e.provider_id == org)
-                    .then_some(LearnerView::Summary)
-            }
-        }
+        // Always a provider, decided above.
+        Role::College | Role::TrainingInstitution => None,
         Role::Enterprise => {
             let org = org?;
             (facts.recommended_to.contains(&org)

@@ -2,8 +2,8 @@
 
 use super::*;
 
-/// Claiming a subsidy for a cohort of `provider_id`: that provider's college or training
-/// institution.
+/// Claiming a subsidy for a cohort of `provider_id`: that provider's users (a college, a
+/// training institution or an enterprise that trains).
 pub fn may_claim_subsidy(viewer: &Viewer, provider_id: i32) -> AppResult<()> {
     if viewer.role() == Role::Public {
         return Err(AppError::Unauthenticated(
@@ -46,13 +46,13 @@ pub enum ClaimScope {
 /// The claims a viewer may list: a regulator its region's, a provider its own, the system
 /// administrator all.
 pub fn claim_scope(viewer: &Viewer) -> AppResult<ClaimScope> {
-    match (viewer.role(), viewer.region_id(), viewer.organization_id()) {
+    match (viewer.role(), viewer.region_id(), provider_of(viewer)) {
         (Role::Public, ..) => Err(AppError::Unauthenticated(
             "subsidy claims need a token".to_owned(),
         )),
         (Role::SystemAdmin, ..) => Ok(ClaimScope::All),
         (Role::Regulator, Some(region), _) => Ok(ClaimScope::Region(region)),
-        (Role::College | Role::TrainingInstitution, _, Some(org)) => Ok(ClaimScope::Provider(org)),
+        (_, _, Some(org)) => Ok(ClaimScope::Provider(org)),
         _ => Err(AppError::Forbidden(
             "subsidy claims are for the providers claiming and the regulators paying".to_owned(),
         )),

@@ -10,14 +10,7 @@ pub fn may_manage_cohort(
     enterprise_id: Option<i32>,
 ) -> AppResult<()> {
     require(viewer, Permission::ManageCohorts, "manage cohorts")?;
-    let ok = match viewer.role() {
-        Role::College | Role::TrainingInstitution => viewer.organization_id() == Some(provider_id),
-        Role::Enterprise => {
-            viewer.organization_id().is_some() && viewer.organization_id() == enterprise_id
-        }
-        _ => false,
-    };
-    if ok {
+    if acts_for_provider(viewer, provider_id) || is_employer(viewer, enterprise_id) {
         Ok(())
     } else {
         Err(AppError::Forbidden(
@@ -85,10 +78,7 @@ pub fn may_take_orders(viewer: &Viewer) -> AppResult<i32> {
 /// The provider the viewer acts for, when its role may `what` (a provider's).
 fn acting_provider(viewer: &Viewer, what: &str) -> AppResult<i32> {
     require(viewer, Permission::PublishResources, what)?;
-    viewer
-        .actor
-        .provider()
-        .ok_or_else(|| AppError::Forbidden("the token names no provider".to_owned()))
+    provider_of(viewer).ok_or_else(|| AppError::Forbidden("the token names no provider".to_owned()))
 }
 
 /// Withdrawing a published resource: its own provider.
@@ -102,6 +92,55 @@ pub fn may_withdraw_resource(
         Err(AppError::Forbidden(
             "a resource is withdrawn by its own provider".to_owned(),
         ))
+    }
+}
+
+/// Whether an organization provides training at all, and for whom: the one rule of who is a
+/// provider. A college or a training institution trains anyone; an enterprise with a registered
+/// training centre (企业培训中心, 技能学堂) trains anyone too; a chain master (链主企业) without one
+/// trains for its own chain only (cohorts for itself or an enterprise whose chain master it is).
+/// Everyone else is refused, with the reason. A token of an enterprise carries this answer
+/// ([`crate::auth::Actor::Enterprise`]), and every domain check of a cohort's or an order's
+/// provider asks it.
+pub fn may_provide_training(org: &entity::organization::Model) -> AppResult<Reach> {
+    use entity::OrganizationKind as Kind;
+    match org.kind {
+        Kind::College | Kind::TrainingInstitution => Ok(Reach::Anyone),
+        Kind::Enterprise if org.training_centre => Ok(Reach::Anyone),
+        Kind::Enterprise if org.chain_master => Ok(Reach::Chain),
+        Kind::Enterprise => Err(AppError::Forbidden(format!(
+            "{} provides no training: an enterprise trains with a registered training centre, \
+             or as a chain master for its chain",
+            org.name
+        ))),
+        _ => Err(AppError::Forbidden(format!(
+            "{} provides no training: colleges, training institutions and enterprises that \
+             train do",
+            org.name
+        ))),
+    }
+}
+
+/// Training for `enterprise` (the enterprise a cohort or an order trains for, if any) as a
+/// provider of `reach`: anyone's provider may; a chain master trains for itself or an
+/// enterprise of its chain, and only for a named one.
+pub fn may_train_for(
+    provider: &entity::organization::Model,
+    reach: Reach,
+    enterprise: Option<&entity::organization::Model>,
+) -> AppResult<()> {
+    match (reach, enterprise) {
+        (Reach::Anyone, _) => Ok(()),
+        (Reach::Chain, Some(e))
+            if e.id == provider.id || e.chain_master_id == Some(provider.id) =>
+        {
+            Ok(())
+        }
+        (Reach::Chain, _) => Err(AppError::Forbidden(format!(
+            "{} trains as a chain master: for itself or an enterprise of its chain, named as \
+             the cohort's enterprise",
+            provider.name
+        ))),
     }
 }
 
@@ -181,12 +220,8 @@ pub fn may_list_cohort_learners(
 ) -> AppResult<()> {
     let ok = match viewer.role() {
         Role::SystemAdmin => true,
-        Role::College | Role::TrainingInstitution => viewer.organization_id() == Some(provider_id),
-        Role::Enterprise => {
-            viewer.organization_id().is_some() && viewer.organization_id() == enterprise_id
-        }
         Role::Regulator => region_id.is_some() && viewer.region_id() == region_id,
-        _ => false,
+        _ => acts_for_provider(viewer, provider_id) || is_employer(viewer, enterprise_id),
     };
     if ok {
         Ok(())

@@ -81,8 +81,9 @@ pub async fn dispatch(
     Ok(saved)
 }
 
-/// The provider an order goes to: an admitted college or training institution, a member of an
-/// alliance of the region.
+/// The provider an order goes to: an admitted provider that trains anyone
+/// ([`policy::may_provide_training`]: a college, a training institution, an enterprise with a
+/// training centre), a member of an alliance of the region.
 async fn dispatchable_provider(
     db: &DatabaseConnection,
     region_id: i32,
@@ -92,16 +93,16 @@ async fn dispatchable_provider(
         .one(db)
         .await?
         .ok_or_else(|| AppError::validation("input.provider", "no organization has this ID"))?;
-    if !matches!(
-        provider.kind,
-        OrganizationKind::College | OrganizationKind::TrainingInstitution
-    ) || matches!(
-        provider.catalogue_status,
-        Some(InstitutionStatus::Suspended | InstitutionStatus::Exited)
-    ) {
+    if policy::may_provide_training(&provider).ok() != Some(crate::auth::Reach::Anyone)
+        || matches!(
+            provider.catalogue_status,
+            Some(InstitutionStatus::Suspended | InstitutionStatus::Exited)
+        )
+    {
         return Err(AppError::validation(
             "input.provider",
-            "an admitted college or training institution",
+            "an admitted provider that trains anyone: a college, a training institution or an \
+             enterprise with a training centre",
         ));
     }
     let in_region = membership::Entity::find()

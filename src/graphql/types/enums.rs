@@ -170,3 +170,17 @@ pub enum CollegeType {
     /// An undergraduate university (本科).
     Undergraduate,
 }
+
+/// Whom an organization trains as a provider (see `Organization.trains`).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::auth::Reach")]
+pub enum TrainingReach {
+    /// Anyone: a college, a training institution, an enterprise with a registered training
+    /// centre. Such a provider forms cohorts, publishes resources, takes training orders and
+    /// claims subsidies.
+    Anyone,
+    /// The employees of its industrial chain: a chain master (链主企业) without a training
+    /// centre, whose cohorts train for itself or an enterprise of its chain. It takes no
+    /// training orders.
+    Chain,
+}

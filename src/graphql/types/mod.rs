@@ -50,7 +50,7 @@ pub use employment::{
 };
 pub use enums::{
     CollegeType, IndustryCode, MembershipRole, OrganizationKind, Ownership, RegionLevel,
-    SkillLevel, SortDirection,
+    SkillLevel, SortDirection, TrainingReach,
 };
 pub use industry::{Industry, IndustryCluster};
 pub use institutions::{

@@ -132,6 +132,15 @@ impl Organization {
         self.0.training_centre
     }
 
+    /// Whom the organization trains as a provider: ANYONE for a college, a training institution
+    /// or an enterprise with a training centre; CHAIN for a chain master without one; null for
+    /// an organization that provides no training.
+    async fn trains(&self) -> Option<super::TrainingReach> {
+        crate::auth::policy::may_provide_training(&self.0)
+            .ok()
+            .map(Into::into)
+    }
+
     /// All its memberships, past ones included. An organization belongs to a handful of alliances
     /// at most, so this is a plain list.
     async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {

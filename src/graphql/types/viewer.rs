@@ -120,6 +120,13 @@ impl Viewer {
         Learner::by_id(ctx, id).await
     }
 
+    /// Whom the organization acted for trains as a provider, when it provides training (a
+    /// college's, a training institution's, an enterprise's with a training centre or a chain);
+    /// read when the token was resolved.
+    async fn trains(&self) -> Option<super::TrainingReach> {
+        self.0.actor.provider().map(|(_, reach)| reach.into())
+    }
+
     /// What the role permits in principle.
     async fn permissions(&self) -> Vec<Permission> {
         policy::permissions(&self.0)

@@ -274,23 +274,20 @@ pub(crate) async fn create_in(
     Ok(saved)
 }
 
-/// The alliance a new cohort trains in, once its parties are checked (an admitted college or
-/// training institution and, when named, an enterprise, both members of the alliance), and the
-/// county it trains in: its provider's.
+/// The alliance a new cohort trains in, once its parties are checked (an admitted provider —
+/// whoever [`policy::may_provide_training`] says trains, for the enterprise named — and, when
+/// named, an enterprise, both members of the alliance), and the county it trains in: its
+/// provider's.
 async fn cohort_alliance(
     txn: &DatabaseTransaction,
     new: &NewCohort,
 ) -> AppResult<(alliance::Model, Option<i32>)> {
-    let provider = organization_of_kind(
-        txn,
-        "input.provider",
-        new.provider_id,
-        &[
-            OrganizationKind::College,
-            OrganizationKind::TrainingInstitution,
-        ],
-    )
-    .await?;
+    let provider = organization::Entity::find_by_id(new.provider_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::validation("input.provider", "no organization has this ID"))?;
+    let reach = policy::may_provide_training(&provider)
+        .map_err(|e| AppError::validation("input.provider", e.to_string()))?;
     crate::domain::training::resources::ensure_admitted(&provider)
         .map_err(|e| AppError::validation("input.provider", e.to_string()))?;
     let alliance = alliance::Entity::find()
@@ -304,21 +301,27 @@ async fn cohort_alliance(
             "the provider is not a member of the alliance",
         ));
     }
-    if let Some(enterprise_id) = new.enterprise_id {
-        organization_of_kind(
-            txn,
-            "input.enterprise",
-            enterprise_id,
-            &[OrganizationKind::Enterprise],
-        )
-        .await?;
-        if !is_member(txn, alliance.id, enterprise_id).await? {
-            return Err(AppError::validation(
+    let enterprise = match new.enterprise_id {
+        Some(enterprise_id) => {
+            let enterprise = organization_of_kind(
+                txn,
                 "input.enterprise",
-                "the enterprise is not a member of the alliance",
-            ));
+                enterprise_id,
+                &[OrganizationKind::Enterprise],
+            )
+            .await?;
+            if !is_member(txn, alliance.id, enterprise_id).await? {
+                return Err(AppError::validation(
+                    "input.enterprise",
+                    "the enterprise is not a member of the alliance",
+                ));
+            }
+            Some(enterprise)
         }
-    }
+        None => None,
+    };
+    policy::may_train_for(&provider, reach, enterprise.as_ref())
+        .map_err(|e| AppError::validation("input.enterprise", e.to_string()))?;
     Ok((alliance, provider.county_id))
 }
 
