@@ -95,7 +95,8 @@ pub enum ImportWhat {
     /// Publish a provider's open-resource list from a CSV or XLSX file (headers in Chinese or
     /// English); any bad row publishes nothing, and every bad row is reported with its number.
     Resources {
-        /// The college or training institution, as the API shows its ID.
+        /// The provider (a college, a training institution, an enterprise that trains), as the
+        /// API shows its ID.
         #[arg(long)]
         org: String,
         /// The file: `.csv` or `.xlsx`.

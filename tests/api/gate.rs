@@ -497,7 +497,23 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
     let full = json!("FULL");
     let summary = json!("SUMMARY");
     let none = Value::Null;
-    let table = vec![
+    // Two enterprises get a training centre, so become providers: the cohort's own (its
+    // employer, not its provider) and an unrelated one. Being a provider grants neither a look
+    // at somebody else's trainee.
+    let unrelated_enterprise = unrelated_enterprise.expect("an enterprise that recommended nobody");
+    for e in [enterprise, unrelated_enterprise] {
+        let mut centre: organization::ActiveModel = organization::Entity::find_by_id(e)
+            .one(db)
+            .await
+            .expect("q")
+            .expect("enterprise")
+            .into();
+        centre.training_centre = sea_orm::ActiveValue::Set(true);
+        sea_orm::ActiveModelTrait::update(centre, db)
+            .await
+            .expect("a training centre");
+    }
+    let mut table = vec![
         Seen {
             who: "the public",
             caller: Caller::public(),
@@ -520,10 +536,7 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
         },
         Seen {
             who: "an unrelated enterprise",
-            caller: who::staff(
-                Role::Enterprise,
-                unrelated_enterprise.expect("an enterprise that recommended nobody"),
-            ),
+            caller: who::staff(Role::Enterprise, unrelated_enterprise),
             view: none.clone(),
         },
         Seen {
@@ -567,6 +580,18 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
             view: summary.clone(),
         },
     ];
+    table.extend([
+        Seen {
+            who: "the cohort's enterprise, with a training centre",
+            caller: who::resolved(db, Role::Enterprise, enterprise).await,
+            view: summary.clone(),
+        },
+        Seen {
+            who: "an unrelated enterprise with a training centre",
+            caller: who::resolved(db, Role::Enterprise, unrelated_enterprise).await,
+            view: none.clone(),
+        },
+    ]);
     // The learner asks for a correction: the request (a masked value) is for the learner, the
     // regulator of their region and the provider that registered them, and nobody else.
     let asked = app

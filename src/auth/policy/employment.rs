@@ -6,7 +6,7 @@ use super::*;
 /// alliance administrator's alliances, the learners of a regulator's region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EmploymentScope {
-    /// Learners a college or training institution registered or trains.
+    /// Learners a provider registered or trains.
     Provider(i32),
     /// Learners who completed training in one of these alliances.
     Alliances(std::collections::BTreeSet<i32>),

@@ -177,7 +177,8 @@ pub struct DispatchTrainingOrderInput {
     pub seats: i32,
     /// The last day to accept or decline.
     pub deadline: Date,
-    /// The provider: an admitted college or training institution of an alliance of the region.
+    /// The provider: an admitted provider that trains anyone (`Organization.trains: ANYONE`), a
+    /// member of an alliance of the region.
     pub provider: ID,
     /// OPEN intentions of the region for this occupation and level.
     pub intentions: Vec<ID>,

@@ -129,7 +129,7 @@ impl PeopleQuery {
     }
 
     /// Learners' requests about their personal data, oldest first: the learner's own; for the
-    /// regulator those of its region's learners; for a college or training institution the
+    /// regulator those of its region's learners; for a provider the
     /// corrections asked by learners it registered. `filter: {statuses: [PENDING]}` is the work
     /// list.
     async fn data_requests(

@@ -83,7 +83,7 @@ pub struct EnrollmentCounts {
 /// The GraphQL `Cohort` type over its row.
 pub struct Cohort(pub cohort::Model);
 
-/// A cohort (班) trained by a college or training institution, usually for an enterprise, in one
+/// A cohort (班) trained by a provider (a college, a training institution, an enterprise that trains), usually for an enterprise, in one
 /// alliance. Counts are public; who is enrolled is shown (masked) to its provider and enterprise,
 /// the regulator of its region and system administrators.
 #[Object]
@@ -129,7 +129,7 @@ impl Cohort {
             .map(Organization))
     }
 
-    /// The college or training institution that trains.
+    /// The provider that trains: a college, a training institution or an enterprise that trains.
     async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
         Ok(Organization(
             required(&api(ctx)?.loaders.organization, self.0.provider_id, || {

@@ -157,7 +157,7 @@ impl OpenResource {
         NodeKey::OpenResource(self.0.id).to_id().into()
     }
 
-    /// The college or training institution.
+    /// The provider: a college, a training institution or an enterprise that trains.
     async fn provider(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
         Ok(Organization(
             required(&api(ctx)?.loaders.organization, self.0.provider_id, || {

@@ -254,3 +254,81 @@ async fn a_chain_master_trains_for_its_chain_only() {
     }
     assert_eq!(cohorts(&app).await, before + 2);
 }
+
+#[tokio::test]
+async fn orders_go_to_enterprises_that_train_anyone() {
+    let app = TestApp::demo().await;
+    let regulator = who::regulator(app.region_row("321100").await);
+    let mingshi = app.org_id("丹阳明视眼镜有限公司").await;
+    let master = app.org_id("江苏晶亮光学科技有限公司").await;
+    let plain = app.org_id("丹阳市万通镜片有限公司").await;
+    app.data_as(
+        &regulator,
+        SET,
+        json!({ "i": { "organization": mingshi, "trainingCentre": true } }),
+    )
+    .await;
+    app.data_as(
+        &regulator,
+        SET,
+        json!({ "i": { "organization": master, "chainMaster": true } }),
+    )
+    .await;
+    let open = app
+        .data_as(
+            &regulator,
+            "{ trainingIntentions(statuses: [OPEN], first: 100) { nodes { id occupation } } }",
+            json!({}),
+        )
+        .await;
+    let intention = open["trainingIntentions"]["nodes"]
+        .as_array()
+        .expect("intentions")
+        .iter()
+        .find(|n| n["occupation"] == "4-14-03-03")
+        .expect("an open eyewear intention")["id"]
+        .clone();
+    let dispatch = "mutation($i: ID!, $p: ID!) { dispatchTrainingOrder(input: {occupation: \"4-14-03-03\", level: LEVEL_4, schedule: EVENING, seats: 5, deadline: \"2099-01-01\", provider: $p, intentions: [$i]}) { id } }";
+    for (provider, why) in [
+        (
+            &master,
+            "a chain master trains its chain, not the bureau's orders",
+        ),
+        (
+            &plain,
+            "an enterprise without a training centre trains nobody",
+        ),
+    ] {
+        let refused = app
+            .query_as(
+                &regulator,
+                dispatch,
+                json!({ "i": intention, "p": provider }),
+            )
+            .await;
+        assert_eq!(
+            refused["errors"][0]["extensions"]["field"], "input.provider",
+            "{why}: {refused}"
+        );
+    }
+    let order = app
+        .data_as(
+            &regulator,
+            dispatch,
+            json!({ "i": intention, "p": mingshi }),
+        )
+        .await["dispatchTrainingOrder"]["id"]
+        .clone();
+    let trains = who::resolved(&app.db.db, Role::Enterprise, TestApp::raw_id(&mingshi)).await;
+    let accepted = app
+        .data_as(
+            &trains,
+            "mutation($o: ID!) { acceptTrainingOrder(input: {order: $o}) { status cohort { provider { name } enrollmentCounts { enrolled } } } }",
+            json!({ "o": order }),
+        )
+        .await;
+    assert_eq!(
+        accepted["acceptTrainingOrder"],
+        json!({ "status": "ACCEPTED", "cohort": { "provider": { "name": "丹阳明视眼镜有限公司" }, "enrollmentCounts": { "enrolled": 1 } } })
+    );
+}

@@ -1,6 +1,6 @@
 //! Cohorts (学徒班, 订单班, 冠名班, 项目班) and enrolment (参训).
 //!
-//! A cohort is formed by a provider (college or training institution) with an enterprise, in an
+//! A cohort is formed by a provider (`policy::may_provide_training`) with an enterprise, in an
 //! alliance both belong to. Its life: PLANNED → RUNNING → FINISHED, or CANCELLED. Learners enrol
 //! while it is PLANNED or RUNNING; a seat is reserved by one conditional `UPDATE` that is the
 //! transaction's first statement, so concurrent enrolments into the last seat cannot both win on
@@ -73,7 +73,7 @@ pub struct NewCohort {
     pub name: String,
     /// The enterprise (required except for project training).
     pub enterprise_id: Option<i32>,
-    /// The college or training institution.
+    /// The provider.
     pub provider_id: i32,
     /// The alliance.
     pub alliance: AllianceCode,

@@ -259,7 +259,8 @@ pub struct CreateCohortInput {
     pub name: String,
     /// The enterprise it trains for (required except for PROJECT_TRAINING); a member of the alliance.
     pub enterprise: Option<ID>,
-    /// The college or training institution that trains; a member of the alliance.
+    /// The provider that trains (`Organization.trains`), a member of the alliance; a chain
+    /// master trains for itself or an enterprise of its chain, named as `enterprise`.
     pub provider: ID,
     /// The alliance's code.
     pub alliance: String,
