@@ -9,8 +9,9 @@ use std::{collections::HashMap, hash::Hash, sync::Arc, time::Duration};
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
     alliance, assessment_body, assessment_scope, assessment_session, candidate, catalogue_item,
-    certificate, cohort, demand, enrollment, follow_up, learner, membership, occupation,
-    open_resource, organization, recommendation, region, resource_occupation, training_plan,
+    certificate, cohort, demand, enrollment, follow_up, learner, learner_target_group, membership,
+    occupation, open_resource, organization, recommendation, region, resource_occupation,
+    target_group, training_plan,
 };
 use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
@@ -20,7 +21,7 @@ use crate::{
         certification, demands, employment,
         network::{alliances, memberships, organizations, regions},
         occupations,
-        people::learners,
+        people::{gate, learners},
         training::{catalogue, cohorts, resources},
     },
     error::{AppError, AppResult},
@@ -80,7 +81,7 @@ loader!(
 );
 loader!(
     /// The relations of each learner that the access policy decides on.
-    LearnerFactsById, i32 => crate::auth::policy::LearnerFacts, learners::facts_by_ids
+    LearnerFactsById, i32 => crate::auth::policy::LearnerFacts, gate::facts_by_ids
 );
 loader!(
     /// Demands by id (unscoped: resolvers check each row against the viewer).
@@ -153,6 +154,10 @@ loader!(
 loader!(
     /// The candidates of each session.
     CandidatesBySession, i32 => Vec<candidate::Model>, certification::candidates_by_session
+);
+loader!(
+    /// The target-group memberships of each learner, with their groups.
+    TargetGroupsByLearner, i32 => Vec<(learner_target_group::Model, target_group::Model)>, crate::domain::people::target_groups::of_learners
 );
 loader!(
     /// The certificates of each learner.
@@ -327,6 +332,8 @@ pub struct Loaders {
     pub candidates_by_session: DataLoader<CandidatesBySession>,
     /// Certificates by learner.
     pub certificates_by_learner: DataLoader<CertificatesByLearner>,
+    /// Target-group memberships by learner.
+    pub target_groups_by_learner: DataLoader<TargetGroupsByLearner>,
     /// The relations of each learner the access policy decides on.
     pub learner_facts: DataLoader<LearnerFactsById>,
     /// Catalogue items by id.
@@ -408,6 +415,7 @@ impl Loaders {
             session: dl(SessionById(db.clone()), delay),
             candidates_by_session: dl(CandidatesBySession(db.clone()), delay),
             certificates_by_learner: dl(CertificatesByLearner(db.clone()), delay),
+            target_groups_by_learner: dl(TargetGroupsByLearner(db.clone()), delay),
             learner_facts: dl(LearnerFactsById(db.clone()), delay),
             catalogue_item: dl(CatalogueItemById(db.clone()), delay),
             training_plan: dl(TrainingPlanById(db.clone()), delay),

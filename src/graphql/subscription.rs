@@ -14,7 +14,7 @@ use crate::{
         kernel::codes::{AllianceCode, OccupationPrefix},
         network::alliances,
         orders,
-        people::learners,
+        people::gate,
         training::resources,
     },
     error::AppError,
@@ -125,7 +125,7 @@ impl SubscriptionRoot {
             .ok_or_else(|| AppError::not_found("training intention"))?;
         let caller = caller(ctx);
         crate::auth::policy::may_reach_intention(
-            learners::is_full(
+            gate::is_full(
                 &*api.db.turn().await?,
                 &caller,
                 &caller.access,

@@ -168,13 +168,25 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("regions");
+    let groups = (
+        entity::target_group::Entity::find()
+            .order_by_asc(entity::target_group::Column::Id)
+            .all(db)
+            .await
+            .expect("target groups"),
+        entity::learner_target_group::Entity::find()
+            .order_by_asc(entity::learner_target_group::Column::Id)
+            .all(db)
+            .await
+            .expect("memberships"),
+    );
     let applications = entity::membership_application::Entity::find()
         .order_by_asc(entity::membership_application::Column::Id)
         .all(db)
         .await
         .expect("applications");
     format!(
-        "{industries:?}\n{regions:?}\n{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
+        "{groups:?}\n{industries:?}\n{regions:?}\n{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
     )
 }
 
@@ -1200,6 +1212,26 @@ const CELLS: &[Cell] = &[
         query: "mutation($c: ID!) { submitSubsidyClaim(input: {cohort: $c}) { status claimedFen } }",
         variables: |f| json!({ "c": f.claim_cohort }),
         allowed: &[Role::College],
+    },
+    Cell {
+        name: "upsertTargetGroup",
+        query: "mutation { upsertTargetGroup(input: {code: \"MATRIX_GROUP\", name: \"矩阵群体\"}) { code } }",
+        variables: |_| json!({}),
+        allowed: &[Role::Regulator, Role::SystemAdmin],
+    },
+    // Whoever sees the person in full for a purpose: the provider that registered them, the
+    // regulator of their region; the next cell removes what this one recorded.
+    Cell {
+        name: "recordTargetGroup",
+        query: "mutation($l: ID!) { recordTargetGroup(input: {learner: $l, group: \"LEFT_BEHIND_WOMEN\", since: \"2025-03-01\", basis: \"村委会证明\"}) { since } }",
+        variables: |f| json!({ "l": f.new_trainee }),
+        allowed: &[Role::College, Role::Regulator],
+    },
+    Cell {
+        name: "removeTargetGroup",
+        query: "mutation($l: ID!) { removeTargetGroup(input: {learner: $l, group: \"LEFT_BEHIND_WOMEN\"}) { since } }",
+        variables: |f| json!({ "l": f.new_trainee }),
+        allowed: &[Role::College, Role::Regulator],
     },
 ];
 

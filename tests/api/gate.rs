@@ -606,7 +606,7 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
     let enrollment_id = gid(NodeKey::Enrollment(fu.enrollment_id));
     let follow_up_id = gid(NodeKey::FollowUp(fu.id));
     let cohort_id = gid(NodeKey::Cohort(cohort.id));
-    const FIELDS: &str = "view name nationalId phone ageBand targetGroup createdAt region { code } registeredBy { id } certificates { id } recommendations { id } followUps { id } jobSuggestions(first: 1) { score }";
+    const FIELDS: &str = "view name nationalId phone ageBand targetGroup targetGroups { since } createdAt region { code } registeredBy { id } certificates { id } recommendations { id } followUps { id } jobSuggestions(first: 1) { score }";
     for seen in &table {
         let who = seen.who;
         // 1. The learner node.
@@ -629,6 +629,7 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
                 "phone",
                 "ageBand",
                 "targetGroup",
+                "targetGroups",
                 "createdAt",
                 "region",
                 "registeredBy",

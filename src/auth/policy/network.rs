@@ -40,34 +40,37 @@ pub fn may_keep_regions(viewer: &Viewer) -> AppResult<()> {
     require(viewer, Permission::KeepRegions, "keep the division tree")
 }
 
-/// Adding industries: the system administrator (to the national list, `None`) or a region's
-/// regulator (for its region, whose id is returned).
-pub fn may_keep_industries(viewer: &Viewer) -> AppResult<Option<i32>> {
+/// Keeping reference data that regions extend (industries, target groups): the system
+/// administrator keeps the national list (`None`), a regulator its region's (`Some(region)`).
+pub fn may_keep_reference_data(viewer: &Viewer, what: &str) -> AppResult<Option<i32>> {
     match viewer.role() {
         Role::SystemAdmin => Ok(None),
         Role::Regulator => viewer
             .region_id()
             .map(Some)
             .ok_or_else(|| AppError::Forbidden("the token names no region".to_owned())),
-        Role::Public => Err(AppError::Unauthenticated(
-            "keeping industries needs a token".to_owned(),
-        )),
-        _ => Err(AppError::Forbidden(
-            "industries are kept by the system administrator and regulators".to_owned(),
-        )),
+        Role::Public => Err(AppError::Unauthenticated(format!(
+            "keeping {what} needs a token"
+        ))),
+        _ => Err(AppError::Forbidden(format!(
+            "{what} are kept by the system administrator and regulators"
+        ))),
     }
 }
 
-/// Changing an industry added by `added_by` (`None`: the national list): the system administrator
-/// any, a regulator those its own region added.
-pub fn may_change_industry(viewer: &Viewer, added_by: Option<i32>) -> AppResult<()> {
+/// Changing a row of reference data added by `added_by` (`None`: the national list): the
+/// system administrator any, a regulator those its own region added.
+pub fn may_change_reference_row(
+    viewer: &Viewer,
+    added_by: Option<i32>,
+    what: &str,
+) -> AppResult<()> {
     match viewer.role() {
         Role::SystemAdmin => Ok(()),
         Role::Regulator if added_by.is_some() && viewer.region_id() == added_by => Ok(()),
-        _ => Err(AppError::Forbidden(
-            "this industry is changed by the system administrator or the region that added it"
-                .to_owned(),
-        )),
+        _ => Err(AppError::Forbidden(format!(
+            "this {what} is changed by the system administrator or the region that added it"
+        ))),
     }
 }
 

@@ -382,6 +382,22 @@ pub fn may_read_personal_data(viewer: &Viewer, view: Option<LearnerView>) -> App
     }
 }
 
+/// Recording or removing a learner's membership of a target group (personal data, sensitive for
+/// some groups): someone who sees the learner in full (`view`, from [`learner_view`]) for a
+/// purpose — the regulator of the learner's region, a provider in a current relation. Not the
+/// learner themself (a membership rests on a basis the bureau or a provider checked) and never a
+/// summary's holder.
+pub fn may_record_target_group(viewer: &Viewer, view: Option<LearnerView>) -> AppResult<()> {
+    require(viewer, Permission::RegisterLearner, "record target groups")?;
+    if view == Some(LearnerView::Full) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "this learner's target groups are not yours to record".to_owned(),
+        ))
+    }
+}
+
 /// Which audit events a viewer may read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditScope {

@@ -16,7 +16,7 @@ pub(super) async fn provider_of_learner(
     let Some(found) = learner::Entity::find_by_id(learner_id).one(db).await? else {
         return Ok(false);
     };
-    let facts = learners::facts(db, &[(found.id, found.region_id)])
+    let facts = gate::facts(db, &[(found.id, found.region_id)])
         .await?
         .remove(&found.id)
         .unwrap_or_default();

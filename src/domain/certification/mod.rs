@@ -25,7 +25,7 @@ use crate::domain::{
         codes::{AllianceCode, CertificateNumber, OccupationCode, OccupationPrefix, RegionCode},
         geo::Near,
     },
-    people::learners,
+    people::gate,
     read::page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},
 };
 use crate::{

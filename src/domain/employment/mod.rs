@@ -51,7 +51,7 @@ use crate::domain::{
         geo::Near,
     },
     orders::{Reason, level_rank, round},
-    people::learners,
+    people::gate,
 };
 use crate::{
     auth::{
@@ -190,7 +190,7 @@ async fn in_employment_scope(
     Ok(match scope {
         EmploymentScope::Region(region) => learner.region_id == *region,
         EmploymentScope::Provider(org) => {
-            let facts = learners::facts(db, &[(learner.id, learner.region_id)])
+            let facts = gate::facts(db, &[(learner.id, learner.region_id)])
                 .await?
                 .remove(&learner.id)
                 .unwrap_or_default();
@@ -226,5 +226,5 @@ pub async fn may_see_learner(
     caller: &Caller,
     learner_id: i32,
 ) -> AppResult<bool> {
-    learners::is_full(db, caller, &caller.access, learner_id).await
+    gate::is_full(db, caller, &caller.access, learner_id).await
 }

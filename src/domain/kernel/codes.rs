@@ -470,3 +470,39 @@ mod certificate_tests {
         }
     }
 }
+
+/// The code and names of a row of reference data a region extends (an industry, a target
+/// group), trimmed and checked, each refusal naming its field: a code of 2 to 40 upper-case
+/// letters, digits and underscores starting with a letter (`SHIPBUILDING`), a Chinese name of 1
+/// to 50 characters, an English name of at most 100.
+pub fn reference_names(
+    code: &str,
+    name: &str,
+    name_en: &str,
+) -> crate::error::AppResult<(String, String, String)> {
+    use crate::error::AppError;
+    let code = code.trim().to_owned();
+    let valid_code = (2..=40).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_uppercase())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    if !valid_code {
+        return Err(AppError::validation(
+            "input.code",
+            "2 to 40 upper-case letters, digits and underscores, starting with a letter (SHIPBUILDING)",
+        ));
+    }
+    let name = name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(AppError::validation("input.name", "1 to 50 characters"));
+    }
+    let name_en = name_en.trim().to_owned();
+    if name_en.chars().count() > 100 {
+        return Err(AppError::validation(
+            "input.nameEn",
+            "at most 100 characters",
+        ));
+    }
+    Ok((code, name, name_en))
+}

@@ -90,7 +90,7 @@ pub async fn upsert(
     caller: &Caller,
     change: IndustryChange,
 ) -> AppResult<industry::Model> {
-    let region_id = policy::may_keep_industries(&caller.viewer)?;
+    let region_id = policy::may_keep_reference_data(&caller.viewer, "industries")?;
     let IndustryChange {
         code,
         name,
@@ -101,7 +101,7 @@ pub async fn upsert(
     let existing = by_code(&txn, &code).await?;
     let saved = match &existing {
         Some(found) => {
-            policy::may_change_industry(&caller.viewer, found.region_id)?;
+            policy::may_change_reference_row(&caller.viewer, found.region_id, "industry")?;
             let mut active: industry::ActiveModel = found.clone().into();
             active.name = Set(name);
             active.name_en = Set(name_en);
@@ -145,29 +145,8 @@ pub async fn upsert(
 
 /// The change trimmed and checked, each refusal naming its field.
 fn checked(change: IndustryChange) -> AppResult<IndustryChange> {
-    let code = change.code.trim().to_owned();
-    let valid_code = (2..=40).contains(&code.len())
-        && code.starts_with(|c: char| c.is_ascii_uppercase())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    if !valid_code {
-        return Err(AppError::validation(
-            "input.code",
-            "2 to 40 upper-case letters, digits and underscores, starting with a letter (SHIPBUILDING)",
-        ));
-    }
-    let name = change.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 50 {
-        return Err(AppError::validation("input.name", "1 to 50 characters"));
-    }
-    let name_en = change.name_en.trim().to_owned();
-    if name_en.chars().count() > 100 {
-        return Err(AppError::validation(
-            "input.nameEn",
-            "at most 100 characters",
-        ));
-    }
+    let (code, name, name_en) =
+        crate::domain::kernel::codes::reference_names(&change.code, &change.name, &change.name_en)?;
     let section = change.section.trim().to_ascii_uppercase();
     if section.len() != 1 || !("A"..="T").contains(&section.as_str()) {
         return Err(AppError::validation(

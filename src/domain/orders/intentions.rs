@@ -132,9 +132,7 @@ pub async fn submit(
     // The same answer whether the learner does not exist or is not the caller's to act for.
     let learner = learner::Entity::find_by_id(new.learner_id).one(db).await?;
     let full = match &learner {
-        Some(l) => {
-            learners::view_of(db, caller, &caller.access, l).await? == Some(LearnerView::Full)
-        }
+        Some(l) => gate::view_of(db, caller, &caller.access, l).await? == Some(LearnerView::Full),
         None => false,
     };
     policy::may_submit_intention_for(full)?;

@@ -43,7 +43,7 @@ use crate::domain::{
         codes::{AllianceCode, OccupationCode, OccupationPrefix, RegionCode},
         geo::Near,
     },
-    people::learners,
+    people::gate,
     read::{
         disclosure::{self, Precision},
         page::{self, CursorValue, KeyKind, Ordering, Page, PageRequest, SortKey},

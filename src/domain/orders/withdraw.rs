@@ -14,7 +14,7 @@ pub async fn withdraw(
         .ok_or_else(|| AppError::not_found("training intention"))?;
     policy::intention_scope(&caller.viewer, &caller.access)?;
     policy::may_reach_intention(
-        learners::is_full(db, caller, &caller.access, found.learner_id).await?,
+        gate::is_full(db, caller, &caller.access, found.learner_id).await?,
     )?;
     if found.status != IntentionStatus::Open {
         return Err(AppError::Conflict(

@@ -5,14 +5,16 @@
 //! issued, subsidised enrolments, follow-ups, assessments) with nothing that identifies the
 //! person: the learner row stays as a pseudonym (so every count and rate stays what it was) with
 //! its ciphertexts and fingerprints removed and the name replaced by `*`; free-text notes about
-//! the person are emptied; training intentions lose their location and, while open, are
+//! the person are emptied (the basis of each target-group membership too: the group and its date
+//! stay with the pseudonym); training intentions lose their location and, while open, are
 //! withdrawn; provider links go; the masked values in the learner's audit events are redacted.
 //! The same ID number registered again is a new person.
 
 use chrono::Utc;
 use entity::{
     DataRequestStatus, IntentionStatus, audit_event, candidate, claim_line, data_request,
-    enrollment, follow_up, learner, provider_link, recommendation, training_intention,
+    enrollment, follow_up, learner, learner_target_group, provider_link, recommendation,
+    training_intention,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr,
@@ -112,6 +114,13 @@ async fn clear_free_texts(conn: &impl ConnectionTrait, id: i32) -> AppResult<()>
     claim_line::Entity::update_many()
         .col_expr(claim_line::Column::Reason, Expr::value(None::<String>))
         .filter(claim_line::Column::LearnerId.eq(id))
+        .exec(conn)
+        .await?;
+    // The basis of each target-group membership (a certificate's number, a register's entry);
+    // the group and its date stay with the pseudonym, so every figure by group stays what it was.
+    learner_target_group::Entity::update_many()
+        .col_expr(learner_target_group::Column::Basis, Expr::value(""))
+        .filter(learner_target_group::Column::LearnerId.eq(id))
         .exec(conn)
         .await?;
     // The reasons of the learner's requests and the decisions on them (this one included).

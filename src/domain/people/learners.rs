@@ -3,14 +3,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{
-    EnrollmentStatus, TargetGroup, alliance, assessment_body, assessment_session, candidate,
-    cohort, demand, enrollment, learner, provider_link, recommendation,
-};
+use entity::{EnrollmentStatus, TargetGroup, cohort, enrollment, learner, provider_link};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    JoinType, QueryFilter, QuerySelect, Select, SqlErr,
+    QueryFilter, Select, SqlErr,
     sea_query::{Expr, ExprTrait, Func, OnConflict, Query, SelectStatement},
 };
 use serde_json::json;
@@ -26,7 +23,7 @@ use crate::domain::{
 use crate::{
     auth::{
         Caller,
-        policy::{self, AccessRules, EnrolmentFact, LearnerFacts, LearnerScope, LearnerView},
+        policy::{self, AccessRules, LearnerScope},
     },
     domain::kernel::ids::NodeKey,
     error::{AppError, AppResult},
@@ -161,6 +158,7 @@ pub async fn register(
     if let Some(org) = caller.viewer.organization_id() {
         link(&txn, learner.id, org).await?;
     }
+    super::target_groups::declare(&txn, &learner, caller.viewer.organization_id()).await?;
     audit::record(
         &txn,
         caller,
@@ -237,8 +235,8 @@ pub async fn identify(
 pub struct LearnerFilter {
     /// Only learners living in this region.
     pub region: Option<RegionCode>,
-    /// Only learners of this group.
-    pub target_group: Option<TargetGroup>,
+    /// Only learners who belong to one of these target groups (codes).
+    pub target_groups: Vec<String>,
 }
 
 fn select(scope: LearnerScope, filter: &LearnerFilter) -> Select<learner::Entity> {
@@ -258,8 +256,11 @@ fn select(scope: LearnerScope, filter: &LearnerFilter) -> Select<learner::Entity
             crate::domain::network::regions::within(std::slice::from_ref(region)),
         ));
     }
-    if let Some(group) = filter.target_group {
-        cond = cond.add(learner::Column::TargetGroup.eq(group));
+    if !filter.target_groups.is_empty() {
+        cond = cond.add(
+            learner::Column::Id
+                .in_subquery(super::target_groups::members_of(&filter.target_groups)),
+        );
     }
     learner::Entity::find().filter(cond)
 }
@@ -267,7 +268,7 @@ fn select(scope: LearnerScope, filter: &LearnerFilter) -> Select<learner::Entity
 /// A viewer who sees summaries only cannot filter by what summaries hide: the filter itself would
 /// tell which learners are in a sensitive group.
 fn summary_filters(scope: LearnerScope, filter: &LearnerFilter) -> AppResult<()> {
-    if scope == LearnerScope::All && (filter.target_group.is_some() || filter.region.is_some()) {
+    if scope == LearnerScope::All && (!filter.target_groups.is_empty() || filter.region.is_some()) {
         return Err(AppError::validation(
             "targetGroup",
             "filtering learners by group or region needs the full view of them",
@@ -376,248 +377,6 @@ pub(crate) fn trained_by(provider_id: i32, since: DateTime<Utc>) -> SelectStatem
         .to_owned()
 }
 
-/// The relations of each learner that [`policy::learner_view`] decides on, in four statements
-/// whatever the number of learners.
-pub async fn facts(
-    db: &impl ConnectionTrait,
-    learners: &[(i32, i32)],
-) -> AppResult<HashMap<i32, LearnerFacts>> {
-    let mut map: HashMap<i32, LearnerFacts> = learners
-        .iter()
-        .map(|&(id, region_id)| (id, LearnerFacts::bare(id, region_id)))
-        .collect();
-    if map.is_empty() {
-        return Ok(map);
-    }
-    let ids: Vec<i32> = map.keys().copied().collect();
-    add_links(db, &ids, &mut map).await?;
-    add_enrolments(db, &ids, &mut map).await?;
-    add_assessors(db, &ids, &mut map).await?;
-    add_recommenders(db, &ids, &mut map).await?;
-    Ok(map)
-}
-
-/// The learners' facts, by learner.
-type FactsMap = HashMap<i32, LearnerFacts>;
-
-/// Who registered each learner, and when.
-async fn add_links(db: &impl ConnectionTrait, ids: &[i32], map: &mut FactsMap) -> AppResult<()> {
-    for l in provider_link::Entity::find()
-        .filter(provider_link::Column::LearnerId.is_in(ids.to_vec()))
-        .all(db)
-        .await?
-    {
-        if let Some(f) = map.get_mut(&l.learner_id) {
-            f.links.push((l.organization_id, l.linked_at));
-        }
-    }
-    Ok(())
-}
-
-/// Each learner's enrolments, with their cohort's parties and dates.
-async fn add_enrolments(
-    db: &impl ConnectionTrait,
-    ids: &[i32],
-    map: &mut FactsMap,
-) -> AppResult<()> {
-    type EnrolmentRow = (
-        i32,
-        EnrollmentStatus,
-        Option<DateTime<Utc>>,
-        i32,
-        Option<i32>,
-        i32,
-        i32,
-        chrono::NaiveDate,
-        Option<chrono::NaiveDate>,
-        chrono::NaiveDate,
-        Option<chrono::NaiveDate>,
-    );
-    let enrolments: Vec<EnrolmentRow> = enrollment::Entity::find()
-        .select_only()
-        .column(enrollment::Column::LearnerId)
-        .column(enrollment::Column::Status)
-        .column(enrollment::Column::EndedAt)
-        .expr(Expr::col((cohort::Entity, cohort::Column::ProviderId)))
-        .expr(Expr::col((cohort::Entity, cohort::Column::EnterpriseId)))
-        .expr(Expr::col((cohort::Entity, cohort::Column::AllianceId)))
-        .expr(Expr::col((alliance::Entity, alliance::Column::RegionId)))
-        .expr(Expr::col((cohort::Entity, cohort::Column::StartOn)))
-        .expr(Expr::col((cohort::Entity, cohort::Column::StartedOn)))
-        .expr(Expr::col((cohort::Entity, cohort::Column::EndOn)))
-        .expr(Expr::col((cohort::Entity, cohort::Column::FinishedOn)))
-        .join(
-            JoinType::InnerJoin,
-            enrollment::Entity::belongs_to(cohort::Entity)
-                .from(enrollment::Column::CohortId)
-                .to(cohort::Column::Id)
-                .into(),
-        )
-        .join(
-            JoinType::InnerJoin,
-            cohort::Entity::belongs_to(alliance::Entity)
-                .from(cohort::Column::AllianceId)
-                .to(alliance::Column::Id)
-                .into(),
-        )
-        .filter(enrollment::Column::LearnerId.is_in(ids.to_vec()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (
-        learner_id,
-        status,
-        ended_at,
-        provider_id,
-        enterprise_id,
-        alliance_id,
-        region_id,
-        start_on,
-        started_on,
-        end_on,
-        finished_on,
-    ) in enrolments
-    {
-        if let Some(f) = map.get_mut(&learner_id) {
-            f.enrolments.push(EnrolmentFact {
-                provider_id,
-                enterprise_id,
-                alliance_id,
-                region_id,
-                status,
-                ended_at,
-                starts_on: started_on.unwrap_or(start_on),
-                ends_on: finished_on.unwrap_or(end_on),
-            });
-        }
-    }
-    Ok(())
-}
-
-/// The organizations of the assessment bodies each learner is a candidate of.
-async fn add_assessors(
-    db: &impl ConnectionTrait,
-    ids: &[i32],
-    map: &mut FactsMap,
-) -> AppResult<()> {
-    let assessed: Vec<(i32, i32)> = candidate::Entity::find()
-        .select_only()
-        .column(candidate::Column::LearnerId)
-        .expr(Expr::col((
-            assessment_body::Entity,
-            assessment_body::Column::OrganizationId,
-        )))
-        .join(
-            JoinType::InnerJoin,
-            candidate::Entity::belongs_to(assessment_session::Entity)
-                .from(candidate::Column::SessionId)
-                .to(assessment_session::Column::Id)
-                .into(),
-        )
-        .join(
-            JoinType::InnerJoin,
-            assessment_session::Entity::belongs_to(assessment_body::Entity)
-                .from(assessment_session::Column::BodyId)
-                .to(assessment_body::Column::Id)
-                .into(),
-        )
-        .filter(candidate::Column::LearnerId.is_in(ids.to_vec()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (learner_id, org) in assessed {
-        if let Some(f) = map.get_mut(&learner_id) {
-            f.assessed_by.insert(org);
-        }
-    }
-    Ok(())
-}
-
-/// The enterprises whose demands were recommended to each learner.
-async fn add_recommenders(
-    db: &impl ConnectionTrait,
-    ids: &[i32],
-    map: &mut FactsMap,
-) -> AppResult<()> {
-    let recommended: Vec<(i32, i32)> = recommendation::Entity::find()
-        .select_only()
-        .column(recommendation::Column::LearnerId)
-        .expr(Expr::col((demand::Entity, demand::Column::EnterpriseId)))
-        .join(
-            JoinType::InnerJoin,
-            recommendation::Entity::belongs_to(demand::Entity)
-                .from(recommendation::Column::DemandId)
-                .to(demand::Column::Id)
-                .into(),
-        )
-        .filter(recommendation::Column::LearnerId.is_in(ids.to_vec()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (learner_id, org) in recommended {
-        if let Some(f) = map.get_mut(&learner_id) {
-            f.recommended_to.insert(org);
-        }
-    }
-    Ok(())
-}
-
-/// [`facts`] by learner id alone (the region is left 0: the caller sets it from the row).
-pub async fn facts_by_ids(
-    db: &DatabaseConnection,
-    ids: &[i32],
-) -> AppResult<HashMap<i32, LearnerFacts>> {
-    let keys: Vec<(i32, i32)> = ids.iter().map(|&id| (id, 0)).collect();
-    facts(db, &keys).await
-}
-
-/// How much of one learner the viewer sees ([`policy::learner_view`]), or `None`.
-pub async fn view_of(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    rules: &AccessRules,
-    learner: &learner::Model,
-) -> AppResult<Option<LearnerView>> {
-    view_of_id(db, caller, rules, learner.id, learner.region_id).await
-}
-
-/// [`view_of`] for a learner known by id and region.
-pub async fn view_of_id(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    rules: &AccessRules,
-    learner_id: i32,
-    region_id: i32,
-) -> AppResult<Option<LearnerView>> {
-    let facts = if policy::learner_view_needs_relations(&caller.viewer, region_id) {
-        facts(db, &[(learner_id, region_id)])
-            .await?
-            .remove(&learner_id)
-            .unwrap_or_default()
-    } else {
-        LearnerFacts::bare(learner_id, region_id)
-    };
-    Ok(policy::learner_view(
-        &caller.viewer,
-        &facts,
-        rules,
-        Utc::now(),
-    ))
-}
-
-/// Whether the viewer sees the full learner.
-pub async fn is_full(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    rules: &AccessRules,
-    learner_id: i32,
-) -> AppResult<bool> {
-    let Some(found) = learner::Entity::find_by_id(learner_id).one(db).await? else {
-        return Ok(false);
-    };
-    Ok(view_of(db, caller, rules, &found).await? == Some(LearnerView::Full))
-}
-
 /// Learners by id, unscoped: callers decide each row with [`policy::learner_view`].
 pub async fn by_ids(
     db: &DatabaseConnection,
@@ -652,7 +411,7 @@ pub async fn personal_data(
     key: &PersonalDataKey,
     learner: &learner::Model,
 ) -> AppResult<PersonalData> {
-    let view = view_of(db, caller, rules, learner).await?;
+    let view = super::gate::view_of(db, caller, rules, learner).await?;
     policy::may_read_personal_data(&caller.viewer, view)?;
     let person = key.open(learner)?;
     audit::record(

@@ -3,6 +3,8 @@
 
 pub mod data_requests;
 pub mod erasure;
+pub mod gate;
 pub mod learners;
 pub mod my_data;
 pub mod retention;
+pub mod target_groups;

@@ -31,6 +31,7 @@ pub const TABLES: &[&str] = &[
     "attendances",
     "online_hours",
     "claim_lines",
+    "learner_target_groups",
 ];
 
 macro_rules! rows_of {
@@ -64,6 +65,20 @@ pub async fn export(
             .map(|o| o.name),
         None => None,
     };
+    let groups: Vec<Value> = super::target_groups::of_learners(db, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(membership, group)| {
+            json!({
+                "code": group.code,
+                "name": group.name,
+                "since": membership.since,
+                "basis": membership.basis,
+            })
+        })
+        .collect();
     let reads = audit_event::Entity::find()
         .filter(audit_event::Column::TargetId.eq(NodeKey::Learner(id).to_id().0))
         .filter(audit_event::Column::Action.eq("readLearnerPersonalData"))
@@ -118,6 +133,8 @@ pub async fn export(
         "attendances": rows_of!(db, attendance, id),
         "online_hours": rows_of!(db, online_hours, id),
         "claim_lines": rows_of!(db, claim_line, id),
+        // The target groups they belong to, by the group's code and name.
+        "learner_target_groups": groups,
         // The learner's own requests, the value asked for masked (its ciphertext is no use).
         "data_requests": data_request::Entity::find()
             .filter(data_request::Column::LearnerId.eq(id))

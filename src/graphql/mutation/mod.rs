@@ -42,6 +42,7 @@ pub struct MutationRoot(
     network::OnboardingMutation,
     network::ReferenceMutation,
     network::IndustriesMutation,
+    people::TargetGroupsMutation,
 );
 
 /// A spreadsheet a client sent: its bytes out of `input.contentBase64`, in the reader's format.

@@ -7,7 +7,9 @@ use async_graphql::ID;
 use crate::graphql::{
     context::{api, caller},
     ids::NodeKey,
-    types::{DataRequest, Learner, PersonalField, TargetGroup},
+    types::{
+        DataRequest, Learner, PersonalField, TargetGroup, TargetGroupCode, TargetGroupMembership,
+    },
 };
 use crate::{
     domain::kernel::input::{self, Reason},
@@ -16,6 +18,7 @@ use crate::{
         people::{
             data_requests::{self, Correction, Decision},
             learners::{self, NewLearner},
+            target_groups,
         },
     },
 };
@@ -181,5 +184,108 @@ pub struct RegisterLearnerInput {
     /// The region the learner lives in (GB/T 2260 code).
     pub region: String,
     /// The employment-support group.
-    pub target_group: TargetGroup,
+    pub target_group: TargetGroupCode,
+}
+
+/// Target groups as data, and learners' memberships of them.
+#[derive(Default)]
+pub struct TargetGroupsMutation;
+
+#[Object]
+impl TargetGroupsMutation {
+    /// Adds a target group or changes one: SYSTEM_ADMIN (to the national list, and any group) or
+    /// a REGULATOR (for its region, and those its region added). A sensitive group stays
+    /// sensitive (`input.sensitive`). Audited.
+    async fn upsert_target_group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The group.")] input: UpsertTargetGroupInput,
+    ) -> async_graphql::Result<TargetGroup> {
+        let change = target_groups::GroupChange {
+            code: input.code,
+            name: input.name,
+            name_en: input.name_en.unwrap_or_default(),
+            sensitive: input.sensitive,
+        };
+        Ok(TargetGroup(
+            target_groups::upsert(&*api(ctx)?.db.turn().await?, &caller(ctx), change).await?,
+        ))
+    }
+
+    /// Records that a learner belongs to a target group, since a date and on a basis (again: a
+    /// new date and basis). Those who see the learner in full for a purpose record it: the
+    /// REGULATOR of the learner's region, a provider in a current relation. Audited with the
+    /// group and the date, never the basis's words.
+    async fn record_target_group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The learner, the group, since when and on what basis.")]
+        input: RecordTargetGroupInput,
+    ) -> async_graphql::Result<TargetGroupMembership> {
+        let new = target_groups::NewMembership {
+            learner_id: NodeKey::learner("input.learner", &input.learner)?,
+            group: input.group,
+            since: input.since.0,
+            basis: input.basis,
+        };
+        let (membership, group) =
+            target_groups::record(&*api(ctx)?.db.turn().await?, &caller(ctx), new).await?;
+        Ok(TargetGroupMembership(membership, group))
+    }
+
+    /// Removes a learner from a target group (recorded in error, or ended), by those who record
+    /// it; the learner's remaining memberships. Audited.
+    async fn remove_target_group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The learner and the group.")] input: RemoveTargetGroupInput,
+    ) -> async_graphql::Result<Vec<TargetGroupMembership>> {
+        let learner = NodeKey::learner("input.learner", &input.learner)?;
+        let db = api(ctx)?.db.turn().await?;
+        target_groups::remove(&db, &caller(ctx), learner, &input.group).await?;
+        Ok(target_groups::of_learners(&*db, &[learner])
+            .await?
+            .remove(&learner)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(m, g)| TargetGroupMembership(m, g))
+            .collect())
+    }
+}
+
+/// Add or change a target group.
+#[derive(InputObject)]
+pub struct UpsertTargetGroupInput {
+    /// Its code: 2 to 40 upper-case letters, digits and underscores (`LEFT_BEHIND_WOMEN`); an
+    /// existing code changes that group.
+    pub code: String,
+    /// Its Chinese name, 1 to 50 characters.
+    pub name: String,
+    /// Its English name, at most 100 characters.
+    pub name_en: Option<String>,
+    /// Membership is sensitive personal information (disability, poverty).
+    #[graphql(default)]
+    pub sensitive: bool,
+}
+
+/// Record a learner's membership of a target group.
+#[derive(InputObject)]
+pub struct RecordTargetGroupInput {
+    /// The learner.
+    pub learner: ID,
+    /// The group's code (`targetGroups`).
+    pub group: String,
+    /// Since when the learner belongs to it; not in the future.
+    pub since: crate::graphql::scalars::Date,
+    /// On what basis (a certificate, a register entry), 1 to 200 characters.
+    pub basis: String,
+}
+
+/// Remove a learner from a target group.
+#[derive(InputObject)]
+pub struct RemoveTargetGroupInput {
+    /// The learner.
+    pub learner: ID,
+    /// The group's code.
+    pub group: String,
 }

@@ -8,8 +8,8 @@ use crate::graphql::{
     context::api,
     context::caller,
     types::{
-        AuditEvent, AuditEventFilter, DataRequest, DataRequestFilter, Learner, TargetGroup, Viewer,
-        page_request,
+        AuditEvent, AuditEventFilter, DataRequest, DataRequestFilter, Learner, TargetGroup,
+        TargetGroupCode, Viewer, page_request,
     },
 };
 use crate::{
@@ -31,6 +31,18 @@ impl PeopleQuery {
     /// Who is calling: role, organization, scope and permissions.
     async fn viewer(&self, ctx: &Context<'_>) -> Viewer {
         Viewer(caller(ctx).viewer)
+    }
+
+    /// Every target group (重点群体), the national list first, then those regions added, each by
+    /// code. Reference data, public; who belongs to a group is not.
+    async fn target_groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TargetGroup>> {
+        Ok(
+            crate::domain::people::target_groups::all(&*api(ctx)?.db.turn().await?)
+                .await?
+                .into_iter()
+                .map(TargetGroup)
+                .collect(),
+        )
     }
 
     /// The calling learner's copy of everything skillgraph holds about them (LEARNER only): the
@@ -58,7 +70,7 @@ impl PeopleQuery {
     /// learner themself), in registration order, personal data masked.
     #[expect(
         clippy::too_many_arguments,
-        reason = "Relay paging arguments plus two filters"
+        reason = "Relay paging arguments plus three filters"
     )]
     async fn learners(
         &self,
@@ -66,7 +78,12 @@ impl PeopleQuery {
         #[graphql(desc = "Only learners living in this region (GB/T 2260 code).")] region: Option<
             String,
         >,
-        #[graphql(desc = "Only learners of this group.")] target_group: Option<TargetGroup>,
+        #[graphql(desc = "Only learners who belong to this group (a code of `targetGroups`).")]
+        target_group: Option<TargetGroupCode>,
+        #[graphql(
+            desc = "Only learners who belong to one of these target groups (codes of `targetGroups`)."
+        )]
+        target_groups: Option<Vec<String>>,
         #[graphql(
             desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
         )]
@@ -80,7 +97,15 @@ impl PeopleQuery {
         let request = page_request(first, after, last, before)?;
         let filter = learners::LearnerFilter {
             region: input::optional("region", region.as_deref())?,
-            target_group: target_group.map(Into::into),
+            target_groups: target_groups
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| c.trim().to_owned())
+                .chain(target_group.map(|g| {
+                    use sea_orm::ActiveEnum;
+                    entity::TargetGroup::from(g).to_value()
+                }))
+                .collect(),
         };
         let page = learners::list(
             &*api.db.turn().await?,

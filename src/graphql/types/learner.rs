@@ -15,13 +15,15 @@ use crate::{
     },
 };
 
-/// The employment-support group a learner belongs to (重点群体).
+/// The group a learner declares at registration, of the five the API first knew (重点群体).
+/// Target groups are data now (`targetGroups`, `Learner.targetGroups`, `recordTargetGroup`):
+/// the declared group is a learner's first membership, and these codes are groups' codes.
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "entity::TargetGroup")]
-pub enum TargetGroup {
+#[graphql(remote = "entity::TargetGroup", name = "TargetGroupCode")]
+pub enum TargetGroupCode {
     /// A college graduate (高校毕业生).
     Graduate,
-    /// A rural migrant worker (农民工).
+    /// A rural migrant worker (农村转移劳动者).
     RuralMigrantWorker,
     /// Unemployed (失业人员).
     Unemployed,
@@ -233,9 +235,33 @@ impl Learner {
             .map(|l| AgeBand::of(l.birth_year, Utc::now().year()))
     }
 
-    /// The employment-support group (sensitive for some groups); full view only.
-    async fn target_group(&self) -> Option<TargetGroup> {
+    /// The group declared at registration; full view only. Every group the learner belongs
+    /// to, with its date and basis, is `targetGroups`.
+    #[graphql(deprecation = "the declared group is the first of `targetGroups`")]
+    async fn target_group(&self) -> Option<TargetGroupCode> {
         self.full().map(|l| l.target_group.into())
+    }
+
+    /// The target groups the learner belongs to, oldest first, each with its date and basis
+    /// (some groups are sensitive: disability, poverty); full view only.
+    async fn target_groups(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<super::TargetGroupMembership>>> {
+        let Some(l) = self.full() else {
+            return Ok(None);
+        };
+        let rows = api(ctx)?
+            .loaders
+            .target_groups_by_learner
+            .load_one(l.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(
+            rows.into_iter()
+                .map(|(m, g)| super::TargetGroupMembership(m, g))
+                .collect(),
+        ))
     }
 
     /// When the learner was registered; full view only.

@@ -28,6 +28,7 @@ mod sign_in;
 mod skill_level;
 mod subsidies;
 mod supervision;
+mod target_group;
 mod viewer;
 
 pub use alliance::{Alliance, AllianceFilter, AllianceOrder, AllianceOrderField};
@@ -56,7 +57,7 @@ pub use industry::{Industry, IndustryCluster};
 pub use institutions::{
     EvaluationResults, EvaluationStatus, InstitutionEvaluation, InstitutionEvaluationFilter,
 };
-pub use learner::{Learner, LearnerPersonalData, TargetGroup};
+pub use learner::{Learner, LearnerPersonalData, TargetGroupCode};
 pub use location::Location;
 pub use membership::Membership;
 pub use node::Node;
@@ -91,6 +92,7 @@ pub use supervision::{
     LineStatusTotal, SubsidySupervision, SubsidySupervisionFilter, SupervisionFlag,
     SupervisionFlagKind, SupervisionRow,
 };
+pub use target_group::{TargetGroup, TargetGroupMembership};
 pub use viewer::{Permission, Role, Viewer};
 
 use crate::{domain::read::page::PageRequest, error::AppResult};

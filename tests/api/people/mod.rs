@@ -2,3 +2,4 @@
 
 mod personal;
 mod rights;
+mod target_groups;
