@@ -37,13 +37,14 @@
 //!   - [`domain::network`]: regions, alliances, organizations (and the bureau's register),
 //!     memberships and applications to join; [`domain::occupations`]: the national
 //!     classification;
-//!   - [`domain::people`]: learners, their copy of their record, their corrections and erasure,
-//!     retention;
+//!   - [`domain::people`]: learners, their target groups, their copy of their record, their
+//!     corrections and erasure, retention;
 //!   - the four-in-one chain: [`domain::demands`] (job demand), [`domain::orders`] (intentions
 //!     and training orders), [`domain::training`] (open resources, the subsidy catalogue and
 //!     plans, cohorts with their records), [`domain::certification`] (skill evaluation),
 //!     [`domain::employment`] (employment service);
-//!   - the bureau's side: [`domain::subsidies`] (claims on the training records, and their
+//!   - the bureau's side: [`domain::programmes`] (programmes with their target groups,
+//!     departments and quotas), [`domain::subsidies`] (claims on the training records, and their
 //!     supervision), [`domain::institutions`] (institution evaluation and standing: credit stars,
 //!     the catalogue), [`domain::reports`] (placement rates, the skills balance, certificate
 //!     statistics);

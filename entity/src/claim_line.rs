@@ -36,6 +36,8 @@ pub struct Model {
     pub decided_at: Option<DateTimeUtc>,
     /// When it was paid.
     pub paid_at: Option<DateTimeUtc>,
+    /// The programme it belongs to, if any.
+    pub programme_id: Option<i32>,
 }
 
 /// Related through ids; queries join explicitly.

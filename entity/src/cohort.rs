@@ -46,6 +46,12 @@ pub struct Model {
     pub employer_confirmed_at: Option<DateTimeUtc>,
     /// PLANNED → RUNNING → FINISHED, or CANCELLED.
     pub status: CohortStatus,
+    /// The programme it belongs to, if any (one per cohort).
+    pub programme_id: Option<i32>,
+    /// How it trains (扫盲式, 订单式, 定岗式, 定向式, 项目制, 套餐制), when recorded.
+    pub mode: Option<crate::TrainingMode>,
+    /// What it trains for (岗前, 转岗, 在岗, 提升), when recorded.
+    pub purpose: Option<crate::TrainingPurpose>,
     /// When it was created.
     pub created_at: DateTimeUtc,
     /// When it last changed.

@@ -673,3 +673,99 @@ pub enum CollegeType {
     #[sea_orm(string_value = "UNDERGRADUATE")]
     Undergraduate,
 }
+
+/// What kind of programme a region runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum ProgrammeKind {
+    /// A special programme (专项) of a larger action.
+    #[sea_orm(string_value = "SPECIAL")]
+    Special,
+    /// An action (行动), usually over several years.
+    #[sea_orm(string_value = "ACTION")]
+    Action,
+    /// A project or "engineering" programme (工程).
+    #[sea_orm(string_value = "PROJECT")]
+    Project,
+    /// A plan (计划).
+    #[sea_orm(string_value = "PLAN")]
+    Plan,
+}
+
+/// How a cohort trains (培训模式), as the cities' plans name the modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum TrainingMode {
+    /// Broad basic training for everyone in a group (扫盲式).
+    #[sea_orm(string_value = "LITERACY")]
+    Literacy,
+    /// Trained to an employer's order (订单式).
+    #[sea_orm(string_value = "ORDER")]
+    Order,
+    /// Trained for a known post (定岗式).
+    #[sea_orm(string_value = "POST")]
+    Post,
+    /// Trained for a named employer or sector (定向式).
+    #[sea_orm(string_value = "DIRECTED")]
+    Directed,
+    /// Project-based, bought by the bureau (项目制).
+    #[sea_orm(string_value = "PROJECT")]
+    Project,
+    /// A package of courses the learner chooses from (套餐制).
+    #[sea_orm(string_value = "PACKAGE")]
+    Package,
+}
+
+/// What a cohort trains for, in the learner's working life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum TrainingPurpose {
+    /// Before taking up a job (岗前).
+    #[sea_orm(string_value = "PRE_JOB")]
+    PreJob,
+    /// Changing to another post (转岗).
+    #[sea_orm(string_value = "TRANSFER")]
+    Transfer,
+    /// In post (在岗).
+    #[sea_orm(string_value = "IN_POST")]
+    InPost,
+    /// Raising the skill level (提升).
+    #[sea_orm(string_value = "UPGRADE")]
+    Upgrade,
+}
+
+/// A figure the bureau sets targets for and reports (see the programmes domain).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(40))")]
+pub enum Indicator {
+    /// Training volume in person-times (培训人次): enrolments in cohorts that started.
+    #[sea_orm(string_value = "TRAINED_PERSON_TIMES")]
+    TrainedPersonTimes,
+    /// Subsidised training in person-times (补贴性培训人次).
+    #[sea_orm(string_value = "SUBSIDISED_PERSON_TIMES")]
+    SubsidisedPersonTimes,
+    /// Completions (结业人次).
+    #[sea_orm(string_value = "COMPLETIONS")]
+    Completions,
+    /// Certificates issued (取证人次), every level.
+    #[sea_orm(string_value = "CERTIFICATES")]
+    Certificates,
+    /// Certificates at senior worker (高级工, level 3) and above.
+    #[sea_orm(string_value = "SENIOR_CERTIFICATES")]
+    SeniorCertificates,
+    /// Certificates at technician (技师, level 2) and above.
+    #[sea_orm(string_value = "TECHNICIAN_CERTIFICATES")]
+    TechnicianCertificates,
+    /// Certificates in digital occupations (数字技能人才).
+    #[sea_orm(string_value = "DIGITAL_CERTIFICATES")]
+    DigitalCertificates,
+    /// Placement after training, in basis points (就业率; 4500 = 45 %).
+    #[sea_orm(string_value = "PLACEMENT_RATE")]
+    PlacementRate,
+    /// Employment or self-employment after training, in basis points (就业创业率).
+    #[sea_orm(string_value = "EMPLOYMENT_OR_BUSINESS_RATE")]
+    EmploymentOrBusinessRate,
+    /// Retention, in basis points (稳岗率; 9000 = 90 %).
+    #[sea_orm(string_value = "RETENTION_RATE")]
+    RetentionRate,
+}

@@ -39,6 +39,12 @@ pub mod occupation;
 pub mod online_hours;
 pub mod open_resource;
 pub mod organization;
+pub mod programme;
+pub mod programme_department;
+pub mod programme_mode;
+pub mod programme_occupation;
+pub mod programme_quota;
+pub mod programme_target_group;
 pub mod provider_link;
 pub mod recommendation;
 pub mod region;
@@ -57,8 +63,9 @@ pub use enums::{
     ApplicationStatus, AttendanceSource, BodyStatus, BodyType, CatalogueCategory,
     CatalogueItemStatus, CertificateStatus, ClaimEvidence, ClaimLineStatus, ClaimStatus,
     CohortKind, CohortStatus, CollegeType, DataRequestKind, DataRequestStatus, DemandKind,
-    DemandStatus, EnrollmentStatus, EvaluationStatus, FundingMode, Industry, InstitutionStatus,
-    IntentionStatus, MembershipRole, OrderStatus, OrganizationKind, Ownership, PersonalField,
-    RecommendationOutcome, RegionLevel, ResourceKind, ResourceStatus, Schedule, SessionStatus,
-    SkillLevel, SubsidyType, TargetGroup, WageBand,
+    DemandStatus, EnrollmentStatus, EvaluationStatus, FundingMode, Indicator, Industry,
+    InstitutionStatus, IntentionStatus, MembershipRole, OrderStatus, OrganizationKind, Ownership,
+    PersonalField, ProgrammeKind, RecommendationOutcome, RegionLevel, ResourceKind, ResourceStatus,
+    Schedule, SessionStatus, SkillLevel, SubsidyType, TargetGroup, TrainingMode, TrainingPurpose,
+    WageBand,
 };

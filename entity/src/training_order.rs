@@ -33,6 +33,8 @@ pub struct Model {
     pub cohort_id: Option<i32>,
     /// When it was dispatched.
     pub created_at: DateTimeUtc,
+    /// The programme it belongs to, if any.
+    pub programme_id: Option<i32>,
 }
 
 /// Related through ids; queries join explicitly.

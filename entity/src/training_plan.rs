@@ -29,6 +29,8 @@ pub struct Model {
     pub subsidy_type: SubsidyType,
     /// When it was published.
     pub created_at: DateTimeUtc,
+    /// The programme it belongs to, if any.
+    pub programme_id: Option<i32>,
 }
 
 /// Related through ids; queries join explicitly.

@@ -41,6 +41,7 @@ mod m20261208_000028_counties;
 mod m20261208_000029_industries;
 mod m20261208_000030_organization_attributes;
 mod m20261209_000031_target_groups;
+mod m20261209_000032_programmes;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000029_industries::Migration),
             Box::new(m20261208_000030_organization_attributes::Migration),
             Box::new(m20261209_000031_target_groups::Migration),
+            Box::new(m20261209_000032_programmes::Migration),
         ]
     }
 }

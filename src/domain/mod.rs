@@ -13,6 +13,7 @@ pub mod network;
 pub mod occupations;
 pub mod orders;
 pub mod people;
+pub mod programmes;
 pub mod read;
 pub mod reports;
 pub mod subsidies;

@@ -10,8 +10,8 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
     alliance, assessment_body, assessment_scope, assessment_session, candidate, catalogue_item,
     certificate, cohort, demand, enrollment, follow_up, learner, learner_target_group, membership,
-    occupation, open_resource, organization, recommendation, region, resource_occupation,
-    target_group, training_plan,
+    occupation, open_resource, organization, programme, recommendation, region,
+    resource_occupation, target_group, training_plan,
 };
 use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
@@ -154,6 +154,14 @@ loader!(
 loader!(
     /// The candidates of each session.
     CandidatesBySession, i32 => Vec<candidate::Model>, certification::candidates_by_session
+);
+loader!(
+    /// Programmes by id.
+    ProgrammeById, i32 => programme::Model, crate::domain::programmes::by_ids
+);
+loader!(
+    /// What each programme serves, who answers for it, and its quotas.
+    ProgrammeScopes, i32 => crate::domain::programmes::Scope, crate::domain::programmes::scopes
 );
 loader!(
     /// The target-group memberships of each learner, with their groups.
@@ -334,6 +342,10 @@ pub struct Loaders {
     pub certificates_by_learner: DataLoader<CertificatesByLearner>,
     /// Target-group memberships by learner.
     pub target_groups_by_learner: DataLoader<TargetGroupsByLearner>,
+    /// Programmes by id.
+    pub programme: DataLoader<ProgrammeById>,
+    /// Programmes' scopes by id.
+    pub programme_scope: DataLoader<ProgrammeScopes>,
     /// The relations of each learner the access policy decides on.
     pub learner_facts: DataLoader<LearnerFactsById>,
     /// Catalogue items by id.
@@ -416,6 +428,8 @@ impl Loaders {
             candidates_by_session: dl(CandidatesBySession(db.clone()), delay),
             certificates_by_learner: dl(CertificatesByLearner(db.clone()), delay),
             target_groups_by_learner: dl(TargetGroupsByLearner(db.clone()), delay),
+            programme: dl(ProgrammeById(db.clone()), delay),
+            programme_scope: dl(ProgrammeScopes(db.clone()), delay),
             learner_facts: dl(LearnerFactsById(db.clone()), delay),
             catalogue_item: dl(CatalogueItemById(db.clone()), delay),
             training_plan: dl(TrainingPlanById(db.clone()), delay),

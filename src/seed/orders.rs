@@ -97,6 +97,7 @@ pub(super) async fn demo_orders(
                 deadline: today + Days::new(10 + k as u64),
                 provider_id: danyang.id,
                 intention_ids: vec![intention.id],
+                programme_id: None,
             },
         )
         .await
@@ -126,6 +127,7 @@ pub(super) async fn demo_orders(
             deadline: today + Days::new(14),
             provider_id: zhilian.id,
             intention_ids: unmet[..2].to_vec(),
+            programme_id: None,
         },
     )
     .await
@@ -144,6 +146,7 @@ pub(super) async fn demo_orders(
             deadline: today + Days::new(21),
             provider_id: techcollege.id,
             intention_ids: unmet[2..].to_vec(),
+            programme_id: None,
         },
     )
     .await

@@ -242,6 +242,9 @@ async fn earlier_cohort(
             end_on: dates.1,
             subsidized: true,
             demand_ids: vec![],
+            programme_id: None,
+            mode: None,
+            purpose: None,
         },
         super::history_rules(),
     )

@@ -168,6 +168,10 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("regions");
+    let programmes = entity::programme::Entity::find()
+        .all(db)
+        .await
+        .expect("programmes");
     let groups = (
         entity::target_group::Entity::find()
             .order_by_asc(entity::target_group::Column::Id)
@@ -186,7 +190,7 @@ async fn snapshot(app: &TestApp) -> String {
         .await
         .expect("applications");
     format!(
-        "{groups:?}\n{industries:?}\n{regions:?}\n{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
+        "{programmes:?}\n{groups:?}\n{industries:?}\n{regions:?}\n{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
     )
 }
 
@@ -1232,6 +1236,19 @@ const CELLS: &[Cell] = &[
         query: "mutation($l: ID!) { removeTargetGroup(input: {learner: $l, group: \"LEFT_BEHIND_WOMEN\"}) { since } }",
         variables: |f| json!({ "l": f.new_trainee }),
         allowed: &[Role::College, Role::Regulator],
+    },
+    // The bureau's own plan: its regulator alone, the system administrator included out.
+    Cell {
+        name: "upsertProgramme",
+        query: "mutation { upsertProgramme(input: {code: \"zj-matrix\", name: \"矩阵专项\", kind: SPECIAL, startsOn: \"2026-01-01\", endsOn: \"2028-12-31\"}) { code } }",
+        variables: |_| json!({}),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "assignCohortProgramme",
+        query: "mutation($c: ID!) { assignCohortProgramme(input: {cohort: $c, programme: null}) { id } }",
+        variables: |f| json!({ "c": f.spare_cohort }),
+        allowed: &[Role::Regulator],
     },
 ];
 

@@ -478,7 +478,8 @@ impl TestApp {
             | skillgraph::graphql::ids::NodeKey::Candidate(n)
             | skillgraph::graphql::ids::NodeKey::Certificate(n)
             | skillgraph::graphql::ids::NodeKey::TrainingIntention(n)
-            | skillgraph::graphql::ids::NodeKey::TrainingOrder(n) => n,
+            | skillgraph::graphql::ids::NodeKey::TrainingOrder(n)
+            | skillgraph::graphql::ids::NodeKey::Programme(n) => n,
             other => panic!("no row id in {other:?}"),
         }
     }

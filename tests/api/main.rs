@@ -34,6 +34,7 @@ mod orders;
 mod pagination;
 mod people;
 mod plans;
+mod programmes;
 mod schema_sdl;
 mod statements;
 mod structure;

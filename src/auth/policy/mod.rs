@@ -8,7 +8,8 @@
 //! memberships, applications, invitations), `identity` (sign-ins), `people` (learners, the one
 //! `learner_view`, personal data, data requests, the audit trail), `demands`, `training`
 //! (cohorts, enrolments, records, resources), `subsidies`, `institutions` (evaluations),
-//! `orders`, `certification` (skill evaluation) and `employment`; what every area uses (the
+//! `orders`, `certification` (skill evaluation), `employment` and `programmes` (programmes and
+//! the bureau's figures); what every area uses (the
 //! permissions of a role, the region a regulator supervises, aggregate precision) is here.
 //!
 //! Each function answers one of three questions, and its name says which:
@@ -39,6 +40,7 @@ mod institutions;
 mod network;
 mod orders;
 mod people;
+mod programmes;
 mod subsidies;
 mod training;
 
@@ -50,6 +52,7 @@ pub use institutions::*;
 pub use network::*;
 pub use orders::*;
 pub use people::*;
+pub use programmes::*;
 pub use subsidies::*;
 pub use training::*;
 

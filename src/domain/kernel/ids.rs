@@ -94,6 +94,8 @@ node_keys! {
     ClaimLine,
     /// An evaluation of a training institution by id.
     InstitutionEvaluation,
+    /// A programme by id.
+    Programme,
 }
 
 /// The opaque global ID of a row, as clients see it.
@@ -206,6 +208,14 @@ impl NodeKey {
         match Self::parse(field, id)? {
             Self::Demand(id) => Ok(id),
             _ => Err(AppError::validation(field, "not the ID of a demand")),
+        }
+    }
+
+    /// Decodes an ID that must name a programme.
+    pub fn programme(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::Programme(id) => Ok(id),
+            _ => Err(AppError::validation(field, "not the ID of a programme")),
         }
     }
 

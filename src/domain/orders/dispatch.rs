@@ -19,6 +19,8 @@ pub struct NewOrder {
     pub provider_id: i32,
     /// The intentions bundled.
     pub intention_ids: Vec<i32>,
+    /// The programme of the bureau's region the order (and its cohort) belongs to, if any.
+    pub programme_id: Option<i32>,
 }
 
 /// Dispatches an order (the regulator, in its region) to an admitted provider that belongs to an
@@ -33,6 +35,10 @@ pub async fn dispatch(
     let provider = dispatchable_provider(db, region_id, new.provider_id).await?;
     check_order(&new)?;
     check_intentions(db, region_id, &new).await?;
+    if let Some(programme) = new.programme_id {
+        crate::domain::programmes::for_order(db, region_id, programme, new.occupation.as_str())
+            .await?;
+    }
     let txn = crate::domain::begin_write(db).await?;
     let saved = training_order::Entity::insert(training_order::ActiveModel {
         region_id: Set(region_id),
@@ -45,6 +51,7 @@ pub async fn dispatch(
         status: Set(OrderStatus::Dispatched),
         decline_reason: Set(None),
         cohort_id: Set(None),
+        programme_id: Set(new.programme_id),
         created_at: Set(Utc::now()),
         ..Default::default()
     })
@@ -269,7 +276,7 @@ pub async fn accept(
 }
 
 /// The PROJECT_TRAINING cohort an accepted order opens: its occupation, level and seats, in two
-/// weeks for 90 days, subsidised.
+/// weeks for 90 days, subsidised, in the order's programme (项目制).
 async fn open_cohort(
     txn: &sea_orm::DatabaseTransaction,
     caller: &Caller,
@@ -294,6 +301,10 @@ async fn open_cohort(
             end_on: start + Days::new(90),
             subsidized: true,
             demand_ids: vec![],
+            // The order's programme, trained as a project bought by the bureau (项目制).
+            programme_id: order.programme_id,
+            mode: Some(entity::TrainingMode::Project),
+            purpose: None,
         },
     )
     .await

@@ -200,7 +200,8 @@ async fn write_claim(
     .exec_with_returning(&txn)
     .await
     .map_err(|e| crate::domain::conflict_on_duplicate(e, "the cohort is claimed for already"))?;
-    // Every line in one statement (at most MAX_LINES rows of nine values each).
+    // Every line in one statement (at most MAX_LINES rows of ten values each); a line belongs to
+    // its cohort's programme.
     let mut lines =
         claim_line::Entity::insert_many(chosen.iter().zip(amounts).map(|((_, e), amount)| {
             claim_line::ActiveModel {
@@ -212,6 +213,7 @@ async fn write_claim(
                 evidence: Set(pricing.evidence),
                 amount_fen: Set(*amount),
                 status: Set(ClaimLineStatus::Pending),
+                programme_id: Set(found.programme_id),
                 ..Default::default()
             }
         }))

@@ -13,6 +13,7 @@ mod institutions;
 mod network;
 mod orders;
 mod people;
+mod programmes;
 mod subsidies;
 mod training;
 
@@ -43,6 +44,7 @@ pub struct MutationRoot(
     network::ReferenceMutation,
     network::IndustriesMutation,
     people::TargetGroupsMutation,
+    programmes::ProgrammesMutation,
 );
 
 /// A spreadsheet a client sent: its bytes out of `input.contentBase64`, in the reader's format.

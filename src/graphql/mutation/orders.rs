@@ -97,6 +97,10 @@ impl OrdersMutation {
                 .enumerate()
                 .map(|(i, id)| NodeKey::intention(&format!("input.intentions[{i}]"), id))
                 .collect::<AppResult<Vec<_>>>()?,
+            programme_id: input
+                .programme
+                .map(|p| NodeKey::programme("input.programme", &p))
+                .transpose()?,
         };
         Ok(TrainingOrder(
             orders::dispatch(&*api.db.turn().await?, &caller(ctx), new).await?,
@@ -182,6 +186,10 @@ pub struct DispatchTrainingOrderInput {
     pub provider: ID,
     /// OPEN intentions of the region for this occupation and level.
     pub intentions: Vec<ID>,
+    /// The programme of the bureau's region the order belongs to (running today, for this
+    /// occupation, in the PROJECT mode where it names modes); the cohort accepting it opens
+    /// belongs to it too.
+    pub programme: Option<ID>,
 }
 
 /// Answer a training order.

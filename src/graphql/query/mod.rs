@@ -15,6 +15,7 @@ mod network;
 mod occupations;
 mod orders;
 mod people;
+mod programmes;
 mod subsidies;
 mod training;
 
@@ -52,6 +53,7 @@ pub struct QueryRoot(
     subsidies::SubsidiesQuery,
     institutions::InstitutionsQuery,
     subsidies::ClaimExportQuery,
+    programmes::ProgrammesQuery,
 );
 
 // The query root of the public schema (its description is the SDL's).
@@ -107,5 +109,8 @@ pub(super) async fn load_node(
             .map(Node::Recommendation),
         NodeKey::FollowUp(id) => FollowUp::by_id(ctx, id).await?.map(Node::FollowUp),
         NodeKey::AuditEvent(id) => AuditEvent::by_id(ctx, id).await?.map(Node::AuditEvent),
+        NodeKey::Programme(id) => crate::graphql::types::Programme::by_id(ctx, id)
+            .await?
+            .map(Node::Programme),
     })
 }

@@ -154,6 +154,24 @@ impl Cohort {
         super::location::county(ctx, self.0.county_id).await
     }
 
+    /// The programme it belongs to, if any.
+    async fn programme(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::Programme>> {
+        super::programme::of(ctx, self.0.programme_id).await
+    }
+
+    /// How it trains (扫盲式, 订单式, 定岗式, 定向式, 项目制, 套餐制), when recorded.
+    async fn mode(&self) -> Option<super::TrainingMode> {
+        self.0.mode.map(Into::into)
+    }
+
+    /// What it trains for (岗前, 转岗, 在岗, 提升), when recorded.
+    async fn purpose(&self) -> Option<super::TrainingPurpose> {
+        self.0.purpose.map(Into::into)
+    }
+
     /// The occupation trained for.
     async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Occupation> {
         Ok(Occupation(
@@ -426,6 +444,12 @@ pub struct CohortFilter {
     /// cohort or of a current apprentice's labour contract (with `enterprise`, an enterprise's
     /// work list).
     pub awaiting_confirmation: Option<bool>,
+    /// In this programme.
+    pub programme: Option<ID>,
+    /// Training in any of these modes.
+    pub modes: Option<Vec<super::TrainingMode>>,
+    /// Training for any of these purposes.
+    pub purposes: Option<Vec<super::TrainingPurpose>>,
 }
 
 impl CohortFilter {
@@ -450,6 +474,22 @@ impl CohortFilter {
                 .collect(),
             starting_after: self.starting_after.map(Into::into),
             awaiting_confirmation: self.awaiting_confirmation.unwrap_or(false),
+            programme_id: self
+                .programme
+                .map(|p| NodeKey::programme("filter.programme", &p))
+                .transpose()?,
+            modes: self
+                .modes
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            purposes: self
+                .purposes
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         })
     }
 }

@@ -184,3 +184,76 @@ pub enum TrainingReach {
     /// training orders.
     Chain,
 }
+
+/// What kind of programme a region runs.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::ProgrammeKind")]
+pub enum ProgrammeKind {
+    /// A special programme (专项) of a larger action.
+    Special,
+    /// An action (行动), usually over several years.
+    Action,
+    /// A project or "engineering" programme (工程).
+    Project,
+    /// A plan (计划).
+    Plan,
+}
+
+/// How a cohort trains (培训模式).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::TrainingMode")]
+pub enum TrainingMode {
+    /// Broad basic training for everyone in a group (扫盲式).
+    Literacy,
+    /// Trained to an employer's order (订单式).
+    Order,
+    /// Trained for a known post (定岗式).
+    Post,
+    /// Trained for a named employer or sector (定向式).
+    Directed,
+    /// Project-based, bought by the bureau (项目制).
+    Project,
+    /// A package of courses the learner chooses from (套餐制).
+    Package,
+}
+
+/// What a cohort trains for, in the learner's working life.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::TrainingPurpose")]
+pub enum TrainingPurpose {
+    /// Before taking up a job (岗前).
+    PreJob,
+    /// Changing to another post (转岗).
+    Transfer,
+    /// In post (在岗).
+    InPost,
+    /// Raising the skill level (提升).
+    Upgrade,
+}
+
+/// A figure the bureau sets targets and quotas for. Counts are person-times or certificates;
+/// rates are in basis points (4500 = 45 %).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::Indicator")]
+pub enum Indicator {
+    /// Training volume in person-times (培训人次): enrolments in cohorts that started.
+    TrainedPersonTimes,
+    /// Subsidised training in person-times (补贴性培训人次).
+    SubsidisedPersonTimes,
+    /// Completions (结业人次).
+    Completions,
+    /// Certificates issued (取证人次), every level.
+    Certificates,
+    /// Certificates at senior worker (高级工, level 3) and above.
+    SeniorCertificates,
+    /// Certificates at technician (技师, level 2) and above.
+    TechnicianCertificates,
+    /// Certificates in digital occupations (数字技能人才).
+    DigitalCertificates,
+    /// Placement after training, in basis points (就业率).
+    PlacementRate,
+    /// Employment or self-employment after training, in basis points (就业创业率).
+    EmploymentOrBusinessRate,
+    /// Retention, in basis points (稳岗率).
+    RetentionRate,
+}

@@ -19,6 +19,7 @@ mod node;
 mod occupation;
 mod orders;
 mod organization;
+mod programme;
 mod records;
 mod region;
 mod reports;
@@ -50,8 +51,9 @@ pub use employment::{
     RecommendationOutcomeInput, RecordFollowUpInput, WageBand,
 };
 pub use enums::{
-    CollegeType, IndustryCode, MembershipRole, OrganizationKind, Ownership, RegionLevel,
-    SkillLevel, SortDirection, TrainingReach,
+    CollegeType, Indicator, IndustryCode, MembershipRole, OrganizationKind, Ownership,
+    ProgrammeKind, RegionLevel, SkillLevel, SortDirection, TrainingMode, TrainingPurpose,
+    TrainingReach,
 };
 pub use industry::{Industry, IndustryCluster};
 pub use institutions::{
@@ -70,6 +72,7 @@ pub use organization::{
     Organization, OrganizationFilter, OrganizationOrder, OrganizationOrderField,
     OrganizationStatsDimension, OrganizationStatsRow,
 };
+pub use programme::{Programme, ProgrammeFilter, ProgrammeQuota};
 pub use records::{ClassDay, EnrollmentAttendance, OnlineStudy};
 pub use region::{Region, RegionFilter};
 pub use reports::{

@@ -70,4 +70,6 @@ pub enum Node {
     /// An evaluation of a training institution (public once confirmed; before, for the
     /// regulator and the institution).
     InstitutionEvaluation(super::InstitutionEvaluation),
+    /// A programme of a region (public).
+    Programme(super::Programme),
 }

@@ -252,6 +252,14 @@ impl TrainingOrder {
         };
         Ok(api(ctx)?.loaders.cohort.load_one(id).await?.map(Cohort))
     }
+
+    /// The programme it belongs to, if any (its cohort belongs to it too).
+    async fn programme(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::Programme>> {
+        super::programme::of(ctx, self.0.programme_id).await
+    }
 }
 
 /// Open intentions of one kind: where people want training, counts only.

@@ -604,6 +604,14 @@ impl TrainingPlan {
         NodeKey::TrainingPlan(self.0.id).to_id().into()
     }
 
+    /// The programme it belongs to, if any.
+    async fn programme(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::Programme>> {
+        super::programme::of(ctx, self.0.programme_id).await
+    }
+
     /// The region it trains in.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
         Ok(Region(

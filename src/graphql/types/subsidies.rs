@@ -191,6 +191,14 @@ impl ClaimLine {
         Learner::by_id(ctx, self.0.learner_id).await
     }
 
+    /// The programme it belongs to: its cohort's, when the claim was made.
+    async fn programme(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::Programme>> {
+        super::programme::of(ctx, self.0.programme_id).await
+    }
+
     /// The enrolment's global ID.
     async fn enrollment_id(&self) -> ID {
         NodeKey::Enrollment(self.0.enrollment_id).to_id().into()

@@ -92,6 +92,9 @@ pub(in crate::seed) async fn demo_cohorts(
                     }),
                 subsidized: true,
                 demand_ids: vec![],
+                programme_id: None,
+                mode: None,
+                purpose: None,
             },
             crate::seed::history_rules(),
         )
@@ -157,6 +160,9 @@ pub(in crate::seed) async fn demo_cohorts(
                     end_on: today + Days::new(150),
                     subsidized: false,
                     demand_ids: vec![],
+                    programme_id: None,
+                    mode: None,
+                    purpose: None,
                 },
                 crate::seed::history_rules(),
             )

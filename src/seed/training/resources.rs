@@ -155,6 +155,7 @@ pub(in crate::seed) async fn demo_resources(db: &DatabaseConnection) -> anyhow::
                             SubsidyType::SkillUpgrade,
                             SubsidyType::NewApprenticeship,
                         ][n % 3],
+                        programme_id: None,
                     },
                 )
                 .await

@@ -291,6 +291,9 @@ pub struct PlanEntry {
     pub planned_headcount: i32,
     /// The subsidy it draws on.
     pub subsidy_type: SubsidyType,
+    /// The programme it belongs to, if any: of the plan's city or its province, running in the
+    /// quarter, for its occupation.
+    pub programme_id: Option<i32>,
 }
 
 /// Publishes a quarterly plan for the caller's provider.
@@ -323,6 +326,16 @@ pub async fn publish_plan(
     occupation_exists(db, "input.occupation", &entry.occupation).await?;
     let region =
         crate::domain::network::regions::for_new_rows(db, "input.region", &entry.region).await?;
+    if let Some(programme) = entry.programme_id {
+        crate::domain::programmes::for_plan(
+            db,
+            region.id,
+            programme,
+            (entry.year, entry.quarter),
+            entry.occupation.as_str(),
+        )
+        .await?;
+    }
     let txn = crate::domain::begin_write(db).await?;
     let existing = training_plan::Entity::find()
         .filter(training_plan::Column::ProviderId.eq(provider_id))
@@ -338,6 +351,7 @@ pub async fn publish_plan(
             active.planned_classes = Set(entry.planned_classes);
             active.planned_headcount = Set(entry.planned_headcount);
             active.subsidy_type = Set(entry.subsidy_type);
+            active.programme_id = Set(entry.programme_id);
             active.update(&txn).await?
         }
         None => {
@@ -350,6 +364,7 @@ pub async fn publish_plan(
                 planned_classes: Set(entry.planned_classes),
                 planned_headcount: Set(entry.planned_headcount),
                 subsidy_type: Set(entry.subsidy_type),
+                programme_id: Set(entry.programme_id),
                 created_at: Set(Utc::now()),
                 ..Default::default()
             })

@@ -20,6 +20,12 @@ pub struct CohortFilter {
     /// Only PLANNED or RUNNING cohorts waiting for their enterprise's confirmation: of the
     /// cohort itself, or of a current apprentice's labour contract (the enterprise's work list).
     pub awaiting_confirmation: bool,
+    /// In this programme.
+    pub programme_id: Option<i32>,
+    /// Training in any of these modes.
+    pub modes: Vec<entity::TrainingMode>,
+    /// Training for any of these purposes.
+    pub purposes: Vec<entity::TrainingPurpose>,
 }
 
 pub(super) fn select(filter: &CohortFilter) -> Select<cohort::Entity> {
@@ -52,6 +58,15 @@ pub(super) fn select(filter: &CohortFilter) -> Select<cohort::Entity> {
     }
     if let Some(d) = filter.starting_after {
         cond = cond.add(cohort::Column::StartOn.gte(d));
+    }
+    if let Some(p) = filter.programme_id {
+        cond = cond.add(cohort::Column::ProgrammeId.eq(p));
+    }
+    if !filter.modes.is_empty() {
+        cond = cond.add(cohort::Column::Mode.is_in(filter.modes.clone()));
+    }
+    if !filter.purposes.is_empty() {
+        cond = cond.add(cohort::Column::Purpose.is_in(filter.purposes.clone()));
     }
     if filter.awaiting_confirmation {
         cond = cond

@@ -91,6 +91,13 @@ pub struct NewCohort {
     pub subsidized: bool,
     /// The demand it answers (the enterprise's own).
     pub demand_ids: Vec<i32>,
+    /// The programme it belongs to, if any: one whose region, period, occupations and modes it
+    /// fits.
+    pub programme_id: Option<i32>,
+    /// How it trains, when recorded.
+    pub mode: Option<entity::TrainingMode>,
+    /// What it trains for, when recorded.
+    pub purpose: Option<entity::TrainingPurpose>,
 }
 
 fn status_name(status: CohortStatus) -> &'static str {
@@ -212,6 +219,21 @@ pub(crate) async fn create_in(
     policy::may_manage_cohort(&caller.viewer, new.provider_id, new.enterprise_id)?;
     let (alliance, county_id) = cohort_alliance(txn, &new).await?;
     check_what(txn, &new).await?;
+    if let Some(programme) = new.programme_id {
+        crate::domain::programmes::fitting(
+            txn,
+            "input.programme",
+            programme,
+            crate::domain::programmes::CohortFit {
+                alliance: &alliance,
+                county_id,
+                occupation: new.occupation.as_str(),
+                mode: new.mode,
+                start_on: new.start_on,
+            },
+        )
+        .await?;
+    }
     let now = Utc::now();
     let saved = cohort::Entity::insert(cohort::ActiveModel {
         kind: Set(new.kind),
@@ -227,6 +249,9 @@ pub(crate) async fn create_in(
         start_on: Set(new.start_on),
         end_on: Set(new.end_on),
         subsidized: Set(new.subsidized),
+        programme_id: Set(new.programme_id),
+        mode: Set(new.mode),
+        purpose: Set(new.purpose),
         status: Set(CohortStatus::Planned),
         started_on: Set(None),
         finished_on: Set(None),

@@ -54,6 +54,12 @@ impl CohortsMutation {
                 .enumerate()
                 .map(|(i, d)| NodeKey::demand(&format!("input.demands[{i}]"), d))
                 .collect::<AppResult<Vec<_>>>()?,
+            programme_id: input
+                .programme
+                .map(|p| NodeKey::programme("input.programme", &p))
+                .transpose()?,
+            mode: input.mode.map(Into::into),
+            purpose: input.purpose.map(Into::into),
         };
         let saved = cohorts::create(
             &*api.db.turn().await?,
@@ -280,6 +286,13 @@ pub struct CreateCohortInput {
     /// The enterprise's demand it answers.
     #[graphql(default)]
     pub demands: Vec<ID>,
+    /// The programme it belongs to (`programmes`): one of the region where it trains, whose
+    /// period holds its first day, and whose occupations and modes (where it names any) it fits.
+    pub programme: Option<ID>,
+    /// How it trains (扫盲式, 订单式, …); required when the programme names modes.
+    pub mode: Option<crate::graphql::types::TrainingMode>,
+    /// What it trains for (岗前, 转岗, 在岗, 提升).
+    pub purpose: Option<crate::graphql::types::TrainingPurpose>,
 }
 
 /// Move a cohort through its life.

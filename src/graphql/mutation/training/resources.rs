@@ -213,6 +213,10 @@ impl ResourcesMutation {
             planned_classes: input.planned_classes,
             planned_headcount: input.planned_headcount,
             subsidy_type: input.subsidy_type.into(),
+            programme_id: input
+                .programme
+                .map(|p| NodeKey::programme("input.programme", &p))
+                .transpose()?,
         };
         Ok(TrainingPlan(
             catalogue::publish_plan(&*api.db.turn().await?, &caller(ctx), entry).await?,
@@ -324,6 +328,9 @@ pub struct PublishTrainingPlanInput {
     pub planned_headcount: i32,
     /// The subsidy it draws on.
     pub subsidy_type: SubsidyType,
+    /// The programme it belongs to (of the region or its province, running in the quarter, for
+    /// the occupation).
+    pub programme: Option<ID>,
 }
 
 /// Tells subscribers about a published list.
