@@ -127,6 +127,32 @@ fn pair(
         .to_owned()
 }
 
+/// The tables whose rows name a programme: each table, its column, and its name for indexes.
+fn naming() -> [(DynIden, DynIden, &'static str); 4] {
+    [
+        (
+            Cohorts::Table.into_iden(),
+            Cohorts::ProgrammeId.into_iden(),
+            "cohorts",
+        ),
+        (
+            TrainingOrders::Table.into_iden(),
+            TrainingOrders::ProgrammeId.into_iden(),
+            "training_orders",
+        ),
+        (
+            TrainingPlans::Table.into_iden(),
+            TrainingPlans::ProgrammeId.into_iden(),
+            "training_plans",
+        ),
+        (
+            ClaimLines::Table.into_iden(),
+            ClaimLines::ProgrammeId.into_iden(),
+            "claim_lines",
+        ),
+    ]
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -265,28 +291,7 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
-        let naming: [(DynIden, DynIden, &str); 4] = [
-            (
-                Cohorts::Table.into_iden(),
-                Cohorts::ProgrammeId.into_iden(),
-                "cohorts",
-            ),
-            (
-                TrainingOrders::Table.into_iden(),
-                TrainingOrders::ProgrammeId.into_iden(),
-                "training_orders",
-            ),
-            (
-                TrainingPlans::Table.into_iden(),
-                TrainingPlans::ProgrammeId.into_iden(),
-                "training_plans",
-            ),
-            (
-                ClaimLines::Table.into_iden(),
-                ClaimLines::ProgrammeId.into_iden(),
-                "claim_lines",
-            ),
-        ];
+        let naming = naming();
         for (table, column, name) in naming {
             if name != "cohorts" {
                 manager
@@ -322,28 +327,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let naming: [(DynIden, DynIden, &str); 4] = [
-            (
-                Cohorts::Table.into_iden(),
-                Cohorts::ProgrammeId.into_iden(),
-                "cohorts",
-            ),
-            (
-                TrainingOrders::Table.into_iden(),
-                TrainingOrders::ProgrammeId.into_iden(),
-                "training_orders",
-            ),
-            (
-                TrainingPlans::Table.into_iden(),
-                TrainingPlans::ProgrammeId.into_iden(),
-                "training_plans",
-            ),
-            (
-                ClaimLines::Table.into_iden(),
-                ClaimLines::ProgrammeId.into_iden(),
-                "claim_lines",
-            ),
-        ];
+        let naming = naming();
         for (table, column, name) in naming {
             if manager.get_database_backend() == DatabaseBackend::Postgres {
                 manager

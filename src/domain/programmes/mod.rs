@@ -662,10 +662,10 @@ pub async fn assign_cohort(
         .await?
         .ok_or_else(|| AppError::not_found("cohort"))?;
     // The programme it leaves must be the caller's to take it out of.
-    if let Some(current) = found.programme_id {
-        if let Some(current) = by_ids(&txn, &[current]).await?.remove(&current) {
-            policy::may_change_programme(&caller.viewer, current.region_id)?;
-        }
+    if let Some(current) = found.programme_id
+        && let Some(current) = by_ids(&txn, &[current]).await?.remove(&current)
+    {
+        policy::may_change_programme(&caller.viewer, current.region_id)?;
     }
     if let Some(id) = programme_id {
         let alliance = alliance::Entity::find_by_id(found.alliance_id)
