@@ -769,3 +769,34 @@ pub enum Indicator {
     #[sea_orm(string_value = "RETENTION_RATE")]
     RetentionRate,
 }
+
+/// What a completer was doing at a follow-up, as the cities count outcomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum FollowUpOutcome {
+    /// Employed by an employer (就业).
+    #[sea_orm(string_value = "EMPLOYED")]
+    Employed,
+    /// Self-employed, flexible employment included (自主就业、灵活就业).
+    #[sea_orm(string_value = "SELF_EMPLOYED")]
+    SelfEmployed,
+    /// Started a business (创业), with the jobs it created.
+    #[sea_orm(string_value = "BUSINESS_STARTED")]
+    BusinessStarted,
+    /// In further study (升学).
+    #[sea_orm(string_value = "FURTHER_STUDY")]
+    FurtherStudy,
+    /// Not working.
+    #[sea_orm(string_value = "NOT_WORKING")]
+    NotWorking,
+}
+
+impl FollowUpOutcome {
+    /// Whether the outcome is work of any kind (employment, self-employment, a business).
+    pub fn works(self) -> bool {
+        matches!(
+            self,
+            Self::Employed | Self::SelfEmployed | Self::BusinessStarted
+        )
+    }
+}

@@ -37,6 +37,11 @@ pub struct Model {
     pub recorded_by_id: Option<i32>,
     /// When it was recorded.
     pub created_at: DateTimeUtc,
+    /// What the completer was doing (EMPLOYED, SELF_EMPLOYED, BUSINESS_STARTED, FURTHER_STUDY,
+    /// NOT_WORKING); `employed` is whether it is work of any kind.
+    pub outcome: crate::FollowUpOutcome,
+    /// The jobs a business the completer started created (BUSINESS_STARTED only).
+    pub jobs_created: Option<i32>,
 }
 
 /// Related through ids; queries join explicitly.

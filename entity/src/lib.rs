@@ -26,6 +26,7 @@ pub mod demand_alliance;
 pub mod enrollment;
 mod enums;
 pub mod follow_up;
+pub mod indicator_target;
 pub mod industry;
 pub mod industry_cluster;
 pub mod industry_cluster_member;
@@ -63,9 +64,9 @@ pub use enums::{
     ApplicationStatus, AttendanceSource, BodyStatus, BodyType, CatalogueCategory,
     CatalogueItemStatus, CertificateStatus, ClaimEvidence, ClaimLineStatus, ClaimStatus,
     CohortKind, CohortStatus, CollegeType, DataRequestKind, DataRequestStatus, DemandKind,
-    DemandStatus, EnrollmentStatus, EvaluationStatus, FundingMode, Indicator, Industry,
-    InstitutionStatus, IntentionStatus, MembershipRole, OrderStatus, OrganizationKind, Ownership,
-    PersonalField, ProgrammeKind, RecommendationOutcome, RegionLevel, ResourceKind, ResourceStatus,
-    Schedule, SessionStatus, SkillLevel, SubsidyType, TargetGroup, TrainingMode, TrainingPurpose,
-    WageBand,
+    DemandStatus, EnrollmentStatus, EvaluationStatus, FollowUpOutcome, FundingMode, Indicator,
+    Industry, InstitutionStatus, IntentionStatus, MembershipRole, OrderStatus, OrganizationKind,
+    Ownership, PersonalField, ProgrammeKind, RecommendationOutcome, RegionLevel, ResourceKind,
+    ResourceStatus, Schedule, SessionStatus, SkillLevel, SubsidyType, TargetGroup, TrainingMode,
+    TrainingPurpose, WageBand,
 };

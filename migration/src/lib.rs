@@ -42,6 +42,7 @@ mod m20261208_000029_industries;
 mod m20261208_000030_organization_attributes;
 mod m20261209_000031_target_groups;
 mod m20261209_000032_programmes;
+mod m20261209_000033_indicators;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000030_organization_attributes::Migration),
             Box::new(m20261209_000031_target_groups::Migration),
             Box::new(m20261209_000032_programmes::Migration),
+            Box::new(m20261209_000033_indicators::Migration),
         ]
     }
 }

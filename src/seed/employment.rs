@@ -151,6 +151,10 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
                         }),
                         full_time: employed.then_some(true),
                         note: None,
+                        // Every fifth job is the completer's own business.
+                        outcome: (employed && j % 5 == 4)
+                            .then_some(entity::FollowUpOutcome::BusinessStarted),
+                        jobs_created: (employed && j % 5 == 4).then_some(2),
                     },
                 )
                 .await

@@ -168,10 +168,16 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("regions");
-    let programmes = entity::programme::Entity::find()
-        .all(db)
-        .await
-        .expect("programmes");
+    let programmes = (
+        entity::programme::Entity::find()
+            .all(db)
+            .await
+            .expect("programmes"),
+        entity::indicator_target::Entity::find()
+            .all(db)
+            .await
+            .expect("targets"),
+    );
     let groups = (
         entity::target_group::Entity::find()
             .order_by_asc(entity::target_group::Column::Id)
@@ -1248,6 +1254,12 @@ const CELLS: &[Cell] = &[
         name: "assignCohortProgramme",
         query: "mutation($c: ID!) { assignCohortProgramme(input: {cohort: $c, programme: null}) { id } }",
         variables: |f| json!({ "c": f.spare_cohort }),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "setIndicatorTarget",
+        query: "mutation { setIndicatorTarget(input: {indicator: COMPLETIONS, fromYear: 2026, target: 100}) { target } }",
+        variables: |_| json!({}),
         allowed: &[Role::Regulator],
     },
 ];

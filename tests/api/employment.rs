@@ -1275,3 +1275,66 @@ async fn recommendations_and_follow_ups_are_nodes_for_those_who_may_see_them() {
         Value::Null
     );
 }
+
+/// A follow-up records the outcome as the cities count it, agreeing with `employed`; a business
+/// started carries the jobs it created, and nothing else does.
+#[tokio::test]
+async fn follow_ups_record_the_outcome_as_the_cities_count_it() {
+    let app = TestApp::demo().await;
+    let p = people(&app).await;
+    let completers = eyewear_completers(&app, &p).await;
+    let today = Utc::now().date_naive().to_string();
+    let record = "mutation($i: RecordFollowUpInput!) { recordFollowUp(input: $i) { employed outcome jobsCreated employerName } }";
+    let base = json!({ "completion": completers[7].1, "month": 6, "contactedOn": today });
+    let with = |extra: Value| {
+        let mut input = base.clone();
+        for (k, v) in extra.as_object().expect("extra") {
+            input[k] = v.clone();
+        }
+        json!({ "i": input })
+    };
+    for (extra, named) in [
+        (
+            json!({ "employed": false, "outcome": "SELF_EMPLOYED" }),
+            "input.outcome",
+        ),
+        (
+            json!({ "employed": true, "employerName": "x", "outcome": "FURTHER_STUDY" }),
+            "input.outcome",
+        ),
+        (
+            json!({ "employed": true, "employerName": "x", "outcome": "EMPLOYED", "jobsCreated": 3 }),
+            "input.jobsCreated",
+        ),
+        (
+            json!({ "employed": true, "employerName": "x", "outcome": "BUSINESS_STARTED", "jobsCreated": -1 }),
+            "input.jobsCreated",
+        ),
+    ] {
+        let refused = app.query_as(&p.college, record, with(extra)).await;
+        assert_eq!(
+            refused["errors"][0]["extensions"]["field"], named,
+            "{refused}"
+        );
+    }
+    let saved = app
+        .data_as(
+            &p.college,
+            record,
+            with(json!({ "employed": true, "employerName": "镜界小店", "outcome": "BUSINESS_STARTED", "jobsCreated": 3 })),
+        )
+        .await;
+    assert_eq!(
+        saved["recordFollowUp"],
+        json!({ "employed": true, "outcome": "BUSINESS_STARTED", "jobsCreated": 3, "employerName": "镜界小店" })
+    );
+    // Left out, the outcome is what `employed` says.
+    let plain = app
+        .data_as(
+            &p.college,
+            record,
+            json!({ "i": { "completion": completers[7].1, "month": 3, "contactedOn": today, "employed": false } }),
+        )
+        .await;
+    assert_eq!(plain["recordFollowUp"]["outcome"], "NOT_WORKING");
+}

@@ -28,3 +28,18 @@ pub fn may_change_programme(viewer: &Viewer, region_id: i32) -> AppResult<()> {
         ))
     }
 }
+
+/// How exactly a caller sees the figures of a region (`region` and the region above it): the
+/// REGULATOR of the region, or of the city above a county, exactly; everyone else under the
+/// disclosure rule ([`Precision::Protected`]), another region's regulator included.
+pub fn figures_view(viewer: &Viewer, (region, parent): (i32, Option<i32>)) -> Precision {
+    match (viewer.role(), viewer.region_id()) {
+        (Role::Regulator, Some(own)) if own == region || Some(own) == parent => Precision::Exact,
+        _ => Precision::Protected,
+    }
+}
+
+/// Setting the targets of a region's indicators: its REGULATOR, for its own region.
+pub fn may_set_targets(viewer: &Viewer) -> AppResult<i32> {
+    may_keep_programmes(viewer)
+}

@@ -32,6 +32,10 @@ pub struct NewFollowUp {
     pub full_time: Option<bool>,
     /// A note, if any.
     pub note: Option<crate::domain::kernel::input::Note>,
+    /// What the completer was doing; left out, EMPLOYED when employed and NOT_WORKING otherwise.
+    pub outcome: Option<entity::FollowUpOutcome>,
+    /// The jobs a business the completer started created (BUSINESS_STARTED only).
+    pub jobs_created: Option<i32>,
 }
 
 pub(super) fn completion_day(e: &enrollment::Model) -> Option<NaiveDate> {
@@ -48,6 +52,7 @@ pub async fn record_follow_up(
     let (completion, learner, completed_on) =
         followed_completion(db, caller, new.enrollment_id).await?;
     check_when(&new, completed_on)?;
+    let outcome = the_outcome(&new)?;
     let (employer_id, employer_name) = the_job(db, &new).await?;
     let note = new
         .note
@@ -66,6 +71,8 @@ pub async fn record_follow_up(
         wage_band: Set(new.wage_band),
         full_time: Set(new.full_time),
         note: Set(note),
+        outcome: Set(outcome),
+        jobs_created: Set(new.jobs_created),
         recorded_by_id: Set(caller.viewer.organization_id()),
         created_at: Set(Utc::now()),
         ..Default::default()
@@ -90,6 +97,8 @@ pub async fn record_follow_up(
                 "completion": NodeKey::Enrollment(completion.id).to_id().0,
                 "month": saved.month,
                 "employed": saved.employed,
+                "outcome": format!("{:?}", saved.outcome),
+                "jobsCreated": saved.jobs_created,
                 "occupationMatch": saved.occupation_match,
                 "fullTime": saved.full_time,
             })),
@@ -133,6 +142,38 @@ async fn followed_completion(
         ));
     };
     Ok((completion, learner, completed_on))
+}
+
+/// What the completer was doing: the outcome given, which must agree with `employed` (work of
+/// any kind is employed), or the one `employed` implies; jobs created go with a business
+/// started, 0 to 10,000.
+fn the_outcome(new: &NewFollowUp) -> AppResult<entity::FollowUpOutcome> {
+    use entity::FollowUpOutcome as Outcome;
+    let outcome = new.outcome.unwrap_or(if new.employed {
+        Outcome::Employed
+    } else {
+        Outcome::NotWorking
+    });
+    if outcome.works() != new.employed {
+        return Err(AppError::validation(
+            "input.outcome",
+            if new.employed {
+                "an employed learner is EMPLOYED, SELF_EMPLOYED or BUSINESS_STARTED"
+            } else {
+                "a learner who is not employed is in FURTHER_STUDY or NOT_WORKING"
+            },
+        ));
+    }
+    match (outcome, new.jobs_created) {
+        (Outcome::BusinessStarted, Some(jobs)) if !(0..=10_000).contains(&jobs) => Err(
+            AppError::validation("input.jobsCreated", "0 to 10,000 jobs"),
+        ),
+        (Outcome::BusinessStarted, _) | (_, None) => Ok(outcome),
+        (_, Some(_)) => Err(AppError::validation(
+            "input.jobsCreated",
+            "jobs created go with a business started (BUSINESS_STARTED)",
+        )),
+    }
 }
 
 /// The month (1 to 6) and the day of contact (from the completion day to today).

@@ -33,10 +33,12 @@ use crate::error::{AppError, AppResult};
 
 mod balance;
 mod certificates;
+mod indicators;
 mod placement;
 
 pub use balance::*;
 pub use certificates::*;
+pub use indicators::*;
 pub use placement::*;
 
 /// The smallest group whose placement figures are reported; smaller groups are suppressed.

@@ -45,6 +45,7 @@ pub struct MutationRoot(
     network::IndustriesMutation,
     people::TargetGroupsMutation,
     programmes::ProgrammesMutation,
+    programmes::TargetsMutation,
 );
 
 /// A spreadsheet a client sent: its bytes out of `input.contentBase64`, in the reader's format.

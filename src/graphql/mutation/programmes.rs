@@ -140,3 +140,35 @@ pub struct AssignCohortProgrammeInput {
     /// The programme; null takes the cohort out of its programme.
     pub programme: Option<ID>,
 }
+
+/// The region's targets.
+#[derive(Default)]
+pub struct TargetsMutation;
+
+#[Object]
+impl TargetsMutation {
+    /// Sets a target of the REGULATOR's region for an indicator: for a year, or for a period of
+    /// up to ten years (a three-year action); setting it again replaces it. `indicators` reports
+    /// the figures against it. Audited.
+    async fn set_indicator_target(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The indicator, the years and the target.")]
+        input: crate::graphql::types::SetIndicatorTargetInput,
+    ) -> async_graphql::Result<crate::graphql::types::IndicatorTarget> {
+        let saved = programmes::set_target(
+            &*api(ctx)?.db.turn().await?,
+            &caller(ctx),
+            input.indicator.into(),
+            (input.from_year, input.to_year.unwrap_or(input.from_year)),
+            input.target,
+        )
+        .await?;
+        Ok(crate::graphql::types::IndicatorTarget {
+            indicator: saved.indicator.into(),
+            from_year: i32::from(saved.from_year),
+            to_year: i32::from(saved.to_year),
+            target: saved.target,
+        })
+    }
+}

@@ -3,11 +3,23 @@
 use async_graphql::{Context, Object};
 use futures_util::FutureExt;
 
-use crate::domain::programmes::listing;
+use std::collections::HashMap;
+
+use crate::auth::policy;
+use crate::domain::{
+    kernel::{codes::RegionCode, input},
+    network::regions,
+    programmes::listing,
+    reports,
+};
+use crate::error::AppError;
 use crate::graphql::{
     connection::{Connection, TotalCount},
-    context::api,
-    types::{Programme, ProgrammeFilter, page_request},
+    context::{api, caller},
+    types::{
+        IndicatorDimension, IndicatorReport, IndicatorRow, PeriodTarget, Programme,
+        ProgrammeFilter, indicator_values, page_request,
+    },
 };
 
 /// Programmes of the regions' bureaus.
@@ -43,5 +55,102 @@ impl ProgrammesQuery {
             async move { listing::count(&*db.turn().await?, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, Programme))
+    }
+
+    /// The bureau's figures of a region (a province, city or county, and everything under it)
+    /// for a year or one quarter of it: training volume in person-times (all and subsidised),
+    /// completions, certificates (all, level 3 and above, level 2 and above, digital),
+    /// placement, employment-or-business and retention rates (basis points), grouped by
+    /// `groupBy`; the total against the region's targets for the year, each programme's row
+    /// against its quotas, and the region's targets of longer periods with their progress.
+    /// `docs/api/programmes.md` says what each figure counts. Public: exact for the region's
+    /// regulator (or the city's, for a county), under the disclosure rule for everyone else —
+    /// cells under five people are left out of every figure, totals included.
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The region (GB/T 2260 code).")] region: String,
+        #[graphql(desc = "The year.")] year: i32,
+        #[graphql(desc = "One quarter of it, 1 to 4; the whole year when left out.")]
+        quarter: Option<i32>,
+        #[graphql(desc = "The dimensions to group by; the total alone when left out.")]
+        group_by: Option<Vec<IndicatorDimension>>,
+    ) -> async_graphql::Result<IndicatorReport> {
+        let api = api(ctx)?;
+        let db = api.db.turn().await?;
+        let code = input::one::<RegionCode>("region", &region)?;
+        let found = regions::by_code(&*db, &code)
+            .await?
+            .ok_or_else(|| AppError::validation("region", "no region has this code"))?;
+        let quarter = quarter
+            .map(|q| u32::try_from(q).ok().filter(|q| (1..=4).contains(q)))
+            .map(|q| q.ok_or_else(|| AppError::validation("quarter", "1 to 4")))
+            .transpose()?;
+        let period = reports::period_of(year, quarter)
+            .filter(|_| (2000..=2100).contains(&year))
+            .ok_or_else(|| AppError::validation("year", "2000 to 2100"))?;
+        let precision = policy::figures_view(&caller(ctx).viewer, (found.id, found.parent_id));
+        let dims: Vec<_> = group_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let report = reports::indicators(&db, precision, &code, period, &dims).await?;
+        let targets = reports::targets(&*db, found.id, year).await?;
+        let yearly: HashMap<_, _> = targets
+            .iter()
+            .filter(|t| t.from_year == t.to_year)
+            .map(|t| (t.indicator, t.target))
+            .collect();
+        let programmes: Vec<i32> = report.rows.iter().filter_map(|r| r.key.programme).collect();
+        let quotas = reports::quotas(&*db, &programmes, year).await?;
+        let rows = report
+            .rows
+            .iter()
+            .map(|row| {
+                let quota: HashMap<_, _> = row
+                    .key
+                    .programme
+                    .map(|p| {
+                        quotas
+                            .iter()
+                            .filter(|((id, _), _)| *id == p)
+                            .map(|((_, i), t)| (*i, *t))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                IndicatorRow {
+                    key: row.key.clone(),
+                    values: indicator_values(&row.counts, &quota),
+                }
+            })
+            .collect();
+        let mut period_targets = Vec::new();
+        for t in targets.iter().filter(|t| t.from_year < t.to_year) {
+            let first = reports::period_of(i32::from(t.from_year), None)
+                .map(|(first, _)| first)
+                .unwrap_or(period.0);
+            let so_far =
+                reports::indicators(&db, precision, &code, (first, report.to), &[]).await?;
+            let actual = so_far.total.value(t.indicator);
+            period_targets.push(PeriodTarget {
+                indicator: t.indicator.into(),
+                from_year: i32::from(t.from_year),
+                to_year: i32::from(t.to_year),
+                target: t.target,
+                actual,
+                progress: actual
+                    .filter(|_| t.target > 0)
+                    .map(|a| a as f64 / t.target as f64),
+            });
+        }
+        Ok(IndicatorReport {
+            total: indicator_values(&report.total, &yearly),
+            region: found,
+            exact: precision == policy::Precision::Exact,
+            report,
+            rows,
+            period_targets,
+        })
     }
 }

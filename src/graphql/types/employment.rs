@@ -196,6 +196,16 @@ impl FollowUp {
         self.0.employed
     }
 
+    /// What the learner was doing (work of any kind is `employed`).
+    async fn outcome(&self) -> FollowUpOutcome {
+        self.0.outcome.into()
+    }
+
+    /// The jobs a business the learner started created (BUSINESS_STARTED only).
+    async fn jobs_created(&self) -> Option<i32> {
+        self.0.jobs_created
+    }
+
     /// The employer, when it is an organization in the graph.
     async fn employer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
         organization(ctx, self.0.employer_id).await
@@ -464,6 +474,28 @@ pub struct RecordFollowUpInput {
     /// A note, at most 500 characters.
     #[graphql(default)]
     pub note: String,
+    /// What the learner is doing, agreeing with `employed`: EMPLOYED, SELF_EMPLOYED or
+    /// BUSINESS_STARTED when employed (the employer then names the business), FURTHER_STUDY or
+    /// NOT_WORKING otherwise; left out, EMPLOYED or NOT_WORKING.
+    pub outcome: Option<FollowUpOutcome>,
+    /// The jobs a business the learner started created (BUSINESS_STARTED only), 0 to 10,000.
+    pub jobs_created: Option<i32>,
+}
+
+/// What a completer was doing at a follow-up.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::FollowUpOutcome")]
+pub enum FollowUpOutcome {
+    /// Employed by an employer (就业).
+    Employed,
+    /// Self-employed, flexible employment included (自主就业、灵活就业).
+    SelfEmployed,
+    /// Started a business (创业), with the jobs it created.
+    BusinessStarted,
+    /// In further study (升学).
+    FurtherStudy,
+    /// Not working.
+    NotWorking,
 }
 
 impl RecordFollowUpInput {
@@ -493,6 +525,8 @@ impl RecordFollowUpInput {
             wage_band: self.wage_band.map(Into::into),
             full_time: self.full_time,
             note: input::Note::optional("input.note", Some(&self.note))?,
+            outcome: self.outcome.map(Into::into),
+            jobs_created: self.jobs_created,
         })
     }
 }

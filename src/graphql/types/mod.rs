@@ -10,6 +10,7 @@ mod data_request;
 pub(crate) mod demand;
 mod employment;
 mod enums;
+mod indicators;
 mod industry;
 mod institutions;
 mod learner;
@@ -54,6 +55,10 @@ pub use enums::{
     CollegeType, Indicator, IndustryCode, MembershipRole, OrganizationKind, Ownership,
     ProgrammeKind, RegionLevel, SkillLevel, SortDirection, TrainingMode, TrainingPurpose,
     TrainingReach,
+};
+pub use indicators::{
+    IndicatorDimension, IndicatorReport, IndicatorRow, IndicatorTarget, IndicatorValue,
+    PeriodTarget, SetIndicatorTargetInput, indicator_values,
 };
 pub use industry::{Industry, IndustryCluster};
 pub use institutions::{

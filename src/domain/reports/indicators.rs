@@ -1,0 +1,646 @@
+//! The bureau's figures (`indicators`): training volume, completions, certificates and outcomes
+//! of a region in a year or a quarter, by programme, target group, mode, occupation group, county
+//! and quarter, against the targets the region set and its programmes' quotas.
+//!
+//! # What each indicator counts
+//!
+//! - TRAINED_PERSON_TIMES (培训人次): enrolments, not withdrawn, in cohorts that really started in
+//!   the period (`startedOn`) and train in the region; SUBSIDISED_PERSON_TIMES those of subsidised
+//!   cohorts. A person trained twice counts twice.
+//! - COMPLETIONS (结业人次): enrolments COMPLETED in the period.
+//! - CERTIFICATES (取证人次): certificates issued in the period by sessions in the region, revoked
+//!   ones left out; SENIOR_CERTIFICATES at level 3 (高级工) and above, TECHNICIAN_CERTIFICATES at
+//!   level 2 (技师) and above, DIGITAL_CERTIFICATES in the classification's digital occupations.
+//!   Certificates belong to no programme and no mode.
+//! - Of the completers of the period, at their month-6 follow-up: PLACEMENT_RATE employed by an
+//!   employer (EMPLOYED); EMPLOYMENT_OR_BUSINESS_RATE working in any way (EMPLOYED,
+//!   SELF_EMPLOYED, BUSINESS_STARTED) — 就业创业率; a completer not followed up counts as not
+//!   placed. RETENTION_RATE (稳岗率): of the completers EMPLOYED at month 3, those EMPLOYED at
+//!   month 6 by the same employer (the same organization, or the same name). Rates are basis
+//!   points (4500 = 45 %).
+//!
+//! A learner counts in every target group they belong to, so rows by group do not add up to the
+//! total. Figures are aggregates only: no person appears.
+//!
+//! # Disclosure
+//!
+//! For everyone but regulators ([`Precision::Protected`]) every figure is a sum of atomic cells
+//! — quarter × programme × mode × occupation group × county (× target group when grouped by it),
+//! one family of figures at a time (enrolments, completions with their outcomes, certificates) —
+//! and a cell of fewer than [`disclosure::MIN_CELL`] people is left out of every figure, totals
+//! included (`domain::read::disclosure`): two answers differ by whole released cells.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+use entity::{
+    CertificateStatus, EnrollmentStatus, FollowUpOutcome, Indicator, SkillLevel, alliance,
+    assessment_session, certificate, cohort, enrollment, follow_up, indicator_target,
+    learner_target_group, occupation, programme_quota,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::{Alias, Condition, Expr, ExprTrait, Func, JoinType, Query, SelectStatement},
+};
+
+use super::placement::{c_col, e_col, period_bound, quarters};
+use crate::domain::{
+    kernel::codes::RegionCode,
+    read::disclosure::{self, Precision},
+};
+use crate::error::AppResult;
+
+/// A dimension the figures group by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IndicatorDimension {
+    /// The programme the cohort belongs to (none for certificates and cohorts in none).
+    Programme,
+    /// A target group the learner belongs to (a learner counts in each of theirs).
+    TargetGroup,
+    /// The cohort's training mode.
+    Mode,
+    /// The occupation's middle group (`4-14`).
+    OccupationGroup,
+    /// The county where the cohort trains or the session sits.
+    County,
+    /// The quarter (`2026-Q2`).
+    Quarter,
+}
+
+/// The key of a row: the value of each dimension grouped by (`None` otherwise, or unknown).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IndicatorKey {
+    /// The programme.
+    pub programme: Option<i32>,
+    /// The target group.
+    pub target_group: Option<i32>,
+    /// The training mode, as stored.
+    pub mode: Option<String>,
+    /// The occupation group.
+    pub occupation_group: Option<String>,
+    /// The county.
+    pub county: Option<i32>,
+    /// The quarter.
+    pub quarter: Option<String>,
+}
+
+/// The counts behind a row's indicators.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IndicatorCounts {
+    /// Enrolments in cohorts that started.
+    pub trained: u64,
+    /// Those of subsidised cohorts.
+    pub subsidised: u64,
+    /// Completions.
+    pub completions: u64,
+    /// Completers EMPLOYED at month 6.
+    pub employed6: u64,
+    /// Completers working in any way at month 6.
+    pub working6: u64,
+    /// Completers EMPLOYED at month 3.
+    pub employed3: u64,
+    /// Of those, EMPLOYED by the same employer at month 6.
+    pub retained6: u64,
+    /// Certificates.
+    pub certificates: u64,
+    /// At level 3 and above.
+    pub senior: u64,
+    /// At level 2 and above.
+    pub technician: u64,
+    /// In digital occupations.
+    pub digital: u64,
+}
+
+impl IndicatorCounts {
+    fn add(&mut self, o: &Self) {
+        self.trained += o.trained;
+        self.subsidised += o.subsidised;
+        self.completions += o.completions;
+        self.employed6 += o.employed6;
+        self.working6 += o.working6;
+        self.employed3 += o.employed3;
+        self.retained6 += o.retained6;
+        self.certificates += o.certificates;
+        self.senior += o.senior;
+        self.technician += o.technician;
+        self.digital += o.digital;
+    }
+
+    /// The value of `indicator`: a count, or a rate in basis points (`None` without anyone to
+    /// divide by).
+    pub fn value(&self, indicator: Indicator) -> Option<i64> {
+        let count = |n: u64| Some(i64::try_from(n).unwrap_or(i64::MAX));
+        let rate =
+            |n: u64, d: u64| (d > 0).then(|| i64::try_from(n * 10_000 / d).unwrap_or(i64::MAX));
+        match indicator {
+            Indicator::TrainedPersonTimes => count(self.trained),
+            Indicator::SubsidisedPersonTimes => count(self.subsidised),
+            Indicator::Completions => count(self.completions),
+            Indicator::Certificates => count(self.certificates),
+            Indicator::SeniorCertificates => count(self.senior),
+            Indicator::TechnicianCertificates => count(self.technician),
+            Indicator::DigitalCertificates => count(self.digital),
+            Indicator::PlacementRate => rate(self.employed6, self.completions),
+            Indicator::EmploymentOrBusinessRate => rate(self.working6, self.completions),
+            Indicator::RetentionRate => rate(self.retained6, self.employed3),
+        }
+    }
+}
+
+/// Every indicator, in the order reports list them.
+pub const INDICATORS: [Indicator; 10] = [
+    Indicator::TrainedPersonTimes,
+    Indicator::SubsidisedPersonTimes,
+    Indicator::Completions,
+    Indicator::Certificates,
+    Indicator::SeniorCertificates,
+    Indicator::TechnicianCertificates,
+    Indicator::DigitalCertificates,
+    Indicator::PlacementRate,
+    Indicator::EmploymentOrBusinessRate,
+    Indicator::RetentionRate,
+];
+
+/// One row of the report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndicatorRow {
+    /// Its key.
+    pub key: IndicatorKey,
+    /// Its counts.
+    pub counts: IndicatorCounts,
+}
+
+/// The figures of a region for a period.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndicatorReport {
+    /// The first day counted.
+    pub from: NaiveDate,
+    /// The last day counted.
+    pub to: NaiveDate,
+    /// The rows, by key (one row, the total, when nothing is grouped by).
+    pub rows: Vec<IndicatorRow>,
+    /// Every released cell added up.
+    pub total: IndicatorCounts,
+}
+
+/// An atomic cell: one family's counts under its full key.
+struct Cell {
+    key: IndicatorKey,
+    counts: IndicatorCounts,
+    people: u64,
+    family: u8,
+}
+
+/// The figures of `region` (and everything under it) from `from` to `to`, grouped by `group_by`,
+/// released as `precision` allows.
+pub async fn indicators(
+    db: &DatabaseConnection,
+    precision: Precision,
+    region: &RegionCode,
+    (from, to): (NaiveDate, NaiveDate),
+    group_by: &[IndicatorDimension],
+) -> AppResult<IndicatorReport> {
+    let (from, to) = disclosure::period(precision, from, to);
+    let by_group = group_by.contains(&IndicatorDimension::TargetGroup);
+    let mut cells = Vec::new();
+    for (label, first, next) in quarters(from, to) {
+        let (first, last) = (
+            Ord::max(first, from),
+            Ord::min(next.pred_opt().unwrap_or(next), to),
+        );
+        if first > last {
+            continue;
+        }
+        let q = Quarter {
+            label: &label,
+            first,
+            last,
+            region,
+            by_group,
+        };
+        cells.extend(enrolment_cells(db, &q).await?);
+        cells.extend(completion_cells(db, &q).await?);
+        cells.extend(certificate_cells(db, &q).await?);
+    }
+    let cells = disclosure::release(
+        precision,
+        cells,
+        |c| (c.family, c.key.clone()),
+        |c| c.people,
+    );
+    let wanted: BTreeSet<IndicatorDimension> = group_by.iter().copied().collect();
+    let has = |d: IndicatorDimension| wanted.contains(&d);
+    let mut groups: BTreeMap<IndicatorKey, IndicatorCounts> = BTreeMap::new();
+    let mut total = IndicatorCounts::default();
+    for cell in &cells {
+        let key = IndicatorKey {
+            programme: cell
+                .key
+                .programme
+                .filter(|_| has(IndicatorDimension::Programme)),
+            target_group: cell
+                .key
+                .target_group
+                .filter(|_| has(IndicatorDimension::TargetGroup)),
+            mode: cell
+                .key
+                .mode
+                .clone()
+                .filter(|_| has(IndicatorDimension::Mode)),
+            occupation_group: cell
+                .key
+                .occupation_group
+                .clone()
+                .filter(|_| has(IndicatorDimension::OccupationGroup)),
+            county: cell.key.county.filter(|_| has(IndicatorDimension::County)),
+            quarter: cell
+                .key
+                .quarter
+                .clone()
+                .filter(|_| has(IndicatorDimension::Quarter)),
+        };
+        groups.entry(key).or_default().add(&cell.counts);
+        // A learner in several groups is one person in the total: the total adds the cells
+        // fetched without the group, so only when grouping by none of them.
+        if !by_group {
+            total.add(&cell.counts);
+        }
+    }
+    if by_group {
+        total = Box::pin(indicators(db, precision, region, (from, to), &[]))
+            .await?
+            .total;
+    }
+    Ok(IndicatorReport {
+        from,
+        to,
+        rows: groups
+            .into_iter()
+            .map(|(key, counts)| IndicatorRow { key, counts })
+            .collect(),
+        total,
+    })
+}
+
+/// One quarter (or part of one) of a report.
+struct Quarter<'a> {
+    label: &'a str,
+    first: NaiveDate,
+    last: NaiveDate,
+    region: &'a RegionCode,
+    by_group: bool,
+}
+
+/// The atomic columns of rows about a cohort: programme, mode, occupation group, county.
+fn cohort_columns(q: &mut SelectStatement) {
+    q.expr_as(c_col(cohort::Column::ProgrammeId), Alias::new("programme"))
+        .expr_as(c_col(cohort::Column::Mode), Alias::new("mode"))
+        .expr_as(
+            Func::cust("SUBSTR")
+                .arg(c_col(cohort::Column::OccupationCode))
+                .arg(1)
+                .arg(4),
+            Alias::new("og"),
+        )
+        .expr_as(c_col(cohort::Column::CountyId), Alias::new("county"))
+        .group_by_col((cohort::Entity, cohort::Column::ProgrammeId))
+        .group_by_col((cohort::Entity, cohort::Column::Mode))
+        .add_group_by([Func::cust("SUBSTR")
+            .arg(c_col(cohort::Column::OccupationCode))
+            .arg(1)
+            .arg(4)
+            .into()])
+        .group_by_col((cohort::Entity, cohort::Column::CountyId));
+}
+
+/// Joins a learner's target groups (one row each) and groups by them.
+fn group_columns(q: &mut SelectStatement, learner: Expr) {
+    q.inner_join(
+        learner_target_group::Entity,
+        Expr::col((
+            learner_target_group::Entity,
+            learner_target_group::Column::LearnerId,
+        ))
+        .eq(learner),
+    )
+    .expr_as(
+        Expr::col((
+            learner_target_group::Entity,
+            learner_target_group::Column::TargetGroupId,
+        )),
+        Alias::new("tg"),
+    )
+    .group_by_col((
+        learner_target_group::Entity,
+        learner_target_group::Column::TargetGroupId,
+    ));
+}
+
+/// A cohort's rows in the region: its alliance's city, or its county, under the region.
+fn cohort_in_region(q: &mut SelectStatement, region: &RegionCode) {
+    q.inner_join(
+        alliance::Entity,
+        Expr::col((alliance::Entity, alliance::Column::Id))
+            .equals((cohort::Entity, cohort::Column::AllianceId)),
+    )
+    .cond_where(crate::domain::network::regions::located_in(
+        std::slice::from_ref(region),
+        (alliance::Entity, alliance::Column::RegionId),
+        (cohort::Entity, cohort::Column::CountyId),
+    ));
+}
+
+/// The key of a fetched row.
+fn key_of(row: &sea_orm::QueryResult, quarter: &str) -> AppResult<IndicatorKey> {
+    Ok(IndicatorKey {
+        programme: row.try_get("", "programme")?,
+        target_group: row.try_get::<Option<i32>>("", "tg").unwrap_or(None),
+        mode: row.try_get("", "mode")?,
+        occupation_group: row.try_get("", "og")?,
+        county: row.try_get("", "county")?,
+        quarter: Some(quarter.to_owned()),
+    })
+}
+
+fn n(row: &sea_orm::QueryResult, name: &str) -> AppResult<u64> {
+    let v: Option<i64> = row.try_get("", name)?;
+    Ok(u64::try_from(v.unwrap_or(0)).unwrap_or(0))
+}
+
+/// The cells of one family a statement fetches: each row's key, its counts (`read`) and the
+/// people they are about.
+async fn fetch(
+    db: &DatabaseConnection,
+    statement: &SelectStatement,
+    q: &Quarter<'_>,
+    family: u8,
+    read: impl Fn(&sea_orm::QueryResult) -> AppResult<(IndicatorCounts, u64)>,
+) -> AppResult<Vec<Cell>> {
+    let mut cells = Vec::new();
+    for row in db.query_all(statement).await? {
+        let (counts, people) = read(&row)?;
+        cells.push(Cell {
+            key: key_of(&row, q.label)?,
+            counts,
+            people,
+            family,
+        });
+    }
+    Ok(cells)
+}
+
+/// `1` where `condition` holds, summed.
+fn sum_if(condition: impl Into<Condition>) -> Expr {
+    Func::sum(Expr::case(condition, 1).finally(0)).into()
+}
+
+async fn enrolment_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResult<Vec<Cell>> {
+    let mut s = Query::select();
+    s.from(enrollment::Entity).inner_join(
+        cohort::Entity,
+        c_col(cohort::Column::Id).equals((enrollment::Entity, enrollment::Column::CohortId)),
+    );
+    cohort_in_region(&mut s, q.region);
+    cohort_columns(&mut s);
+    if q.by_group {
+        group_columns(&mut s, e_col(enrollment::Column::LearnerId));
+    }
+    s.expr_as(
+        Func::count(e_col(enrollment::Column::Id)),
+        Alias::new("trained"),
+    )
+    .expr_as(
+        sum_if(c_col(cohort::Column::Subsidized).eq(true)),
+        Alias::new("subsidised"),
+    )
+    .and_where(c_col(cohort::Column::StartedOn).gte(q.first))
+    .and_where(c_col(cohort::Column::StartedOn).lte(q.last))
+    .and_where(e_col(enrollment::Column::Status).ne(EnrollmentStatus::Withdrawn));
+    fetch(db, &s, q, 0, |row| {
+        let counts = IndicatorCounts {
+            trained: n(row, "trained")?,
+            subsidised: n(row, "subsidised")?,
+            ..Default::default()
+        };
+        Ok((counts, counts.trained))
+    })
+    .await
+}
+
+async fn completion_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResult<Vec<Cell>> {
+    let backend = db.get_database_backend();
+    let (f3, f6) = (Alias::new("f3"), Alias::new("f6"));
+    let outcome_is =
+        |t: &Alias, o: FollowUpOutcome| Expr::col((t.clone(), follow_up::Column::Outcome)).eq(o);
+    let follow = |t: &Alias, month: i16| {
+        Condition::all()
+            .add(
+                Expr::col((t.clone(), follow_up::Column::EnrollmentId))
+                    .equals((enrollment::Entity, enrollment::Column::Id)),
+            )
+            .add(Expr::col((t.clone(), follow_up::Column::Month)).eq(month))
+    };
+    let same_employer = Condition::any()
+        .add(
+            Expr::col((f3.clone(), follow_up::Column::EmployerId))
+                .equals((f6.clone(), follow_up::Column::EmployerId)),
+        )
+        .add(
+            Expr::col((f3.clone(), follow_up::Column::EmployerName))
+                .equals((f6.clone(), follow_up::Column::EmployerName)),
+        );
+    let mut s = Query::select();
+    s.from(enrollment::Entity)
+        .inner_join(
+            cohort::Entity,
+            c_col(cohort::Column::Id).equals((enrollment::Entity, enrollment::Column::CohortId)),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            follow_up::Entity,
+            f3.clone(),
+            follow(&f3, 3),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            follow_up::Entity,
+            f6.clone(),
+            follow(&f6, 6),
+        );
+    cohort_in_region(&mut s, q.region);
+    cohort_columns(&mut s);
+    if q.by_group {
+        group_columns(&mut s, e_col(enrollment::Column::LearnerId));
+    }
+    s.expr_as(
+        Func::count(e_col(enrollment::Column::Id)),
+        Alias::new("completions"),
+    )
+    .expr_as(
+        sum_if(outcome_is(&f6, FollowUpOutcome::Employed)),
+        Alias::new("employed6"),
+    )
+    .expr_as(
+        sum_if(Expr::col((f6.clone(), follow_up::Column::Employed)).eq(true)),
+        Alias::new("working6"),
+    )
+    .expr_as(
+        sum_if(outcome_is(&f3, FollowUpOutcome::Employed)),
+        Alias::new("employed3"),
+    )
+    .expr_as(
+        sum_if(
+            Condition::all()
+                .add(outcome_is(&f3, FollowUpOutcome::Employed))
+                .add(outcome_is(&f6, FollowUpOutcome::Employed))
+                .add(same_employer),
+        ),
+        Alias::new("retained6"),
+    )
+    .and_where(e_col(enrollment::Column::Status).eq(EnrollmentStatus::Completed))
+    .and_where(e_col(enrollment::Column::EndedAt).gte(period_bound(backend, q.first)))
+    .and_where(
+        e_col(enrollment::Column::EndedAt).lt(period_bound(backend, q.last + chrono::Days::new(1))),
+    );
+    fetch(db, &s, q, 1, |row| {
+        let counts = IndicatorCounts {
+            completions: n(row, "completions")?,
+            employed6: n(row, "employed6")?,
+            working6: n(row, "working6")?,
+            employed3: n(row, "employed3")?,
+            retained6: n(row, "retained6")?,
+            ..Default::default()
+        };
+        Ok((counts, counts.completions))
+    })
+    .await
+}
+
+async fn certificate_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResult<Vec<Cell>> {
+    let cert = |c: certificate::Column| Expr::col((certificate::Entity, c));
+    let session = |c: assessment_session::Column| Expr::col((assessment_session::Entity, c));
+    let og = || {
+        Func::cust("SUBSTR")
+            .arg(cert(certificate::Column::OccupationCode))
+            .arg(1)
+            .arg(4)
+    };
+    let mut s = Query::select();
+    s.from(certificate::Entity)
+        .inner_join(
+            assessment_session::Entity,
+            session(assessment_session::Column::Id)
+                .equals((certificate::Entity, certificate::Column::SessionId)),
+        )
+        .inner_join(
+            occupation::Entity,
+            Expr::col((occupation::Entity, occupation::Column::Code))
+                .equals((certificate::Entity, certificate::Column::OccupationCode)),
+        )
+        .expr_as(Expr::val(None::<i32>), Alias::new("programme"))
+        .expr_as(Expr::val(None::<String>), Alias::new("mode"))
+        .expr_as(og(), Alias::new("og"))
+        .expr_as(
+            session(assessment_session::Column::CountyId),
+            Alias::new("county"),
+        )
+        .add_group_by([og().into()])
+        .group_by_col((
+            assessment_session::Entity,
+            assessment_session::Column::CountyId,
+        ))
+        .cond_where(crate::domain::network::regions::located_in(
+            std::slice::from_ref(q.region),
+            (
+                assessment_session::Entity,
+                assessment_session::Column::RegionId,
+            ),
+            (
+                assessment_session::Entity,
+                assessment_session::Column::CountyId,
+            ),
+        ));
+    if q.by_group {
+        group_columns(&mut s, cert(certificate::Column::LearnerId));
+    }
+    s.expr_as(
+        Func::count(cert(certificate::Column::Id)),
+        Alias::new("certificates"),
+    )
+    .expr_as(
+        sum_if(cert(certificate::Column::Level).is_in([
+            SkillLevel::Level1,
+            SkillLevel::Level2,
+            SkillLevel::Level3,
+        ])),
+        Alias::new("senior"),
+    )
+    .expr_as(
+        sum_if(cert(certificate::Column::Level).is_in([SkillLevel::Level1, SkillLevel::Level2])),
+        Alias::new("technician"),
+    )
+    .expr_as(
+        sum_if(Expr::col((occupation::Entity, occupation::Column::Digital)).eq(true)),
+        Alias::new("digital"),
+    )
+    .and_where(cert(certificate::Column::IssuedOn).gte(q.first))
+    .and_where(cert(certificate::Column::IssuedOn).lte(q.last))
+    .and_where(cert(certificate::Column::Status).ne(CertificateStatus::Revoked));
+    fetch(db, &s, q, 2, |row| {
+        let counts = IndicatorCounts {
+            certificates: n(row, "certificates")?,
+            senior: n(row, "senior")?,
+            technician: n(row, "technician")?,
+            digital: n(row, "digital")?,
+            ..Default::default()
+        };
+        Ok((counts, counts.certificates))
+    })
+    .await
+}
+
+/// The region's targets that cover `year`: yearly ones (`from_year == to_year == year`) and
+/// those of periods of several years that hold it.
+pub async fn targets(
+    db: &impl ConnectionTrait,
+    region_id: i32,
+    year: i32,
+) -> AppResult<Vec<indicator_target::Model>> {
+    let year = i16::try_from(year).unwrap_or(i16::MAX);
+    Ok(indicator_target::Entity::find()
+        .filter(indicator_target::Column::RegionId.eq(region_id))
+        .filter(indicator_target::Column::FromYear.lte(year))
+        .filter(indicator_target::Column::ToYear.gte(year))
+        .all(db)
+        .await?)
+}
+
+/// The quotas of `programmes` for `year`, by programme and indicator.
+pub async fn quotas(
+    db: &impl ConnectionTrait,
+    programmes: &[i32],
+    year: i32,
+) -> AppResult<HashMap<(i32, Indicator), i64>> {
+    Ok(programme_quota::Entity::find()
+        .filter(programme_quota::Column::ProgrammeId.is_in(programmes.iter().copied()))
+        .filter(programme_quota::Column::Year.eq(i16::try_from(year).unwrap_or(i16::MAX)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|q| ((q.programme_id, q.indicator), q.target))
+        .collect())
+}
+
+/// The first and last day of `year`, or of its `quarter` (1 to 4).
+pub fn period_of(year: i32, quarter: Option<u32>) -> Option<(NaiveDate, NaiveDate)> {
+    let (first_month, months) = match quarter {
+        None => (1, 12),
+        Some(q @ 1..=4) => (q * 3 - 2, 3),
+        Some(_) => return None,
+    };
+    let first = NaiveDate::from_ymd_opt(year, first_month, 1)?;
+    let last = first
+        .checked_add_months(chrono::Months::new(months))?
+        .pred_opt()?;
+    (first.year() == year).then_some((first, last))
+}

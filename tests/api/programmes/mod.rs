@@ -1,0 +1,4 @@
+//! Programmes and the bureau's figures.
+
+mod figures;
+mod keeping;
