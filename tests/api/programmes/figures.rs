@@ -476,4 +476,52 @@ async fn the_figures_are_what_the_rows_add_up_to_and_the_public_sees_only_cells_
         )
         .await;
     assert_eq!(first_code(&refused), "FORBIDDEN");
+
+    // The year as the bureau's workbook: the same figures, and a chart per indicator.
+    let file = app
+        .data_as(
+            &bureau,
+            "{ indicatorWorkbook(region: \"210200\", year: 2026) { filename contentType contentBase64 } }",
+            json!({}),
+        )
+        .await;
+    let file = &file["indicatorWorkbook"];
+    assert_eq!(file["filename"], "indicators-210200-2026.xlsx");
+    let bytes = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(file["contentBase64"].as_str().expect("base64"))
+            .expect("bytes")
+    };
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).expect("an xlsx");
+    use calamine::Reader;
+    assert_eq!(book.sheet_names(), ["指标", "图表"]);
+    let sheet = book.worksheet_range("指标").expect("the figures");
+    let cell = |r: u32, c: u32| sheet.get_value((r, c)).cloned();
+    let number = |r: u32, c: u32| match cell(r, c) {
+        Some(calamine::Data::Float(f)) => Some(f),
+        _ => None,
+    };
+    assert_eq!(cell(1, 1), Some(calamine::Data::String("培训人次".into())));
+    // Rows: Q1 to Q4, the year, its targets, the progress; columns: the ten indicators.
+    assert_eq!(cell(2, 0), Some(calamine::Data::String("2026-Q1".into())));
+    assert_eq!(
+        (number(2, 1), number(3, 1), number(6, 1)),
+        (Some(5.0), Some(2.0), Some(7.0))
+    );
+    assert_eq!((number(7, 1), number(8, 1)), (Some(14.0), Some(50.0)));
+    assert_eq!(number(6, 8), Some(40.0), "the placement rate in percent");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let charts = (0..archive.len())
+        .filter(|&i| {
+            archive
+                .by_index(i)
+                .expect("an entry")
+                .name()
+                .expect("a name")
+                .starts_with("xl/charts/chart")
+        })
+        .count();
+    assert_eq!(charts, 10, "a chart per indicator");
 }
