@@ -76,6 +76,7 @@ mod demands;
 mod employment;
 mod orders;
 mod people;
+mod programmes;
 mod subsidies;
 mod training;
 
@@ -286,6 +287,8 @@ pub enum SeedOutcome {
         claims: usize,
         /// Institution evaluations.
         evaluations: usize,
+        /// Programmes of the cities' bureaus.
+        programmes: usize,
     },
     /// The database already had organizations; nothing was written.
     AlreadyPopulated,
@@ -466,6 +469,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
     let data_requests = people::demo_data_requests(db, key).await?;
     let claims = subsidies::demo_claims(db, key).await?;
     let evaluations = subsidies::demo_institution_evaluations(db).await?;
+    let programmes = programmes::demo_programmes(db).await?;
     Ok(SeedOutcome::Loaded {
         regions: demo.regions.len(),
         alliances: demo.alliances.len(),
@@ -482,6 +486,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
         data_requests,
         claims,
         evaluations,
+        programmes,
     })
 }
 

@@ -525,3 +525,60 @@ async fn the_figures_are_what_the_rows_add_up_to_and_the_public_sees_only_cells_
         .count();
     assert_eq!(charts, 10, "a chart per indicator");
 }
+
+/// The demo's programmes and targets, from the cities' plans: Zhenjiang's cohorts belong to its
+/// 专项 and the report shows progress against the plans.
+#[tokio::test]
+async fn the_demo_reports_progress_against_the_cities_plans() {
+    use chrono::Datelike;
+    let app = TestApp::demo().await;
+    let year = Utc::now().year();
+    let bureau = who::regulator(app.region_row("321100").await);
+    let report = app
+        .data_as(
+            &bureau,
+            "query($y: Int!) { indicators(region: \"321100\", year: $y, groupBy: [PROGRAMME]) { rows { programme { name } values { indicator actual target } } periodTargets { indicator target actual } } }",
+            json!({ "y": year }),
+        )
+        .await;
+    let rows = report["indicators"]["rows"].as_array().expect("rows");
+    let in_programmes: i64 = rows
+        .iter()
+        .filter(|r| !r["programme"].is_null())
+        .map(|r| {
+            by_name(&r["values"])["TRAINED_PERSON_TIMES"]["actual"]
+                .as_i64()
+                .unwrap_or(0)
+        })
+        .sum();
+    assert!(in_programmes > 0, "cohorts in the 专项: {report}");
+    assert!(
+        rows.iter()
+            .filter(|r| !r["programme"].is_null())
+            .all(|r| by_name(&r["values"])["SUBSIDISED_PERSON_TIMES"]["target"] == 3000),
+        "each 专项 against its quota"
+    );
+    let period = &report["indicators"]["periodTargets"];
+    assert_eq!(
+        period.as_array().expect("targets").len(),
+        2,
+        "Zhenjiang's three-year targets: {period}"
+    );
+    let listed = app
+        .data_with(
+            "query($y: Int!) { programmes(filter: {regions: [\"321100\"], year: $y}) { totalCount } }",
+            json!({ "y": year }),
+        )
+        .await;
+    assert_eq!(listed["programmes"]["totalCount"], 8);
+    let huaian = app
+        .data_with(
+            "query($y: Int!) { indicators(region: \"320800\", year: $y) { total { indicator target } } }",
+            json!({ "y": year }),
+        )
+        .await;
+    assert_eq!(
+        by_name(&huaian["indicators"]["total"])["TRAINED_PERSON_TIMES"]["target"],
+        100_000
+    );
+}

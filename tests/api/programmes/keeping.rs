@@ -52,6 +52,9 @@ async fn a_bureau_keeps_its_programmes_and_everyone_reads_them() {
     let app = TestApp::demo().await;
     let regulator = who::regulator(app.region_row("321100").await);
     let civil = department(&app, "镇江市民政局", 1).await;
+    let before = app.data("{ programmes { totalCount } }").await["programmes"]["totalCount"]
+        .as_i64()
+        .expect("a count");
     let saved = app
         .data_as(&regulator, UPSERT, key_groups(std::slice::from_ref(&civil)))
         .await;
@@ -79,23 +82,35 @@ async fn a_bureau_keeps_its_programmes_and_everyone_reads_them() {
         ])
     );
 
-    // Public, and filtered by region, year, target group and department.
+    // Public, and filtered by region, year, target group and department (the demo's own
+    // programmes beside it: whether this one is listed).
     for (filter, expected) in [
-        (json!({ "regions": ["320000"] }), 1),
-        (json!({ "regions": ["320800"] }), 0),
-        (json!({ "year": 2027 }), 1),
-        (json!({ "year": 2030 }), 0),
-        (json!({ "targetGroups": ["UNPLACED_GRADUATE"] }), 1),
-        (json!({ "targetGroups": ["VETERAN"] }), 0),
-        (json!({ "department": civil }), 1),
+        (json!({ "regions": ["320000"] }), true),
+        (json!({ "regions": ["320800"] }), false),
+        (json!({ "year": 2027 }), true),
+        (json!({ "year": 2030 }), false),
+        (json!({ "targetGroups": ["UNPLACED_GRADUATE"] }), true),
+        (json!({ "targetGroups": ["RETURNEE"] }), false),
+        (json!({ "department": civil }), true),
+        (json!({ "kinds": ["PLAN"] }), false),
     ] {
         let listed = app
             .data_with(
-                "query($f: ProgrammeFilter) { programmes(filter: $f) { totalCount nodes { code } } }",
+                "query($f: ProgrammeFilter) { programmes(filter: $f, first: 100) { totalCount nodes { code } } }",
                 json!({ "f": filter }),
             )
             .await;
-        assert_eq!(listed["programmes"]["totalCount"], expected, "{filter}");
+        let codes: Vec<&str> = listed["programmes"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|n| n["code"].as_str().expect("code"))
+            .collect();
+        assert_eq!(
+            codes.contains(&"zj-2026-key-groups"),
+            expected,
+            "{filter}: {codes:?}"
+        );
     }
     let node = app
         .data_with(
@@ -174,7 +189,11 @@ async fn a_bureau_keeps_its_programmes_and_everyone_reads_them() {
         assert_eq!(field(&refused), named, "{refused}");
     }
     let all = app.data("{ programmes { totalCount } }").await;
-    assert_eq!(all["programmes"]["totalCount"], 1, "refusals wrote nothing");
+    assert_eq!(
+        all["programmes"]["totalCount"],
+        before + 1,
+        "refusals wrote nothing"
+    );
 }
 
 #[tokio::test]
