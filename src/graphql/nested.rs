@@ -12,7 +12,9 @@ use async_graphql::{
     Context,
     dataloader::{DataLoader, Loader},
 };
-use entity::{MembershipRole, OrganizationKind, alliance, demand, enrollment, open_resource};
+use entity::{
+    MembershipRole, OrganizationKind, alliance, cohort, demand, enrollment, open_resource,
+};
 use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
 
@@ -23,6 +25,7 @@ use super::{
 use crate::domain::{
     demands,
     network::{alliances, memberships},
+    programmes,
     read::{
         nested::{NestedList, ParentKey},
         page::{Page, PageRequest},
@@ -205,6 +208,10 @@ pub struct NestedLoaders {
     pub alliance_members: DataLoader<PagesOf<AllianceMembers>>,
     /// Counts of `AllianceMembers`.
     pub alliance_members_count: DataLoader<CountsOf<AllianceMembers>>,
+    /// Pages of `ProgrammeCohorts`.
+    pub programme_cohorts: DataLoader<PagesOf<ProgrammeCohorts>>,
+    /// Counts of `ProgrammeCohorts`.
+    pub programme_cohorts_count: DataLoader<CountsOf<ProgrammeCohorts>>,
 }
 
 impl NestedLoaders {
@@ -225,6 +232,7 @@ impl NestedLoaders {
         let (cohort_enrollments, cohort_enrollments_count) =
             loaders::<CohortEnrollments>(db, delay);
         let (alliance_members, alliance_members_count) = loaders::<AllianceMembers>(db, delay);
+        let (programme_cohorts, programme_cohorts_count) = loaders::<ProgrammeCohorts>(db, delay);
         Self {
             enterprise_demands,
             enterprise_demands_count,
@@ -244,6 +252,8 @@ impl NestedLoaders {
             cohort_enrollments_count,
             alliance_members,
             alliance_members_count,
+            programme_cohorts,
+            programme_cohorts_count,
         }
     }
 }
@@ -370,6 +380,11 @@ nested!(
     /// `Region.alliances`.
     RegionAlliances: i32, () => alliance::Model, |_f| alliances::of_region(),
     region_alliances, region_alliances_count
+);
+nested!(
+    /// `Programme.cohorts`.
+    ProgrammeCohorts: i32, () => cohort::Model, |_f| programmes::listing::cohorts_of_programme(),
+    programme_cohorts, programme_cohorts_count
 );
 nested!(
     /// `Cohort.enrollments`.

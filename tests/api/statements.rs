@@ -293,3 +293,41 @@ async fn resource_lists_are_read_in_one_batch_whatever_the_organizations() {
         "one statement per level, not one per organization"
     );
 }
+
+/// The demo's programmes with their cohorts, scopes and quotas: a fixed number of statements
+/// however many programmes the page holds (one page of cohorts for them all, one read of what
+/// they serve).
+#[tokio::test]
+async fn programmes_with_their_cohorts_are_batched() {
+    let app = TestApp::demo().await;
+    let query = |n: usize| {
+        format!(
+            "{{ programmes(first: {n}) {{ nodes {{ code targetGroups {{ code }} modes quotas {{ target }} cohorts(first: 5) {{ nodes {{ name }} }} }} }} }}"
+        )
+    };
+    let (one, one_count) = fewest_statements(&app, &query(1)).await;
+    let (all, all_count) = fewest_statements(&app, &query(8)).await;
+    assert_eq!(
+        one["programmes"]["nodes"].as_array().expect("nodes").len(),
+        1
+    );
+    assert_eq!(
+        all["programmes"]["nodes"].as_array().expect("nodes").len(),
+        8
+    );
+    assert!(
+        all["programmes"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .any(|p| !p["cohorts"]["nodes"]
+                .as_array()
+                .expect("cohorts")
+                .is_empty()),
+        "some programme has cohorts: {all}"
+    );
+    assert_eq!(
+        one_count, all_count,
+        "statements do not grow with the programmes"
+    );
+}

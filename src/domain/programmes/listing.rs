@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use entity::{
-    ProgrammeKind, programme, programme_department, programme_target_group, target_group,
+    ProgrammeKind, cohort, programme, programme_department, programme_target_group, target_group,
 };
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Select,
@@ -118,4 +118,18 @@ pub async fn list(
 /// How many programmes match.
 pub async fn count(db: &DatabaseConnection, filter: &ProgrammeFilter) -> AppResult<u64> {
     page::count(db, select(filter)).await
+}
+
+/// A programme's cohorts, in the order they were formed: the nested list of
+/// `Programme.cohorts` (one statement for every programme of a page).
+pub fn cohorts_of_programme() -> crate::domain::read::nested::NestedList<cohort::Model> {
+    use sea_orm::{FromQueryResult, QueryTrait};
+    crate::domain::read::nested::NestedList {
+        name: "programme.cohorts",
+        select: cohort::Entity::find().into_query(),
+        parent: sea_orm::sea_query::Expr::col((cohort::Entity, cohort::Column::ProgrammeId)),
+        order: sea_orm::sea_query::Expr::col((cohort::Entity, cohort::Column::Id)),
+        parse: |row| cohort::Model::from_query_result(row, ""),
+        key: |c| i64::from(c.id),
+    }
 }

@@ -296,20 +296,13 @@ fn cohort_columns(q: &mut SelectStatement) {
     q.expr_as(c_col(cohort::Column::ProgrammeId), Alias::new("programme"))
         .expr_as(c_col(cohort::Column::Mode), Alias::new("mode"))
         .expr_as(
-            Func::cust("SUBSTR")
-                .arg(c_col(cohort::Column::OccupationCode))
-                .arg(1)
-                .arg(4),
+            Expr::cust(r#"SUBSTR("cohorts"."occupation_code", 1, 4)"#),
             Alias::new("og"),
         )
         .expr_as(c_col(cohort::Column::CountyId), Alias::new("county"))
         .group_by_col((cohort::Entity, cohort::Column::ProgrammeId))
         .group_by_col((cohort::Entity, cohort::Column::Mode))
-        .add_group_by([Func::cust("SUBSTR")
-            .arg(c_col(cohort::Column::OccupationCode))
-            .arg(1)
-            .arg(4)
-            .into()])
+        .add_group_by([Expr::cust(r#"SUBSTR("cohorts"."occupation_code", 1, 4)"#)])
         .group_by_col((cohort::Entity, cohort::Column::CountyId));
 }
 
@@ -519,12 +512,9 @@ async fn completion_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResult
 async fn certificate_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResult<Vec<Cell>> {
     let cert = |c: certificate::Column| Expr::col((certificate::Entity, c));
     let session = |c: assessment_session::Column| Expr::col((assessment_session::Entity, c));
-    let og = || {
-        Func::cust("SUBSTR")
-            .arg(cert(certificate::Column::OccupationCode))
-            .arg(1)
-            .arg(4)
-    };
+    // Written out, not bound: a bound argument is a new parameter in each clause, and
+    // PostgreSQL would not see the grouped expression in the selected one.
+    let og = || Expr::cust(r#"SUBSTR("certificates"."occupation_code", 1, 4)"#);
     let mut s = Query::select();
     s.from(certificate::Entity)
         .inner_join(
@@ -537,14 +527,14 @@ async fn certificate_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResul
             Expr::col((occupation::Entity, occupation::Column::Code))
                 .equals((certificate::Entity, certificate::Column::OccupationCode)),
         )
-        .expr_as(Expr::val(None::<i32>), Alias::new("programme"))
-        .expr_as(Expr::val(None::<String>), Alias::new("mode"))
+        .expr_as(Expr::cust("CAST(NULL AS INTEGER)"), Alias::new("programme"))
+        .expr_as(Expr::cust("CAST(NULL AS VARCHAR(12))"), Alias::new("mode"))
         .expr_as(og(), Alias::new("og"))
         .expr_as(
             session(assessment_session::Column::CountyId),
             Alias::new("county"),
         )
-        .add_group_by([og().into()])
+        .add_group_by([og()])
         .group_by_col((
             assessment_session::Entity,
             assessment_session::Column::CountyId,

@@ -2,24 +2,15 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entity::programme;
-use futures_util::FutureExt;
 
-use super::{
-    Cohort, Indicator, Organization, ProgrammeKind, Region, TargetGroup, TrainingMode, page_request,
-};
+use super::{Cohort, Indicator, Organization, ProgrammeKind, Region, TargetGroup, TrainingMode};
 use crate::{
     domain::{
         kernel::{codes::RegionCode, ids::NodeKey, input},
         programmes::{self, listing::ProgrammeFilter as DomainFilter},
-        training::cohorts,
     },
     error::{AppError, AppResult},
-    graphql::{
-        connection::{Connection, TotalCount},
-        context::api,
-        loaders::required,
-        scalars::Date,
-    },
+    graphql::{connection::Connection, context::api, loaders::required, scalars::Date},
 };
 
 /// The GraphQL `Programme` type over its row.
@@ -171,7 +162,8 @@ impl Programme {
             .collect())
     }
 
-    /// The cohorts that belong to it, by start date.
+    /// The cohorts that belong to it, in the order they were formed (one statement for every
+    /// programme of a page).
     async fn cohorts(
         &self,
         ctx: &Context<'_>,
@@ -183,19 +175,13 @@ impl Programme {
         #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
         #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<Cohort>> {
-        let api = api(ctx)?;
-        let request = page_request(first, after, last, before)?;
-        let filter = cohorts::CohortFilter {
-            programme_id: Some(self.0.id),
-            ..Default::default()
-        };
-        let page = cohorts::list(&*api.db.turn().await?, &filter, &request).await?;
-        let db = api.db.clone();
-        let total = TotalCount::deferred(move || {
-            let (db, filter) = (db.clone(), filter.clone());
-            async move { cohorts::count(&*db.turn().await?, &filter).await }.boxed()
-        });
-        Ok(Connection::from_page(page, total, Cohort))
+        crate::graphql::nested::list::<crate::graphql::nested::ProgrammeCohorts, _>(
+            ctx,
+            self.0.id,
+            crate::graphql::nested::PageArgs::new(first, after, last, before),
+            Cohort,
+        )
+        .await
     }
 }
 
