@@ -79,6 +79,8 @@ pub enum Actor {
     },
     /// An operator of skillgraph itself.
     SystemAdmin,
+    /// A department answering for programmes (a GOVERNMENT organization).
+    Department(Staff),
 }
 
 impl Actor {
@@ -93,6 +95,7 @@ impl Actor {
             Role::College => Self::College(staff),
             Role::TrainingInstitution => Self::TrainingInstitution(staff),
             Role::AssessmentBody => Self::AssessmentBody(staff),
+            Role::Department => Self::Department(staff),
             other => {
                 return Err(AppError::internal(format!(
                     "{} does not act for an organization of its own",
@@ -114,6 +117,7 @@ impl Actor {
             Self::AllianceAdmin { .. } => Role::AllianceAdmin,
             Self::Regulator { .. } => Role::Regulator,
             Self::SystemAdmin => Role::SystemAdmin,
+            Self::Department(_) => Role::Department,
         }
     }
 
@@ -123,7 +127,8 @@ impl Actor {
             Self::Enterprise { staff: s, .. }
             | Self::College(s)
             | Self::TrainingInstitution(s)
-            | Self::AssessmentBody(s) => Some(*s),
+            | Self::AssessmentBody(s)
+            | Self::Department(s) => Some(*s),
             Self::Regulator { bureau, .. } => *bureau,
             _ => None,
         }

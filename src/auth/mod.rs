@@ -49,6 +49,9 @@ pub enum Role {
     Regulator,
     /// An operator of skillgraph itself.
     SystemAdmin,
+    /// A department (a GOVERNMENT organization other than the HR bureau: 民政局, 妇联, 残联, …)
+    /// that answers for programmes.
+    Department,
 }
 
 impl Role {
@@ -64,6 +67,7 @@ impl Role {
             Self::AllianceAdmin => "ALLIANCE_ADMIN",
             Self::Regulator => "REGULATOR",
             Self::SystemAdmin => "SYSTEM_ADMIN",
+            Self::Department => "DEPARTMENT",
         }
     }
 
@@ -74,13 +78,13 @@ impl Role {
             Self::College => Some(OrganizationKind::College),
             Self::TrainingInstitution => Some(OrganizationKind::TrainingInstitution),
             Self::AssessmentBody => Some(OrganizationKind::AssessmentBody),
-            Self::Regulator => Some(OrganizationKind::Government),
+            Self::Regulator | Self::Department => Some(OrganizationKind::Government),
             _ => None,
         }
     }
 
     /// Every role, for matrices and help texts.
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Self::Public,
         Self::Learner,
         Self::Enterprise,
@@ -90,6 +94,7 @@ impl Role {
         Self::AllianceAdmin,
         Self::Regulator,
         Self::SystemAdmin,
+        Self::Department,
     ];
 }
 

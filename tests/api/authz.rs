@@ -750,6 +750,11 @@ fn callers(f: &Fixture) -> Vec<(Column, Caller)> {
             who::bureau(f.zhenjiang, f.bureau),
         ),
         (Column::Role(Role::SystemAdmin), who::system_admin()),
+        // A department writes nothing: it reads its programmes' figures and learners.
+        (
+            Column::Role(Role::Department),
+            who::staff(Role::Department, f.bureau),
+        ),
         // Resolved in its own database, once the centre is recorded there.
         (Column::TrainingEnterprise, Caller::public()),
     ]

@@ -580,7 +580,19 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
             view: summary.clone(),
         },
     ];
+    let government = organization::Entity::find()
+        .filter(organization::Column::Kind.eq(entity::OrganizationKind::Government))
+        .one(db)
+        .await
+        .expect("q")
+        .expect("a government organization")
+        .id;
     table.extend([
+        Seen {
+            who: "a department answering for none of the learner's programmes",
+            caller: who::staff(Role::Department, government),
+            view: none.clone(),
+        },
         Seen {
             who: "the cohort's enterprise, with a training centre",
             caller: who::resolved(db, Role::Enterprise, enterprise).await,

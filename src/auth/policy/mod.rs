@@ -105,6 +105,7 @@ pub fn permissions(viewer: &Viewer) -> Vec<Permission> {
             ApplyForMembership,
         ]),
         Role::AssessmentBody => granted.extend([UpdateOwnOrganization, ApplyForMembership]),
+        Role::Department => granted.push(ReadLearners),
         Role::College | Role::TrainingInstitution => {
             granted.extend([UpdateOwnOrganization, ApplyForMembership])
         }

@@ -169,6 +169,9 @@ pub enum LearnerScope {
     },
     /// One learner (themself).
     Only(i32),
+    /// Learners training (not withdrawn) in cohorts of the programmes a department answers for;
+    /// summaries only.
+    Department(i32),
 }
 
 /// The learners a viewer may list.
@@ -187,6 +190,10 @@ pub fn learner_scope(viewer: &Viewer, rules: &AccessRules) -> AppResult<LearnerS
             since: rules.provider_cutoff(Utc::now()),
         }),
         (Role::Learner, _, _, Some(learner)) => Ok(LearnerScope::Only(learner)),
+        (Role::Department, ..) => viewer
+            .organization_id()
+            .map(LearnerScope::Department)
+            .ok_or_else(|| AppError::Forbidden("the token names no department".to_owned())),
         _ => Err(AppError::Forbidden(
             "no learners are visible to this token".to_owned(),
         )),
@@ -239,6 +246,9 @@ pub struct LearnerFacts {
     pub assessed_by: BTreeSet<i32>,
     /// Enterprises whose demands were recommended to the learner.
     pub recommended_to: BTreeSet<i32>,
+    /// Departments answering for the programmes of cohorts the learner trains or trained in
+    /// (not withdrawn).
+    pub answered_by: BTreeSet<i32>,
 }
 
 impl LearnerFacts {
@@ -268,7 +278,8 @@ pub fn learner_view_needs_relations(viewer: &Viewer, region_id: i32) -> bool {
 ///
 /// - **Full**: the learner themself; the regulator of the learner's region; a provider in a
 ///   current relation ([`AccessRules`]).
-/// - **Summary**: system administrators; an enterprise the learner trains for (ENROLLED or
+/// - **Summary**: system administrators; a department answering for a programme the learner
+///   trains or trained in; an enterprise the learner trains for (ENROLLED or
 ///   COMPLETED in a cohort for it) or whose demand was recommended to the learner; an assessment
 ///   body the learner is a candidate of; an alliance administrator of an alliance the learner
 ///   trains or trained in; the regulator of a region the learner trains or trained in; a provider
@@ -336,6 +347,10 @@ pub fn learner_view(
             .iter()
             .filter(trained)
             .any(|e| viewer.alliance_ids().contains(&e.alliance_id))
+            .then_some(LearnerView::Summary),
+        Role::Department => facts
+            .answered_by
+            .contains(&org?)
             .then_some(LearnerView::Summary),
     }
 }

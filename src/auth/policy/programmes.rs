@@ -29,12 +29,21 @@ pub fn may_change_programme(viewer: &Viewer, region_id: i32) -> AppResult<()> {
     }
 }
 
-/// How exactly a caller sees the figures of a region (`region` and the region above it): the
-/// REGULATOR of the region, or of the city above a county, exactly; everyone else under the
-/// disclosure rule ([`Precision::Protected`]), another region's regulator included.
-pub fn figures_view(viewer: &Viewer, (region, parent): (i32, Option<i32>)) -> Precision {
-    match (viewer.role(), viewer.region_id()) {
-        (Role::Regulator, Some(own)) if own == region || Some(own) == parent => Precision::Exact,
+/// How exactly a caller sees the figures of a region (`region` and the region above it), or of
+/// one of its programmes (`departments`: those answering for it): the REGULATOR of the region,
+/// or of the city above a county, exactly; a DEPARTMENT exactly for a programme it answers for;
+/// everyone else under the disclosure rule ([`Precision::Protected`]), another region's
+/// regulator included.
+pub fn figures_view(
+    viewer: &Viewer,
+    (region, parent): (i32, Option<i32>),
+    departments: Option<&[i32]>,
+) -> Precision {
+    match (viewer.role(), viewer.region_id(), viewer.organization_id()) {
+        (Role::Regulator, Some(own), _) if own == region || Some(own) == parent => Precision::Exact,
+        (Role::Department, _, Some(org)) if departments.is_some_and(|d| d.contains(&org)) => {
+            Precision::Exact
+        }
         _ => Precision::Protected,
     }
 }

@@ -24,6 +24,8 @@ pub(super) fn select_intentions(
             cond.add(training_intention::Column::SubmittedById.eq(org))
         }
         policy::LearnerScope::Only(l) => cond.add(training_intention::Column::LearnerId.eq(l)),
+        // `intention_scope` gives a department none; nothing if it ever reached here.
+        policy::LearnerScope::Department(_) => cond.add(sea_orm::sea_query::Expr::val(false)),
     };
     training_intention::Entity::find().filter(cond)
 }

@@ -40,11 +40,59 @@ pub async fn facts(
     add_enrolments(db, &ids, &mut map).await?;
     add_assessors(db, &ids, &mut map).await?;
     add_recommenders(db, &ids, &mut map).await?;
+    add_departments(db, &ids, &mut map).await?;
     Ok(map)
 }
 
 /// The learners' facts, by learner.
 type FactsMap = HashMap<i32, LearnerFacts>;
+
+/// An enrolment's cohort, to join.
+fn enrolment_cohort() -> sea_orm::RelationDef {
+    enrollment::Entity::belongs_to(cohort::Entity)
+        .from(enrollment::Column::CohortId)
+        .to(cohort::Column::Id)
+        .into()
+}
+
+/// The departments answering for the programmes of cohorts each learner trains in (not
+/// withdrawn).
+async fn add_departments(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+    map: &mut FactsMap,
+) -> AppResult<()> {
+    use entity::programme_department;
+    let rows = enrollment::Entity::find()
+        .select_only()
+        .column(enrollment::Column::LearnerId)
+        .column_as(
+            Expr::col((
+                programme_department::Entity,
+                programme_department::Column::OrganizationId,
+            )),
+            "department",
+        )
+        .join(JoinType::InnerJoin, enrolment_cohort())
+        .join(
+            JoinType::InnerJoin,
+            cohort::Entity::belongs_to(programme_department::Entity)
+                .from(cohort::Column::ProgrammeId)
+                .to(programme_department::Column::ProgrammeId)
+                .into(),
+        )
+        .filter(enrollment::Column::LearnerId.is_in(ids.to_vec()))
+        .filter(enrollment::Column::Status.ne(EnrollmentStatus::Withdrawn))
+        .into_tuple::<(i32, i32)>()
+        .all(db)
+        .await?;
+    for (learner, department) in rows {
+        if let Some(f) = map.get_mut(&learner) {
+            f.answered_by.insert(department);
+        }
+    }
+    Ok(())
+}
 
 /// Who registered each learner, and when.
 async fn add_links(db: &impl ConnectionTrait, ids: &[i32], map: &mut FactsMap) -> AppResult<()> {
@@ -92,13 +140,7 @@ async fn add_enrolments(
         .expr(Expr::col((cohort::Entity, cohort::Column::StartedOn)))
         .expr(Expr::col((cohort::Entity, cohort::Column::EndOn)))
         .expr(Expr::col((cohort::Entity, cohort::Column::FinishedOn)))
-        .join(
-            JoinType::InnerJoin,
-            enrollment::Entity::belongs_to(cohort::Entity)
-                .from(enrollment::Column::CohortId)
-                .to(cohort::Column::Id)
-                .into(),
-        )
+        .join(JoinType::InnerJoin, enrolment_cohort())
         .join(
             JoinType::InnerJoin,
             cohort::Entity::belongs_to(alliance::Entity)

@@ -250,6 +250,9 @@ fn select(scope: LearnerScope, filter: &LearnerFilter) -> Select<learner::Entity
                 .add(learner::Column::Id.in_subquery(trained_by(org, since))),
         ),
         LearnerScope::Only(id) => cond.add(learner::Column::Id.eq(id)),
+        LearnerScope::Department(org) => cond.add(
+            learner::Column::Id.in_subquery(crate::domain::programmes::learners_answered_for(org)),
+        ),
     };
     if let Some(region) = &filter.region {
         cond = cond.add(learner::Column::RegionId.in_subquery(

@@ -712,3 +712,38 @@ pub async fn assign_cohort(
     txn.commit().await?;
     Ok(saved)
 }
+
+/// The ids of the learners training (not withdrawn) in cohorts of the programmes department
+/// `org` answers for, as a subquery.
+pub fn learners_answered_for(org: i32) -> sea_orm::sea_query::SelectStatement {
+    use entity::{EnrollmentStatus, enrollment};
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    Query::select()
+        .column((enrollment::Entity, enrollment::Column::LearnerId))
+        .from(enrollment::Entity)
+        .inner_join(
+            cohort::Entity,
+            Expr::col((cohort::Entity, cohort::Column::Id))
+                .equals((enrollment::Entity, enrollment::Column::CohortId)),
+        )
+        .inner_join(
+            programme_department::Entity,
+            Expr::col((
+                programme_department::Entity,
+                programme_department::Column::ProgrammeId,
+            ))
+            .equals((cohort::Entity, cohort::Column::ProgrammeId)),
+        )
+        .and_where(
+            Expr::col((
+                programme_department::Entity,
+                programme_department::Column::OrganizationId,
+            ))
+            .eq(org),
+        )
+        .and_where(
+            Expr::col((enrollment::Entity, enrollment::Column::Status))
+                .ne(EnrollmentStatus::Withdrawn),
+        )
+        .to_owned()
+}

@@ -191,15 +191,29 @@ struct Cell {
     family: u8,
 }
 
-/// The figures of `region` (and everything under it) from `from` to `to`, grouped by `group_by`,
-/// released as `precision` allows.
+/// Which figures: a region (and everything under it), a period, and optionally one programme
+/// (its cohorts only; certificates belong to none).
+#[derive(Debug, Clone)]
+pub struct IndicatorScope {
+    /// The region.
+    pub region: RegionCode,
+    /// The first day.
+    pub from: NaiveDate,
+    /// The last day.
+    pub to: NaiveDate,
+    /// Only this programme's cohorts.
+    pub programme: Option<i32>,
+}
+
+/// The figures of `scope`, grouped by `group_by`, released as `precision` allows.
 pub async fn indicators(
     db: &DatabaseConnection,
     precision: Precision,
-    region: &RegionCode,
-    (from, to): (NaiveDate, NaiveDate),
+    scope: &IndicatorScope,
     group_by: &[IndicatorDimension],
 ) -> AppResult<IndicatorReport> {
+    let region = &scope.region;
+    let (from, to) = (scope.from, scope.to);
     let (from, to) = disclosure::period(precision, from, to);
     let by_group = group_by.contains(&IndicatorDimension::TargetGroup);
     let mut cells = Vec::new();
@@ -217,10 +231,13 @@ pub async fn indicators(
             last,
             region,
             by_group,
+            programme: scope.programme,
         };
         cells.extend(enrolment_cells(db, &q).await?);
         cells.extend(completion_cells(db, &q).await?);
-        cells.extend(certificate_cells(db, &q).await?);
+        if scope.programme.is_none() {
+            cells.extend(certificate_cells(db, &q).await?);
+        }
     }
     let cells = disclosure::release(
         precision,
@@ -267,7 +284,12 @@ pub async fn indicators(
         }
     }
     if by_group {
-        total = Box::pin(indicators(db, precision, region, (from, to), &[]))
+        let whole = IndicatorScope {
+            from,
+            to,
+            ..scope.clone()
+        };
+        total = Box::pin(indicators(db, precision, &whole, &[]))
             .await?
             .total;
     }
@@ -289,6 +311,7 @@ struct Quarter<'a> {
     last: NaiveDate,
     region: &'a RegionCode,
     by_group: bool,
+    programme: Option<i32>,
 }
 
 /// The atomic columns of rows about a cohort: programme, mode, occupation group, county.
@@ -329,8 +352,12 @@ fn group_columns(q: &mut SelectStatement, learner: Expr) {
     ));
 }
 
-/// A cohort's rows in the region: its alliance's city, or its county, under the region.
-fn cohort_in_region(q: &mut SelectStatement, region: &RegionCode) {
+/// A cohort's rows in the region (its alliance's city, or its county, under the region), and in
+/// the programme when one is asked.
+fn cohort_in_region(q: &mut SelectStatement, region: &RegionCode, programme: Option<i32>) {
+    if let Some(programme) = programme {
+        q.and_where(c_col(cohort::Column::ProgrammeId).eq(programme));
+    }
     q.inner_join(
         alliance::Entity,
         Expr::col((alliance::Entity, alliance::Column::Id))
@@ -393,7 +420,7 @@ async fn enrolment_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResult<
         cohort::Entity,
         c_col(cohort::Column::Id).equals((enrollment::Entity, enrollment::Column::CohortId)),
     );
-    cohort_in_region(&mut s, q.region);
+    cohort_in_region(&mut s, q.region, q.programme);
     cohort_columns(&mut s);
     if q.by_group {
         group_columns(&mut s, e_col(enrollment::Column::LearnerId));
@@ -460,7 +487,7 @@ async fn completion_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResult
             f6.clone(),
             follow(&f6, 6),
         );
-    cohort_in_region(&mut s, q.region);
+    cohort_in_region(&mut s, q.region, q.programme);
     cohort_columns(&mut s);
     if q.by_group {
         group_columns(&mut s, e_col(enrollment::Column::LearnerId));

@@ -64,8 +64,9 @@ impl ProgrammesQuery {
     /// `groupBy`; the total against the region's targets for the year, each programme's row
     /// against its quotas, and the region's targets of longer periods with their progress.
     /// `docs/api/programmes.md` says what each figure counts. Public: exact for the region's
-    /// regulator (or the city's, for a county), under the disclosure rule for everyone else —
-    /// cells under five people are left out of every figure, totals included.
+    /// regulator (or the city's, for a county), and for a programme (`programme`) to the
+    /// departments answering for it; under the disclosure rule for everyone else — cells under
+    /// five people are left out of every figure, totals included.
     async fn indicators(
         &self,
         ctx: &Context<'_>,
@@ -75,10 +76,17 @@ impl ProgrammesQuery {
         quarter: Option<i32>,
         #[graphql(desc = "The dimensions to group by; the total alone when left out.")]
         group_by: Option<Vec<IndicatorDimension>>,
+        #[graphql(
+            desc = "Only this programme's cohorts (a programme of the region; no certificates: they belong to none)."
+        )]
+        programme: Option<async_graphql::ID>,
     ) -> async_graphql::Result<IndicatorReport> {
         let api = api(ctx)?;
         let db = api.db.turn().await?;
-        let (code, found, precision) = figures_of(ctx, &db, &region).await?;
+        let programme = programme
+            .map(|p| crate::domain::kernel::ids::NodeKey::programme("programme", &p))
+            .transpose()?;
+        let (code, found, precision) = figures_of(ctx, &db, &region, programme).await?;
         let quarter = quarter
             .map(|q| u32::try_from(q).ok().filter(|q| (1..=4).contains(q)))
             .map(|q| q.ok_or_else(|| AppError::validation("quarter", "1 to 4")))
@@ -91,7 +99,13 @@ impl ProgrammesQuery {
             .into_iter()
             .map(Into::into)
             .collect();
-        let report = reports::indicators(&db, precision, &code, period, &dims).await?;
+        let scope = reports::IndicatorScope {
+            region: code,
+            from: period.0,
+            to: period.1,
+            programme,
+        };
+        let report = reports::indicators(&db, precision, &scope, &dims).await?;
         let targets = reports::targets(&*db, found.id, year).await?;
         let yearly: HashMap<_, _> = targets
             .iter()
@@ -126,8 +140,12 @@ impl ProgrammesQuery {
             let first = reports::period_of(i32::from(t.from_year), None)
                 .map(|(first, _)| first)
                 .unwrap_or(period.0);
-            let so_far =
-                reports::indicators(&db, precision, &code, (first, report.to), &[]).await?;
+            let so_far_scope = reports::IndicatorScope {
+                from: first,
+                to: report.to,
+                ..scope.clone()
+            };
+            let so_far = reports::indicators(&db, precision, &so_far_scope, &[]).await?;
             let actual = so_far.total.value(t.indicator);
             period_targets.push(PeriodTarget {
                 indicator: t.indicator.into(),
@@ -163,15 +181,20 @@ impl ProgrammesQuery {
         use base64::Engine;
         let api = api(ctx)?;
         let db = api.db.turn().await?;
-        let (code, found, precision) = figures_of(ctx, &db, &region).await?;
+        let (code, found, precision) = figures_of(ctx, &db, &region, None).await?;
         let period = reports::period_of(year, None)
             .filter(|_| (2000..=2100).contains(&year))
             .ok_or_else(|| AppError::validation("year", "2000 to 2100"))?;
+        let scope = reports::IndicatorScope {
+            region: code,
+            from: period.0,
+            to: period.1,
+            programme: None,
+        };
         let report = reports::indicators(
             &db,
             precision,
-            &code,
-            period,
+            &scope,
             &[reports::IndicatorDimension::Quarter],
         )
         .await?;
@@ -210,16 +233,32 @@ impl ProgrammesQuery {
     }
 }
 
-/// The region a caller asks the figures of, and how exactly they see them.
+/// The region a caller asks the figures of (of one of its programmes, when `programme`), and
+/// how exactly they see them.
 async fn figures_of(
     ctx: &Context<'_>,
     db: &sea_orm::DatabaseConnection,
     region: &str,
+    programme: Option<i32>,
 ) -> async_graphql::Result<(RegionCode, entity::region::Model, policy::Precision)> {
     let code = input::one::<RegionCode>("region", region)?;
     let found = regions::by_code(db, &code)
         .await?
         .ok_or_else(|| AppError::validation("region", "no region has this code"))?;
-    let precision = policy::figures_view(&caller(ctx).viewer, (found.id, found.parent_id));
+    let departments = match programme {
+        Some(id) => Some(
+            crate::domain::programmes::scopes(db, &[id])
+                .await?
+                .remove(&id)
+                .unwrap_or_default()
+                .departments,
+        ),
+        None => None,
+    };
+    let precision = policy::figures_view(
+        &caller(ctx).viewer,
+        (found.id, found.parent_id),
+        departments.as_deref(),
+    );
     Ok((code, found, precision))
 }

@@ -28,6 +28,10 @@ pub enum Role {
     Regulator,
     /// An operator of skillgraph itself.
     SystemAdmin,
+    /// A department (a GOVERNMENT organization other than the HR bureau: 民政局, 妇联, 残联, …)
+    /// answering for programmes: it reads their figures exactly and the learners of their cohorts
+    /// in summary.
+    Department,
 }
 
 /// Something a role may do in principle; each use is still checked against the record's scope.

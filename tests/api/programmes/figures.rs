@@ -45,6 +45,20 @@ async fn people(app: &TestApp, bureau: &Caller) -> Vec<i32> {
     ids
 }
 
+/// A GOVERNMENT department of Dalian, registered by its bureau: its global ID.
+async fn department(app: &TestApp, bureau: &Caller, name: &str, serial: u32) -> Value {
+    use skillgraph::domain::kernel::codes::CreditCode;
+    let first17 = format!("11210200MB{serial:07}");
+    let check = CreditCode::check_char(&first17).expect("alphabet");
+    app.data_as(
+        bureau,
+        "mutation($i: RegisterOrganizationInput!) { registerOrganization(input: $i) { id } }",
+        json!({ "i": { "name": name, "kind": "GOVERNMENT", "creditCode": format!("{first17}{}", char::from(check)), "region": "210200" } }),
+    )
+    .await["registerOrganization"]["id"]
+        .clone()
+}
+
 /// Builds the rows the figures count, straight into the database.
 async fn rows(app: &TestApp, learners: &[i32], programme: i32) {
     let db = &app.db.db;
@@ -279,11 +293,13 @@ async fn the_figures_are_what_the_rows_add_up_to_and_the_public_sees_only_cells_
     let app = TestApp::demo().await;
     let bureau = who::regulator(app.region_row("210200").await);
     let learners = people(&app, &bureau).await;
+    let civil = department(&app, &bureau, "大连市民政局", 1).await;
+    let women = department(&app, &bureau, "大连市妇女联合会", 2).await;
     let programme = app
         .data_as(
             &bureau,
-            "mutation { upsertProgramme(input: {code: \"dl-ship\", name: \"船舶专项\", kind: SPECIAL, startsOn: \"2026-01-01\", endsOn: \"2028-12-31\", quotas: [{year: 2026, indicator: TRAINED_PERSON_TIMES, target: 10}]}) { id } }",
-            json!({}),
+            "mutation($d: ID!) { upsertProgramme(input: {code: \"dl-ship\", name: \"船舶专项\", kind: SPECIAL, startsOn: \"2026-01-01\", endsOn: \"2028-12-31\", departments: [$d], quotas: [{year: 2026, indicator: TRAINED_PERSON_TIMES, target: 10}]}) { id } }",
+            json!({ "d": civil }),
         )
         .await["upsertProgramme"]["id"]
         .clone();
@@ -462,6 +478,64 @@ async fn the_figures_are_what_the_rows_add_up_to_and_the_public_sees_only_cells_
     let zhenjiang = who::regulator(app.region_row("321100").await);
     let theirs = app.data_as(&zhenjiang, REPORT, json!({ "g": [] })).await;
     assert_eq!(theirs["indicators"]["exact"], false);
+
+    // A department reads the figures of the programme it answers for exactly, and the learners
+    // of its cohorts in summary; another department neither.
+    let answering = who::resolved(
+        &app.db.db,
+        skillgraph::auth::Role::Department,
+        TestApp::raw_id(&civil),
+    )
+    .await;
+    let other = who::resolved(
+        &app.db.db,
+        skillgraph::auth::Role::Department,
+        TestApp::raw_id(&women),
+    )
+    .await;
+    let of_programme = "query($p: ID) { indicators(region: \"210200\", year: 2026, programme: $p) { exact total { indicator actual } } }";
+    let theirs = app
+        .data_as(&answering, of_programme, json!({ "p": programme }))
+        .await;
+    assert_eq!(theirs["indicators"]["exact"], true);
+    let total = by_name(&theirs["indicators"]["total"]);
+    assert_eq!(
+        (
+            &total["TRAINED_PERSON_TIMES"]["actual"],
+            &total["CERTIFICATES"]["actual"]
+        ),
+        (&json!(5), &json!(0)),
+        "the programme's cohorts only; certificates belong to none"
+    );
+    for (caller, p) in [(&other, programme.clone()), (&answering, Value::Null)] {
+        let seen = app.data_as(caller, of_programme, json!({ "p": p })).await;
+        assert_eq!(seen["indicators"]["exact"], false, "{p}");
+    }
+    let listed = app
+        .data_as(
+            &answering,
+            "{ learners(first: 50) { totalCount nodes { view nationalId targetGroups { since } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        listed["learners"]["totalCount"], 5,
+        "the five training in its programme"
+    );
+    assert!(
+        listed["learners"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .all(|l| l["view"] == "SUMMARY"
+                && l["nationalId"].is_null()
+                && l["targetGroups"].is_null()),
+        "{listed}"
+    );
+    let none = app
+        .data_as(&other, "{ learners { totalCount } }", json!({}))
+        .await;
+    assert_eq!(none["learners"]["totalCount"], 0);
 
     // Targets are the region's regulator's to set.
     let enterprise = who::staff(
