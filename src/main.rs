@@ -1,5 +1,9 @@
 //! The `skillgraph` binary: parse the command line, then run it.
 
+// The schema's merged roots nest deeply enough that computing the layout of its execution
+// future overflows the default query depth in release builds.
+#![recursion_limit = "256"]
+
 use std::process::ExitCode;
 
 use clap::Parser;

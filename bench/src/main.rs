@@ -3,6 +3,10 @@
 //! database (a temporary SQLite file unless `--database-url` names another) and prints what it
 //! measured. `peer/` holds the scripts that run PostGraphile beside skillgraph on the same rows.
 
+// The schema's merged roots nest deeply enough that computing the layout of its execution
+// future overflows the default query depth in release builds.
+#![recursion_limit = "256"]
+
 mod graph;
 mod indicators;
 
