@@ -189,6 +189,17 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // `programmes` lists by first day.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_programmes_starts_on")
+                    .table(Programmes::Table)
+                    .col(Programmes::StartsOn)
+                    .col(Programmes::Id)
+                    .to_owned(),
+            )
+            .await?;
         let mut groups = pair(
             ProgrammeTargetGroups::Table,
             ProgrammeTargetGroups::ProgrammeId,

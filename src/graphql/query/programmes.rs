@@ -114,6 +114,13 @@ impl ProgrammesQuery {
             .collect();
         let programmes: Vec<i32> = report.rows.iter().filter_map(|r| r.key.programme).collect();
         let quotas = reports::quotas(&*db, &programmes, year).await?;
+        // The rows' target groups, in one statement for the report.
+        let group_ids: Vec<i32> = report
+            .rows
+            .iter()
+            .filter_map(|r| r.key.target_group)
+            .collect();
+        let groups = crate::domain::people::target_groups::by_ids(&*db, &group_ids).await?;
         let rows = report
             .rows
             .iter()
@@ -131,6 +138,7 @@ impl ProgrammesQuery {
                     .unwrap_or_default();
                 IndicatorRow {
                     key: row.key.clone(),
+                    group: row.key.target_group.and_then(|g| groups.get(&g).cloned()),
                     values: indicator_values(&row.counts, &quota),
                 }
             })

@@ -6,7 +6,7 @@ use async_graphql::{Context, Enum, Object, SimpleObject};
 
 use super::{Indicator, Programme, Region, TargetGroup, TrainingMode};
 use crate::domain::reports::{self, INDICATORS, IndicatorCounts, IndicatorKey};
-use crate::graphql::{context::api, scalars::Date};
+use crate::graphql::scalars::Date;
 
 /// A dimension the bureau's figures group by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +66,8 @@ pub fn indicator_values(
 /// One row of the bureau's figures.
 pub struct IndicatorRow {
     pub(crate) key: IndicatorKey,
+    /// The row's target group, read once for the whole report.
+    pub(crate) group: Option<entity::target_group::Model>,
     pub(crate) values: Vec<IndicatorValue>,
 }
 
@@ -79,15 +81,8 @@ impl IndicatorRow {
     }
 
     /// The target group, when grouped by it.
-    async fn target_group(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<TargetGroup>> {
-        let Some(id) = self.key.target_group else {
-            return Ok(None);
-        };
-        let db = api(ctx)?.db.turn().await?;
-        Ok(crate::domain::people::target_groups::by_ids(&*db, &[id])
-            .await?
-            .remove(&id)
-            .map(TargetGroup))
+    async fn target_group(&self) -> Option<TargetGroup> {
+        self.group.clone().map(TargetGroup)
     }
 
     /// The training mode, when grouped by it (null: not recorded, and certificates).
