@@ -768,6 +768,19 @@ pub enum Indicator {
     /// Retention, in basis points (稳岗率; 9000 = 90 %).
     #[sea_orm(string_value = "RETENTION_RATE")]
     RetentionRate,
+    /// Self-employment or a business started after training, in basis points (自主创业率).
+    #[sea_orm(string_value = "SELF_EMPLOYMENT_RATE")]
+    SelfEmploymentRate,
+    /// Jobs created by the businesses completers started (创业带动就业).
+    #[sea_orm(string_value = "JOBS_CREATED")]
+    JobsCreated,
+    /// Stable employment, in basis points (稳定就业率): working at months 3 and 6.
+    #[sea_orm(string_value = "STABLE_EMPLOYMENT_RATE")]
+    StableEmploymentRate,
+    /// In-post retention, in basis points (在岗培训稳岗率): employees trained in post for their
+    /// employer, still with it at month 6.
+    #[sea_orm(string_value = "IN_POST_RETENTION_RATE")]
+    InPostRetentionRate,
 }
 
 /// What a completer was doing at a follow-up, as the cities count outcomes.

@@ -243,7 +243,12 @@ fn checked(mut change: ProgrammeChange) -> AppResult<ProgrammeChange> {
 pub fn is_rate(indicator: Indicator) -> bool {
     matches!(
         indicator,
-        Indicator::PlacementRate | Indicator::EmploymentOrBusinessRate | Indicator::RetentionRate
+        Indicator::PlacementRate
+            | Indicator::EmploymentOrBusinessRate
+            | Indicator::RetentionRate
+            | Indicator::SelfEmploymentRate
+            | Indicator::StableEmploymentRate
+            | Indicator::InPostRetentionRate
     )
 }
 

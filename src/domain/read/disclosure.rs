@@ -14,6 +14,11 @@
 //!   answers is again a sum of released cells of at least five people each: subtracting from a
 //!   total or from a neighbouring filter recovers no small cell, let alone one person.
 //!
+//! Where a grouping breaks a cell into overlapping parts (target groups: a learner belongs to
+//! several, or to one declared at registration), [`release_parts`] adds the secondary rule: in
+//! each cell, the parts left out hold no people or at least [`MIN_CELL`] together, so the cell
+//! less its released parts (a total less its groups) recovers no small group.
+//!
 //! Regulators ([`Precision::Exact`]) see exact figures; groups below [`MIN_CELL`] are still shown
 //! as suppressed to them.
 
@@ -68,6 +73,52 @@ pub fn release<T, K: Ord>(
         .collect()
 }
 
+/// [`release`] for rows that break a whole cell (`whole`) into parts (`part`) that may overlap:
+/// a part of fewer than [`MIN_CELL`] people is left out, and then, in each whole, the smallest
+/// released parts too until the parts left out hold no people or at least [`MIN_CELL`] together
+/// (secondary suppression: the whole less its released parts is never a small group when the
+/// parts happen to be disjoint, and tells less when they overlap). Ties go to the lower part.
+pub fn release_parts<T, W: Ord + Clone, P: Ord + Clone>(
+    precision: Precision,
+    rows: Vec<T>,
+    whole: impl Fn(&T) -> W,
+    part: impl Fn(&T) -> P,
+    people: impl Fn(&T) -> u64,
+) -> Vec<T> {
+    if precision == Precision::Exact {
+        return rows;
+    }
+    let mut sizes: BTreeMap<W, BTreeMap<P, u64>> = BTreeMap::new();
+    for row in &rows {
+        *sizes
+            .entry(whole(row))
+            .or_default()
+            .entry(part(row))
+            .or_default() += people(row);
+    }
+    let mut kept: std::collections::BTreeSet<(W, P)> = std::collections::BTreeSet::new();
+    for (w, parts) in sizes {
+        let mut left_out: u64 = parts.values().filter(|&&n| n < MIN_CELL).sum();
+        let mut released: Vec<(u64, P)> = parts
+            .into_iter()
+            .filter(|(_, n)| *n >= MIN_CELL)
+            .map(|(p, n)| (n, p))
+            .collect();
+        released.sort();
+        let mut released = released.into_iter().peekable();
+        while left_out > 0 && left_out < MIN_CELL {
+            match released.next() {
+                Some((n, _)) => left_out += n,
+                None => break,
+            }
+        }
+        kept.extend(released.map(|(_, p)| (w.clone(), p)));
+    }
+    rows.into_iter()
+        .filter(|row| kept.contains(&(whole(row), part(row))))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +150,45 @@ mod tests {
         assert_eq!(kept, vec![("a", 3), ("a", 2), ("c", 9)]);
         assert_eq!(
             release(Precision::Exact, rows.clone(), |r| r.0, |r| r.1),
+            rows
+        );
+    }
+
+    #[test]
+    fn parts_left_out_hold_none_or_at_least_five() {
+        // A cell of 11 people: groups of 6 and 5, and one of 1 that is left out, which takes the
+        // group of 5 with it (1 alone would be the cell less the other two).
+        let rows = vec![("c", "a", 6), ("c", "b", 5), ("c", "d", 1), ("e", "a", 9)];
+        let kept = release_parts(
+            Precision::Protected,
+            rows.clone(),
+            |r| r.0,
+            |r| r.1,
+            |r| r.2,
+        );
+        assert_eq!(kept, vec![("c", "a", 6), ("e", "a", 9)]);
+        // Nothing small: everything stays; everything small: nothing.
+        let even = vec![("c", "a", 6), ("c", "b", 5)];
+        assert_eq!(
+            release_parts(
+                Precision::Protected,
+                even.clone(),
+                |r| r.0,
+                |r| r.1,
+                |r| r.2
+            ),
+            even
+        );
+        let small = vec![("c", "a", 4), ("c", "b", 2)];
+        assert!(release_parts(Precision::Protected, small, |r| r.0, |r| r.1, |r| r.2).is_empty());
+        // Left out together already five or more: the rest stays.
+        let enough = vec![("c", "a", 6), ("c", "b", 3), ("c", "d", 2)];
+        assert_eq!(
+            release_parts(Precision::Protected, enough, |r| r.0, |r| r.1, |r| r.2),
+            vec![("c", "a", 6)]
+        );
+        assert_eq!(
+            release_parts(Precision::Exact, rows.clone(), |r| r.0, |r| r.1, |r| r.2),
             rows
         );
     }

@@ -16,7 +16,12 @@
 //!   employer (EMPLOYED); EMPLOYMENT_OR_BUSINESS_RATE working in any way (EMPLOYED,
 //!   SELF_EMPLOYED, BUSINESS_STARTED) — 就业创业率; a completer not followed up counts as not
 //!   placed. RETENTION_RATE (稳岗率): of the completers EMPLOYED at month 3, those EMPLOYED at
-//!   month 6 by the same employer (the same organization, or the same name). Rates are basis
+//!   month 6 by the same employer (the same organization, or the same name).
+//!   SELF_EMPLOYMENT_RATE: SELF_EMPLOYED or BUSINESS_STARTED at month 6; JOBS_CREATED the jobs
+//!   those businesses created, as recorded at month 6. STABLE_EMPLOYMENT_RATE (稳定就业): working
+//!   in any way at both the month-3 and the month-6 follow-up. IN_POST_RETENTION_RATE (在岗培训
+//!   稳岗率): of the completers of IN_POST and UPGRADE cohorts trained for an enterprise (its
+//!   employees trained in post), those EMPLOYED by that enterprise at month 6. Rates are basis
 //!   points (4500 = 45 %).
 //!
 //! A learner counts in every target group they belong to, so rows by group do not add up to the
@@ -28,14 +33,16 @@
 //! — quarter × programme × mode × occupation group × county (× target group when grouped by it),
 //! one family of figures at a time (enrolments, completions with their outcomes, certificates) —
 //! and a cell of fewer than [`disclosure::MIN_CELL`] people is left out of every figure, totals
-//! included (`domain::read::disclosure`): two answers differ by whole released cells.
+//! included (`domain::read::disclosure`): two answers differ by whole released cells. Grouped by
+//! target group, the groups of a cell left out hold no one or at least five people together
+//! (`disclosure::release_parts`), so the total less its groups recovers no small group.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use entity::{
-    CertificateStatus, EnrollmentStatus, FollowUpOutcome, Indicator, SkillLevel, alliance,
-    assessment_session, certificate, cohort, enrollment, follow_up, indicator_target,
+    CertificateStatus, EnrollmentStatus, FollowUpOutcome, Indicator, SkillLevel, TrainingPurpose,
+    alliance, assessment_session, certificate, cohort, enrollment, follow_up, indicator_target,
     learner_target_group, occupation, programme_quota,
 };
 use sea_orm::{
@@ -101,6 +108,16 @@ pub struct IndicatorCounts {
     pub employed3: u64,
     /// Of those, EMPLOYED by the same employer at month 6.
     pub retained6: u64,
+    /// Completers SELF_EMPLOYED or BUSINESS_STARTED at month 6.
+    pub self_employed6: u64,
+    /// Jobs their businesses created, as recorded at month 6.
+    pub jobs_created: u64,
+    /// Completers working in any way at months 3 and 6.
+    pub stable: u64,
+    /// Completers of in-post cohorts trained for an enterprise.
+    pub in_post: u64,
+    /// Of those, EMPLOYED by that enterprise at month 6.
+    pub in_post_retained: u64,
     /// Certificates.
     pub certificates: u64,
     /// At level 3 and above.
@@ -120,6 +137,11 @@ impl IndicatorCounts {
         self.working6 += o.working6;
         self.employed3 += o.employed3;
         self.retained6 += o.retained6;
+        self.self_employed6 += o.self_employed6;
+        self.jobs_created += o.jobs_created;
+        self.stable += o.stable;
+        self.in_post += o.in_post;
+        self.in_post_retained += o.in_post_retained;
         self.certificates += o.certificates;
         self.senior += o.senior;
         self.technician += o.technician;
@@ -143,12 +165,16 @@ impl IndicatorCounts {
             Indicator::PlacementRate => rate(self.employed6, self.completions),
             Indicator::EmploymentOrBusinessRate => rate(self.working6, self.completions),
             Indicator::RetentionRate => rate(self.retained6, self.employed3),
+            Indicator::SelfEmploymentRate => rate(self.self_employed6, self.completions),
+            Indicator::JobsCreated => count(self.jobs_created),
+            Indicator::StableEmploymentRate => rate(self.stable, self.completions),
+            Indicator::InPostRetentionRate => rate(self.in_post_retained, self.in_post),
         }
     }
 }
 
 /// Every indicator, in the order reports list them.
-pub const INDICATORS: [Indicator; 10] = [
+pub const INDICATORS: [Indicator; 14] = [
     Indicator::TrainedPersonTimes,
     Indicator::SubsidisedPersonTimes,
     Indicator::Completions,
@@ -159,6 +185,10 @@ pub const INDICATORS: [Indicator; 10] = [
     Indicator::PlacementRate,
     Indicator::EmploymentOrBusinessRate,
     Indicator::RetentionRate,
+    Indicator::SelfEmploymentRate,
+    Indicator::JobsCreated,
+    Indicator::StableEmploymentRate,
+    Indicator::InPostRetentionRate,
 ];
 
 /// One row of the report.
@@ -239,12 +269,30 @@ pub async fn indicators(
             cells.extend(certificate_cells(db, &q).await?);
         }
     }
-    let cells = disclosure::release(
-        precision,
-        cells,
-        |c| (c.family, c.key.clone()),
-        |c| c.people,
-    );
+    let cells = if by_group {
+        // A learner counts in each of their groups: a cell's groups overlap, and the cell less
+        // its released groups must not be a small group (the secondary rule).
+        disclosure::release_parts(
+            precision,
+            cells,
+            |c| {
+                let whole = IndicatorKey {
+                    target_group: None,
+                    ..c.key.clone()
+                };
+                (c.family, whole)
+            },
+            |c| c.key.target_group,
+            |c| c.people,
+        )
+    } else {
+        disclosure::release(
+            precision,
+            cells,
+            |c| (c.family, c.key.clone()),
+            |c| c.people,
+        )
+    };
     let wanted: BTreeSet<IndicatorDimension> = group_by.iter().copied().collect();
     let has = |d: IndicatorDimension| wanted.contains(&d);
     let mut groups: BTreeMap<IndicatorKey, IndicatorCounts> = BTreeMap::new();
@@ -469,6 +517,13 @@ async fn completion_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResult
             Expr::col((f3.clone(), follow_up::Column::EmployerName))
                 .equals((f6.clone(), follow_up::Column::EmployerName)),
         );
+    // Employees trained in post for their employer.
+    let in_post = Condition::all()
+        .add(
+            c_col(cohort::Column::Purpose)
+                .is_in([TrainingPurpose::InPost, TrainingPurpose::Upgrade]),
+        )
+        .add(c_col(cohort::Column::EnterpriseId).is_not_null());
     let mut s = Query::select();
     s.from(enrollment::Entity)
         .inner_join(
@@ -517,6 +572,45 @@ async fn completion_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResult
         ),
         Alias::new("retained6"),
     )
+    .expr_as(
+        sum_if(
+            Condition::any()
+                .add(outcome_is(&f6, FollowUpOutcome::SelfEmployed))
+                .add(outcome_is(&f6, FollowUpOutcome::BusinessStarted)),
+        ),
+        Alias::new("self_employed6"),
+    )
+    .expr_as(
+        Func::sum(
+            Expr::case(
+                outcome_is(&f6, FollowUpOutcome::BusinessStarted),
+                Func::coalesce([
+                    Expr::col((f6.clone(), follow_up::Column::JobsCreated)),
+                    Expr::val(0),
+                ]),
+            )
+            .finally(0),
+        ),
+        Alias::new("jobs_created"),
+    )
+    .expr_as(
+        sum_if(
+            Condition::all()
+                .add(Expr::col((f3.clone(), follow_up::Column::Employed)).eq(true))
+                .add(Expr::col((f6.clone(), follow_up::Column::Employed)).eq(true)),
+        ),
+        Alias::new("stable"),
+    )
+    .expr_as(sum_if(in_post.clone()), Alias::new("in_post"))
+    .expr_as(
+        sum_if(
+            in_post.add(outcome_is(&f6, FollowUpOutcome::Employed)).add(
+                Expr::col((f6.clone(), follow_up::Column::EmployerId))
+                    .equals((cohort::Entity, cohort::Column::EnterpriseId)),
+            ),
+        ),
+        Alias::new("in_post_retained"),
+    )
     .and_where(e_col(enrollment::Column::Status).eq(EnrollmentStatus::Completed))
     .and_where(e_col(enrollment::Column::EndedAt).gte(period_bound(backend, q.first)))
     .and_where(
@@ -529,6 +623,11 @@ async fn completion_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResult
             working6: n(row, "working6")?,
             employed3: n(row, "employed3")?,
             retained6: n(row, "retained6")?,
+            self_employed6: n(row, "self_employed6")?,
+            jobs_created: n(row, "jobs_created")?,
+            stable: n(row, "stable")?,
+            in_post: n(row, "in_post")?,
+            in_post_retained: n(row, "in_post_retained")?,
             ..Default::default()
         };
         Ok((counts, counts.completions))
@@ -675,6 +774,10 @@ pub fn label(indicator: Indicator) -> &'static str {
         Indicator::PlacementRate => "就业率（%）",
         Indicator::EmploymentOrBusinessRate => "就业创业率（%）",
         Indicator::RetentionRate => "稳岗率（%）",
+        Indicator::SelfEmploymentRate => "自主创业率（%）",
+        Indicator::JobsCreated => "创业带动就业人数",
+        Indicator::StableEmploymentRate => "稳定就业率（%）",
+        Indicator::InPostRetentionRate => "在岗培训稳岗率（%）",
     }
 }
 

@@ -24,6 +24,12 @@ pub enum PlacementDimension {
     CohortKind,
     /// The quarter of completion (`2026-Q2`).
     Quarter,
+    /// The programme the cohort belongs to (completers of cohorts in none form a group of their
+    /// own, without a programme).
+    Programme,
+    /// A target group the completer belongs to: a completer counts in each of their groups, so
+    /// the groups do not add up to the completers.
+    TargetGroup,
 }
 
 /// Which completers to count.
@@ -111,6 +117,10 @@ pub struct PlacementRow {
     pub cohort_kind: Option<CohortKind>,
     /// The quarter, when grouped by it (`2026-Q2`).
     pub quarter: Option<String>,
+    /// The programme, when grouped by it.
+    pub programme_id: Option<i32>,
+    /// The target group, when grouped by it.
+    pub target_group_id: Option<i32>,
     /// The counts.
     pub counts: PlacementCounts,
 }
@@ -306,13 +316,16 @@ pub async fn placement_rates(
     };
     use PlacementDimension::*;
     let level = region_level(dims)?.unwrap_or(Region);
-    let cells = placement_rates_exact(
-        db,
-        &snapped,
-        &[Alliance, level, Provider, Occupation, CohortKind, Quarter],
-    )
-    .await?;
     let wanted: BTreeSet<PlacementDimension> = dims.iter().copied().collect();
+    // Programmes and target groups break a cell into parts (disjoint for programmes, overlapping
+    // for groups): asked for, they are parts of the cell under the secondary rule.
+    let parts: Vec<PlacementDimension> = [Programme, TargetGroup]
+        .into_iter()
+        .filter(|d| wanted.contains(d))
+        .collect();
+    let mut cell_dims = vec![Alliance, level, Provider, Occupation, CohortKind, Quarter];
+    cell_dims.extend(&parts);
+    let cells = placement_rates_exact(db, &snapped, &cell_dims).await?;
     let key_of = |c: &PlacementRow| PlacementRow {
         alliance_id: c.alliance_id.filter(|_| wanted.contains(&Alliance)),
         region_id: c.region_id.filter(|_| wanted.contains(&level)),
@@ -323,24 +336,24 @@ pub async fn placement_rates(
             .filter(|_| wanted.contains(&Occupation)),
         cohort_kind: c.cohort_kind.filter(|_| wanted.contains(&CohortKind)),
         quarter: c.quarter.clone().filter(|_| wanted.contains(&Quarter)),
+        programme_id: c.programme_id.filter(|_| wanted.contains(&Programme)),
+        target_group_id: c.target_group_id.filter(|_| wanted.contains(&TargetGroup)),
         counts: PlacementCounts::default(),
     };
     type GroupKey = (
-        Option<i32>,
-        Option<i32>,
-        Option<i32>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
+        (Option<i32>, Option<i32>, Option<i32>),
+        (Option<String>, Option<String>, Option<String>),
+        (Option<i32>, Option<i32>),
     );
     let group_of = |row: &PlacementRow| -> GroupKey {
         (
-            row.alliance_id,
-            row.region_id,
-            row.provider_id,
-            row.occupation.clone(),
-            row.cohort_kind.map(|k| k.to_value()),
-            row.quarter.clone(),
+            (row.alliance_id, row.region_id, row.provider_id),
+            (
+                row.occupation.clone(),
+                row.cohort_kind.map(|k| k.to_value()),
+                row.quarter.clone(),
+            ),
+            (row.programme_id, row.target_group_id),
         )
     };
     // Every group that has completers at all, so that a group of small cells only is reported
@@ -350,20 +363,26 @@ pub async fn placement_rates(
         let key = key_of(cell);
         groups.entry(group_of(&key)).or_insert(key);
     }
-    let released = disclosure::release(
-        precision,
-        cells,
-        |c| {
-            (
-                c.quarter.clone(),
-                c.alliance_id,
-                c.provider_id,
-                c.occupation.clone(),
-                c.cohort_kind.map(|k| k.to_value()),
-            )
-        },
-        |c| c.counts.completers,
-    );
+    let whole = |c: &PlacementRow| {
+        (
+            c.quarter.clone(),
+            c.alliance_id,
+            c.provider_id,
+            c.occupation.clone(),
+            c.cohort_kind.map(|k| k.to_value()),
+        )
+    };
+    let released = if parts.is_empty() {
+        disclosure::release(precision, cells, whole, |c| c.counts.completers)
+    } else {
+        disclosure::release_parts(
+            precision,
+            cells,
+            whole,
+            |c| (c.programme_id, c.target_group_id),
+            |c| c.counts.completers,
+        )
+    };
     for cell in released {
         if let Some(group) = groups.get_mut(&group_of(&key_of(&cell))) {
             group.counts.add(&cell.counts);
@@ -422,6 +441,24 @@ async fn placement_rates_exact(
                 }
                 (case.finally(Expr::val("")).into(), "g_quarter")
             }
+            PlacementDimension::Programme => (c_col(cohort::Column::ProgrammeId), "g_programme"),
+            PlacementDimension::TargetGroup => {
+                q.inner_join(
+                    learner_target_group::Entity,
+                    Expr::col((
+                        learner_target_group::Entity,
+                        learner_target_group::Column::LearnerId,
+                    ))
+                    .equals((enrollment::Entity, enrollment::Column::LearnerId)),
+                );
+                (
+                    Expr::col((
+                        learner_target_group::Entity,
+                        learner_target_group::Column::TargetGroupId,
+                    )),
+                    "g_target_group",
+                )
+            }
         };
         // Grouped by the output name: the same expression written twice would carry its
         // parameters twice, and PostgreSQL could not tell the two apart.
@@ -451,6 +488,12 @@ async fn placement_rates_exact(
                     r.cohort_kind = kind.and_then(|k| CohortKind::try_from_value(&k).ok());
                 }
                 PlacementDimension::Quarter => r.quarter = row.try_get("", "g_quarter")?,
+                PlacementDimension::Programme => {
+                    r.programme_id = row.try_get("", "g_programme")?;
+                }
+                PlacementDimension::TargetGroup => {
+                    r.target_group_id = row.try_get("", "g_target_group")?;
+                }
             }
         }
         if r.counts.completers > 0 {
@@ -485,6 +528,7 @@ pub(super) fn sort_rows(out: &mut [PlacementRow]) {
             &a.occupation,
             a.cohort_kind.map(|k| k.to_value()),
             &a.quarter,
+            (a.programme_id, a.target_group_id),
         )
             .cmp(&(
                 b.alliance_id,
@@ -493,6 +537,7 @@ pub(super) fn sort_rows(out: &mut [PlacementRow]) {
                 &b.occupation,
                 b.cohort_kind.map(|k| k.to_value()),
                 &b.quarter,
+                (b.programme_id, b.target_group_id),
             ))
     });
 }

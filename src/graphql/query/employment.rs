@@ -95,14 +95,18 @@ impl EmploymentQuery {
     }
 
     /// Placement rates of the completers of a period, grouped by any of alliance, region,
-    /// provider, occupation, cohort kind and quarter (one total when `groupBy` is empty). The
+    /// provider, occupation, cohort kind, quarter, programme and target group (one total when
+    /// `groupBy` is empty). The
     /// month-3 rate is the number employed at their month-3 follow-up divided by the completers (a
     /// completer not followed up counts as not placed); month 6 likewise. Aggregates only: no
     /// learner appears, and a group with fewer than 5 completers is reported as `suppressed`.
     /// Without a regulator's token the period snaps to whole quarters and the figures are sums of
     /// atomic cells (quarter × alliance × provider × occupation × cohort kind) of at least 5
     /// completers; a smaller cell is left out of every figure, totals included, so no two answers
-    /// (a day or a provider apart) subtract to one person's outcome.
+    /// (a day or a provider apart) subtract to one person's outcome. Programmes and target groups
+    /// are parts of those cells: in each cell, the parts left out hold no completer or at least
+    /// 5 together (the smallest shown parts are left out with a small one), so a cell less its
+    /// shown parts tells no small group's outcome.
     async fn placement_rates(
         &self,
         ctx: &Context<'_>,
@@ -118,10 +122,18 @@ impl EmploymentQuery {
             .map(Into::into)
             .collect();
         let precision = policy::aggregate_precision(&caller(ctx).viewer);
-        let rows =
-            reports::placement_rates(&*api(ctx)?.db.turn().await?, precision, &filter, &dims)
-                .await?;
-        Ok(rows.into_iter().map(PlacementRate).collect())
+        let db = api(ctx)?.db.turn().await?;
+        let rows = reports::placement_rates(&*db, precision, &filter, &dims).await?;
+        // The rows' target groups, in one statement for the answer.
+        let group_ids: Vec<i32> = rows.iter().filter_map(|r| r.target_group_id).collect();
+        let groups = crate::domain::people::target_groups::by_ids(&*db, &group_ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let group = r.target_group_id.and_then(|g| groups.get(&g).cloned());
+                PlacementRate(r, group)
+            })
+            .collect())
     }
 
     /// Supply and demand per occupation across alliances: open demanded headcount, planned and

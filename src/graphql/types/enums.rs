@@ -254,6 +254,17 @@ pub enum Indicator {
     PlacementRate,
     /// Employment or self-employment after training, in basis points (就业创业率).
     EmploymentOrBusinessRate,
-    /// Retention, in basis points (稳岗率).
+    /// Retention, in basis points (稳岗率): of the completers employed at month 3, those with the
+    /// same employer at month 6.
     RetentionRate,
+    /// Self-employment or a business started after training, in basis points (自主创业率).
+    SelfEmploymentRate,
+    /// Jobs created by the businesses completers started (创业带动就业), as recorded at month 6.
+    JobsCreated,
+    /// Stable employment, in basis points (稳定就业率): of the completers, those working (in any
+    /// way) at both their month-3 and month-6 follow-ups.
+    StableEmploymentRate,
+    /// In-post retention, in basis points (在岗培训稳岗率): of the completers of IN_POST and
+    /// UPGRADE cohorts trained for an enterprise, those employed by that enterprise at month 6.
+    InPostRetentionRate,
 }

@@ -34,10 +34,20 @@ pub enum PlacementDimension {
     CohortKind,
     /// The quarter of completion (`2026-Q2`).
     Quarter,
+    /// The programme the cohort belongs to (completers of cohorts in none form a group whose
+    /// programme is null).
+    Programme,
+    /// A target group the completer belongs to: a completer counts in each of their groups (so
+    /// the groups do not add up to the completers), one with none in no group.
+    TargetGroup,
 }
 
-/// The GraphQL `PlacementRate` type.
-pub struct PlacementRate(pub reports::PlacementRow);
+/// The GraphQL `PlacementRate` type: a group of completers, and its target group when grouped
+/// by one (read once for the whole answer).
+pub struct PlacementRate(
+    pub reports::PlacementRow,
+    pub Option<entity::target_group::Model>,
+);
 
 /// Placement figures of one group of completers. A *completer* is a COMPLETED enrolment, dated by
 /// the day it ended. **placementRateMonth3 = employedMonth3 ÷ completers**: the share employed at
@@ -94,6 +104,19 @@ impl PlacementRate {
     /// The quarter of completion (`2026-Q2`), when grouped by it.
     async fn quarter(&self) -> Option<&str> {
         self.0.quarter.as_deref()
+    }
+
+    /// The programme, when grouped by it.
+    async fn programme(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::programme::Programme>> {
+        super::programme::of(ctx, self.0.programme_id).await
+    }
+
+    /// The target group, when grouped by it.
+    async fn target_group(&self) -> Option<super::TargetGroup> {
+        self.1.clone().map(super::TargetGroup)
     }
 
     /// Whether the group has fewer than 5 completers, so nothing but the group is reported.

@@ -87,6 +87,13 @@ async fn rows(app: &TestApp, learners: &[i32], programme: i32) {
     .await
     .expect("an alliance")
     .id;
+    let shipyard = entity::organization::Entity::find()
+        .filter(entity::organization::Column::Kind.eq(entity::OrganizationKind::Enterprise))
+        .one(db)
+        .await
+        .expect("read")
+        .expect("an enterprise")
+        .id;
     let cohort = |programme: Option<i32>, mode, started: &str, subsidized, county| {
         entity::cohort::ActiveModel {
             kind: Set(entity::CohortKind::ProjectTraining),
@@ -110,14 +117,19 @@ async fn rows(app: &TestApp, learners: &[i32], programme: i32) {
             ..Default::default()
         }
     };
-    // Cohort A: the programme's, ORDER, started in Q1, subsidised, in 中山区.
-    let a = entity::cohort::Entity::insert(cohort(
-        Some(programme),
-        Some(entity::TrainingMode::Order),
-        "2026-01-10",
-        true,
-        Some(zhongshan),
-    ))
+    // Cohort A: the programme's, ORDER, started in Q1, subsidised, in 中山区, training an
+    // enterprise's employees in post.
+    let a = entity::cohort::Entity::insert(entity::cohort::ActiveModel {
+        purpose: Set(Some(entity::TrainingPurpose::InPost)),
+        enterprise_id: Set(Some(shipyard)),
+        ..cohort(
+            Some(programme),
+            Some(entity::TrainingMode::Order),
+            "2026-01-10",
+            true,
+            Some(zhongshan),
+        )
+    })
     .exec_with_returning(db)
     .await
     .expect("cohort A")
@@ -157,9 +169,11 @@ async fn rows(app: &TestApp, learners: &[i32], programme: i32) {
             .await
             .expect("an enrolment");
     }
-    // Follow-ups: 1 EMPLOYED at months 3 and 6 by one employer (retained); 2 EMPLOYED by one at
-    // month 3 and another at month 6; 3 SELF_EMPLOYED and 4 BUSINESS_STARTED at month 6; 5 none.
+    // Follow-ups: 1 EMPLOYED at months 3 and 6 by its own enterprise (retained, in post too); 2
+    // EMPLOYED by one at month 3 and another at month 6; 3 SELF_EMPLOYED and 4 BUSINESS_STARTED
+    // (with 3 jobs) at month 6; 5 none.
     use entity::FollowUpOutcome::*;
+    let first = completions[0].id;
     let follow = |e: &entity::enrollment::Model,
                   month: i16,
                   outcome: entity::FollowUpOutcome,
@@ -175,6 +189,8 @@ async fn rows(app: &TestApp, learners: &[i32], programme: i32) {
             })),
             employed: Set(outcome.works()),
             employer_name: Set(Some(employer.to_owned())),
+            employer_id: Set((employer == "大连造船厂" && e.id == first).then_some(shipyard)),
+            jobs_created: Set((outcome == BusinessStarted).then_some(3)),
             occupation_match: Set(true),
             outcome: Set(outcome),
             note: Set(String::new()),
@@ -356,6 +372,13 @@ async fn the_figures_are_what_the_rows_add_up_to_and_the_public_sees_only_cells_
         ("PLACEMENT_RATE", json!(4000)),
         ("EMPLOYMENT_OR_BUSINESS_RATE", json!(8000)),
         ("RETENTION_RATE", json!(5000)),
+        // 3 and 4 of the five; 4's business with its 3 jobs.
+        ("SELF_EMPLOYMENT_RATE", json!(4000)),
+        ("JOBS_CREATED", json!(3)),
+        // 1 and 2 worked at months 3 and 6 (with different employers, 2 still counts).
+        ("STABLE_EMPLOYMENT_RATE", json!(4000)),
+        // Cohort A trained the enterprise's employees in post: only 1 is with it at month 6.
+        ("IN_POST_RETENTION_RATE", json!(2000)),
     ] {
         assert_eq!(total[name]["actual"], actual, "{name}");
     }
@@ -428,6 +451,26 @@ async fn the_figures_are_what_the_rows_add_up_to_and_the_public_sees_only_cells_
         7,
         "the total counts each person once"
     );
+
+    // Placement rates by programme and target group: the five completers of the programme's
+    // cohort, all veterans (and all in the group declared at registration); at month 6 four
+    // were working (employed, self-employed or with a business).
+    const PLACEMENT: &str = "{ placementRates(filter: {completedFrom: \"2026-01-01\", completedTo: \"2026-12-31\", regions: [\"210200\"]}, groupBy: [PROGRAMME, TARGET_GROUP]) { programme { code } targetGroup { code } completers employedMonth6 suppressed } }";
+    let expected = json!([
+        { "programme": { "code": "dl-ship" }, "targetGroup": { "code": "OTHER" }, "completers": 5, "employedMonth6": 4, "suppressed": false },
+        { "programme": { "code": "dl-ship" }, "targetGroup": { "code": "VETERAN" }, "completers": 5, "employedMonth6": 4, "suppressed": false },
+    ]);
+    let mut placed = app.data_as(&bureau, PLACEMENT, json!({})).await["placementRates"].clone();
+    let order = |rows: &mut Value| {
+        rows.as_array_mut()
+            .expect("rows")
+            .sort_by_key(|r| r["targetGroup"]["code"].as_str().map(str::to_owned));
+    };
+    order(&mut placed);
+    assert_eq!(placed, expected);
+    let mut public = app.data_with(PLACEMENT, json!({})).await["placementRates"].clone();
+    order(&mut public);
+    assert_eq!(public, expected, "a cell of five, each part five");
 
     // The public: only cells of five or more. Cohort B's two, the certificates and the disabled
     // learner are in cells under five and show nowhere, totals included, whichever way grouped.
@@ -578,7 +621,7 @@ async fn the_figures_are_what_the_rows_add_up_to_and_the_public_sees_only_cells_
         _ => None,
     };
     assert_eq!(cell(1, 1), Some(calamine::Data::String("培训人次".into())));
-    // Rows: Q1 to Q4, the year, its targets, the progress; columns: the ten indicators.
+    // Rows: Q1 to Q4, the year, its targets, the progress; columns: the fourteen indicators.
     assert_eq!(cell(2, 0), Some(calamine::Data::String("2026-Q1".into())));
     assert_eq!(
         (number(2, 1), number(3, 1), number(6, 1)),
@@ -597,7 +640,7 @@ async fn the_figures_are_what_the_rows_add_up_to_and_the_public_sees_only_cells_
                 .starts_with("xl/charts/chart")
         })
         .count();
-    assert_eq!(charts, 10, "a chart per indicator");
+    assert_eq!(charts, 14, "a chart per indicator");
 }
 
 /// The demo's programmes and targets, from the cities' plans: Zhenjiang's cohorts belong to its
@@ -654,5 +697,91 @@ async fn the_demo_reports_progress_against_the_cities_plans() {
     assert_eq!(
         by_name(&huaian["indicators"]["total"])["TRAINED_PERSON_TIMES"]["target"],
         100_000
+    );
+}
+
+/// A differencing attempt by group: a Q3 cohort of six — five veterans and one disabled learner,
+/// all six in the group declared at registration (OTHER). The disabled learner's group is under
+/// five and left out; the veterans' group would be the whole less that one learner, so it is left
+/// out with it (the secondary rule), and what the public can subtract is nobody or five.
+#[tokio::test]
+async fn a_small_group_cannot_be_recovered_from_a_total_less_its_other_groups() {
+    let app = TestApp::demo().await;
+    let bureau = who::regulator(app.region_row("210200").await);
+    let learners = people(&app, &bureau).await;
+    let civil = department(&app, &bureau, "大连市民政局", 1).await;
+    let programme = app
+        .data_as(
+            &bureau,
+            "mutation($d: ID!) { upsertProgramme(input: {code: \"dl-ship\", name: \"船舶专项\", kind: SPECIAL, startsOn: \"2026-01-01\", endsOn: \"2028-12-31\", departments: [$d]}) { id } }",
+            json!({ "d": civil }),
+        )
+        .await["upsertProgramme"]["id"]
+        .clone();
+    rows(&app, &learners, TestApp::raw_id(&programme)).await;
+    let db = &app.db.db;
+    let b = entity::cohort::Entity::find()
+        .filter(entity::cohort::Column::Name.eq("大连班"))
+        .filter(entity::cohort::Column::ProgrammeId.is_null())
+        .one(db)
+        .await
+        .expect("read")
+        .expect("cohort B");
+    let c = entity::cohort::Entity::insert(entity::cohort::ActiveModel {
+        id: sea_orm::ActiveValue::NotSet,
+        start_on: Set(day("2026-07-10")),
+        started_on: Set(Some(day("2026-07-10"))),
+        ..sea_orm::IntoActiveModel::into_active_model(b)
+    })
+    .exec_with_returning(db)
+    .await
+    .expect("cohort C")
+    .id;
+    for &l in learners[..5].iter().chain([&learners[6]]) {
+        entity::enrollment::Entity::insert(entity::enrollment::ActiveModel {
+            cohort_id: Set(c),
+            learner_id: Set(l),
+            status: Set(entity::EnrollmentStatus::Enrolled),
+            enrolled_at: Set(at("2026-07-01")),
+            ..Default::default()
+        })
+        .exec(db)
+        .await
+        .expect("an enrolment");
+    }
+    let q3 = |report: &Value| -> std::collections::BTreeMap<String, i64> {
+        report["indicators"]["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter(|r| r["quarter"] == "2026-Q3")
+            .map(|r| {
+                (
+                    r["targetGroup"]["code"].as_str().unwrap_or("-").to_owned(),
+                    by_name(&r["values"])["TRAINED_PERSON_TIMES"]["actual"]
+                        .as_i64()
+                        .expect("a count"),
+                )
+            })
+            .collect()
+    };
+    let groups = json!({ "g": ["TARGET_GROUP", "QUARTER"] });
+    // The bureau sees every group exactly.
+    let exact = app.data_as(&bureau, REPORT, groups.clone()).await;
+    assert_eq!(
+        q3(&exact),
+        [("DISABLED", 1), ("OTHER", 6), ("VETERAN", 5)]
+            .into_iter()
+            .map(|(g, n)| (g.to_owned(), n))
+            .collect()
+    );
+    // The public: the quarter's six, and of its groups only the one that leaves nobody out.
+    let total = app.data_with(REPORT, json!({ "g": ["QUARTER"] })).await;
+    assert_eq!(q3(&total), [("-".to_owned(), 6)].into_iter().collect());
+    let by_group = app.data_with(REPORT, groups).await;
+    assert_eq!(
+        q3(&by_group),
+        [("OTHER".to_owned(), 6)].into_iter().collect(),
+        "six less the veterans' five would be the disabled learner: {by_group}"
     );
 }
