@@ -813,3 +813,30 @@ impl FollowUpOutcome {
         )
     }
 }
+
+/// A contact of the "1131" employment service besides job recommendations and training.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum ServiceContactKind {
+    /// A policy briefing (政策宣讲): the subsidies and services the person may use.
+    #[sea_orm(string_value = "POLICY_BRIEFING")]
+    PolicyBriefing,
+    /// Career guidance (职业指导).
+    #[sea_orm(string_value = "CAREER_GUIDANCE")]
+    CareerGuidance,
+}
+
+/// How a service contact was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum ContactChannel {
+    /// Face to face (at a service station, a job fair, a home visit).
+    #[sea_orm(string_value = "IN_PERSON")]
+    InPerson,
+    /// By telephone.
+    #[sea_orm(string_value = "PHONE")]
+    Phone,
+    /// Online (a message, a video call, a WeChat service account).
+    #[sea_orm(string_value = "ONLINE")]
+    Online,
+}

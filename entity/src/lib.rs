@@ -50,6 +50,7 @@ pub mod provider_link;
 pub mod recommendation;
 pub mod region;
 pub mod resource_occupation;
+pub mod service_contact;
 pub mod sign_in;
 pub mod subject_revocation;
 pub mod subsidy_claim;
@@ -63,10 +64,10 @@ pub mod training_plan;
 pub use enums::{
     ApplicationStatus, AttendanceSource, BodyStatus, BodyType, CatalogueCategory,
     CatalogueItemStatus, CertificateStatus, ClaimEvidence, ClaimLineStatus, ClaimStatus,
-    CohortKind, CohortStatus, CollegeType, DataRequestKind, DataRequestStatus, DemandKind,
-    DemandStatus, EnrollmentStatus, EvaluationStatus, FollowUpOutcome, FundingMode, Indicator,
-    Industry, InstitutionStatus, IntentionStatus, MembershipRole, OrderStatus, OrganizationKind,
-    Ownership, PersonalField, ProgrammeKind, RecommendationOutcome, RegionLevel, ResourceKind,
-    ResourceStatus, Schedule, SessionStatus, SkillLevel, SubsidyType, TargetGroup, TrainingMode,
-    TrainingPurpose, WageBand,
+    CohortKind, CohortStatus, CollegeType, ContactChannel, DataRequestKind, DataRequestStatus,
+    DemandKind, DemandStatus, EnrollmentStatus, EvaluationStatus, FollowUpOutcome, FundingMode,
+    Indicator, Industry, InstitutionStatus, IntentionStatus, MembershipRole, OrderStatus,
+    OrganizationKind, Ownership, PersonalField, ProgrammeKind, RecommendationOutcome, RegionLevel,
+    ResourceKind, ResourceStatus, Schedule, ServiceContactKind, SessionStatus, SkillLevel,
+    SubsidyType, TargetGroup, TrainingMode, TrainingPurpose, WageBand,
 };

@@ -43,6 +43,7 @@ mod m20261208_000030_organization_attributes;
 mod m20261209_000031_target_groups;
 mod m20261209_000032_programmes;
 mod m20261209_000033_indicators;
+mod m20261210_000034_service_contacts;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000031_target_groups::Migration),
             Box::new(m20261209_000032_programmes::Migration),
             Box::new(m20261209_000033_indicators::Migration),
+            Box::new(m20261210_000034_service_contacts::Migration),
         ]
     }
 }

@@ -274,6 +274,14 @@ loader!(
     FollowUpsByLearner, i32 => Vec<follow_up::Model>, employment::follow_ups_by_learner
 );
 loader!(
+    /// The 1131 service contacts of each learner.
+    ContactsByLearner, i32 => Vec<entity::service_contact::Model>, employment::contacts_by_learner
+);
+loader!(
+    /// The 1131 progress of each learner.
+    ServiceProgressByLearner, i32 => employment::ServiceProgress, employment::progress_by_learner
+);
+loader!(
     /// The latest confirmed evaluation of each training institution.
     LatestEvaluation, i32 => entity::institution_evaluation::Model, crate::domain::institutions::credit::latest_confirmed
 );
@@ -382,6 +390,10 @@ pub struct Loaders {
     pub follow_ups_by_learner: DataLoader<FollowUpsByLearner>,
     /// Follow-ups by completion.
     pub follow_ups_by_enrollment: DataLoader<FollowUpsByEnrollment>,
+    /// 1131 service contacts by learner.
+    pub contacts_by_learner: DataLoader<ContactsByLearner>,
+    /// 1131 progress by learner.
+    pub service_progress_by_learner: DataLoader<ServiceProgressByLearner>,
     /// Class days by cohort.
     pub class_days_by_cohort: DataLoader<ClassDaysByCohort>,
     /// Claim lines by claim.
@@ -448,6 +460,8 @@ impl Loaders {
             recommendations_by_demand: dl(RecommendationsByDemand(db.clone()), delay),
             follow_ups_by_learner: dl(FollowUpsByLearner(db.clone()), delay),
             follow_ups_by_enrollment: dl(FollowUpsByEnrollment(db.clone()), delay),
+            contacts_by_learner: dl(ContactsByLearner(db.clone()), delay),
+            service_progress_by_learner: dl(ServiceProgressByLearner(db.clone()), delay),
             class_days_by_cohort: dl(ClassDaysByCohort(db.clone()), delay),
             lines_by_claim: dl(LinesByClaim(db.clone()), delay),
             latest_evaluation: dl(LatestEvaluation(db.clone()), delay),

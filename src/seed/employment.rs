@@ -5,7 +5,8 @@ use super::*;
 /// The employment service's history: in every alliance with a training provider, an earlier
 /// cohort of up to eight learners of its region that finished about seven months ago, each
 /// completer followed up at months 1, 3 and 6 (some not reached), employed at rates that differ by
-/// alliance; the region's catalogue for the year of completion; and in each alliance job
+/// alliance; the 1131 service's policy briefing for each completer and career guidance for every
+/// other one; the region's catalogue for the year of completion; and in each alliance job
 /// recommendations on its open demand — in the eyewear alliance one at every outcome.
 ///
 /// The past cohorts and their completions are written as records (the platform's rules for
@@ -162,8 +163,37 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
             }
             completions.push((l.id, e));
         }
-        // The region's catalogue for the year of completion.
+        // The 1131 service: the bureau briefed every completer on the subsidies when they
+        // finished, and guided every other one.
         let regulator = regulator_of(alliance.region_id);
+        for (j, (learner_id, _)) in completions.iter().enumerate() {
+            for kind in [
+                Some(entity::ServiceContactKind::PolicyBriefing),
+                (j % 2 == 0).then_some(entity::ServiceContactKind::CareerGuidance),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                employment::record_contact(
+                    db,
+                    &regulator,
+                    employment::NewContact {
+                        learner_id: *learner_id,
+                        kind,
+                        channel: if j % 3 == 0 {
+                            entity::ContactChannel::InPerson
+                        } else {
+                            entity::ContactChannel::Phone
+                        },
+                        contacted_on: ended + Days::new(3),
+                        note: None,
+                    },
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("demo service contact: {e}"))?;
+            }
+        }
+        // The region's catalogue for the year of completion.
         catalogue::upsert_item(
             db,
             &regulator,

@@ -95,6 +95,11 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("follow-ups");
+    let contacts = entity::service_contact::Entity::find()
+        .order_by_asc(entity::service_contact::Column::Id)
+        .all(db)
+        .await
+        .expect("service contacts");
     let audit = audit_event::Entity::find().count(db).await.expect("audit");
     let alliances = entity::alliance::Entity::find()
         .order_by_asc(entity::alliance::Column::Id)
@@ -196,7 +201,7 @@ async fn snapshot(app: &TestApp) -> String {
         .await
         .expect("applications");
     format!(
-        "{programmes:?}\n{groups:?}\n{industries:?}\n{regions:?}\n{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}"
+        "{programmes:?}\n{groups:?}\n{industries:?}\n{regions:?}\n{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}\n{contacts:?}"
     )
 }
 
@@ -1154,6 +1159,12 @@ const CELLS: &[Cell] = &[
         query: "mutation($c: ID!, $on: Date!) { recordFollowUp(input: {completion: $c, month: 6, contactedOn: $on, employed: false}) { id month } }",
         variables: |f| json!({ "c": f.due_completion, "on": chrono::Utc::now().date_naive().to_string() }),
         allowed: &[Role::College, Role::Regulator],
+    },
+    Cell {
+        name: "recordServiceContact",
+        query: "mutation($l: ID!, $on: Date!) { recordServiceContact(input: {learner: $l, kind: POLICY_BRIEFING, channel: PHONE, contactedOn: $on, note: \"讲解培训补贴政策\"}) { id kind } }",
+        variables: |f| json!({ "l": f.backlog_learner, "on": chrono::Utc::now().date_naive().to_string() }),
+        allowed: &[Role::College, Role::AllianceAdmin, Role::Regulator],
     },
     Cell {
         name: "reviewCatalogue",

@@ -617,8 +617,21 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
     let learner_id = gid(NodeKey::Learner(l.id));
     let enrollment_id = gid(NodeKey::Enrollment(fu.enrollment_id));
     let follow_up_id = gid(NodeKey::FollowUp(fu.id));
+    let contact = entity::service_contact::Entity::insert(entity::service_contact::ActiveModel {
+        learner_id: sea_orm::ActiveValue::Set(l.id),
+        kind: sea_orm::ActiveValue::Set(entity::ServiceContactKind::CareerGuidance),
+        channel: sea_orm::ActiveValue::Set(entity::ContactChannel::InPerson),
+        contacted_on: sea_orm::ActiveValue::Set(chrono::Utc::now().date_naive()),
+        note: sea_orm::ActiveValue::Set("想转行做数控".into()),
+        created_at: sea_orm::ActiveValue::Set(chrono::Utc::now()),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await
+    .expect("a service contact");
+    let contact_id = gid(NodeKey::ServiceContact(contact.id));
     let cohort_id = gid(NodeKey::Cohort(cohort.id));
-    const FIELDS: &str = "view name nationalId phone ageBand targetGroup targetGroups { since } createdAt region { code } registeredBy { id } certificates { id } recommendations { id } followUps { id } jobSuggestions(first: 1) { score }";
+    const FIELDS: &str = "view name nationalId phone ageBand targetGroup targetGroups { since } createdAt region { code } registeredBy { id } certificates { id } recommendations { id } followUps { id } serviceContacts { id } serviceProgress { missing } jobSuggestions(first: 1) { score }";
     for seen in &table {
         let who = seen.who;
         // 1. The learner node.
@@ -648,6 +661,8 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
                 "certificates",
                 "recommendations",
                 "followUps",
+                "serviceContacts",
+                "serviceProgress",
                 "jobSuggestions",
             ];
             for field in sensitive {
@@ -746,6 +761,20 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
             assert_eq!(follow["data"]["node"]["learner"]["view"], "FULL", "{who}");
         } else {
             assert_eq!(follow["data"]["node"], Value::Null, "{who}");
+        }
+        // The 1131 service contact likewise.
+        let contacted = app
+            .query_as(
+                &seen.caller,
+                "query($id: ID!) { node(id: $id) { ... on ServiceContact { note learner { view } } } }",
+                json!({ "id": contact_id }),
+            )
+            .await;
+        assert!(contacted.get("errors").is_none(), "{who}: {contacted}");
+        if seen.view == full {
+            assert_eq!(contacted["data"]["node"]["note"], "想转行做数控", "{who}");
+        } else {
+            assert_eq!(contacted["data"]["node"], Value::Null, "{who}");
         }
         // 6. The learner's request about their data, by node and in the list.
         let v = &seen.caller.viewer;

@@ -565,12 +565,13 @@ fn ownership_is_decided_in_the_policy_only() {
 /// why), `<area>_scope` (which rows a list may show), `<thing>_view` or `<thing>_visible` (how
 /// much of one row, or whether it shows at all). The few others are named here with why.
 fn policy_question(name: &str) -> bool {
-    const OTHERS: [&str; 7] = [
+    const OTHERS: [&str; 8] = [
         "permissions",                  // what a role may do in principle (the `me` field)
         "aggregate_precision",          // how exact aggregates about people are
         "signed_in",                    // whose rate-limit budget a request is charged to
         "is_employer",                  // a fact `may_confirm_as_employer` and the types share
         "provider_in_relation",         // the access rule `learner_view` applies
+        "department_in_relation",       // the same rule for a department's employment service
         "learner_view_needs_relations", // whether `learner_view` needs more facts read
         "registered_out_of_sight",      // the refusal after a registration that stands
     ];

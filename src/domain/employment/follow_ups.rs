@@ -42,8 +42,9 @@ pub(super) fn completion_day(e: &enrollment::Model) -> Option<NaiveDate> {
     e.ended_at.map(|t| t.date_naive())
 }
 
-/// Records a follow-up of a completer: by the cohort's provider or the regulator of the cohort's
-/// or the learner's region. One per completion and month.
+/// Records a follow-up of a completer: by the cohort's provider, the regulator of the cohort's or
+/// the learner's region, or a department answering for the cohort's programme. One per
+/// completion and month.
 pub async fn record_follow_up(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -132,7 +133,17 @@ async fn followed_completion(
         .one(db)
         .await?
         .map(|a| a.region_id);
-    policy::may_record_follow_up(&scope, cohort.provider_id, cohort_region, learner.region_id)?;
+    let departments = match cohort.programme_id {
+        Some(programme) => crate::domain::programmes::departments_of(db, programme).await?,
+        None => Vec::new(),
+    };
+    policy::may_record_follow_up(
+        &scope,
+        cohort.provider_id,
+        cohort_region,
+        learner.region_id,
+        &departments,
+    )?;
     let Some(completed_on) =
         completion_day(&completion).filter(|_| completion.status == EnrollmentStatus::Completed)
     else {
@@ -312,7 +323,7 @@ pub struct DueFollowUp {
 
 /// Completers whose month-1, -3 or -6 follow-up is due or overdue on `as_of` and not recorded,
 /// for the completions of the last twelve months in the caller's scope (a provider's cohorts, the
-/// regulator's region), the longest overdue first.
+/// regulator's region, a department's programmes), the longest overdue first.
 pub async fn follow_ups_due(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -348,6 +359,12 @@ pub async fn follow_ups_due(
                         .and_where(Expr::col(alliance::Column::RegionId).eq(r))
                         .to_owned(),
                 ),
+            );
+        }
+        EmploymentScope::Department(org) => {
+            cohorts.and_where(
+                Expr::col((cohort::Entity, cohort::Column::ProgrammeId))
+                    .in_subquery(crate::domain::programmes::answered_for(org)),
             );
         }
         EmploymentScope::Alliances(_) => {}

@@ -196,6 +196,13 @@ async fn in_employment_scope(
                 .unwrap_or_default();
             policy::provider_in_relation(&facts, *org, rules, Utc::now())
         }
+        EmploymentScope::Department(org) => {
+            let facts = gate::facts(db, &[(learner.id, learner.region_id)])
+                .await?
+                .remove(&learner.id)
+                .unwrap_or_default();
+            policy::department_in_relation(&facts, *org)
+        }
         EmploymentScope::Alliances(alliances) => learner::Entity::find()
             .filter(learner::Column::Id.eq(learner.id))
             .filter(learner::Column::Id.in_subquery(completed_in(alliances)))
@@ -212,11 +219,13 @@ fn outcome_name(o: RecommendationOutcome) -> String {
 mod backlog;
 mod follow_ups;
 mod recommendations;
+mod services;
 mod suggestions;
 
 pub use backlog::*;
 pub use follow_ups::*;
 pub use recommendations::*;
+pub use services::*;
 pub use suggestions::*;
 
 /// Whether a viewer may read a learner's follow-ups and recommendations: the full view of the

@@ -96,6 +96,8 @@ node_keys! {
     InstitutionEvaluation,
     /// A programme by id.
     Programme,
+    /// A service contact (1131: policy briefing, career guidance) by id.
+    ServiceContact,
 }
 
 /// The opaque global ID of a row, as clients see it.

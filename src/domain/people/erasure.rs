@@ -14,7 +14,7 @@ use chrono::Utc;
 use entity::{
     DataRequestStatus, IntentionStatus, audit_event, candidate, claim_line, data_request,
     enrollment, follow_up, learner, learner_target_group, provider_link, recommendation,
-    training_intention,
+    service_contact, training_intention,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr,
@@ -89,6 +89,11 @@ async fn clear_free_texts(conn: &impl ConnectionTrait, id: i32) -> AppResult<()>
     follow_up::Entity::update_many()
         .col_expr(follow_up::Column::Note, Expr::value(""))
         .filter(follow_up::Column::LearnerId.eq(id))
+        .exec(conn)
+        .await?;
+    service_contact::Entity::update_many()
+        .col_expr(service_contact::Column::Note, Expr::value(""))
+        .filter(service_contact::Column::LearnerId.eq(id))
         .exec(conn)
         .await?;
     candidate::Entity::update_many()
@@ -307,6 +312,16 @@ async fn about_the_person(conn: &impl ConnectionTrait, id: i32) -> AppResult<Vec
             conn,
             follow_up::Column::Id,
             follow_up::Column::LearnerId,
+            id,
+        )
+        .await?,
+    );
+    add(
+        NodeKey::ServiceContact,
+        ids::<service_contact::Entity>(
+            conn,
+            service_contact::Column::Id,
+            service_contact::Column::LearnerId,
             id,
         )
         .await?,

@@ -752,3 +752,24 @@ pub fn learners_answered_for(org: i32) -> sea_orm::sea_query::SelectStatement {
         )
         .to_owned()
 }
+
+/// The ids of the programmes department `org` answers for, as a subquery.
+pub fn answered_for(org: i32) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    Query::select()
+        .column(programme_department::Column::ProgrammeId)
+        .from(programme_department::Entity)
+        .and_where(Expr::col(programme_department::Column::OrganizationId).eq(org))
+        .to_owned()
+}
+
+/// The departments answering for a programme.
+pub async fn departments_of(db: &impl ConnectionTrait, programme: i32) -> AppResult<Vec<i32>> {
+    Ok(programme_department::Entity::find()
+        .filter(programme_department::Column::ProgrammeId.eq(programme))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| d.organization_id)
+        .collect())
+}

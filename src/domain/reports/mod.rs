@@ -36,11 +36,13 @@ mod balance;
 mod certificates;
 mod indicators;
 mod placement;
+mod workbook;
 
 pub use balance::*;
 pub use certificates::*;
 pub use indicators::*;
 pub use placement::*;
+pub use workbook::*;
 
 /// The smallest group whose placement figures are reported; smaller groups are suppressed.
 pub const MIN_GROUP: u64 = 5;

@@ -69,8 +69,9 @@ impl EmploymentMutation {
         move_recommendation(ctx, input, Party::Employer).await
     }
 
-    /// Records the month-1 to month-6 follow-up of a completer (the cohort's provider, or the
-    /// regulator of the cohort's or learner's region). One per completion and month: CONFLICT
+    /// Records the month-1 to month-6 follow-up of a completer (the cohort's provider, the
+    /// regulator of the cohort's or learner's region, or a department answering for the
+    /// cohort's programme). One per completion and month: CONFLICT
     /// for a second.
     async fn record_follow_up(
         &self,
@@ -81,6 +82,22 @@ impl EmploymentMutation {
         let new = input.into_domain()?;
         Ok(FollowUp(
             employment::record_follow_up(&*api.db.turn().await?, &caller(ctx), new).await?,
+        ))
+    }
+
+    /// Records a policy briefing or career guidance of the 1131 service for a learner whose
+    /// employment service the caller runs: the provider training them, an alliance
+    /// administrator of their completed training, the regulator of their region, a department
+    /// answering for a programme they train in.
+    async fn record_service_contact(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The contact.")] input: crate::graphql::types::RecordServiceContactInput,
+    ) -> async_graphql::Result<crate::graphql::types::ServiceContact> {
+        let api = api(ctx)?;
+        let new = input.into_domain()?;
+        Ok(crate::graphql::types::ServiceContact(
+            employment::record_contact(&*api.db.turn().await?, &caller(ctx), new).await?,
         ))
     }
 

@@ -6,14 +6,14 @@ use async_graphql::{Context, Object};
 use chrono::Datelike;
 
 use crate::graphql::{
-    connection::Connection,
+    connection::{Connection, TotalCount},
     context::api,
     context::caller,
     types::page_request,
     types::{
         DueFollowUp, FollowUpsDueFilter, PlacementDimension, PlacementRate, PlacementRateFilter,
-        RecommendationBacklogEntry, RecommendationBacklogFilter, SkillsBalanceFilter,
-        SkillsBalanceRow,
+        RecommendationBacklogEntry, RecommendationBacklogFilter, ServiceProgress,
+        ServiceWorkListFilter, SkillsBalanceFilter, SkillsBalanceRow,
     },
 };
 use crate::{auth::policy, domain::employment};
@@ -54,8 +54,46 @@ impl EmploymentQuery {
         )?)
     }
 
+    /// The 1131 work list (1 policy briefing, 1 career guidance, 3 job recommendations, 1
+    /// training): learners in the caller's scope — a regulator's region, the completers of an
+    /// alliance administrator's alliances, the learners of a department's programmes — whose
+    /// service is not complete and who were not hired through a recommendation, in
+    /// registration order. Each entry says what is missing; the learner shows as the viewer may
+    /// see them.
+    async fn service_work_list(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<ServiceWorkListFilter>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<ServiceProgress>> {
+        use futures_util::FutureExt;
+        let api = api(ctx)?;
+        let caller = caller(ctx);
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let db = api.db.turn().await?;
+        let page = employment::work_list(&db, &caller, &filter, &request).await?;
+        let ids: Vec<i32> = page.items.iter().map(|(_, l)| l.id).collect();
+        let progress = employment::progress_by_learner(&db, &ids).await?;
+        let pool = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (pool, caller, filter) = (pool.clone(), caller.clone(), filter.clone());
+            async move { employment::work_list_count(&*pool.turn().await?, &caller, &filter).await }
+                .boxed()
+        });
+        let page = page.map(|l| ServiceProgress(progress.get(&l.id).copied().unwrap_or_default()));
+        Ok(Connection::from_page(page, total, |p| p))
+    }
+
     /// Completers whose month-1, -3 or -6 follow-up is due or overdue and not recorded (for the
-    /// completions of the last twelve months): a provider's own cohorts, the regulator's region.
+    /// completions of the last twelve months): a provider's own cohorts, the regulator's region,
+    /// a department's programmes.
     /// The longest overdue first.
     #[expect(
         clippy::too_many_arguments,
@@ -123,10 +161,14 @@ impl EmploymentQuery {
             .collect();
         let precision = policy::aggregate_precision(&caller(ctx).viewer);
         let db = api(ctx)?.db.turn().await?;
-        let rows = reports::placement_rates(&*db, precision, &filter, &dims).await?;
+        let rows = reports::placement_rates(&db, precision, &filter, &dims).await?;
         // The rows' target groups, in one statement for the answer.
         let group_ids: Vec<i32> = rows.iter().filter_map(|r| r.target_group_id).collect();
-        let groups = crate::domain::people::target_groups::by_ids(&*db, &group_ids).await?;
+        let groups = if group_ids.is_empty() {
+            Default::default()
+        } else {
+            crate::domain::people::target_groups::by_ids(&*db, &group_ids).await?
+        };
         Ok(rows
             .into_iter()
             .map(|r| {

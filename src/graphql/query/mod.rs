@@ -108,6 +108,9 @@ pub(super) async fn load_node(
             .await?
             .map(Node::Recommendation),
         NodeKey::FollowUp(id) => FollowUp::by_id(ctx, id).await?.map(Node::FollowUp),
+        NodeKey::ServiceContact(id) => crate::graphql::types::ServiceContact::by_id(ctx, id)
+            .await?
+            .map(Node::ServiceContact),
         NodeKey::AuditEvent(id) => AuditEvent::by_id(ctx, id).await?.map(Node::AuditEvent),
         NodeKey::Programme(id) => crate::graphql::types::Programme::by_id(ctx, id)
             .await?

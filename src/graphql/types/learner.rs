@@ -350,6 +350,42 @@ impl Learner {
         Ok(Some(rows.into_iter().map(super::FollowUp).collect()))
     }
 
+    /// The 1131 service's policy briefings and career guidance given to the learner, oldest
+    /// first; full view only.
+    async fn service_contacts(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<super::ServiceContact>>> {
+        let Some(l) = self.full() else {
+            return Ok(None);
+        };
+        let rows = api(ctx)?
+            .loaders
+            .contacts_by_learner
+            .load_one(l.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(rows.into_iter().map(super::ServiceContact).collect()))
+    }
+
+    /// How far the learner's 1131 service has come (1 policy briefing, 1 career guidance, 3 job
+    /// recommendations, 1 training); full view only.
+    async fn service_progress(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::ServiceProgress>> {
+        let Some(l) = self.full() else {
+            return Ok(None);
+        };
+        let progress = api(ctx)?
+            .loaders
+            .service_progress_by_learner
+            .load_one(l.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(super::ServiceProgress(progress)))
+    }
+
     /// OPEN demands that fit the learner's certificates or completed training and were not
     /// recommended to them yet, best first, each with the reasons for its score (the scoring is
     /// documented on `JobSuggestion`). Deterministic: ties go to the newer demand, then the lower

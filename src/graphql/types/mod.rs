@@ -26,6 +26,7 @@ mod region;
 mod reports;
 mod resource;
 mod review;
+mod service;
 mod sign_in;
 mod skill_level;
 mod subsidies;
@@ -90,6 +91,10 @@ pub use resource::{
 };
 pub use review::CatalogueReview;
 pub(crate) use review::ReviewCatalogueInput;
+pub use service::{
+    ContactChannel, RecordServiceContactInput, ServiceContact, ServiceContactKind, ServiceProgress,
+    ServiceStep, ServiceWorkListFilter,
+};
 pub use sign_in::{SignIn, SignInFilter};
 pub use skill_level::SkillLevelInfo;
 pub use subsidies::{

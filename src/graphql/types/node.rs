@@ -4,7 +4,7 @@ use super::{
     Alliance, AssessmentSession, AuditEvent, Candidate, CatalogueItem, Certificate, ClaimLine,
     ClassDay, Cohort, DataRequest, Demand, Enrollment, FollowUp, Learner, Membership,
     MembershipApplication, Occupation, OpenResource, Organization, Recommendation, Region,
-    SubsidyClaim, TrainingIntention, TrainingOrder, TrainingPlan,
+    ServiceContact, SubsidyClaim, TrainingIntention, TrainingOrder, TrainingPlan,
 };
 
 /// An object with a global ID (the Relay `Node` interface). Any node can be fetched again with
@@ -57,6 +57,8 @@ pub enum Node {
     Recommendation(Recommendation),
     /// A follow-up (within the learner's scope).
     FollowUp(FollowUp),
+    /// A 1131 service contact (for those who see the learner in full).
+    ServiceContact(ServiceContact),
     /// An application to join an alliance (for the applicant and those who decide it).
     MembershipApplication(MembershipApplication),
     /// A learner's request about their personal data (for the learner and those who decide it).

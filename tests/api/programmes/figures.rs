@@ -19,7 +19,7 @@ fn at(s: &str) -> chrono::DateTime<Utc> {
 
 /// Seven people of Dalian, registered by its bureau: learners 1–5 veterans, 6 and 7 disabled,
 /// every one declared OTHER at registration.
-async fn people(app: &TestApp, bureau: &Caller) -> Vec<i32> {
+pub(super) async fn people(app: &TestApp, bureau: &Caller) -> Vec<i32> {
     let mut ids = Vec::new();
     for n in 1..=7u32 {
         let first17 = format!("2102021990010{n}{:03}", 100 + n);
@@ -46,7 +46,7 @@ async fn people(app: &TestApp, bureau: &Caller) -> Vec<i32> {
 }
 
 /// A GOVERNMENT department of Dalian, registered by its bureau: its global ID.
-async fn department(app: &TestApp, bureau: &Caller, name: &str, serial: u32) -> Value {
+pub(super) async fn department(app: &TestApp, bureau: &Caller, name: &str, serial: u32) -> Value {
     use skillgraph::domain::kernel::codes::CreditCode;
     let first17 = format!("11210200MB{serial:07}");
     let check = CreditCode::check_char(&first17).expect("alphabet");
@@ -60,7 +60,7 @@ async fn department(app: &TestApp, bureau: &Caller, name: &str, serial: u32) -> 
 }
 
 /// Builds the rows the figures count, straight into the database.
-async fn rows(app: &TestApp, learners: &[i32], programme: i32) {
+pub(super) async fn rows(app: &TestApp, learners: &[i32], programme: i32) {
     let db = &app.db.db;
     let dalian = app.region_row("210200").await;
     let zhongshan = app.region_row("210202").await;

@@ -1,4 +1,5 @@
-//! Programmes and the bureau's figures.
+//! Programmes, the bureau's figures and the 1131 employment service.
 
 mod figures;
 mod keeping;
+mod service;
