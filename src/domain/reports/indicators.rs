@@ -34,8 +34,8 @@
 //! one family of figures at a time (enrolments, completions with their outcomes, certificates) —
 //! and a cell of fewer than [`disclosure::MIN_CELL`] people is left out of every figure, totals
 //! included (`domain::read::disclosure`): two answers differ by whole released cells. Grouped by
-//! target group, the groups of a cell left out hold no one or at least five people together
-//! (`disclosure::release_parts`), so the total less its groups recovers no small group.
+//! target group (or purpose), the groups of a cell left out hold no one or at least five people
+//! together (`disclosure::release_parts`), so the total less its groups recovers no small group.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -72,6 +72,8 @@ pub enum IndicatorDimension {
     County,
     /// The quarter (`2026-Q2`).
     Quarter,
+    /// The cohort's training purpose (岗前, 转岗, 在岗, 提升).
+    Purpose,
 }
 
 /// The key of a row: the value of each dimension grouped by (`None` otherwise, or unknown).
@@ -89,6 +91,8 @@ pub struct IndicatorKey {
     pub county: Option<i32>,
     /// The quarter.
     pub quarter: Option<String>,
+    /// The training purpose, as stored.
+    pub purpose: Option<String>,
 }
 
 /// The counts behind a row's indicators.
@@ -246,6 +250,9 @@ pub async fn indicators(
     let (from, to) = (scope.from, scope.to);
     let (from, to) = disclosure::period(precision, from, to);
     let by_group = group_by.contains(&IndicatorDimension::TargetGroup);
+    let by_purpose = group_by.contains(&IndicatorDimension::Purpose);
+    // Target groups and purposes break an atomic cell into parts.
+    let by_parts = by_group || by_purpose;
     let mut cells = Vec::new();
     for (label, first, next) in quarters(from, to) {
         let (first, last) = (
@@ -261,6 +268,7 @@ pub async fn indicators(
             last,
             region,
             by_group,
+            by_purpose,
             programme: scope.programme,
         };
         cells.extend(enrolment_cells(db, &q).await?);
@@ -269,20 +277,21 @@ pub async fn indicators(
             cells.extend(certificate_cells(db, &q).await?);
         }
     }
-    let cells = if by_group {
+    let cells = if by_parts {
         // A learner counts in each of their groups: a cell's groups overlap, and the cell less
-        // its released groups must not be a small group (the secondary rule).
+        // its released groups (or purposes) must not be a small group (the secondary rule).
         disclosure::release_parts(
             precision,
             cells,
             |c| {
                 let whole = IndicatorKey {
                     target_group: None,
+                    purpose: None,
                     ..c.key.clone()
                 };
                 (c.family, whole)
             },
-            |c| c.key.target_group,
+            |c| (c.key.target_group, c.key.purpose.clone()),
             |c| c.people,
         )
     } else {
@@ -323,15 +332,20 @@ pub async fn indicators(
                 .quarter
                 .clone()
                 .filter(|_| has(IndicatorDimension::Quarter)),
+            purpose: cell
+                .key
+                .purpose
+                .clone()
+                .filter(|_| has(IndicatorDimension::Purpose)),
         };
         groups.entry(key).or_default().add(&cell.counts);
         // A learner in several groups is one person in the total: the total adds the cells
         // fetched without the group, so only when grouping by none of them.
-        if !by_group {
+        if !by_parts {
             total.add(&cell.counts);
         }
     }
-    if by_group {
+    if by_parts {
         let whole = IndicatorScope {
             from,
             to,
@@ -359,6 +373,7 @@ struct Quarter<'a> {
     last: NaiveDate,
     region: &'a RegionCode,
     by_group: bool,
+    by_purpose: bool,
     programme: Option<i32>,
 }
 
@@ -423,6 +438,7 @@ fn key_of(row: &sea_orm::QueryResult, quarter: &str) -> AppResult<IndicatorKey> 
     Ok(IndicatorKey {
         programme: row.try_get("", "programme")?,
         target_group: row.try_get::<Option<i32>>("", "tg").unwrap_or(None),
+        purpose: row.try_get::<Option<String>>("", "purpose").unwrap_or(None),
         mode: row.try_get("", "mode")?,
         occupation_group: row.try_get("", "og")?,
         county: row.try_get("", "county")?,
@@ -470,6 +486,10 @@ async fn enrolment_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResult<
     );
     cohort_in_region(&mut s, q.region, q.programme);
     cohort_columns(&mut s);
+    if q.by_purpose {
+        s.expr_as(c_col(cohort::Column::Purpose), Alias::new("purpose"))
+            .group_by_col((cohort::Entity, cohort::Column::Purpose));
+    }
     if q.by_group {
         group_columns(&mut s, e_col(enrollment::Column::LearnerId));
     }
@@ -544,6 +564,10 @@ async fn completion_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResult
         );
     cohort_in_region(&mut s, q.region, q.programme);
     cohort_columns(&mut s);
+    if q.by_purpose {
+        s.expr_as(c_col(cohort::Column::Purpose), Alias::new("purpose"))
+            .group_by_col((cohort::Entity, cohort::Column::Purpose));
+    }
     if q.by_group {
         group_columns(&mut s, e_col(enrollment::Column::LearnerId));
     }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use async_graphql::{Context, Enum, Object, SimpleObject};
 
-use super::{Indicator, Programme, Region, TargetGroup, TrainingMode};
+use super::{Indicator, Programme, Region, TargetGroup, TrainingMode, TrainingPurpose};
 use crate::domain::reports::{self, INDICATORS, IndicatorCounts, IndicatorKey};
 use crate::graphql::scalars::Date;
 
@@ -24,6 +24,10 @@ pub enum IndicatorDimension {
     County,
     /// The quarter (`2026-Q2`).
     Quarter,
+    /// The cohort's training purpose (null: not recorded, and certificates). Purposes are parts
+    /// of the atomic cells: for the public, the purposes of a cell left out hold nobody or at
+    /// least five people together.
+    Purpose,
 }
 
 /// One indicator's figure, with its target and the progress against it.
@@ -108,6 +112,16 @@ impl IndicatorRow {
     /// The quarter (`2026-Q2`), when grouped by it.
     async fn quarter(&self) -> Option<&str> {
         self.key.quarter.as_deref()
+    }
+
+    /// The training purpose, when grouped by it (null: not recorded, and certificates).
+    async fn purpose(&self) -> Option<TrainingPurpose> {
+        use sea_orm::ActiveEnum;
+        self.key
+            .purpose
+            .as_deref()
+            .and_then(|p| entity::TrainingPurpose::try_from_value(&p.to_owned()).ok())
+            .map(Into::into)
     }
 
     /// Every indicator.

@@ -292,7 +292,7 @@ pub(super) async fn rows(app: &TestApp, learners: &[i32], programme: i32) {
     }
 }
 
-const REPORT: &str = "query($g: [IndicatorDimension!]) { indicators(region: \"210200\", year: 2026, groupBy: $g) { exact from to total { indicator actual target progress } periodTargets { indicator fromYear toYear target actual progress } rows { programme { code } targetGroup { code } mode quarter occupationGroup county { code } values { indicator actual target progress } } } }";
+const REPORT: &str = "query($g: [IndicatorDimension!]) { indicators(region: \"210200\", year: 2026, groupBy: $g) { exact from to total { indicator actual target progress } periodTargets { indicator fromYear toYear target actual progress } rows { programme { code } targetGroup { code } mode purpose quarter occupationGroup county { code } values { indicator actual target progress } } } }";
 
 /// The values of a row (or the total) by indicator name.
 fn by_name(values: &Value) -> std::collections::HashMap<String, Value> {
@@ -517,6 +517,30 @@ async fn the_figures_are_what_the_rows_add_up_to_and_the_public_sees_only_cells_
         ["OTHER", "VETERAN"],
         "the disabled learner's cell is under five"
     );
+    // By purpose: cohort A trained in post, cohort B recorded none. The bureau sees both; the
+    // public only the purpose of a cell of five.
+    let purposes = |report: &Value| -> Vec<(Value, Value)> {
+        report["indicators"]["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| {
+                (
+                    r["purpose"].clone(),
+                    by_name(&r["values"])["TRAINED_PERSON_TIMES"]["actual"].clone(),
+                )
+            })
+            .collect()
+    };
+    let exact = app
+        .data_as(&bureau, REPORT, json!({ "g": ["PURPOSE"] }))
+        .await;
+    assert_eq!(
+        purposes(&exact),
+        [(Value::Null, json!(2)), (json!("IN_POST"), json!(5))]
+    );
+    let public = app.data_with(REPORT, json!({ "g": ["PURPOSE"] })).await;
+    assert_eq!(purposes(&public), [(json!("IN_POST"), json!(5))]);
     // Another region's regulator is the public here.
     let zhenjiang = who::regulator(app.region_row("321100").await);
     let theirs = app.data_as(&zhenjiang, REPORT, json!({ "g": [] })).await;
