@@ -840,3 +840,18 @@ pub enum ContactChannel {
     #[sea_orm(string_value = "ONLINE")]
     Online,
 }
+
+/// The level of a named group of the occupational classification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
+pub enum OccupationGroupLevel {
+    /// A 大类 (`6`), eight in all.
+    #[sea_orm(string_value = "MAJOR")]
+    Major,
+    /// A 中类 (`6-18`), 79 in all.
+    #[sea_orm(string_value = "MIDDLE")]
+    Middle,
+    /// A 小类 (`6-18-02`), 450 in all.
+    #[sea_orm(string_value = "MINOR")]
+    Minor,
+}

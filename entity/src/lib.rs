@@ -37,6 +37,7 @@ pub mod learner_target_group;
 pub mod membership;
 pub mod membership_application;
 pub mod occupation;
+pub mod occupation_group;
 pub mod online_hours;
 pub mod open_resource;
 pub mod organization;
@@ -66,8 +67,8 @@ pub use enums::{
     CatalogueItemStatus, CertificateStatus, ClaimEvidence, ClaimLineStatus, ClaimStatus,
     CohortKind, CohortStatus, CollegeType, ContactChannel, DataRequestKind, DataRequestStatus,
     DemandKind, DemandStatus, EnrollmentStatus, EvaluationStatus, FollowUpOutcome, FundingMode,
-    Indicator, Industry, InstitutionStatus, IntentionStatus, MembershipRole, OrderStatus,
-    OrganizationKind, Ownership, PersonalField, ProgrammeKind, RecommendationOutcome, RegionLevel,
-    ResourceKind, ResourceStatus, Schedule, ServiceContactKind, SessionStatus, SkillLevel,
-    SubsidyType, TargetGroup, TrainingMode, TrainingPurpose, WageBand,
+    Indicator, Industry, InstitutionStatus, IntentionStatus, MembershipRole, OccupationGroupLevel,
+    OrderStatus, OrganizationKind, Ownership, PersonalField, ProgrammeKind, RecommendationOutcome,
+    RegionLevel, ResourceKind, ResourceStatus, Schedule, ServiceContactKind, SessionStatus,
+    SkillLevel, SubsidyType, TargetGroup, TrainingMode, TrainingPurpose, WageBand,
 };

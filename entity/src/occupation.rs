@@ -17,6 +17,10 @@ pub struct Model {
     pub digital: bool,
     /// Marked L (green occupation) in the 2022 edition.
     pub green: bool,
+    /// The edition's one-sentence definition (empty for the few without a text).
+    pub definition: String,
+    /// Its numbered main tasks as printed (`1.设定焊接参数 2.…`); empty when none.
+    pub tasks: String,
 }
 
 /// Occupations have no outgoing relations yet.

@@ -44,6 +44,7 @@ mod m20261209_000031_target_groups;
 mod m20261209_000032_programmes;
 mod m20261209_000033_indicators;
 mod m20261210_000034_service_contacts;
+mod m20261211_000035_occupation_groups;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -86,6 +87,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000032_programmes::Migration),
             Box::new(m20261209_000033_indicators::Migration),
             Box::new(m20261210_000034_service_contacts::Migration),
+            Box::new(m20261211_000035_occupation_groups::Migration),
         ]
     }
 }

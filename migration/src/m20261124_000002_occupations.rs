@@ -45,6 +45,14 @@ pub(crate) struct Occupation {
     green: bool,
 }
 
+#[cfg(test)]
+impl Occupation {
+    /// The code.
+    pub(crate) fn code(&self) -> &str {
+        &self.code
+    }
+}
+
 /// Parses the embedded CSV. Public to the crate so a test can check the totals MOHRSS published.
 pub(crate) fn rows() -> Result<Vec<Occupation>, DbErr> {
     let mut reader = csv::Reader::from_reader(OCCUPATIONS_CSV.as_bytes());

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use entity::occupation;
+use entity::{occupation, occupation_group};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Select,
     sea_query::{Expr, ExprTrait, LikeExpr},
@@ -18,7 +18,7 @@ use crate::error::AppResult;
 /// Which occupations to list; an empty filter lists all 1,639.
 #[derive(Debug, Clone, Default)]
 pub struct OccupationFilter {
-    /// Only this group and everything in it (`6-18` is 机械制造加工人员).
+    /// Only this group and everything in it (`6-18` is 机械制造基础加工人员).
     pub code_prefix: Option<OccupationPrefix>,
     /// Only this major group (1–8).
     pub major: Option<i16>,
@@ -109,4 +109,93 @@ pub async fn by_code(
     Ok(occupation::Entity::find_by_id(code.as_str().to_owned())
         .one(db)
         .await?)
+}
+
+/// Every named group of the classification (8 大类, 79 中类, 450 小类), by code (reference data:
+/// read once and held in memory).
+pub async fn groups_all(
+    db: &DatabaseConnection,
+) -> AppResult<HashMap<String, occupation_group::Model>> {
+    Ok(occupation_group::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| (g.code.clone(), g))
+        .collect())
+}
+
+/// The codes of the groups above an occupation or a group, nearest first: `6-18-02-04` →
+/// `6-18-02`, `6-18`, `6`.
+pub fn ancestors(code: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = code;
+    while let Some(i) = rest.rfind('-') {
+        rest = &rest[..i];
+        out.push(rest);
+    }
+    out
+}
+
+/// The numbered main tasks of an occupation as printed (`1.设定焊接参数 2.安装和加固构件 …`), one
+/// string each without its number; text before the first number (there is none in the edition)
+/// is a task of its own.
+pub fn tasks_of(printed: &str) -> Vec<String> {
+    let mut tasks: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut expected = 1u32;
+    let chars: Vec<char> = printed.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        // A number that starts a task: the next one expected, at the start or after a space,
+        // followed by a full stop.
+        let starts = i == 0 || chars[i - 1].is_whitespace();
+        let number = expected.to_string();
+        let digits: Vec<char> = number.chars().collect();
+        if starts
+            && chars[i..].starts_with(&digits)
+            && matches!(chars.get(i + digits.len()), Some('.' | '．' | '、'))
+        {
+            let done = current.trim();
+            if !done.is_empty() {
+                tasks.push(done.to_owned());
+            }
+            current.clear();
+            expected += 1;
+            i += digits.len() + 1;
+            continue;
+        }
+        current.push(chars[i]);
+        i += 1;
+    }
+    let done = current.trim();
+    if !done.is_empty() {
+        tasks.push(done.to_owned());
+    }
+    tasks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ancestors, tasks_of};
+
+    #[test]
+    fn tasks_are_split_at_their_numbers_only() {
+        assert_eq!(
+            tasks_of("1.设定焊接参数 2.安装和加固构件 3.维护保养设备。"),
+            ["设定焊接参数", "安装和加固构件", "维护保养设备。"]
+        );
+        // A number inside a task (3.5 吨, 第2.1条) is part of it.
+        assert_eq!(
+            tasks_of("1.操作3.5吨叉车 2.按第2.1条检查"),
+            ["操作3.5吨叉车", "按第2.1条检查"]
+        );
+        assert_eq!(tasks_of("1.甲 2.乙 10.丙"), ["甲", "乙 10.丙"]);
+        assert!(tasks_of("").is_empty());
+    }
+
+    #[test]
+    fn ancestors_are_nearest_first() {
+        assert_eq!(ancestors("6-18-02-04"), ["6-18-02", "6-18", "6"]);
+        assert!(ancestors("6").is_empty());
+    }
 }

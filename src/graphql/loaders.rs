@@ -233,6 +233,14 @@ where
         }
     }
 
+    /// The whole table.
+    pub async fn table(&self) -> Result<Arc<HashMap<K, V>>, LoadError> {
+        match self.current() {
+            Some(table) => Ok(table),
+            None => self.refresh(None).await,
+        }
+    }
+
     /// The row of `key`, if there is one.
     pub async fn load_one(&self, key: K) -> Result<Option<V>, LoadError> {
         let table = self.current();
@@ -246,6 +254,9 @@ where
 /// Occupations by code, from memory (the 2022 classification, 1,639 rows that only a migration
 /// changes).
 pub type OccupationByCode = Reference<String, Arc<occupation::Model>>;
+
+/// The named groups of the classification, by code, held in memory.
+pub type OccupationGroupByCode = Reference<String, entity::occupation_group::Model>;
 
 /// Regions by id, from memory (a province's cities).
 pub type RegionById = Reference<i32, region::Model>;
@@ -328,6 +339,8 @@ pub struct Loaders {
     pub membership: DataLoader<MembershipById>,
     /// Occupations by code.
     pub occupation: OccupationByCode,
+    /// The classification's named groups by code (in memory).
+    pub occupation_group: OccupationGroupByCode,
     /// Learners by id.
     pub learner: DataLoader<LearnerById>,
     /// Demands by id.
@@ -429,6 +442,7 @@ impl Loaders {
                         .collect())
                 })
             }),
+            occupation_group: Reference::new(db, |db| Box::pin(occupations::groups_all(db))),
             learner: dl(LearnerById(db.clone()), delay),
             demand: dl(DemandById(db.clone()), delay),
             cohort: dl(CohortById(db.clone()), delay),

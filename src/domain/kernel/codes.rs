@@ -105,6 +105,11 @@ impl OccupationCode {
                 .zip([1, 2, 2, 2])
                 .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_digit()));
         if !shape_ok {
+            if parts.len() < 4 && OccupationPrefix::parse(code).is_ok() {
+                return Err(err(format!(
+                    "\"{code}\" is the code of a group of occupations (occupationGroup answers it), not of an occupation: four groups of 1-2-2-2 digits, such as 6-18-02-04"
+                )));
+            }
             return Err(err(format!(
                 "\"{code}\" is not an occupation code: four groups of 1-2-2-2 digits, such as 6-18-02-04"
             )));

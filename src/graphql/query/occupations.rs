@@ -4,13 +4,19 @@ use async_graphql::{Context, Object};
 use futures_util::FutureExt;
 
 use crate::domain::{
-    kernel::{codes::OccupationCode, input},
+    kernel::{
+        codes::{OccupationCode, OccupationPrefix},
+        input,
+    },
     occupations,
 };
 use crate::graphql::{
     connection::{Connection, TotalCount},
     context::api,
-    types::{Occupation, OccupationFilter, SkillLevelInfo, page_request},
+    types::{
+        Occupation, OccupationFilter, OccupationGroup, OccupationGroupLevel, SkillLevelInfo,
+        page_request,
+    },
 };
 
 /// The national occupational classification.
@@ -45,6 +51,49 @@ impl OccupationsQuery {
             async move { occupations::count(&*db.turn().await?, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, Occupation::owned))
+    }
+
+    /// One named group of the classification by its code (`6`, `6-18`, `6-18-02`), with its
+    /// occupations; null if there is no such group.
+    async fn occupation_group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A group's code: `6`, `6-18` or `6-18-02`.")] code: String,
+    ) -> async_graphql::Result<Option<OccupationGroup>> {
+        let code = input::one::<OccupationPrefix>("code", &code)?;
+        Ok(api(ctx)?
+            .loaders
+            .occupation_group
+            .load_one(code.as_str().to_owned())
+            .await?
+            .map(OccupationGroup))
+    }
+
+    /// The named groups of the classification, by code: all 537, or those of one level, or
+    /// those directly under one group.
+    async fn occupation_groups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only groups of this level.")] level: Option<OccupationGroupLevel>,
+        #[graphql(desc = "Only groups directly under this one (`6` lists its 中类).")]
+        parent: Option<String>,
+    ) -> async_graphql::Result<Vec<OccupationGroup>> {
+        let parent = input::optional::<OccupationPrefix>("parent", parent.as_deref())?;
+        let level: Option<entity::OccupationGroupLevel> = level.map(Into::into);
+        let table = api(ctx)?.loaders.occupation_group.table().await?;
+        let mut out: Vec<OccupationGroup> = table
+            .values()
+            .filter(|g| level.is_none_or(|l| g.level == l))
+            .filter(|g| {
+                parent
+                    .as_ref()
+                    .is_none_or(|p| g.parent_code.as_deref() == Some(p.as_str()))
+            })
+            .cloned()
+            .map(OccupationGroup)
+            .collect();
+        out.sort_by(|a, b| a.0.code.cmp(&b.0.code));
+        Ok(out)
     }
 
     /// One occupation by its code (`6-18-02-04`); null if the classification has no such code.

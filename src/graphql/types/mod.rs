@@ -69,7 +69,7 @@ pub use learner::{Learner, LearnerPersonalData, TargetGroupCode};
 pub use location::Location;
 pub use membership::Membership;
 pub use node::Node;
-pub use occupation::{Occupation, OccupationFilter};
+pub use occupation::{Occupation, OccupationFilter, OccupationGroup, OccupationGroupLevel};
 pub use orders::{
     IntentionDemandGroup, IntentionStatus, OrderStatus, Suggestion, SuggestionReason,
     TrainingIntention, TrainingOrder,

@@ -1,4 +1,4 @@
-use async_graphql::{Context, ID, InputObject, Object};
+use async_graphql::{Context, Enum, ID, InputObject, Object};
 use entity::occupation;
 
 use crate::graphql::nested;
@@ -92,6 +92,148 @@ impl Occupation {
     /// Marked L, a green occupation (绿色职业), in the 2022 edition.
     async fn green(&self) -> bool {
         self.0.green
+    }
+
+    /// The 小类 it belongs to (`6-18-02` 机械热加工人员 for 焊工).
+    async fn group(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OccupationGroup>> {
+        group_above(ctx, &self.0.code, 0).await
+    }
+
+    /// The 中类 it belongs to (`6-18` 机械制造基础加工人员 for 焊工).
+    async fn middle_group(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<OccupationGroup>> {
+        group_above(ctx, &self.0.code, 1).await
+    }
+
+    /// The 大类 it belongs to (`6` 生产制造及有关人员 for 焊工).
+    async fn major_group(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<OccupationGroup>> {
+        group_above(ctx, &self.0.code, 2).await
+    }
+
+    /// What it is, in the edition's one sentence (焊工: 使用焊机或焊接设备，焊接金属工件的人员。);
+    /// null for the few occupations without a text.
+    async fn definition(&self) -> Option<&str> {
+        Some(self.0.definition.as_str()).filter(|d| !d.is_empty())
+    }
+
+    /// Its main tasks, in the edition's order, without their numbers; empty when it has none.
+    async fn tasks(&self) -> Vec<String> {
+        occupations::tasks_of(&self.0.tasks)
+    }
+}
+
+/// The group `steps` above a code (0: the nearest).
+async fn group_above(
+    ctx: &Context<'_>,
+    code: &str,
+    steps: usize,
+) -> async_graphql::Result<Option<OccupationGroup>> {
+    let Some(code) = occupations::ancestors(code)
+        .get(steps)
+        .map(|c| (*c).to_owned())
+    else {
+        return Ok(None);
+    };
+    let loaders = &crate::graphql::context::api(ctx)?.loaders;
+    Ok(loaders
+        .occupation_group
+        .load_one(code)
+        .await?
+        .map(OccupationGroup))
+}
+
+/// The level of a named group of the classification.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::OccupationGroupLevel")]
+pub enum OccupationGroupLevel {
+    /// A 大类 (`6`), eight in all.
+    Major,
+    /// A 中类 (`6-18`), 79 in all.
+    Middle,
+    /// A 小类 (`6-18-02`), 450 in all.
+    Minor,
+}
+
+/// The GraphQL `OccupationGroup` type.
+pub struct OccupationGroup(pub entity::occupation_group::Model);
+
+/// A named group of the national occupational classification above the occupations: a 大类
+/// (`6` 生产制造及有关人员), a 中类 (`6-18` 机械制造基础加工人员) or a 小类 (`6-18-02` 机械热加工人员).
+#[Object]
+impl OccupationGroup {
+    /// The code: `6`, `6-18` or `6-18-02`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Chinese name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// MAJOR, MIDDLE or MINOR.
+    async fn level(&self) -> OccupationGroupLevel {
+        self.0.level.into()
+    }
+
+    /// The group above it; null for a 大类.
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OccupationGroup>> {
+        group_above(ctx, &self.0.code, 0).await
+    }
+
+    /// The groups directly under it, by code (none under a 小类: its occupations are
+    /// `occupations`).
+    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OccupationGroup>> {
+        let table = crate::graphql::context::api(ctx)?
+            .loaders
+            .occupation_group
+            .table()
+            .await?;
+        let mut out: Vec<OccupationGroup> = table
+            .values()
+            .filter(|g| g.parent_code.as_deref() == Some(self.0.code.as_str()))
+            .cloned()
+            .map(OccupationGroup)
+            .collect();
+        out.sort_by(|a, b| a.0.code.cmp(&b.0.code));
+        Ok(out)
+    }
+
+    /// The occupations in it, at any depth, by code.
+    async fn occupations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<crate::graphql::connection::Connection<Occupation>> {
+        use futures_util::FutureExt;
+        let api = crate::graphql::context::api(ctx)?;
+        let request = super::page_request(first, after, last, before)?;
+        let filter = occupations::OccupationFilter {
+            code_prefix: Some(input::one("code", &self.0.code)?),
+            ..Default::default()
+        };
+        let page = occupations::list(&*api.db.turn().await?, &filter, &request).await?;
+        let db = api.db.clone();
+        let total = crate::graphql::connection::TotalCount::deferred(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { occupations::count(&*db.turn().await?, &filter).await }.boxed()
+        });
+        Ok(crate::graphql::connection::Connection::from_page(
+            page,
+            total,
+            Occupation::owned,
+        ))
     }
 }
 

@@ -4,5 +4,6 @@ mod attributes;
 mod first_day;
 mod graph;
 mod industries;
+mod occupations;
 mod onboarding;
 mod regions;
