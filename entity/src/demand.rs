@@ -54,6 +54,10 @@ pub struct Model {
     pub hired: i32,
     /// Incremented by every change, for optimistic concurrency.
     pub version: i32,
+    /// The work type (工种) of the occupation it names, if any.
+    pub work_type_id: Option<i32>,
+    /// The special ability (专项职业能力) it asks for, if any.
+    pub special_ability_id: Option<i32>,
 }
 
 /// Relations of a demand.

@@ -53,6 +53,7 @@ pub mod region;
 pub mod resource_occupation;
 pub mod service_contact;
 pub mod sign_in;
+pub mod special_ability;
 pub mod subject_revocation;
 pub mod subsidy_claim;
 pub mod subsidy_slot;
@@ -61,6 +62,7 @@ pub mod target_group;
 pub mod training_intention;
 pub mod training_order;
 pub mod training_plan;
+pub mod work_type;
 
 pub use enums::{
     ApplicationStatus, AttendanceSource, BodyStatus, BodyType, CatalogueCategory,

@@ -45,6 +45,7 @@ mod m20261209_000032_programmes;
 mod m20261209_000033_indicators;
 mod m20261210_000034_service_contacts;
 mod m20261211_000035_occupation_groups;
+mod m20261212_000036_work_types;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -88,6 +89,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000033_indicators::Migration),
             Box::new(m20261210_000034_service_contacts::Migration),
             Box::new(m20261211_000035_occupation_groups::Migration),
+            Box::new(m20261212_000036_work_types::Migration),
         ]
     }
 }

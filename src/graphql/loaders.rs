@@ -285,6 +285,18 @@ loader!(
     FollowUpsByLearner, i32 => Vec<follow_up::Model>, employment::follow_ups_by_learner
 );
 loader!(
+    /// Work types by id.
+    WorkTypeById, i32 => entity::work_type::Model, crate::domain::trades::work_types_by_ids
+);
+loader!(
+    /// Special abilities by id.
+    SpecialAbilityById, i32 => entity::special_ability::Model, crate::domain::trades::special_abilities_by_ids
+);
+loader!(
+    /// The work types of each occupation.
+    WorkTypesByOccupation, String => Vec<entity::work_type::Model>, crate::domain::trades::work_types_by_occupation
+);
+loader!(
     /// The 1131 service contacts of each learner.
     ContactsByLearner, i32 => Vec<entity::service_contact::Model>, employment::contacts_by_learner
 );
@@ -405,6 +417,12 @@ pub struct Loaders {
     pub follow_ups_by_enrollment: DataLoader<FollowUpsByEnrollment>,
     /// 1131 service contacts by learner.
     pub contacts_by_learner: DataLoader<ContactsByLearner>,
+    /// Work types by id.
+    pub work_type: DataLoader<WorkTypeById>,
+    /// Special abilities by id.
+    pub special_ability: DataLoader<SpecialAbilityById>,
+    /// Work types by occupation.
+    pub work_types_by_occupation: DataLoader<WorkTypesByOccupation>,
     /// 1131 progress by learner.
     pub service_progress_by_learner: DataLoader<ServiceProgressByLearner>,
     /// Class days by cohort.
@@ -475,6 +493,9 @@ impl Loaders {
             follow_ups_by_learner: dl(FollowUpsByLearner(db.clone()), delay),
             follow_ups_by_enrollment: dl(FollowUpsByEnrollment(db.clone()), delay),
             contacts_by_learner: dl(ContactsByLearner(db.clone()), delay),
+            work_type: dl(WorkTypeById(db.clone()), delay),
+            special_ability: dl(SpecialAbilityById(db.clone()), delay),
+            work_types_by_occupation: dl(WorkTypesByOccupation(db.clone()), delay),
             service_progress_by_learner: dl(ServiceProgressByLearner(db.clone()), delay),
             class_days_by_cohort: dl(ClassDaysByCohort(db.clone()), delay),
             lines_by_claim: dl(LinesByClaim(db.clone()), delay),

@@ -92,6 +92,8 @@ pub(super) async fn demo_demands(db: &DatabaseConnection) -> anyhow::Result<usiz
                         }
                     },
                     valid_until: Utc::now().date_naive() + Days::new(180),
+                    work_type: None,
+                    special_ability: None,
                 };
                 let created = demands::create(db, &caller, content)
                     .await

@@ -11,7 +11,7 @@ use entity::{Indicator, ProgrammeKind, TrainingMode, cohort, region};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::regulator_of;
-use crate::domain::kernel::codes::OccupationPrefix;
+use crate::domain::kernel::codes::{OccupationCode, OccupationPrefix};
 use crate::domain::programmes::{self, ProgrammeChange, Quota};
 
 /// A demo programme: code, name, target groups, occupation prefixes, modes.
@@ -198,5 +198,40 @@ pub(super) async fn demo_programmes(db: &DatabaseConnection) -> anyhow::Result<u
         .await
         .map_err(|e| anyhow::anyhow!("demo target {code} {indicator:?}: {e}"))?;
     }
+    // The special abilities (专项职业能力) and work types (工种) the cities' plans name.
+    for (code, ability, name, occupation) in [
+        ("320800", "HA_SHRIMP_RICE", "虾稻共生种养", None),
+        ("320800", "HA_CRAB_FARMING", "螃蟹养殖", None),
+        ("320700", "LYG_SEAWEED_FARMING", "紫菜养殖", None),
+        (
+            "321100",
+            "ZJ_NEW_MEDIA",
+            "数字新媒体制作",
+            Some("4-13-02-02"),
+        ),
+    ] {
+        crate::domain::trades::upsert_special_ability(
+            db,
+            &regulator_of(region(code).await?),
+            crate::domain::trades::TradeChange {
+                code: ability.to_owned(),
+                name: name.to_owned(),
+                occupation: occupation.map(OccupationCode::parse).transpose()?,
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo special ability {ability}: {e}"))?;
+    }
+    crate::domain::trades::upsert_work_type(
+        db,
+        &zhenjiang,
+        crate::domain::trades::TradeChange {
+            code: "ZJ_LENS_EDGER".to_owned(),
+            name: "眼镜磨边工".to_owned(),
+            occupation: Some(OccupationCode::parse("4-14-03-04")?),
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo work type: {e}"))?;
     Ok(ids.len())
 }

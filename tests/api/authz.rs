@@ -95,6 +95,16 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("follow-ups");
+    let trades = (
+        entity::work_type::Entity::find()
+            .all(db)
+            .await
+            .expect("work types"),
+        entity::special_ability::Entity::find()
+            .all(db)
+            .await
+            .expect("special abilities"),
+    );
     let contacts = entity::service_contact::Entity::find()
         .order_by_asc(entity::service_contact::Column::Id)
         .all(db)
@@ -201,7 +211,7 @@ async fn snapshot(app: &TestApp) -> String {
         .await
         .expect("applications");
     format!(
-        "{programmes:?}\n{groups:?}\n{industries:?}\n{regions:?}\n{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}\n{contacts:?}"
+        "{programmes:?}\n{groups:?}\n{industries:?}\n{regions:?}\n{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}\n{contacts:?}\n{trades:?}"
     )
 }
 
@@ -809,6 +819,18 @@ const CELLS: &[Cell] = &[
     Cell {
         name: "upsertIndustry",
         query: "mutation { upsertIndustry(input: {code: \"MATRIX_SHIPBUILDING\", name: \"矩阵船舶\", section: \"C\"}) { code } }",
+        variables: |_| json!({}),
+        allowed: &[Role::Regulator, Role::SystemAdmin],
+    },
+    Cell {
+        name: "upsertWorkType",
+        query: "mutation { upsertWorkType(input: {code: \"MATRIX_WELDER\", name: \"矩阵电焊工\", occupation: \"6-18-02-04\"}) { code } }",
+        variables: |_| json!({}),
+        allowed: &[Role::Regulator, Role::SystemAdmin],
+    },
+    Cell {
+        name: "upsertSpecialAbility",
+        query: "mutation { upsertSpecialAbility(input: {code: \"MATRIX_CRAB\", name: \"矩阵螃蟹养殖\"}) { code } }",
         variables: |_| json!({}),
         allowed: &[Role::Regulator, Role::SystemAdmin],
     },

@@ -75,6 +75,10 @@ pub struct DemandContent {
     pub description: String,
     /// The last valid day; not in the past.
     pub valid_until: NaiveDate,
+    /// The work type (工种) of the occupation, by code, if any.
+    pub work_type: Option<String>,
+    /// The special ability (专项职业能力) asked for, by code, if any.
+    pub special_ability: Option<String>,
 }
 
 /// Validates the parts of a demand that need no database; `prefix` is the input's path.
@@ -148,14 +152,23 @@ pub fn validate(
     Ok(())
 }
 
-/// Resolves and checks what needs the database: the occupation exists, the region exists, and
-/// every alliance is one the enterprise currently belongs to.
+/// What a demand names, resolved: its place, its alliances, its work type and special ability.
+struct Resolved {
+    place: Place,
+    alliances: Vec<alliance::Model>,
+    work_type_id: Option<i32>,
+    special_ability_id: Option<i32>,
+}
+
+/// Resolves and checks what needs the database: the occupation exists, the region exists, every
+/// alliance is one the enterprise currently belongs to, and the work type and special ability
+/// are usable here (`trades::named_by_demand`).
 async fn resolve(
     txn: &DatabaseTransaction,
     prefix: &str,
     enterprise_id: i32,
     content: &DemandContent,
-) -> AppResult<(Place, Vec<alliance::Model>)> {
+) -> AppResult<Resolved> {
     if occupation::Entity::find_by_id(content.occupation.as_str().to_owned())
         .one(txn)
         .await?
@@ -204,7 +217,21 @@ async fn resolve(
             chosen.push(found.clone());
         }
     }
-    Ok((place, chosen))
+    let (work_type_id, special_ability_id) = crate::domain::trades::named_by_demand(
+        txn,
+        prefix,
+        &content.occupation,
+        place.city_id,
+        content.work_type.as_deref(),
+        content.special_ability.as_deref(),
+    )
+    .await?;
+    Ok(Resolved {
+        place,
+        alliances: chosen,
+        work_type_id,
+        special_ability_id,
+    })
 }
 
 async fn set_alliances(
@@ -236,6 +263,8 @@ fn content_json(content: &DemandContent, alliances: &[alliance::Model]) -> serde
         "region": content.region.as_str(),
         "address": content.address,
         "validUntil": content.valid_until,
+        "workType": content.work_type,
+        "specialAbility": content.special_ability,
     })
 }
 
@@ -251,7 +280,12 @@ pub async fn create(
 ) -> AppResult<demand::Model> {
     let enterprise_id = policy::may_post_demand(&caller.viewer)?;
     let txn = crate::domain::begin_write(db).await?;
-    let (place, alliances) = resolve(&txn, "input", enterprise_id, &content).await?;
+    let Resolved {
+        place,
+        alliances,
+        work_type_id,
+        special_ability_id,
+    } = resolve(&txn, "input", enterprise_id, &content).await?;
     let region_id = place.city_id;
     let now = Utc::now();
     let saved = demand::Entity::insert(demand::ActiveModel {
@@ -276,6 +310,8 @@ pub async fn create(
         updated_at: Set(now),
         version: Set(1),
         hired: Set(0),
+        work_type_id: Set(work_type_id),
+        special_ability_id: Set(special_ability_id),
         ..Default::default()
     })
     .exec_with_returning(&txn)
@@ -345,7 +381,12 @@ pub async fn update(
             ),
         ));
     }
-    let (place, alliances) = resolve(&txn, "input.demand", found.enterprise_id, &content).await?;
+    let Resolved {
+        place,
+        alliances,
+        work_type_id,
+        special_ability_id,
+    } = resolve(&txn, "input.demand", found.enterprise_id, &content).await?;
     let region_id = place.city_id;
     let mut active: demand::ActiveModel = found.clone().into();
     active.occupation_code = Set(content.occupation.as_str().to_owned());
@@ -361,6 +402,8 @@ pub async fn update(
     active.longitude = Set(content.point.map(|p| p.1));
     active.description = Set(content.description.clone());
     active.valid_until = Set(content.valid_until);
+    active.work_type_id = Set(work_type_id);
+    active.special_ability_id = Set(special_ability_id);
     let saved = bump(&txn, active, found.version).await?;
     set_alliances(&txn, saved.id, &alliances).await?;
     audit::record(

@@ -27,7 +27,11 @@ use crate::error::{AppError, AppResult};
 /// Every target group, national first, then by code.
 pub async fn all(db: &impl ConnectionTrait) -> AppResult<Vec<target_group::Model>> {
     Ok(target_group::Entity::find()
-        .order_by_asc(target_group::Column::RegionId)
+        .order_by_with_nulls(
+            target_group::Column::RegionId,
+            sea_orm::Order::Asc,
+            sea_orm::sea_query::NullOrdering::First,
+        )
         .order_by_asc(target_group::Column::Code)
         .all(db)
         .await?)

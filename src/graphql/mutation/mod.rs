@@ -46,6 +46,7 @@ pub struct MutationRoot(
     people::TargetGroupsMutation,
     programmes::ProgrammesMutation,
     programmes::TargetsMutation,
+    network::TradesMutation,
 );
 
 /// A spreadsheet a client sent: its bytes out of `input.contentBase64`, in the reader's format.

@@ -8,14 +8,14 @@ use crate::domain::{
         codes::{OccupationCode, OccupationPrefix},
         input,
     },
-    occupations,
+    occupations, trades,
 };
 use crate::graphql::{
     connection::{Connection, TotalCount},
     context::api,
     types::{
         Occupation, OccupationFilter, OccupationGroup, OccupationGroupLevel, SkillLevelInfo,
-        page_request,
+        SpecialAbility, WorkType, page_request,
     },
 };
 
@@ -96,6 +96,46 @@ impl OccupationsQuery {
         Ok(out)
     }
 
+    /// Work types (工种), national first, then by code: of an occupation or group when `occupation`
+    /// is given (`6-18` lists every welding and machining trade), national and of `region` when
+    /// it is given (every region's otherwise).
+    async fn work_types(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "An occupation's code or a group's (`6-18-02-04`, `6-18`).")]
+        occupation: Option<String>,
+        #[graphql(desc = "A city (GB/T 2260 code): its rows and the national ones.")]
+        region: Option<String>,
+    ) -> async_graphql::Result<Vec<WorkType>> {
+        let occupation = input::optional::<OccupationPrefix>("occupation", occupation.as_deref())?;
+        let db = api(ctx)?.db.turn().await?;
+        let region = region_id(&db, region.as_deref()).await?;
+        Ok(
+            trades::work_types(&*db, occupation.map(|o| o.like_pattern()), region)
+                .await?
+                .into_iter()
+                .map(WorkType)
+                .collect(),
+        )
+    }
+
+    /// Special abilities (专项职业能力), national first, then by code: national and of `region`
+    /// when it is given (every region's otherwise).
+    async fn special_abilities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A city (GB/T 2260 code): its rows and the national ones.")]
+        region: Option<String>,
+    ) -> async_graphql::Result<Vec<SpecialAbility>> {
+        let db = api(ctx)?.db.turn().await?;
+        let region = region_id(&db, region.as_deref()).await?;
+        Ok(trades::special_abilities(&*db, region)
+            .await?
+            .into_iter()
+            .map(SpecialAbility)
+            .collect())
+    }
+
     /// One occupation by its code (`6-18-02-04`); null if the classification has no such code.
     async fn occupation(
         &self,
@@ -120,4 +160,19 @@ impl LevelsQuery {
     async fn skill_levels(&self) -> Vec<SkillLevelInfo> {
         SkillLevelInfo::ladder()
     }
+}
+
+/// The id of the region `code` names (`region` the argument), if one is given.
+async fn region_id(
+    db: &sea_orm::DatabaseConnection,
+    code: Option<&str>,
+) -> async_graphql::Result<Option<i32>> {
+    let Some(code) = input::optional::<crate::domain::kernel::codes::RegionCode>("region", code)?
+    else {
+        return Ok(None);
+    };
+    let found = crate::domain::network::regions::by_code(db, &code)
+        .await?
+        .ok_or_else(|| crate::error::AppError::validation("region", "no region has this code"))?;
+    Ok(Some(found.id))
 }

@@ -160,6 +160,35 @@ impl Demand {
         &self.0.description
     }
 
+    /// The work type (工种) of its occupation it names, if any.
+    async fn work_type(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::WorkType>> {
+        match self.0.work_type_id {
+            Some(id) => Ok(api(ctx)?
+                .loaders
+                .work_type
+                .load_one(id)
+                .await?
+                .map(super::WorkType)),
+            None => Ok(None),
+        }
+    }
+
+    /// The special ability (专项职业能力) it asks for, if any.
+    async fn special_ability(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::SpecialAbility>> {
+        match self.0.special_ability_id {
+            Some(id) => Ok(api(ctx)?
+                .loaders
+                .special_ability
+                .load_one(id)
+                .await?
+                .map(super::SpecialAbility)),
+            None => Ok(None),
+        }
+    }
+
     /// The last day it is valid.
     async fn valid_until(&self) -> Date {
         self.0.valid_until.into()
@@ -277,6 +306,12 @@ pub struct DemandInput {
     pub description: String,
     /// The last valid day; not in the past.
     pub valid_until: Date,
+    /// The work type (工种) of the occupation, by code (`workTypes` lists them), if any:
+    /// national or of the demand's city.
+    pub work_type: Option<String>,
+    /// The special ability (专项职业能力) asked for, by code (`specialAbilities` lists them), if
+    /// any: national or of the demand's city.
+    pub special_ability: Option<String>,
 }
 
 impl DemandInput {
@@ -307,6 +342,8 @@ impl DemandInput {
             point: self.latitude.zip(self.longitude),
             description: self.description,
             valid_until: self.valid_until.into(),
+            work_type: self.work_type,
+            special_ability: self.special_ability,
         })
     }
 }

@@ -32,6 +32,7 @@ mod skill_level;
 mod subsidies;
 mod supervision;
 mod target_group;
+mod trades;
 mod viewer;
 
 pub use alliance::{Alliance, AllianceFilter, AllianceOrder, AllianceOrderField};
@@ -106,6 +107,7 @@ pub use supervision::{
     SupervisionFlagKind, SupervisionRow,
 };
 pub use target_group::{TargetGroup, TargetGroupMembership};
+pub use trades::{SpecialAbility, UpsertSpecialAbilityInput, UpsertWorkTypeInput, WorkType};
 pub use viewer::{Permission, Role, Viewer};
 
 use crate::{domain::read::page::PageRequest, error::AppResult};

@@ -121,6 +121,19 @@ impl Occupation {
         Some(self.0.definition.as_str()).filter(|d| !d.is_empty())
     }
 
+    /// Its work types (工种), national and regional, by code.
+    async fn work_types(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::WorkType>> {
+        Ok(crate::graphql::context::api(ctx)?
+            .loaders
+            .work_types_by_occupation
+            .load_one(self.0.code.clone())
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(super::WorkType)
+            .collect())
+    }
+
     /// Its main tasks, in the edition's order, without their numbers; empty when it has none.
     async fn tasks(&self) -> Vec<String> {
         occupations::tasks_of(&self.0.tasks)

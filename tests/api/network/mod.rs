@@ -7,3 +7,4 @@ mod industries;
 mod occupations;
 mod onboarding;
 mod regions;
+mod trades;
