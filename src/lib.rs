@@ -36,8 +36,8 @@
 //!     groups in aggregates;
 //!   - [`domain::network`]: regions, alliances, organizations (and the bureau's register),
 //!     memberships and applications to join; [`domain::occupations`]: the national
-//!     classification with its named groups and texts; [`domain::trades`]: the work types and
-//!     special abilities regions add;
+//!     classification with its named groups and texts, and the work types and special
+//!     abilities regions add;
 //!   - [`domain::people`]: learners, their target groups, their copy of their record, their
 //!     corrections and erasure, retention;
 //!   - the four-in-one chain: [`domain::demands`] (job demand), [`domain::orders`] (intentions

@@ -17,7 +17,6 @@ pub mod programmes;
 pub mod read;
 pub mod reports;
 pub mod subsidies;
-pub mod trades;
 pub mod training;
 
 pub use kernel::text::SearchText;

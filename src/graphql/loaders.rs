@@ -286,15 +286,15 @@ loader!(
 );
 loader!(
     /// Work types by id.
-    WorkTypeById, i32 => entity::work_type::Model, crate::domain::trades::work_types_by_ids
+    WorkTypeById, i32 => entity::work_type::Model, crate::domain::occupations::trades::work_types_by_ids
 );
 loader!(
     /// Special abilities by id.
-    SpecialAbilityById, i32 => entity::special_ability::Model, crate::domain::trades::special_abilities_by_ids
+    SpecialAbilityById, i32 => entity::special_ability::Model, crate::domain::occupations::trades::special_abilities_by_ids
 );
 loader!(
     /// The work types of each occupation.
-    WorkTypesByOccupation, String => Vec<entity::work_type::Model>, crate::domain::trades::work_types_by_occupation
+    WorkTypesByOccupation, String => Vec<entity::work_type::Model>, crate::domain::occupations::trades::work_types_by_occupation
 );
 loader!(
     /// The 1131 service contacts of each learner.

@@ -210,10 +210,10 @@ pub(super) async fn demo_programmes(db: &DatabaseConnection) -> anyhow::Result<u
             Some("4-13-02-02"),
         ),
     ] {
-        crate::domain::trades::upsert_special_ability(
+        crate::domain::occupations::trades::upsert_special_ability(
             db,
             &regulator_of(region(code).await?),
-            crate::domain::trades::TradeChange {
+            crate::domain::occupations::trades::TradeChange {
                 code: ability.to_owned(),
                 name: name.to_owned(),
                 occupation: occupation.map(OccupationCode::parse).transpose()?,
@@ -222,10 +222,10 @@ pub(super) async fn demo_programmes(db: &DatabaseConnection) -> anyhow::Result<u
         .await
         .map_err(|e| anyhow::anyhow!("demo special ability {ability}: {e}"))?;
     }
-    crate::domain::trades::upsert_work_type(
+    crate::domain::occupations::trades::upsert_work_type(
         db,
         &zhenjiang,
-        crate::domain::trades::TradeChange {
+        crate::domain::occupations::trades::TradeChange {
             code: "ZJ_LENS_EDGER".to_owned(),
             name: "眼镜磨边工".to_owned(),
             occupation: Some(OccupationCode::parse("4-14-03-04")?),

@@ -217,7 +217,7 @@ async fn resolve(
             chosen.push(found.clone());
         }
     }
-    let (work_type_id, special_ability_id) = crate::domain::trades::named_by_demand(
+    let (work_type_id, special_ability_id) = crate::domain::occupations::trades::named_by_demand(
         txn,
         prefix,
         &content.occupation,

@@ -11,6 +11,7 @@ mod demands;
 mod employment;
 mod institutions;
 mod network;
+mod occupations;
 mod orders;
 mod people;
 mod programmes;
@@ -46,7 +47,7 @@ pub struct MutationRoot(
     people::TargetGroupsMutation,
     programmes::ProgrammesMutation,
     programmes::TargetsMutation,
-    network::TradesMutation,
+    occupations::TradesMutation,
 );
 
 /// A spreadsheet a client sent: its bytes out of `input.contentBase64`, in the reader's format.

@@ -8,7 +8,7 @@ use crate::domain::{
         codes::{OccupationCode, OccupationPrefix},
         input,
     },
-    occupations, trades,
+    occupations::{self, trades},
 };
 use crate::graphql::{
     connection::{Connection, TotalCount},

@@ -5,7 +5,7 @@ use entity::{special_ability, work_type};
 
 use super::{Occupation, Region};
 use crate::{
-    domain::{kernel::input, trades},
+    domain::{kernel::input, occupations::trades},
     error::AppResult,
     graphql::context::api,
 };

@@ -8,4 +8,4 @@ mod reference;
 
 pub use members::MembersMutation;
 pub use onboarding::OnboardingMutation;
-pub use reference::{IndustriesMutation, ReferenceMutation, TradesMutation};
+pub use reference::{IndustriesMutation, ReferenceMutation};

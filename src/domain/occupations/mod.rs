@@ -199,3 +199,5 @@ mod tests {
         assert!(ancestors("6").is_empty());
     }
 }
+
+pub mod trades;
