@@ -237,49 +237,86 @@ pub struct WorkListFilter {
     pub missing: Option<ServiceStep>,
 }
 
-/// `learners.id NOT IN (learners of statement)`.
+/// `NOT EXISTS (statement)`: `statement` selects the rows of the learner of the outer row
+/// (correlated on `learners.id`), so each database checks it by index, row by row, as far as a
+/// page reads — a `NOT IN` over the whole table would be one big set PostgreSQL cannot hash once
+/// it outgrows its memory.
 fn without(statement: SelectStatement) -> Condition {
-    Condition::all().add(learner::Column::Id.not_in_subquery(statement))
+    Condition::all().add(Expr::not_exists(statement))
 }
 
-/// Learners with at least one service contact of `kind`.
+/// `learner_id = learners.id` on `table`'s column.
+fn of_the_learner<T: sea_orm::Iden + Copy + 'static, C: sea_orm::Iden + 'static>(
+    table: T,
+    column: C,
+) -> Expr {
+    Expr::col((table, column)).equals((learner::Entity, learner::Column::Id))
+}
+
+/// The learner's service contacts of `kind`.
 fn contacted(kind: ServiceContactKind) -> SelectStatement {
     Query::select()
-        .column(service_contact::Column::LearnerId)
+        .expr(Expr::val(1))
         .from(service_contact::Entity)
-        .and_where(Expr::col(service_contact::Column::Kind).eq(kind))
+        .and_where(of_the_learner(
+            service_contact::Entity,
+            service_contact::Column::LearnerId,
+        ))
+        .and_where(Expr::col((service_contact::Entity, service_contact::Column::Kind)).eq(kind))
         .to_owned()
 }
 
-/// Learners with three recommendations or more.
-fn recommended_enough() -> SelectStatement {
-    Query::select()
-        .column(recommendation::Column::LearnerId)
+/// Whether the learner has fewer than three recommendations: a count of the learner's rows
+/// (correlated on `learners.id`, read by the index on recommendations' learner).
+fn recommended_too_few() -> Condition {
+    let count = Query::select()
+        .expr(Expr::col((recommendation::Entity, recommendation::Column::Id)).count())
         .from(recommendation::Entity)
-        .group_by_col(recommendation::Column::LearnerId)
-        .and_having(
-            Expr::col(recommendation::Column::Id)
-                .count()
-                .gte(i64::try_from(SERVICE_RECOMMENDATIONS).unwrap_or(3)),
+        .and_where(of_the_learner(
+            recommendation::Entity,
+            recommendation::Column::LearnerId,
+        ))
+        .to_owned();
+    Condition::all().add(
+        Expr::SubQuery(
+            None,
+            Box::new(sea_orm::sea_query::SubQueryStatement::SelectStatement(
+                count,
+            )),
+        )
+        .lt(i64::try_from(SERVICE_RECOMMENDATIONS).unwrap_or(3)),
+    )
+}
+
+/// The learner's enrolments that were not withdrawn.
+fn trained() -> SelectStatement {
+    Query::select()
+        .expr(Expr::val(1))
+        .from(enrollment::Entity)
+        .and_where(of_the_learner(
+            enrollment::Entity,
+            enrollment::Column::LearnerId,
+        ))
+        .and_where(
+            Expr::col((enrollment::Entity, enrollment::Column::Status))
+                .ne(EnrollmentStatus::Withdrawn),
         )
         .to_owned()
 }
 
-/// Learners with an enrolment that was not withdrawn.
-fn trained() -> SelectStatement {
-    Query::select()
-        .column(enrollment::Column::LearnerId)
-        .from(enrollment::Entity)
-        .and_where(Expr::col(enrollment::Column::Status).ne(EnrollmentStatus::Withdrawn))
-        .to_owned()
-}
-
-/// Learners a recommendation hired.
+/// The recommendations that hired the learner.
 fn hired() -> SelectStatement {
     Query::select()
-        .column(recommendation::Column::LearnerId)
+        .expr(Expr::val(1))
         .from(recommendation::Entity)
-        .and_where(Expr::col(recommendation::Column::Outcome).eq(RecommendationOutcome::Hired))
+        .and_where(of_the_learner(
+            recommendation::Entity,
+            recommendation::Column::LearnerId,
+        ))
+        .and_where(
+            Expr::col((recommendation::Entity, recommendation::Column::Outcome))
+                .eq(RecommendationOutcome::Hired),
+        )
         .to_owned()
 }
 
@@ -334,7 +371,7 @@ async fn work_list_select(
     let owed = |step: ServiceStep| match step {
         ServiceStep::PolicyBriefing => without(contacted(ServiceContactKind::PolicyBriefing)),
         ServiceStep::CareerGuidance => without(contacted(ServiceContactKind::CareerGuidance)),
-        ServiceStep::JobRecommendations => without(recommended_enough()),
+        ServiceStep::JobRecommendations => recommended_too_few(),
         ServiceStep::Training => without(trained()),
     };
     cond = cond.add(match filter.missing {
