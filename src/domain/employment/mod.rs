@@ -190,18 +190,10 @@ async fn in_employment_scope(
     Ok(match scope {
         EmploymentScope::Region(region) => learner.region_id == *region,
         EmploymentScope::Provider(org) => {
-            let facts = gate::facts(db, &[(learner.id, learner.region_id)])
-                .await?
-                .remove(&learner.id)
-                .unwrap_or_default();
-            policy::provider_in_relation(&facts, *org, rules, Utc::now())
+            policy::provider_in_relation(&facts_of(db, learner).await?, *org, rules, Utc::now())
         }
         EmploymentScope::Department(org) => {
-            let facts = gate::facts(db, &[(learner.id, learner.region_id)])
-                .await?
-                .remove(&learner.id)
-                .unwrap_or_default();
-            policy::department_in_relation(&facts, *org)
+            policy::department_in_relation(&facts_of(db, learner).await?, *org)
         }
         EmploymentScope::Alliances(alliances) => learner::Entity::find()
             .filter(learner::Column::Id.eq(learner.id))
@@ -210,6 +202,17 @@ async fn in_employment_scope(
             .await?
             .is_some(),
     })
+}
+
+/// What the graph holds about a learner's relations (`gate::facts` of one learner).
+async fn facts_of(
+    db: &impl ConnectionTrait,
+    learner: &learner::Model,
+) -> AppResult<policy::LearnerFacts> {
+    Ok(gate::facts(db, &[(learner.id, learner.region_id)])
+        .await?
+        .remove(&learner.id)
+        .unwrap_or_default())
 }
 
 fn outcome_name(o: RecommendationOutcome) -> String {
