@@ -49,6 +49,8 @@
 //!     supervision), [`domain::institutions`] (institution evaluation and standing: credit stars,
 //!     the catalogue), [`domain::reports`] (placement rates, the skills balance, certificate
 //!     statistics);
+//!   - [`domain::search`]: one search index over the graph (terms cut by the server, matched
+//!     by each database's full-text engine), the lists' text filters and autocomplete;
 //!   - [`domain::identity`]: whom a token names, and the sign-ins recorded by `jti`.
 //! - [`auth`] turns tokens into a [`auth::Viewer`] whose [`auth::Actor`] carries exactly its
 //!   role's scope ([`auth::jwt`] verifies them, with an identity provider's published keys from
@@ -65,6 +67,7 @@
 //! The `entity` crate holds the SeaORM models, the `migration` crate the migrations (with the
 //! national occupational classification as reference data), and the `skillgraph-bench` crate
 //! (`bench/`) the measurements, never run in tests.
+#![recursion_limit = "256"]
 
 pub mod app;
 pub mod auth;

@@ -95,7 +95,7 @@ pub async fn run(options: GraphBench) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| format!("sqlite://{}/bench.db?mode=rwc", dir.path().display()));
     let pool_size = 20;
-    let mut conn = db::connect(&url, pool_size).await?;
+    let conn = db::connect(&url, pool_size).await?;
     db::migrate(&conn).await?;
     let existing = entity::organization::Entity::find().count(&conn).await?;
     if existing == 0 {
@@ -135,6 +135,50 @@ pub async fn run(options: GraphBench) -> anyhow::Result<()> {
         .map(|o| NodeKey::Organization(o.id).to_id().to_string())
         .unwrap_or_default();
 
+    let shapes = shapes(&occupation, &organization)
+        .into_iter()
+        .map(|(n, q)| (n.to_owned(), q))
+        .collect();
+    let drive = Drive {
+        connections: options.connections,
+        seconds: options.seconds,
+        only: options.only.clone(),
+        public_cache_ttl_secs: options.public_cache_ttl_secs,
+    };
+    drive_shapes(
+        conn,
+        &url,
+        pool_size,
+        &format!("{demands} demands"),
+        shapes,
+        &drive,
+    )
+    .await
+}
+
+/// How hard to drive the shapes.
+#[derive(Debug, Clone)]
+pub struct Drive {
+    /// Concurrent keep-alive connections.
+    pub connections: usize,
+    /// Seconds each shape is driven (after one second of warm-up).
+    pub seconds: u64,
+    /// Only the shapes whose name contains this.
+    pub only: Option<String>,
+    /// Seconds the public cache keeps answers; 0: computed every time.
+    pub public_cache_ttl_secs: u64,
+}
+
+/// Serves `conn` over HTTP on a free port and drives each named query in turn, printing a line
+/// per shape: req/s, p50, p99, errors, statements per request, answer bytes, RSS.
+pub async fn drive_shapes(
+    mut conn: DatabaseConnection,
+    url: &str,
+    pool_size: u32,
+    data: &str,
+    shapes: Vec<(String, String)>,
+    options: &Drive,
+) -> anyhow::Result<()> {
     let statements = Arc::new(AtomicU64::new(0));
     let counter = statements.clone();
     let trace = std::env::var_os("SKILLGRAPH_BENCH_TRACE_SQL").is_some();
@@ -149,7 +193,7 @@ pub async fn run(options: GraphBench) -> anyhow::Result<()> {
     settings.server.listen = "127.0.0.1:0".parse()?;
     settings.server.max_in_flight_requests = 1024;
     settings.server.public_cache_ttl_secs = options.public_cache_ttl_secs;
-    settings.database.url = url.as_str().into();
+    settings.database.url = url.into();
     settings.database.max_connections = pool_size;
     settings.database.demo_data = false;
     settings.identity.keys_file = Some(keys_dir.path().join("bench.keys.toml"));
@@ -167,8 +211,8 @@ pub async fn run(options: GraphBench) -> anyhow::Result<()> {
     }));
 
     println!(
-        "{} on {}, {demands} demands; {} connections, {} s per shape, server and client in this process on {} cores",
-        skillgraph::urls::redact_url(&url),
+        "{} on {}, {data}; {} connections, {} s per shape, server and client in this process on {} cores",
+        skillgraph::urls::redact_url(url),
         addr,
         options.connections,
         options.seconds,
@@ -178,7 +222,7 @@ pub async fn run(options: GraphBench) -> anyhow::Result<()> {
         "{:<20} {:>9} {:>9} {:>9} {:>9} {:>11} {:>10} {:>9}",
         "shape", "req/s", "p50 ms", "p99 ms", "errors", "statements", "bytes", "rss MiB"
     );
-    for (name, query) in shapes(&occupation, &organization) {
+    for (name, query) in shapes {
         if options.only.as_deref().is_some_and(|o| !name.contains(o)) {
             continue;
         }
@@ -513,7 +557,7 @@ async fn load(
     Ok(())
 }
 
-fn insert(table: &str, columns: &[&str]) -> InsertStatement {
+pub(crate) fn insert(table: &str, columns: &[&str]) -> InsertStatement {
     let mut statement = Query::insert();
     statement
         .into_table(Alias::new(table))
@@ -522,7 +566,7 @@ fn insert(table: &str, columns: &[&str]) -> InsertStatement {
 }
 
 /// A pseudo-random number in [0, 1) from `seed` (SplitMix64), the same on every run.
-fn unit(seed: u64) -> f64 {
+pub(crate) fn unit(seed: u64) -> f64 {
     let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);

@@ -9,6 +9,7 @@
 
 mod graph;
 mod indicators;
+mod search;
 
 use clap::{Parser, Subcommand};
 
@@ -100,6 +101,30 @@ enum BenchWhat {
         #[arg(long, env = "SKILLGRAPH_BENCH_DATABASE_URL")]
         database_url: Option<String>,
     },
+    /// Search and suggest at city scale: demands over the whole classification and published
+    /// open resources, indexed (timed), the index's size, then search, the text filters and
+    /// suggest served over HTTP and driven by concurrent connections.
+    Search {
+        /// OPEN demands.
+        #[arg(long, default_value_t = 200_000)]
+        demands: usize,
+        /// Published open resources.
+        #[arg(long, default_value_t = 100_000)]
+        resources: usize,
+        /// Concurrent keep-alive connections.
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Seconds each shape is driven, after a second of warm-up.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Only the shapes whose name contains this (`search`, `suggest`, `text`, ...).
+        #[arg(long)]
+        only: Option<String>,
+        /// A database to build in (a temporary SQLite file when left out); one that already has
+        /// demands is used as it is.
+        #[arg(long, env = "SKILLGRAPH_BENCH_DATABASE_URL")]
+        database_url: Option<String>,
+    },
     /// `placementRates` and `skillsBalance` over many completers with follow-ups.
     Placement {
         /// Completers (COMPLETED enrolments of last year, in cohorts of 50).
@@ -133,6 +158,27 @@ async fn main() -> anyhow::Result<()> {
             resources,
             database_url,
         } => suggestions(database_url, intentions, resources).await,
+        BenchWhat::Search {
+            demands,
+            resources,
+            connections,
+            seconds,
+            only,
+            database_url,
+        } => {
+            search::run(search::SearchBench {
+                database_url,
+                demands,
+                resources,
+                drive: graph::Drive {
+                    connections,
+                    seconds,
+                    only,
+                    public_cache_ttl_secs: 0,
+                },
+            })
+            .await
+        }
         BenchWhat::Graph {
             organizations,
             demands_per_organization,

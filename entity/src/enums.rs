@@ -855,3 +855,30 @@ pub enum OccupationGroupLevel {
     #[sea_orm(string_value = "MINOR")]
     Minor,
 }
+
+/// What kind of object a search hit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum SearchKind {
+    /// A job or apprenticeship demand.
+    #[sea_orm(string_value = "DEMAND")]
+    Demand,
+    /// An item of a provider's open-resource list.
+    #[sea_orm(string_value = "OPEN_RESOURCE")]
+    OpenResource,
+    /// An organization.
+    #[sea_orm(string_value = "ORGANIZATION")]
+    Organization,
+    /// An occupation of the classification.
+    #[sea_orm(string_value = "OCCUPATION")]
+    Occupation,
+    /// A work type (工种).
+    #[sea_orm(string_value = "WORK_TYPE")]
+    WorkType,
+    /// A special ability (专项职业能力).
+    #[sea_orm(string_value = "SPECIAL_ABILITY")]
+    SpecialAbility,
+    /// An alliance.
+    #[sea_orm(string_value = "ALLIANCE")]
+    Alliance,
+}

@@ -51,6 +51,8 @@ pub mod provider_link;
 pub mod recommendation;
 pub mod region;
 pub mod resource_occupation;
+pub mod search_entry;
+pub mod search_label;
 pub mod service_contact;
 pub mod sign_in;
 pub mod special_ability;
@@ -71,6 +73,6 @@ pub use enums::{
     DemandKind, DemandStatus, EnrollmentStatus, EvaluationStatus, FollowUpOutcome, FundingMode,
     Indicator, Industry, InstitutionStatus, IntentionStatus, MembershipRole, OccupationGroupLevel,
     OrderStatus, OrganizationKind, Ownership, PersonalField, ProgrammeKind, RecommendationOutcome,
-    RegionLevel, ResourceKind, ResourceStatus, Schedule, ServiceContactKind, SessionStatus,
-    SkillLevel, SubsidyType, TargetGroup, TrainingMode, TrainingPurpose, WageBand,
+    RegionLevel, ResourceKind, ResourceStatus, Schedule, SearchKind, ServiceContactKind,
+    SessionStatus, SkillLevel, SubsidyType, TargetGroup, TrainingMode, TrainingPurpose, WageBand,
 };

@@ -122,9 +122,17 @@ pub fn pool_state(db: &DatabaseConnection) -> Option<(u32, usize, u32)> {
     }
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration, then indexes for search whatever the index lacks (rows
+/// older than it, or written under older term rules).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    let indexed = crate::domain::search::index::catch_up(db)
+        .await
+        .map_err(|e| DbErr::Custom(format!("indexing for search: {e}")))?;
+    if indexed > 0 {
+        tracing::info!(indexed, "indexed rows for search");
+    }
+    Ok(())
 }
 
 /// One statement that changed rows: its table, and the equality conditions of its `WHERE` when

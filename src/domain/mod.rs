@@ -16,6 +16,7 @@ pub mod people;
 pub mod programmes;
 pub mod read;
 pub mod reports;
+pub mod search;
 pub mod subsidies;
 pub mod training;
 

@@ -87,6 +87,8 @@ fn weight(type_name: &str, field: &str) -> u64 {
             | "evaluationMap",
         ) => 200,
         (_, "totalCount") => 5,
+        // Four grouped statements over every hit of a search.
+        ("SearchResults", "facets") => 20,
         _ => 1,
     }
 }
@@ -263,6 +265,9 @@ impl Walker<'_> {
                 n
             }
             ("Organization", "resourceList") => cap(resources::MAX_ITEMS),
+            (_, "suggest") if type_name == self.registry.query_type => {
+                crate::domain::search::suggest::MAX_SUGGESTIONS
+            }
             ("Cohort", "classDays") | ("EnrollmentAttendance", "days" | "online") => {
                 cap(cohorts::MAX_CLASS_DAYS)
             }

@@ -470,6 +470,8 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
     let claims = subsidies::demo_claims(db, key).await?;
     let evaluations = subsidies::demo_institution_evaluations(db).await?;
     let programmes = programmes::demo_programmes(db).await?;
+    // The alliances and reference rows above were written directly: index what they lack.
+    crate::domain::search::index::catch_up(db).await?;
     Ok(SeedOutcome::Loaded {
         regions: demo.regions.len(),
         alliances: demo.alliances.len(),

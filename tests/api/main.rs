@@ -36,6 +36,7 @@ mod people;
 mod plans;
 mod programmes;
 mod schema_sdl;
+mod search;
 mod statements;
 mod structure;
 mod subsidies;

@@ -21,7 +21,7 @@ pub struct DemandFilter {
     pub posted_since: Option<DateTime<Utc>>,
     /// Paying at least this much a month at the top of the range.
     pub wage_at_least: Option<i32>,
-    /// Description containing this text.
+    /// Matching this text (occupation, work type, description, enterprise, alliances).
     pub text: Option<SearchText>,
     /// Posted by this enterprise.
     pub enterprise_id: Option<i32>,
@@ -163,7 +163,11 @@ pub(super) fn select(
         cond = cond.add(demand::Column::WageMax.gte(wage));
     }
     if let Some(text) = &filter.text {
-        cond = cond.add(text.matches(Expr::col(demand::Column::Description)));
+        cond = cond.add(text.matches(
+            backend,
+            entity::SearchKind::Demand,
+            Expr::col((demand::Entity, demand::Column::Id)),
+        ));
     }
     if let Some(org) = filter.enterprise_id {
         cond = cond.add(demand::Column::EnterpriseId.eq(org));

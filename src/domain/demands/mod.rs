@@ -317,6 +317,7 @@ pub async fn create(
     .exec_with_returning(&txn)
     .await?;
     set_alliances(&txn, saved.id, &alliances).await?;
+    crate::domain::search::index::write_ids(&txn, entity::SearchKind::Demand, [saved.id]).await?;
     audit::record(
         &txn,
         caller,
@@ -406,6 +407,7 @@ pub async fn update(
     active.special_ability_id = Set(special_ability_id);
     let saved = bump(&txn, active, found.version).await?;
     set_alliances(&txn, saved.id, &alliances).await?;
+    crate::domain::search::index::write_ids(&txn, entity::SearchKind::Demand, [saved.id]).await?;
     audit::record(
         &txn,
         caller,
@@ -511,6 +513,7 @@ pub async fn transition(
         active.close_reason = Set(Some(reason.as_str().to_owned()));
     }
     let saved = bump(&txn, active, found.version).await?;
+    crate::domain::search::index::write_ids(&txn, entity::SearchKind::Demand, [saved.id]).await?;
     let alliances: Vec<i32> = demand_alliance::Entity::find()
         .filter(demand_alliance::Column::DemandId.eq(saved.id))
         .all(&txn)

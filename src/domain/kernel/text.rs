@@ -1,12 +1,21 @@
 //! Free-text search input.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr};
+use entity::SearchKind;
+use sea_orm::{
+    DbBackend,
+    sea_query::{Expr, ExprTrait, SimpleExpr},
+};
 
-use crate::error::{AppError, AppResult};
+use crate::{
+    domain::search::{self, Query},
+    error::{AppError, AppResult},
+};
 
-/// A case-insensitive "contains" needle: trimmed, 1 to 100 characters.
+/// A list's text filter: trimmed, 1 to 100 characters, matched through the search index
+/// ([`crate::domain::search`]): Chinese by characters and words, pinyin, letters and digits by
+/// the start of a word.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchText(String);
+pub struct SearchText(Option<Query>);
 
 impl SearchText {
     /// Validates a needle for `field`.
@@ -19,18 +28,28 @@ impl SearchText {
         if len > 100 {
             return Err(AppError::validation(field, "at most 100 characters"));
         }
-        Ok(Self(needle.to_lowercase()))
+        Ok(Self(Query::parse(needle)))
     }
 
-    /// `LOWER(expr) LIKE '%needle%'`, with the needle's own `%`, `_` and `\` matched literally.
-    /// `LOWER` folds ASCII on SQLite and all letters on PostgreSQL; Chinese has no case.
-    pub fn matches(&self, expr: impl Into<SimpleExpr>) -> SimpleExpr {
-        let escaped = self
-            .0
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        Expr::expr(Func::lower(expr.into()))
-            .like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+    /// The parsed query; `None` when the text holds no letter, digit or Chinese character (it
+    /// then matches nothing).
+    pub fn query(&self) -> Option<&Query> {
+        self.0.as_ref()
+    }
+
+    /// `key IN (the keys of the objects of kind whose entries match)`; `key` is the list's id
+    /// column (an occupation's code).
+    pub fn matches(
+        &self,
+        backend: DbBackend,
+        kind: SearchKind,
+        key: impl Into<SimpleExpr>,
+    ) -> SimpleExpr {
+        match &self.0 {
+            Some(query) => key
+                .into()
+                .in_subquery(search::matching(backend, kind, query)),
+            None => Expr::val(false),
+        }
     }
 }

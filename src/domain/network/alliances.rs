@@ -309,6 +309,7 @@ pub async fn found(
     .await
     .map_err(|e| crate::domain::conflict_on_duplicate(e, &taken))?;
     crate::domain::network::regions::put_in_service(&txn, saved.region_id).await?;
+    crate::domain::search::index::write_ids(&txn, entity::SearchKind::Alliance, [saved.id]).await?;
     crate::domain::kernel::audit::record(
         &txn,
         caller,

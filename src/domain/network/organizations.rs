@@ -28,7 +28,7 @@ pub struct OrganizationFilter {
     /// Only organizations located in this region (a province, city or county, and everything
     /// under it), or current members of an alliance of it.
     pub region: Option<RegionCode>,
-    /// Only names (Chinese or English) containing this text, ignoring case.
+    /// Only organizations whose name, English name or address match this text.
     pub name_contains: Option<SearchText>,
     /// Only organizations that currently belong to at least this many alliances.
     pub min_alliances: Option<u32>,
@@ -112,7 +112,10 @@ fn members_of(alliance_condition: Condition) -> sea_orm::sea_query::SelectStatem
         .to_owned()
 }
 
-fn select(filter: &OrganizationFilter) -> Select<organization::Entity> {
+fn select(
+    filter: &OrganizationFilter,
+    backend: sea_orm::DbBackend,
+) -> Select<organization::Entity> {
     let mut cond = Condition::all();
     if !filter.kinds.is_empty() {
         cond = cond.add(organization::Column::Kind.is_in(filter.kinds.iter().copied()));
@@ -145,17 +148,11 @@ fn select(filter: &OrganizationFilter) -> Select<organization::Entity> {
         );
     }
     if let Some(needle) = &filter.name_contains {
-        cond = cond.add(
-            Condition::any()
-                .add(needle.matches(Expr::col((
-                    organization::Entity,
-                    organization::Column::Name,
-                ))))
-                .add(needle.matches(Expr::col((
-                    organization::Entity,
-                    organization::Column::NameEn,
-                )))),
-        );
+        cond = cond.add(needle.matches(
+            backend,
+            entity::SearchKind::Organization,
+            Expr::col((organization::Entity, organization::Column::Id)),
+        ));
     }
     if let Some(min) = filter.min_alliances {
         let alliance_count = Query::select()
@@ -207,12 +204,18 @@ pub async fn list(
     descending: bool,
     request: &PageRequest,
 ) -> AppResult<Page<organization::Model>> {
-    page::fetch_page(db, select(filter), &ordering(order, descending), request).await
+    page::fetch_page(
+        db,
+        select(filter, db.get_database_backend()),
+        &ordering(order, descending),
+        request,
+    )
+    .await
 }
 
 /// How many organizations match.
 pub async fn count(db: &DatabaseConnection, filter: &OrganizationFilter) -> AppResult<u64> {
-    page::count(db, select(filter)).await
+    page::count(db, select(filter, db.get_database_backend())).await
 }
 
 /// Organizations by id, in one statement.
@@ -300,6 +303,8 @@ pub async fn create(
             )
         })?;
     crate::domain::network::regions::put_in_service(db, saved.region_id).await?;
+    crate::domain::search::index::write_ids(db, entity::SearchKind::Organization, [saved.id])
+        .await?;
     Ok(saved)
 }
 
@@ -459,6 +464,8 @@ pub async fn update_profile(
     }
     active.updated_at = Set(Utc::now());
     let saved = active.update(&txn).await?;
+    crate::domain::search::index::write_ids(&txn, entity::SearchKind::Organization, [saved.id])
+        .await?;
     crate::domain::kernel::audit::record(
         &txn,
         caller,
@@ -574,10 +581,12 @@ pub async fn stats(
             .count(),
         "COUNTY, CITY or PROVINCE",
     )?;
-    let mut query = select(filter).select_only().column_as(
-        Expr::col((organization::Entity, organization::Column::Id)).count(),
-        "total",
-    );
+    let mut query = select(filter, db.get_database_backend())
+        .select_only()
+        .column_as(
+            Expr::col((organization::Entity, organization::Column::Id)).count(),
+            "total",
+        );
     query = if dims.contains(&Kind) {
         query
             .column_as(organization::Column::Kind, "g_kind")

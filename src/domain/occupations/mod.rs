@@ -26,7 +26,7 @@ pub struct OccupationFilter {
     pub digital: Option<bool>,
     /// Only occupations marked (or not marked) green.
     pub green: Option<bool>,
-    /// Only names containing this text.
+    /// Only occupations whose name, groups, definition or tasks match this text.
     pub name_contains: Option<SearchText>,
 }
 
@@ -42,7 +42,7 @@ fn ordering() -> Ordering<occupation::Entity> {
     }
 }
 
-fn select(filter: &OccupationFilter) -> Select<occupation::Entity> {
+fn select(filter: &OccupationFilter, backend: sea_orm::DbBackend) -> Select<occupation::Entity> {
     let mut cond = Condition::all();
     if let Some(prefix) = &filter.code_prefix {
         cond = cond
@@ -58,7 +58,11 @@ fn select(filter: &OccupationFilter) -> Select<occupation::Entity> {
         cond = cond.add(occupation::Column::Green.eq(green));
     }
     if let Some(needle) = &filter.name_contains {
-        cond = cond.add(needle.matches(Expr::col(occupation::Column::Name)));
+        cond = cond.add(needle.matches(
+            backend,
+            entity::SearchKind::Occupation,
+            Expr::col((occupation::Entity, occupation::Column::Code)),
+        ));
     }
     occupation::Entity::find().filter(cond)
 }
@@ -69,12 +73,18 @@ pub async fn list(
     filter: &OccupationFilter,
     request: &PageRequest,
 ) -> AppResult<Page<occupation::Model>> {
-    page::fetch_page(db, select(filter), &ordering(), request).await
+    page::fetch_page(
+        db,
+        select(filter, db.get_database_backend()),
+        &ordering(),
+        request,
+    )
+    .await
 }
 
 /// How many occupations match.
 pub async fn count(db: &DatabaseConnection, filter: &OccupationFilter) -> AppResult<u64> {
-    page::count(db, select(filter)).await
+    page::count(db, select(filter, db.get_database_backend())).await
 }
 
 /// Occupations by code, in one statement.

@@ -12,10 +12,10 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use entity::{special_ability, work_type};
+use entity::{SearchKind, demand, special_ability, work_type};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -90,6 +90,16 @@ pub async fn upsert_work_type(
             "input.name: the occupation has a work type of this name (or the code was added meanwhile)",
         )
     })?;
+    let mut occupations = vec![saved.occupation_code.clone()];
+    occupations.extend(existing.as_ref().map(|w| w.occupation_code.clone()));
+    reindex_namers(
+        &txn,
+        SearchKind::WorkType,
+        saved.id,
+        &occupations,
+        demand::Column::WorkTypeId,
+    )
+    .await?;
     audit::record(
         &txn,
         caller,
@@ -148,6 +158,14 @@ pub async fn upsert_special_ability(
         .await
         .map_err(|e| crate::domain::conflict_on_duplicate(e, "input.code: added meanwhile"))?,
     };
+    reindex_namers(
+        &txn,
+        SearchKind::SpecialAbility,
+        saved.id,
+        &[],
+        demand::Column::SpecialAbilityId,
+    )
+    .await?;
     audit::record(
         &txn,
         caller,
@@ -166,6 +184,28 @@ pub async fn upsert_special_ability(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// Writes the search entries of a work type or special ability, of the occupations whose entries
+/// list it, and of the demands that name it (their titles carry its name).
+async fn reindex_namers(
+    txn: &sea_orm::DatabaseTransaction,
+    kind: SearchKind,
+    id: i32,
+    occupations: &[String],
+    named_by: demand::Column,
+) -> AppResult<()> {
+    use crate::domain::search::index;
+    index::write_ids(txn, kind, [id]).await?;
+    index::write(txn, SearchKind::Occupation, occupations).await?;
+    let demands: Vec<i32> = demand::Entity::find()
+        .select_only()
+        .column(demand::Column::Id)
+        .filter(named_by.eq(id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    index::write_ids(txn, SearchKind::Demand, demands).await
 }
 
 /// National rows, and those of `region` when one is named (every row otherwise).

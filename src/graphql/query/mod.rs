@@ -4,7 +4,7 @@
 //! One module per area, each with an object of its own, merged into `Query` in the order of the
 //! published SDL: network, occupations, demands, training, certification, orders, people,
 //! applications (network), identity, employment, the skill-level ladder (occupations),
-//! subsidies, institutions, the claim export (subsidies).
+//! subsidies, institutions, the claim export (subsidies), programmes, search.
 
 mod certification;
 mod demands;
@@ -16,6 +16,7 @@ mod occupations;
 mod orders;
 mod people;
 mod programmes;
+mod search;
 mod subsidies;
 mod training;
 
@@ -54,6 +55,7 @@ pub struct QueryRoot(
     institutions::InstitutionsQuery,
     subsidies::ClaimExportQuery,
     programmes::ProgrammesQuery,
+    search::SearchQuery,
 );
 
 // The query root of the public schema (its description is the SDL's).

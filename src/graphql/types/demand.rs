@@ -367,7 +367,8 @@ pub struct DemandFilter {
     pub posted_since: Option<DateTime>,
     /// Only demand whose top wage is at least this, CNY a month.
     pub wage_at_least: Option<i32>,
-    /// Only descriptions containing this text.
+    /// Only demands matching this text: the occupation and work type, the description, the
+    /// enterprise and the alliances (Chinese by characters and words, pinyin, letters and digits by the start of a word; the search index, as `search` uses it).
     pub text: Option<String>,
     /// Only workplaces within a radius of a point (demand without coordinates is left out).
     pub near: Option<NearInput>,

@@ -26,6 +26,7 @@ mod region;
 mod reports;
 mod resource;
 mod review;
+mod search;
 mod service;
 mod sign_in;
 mod skill_level;
@@ -92,6 +93,7 @@ pub use resource::{
 };
 pub use review::CatalogueReview;
 pub(crate) use review::ReviewCatalogueInput;
+pub use search::{Completion, SearchFilter, SearchHit, SearchKind, SearchResults, search_input};
 pub use service::{
     ContactChannel, RecordServiceContactInput, ServiceContact, ServiceContactKind, ServiceProgress,
     ServiceStep, ServiceWorkListFilter,

@@ -261,7 +261,8 @@ pub struct OccupationFilter {
     pub digital: Option<bool>,
     /// Only green (true) or only non-green (false) occupations.
     pub green: Option<bool>,
-    /// Only names containing this text.
+    /// Only occupations matching this text: the name, the groups, the definition, the tasks and
+    /// the work types (Chinese by characters and words, pinyin, letters and digits by the start of a word; the search index, as `search` uses it).
     pub name_contains: Option<String>,
 }
 

@@ -275,7 +275,8 @@ pub struct OrganizationFilter {
     /// Only organizations located in this region or under it (a province, city or county code,
     /// such as `321100` or `321102`), or current members of an alliance of it.
     pub region: Option<String>,
-    /// Only names (Chinese or English) containing this text, ignoring case.
+    /// Only organizations matching this text: the name, the English name or the address
+    /// (Chinese by characters and words, pinyin, letters and digits by the start of a word; the search index, as `search` uses it).
     pub name_contains: Option<String>,
     /// Only organizations that currently belong to at least this many alliances.
     pub min_alliances: Option<i32>,

@@ -411,6 +411,9 @@ pub struct OpenResourceFilter {
     pub fee_at_most: Option<i32>,
     /// Within a radius of a point.
     pub near: Option<NearInput>,
+    /// Matching this text: the title, the occupations, the provider's name or the address
+    /// (Chinese by characters and words, pinyin, letters and digits by the start of a word).
+    pub text: Option<String>,
 }
 
 impl OpenResourceFilter {
@@ -435,6 +438,10 @@ impl OpenResourceFilter {
             near: self
                 .near
                 .map(|n| Near::parse("filter.near", n.latitude, n.longitude, n.radius_km))
+                .transpose()?,
+            text: self
+                .text
+                .map(|t| crate::domain::SearchText::parse("filter.text", &t))
                 .transpose()?,
         })
     }

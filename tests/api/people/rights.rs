@@ -102,10 +102,9 @@ async fn everything_stored(app: &TestApp) -> Vec<u8> {
 }
 
 fn holds(haystack: &[u8], needle: &str) -> bool {
-    !needle.is_empty()
-        && haystack
-            .windows(needle.len())
-            .any(|w| w == needle.as_bytes())
+    // The standard library's substring search (built optimized even in a debug test build): the
+    // files run to megabytes with the search index in them.
+    !needle.is_empty() && String::from_utf8_lossy(haystack).contains(needle)
 }
 
 #[tokio::test]

@@ -296,6 +296,12 @@ pub async fn publish(
         .await?;
         saved.push(row);
     }
+    crate::domain::search::index::write_ids(
+        &txn,
+        entity::SearchKind::OpenResource,
+        saved.iter().map(|r: &open_resource::Model| r.id),
+    )
+    .await?;
     audit::record(
         &txn,
         caller,

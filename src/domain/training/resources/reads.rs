@@ -28,6 +28,8 @@ pub struct ResourceFilter {
     pub provider_id: Option<i32>,
     /// Within a radius of a point.
     pub near: Option<Near>,
+    /// Matching this text (title, occupations, provider, address), through the search index.
+    pub text: Option<crate::domain::SearchText>,
 }
 
 /// What published items are ordered by; ties are broken by id.
@@ -128,6 +130,13 @@ fn select(filter: &ResourceFilter, backend: DbBackend) -> Select<open_resource::
     }
     if let Some(p) = filter.provider_id {
         cond = cond.add(open_resource::Column::ProviderId.eq(p));
+    }
+    if let Some(text) = &filter.text {
+        cond = cond.add(text.matches(
+            backend,
+            entity::SearchKind::OpenResource,
+            Expr::col((open_resource::Entity, open_resource::Column::Id)),
+        ));
     }
     if let Some(near) = &filter.near {
         cond = cond.add(near.within(
