@@ -35,6 +35,8 @@ pub struct Model {
     pub reason: Option<String>,
     /// When it last changed.
     pub updated_at: DateTimeUtc,
+    /// The special ability (专项职业能力) a SPECIAL_ABILITY item subsidises, when it names one.
+    pub special_ability_id: Option<i32>,
 }
 
 /// Related through ids; queries join explicitly.

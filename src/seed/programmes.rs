@@ -233,5 +233,22 @@ pub(super) async fn demo_programmes(db: &DatabaseConnection) -> anyhow::Result<u
     )
     .await
     .map_err(|e| anyhow::anyhow!("demo work type: {e}"))?;
+    // Zhenjiang subsidises the new-media special ability by name.
+    crate::domain::training::catalogue::upsert_item(
+        db,
+        &zhenjiang,
+        crate::domain::training::catalogue::CatalogueEntry {
+            occupation: OccupationCode::parse("4-13-02-02")?,
+            level: entity::SkillLevel::Level4,
+            category: entity::CatalogueCategory::SpecialAbility,
+            subsidy_fen: 80_000,
+            evidence: None,
+            scarce: false,
+            year: chrono::Datelike::year(&chrono::Utc::now()) as i16,
+            special_ability: Some("ZJ_NEW_MEDIA".to_owned()),
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo special-ability item: {e}"))?;
     Ok(ids.len())
 }

@@ -85,6 +85,7 @@ pub(super) async fn demo_claims(
             evidence: None,
             scarce: true,
             year: target.end_on.year() as i16,
+            special_ability: None,
         },
     )
     .await
@@ -170,6 +171,7 @@ pub(super) async fn demo_claims(
                 evidence: None,
                 scarce: false,
                 year: end.year() as i16,
+                special_ability: None,
             },
         )
         .await

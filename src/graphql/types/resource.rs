@@ -542,6 +542,22 @@ impl CatalogueItem {
         self.0.scarce
     }
 
+    /// The special ability (专项职业能力) a SPECIAL_ABILITY item subsidises, when it names one.
+    async fn special_ability(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::SpecialAbility>> {
+        match self.0.special_ability_id {
+            Some(id) => Ok(crate::graphql::context::api(ctx)?
+                .loaders
+                .special_ability
+                .load_one(id)
+                .await?
+                .map(super::SpecialAbility)),
+            None => Ok(None),
+        }
+    }
+
     /// The catalogue year.
     async fn year(&self) -> i32 {
         i32::from(self.0.year)

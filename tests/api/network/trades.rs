@@ -192,3 +192,96 @@ async fn regions_extend_the_lists_and_demands_name_their_entries() {
         );
     }
 }
+
+#[tokio::test]
+async fn catalogue_items_name_the_special_ability_they_subsidise() {
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let app = TestApp::demo().await;
+    let zhenjiang = who::regulator(app.region_row("321100").await);
+    const ITEM: &str = "mutation($c: CatalogueCategory!, $s: String, $f: Fen!) { upsertCatalogueItem(input: {occupation: \"4-13-02-02\", level: LEVEL_4, category: $c, subsidyFen: $f, scarce: false, year: 2035, specialAbility: $s}) { id subsidyFen specialAbility { code name } } }";
+    let item = |c: &str, s: Value, f: &str| json!({ "c": c, "s": s, "f": f });
+    let named = app
+        .data_as(
+            &zhenjiang,
+            ITEM,
+            item("SPECIAL_ABILITY", json!("ZJ_NEW_MEDIA"), "80000"),
+        )
+        .await;
+    assert_eq!(
+        named["upsertCatalogueItem"]["specialAbility"],
+        json!({ "code": "ZJ_NEW_MEDIA", "name": "数字新媒体制作" })
+    );
+    // Without a special ability it is another item; with the same one, the same item updated.
+    let unnamed = app
+        .data_as(
+            &zhenjiang,
+            ITEM,
+            item("SPECIAL_ABILITY", Value::Null, "50000"),
+        )
+        .await;
+    assert_ne!(
+        unnamed["upsertCatalogueItem"]["id"],
+        named["upsertCatalogueItem"]["id"]
+    );
+    assert_eq!(
+        unnamed["upsertCatalogueItem"]["specialAbility"],
+        Value::Null
+    );
+    let again = app
+        .data_as(
+            &zhenjiang,
+            ITEM,
+            item("SPECIAL_ABILITY", json!("ZJ_NEW_MEDIA"), "90000"),
+        )
+        .await;
+    assert_eq!(
+        again["upsertCatalogueItem"]["id"],
+        named["upsertCatalogueItem"]["id"]
+    );
+    assert_eq!(again["upsertCatalogueItem"]["subsidyFen"], 90000);
+
+    // Another city's ability, an unknown code, or a certificate item naming one: refused.
+    for (category, ability) in [
+        ("SPECIAL_ABILITY", "HA_CRAB_FARMING"),
+        ("SPECIAL_ABILITY", "NO_SUCH_ABILITY"),
+        ("SKILL_LEVEL_CERTIFICATE", "ZJ_NEW_MEDIA"),
+    ] {
+        let refused = app
+            .query_as(&zhenjiang, ITEM, item(category, json!(ability), "1000"))
+            .await;
+        assert_eq!(first_code(&refused), "BAD_USER_INPUT", "{refused}");
+        assert_eq!(
+            refused["errors"][0]["extensions"]["field"], "input.specialAbility",
+            "{refused}"
+        );
+    }
+
+    // The database keeps one item without a special ability per key, whatever writes it.
+    let row = entity::catalogue_item::Entity::find_by_id(TestApp::raw_id(
+        &unnamed["upsertCatalogueItem"]["id"],
+    ))
+    .one(&app.db.db)
+    .await
+    .expect("read")
+    .expect("the item");
+    let copy = entity::catalogue_item::ActiveModel {
+        region_id: Set(row.region_id),
+        occupation_code: Set(row.occupation_code.clone()),
+        level: Set(row.level),
+        category: Set(row.category),
+        subsidy_amount: Set(row.subsidy_amount),
+        subsidy_fen: Set(row.subsidy_fen),
+        evidence: Set(row.evidence),
+        scarce: Set(row.scarce),
+        year: Set(row.year),
+        status: Set(row.status),
+        reason: Set(None),
+        updated_at: Set(row.updated_at),
+        special_ability_id: Set(None),
+        ..Default::default()
+    };
+    assert!(
+        copy.insert(&app.db.db).await.is_err(),
+        "a second unnamed item"
+    );
+}

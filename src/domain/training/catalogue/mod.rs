@@ -32,7 +32,7 @@ use crate::{
 };
 
 /// A catalogue item to list (or to update, when one exists for the same region, year, occupation,
-/// level and category).
+/// level, category and special ability).
 #[derive(Debug, Clone)]
 pub struct CatalogueEntry {
     /// The occupation.
@@ -50,6 +50,9 @@ pub struct CatalogueEntry {
     pub scarce: bool,
     /// The catalogue year, 2000 to 2100.
     pub year: i16,
+    /// For a SPECIAL_ABILITY item, the code of the special ability it subsidises (national or of
+    /// the regulator's region).
+    pub special_ability: Option<String>,
 }
 
 async fn occupation_exists(
@@ -87,6 +90,27 @@ pub async fn upsert_item(
         return Err(AppError::validation("input.year", "2000 to 2100"));
     }
     occupation_exists(db, "input.occupation", &entry.occupation).await?;
+    let special_ability_id = match &entry.special_ability {
+        None => None,
+        Some(_) if entry.category != CatalogueCategory::SpecialAbility => {
+            return Err(AppError::validation(
+                "input.specialAbility",
+                "only an item of the SPECIAL_ABILITY category names a special ability",
+            ));
+        }
+        Some(code) => {
+            crate::domain::occupations::trades::named_by_demand(
+                db,
+                "input",
+                &entry.occupation,
+                region_id,
+                None,
+                Some(code),
+            )
+            .await?
+            .1
+        }
+    };
     let txn = crate::domain::begin_write(db).await?;
     let existing = catalogue_item::Entity::find()
         .filter(catalogue_item::Column::RegionId.eq(region_id))
@@ -94,6 +118,10 @@ pub async fn upsert_item(
         .filter(catalogue_item::Column::OccupationCode.eq(entry.occupation.as_str()))
         .filter(catalogue_item::Column::Level.eq(entry.level))
         .filter(catalogue_item::Column::Category.eq(entry.category))
+        .filter(match special_ability_id {
+            Some(id) => catalogue_item::Column::SpecialAbilityId.eq(id),
+            None => catalogue_item::Column::SpecialAbilityId.is_null(),
+        })
         .one(&txn)
         .await?;
     let now = Utc::now();
@@ -109,25 +137,27 @@ pub async fn upsert_item(
             active.updated_at = Set(now);
             active.update(&txn).await?
         }
-        None => {
-            catalogue_item::Entity::insert(catalogue_item::ActiveModel {
-                region_id: Set(region_id),
-                occupation_code: Set(entry.occupation.as_str().to_owned()),
-                level: Set(entry.level),
-                category: Set(entry.category),
-                subsidy_amount: Set(yuan),
-                subsidy_fen: Set(entry.subsidy_fen),
-                evidence: Set(evidence),
-                scarce: Set(entry.scarce),
-                year: Set(entry.year),
-                status: Set(CatalogueItemStatus::Listed),
-                reason: Set(None),
-                updated_at: Set(now),
-                ..Default::default()
-            })
-            .exec_with_returning(&txn)
-            .await?
-        }
+        None => catalogue_item::Entity::insert(catalogue_item::ActiveModel {
+            region_id: Set(region_id),
+            occupation_code: Set(entry.occupation.as_str().to_owned()),
+            level: Set(entry.level),
+            category: Set(entry.category),
+            subsidy_amount: Set(yuan),
+            subsidy_fen: Set(entry.subsidy_fen),
+            evidence: Set(evidence),
+            scarce: Set(entry.scarce),
+            year: Set(entry.year),
+            status: Set(CatalogueItemStatus::Listed),
+            reason: Set(None),
+            updated_at: Set(now),
+            special_ability_id: Set(special_ability_id),
+            ..Default::default()
+        })
+        .exec_with_returning(&txn)
+        .await
+        .map_err(|e| {
+            crate::domain::conflict_on_duplicate(e, "input: the item was listed meanwhile")
+        })?,
     };
     audit::record(
         &txn,
@@ -141,6 +171,7 @@ pub async fn upsert_item(
                 "occupation": saved.occupation_code, "level": format!("{:?}", saved.level),
                 "category": format!("{:?}", saved.category), "subsidyFen": saved.subsidy_fen, "evidence": format!("{:?}", saved.evidence),
                 "scarce": saved.scarce, "year": saved.year,
+                "specialAbility": entry.special_ability,
             })),
         },
     )

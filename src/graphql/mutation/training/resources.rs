@@ -171,6 +171,7 @@ impl ResourcesMutation {
             evidence: input.evidence.map(Into::into),
             scarce: input.scarce,
             year: input::narrow::<i16>("input.year", input.year, "2000 to 2100")?,
+            special_ability: input.special_ability,
         };
         Ok(CatalogueItem(
             catalogue::upsert_item(&*api.db.turn().await?, &caller(ctx), entry).await?,
@@ -297,6 +298,9 @@ pub struct UpsertCatalogueItemInput {
     pub scarce: bool,
     /// The catalogue year.
     pub year: i32,
+    /// For a SPECIAL_ABILITY item, the code of the special ability (专项职业能力) it subsidises,
+    /// national or of the regulator's region; an item is kept per special ability.
+    pub special_ability: Option<String>,
 }
 
 /// Change a catalogue item's standing.
