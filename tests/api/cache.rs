@@ -408,3 +408,30 @@ async fn a_suspension_forgets_the_public_resource_lists() {
     };
     assert_eq!(total(&after), total(&first) - items);
 }
+
+#[tokio::test]
+async fn a_new_work_type_forgets_the_occupation_lists_that_search_by_text() {
+    let app = TestApp::demo().await;
+    let schema = cached(&app.schema, Arc::new(MemoryCache::default()));
+    // An occupation's entry carries its work types' names: 电焊工 finds 焊工 once it is one.
+    let by_text =
+        "{ occupations(filter: {nameContains: \"氩弧焊工\"}) { totalCount nodes { code } } }";
+    let (before, x, _, _) = run(&app, &schema, Request::new(by_text)).await;
+    assert_eq!(x, "miss");
+    assert_eq!(before["data"]["occupations"]["totalCount"], 0);
+    let (_, x, _, _) = run(&app, &schema, Request::new(by_text)).await;
+    assert_eq!(x, "hit");
+    let added = schema
+        .execute(
+            Request::new("mutation { upsertWorkType(input: {code: \"ARGON_ARC_WELDER\", name: \"氩弧焊工\", occupation: \"6-18-02-04\"}) { code } }")
+                .data(who::system_admin()),
+        )
+        .await;
+    assert!(added.errors.is_empty(), "{:?}", added.errors);
+    let (after, x, _, _) = run(&app, &schema, Request::new(by_text)).await;
+    assert_eq!(x, "miss", "the kept answer is forgotten");
+    assert_eq!(
+        after["data"]["occupations"]["nodes"],
+        json!([{ "code": "6-18-02-04" }])
+    );
+}

@@ -57,10 +57,12 @@ fn tables(type_name: &str) -> Option<Tables> {
         "Organization" => t("organizations", &["memberships", "alliances", "regions"]),
         "Membership" => t("memberships", &["organizations"]),
         "Demand" => t("demands", &["demand_alliances", "alliances", "regions"]),
+        // `workTypes` lists work_types, and an occupation's search entry carries their names (a
+        // `nameContains` filter matches them).
         "Occupation" => Some(Tables {
             own: "occupations",
             key: "code",
-            joins: &["resource_occupations"],
+            joins: &["resource_occupations", "work_types"],
         }),
         // Public lists leave out the items of SUSPENDED or EXITED providers: `organizations`.
         "OpenResource" => t(
