@@ -169,3 +169,26 @@ async fn internal_errors_are_opaque() {
     );
     assert_eq!(errors(&response)[0]["message"], "internal error");
 }
+
+#[tokio::test]
+async fn an_absent_or_null_variable_takes_the_default_or_is_refused_by_name() {
+    let app = TestApp::demo().await;
+    let regulator = crate::helpers::who::regulator(app.region_row("321100").await);
+    let query = "query($n: Int) { subsidySupervision { flags(first: $n) { kind } } }";
+    for variables in [serde_json::json!({}), serde_json::json!({ "n": null })] {
+        let answer = app.query_as(&regulator, query, variables).await;
+        assert!(answer.get("errors").is_none(), "{answer}");
+    }
+    // A field of an input object with a default, its variable left out or null: never INTERNAL.
+    let ordered = "query($d: SortDirection) { demands(first: 2, orderBy: {field: WAGE, direction: $d}) { nodes { id } } }";
+    for variables in [serde_json::json!({}), serde_json::json!({ "d": null })] {
+        let answer = app.query_with(ordered, variables.clone()).await;
+        if answer.get("errors").is_some() {
+            assert_eq!(
+                crate::helpers::first_code(&answer),
+                "BAD_USER_INPUT",
+                "{answer}"
+            );
+        }
+    }
+}

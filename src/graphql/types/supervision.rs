@@ -274,15 +274,15 @@ impl SubsidySupervision {
         #[graphql(desc = "Only these kinds (every kind when left out).")] kinds: Option<
             Vec<SupervisionFlagKind>,
         >,
-        #[graphql(desc = "At most this many, 1 to 200.", default = 50)] first: i32,
+        #[graphql(desc = "At most this many, 1 to 200 (50 when left out).")] first: Option<i32>,
     ) -> async_graphql::Result<Vec<SupervisionFlag>> {
         let kinds: Vec<FlagKind> = kinds
             .unwrap_or_default()
             .into_iter()
             .map(Into::into)
             .collect();
-        let limit =
-            usize::try_from(first).map_err(|_| AppError::validation("first", "1 to 200 flags"))?;
+        let limit = usize::try_from(first.unwrap_or(50))
+            .map_err(|_| AppError::validation("first", "1 to 200 flags"))?;
         Ok(supervision::flags(
             &*api(ctx)?.db.turn().await?,
             &caller(ctx),
