@@ -35,6 +35,8 @@ pub struct Model {
     pub reason: Option<String>,
     /// When it last changed.
     pub updated_at: DateTimeUtc,
+    /// The work type (工种) of its occupation it subsidises, when it names one.
+    pub work_type_id: Option<i32>,
     /// The special ability (专项职业能力) a SPECIAL_ABILITY item subsidises, when it names one.
     pub special_ability_id: Option<i32>,
 }

@@ -47,7 +47,7 @@ mod m20261210_000034_service_contacts;
 mod m20261211_000035_occupation_groups;
 mod m20261212_000036_work_types;
 mod m20261213_000037_search_entries;
-mod m20261214_000038_catalogue_special_abilities;
+mod m20261214_000038_catalogue_trades;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -93,7 +93,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000035_occupation_groups::Migration),
             Box::new(m20261212_000036_work_types::Migration),
             Box::new(m20261213_000037_search_entries::Migration),
-            Box::new(m20261214_000038_catalogue_special_abilities::Migration),
+            Box::new(m20261214_000038_catalogue_trades::Migration),
         ]
     }
 }

@@ -205,6 +205,7 @@ pub(super) async fn demo_employment(db: &DatabaseConnection) -> anyhow::Result<(
                 evidence: None,
                 scarce: true,
                 year: ended.year() as i16,
+                work_type: None,
                 special_ability: None,
             },
         )

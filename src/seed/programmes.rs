@@ -245,6 +245,7 @@ pub(super) async fn demo_programmes(db: &DatabaseConnection) -> anyhow::Result<u
             evidence: None,
             scarce: false,
             year: chrono::Datelike::year(&chrono::Utc::now()) as i16,
+            work_type: None,
             special_ability: Some("ZJ_NEW_MEDIA".to_owned()),
         },
     )

@@ -85,6 +85,7 @@ pub(super) async fn demo_claims(
             evidence: None,
             scarce: true,
             year: target.end_on.year() as i16,
+            work_type: None,
             special_ability: None,
         },
     )
@@ -171,6 +172,7 @@ pub(super) async fn demo_claims(
                 evidence: None,
                 scarce: false,
                 year: end.year() as i16,
+                work_type: None,
                 special_ability: None,
             },
         )

@@ -299,8 +299,8 @@ pub async fn special_abilities_by_ids(
         .collect())
 }
 
-/// The work type and special ability a demand names, by code: each must exist and be national
-/// or of the demand's city (`city_id`), and the work type must belong to the demand's
+/// The work type and special ability a demand or a catalogue item names, by code: each must
+/// exist and be national or of the city (`city_id`), and the work type must belong to the
 /// occupation. `prefix` is the input's path.
 pub async fn named_by_demand(
     db: &impl ConnectionTrait,

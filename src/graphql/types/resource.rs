@@ -542,6 +542,19 @@ impl CatalogueItem {
         self.0.scarce
     }
 
+    /// The work type (工种) of the occupation it subsidises, when it names one.
+    async fn work_type(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::WorkType>> {
+        match self.0.work_type_id {
+            Some(id) => Ok(crate::graphql::context::api(ctx)?
+                .loaders
+                .work_type
+                .load_one(id)
+                .await?
+                .map(super::WorkType)),
+            None => Ok(None),
+        }
+    }
+
     /// The special ability (专项职业能力) a SPECIAL_ABILITY item subsidises, when it names one.
     async fn special_ability(
         &self,

@@ -178,6 +178,7 @@ pub(in crate::seed) async fn demo_resources(db: &DatabaseConnection) -> anyhow::
                         evidence: None,
                         scarce: k == 0,
                         year: today.year() as i16,
+                        work_type: None,
                         special_ability: None,
                     },
                 )

@@ -256,6 +256,47 @@ async fn catalogue_items_name_the_special_ability_they_subsidise() {
         );
     }
 
+    // A work type of the item's occupation makes an item of its own: 焊工（电焊工）.
+    const WELDING: &str = "mutation($w: String) { upsertCatalogueItem(input: {occupation: \"6-18-02-04\", level: LEVEL_4, category: SKILL_LEVEL_CERTIFICATE, subsidyFen: 150000, scarce: false, year: 2035, workType: $w}) { id workType { code name } } }";
+    app.data_as(
+        &who::system_admin(),
+        WORK_TYPE,
+        json!({ "i": { "code": "ELECTRIC_WELDER", "name": "电焊工", "occupation": "6-18-02-04" } }),
+    )
+    .await;
+    let welder = app.data_as(&zhenjiang, WELDING, json!({ "w": null })).await;
+    let electric = app
+        .data_as(&zhenjiang, WELDING, json!({ "w": "ELECTRIC_WELDER" }))
+        .await;
+    assert_ne!(
+        welder["upsertCatalogueItem"]["id"],
+        electric["upsertCatalogueItem"]["id"]
+    );
+    assert_eq!(
+        electric["upsertCatalogueItem"]["workType"],
+        json!({ "code": "ELECTRIC_WELDER", "name": "电焊工" })
+    );
+    // A work type of another occupation is refused.
+    let other = app
+        .query_as(
+            &zhenjiang,
+            ITEM,
+            json!({ "c": "SPECIAL_ABILITY", "s": null, "f": "1000" }),
+        )
+        .await;
+    assert!(other.get("errors").is_none(), "{other}");
+    let wrong = app
+        .query_as(
+            &zhenjiang,
+            "mutation { upsertCatalogueItem(input: {occupation: \"4-13-02-02\", level: LEVEL_4, category: SKILL_LEVEL_CERTIFICATE, subsidyFen: 1000, scarce: false, year: 2035, workType: \"ELECTRIC_WELDER\"}) { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        wrong["errors"][0]["extensions"]["field"], "input.workType",
+        "{wrong}"
+    );
+
     // The database keeps one item without a special ability per key, whatever writes it.
     let row = entity::catalogue_item::Entity::find_by_id(TestApp::raw_id(
         &unnamed["upsertCatalogueItem"]["id"],
@@ -277,6 +318,7 @@ async fn catalogue_items_name_the_special_ability_they_subsidise() {
         status: Set(row.status),
         reason: Set(None),
         updated_at: Set(row.updated_at),
+        work_type_id: Set(None),
         special_ability_id: Set(None),
         ..Default::default()
     };

@@ -32,7 +32,7 @@ use crate::{
 };
 
 /// A catalogue item to list (or to update, when one exists for the same region, year, occupation,
-/// level, category and special ability).
+/// level, category, work type and special ability).
 #[derive(Debug, Clone)]
 pub struct CatalogueEntry {
     /// The occupation.
@@ -50,6 +50,9 @@ pub struct CatalogueEntry {
     pub scarce: bool,
     /// The catalogue year, 2000 to 2100.
     pub year: i16,
+    /// The code of the work type (工种) of the occupation it subsidises (national or of the
+    /// regulator's region).
+    pub work_type: Option<String>,
     /// For a SPECIAL_ABILITY item, the code of the special ability it subsidises (national or of
     /// the regulator's region).
     pub special_ability: Option<String>,
@@ -90,27 +93,21 @@ pub async fn upsert_item(
         return Err(AppError::validation("input.year", "2000 to 2100"));
     }
     occupation_exists(db, "input.occupation", &entry.occupation).await?;
-    let special_ability_id = match &entry.special_ability {
-        None => None,
-        Some(_) if entry.category != CatalogueCategory::SpecialAbility => {
-            return Err(AppError::validation(
-                "input.specialAbility",
-                "only an item of the SPECIAL_ABILITY category names a special ability",
-            ));
-        }
-        Some(code) => {
-            crate::domain::occupations::trades::named_by_demand(
-                db,
-                "input",
-                &entry.occupation,
-                region_id,
-                None,
-                Some(code),
-            )
-            .await?
-            .1
-        }
-    };
+    if entry.special_ability.is_some() && entry.category != CatalogueCategory::SpecialAbility {
+        return Err(AppError::validation(
+            "input.specialAbility",
+            "only an item of the SPECIAL_ABILITY category names a special ability",
+        ));
+    }
+    let (work_type_id, special_ability_id) = crate::domain::occupations::trades::named_by_demand(
+        db,
+        "input",
+        &entry.occupation,
+        region_id,
+        entry.work_type.as_deref(),
+        entry.special_ability.as_deref(),
+    )
+    .await?;
     let txn = crate::domain::begin_write(db).await?;
     let existing = catalogue_item::Entity::find()
         .filter(catalogue_item::Column::RegionId.eq(region_id))
@@ -118,6 +115,10 @@ pub async fn upsert_item(
         .filter(catalogue_item::Column::OccupationCode.eq(entry.occupation.as_str()))
         .filter(catalogue_item::Column::Level.eq(entry.level))
         .filter(catalogue_item::Column::Category.eq(entry.category))
+        .filter(match work_type_id {
+            Some(id) => catalogue_item::Column::WorkTypeId.eq(id),
+            None => catalogue_item::Column::WorkTypeId.is_null(),
+        })
         .filter(match special_ability_id {
             Some(id) => catalogue_item::Column::SpecialAbilityId.eq(id),
             None => catalogue_item::Column::SpecialAbilityId.is_null(),
@@ -150,6 +151,7 @@ pub async fn upsert_item(
             status: Set(CatalogueItemStatus::Listed),
             reason: Set(None),
             updated_at: Set(now),
+            work_type_id: Set(work_type_id),
             special_ability_id: Set(special_ability_id),
             ..Default::default()
         })
@@ -171,7 +173,7 @@ pub async fn upsert_item(
                 "occupation": saved.occupation_code, "level": format!("{:?}", saved.level),
                 "category": format!("{:?}", saved.category), "subsidyFen": saved.subsidy_fen, "evidence": format!("{:?}", saved.evidence),
                 "scarce": saved.scarce, "year": saved.year,
-                "specialAbility": entry.special_ability,
+                "workType": entry.work_type, "specialAbility": entry.special_ability,
             })),
         },
     )

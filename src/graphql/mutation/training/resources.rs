@@ -171,6 +171,7 @@ impl ResourcesMutation {
             evidence: input.evidence.map(Into::into),
             scarce: input.scarce,
             year: input::narrow::<i16>("input.year", input.year, "2000 to 2100")?,
+            work_type: input.work_type,
             special_ability: input.special_ability,
         };
         Ok(CatalogueItem(
@@ -298,6 +299,9 @@ pub struct UpsertCatalogueItemInput {
     pub scarce: bool,
     /// The catalogue year.
     pub year: i32,
+    /// The code of the work type (工种) of the occupation it subsidises (焊工（电焊工）), national
+    /// or of the regulator's region; an item is kept per work type.
+    pub work_type: Option<String>,
     /// For a SPECIAL_ABILITY item, the code of the special ability (专项职业能力) it subsidises,
     /// national or of the regulator's region; an item is kept per special ability.
     pub special_ability: Option<String>,
