@@ -168,7 +168,6 @@ async fn demands<C: ConnectionTrait>(conn: &C, keys: &[String]) -> AppResult<Vec
             draft
                 .body
                 .extend(alliances.remove(&d.id).unwrap_or_default());
-            draft.body.extend(names.groups(&d.occupation_code));
             draft.region_id = Some(d.region_id);
             draft.county_id = d.county_id;
             draft.occupation_code = Some(d.occupation_code);
@@ -477,9 +476,9 @@ pub async fn write_ids<C: ConnectionTrait>(
     write(conn, kind, &keys).await
 }
 
-/// The keys of up to [`BATCH`] objects of `kind` whose entry is missing or older than the term
-/// rules.
-async fn stale(db: &DatabaseConnection, kind: SearchKind) -> AppResult<Vec<String>> {
+/// The keys of up to [`BATCH`] objects of `kind` after id `after` whose entry is missing or older
+/// than the term rules (every occupation's, for the classification's text keys).
+async fn stale(db: &DatabaseConnection, kind: SearchKind, after: i64) -> AppResult<Vec<String>> {
     use sea_orm::sea_query::{Alias, ExprTrait};
     let (table, key): (Alias, Alias) = match kind {
         SearchKind::Demand => (Alias::new("demands"), Alias::new("id")),
@@ -517,13 +516,17 @@ async fn stale(db: &DatabaseConnection, kind: SearchKind) -> AppResult<Vec<Strin
         .expr_as(object_key, Alias::new("k"))
         .from(table.clone())
         .and_where(Expr::exists(current).not())
-        .order_by((table, key), sea_orm::Order::Asc)
+        .order_by((table.clone(), key.clone()), sea_orm::Order::Asc)
         .limit(BATCH)
         .to_owned();
     if kind == SearchKind::Occupation {
         // Text keys sort by each database's collation: read them all (the classification is
         // small) and let [`catch_up`] order them, so both databases number the entries alike.
         statement.reset_limit();
+    } else {
+        // Onwards from the last batch: a scan from the start would pass every row indexed so far
+        // again, each batch.
+        statement.and_where(Expr::col((table, key)).gt(after));
     }
     let built = db.get_database_backend().build(&statement);
     let rows = db.query_all_raw(built).await?;
@@ -539,12 +542,17 @@ pub async fn catch_up(db: &DatabaseConnection) -> AppResult<usize> {
     use sea_orm::Iterable;
     let mut written = 0;
     for kind in SearchKind::iter() {
+        let mut after = i64::MIN;
         loop {
-            let mut keys = stale(db, kind).await?;
-            if keys.is_empty() {
+            let mut keys = stale(db, kind, after).await?;
+            if keys.is_empty() || kind == SearchKind::Occupation && after > i64::MIN {
                 break;
             }
             keys.sort_by_key(|k| (k.len(), k.clone()));
+            after = keys
+                .last()
+                .and_then(|k| k.parse::<i64>().ok())
+                .unwrap_or(i64::MAX);
             for chunk in keys.chunks(BATCH as usize) {
                 let txn = crate::domain::begin_write(db).await?;
                 write(&txn, kind, chunk).await?;
