@@ -76,6 +76,7 @@ fn matches(backend: DbBackend, query: &Query, kinds: &[SearchKind]) -> SimpleExp
             Expr::cust_with_values("search_entries.document @@ CAST($1 AS tsquery)", [tsquery])
         }
         _ => {
+            use sea_orm::ActiveEnum;
             let found = Expr::cust_with_values(
                 "search_entries.id IN (SELECT rowid FROM search_terms WHERE search_terms MATCH ?)",
                 [query.fts5()],
@@ -83,10 +84,14 @@ fn matches(backend: DbBackend, query: &Query, kinds: &[SearchKind]) -> SimpleExp
             if kinds.is_empty() {
                 found
             } else {
-                found.and(
-                    Expr::col((search_entry::Entity, search_entry::Column::Kind))
-                        .is_in(kinds.iter().copied()),
-                )
+                // `+kind`: checked on each entry the FTS5 table found, not read through the
+                // (kind, key) index, which would walk every entry of the kind.
+                let names: Vec<String> = kinds.iter().map(|k| k.to_value()).collect();
+                let marks = vec!["?"; names.len()].join(", ");
+                found.and(Expr::cust_with_values(
+                    format!("+search_entries.kind IN ({marks})"),
+                    names,
+                ))
             }
         }
     }
@@ -145,31 +150,33 @@ pub fn matching(backend: DbBackend, kind: SearchKind, query: &Query) -> SelectSt
 /// would rather serve from the unique index than let the GIN index find the few matches.)
 pub(super) fn visible() -> Condition {
     let kind = || Expr::col((search_entry::Entity, search_entry::Column::Kind));
+    let object = || Expr::col((search_entry::Entity, search_entry::Column::ObjectId));
+    // Asked per matched entry by primary key (a correlated EXISTS), not as a set of every open
+    // demand: a search matches a few hundred entries, the city has hundreds of thousands of
+    // open demands.
+    let open_demand = SqlQuery::select()
+        .expr(Expr::val(1))
+        .from(demand::Entity)
+        .and_where(Expr::col((demand::Entity, demand::Column::Id)).eq(object()))
+        .cond_where(crate::domain::demands::open_now())
+        .to_owned();
+    let current_resource = SqlQuery::select()
+        .expr(Expr::val(1))
+        .from(open_resource::Entity)
+        .and_where(Expr::col((open_resource::Entity, open_resource::Column::Id)).eq(object()))
+        .cond_where(crate::domain::training::resources::current())
+        .to_owned();
     Condition::any()
         .add(kind().is_not_in([SearchKind::Demand, SearchKind::OpenResource]))
         .add(
-            Condition::all().add(kind().eq(SearchKind::Demand)).add(
-                search_entry::Column::ObjectId.in_subquery(
-                    SqlQuery::select()
-                        .column((demand::Entity, demand::Column::Id))
-                        .from(demand::Entity)
-                        .cond_where(crate::domain::demands::open_now())
-                        .to_owned(),
-                ),
-            ),
+            Condition::all()
+                .add(kind().eq(SearchKind::Demand))
+                .add(Expr::exists(open_demand)),
         )
         .add(
             Condition::all()
                 .add(kind().eq(SearchKind::OpenResource))
-                .add(
-                    search_entry::Column::ObjectId.in_subquery(
-                        SqlQuery::select()
-                            .column((open_resource::Entity, open_resource::Column::Id))
-                            .from(open_resource::Entity)
-                            .cond_where(crate::domain::training::resources::current())
-                            .to_owned(),
-                    ),
-                ),
+                .add(Expr::exists(current_resource)),
         )
 }
 
