@@ -65,7 +65,13 @@ struct Names {
 }
 
 impl Names {
-    async fn load<C: ConnectionTrait>(conn: &C, codes: &BTreeSet<String>) -> AppResult<Self> {
+    /// The occupations' names, and their groups' names when `groups` (the entries of demands and
+    /// resources carry the occupation's name only).
+    async fn load<C: ConnectionTrait>(
+        conn: &C,
+        codes: &BTreeSet<String>,
+        groups: bool,
+    ) -> AppResult<Self> {
         let occupations = occupation::Entity::find()
             .filter(occupation::Column::Code.is_in(codes.iter().cloned()))
             .all(conn)
@@ -73,6 +79,12 @@ impl Names {
             .into_iter()
             .map(|o| (o.code, o.name))
             .collect();
+        if !groups {
+            return Ok(Self {
+                occupations,
+                groups: HashMap::new(),
+            });
+        }
         let group_codes: BTreeSet<String> = codes
             .iter()
             .flat_map(|c| crate::domain::occupations::ancestors(c))
@@ -114,7 +126,7 @@ async fn demands<C: ConnectionTrait>(conn: &C, keys: &[String]) -> AppResult<Vec
         .all(conn)
         .await?;
     let codes: BTreeSet<String> = rows.iter().map(|d| d.occupation_code.clone()).collect();
-    let names = Names::load(conn, &codes).await?;
+    let names = Names::load(conn, &codes, false).await?;
     let mut alliances: HashMap<i32, Vec<String>> = HashMap::new();
     let linked: Vec<(i32, String)> = demand_alliance::Entity::find()
         .select_only()
@@ -211,7 +223,7 @@ async fn resources<C: ConnectionTrait>(conn: &C, keys: &[String]) -> AppResult<V
             .push((link.occupation_code, link.level));
     }
     let codes: BTreeSet<String> = taught.values().flatten().map(|(c, _)| c.clone()).collect();
-    let names = Names::load(conn, &codes).await?;
+    let names = Names::load(conn, &codes, false).await?;
     let providers = organization_names(conn, rows.iter().map(|r| r.provider_id)).await?;
     Ok(rows
         .into_iter()
@@ -262,7 +274,7 @@ async fn occupations<C: ConnectionTrait>(conn: &C, keys: &[String]) -> AppResult
         .all(conn)
         .await?;
     let codes: BTreeSet<String> = rows.iter().map(|o| o.code.clone()).collect();
-    let names = Names::load(conn, &codes).await?;
+    let names = Names::load(conn, &codes, true).await?;
     let mut trades: HashMap<String, Vec<String>> = HashMap::new();
     for w in work_type::Entity::find()
         .filter(work_type::Column::OccupationCode.is_in(codes.iter().cloned()))
@@ -328,7 +340,7 @@ async fn trades<C: ConnectionTrait>(
             .collect()
     };
     let codes: BTreeSet<String> = rows.iter().filter_map(|r| r.2.clone()).collect();
-    let names = Names::load(conn, &codes).await?;
+    let names = Names::load(conn, &codes, true).await?;
     Ok(rows
         .into_iter()
         .map(|(id, name, code, region, created)| {
