@@ -135,7 +135,7 @@ async fn print_sizes(conn: &DatabaseConnection) -> anyhow::Result<()> {
             let row = conn
                 .query_one_raw(sea_orm::Statement::from_string(
                     DbBackend::Postgres,
-                    "SELECT pg_relation_size('search_entries') AS t, \
+                    "SELECT pg_table_size('search_entries') AS t, \
                      pg_relation_size('ix_search_entries_document') AS g, \
                      pg_total_relation_size('search_entries') + pg_total_relation_size('search_labels') AS w",
                 ))
