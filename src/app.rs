@@ -141,6 +141,8 @@ impl App {
                 .collect(),
             fail_closed: settings.rate_limit.fail_closed,
         });
+        let [lookups, holder_checks, per_number] = settings.rate_limit.verification_paces();
+        let schema = schema.with_verification_paces(lookups, holder_checks, per_number);
         let schema = if settings.server.public_cache_ttl_secs == 0 {
             schema
         } else {

@@ -54,6 +54,12 @@
 //! | `rate_limit.restore_authenticated` | `SKILLGRAPH_RATE_LIMIT_RESTORE_AUTHENTICATED` | `200000`: points a second, per token subject; `0` turns the limit off |
 //! | `rate_limit.restore_by_role` | `SKILLGRAPH_RATE_LIMIT_RESTORE_BY_ROLE` (`{REGULATOR=400000}`) | none: roles given here restore at their own rate (`0`: no limit) |
 //! | `rate_limit.fail_closed` | `SKILLGRAPH_RATE_LIMIT_FAIL_CLOSED` | `false`: with Redis out of reach, requests run (and it is logged) |
+//! | `rate_limit.verify_lookup_burst` | `SKILLGRAPH_VERIFY_LOOKUP_BURST` | `30`: certificate lookups by number an address makes at once (always limited, and refused with Redis out of reach) |
+//! | `rate_limit.verify_lookup_every_secs` | `SKILLGRAPH_VERIFY_LOOKUP_EVERY_SECS` | `2`: then one every so many seconds |
+//! | `rate_limit.holder_check_burst` | `SKILLGRAPH_HOLDER_CHECK_BURST` | `5`: certificate holder checks an address makes at once |
+//! | `rate_limit.holder_check_every_secs` | `SKILLGRAPH_HOLDER_CHECK_EVERY_SECS` | `60`: then one every so many seconds |
+//! | `rate_limit.holder_check_number_burst` | `SKILLGRAPH_HOLDER_CHECK_NUMBER_BURST` | `5`: holder checks of one certificate, from every address, at once |
+//! | `rate_limit.holder_check_number_every_secs` | `SKILLGRAPH_HOLDER_CHECK_NUMBER_EVERY_SECS` | `600`: then one every so many seconds |
 //! | `redis.url` | `SKILLGRAPH_REDIS_URL` | none: events stay in the process; set, instances share them through Redis |
 //! | `redis.prefix` | `SKILLGRAPH_REDIS_PREFIX` | `skillgraph:`: the start of every Redis key and channel |
 //! | `telemetry.log` | `SKILLGRAPH_LOG` (or `RUST_LOG`) | `info,sqlx=warn,sea_orm_migration=warn` |
@@ -310,6 +316,40 @@ pub struct RateLimit {
     pub restore_by_role: std::collections::HashMap<crate::auth::Role, u64>,
     /// With the rate-limit store out of reach, refuse requests instead of letting them run.
     pub fail_closed: bool,
+    /// Certificate lookups by number a client address may make at once.
+    pub verify_lookup_burst: u64,
+    /// Seconds that restore one lookup to an address.
+    pub verify_lookup_every_secs: u64,
+    /// Holder checks a client address may make at once.
+    pub holder_check_burst: u64,
+    /// Seconds that restore one holder check to an address.
+    pub holder_check_every_secs: u64,
+    /// Holder checks of one certificate number, from every address together, at once.
+    pub holder_check_number_burst: u64,
+    /// Seconds that restore one holder check to a number.
+    pub holder_check_number_every_secs: u64,
+}
+
+impl RateLimit {
+    /// The paces of certificate verification: lookups and holder checks by address, holder
+    /// checks by number.
+    pub fn verification_paces(&self) -> [crate::throttle::Pace; 3] {
+        use crate::throttle::Pace;
+        [
+            Pace {
+                burst: self.verify_lookup_burst,
+                every_seconds: self.verify_lookup_every_secs,
+            },
+            Pace {
+                burst: self.holder_check_burst,
+                every_seconds: self.holder_check_every_secs,
+            },
+            Pace {
+                burst: self.holder_check_number_burst,
+                every_seconds: self.holder_check_number_every_secs,
+            },
+        ]
+    }
 }
 
 impl Default for RateLimit {
@@ -320,6 +360,12 @@ impl Default for RateLimit {
             restore_authenticated: 200_000,
             restore_by_role: Default::default(),
             fail_closed: false,
+            verify_lookup_burst: 30,
+            verify_lookup_every_secs: 2,
+            holder_check_burst: 5,
+            holder_check_every_secs: 60,
+            holder_check_number_burst: 5,
+            holder_check_number_every_secs: 600,
         }
     }
 }
@@ -506,6 +552,24 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     ("rate_limit_restore_by_role", "rate_limit.restore_by_role"),
     ("rate_limit_fail_closed", "rate_limit.fail_closed"),
+    ("verify_lookup_burst", "rate_limit.verify_lookup_burst"),
+    (
+        "verify_lookup_every_secs",
+        "rate_limit.verify_lookup_every_secs",
+    ),
+    ("holder_check_burst", "rate_limit.holder_check_burst"),
+    (
+        "holder_check_every_secs",
+        "rate_limit.holder_check_every_secs",
+    ),
+    (
+        "holder_check_number_burst",
+        "rate_limit.holder_check_number_burst",
+    ),
+    (
+        "holder_check_number_every_secs",
+        "rate_limit.holder_check_number_every_secs",
+    ),
     ("redis_url", "redis.url"),
     ("redis_prefix", "redis.prefix"),
     ("log", "telemetry.log"),
@@ -642,126 +706,5 @@ impl Settings {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_never_reach_logs() {
-        assert_eq!(
-            redact_url("postgres://app:s3cret@db:5432/skills"),
-            "postgres://app:***@db:5432/skills"
-        );
-        assert_eq!(
-            redact_url("sqlite://skillgraph.db?mode=rwc"),
-            "sqlite://skillgraph.db?mode=rwc"
-        );
-        let mut settings = Settings::default();
-        settings.database.url = Url::from("postgres://app:s3cret@db/skills");
-        settings.redis.url = Some(Url::from("redis://:hunter2@cache:6379"));
-        settings.telemetry.otlp_endpoint = Some(Url::from("http://u:otlp-pw@collector:4318"));
-        settings.identity.jwt_secret =
-            Some(SecretString::from("a-very-long-development-secret-xyz"));
-        settings.identity.personal_data_key = Some(SecretString::from("bWFzdGVyLWtleQ=="));
-        let shown = format!("{settings:?} {settings:#?}");
-        for secret in [
-            "s3cret",
-            "hunter2",
-            "otlp-pw",
-            "development-secret",
-            "bWFzdGVyLWtleQ",
-        ] {
-            assert!(!shown.contains(secret), "{secret} reached Debug");
-        }
-        assert!(shown.contains("postgres://app:***@db/skills"), "{shown}");
-        assert_eq!(
-            settings.database.url.expose(),
-            "postgres://app:s3cret@db/skills"
-        );
-    }
-
-    /// Every leaf of the settings, as `section.key`.
-    fn leaves(value: &serde_json::Value, path: &str, out: &mut Vec<String>) {
-        match value.as_object() {
-            Some(object) if !object.is_empty() && !path.ends_with("restore_by_role") => {
-                for (key, child) in object {
-                    let child_path = if path.is_empty() {
-                        key.clone()
-                    } else {
-                        format!("{path}.{key}")
-                    };
-                    leaves(child, &child_path, out);
-                }
-            }
-            _ => out.push(path.to_owned()),
-        }
-    }
-
-    #[test]
-    fn every_setting_has_one_environment_name_and_a_documented_row() {
-        let mut all = Vec::new();
-        leaves(
-            &serde_json::to_value(Settings::default()).expect("settings serialise"),
-            "",
-            &mut all,
-        );
-        all.sort();
-        let mut named: Vec<String> = ENVIRONMENT.iter().map(|(_, p)| (*p).to_owned()).collect();
-        named.sort();
-        assert_eq!(all, named, "ENVIRONMENT and Settings drifted apart");
-        let mut flat: Vec<&str> = ENVIRONMENT.iter().map(|(f, _)| *f).collect();
-        flat.sort_unstable();
-        flat.dedup();
-        assert_eq!(flat.len(), ENVIRONMENT.len(), "an environment name twice");
-        let doc = include_str!("config.rs");
-        for (_, path) in ENVIRONMENT {
-            assert!(
-                doc.contains(&format!("`{path}`")),
-                "{path} is not in the table"
-            );
-        }
-    }
-
-    #[test]
-    #[expect(
-        clippy::result_large_err,
-        reason = "figment's Jail fixes the error type"
-    )]
-    fn file_then_environment_override_defaults() {
-        figment::Jail::expect_with(|jail| {
-            jail.create_file(
-                "skillgraph.toml",
-                "[server]\nlisten = \"0.0.0.0:9000\"\n[limits]\nmax_query_depth = 9\n[rules]\nmax_open_intentions = 5\n",
-            )?;
-            jail.set_env("SKILLGRAPH_MAX_QUERY_DEPTH", "11");
-            jail.set_env("SKILLGRAPH_TEST_DATABASE_URL", "postgres://ignored/x");
-            jail.set_env("DATABASE_URL", "postgres://localhost/x");
-            let s = Settings::load(Path::new("skillgraph.toml")).map_err(|e| e.to_string())?;
-            assert_eq!(s.server.listen.port(), 9000);
-            assert_eq!(s.limits.max_query_depth, 11);
-            assert_eq!(s.rules.max_open_intentions, 5);
-            assert_eq!(s.database.url.expose(), "postgres://localhost/x");
-            assert!(s.database.demo_data);
-            assert!(s.rate_limit.restore_by_role.is_empty());
-            jail.set_env(
-                "SKILLGRAPH_RATE_LIMIT_RESTORE_BY_ROLE",
-                "{REGULATOR=400000}",
-            );
-            jail.set_env("SKILLGRAPH_REDIS_URL", "redis://:pw@cache:6379");
-            let s = Settings::load(Path::new("skillgraph.toml")).map_err(|e| e.to_string())?;
-            assert_eq!(
-                s.rate_limit
-                    .restore_by_role
-                    .get(&crate::auth::Role::Regulator),
-                Some(&400_000)
-            );
-            assert!(
-                !format!("{s:?}").contains("pw@"),
-                "the Redis password stays out of logs"
-            );
-            jail.create_file("stale.toml", "max_query_depth = 9\n")?;
-            let stale = Settings::load(Path::new("stale.toml")).expect_err("a flat key");
-            assert!(stale.to_string().contains("max_query_depth"), "{stale}");
-            Ok(())
-        });
-    }
-}
+#[path = "config/tests.rs"]
+mod tests;

@@ -201,6 +201,15 @@ pub enum AppError {
         /// What is wrong with it, for a person to read.
         message: String,
     },
+    /// Over a budget of attempts (certificate verification by address or by number). Maps to
+    /// `THROTTLED` with `extensions.retryAfter`, in seconds.
+    #[error("{message}")]
+    Throttled {
+        /// What was over which budget, for a person to read.
+        message: String,
+        /// Seconds until an attempt is available again.
+        retry_after: u64,
+    },
     /// The request clashes with the stored state (a duplicate, a stale version). Maps to `CONFLICT`.
     #[error("{0}")]
     Conflict(String),
@@ -243,6 +252,7 @@ impl AppError {
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::Validation { .. } => ErrorCode::BadUserInput,
             Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Throttled { .. } => ErrorCode::Throttled,
             Self::Unavailable(_) => ErrorCode::ServiceUnavailable,
             Self::Internal(_) => ErrorCode::Internal,
         }
@@ -301,8 +311,10 @@ impl From<AppError> for async_graphql::Error {
 pub fn to_graphql_error(err: Arc<AppError>) -> async_graphql::Error {
     let mut extensions = ErrorExtensionValues::default();
     extensions.set("code", err.code());
-    if let AppError::Validation { field, .. } = &*err {
-        extensions.set("field", field.as_str());
+    match &*err {
+        AppError::Validation { field, .. } => extensions.set("field", field.as_str()),
+        AppError::Throttled { retry_after, .. } => extensions.set("retryAfter", *retry_after),
+        _ => {}
     }
     async_graphql::Error {
         message: err.to_string(),

@@ -167,6 +167,132 @@ impl RateLimiter for RedisLimiter {
     }
 }
 
+/// A pace of attempts: `burst` at once, then one every `every_seconds` (a bucket of
+/// `burst × every_seconds` points restored at one a second, an attempt costing `every_seconds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pace {
+    /// Attempts allowed at once.
+    pub burst: u64,
+    /// Seconds that restore one attempt.
+    pub every_seconds: u64,
+}
+
+impl Pace {
+    fn budget(self) -> Budget {
+        Budget {
+            maximum: self.burst.max(1) * self.every_seconds.max(1),
+            restore_per_second: 1,
+        }
+    }
+}
+
+/// The budgets of certificate verification, which every instance draws on alike (the rate
+/// limiter's store: Redis when configured). They hold whether or not the general rate limit is
+/// on, and a store out of reach refuses (fail closed): enumerating certificates or guessing a
+/// holder must cost real time.
+#[derive(Clone)]
+pub struct VerificationBudgets {
+    /// Where the buckets are.
+    pub limiter: Arc<dyn RateLimiter>,
+    /// Lookups by number, per client address.
+    pub lookups: Pace,
+    /// Holder checks, per client address.
+    pub holder_checks: Pace,
+    /// Holder checks, per certificate number (from every address together).
+    pub holder_checks_per_number: Pace,
+}
+
+impl VerificationBudgets {
+    /// The default paces over buckets kept in this process.
+    pub fn in_process() -> Self {
+        Self {
+            limiter: Arc::new(MemoryLimiter::default()),
+            lookups: Pace {
+                burst: 30,
+                every_seconds: 2,
+            },
+            holder_checks: Pace {
+                burst: 5,
+                every_seconds: 60,
+            },
+            holder_checks_per_number: Pace {
+                burst: 5,
+                every_seconds: 600,
+            },
+        }
+    }
+
+    /// Takes one attempt from `key`'s bucket at `pace`; `what` names the budget in a refusal.
+    async fn take(&self, key: &str, pace: Pace, what: &str) -> crate::error::AppResult<()> {
+        use crate::error::AppError;
+        let budget = pace.budget();
+        let cost = pace.every_seconds.max(1);
+        let charge = self.limiter.charge(key, cost, budget).await.map_err(|cause| {
+            tracing::warn!(error = %cause, "the verification budgets are out of reach; refusing");
+            AppError::Throttled {
+                message: "the verification budget cannot be checked just now; retry shortly"
+                    .to_owned(),
+                retry_after: 1,
+            }
+        })?;
+        if charge.allowed {
+            return Ok(());
+        }
+        let retry_after = charge.retry_after.as_secs_f64().ceil().max(1.0) as u64;
+        Err(AppError::Throttled {
+            message: format!(
+                "{what}: {} allowed at once, then one every {} s; retry in {retry_after} s",
+                pace.burst, pace.every_seconds
+            ),
+            retry_after,
+        })
+    }
+
+    /// Charges one lookup by number to the client's address.
+    pub async fn lookup(&self, address: Option<std::net::IpAddr>) -> crate::error::AppResult<()> {
+        self.take(
+            &format!("verify:lookup:{}", address_key(address)),
+            self.lookups,
+            "too many certificate lookups from this address",
+        )
+        .await
+    }
+
+    /// Charges one holder check to the client's address, then to the number (an address over
+    /// its budget spends nothing of the number's).
+    pub async fn holder_check(
+        &self,
+        address: Option<std::net::IpAddr>,
+        number: &str,
+    ) -> crate::error::AppResult<()> {
+        self.take(
+            &format!("verify:holder:{}", address_key(address)),
+            self.holder_checks,
+            "too many holder checks from this address",
+        )
+        .await?;
+        self.take(
+            &format!("verify:number:{number}"),
+            self.holder_checks_per_number,
+            "too many holder checks of this certificate",
+        )
+        .await
+    }
+}
+
+/// The bucket key of an address: IPv6 by its /64 (one host holds a whole /64), `local` for an
+/// in-process caller.
+fn address_key(address: Option<std::net::IpAddr>) -> String {
+    match address.map(|a| a.to_canonical()) {
+        Some(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(v4) => v4.to_string(),
+        None => "local".to_owned(),
+    }
+}
+
 /// The rate limits of a deployment.
 #[derive(Clone)]
 pub struct RateLimits {

@@ -29,6 +29,9 @@ pub struct Model {
     pub serial_year: i16,
     /// The last certificate serial issued in `serial_year`.
     pub last_serial: i32,
+    /// The key (32 bytes, hex) that turns the body's running count of certificates into the
+    /// serials it prints, so a number says nothing of its neighbours; never shown.
+    pub serial_key: String,
     /// When it was filed.
     pub filed_at: DateTimeUtc,
 }

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::{CertificateStatus, SkillLevel};
+use crate::{CertificateRoute, CertificateStatus, SkillLevel};
 
 /// A certificate row.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -31,6 +31,8 @@ pub struct Model {
     pub issued_on: Date,
     /// VALID or REVOKED.
     pub status: CertificateStatus,
+    /// How the level was reached.
+    pub route: CertificateRoute,
     /// Why it was revoked.
     pub revoked_reason: Option<String>,
     /// When it was revoked.

@@ -430,6 +430,25 @@ pub enum CertificateStatus {
     Revoked,
 }
 
+/// How a certificate's level was reached (评价方式).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum CertificateRoute {
+    /// An exam session of an assessment body (考试).
+    #[sea_orm(string_value = "EXAM")]
+    Exam,
+    /// An employer body assessing its own employees at work (车间+考场).
+    #[sea_orm(string_value = "WORKPLACE")]
+    Workplace,
+    /// Direct recognition (直接认定), proposed by an employer body and approved by the region's
+    /// regulator.
+    #[sea_orm(string_value = "DIRECT")]
+    Direct,
+    /// A competition result whose rules grant the level (以赛代评).
+    #[sea_orm(string_value = "COMPETITION")]
+    Competition,
+}
+
 /// Where a training intention is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]

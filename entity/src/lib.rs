@@ -68,11 +68,12 @@ pub mod work_type;
 
 pub use enums::{
     ApplicationStatus, AttendanceSource, BodyStatus, BodyType, CatalogueCategory,
-    CatalogueItemStatus, CertificateStatus, ClaimEvidence, ClaimLineStatus, ClaimStatus,
-    CohortKind, CohortStatus, CollegeType, ContactChannel, DataRequestKind, DataRequestStatus,
-    DemandKind, DemandStatus, EnrollmentStatus, EvaluationStatus, FollowUpOutcome, FundingMode,
-    Indicator, Industry, InstitutionStatus, IntentionStatus, MembershipRole, OccupationGroupLevel,
-    OrderStatus, OrganizationKind, Ownership, PersonalField, ProgrammeKind, RecommendationOutcome,
-    RegionLevel, ResourceKind, ResourceStatus, Schedule, SearchKind, ServiceContactKind,
-    SessionStatus, SkillLevel, SubsidyType, TargetGroup, TrainingMode, TrainingPurpose, WageBand,
+    CatalogueItemStatus, CertificateRoute, CertificateStatus, ClaimEvidence, ClaimLineStatus,
+    ClaimStatus, CohortKind, CohortStatus, CollegeType, ContactChannel, DataRequestKind,
+    DataRequestStatus, DemandKind, DemandStatus, EnrollmentStatus, EvaluationStatus,
+    FollowUpOutcome, FundingMode, Indicator, Industry, InstitutionStatus, IntentionStatus,
+    MembershipRole, OccupationGroupLevel, OrderStatus, OrganizationKind, Ownership, PersonalField,
+    ProgrammeKind, RecommendationOutcome, RegionLevel, ResourceKind, ResourceStatus, Schedule,
+    SearchKind, ServiceContactKind, SessionStatus, SkillLevel, SubsidyType, TargetGroup,
+    TrainingMode, TrainingPurpose, WageBand,
 };

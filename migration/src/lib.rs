@@ -48,6 +48,7 @@ mod m20261211_000035_occupation_groups;
 mod m20261212_000036_work_types;
 mod m20261213_000037_search_entries;
 mod m20261214_000038_catalogue_trades;
+mod m20261215_000039_certificate_routes;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -94,6 +95,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000036_work_types::Migration),
             Box::new(m20261213_000037_search_entries::Migration),
             Box::new(m20261214_000038_catalogue_trades::Migration),
+            Box::new(m20261215_000039_certificate_routes::Migration),
         ]
     }
 }

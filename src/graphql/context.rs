@@ -35,6 +35,20 @@ pub fn caller(ctx: &Context<'_>) -> Caller {
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddress(pub std::net::IpAddr);
 
+/// The client's address, as the HTTP layer saw it (none in process).
+pub fn client_address(ctx: &Context<'_>) -> Option<std::net::IpAddr> {
+    ctx.data_opt::<ClientAddress>().map(|a| a.0)
+}
+
+/// The budgets of certificate verification the pipeline hands every request; without them
+/// nothing is verified.
+pub fn verification_budgets<'a>(
+    ctx: &Context<'a>,
+) -> AppResult<&'a crate::throttle::VerificationBudgets> {
+    ctx.data::<crate::throttle::VerificationBudgets>()
+        .map_err(|_| AppError::internal("a request without its verification budgets"))
+}
+
 /// The request's id, set by the HTTP layer (from `x-request-id`), used in logs of internal errors.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);

@@ -1044,6 +1044,13 @@ const CELLS: &[Cell] = &[
         variables: |f| json!({ "c": f.employer_certificate }),
         allowed: &[Role::Enterprise, Role::Regulator],
     },
+    // Public: anyone may ask whether a named person holds a certificate (each check is audited).
+    Cell {
+        name: "checkCertificateHolder",
+        query: "mutation { checkCertificateHolder(input: {number: \"S000032000156264999999\", name: \"张三\", nationalId: \"11010519491231002X\"}) { result } }",
+        variables: |_| json!({}),
+        allowed: &Role::ALL,
+    },
     Cell {
         name: "submitTrainingIntention",
         query: "mutation($l: ID!) { submitTrainingIntention(input: {learner: $l, occupation: \"4-14-03\", level: LEVEL_5, schedules: [EVENING], region: \"321100\"}) { id } }",

@@ -43,4 +43,5 @@ mod subsidies;
 mod throttle;
 mod traces;
 mod training;
+mod verification;
 mod writes;

@@ -146,6 +146,7 @@ async fn put_body(
                 status_reason: Set(None),
                 serial_year: Set(now.year() as i16),
                 last_serial: Set(0),
+                serial_key: Set(super::serials::new_key()),
                 filed_at: Set(now),
                 ..Default::default()
             })

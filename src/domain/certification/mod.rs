@@ -6,9 +6,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate, Utc};
 use entity::{
-    BodyStatus, BodyType, CertificateStatus, EnrollmentStatus, OrganizationKind, SessionStatus,
-    SkillLevel, alliance, assessment_body, assessment_scope, assessment_session, candidate,
-    certificate, cohort, enrollment, learner, membership, occupation, organization, region,
+    BodyStatus, BodyType, CertificateRoute, CertificateStatus, EnrollmentStatus, OrganizationKind,
+    SessionStatus, SkillLevel, alliance, assessment_body, assessment_scope, assessment_session,
+    candidate, certificate, cohort, enrollment, learner, membership, occupation, organization,
+    region,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -59,6 +60,7 @@ mod bodies;
 mod candidates;
 mod results;
 mod search;
+pub mod serials;
 mod sessions;
 mod verify;
 

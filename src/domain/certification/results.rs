@@ -209,26 +209,51 @@ pub async fn publish_results(
         .ok_or_else(|| AppError::internal("the body vanished"))?;
     let today = Utc::now().date_naive();
     let year = today.year();
-    let mut serial = if i32::from(counter.serial_year) == year {
+    let mut count = if i32::from(counter.serial_year) == year {
         counter.last_serial
     } else {
         0
     };
+    // A body filed before serials were enciphered draws its key when it first issues again.
+    let key = if counter.serial_key.is_empty() {
+        super::serials::new_key()
+    } else {
+        counter.serial_key.clone()
+    };
     let digit = level_digit(session.level)
         .ok_or_else(|| AppError::internal("a session above the national levels"))?;
+    let mut numbers = Vec::with_capacity(passing.len());
+    while numbers.len() < passing.len() {
+        let mut drawn = Vec::new();
+        for _ in numbers.len()..passing.len() {
+            count += 1;
+            let serial = super::serials::serial(&key, year, u32::try_from(count).unwrap_or(0))?;
+            drawn.push(
+                CertificateNumber::compose(
+                    body.body_type == BodyType::Employer,
+                    &body.body_code,
+                    &province,
+                    &body.site_serial,
+                    year,
+                    digit,
+                    serial,
+                )
+                .ok_or_else(|| AppError::internal("a certificate number out of range"))?,
+            );
+        }
+        // The numbers a body printed before its serials were enciphered were its counts: skip
+        // a serial one of them holds already.
+        let taken: BTreeSet<String> = certificate::Entity::find()
+            .filter(certificate::Column::Number.is_in(drawn.iter().map(|n| n.as_str().to_owned())))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|c| c.number)
+            .collect();
+        numbers.extend(drawn.into_iter().filter(|n| !taken.contains(n.as_str())));
+    }
     let mut certificates = Vec::new();
-    for c in &passing {
-        serial += 1;
-        let number = CertificateNumber::compose(
-            body.body_type == BodyType::Employer,
-            &body.body_code,
-            &province,
-            &body.site_serial,
-            year,
-            digit,
-            u32::try_from(serial).map_err(AppError::internal)?,
-        )
-        .ok_or_else(|| AppError::internal("a certificate number out of range"))?;
+    for (c, number) in passing.iter().zip(numbers) {
         let saved = certificate::Entity::insert(certificate::ActiveModel {
             number: Set(number.as_str().to_owned()),
             learner_id: Set(c.learner_id),
@@ -239,6 +264,7 @@ pub async fn publish_results(
             candidate_id: Set(c.id),
             issued_on: Set(today),
             status: Set(CertificateStatus::Valid),
+            route: Set(CertificateRoute::Exam),
             revoked_reason: Set(None),
             revoked_at: Set(None),
             ..Default::default()
@@ -249,7 +275,8 @@ pub async fn publish_results(
     }
     let mut counter: assessment_body::ActiveModel = counter.into();
     counter.serial_year = Set(year as i16);
-    counter.last_serial = Set(serial);
+    counter.last_serial = Set(count);
+    counter.serial_key = Set(key);
     counter.update(&txn).await?;
     let mut active: assessment_session::ActiveModel = session.clone().into();
     active.status = Set(SessionStatus::ResultsPublished);

@@ -4,10 +4,11 @@ use crate::graphql::scalars::Date;
 use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::graphql::{
-    context::{api, caller},
+    context::{api, caller, client_address, verification_budgets},
     ids::NodeKey,
     types::{
-        AssessmentBody, AssessmentSession, BodyStatus, BodyType, Candidate, Certificate, SkillLevel,
+        AssessmentBody, AssessmentSession, BodyStatus, BodyType, Candidate, Certificate,
+        CertificateHolderCheck, HolderMatch, SkillLevel,
     },
 };
 use crate::{
@@ -24,6 +25,48 @@ pub struct CertificationMutation;
 
 #[Object]
 impl CertificationMutation {
+    /// Whether a named person holds a certificate (the national lookup's 姓名 + 身份证号 + 证书编号):
+    /// public, no token; answers MATCH or NO_MATCH and nothing else (an unknown number, a wrong
+    /// name or ID number, an erased holder all say NO_MATCH). A mutation, since every check is
+    /// spent from two budgets: the client address's (5 at once, then one a minute by default) and
+    /// the number's, from every address together (5, then one every 10 minutes); over either,
+    /// THROTTLED with `extensions.retryAfter`. A malformed number or ID number is BAD_USER_INPUT
+    /// and spends nothing.
+    async fn check_certificate_holder(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The certificate and the person.")] input: CheckCertificateHolderInput,
+    ) -> async_graphql::Result<CertificateHolderCheck> {
+        let (number, id) = certification::holder_check_input(&input.number, &input.national_id)
+            .map_err(|e| match e {
+                AppError::Validation { field, message } => {
+                    AppError::validation(format!("input.{field}"), message)
+                }
+                other => other,
+            })?;
+        verification_budgets(ctx)?
+            .holder_check(client_address(ctx), &number)
+            .await?;
+        let api = api(ctx)?;
+        let matched = certification::holder_matches(
+            &*api.db.turn().await?,
+            &caller(ctx),
+            &api.personal_data,
+            &number,
+            &input.name,
+            &id,
+        )
+        .await?;
+        Ok(CertificateHolderCheck {
+            number,
+            result: if matched {
+                HolderMatch::Match
+            } else {
+                HolderMatch::NoMatch
+            },
+        })
+    }
+
     /// Files an organization as an assessment body with its scope (the regulator of its region);
     /// filing again replaces the scope and makes it ACTIVE.
     async fn file_assessment_body(
@@ -306,4 +349,16 @@ pub struct RevokeCertificateInput {
     pub certificate: ID,
     /// Why, 1 to 500 characters.
     pub reason: String,
+}
+
+/// A holder check: the certificate number, and the person's full name and ID number as on the
+/// certificate.
+#[derive(InputObject, Debug)]
+pub struct CheckCertificateHolderInput {
+    /// The 22-character certificate number.
+    pub number: String,
+    /// The holder's full name.
+    pub name: String,
+    /// The holder's 18-character national ID number.
+    pub national_id: String,
 }

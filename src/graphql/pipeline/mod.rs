@@ -43,7 +43,12 @@ use super::{
     cost::{self, OperationBudget},
     documents::Documents,
 };
-use crate::{db, error::ErrorCode, metrics::Metrics, throttle::RateLimits};
+use crate::{
+    db,
+    error::ErrorCode,
+    metrics::Metrics,
+    throttle::{Pace, RateLimits, VerificationBudgets},
+};
 
 /// The schema skillgraph serves: async-graphql's schema, and the steps around its execution.
 #[derive(Clone)]
@@ -56,6 +61,9 @@ pub struct AppSchema {
     documents: Documents,
     /// Each caller's budget of cost points, when limited.
     rate_limits: Option<RateLimits>,
+    /// The budgets of certificate verification (always on; the rate limiter's store when there
+    /// is one), handed to the resolvers in each request's data.
+    verification: VerificationBudgets,
     /// Answers to anonymous queries, when kept.
     cache: Option<PublicCache>,
     /// What this instance counts.
@@ -135,6 +143,7 @@ impl AppSchema {
             limits,
             documents: Documents::default(),
             rate_limits: None,
+            verification: VerificationBudgets::in_process(),
             cache: None,
             metrics: Arc::default(),
         }
@@ -148,7 +157,22 @@ impl AppSchema {
 
     /// The same schema charging every request's cost to its caller's budget.
     pub fn with_rate_limits(mut self, rate_limits: RateLimits) -> Self {
+        self.verification.limiter = rate_limits.limiter.clone();
         self.rate_limits = Some(rate_limits);
+        self
+    }
+
+    /// The same schema with these budgets of certificate verification (their store stays the
+    /// rate limiter's).
+    pub fn with_verification_paces(
+        mut self,
+        lookups: Pace,
+        holder_checks: Pace,
+        per_number: Pace,
+    ) -> Self {
+        self.verification.lookups = lookups;
+        self.verification.holder_checks = holder_checks;
+        self.verification.holder_checks_per_number = per_number;
         self
     }
 
@@ -174,6 +198,7 @@ impl AppSchema {
         mut request: Request,
     ) -> (Response, Verdict) {
         meta.carry_into(&mut request);
+        request.data.insert(self.verification.clone());
         let started = std::time::Instant::now();
         let mut spent = Spent::default();
         // Boxed: the execution's state is large, and lives on the heap rather than in the
@@ -266,6 +291,7 @@ impl AppSchema {
             // Over a socket, the caller (from connection_init) and the peer's address are the
             // connection's (see `RequestMeta::of`).
             meta.carry_into(&mut request);
+            request.data.insert(this.verification.clone());
             let started = std::time::Instant::now();
             let mut spent = Spent::default();
             if let Err(refused) = this.admit(&mut request, &meta, &mut spent).await {

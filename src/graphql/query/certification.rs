@@ -8,6 +8,7 @@ use crate::graphql::{
     connection::{Connection, TotalCount},
     context::api,
     context::caller,
+    context::{client_address, verification_budgets},
     types::{
         AssessmentSession, AssessmentSessionFilter, AssessmentSessionOrder,
         CertificateStatsDimension, CertificateStatsFilter, CertificateStatsRow,
@@ -67,13 +68,18 @@ impl CertificationQuery {
     }
 
     /// Verifies a certificate by its number: public, no token. Spaces and lower case are fine; a
-    /// malformed number is BAD_USER_INPUT; the answer holds the holder's masked name and no other
-    /// personal data.
+    /// malformed number is BAD_USER_INPUT. The answer says whether it stands, what it certifies,
+    /// how and by whom, and nothing of its holder (`checkCertificateHolder` asks whether a named
+    /// person holds it). Each client address has a budget of lookups (30 at once, then one every
+    /// 2 s by default); over it, THROTTLED with `extensions.retryAfter`.
     async fn verify_certificate(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The 22-character certificate number.")] number: String,
     ) -> async_graphql::Result<CertificateVerification> {
+        verification_budgets(ctx)?
+            .lookup(client_address(ctx))
+            .await?;
         Ok(CertificateVerification(
             certification::verify(&*api(ctx)?.db.turn().await?, &number).await?,
         ))

@@ -68,6 +68,40 @@ pub enum CertificateStatus {
     Revoked,
 }
 
+/// How a certificate's level was reached (评价方式).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::CertificateRoute")]
+pub enum CertificateRoute {
+    /// An exam session of an assessment body (考试).
+    Exam,
+    /// An employer body assessing its own employees at work (车间+考场).
+    Workplace,
+    /// Direct recognition (直接认定): proposed by an employer body, approved by the region's
+    /// regulator.
+    Direct,
+    /// A competition result whose rules grant the level (以赛代评).
+    Competition,
+}
+
+/// Whether a person holds a certificate: nothing else is said.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HolderMatch {
+    /// The certificate is held by the person of this full name and ID number.
+    Match,
+    /// It is not, or the number is unknown, or the holder's data was erased: the answer does not
+    /// say which.
+    NoMatch,
+}
+
+/// What a holder check found.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct CertificateHolderCheck {
+    /// The number, normalised.
+    pub number: String,
+    /// MATCH or NO_MATCH.
+    pub result: HolderMatch,
+}
+
 /// What a verification found.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VerificationStatus {
@@ -356,14 +390,19 @@ impl Certificate {
         self.0.status.into()
     }
 
+    /// How the level was reached.
+    async fn route(&self) -> CertificateRoute {
+        self.0.route.into()
+    }
+
     /// Why it was revoked.
     async fn revoked_reason(&self) -> Option<&str> {
         self.0.revoked_reason.as_deref()
     }
 }
 
-/// What anyone may learn of a certificate by its number: no personal data but the holder's
-/// masked name.
+/// What anyone may learn of a certificate by its number: whether it stands, what it certifies,
+/// how and by whom; nothing of its holder.
 pub struct CertificateVerification(pub certification::Verification);
 
 /// The answer to `verifyCertificate`.
@@ -419,13 +458,9 @@ impl CertificateVerification {
         self.0.found.as_ref().map(|f| f.issued_on).map(Into::into)
     }
 
-    /// The holder's name, masked (`张*`); null when the certificate is unknown or its holder's
-    /// personal data was erased.
-    async fn holder_name(&self) -> Option<&str> {
-        self.0
-            .found
-            .as_ref()
-            .and_then(|f| f.holder_masked.as_deref())
+    /// How the level was reached.
+    async fn route(&self) -> Option<CertificateRoute> {
+        self.0.found.as_ref().map(|f| f.route.into())
     }
 }
 

@@ -41,8 +41,8 @@ pub use application::{ApplicationStatus, MembershipApplication, MembershipApplic
 pub use audit::{AuditEvent, AuditEventFilter};
 pub use certification::{
     AssessmentBody, AssessmentSession, AssessmentSessionFilter, AssessmentSessionOrder, BodyStatus,
-    BodyType, Candidate, Certificate, CertificateStatsDimension, CertificateStatsFilter,
-    CertificateStatsRow, CertificateVerification,
+    BodyType, Candidate, Certificate, CertificateHolderCheck, CertificateStatsDimension,
+    CertificateStatsFilter, CertificateStatsRow, CertificateVerification, HolderMatch,
 };
 pub use cohort::{Cohort, CohortFilter, CohortKind, CohortStatus, Enrollment, EnrollmentStatus};
 pub use data_request::{
