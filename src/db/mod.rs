@@ -66,7 +66,12 @@ fn options(url: &str, max_connections: u32, timeouts: DbTimeouts) -> ConnectOpti
                 // leave nothing behind in the file's free pages.
                 .pragma("secure_delete", "ON")
         })
-        .map_sqlx_postgres_opts(move |o| o.options([("statement_timeout", statement_ms.as_str())]));
+        // No JIT: the API's statements are short, and compiling one costs 30–40 ms whenever
+        // the planner's estimate passes `jit_above_cost` (a search's correlated subqueries do),
+        // more than most of them take to run.
+        .map_sqlx_postgres_opts(move |o| {
+            o.options([("statement_timeout", statement_ms.as_str()), ("jit", "off")])
+        });
     options
 }
 
