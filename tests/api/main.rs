@@ -35,6 +35,7 @@ mod pagination;
 mod people;
 mod plans;
 mod programmes;
+mod register;
 mod schema_sdl;
 mod search;
 mod statements;

@@ -5,7 +5,7 @@
 use std::{sync::Arc, time::Duration};
 
 use async_graphql::{Request, Variables};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use skillgraph::{
     graphql::{AppSchema, ClientAddress},
@@ -106,6 +106,7 @@ async fn a_holder_check_says_match_or_no_match_and_nothing_else() {
     // Every check is in the audit trail: the number and the answer, not what was given.
     let audited = entity::audit_event::Entity::find()
         .filter(entity::audit_event::Column::Action.eq("checkCertificateHolder"))
+        .order_by_asc(entity::audit_event::Column::Id)
         .all(&app.db.db)
         .await
         .expect("audit");

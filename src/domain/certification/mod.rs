@@ -58,6 +58,7 @@ fn digits(field: &str, value: &str, n: usize) -> AppResult<String> {
 
 mod bodies;
 mod candidates;
+mod register;
 mod results;
 mod search;
 pub mod serials;
@@ -66,6 +67,7 @@ mod verify;
 
 pub use bodies::*;
 pub use candidates::*;
+pub use register::*;
 pub use results::*;
 pub use search::*;
 pub use sessions::*;

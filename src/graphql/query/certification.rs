@@ -10,9 +10,9 @@ use crate::graphql::{
     context::caller,
     context::{client_address, verification_budgets},
     types::{
-        AssessmentSession, AssessmentSessionFilter, AssessmentSessionOrder,
-        CertificateStatsDimension, CertificateStatsFilter, CertificateStatsRow,
-        CertificateVerification, page_request,
+        AssessmentBody, AssessmentBodyFilter, AssessmentSession, AssessmentSessionFilter,
+        AssessmentSessionOrder, CertificateStatsDimension, CertificateStatsFilter,
+        CertificateStatsRow, CertificateVerification, page_request,
     },
 };
 use crate::{auth::policy, domain::certification};
@@ -65,6 +65,35 @@ impl CertificationQuery {
             async move { certification::count_sessions(&*db.turn().await?, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, AssessmentSession))
+    }
+
+    /// The public register of assessment bodies (职业技能评价机构目录): every body the
+    /// regulators filed, with its kind, scope, filing date and standing; no token needed. Newest
+    /// filing first.
+    async fn assessment_bodies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list; every filed body when left out.")] filter: Option<
+            AssessmentBodyFilter,
+        >,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<AssessmentBody>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let page = certification::list_bodies(&*api.db.turn().await?, &filter, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { certification::count_bodies(&*db.turn().await?, &filter).await }.boxed()
+        });
+        Ok(Connection::from_page(page, total, AssessmentBody))
     }
 
     /// Verifies a certificate by its number: public, no token. Spaces and lower case are fine; a

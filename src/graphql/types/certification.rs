@@ -2,10 +2,11 @@ use crate::domain::reports;
 use crate::graphql::loaders::required;
 use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use entity::{assessment_body, assessment_session, candidate, certificate};
+use entity::{assessment_session, candidate, certificate};
 
 use super::{
-    Alliance, Learner, Location, Occupation, Organization, Region, SkillLevel, SortDirection,
+    Alliance, AssessmentBody, Learner, Location, Occupation, Organization, Region, SkillLevel,
+    SortDirection,
 };
 use crate::{
     domain::kernel::input,
@@ -111,76 +112,6 @@ pub enum VerificationStatus {
     Revoked,
     /// No certificate has this number.
     NotFound,
-}
-
-/// One occupation an assessment body may evaluate, up to a level.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct AssessmentScopeEntry {
-    /// The occupation code.
-    pub occupation_code: String,
-    /// The highest level it may evaluate.
-    pub max_level: SkillLevel,
-}
-
-/// The GraphQL `AssessmentBody` type.
-pub struct AssessmentBody(pub assessment_body::Model);
-
-/// An organization filed as an assessment body (评价机构): its type, codes, scope and standing.
-#[Object]
-impl AssessmentBody {
-    /// EMPLOYER (Y) or SOCIAL (S).
-    async fn body_type(&self) -> BodyType {
-        self.0.body_type.into()
-    }
-
-    /// The 4-digit body code.
-    async fn body_code(&self) -> &str {
-        &self.0.body_code
-    }
-
-    /// The 6-digit site serial.
-    async fn site_serial(&self) -> &str {
-        &self.0.site_serial
-    }
-
-    /// ACTIVE, SUSPENDED or REVOKED.
-    async fn status(&self) -> BodyStatus {
-        self.0.status.into()
-    }
-
-    /// Why the status last changed.
-    async fn status_reason(&self) -> Option<&str> {
-        self.0.status_reason.as_deref()
-    }
-
-    /// What it may evaluate.
-    async fn scope(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AssessmentScopeEntry>> {
-        let rows = api(ctx)?
-            .loaders
-            .scopes_by_body
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
-        Ok(rows
-            .into_iter()
-            .map(|s| AssessmentScopeEntry {
-                occupation_code: s.occupation_code,
-                max_level: s.max_level.into(),
-            })
-            .collect())
-    }
-
-    /// The organization.
-    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
-        Ok(Organization(
-            required(
-                &api(ctx)?.loaders.organization,
-                self.0.organization_id,
-                || AppError::internal("a body without its organization"),
-            )
-            .await?,
-        ))
-    }
 }
 
 /// The GraphQL `AssessmentSession` type.

@@ -23,6 +23,7 @@ mod organization;
 mod programme;
 mod records;
 mod region;
+mod register;
 mod reports;
 mod resource;
 mod review;
@@ -40,8 +41,8 @@ pub use alliance::{Alliance, AllianceFilter, AllianceOrder, AllianceOrderField};
 pub use application::{ApplicationStatus, MembershipApplication, MembershipApplicationFilter};
 pub use audit::{AuditEvent, AuditEventFilter};
 pub use certification::{
-    AssessmentBody, AssessmentSession, AssessmentSessionFilter, AssessmentSessionOrder, BodyStatus,
-    BodyType, Candidate, Certificate, CertificateHolderCheck, CertificateStatsDimension,
+    AssessmentSession, AssessmentSessionFilter, AssessmentSessionOrder, BodyStatus, BodyType,
+    Candidate, Certificate, CertificateHolderCheck, CertificateStatsDimension,
     CertificateStatsFilter, CertificateStatsRow, CertificateVerification, HolderMatch,
 };
 pub use cohort::{Cohort, CohortFilter, CohortKind, CohortStatus, Enrollment, EnrollmentStatus};
@@ -83,6 +84,7 @@ pub use organization::{
 pub use programme::{Programme, ProgrammeFilter, ProgrammeQuota};
 pub use records::{ClassDay, EnrollmentAttendance, OnlineStudy};
 pub use region::{Region, RegionFilter};
+pub use register::{AssessmentBody, AssessmentBodyFilter, AssessmentScopeEntry};
 pub use reports::{
     PlacementDimension, PlacementRate, PlacementRateFilter, SkillsBalanceFilter, SkillsBalanceRow,
 };
