@@ -614,7 +614,13 @@ async fn the_evaluation_map_and_the_statistics() {
     );
 
     let regulator = who::regulator(app.region_row("321100").await);
-    let stats = app.data_as(&regulator, "{ total: certificateStats { count } byType: certificateStats(groupBy: [BODY_TYPE]) { bodyType count } advanced: certificateStats(filter: {minLevel: LEVEL_3}) { count } withRevoked: certificateStats(filter: {includeRevoked: true}) { count } byAlliance: certificateStats(groupBy: [ALLIANCE, YEAR]) { alliance { code } year count } }", json!({})).await;
+    let stats = app.data_as(&regulator, "{ total: certificateStats { count } byType: certificateStats(groupBy: [BODY_TYPE]) { bodyType count } advanced: certificateStats(filter: {minLevel: LEVEL_3}) { count } withRevoked: certificateStats(filter: {includeRevoked: true}) { count } byAlliance: certificateStats(groupBy: [ALLIANCE, YEAR]) { alliance { code } year count } byRoute: certificateStats(groupBy: [ROUTE, LEVEL]) { route level count } direct: certificateStats(filter: {route: DIRECT}) { count } }", json!({})).await;
+    // Counted by how each level was reached: every demo certificate so far by exam.
+    assert_eq!(
+        stats["byRoute"],
+        json!([{ "route": "EXAM", "level": "LEVEL_4", "count": 3 }])
+    );
+    assert_eq!(stats["direct"], json!([{ "count": 0 }]));
     assert_eq!(
         stats["total"],
         json!([{ "count": 3 }]),
@@ -660,6 +666,7 @@ async fn the_evaluation_map_and_the_statistics() {
             "level",
             "bodyType",
             "year",
+            "route",
             "count"
         ]
     );

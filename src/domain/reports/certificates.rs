@@ -15,6 +15,8 @@ pub struct StatsFilter {
     pub min_level: Option<SkillLevel>,
     /// By bodies of this type.
     pub body_type: Option<BodyType>,
+    /// Reached by this route.
+    pub route: Option<CertificateRoute>,
     /// Issued in this year.
     pub year: Option<i32>,
     /// VALID ones only (default) or revoked ones too.
@@ -43,6 +45,8 @@ pub enum StatsDimension {
     BodyType,
     /// The year of issue.
     Year,
+    /// How the level was reached.
+    Route,
 }
 
 /// One group of certificates.
@@ -60,6 +64,8 @@ pub struct StatsRow {
     pub body_type: Option<BodyType>,
     /// The year, when grouped by it.
     pub year: Option<i32>,
+    /// The route, when grouped by it.
+    pub route: Option<CertificateRoute>,
     /// How many certificates.
     pub count: u64,
 }
@@ -69,6 +75,7 @@ struct StatsSource {
     occupation_code: String,
     level: i16,
     status: String,
+    route: String,
     issued_on: NaiveDate,
     body_type: String,
     region_id: i32,
@@ -77,7 +84,7 @@ struct StatsSource {
     organization_id: i32,
 }
 
-/// A group's key: alliance, region, occupation, level rank, body type, year.
+/// A group's key: alliance, region, occupation, level rank, body type, year, route.
 type GroupKey = (
     Option<i32>,
     Option<i32>,
@@ -85,11 +92,12 @@ type GroupKey = (
     Option<i16>,
     Option<String>,
     Option<i32>,
+    Option<String>,
 );
 
 /// Counts certificates in groups: aggregates only, no learner in them. With
 /// [`Precision::Protected`] only atomic cells (issuing organization × occupation × level × year
-/// × status) of at least [`disclosure::MIN_CELL`] certificates count (`domain::read::disclosure`).
+/// × status × route) of at least [`disclosure::MIN_CELL`] certificates count (`domain::read::disclosure`).
 pub async fn certificate_stats(
     db: &DatabaseConnection,
     precision: Precision,
@@ -107,6 +115,7 @@ pub async fn certificate_stats(
                 r.level,
                 r.issued_on.year(),
                 r.status.clone(),
+                r.route.clone(),
             )
         },
         |_| 1,
@@ -132,14 +141,17 @@ pub async fn certificate_stats(
     Ok(groups
         .into_iter()
         .map(
-            |((alliance_id, region_id, occupation_code, level, body_type, year), count)| StatsRow {
-                alliance_id,
-                region_id,
-                occupation_code,
-                level: level.and_then(|l| SkillLevel::try_from_value(&l).ok()),
-                body_type: body_type.and_then(|t| BodyType::try_from_value(&t).ok()),
-                year,
-                count,
+            |((alliance_id, region_id, occupation_code, level, body_type, year, route), count)| {
+                StatsRow {
+                    alliance_id,
+                    region_id,
+                    occupation_code,
+                    level: level.and_then(|l| SkillLevel::try_from_value(&l).ok()),
+                    body_type: body_type.and_then(|t| BodyType::try_from_value(&t).ok()),
+                    year,
+                    route: route.and_then(|r| CertificateRoute::try_from_value(&r).ok()),
+                    count,
+                }
             },
         )
         .collect())
@@ -153,6 +165,7 @@ fn stats_sources(filter: &StatsFilter) -> sea_orm::Select<certificate::Entity> {
         .column(certificate::Column::OccupationCode)
         .column(certificate::Column::Level)
         .column(certificate::Column::Status)
+        .column(certificate::Column::Route)
         .column(certificate::Column::IssuedOn)
         .column_as(
             Expr::col((assessment_body::Entity, assessment_body::Column::BodyType)),
@@ -206,6 +219,9 @@ fn stats_sources(filter: &StatsFilter) -> sea_orm::Select<certificate::Entity> {
     if let Some(t) = filter.body_type {
         select = select
             .filter(Expr::col((assessment_body::Entity, assessment_body::Column::BodyType)).eq(t));
+    }
+    if let Some(route) = filter.route {
+        select = select.filter(certificate::Column::Route.eq(route));
     }
     if let Some(region) = &filter.region {
         select = select.filter(
@@ -312,6 +328,8 @@ fn count_groups(
                 dims.contains(&StatsDimension::BodyType)
                     .then(|| row.body_type.clone()),
                 dims.contains(&StatsDimension::Year).then_some(year),
+                dims.contains(&StatsDimension::Route)
+                    .then(|| row.route.clone()),
             );
             *groups.entry(key).or_default() += 1;
         }

@@ -15,10 +15,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Months, NaiveDate, NaiveTime, Utc};
 use entity::{
-    BodyType, CertificateStatus, CohortKind, CohortStatus, DemandStatus, EnrollmentStatus,
-    RecommendationOutcome, SkillLevel, alliance, assessment_body, certificate, cohort, demand,
-    demand_alliance, enrollment, follow_up, learner_target_group, membership, organization,
-    recommendation, region,
+    BodyType, CertificateRoute, CertificateStatus, CohortKind, CohortStatus, DemandStatus,
+    EnrollmentStatus, RecommendationOutcome, SkillLevel, alliance, assessment_body, certificate,
+    cohort, demand, demand_alliance, enrollment, follow_up, learner_target_group, membership,
+    organization, recommendation, region,
 };
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,

@@ -483,6 +483,8 @@ pub struct CertificateStatsFilter {
     pub body_type: Option<BodyType>,
     /// Issued in this year.
     pub year: Option<i32>,
+    /// Reached by this route.
+    pub route: Option<CertificateRoute>,
     /// Count revoked certificates too.
     #[graphql(default)]
     pub include_revoked: bool,
@@ -497,6 +499,7 @@ impl CertificateStatsFilter {
             occupation: input::optional("filter.occupation", self.occupation.as_deref())?,
             min_level: self.min_level.map(Into::into),
             body_type: self.body_type.map(Into::into),
+            route: self.route.map(Into::into),
             year: self.year,
             include_revoked: self.include_revoked,
         })
@@ -526,6 +529,8 @@ pub enum CertificateStatsDimension {
     BodyType,
     /// The year of issue.
     Year,
+    /// How the level was reached (EXAM, WORKPLACE, DIRECT, COMPETITION).
+    Route,
 }
 
 /// One group of certificates: counts only, no learner.
@@ -568,6 +573,11 @@ impl CertificateStatsRow {
     /// The year.
     async fn year(&self) -> Option<i32> {
         self.0.year
+    }
+
+    /// The route.
+    async fn route(&self) -> Option<CertificateRoute> {
+        self.0.route.map(Into::into)
     }
 
     /// How many certificates.
