@@ -449,6 +449,27 @@ pub enum CertificateRoute {
     Competition,
 }
 
+/// Who confers an honour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum HonourLevel {
+    /// The state (全国技术能手, 中华技能大奖).
+    #[sea_orm(string_value = "NATIONAL")]
+    National,
+    /// A province (江苏大工匠, 江苏工匠).
+    #[sea_orm(string_value = "PROVINCIAL")]
+    Provincial,
+    /// A city (大连工匠, 金山英才).
+    #[sea_orm(string_value = "CITY")]
+    City,
+    /// An industry body.
+    #[sea_orm(string_value = "INDUSTRY")]
+    Industry,
+    /// An enterprise (首席员工).
+    #[sea_orm(string_value = "ENTERPRISE")]
+    Enterprise,
+}
+
 /// Where a training intention is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]

@@ -26,6 +26,7 @@ pub mod demand_alliance;
 pub mod enrollment;
 mod enums;
 pub mod follow_up;
+pub mod honour;
 pub mod indicator_target;
 pub mod industry;
 pub mod industry_cluster;
@@ -71,9 +72,9 @@ pub use enums::{
     CatalogueItemStatus, CertificateRoute, CertificateStatus, ClaimEvidence, ClaimLineStatus,
     ClaimStatus, CohortKind, CohortStatus, CollegeType, ContactChannel, DataRequestKind,
     DataRequestStatus, DemandKind, DemandStatus, EnrollmentStatus, EvaluationStatus,
-    FollowUpOutcome, FundingMode, Indicator, Industry, InstitutionStatus, IntentionStatus,
-    MembershipRole, OccupationGroupLevel, OrderStatus, OrganizationKind, Ownership, PersonalField,
-    ProgrammeKind, RecommendationOutcome, RegionLevel, ResourceKind, ResourceStatus, Schedule,
-    SearchKind, ServiceContactKind, SessionStatus, SkillLevel, SubsidyType, TargetGroup,
-    TrainingMode, TrainingPurpose, WageBand,
+    FollowUpOutcome, FundingMode, HonourLevel, Indicator, Industry, InstitutionStatus,
+    IntentionStatus, MembershipRole, OccupationGroupLevel, OrderStatus, OrganizationKind,
+    Ownership, PersonalField, ProgrammeKind, RecommendationOutcome, RegionLevel, ResourceKind,
+    ResourceStatus, Schedule, SearchKind, ServiceContactKind, SessionStatus, SkillLevel,
+    SubsidyType, TargetGroup, TrainingMode, TrainingPurpose, WageBand,
 };

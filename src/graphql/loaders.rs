@@ -9,8 +9,8 @@ use std::{collections::HashMap, hash::Hash, sync::Arc, time::Duration};
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
     alliance, assessment_body, assessment_scope, assessment_session, candidate, catalogue_item,
-    certificate, cohort, demand, enrollment, follow_up, learner, learner_target_group, membership,
-    occupation, open_resource, organization, programme, recommendation, region,
+    certificate, cohort, demand, enrollment, follow_up, honour, learner, learner_target_group,
+    membership, occupation, open_resource, organization, programme, recommendation, region,
     resource_occupation, target_group, training_plan,
 };
 use futures_util::future::BoxFuture;
@@ -170,6 +170,10 @@ loader!(
 loader!(
     /// The certificates of each learner.
     CertificatesByLearner, i32 => Vec<certificate::Model>, certification::certificates_by_learner
+);
+loader!(
+    /// The honours of each learner, newest year first.
+    HonoursByLearner, i32 => Vec<honour::Model>, certification::honours_by_learner
 );
 /// Reads a whole reference table.
 type ReadTable<K, V> = fn(&DatabaseConnection) -> BoxFuture<'_, AppResult<HashMap<K, V>>>;
@@ -373,6 +377,8 @@ pub struct Loaders {
     pub candidates_by_session: DataLoader<CandidatesBySession>,
     /// Certificates by learner.
     pub certificates_by_learner: DataLoader<CertificatesByLearner>,
+    /// Honours by learner.
+    pub honours_by_learner: DataLoader<HonoursByLearner>,
     /// Target-group memberships by learner.
     pub target_groups_by_learner: DataLoader<TargetGroupsByLearner>,
     /// Programmes by id.
@@ -471,6 +477,7 @@ impl Loaders {
             session: dl(SessionById(db.clone()), delay),
             candidates_by_session: dl(CandidatesBySession(db.clone()), delay),
             certificates_by_learner: dl(CertificatesByLearner(db.clone()), delay),
+            honours_by_learner: dl(HonoursByLearner(db.clone()), delay),
             target_groups_by_learner: dl(TargetGroupsByLearner(db.clone()), delay),
             programme: dl(ProgrammeById(db.clone()), delay),
             programme_scope: dl(ProgrammeScopes(db.clone()), delay),

@@ -1052,6 +1052,12 @@ const CELLS: &[Cell] = &[
         allowed: &Role::ALL,
     },
     Cell {
+        name: "recordHonour",
+        query: "mutation($l: ID!) { recordHonour(input: {learner: $l, title: \"镇江工匠\", level: CITY, year: 2025, awardFen: 5000000}) { title } }",
+        variables: |f| json!({ "l": f.new_trainee }),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
         name: "submitTrainingIntention",
         query: "mutation($l: ID!) { submitTrainingIntention(input: {learner: $l, occupation: \"4-14-03\", level: LEVEL_5, schedules: [EVENING], region: \"321100\"}) { id } }",
         variables: |f| json!({ "l": f.new_trainee }),

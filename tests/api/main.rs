@@ -22,6 +22,7 @@ mod errors;
 mod federation;
 mod gate;
 mod helpers;
+mod honours;
 mod hostile;
 mod http;
 mod identity;

@@ -119,3 +119,13 @@ pub fn may_see_candidates(visible: bool) -> AppResult<()> {
         ))
     }
 }
+
+/// Recording an honour conferred on a person: the regulator of the person's region.
+pub fn may_record_honour(viewer: &Viewer, learner_region_id: i32) -> AppResult<()> {
+    may_supervise(viewer, learner_region_id).map_err(|e| match e {
+        AppError::Unauthenticated(_) => e,
+        _ => AppError::Forbidden(
+            "an honour is recorded by the regulator of the person's region".to_owned(),
+        ),
+    })
+}

@@ -58,6 +58,7 @@ fn digits(field: &str, value: &str, n: usize) -> AppResult<String> {
 
 mod bodies;
 mod candidates;
+mod honours;
 mod register;
 mod results;
 mod search;
@@ -67,6 +68,7 @@ mod verify;
 
 pub use bodies::*;
 pub use candidates::*;
+pub use honours::*;
 pub use register::*;
 pub use results::*;
 pub use search::*;

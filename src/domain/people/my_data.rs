@@ -4,8 +4,8 @@
 
 use entity::{
     attendance, audit_event, candidate, certificate, claim_line, cohort_application, data_request,
-    enrollment, follow_up, learner, online_hours, organization, provider_link, recommendation,
-    region, service_contact, subsidy_slot, training_intention,
+    enrollment, follow_up, honour, learner, online_hours, organization, provider_link,
+    recommendation, region, service_contact, subsidy_slot, training_intention,
 };
 use sea_orm::{ActiveEnum, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
@@ -33,6 +33,7 @@ pub const TABLES: &[&str] = &[
     "claim_lines",
     "learner_target_groups",
     "service_contacts",
+    "honours",
 ];
 
 macro_rules! rows_of {
@@ -135,6 +136,7 @@ pub async fn export(
         "online_hours": rows_of!(db, online_hours, id),
         "claim_lines": rows_of!(db, claim_line, id),
         "service_contacts": rows_of!(db, service_contact, id),
+        "honours": rows_of!(db, honour, id),
         // The target groups they belong to, by the group's code and name.
         "learner_target_groups": groups,
         // The learner's own requests, the value asked for masked (its ciphertext is no use).

@@ -8,7 +8,7 @@ use crate::graphql::{
     ids::NodeKey,
     types::{
         AssessmentBody, AssessmentSession, BodyStatus, BodyType, Candidate, Certificate,
-        CertificateHolderCheck, HolderMatch, SkillLevel,
+        CertificateHolderCheck, HolderMatch, Honour, HonourLevel, SkillLevel,
     },
 };
 use crate::{
@@ -25,6 +25,38 @@ pub struct CertificationMutation;
 
 #[Object]
 impl CertificationMutation {
+    /// Records an honour conferred on a person (江苏工匠, 大连工匠, 技能大师 …) with its year, who
+    /// confers it, its award and the employer: the regulator of the person's region, who sees them
+    /// in full. The same title twice in a year for one person is CONFLICT.
+    async fn record_honour(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The person and the honour.")] input: RecordHonourInput,
+    ) -> async_graphql::Result<Honour> {
+        let api = api(ctx)?;
+        let learner_id = NodeKey::learner("input.learner", &input.learner)?;
+        let employer_id = input
+            .employer
+            .as_deref()
+            .map(|e| NodeKey::organization("input.employer", e))
+            .transpose()?;
+        Ok(Honour(
+            certification::record_honour(
+                &*api.db.turn().await?,
+                &caller(ctx),
+                certification::NewHonour {
+                    learner_id,
+                    title: input.title,
+                    level: input.level.into(),
+                    year: input.year,
+                    award_fen: input.award_fen.map(|f| f.0),
+                    employer_id,
+                },
+            )
+            .await?,
+        ))
+    }
+
     /// Whether a named person holds a certificate (the national lookup's 姓名 + 身份证号 + 证书编号):
     /// public, no token; answers MATCH or NO_MATCH and nothing else (an unknown number, a wrong
     /// name or ID number, an erased holder all say NO_MATCH). A mutation, since every check is
@@ -361,4 +393,21 @@ pub struct CheckCertificateHolderInput {
     pub name: String,
     /// The holder's 18-character national ID number.
     pub national_id: String,
+}
+
+/// An honour to record.
+#[derive(InputObject, Debug)]
+pub struct RecordHonourInput {
+    /// The person honoured (a Learner ID).
+    pub learner: ID,
+    /// The title, 1 to 50 characters (江苏工匠).
+    pub title: String,
+    /// Who confers it.
+    pub level: HonourLevel,
+    /// The year it was conferred, 1978 to next year.
+    pub year: i32,
+    /// The award that came with it, in fen (大连工匠: 12,000,000 fen).
+    pub award_fen: Option<crate::graphql::scalars::Fen>,
+    /// The employer the person worked for (an enterprise's Organization ID).
+    pub employer: Option<ID>,
 }

@@ -315,6 +315,23 @@ impl Learner {
         Ok(Some(rows.into_iter().map(super::Certificate).collect()))
     }
 
+    /// The honours conferred on the learner (江苏工匠 …), newest year first; full view only.
+    async fn honours(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<super::Honour>>> {
+        let Some(l) = self.full() else {
+            return Ok(None);
+        };
+        let rows = api(ctx)?
+            .loaders
+            .honours_by_learner
+            .load_one(l.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(rows.into_iter().map(super::Honour).collect()))
+    }
+
     /// The job recommendations made to the learner, oldest first; full view only.
     async fn recommendations(
         &self,

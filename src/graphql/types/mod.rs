@@ -10,6 +10,7 @@ mod data_request;
 pub(crate) mod demand;
 mod employment;
 mod enums;
+mod honour;
 mod indicators;
 mod industry;
 mod institutions;
@@ -60,6 +61,7 @@ pub use enums::{
     ProgrammeKind, RegionLevel, SkillLevel, SortDirection, TrainingMode, TrainingPurpose,
     TrainingReach,
 };
+pub use honour::{Honour, HonourLevel};
 pub use indicators::{
     IndicatorDimension, IndicatorReport, IndicatorRow, IndicatorTarget, IndicatorValue,
     PeriodTarget, SetIndicatorTargetInput, indicator_values,
