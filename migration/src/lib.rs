@@ -50,6 +50,7 @@ mod m20261213_000037_search_entries;
 mod m20261214_000038_catalogue_trades;
 mod m20261215_000039_certificate_routes;
 mod m20261216_000040_honours;
+mod m20261217_000041_body_register;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -98,6 +99,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000038_catalogue_trades::Migration),
             Box::new(m20261215_000039_certificate_routes::Migration),
             Box::new(m20261216_000040_honours::Migration),
+            Box::new(m20261217_000041_body_register::Migration),
         ]
     }
 }

@@ -40,6 +40,8 @@ fn top_level() -> Vec<String> {
             "{{ assessmentSessions(first: 5, orderBy: {{field: DATE, direction: {dir}}}) {{ nodes {{ id }} }} }}"
         ));
     }
+    // The register of assessment bodies, newest filing first.
+    cases.push("{ assessmentBodies(first: 5) { nodes { status } } }".to_owned());
     // A region filter means the region and everything under it (the row's city or its county):
     // a province's or a county's pages of demands, resources and sessions are served by the same
     // indexes as a city's. (Alliances and
