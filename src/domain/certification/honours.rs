@@ -104,15 +104,16 @@ pub async fn honours_by_learner(
     db: &DatabaseConnection,
     ids: &[i32],
 ) -> AppResult<HashMap<i32, Vec<honour::Model>>> {
-    let mut by: HashMap<i32, Vec<honour::Model>> = HashMap::new();
-    for h in honour::Entity::find()
-        .filter(honour::Column::LearnerId.is_in(ids.iter().copied()))
-        .order_by_desc(honour::Column::Year)
-        .order_by_asc(honour::Column::Id)
-        .all(db)
-        .await?
-    {
-        by.entry(h.learner_id).or_default().push(h);
+    let mut by = crate::domain::children_of::<honour::Entity>(
+        db,
+        honour::Column::LearnerId,
+        ids,
+        honour::Column::Id,
+        |h| h.learner_id,
+    )
+    .await?;
+    for honours in by.values_mut() {
+        honours.sort_by_key(|h| std::cmp::Reverse(h.year));
     }
     Ok(by)
 }
