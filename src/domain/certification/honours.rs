@@ -37,7 +37,8 @@ pub async fn record_honour(
         .filter(|l| l.erased_at.is_none())
         .ok_or_else(|| AppError::not_found("learner"))?;
     policy::may_record_honour(&caller.viewer, person.region_id)?;
-    if !gate::is_full(db, caller, &caller.access, person.id).await? {
+    if gate::view_of(db, caller, &caller.access, &person).await? != Some(policy::LearnerView::Full)
+    {
         return Err(AppError::not_found("learner"));
     }
     let title = new.title.trim();
