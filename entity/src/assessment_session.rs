@@ -40,6 +40,9 @@ pub struct Model {
     pub status: SessionStatus,
     /// When it was scheduled.
     pub created_at: DateTimeUtc,
+    /// How it evaluates: EXAM, or WORKPLACE (车间+考场: an employer body assessing its own
+    /// employees at work); the certificates it issues carry it as their route.
+    pub route: crate::CertificateRoute,
 }
 
 /// Related through ids; queries join explicitly.

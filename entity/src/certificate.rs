@@ -22,11 +22,12 @@ pub struct Model {
     pub level: SkillLevel,
     /// The issuing body.
     pub body_id: i32,
-    /// The session it was earned in.
-    pub session_id: i32,
-    /// The candidacy it was earned by.
+    /// The exam or workplace session it was earned in; none for a direct recognition or a
+    /// competition.
+    pub session_id: Option<i32>,
+    /// The candidacy it was earned by, with its session.
     #[sea_orm(unique)]
-    pub candidate_id: i32,
+    pub candidate_id: Option<i32>,
     /// The day of issue.
     pub issued_on: Date,
     /// VALID or REVOKED.
@@ -37,6 +38,11 @@ pub struct Model {
     pub revoked_reason: Option<String>,
     /// When it was revoked.
     pub revoked_at: Option<DateTimeUtc>,
+    /// Where the level was reached: the session's venue, the competition's region, the
+    /// recognising body's region (the bureau's figures count it there).
+    pub region_id: i32,
+    /// The county of that place, when known.
+    pub county_id: Option<i32>,
 }
 
 /// Related through ids; queries join explicitly.

@@ -449,6 +449,78 @@ pub enum CertificateRoute {
     Competition,
 }
 
+/// The level of a skills competition (职业技能竞赛).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum CompetitionLevel {
+    /// A national competition (全国职业技能大赛).
+    #[sea_orm(string_value = "NATIONAL")]
+    National,
+    /// A provincial competition.
+    #[sea_orm(string_value = "PROVINCIAL")]
+    Provincial,
+    /// A city competition of class 1 (市级一类).
+    #[sea_orm(string_value = "CITY_CLASS1")]
+    CityClass1,
+    /// A city competition of class 2 (市级二类).
+    #[sea_orm(string_value = "CITY_CLASS2")]
+    CityClass2,
+    /// An industry competition (行业).
+    #[sea_orm(string_value = "INDUSTRY")]
+    Industry,
+    /// An alliance's competition.
+    #[sea_orm(string_value = "ALLIANCE")]
+    Alliance,
+    /// An enterprise's own contest among its employees (岗位练兵、技术比武).
+    #[sea_orm(string_value = "ENTERPRISE")]
+    Enterprise,
+}
+
+/// Where a competition stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum CompetitionStatus {
+    /// Announced; entrants are taken.
+    #[sea_orm(string_value = "SCHEDULED")]
+    Scheduled,
+    /// Its results are published (and the promotions its rules grant issued).
+    #[sea_orm(string_value = "RESULTS_PUBLISHED")]
+    ResultsPublished,
+}
+
+/// An award at a competition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum CompetitionAward {
+    /// Gold, first prize (金牌、一等奖).
+    #[sea_orm(string_value = "GOLD")]
+    Gold,
+    /// Silver, second prize (银牌、二等奖).
+    #[sea_orm(string_value = "SILVER")]
+    Silver,
+    /// Bronze, third prize (铜牌、三等奖).
+    #[sea_orm(string_value = "BRONZE")]
+    Bronze,
+    /// Excellence (优胜奖).
+    #[sea_orm(string_value = "EXCELLENCE")]
+    Excellence,
+}
+
+/// Where a direct recognition (直接认定) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum RecognitionStatus {
+    /// Proposed by the employer body; the regulator decides.
+    #[sea_orm(string_value = "PROPOSED")]
+    Proposed,
+    /// Approved: the certificate is issued.
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    /// Rejected, with a reason.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+}
+
 /// Who confers an honour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
@@ -821,6 +893,10 @@ pub enum Indicator {
     /// employer, still with it at month 6.
     #[sea_orm(string_value = "IN_POST_RETENTION_RATE")]
     InPostRetentionRate,
+    /// Skills competitions held (职业技能竞赛场次): results published, enterprises' own
+    /// contests left out.
+    #[sea_orm(string_value = "COMPETITIONS_HELD")]
+    CompetitionsHeld,
 }
 
 /// What a completer was doing at a follow-up, as the cities count outcomes.

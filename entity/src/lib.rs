@@ -20,9 +20,15 @@ pub mod class_day;
 pub mod cohort;
 pub mod cohort_application;
 pub mod cohort_demand;
+pub mod competition;
+pub mod competition_alliance;
+pub mod competition_entrant;
+pub mod competition_occupation;
+pub mod competition_rule;
 pub mod data_request;
 pub mod demand;
 pub mod demand_alliance;
+pub mod direct_recognition;
 pub mod enrollment;
 mod enums;
 pub mod follow_up;
@@ -70,11 +76,12 @@ pub mod work_type;
 pub use enums::{
     ApplicationStatus, AttendanceSource, BodyStatus, BodyType, CatalogueCategory,
     CatalogueItemStatus, CertificateRoute, CertificateStatus, ClaimEvidence, ClaimLineStatus,
-    ClaimStatus, CohortKind, CohortStatus, CollegeType, ContactChannel, DataRequestKind,
-    DataRequestStatus, DemandKind, DemandStatus, EnrollmentStatus, EvaluationStatus,
-    FollowUpOutcome, FundingMode, HonourLevel, Indicator, Industry, InstitutionStatus,
-    IntentionStatus, MembershipRole, OccupationGroupLevel, OrderStatus, OrganizationKind,
-    Ownership, PersonalField, ProgrammeKind, RecommendationOutcome, RegionLevel, ResourceKind,
-    ResourceStatus, Schedule, SearchKind, ServiceContactKind, SessionStatus, SkillLevel,
-    SubsidyType, TargetGroup, TrainingMode, TrainingPurpose, WageBand,
+    ClaimStatus, CohortKind, CohortStatus, CollegeType, CompetitionAward, CompetitionLevel,
+    CompetitionStatus, ContactChannel, DataRequestKind, DataRequestStatus, DemandKind,
+    DemandStatus, EnrollmentStatus, EvaluationStatus, FollowUpOutcome, FundingMode, HonourLevel,
+    Indicator, Industry, InstitutionStatus, IntentionStatus, MembershipRole, OccupationGroupLevel,
+    OrderStatus, OrganizationKind, Ownership, PersonalField, ProgrammeKind, RecognitionStatus,
+    RecommendationOutcome, RegionLevel, ResourceKind, ResourceStatus, Schedule, SearchKind,
+    ServiceContactKind, SessionStatus, SkillLevel, SubsidyType, TargetGroup, TrainingMode,
+    TrainingPurpose, WageBand,
 };

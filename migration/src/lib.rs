@@ -51,6 +51,7 @@ mod m20261214_000038_catalogue_trades;
 mod m20261215_000039_certificate_routes;
 mod m20261216_000040_honours;
 mod m20261217_000041_body_register;
+mod m20261218_000042_competitions;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -100,6 +101,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000039_certificate_routes::Migration),
             Box::new(m20261216_000040_honours::Migration),
             Box::new(m20261217_000041_body_register::Migration),
+            Box::new(m20261218_000042_competitions::Migration),
         ]
     }
 }

@@ -29,8 +29,9 @@ pub(super) async fn run(settings: &Settings, demo: bool) -> anyhow::Result<()> {
             claims,
             evaluations,
             programmes,
+            competitions,
         } => println!(
-            "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships, {learners} learners, {demands} demands, {cohorts} cohorts, {resources} open resources, {certificates} certificates, {intentions} training intentions, {completers} completers followed up, {recommendations} job recommendations, {data_requests} requests about personal data, {claims} subsidy claims, {evaluations} institution evaluations, {programmes} programmes"
+            "loaded {regions} regions, {alliances} alliances, {organizations} organizations, {memberships} memberships, {learners} learners, {demands} demands, {cohorts} cohorts, {resources} open resources, {certificates} certificates, {intentions} training intentions, {completers} completers followed up, {recommendations} job recommendations, {data_requests} requests about personal data, {claims} subsidy claims, {evaluations} institution evaluations, {programmes} programmes, {competitions} competitions"
         ),
         crate::seed::SeedOutcome::AlreadyPopulated => {
             println!("the database already has data; nothing loaded");

@@ -175,6 +175,30 @@ loader!(
     /// The honours of each learner, newest year first.
     HonoursByLearner, i32 => Vec<honour::Model>, certification::honours_by_learner
 );
+loader!(
+    /// Competitions by id.
+    CompetitionById, i32 => entity::competition::Model, certification::competitions_by_ids
+);
+loader!(
+    /// The occupations of each competition.
+    OccupationsByCompetition, i32 => Vec<entity::competition_occupation::Model>, certification::occupations_by_competition
+);
+loader!(
+    /// The alliances of each competition.
+    AlliancesByCompetition, i32 => Vec<entity::competition_alliance::Model>, certification::alliances_by_competition
+);
+loader!(
+    /// The promotion rules of each competition.
+    RulesByCompetition, i32 => Vec<entity::competition_rule::Model>, certification::rules_by_competition
+);
+loader!(
+    /// The entrants of each competition.
+    EntrantsByCompetition, i32 => Vec<entity::competition_entrant::Model>, certification::entrants_by_competition
+);
+loader!(
+    /// The competition entries of each learner.
+    EntriesByLearner, i32 => Vec<entity::competition_entrant::Model>, certification::entries_by_learner
+);
 /// Reads a whole reference table.
 type ReadTable<K, V> = fn(&DatabaseConnection) -> BoxFuture<'_, AppResult<HashMap<K, V>>>;
 
@@ -379,6 +403,18 @@ pub struct Loaders {
     pub certificates_by_learner: DataLoader<CertificatesByLearner>,
     /// Honours by learner.
     pub honours_by_learner: DataLoader<HonoursByLearner>,
+    /// Competitions by id.
+    pub competition: DataLoader<CompetitionById>,
+    /// Occupations by competition.
+    pub occupations_by_competition: DataLoader<OccupationsByCompetition>,
+    /// Alliances by competition.
+    pub alliances_by_competition: DataLoader<AlliancesByCompetition>,
+    /// Promotion rules by competition.
+    pub rules_by_competition: DataLoader<RulesByCompetition>,
+    /// Entrants by competition.
+    pub entrants_by_competition: DataLoader<EntrantsByCompetition>,
+    /// Competition entries by learner.
+    pub entries_by_learner: DataLoader<EntriesByLearner>,
     /// Target-group memberships by learner.
     pub target_groups_by_learner: DataLoader<TargetGroupsByLearner>,
     /// Programmes by id.
@@ -478,6 +514,12 @@ impl Loaders {
             candidates_by_session: dl(CandidatesBySession(db.clone()), delay),
             certificates_by_learner: dl(CertificatesByLearner(db.clone()), delay),
             honours_by_learner: dl(HonoursByLearner(db.clone()), delay),
+            competition: dl(CompetitionById(db.clone()), delay),
+            occupations_by_competition: dl(OccupationsByCompetition(db.clone()), delay),
+            alliances_by_competition: dl(AlliancesByCompetition(db.clone()), delay),
+            rules_by_competition: dl(RulesByCompetition(db.clone()), delay),
+            entrants_by_competition: dl(EntrantsByCompetition(db.clone()), delay),
+            entries_by_learner: dl(EntriesByLearner(db.clone()), delay),
             target_groups_by_learner: dl(TargetGroupsByLearner(db.clone()), delay),
             programme: dl(ProgrammeById(db.clone()), delay),
             programme_scope: dl(ProgrammeScopes(db.clone()), delay),

@@ -86,6 +86,7 @@ pub(super) async fn demo_evaluation(
                     address: format!("{}考点 {} 号", region.name, n + 1),
                     point: Some((lat + n as f64 * 0.01, lng + k as f64 * 0.015)),
                     capacity: 30 + 10 * k as i32,
+                    route: entity::CertificateRoute::Exam,
                 },
             )
             .await
@@ -143,6 +144,7 @@ pub(super) async fn demo_evaluation(
                 address: "镇江市技能评价考点".to_owned(),
                 point: Some((32.2, 119.45)),
                 capacity: 20,
+                route: entity::CertificateRoute::Exam,
             },
         )
         .await

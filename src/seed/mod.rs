@@ -72,6 +72,7 @@ fn learner_self(learner: i32) -> Caller {
 }
 
 mod certification;
+mod competitions;
 mod demands;
 mod employment;
 mod orders;
@@ -289,6 +290,8 @@ pub enum SeedOutcome {
         evaluations: usize,
         /// Programmes of the cities' bureaus.
         programmes: usize,
+        /// Competitions announced.
+        competitions: usize,
     },
     /// The database already had organizations; nothing was written.
     AlreadyPopulated,
@@ -464,6 +467,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
     let resources = demo_resources(db).await?;
     let certificates =
         demo_evaluation(db, &demo.assessment_bodies, &demo.published_sessions).await?;
+    let beyond_exams = competitions::demo_competitions(db).await?;
     let intentions = demo_orders(db, &demo.intentions).await?;
     let (completers, recommendations) = demo_employment(db).await?;
     let data_requests = people::demo_data_requests(db, key).await?;
@@ -481,7 +485,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
         demands,
         cohorts,
         resources,
-        certificates,
+        certificates: certificates + beyond_exams.certificates,
         intentions,
         completers,
         recommendations,
@@ -489,6 +493,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
         claims,
         evaluations,
         programmes,
+        competitions: beyond_exams.competitions,
     })
 }
 

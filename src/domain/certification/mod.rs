@@ -58,7 +58,11 @@ fn digits(field: &str, value: &str, n: usize) -> AppResult<String> {
 
 mod bodies;
 mod candidates;
+mod competition_results;
+pub mod competitions;
 mod honours;
+mod issue;
+mod recognitions;
 mod register;
 mod results;
 mod search;
@@ -68,7 +72,9 @@ mod verify;
 
 pub use bodies::*;
 pub use candidates::*;
+pub use competitions::*;
 pub use honours::*;
+pub use recognitions::*;
 pub use register::*;
 pub use results::*;
 pub use search::*;

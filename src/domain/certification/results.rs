@@ -169,115 +169,34 @@ pub async fn publish_results(
             "record the results of a held session first",
         ));
     }
-    let org = organization::Entity::find_by_id(body.organization_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::internal("a body without its organization"))?;
-    let province = region::Entity::find_by_id(org.region_id)
-        .one(db)
-        .await?
-        .map(|r| r.code[..2].to_owned())
-        .unwrap_or_else(|| "32".to_owned());
     let txn = crate::domain::begin_write(db).await?;
     // First statement: lock the body's serial counter for this transaction.
-    assessment_body::Entity::update_many()
-        .col_expr(
-            assessment_body::Column::LastSerial,
-            Expr::col(assessment_body::Column::LastSerial),
-        )
-        .filter(assessment_body::Column::Id.eq(body.id))
-        .exec(&txn)
-        .await?;
+    super::issue::lock_serials(&txn, body.id).await?;
     let issued: BTreeSet<i32> = certificate::Entity::find()
         .filter(certificate::Column::SessionId.eq(session_id))
         .all(&txn)
         .await?
         .into_iter()
-        .map(|c| c.candidate_id)
+        .filter_map(|c| c.candidate_id)
         .collect();
-    let passing: Vec<candidate::Model> = candidate::Entity::find()
+    let passing: Vec<super::issue::Issue> = candidate::Entity::find()
         .filter(candidate::Column::SessionId.eq(session_id))
         .order_by_asc(candidate::Column::Id)
         .all(&txn)
         .await?
         .into_iter()
         .filter(|c| passes(c.theory_score, c.practical_score) && !issued.contains(&c.id))
-        .collect();
-    let counter = assessment_body::Entity::find_by_id(body.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::internal("the body vanished"))?;
-    let today = Utc::now().date_naive();
-    let year = today.year();
-    let mut count = if i32::from(counter.serial_year) == year {
-        counter.last_serial
-    } else {
-        0
-    };
-    // A body filed before serials were enciphered draws its key when it first issues again.
-    let key = if counter.serial_key.is_empty() {
-        super::serials::new_key()
-    } else {
-        counter.serial_key.clone()
-    };
-    let digit = level_digit(session.level)
-        .ok_or_else(|| AppError::internal("a session above the national levels"))?;
-    let mut numbers = Vec::with_capacity(passing.len());
-    while numbers.len() < passing.len() {
-        let mut drawn = Vec::new();
-        for _ in numbers.len()..passing.len() {
-            count += 1;
-            let serial = super::serials::serial(&key, year, u32::try_from(count).unwrap_or(0))?;
-            drawn.push(
-                CertificateNumber::compose(
-                    body.body_type == BodyType::Employer,
-                    &body.body_code,
-                    &province,
-                    &body.site_serial,
-                    year,
-                    digit,
-                    serial,
-                )
-                .ok_or_else(|| AppError::internal("a certificate number out of range"))?,
-            );
-        }
-        // The numbers a body printed before its serials were enciphered were its counts: skip
-        // a serial one of them holds already.
-        let taken: BTreeSet<String> = certificate::Entity::find()
-            .filter(certificate::Column::Number.is_in(drawn.iter().map(|n| n.as_str().to_owned())))
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|c| c.number)
-            .collect();
-        numbers.extend(drawn.into_iter().filter(|n| !taken.contains(n.as_str())));
-    }
-    let mut certificates = Vec::new();
-    for (c, number) in passing.iter().zip(numbers) {
-        let saved = certificate::Entity::insert(certificate::ActiveModel {
-            number: Set(number.as_str().to_owned()),
-            learner_id: Set(c.learner_id),
-            occupation_code: Set(session.occupation_code.clone()),
-            level: Set(session.level),
-            body_id: Set(body.id),
-            session_id: Set(session_id),
-            candidate_id: Set(c.id),
-            issued_on: Set(today),
-            status: Set(CertificateStatus::Valid),
-            route: Set(CertificateRoute::Exam),
-            revoked_reason: Set(None),
-            revoked_at: Set(None),
-            ..Default::default()
+        .map(|c| super::issue::Issue {
+            learner_id: c.learner_id,
+            occupation_code: session.occupation_code.clone(),
+            level: session.level,
+            route: session.route,
+            candidacy: Some((session_id, c.id)),
+            region_id: session.region_id,
+            county_id: session.county_id,
         })
-        .exec_with_returning(&txn)
-        .await?;
-        certificates.push(saved);
-    }
-    let mut counter: assessment_body::ActiveModel = counter.into();
-    counter.serial_year = Set(year as i16);
-    counter.last_serial = Set(count);
-    counter.serial_key = Set(key);
-    counter.update(&txn).await?;
+        .collect();
+    let certificates = super::issue::issue(&txn, body.id, &passing).await?;
     let mut active: assessment_session::ActiveModel = session.clone().into();
     active.status = Set(SessionStatus::ResultsPublished);
     active.update(&txn).await?;

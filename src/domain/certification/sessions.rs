@@ -24,6 +24,8 @@ pub struct NewSession {
     pub point: Option<(f64, f64)>,
     /// Places, 1 to 1,000.
     pub capacity: i32,
+    /// EXAM, or WORKPLACE (车间+考场) for an employer body assessing its own employees at work.
+    pub route: CertificateRoute,
 }
 
 /// Schedules a session for the caller's ACTIVE assessment body, within its scope.
@@ -35,6 +37,22 @@ pub async fn schedule_session(
     let org_id = policy::may_assess(&caller.viewer)?;
     let body = body_of(db, org_id).await?;
     ensure_active(&body)?;
+    match new.route {
+        CertificateRoute::Exam => {}
+        CertificateRoute::Workplace if body.body_type == BodyType::Employer => {}
+        CertificateRoute::Workplace => {
+            return Err(AppError::validation(
+                "input.route",
+                "only an employer body evaluates at the workplace",
+            ));
+        }
+        _ => {
+            return Err(AppError::validation(
+                "input.route",
+                "a session is held as an EXAM or at the WORKPLACE",
+            ));
+        }
+    }
     if level_digit(new.level).is_none() {
         return Err(AppError::validation(
             "input.level",
@@ -96,6 +114,7 @@ pub async fn schedule_session(
         registered: Set(0),
         status: Set(SessionStatus::Scheduled),
         created_at: Set(Utc::now()),
+        route: Set(new.route),
         ..Default::default()
     })
     .exec_with_returning(&txn)
@@ -108,7 +127,7 @@ pub async fn schedule_session(
             target_type: "AssessmentSession",
             target_id: NodeKey::AssessmentSession(saved.id).to_id().0,
             region_id: Some(place.city_id),
-            changes: Some(json!({ "occupation": saved.occupation_code, "level": format!("{:?}", saved.level), "examDate": saved.exam_date, "capacity": saved.capacity })),
+            changes: Some(json!({ "occupation": saved.occupation_code, "level": format!("{:?}", saved.level), "examDate": saved.exam_date, "capacity": saved.capacity, "route": format!("{:?}", saved.route) })),
         },
     )
     .await?;

@@ -98,6 +98,12 @@ node_keys! {
     Programme,
     /// A service contact (1131: policy briefing, career guidance) by id.
     ServiceContact,
+    /// A competition by id.
+    Competition,
+    /// An entrant of a competition by id.
+    CompetitionEntrant,
+    /// A direct recognition by id.
+    DirectRecognition,
 }
 
 /// The opaque global ID of a row, as clients see it.
@@ -275,6 +281,36 @@ impl NodeKey {
         match Self::parse(field, id)? {
             Self::Candidate(id) => Ok(id),
             _ => Err(AppError::validation(field, "not the ID of a candidate")),
+        }
+    }
+
+    /// Decodes an ID that must name a competition.
+    pub fn competition(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::Competition(id) => Ok(id),
+            _ => Err(AppError::validation(field, "not the ID of a competition")),
+        }
+    }
+
+    /// Decodes an ID that must name an entrant of a competition.
+    pub fn entrant(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::CompetitionEntrant(id) => Ok(id),
+            _ => Err(AppError::validation(
+                field,
+                "not the ID of a competition entrant",
+            )),
+        }
+    }
+
+    /// Decodes an ID that must name a direct recognition.
+    pub fn recognition(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::DirectRecognition(id) => Ok(id),
+            _ => Err(AppError::validation(
+                field,
+                "not the ID of a direct recognition",
+            )),
         }
     }
 

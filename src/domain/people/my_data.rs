@@ -3,9 +3,10 @@
 //! their unmasked personal data and when, as one JSON document.
 
 use entity::{
-    attendance, audit_event, candidate, certificate, claim_line, cohort_application, data_request,
-    enrollment, follow_up, honour, learner, online_hours, organization, provider_link,
-    recommendation, region, service_contact, subsidy_slot, training_intention,
+    attendance, audit_event, candidate, certificate, claim_line, cohort_application,
+    competition_entrant, data_request, direct_recognition, enrollment, follow_up, honour, learner,
+    online_hours, organization, provider_link, recommendation, region, service_contact,
+    subsidy_slot, training_intention,
 };
 use sea_orm::{ActiveEnum, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
@@ -34,6 +35,8 @@ pub const TABLES: &[&str] = &[
     "learner_target_groups",
     "service_contacts",
     "honours",
+    "competition_entrants",
+    "direct_recognitions",
 ];
 
 macro_rules! rows_of {
@@ -137,6 +140,8 @@ pub async fn export(
         "claim_lines": rows_of!(db, claim_line, id),
         "service_contacts": rows_of!(db, service_contact, id),
         "honours": rows_of!(db, honour, id),
+        "competition_entrants": rows_of!(db, competition_entrant, id),
+        "direct_recognitions": rows_of!(db, direct_recognition, id),
         // The target groups they belong to, by the group's code and name.
         "learner_target_groups": groups,
         // The learner's own requests, the value asked for masked (its ciphertext is no use).

@@ -8,7 +8,8 @@
 //!   the period (`startedOn`) and train in the region; SUBSIDISED_PERSON_TIMES those of subsidised
 //!   cohorts. A person trained twice counts twice.
 //! - COMPLETIONS (结业人次): enrolments COMPLETED in the period.
-//! - CERTIFICATES (取证人次): certificates issued in the period by sessions in the region, revoked
+//! - CERTIFICATES (取证人次): certificates issued in the period and reached in the region (a
+//!   session's venue, a competition's region, a recognising body's region), every route, revoked
 //!   ones left out; SENIOR_CERTIFICATES at level 3 (高级工) and above, TECHNICIAN_CERTIFICATES at
 //!   level 2 (技师) and above, DIGITAL_CERTIFICATES in the classification's digital occupations.
 //!   Certificates belong to no programme and no mode.
@@ -23,6 +24,11 @@
 //!   稳岗率): of the completers of IN_POST and UPGRADE cohorts trained for an enterprise (its
 //!   employees trained in post), those EMPLOYED by that enterprise at month 6. Rates are basis
 //!   points (4500 = 45 %).
+//!
+//! - COMPETITIONS_HELD (职业技能竞赛场次): competitions held in the region whose last day falls
+//!   in the period and whose results are published, enterprises' own contests (比武) left out;
+//!   counted by quarter only (a competition belongs to no programme, mode, occupation group,
+//!   county or target group) and never withheld (a competition is not a person).
 //!
 //! A learner counts in every target group they belong to, so rows by group do not add up to the
 //! total. Figures are aggregates only: no person appears.
@@ -41,9 +47,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use entity::{
-    CertificateStatus, EnrollmentStatus, FollowUpOutcome, Indicator, SkillLevel, TrainingPurpose,
-    alliance, assessment_session, certificate, cohort, enrollment, follow_up, indicator_target,
-    learner_target_group, occupation, programme_quota,
+    CertificateStatus, CompetitionLevel, CompetitionStatus, EnrollmentStatus, FollowUpOutcome,
+    Indicator, SkillLevel, TrainingPurpose, alliance, certificate, cohort, competition, enrollment,
+    follow_up, indicator_target, learner_target_group, occupation, programme_quota,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -130,6 +136,8 @@ pub struct IndicatorCounts {
     pub technician: u64,
     /// In digital occupations.
     pub digital: u64,
+    /// Competitions held.
+    pub competitions: u64,
 }
 
 impl IndicatorCounts {
@@ -150,6 +158,7 @@ impl IndicatorCounts {
         self.senior += o.senior;
         self.technician += o.technician;
         self.digital += o.digital;
+        self.competitions += o.competitions;
     }
 
     /// The value of `indicator`: a count, or a rate in basis points (`None` without anyone to
@@ -173,12 +182,13 @@ impl IndicatorCounts {
             Indicator::JobsCreated => count(self.jobs_created),
             Indicator::StableEmploymentRate => rate(self.stable, self.completions),
             Indicator::InPostRetentionRate => rate(self.in_post_retained, self.in_post),
+            Indicator::CompetitionsHeld => count(self.competitions),
         }
     }
 }
 
 /// Every indicator, in the order reports list them.
-pub const INDICATORS: [Indicator; 14] = [
+pub const INDICATORS: [Indicator; 15] = [
     Indicator::TrainedPersonTimes,
     Indicator::SubsidisedPersonTimes,
     Indicator::Completions,
@@ -193,6 +203,7 @@ pub const INDICATORS: [Indicator; 14] = [
     Indicator::JobsCreated,
     Indicator::StableEmploymentRate,
     Indicator::InPostRetentionRate,
+    Indicator::CompetitionsHeld,
 ];
 
 /// One row of the report.
@@ -302,6 +313,11 @@ pub async fn indicators(
             |c| c.people,
         )
     };
+    let mut cells = cells;
+    if scope.programme.is_none() {
+        // Not about people: nothing to withhold.
+        cells.extend(competition_cells(db, region, from, to).await?);
+    }
     let wanted: BTreeSet<IndicatorDimension> = group_by.iter().copied().collect();
     let has = |d: IndicatorDimension| wanted.contains(&d);
     let mut groups: BTreeMap<IndicatorKey, IndicatorCounts> = BTreeMap::new();
@@ -661,17 +677,11 @@ async fn completion_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResult
 
 async fn certificate_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResult<Vec<Cell>> {
     let cert = |c: certificate::Column| Expr::col((certificate::Entity, c));
-    let session = |c: assessment_session::Column| Expr::col((assessment_session::Entity, c));
     // Written out, not bound: a bound argument is a new parameter in each clause, and
     // PostgreSQL would not see the grouped expression in the selected one.
     let og = || Expr::cust(r#"SUBSTR("certificates"."occupation_code", 1, 4)"#);
     let mut s = Query::select();
     s.from(certificate::Entity)
-        .inner_join(
-            assessment_session::Entity,
-            session(assessment_session::Column::Id)
-                .equals((certificate::Entity, certificate::Column::SessionId)),
-        )
         .inner_join(
             occupation::Entity,
             Expr::col((occupation::Entity, occupation::Column::Code))
@@ -680,25 +690,14 @@ async fn certificate_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResul
         .expr_as(Expr::cust("CAST(NULL AS INTEGER)"), Alias::new("programme"))
         .expr_as(Expr::cust("CAST(NULL AS VARCHAR(12))"), Alias::new("mode"))
         .expr_as(og(), Alias::new("og"))
-        .expr_as(
-            session(assessment_session::Column::CountyId),
-            Alias::new("county"),
-        )
+        .expr_as(cert(certificate::Column::CountyId), Alias::new("county"))
         .add_group_by([og()])
-        .group_by_col((
-            assessment_session::Entity,
-            assessment_session::Column::CountyId,
-        ))
+        .group_by_col((certificate::Entity, certificate::Column::CountyId))
+        // Where the level was reached, whatever the route.
         .cond_where(crate::domain::network::regions::located_in(
             std::slice::from_ref(q.region),
-            (
-                assessment_session::Entity,
-                assessment_session::Column::RegionId,
-            ),
-            (
-                assessment_session::Entity,
-                assessment_session::Column::CountyId,
-            ),
+            (certificate::Entity, certificate::Column::RegionId),
+            (certificate::Entity, certificate::Column::CountyId),
         ));
     if q.by_group {
         group_columns(&mut s, cert(certificate::Column::LearnerId));
@@ -737,6 +736,46 @@ async fn certificate_cells(db: &DatabaseConnection, q: &Quarter<'_>) -> AppResul
         Ok((counts, counts.certificates))
     })
     .await
+}
+
+/// Competitions held in `region` (or under it) whose last day falls between `from` and `to`,
+/// with published results, enterprises' contests left out: one cell a quarter.
+async fn competition_cells(
+    db: &DatabaseConnection,
+    region: &RegionCode,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Vec<Cell>> {
+    let held =
+        competition::Entity::find()
+            .filter(competition::Column::Status.eq(CompetitionStatus::ResultsPublished))
+            .filter(competition::Column::Level.ne(CompetitionLevel::Enterprise))
+            .filter(competition::Column::EndsOn.between(from, to))
+            .filter(competition::Column::RegionId.in_subquery(
+                crate::domain::network::regions::within(std::slice::from_ref(region)),
+            ))
+            .all(db)
+            .await?;
+    let mut by_quarter: BTreeMap<String, u64> = BTreeMap::new();
+    for c in held {
+        let quarter = format!("{}-Q{}", c.ends_on.year(), c.ends_on.month0() / 3 + 1);
+        *by_quarter.entry(quarter).or_default() += 1;
+    }
+    Ok(by_quarter
+        .into_iter()
+        .map(|(quarter, n)| Cell {
+            key: IndicatorKey {
+                quarter: Some(quarter),
+                ..Default::default()
+            },
+            counts: IndicatorCounts {
+                competitions: n,
+                ..Default::default()
+            },
+            people: 0,
+            family: 3,
+        })
+        .collect())
 }
 
 /// The region's targets that cover `year`: yearly ones (`from_year == to_year == year`) and

@@ -24,6 +24,7 @@ pub fn label(indicator: Indicator) -> &'static str {
         Indicator::JobsCreated => "创业带动就业人数",
         Indicator::StableEmploymentRate => "稳定就业率（%）",
         Indicator::InPostRetentionRate => "在岗培训稳岗率（%）",
+        Indicator::CompetitionsHeld => "职业技能竞赛场次",
     }
 }
 

@@ -171,6 +171,7 @@ impl CertificationMutation {
             address: input.address,
             point: input.latitude.zip(input.longitude),
             capacity: input.capacity,
+            route: input.route.into(),
         };
         Ok(AssessmentSession(
             certification::schedule_session(&*api.db.turn().await?, &caller(ctx), new).await?,
@@ -334,6 +335,10 @@ pub struct ScheduleSessionInput {
     pub longitude: Option<f64>,
     /// Places, 1 to 1,000.
     pub capacity: i32,
+    /// EXAM (the default), or WORKPLACE (车间+考场: an employer body assessing its own employees
+    /// at work); its certificates carry it as their route.
+    #[graphql(default_with = "crate::graphql::types::CertificateRoute::Exam")]
+    pub route: crate::graphql::types::CertificateRoute,
 }
 
 /// Register a learner for a session.

@@ -7,6 +7,7 @@
 //! subsidies, institutions, network (onboarding).
 
 mod certification;
+mod competitions;
 mod demands;
 mod employment;
 mod institutions;
@@ -34,6 +35,7 @@ pub struct MutationRoot(
     training::CohortsMutation,
     training::ResourcesMutation,
     certification::CertificationMutation,
+    competitions::CompetitionsMutation,
     orders::OrdersMutation,
     employment::EmploymentMutation,
     people::LearnersMutation,

@@ -12,7 +12,8 @@ use crate::graphql::{
     types::{
         AssessmentBody, AssessmentBodyFilter, AssessmentSession, AssessmentSessionFilter,
         AssessmentSessionOrder, CertificateStatsDimension, CertificateStatsFilter,
-        CertificateStatsRow, CertificateVerification, page_request,
+        CertificateStatsRow, CertificateVerification, Competition, CompetitionFilter,
+        DirectRecognition, DirectRecognitionFilter, page_request,
     },
 };
 use crate::{auth::policy, domain::certification};
@@ -94,6 +95,68 @@ impl CertificationQuery {
             async move { certification::count_bodies(&*db.turn().await?, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, AssessmentBody))
+    }
+
+    /// Skills competitions and enterprises' contests, as announced (public): latest first day
+    /// first.
+    async fn competitions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list; every competition when left out.")] filter: Option<
+            CompetitionFilter,
+        >,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<Competition>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let page =
+            certification::list_competitions(&*api.db.turn().await?, &filter, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { certification::count_competitions(&*db.turn().await?, &filter).await }
+                .boxed()
+        });
+        Ok(Connection::from_page(page, total, Competition))
+    }
+
+    /// Direct recognitions (直接认定): the regulator's region's, or those the caller's employer
+    /// body proposed; newest first.
+    async fn direct_recognitions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<DirectRecognitionFilter>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<DirectRecognition>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = certification::RecognitionFilter {
+            status: filter.and_then(|f| f.status).map(Into::into),
+        };
+        let who = caller(ctx);
+        let page =
+            certification::list_recognitions(&*api.db.turn().await?, &who, &filter, &request)
+                .await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, filter, who) = (db.clone(), filter.clone(), who.clone());
+            async move { certification::count_recognitions(&*db.turn().await?, &who, &filter).await }
+                .boxed()
+        });
+        Ok(Connection::from_page(page, total, DirectRecognition))
     }
 
     /// Verifies a certificate by its number: public, no token. Spaces and lower case are fine; a

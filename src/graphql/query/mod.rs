@@ -100,6 +100,17 @@ pub(super) async fn load_node(
             .map(Node::AssessmentSession),
         NodeKey::Candidate(id) => Candidate::by_id(ctx, id).await?.map(Node::Candidate),
         NodeKey::Certificate(id) => Certificate::by_id(ctx, id).await?.map(Node::Certificate),
+        NodeKey::Competition(id) => crate::graphql::types::Competition::by_id(ctx, id)
+            .await?
+            .map(Node::Competition),
+        NodeKey::CompetitionEntrant(id) => {
+            crate::graphql::types::CompetitionEntrant::by_id(ctx, id)
+                .await?
+                .map(Node::CompetitionEntrant)
+        }
+        NodeKey::DirectRecognition(id) => crate::graphql::types::DirectRecognition::by_id(ctx, id)
+            .await?
+            .map(Node::DirectRecognition),
         NodeKey::TrainingIntention(id) => TrainingIntention::by_id(ctx, id)
             .await?
             .map(Node::TrainingIntention),

@@ -152,6 +152,11 @@ impl AssessmentSession {
         self.0.level.into()
     }
 
+    /// How it evaluates: EXAM, or WORKPLACE (车间+考场).
+    async fn route(&self) -> CertificateRoute {
+        self.0.route.into()
+    }
+
     /// The exam day.
     async fn exam_date(&self) -> Date {
         self.0.exam_date.into()

@@ -267,4 +267,7 @@ pub enum Indicator {
     /// In-post retention, in basis points (在岗培训稳岗率): of the completers of IN_POST and
     /// UPGRADE cohorts trained for an enterprise, those employed by that enterprise at month 6.
     InPostRetentionRate,
+    /// Skills competitions held (职业技能竞赛场次): those whose last day falls in the period and
+    /// whose results are published, held in the region; enterprises' own contests left out.
+    CompetitionsHeld,
 }

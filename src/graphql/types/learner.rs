@@ -332,6 +332,26 @@ impl Learner {
         Ok(Some(rows.into_iter().map(super::Honour).collect()))
     }
 
+    /// The competitions the learner entered, with their results, newest entry first; full view
+    /// only.
+    async fn competition_entries(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<super::CompetitionEntrant>>> {
+        let Some(l) = self.full() else {
+            return Ok(None);
+        };
+        let rows = api(ctx)?
+            .loaders
+            .entries_by_learner
+            .load_one(l.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(
+            rows.into_iter().map(super::CompetitionEntrant).collect(),
+        ))
+    }
+
     /// The job recommendations made to the learner, oldest first; full view only.
     async fn recommendations(
         &self,

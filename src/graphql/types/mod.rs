@@ -6,6 +6,7 @@ mod application;
 mod audit;
 pub(crate) mod certification;
 mod cohort;
+mod competition;
 mod data_request;
 pub(crate) mod demand;
 mod employment;
@@ -43,10 +44,15 @@ pub use application::{ApplicationStatus, MembershipApplication, MembershipApplic
 pub use audit::{AuditEvent, AuditEventFilter};
 pub use certification::{
     AssessmentSession, AssessmentSessionFilter, AssessmentSessionOrder, BodyStatus, BodyType,
-    Candidate, Certificate, CertificateHolderCheck, CertificateStatsDimension,
+    Candidate, Certificate, CertificateHolderCheck, CertificateRoute, CertificateStatsDimension,
     CertificateStatsFilter, CertificateStatsRow, CertificateVerification, HolderMatch,
 };
 pub use cohort::{Cohort, CohortFilter, CohortKind, CohortStatus, Enrollment, EnrollmentStatus};
+pub use competition::{
+    Competition, CompetitionAward, CompetitionEntrant, CompetitionFilter, CompetitionLevel,
+    CompetitionStatus, DirectRecognition, DirectRecognitionFilter, PromotionRule,
+    RecognitionStatus,
+};
 pub use data_request::{
     DataRequest, DataRequestFilter, DataRequestKind, DataRequestStatus, PersonalField,
 };

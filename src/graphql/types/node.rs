@@ -2,9 +2,10 @@ use async_graphql::{ID, Interface};
 
 use super::{
     Alliance, AssessmentSession, AuditEvent, Candidate, CatalogueItem, Certificate, ClaimLine,
-    ClassDay, Cohort, DataRequest, Demand, Enrollment, FollowUp, Learner, Membership,
-    MembershipApplication, Occupation, OpenResource, Organization, Recommendation, Region,
-    ServiceContact, SubsidyClaim, TrainingIntention, TrainingOrder, TrainingPlan,
+    ClassDay, Cohort, Competition, CompetitionEntrant, DataRequest, Demand, DirectRecognition,
+    Enrollment, FollowUp, Learner, Membership, MembershipApplication, Occupation, OpenResource,
+    Organization, Recommendation, Region, ServiceContact, SubsidyClaim, TrainingIntention,
+    TrainingOrder, TrainingPlan,
 };
 
 /// An object with a global ID (the Relay `Node` interface). Any node can be fetched again with
@@ -49,6 +50,13 @@ pub enum Node {
     Candidate(Candidate),
     /// A certificate (for those who see its holder in full; anyone may verify a number).
     Certificate(Certificate),
+    /// A competition (public).
+    Competition(Competition),
+    /// An entrant of a competition (for its organizer, the regulator of its region and the
+    /// person).
+    CompetitionEntrant(CompetitionEntrant),
+    /// A direct recognition (for the proposing body and the regulator of its region).
+    DirectRecognition(DirectRecognition),
     /// A training intention (within the learner's scope).
     TrainingIntention(TrainingIntention),
     /// A training order (for the bureau and the provider).
