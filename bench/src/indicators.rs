@@ -432,9 +432,11 @@ async fn load(
                 occupation_code: Set(s.occupation_code.clone()),
                 level: Set(s.level),
                 body_id: Set(body),
-                session_id: Set(session),
-                candidate_id: Set(candidate),
+                session_id: Set(Some(session)),
+                candidate_id: Set(Some(candidate)),
                 issued_on: Set(s.exam_date + Days::new(20)),
+                region_id: Set(s.region_id),
+                county_id: Set(s.county_id),
                 status: Set(CertificateStatus::Valid),
                 ..Default::default()
             });

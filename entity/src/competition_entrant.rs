@@ -17,8 +17,10 @@ pub struct Model {
     pub learner_id: i32,
     /// The occupation they compete in.
     pub occupation_code: String,
-    /// The organization that entered them; none when they entered themselves.
+    /// The organization that entered them, when known (a regulator's token may name none).
     pub entered_by_id: Option<i32>,
+    /// Whether they entered themselves.
+    pub self_entered: bool,
     /// When they were entered.
     pub entered_at: DateTimeUtc,
     /// Their rank in their occupation, once results are published.

@@ -66,6 +66,7 @@ enum CompetitionEntrants {
     LearnerId,
     OccupationCode,
     EnteredById,
+    SelfEntered,
     EnteredAt,
     Rank,
     Award,
@@ -359,6 +360,7 @@ impl MigrationTrait for Migration {
                     .col(integer(CompetitionEntrants::LearnerId))
                     .col(string_len(CompetitionEntrants::OccupationCode, 10))
                     .col(integer_null(CompetitionEntrants::EnteredById))
+                    .col(boolean(CompetitionEntrants::SelfEntered))
                     .col(timestamp_with_time_zone(CompetitionEntrants::EnteredAt))
                     .col(small_integer_null(CompetitionEntrants::Rank))
                     .col(string_len_null(CompetitionEntrants::Award, 12))
@@ -441,6 +443,8 @@ impl MigrationTrait for Migration {
             .await?;
         let db = manager.get_connection();
         for sql in [
+            // The public list, latest first day first, and a region's.
+            "CREATE INDEX idx_competitions_starts ON competitions (starts_on, id)",
             "CREATE INDEX idx_competitions_region_starts ON competitions (region_id, starts_on, id)",
             "CREATE INDEX idx_competitions_organizer ON competitions (organizer_id)",
             "CREATE INDEX idx_competition_alliances_alliance ON competition_alliances (alliance_id)",

@@ -26,9 +26,8 @@ async fn trainees_of(
         .await?)
 }
 
-/// - 镇江市数字技能职业技能竞赛 (city class 1, held three weeks ago): the digital-skills
-///   trainees of 镇江高等职业技术学校; the first place reaches the next level above the one they
-///   hold, the second and third places level 4 (the third holds it already).
+/// - 镇江市数字技能职业技能竞赛 (city class 1, held three weeks ago) for 互联网营销师: the
+///   digital-skills trainees of 镇江高等职业技术学校; its rule gives the first place level 4.
 /// - 镇江市眼镜验光员职业技能竞赛 (city class 1, under way): one entrant so far.
 /// - 丹阳明视眼镜有限公司's 岗位练兵技术比武 among its apprentices, with its awards.
 /// - 丹阳明视's body proposes two apprentices for direct recognition in 4-14-03-04; the bureau
@@ -81,21 +80,15 @@ pub(super) async fn demo_competitions(db: &DatabaseConnection) -> anyhow::Result
             name: input::one("name", "2026年镇江市数字技能职业技能竞赛")?,
             level: CompetitionLevel::CityClass1,
             alliances: vec![AllianceCode::parse("zj-digital-skills")?],
-            occupations: vec![occupation("4-04-05-05")?],
+            occupations: vec![occupation("4-01-06-02")?],
             starts_on: today - Days::new(21),
             ends_on: today - Days::new(20),
             venue: input::one("venue", "镇江高等职业技术学校实训中心")?,
             body_organization: Some(centre.id),
-            rules: vec![
-                PromotionRule {
-                    up_to_rank: 1,
-                    grant_level: None,
-                },
-                PromotionRule {
-                    up_to_rank: 3,
-                    grant_level: Some(SkillLevel::Level4),
-                },
-            ],
+            rules: vec![PromotionRule {
+                up_to_rank: 1,
+                grant_level: Some(SkillLevel::Level4),
+            }],
         },
     )
     .await
@@ -107,13 +100,12 @@ pub(super) async fn demo_competitions(db: &DatabaseConnection) -> anyhow::Result
             &bureau,
             held.id,
             Some(person.id),
-            &occupation("4-04-05-05")?,
+            &occupation("4-01-06-02")?,
         )
         .await
         .map_err(err)?;
         entrants.push(entrant.id);
     }
-    // The first holder of level 4 wins; the one without a certificate comes second.
     let placed = [
         (entrants[0], 1, Some(CompetitionAward::Gold)),
         (entrants[2], 2, Some(CompetitionAward::Silver)),

@@ -210,8 +210,25 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("applications");
+    let competitions = (
+        entity::competition::Entity::find()
+            .order_by_asc(entity::competition::Column::Id)
+            .all(db)
+            .await
+            .expect("competitions"),
+        entity::competition_entrant::Entity::find()
+            .order_by_asc(entity::competition_entrant::Column::Id)
+            .all(db)
+            .await
+            .expect("entrants"),
+        entity::direct_recognition::Entity::find()
+            .order_by_asc(entity::direct_recognition::Column::Id)
+            .all(db)
+            .await
+            .expect("recognitions"),
+    );
     format!(
-        "{programmes:?}\n{groups:?}\n{industries:?}\n{regions:?}\n{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}\n{contacts:?}\n{trades:?}"
+        "{competitions:?}\n{programmes:?}\n{groups:?}\n{industries:?}\n{regions:?}\n{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}\n{contacts:?}\n{trades:?}"
     )
 }
 
@@ -269,6 +286,12 @@ struct Fixture {
     free_day: String,
     attendance_csv: String,
     online_csv: String,
+    /// The demo's competition under way, one of its entrants, an apprentice of the employer
+    /// body, and the direct recognition waiting for the bureau.
+    competition: Value,
+    entrant: Value,
+    apprentice: Value,
+    proposed_recognition: Value,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -519,6 +542,14 @@ async fn fixture(app: &TestApp) -> Fixture {
     let review_year: i32 = due_completion["endedAt"].as_str().expect("endedAt")[..4]
         .parse()
         .expect("a year");
+    let competition = app
+        .data_as(
+            &zj_regulator,
+            "{ competitions(filter: {status: SCHEDULED}) { nodes { id entrants { id learner { id } } } } }",
+            json!({}),
+        )
+        .await["competitions"]["nodes"][0]
+        .clone();
     let record = training_record(
         app,
         &main_cohort["id"],
@@ -607,6 +638,17 @@ async fn fixture(app: &TestApp) -> Fixture {
         free_day: record.free_day,
         attendance_csv: record.attendance_csv,
         online_csv: record.online_csv,
+        competition: competition["id"].clone(),
+        entrant: competition["entrants"][0]["id"].clone(),
+        apprentice: competition["entrants"][0]["learner"]["id"].clone(),
+        proposed_recognition: app
+            .data_as(
+                &zj_regulator,
+                "{ directRecognitions(filter: {status: PROPOSED}) { nodes { id } } }",
+                json!({}),
+            )
+            .await["directRecognitions"]["nodes"][0]["id"]
+            .clone(),
         pending_correction: pending_request(app, "CORRECTION").await,
         pending_erasure: pending_request(app, "ERASURE").await,
         admit_application: pending[0].clone(),
@@ -1050,6 +1092,36 @@ const CELLS: &[Cell] = &[
         query: "mutation { checkCertificateHolder(input: {number: \"S000032000156264999999\", name: \"张三\", nationalId: \"11010519491231002X\"}) { result } }",
         variables: |_| json!({}),
         allowed: &Role::ALL,
+    },
+    Cell {
+        name: "announceCompetition",
+        query: "mutation { announceCompetition(input: {name: \"矩阵竞赛\", level: CITY_CLASS1, occupations: [\"4-14-03-03\"], startsOn: \"2099-01-01\", endsOn: \"2099-01-02\", venue: \"镇江\"}) { id } }",
+        variables: |_| json!({}),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "enterCompetition",
+        query: "mutation($c: ID!, $l: ID!) { enterCompetition(input: {competition: $c, learner: $l, occupation: \"4-14-03-04\"}) { id } }",
+        variables: |f| json!({ "c": f.competition, "l": f.new_trainee }),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "publishCompetitionResults",
+        query: "mutation($c: ID!, $e: ID!) { publishCompetitionResults(input: {competition: $c, results: [{entrant: $e, rank: 1, award: GOLD}]}) { competition { status } } }",
+        variables: |f| json!({ "c": f.competition, "e": f.entrant }),
+        allowed: &[Role::Regulator],
+    },
+    Cell {
+        name: "proposeDirectRecognition",
+        query: "mutation($l: ID!) { proposeDirectRecognition(input: {learner: $l, occupation: \"4-14-03-04\", level: LEVEL_4, justification: \"一线验光八年\"}) { id } }",
+        variables: |f| json!({ "l": f.apprentice }),
+        allowed: &[Role::Enterprise],
+    },
+    Cell {
+        name: "decideDirectRecognition",
+        query: "mutation($r: ID!) { decideDirectRecognition(input: {recognition: $r, approve: false, reason: \"材料不全\"}) { status } }",
+        variables: |f| json!({ "r": f.proposed_recognition }),
+        allowed: &[Role::Regulator],
     },
     Cell {
         name: "recordHonour",

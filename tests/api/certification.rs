@@ -440,11 +440,14 @@ async fn verification_is_public_and_names_no_one() {
     let app = TestApp::demo().await;
     let w = world(&app).await;
     let holders = app
-        .data_as(&w.regulator, "{ learners(first: 100) { nodes { certificates { number status } personalData { name nationalId phone } } } }", json!({}))
+        .data_as(&w.regulator, "{ learners(first: 100) { nodes { certificates { number status route } personalData { name nationalId phone } } } }", json!({}))
         .await;
     let mut found = std::collections::HashMap::new();
     for learner in holders["learners"]["nodes"].as_array().expect("learners") {
         for c in learner["certificates"].as_array().expect("c") {
+            if c["route"] != "EXAM" {
+                continue;
+            }
             found.insert(
                 c["status"].as_str().expect("s").to_owned(),
                 (
@@ -615,18 +618,23 @@ async fn the_evaluation_map_and_the_statistics() {
 
     let regulator = who::regulator(app.region_row("321100").await);
     let stats = app.data_as(&regulator, "{ total: certificateStats { count } byType: certificateStats(groupBy: [BODY_TYPE]) { bodyType count } advanced: certificateStats(filter: {minLevel: LEVEL_3}) { count } withRevoked: certificateStats(filter: {includeRevoked: true}) { count } byAlliance: certificateStats(groupBy: [ALLIANCE, YEAR]) { alliance { code } year count } byRoute: certificateStats(groupBy: [ROUTE, LEVEL]) { route level count } direct: certificateStats(filter: {route: DIRECT}) { count } }", json!({})).await;
-    // Counted by how each level was reached: every demo certificate so far by exam.
+    // Counted by how each level was reached: three by exam, one by the demo's competition, one
+    // by direct recognition.
     assert_eq!(
         stats["byRoute"],
-        json!([{ "route": "EXAM", "level": "LEVEL_4", "count": 3 }])
+        json!([
+            { "route": "COMPETITION", "level": "LEVEL_4", "count": 1 },
+            { "route": "DIRECT", "level": "LEVEL_4", "count": 1 },
+            { "route": "EXAM", "level": "LEVEL_4", "count": 3 },
+        ])
     );
-    assert_eq!(stats["direct"], json!([{ "count": 0 }]));
+    assert_eq!(stats["direct"], json!([{ "count": 1 }]));
     assert_eq!(
         stats["total"],
-        json!([{ "count": 3 }]),
-        "three valid demo certificates"
+        json!([{ "count": 5 }]),
+        "five valid demo certificates"
     );
-    assert_eq!(stats["withRevoked"], json!([{ "count": 4 }]));
+    assert_eq!(stats["withRevoked"], json!([{ "count": 6 }]));
     assert_eq!(
         stats["advanced"],
         json!([{ "count": 0 }]),
@@ -634,18 +642,18 @@ async fn the_evaluation_map_and_the_statistics() {
     );
     assert_eq!(
         stats["byType"],
-        json!([{ "bodyType": "EMPLOYER", "count": 1 }, { "bodyType": "SOCIAL", "count": 2 }])
+        json!([{ "bodyType": "EMPLOYER", "count": 2 }, { "bodyType": "SOCIAL", "count": 3 }])
     );
     let by_alliance = stats["byAlliance"].as_array().expect("rows");
     assert!(
         by_alliance
             .iter()
-            .any(|r| r["alliance"]["code"] == "zj-eyewear" && r["count"] == 1)
+            .any(|r| r["alliance"]["code"] == "zj-eyewear" && r["count"] == 2)
     );
     assert!(
         by_alliance
             .iter()
-            .any(|r| r["alliance"]["code"] == "zj-digital-skills" && r["count"] == 2)
+            .any(|r| r["alliance"]["code"] == "zj-digital-skills" && r["count"] == 3)
     );
     // The statistics type has no field that could carry a learner.
     let fields = app

@@ -15,6 +15,7 @@ mod bombs;
 mod browser;
 mod cache;
 mod certification;
+mod competitions;
 mod demands;
 mod documents;
 mod employment;

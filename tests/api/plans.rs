@@ -42,6 +42,8 @@ fn top_level() -> Vec<String> {
     }
     // The register of assessment bodies, newest filing first.
     cases.push("{ assessmentBodies(first: 5) { nodes { status } } }".to_owned());
+    // Competitions, latest first day first.
+    cases.push("{ competitions(first: 5) { nodes { id } } }".to_owned());
     // A region filter means the region and everything under it (the row's city or its county):
     // a province's or a county's pages of demands, resources and sessions are served by the same
     // indexes as a city's. (Alliances and
@@ -315,6 +317,10 @@ async fn the_work_lists_of_requests_and_claims_are_served_by_an_index() {
         (
             &institution,
             "{ institutionEvaluations(first: 5) { nodes { id } } }",
+        ),
+        (
+            &regulator,
+            "{ directRecognitions(first: 5) { nodes { id } } }",
         ),
     ] {
         let statement = page_statement_as(&app, who, query).await;

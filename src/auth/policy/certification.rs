@@ -262,6 +262,16 @@ pub fn competition_entrants_visible(viewer: &Viewer, facts: &CompetitionFacts) -
         || (viewer.role() == Role::Regulator && viewer.region_id() == Some(facts.region_id))
 }
 
+/// Whether a viewer sees one entrant of a competition: the person themself (`learner_id`), or
+/// whoever sees the competition's entrants ([`competition_entrants_visible`]).
+pub fn competition_entrant_visible(
+    viewer: &Viewer,
+    learner_id: i32,
+    facts: &CompetitionFacts,
+) -> bool {
+    viewer.learner_id() == Some(learner_id) || competition_entrants_visible(viewer, facts)
+}
+
 /// Proposing a direct recognition (直接认定): a user of an ACTIVE employer body
 /// (`body`, the body of the organization acted for), for its own employees.
 pub fn may_propose_recognition(

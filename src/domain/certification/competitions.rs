@@ -394,6 +394,7 @@ pub async fn enter_competition(
         learner_id: Set(learner_id),
         occupation_code: Set(occupation.as_str().to_owned()),
         entered_by_id: Set(entered_by),
+        self_entered: Set(entered_by.is_none() && Some(learner_id) == own),
         entered_at: Set(Utc::now()),
         rank: Set(None),
         award: Set(None),
@@ -451,13 +452,13 @@ fn select_competitions(filter: &CompetitionFilter) -> Select<competition::Entity
     if !filter.levels.is_empty() {
         cond = cond.add(competition::Column::Level.is_in(filter.levels.clone()));
     }
-    if let Some(year) = filter.year {
-        if let (Some(first), Some(last)) = (
+    if let Some(year) = filter.year
+        && let (Some(first), Some(last)) = (
             NaiveDate::from_ymd_opt(year, 1, 1),
             NaiveDate::from_ymd_opt(year, 12, 31),
-        ) {
-            cond = cond.add(competition::Column::EndsOn.between(first, last));
-        }
+        )
+    {
+        cond = cond.add(competition::Column::EndsOn.between(first, last));
     }
     if let Some(code) = &filter.alliance {
         cond = cond.add(
@@ -640,5 +641,3 @@ pub struct PlacedEntrant {
     /// The award, if any.
     pub award: Option<CompetitionAward>,
 }
-
-pub use super::competition_results::*;

@@ -72,6 +72,7 @@ mod verify;
 
 pub use bodies::*;
 pub use candidates::*;
+pub use competition_results::*;
 pub use competitions::*;
 pub use honours::*;
 pub use recognitions::*;

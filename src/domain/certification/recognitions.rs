@@ -243,10 +243,10 @@ pub async fn decide_recognition(
     )
     .await?;
     txn.commit().await?;
-    Ok(direct_recognition::Entity::find_by_id(id)
+    direct_recognition::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::internal("the recognition vanished"))?)
+        .ok_or_else(|| AppError::internal("the recognition vanished"))
 }
 
 /// Which recognitions to list.

@@ -43,13 +43,13 @@
 //! target group (or purpose), the groups of a cell left out hold no one or at least five people
 //! together (`disclosure::release_parts`), so the total less its groups recovers no small group.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
 use entity::{
     CertificateStatus, CompetitionLevel, CompetitionStatus, EnrollmentStatus, FollowUpOutcome,
     Indicator, SkillLevel, TrainingPurpose, alliance, certificate, cohort, competition, enrollment,
-    follow_up, indicator_target, learner_target_group, occupation, programme_quota,
+    follow_up, learner_target_group, occupation,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -776,50 +776,4 @@ async fn competition_cells(
             family: 3,
         })
         .collect())
-}
-
-/// The region's targets that cover `year`: yearly ones (`from_year == to_year == year`) and
-/// those of periods of several years that hold it.
-pub async fn targets(
-    db: &impl ConnectionTrait,
-    region_id: i32,
-    year: i32,
-) -> AppResult<Vec<indicator_target::Model>> {
-    let year = i16::try_from(year).unwrap_or(i16::MAX);
-    Ok(indicator_target::Entity::find()
-        .filter(indicator_target::Column::RegionId.eq(region_id))
-        .filter(indicator_target::Column::FromYear.lte(year))
-        .filter(indicator_target::Column::ToYear.gte(year))
-        .all(db)
-        .await?)
-}
-
-/// The quotas of `programmes` for `year`, by programme and indicator.
-pub async fn quotas(
-    db: &impl ConnectionTrait,
-    programmes: &[i32],
-    year: i32,
-) -> AppResult<HashMap<(i32, Indicator), i64>> {
-    Ok(programme_quota::Entity::find()
-        .filter(programme_quota::Column::ProgrammeId.is_in(programmes.iter().copied()))
-        .filter(programme_quota::Column::Year.eq(i16::try_from(year).unwrap_or(i16::MAX)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|q| ((q.programme_id, q.indicator), q.target))
-        .collect())
-}
-
-/// The first and last day of `year`, or of its `quarter` (1 to 4).
-pub fn period_of(year: i32, quarter: Option<u32>) -> Option<(NaiveDate, NaiveDate)> {
-    let (first_month, months) = match quarter {
-        None => (1, 12),
-        Some(q @ 1..=4) => (q * 3 - 2, 3),
-        Some(_) => return None,
-    };
-    let first = NaiveDate::from_ymd_opt(year, first_month, 1)?;
-    let last = first
-        .checked_add_months(chrono::Months::new(months))?
-        .pred_opt()?;
-    (first.year() == year).then_some((first, last))
 }

@@ -36,12 +36,14 @@ mod balance;
 mod certificates;
 mod indicators;
 mod placement;
+mod targets;
 mod workbook;
 
 pub use balance::*;
 pub use certificates::*;
 pub use indicators::*;
 pub use placement::*;
+pub use targets::*;
 pub use workbook::*;
 
 /// The smallest group whose placement figures are reported; smaller groups are suppressed.

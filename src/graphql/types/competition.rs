@@ -27,8 +27,10 @@ pub enum CompetitionLevel {
     /// A provincial competition.
     Provincial,
     /// A city competition of class 1 (市级一类).
+    #[graphql(name = "CITY_CLASS1")]
     CityClass1,
     /// A city competition of class 2 (市级二类).
+    #[graphql(name = "CITY_CLASS2")]
     CityClass2,
     /// An industry competition (行业).
     Industry,
@@ -313,7 +315,7 @@ impl CompetitionEntrant {
 
     /// Whether they entered themselves (otherwise the organizer entered them).
     async fn entered_themselves(&self) -> bool {
-        self.0.entered_by_id.is_none()
+        self.0.self_entered
     }
 
     /// Their rank in their occupation, once results are published (null: did not place).
@@ -435,18 +437,16 @@ impl CompetitionEntrant {
         let Some(found) = certification::entrant_by_id(&*conn, id).await? else {
             return Ok(None);
         };
-        let viewer = &caller(ctx).viewer;
-        if viewer.learner_id() == Some(found.learner_id) {
-            return Ok(Some(Self(found)));
-        }
         let Some(c) = certification::competition_by_id(&*conn, found.competition_id).await? else {
             return Ok(None);
         };
         let facts = certification::competition_facts(&*conn, &c).await?;
-        Ok(
-            crate::auth::policy::competition_entrants_visible(viewer, &facts)
-                .then_some(Self(found)),
+        Ok(crate::auth::policy::competition_entrant_visible(
+            &caller(ctx).viewer,
+            found.learner_id,
+            &facts,
         )
+        .then_some(Self(found)))
     }
 }
 
