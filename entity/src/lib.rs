@@ -7,6 +7,7 @@
 //! database stays readable and the same on SQLite and PostgreSQL.
 
 pub mod alliance;
+pub mod appointment;
 pub mod assessment_body;
 pub mod assessment_scope;
 pub mod assessment_session;

@@ -7,7 +7,8 @@
 //!   figures count every route by place; existing rows take their session's.
 //! - A session is held as an exam or at the workplace (车间+考场, `route`).
 //! - Competitions (职业技能竞赛, 比武) with their occupations, alliances, promotion rules and
-//!   entrants; direct recognitions proposed by an employer body and decided by the regulator.
+//!   entrants; direct recognitions proposed by an employer body and decided by the regulator;
+//!   appointments (评聘) of 特级技师 and 首席技师 by enterprises, with their term.
 //!
 //! SQLite cannot drop a NOT NULL, so there the certificates table is rebuilt (nothing refers to
 //! it) in the migration's one transaction; PostgreSQL alters it in place.
@@ -88,6 +89,20 @@ enum DirectRecognitions {
     ProposedAt,
     DecidedAt,
     CertificateId,
+}
+
+#[derive(DeriveIden)]
+enum Appointments {
+    Table,
+    Id,
+    LearnerId,
+    EnterpriseId,
+    OccupationCode,
+    Title,
+    StartsOn,
+    EndsOn,
+    RegionId,
+    AppointedAt,
 }
 
 #[derive(DeriveIden)]
@@ -441,8 +456,46 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Appointments::Table)
+                    .col(pk_auto(Appointments::Id))
+                    .col(integer(Appointments::LearnerId))
+                    .col(integer(Appointments::EnterpriseId))
+                    .col(string_len(Appointments::OccupationCode, 10))
+                    .col(small_integer(Appointments::Title))
+                    .col(date(Appointments::StartsOn))
+                    .col(date(Appointments::EndsOn))
+                    .col(integer(Appointments::RegionId))
+                    .col(timestamp_with_time_zone(Appointments::AppointedAt))
+                    .foreign_key(&mut fk(
+                        "fk_appointments_learner",
+                        (Appointments::Table, Appointments::LearnerId),
+                        (Learners::Table, Learners::Id),
+                        ForeignKeyAction::Restrict,
+                    ))
+                    .foreign_key(&mut fk(
+                        "fk_appointments_enterprise",
+                        (Appointments::Table, Appointments::EnterpriseId),
+                        (Organizations::Table, Organizations::Id),
+                        ForeignKeyAction::Restrict,
+                    ))
+                    .foreign_key(&mut fk(
+                        "fk_appointments_region",
+                        (Appointments::Table, Appointments::RegionId),
+                        (Regions::Table, Regions::Id),
+                        ForeignKeyAction::Restrict,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
         let db = manager.get_connection();
         for sql in [
+            // One term of a title starts once a day for a person at an enterprise.
+            "CREATE UNIQUE INDEX uq_appointments_term ON appointments \
+             (learner_id, enterprise_id, occupation_code, title, starts_on)",
+            "CREATE INDEX idx_appointments_learner ON appointments (learner_id)",
             // The public list, latest first day first, and a region's.
             "CREATE INDEX idx_competitions_starts ON competitions (starts_on, id)",
             "CREATE INDEX idx_competitions_region_starts ON competitions (region_id, starts_on, id)",
@@ -465,6 +518,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            Appointments::Table.into_iden(),
             DirectRecognitions::Table.into_iden(),
             CompetitionEntrants::Table.into_iden(),
             CompetitionRules::Table.into_iden(),

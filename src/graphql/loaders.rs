@@ -176,6 +176,10 @@ loader!(
     HonoursByLearner, i32 => Vec<honour::Model>, certification::honours_by_learner
 );
 loader!(
+    /// The appointments of each learner, latest term first.
+    AppointmentsByLearner, i32 => Vec<entity::appointment::Model>, certification::appointments_by_learner
+);
+loader!(
     /// Competitions by id.
     CompetitionById, i32 => entity::competition::Model, certification::competitions_by_ids
 );
@@ -403,6 +407,8 @@ pub struct Loaders {
     pub certificates_by_learner: DataLoader<CertificatesByLearner>,
     /// Honours by learner.
     pub honours_by_learner: DataLoader<HonoursByLearner>,
+    /// Appointments by learner.
+    pub appointments_by_learner: DataLoader<AppointmentsByLearner>,
     /// Competitions by id.
     pub competition: DataLoader<CompetitionById>,
     /// Occupations by competition.
@@ -514,6 +520,7 @@ impl Loaders {
             candidates_by_session: dl(CandidatesBySession(db.clone()), delay),
             certificates_by_learner: dl(CertificatesByLearner(db.clone()), delay),
             honours_by_learner: dl(HonoursByLearner(db.clone()), delay),
+            appointments_by_learner: dl(AppointmentsByLearner(db.clone()), delay),
             competition: dl(CompetitionById(db.clone()), delay),
             occupations_by_competition: dl(OccupationsByCompetition(db.clone()), delay),
             alliances_by_competition: dl(AlliancesByCompetition(db.clone()), delay),

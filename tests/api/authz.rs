@@ -1112,6 +1112,12 @@ const CELLS: &[Cell] = &[
         allowed: &[Role::Regulator],
     },
     Cell {
+        name: "appointTechnician",
+        query: "mutation($l: ID!) { appointTechnician(input: {learner: $l, title: SPECIAL_TECHNICIAN, occupation: \"4-14-03-03\", startsOn: \"2099-01-01\", endsOn: \"2099-12-31\"}) { title } }",
+        variables: |f| json!({ "l": f.apprentice }),
+        allowed: &[Role::Enterprise],
+    },
+    Cell {
         name: "proposeDirectRecognition",
         query: "mutation($l: ID!) { proposeDirectRecognition(input: {learner: $l, occupation: \"4-14-03-04\", level: LEVEL_4, justification: \"一线验光八年\"}) { id } }",
         variables: |f| json!({ "l": f.apprentice }),
@@ -1533,6 +1539,7 @@ async fn every_mutation_for_every_role() {
             caller
         };
         sign_in_of_another(&app, f.enterprise, f.zhenjiang).await;
+        crate::competitions::level_one(&app, TestApp::raw_id(&f.apprentice), "4-14-03-03").await;
         assert_eq!(
             ready_to_claim(&app, &f).await,
             f.claim_cohort,

@@ -695,3 +695,146 @@ async fn concurrent_decisions_and_publications_take_effect_once() {
         "one certificate for the one approval"
     );
 }
+
+/// Gives `learner` a valid level 1 (高级技师) certificate in `occupation`, as a body with that
+/// scope would have issued it (no demo body reaches level 1).
+pub async fn level_one(app: &TestApp, learner: i32, occupation: &str) {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let body = entity::assessment_body::Entity::find()
+        .one(&app.db.db)
+        .await
+        .expect("read")
+        .expect("a demo body");
+    entity::certificate::Entity::insert(entity::certificate::ActiveModel {
+        number: Set(format!("Y9901320001182026{learner:05}")),
+        learner_id: Set(learner),
+        occupation_code: Set(occupation.to_owned()),
+        level: Set(entity::SkillLevel::Level1),
+        body_id: Set(body.id),
+        issued_on: Set(chrono::Utc::now().date_naive()),
+        status: Set(entity::CertificateStatus::Valid),
+        route: Set(entity::CertificateRoute::Exam),
+        region_id: Set(app.region_row("321100").await),
+        ..Default::default()
+    })
+    .exec(&app.db.db)
+    .await
+    .expect("a level 1 certificate");
+}
+
+const APPOINT: &str = "mutation($i: AppointTechnicianInput!) { appointTechnician(input: $i) { title occupation { code } enterprise { name } startsOn endsOn current } }";
+
+#[tokio::test]
+async fn an_enterprise_appoints_its_own_special_and_chief_technicians_for_a_term() {
+    let app = TestApp::demo().await;
+    let employer = who::staff(
+        Role::Enterprise,
+        TestApp::raw_id(&app.org_id("丹阳明视眼镜有限公司").await),
+    );
+    let zhenjiang = who::regulator(app.region_row("321100").await);
+    let apprentices = registered_by(&app, &zhenjiang, "丹阳中等专业学校").await;
+    let digital = registered_by(&app, &zhenjiang, "镇江高等职业技术学校").await;
+    level_one(&app, TestApp::raw_id(&apprentices[0]), "4-14-03-03").await;
+    let appoint = |learner: &Value, title: &str, from: i64, to: i64| {
+        json!({ "i": { "learner": learner, "title": title, "occupation": "4-14-03-03",
+            "startsOn": today(from), "endsOn": today(to) } })
+    };
+    // Refused, each naming its field: a chief technician who is not a special one yet, a
+    // special technician without level 1, a stranger, a title that is no appointment, a term
+    // backwards or too long.
+    for (vars, field) in [
+        (
+            appoint(&apprentices[0], "CHIEF_TECHNICIAN", 0, 365),
+            "input.title",
+        ),
+        (
+            appoint(&apprentices[1], "SPECIAL_TECHNICIAN", 0, 365),
+            "input.title",
+        ),
+        (
+            appoint(&digital[0], "SPECIAL_TECHNICIAN", 0, 365),
+            "input.learner",
+        ),
+        (appoint(&apprentices[0], "LEVEL_1", 0, 365), "input.title"),
+        (
+            appoint(&apprentices[0], "SPECIAL_TECHNICIAN", 0, 0),
+            "input.endsOn",
+        ),
+        (
+            appoint(&apprentices[0], "SPECIAL_TECHNICIAN", 0, 2_000),
+            "input.endsOn",
+        ),
+        (
+            appoint(&apprentices[0], "SPECIAL_TECHNICIAN", -400, 30),
+            "input.startsOn",
+        ),
+    ] {
+        let refused = app.query_as(&employer, APPOINT, vars).await;
+        assert_eq!(
+            refused["errors"][0]["extensions"]["field"], field,
+            "{refused}"
+        );
+    }
+    let special = app
+        .data_as(
+            &employer,
+            APPOINT,
+            appoint(&apprentices[0], "SPECIAL_TECHNICIAN", -10, 1_000),
+        )
+        .await["appointTechnician"]
+        .clone();
+    assert_eq!(
+        (
+            &special["title"],
+            &special["enterprise"]["name"],
+            &special["current"]
+        ),
+        (
+            &json!("SPECIAL_TECHNICIAN"),
+            &json!("丹阳明视眼镜有限公司"),
+            &json!(true)
+        )
+    );
+    let overlapping = app
+        .query_as(
+            &employer,
+            APPOINT,
+            appoint(&apprentices[0], "SPECIAL_TECHNICIAN", 100, 400),
+        )
+        .await;
+    assert_eq!(first_code(&overlapping), "CONFLICT", "{overlapping}");
+    let chief = app
+        .data_as(
+            &employer,
+            APPOINT,
+            appoint(&apprentices[0], "CHIEF_TECHNICIAN", 0, 730),
+        )
+        .await;
+    assert_eq!(chief["appointTechnician"]["title"], "CHIEF_TECHNICIAN");
+    // Only an enterprise appoints.
+    for (caller, code) in [
+        (&zhenjiang, "FORBIDDEN"),
+        (&Caller::public(), "UNAUTHENTICATED"),
+    ] {
+        let refused = app
+            .query_as(
+                caller,
+                APPOINT,
+                appoint(&apprentices[0], "SPECIAL_TECHNICIAN", 1_100, 1_200),
+            )
+            .await;
+        assert_eq!(first_code(&refused), code, "{refused}");
+    }
+    // On the person's full record, latest term first.
+    let record = app
+        .data_as(
+            &zhenjiang,
+            "query($l: ID!) { node(id: $l) { ... on Learner { appointments { title current } } } }",
+            json!({ "l": apprentices[0] }),
+        )
+        .await;
+    assert_eq!(
+        record["node"]["appointments"],
+        json!([{ "title": "CHIEF_TECHNICIAN", "current": true }, { "title": "SPECIAL_TECHNICIAN", "current": true }])
+    );
+}

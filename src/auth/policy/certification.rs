@@ -331,3 +331,17 @@ pub fn recognition_visible(viewer: &Viewer, region_id: i32, body_organization_id
         Err(_) => false,
     }
 }
+
+/// Appointing a special or chief technician (评聘): a user of an enterprise, for its own
+/// employees (the domain checks that); the enterprise's id.
+pub fn may_appoint_technician(viewer: &Viewer) -> AppResult<i32> {
+    match &viewer.actor {
+        Actor::Enterprise { staff, .. } => Ok(staff.organization),
+        Actor::Public => Err(AppError::Unauthenticated(
+            "appointing a technician needs a token".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(
+            "an enterprise appoints its own special and chief technicians".to_owned(),
+        )),
+    }
+}

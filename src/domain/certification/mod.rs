@@ -56,6 +56,7 @@ fn digits(field: &str, value: &str, n: usize) -> AppResult<String> {
     }
 }
 
+mod appointments;
 mod bodies;
 mod candidates;
 mod competition_results;
@@ -70,6 +71,7 @@ pub mod serials;
 mod sessions;
 mod verify;
 
+pub use appointments::*;
 pub use bodies::*;
 pub use candidates::*;
 pub use competition_results::*;

@@ -3,7 +3,7 @@
 //! their unmasked personal data and when, as one JSON document.
 
 use entity::{
-    attendance, audit_event, candidate, certificate, claim_line, cohort_application,
+    appointment, attendance, audit_event, candidate, certificate, claim_line, cohort_application,
     competition_entrant, data_request, direct_recognition, enrollment, follow_up, honour, learner,
     online_hours, organization, provider_link, recommendation, region, service_contact,
     subsidy_slot, training_intention,
@@ -37,6 +37,7 @@ pub const TABLES: &[&str] = &[
     "honours",
     "competition_entrants",
     "direct_recognitions",
+    "appointments",
 ];
 
 macro_rules! rows_of {
@@ -142,6 +143,7 @@ pub async fn export(
         "honours": rows_of!(db, honour, id),
         "competition_entrants": rows_of!(db, competition_entrant, id),
         "direct_recognitions": rows_of!(db, direct_recognition, id),
+        "appointments": rows_of!(db, appointment, id),
         // The target groups they belong to, by the group's code and name.
         "learner_target_groups": groups,
         // The learner's own requests, the value asked for masked (its ciphertext is no use).

@@ -1,4 +1,4 @@
-//! `Mutation`: competitions and their results, direct recognitions.
+//! `Mutation`: competitions and their results, direct recognitions, technicians' appointments.
 
 use async_graphql::{Context, ID, InputObject, Object};
 
@@ -7,8 +7,8 @@ use crate::graphql::{
     ids::NodeKey,
     scalars::Date,
     types::{
-        Certificate, Competition, CompetitionAward, CompetitionEntrant, CompetitionLevel,
-        DirectRecognition, SkillLevel,
+        Appointment, Certificate, Competition, CompetitionAward, CompetitionEntrant,
+        CompetitionLevel, DirectRecognition, SkillLevel,
     },
 };
 use crate::{
@@ -150,6 +150,28 @@ impl CompetitionsMutation {
         }
     }
 
+    /// Appoints one of the enterprise's own employees special technician (特级技师: holds a valid
+    /// level 1 certificate in the occupation) or chief technician (首席技师: a special technician
+    /// of the occupation when the term starts), for a term of at most five years.
+    async fn appoint_technician(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The employee, the title, the occupation and the term.")]
+        input: AppointTechnicianInput,
+    ) -> async_graphql::Result<Appointment> {
+        let api = api(ctx)?;
+        let new = certification::NewAppointment {
+            learner_id: NodeKey::learner("input.learner", &input.learner)?,
+            occupation: input::one("input.occupation", &input.occupation)?,
+            title: input.title.into(),
+            starts_on: input.starts_on.into(),
+            ends_on: input.ends_on.into(),
+        };
+        Ok(Appointment(
+            certification::appoint_technician(&*api.db.turn().await?, &caller(ctx), new).await?,
+        ))
+    }
+
     /// Proposes a direct recognition (直接认定) of a level for one of the employer body's own
     /// employees, with its justification; the regulator of the body's region decides.
     async fn propose_direct_recognition(
@@ -288,4 +310,19 @@ pub struct DecideDirectRecognitionInput {
     pub approve: bool,
     /// Why; required to reject.
     pub reason: Option<String>,
+}
+
+/// An appointment to record.
+#[derive(InputObject, Debug)]
+pub struct AppointTechnicianInput {
+    /// The employee (a Learner ID).
+    pub learner: ID,
+    /// SPECIAL_TECHNICIAN or CHIEF_TECHNICIAN.
+    pub title: SkillLevel,
+    /// The occupation.
+    pub occupation: String,
+    /// The first day of the term, at most a year back.
+    pub starts_on: Date,
+    /// The last day of the term, at most five years on.
+    pub ends_on: Date,
 }

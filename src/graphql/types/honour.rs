@@ -1,5 +1,5 @@
 //! Honours (荣誉) conferred on a person: the title, who confers it, the year, the award and the
-//! employer.
+//! employer; appointments (评聘) of special and chief technicians.
 
 use async_graphql::{Context, Enum, Object};
 use entity::honour;
@@ -71,5 +71,57 @@ impl Honour {
             .load_one(self.0.region_id)
             .await?
             .map(Region))
+    }
+}
+
+/// The GraphQL `Appointment` type.
+pub struct Appointment(pub entity::appointment::Model);
+
+/// An appointment (评聘) of a special technician (特级技师) or a chief technician (首席技师) by the
+/// person's employer, for a term; shown with the person's full record only.
+#[Object]
+impl Appointment {
+    /// SPECIAL_TECHNICIAN or CHIEF_TECHNICIAN.
+    async fn title(&self) -> super::SkillLevel {
+        self.0.title.into()
+    }
+
+    /// The occupation.
+    async fn occupation(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::Occupation>> {
+        Ok(api(ctx)?
+            .loaders
+            .occupation
+            .load_one(self.0.occupation_code.clone())
+            .await?
+            .map(super::Occupation))
+    }
+
+    /// The appointing enterprise.
+    async fn enterprise(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        Ok(api(ctx)?
+            .loaders
+            .organization
+            .load_one(self.0.enterprise_id)
+            .await?
+            .map(Organization))
+    }
+
+    /// The first day of the term.
+    async fn starts_on(&self) -> crate::graphql::scalars::Date {
+        self.0.starts_on.into()
+    }
+
+    /// The last day of the term.
+    async fn ends_on(&self) -> crate::graphql::scalars::Date {
+        self.0.ends_on.into()
+    }
+
+    /// Whether the term holds today.
+    async fn current(&self) -> bool {
+        let today = chrono::Utc::now().date_naive();
+        self.0.starts_on <= today && today <= self.0.ends_on
     }
 }

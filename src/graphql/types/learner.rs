@@ -332,6 +332,24 @@ impl Learner {
         Ok(Some(rows.into_iter().map(super::Honour).collect()))
     }
 
+    /// The learner's appointments as special or chief technician (特级技师, 首席技师), latest term
+    /// first; full view only.
+    async fn appointments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<super::Appointment>>> {
+        let Some(l) = self.full() else {
+            return Ok(None);
+        };
+        let rows = api(ctx)?
+            .loaders
+            .appointments_by_learner
+            .load_one(l.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(rows.into_iter().map(super::Appointment).collect()))
+    }
+
     /// The competitions the learner entered, with their results, newest entry first; full view
     /// only.
     async fn competition_entries(

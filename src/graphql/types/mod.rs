@@ -67,7 +67,7 @@ pub use enums::{
     ProgrammeKind, RegionLevel, SkillLevel, SortDirection, TrainingMode, TrainingPurpose,
     TrainingReach,
 };
-pub use honour::{Honour, HonourLevel};
+pub use honour::{Appointment, Honour, HonourLevel};
 pub use indicators::{
     IndicatorDimension, IndicatorReport, IndicatorRow, IndicatorTarget, IndicatorValue,
     PeriodTarget, SetIndicatorTargetInput, indicator_values,
