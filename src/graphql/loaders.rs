@@ -180,6 +180,10 @@ loader!(
     AppointmentsByLearner, i32 => Vec<entity::appointment::Model>, certification::appointments_by_learner
 );
 loader!(
+    /// Certificates by id.
+    CertificateById, i32 => certificate::Model, certification::certificates_by_ids
+);
+loader!(
     /// Competitions by id.
     CompetitionById, i32 => entity::competition::Model, certification::competitions_by_ids
 );
@@ -409,6 +413,8 @@ pub struct Loaders {
     pub honours_by_learner: DataLoader<HonoursByLearner>,
     /// Appointments by learner.
     pub appointments_by_learner: DataLoader<AppointmentsByLearner>,
+    /// Certificates by id (what a competition granted).
+    pub certificate: DataLoader<CertificateById>,
     /// Competitions by id.
     pub competition: DataLoader<CompetitionById>,
     /// Occupations by competition.
@@ -521,6 +527,7 @@ impl Loaders {
             certificates_by_learner: dl(CertificatesByLearner(db.clone()), delay),
             honours_by_learner: dl(HonoursByLearner(db.clone()), delay),
             appointments_by_learner: dl(AppointmentsByLearner(db.clone()), delay),
+            certificate: dl(CertificateById(db.clone()), delay),
             competition: dl(CompetitionById(db.clone()), delay),
             occupations_by_competition: dl(OccupationsByCompetition(db.clone()), delay),
             alliances_by_competition: dl(AlliancesByCompetition(db.clone()), delay),

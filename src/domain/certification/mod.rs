@@ -179,6 +179,20 @@ pub async fn certificate_by_id(
     Ok(certificate::Entity::find_by_id(id).one(db).await?)
 }
 
+/// Certificates by id, unscoped: callers show their holders' data through the gate.
+pub async fn certificates_by_ids(
+    db: &DatabaseConnection,
+    ids: &[i32],
+) -> AppResult<HashMap<i32, certificate::Model>> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect())
+}
+
 /// One candidate by id, unscoped: callers check [`may_see_candidates`].
 pub async fn candidate_by_id(
     db: &DatabaseConnection,

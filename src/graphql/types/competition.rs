@@ -334,8 +334,10 @@ impl CompetitionEntrant {
         let Some(id) = self.0.certificate_id else {
             return Ok(None);
         };
-        let db = &api(ctx)?.db;
-        Ok(certification::certificate_by_id(&*db.turn().await?, id)
+        Ok(api(ctx)?
+            .loaders
+            .certificate
+            .load_one(id)
             .await?
             .map(|c| c.level.into()))
     }
