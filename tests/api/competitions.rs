@@ -838,3 +838,46 @@ async fn an_enterprise_appoints_its_own_special_and_chief_technicians_for_a_term
         json!([{ "title": "CHIEF_TECHNICIAN", "current": true }, { "title": "SPECIAL_TECHNICIAN", "current": true }])
     );
 }
+
+#[tokio::test]
+async fn erasure_empties_a_recognitions_justification_and_rejects_it_while_it_waits() {
+    let app = TestApp::demo().await;
+    let zhenjiang = who::regulator(app.region_row("321100").await);
+    let list =
+        "{ directRecognitions(first: 10) { nodes { status justification learner { id } } } }";
+    let before = app.data_as(&zhenjiang, list, json!({})).await;
+    let waiting = before["directRecognitions"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|r| r["status"] == "PROPOSED")
+        .expect("the demo's waiting proposal")
+        .clone();
+    assert!(!waiting["justification"].as_str().expect("j").is_empty());
+    let me = who::learner(TestApp::raw_id(&waiting["learner"]["id"]));
+    let asked = app
+        .data_as(
+            &me,
+            "mutation { requestDataErasure(input: {reason: \"不再参加培训\"}) { id } }",
+            json!({}),
+        )
+        .await;
+    app.data_as(
+        &zhenjiang,
+        "mutation($r: ID!) { approveDataRequest(input: {request: $r, reason: \"已核实\"}) { status } }",
+        json!({ "r": asked["requestDataErasure"]["id"] }),
+    )
+    .await;
+    let after = app.data_as(&zhenjiang, list, json!({})).await;
+    let rows = after["directRecognitions"]["nodes"]
+        .as_array()
+        .expect("nodes");
+    assert!(rows.iter().all(|r| r["status"] != "PROPOSED"), "{after}");
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r["justification"] == "" && r["status"] == "REJECTED")
+            .count(),
+        1,
+        "{after}"
+    );
+}

@@ -6,15 +6,16 @@
 //! person: the learner row stays as a pseudonym (so every count and rate stays what it was) with
 //! its ciphertexts and fingerprints removed and the name replaced by `*`; free-text notes about
 //! the person are emptied (the basis of each target-group membership too: the group and its date
-//! stay with the pseudonym); training intentions lose their location and, while open, are
+//! stay with the pseudonym; an employer's justification of a direct recognition, whose waiting
+//! proposals are rejected); training intentions lose their location and, while open, are
 //! withdrawn; provider links go; the masked values in the learner's audit events are redacted.
 //! The same ID number registered again is a new person.
 
 use chrono::Utc;
 use entity::{
-    DataRequestStatus, IntentionStatus, audit_event, candidate, claim_line, data_request,
-    enrollment, follow_up, learner, learner_target_group, provider_link, recommendation,
-    service_contact, training_intention,
+    DataRequestStatus, IntentionStatus, RecognitionStatus, audit_event, candidate, claim_line,
+    data_request, direct_recognition, enrollment, follow_up, learner, learner_target_group,
+    provider_link, recommendation, service_contact, training_intention,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr,
@@ -133,6 +134,30 @@ async fn clear_free_texts(conn: &impl ConnectionTrait, id: i32) -> AppResult<()>
         .col_expr(data_request::Column::Reason, Expr::value(""))
         .col_expr(data_request::Column::Decision, Expr::value(None::<String>))
         .filter(data_request::Column::LearnerId.eq(id))
+        .exec(conn)
+        .await?;
+    // What an employer wrote to justify recognising them, and the bureau's answer; a proposal
+    // still waiting is rejected (no certificate is issued to a pseudonym).
+    direct_recognition::Entity::update_many()
+        .col_expr(
+            direct_recognition::Column::Status,
+            Expr::value(RecognitionStatus::Rejected),
+        )
+        .col_expr(
+            direct_recognition::Column::DecidedAt,
+            Expr::value(Some(Utc::now())),
+        )
+        .filter(direct_recognition::Column::LearnerId.eq(id))
+        .filter(direct_recognition::Column::Status.eq(RecognitionStatus::Proposed))
+        .exec(conn)
+        .await?;
+    direct_recognition::Entity::update_many()
+        .col_expr(direct_recognition::Column::Justification, Expr::value(""))
+        .col_expr(
+            direct_recognition::Column::DecisionReason,
+            Expr::value(None::<String>),
+        )
+        .filter(direct_recognition::Column::LearnerId.eq(id))
         .exec(conn)
         .await?;
     Ok(())
