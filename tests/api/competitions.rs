@@ -77,11 +77,14 @@ async fn a_first_place_reaches_the_next_level_through_the_competitions_body() {
     too_high["i"]["name"] = json!("过高");
     let mut backwards = city_competition(&Value::Null, json!([]));
     backwards["i"]["endsOn"] = json!(today(-1));
+    let mut elsewhere = city_competition(&Value::Null, json!([]));
+    elsewhere["i"]["alliances"] = json!(["ha-food-processing"]);
     for (vars, field) in [
         (class2, "input.rules"),
         (too_high, "input.rules"),
         (city_competition(&Value::Null, rules.clone()), "input.body"),
         (backwards, "input.endsOn"),
+        (elsewhere, "input.alliances"),
     ] {
         let refused = app.query_as(&zhenjiang, ANNOUNCE, vars).await;
         assert_eq!(first_code(&refused), "BAD_USER_INPUT", "{refused}");

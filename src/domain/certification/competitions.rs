@@ -175,7 +175,31 @@ pub async fn announce_competition(
     }
     let organizer = policy::may_organize_competition(&caller.viewer, new.level, &alliance_ids)?;
     let (region_id, organizer_id) = match organizer {
-        policy::CompetitionOrganizer::Regulator { region, bureau } => (region, bureau),
+        policy::CompetitionOrganizer::Regulator { region, bureau } => {
+            // A regulator's competition names alliances of its own region.
+            let code = region::Entity::find_by_id(region)
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::internal("a token for a missing region"))?
+                .code;
+            let ours = alliance::Entity::find()
+                .filter(alliance::Column::Id.is_in(alliance_ids.iter().copied()))
+                .filter(alliance::Column::RegionId.in_subquery(
+                    crate::domain::network::regions::within(&[
+                        RegionCode::parse(&code).map_err(|e| AppError::internal(e.to_string()))?,
+                    ]),
+                ))
+                .all(db)
+                .await?
+                .len();
+            if ours != alliance_ids.len() {
+                return Err(AppError::validation(
+                    "input.alliances",
+                    "alliances of the regulator's region",
+                ));
+            }
+            (region, bureau)
+        }
         policy::CompetitionOrganizer::Enterprise(org) => (
             organization::Entity::find_by_id(org)
                 .one(db)
