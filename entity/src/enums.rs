@@ -897,6 +897,9 @@ pub enum Indicator {
     /// contests left out.
     #[sea_orm(string_value = "COMPETITIONS_HELD")]
     CompetitionsHeld,
+    /// City competitions of class 1 held (市级一类职业技能竞赛场次).
+    #[sea_orm(string_value = "CITY_CLASS1_COMPETITIONS_HELD")]
+    CityClass1CompetitionsHeld,
 }
 
 /// What a completer was doing at a follow-up, as the cities count outcomes.

@@ -66,6 +66,7 @@ async fn a_first_place_reaches_the_next_level_through_the_competitions_body() {
     let centre = app.org_id("镇江数字技能评价中心").await;
     let rules = json!([{ "upToRank": 1 }, { "upToRank": 3, "grantLevel": "LEVEL_4" }]);
     let held_before = figure(&app, &zhenjiang, "COMPETITIONS_HELD").await;
+    let class1_before = figure(&app, &zhenjiang, "CITY_CLASS1_COMPETITIONS_HELD").await;
     let certificates_before = figure(&app, &zhenjiang, "CERTIFICATES").await;
 
     // Refused with a named field, nothing written: rules at a level that does not promote, a
@@ -283,6 +284,10 @@ async fn a_first_place_reaches_the_next_level_through_the_competitions_body() {
     assert_eq!(
         figure(&app, &zhenjiang, "COMPETITIONS_HELD").await,
         held_before + 1
+    );
+    assert_eq!(
+        figure(&app, &zhenjiang, "CITY_CLASS1_COMPETITIONS_HELD").await,
+        class1_before + 1
     );
     assert_eq!(
         figure(&app, &zhenjiang, "CERTIFICATES").await,

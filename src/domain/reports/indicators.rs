@@ -29,6 +29,8 @@
 //!   in the period and whose results are published, enterprises' own contests (比武) left out;
 //!   counted by quarter only (a competition belongs to no programme, mode, occupation group,
 //!   county or target group) and never withheld (a competition is not a person).
+//!   CITY_CLASS1_COMPETITIONS_HELD those of city class 1 (市级一类, the level the cities set
+//!   yearly counts for).
 //!
 //! A learner counts in every target group they belong to, so rows by group do not add up to the
 //! total. Figures are aggregates only: no person appears.
@@ -138,6 +140,8 @@ pub struct IndicatorCounts {
     pub digital: u64,
     /// Competitions held.
     pub competitions: u64,
+    /// Of those, city competitions of class 1.
+    pub city_class1: u64,
 }
 
 impl IndicatorCounts {
@@ -159,6 +163,7 @@ impl IndicatorCounts {
         self.technician += o.technician;
         self.digital += o.digital;
         self.competitions += o.competitions;
+        self.city_class1 += o.city_class1;
     }
 
     /// The value of `indicator`: a count, or a rate in basis points (`None` without anyone to
@@ -183,12 +188,13 @@ impl IndicatorCounts {
             Indicator::StableEmploymentRate => rate(self.stable, self.completions),
             Indicator::InPostRetentionRate => rate(self.in_post_retained, self.in_post),
             Indicator::CompetitionsHeld => count(self.competitions),
+            Indicator::CityClass1CompetitionsHeld => count(self.city_class1),
         }
     }
 }
 
 /// Every indicator, in the order reports list them.
-pub const INDICATORS: [Indicator; 15] = [
+pub const INDICATORS: [Indicator; 16] = [
     Indicator::TrainedPersonTimes,
     Indicator::SubsidisedPersonTimes,
     Indicator::Completions,
@@ -204,6 +210,7 @@ pub const INDICATORS: [Indicator; 15] = [
     Indicator::StableEmploymentRate,
     Indicator::InPostRetentionRate,
     Indicator::CompetitionsHeld,
+    Indicator::CityClass1CompetitionsHeld,
 ];
 
 /// One row of the report.
@@ -756,20 +763,23 @@ async fn competition_cells(
             ))
             .all(db)
             .await?;
-    let mut by_quarter: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_quarter: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for c in held {
         let quarter = format!("{}-Q{}", c.ends_on.year(), c.ends_on.month0() / 3 + 1);
-        *by_quarter.entry(quarter).or_default() += 1;
+        let counted = by_quarter.entry(quarter).or_default();
+        counted.0 += 1;
+        counted.1 += u64::from(c.level == CompetitionLevel::CityClass1);
     }
     Ok(by_quarter
         .into_iter()
-        .map(|(quarter, n)| Cell {
+        .map(|(quarter, (n, class1))| Cell {
             key: IndicatorKey {
                 quarter: Some(quarter),
                 ..Default::default()
             },
             counts: IndicatorCounts {
                 competitions: n,
+                city_class1: class1,
                 ..Default::default()
             },
             people: 0,

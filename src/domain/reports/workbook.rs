@@ -25,6 +25,7 @@ pub fn label(indicator: Indicator) -> &'static str {
         Indicator::StableEmploymentRate => "稳定就业率（%）",
         Indicator::InPostRetentionRate => "在岗培训稳岗率（%）",
         Indicator::CompetitionsHeld => "职业技能竞赛场次",
+        Indicator::CityClass1CompetitionsHeld => "市级一类竞赛场次",
     }
 }
 

@@ -270,4 +270,7 @@ pub enum Indicator {
     /// Skills competitions held (职业技能竞赛场次): those whose last day falls in the period and
     /// whose results are published, held in the region; enterprises' own contests left out.
     CompetitionsHeld,
+    /// City competitions of class 1 held (市级一类职业技能竞赛场次), counted as COMPETITIONS_HELD.
+    #[graphql(name = "CITY_CLASS1_COMPETITIONS_HELD")]
+    CityClass1CompetitionsHeld,
 }

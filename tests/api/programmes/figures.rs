@@ -666,7 +666,7 @@ async fn the_figures_are_what_the_rows_add_up_to_and_the_public_sees_only_cells_
                 .starts_with("xl/charts/chart")
         })
         .count();
-    assert_eq!(charts, 15, "a chart per indicator");
+    assert_eq!(charts, 16, "a chart per indicator");
 }
 
 /// The demo's programmes and targets, from the cities' plans: Zhenjiang's cohorts belong to its
