@@ -140,7 +140,7 @@ pub(super) async fn demo_programmes(db: &DatabaseConnection) -> anyhow::Result<u
         }
     }
     // The cities' targets.
-    let targets: [(&str, Indicator, (i32, i32), i64); 10] = [
+    let targets: [(&str, Indicator, (i32, i32), i64); 11] = [
         (
             "321100",
             Indicator::SubsidisedPersonTimes,
@@ -180,6 +180,13 @@ pub(super) async fn demo_programmes(db: &DatabaseConnection) -> anyhow::Result<u
             9_000,
         ),
         ("320800", Indicator::RetentionRate, (year, year), 9_000),
+        // "市级一类职业技能竞赛30场次以上".
+        (
+            "320800",
+            Indicator::CityClass1CompetitionsHeld,
+            (year, year),
+            30,
+        ),
         (
             "320700",
             Indicator::EmploymentOrBusinessRate,
