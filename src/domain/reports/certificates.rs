@@ -336,3 +336,52 @@ fn count_groups(
     }
     groups
 }
+
+/// The certificates of a year reached in `region` (or under it: where the level was reached, as
+/// the bureau's figures count them), by level and route; for [`Precision::Protected`] a cell of
+/// fewer than [`disclosure::MIN_CELL`] is left out.
+pub async fn certificates_by_route(
+    db: &DatabaseConnection,
+    precision: Precision,
+    region: &RegionCode,
+    year: i32,
+) -> AppResult<Vec<StatsRow>> {
+    let (Some(first), Some(last)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(i16, String, i64)> =
+        certificate::Entity::find()
+            .select_only()
+            .column(certificate::Column::Level)
+            .column(certificate::Column::Route)
+            .column_as(Expr::col(certificate::Column::Id).count(), "count")
+            .filter(certificate::Column::Status.eq(CertificateStatus::Valid))
+            .filter(certificate::Column::IssuedOn.between(first, last))
+            .filter(certificate::Column::RegionId.in_subquery(
+                crate::domain::network::regions::within(std::slice::from_ref(region)),
+            ))
+            .group_by(certificate::Column::Level)
+            .group_by(certificate::Column::Route)
+            .into_tuple()
+            .all(db)
+            .await?;
+    let rows = disclosure::release(
+        precision,
+        rows,
+        |(level, route, _)| (*level, route.clone()),
+        |(_, _, n)| u64::try_from(*n).unwrap_or(0),
+    );
+    use sea_orm::ActiveEnum;
+    Ok(rows
+        .into_iter()
+        .map(|(level, route, n)| StatsRow {
+            level: SkillLevel::try_from_value(&level).ok(),
+            route: CertificateRoute::try_from_value(&route).ok(),
+            count: u64::try_from(n).unwrap_or(0),
+            ..Default::default()
+        })
+        .collect())
+}

@@ -1,7 +1,8 @@
 //! The bureau's figures as the XLSX workbook it works in (rust_xlsxwriter draws the charts).
 
-use entity::Indicator;
+use entity::{CertificateRoute, Indicator, SkillLevel};
 
+use super::certificates::StatsRow;
 use super::indicators::{INDICATORS, IndicatorCounts};
 use std::collections::HashMap;
 
@@ -40,14 +41,40 @@ fn shown(indicator: Indicator, value: Option<i64>) -> Option<f64> {
     })
 }
 
+/// A route's name in the workbook.
+fn route_label(route: CertificateRoute) -> &'static str {
+    match route {
+        CertificateRoute::Exam => "考试",
+        CertificateRoute::Workplace => "车间+考场",
+        CertificateRoute::Direct => "直接认定",
+        CertificateRoute::Competition => "以赛代评",
+    }
+}
+
+/// A national level's name in the workbook.
+fn level_label(level: SkillLevel) -> &'static str {
+    match level {
+        SkillLevel::Apprentice => "学徒工",
+        SkillLevel::Level5 => "五级/初级工",
+        SkillLevel::Level4 => "四级/中级工",
+        SkillLevel::Level3 => "三级/高级工",
+        SkillLevel::Level2 => "二级/技师",
+        SkillLevel::Level1 => "一级/高级技师",
+        SkillLevel::SpecialTechnician => "特级技师",
+        SkillLevel::ChiefTechnician => "首席技师",
+    }
+}
+
 /// The year's figures as the workbook the bureau works in: a sheet of figures (a row per
-/// quarter, the year, its targets and the progress against them; a column per indicator) and a
-/// sheet with a column chart per indicator, quarter by quarter.
+/// quarter, the year, its targets and the progress against them; a column per indicator), a
+/// sheet with a column chart per indicator, quarter by quarter, and a sheet of the year's
+/// certificates by level and route (`by_route`, as `certificates_by_route` released them).
 pub fn write_workbook(
     title: &str,
     quarters: &[(String, IndicatorCounts)],
     year: &IndicatorCounts,
     targets: &HashMap<Indicator, i64>,
+    by_route: &[StatsRow],
 ) -> AppResult<Vec<u8>> {
     use crate::error::AppError;
     use rust_xlsxwriter::{Chart, ChartType, Format, Workbook};
@@ -138,6 +165,47 @@ pub fn write_workbook(
         charts
             .insert_chart(at, if c % 2 == 0 { 0 } else { 8 }, &chart)
             .map_err(AppError::internal)?;
+    }
+
+    let certificates = book.add_worksheet();
+    certificates
+        .set_name("证书（等级×评价方式）")
+        .map_err(AppError::internal)?;
+    certificates
+        .write_string_with_format(0, 0, "等级", &bold)
+        .map_err(AppError::internal)?;
+    let routes = [
+        CertificateRoute::Exam,
+        CertificateRoute::Workplace,
+        CertificateRoute::Direct,
+        CertificateRoute::Competition,
+    ];
+    for (c, route) in routes.iter().enumerate() {
+        let col = u16::try_from(c + 1).map_err(AppError::internal)?;
+        certificates
+            .write_string_with_format(0, col, route_label(*route), &bold)
+            .map_err(AppError::internal)?;
+    }
+    let mut levels: Vec<SkillLevel> = by_route.iter().filter_map(|r| r.level).collect();
+    levels.sort();
+    levels.dedup();
+    levels.reverse();
+    for (r, level) in levels.iter().enumerate() {
+        let row = u32::try_from(r + 1).map_err(AppError::internal)?;
+        certificates
+            .write_string(row, 0, level_label(*level))
+            .map_err(AppError::internal)?;
+        for (c, route) in routes.iter().enumerate() {
+            let col = u16::try_from(c + 1).map_err(AppError::internal)?;
+            let count: u64 = by_route
+                .iter()
+                .filter(|s| s.level == Some(*level) && s.route == Some(*route))
+                .map(|s| s.count)
+                .sum();
+            certificates
+                .write_number(row, col, count as f64)
+                .map_err(AppError::internal)?;
+        }
     }
     book.save_to_buffer().map_err(AppError::internal)
 }

@@ -178,7 +178,10 @@ impl ProgrammesQuery {
 
     /// The year's figures of a region as the workbook the bureau works in (XLSX): a sheet of
     /// figures — a row per quarter, the year, its targets and the progress against them, a
-    /// column per indicator (rates in percent) — and a sheet with a column chart per indicator.
+    /// column per indicator (rates in percent) — a sheet with a column chart per indicator, and a
+    /// sheet of the year's certificates by level and route (reached in the region, as
+    /// CERTIFICATES counts them; for anyone but a regulator, a cell of fewer than five is left
+    /// out).
     /// The same figures as `indicators`, under the same rule.
     async fn indicator_workbook(
         &self,
@@ -224,10 +227,12 @@ impl ProgrammesQuery {
             .filter(|t| t.from_year == t.to_year)
             .map(|t| (t.indicator, t.target))
             .collect();
+        // The year's certificates by level and route, reached in the region.
+        let by_route = reports::certificates_by_route(&db, precision, &scope.region, year).await?;
         let title = format!("{} {year} 年职业技能培训指标", found.name);
         let total = report.total;
         let bytes = tokio::task::spawn_blocking(move || {
-            reports::write_workbook(&title, &quarters, &total, &yearly)
+            reports::write_workbook(&title, &quarters, &total, &yearly, &by_route)
         })
         .await
         .map_err(AppError::internal)??;

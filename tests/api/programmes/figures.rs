@@ -639,7 +639,34 @@ async fn the_figures_are_what_the_rows_add_up_to_and_the_public_sees_only_cells_
     let mut book: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).expect("an xlsx");
     use calamine::Reader;
-    assert_eq!(book.sheet_names(), ["指标", "图表"]);
+    assert_eq!(
+        book.sheet_names(),
+        ["指标", "图表", "证书（等级×评价方式）"]
+    );
+    // The year's certificates by level (highest first) and route: the three exams.
+    let by_route = book
+        .worksheet_range("证书（等级×评价方式）")
+        .expect("the certificates");
+    let at = |r: u32, c: u32| by_route.get_value((r, c)).cloned();
+    assert_eq!(
+        (1..=4).map(|c| at(0, c)).collect::<Vec<_>>(),
+        ["考试", "车间+考场", "直接认定", "以赛代评"]
+            .map(|s| Some(calamine::Data::String(s.into())))
+            .to_vec()
+    );
+    assert_eq!(
+        (1..=3).map(|r| (at(r, 0), at(r, 1))).collect::<Vec<_>>(),
+        [
+            ("二级/技师", 1.0),
+            ("三级/高级工", 1.0),
+            ("五级/初级工", 1.0)
+        ]
+        .map(|(l, n)| (
+            Some(calamine::Data::String(l.into())),
+            Some(calamine::Data::Float(n))
+        ))
+        .to_vec()
+    );
     let sheet = book.worksheet_range("指标").expect("the figures");
     let cell = |r: u32, c: u32| sheet.get_value((r, c)).cloned();
     let number = |r: u32, c: u32| match cell(r, c) {
