@@ -9,6 +9,8 @@ pub struct StatsFilter {
     pub alliances: Vec<AllianceCode>,
     /// Issued by bodies of this region.
     pub region: Option<RegionCode>,
+    /// Reached in this region (where the bureau's figures count a certificate).
+    pub reached_in: Option<RegionCode>,
     /// For this occupation or group.
     pub occupation: Option<OccupationPrefix>,
     /// At this level or above.
@@ -226,6 +228,13 @@ fn stats_sources(filter: &StatsFilter) -> sea_orm::Select<certificate::Entity> {
     if let Some(region) = &filter.region {
         select = select.filter(
             Expr::col((organization::Entity, organization::Column::RegionId)).in_subquery(
+                crate::domain::network::regions::within(std::slice::from_ref(region)),
+            ),
+        );
+    }
+    if let Some(region) = &filter.reached_in {
+        select = select.filter(
+            Expr::col((certificate::Entity, certificate::Column::RegionId)).in_subquery(
                 crate::domain::network::regions::within(std::slice::from_ref(region)),
             ),
         );

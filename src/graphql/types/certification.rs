@@ -480,6 +480,9 @@ pub struct CertificateStatsFilter {
     pub alliances: Option<Vec<String>>,
     /// Issued by bodies of this region or under it.
     pub region: Option<String>,
+    /// Reached in this region or under it (the session's venue, the competition's region, the
+    /// recognising body's region: where the bureau's figures count a certificate).
+    pub reached_in: Option<String>,
     /// For this occupation or group.
     pub occupation: Option<String>,
     /// At this level or above (LEVEL_3 for "高级工 and above").
@@ -501,6 +504,7 @@ impl CertificateStatsFilter {
         Ok(DomainStatsFilter {
             alliances: input::listed("filter.alliances", self.alliances.as_deref())?,
             region: input::optional("filter.region", self.region.as_deref())?,
+            reached_in: input::optional("filter.reachedIn", self.reached_in.as_deref())?,
             occupation: input::optional("filter.occupation", self.occupation.as_deref())?,
             min_level: self.min_level.map(Into::into),
             body_type: self.body_type.map(Into::into),

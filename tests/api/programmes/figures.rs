@@ -643,6 +643,19 @@ async fn the_figures_are_what_the_rows_add_up_to_and_the_public_sees_only_cells_
         book.sheet_names(),
         ["指标", "图表", "证书（等级×评价方式）"]
     );
+    // The body is a Zhenjiang institution's examining in Dalian: certificateStats counts its
+    // certificates in Zhenjiang by the body, in Dalian where they were reached.
+    let stats = app
+        .data_as(
+            &bureau,
+            "{ byBody: certificateStats(filter: {region: \"210200\"}) { count } reached: certificateStats(filter: {reachedIn: \"210200\"}) { count } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (&stats["byBody"][0]["count"], &stats["reached"][0]["count"]),
+        (&json!(0), &json!(3))
+    );
     // The year's certificates by level (highest first) and route: the three exams.
     let by_route = book
         .worksheet_range("证书（等级×评价方式）")
