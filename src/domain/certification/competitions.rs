@@ -359,15 +359,13 @@ pub async fn enter_competition(
     let found = competition_by_id(db, competition_id)
         .await?
         .ok_or_else(|| AppError::not_found("competition"))?;
-    let own = caller.viewer.learner_id();
-    let (learner_id, entered_by) = match learner_id {
+    // Naming oneself is entering oneself.
+    let someone_else = learner_id.filter(|id| Some(*id) != caller.viewer.learner_id());
+    let (learner_id, entered_by, self_entered) = match someone_else {
         None => (
             policy::may_enter_competition(&caller.viewer, found.level)?,
             None,
-        ),
-        Some(id) if Some(id) == own => (
-            policy::may_enter_competition(&caller.viewer, found.level)?,
-            None,
+            true,
         ),
         Some(id) => {
             let facts = competition_facts(db, &found).await?;
@@ -392,7 +390,7 @@ pub async fn enter_competition(
                     ));
                 }
             }
-            (id, caller.viewer.organization_id())
+            (id, caller.viewer.organization_id(), false)
         }
     };
     if found.status != CompetitionStatus::Scheduled {
@@ -418,7 +416,7 @@ pub async fn enter_competition(
         learner_id: Set(learner_id),
         occupation_code: Set(occupation.as_str().to_owned()),
         entered_by_id: Set(entered_by),
-        self_entered: Set(entered_by.is_none() && Some(learner_id) == own),
+        self_entered: Set(self_entered),
         entered_at: Set(Utc::now()),
         rank: Set(None),
         award: Set(None),

@@ -152,11 +152,6 @@ pub async fn decide_recognition(
         .one(db)
         .await?
         .ok_or_else(|| AppError::internal("a recognition without its body"))?;
-    if !policy::recognition_visible(&caller.viewer, found.region_id, body.organization_id) {
-        // Out of sight reads as absent; the policy then says why a viewer who sees it may not.
-        policy::may_decide_recognition(&caller.viewer, found.region_id)
-            .and_then(|_| Err::<(), _>(AppError::not_found("direct recognition")))?;
-    }
     policy::may_decide_recognition(&caller.viewer, found.region_id)?;
     if !approve && reason.is_none() {
         return Err(AppError::validation(

@@ -12,12 +12,12 @@ use crate::graphql::{
     },
 };
 use crate::{
-    domain::certification::{self, NewSession, ResultRow, ResultsError},
+    domain::certification::{self, NewSession, ResultRow},
     domain::kernel::input::{self, Reason},
     error::{AppError, AppResult},
 };
 
-use super::report;
+use super::results_refused;
 
 /// Assessment bodies, sessions, candidates, results and certificates.
 #[derive(Default)]
@@ -229,19 +229,7 @@ impl CertificationMutation {
             .await
         {
             Ok(saved) => Ok(AssessmentSession(saved)),
-            Err(ResultsError::App(e)) => Err(e.into()),
-            Err(ResultsError::Rows(problems)) => Err(report(
-                ctx,
-                problems
-                    .into_iter()
-                    .map(|p| {
-                        AppError::validation(
-                            format!("input.results[{}].{}", p.row, p.field),
-                            p.message,
-                        )
-                    })
-                    .collect(),
-            )),
+            Err(refused) => Err(results_refused(ctx, refused)),
         }
     }
 

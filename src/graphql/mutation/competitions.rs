@@ -12,12 +12,12 @@ use crate::graphql::{
     },
 };
 use crate::{
-    domain::certification::{self, PlacedEntrant, PromotionRule, ResultsError},
+    domain::certification::{self, PlacedEntrant, PromotionRule},
     domain::kernel::input::{self, Reason},
-    error::{AppError, AppResult},
+    error::AppResult,
 };
 
-use super::report;
+use super::results_refused;
 
 /// Competitions and their results, direct recognitions.
 #[derive(Default)]
@@ -134,19 +134,7 @@ impl CompetitionsMutation {
                 competition: Competition(saved),
                 certificates: issued.into_iter().map(Certificate).collect(),
             }),
-            Err(ResultsError::App(e)) => Err(e.into()),
-            Err(ResultsError::Rows(problems)) => Err(report(
-                ctx,
-                problems
-                    .into_iter()
-                    .map(|p| {
-                        AppError::validation(
-                            format!("input.results[{}].{}", p.row, p.field),
-                            p.message,
-                        )
-                    })
-                    .collect(),
-            )),
+            Err(refused) => Err(results_refused(ctx, refused)),
         }
     }
 

@@ -92,6 +92,26 @@ fn import_refused(
 
 /// Reports every error of a refused batch, in order: all but the last are added to the response,
 /// and the last is returned (the response lists it after the added ones).
+/// A refused batch of results (an exam session's or a competition's): each bad row as its own
+/// error, named `input.results[i].<field>`.
+fn results_refused(
+    ctx: &Context<'_>,
+    err: crate::domain::certification::ResultsError,
+) -> async_graphql::Error {
+    match err {
+        crate::domain::certification::ResultsError::App(e) => e.into(),
+        crate::domain::certification::ResultsError::Rows(problems) => report(
+            ctx,
+            problems
+                .into_iter()
+                .map(|p| {
+                    AppError::validation(format!("input.results[{}].{}", p.row, p.field), p.message)
+                })
+                .collect(),
+        ),
+    }
+}
+
 fn report(ctx: &Context<'_>, mut errors: Vec<AppError>) -> async_graphql::Error {
     let last = errors
         .pop()
