@@ -231,9 +231,18 @@ pub fn may_run_competition(viewer: &Viewer, facts: &CompetitionFacts) -> AppResu
     }
 }
 
-/// Entering oneself in a competition: a learner, in any competition but an enterprise's
-/// contest (its employees are entered by the enterprise).
-pub fn may_enter_competition(viewer: &Viewer, level: entity::CompetitionLevel) -> AppResult<i32> {
+/// Entering a competition as oneself: a learner naming nobody or themself (`named`), in any
+/// competition but an enterprise's contest (its employees are entered by the enterprise), gets
+/// `Some` of their id. Naming another person is the organizer's act ([`may_run_competition`]
+/// decides it): `None`.
+pub fn may_enter_competition(
+    viewer: &Viewer,
+    level: entity::CompetitionLevel,
+    named: Option<i32>,
+) -> AppResult<Option<i32>> {
+    if named.is_some() && named != viewer.learner_id() {
+        return Ok(None);
+    }
     let learner = match &viewer.actor {
         Actor::Learner { learner } => *learner,
         Actor::Public => {
@@ -252,7 +261,7 @@ pub fn may_enter_competition(viewer: &Viewer, level: entity::CompetitionLevel) -
             "an enterprise enters its own employees in its contest".to_owned(),
         ));
     }
-    Ok(learner)
+    Ok(Some(learner))
 }
 
 /// Whether the viewer sees a competition's entrants (each person still through the person

@@ -359,15 +359,13 @@ pub async fn enter_competition(
     let found = competition_by_id(db, competition_id)
         .await?
         .ok_or_else(|| AppError::not_found("competition"))?;
-    // Naming oneself is entering oneself.
-    let someone_else = learner_id.filter(|id| Some(*id) != caller.viewer.learner_id());
-    let (learner_id, entered_by, self_entered) = match someone_else {
-        None => (
-            policy::may_enter_competition(&caller.viewer, found.level)?,
-            None,
-            true,
-        ),
-        Some(id) => {
+    let (learner_id, entered_by, self_entered) = match (
+        policy::may_enter_competition(&caller.viewer, found.level, learner_id)?,
+        learner_id,
+    ) {
+        (Some(own), _) => (own, None, true),
+        (None, None) => return Err(AppError::internal("nobody named to enter")),
+        (None, Some(id)) => {
             let facts = competition_facts(db, &found).await?;
             policy::may_run_competition(&caller.viewer, &facts)?;
             let person = learner::Entity::find_by_id(id)
