@@ -52,6 +52,7 @@ mod m20261215_000039_certificate_routes;
 mod m20261216_000040_honours;
 mod m20261217_000041_body_register;
 mod m20261218_000042_competitions;
+mod m20261219_000043_special_abilities;
 
 /// The ordered list of skillgraph's migrations.
 pub struct Migrator;
@@ -102,6 +103,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261216_000040_honours::Migration),
             Box::new(m20261217_000041_body_register::Migration),
             Box::new(m20261218_000042_competitions::Migration),
+            Box::new(m20261219_000043_special_abilities::Migration),
         ]
     }
 }

@@ -321,6 +321,26 @@ loader!(
     FollowUpsByLearner, i32 => Vec<follow_up::Model>, employment::follow_ups_by_learner
 );
 loader!(
+    /// Special-ability sessions by id.
+    SpecialSessionById, i32 => entity::special_ability_session::Model, crate::domain::certification::special_sessions_by_ids
+);
+loader!(
+    /// The candidates of each special-ability session (resolvers check the viewer).
+    SpecialCandidatesBySession, i32 => Vec<entity::special_ability_candidate::Model>, crate::domain::certification::special_candidates_by_session
+);
+loader!(
+    /// The certificate each special-ability candidacy earned.
+    SpecialCertificateByCandidate, i32 => entity::special_ability_certificate::Model, crate::domain::certification::special_certificates_by_candidate
+);
+loader!(
+    /// The special-ability certificates of each learner (resolvers check the learner's scope).
+    SpecialCertificatesByLearner, i32 => Vec<entity::special_ability_certificate::Model>, crate::domain::certification::special_certificates_by_learner
+);
+loader!(
+    /// The special abilities each body may assess.
+    SpecialScopesByBody, i32 => Vec<entity::special_ability::Model>, crate::domain::certification::special_scopes_by_body
+);
+loader!(
     /// Work types by id.
     WorkTypeById, i32 => entity::work_type::Model, crate::domain::occupations::trades::work_types_by_ids
 );
@@ -473,6 +493,16 @@ pub struct Loaders {
     pub contacts_by_learner: DataLoader<ContactsByLearner>,
     /// Work types by id.
     pub work_type: DataLoader<WorkTypeById>,
+    /// Special-ability sessions by id.
+    pub special_session: DataLoader<SpecialSessionById>,
+    /// Special-ability candidates by session.
+    pub special_candidates_by_session: DataLoader<SpecialCandidatesBySession>,
+    /// Special-ability certificates by candidacy.
+    pub special_certificate_by_candidate: DataLoader<SpecialCertificateByCandidate>,
+    /// Special-ability certificates by learner.
+    pub special_certificates_by_learner: DataLoader<SpecialCertificatesByLearner>,
+    /// Special abilities by body.
+    pub special_scopes_by_body: DataLoader<SpecialScopesByBody>,
     /// Special abilities by id.
     pub special_ability: DataLoader<SpecialAbilityById>,
     /// Work types by occupation.
@@ -557,6 +587,11 @@ impl Loaders {
             follow_ups_by_enrollment: dl(FollowUpsByEnrollment(db.clone()), delay),
             contacts_by_learner: dl(ContactsByLearner(db.clone()), delay),
             work_type: dl(WorkTypeById(db.clone()), delay),
+            special_session: dl(SpecialSessionById(db.clone()), delay),
+            special_candidates_by_session: dl(SpecialCandidatesBySession(db.clone()), delay),
+            special_certificate_by_candidate: dl(SpecialCertificateByCandidate(db.clone()), delay),
+            special_certificates_by_learner: dl(SpecialCertificatesByLearner(db.clone()), delay),
+            special_scopes_by_body: dl(SpecialScopesByBody(db.clone()), delay),
             special_ability: dl(SpecialAbilityById(db.clone()), delay),
             work_types_by_occupation: dl(WorkTypesByOccupation(db.clone()), delay),
             service_progress_by_learner: dl(ServiceProgressByLearner(db.clone()), delay),

@@ -56,10 +56,13 @@ pub(super) async fn demo_evaluation(
             db,
             &regulator_of(o.region_id),
             o.id,
-            named::<BodyType>("body type", &body.body_type)?,
-            &body.body_code,
-            &body.site_serial,
-            scope.clone(),
+            certification::Filing {
+                body_type: named::<BodyType>("body type", &body.body_type)?,
+                body_code: body.body_code.clone(),
+                site_serial: body.site_serial.clone(),
+                scope: scope.clone(),
+                special_abilities: Vec::new(),
+            },
         )
         .await
         .map_err(err)?;

@@ -78,6 +78,7 @@ mod employment;
 mod orders;
 mod people;
 mod programmes;
+mod special_abilities;
 mod subsidies;
 mod training;
 
@@ -474,6 +475,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
     let claims = subsidies::demo_claims(db, key).await?;
     let evaluations = subsidies::demo_institution_evaluations(db).await?;
     let programmes = programmes::demo_programmes(db).await?;
+    let special = special_abilities::demo_special_abilities(db).await?;
     // The alliances and reference rows above were written directly: index what they lack.
     crate::domain::search::index::catch_up(db).await?;
     Ok(SeedOutcome::Loaded {
@@ -485,7 +487,7 @@ pub async fn demo(db: &DatabaseConnection, key: &PersonalDataKey) -> anyhow::Res
         demands,
         cohorts,
         resources,
-        certificates: certificates + beyond_exams.certificates,
+        certificates: certificates + beyond_exams.certificates + special,
         intentions,
         completers,
         recommendations,

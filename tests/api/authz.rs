@@ -227,8 +227,31 @@ async fn snapshot(app: &TestApp) -> String {
             .await
             .expect("recognitions"),
     );
+    let special = (
+        entity::special_ability_scope::Entity::find()
+            .order_by_asc(entity::special_ability_scope::Column::BodyId)
+            .order_by_asc(entity::special_ability_scope::Column::SpecialAbilityId)
+            .all(db)
+            .await
+            .expect("special scopes"),
+        entity::special_ability_session::Entity::find()
+            .order_by_asc(entity::special_ability_session::Column::Id)
+            .all(db)
+            .await
+            .expect("special sessions"),
+        entity::special_ability_candidate::Entity::find()
+            .order_by_asc(entity::special_ability_candidate::Column::Id)
+            .all(db)
+            .await
+            .expect("special candidates"),
+        entity::special_ability_certificate::Entity::find()
+            .order_by_asc(entity::special_ability_certificate::Column::Id)
+            .all(db)
+            .await
+            .expect("special certificates"),
+    );
     format!(
-        "{competitions:?}\n{programmes:?}\n{groups:?}\n{industries:?}\n{regions:?}\n{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}\n{contacts:?}\n{trades:?}"
+        "{special:?}\n{competitions:?}\n{programmes:?}\n{groups:?}\n{industries:?}\n{regions:?}\n{evaluations:?}\n{claims:?}\n{records:?}\n{requests:?}\n{sealed:?}\n{alliances:?}\n{applications:?}\n{sign_ins:?}\n{memberships:?}\n{organizations:?}\n{learners}\n{audit}\n{demands:?}\n{cohorts:?}\n{enrollments:?}\n{resources:?}\n{catalogue:?}\n{plans:?}\n{sessions:?}\n{bodies:?}\n{candidates:?}\n{certificates:?}\n{intentions:?}\n{orders:?}\n{recommendations:?}\n{follow_ups:?}\n{contacts:?}\n{trades:?}"
     )
 }
 
@@ -292,6 +315,8 @@ struct Fixture {
     entrant: Value,
     apprentice: Value,
     proposed_recognition: Value,
+    /// Special-ability sessions and a certificate of the eyewear centre's.
+    special: crate::special_abilities::MatrixRows,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -531,6 +556,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         })
         .expect("a trained learner without recommendations who fits an open demand")
         .clone();
+    let backlog_learner = candidate["learner"]["id"].clone();
     let due = app
         .data_as(
             &zj_regulator,
@@ -559,7 +585,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     Fixture {
         sent_recommendation,
         applied_recommendation,
-        backlog_learner: candidate["learner"]["id"].clone(),
+        backlog_learner: backlog_learner.clone(),
         suggested_demand: candidate["learner"]["jobSuggestions"][0]["demand"]["id"].clone(),
         due_completion: due_completion["id"].clone(),
         review_year,
@@ -649,6 +675,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             )
             .await["directRecognitions"]["nodes"][0]["id"]
             .clone(),
+        special: Default::default(),
         pending_correction: pending_request(app, "CORRECTION").await,
         pending_erasure: pending_request(app, "ERASURE").await,
         admit_application: pending[0].clone(),
@@ -1094,6 +1121,30 @@ const CELLS: &[Cell] = &[
         allowed: &Role::ALL,
     },
     Cell {
+        name: "scheduleSpecialAbilitySession",
+        query: "mutation { scheduleSpecialAbilitySession(input: {specialAbility: \"ZJ_NEW_MEDIA\", examDate: \"2099-03-01\", registrationDeadline: \"2099-02-01\", region: \"321100\", address: \"丹阳考点\", capacity: 10}) { id } }",
+        variables: |_| json!({}),
+        allowed: &[Role::Enterprise, Role::AssessmentBody],
+    },
+    Cell {
+        name: "registerSpecialAbilityCandidate",
+        query: "mutation($s: ID!, $l: ID!) { registerSpecialAbilityCandidate(input: {session: $s, learner: $l}) { id } }",
+        variables: |f| json!({ "s": f.special.open_session, "l": f.new_trainee }),
+        allowed: &[Role::College, Role::AssessmentBody],
+    },
+    Cell {
+        name: "publishSpecialAbilityResults",
+        query: "mutation($s: ID!, $c: ID!) { publishSpecialAbilityResults(input: {session: $s, results: [{candidate: $c, passed: true}]}) { session { status } } }",
+        variables: |f| json!({ "s": f.special.waiting_session, "c": f.special.waiting_candidate }),
+        allowed: &[Role::AssessmentBody],
+    },
+    Cell {
+        name: "revokeSpecialAbilityCertificate",
+        query: "mutation($c: ID!) { revokeSpecialAbilityCertificate(input: {certificate: $c, reason: \"复核\"}) { status } }",
+        variables: |f| json!({ "c": f.special.certificate }),
+        allowed: &[Role::AssessmentBody, Role::Regulator],
+    },
+    Cell {
         name: "announceCompetition",
         query: "mutation { announceCompetition(input: {name: \"矩阵竞赛\", level: CITY_CLASS1, occupations: [\"4-14-03-03\"], startsOn: \"2099-01-01\", endsOn: \"2099-01-02\", venue: \"镇江\"}) { id } }",
         variables: |_| json!({}),
@@ -1485,6 +1536,16 @@ async fn sign_in_of_another(app: &TestApp, enterprise: i32, region: i32) {
     .expect("a sign-in");
 }
 
+/// The special-ability rows the matrix acts on, written alike in every role's database.
+async fn special_rows(app: &TestApp, f: &Fixture) -> crate::special_abilities::MatrixRows {
+    crate::special_abilities::matrix_rows(
+        app,
+        &json!(skillgraph::graphql::ids::NodeKey::Learner(f.learner).to_id()),
+        &f.backlog_learner,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn every_mutation_for_every_role() {
     // One database per role; each role's five calls touch different rows.
@@ -1509,6 +1570,7 @@ async fn every_mutation_for_every_role() {
     let mut f = fixture(&template).await;
     f.claim_cohort = ready_to_claim(&template, &f).await;
     f.invitations = invitations_of(&template, f.enterprise).await;
+    f.special = special_rows(&template, &f).await;
     let roles = callers(&f);
     drop(template);
     let mut matrix = Vec::new();
@@ -1549,6 +1611,11 @@ async fn every_mutation_for_every_role() {
             invitations_of(&app, f.enterprise).await,
             f.invitations,
             "the same invitations in every role's database"
+        );
+        assert_eq!(
+            special_rows(&app, &f).await,
+            f.special,
+            "the same special-ability rows in every role's database"
         );
         for cell in CELLS {
             let before = snapshot(&app).await;

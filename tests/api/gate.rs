@@ -631,7 +631,7 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
     .expect("a service contact");
     let contact_id = gid(NodeKey::ServiceContact(contact.id));
     let cohort_id = gid(NodeKey::Cohort(cohort.id));
-    const FIELDS: &str = "view name nationalId phone ageBand targetGroup targetGroups { since } createdAt region { code } registeredBy { id } certificates { id } honours { title } appointments { title } competitionEntries { rank } recommendations { id } followUps { id } serviceContacts { id } serviceProgress { missing } jobSuggestions(first: 1) { score }";
+    const FIELDS: &str = "view name nationalId phone ageBand targetGroup targetGroups { since } createdAt region { code } registeredBy { id } certificates { id } specialAbilityCertificates { id } honours { title } appointments { title } competitionEntries { rank } recommendations { id } followUps { id } serviceContacts { id } serviceProgress { missing } jobSuggestions(first: 1) { score }";
     for seen in &table {
         let who = seen.who;
         // 1. The learner node.
@@ -659,6 +659,7 @@ async fn every_person_bearing_path_for_every_role_follows_the_one_policy() {
                 "region",
                 "registeredBy",
                 "certificates",
+                "specialAbilityCertificates",
                 "honours",
                 "appointments",
                 "competitionEntries",

@@ -40,6 +40,7 @@ mod programmes;
 mod register;
 mod schema_sdl;
 mod search;
+mod special_abilities;
 mod statements;
 mod structure;
 mod subsidies;

@@ -44,6 +44,12 @@ fn top_level() -> Vec<String> {
     cases.push("{ assessmentBodies(first: 5) { nodes { status } } }".to_owned());
     // Competitions, latest first day first.
     cases.push("{ competitions(first: 5) { nodes { id } } }".to_owned());
+    // Special-ability sessions, soonest first, everywhere and in a city.
+    cases.push("{ specialAbilitySessions(first: 5) { nodes { id } } }".to_owned());
+    cases.push(
+        "{ specialAbilitySessions(first: 5, filter: {region: \"321100\"}) { nodes { id } } }"
+            .to_owned(),
+    );
     // A region filter means the region and everything under it (the row's city or its county):
     // a province's or a county's pages of demands, resources and sessions are served by the same
     // indexes as a city's. (Alliances and

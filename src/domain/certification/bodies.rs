@@ -2,45 +2,70 @@
 
 use super::*;
 
+/// An organization's filing as an assessment body.
+#[derive(Debug, Clone)]
+pub struct Filing {
+    /// EMPLOYER or SOCIAL.
+    pub body_type: BodyType,
+    /// The 4-digit body code.
+    pub body_code: String,
+    /// The 6-digit site serial.
+    pub site_serial: String,
+    /// The occupations it may evaluate, each up to a level.
+    pub scope: Vec<(OccupationCode, SkillLevel)>,
+    /// The special abilities (专项职业能力) it may assess, by code: national or of the
+    /// organization's city.
+    pub special_abilities: Vec<String>,
+}
+
 /// Files (or re-files) an organization as an assessment body, with its scope, by the regulator of
 /// its region. Re-filing replaces the scope and makes the body ACTIVE.
 pub async fn file_body(
     db: &DatabaseConnection,
     caller: &Caller,
     organization_id: i32,
-    body_type: BodyType,
-    body_code: &str,
-    site_serial: &str,
-    scope: Vec<(OccupationCode, SkillLevel)>,
+    filing: Filing,
 ) -> AppResult<assessment_body::Model> {
+    let Filing {
+        body_type,
+        body_code,
+        site_serial,
+        scope,
+        special_abilities,
+    } = filing;
     let org = organization::Entity::find_by_id(organization_id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("organization"))?;
     policy::may_supervise(&caller.viewer, org.region_id)?;
     check_kind(&org, body_type)?;
-    let body_code = digits("input.bodyCode", body_code, 4)?;
-    let site_serial = digits("input.siteSerial", site_serial, 6)?;
-    check_scope(db, &scope).await?;
+    let body_code = digits("input.bodyCode", &body_code, 4)?;
+    let site_serial = digits("input.siteSerial", &site_serial, 6)?;
+    check_scope(db, &scope, !special_abilities.is_empty()).await?;
+    let abilities =
+        super::special::abilities_for_scope(db, org.region_id, &special_abilities).await?;
     let txn = crate::domain::begin_write(db).await?;
     let saved = put_body(&txn, organization_id, body_type, body_code, site_serial).await?;
     assessment_scope::Entity::delete_many()
         .filter(assessment_scope::Column::BodyId.eq(saved.id))
         .exec(&txn)
         .await?;
+    super::special::replace_scope(&txn, saved.id, &abilities).await?;
     let unique: HashMap<String, SkillLevel> = scope
         .iter()
         .map(|(c, l)| (c.as_str().to_owned(), *l))
         .collect();
-    assessment_scope::Entity::insert_many(unique.iter().map(|(code, level)| {
-        assessment_scope::ActiveModel {
-            body_id: Set(saved.id),
-            occupation_code: Set(code.clone()),
-            max_level: Set(*level),
-        }
-    }))
-    .exec(&txn)
-    .await?;
+    if !unique.is_empty() {
+        assessment_scope::Entity::insert_many(unique.iter().map(|(code, level)| {
+            assessment_scope::ActiveModel {
+                body_id: Set(saved.id),
+                occupation_code: Set(code.clone()),
+                max_level: Set(*level),
+            }
+        }))
+        .exec(&txn)
+        .await?;
+    }
     audit::record(
         &txn,
         caller,
@@ -52,6 +77,7 @@ pub async fn file_body(
             changes: Some(json!({
                 "type": format!("{body_type:?}"), "bodyCode": saved.body_code, "siteSerial": saved.site_serial,
                 "scope": unique.iter().map(|(c, l)| json!({ "occupation": c, "maxLevel": format!("{l:?}") })).collect::<Vec<_>>(),
+                "specialAbilities": abilities.iter().map(|a| a.code.clone()).collect::<Vec<_>>(),
             })),
         },
     )
@@ -81,15 +107,17 @@ fn check_kind(org: &organization::Model, body_type: BodyType) -> AppResult<()> {
     Ok(())
 }
 
-/// At least one occupation of the classification, each at one of the five national levels.
+/// Occupations of the classification, each at one of the five national levels; at least one
+/// unless the body assesses special abilities.
 async fn check_scope(
     db: &DatabaseConnection,
     scope: &[(OccupationCode, SkillLevel)],
+    special_abilities: bool,
 ) -> AppResult<()> {
-    if scope.is_empty() {
+    if scope.is_empty() && !special_abilities {
         return Err(AppError::validation(
             "input.scope",
-            "name at least one occupation",
+            "name at least one occupation or special ability",
         ));
     }
     for (i, (code, level)) in scope.iter().enumerate() {

@@ -53,6 +53,64 @@ pub(super) async fn employee_of(
         .is_some())
 }
 
+/// Takes a place of a SCHEDULED session with one free (`columns`: its id, places taken, places
+/// and status), or says it is full: the first statement of a registration, so two registrations
+/// never take the last place both.
+pub(super) async fn reserve_place<E: EntityTrait>(
+    txn: &impl ConnectionTrait,
+    session_id: i32,
+    [id, registered, capacity, status]: [E::Column; 4],
+) -> AppResult<()> {
+    let reserved = E::update_many()
+        .col_expr(registered, Expr::col(registered).add(1))
+        .filter(id.eq(session_id))
+        .filter(Expr::col(registered).lt(Expr::col(capacity)))
+        .filter(status.eq(SessionStatus::Scheduled))
+        .exec(txn)
+        .await?;
+    if reserved.rows_affected != 1 {
+        return Err(conflict("the session is full"));
+    }
+    Ok(())
+}
+
+/// Whether the caller may register `learner_id` with `body` for a session in `standing` (its
+/// status and registration deadline): the body or the learner's training provider; an ACTIVE
+/// body; an employer body's own employee; a SCHEDULED session before its deadline.
+pub(super) async fn may_register(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    body: &assessment_body::Model,
+    learner_id: i32,
+    standing: (SessionStatus, NaiveDate),
+) -> AppResult<()> {
+    learner::Entity::find_by_id(learner_id)
+        .one(db)
+        .await?
+        .filter(|l| l.erased_at.is_none())
+        .ok_or_else(|| AppError::validation("input.learner", "no learner has this ID"))?;
+    let org_id = policy::may_register_candidates(&caller.viewer)?;
+    let trains_learner = org_id != body.organization_id
+        && provider_of_learner(db, &caller.access, org_id, learner_id).await?;
+    policy::may_register_candidate(org_id, body.organization_id, trains_learner)?;
+    ensure_active(body)?;
+    if body.body_type == BodyType::Employer
+        && !employee_of(db, body.organization_id, learner_id).await?
+    {
+        return Err(AppError::validation(
+            "input.learner",
+            "an employer body evaluates its own employees only",
+        ));
+    }
+    if standing.0 != SessionStatus::Scheduled {
+        return Err(conflict("the session takes no registrations"));
+    }
+    if Utc::now().date_naive() > standing.1 {
+        return Err(conflict("the registration deadline has passed"));
+    }
+    Ok(())
+}
+
 /// Registers a learner for a session: by the session's body, or by the learner's training
 /// provider. Refused with nothing written when the session is full, past its deadline or not
 /// SCHEDULED, when the learner is registered already or holds a valid certificate for the
@@ -73,53 +131,35 @@ pub async fn register_candidate(
         .one(db)
         .await?
         .ok_or_else(|| AppError::internal("a session without its body"))?;
-    learner::Entity::find_by_id(learner_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::validation("input.learner", "no learner has this ID"))?;
-    let org_id = policy::may_register_candidates(&caller.viewer)?;
-    let trains_learner = org_id != body.organization_id
-        && provider_of_learner(db, &caller.access, org_id, learner_id).await?;
-    policy::may_register_candidate(org_id, body.organization_id, trains_learner)?;
-    ensure_active(&body)?;
-    if body.body_type == BodyType::Employer {
-        if !employee_of(db, body.organization_id, learner_id).await? {
-            return Err(AppError::validation(
-                "input.learner",
-                "an employer body evaluates its own employees only",
-            ));
-        }
-        if attestation.as_deref().is_none_or(|a| a.trim().is_empty()) {
-            return Err(AppError::validation(
-                "input.attestation",
-                "an employer body attests that the learner is its employee",
-            ));
-        }
-    }
-    if session.status != SessionStatus::Scheduled {
-        return Err(conflict("the session takes no registrations"));
-    }
-    if Utc::now().date_naive() > session.registration_deadline {
-        return Err(conflict("the registration deadline has passed"));
+    may_register(
+        db,
+        caller,
+        &body,
+        learner_id,
+        (session.status, session.registration_deadline),
+    )
+    .await?;
+    if body.body_type == BodyType::Employer
+        && attestation.as_deref().is_none_or(|a| a.trim().is_empty())
+    {
+        return Err(AppError::validation(
+            "input.attestation",
+            "an employer body attests that the learner is its employee",
+        ));
     }
     let txn = crate::domain::begin_write(db).await?;
     // First statement: reserve a place, or learn there is none.
-    let reserved = assessment_session::Entity::update_many()
-        .col_expr(
+    reserve_place::<assessment_session::Entity>(
+        &txn,
+        session_id,
+        [
+            assessment_session::Column::Id,
             assessment_session::Column::Registered,
-            Expr::col(assessment_session::Column::Registered).add(1),
-        )
-        .filter(assessment_session::Column::Id.eq(session_id))
-        .filter(
-            Expr::col(assessment_session::Column::Registered)
-                .lt(Expr::col(assessment_session::Column::Capacity)),
-        )
-        .filter(assessment_session::Column::Status.eq(SessionStatus::Scheduled))
-        .exec(&txn)
-        .await?;
-    if reserved.rows_affected != 1 {
-        return Err(conflict("the session is full"));
-    }
+            assessment_session::Column::Capacity,
+            assessment_session::Column::Status,
+        ],
+    )
+    .await?;
     if candidate::Entity::find()
         .filter(candidate::Column::SessionId.eq(session_id))
         .filter(candidate::Column::LearnerId.eq(learner_id))

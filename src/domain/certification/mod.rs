@@ -69,6 +69,8 @@ mod results;
 mod search;
 pub mod serials;
 mod sessions;
+mod special;
+mod special_reads;
 mod verify;
 
 pub use appointments::*;
@@ -82,6 +84,8 @@ pub use register::*;
 pub use results::*;
 pub use search::*;
 pub use sessions::*;
+pub use special::*;
+pub use special_reads::*;
 pub use verify::*;
 
 /// Bodies by organization id.

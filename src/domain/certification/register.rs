@@ -1,5 +1,5 @@
 //! The public register of assessment bodies (职业技能评价机构目录): every body the regulators
-//! filed, with its kind, scope, filing date and standing, listed and searched without a token.
+//! filed, with its kind, scope (occupations and special abilities), filing date and standing, listed and searched without a token.
 
 use super::*;
 use crate::domain::SearchText;
@@ -19,6 +19,8 @@ pub struct BodyFilter {
     pub level: Option<SkillLevel>,
     /// Whose organization is in this region.
     pub region: Option<RegionCode>,
+    /// Who may assess this special ability, by code.
+    pub special_ability: Option<String>,
 }
 
 fn select_bodies(filter: &BodyFilter, backend: DbBackend) -> Select<assessment_body::Entity> {
@@ -72,6 +74,34 @@ fn select_bodies(filter: &BodyFilter, backend: DbBackend) -> Select<assessment_b
             )
             .to_owned();
         cond = cond.add(assessment_body::Column::OrganizationId.in_subquery(located));
+    }
+    if let Some(code) = &filter.special_ability {
+        let abilities = Query::select()
+            .column((
+                entity::special_ability_scope::Entity,
+                entity::special_ability_scope::Column::BodyId,
+            ))
+            .from(entity::special_ability_scope::Entity)
+            .inner_join(
+                entity::special_ability::Entity,
+                Expr::col((
+                    entity::special_ability::Entity,
+                    entity::special_ability::Column::Id,
+                ))
+                .equals((
+                    entity::special_ability_scope::Entity,
+                    entity::special_ability_scope::Column::SpecialAbilityId,
+                )),
+            )
+            .and_where(
+                Expr::col((
+                    entity::special_ability::Entity,
+                    entity::special_ability::Column::Code,
+                ))
+                .eq(code.trim()),
+            )
+            .to_owned();
+        cond = cond.add(assessment_body::Column::Id.in_subquery(abilities));
     }
     assessment_body::Entity::find().filter(cond)
 }

@@ -71,31 +71,13 @@ pub async fn schedule_session(
             "above the highest level the body may evaluate for this occupation",
         ));
     }
-    let today = Utc::now().date_naive();
-    if new.exam_date < today {
-        return Err(AppError::validation(
-            "input.examDate",
-            "must not be in the past",
-        ));
-    }
-    if new.registration_deadline > new.exam_date {
-        return Err(AppError::validation(
-            "input.registrationDeadline",
-            "must be on or before the exam day",
-        ));
-    }
-    if !(1..=MAX_CAPACITY).contains(&new.capacity) {
-        return Err(AppError::validation("input.capacity", "1 to 1,000"));
-    }
-    let address = new.address.trim();
-    if address.is_empty() || address.chars().count() > 200 {
-        return Err(AppError::validation("input.address", "1 to 200 characters"));
-    }
-    let place = crate::domain::network::regions::place_for_new_rows(
+    let (address, place) = session_terms(
         db,
-        "input.region",
+        new.exam_date,
+        new.registration_deadline,
+        new.capacity,
         &new.region,
-        Some(address),
+        &new.address,
     )
     .await?;
     let txn = crate::domain::begin_write(db).await?;
@@ -107,7 +89,7 @@ pub async fn schedule_session(
         registration_deadline: Set(new.registration_deadline),
         region_id: Set(place.city_id),
         county_id: Set(place.county_id),
-        address: Set(address.to_owned()),
+        address: Set(address),
         latitude: Set(new.point.map(|p| p.0)),
         longitude: Set(new.point.map(|p| p.1)),
         capacity: Set(new.capacity),
@@ -133,6 +115,46 @@ pub async fn schedule_session(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// A new session's day (not past), deadline (on or before it), places (1 to 1,000) and venue
+/// (an address of 1 to 200 characters in a region that takes new rows): the trimmed address
+/// and the place, or the field that is wrong.
+pub(super) async fn session_terms(
+    db: &DatabaseConnection,
+    exam_date: NaiveDate,
+    registration_deadline: NaiveDate,
+    capacity: i32,
+    region: &RegionCode,
+    address: &str,
+) -> AppResult<(String, crate::domain::network::regions::Place)> {
+    if exam_date < Utc::now().date_naive() {
+        return Err(AppError::validation(
+            "input.examDate",
+            "must not be in the past",
+        ));
+    }
+    if registration_deadline > exam_date {
+        return Err(AppError::validation(
+            "input.registrationDeadline",
+            "must be on or before the exam day",
+        ));
+    }
+    if !(1..=MAX_CAPACITY).contains(&capacity) {
+        return Err(AppError::validation("input.capacity", "1 to 1,000"));
+    }
+    let address = address.trim();
+    if address.is_empty() || address.chars().count() > 200 {
+        return Err(AppError::validation("input.address", "1 to 200 characters"));
+    }
+    let place = crate::domain::network::regions::place_for_new_rows(
+        db,
+        "input.region",
+        region,
+        Some(address),
+    )
+    .await?;
+    Ok((address.to_owned(), place))
 }
 
 pub(super) async fn session_for_body(

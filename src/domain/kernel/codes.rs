@@ -351,8 +351,9 @@ mod tests {
 
 /// A skill-level certificate number (职业技能等级证书编号), 22 characters: the body type letter
 /// (Y employer, S social organization), the 4-digit body code, the 2-digit province code, the
-/// 6-digit site serial, the 2-digit year of issue, the level digit (1 = 高级技师 … 5 = 初级工) and a
-/// 6-digit serial unique per body and year.
+/// 6-digit site serial, the 2-digit year of issue, the level digit (1 = 高级技师 … 5 = 初级工; 0
+/// for a special-ability certificate, 专项职业能力, which has no level) and a 6-digit serial
+/// unique per body and year.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CertificateNumber(String);
 
@@ -380,9 +381,9 @@ impl CertificateNumber {
                 "characters 6–7 of a certificate number are a province code",
             ));
         }
-        if !(b'1'..=b'5').contains(&bytes[15]) {
+        if !(b'0'..=b'5').contains(&bytes[15]) {
             return Err(err(
-                "character 16 of a certificate number is the level digit, 1 to 5",
+                "character 16 of a certificate number is the level digit, 1 to 5 (0 for a special ability)",
             ));
         }
         Ok(Self(number))
@@ -398,7 +399,7 @@ impl CertificateNumber {
         level_digit: u8,
         serial: u32,
     ) -> Option<Self> {
-        if !(1..=5).contains(&level_digit) || serial > 999_999 {
+        if level_digit > 5 || serial > 999_999 {
             return None;
         }
         let text = format!(
@@ -414,9 +415,14 @@ impl CertificateNumber {
         &self.0
     }
 
-    /// The level digit, 1 (高级技师) to 5 (初级工).
+    /// The level digit, 1 (高级技师) to 5 (初级工); 0 for a special ability.
     pub fn level_digit(&self) -> u8 {
         self.0.as_bytes()[15] - b'0'
+    }
+
+    /// Whether it numbers a special-ability certificate (level digit 0).
+    pub fn is_special_ability(&self) -> bool {
+        self.level_digit() == 0
     }
 
     /// The 6-digit serial.
@@ -454,6 +460,7 @@ mod certificate_tests {
             "Y00009900012326300004 ",
             "Y000032000123266000042",
             "Y0000320001232630000A2",
+            "Y000032000123269000042",
         ] {
             assert!(CertificateNumber::parse(bad).is_err(), "{bad:?}");
         }
@@ -462,7 +469,7 @@ mod certificate_tests {
 
     proptest! {
         #[test]
-        fn composed_numbers_round_trip(employer: bool, code in 0u32..10000, site in 0u32..1_000_000, year in 2000i32..2100, level in 1u8..=5, serial in 0u32..1_000_000) {
+        fn composed_numbers_round_trip(employer: bool, code in 0u32..10000, site in 0u32..1_000_000, year in 2000i32..2100, level in 0u8..=5, serial in 0u32..1_000_000) {
             let n = CertificateNumber::compose(employer, &format!("{code:04}"), "32", &format!("{site:06}"), year, level, serial).unwrap();
             let parsed = CertificateNumber::parse(n.as_str()).unwrap();
             prop_assert_eq!(parsed.level_digit(), level);

@@ -104,6 +104,12 @@ node_keys! {
     CompetitionEntrant,
     /// A direct recognition by id.
     DirectRecognition,
+    /// A special-ability session by id.
+    SpecialAbilitySession,
+    /// A candidate of a special-ability session by id.
+    SpecialAbilityCandidate,
+    /// A special-ability certificate by id.
+    SpecialAbilityCertificate,
 }
 
 /// The opaque global ID of a row, as clients see it.
@@ -310,6 +316,28 @@ impl NodeKey {
             _ => Err(AppError::validation(
                 field,
                 "not the ID of a direct recognition",
+            )),
+        }
+    }
+
+    /// Decodes an ID that must name a special-ability session.
+    pub fn special_session(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::SpecialAbilitySession(id) => Ok(id),
+            _ => Err(AppError::validation(
+                field,
+                "not the ID of a special-ability session",
+            )),
+        }
+    }
+
+    /// Decodes an ID that must name a candidate of a special-ability session.
+    pub fn special_candidate(field: &str, id: &str) -> AppResult<i32> {
+        match Self::parse(field, id)? {
+            Self::SpecialAbilityCandidate(id) => Ok(id),
+            _ => Err(AppError::validation(
+                field,
+                "not the ID of a special-ability candidate",
             )),
         }
     }

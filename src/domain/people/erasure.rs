@@ -362,6 +362,16 @@ async fn about_the_person(conn: &impl ConnectionTrait, id: i32) -> AppResult<Vec
         .await?,
     );
     add(
+        NodeKey::SpecialAbilityCandidate,
+        ids::<entity::special_ability_candidate::Entity>(
+            conn,
+            entity::special_ability_candidate::Column::Id,
+            entity::special_ability_candidate::Column::LearnerId,
+            id,
+        )
+        .await?,
+    );
+    add(
         NodeKey::TrainingIntention,
         ids::<training_intention::Entity>(
             conn,

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::{
     EnrollmentStatus, alliance, assessment_body, assessment_session, candidate, cohort, demand,
-    enrollment, learner, provider_link, recommendation,
+    enrollment, learner, provider_link, recommendation, special_ability_candidate,
+    special_ability_session,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter,
@@ -22,7 +23,7 @@ use crate::{
     error::AppResult,
 };
 
-/// The relations of each learner that [`policy::learner_view`] decides on, in four statements
+/// The relations of each learner that [`policy::learner_view`] decides on, in six statements
 /// whatever the number of learners.
 pub async fn facts(
     db: &impl ConnectionTrait,
@@ -182,7 +183,8 @@ async fn add_enrolments(
     Ok(())
 }
 
-/// The organizations of the assessment bodies each learner is a candidate of.
+/// The organizations of the assessment bodies each learner is a candidate of, in an exam
+/// session or a special-ability session.
 async fn add_assessors(
     db: &impl ConnectionTrait,
     ids: &[i32],
@@ -213,7 +215,33 @@ async fn add_assessors(
         .into_tuple()
         .all(db)
         .await?;
-    for (learner_id, org) in assessed {
+    // And the bodies of the special-ability sessions they are candidates of.
+    let special: Vec<(i32, i32)> = special_ability_candidate::Entity::find()
+        .select_only()
+        .column(special_ability_candidate::Column::LearnerId)
+        .expr(Expr::col((
+            assessment_body::Entity,
+            assessment_body::Column::OrganizationId,
+        )))
+        .join(
+            JoinType::InnerJoin,
+            special_ability_candidate::Entity::belongs_to(special_ability_session::Entity)
+                .from(special_ability_candidate::Column::SessionId)
+                .to(special_ability_session::Column::Id)
+                .into(),
+        )
+        .join(
+            JoinType::InnerJoin,
+            special_ability_session::Entity::belongs_to(assessment_body::Entity)
+                .from(special_ability_session::Column::BodyId)
+                .to(assessment_body::Column::Id)
+                .into(),
+        )
+        .filter(special_ability_candidate::Column::LearnerId.is_in(ids.to_vec()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (learner_id, org) in assessed.into_iter().chain(special) {
         if let Some(f) = map.get_mut(&learner_id) {
             f.assessed_by.insert(org);
         }

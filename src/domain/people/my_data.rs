@@ -6,7 +6,7 @@ use entity::{
     appointment, attendance, audit_event, candidate, certificate, claim_line, cohort_application,
     competition_entrant, data_request, direct_recognition, enrollment, follow_up, honour, learner,
     online_hours, organization, provider_link, recommendation, region, service_contact,
-    subsidy_slot, training_intention,
+    special_ability_candidate, special_ability_certificate, subsidy_slot, training_intention,
 };
 use sea_orm::{ActiveEnum, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
@@ -38,6 +38,8 @@ pub const TABLES: &[&str] = &[
     "competition_entrants",
     "direct_recognitions",
     "appointments",
+    "special_ability_candidates",
+    "special_ability_certificates",
 ];
 
 macro_rules! rows_of {
@@ -144,6 +146,8 @@ pub async fn export(
         "competition_entrants": rows_of!(db, competition_entrant, id),
         "direct_recognitions": rows_of!(db, direct_recognition, id),
         "appointments": rows_of!(db, appointment, id),
+        "special_ability_candidates": rows_of!(db, special_ability_candidate, id),
+        "special_ability_certificates": rows_of!(db, special_ability_certificate, id),
         // The target groups they belong to, by the group's code and name.
         "learner_target_groups": groups,
         // The learner's own requests, the value asked for masked (its ciphertext is no use).

@@ -77,7 +77,7 @@ impl CertificationMutation {
                 other => other,
             })?;
         verification_budgets(ctx)?
-            .holder_check(client_address(ctx), &number)
+            .holder_check(client_address(ctx), number.as_str())
             .await?;
         let api = api(ctx)?;
         let matched = certification::holder_matches(
@@ -90,7 +90,7 @@ impl CertificationMutation {
         )
         .await?;
         Ok(CertificateHolderCheck {
-            number,
+            number: number.as_str().to_owned(),
             result: if matched {
                 HolderMatch::Match
             } else {
@@ -124,10 +124,13 @@ impl CertificationMutation {
                 &*api.db.turn().await?,
                 &caller(ctx),
                 org,
-                input.body_type.into(),
-                &input.body_code,
-                &input.site_serial,
-                scope,
+                certification::Filing {
+                    body_type: input.body_type.into(),
+                    body_code: input.body_code,
+                    site_serial: input.site_serial,
+                    scope,
+                    special_abilities: input.special_abilities.unwrap_or_default(),
+                },
             )
             .await?,
         ))
@@ -277,8 +280,12 @@ pub struct FileAssessmentBodyInput {
     pub body_code: String,
     /// The 6-digit site serial.
     pub site_serial: String,
-    /// What it may evaluate.
+    /// What it may evaluate: occupations up to a level (may be empty when it assesses special
+    /// abilities only).
     pub scope: Vec<ScopeInput>,
+    /// The special abilities (专项职业能力) it may assess, by code: on the national list or its
+    /// city's. None when left out.
+    pub special_abilities: Option<Vec<String>>,
 }
 
 /// An occupation a body may evaluate, up to a level.

@@ -16,6 +16,7 @@ mod occupations;
 mod orders;
 mod people;
 mod programmes;
+mod special_abilities;
 mod subsidies;
 mod training;
 
@@ -36,6 +37,7 @@ pub struct MutationRoot(
     training::ResourcesMutation,
     certification::CertificationMutation,
     competitions::CompetitionsMutation,
+    special_abilities::SpecialAbilitiesMutation,
     orders::OrdersMutation,
     employment::EmploymentMutation,
     people::LearnersMutation,

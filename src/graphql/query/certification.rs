@@ -13,7 +13,8 @@ use crate::graphql::{
         AssessmentBody, AssessmentBodyFilter, AssessmentSession, AssessmentSessionFilter,
         AssessmentSessionOrder, CertificateStatsDimension, CertificateStatsFilter,
         CertificateStatsRow, CertificateVerification, Competition, CompetitionFilter,
-        DirectRecognition, DirectRecognitionFilter, page_request,
+        DirectRecognition, DirectRecognitionFilter, SpecialAbilitySession,
+        SpecialAbilitySessionFilter, page_request,
     },
 };
 use crate::{auth::policy, domain::certification};
@@ -66,6 +67,35 @@ impl CertificationQuery {
             async move { certification::count_sessions(&*db.turn().await?, &filter).await }.boxed()
         });
         Ok(Connection::from_page(page, total, AssessmentSession))
+    }
+
+    /// Special-ability sessions (专项职业能力考核) across regions, soonest first (SCHEDULED
+    /// unless `filter.statuses` says otherwise); public.
+    async fn special_ability_sessions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list; every scheduled session when left out.")]
+        filter: Option<SpecialAbilitySessionFilter>,
+        #[graphql(
+            desc = "Read forwards: at most this many items, 0 to 100 (20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Read forwards from just after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Read backwards: at most this many items, 0 to 100.")] last: Option<i32>,
+        #[graphql(desc = "Read backwards from just before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<SpecialAbilitySession>> {
+        let api = api(ctx)?;
+        let request = page_request(first, after, last, before)?;
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let page =
+            certification::list_special_sessions(&*api.db.turn().await?, &filter, &request).await?;
+        let db = api.db.clone();
+        let total = TotalCount::deferred(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { certification::count_special_sessions(&*db.turn().await?, &filter).await }
+                .boxed()
+        });
+        Ok(Connection::from_page(page, total, SpecialAbilitySession))
     }
 
     /// The public register of assessment bodies (职业技能评价机构目录): every body the

@@ -111,6 +111,21 @@ pub(super) async fn load_node(
         NodeKey::DirectRecognition(id) => crate::graphql::types::DirectRecognition::by_id(ctx, id)
             .await?
             .map(Node::DirectRecognition),
+        NodeKey::SpecialAbilitySession(id) => {
+            crate::graphql::types::SpecialAbilitySession::by_id(ctx, id)
+                .await?
+                .map(Node::SpecialAbilitySession)
+        }
+        NodeKey::SpecialAbilityCandidate(id) => {
+            crate::graphql::types::SpecialAbilityCandidate::by_id(ctx, id)
+                .await?
+                .map(Node::SpecialAbilityCandidate)
+        }
+        NodeKey::SpecialAbilityCertificate(id) => {
+            crate::graphql::types::SpecialAbilityCertificate::by_id(ctx, id)
+                .await?
+                .map(Node::SpecialAbilityCertificate)
+        }
         NodeKey::TrainingIntention(id) => TrainingIntention::by_id(ctx, id)
             .await?
             .map(Node::TrainingIntention),

@@ -358,22 +358,43 @@ impl CertificateVerification {
         }
     }
 
-    /// The occupation.
+    /// The occupation (a skill-level certificate).
     async fn occupation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Occupation>> {
-        let Some(found) = &self.0.found else {
+        let Some(code) = self
+            .0
+            .found
+            .as_ref()
+            .and_then(|f| f.occupation_code.clone())
+        else {
             return Ok(None);
         };
         Ok(api(ctx)?
             .loaders
             .occupation
-            .load_one(found.occupation_code.clone())
+            .load_one(code)
             .await?
             .map(Occupation))
     }
 
-    /// The level.
+    /// The level (a skill-level certificate).
     async fn level(&self) -> Option<SkillLevel> {
-        self.0.found.as_ref().map(|f| f.level.into())
+        self.0.found.as_ref().and_then(|f| f.level).map(Into::into)
+    }
+
+    /// The special ability (a special-ability certificate, 专项职业能力: level digit 0).
+    async fn special_ability(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::SpecialAbility>> {
+        let Some(id) = self.0.found.as_ref().and_then(|f| f.special_ability_id) else {
+            return Ok(None);
+        };
+        Ok(api(ctx)?
+            .loaders
+            .special_ability
+            .load_one(id)
+            .await?
+            .map(super::SpecialAbility))
     }
 
     /// The issuing body's organization.
@@ -394,9 +415,9 @@ impl CertificateVerification {
         self.0.found.as_ref().map(|f| f.issued_on).map(Into::into)
     }
 
-    /// How the level was reached.
+    /// How the level was reached (a skill-level certificate).
     async fn route(&self) -> Option<CertificateRoute> {
-        self.0.found.as_ref().map(|f| f.route.into())
+        self.0.found.as_ref().and_then(|f| f.route).map(Into::into)
     }
 }
 

@@ -315,6 +315,27 @@ impl Learner {
         Ok(Some(rows.into_iter().map(super::Certificate).collect()))
     }
 
+    /// The learner's special-ability certificates (专项职业能力), oldest first; full view only.
+    async fn special_ability_certificates(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<super::SpecialAbilityCertificate>>> {
+        let Some(l) = self.full() else {
+            return Ok(None);
+        };
+        let rows = api(ctx)?
+            .loaders
+            .special_certificates_by_learner
+            .load_one(l.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(
+            rows.into_iter()
+                .map(super::SpecialAbilityCertificate)
+                .collect(),
+        ))
+    }
+
     /// The honours conferred on the learner (江苏工匠 …), newest year first; full view only.
     async fn honours(
         &self,

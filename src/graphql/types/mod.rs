@@ -33,6 +33,7 @@ mod search;
 mod service;
 mod sign_in;
 mod skill_level;
+mod special_ability;
 mod subsidies;
 mod supervision;
 mod target_group;
@@ -45,7 +46,8 @@ pub use audit::{AuditEvent, AuditEventFilter};
 pub use certification::{
     AssessmentSession, AssessmentSessionFilter, AssessmentSessionOrder, BodyStatus, BodyType,
     Candidate, Certificate, CertificateHolderCheck, CertificateRoute, CertificateStatsDimension,
-    CertificateStatsFilter, CertificateStatsRow, CertificateVerification, HolderMatch,
+    CertificateStatsFilter, CertificateStatsRow, CertificateStatus, CertificateVerification,
+    HolderMatch, SessionStatus,
 };
 pub use cohort::{Cohort, CohortFilter, CohortKind, CohortStatus, Enrollment, EnrollmentStatus};
 pub use competition::{
@@ -110,6 +112,10 @@ pub use service::{
 };
 pub use sign_in::{SignIn, SignInFilter};
 pub use skill_level::SkillLevelInfo;
+pub use special_ability::{
+    SpecialAbilityCandidate, SpecialAbilityCertificate, SpecialAbilitySession,
+    SpecialAbilitySessionFilter,
+};
 pub use subsidies::{
     ClaimEvidence, ClaimLine, ClaimLineStatus, ClaimStatus, ExportFile, SubsidyClaim,
     SubsidyClaimFilter, SubsidyStandard,

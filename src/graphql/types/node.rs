@@ -57,6 +57,14 @@ pub enum Node {
     CompetitionEntrant(CompetitionEntrant),
     /// A direct recognition (for the proposing body and the regulator of its region).
     DirectRecognition(DirectRecognition),
+    /// A special-ability session (public).
+    SpecialAbilitySession(super::SpecialAbilitySession),
+    /// A candidate of a special-ability session (for the session's body and the regulator of
+    /// its region).
+    SpecialAbilityCandidate(super::SpecialAbilityCandidate),
+    /// A special-ability certificate (for those who see its holder in full; anyone may verify a
+    /// number).
+    SpecialAbilityCertificate(super::SpecialAbilityCertificate),
     /// A training intention (within the learner's scope).
     TrainingIntention(TrainingIntention),
     /// A training order (for the bureau and the provider).

@@ -87,6 +87,22 @@ impl AssessmentBody {
             .collect())
     }
 
+    /// The special abilities (专项职业能力) it may assess, by code.
+    async fn special_abilities(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::SpecialAbility>> {
+        Ok(api(ctx)?
+            .loaders
+            .special_scopes_by_body
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(super::SpecialAbility)
+            .collect())
+    }
+
     /// The organization.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
         Ok(Organization(
@@ -115,6 +131,8 @@ pub struct AssessmentBodyFilter {
     pub level: Option<SkillLevel>,
     /// Whose organization is in this region or under it (a province, city or county code).
     pub region: Option<String>,
+    /// Who may assess this special ability (专项职业能力), by code.
+    pub special_ability: Option<String>,
 }
 
 impl AssessmentBodyFilter {
@@ -135,6 +153,7 @@ impl AssessmentBodyFilter {
             occupation: input::optional("filter.occupation", self.occupation.as_deref())?,
             level: self.level.map(Into::into),
             region: input::optional("filter.region", self.region.as_deref())?,
+            special_ability: self.special_ability,
         })
     }
 }
