@@ -142,7 +142,9 @@ impl App {
             fail_closed: settings.rate_limit.fail_closed,
         });
         let [lookups, holder_checks, per_number] = settings.rate_limit.verification_paces();
-        let schema = schema.with_verification_paces(lookups, holder_checks, per_number);
+        let schema = schema
+            .with_verification_paces(lookups, holder_checks, per_number)
+            .with_credentials(secrets.credentials.clone());
         let schema = if settings.server.public_cache_ttl_secs == 0 {
             schema
         } else {
@@ -162,6 +164,8 @@ impl App {
             limits: settings.http_limits(),
             sockets: Arc::default(),
             events,
+            credentials: secrets.credentials.clone(),
+            personal_data: secrets.personal_data.clone(),
         };
         let metrics = http::metrics_router(state.clone());
         let router = http::router(state, settings.http_limits());

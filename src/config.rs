@@ -35,6 +35,8 @@
 //! | `identity.jwt_max_lifetime_secs` | `SKILLGRAPH_JWT_MAX_LIFETIME_SECS` | `86400`: longer-lived tokens are refused |
 //! | `identity.personal_data_key` | `SKILLGRAPH_PERSONAL_DATA_KEY` | generated into the keys file |
 //! | `identity.previous_personal_data_keys` | `SKILLGRAPH_PREVIOUS_PERSONAL_DATA_KEYS` (`[k1,k2]`) | none: earlier keys, read until `skillgraph keys reseal` has re-sealed their rows |
+//! | `identity.credential_key` | `SKILLGRAPH_CREDENTIAL_KEY` | generated into the keys file where keys may be generated; otherwise carrying certificates is off |
+//! | `server.public_url` | `SKILLGRAPH_PUBLIC_URL` | `https://localhost:<port>`: the bodies' `did:web`, status lists and share links are under it |
 //! | `identity.development_keys` | `SKILLGRAPH_DEVELOPMENT_KEYS` | `false`: over PostgreSQL a start without configured keys is refused; `true` generates them into the keys file as over SQLite |
 //! | `identity.jwks_url` | `SKILLGRAPH_JWKS_URL` | none: tokens verify with the key file; set, with the identity provider's published keys (by `kid`) |
 //! | `identity.jwks_refresh_secs` | `SKILLGRAPH_JWKS_REFRESH_SECS` | `300`: how long published keys are kept; an unknown `kid` fetches sooner (at most every 30 s) |
@@ -148,6 +150,10 @@ pub struct Server {
     pub connection_init_timeout_ms: u64,
     /// The address `/metrics` is served on, apart from the API (the monitoring network's).
     pub metrics_listen: SocketAddr,
+    /// The URL the public reaches this server at (`https://skills.example.cn`): the assessment
+    /// bodies' DIDs (`did:web`), status lists and share links are under it. Without one,
+    /// `https://localhost:<port>` (good for development only).
+    pub public_url: Option<String>,
 }
 
 impl Default for Server {
@@ -165,6 +171,7 @@ impl Default for Server {
             connection_init_timeout_ms: 10_000,
             header_read_timeout_ms: 5_000,
             metrics_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
+            public_url: None,
         }
     }
 }
@@ -237,6 +244,12 @@ pub struct Identity {
     /// every row with `personal_data_key`.
     #[serde(serialize_with = "no_secrets")]
     pub previous_personal_data_keys: Vec<SecretString>,
+    /// The 32-byte key (base64) every assessment body's credential signing key is derived from
+    /// (Open Badges 3.0 credentials, status lists, share links). Without one, `serve` generates
+    /// a development key into the keys file where it may, and carrying certificates is off
+    /// elsewhere.
+    #[serde(serialize_with = "no_secret")]
+    pub credential_key: Option<SecretString>,
     /// Where generated development keys are kept (mode 0600); by default beside the SQLite file.
     pub keys_file: Option<PathBuf>,
     /// Generate missing keys into the keys file even over PostgreSQL. Over SQLite (the embedded
@@ -267,6 +280,7 @@ impl Default for Identity {
             jwt_max_lifetime_secs: 24 * 3600,
             personal_data_key: None,
             previous_personal_data_keys: Vec::new(),
+            credential_key: None,
             keys_file: None,
             development_keys: false,
             jwks_url: None,
@@ -494,6 +508,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     ("header_read_timeout_ms", "server.header_read_timeout_ms"),
     ("metrics_listen", "server.metrics_listen"),
+    ("public_url", "server.public_url"),
     ("database_url", "database.url"),
     ("database_max_connections", "database.max_connections"),
     ("database_acquire_timeout_ms", "database.acquire_timeout_ms"),
@@ -524,6 +539,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "previous_personal_data_keys",
         "identity.previous_personal_data_keys",
     ),
+    ("credential_key", "identity.credential_key"),
     ("keys_file", "identity.keys_file"),
     ("development_keys", "identity.development_keys"),
     ("jwks_url", "identity.jwks_url"),
@@ -673,6 +689,15 @@ impl Settings {
     /// The request timeout.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.server.request_timeout_secs)
+    }
+
+    /// The URL the public reaches this server at: the configured one, or
+    /// `https://localhost:<port>`.
+    pub fn public_url(&self) -> String {
+        self.server
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("https://localhost:{}", self.server.listen.port()))
     }
 
     /// Whether missing keys may be generated: over SQLite (development), or when

@@ -49,6 +49,19 @@ pub fn verification_budgets<'a>(
         .map_err(|_| AppError::internal("a request without its verification budgets"))
 }
 
+/// The signer of the credentials people carry, which the pipeline hands every request when a
+/// credential key is configured.
+pub fn credential_issuer<'a>(
+    ctx: &Context<'a>,
+) -> AppResult<&'a Arc<crate::domain::kernel::credentials::CredentialIssuer>> {
+    ctx.data::<Arc<crate::domain::kernel::credentials::CredentialIssuer>>()
+        .map_err(|_| {
+            AppError::internal(
+                "certificates cannot be carried: no credential key is configured (identity.credential_key)",
+            )
+        })
+}
+
 /// The request's id, set by the HTTP layer (from `x-request-id`), used in logs of internal errors.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);

@@ -2,6 +2,7 @@
 //! `/readyz`.
 
 mod auth;
+mod credentials;
 mod graphiql;
 mod graphql;
 mod my_data;
@@ -46,6 +47,10 @@ pub struct HttpState {
     pub sockets: Arc<websocket::SocketCount>,
     /// The event broker, for readiness.
     pub events: Arc<dyn crate::events::EventBroker>,
+    /// Signs credentials, status lists and share links (none without a credential key).
+    pub credentials: Option<Arc<crate::domain::kernel::credentials::CredentialIssuer>>,
+    /// Opens the holder's ID number, for the hashed recipient of a shared credential.
+    pub personal_data: crate::domain::kernel::personal::PersonalDataKey,
 }
 
 /// Limits of the HTTP layer.
@@ -125,6 +130,12 @@ pub fn router(state: HttpState, limits: HttpLimits) -> Router {
         .route("/graphql/ws", get(websocket::graphql_ws))
         .route("/graphiql/{version}/{file}", get(graphiql::asset))
         .route("/my-data", get(my_data::my_data))
+        .route("/bodies/{body}/did.json", get(credentials::did_document))
+        .route(
+            "/bodies/{body}/status/{list}",
+            get(credentials::status_list),
+        )
+        .route("/credentials/{token}", get(credentials::shared))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))

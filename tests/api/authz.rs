@@ -1144,6 +1144,14 @@ const CELLS: &[Cell] = &[
         variables: |f| json!({ "c": f.special.certificate }),
         allowed: &[Role::AssessmentBody, Role::Regulator],
     },
+    // The holder alone makes a link to their certificate's credential (the matrix's learner
+    // holds the centre's special-ability certificate).
+    Cell {
+        name: "shareCertificate",
+        query: "mutation($c: ID!) { shareCertificate(input: {certificate: $c}) { url } }",
+        variables: |f| json!({ "c": f.special.certificate }),
+        allowed: &[Role::Learner],
+    },
     Cell {
         name: "announceCompetition",
         query: "mutation { announceCompetition(input: {name: \"矩阵竞赛\", level: CITY_CLASS1, occupations: [\"4-14-03-03\"], startsOn: \"2099-01-01\", endsOn: \"2099-01-02\", venue: \"镇江\"}) { id } }",
@@ -1540,8 +1548,8 @@ async fn sign_in_of_another(app: &TestApp, enterprise: i32, region: i32) {
 async fn special_rows(app: &TestApp, f: &Fixture) -> crate::special_abilities::MatrixRows {
     crate::special_abilities::matrix_rows(
         app,
-        &json!(skillgraph::graphql::ids::NodeKey::Learner(f.learner).to_id()),
         &f.backlog_learner,
+        &json!(skillgraph::graphql::ids::NodeKey::Learner(f.learner).to_id()),
     )
     .await
 }

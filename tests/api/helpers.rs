@@ -34,6 +34,33 @@ pub fn real_name(learner: &entity::learner::Model) -> String {
 }
 
 /// The HS256 secret of the test servers.
+/// The public URL test servers and schemas sign credentials under (nothing answers there: a
+/// verifier's fetches are mapped onto the test server).
+pub const TEST_PUBLIC_URL: &str = "https://credentials.skillgraph.test";
+
+/// The credential signer of test schemas and servers.
+pub fn test_credentials()
+-> std::sync::Arc<skillgraph::domain::kernel::credentials::CredentialIssuer> {
+    use base64::Engine;
+    std::sync::Arc::new(
+        skillgraph::domain::kernel::credentials::CredentialIssuer::new(
+            &base64::engine::general_purpose::STANDARD.encode([43u8; 32]),
+            TEST_PUBLIC_URL,
+        )
+        .expect("a credential issuer"),
+    )
+}
+
+/// A token signed with the test servers' HS256 secret.
+pub fn hs256(claims: &Value) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(TEST_JWT_SECRET.as_bytes()),
+    )
+    .expect("sign")
+}
+
 pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
 /// The PostgreSQL server to test against, if any.
@@ -411,7 +438,8 @@ impl TestApp {
             test_personal_key(),
             std::sync::Arc::new(skillgraph::events::InProcessBroker::default()),
             test_limits(),
-        );
+        )
+        .with_credentials(Some(test_credentials()));
         Self { db, schema }
     }
 
@@ -602,6 +630,12 @@ impl TestServer {
                 .encode([42u8; 32])
                 .into(),
         );
+        settings.identity.credential_key = Some(
+            base64::engine::general_purpose::STANDARD
+                .encode([43u8; 32])
+                .into(),
+        );
+        settings.server.public_url = Some(TEST_PUBLIC_URL.to_owned());
         settings
     }
 

@@ -269,14 +269,7 @@ async fn provider_tokens_verify_with_its_published_keys_and_map_its_claims() {
     assert!(idp.fetches.load(Ordering::SeqCst) > fetched);
 }
 
-fn hs256(claims: &Value) -> String {
-    encode(
-        &Header::new(Algorithm::HS256),
-        claims,
-        &EncodingKey::from_secret(crate::helpers::TEST_JWT_SECRET.as_bytes()),
-    )
-    .expect("sign")
-}
+use crate::helpers::hs256;
 
 async fn graphql(server: &TestServer, token: &str, query: &str) -> (StatusCode, Value) {
     let response = server

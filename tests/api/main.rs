@@ -16,6 +16,7 @@ mod browser;
 mod cache;
 mod certification;
 mod competitions;
+mod credentials;
 mod demands;
 mod documents;
 mod employment;

@@ -354,3 +354,17 @@ pub fn may_appoint_technician(viewer: &Viewer) -> AppResult<i32> {
         )),
     }
 }
+
+/// Carrying a certificate as a signed credential (downloading it, sharing a link to it): its
+/// holder alone, with their own token; whoever they give the link to downloads through the link.
+pub fn may_carry_certificate(viewer: &Viewer, holder_id: i32) -> AppResult<()> {
+    match (viewer.role(), viewer.learner_id()) {
+        (Role::Learner, Some(id)) if id == holder_id => Ok(()),
+        (Role::Public, _) => Err(AppError::Unauthenticated(
+            "a certificate is carried with its holder's token".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(
+            "only its holder carries a certificate as a credential".to_owned(),
+        )),
+    }
+}

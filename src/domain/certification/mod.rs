@@ -57,6 +57,7 @@ fn digits(field: &str, value: &str, n: usize) -> AppResult<String> {
 }
 
 mod appointments;
+pub mod badges;
 mod bodies;
 mod candidates;
 mod competition_results;

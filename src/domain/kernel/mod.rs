@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod codes;
+pub mod credentials;
 pub mod geo;
 pub mod ids;
 pub mod import;

@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use crate::graphql::{
     context::{api, caller},
     ids::NodeKey,
-    scalars::Date,
+    scalars::{Date, DateTime},
     types::{SpecialAbilityCandidate, SpecialAbilityCertificate, SpecialAbilitySession},
 };
 use crate::{
@@ -108,6 +108,43 @@ impl SpecialAbilitiesMutation {
         }
     }
 
+    /// Makes a link to one of the caller's own certificates as a signed Open Badges 3.0
+    /// credential, for whoever they give it to (an employer, a school): a GET of the link
+    /// downloads it, no token needed, until it expires. The holder alone; audited.
+    async fn share_certificate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The certificate and how long the link lasts.")]
+        input: ShareCertificateInput,
+    ) -> async_graphql::Result<CertificateShareLink> {
+        use crate::domain::kernel::credentials::CertificateRef;
+        let certificate = match NodeKey::parse("input.certificate", &input.certificate)? {
+            NodeKey::Certificate(id) => CertificateRef::Level(id),
+            NodeKey::SpecialAbilityCertificate(id) => CertificateRef::Special(id),
+            _ => {
+                return Err(crate::error::AppError::validation(
+                    "input.certificate",
+                    "not the ID of a certificate",
+                )
+                .into());
+            }
+        };
+        let api = api(ctx)?;
+        let issuer = crate::graphql::context::credential_issuer(ctx)?;
+        let (url, expires) = certification::badges::share_link(
+            &*api.db.turn().await?,
+            &caller(ctx),
+            issuer,
+            certificate,
+            i64::from(input.days.unwrap_or(30)),
+        )
+        .await?;
+        Ok(CertificateShareLink {
+            url,
+            expires_at: expires.into(),
+        })
+    }
+
     /// Revokes a special-ability certificate, with a reason (its issuing body or the regulator
     /// of the body's region).
     async fn revoke_special_ability_certificate(
@@ -137,6 +174,24 @@ impl SpecialAbilitiesMutation {
             .await?,
         ))
     }
+}
+
+/// Share a certificate's credential.
+#[derive(InputObject, Debug)]
+pub struct ShareCertificateInput {
+    /// The certificate: a skill-level or a special-ability certificate of the caller's.
+    pub certificate: ID,
+    /// How many days the link lasts, 1 to 90 (30 when left out).
+    pub days: Option<i32>,
+}
+
+/// A link to a certificate's signed credential.
+#[derive(SimpleObject)]
+pub struct CertificateShareLink {
+    /// The URL: a GET downloads the credential (a compact VC-JWT), no token needed.
+    pub url: String,
+    /// When it stops working.
+    pub expires_at: DateTime,
 }
 
 /// Schedule a special-ability session.

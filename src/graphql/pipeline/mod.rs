@@ -70,6 +70,9 @@ pub struct AppSchema {
     metrics: Arc<Metrics>,
     /// How much of the pool one request, and all anonymous requests, may hold.
     gate: db::PoolGate,
+    /// Signs the credentials people carry, when a credential key is configured; handed to the
+    /// resolvers in each request's data.
+    credentials: Option<Arc<crate::domain::kernel::credentials::CredentialIssuer>>,
 }
 
 /// async-graphql's schema: the public one, or the federation subgraph.
@@ -146,7 +149,17 @@ impl AppSchema {
             verification: VerificationBudgets::in_process(),
             cache: None,
             metrics: Arc::default(),
+            credentials: None,
         }
+    }
+
+    /// The same schema signing the credentials people carry with `issuer`.
+    pub fn with_credentials(
+        mut self,
+        issuer: Option<Arc<crate::domain::kernel::credentials::CredentialIssuer>>,
+    ) -> Self {
+        self.credentials = issuer;
+        self
     }
 
     /// The same schema keeping answers to anonymous queries in `cache`.
@@ -199,6 +212,9 @@ impl AppSchema {
     ) -> (Response, Verdict) {
         meta.carry_into(&mut request);
         request.data.insert(self.verification.clone());
+        if let Some(issuer) = &self.credentials {
+            request.data.insert(issuer.clone());
+        }
         let started = std::time::Instant::now();
         let mut spent = Spent::default();
         // Boxed: the execution's state is large, and lives on the heap rather than in the
@@ -292,6 +308,9 @@ impl AppSchema {
             // connection's (see `RequestMeta::of`).
             meta.carry_into(&mut request);
             request.data.insert(this.verification.clone());
+            if let Some(issuer) = &this.credentials {
+                request.data.insert(issuer.clone());
+            }
             let started = std::time::Instant::now();
             let mut spent = Spent::default();
             if let Err(refused) = this.admit(&mut request, &meta, &mut spent).await {

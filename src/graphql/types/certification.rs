@@ -335,6 +335,17 @@ impl Certificate {
     async fn revoked_reason(&self) -> Option<&str> {
         self.0.revoked_reason.as_deref()
     }
+
+    /// The certificate as a signed Open Badges 3.0 `OpenBadgeCredential` (W3C VC 2.0, a compact
+    /// VC-JWT signed by the body's `did:web` key, with its entry in the body's revocation list):
+    /// for its holder alone (FORBIDDEN otherwise). `shareCertificate` makes a link for others.
+    async fn open_badge_credential(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        super::special_ability::credential_of(
+            ctx,
+            crate::domain::kernel::credentials::CertificateRef::Level(self.0.id),
+        )
+        .await
+    }
 }
 
 /// What anyone may learn of a certificate by its number: whether it stands, what it certifies,

@@ -246,6 +246,34 @@ impl SpecialAbilityCertificate {
     async fn revoked_reason(&self) -> Option<&str> {
         self.0.revoked_reason.as_deref()
     }
+
+    /// The certificate as a signed Open Badges 3.0 `OpenBadgeCredential` (W3C VC 2.0, a compact
+    /// VC-JWT signed by the body's `did:web` key, with its entry in the body's revocation list):
+    /// for its holder alone (FORBIDDEN otherwise). `shareCertificate` makes a link for others.
+    async fn open_badge_credential(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        credential_of(
+            ctx,
+            crate::domain::kernel::credentials::CertificateRef::Special(self.0.id),
+        )
+        .await
+    }
+}
+
+/// A certificate's signed credential, for its holder.
+pub(super) async fn credential_of(
+    ctx: &Context<'_>,
+    certificate: crate::domain::kernel::credentials::CertificateRef,
+) -> async_graphql::Result<String> {
+    let api = api(ctx)?;
+    let issuer = crate::graphql::context::credential_issuer(ctx)?;
+    Ok(certification::badges::credential(
+        &*api.db.turn().await?,
+        &api.personal_data,
+        issuer,
+        certificate,
+        Some(&caller(ctx)),
+    )
+    .await?)
 }
 
 impl SpecialAbilityCertificate {
