@@ -121,9 +121,9 @@ async fn execute(
         cost: Some(cost.clone()),
         ..RequestMeta::of(&request.data, None)
     };
-    let (response, verdict) = state.schema.serve_request(meta, request).await;
+    let (response, verdict, kept) = state.schema.serve_request(meta, request).await;
     tracing::debug!(request_id = %request_id, cost = cost.get(), "graphql request");
-    respond(response, verdict, media, cost.get())
+    respond(response, verdict, media, cost.get(), kept.map(|a| a.json))
 }
 
 /// The caller the request's token names, or the response that refuses it: 401 with
@@ -181,12 +181,14 @@ async fn authenticate(
 }
 
 /// The HTTP response of a served request: the status and headers its [`Verdict`] and the schema
-/// ask for, and the body (without `data` when nothing executed).
+/// ask for, and the body (without `data` when nothing executed; with `data` as the bytes the
+/// public cache holds, when it served or kept the answer).
 fn respond(
     response: async_graphql::Response,
     verdict: Verdict,
     media: Media,
     cost: u64,
+    data: Option<bytes::Bytes>,
 ) -> Response {
     // The database out of reach: 503 and when to retry, whatever else the response holds; a
     // mutation sent with GET: 405; over the caller's rate limit: 429 and when to retry.
@@ -198,13 +200,30 @@ fn respond(
     } = verdict;
     let status = verdict.status(media == Media::GraphqlResponse);
     // A request that never executed has no `data` entry at all (not `null`).
-    let body = if not_executed {
-        serde_json::to_value(&response).and_then(|mut value| {
-            if let Some(object) = value.as_object_mut() {
-                object.remove("data");
-            }
-            serde_json::to_vec(&value)
-        })
+    let body = if not_executed || data.is_some() {
+        serde_json::to_value(&response)
+            .and_then(|mut value| {
+                if let Some(object) = value.as_object_mut() {
+                    object.remove("data");
+                }
+                serde_json::to_vec(&value)
+            })
+            .map(|rest| match &data {
+                // `{"data":<kept bytes>` and then the rest of the response's members.
+                Some(data) if !not_executed => {
+                    let mut body = Vec::with_capacity(data.len() + rest.len() + 9);
+                    body.extend_from_slice(b"{\"data\":");
+                    body.extend_from_slice(data);
+                    if rest.len() > 2 {
+                        body.push(b',');
+                        body.extend_from_slice(&rest[1..]);
+                    } else {
+                        body.push(b'}');
+                    }
+                    body
+                }
+                _ => rest,
+            })
     } else {
         serde_json::to_vec(&response)
     };

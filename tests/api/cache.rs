@@ -245,8 +245,26 @@ async fn http_answers_say_how_they_may_be_cached() {
     // A shared cache keeps the anonymous answer apart from a signed-in one (issue 33).
     assert_eq!(first.headers()["vary"], "Accept, Authorization");
     assert_eq!(first.headers()["x-cache"], "miss");
+    let first_cost = first.headers()["x-query-cost"].clone();
+    let first_body: Value = first.json().await.expect("json");
     let second = get(None).await.expect("send");
     assert_eq!(second.headers()["x-cache"], "hit");
+    // A hit is the kept bytes of `data`, with the request's own extensions beside them, and
+    // costs what the answer cost when it was computed.
+    assert_eq!(second.headers()["x-query-cost"], first_cost);
+    let second_body: Value = second.json().await.expect("json");
+    assert_eq!(second_body, first_body);
+    assert!(
+        second_body["data"]["regions"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
+    assert!(
+        second_body["extensions"]["cost"]["actualQueryCost"]
+            .as_u64()
+            .is_some_and(|c| c > 0),
+        "{second_body}"
+    );
     let org: Value = server
         .client
         .post(server.url("/graphql"))
@@ -273,7 +291,10 @@ async fn http_answers_say_how_they_may_be_cached() {
 async fn store_keeps_by_tags(store: &dyn ResponseCache) {
     use skillgraph::graphql::cache::Lookup;
     let ttl = Duration::from_secs(60);
-    let data = |n: i32| Arc::new(async_graphql::Value::from(n));
+    let data = |n: u64| skillgraph::graphql::cache::Answer {
+        json: bytes::Bytes::from(format!("{{\"n\":{n}}}")),
+        actual_cost: n,
+    };
     let tags = |t: &[&str]| t.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>();
     let miss = |found: Option<Lookup>| match found.expect("reachable") {
         Lookup::Miss { writes } => writes,
@@ -333,7 +354,10 @@ async fn answers_are_kept_by_the_versions_of_their_tags() {
             "a",
             writes,
             &t("x"),
-            Arc::new(1.into()),
+            skillgraph::graphql::cache::Answer {
+                json: bytes::Bytes::from_static(b"1"),
+                actual_cost: 1,
+            },
             Duration::from_secs(60),
         )
         .await;

@@ -16,18 +16,28 @@ use std::{
     time::{Duration, Instant},
 };
 
-use async_graphql::Value;
+use bytes::Bytes;
 use futures_util::future::BoxFuture;
 
 use crate::redis_link::RedisLink;
 
 pub mod tags;
 
+/// A kept answer: its `data` as the JSON bytes sent (a hit is served without building or
+/// serialising the document again), and what computing it cost (`extensions.cost`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The answer's `data`, serialised.
+    pub json: Bytes,
+    /// Its actual cost, as computed when it was executed.
+    pub actual_cost: u64,
+}
+
 /// What a lookup found.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lookup {
     /// An answer none of whose tags has moved.
-    Hit(Arc<Value>),
+    Hit(Answer),
     /// Nothing to serve; `writes` is the store's count of writes now, to hand to
     /// [`ResponseCache::put`] once the answer is computed.
     Miss {
@@ -41,14 +51,14 @@ pub trait ResponseCache: Send + Sync + 'static {
     /// The answer kept under `key`, if still good; `None` when the store is out of reach (the
     /// cache is bypassed).
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Lookup>>;
-    /// Keeps `data` under `key` for `ttl` with the current versions of `tags`, unless the count
-    /// of writes moved past `writes` (a mutation ran while it was computed).
+    /// Keeps `answer` under `key` for `ttl` with the current versions of `tags`, unless the
+    /// count of writes moved past `writes` (a mutation ran while it was computed).
     fn put<'a>(
         &'a self,
         key: &'a str,
         writes: u64,
         tags: &'a [String],
-        data: Arc<Value>,
+        answer: Answer,
         ttl: Duration,
     ) -> BoxFuture<'a, ()>;
     /// Bumps `tags` and the count of writes: no answer that read any of them is served again.
@@ -59,7 +69,7 @@ pub trait ResponseCache: Send + Sync + 'static {
 struct Kept {
     until: Instant,
     tags: Vec<(String, u64)>,
-    data: Arc<Value>,
+    answer: Answer,
 }
 
 struct State {
@@ -115,7 +125,7 @@ impl ResponseCache for MemoryCache {
             if !fresh {
                 state.entries.pop(key);
             } else if let Some(kept) = state.entries.get(key) {
-                return Lookup::Hit(kept.data.clone());
+                return Lookup::Hit(kept.answer.clone());
             }
             Lookup::Miss {
                 writes: state.writes,
@@ -129,7 +139,7 @@ impl ResponseCache for MemoryCache {
         key: &'a str,
         writes: u64,
         tags: &'a [String],
-        data: Arc<Value>,
+        answer: Answer,
         ttl: Duration,
     ) -> BoxFuture<'a, ()> {
         if let Ok(mut state) = self.state.lock()
@@ -144,7 +154,7 @@ impl ResponseCache for MemoryCache {
                 Kept {
                     until: Instant::now() + ttl,
                     tags,
-                    data,
+                    answer,
                 },
             );
         }
@@ -169,8 +179,9 @@ impl ResponseCache for MemoryCache {
 
 /// Answers in Redis, shared by every instance: `{prefix}cache:writes` counts writes,
 /// `{prefix}cache:tag:{tag}` is a tag's version (kept a day after its last bump), and an answer
-/// is the hash `{prefix}cache:a:{key}`: its JSON under `d`, and the version of each tag it read
-/// under `t:{tag}` (expiring after its time to live). Each step is one script, so a check and
+/// is the hash `{prefix}cache:a:{key}`: its JSON under `d`, its cost under `c`, and the version of
+/// each tag it read under `t:{tag}` (expiring after its time to live). A hit is one script call
+/// whose reply is the bytes sent. Each step is one script, so a check and
 /// what it decides are atomic.
 pub struct RedisCache {
     link: Arc<RedisLink>,
@@ -184,26 +195,30 @@ pub struct RedisCache {
 const GET: &str = r"
 local kept = redis.call('HGETALL', KEYS[1])
 local data = nil
+local cost = '0'
+local stale = false
 for i = 1, #kept, 2 do
   local field = kept[i]
   if field == 'd' then
     data = kept[i + 1]
+  elseif field == 'c' then
+    cost = kept[i + 1]
   elseif (redis.call('GET', ARGV[1] .. string.sub(field, 3)) or '0') ~= kept[i + 1] then
-    data = nil
+    stale = true
     break
   end
 end
-if data then return {1, data} end
-return {0, redis.call('GET', KEYS[2]) or '0'}
+if data and not stale then return {1, data, cost} end
+return {0, redis.call('GET', KEYS[2]) or '0', '0'}
 ";
 
 /// Keeps the answer with its tags' versions, unless a write was counted since `ARGV[1]`.
 const PUT: &str = r"
 if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'd', ARGV[3])
+redis.call('HSET', KEYS[1], 'd', ARGV[3], 'c', ARGV[4])
 for i = 3, #KEYS do
-  redis.call('HSET', KEYS[1], 't:' .. ARGV[i + 1], redis.call('GET', KEYS[i]) or '0')
+  redis.call('HSET', KEYS[1], 't:' .. ARGV[i + 2], redis.call('GET', KEYS[i]) or '0')
 end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1
@@ -242,7 +257,7 @@ impl ResponseCache for RedisCache {
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Lookup>> {
         Box::pin(async move {
             let mut conn = self.link.connection().await?;
-            let found: redis::RedisResult<(u8, Vec<u8>)> = self
+            let found: redis::RedisResult<(u8, Vec<u8>, Option<u64>)> = self
                 .get
                 .key(self.link.key(&format!("cache:a:{key}")))
                 .key(self.link.key("cache:writes"))
@@ -250,11 +265,11 @@ impl ResponseCache for RedisCache {
                 .invoke_async(&mut conn)
                 .await;
             match found {
-                Ok((1, json)) => match serde_json::from_slice::<Value>(&json) {
-                    Ok(data) => Some(Lookup::Hit(Arc::new(data))),
-                    Err(_) => Some(Lookup::Miss { writes: u64::MAX }),
-                },
-                Ok((_, writes)) => Some(Lookup::Miss {
+                Ok((1, json, cost)) => Some(Lookup::Hit(Answer {
+                    json: Bytes::from(json),
+                    actual_cost: cost.unwrap_or_default(),
+                })),
+                Ok((_, writes, _)) => Some(Lookup::Miss {
                     writes: std::str::from_utf8(&writes)
                         .ok()
                         .and_then(|w| w.parse().ok())
@@ -273,14 +288,11 @@ impl ResponseCache for RedisCache {
         key: &'a str,
         writes: u64,
         tags: &'a [String],
-        data: Arc<Value>,
+        answer: Answer,
         ttl: Duration,
     ) -> BoxFuture<'a, ()> {
         Box::pin(async move {
             let Some(mut conn) = self.link.connection().await else {
-                return;
-            };
-            let Ok(json) = serde_json::to_vec(data.as_ref()) else {
                 return;
             };
             let mut invocation = self.put.prepare_invoke();
@@ -289,7 +301,8 @@ impl ResponseCache for RedisCache {
                 .key(self.link.key("cache:writes"))
                 .arg(writes)
                 .arg(ttl.as_secs().max(1))
-                .arg(json);
+                .arg(answer.json.as_ref())
+                .arg(answer.actual_cost);
             for tag in tags {
                 invocation.key(self.tag_key(tag)).arg(tag);
             }

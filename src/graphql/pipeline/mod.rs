@@ -200,16 +200,22 @@ impl AppSchema {
     pub async fn execute(&self, request: impl Into<Request>) -> Response {
         let request = request.into();
         let meta = RequestMeta::of(&request.data, None);
-        self.serve_request(meta, request).await.0
+        let (mut response, _, kept) = self.serve_request(meta, request).await;
+        // In process, an answer the cache served is read back into the document.
+        if let Some(answer) = kept {
+            response.data = serde_json::from_slice(&answer.json).unwrap_or_default();
+        }
+        response
     }
 
     /// Runs one query or mutation through every stage: admission, serving, finishing,
-    /// reporting. Returns the response and its [`Verdict`], for the HTTP status.
+    /// reporting. Returns the response, its [`Verdict`] (for the HTTP status) and, for an answer
+    /// of the public cache, its `data` already serialised (the response's `data` is then null).
     pub async fn serve_request(
         &self,
         meta: RequestMeta,
         mut request: Request,
-    ) -> (Response, Verdict) {
+    ) -> (Response, Verdict, Option<crate::graphql::cache::Answer>) {
         meta.carry_into(&mut request);
         request.data.insert(self.verification.clone());
         if let Some(issuer) = &self.credentials {
@@ -219,7 +225,7 @@ impl AppSchema {
         let mut spent = Spent::default();
         // Boxed: the execution's state is large, and lives on the heap rather than in the
         // caller's future (a test's, or a connection's, stack).
-        let (mut response, statements) = db::counting_statements(Box::pin(async {
+        let ((mut response, kept), statements) = db::counting_statements(Box::pin(async {
             match self.admit(&mut request, &meta, &mut spent).await {
                 Ok(()) => {
                     // The request's share of the pool; an anonymous one also draws on the
@@ -227,12 +233,15 @@ impl AppSchema {
                     let share = self.gate.share(meta.anonymous());
                     db::sharing(share, self.serve(request, &meta, &spent)).await
                 }
-                Err(refused) => Response::from_errors(vec![refused]),
+                Err(refused) => (Response::from_errors(vec![refused]), None),
             }
         }))
         .await;
-        // Only for a document that ran (a refused one has no answer to count).
-        if let (Some(doc), Some(kind), false) = (
+        // Only for a document that ran (a refused one has no answer to count); a cached answer
+        // carries what it cost.
+        if let Some(answer) = &kept {
+            spent.actual = Some(answer.actual_cost);
+        } else if let (Some(doc), Some(kind), false) = (
             &spent.doc,
             spent.operation,
             matches!(response.data, async_graphql::Value::Null),
@@ -249,7 +258,7 @@ impl AppSchema {
         );
         spent.put_into(&mut response);
         let verdict = Verdict::of(&response);
-        (response, verdict)
+        (response, verdict, kept)
     }
 
     /// Keeps the request's new persisted document, unless validation refused it (after

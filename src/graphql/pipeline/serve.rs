@@ -3,8 +3,6 @@
 //! connection pool (`crate::db::share`); a mutation's writes forget the cached answers that read
 //! them, over HTTP and over a socket alike.
 
-use std::sync::Arc;
-
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response};
 
@@ -12,7 +10,7 @@ use super::{AppSchema, RequestMeta, admit::Spent};
 use crate::{
     db::{self, Written},
     graphql::{
-        cache::{Lookup, PublicCache, tags},
+        cache::{Answer, Lookup, PublicCache, tags},
         documents,
     },
 };
@@ -20,16 +18,17 @@ use crate::{
 impl AppSchema {
     /// Serves an admitted request: from the public cache when it may be, else executed by
     /// async-graphql; a mutation, once it has run (and committed), bumps the cache's tags of what
-    /// it wrote.
+    /// it wrote. An answer the cache holds (or has just kept) comes with its serialised `data`
+    /// and its cost, and its `data` is left null: the HTTP layer sends the bytes as they are.
     pub(super) async fn serve(
         &self,
         request: Request,
         meta: &RequestMeta,
         spent: &Spent,
-    ) -> Response {
+    ) -> (Response, Option<Answer>) {
         let public = meta.anonymous();
         let Some(cache) = &self.cache else {
-            return self.inner.execute(request).await;
+            return (self.inner.execute(request).await, None);
         };
         let control = |response: &mut Response, value: &str| {
             if let Ok(value) = http::HeaderValue::from_str(value) {
@@ -48,30 +47,44 @@ impl AppSchema {
             ));
             let max_age = format!("public, max-age={}", cache.ttl.as_secs());
             match cache.store.get(&key).await {
-                Some(Lookup::Hit(data)) => {
+                Some(Lookup::Hit(answer)) => {
                     self.metrics.cache_lookup(true);
-                    let mut response = Response::new(Arc::unwrap_or_clone(data));
+                    let mut response = Response::new(async_graphql::Value::Null);
                     control(&mut response, &max_age);
                     response
                         .http_headers
                         .insert("x-cache", http::HeaderValue::from_static("hit"));
-                    return response;
+                    return (response, Some(answer));
                 }
                 Some(Lookup::Miss { writes }) => {
                     self.metrics.cache_lookup(false);
                     let mut response = self.inner.execute(request).await;
                     if response.errors.is_empty()
-                        && let Some(doc) = &spent.doc
+                        && let (Some(doc), Some(kind)) = (&spent.doc, operation)
+                        && let Ok(json) = serde_json::to_vec(&response.data)
                     {
                         let read = tags::read(&self.registry, doc, &response.data);
-                        let data = Arc::new(response.data.clone());
-                        cache.store.put(&key, writes, &read, data, cache.ttl).await;
+                        let answer = Answer {
+                            json: json.into(),
+                            actual_cost: crate::graphql::cost::actual(
+                                &self.registry,
+                                doc,
+                                kind,
+                                &response.data,
+                            ),
+                        };
+                        cache
+                            .store
+                            .put(&key, writes, &read, answer.clone(), cache.ttl)
+                            .await;
                         control(&mut response, &max_age);
                         response
                             .http_headers
                             .insert("x-cache", http::HeaderValue::from_static("miss"));
+                        response.data = async_graphql::Value::Null;
+                        return (response, Some(answer));
                     }
-                    return response;
+                    return (response, None);
                 }
                 None => {}
             }
@@ -88,7 +101,7 @@ impl AppSchema {
         if mutation || !public {
             control(&mut response, "private, no-store");
         }
-        response
+        (response, None)
     }
 }
 
