@@ -5,8 +5,9 @@
 //! who holds it), only queries, and only answers without errors. An answer is kept under the
 //! SHA-256 of its document, operation name and variables, with the [`tags`] of what it read and
 //! each tag's version then; a mutation, once it has committed, bumps the version of every tag it
-//! wrote, so an answer is served only while nothing it read has changed, on any instance (with
-//! Redis the versions are counters there). An answer computed while a mutation ran is not kept:
+//! wrote, so an answer is served only while nothing it read has changed, on any instance (in
+//! Redis a write deletes the answers filed under the tags it bumps instead, so a hit is one
+//! read). An answer computed while a mutation ran is not kept:
 //! the store counts every write, and a put is refused when the count moved since the answer
 //! started. The short time to live bounds what a write the tags miss could leave stale.
 
@@ -177,12 +178,12 @@ impl ResponseCache for MemoryCache {
     }
 }
 
-/// Answers in Redis, shared by every instance: `{prefix}cache:writes` counts writes,
-/// `{prefix}cache:tag:{tag}` is a tag's version (kept a day after its last bump), and an answer
-/// is the hash `{prefix}cache:a:{key}`: its JSON under `d`, its cost under `c`, and the version of
-/// each tag it read under `t:{tag}` (expiring after its time to live). A hit is one script call
-/// whose reply is the bytes sent. Each step is one script, so a check and
-/// what it decides are atomic.
+/// Answers in Redis, shared by every instance: `{prefix}cache:writes` counts writes, an answer
+/// is the hash `{prefix}cache:a:{key}` (its JSON under `d`, its cost under `c`, expiring after
+/// its time to live), and `{prefix}cache:s:{tag}` is the set of the answers that read a tag. A
+/// write deletes the answers of every tag it bumps, so a hit checks nothing: it is one `HMGET`
+/// whose reply is the bytes sent. Each step is one script, so a check and what it decides are
+/// atomic.
 pub struct RedisCache {
     link: Arc<RedisLink>,
     get: redis::Script,
@@ -190,52 +191,41 @@ pub struct RedisCache {
     invalidate: redis::Script,
 }
 
-/// Serves the answer if every tag it read is at the version it was kept with; else the count
-/// of writes. (The tag keys are read under the prefix in `ARGV[1]`.)
+/// Serves the answer if it is kept (no write to what it read has deleted it); else the count of
+/// writes.
 const GET: &str = r"
-local kept = redis.call('HGETALL', KEYS[1])
-local data = nil
-local cost = '0'
-local stale = false
-for i = 1, #kept, 2 do
-  local field = kept[i]
-  if field == 'd' then
-    data = kept[i + 1]
-  elseif field == 'c' then
-    cost = kept[i + 1]
-  elseif (redis.call('GET', ARGV[1] .. string.sub(field, 3)) or '0') ~= kept[i + 1] then
-    stale = true
-    break
-  end
-end
-if data and not stale then return {1, data, cost} end
+local kept = redis.call('HMGET', KEYS[1], 'd', 'c')
+if kept[1] then return {1, kept[1], kept[2] or '0'} end
 return {0, redis.call('GET', KEYS[2]) or '0', '0'}
 ";
 
-/// Keeps the answer with its tags' versions, unless a write was counted since `ARGV[1]`.
+/// Keeps the answer, and files it under each tag it read, unless a write was counted since
+/// `ARGV[1]`; a tag's set lives as long as its longest-kept answer.
 const PUT: &str = r"
 if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+local ttl = tonumber(ARGV[2])
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'd', ARGV[3], 'c', ARGV[4])
+redis.call('EXPIRE', KEYS[1], ttl)
 for i = 3, #KEYS do
-  redis.call('HSET', KEYS[1], 't:' .. ARGV[i + 2], redis.call('GET', KEYS[i]) or '0')
+  redis.call('SADD', KEYS[i], KEYS[1])
+  if redis.call('TTL', KEYS[i]) < ttl then redis.call('EXPIRE', KEYS[i], ttl) end
 end
-redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1
 ";
 
-/// Counts a write and bumps each tag.
+/// Counts a write and deletes every answer that read one of the tags, with the tags' sets.
 const INVALIDATE: &str = r"
 redis.call('INCR', KEYS[1])
 for i = 2, #KEYS do
-  redis.call('INCR', KEYS[i])
-  redis.call('EXPIRE', KEYS[i], ARGV[1])
+  local answers = redis.call('SMEMBERS', KEYS[i])
+  for j = 1, #answers, 500 do
+    redis.call('DEL', unpack(answers, j, math.min(j + 499, #answers)))
+  end
+  redis.call('DEL', KEYS[i])
 end
 return 1
 ";
-
-/// How long a tag's version outlives its last bump (far longer than any answer is kept).
-const TAG_LIFETIME_SECONDS: u64 = 86_400;
 
 impl RedisCache {
     /// A cache over `link`.
@@ -249,7 +239,7 @@ impl RedisCache {
     }
 
     fn tag_key(&self, tag: &str) -> String {
-        self.link.key(&format!("cache:tag:{tag}"))
+        self.link.key(&format!("cache:s:{tag}"))
     }
 }
 
@@ -261,7 +251,6 @@ impl ResponseCache for RedisCache {
                 .get
                 .key(self.link.key(&format!("cache:a:{key}")))
                 .key(self.link.key("cache:writes"))
-                .arg(self.tag_key(""))
                 .invoke_async(&mut conn)
                 .await;
             match found {
@@ -304,7 +293,7 @@ impl ResponseCache for RedisCache {
                 .arg(answer.json.as_ref())
                 .arg(answer.actual_cost);
             for tag in tags {
-                invocation.key(self.tag_key(tag)).arg(tag);
+                invocation.key(self.tag_key(tag));
             }
             let kept: redis::RedisResult<u8> = invocation.invoke_async(&mut conn).await;
             if let Err(err) = kept {
@@ -322,9 +311,7 @@ impl ResponseCache for RedisCache {
                 return;
             };
             let mut invocation = self.invalidate.prepare_invoke();
-            invocation
-                .key(self.link.key("cache:writes"))
-                .arg(TAG_LIFETIME_SECONDS);
+            invocation.key(self.link.key("cache:writes"));
             for tag in tags {
                 invocation.key(self.tag_key(tag));
             }
