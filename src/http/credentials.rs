@@ -37,7 +37,9 @@ fn failed(err: crate::error::AppError) -> Response {
         .into_response()
 }
 
-fn signed(token: String, max_age: u32, attachment: bool) -> Response {
+/// A signed document: a status list anyone may keep for `Some(max_age)` seconds, or a
+/// credential (`None`) sent as a file and kept by no one.
+fn signed(token: String, max_age: Option<u32>) -> Response {
     let mut response = (
         [(
             header::CONTENT_TYPE,
@@ -47,15 +49,21 @@ fn signed(token: String, max_age: u32, attachment: bool) -> Response {
     )
         .into_response();
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&format!("public, max-age={max_age}")) {
-        headers.insert(header::CACHE_CONTROL, value);
-    }
-    if attachment {
-        headers.insert(
-            header::CONTENT_DISPOSITION,
-            HeaderValue::from_static("attachment; filename=\"certificate.jwt\""),
-        );
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    match max_age {
+        Some(seconds) => {
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_str(&format!("public, max-age={seconds}"))
+                    .unwrap_or(HeaderValue::from_static("no-cache")),
+            );
+        }
+        None => {
+            headers.insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"certificate.jwt\""),
+            );
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
     }
     response
 }
@@ -95,7 +103,7 @@ pub(super) async fn status_list(
         return not_found("no such status list");
     };
     match badges::status_list(&state.db, issuer, body, &list).await {
-        Ok(Some(token)) => signed(token, 60, false),
+        Ok(Some(token)) => signed(token, Some(60)),
         Ok(None) => not_found("no such status list"),
         Err(e) => failed(e),
     }
@@ -109,7 +117,7 @@ pub(super) async fn shared(State(state): State<HttpState>, Path(token): Path<Str
         return not_found("the link is unknown or has expired");
     };
     match badges::credential(&state.db, &state.personal_data, issuer, certificate, None).await {
-        Ok(token) => signed(token, 0, true),
+        Ok(token) => signed(token, None),
         Err(crate::error::AppError::NotFound { .. }) => not_found("no such credential"),
         Err(e) => failed(e),
     }

@@ -32,6 +32,7 @@ const LIST_VALID_HOURS: i64 = 24;
 /// What a credential certifies, read from either kind of certificate.
 struct Certified {
     number: String,
+    learner_id: i32,
     body_id: i32,
     issued_on: NaiveDate,
     /// The achievement: its id path, name, description and alignments.
@@ -68,6 +69,7 @@ async fn certified(
             let name = format!("{}（{level}）", occupation.name);
             Ok(Certified {
                 number: c.number,
+                learner_id: c.learner_id,
                 body_id: c.body_id,
                 issued_on: c.issued_on,
                 achievement: json!({
@@ -109,6 +111,7 @@ async fn certified(
             let url = achievement_url(issuer, &format!("special-abilities/{}", ability.code));
             Ok(Certified {
                 number: c.number,
+                learner_id: c.learner_id,
                 body_id: c.body_id,
                 issued_on: c.issued_on,
                 achievement: json!({
@@ -154,24 +157,13 @@ fn route_name(route: CertificateRoute) -> &'static str {
     }
 }
 
-/// The holder of a certificate, for its holder alone (`caller`), or `None` for whoever holds
-/// its share link; either way NOT_FOUND once the holder's data is erased.
-pub async fn holder_of(
+/// The holder `learner_id` of a certificate, for the holder alone (`caller`), or `None` for
+/// whoever holds its share link; either way NOT_FOUND once the holder's data is erased.
+async fn holder(
     db: &DatabaseConnection,
-    certificate: CertificateRef,
+    learner_id: i32,
     caller: Option<&Caller>,
 ) -> AppResult<learner::Model> {
-    let learner_id = match certificate {
-        CertificateRef::Level(id) => certificate::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|c| c.learner_id),
-        CertificateRef::Special(id) => special_ability_certificate::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|c| c.learner_id),
-    }
-    .ok_or_else(|| AppError::not_found("certificate"))?;
     if let Some(caller) = caller {
         policy::may_carry_certificate(&caller.viewer, learner_id)?;
     }
@@ -191,8 +183,8 @@ pub async fn credential(
     certificate: CertificateRef,
     caller: Option<&Caller>,
 ) -> AppResult<String> {
-    let holder = holder_of(db, certificate, caller).await?;
     let what = certified(db, issuer, certificate).await?;
+    let holder = holder(db, what.learner_id, caller).await?;
     let body = assessment_body::Entity::find_by_id(what.body_id)
         .one(db)
         .await?
@@ -273,46 +265,32 @@ pub async fn status_list(
     {
         return Ok(None);
     }
-    let revoked: Vec<i32> = match list {
+    let (revoked, highest) = match list {
         "levels" => {
-            certificate::Entity::find()
-                .select_only()
-                .column(certificate::Column::Id)
-                .filter(certificate::Column::BodyId.eq(body_id))
-                .filter(certificate::Column::Status.eq(CertificateStatus::Revoked))
-                .into_tuple()
-                .all(db)
-                .await?
+            revoked_of::<certificate::Entity>(
+                db,
+                body_id,
+                [
+                    certificate::Column::Id,
+                    certificate::Column::BodyId,
+                    certificate::Column::Status,
+                ],
+            )
+            .await?
         }
         "special" => {
-            special_ability_certificate::Entity::find()
-                .select_only()
-                .column(special_ability_certificate::Column::Id)
-                .filter(special_ability_certificate::Column::BodyId.eq(body_id))
-                .filter(special_ability_certificate::Column::Status.eq(CertificateStatus::Revoked))
-                .into_tuple()
-                .all(db)
-                .await?
+            revoked_of::<special_ability_certificate::Entity>(
+                db,
+                body_id,
+                [
+                    special_ability_certificate::Column::Id,
+                    special_ability_certificate::Column::BodyId,
+                    special_ability_certificate::Column::Status,
+                ],
+            )
+            .await?
         }
         _ => return Ok(None),
-    };
-    // The list holds every index the body's certificates of this kind may have: up to the
-    // highest id of the table.
-    let highest: Option<i32> = match list {
-        "levels" => certificate::Entity::find()
-            .select_only()
-            .column_as(certificate::Column::Id.max(), "max")
-            .into_tuple()
-            .one(db)
-            .await?
-            .flatten(),
-        _ => special_ability_certificate::Entity::find()
-            .select_only()
-            .column_as(special_ability_certificate::Column::Id.max(), "max")
-            .into_tuple()
-            .one(db)
-            .await?
-            .flatten(),
     };
     let bits = MIN_LIST_BITS.max(usize::try_from(highest.unwrap_or(0)).unwrap_or(0) + 1);
     let mut bitstring = vec![0u8; bits.div_ceil(8)];
@@ -371,7 +349,18 @@ pub async fn share_link(
     certificate: CertificateRef,
     days: i64,
 ) -> AppResult<(String, chrono::DateTime<Utc>)> {
-    let holder = holder_of(db, certificate, Some(caller)).await?;
+    let learner_id = match certificate {
+        CertificateRef::Level(id) => certificate::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|c| c.learner_id),
+        CertificateRef::Special(id) => special_ability_certificate::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|c| c.learner_id),
+    }
+    .ok_or_else(|| AppError::not_found("certificate"))?;
+    let holder = holder(db, learner_id, Some(caller)).await?;
     if !(1..=MAX_SHARE_DAYS).contains(&days) {
         return Err(AppError::validation(
             "input.days",
@@ -405,4 +394,29 @@ pub async fn share_link(
     )
     .await?;
     Ok((url, expires))
+}
+
+/// The ids of the body's revoked certificates of one table (`columns`: its id, body and
+/// status), and the table's highest id: the list holds every index a certificate of it may have.
+async fn revoked_of<E: EntityTrait>(
+    db: &DatabaseConnection,
+    body_id: i32,
+    [id, body, status]: [E::Column; 3],
+) -> AppResult<(Vec<i32>, Option<i32>)> {
+    let revoked: Vec<i32> = E::find()
+        .select_only()
+        .column(id)
+        .filter(body.eq(body_id))
+        .filter(status.eq(CertificateStatus::Revoked))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let highest: Option<i32> = E::find()
+        .select_only()
+        .column_as(id.max(), "max")
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    Ok((revoked, highest))
 }

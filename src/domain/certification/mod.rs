@@ -206,14 +206,16 @@ pub async fn candidate_by_id(
     Ok(candidate::Entity::find_by_id(id).one(db).await?)
 }
 
-/// Whether a viewer may see a session's candidates: its body, its region's regulator.
+/// Whether a viewer may see the candidates of a session (an exam session or a special-ability
+/// one) of `body_id` held in `region_id`: its body, its region's regulator.
 pub async fn may_see_candidates(
     db: &DatabaseConnection,
     viewer: &crate::auth::Viewer,
-    session: &assessment_session::Model,
+    body_id: i32,
+    region_id: i32,
 ) -> AppResult<bool> {
-    Ok(assessment_body::Entity::find_by_id(session.body_id)
+    Ok(assessment_body::Entity::find_by_id(body_id)
         .one(db)
         .await?
-        .is_some_and(|b| policy::candidates_visible(viewer, session.region_id, b.organization_id)))
+        .is_some_and(|b| policy::candidates_visible(viewer, region_id, b.organization_id)))
 }

@@ -132,7 +132,7 @@ pub async fn special_sessions_by_ids(
 }
 
 /// The candidates of each special-ability session: callers check
-/// [`may_see_special_candidates`] and show each person through the gate.
+/// [`super::may_see_candidates`] and show each person through the gate.
 pub async fn special_candidates_by_session(
     db: &DatabaseConnection,
     ids: &[i32],
@@ -145,19 +145,6 @@ pub async fn special_candidates_by_session(
         |c| c.session_id,
     )
     .await
-}
-
-/// Whether a viewer sees a special-ability session's candidates: its body, its region's
-/// regulator.
-pub async fn may_see_special_candidates(
-    db: &DatabaseConnection,
-    viewer: &crate::auth::Viewer,
-    session: &special_ability_session::Model,
-) -> AppResult<bool> {
-    Ok(assessment_body::Entity::find_by_id(session.body_id)
-        .one(db)
-        .await?
-        .is_some_and(|b| policy::candidates_visible(viewer, session.region_id, b.organization_id)))
 }
 
 /// The special-ability certificates of each learner, oldest first: callers show them with the
@@ -256,7 +243,7 @@ pub async fn revoke_special_certificate(
 }
 
 /// One special-ability candidate by id, unscoped: callers check
-/// [`may_see_special_candidates`].
+/// [`super::may_see_candidates`].
 pub async fn special_candidate_by_id(
     db: &DatabaseConnection,
     id: i32,

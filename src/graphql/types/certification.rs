@@ -208,7 +208,13 @@ impl AssessmentSession {
         let api = api(ctx)?;
         let viewer = caller(ctx).viewer;
         crate::auth::policy::may_see_candidates(
-            certification::may_see_candidates(&*api.db.turn().await?, &viewer, &self.0).await?,
+            certification::may_see_candidates(
+                &*api.db.turn().await?,
+                &viewer,
+                self.0.body_id,
+                self.0.region_id,
+            )
+            .await?,
         )?;
         let rows = api
             .loaders
@@ -663,7 +669,8 @@ impl Candidate {
                 domain::certification::may_see_candidates(
                     &*db.turn().await?,
                     &caller(ctx).viewer,
-                    &session,
+                    session.body_id,
+                    session.region_id,
                 )
                 .await?
                 .then_some(Self(c))

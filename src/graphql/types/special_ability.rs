@@ -3,7 +3,10 @@
 use async_graphql::{Context, ID, InputObject, Object};
 use entity::{special_ability_candidate, special_ability_certificate, special_ability_session};
 
-use super::{AssessmentBody, CertificateStatus, Learner, Region, SessionStatus, SpecialAbility};
+use super::{
+    AssessmentBody, CertificateStatus, Learner, Region, SessionStatus, SpecialAbility,
+    trades::region,
+};
 use crate::{
     domain::{certification, kernel::input},
     error::{AppError, AppResult},
@@ -31,13 +34,6 @@ async fn body(ctx: &Context<'_>, id: i32) -> async_graphql::Result<AssessmentBod
         })
         .await?,
     ))
-}
-
-async fn region(ctx: &Context<'_>, id: Option<i32>) -> async_graphql::Result<Option<Region>> {
-    match id {
-        Some(id) => Ok(api(ctx)?.loaders.region.load_one(id).await?.map(Region)),
-        None => Ok(None),
-    }
 }
 
 /// The GraphQL `SpecialAbilitySession` type.
@@ -110,10 +106,11 @@ impl SpecialAbilitySession {
     ) -> async_graphql::Result<Vec<SpecialAbilityCandidate>> {
         let api = api(ctx)?;
         crate::auth::policy::may_see_candidates(
-            certification::may_see_special_candidates(
+            certification::may_see_candidates(
                 &*api.db.turn().await?,
                 &caller(ctx).viewer,
-                &self.0,
+                self.0.body_id,
+                self.0.region_id,
             )
             .await?,
         )?;
@@ -197,11 +194,14 @@ impl SpecialAbilityCandidate {
             AppError::internal("a candidate without its session")
         })
         .await?;
-        Ok(
-            certification::may_see_special_candidates(&db, &caller(ctx).viewer, &session)
-                .await?
-                .then_some(Self(found)),
+        Ok(certification::may_see_candidates(
+            &db,
+            &caller(ctx).viewer,
+            session.body_id,
+            session.region_id,
         )
+        .await?
+        .then_some(Self(found)))
     }
 }
 

@@ -79,7 +79,11 @@ impl SpecialAbility {
     }
 }
 
-async fn region(ctx: &Context<'_>, id: Option<i32>) -> async_graphql::Result<Option<Region>> {
+/// The region of `id`, if any (a reference row's, a venue's county).
+pub(super) async fn region(
+    ctx: &Context<'_>,
+    id: Option<i32>,
+) -> async_graphql::Result<Option<Region>> {
     match id {
         Some(id) => Ok(api(ctx)?.loaders.region.load_one(id).await?.map(Region)),
         None => Ok(None),
